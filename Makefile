@@ -1,0 +1,89 @@
+# svcdesk - one binary, build/svcdesk.
+#
+#   make          build build/svcdesk
+#   make run      install what is missing, build, create ./var/svcdesk.db with demo data, serve
+#   make test     install, build, run every test (unit, e2e, sanitizers, fuzzers)
+#   make bench    install, build, print the benchmark figures
+#
+# BUILD selects the output folder; SAN adds sanitizer flags (build/asan uses it).
+
+BUILD ?= build
+CC ?= cc
+OPT ?= -O2 -g
+SAN ?=
+PKGS := libmicrohttpd jansson sqlite3 libsodium glib-2.0 libical
+TEST_PKGS := cmocka
+
+WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+# Library headers are system headers: their warnings are not ours.
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null | sed 's/-I/-isystem /g')
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS := -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(PKG_CFLAGS)
+CFLAGS := $(WARN) $(OPT) $(SAN) -pthread
+LDLIBS := $(PKG_LIBS) -lpthread -lm
+
+SRCS := $(shell find src -name '*.c' | sort)
+MAIN_SRC := src/cli/main.c
+LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
+GEN_SRCS := $(BUILD)/gen/embedded_sql.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded_sql.o
+SQL_FILES := $(sort $(wildcard sql/sqlite/*.sql))
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+
+.PHONY: all deps run test check bench clean fmt check-deep
+all: $(BUILD)/svcdesk
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/embedded_sql.c: $(SQL_FILES) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	scripts/embed.sh embedded_sql $(SQL_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/libsvcdesk.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/svcdesk: $(BUILD)/obj/$(MAIN_SRC:.c=.o) $(BUILD)/libsvcdesk.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests: one binary, suites listed in tests/unit/list.h; statics reachable (TESTABLE).
+$(BUILD)/t-unit: $(UNIT_SRCS) $(BUILD)/libsvcdesk.a tests/unit/list.h
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -o $@ $(UNIT_SRCS) $(BUILD)/libsvcdesk.a \
+		$(LDLIBS) $$(pkg-config --libs $(TEST_PKGS))
+
+# Fuzzers (BUILD=build/fuzz CC=clang, see tests/run.sh).
+$(BUILD)/fuzz-%: tests/fuzz/fuzz-%.c $(BUILD)/libsvcdesk.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libsvcdesk.a $(LDLIBS)
+
+fuzzers: $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/%)
+
+deps:
+	@scripts/deps.sh
+
+run: deps
+	@$(MAKE) -s all
+	@scripts/run.sh
+
+test: deps
+	@tests/run.sh
+
+check: test
+
+check-deep: deps
+	@tests/run.sh --deep
+
+bench: deps
+	@$(MAKE) -s all
+	@bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,19 @@
+#!/bin/sh
+# deps.sh - install the Debian packages svcdesk builds, tests and runs with.
+# A no-op when they are all present; needs root (or sudo) otherwise.
+set -eu
+pkgs="build-essential pkg-config clang libclang-rt-14-dev curl sqlite3 ca-certificates
+libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libglib2.0-dev libical-dev
+libcmocka-dev wrk libbusiness-hours-perl tzdata python3"
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get -qq update
+# shellcheck disable=SC2086
+$sudo apt-get -qq -y install --no-install-recommends $missing >/dev/null

@@ -1,0 +1,37 @@
+#include "core/compat.h"
+#include "core/err.h"
+
+static const struct {
+    int err;
+    int status;
+    const char *code;
+} errs[] = {
+    {DESK_OK, 200, "ok"},
+    {DESK_EBADREQ, 400, "bad_request"},
+    {DESK_EUNAUTH, 401, "unauthorized"},
+    {DESK_EDENIED, 403, "forbidden"},
+    {DESK_ENOTFOUND, 404, "not_found"},
+    {DESK_EMETHOD, 405, "method_not_allowed"},
+    {DESK_ECONFLICT, 409, "conflict"},
+    {DESK_ETOOBIG, 413, "too_large"},
+    {DESK_EINVAL, 422, "invalid"},
+    {DESK_ELIMIT, 429, "too_many_requests"},
+    {DESK_EBUSY, 503, "unavailable"},
+    {DESK_EIO, 500, "internal"},
+};
+
+int http_status_from_err(int err)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(errs); i++)
+        if (errs[i].err == err)
+            return errs[i].status;
+    return 500;
+}
+
+const char *desk_err_code(int err)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(errs); i++)
+        if (errs[i].err == err)
+            return errs[i].code;
+    return "internal";
+}

@@ -1,0 +1,11 @@
+/*
+ * list.h - the unit test suites, one per module (libuv test-list.h).
+ * Each T(name) is a function `int t_name(void)` in t-<name>.c that runs its
+ * cmocka group and returns the number of failed tests.
+ */
+T(strbuf)
+T(arena)
+T(time)
+
+
+

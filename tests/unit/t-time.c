@@ -1,0 +1,56 @@
+#include "test.h"
+#include "core/time.h"
+
+static int64_t ts(const char *s)
+{
+    int64_t t = 0;
+    assert_int_equal(time_parse_rfc3339(s, strlen(s), &t, NULL), 0);
+    return t;
+}
+
+static void test_rfc3339(void **state)
+{
+    char out[TIME_RFC3339_LEN];
+    int64_t t;
+
+    (void)state;
+    assert_int_equal(ts("1970-01-01T00:00:00Z"), 0);
+    /* 2026-11-20 is day 20777 since the epoch: 20777 * 86400 + 13 h */
+    assert_int_equal(ts("2026-11-20T14:00:00+01:00"), 20777LL * 86400 + 13 * 3600);
+    assert_int_equal(ts("2026-11-20T13:00:00.987654Z"), 20777LL * 86400 + 13 * 3600);
+    assert_int_equal(ts("2026-11-20t08:30:00-04:30"), 20777LL * 86400 + 13 * 3600);
+    time_format_rfc3339(20777LL * 86400 + 13 * 3600 + 61, out);
+    assert_string_equal(out, "2026-11-20T13:01:01Z");
+    time_format_rfc3339(-1, out);
+    assert_string_equal(out, "1969-12-31T23:59:59Z");
+    assert_int_not_equal(time_parse_rfc3339("2026-11-20T14:00:00", 19, &t, NULL), 0);
+    assert_int_not_equal(time_parse_rfc3339("2026-02-29T14:00:00Z", 20, &t, NULL), 0);
+    assert_int_not_equal(time_parse_rfc3339("2026-11-20T24:00:00Z", 20, &t, NULL), 0);
+    assert_int_not_equal(time_parse_rfc3339("2026-11-20T14:00:00+1:00", 24, &t, NULL), 0);
+    assert_int_not_equal(time_parse_rfc3339("2026-11-20T14:00:00.Z", 21, &t, NULL), 0);
+}
+
+static void test_dates(void **state)
+{
+    char out[DATE_LEN];
+    int64_t d, y;
+    unsigned m, dd;
+
+    (void)state;
+    assert_int_equal(date_parse("2024-02-29", 10, &d), 0);
+    date_format(d, out);
+    assert_string_equal(out, "2024-02-29");
+    assert_int_equal(weekday_from_days(d), 3); /* a Thursday */
+    assert_int_not_equal(date_parse("2023-02-29", 10, &d), 0);
+    assert_int_not_equal(date_parse("2023-13-01", 10, &d), 0);
+    assert_int_not_equal(date_parse("2023-1-01", 9, &d), 0);
+    for (d = -800000; d < 800000; d += 997) {
+        civil_from_days(d, &y, &m, &dd);
+        assert_int_equal(days_from_civil(y, m, dd), d);
+    }
+    assert_int_equal(weekday_from_days(days_from_civil(2026, 11, 22)), 6); /* Sunday */
+    assert_int_equal(days_in_month(2100, 2), 28);
+    assert_int_equal(days_in_month(2000, 2), 29);
+}
+
+SUITE(time, cmocka_unit_test(test_rfc3339), cmocka_unit_test(test_dates))
