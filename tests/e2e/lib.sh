@@ -1,0 +1,97 @@
+# tests/e2e/lib.sh - sourced by every e2e script: a temporary folder, TAP
+# output, the real svcdesk binary ($SVCDESK) serving a temporary SQLite
+# file on loopback, and curl helpers.
+set -u
+SVCDESK=${SVCDESK:-$PWD/build/svcdesk}
+T=$(mktemp -d)
+TAP_N=0
+TAP_FAILED=0
+SERVER_PID=
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok() { # ok COND_EXIT_STATUS DESCRIPTION
+    TAP_N=$((TAP_N + 1))
+    if [ "$1" = 0 ]; then
+        echo "ok $TAP_N - $2"
+    else
+        echo "not ok $TAP_N - $2"
+        TAP_FAILED=$((TAP_FAILED + 1))
+    fi
+}
+is() { # is GOT WANT DESCRIPTION
+    if [ "$1" = "$2" ]; then ok 0 "$3"; else
+        ok 1 "$3"
+        echo "#   got:  '$1'"
+        echo "#   want: '$2'"
+    fi
+}
+like() { # like GOT REGEX DESCRIPTION
+    if printf '%s' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
+        ok 1 "$3"
+        echo "#   got:  '$(printf '%s' "$1" | head -c 400)'"
+        echo "#   want: /$2/"
+    fi
+}
+done_testing() {
+    echo "1..$TAP_N"
+    [ "$TAP_FAILED" = 0 ]
+}
+
+# run_cli ARGS...: run svcdesk; sets RC, OUT, ERR
+run_cli() {
+    "$SVCDESK" "$@" > "$T/out" 2> "$T/err"
+    RC=$?
+    OUT=$(cat "$T/out")
+    ERR=$(cat "$T/err")
+}
+
+ADMIN_EMAIL=admin@example.test
+ADMIN_PASSWORD=admin-password-1
+DB=$T/svcdesk.db
+
+# start_server [SERVE OPTIONS...]: init $DB when missing, serve on a free port, set BASE
+start_server() {
+    [ -f "$DB" ] || "$SVCDESK" init --db "$DB" --admin-email "$ADMIN_EMAIL" \
+        --admin-password "$ADMIN_PASSWORD" > /dev/null 2>> "$T/server.log" || return 1
+    "$SVCDESK" serve --db "$DB" --listen 127.0.0.1:0 "$@" > "$T/server.out" 2>> "$T/server.log" &
+    SERVER_PID=$!
+    for _ in $(seq 1 200); do
+        PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/server.out")
+        [ -n "$PORT" ] && break
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    [ -n "${PORT:-}" ] || { cat "$T/server.log" >&2; return 1; }
+    BASE=http://127.0.0.1:$PORT
+}
+
+# stop_server: SIGTERM, and a test that it exited cleanly (0; under ASan, no leaks)
+stop_server() {
+    local rc
+    kill -TERM "$SERVER_PID"
+    wait "$SERVER_PID"
+    rc=$?
+    SERVER_PID=
+    is "$rc" 0 "server exits cleanly on SIGTERM"
+    if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T/server.log"; then
+        ok 1 "server log free of sanitizer reports"
+        grep -E -A20 'Sanitizer|runtime error' "$T/server.log" | head -40 | sed 's/^/#   /'
+    fi
+}
+
+# api METHOD PATH [BODY] [TOKEN]: sets STATUS and BODY (and HEADERS in $T/headers)
+api() {
+    local method=$1 path=$2 body=${3:-} token=${4:-${TOKEN:-}}
+    local args=(-s -o "$T/body" -D "$T/headers" -w '%{http_code}' -X "$method")
+    [ -n "$token" ] && args+=(-H "Authorization: Bearer $token")
+    [ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
+    STATUS=$(curl "${args[@]}" "$BASE$path")
+    BODY=$(cat "$T/body")
+}
+
+# json FILTER: apply a jq filter to $BODY
+json() { printf '%s' "$BODY" | jq -r "$1"; }

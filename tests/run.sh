@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# tests/run.sh - everything `make test` runs; ends with "N passed, N failed".
+#
+#   build (-Werror)  unit suites (TAP)  e2e scripts (TAP)
+#   the unit and e2e suites again under AddressSanitizer + UBSan
+#   each libFuzzer target for FUZZ_SECONDS (default 10) on a copy of its corpus
+#
+# tests/run.sh --deep adds long fuzzing and valgrind (make check-deep).
+set -u
+cd "$(dirname "$0")/.."
+deep=0
+[ "${1:-}" = "--deep" ] && deep=1
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+[ $deep = 1 ] && FUZZ_SECONDS=${FUZZ_SECONDS_DEEP:-300}
+JOBS=${JOBS:-$(nproc)}
+LOGDIR=build/test-logs
+rm -rf "$LOGDIR" && mkdir -p "$LOGDIR"
+passed=0
+failed=0
+failures=()
+
+# count NAME LOGFILE RC: add the TAP results of a finished run to the totals
+count() {
+    local name=$1 log=$2 rc=$3 ok bad
+    ok=$(grep -c '^ok ' "$log")
+    bad=$(grep -c '^not ok ' "$log")
+    if [ "$rc" != 0 ] && [ "$bad" = 0 ]; then
+        bad=1 # crashed or exited non-zero without saying which test failed
+        echo "not ok - $name exited with status $rc" >> "$log"
+    fi
+    passed=$((passed + ok))
+    failed=$((failed + bad))
+    if [ "$bad" != 0 ]; then
+        failures+=("$name")
+        echo "FAIL $name ($bad failed, $ok passed; log: $log)"
+        grep -E '^not ok|^# ' "$log" | head -20
+    else
+        echo "ok   $name ($ok passed)"
+    fi
+}
+
+# step NAME CMD...: run CMD with its output in a log, counted as TAP
+step() {
+    local name=$1 log rc
+    shift
+    log="$LOGDIR/$(echo "$name" | tr ' /' '__').log"
+    "$@" > "$log" 2>&1
+    rc=$?
+    count "$name" "$log" "$rc"
+}
+
+# build NAME MAKEARGS...: one test that passes when the build does
+build() {
+    local name=$1 log
+    shift
+    log="$LOGDIR/build_$(echo "$name" | tr ' /' '__').log"
+    if make -s -j"$JOBS" "$@" > "$log" 2>&1; then
+        echo "ok - build $name" >> "$log"
+        count "build $name" "$log" 0
+        return 0
+    fi
+    count "build $name" "$log" 1
+    return 1
+}
+
+suites() { # suites PREFIX BUILDDIR: unit + e2e with the binaries of BUILDDIR
+    local prefix=$1 dir=$2 f
+    step "$prefix unit" "$dir/t-unit"
+    for f in tests/e2e/[0-9]*.sh; do
+        [ -e "$f" ] || continue
+        SVCDESK="$PWD/$dir/svcdesk" step "$prefix e2e $(basename "$f" .sh)" bash "$f"
+    done
+}
+
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+
+if build default build/svcdesk build/t-unit; then
+    suites "" build
+fi
+
+ASAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+if build asan BUILD=build/asan OPT="-O1 -g" SAN="$ASAN_FLAGS" build/asan/svcdesk build/asan/t-unit; then
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=23" suites "asan" build/asan
+fi
+
+fuzzers=$(ls tests/fuzz/fuzz-*.c 2>/dev/null | sed 's|tests/fuzz/||; s|\.c$||')
+if [ -n "$fuzzers" ] && build fuzzers BUILD=build/fuzz CC=clang OPT="-O1 -g" \
+    SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" fuzzers; then
+    for f in $fuzzers; do
+        corpus=$(mktemp -d)
+        cp -r tests/fuzz/corpus/"${f#fuzz-}"/. "$corpus"/ 2>/dev/null
+        fuzz_run() {
+            if build/fuzz/"$1" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
+                -print_final_stats=1 "$2"; then
+                echo "ok - $1 ran ${FUZZ_SECONDS}s without a finding"
+            else
+                echo "not ok - $1 found a crash (see above)"
+            fi
+        }
+        step "fuzz $f" fuzz_run "$f" "$corpus"
+        rm -rf "$corpus"
+    done
+fi
+
+if [ $deep = 1 ] && command -v valgrind > /dev/null; then
+    vg() { valgrind -q --error-exitcode=9 --leak-check=full build/t-unit; }
+    step "valgrind unit" vg
+fi
+
+[ ${#failures[@]} = 0 ] || printf 'failed: %s\n' "${failures[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
