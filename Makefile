@@ -26,9 +26,11 @@ LDLIBS := $(PKG_LIBS) -lpthread -lm
 SRCS := $(shell find src -name '*.c' | sort)
 MAIN_SRC := src/cli/main.c
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
-GEN_SRCS := $(BUILD)/gen/embedded_sql.c
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded_sql.o
-SQL_FILES := $(sort $(wildcard sql/sqlite/*.sql))
+# Files compiled into the binary (core/embed.h): NAME := the files of embedded_NAME[].
+EMBED_sql := $(sort $(wildcard sql/sqlite/*.sql))
+EMBED_openapi := docs/openapi.json
+EMBEDS := sql openapi
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(EMBEDS:%=$(BUILD)/obj/gen/embedded_%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 
@@ -43,9 +45,10 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/gen/embedded_sql.c: $(SQL_FILES) scripts/embed.sh
+.SECONDEXPANSION:
+$(BUILD)/gen/embedded_%.c: $$(EMBED_$$*) scripts/embed.sh
 	@mkdir -p $(dir $@)
-	scripts/embed.sh embedded_sql $(SQL_FILES) > $@.tmp && mv $@.tmp $@
+	scripts/embed.sh embedded_$* $(EMBED_$*) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/libsvcdesk.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^

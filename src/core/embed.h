@@ -15,5 +15,7 @@ struct embedded_file {
 
 /* the files of sql/sqlite, in name order */
 extern const struct embedded_file embedded_sql[];
+/* docs/openapi.json */
+extern const struct embedded_file embedded_openapi[];
 
 #endif

@@ -1,0 +1,76 @@
+/*
+ * cmd_serve.c - `svcdesk serve`: migrate, serve HTTP, run the background
+ * jobs, stop cleanly on SIGTERM or SIGINT.
+ */
+#define LOG_MODULE "serve"
+#include "core/compat.h"
+#include "cli/cli.h"
+#include "cli/cmds.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "jobs/scheduler.h"
+#include "store/store.h"
+#include <pthread.h>
+#include <signal.h>
+
+static const char usage[] = "serve [--db URL] [--listen HOST:PORT] [--config FILE] [options]";
+
+/* Block the stop signals in every thread; the main thread waits for them. */
+static void block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void print_listening(const char *listen, int port)
+{
+    const char *colon = strrchr(listen, ':');
+
+    printf("listening on %.*s:%d\n", (int)(colon - listen), listen, port);
+    fflush(stdout);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct cli_opts co;
+    struct conf c;
+    struct store *st = NULL;
+    struct server *srv = NULL;
+    struct scheduler *jobs;
+    struct strbuf err = STRBUF_INIT;
+    sigset_t set;
+    int i, rc, port, sig;
+
+    cli_opts_init(&co, NULL, 0, NULL);
+    if ((i = opts_parse("serve", usage, co.opts, co.nr, argc, argv)) < 0)
+        return i == -OPTS_HELP ? 0 : 2;
+    if (i < argc)
+        return opts_error("serve", "unexpected argument '%s'", argv[i]);
+    if ((rc = cli_conf(&co, "serve", &c)))
+        return rc;
+    log_set_level((enum log_level)log_level_parse(c.log_level));
+    block_signals(&set);
+    if (crypto_setup() < 0 || (rc = cli_open_store("serve", c.db, STORE_MIGRATE, &st)))
+        goto out;
+    if (server_start(&c, st, &srv, &port, &err) < 0) {
+        fprintf(stderr, "svcdesk serve: %s\n", err.buf);
+        rc = 1;
+        goto out;
+    }
+    jobs = scheduler_start(st, &c, 1000);
+    log_info("msg=\"serving\" listen=%s port=%d db=%s", c.listen, port, c.db);
+    print_listening(c.listen, port);
+    sigwait(&set, &sig);
+    log_info("msg=\"stopping\" signal=%d", sig);
+    scheduler_stop(jobs);
+    server_stop(srv);
+out:
+    store_close(st);
+    conf_release(&c);
+    strbuf_release(&err);
+    return rc;
+}

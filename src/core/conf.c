@@ -1,0 +1,175 @@
+#include "core/compat.h"
+#include "core/conf.h"
+#include "core/err.h"
+#include "core/xalloc.h"
+
+#define S(name, field, dflt, help) {name, CONF_STRING, offsetof(struct conf, field), dflt, 0, 0, help}
+#define I(name, field, dflt, lo, hi, help) {name, CONF_INT, offsetof(struct conf, field), dflt, lo, hi, help}
+
+const struct conf_entry conf_table[] = {
+    S("db", db, "./var/svcdesk.db", "database: a SQLite file path or a postgres:// URL"),
+    S("listen", listen, "127.0.0.1:8080", "HOST:PORT to serve HTTP on (port 0 picks a free one)"),
+    S("smtp", smtp, NULL, "smtp://HOST:PORT of the mail relay; without it no mail is sent"),
+    S("mail-from", mail_from, "svcdesk@localhost", "From address of notifications"),
+    S("backup-dir", backup_dir, "./var/backups", "folder of the daily backups"),
+    S("backup-at", backup_at, "02:00", "time of the daily backup, HH:MM UTC"),
+    I("backup-keep-days", backup_keep_days, "30", 1, 3650, "days a backup is kept"),
+    S("log-level", log_level, "info", "error, warn, info or debug"),
+    I("max-connections", max_connections, "1024", 16, 65536, "concurrent HTTP connections"),
+};
+const size_t conf_table_nr = ARRAY_SIZE(conf_table);
+
+const struct conf_entry *conf_find(const char *key)
+{
+    for (size_t i = 0; i < conf_table_nr; i++)
+        if (!strcmp(conf_table[i].name, key))
+            return &conf_table[i];
+    return NULL;
+}
+
+static int check_value(const struct conf_entry *e, const char *value, struct strbuf *err)
+{
+    if (!strcmp(e->name, "backup-at")) {
+        unsigned h, m;
+        char tail;
+        if (sscanf(value, "%2u:%2u%c", &h, &m, &tail) != 2 || strlen(value) != 5 || h > 23 ||
+            m > 59) {
+            strbuf_addf(err, "backup-at: '%s' is not a time HH:MM", value);
+            return DESK_EINVAL;
+        }
+    }
+    if (!strcmp(e->name, "log-level") && strcmp(value, "error") && strcmp(value, "warn") &&
+        strcmp(value, "info") && strcmp(value, "debug")) {
+        strbuf_addf(err, "log-level: '%s' is not one of error, warn, info, debug", value);
+        return DESK_EINVAL;
+    }
+    if (!strcmp(e->name, "smtp") && *value && strncmp(value, "smtp://", 7) &&
+        strncmp(value, "smtps://", 8)) {
+        strbuf_addf(err, "smtp: '%s' does not start with smtp:// or smtps://", value);
+        return DESK_EINVAL;
+    }
+    return 0;
+}
+
+int conf_set(struct conf *c, const char *key, const char *value, struct strbuf *err)
+{
+    const struct conf_entry *e = conf_find(key);
+    char *field;
+
+    if (!e) {
+        strbuf_addf(err, "unknown setting '%s'", key);
+        return DESK_EINVAL;
+    }
+    if (check_value(e, value, err))
+        return DESK_EINVAL;
+    field = (char *)c + e->offset;
+    if (e->type == CONF_STRING) {
+        char **p = (char **)field;
+        free(*p);
+        *p = *value ? xstrdup(value) : NULL;
+    } else {
+        char *end;
+        long long v;
+        errno = 0;
+        v = strtoll(value, &end, 10);
+        if (errno || end == value || *end) {
+            strbuf_addf(err, "%s: '%s' is not a whole number", key, value);
+            return DESK_EINVAL;
+        }
+        if (v < e->min || v > e->max) {
+            strbuf_addf(err, "%s: %lld is outside %" PRId64 "..%" PRId64, key, v, e->min, e->max);
+            return DESK_EINVAL;
+        }
+        *(int64_t *)field = v;
+    }
+    return 0;
+}
+
+void conf_init(struct conf *c)
+{
+    memset(c, 0, sizeof(*c));
+    for (size_t i = 0; i < conf_table_nr; i++)
+        if (conf_table[i].dflt && conf_set(c, conf_table[i].name, conf_table[i].dflt, NULL))
+            BUG("bad default for %s", conf_table[i].name);
+}
+
+void conf_release(struct conf *c)
+{
+    for (size_t i = 0; i < conf_table_nr; i++)
+        if (conf_table[i].type == CONF_STRING)
+            FREE_AND_NULL(*(char **)((char *)c + conf_table[i].offset));
+}
+
+static char *trim(char *s)
+{
+    char *e;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
+        *--e = '\0';
+    return s;
+}
+
+int conf_load_file(struct conf *c, const char *path, struct strbuf *err)
+{
+    FILE *f = fopen(path, "r");
+    char line[4096];
+    int lineno = 0, rc = 0;
+    long total = 0;
+
+    if (!f) {
+        strbuf_addf(err, "cannot open config file '%s': %s", path, strerror(errno));
+        return DESK_EIO;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        char *eq, *key, *val;
+        lineno++;
+        total += (long)strlen(line);
+        if (total > (long)MAX_CONFIG_FILE || (!strchr(line, '\n') && !feof(f))) {
+            strbuf_addf(err, "%s:%d: line or file too long", path, lineno);
+            rc = DESK_EINVAL;
+            break;
+        }
+        key = trim(line);
+        if (!*key || *key == '#')
+            continue;
+        if (!(eq = strchr(key, '='))) {
+            strbuf_addf(err, "%s:%d: expected 'key = value'", path, lineno);
+            rc = DESK_EINVAL;
+            break;
+        }
+        *eq = '\0';
+        key = trim(key);
+        val = trim(eq + 1);
+        if (strlen(val) >= 2 && val[0] == '"' && val[strlen(val) - 1] == '"') {
+            val[strlen(val) - 1] = '\0';
+            val++;
+        }
+        if (conf_set(c, key, val, err)) {
+            strbuf_addf(err, " (%s:%d)", path, lineno);
+            rc = DESK_EINVAL;
+            break;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int conf_load_env(struct conf *c, struct strbuf *err)
+{
+    for (size_t i = 0; i < conf_table_nr; i++) {
+        char var[64] = "SVCDESK_";
+        const char *v;
+        size_t j = 8;
+        for (const char *p = conf_table[i].name; *p && j + 1 < sizeof(var); p++)
+            var[j++] = *p == '-' ? '_' : (char)(*p - ('a' <= *p && *p <= 'z' ? 32 : 0));
+        var[j] = '\0';
+        if ((v = getenv(var)) && conf_set(c, conf_table[i].name, v, err)) {
+            strbuf_addf(err, " (from %s)", var);
+            return DESK_EINVAL;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,53 @@
+/*
+ * conf.h - the settings of svcdesk, declared in one table (redis configs[]).
+ *
+ * Precedence: built-in default < svcdesk.conf (`key = value` lines) <
+ * SVCDESK_<KEY> environment variables (dashes become underscores) <
+ * command-line options, all through conf_set(), the last one winning.
+ * The same table gives `svcdesk serve --help` and docs/config.md.
+ */
+#ifndef CORE_CONF_H
+#define CORE_CONF_H
+
+#include "core/compat.h"
+#include "core/strbuf.h"
+
+struct conf {
+    char *db;              /* SQLite path or postgres:// URL */
+    char *listen;          /* HOST:PORT to serve on */
+    char *smtp;            /* smtp://HOST:PORT for outgoing mail; NULL: none sent */
+    char *mail_from;       /* From address of notifications */
+    char *backup_dir;      /* folder of the daily backups */
+    char *backup_at;       /* HH:MM UTC of the daily backup */
+    int64_t backup_keep_days; /* backups older than this are pruned */
+    char *log_level;       /* error|warn|info|debug */
+    int64_t max_connections; /* concurrent HTTP connections */
+};
+
+enum conf_type { CONF_STRING, CONF_INT };
+
+struct conf_entry {
+    const char *name;    /* key in svcdesk.conf and the long option */
+    enum conf_type type; /* how the value parses */
+    size_t offset;       /* of the field in struct conf */
+    const char *dflt;    /* default as text; NULL for none */
+    int64_t min, max;    /* CONF_INT bounds */
+    const char *help;    /* one line for usage and docs */
+};
+
+extern const struct conf_entry conf_table[];
+extern const size_t conf_table_nr;
+
+/* Fill c with the defaults. */
+void conf_init(struct conf *c);
+void conf_release(struct conf *c);
+/* Set one key from text. Returns 0, or DESK_EINVAL with "key: why" in err. */
+int conf_set(struct conf *c, const char *key, const char *value, struct strbuf *err);
+/* Read `key = value` lines ('#' comments). 0, DESK_EINVAL ("FILE:LINE: why") or DESK_EIO. */
+int conf_load_file(struct conf *c, const char *path, struct strbuf *err);
+/* Apply SVCDESK_<KEY> variables from the environment. 0 or DESK_EINVAL. */
+int conf_load_env(struct conf *c, struct strbuf *err);
+/* The entry named key, or NULL. */
+const struct conf_entry *conf_find(const char *key);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * crypto.h - passwords and API tokens (libsodium).
+ *
+ * Passwords are hashed with argon2id (crypto_pwhash_str); the hash string
+ * carries its own salt and parameters. Tokens are 256 random bits, given to
+ * the user once as 64 hex characters; only their SHA-256 is stored, so a
+ * token is checked with one hash and one indexed lookup.
+ */
+#ifndef CORE_CRYPTO_H
+#define CORE_CRYPTO_H
+
+#include "core/compat.h"
+
+#define PASSWORD_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
+#define TOKEN_TEXT_LEN 64     /* hex characters of a token */
+#define TOKEN_HASH_LEN 32     /* SHA-256 */
+#define PASSWORD_MIN_LEN 8
+#define PASSWORD_MAX_LEN 1024
+
+/* Initialise libsodium; call once before threads start. Returns 0 or DESK_EIO. */
+int crypto_setup(void);
+/* Hash password into out (NUL-terminated). Returns 0 or DESK_EIO (out of memory). */
+int password_hash(const char *password, char out[PASSWORD_HASH_MAX]);
+/* True when password matches the stored hash. */
+bool password_verify(const char *hash, const char *password);
+/*
+ * Check a new password's length; returns NULL when acceptable or a reason
+ * ("is shorter than 8 characters").
+ */
+const char *password_problem(const char *password);
+/* A new token: its text (NUL-terminated) and the hash to store. */
+void token_new(char text[TOKEN_TEXT_LEN + 1], uint8_t hash[TOKEN_HASH_LEN]);
+/* Hash a presented token. Returns 0, or DESK_EUNAUTH when it is not 64 hex characters. */
+int token_hash(const char *text, size_t len, uint8_t hash[TOKEN_HASH_LEN]);
+/* Random bytes as hex (2n characters plus NUL into out). */
+void random_hex(char *out, size_t n);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * tokens.c - sign-in for the API: POST /api/v1/tokens, DELETE
+ * /api/v1/tokens/current, and GET /api/v1/me.
+ */
+#define LOG_MODULE "api"
+#include "core/compat.h"
+#include "http/api/api.h"
+#include "core/crypto.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "http/input.h"
+#include "store/store.h"
+
+#define TOKEN_LIFETIME (90 * 86400) /* SPEC 5: tokens expire after 90 days */
+
+json_t *json_time(int64_t t)
+{
+    char buf[TIME_RFC3339_LEN];
+
+    if (!t)
+        return json_null();
+    time_format_rfc3339(t, buf);
+    return json_string(buf);
+}
+
+json_t *json_id(int64_t id)
+{
+    return id ? json_integer(id) : json_null();
+}
+
+static const struct field_spec token_fields[] = {
+    {"email", F_STRING, true, 1, 254, NULL},
+    {"password", F_STRING, true, 1, PASSWORD_MAX_LEN, NULL},
+};
+
+int api_token_create(struct req *req, struct res *res)
+{
+    char text[TOKEN_TEXT_LEN + 1];
+    uint8_t hash[TOKEN_HASH_LEN];
+    const char *pwhash = NULL;
+    struct user u;
+    json_t *in;
+    int64_t now = time_now();
+    int rc;
+
+    if ((rc = req_json(req, res, &in)) < 0 ||
+        (rc = input_check(in, token_fields, ARRAY_SIZE(token_fields), res)) < 0)
+        return rc;
+    rc = store_user_by_email(req->store, input_str(in, "email"), &u, &pwhash, req->arena);
+    if (rc == DESK_ENOTFOUND || (rc == 0 && !password_verify(pwhash, input_str(in, "password"))))
+        return res_error(res, DESK_EUNAUTH, NULL, "wrong e-mail or password");
+    if (rc < 0)
+        return rc;
+    token_new(text, hash);
+    if ((rc = store_token_create(req->store, u.id, hash, now, now + TOKEN_LIFETIME)) < 0)
+        return rc;
+    log_info("msg=\"token issued\" user=%" PRId64, u.id);
+    return res_json(res, 201, json_pack("{s:s, s:o}", "token", text, "expires_at",
+                                        json_time(now + TOKEN_LIFETIME)));
+}
+
+int api_token_revoke(struct req *req, struct res *res)
+{
+    int rc;
+
+    if (!req->has_token)
+        return res_error(res, DESK_EUNAUTH, NULL, "only a bearer token can be revoked");
+    if ((rc = store_token_revoke(req->store, req->token_hash, time_now())) < 0)
+        return rc;
+    res->status = 204;
+    return 0;
+}
+
+int api_me(struct req *req, struct res *res)
+{
+    const struct user *u = &req->user;
+
+    return res_json(res, 200,
+                    json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)u->id, "email",
+                              u->email, "name", u->name, "role", role_name(u->role),
+                              "organization_id", json_id(u->organization_id)));
+}

@@ -1,0 +1,85 @@
+/*
+ * http.h - a request and its response, as handlers see them.
+ *
+ * The server (server.c) fills a struct req from libmicrohttpd, or a test
+ * builds one by hand (no sockets): handlers never see MHD. Everything a
+ * handler allocates comes from req->arena and is freed after the response
+ * is sent. A handler returns 0 after filling res, or a negative desk_err
+ * that the router turns into an error body when res is still empty.
+ */
+#ifndef HTTP_HTTP_H
+#define HTTP_HTTP_H
+
+#include "core/compat.h"
+#include "core/arena.h"
+#include "core/conf.h"
+#include "core/strbuf.h"
+#include "domain/user.h"
+#include <jansson.h>
+
+struct store;
+
+#define REQ_MAX_PARAMS 4   /* :id segments in a route */
+#define REQ_MAX_HEADERS 64 /* request headers kept */
+#define REQ_MAX_QUERY 32   /* query arguments kept */
+#define RES_MAX_HEADERS 8
+
+struct kv {
+    const char *key;   /* header names compare case-insensitively */
+    const char *value; /* NUL-terminated */
+};
+
+struct req {
+    struct arena *arena;        /* freed after the response */
+    struct store *store;        /* the database */
+    const struct conf *conf;    /* server settings */
+    const char *method;         /* "GET", ... */
+    const char *path;           /* without the query string */
+    const char *body;           /* NUL-terminated (the bytes may hold NULs too) */
+    size_t body_len;            /* bytes in body */
+    struct kv headers[REQ_MAX_HEADERS];
+    size_t nheaders;
+    struct kv query[REQ_MAX_QUERY];
+    size_t nquery;
+    int64_t params[REQ_MAX_PARAMS]; /* numeric :id segments, in order */
+    size_t nparams;
+    struct user user;           /* the signed-in user (id 0: anonymous) */
+    struct caller caller;       /* who is asking, for the store */
+    uint8_t token_hash[32];     /* the bearer token's hash, when has_token */
+    bool has_token;             /* authenticated by a bearer token */
+    uint64_t id;                /* request id for the log */
+};
+
+struct res {
+    int status;                 /* 0 until a handler sets it */
+    const char *content_type;   /* static or arena string */
+    struct strbuf body;         /* the bytes */
+    struct kv headers[RES_MAX_HEADERS];
+    size_t nheaders;
+};
+
+/* Header (any case) or query argument, NULL when absent. */
+const char *req_header(const struct req *req, const char *name);
+const char *req_query(const struct req *req, const char *name);
+/*
+ * Parse the body as a JSON object into *out (owned by the arena). Returns 0,
+ * or fills res with 400 (not a JSON object, invalid UTF-8) and returns
+ * DESK_EBADREQ.
+ */
+int req_json(struct req *req, struct res *res, json_t **out);
+
+void res_header(struct res *res, const char *name, const char *value);
+/* Set status and a JSON body (j is consumed: decref'd). Returns 0. */
+int res_json(struct res *res, int status, json_t *j);
+/* Set status and a body of the given type (copied). Returns 0. */
+int res_bytes(struct res *res, int status, const char *type, const void *data, size_t len);
+/*
+ * The error body {"error":{"code","message","field"?}} with the status of
+ * err (core/err.h). field may be NULL. Returns err, so handlers can
+ * `return res_error(...)`.
+ */
+int res_error(struct res *res, int err, const char *field, const char *fmt, ...)
+    PRINTF_LIKE(4, 5);
+void res_release(struct res *res);
+
+#endif

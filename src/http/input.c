@@ -1,0 +1,111 @@
+#include "core/compat.h"
+#include "http/input.h"
+#include "core/err.h"
+
+size_t utf8_chars(const char *s, size_t bytes)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < bytes; i++)
+        n += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return n;
+}
+
+static const struct field_spec *find_spec(const struct field_spec *specs, size_t n,
+                                          const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(specs[i].name, key))
+            return &specs[i];
+    return NULL;
+}
+
+static int check_enum(const struct field_spec *f, json_t *v, struct res *res)
+{
+    struct strbuf list = STRBUF_INIT;
+    int rc;
+
+    if (!json_is_string(v))
+        return res_error(res, DESK_EINVAL, f->name, "%s must be a string", f->name);
+    for (const char *const *p = f->values; *p; p++)
+        if (!strcmp(*p, json_string_value(v)))
+            return 0;
+    for (const char *const *p = f->values; *p; p++)
+        strbuf_addf(&list, "%s%s", p == f->values ? "" : ", ", *p);
+    rc = res_error(res, DESK_EINVAL, f->name, "%s must be one of %s", f->name, list.buf);
+    strbuf_release(&list);
+    return rc;
+}
+
+static int check_value(const struct field_spec *f, json_t *v, struct res *res)
+{
+    switch (f->kind) {
+    case F_STRING: {
+        size_t n;
+        if (!json_is_string(v))
+            return res_error(res, DESK_EINVAL, f->name, "%s must be a string", f->name);
+        n = utf8_chars(json_string_value(v), json_string_length(v));
+        if (strlen(json_string_value(v)) != json_string_length(v))
+            return res_error(res, DESK_EINVAL, f->name, "%s must not contain NUL", f->name);
+        if ((int64_t)n < f->min)
+            return res_error(res, DESK_EINVAL, f->name, "%s must have at least %" PRId64
+                             " characters", f->name, f->min);
+        if (f->max && (int64_t)n > f->max)
+            return res_error(res, DESK_EINVAL, f->name, "%s must have at most %" PRId64
+                             " characters", f->name, f->max);
+        return 0;
+    }
+    case F_ID:
+        if (!json_is_integer(v) || json_integer_value(v) < 1)
+            return res_error(res, DESK_EINVAL, f->name, "%s must be a positive integer id",
+                             f->name);
+        return 0;
+    case F_INT:
+        if (!json_is_integer(v))
+            return res_error(res, DESK_EINVAL, f->name, "%s must be an integer", f->name);
+        if (json_integer_value(v) < f->min || json_integer_value(v) > f->max)
+            return res_error(res, DESK_EINVAL, f->name, "%s must be between %" PRId64
+                             " and %" PRId64, f->name, f->min, f->max);
+        return 0;
+    case F_BOOL:
+        if (!json_is_boolean(v))
+            return res_error(res, DESK_EINVAL, f->name, "%s must be true or false", f->name);
+        return 0;
+    case F_ENUM:
+        return check_enum(f, v, res);
+    }
+    return 0;
+}
+
+int input_check(json_t *obj, const struct field_spec *specs, size_t n, struct res *res)
+{
+    const char *key;
+    json_t *v;
+    int rc;
+
+    json_object_foreach(obj, key, v)
+    {
+        const struct field_spec *f = find_spec(specs, n, key);
+        if (!f)
+            return res_error(res, DESK_EINVAL, key, "unknown field '%s'", key);
+        if (!json_is_null(v) && (rc = check_value(f, v, res)) < 0)
+            return rc;
+    }
+    for (size_t i = 0; i < n; i++) {
+        v = json_object_get(obj, specs[i].name);
+        if (specs[i].required && (!v || json_is_null(v)))
+            return res_error(res, DESK_EINVAL, specs[i].name, "%s is required", specs[i].name);
+    }
+    return 0;
+}
+
+const char *input_str(json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+int64_t input_int(json_t *obj, const char *key, int64_t dflt)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_integer(v) ? json_integer_value(v) : dflt;
+}

@@ -1,0 +1,165 @@
+#define LOG_MODULE "http"
+#include "core/compat.h"
+#include "http/router.h"
+#include "core/crypto.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "core/time.h"
+#include "store/store.h"
+#include <strings.h>
+
+/* Does one pattern segment match one path segment? Fills *id for :params. */
+static bool segment_matches(const char *pat, size_t plen, const char *seg, size_t slen,
+                            int64_t *id, bool *is_param)
+{
+    *is_param = plen && pat[0] == ':';
+    if (!*is_param)
+        return plen == slen && !memcmp(pat, seg, slen);
+    if (!slen || slen > 19 || seg[0] == '0')
+        return false;
+    *id = 0;
+    for (size_t i = 0; i < slen; i++) {
+        if (seg[i] < '0' || seg[i] > '9')
+            return false;
+        if (*id > (INT64_MAX - (seg[i] - '0')) / 10)
+            return false;
+        *id = *id * 10 + (seg[i] - '0');
+    }
+    return true;
+}
+
+static bool path_matches(const char *pattern, const char *path, struct req *req)
+{
+    size_t n = 0;
+
+    while (*pattern && *path) {
+        const char *pe = strchr(pattern + 1, '/'), *se = strchr(path + 1, '/');
+        size_t plen, slen;
+        int64_t id = 0;
+        bool param;
+
+        if (*pattern != '/' || *path != '/')
+            return false;
+        pe = pe ? pe : pattern + strlen(pattern);
+        se = se ? se : path + strlen(path);
+        plen = (size_t)(pe - pattern - 1);
+        slen = (size_t)(se - path - 1);
+        if (!segment_matches(pattern + 1, plen, path + 1, slen, &id, &param))
+            return false;
+        if (param) {
+            if (n == REQ_MAX_PARAMS)
+                return false;
+            req->params[n++] = id;
+        }
+        pattern = pe;
+        path = se;
+    }
+    if (*pattern || *path)
+        return false;
+    req->nparams = n;
+    return true;
+}
+
+enum route_match route_find(struct req *req, const struct route **out, const char **allow)
+{
+    struct strbuf methods = STRBUF_INIT;
+    bool path_known = false;
+
+    for (size_t i = 0; i < routes_nr; i++) {
+        if (!path_matches(routes[i].pattern, req->path, req))
+            continue;
+        if (!strcmp(routes[i].method, req->method) ||
+            (!strcmp(req->method, "HEAD") && !strcmp(routes[i].method, "GET"))) {
+            strbuf_release(&methods);
+            *out = &routes[i];
+            return ROUTE_FOUND;
+        }
+        path_known = true;
+        strbuf_addf(&methods, "%s%s", methods.len ? ", " : "", routes[i].method);
+    }
+    if (path_known)
+        *allow = arena_strdup(req->arena, methods.buf);
+    strbuf_release(&methods);
+    return path_known ? ROUTE_NO_METHOD : ROUTE_NO_PATH;
+}
+
+size_t route_body_limit(const struct route *r)
+{
+    return r->flags & ROUTE_UPLOAD ? MAX_UPLOAD : MAX_JSON_BODY;
+}
+
+/* The token of "Authorization: Bearer TOKEN", or NULL. */
+static const char *bearer(const struct req *req)
+{
+    const char *h = req_header(req, "Authorization");
+
+    if (!h || strncasecmp(h, "Bearer ", 7))
+        return NULL;
+    h += 7;
+    while (*h == ' ')
+        h++;
+    return h;
+}
+
+int route_authorize(const struct route *r, struct req *req, struct res *res)
+{
+    const char *tok = bearer(req);
+
+    if (tok && token_hash(tok, strlen(tok), req->token_hash) == 0 &&
+        store_token_user(req->store, req->token_hash, time_now(), &req->user, req->arena) == 0) {
+        req->has_token = true;
+        req->caller = (struct caller){req->user.id, req->user.role, req->user.organization_id};
+    }
+    if (r->min_role == ROLE_NONE || req->caller.role >= r->min_role)
+        return 0;
+    if (req->caller.role == ROLE_NONE) {
+        res_header(res, "WWW-Authenticate", "Bearer");
+        return res_error(res, DESK_EUNAUTH, NULL,
+                         tok ? "the token is not valid (unknown, expired or revoked)"
+                             : "sign in: send Authorization: Bearer TOKEN");
+    }
+    return res_error(res, DESK_EDENIED, NULL, "a %s may not do this", role_name(req->caller.role));
+}
+
+void route_run(const struct route *r, struct req *req, struct res *res)
+{
+    int rc = r->handler(req, res);
+
+    if (rc < 0 && !res->status)
+        res_error(res, rc, NULL, "%s", rc == DESK_EIO ? "internal error (logged)"
+                                                      : desk_err_code(rc));
+    if (!res->status)
+        BUG("handler for %s %s set no response", r->method, r->pattern);
+}
+
+int route_prepare(struct req *req, struct res *res, const struct route **out, size_t body_len)
+{
+    const char *allow = NULL;
+    int rc;
+
+    switch (route_find(req, out, &allow)) {
+    case ROUTE_NO_PATH:
+        return res_error(res, DESK_ENOTFOUND, NULL, "no such path '%s'", req->path);
+    case ROUTE_NO_METHOD:
+        res_header(res, "Allow", allow);
+        return res_error(res, DESK_EMETHOD, NULL, "%s is not allowed here; use %s", req->method,
+                         allow);
+    case ROUTE_FOUND:
+        break;
+    }
+    if ((rc = route_authorize(*out, req, res)) < 0)
+        return rc;
+    if (body_len > route_body_limit(*out))
+        return res_error(res, DESK_ETOOBIG, NULL, "body larger than %zu bytes",
+                         route_body_limit(*out));
+    return 0;
+}
+
+void route_dispatch(struct req *req, struct res *res)
+{
+    const struct route *r;
+
+    if (route_prepare(req, res, &r, req->body_len) == 0)
+        route_run(r, req, res);
+}

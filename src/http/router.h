@@ -1,0 +1,58 @@
+/*
+ * router.h - the route table and the checks every request passes first.
+ *
+ * Order (SPEC 5): unknown path 404, wrong method 405 (with Allow), no valid
+ * token 401 (with WWW-Authenticate: Bearer), role 403; then the handler
+ * checks the body. `:id` segments match only decimal ids (1..2^63-1), so a
+ * non-numeric id is an unknown path: 404.
+ */
+#ifndef HTTP_ROUTER_H
+#define HTTP_ROUTER_H
+
+#include "http/http.h"
+
+typedef int (*handler_fn)(struct req *req, struct res *res);
+
+enum route_flags {
+    ROUTE_UPLOAD = 1 << 0, /* the body may be an upload (MAX_UPLOAD), not JSON (MAX_JSON_BODY) */
+};
+
+struct route {
+    const char *method;  /* "GET", "POST", "PATCH", "DELETE" */
+    const char *pattern; /* "/api/v1/tickets/:id" */
+    handler_fn handler;  /* does the work */
+    enum role min_role;  /* ROLE_NONE: no sign-in needed */
+    unsigned flags;      /* enum route_flags */
+    const char *summary; /* one line, for the OpenAPI document */
+};
+
+extern const struct route routes[];
+extern const size_t routes_nr;
+
+enum route_match { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD };
+
+/*
+ * Find the route for method and path; fills req->params. On ROUTE_NO_METHOD,
+ * *allow (arena) lists the methods the path takes.
+ */
+enum route_match route_find(struct req *req, const struct route **out, const char **allow);
+/* Body limit of a route (bytes). */
+size_t route_body_limit(const struct route *r);
+/*
+ * Authenticate the bearer token of req (if any) into req->user/caller.
+ * Returns 0, or DESK_EUNAUTH / DESK_EDENIED (with res filled) when the
+ * route needs more than the caller has.
+ */
+int route_authorize(const struct route *r, struct req *req, struct res *res);
+/* Run the route's handler; an error without a body becomes one. */
+void route_run(const struct route *r, struct req *req, struct res *res);
+/*
+ * The checks before the body, in SPEC order: find (404, 405), authorise
+ * (401, 403), then the announced body size (413). Returns 0 with *out set
+ * when the handler may run; otherwise res holds the error.
+ */
+int route_prepare(struct req *req, struct res *res, const struct route **out, size_t body_len);
+/* Find, authorise and run: the whole pipeline for a request whose body is read. */
+void route_dispatch(struct req *req, struct res *res);
+
+#endif

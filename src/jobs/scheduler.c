@@ -1,0 +1,133 @@
+#define LOG_MODULE "jobs"
+#include "core/compat.h"
+#include "jobs/scheduler.h"
+#include "core/crypto.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "core/xalloc.h"
+#include "jobs/backup.h"
+#include "store/store.h"
+#include <pthread.h>
+#include <unistd.h>
+
+#define LEASE_SECS 600 /* a job that takes longer may be run again by another server */
+
+struct job {
+    const char *name;                                      /* lease name */
+    int64_t (*due_since)(const struct conf *c, int64_t now); /* runs if not run since */
+    int (*run)(struct store *st, const struct conf *c, int64_t now);
+};
+
+struct scheduler {
+    struct store *store;      /* the database */
+    const struct conf *conf;  /* settings */
+    int tick_ms;              /* sleep between looks */
+    char holder[48];          /* this server's lease name */
+    pthread_t thread;         /* the jobs thread */
+    pthread_mutex_t mu;       /* guards stopping */
+    pthread_cond_t cv;        /* wakes the thread to stop */
+    bool stopping;            /* scheduler_stop was called */
+};
+
+int64_t daily_due_since(const char *hhmm, int64_t now)
+{
+    int64_t day = floor_div(now, 86400) * 86400;
+    int64_t at = day + ((hhmm[0] - '0') * 10 + (hhmm[1] - '0')) * 3600 +
+                 ((hhmm[3] - '0') * 10 + (hhmm[4] - '0')) * 60;
+
+    return at <= now ? at : at - 86400;
+}
+
+static int64_t backup_due(const struct conf *c, int64_t now)
+{
+    return daily_due_since(c->backup_at, now);
+}
+
+static int backup_run(struct store *st, const struct conf *c, int64_t now)
+{
+    struct strbuf err = STRBUF_INIT;
+    char q[512];
+    int removed, rc = backup_write(st, c->backup_dir, now, NULL, &err);
+
+    if (rc == 0)
+        rc = backup_prune(c->backup_dir, now, c->backup_keep_days, &removed, &err);
+    if (rc < 0)
+        log_error("msg=\"backup failed\" error=\"%s\"", log_quote(err.buf, q, sizeof(q)));
+    strbuf_release(&err);
+    return rc;
+}
+
+static const struct job jobs[] = {
+    {"backup", backup_due, backup_run},
+};
+
+static void run_due_jobs(struct scheduler *s)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(jobs); i++) {
+        int64_t now = time_now();
+        bool got = false;
+
+        if (store_job_lease(s->store, jobs[i].name, s->holder, now, LEASE_SECS,
+                            jobs[i].due_since(s->conf, now), &got) < 0 ||
+            !got)
+            continue;
+        jobs[i].run(s->store, s->conf, now);
+        store_job_done(s->store, jobs[i].name, s->holder, now);
+    }
+}
+
+static void *scheduler_main(void *arg)
+{
+    struct scheduler *s = arg;
+
+    pthread_mutex_lock(&s->mu);
+    while (!s->stopping) {
+        struct timespec until;
+
+        pthread_mutex_unlock(&s->mu);
+        run_due_jobs(s);
+        pthread_mutex_lock(&s->mu);
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += s->tick_ms / 1000;
+        until.tv_nsec += (long)(s->tick_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        if (!s->stopping)
+            pthread_cond_timedwait(&s->cv, &s->mu, &until);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+struct scheduler *scheduler_start(struct store *st, const struct conf *conf, int tick_ms)
+{
+    struct scheduler *s = xcalloc(1, sizeof(*s));
+    char rnd[17];
+
+    s->store = st;
+    s->conf = conf;
+    s->tick_ms = tick_ms;
+    random_hex(rnd, 8);
+    snprintf(s->holder, sizeof(s->holder), "%ld-%s", (long)getpid(), rnd);
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    if (pthread_create(&s->thread, NULL, scheduler_main, s))
+        die("cannot start the jobs thread");
+    return s;
+}
+
+void scheduler_stop(struct scheduler *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->stopping = true;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->thread, NULL);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    free(s);
+}

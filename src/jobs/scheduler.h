@@ -1,0 +1,28 @@
+/*
+ * scheduler.h - background jobs of `serve` (backups now; the SLA sweep and
+ * the outbox as they arrive).
+ *
+ * One thread wakes every tick and runs each job that is due. A job runs
+ * under a lease in the database (store_job_lease), so with several servers
+ * on one database each run happens once.
+ */
+#ifndef JOBS_SCHEDULER_H
+#define JOBS_SCHEDULER_H
+
+#include "core/compat.h"
+#include "core/conf.h"
+
+struct store;
+struct scheduler;
+
+/* Start the jobs thread; tick_ms is how often it looks for due jobs. */
+struct scheduler *scheduler_start(struct store *st, const struct conf *conf, int tick_ms);
+/* Stop after the job in progress (if any) and free. */
+void scheduler_stop(struct scheduler *s);
+/*
+ * The latest instant at or before now at which a daily job set for
+ * "HH:MM" UTC was due.
+ */
+int64_t daily_due_since(const char *hhmm, int64_t now);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * sqlite.h - internals shared by the SQLite backend's files (src/store/sqlite_*.c).
+ *
+ * Reads borrow a connection from a pool (WAL lets them run beside the
+ * writer); writes are functions run by the single writer thread inside a
+ * batch transaction, each in its own SAVEPOINT so that one failing write
+ * rolls back alone. Prepared statements are cached per connection, keyed
+ * by the SQL constant's address: always pass the named constant.
+ */
+#ifndef STORE_SQLITE_H
+#define STORE_SQLITE_H
+
+#include "core/compat.h"
+#include "store/store_ops.h"
+#include <sqlite3.h>
+
+struct sqlite_conn;
+
+/* A write: runs on the writer's connection inside a transaction; returns 0 or desk_err. */
+typedef int (*sqlite_write_fn)(struct sqlite_conn *c, void *arg);
+
+/* Run fn(c, arg) in the next group commit; returns its result once committed. */
+int store__write(struct store *st, sqlite_write_fn fn, void *arg);
+/* Borrow a read connection (blocks while all are busy); give it back with store__put. */
+struct sqlite_conn *store__get(struct store *st);
+void store__put(struct store *st, struct sqlite_conn *c);
+
+/* The cached statement for the SQL constant sql; reset it with store__done. */
+sqlite3_stmt *store__stmt(struct sqlite_conn *c, const char *sql);
+/* Reset a statement and clear its bindings; returns rc unchanged (for tail calls). */
+int store__done(sqlite3_stmt *s, int rc);
+/* Map a SQLite result code to desk_err, logging unexpected ones with the connection's message. */
+int store__err(struct sqlite_conn *c, int rc, const char *what);
+sqlite3 *store__db(struct sqlite_conn *c);
+
+/* Bind helpers: text may be NULL (binds NULL); int 0 binds NULL with _id. */
+void store__bind_text(sqlite3_stmt *s, int i, const char *v);
+void store__bind_int(sqlite3_stmt *s, int i, int64_t v);
+void store__bind_id(sqlite3_stmt *s, int i, int64_t id);
+/* Column helpers: text copied into the arena ("" for NULL unless _or_null). */
+const char *store__col_text(sqlite3_stmt *s, int i, struct arena *a);
+const char *store__col_text_or_null(sqlite3_stmt *s, int i, struct arena *a);
+
+/* Append an audit row in the current write transaction (JSON texts may be NULL). */
+int store__audit(struct sqlite_conn *c, int64_t actor_id, const char *action, const char *entity,
+                 int64_t entity_id, const char *before, const char *after);
+
+/* ---- the entity files' functions, gathered into the ops table ---- */
+
+/* sqlite_users.c: users, tokens, job leases, metadata (see store.h) */
+int sqlite__user_create(struct store *st, const struct caller *actor, struct user *u,
+                        const char *password_hash);
+int sqlite__admin_ensure(struct store *st, const char *email, const char *password_hash,
+                         bool *created);
+int sqlite__user_by_email(struct store *st, const char *email, struct user *out,
+                          const char **password_hash, struct arena *a);
+int sqlite__user_get(struct store *st, const struct caller *c, int64_t id, struct user *out,
+                     struct arena *a);
+int sqlite__token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
+                         int64_t expires_at);
+int sqlite__token_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                       struct arena *a);
+int sqlite__token_revoke(struct store *st, const uint8_t hash[32], int64_t now);
+int sqlite__job_lease(struct store *st, const char *name, const char *holder, int64_t now,
+                      int64_t lease_secs, int64_t not_run_since, bool *got);
+int sqlite__job_done(struct store *st, const char *name, const char *holder, int64_t now);
+int sqlite__meta_get(struct store *st, const char *key, const char **value, struct arena *a);
+int sqlite__meta_set(struct store *st, const char *key, const char *value);
+
+#endif

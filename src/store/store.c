@@ -1,0 +1,123 @@
+/*
+ * store.c - backend selection and forwarding (see store.h for the contract).
+ */
+#include "core/compat.h"
+#include "store/store.h"
+#include "core/err.h"
+#include "store/store_ops.h"
+
+static bool is_postgres(const char *url)
+{
+    return !strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13);
+}
+
+int store_open(const char *url, unsigned flags, struct store **out, struct strbuf *err)
+{
+    if (is_postgres(url)) {
+        strbuf_addstr(err, "this build has no PostgreSQL backend yet; use a SQLite file path");
+        return DESK_EINVAL;
+    }
+    return store_sqlite_open(url, flags, out, err);
+}
+
+int store_restore(const char *url, const char *file, struct strbuf *err)
+{
+    if (is_postgres(url)) {
+        strbuf_addstr(err, "restore of a PostgreSQL database is done with pg_restore");
+        return DESK_EINVAL;
+    }
+    return store_sqlite_restore(url, file, err);
+}
+
+void store_close(struct store *st)
+{
+    if (st)
+        st->ops->close(st);
+}
+
+void store_schema_versions(struct store *st, int *db_version, int *binary_version)
+{
+    st->ops->schema_versions(st, db_version, binary_version);
+}
+
+int store_ping(struct store *st)
+{
+    return st->ops->ping(st);
+}
+
+int store_integrity_check(struct store *st, struct strbuf *err)
+{
+    return st->ops->integrity_check(st, err);
+}
+
+int store_backup(struct store *st, const char *path, struct strbuf *err)
+{
+    return st->ops->backup(st, path, err);
+}
+
+void store_write_stats(struct store *st, uint64_t *commits, uint64_t *writes)
+{
+    st->ops->write_stats(st, commits, writes);
+}
+
+int store_user_create(struct store *st, const struct caller *actor, struct user *u,
+                      const char *password_hash)
+{
+    return st->ops->user_create(st, actor, u, password_hash);
+}
+
+int store_admin_ensure(struct store *st, const char *email, const char *password_hash,
+                       bool *created)
+{
+    return st->ops->admin_ensure(st, email, password_hash, created);
+}
+
+int store_user_by_email(struct store *st, const char *email, struct user *out,
+                        const char **password_hash, struct arena *a)
+{
+    return st->ops->user_by_email(st, email, out, password_hash, a);
+}
+
+int store_user_get(struct store *st, const struct caller *c, int64_t id, struct user *out,
+                   struct arena *a)
+{
+    return st->ops->user_get(st, c, id, out, a);
+}
+
+int store_token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
+                       int64_t expires_at)
+{
+    return st->ops->token_create(st, user_id, hash, now, expires_at);
+}
+
+int store_token_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                     struct arena *a)
+{
+    return st->ops->token_user(st, hash, now, out, a);
+}
+
+int store_token_revoke(struct store *st, const uint8_t hash[32], int64_t now)
+{
+    return st->ops->token_revoke(st, hash, now);
+}
+
+int store_job_lease(struct store *st, const char *name, const char *holder, int64_t now,
+                    int64_t lease_secs, int64_t not_run_since, bool *got)
+{
+    return st->ops->job_lease(st, name, holder, now, lease_secs, not_run_since, got);
+}
+
+int store_job_done(struct store *st, const char *name, const char *holder, int64_t now)
+{
+    return st->ops->job_done(st, name, holder, now);
+}
+
+int store_meta_get(struct store *st, const char *key, const char **value, struct arena *a)
+{
+    return st->ops->meta_get(st, key, value, a);
+}
+
+int store_meta_set(struct store *st, const char *key, const char *value)
+{
+    return st->ops->meta_set(st, key, value);
+}

@@ -1,0 +1,106 @@
+/*
+ * store.h - the only way into the database.
+ *
+ * One interface, two backends (SQLite now; PostgreSQL is added as another
+ * `struct store_ops` without touching domain or HTTP code). SQL lives only
+ * in src/store. Functions return 0 or a negative enum desk_err and fill
+ * out-parameters; strings they return live in the caller's arena.
+ *
+ * Every query on tenant data takes the caller: a customer's query is
+ * filtered to its organisation in SQL, and another organisation's row
+ * answers DESK_ENOTFOUND exactly like a missing one.
+ *
+ * Writes are durable when the function returns 0: the SQLite backend sends
+ * them to one writer thread that commits the writes of concurrent callers
+ * together (group commit, synchronous=FULL), and answers each caller only
+ * after that commit. Each write also appends its audit_log row in the same
+ * transaction. The store is safe to use from many threads.
+ */
+#ifndef STORE_STORE_H
+#define STORE_STORE_H
+
+#include "core/compat.h"
+#include "core/arena.h"
+#include "core/strbuf.h"
+#include "domain/user.h"
+
+struct store;
+
+enum store_open_flags {
+    STORE_CREATE = 1 << 0,  /* create the database when it does not exist */
+    STORE_MIGRATE = 1 << 1, /* apply pending migrations */
+};
+
+/*
+ * Open the database at url (a file path for SQLite). Refuses a schema newer
+ * than this binary (DESK_EIO, "database schema N is newer than ..."), and,
+ * without STORE_CREATE, a missing or uninitialised database (DESK_ENOTFOUND).
+ * The message goes into err. On success *out is the store; store_close() it.
+ */
+int store_open(const char *url, unsigned flags, struct store **out, struct strbuf *err);
+void store_close(struct store *st);
+/* Schema versions: the database's and the newest this binary knows. */
+void store_schema_versions(struct store *st, int *db_version, int *binary_version);
+/* 0 when the database answers a trivial query, else DESK_EIO. */
+int store_ping(struct store *st);
+/* Run an integrity check; 0 when sound, else DESK_EIO with the reason in err. */
+int store_integrity_check(struct store *st, struct strbuf *err);
+/* Write a consistent, verified copy of the database to path (must not exist). */
+int store_backup(struct store *st, const char *path, struct strbuf *err);
+/* Replace the database at url by the verified backup file (server stopped). */
+int store_restore(const char *url, const char *file, struct strbuf *err);
+/* Group-commit counters since open: transactions committed and writes in them. */
+void store_write_stats(struct store *st, uint64_t *commits, uint64_t *writes);
+
+/* ---- users and sign-in ------------------------------------------------ */
+
+/*
+ * Create the user u (u->id is set). DESK_ECONFLICT when the e-mail is taken,
+ * DESK_ENOTFOUND when a customer's organisation does not exist. The actor is
+ * recorded in the audit log.
+ */
+int store_user_create(struct store *st, const struct caller *actor, struct user *u,
+                      const char *password_hash);
+/*
+ * For `init`: make sure an admin with this e-mail exists. Creates it with
+ * password_hash when absent (*created = true); an existing user is left
+ * alone (its password too). DESK_ECONFLICT when the e-mail belongs to a
+ * non-admin.
+ */
+int store_admin_ensure(struct store *st, const char *email, const char *password_hash,
+                       bool *created);
+/* The user with this e-mail (any case) and its password hash, or DESK_ENOTFOUND. */
+int store_user_by_email(struct store *st, const char *email, struct user *out,
+                        const char **password_hash, struct arena *a);
+/* The user with this id as the caller may see it, or DESK_ENOTFOUND. */
+int store_user_get(struct store *st, const struct caller *c, int64_t id, struct user *out,
+                   struct arena *a);
+
+/* ---- API tokens ------------------------------------------------------- */
+
+/* Store a token hash for user_id, valid until expires_at. */
+int store_token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
+                       int64_t expires_at);
+/* The user of a live token (not revoked, not expired at now), or DESK_EUNAUTH. */
+int store_token_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                     struct arena *a);
+/* Revoke a token; DESK_EUNAUTH when it is not live. */
+int store_token_revoke(struct store *st, const uint8_t hash[32], int64_t now);
+
+/* ---- background jobs and metadata ------------------------------------- */
+
+/*
+ * Take the lease of job `name` for holder until now + lease_secs when it is
+ * free (or expired, or already this holder's) and the job has not run since
+ * not_run_since (it never ran, or last ran before that instant). *got says
+ * whether this holder may run it now; with several servers one gets it.
+ */
+int store_job_lease(struct store *st, const char *name, const char *holder, int64_t now,
+                    int64_t lease_secs, int64_t not_run_since, bool *got);
+/* Mark a job as run at now and release its lease. */
+int store_job_done(struct store *st, const char *name, const char *holder, int64_t now);
+/* Read or write a metadata value (e.g. "last_backup_at"); DESK_ENOTFOUND when absent. */
+int store_meta_get(struct store *st, const char *key, const char **value, struct arena *a);
+int store_meta_set(struct store *st, const char *key, const char *value);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * store_ops.h - what a store backend implements (private to src/store).
+ *
+ * store.c selects the backend from the URL and forwards each store_*
+ * function to these pointers; each backend embeds `struct store` first in
+ * its own struct.
+ */
+#ifndef STORE_STORE_OPS_H
+#define STORE_STORE_OPS_H
+
+#include "store/store.h"
+
+struct store_ops {
+    const char *name;
+    void (*close)(struct store *st);
+    void (*schema_versions)(struct store *st, int *db_version, int *binary_version);
+    int (*ping)(struct store *st);
+    int (*integrity_check)(struct store *st, struct strbuf *err);
+    int (*backup)(struct store *st, const char *path, struct strbuf *err);
+    void (*write_stats)(struct store *st, uint64_t *commits, uint64_t *writes);
+
+    int (*user_create)(struct store *st, const struct caller *actor, struct user *u,
+                       const char *password_hash);
+    int (*admin_ensure)(struct store *st, const char *email, const char *password_hash,
+                        bool *created);
+    int (*user_by_email)(struct store *st, const char *email, struct user *out,
+                         const char **password_hash, struct arena *a);
+    int (*user_get)(struct store *st, const struct caller *c, int64_t id, struct user *out,
+                    struct arena *a);
+
+    int (*token_create)(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
+                        int64_t expires_at);
+    int (*token_user)(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                      struct arena *a);
+    int (*token_revoke)(struct store *st, const uint8_t hash[32], int64_t now);
+
+    int (*job_lease)(struct store *st, const char *name, const char *holder, int64_t now,
+                     int64_t lease_secs, int64_t not_run_since, bool *got);
+    int (*job_done)(struct store *st, const char *name, const char *holder, int64_t now);
+    int (*meta_get)(struct store *st, const char *key, const char **value, struct arena *a);
+    int (*meta_set)(struct store *st, const char *key, const char *value);
+};
+
+struct store {
+    const struct store_ops *ops; /* the backend */
+};
+
+/* SQLite backend (store_sqlite.c). */
+int store_sqlite_open(const char *path, unsigned flags, struct store **out, struct strbuf *err);
+int store_sqlite_restore(const char *path, const char *file, struct strbuf *err);
+
+#endif

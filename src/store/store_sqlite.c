@@ -1,0 +1,657 @@
+/*
+ * store_sqlite.c - the SQLite backend: connections, group commit, migrations, backups.
+ *
+ * Threads: any number of request threads; one writer thread owns the write
+ * connection. A request's write is queued; the writer takes everything
+ * queued (up to WRITE_BATCH_MAX), runs it in one BEGIN IMMEDIATE ... COMMIT
+ * with a SAVEPOINT per write, and wakes each caller after the COMMIT has
+ * reached the disk (synchronous=FULL). So N concurrent writes cost one fsync.
+ */
+#define LOG_MODULE "store"
+#include "core/compat.h"
+#include "store/sqlite.h"
+#include "core/embed.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define STMT_CACHE 64        /* statements cached per connection (power of two) */
+#define READERS_MAX 32       /* read connections at most */
+#define WRITE_BATCH_MAX 1024 /* writes per group commit at most */
+#define BUSY_TIMEOUT_MS 5000
+
+struct sqlite_conn {
+    sqlite3 *db;                     /* the connection */
+    struct {
+        const char *sql;             /* key: address of the SQL constant */
+        sqlite3_stmt *stmt;          /* its prepared statement */
+    } cache[STMT_CACHE];
+    struct sqlite_conn *next;        /* free list link */
+};
+
+struct write_job {
+    sqlite_write_fn fn;              /* the write */
+    void *arg;                       /* its argument */
+    int rc;                          /* its result, valid once done */
+    bool done;                       /* committed (or failed) */
+    struct write_job *next;          /* queue link */
+};
+
+struct sqlite_store {
+    struct store base;               /* must be first */
+    char *path;                      /* database file */
+    int db_version;                  /* schema version in the file */
+
+    pthread_mutex_t pool_mu;         /* guards free_conns, nconns */
+    pthread_cond_t pool_cv;          /* a connection was returned */
+    struct sqlite_conn *free_conns;  /* idle read connections */
+    int nconns;                      /* read connections open */
+
+    pthread_mutex_t write_mu;        /* guards the queue, stopping, stats */
+    pthread_cond_t work_cv;          /* the writer has work */
+    pthread_cond_t done_cv;          /* a batch was committed */
+    struct write_job *head, *tail;   /* queued writes */
+    bool stopping;                   /* close() asked the writer to end */
+    pthread_t writer;                /* the writer thread */
+    struct sqlite_conn *wconn;       /* the writer's connection */
+    uint64_t commits, writes;        /* counters for metrics and benchmarks */
+};
+
+#define SS(st) ((struct sqlite_store *)(st))
+
+/* ---- connections and statements ----------------------------------------- */
+
+sqlite3 *store__db(struct sqlite_conn *c)
+{
+    return c->db;
+}
+
+int store__err(struct sqlite_conn *c, int rc, const char *what)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return 0;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        log_warn("msg=\"database busy\" what=\"%s\"", what);
+        return DESK_EBUSY;
+    case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+            return DESK_ECONFLICT;
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+            return DESK_ENOTFOUND;
+        return DESK_EINVAL;
+    default: {
+        char q[256];
+        log_error("msg=\"sqlite error\" what=\"%s\" rc=%d error=\"%s\"", what, rc,
+                  log_quote(c ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc), q, sizeof(q)));
+        return DESK_EIO;
+    }
+    }
+}
+
+sqlite3_stmt *store__stmt(struct sqlite_conn *c, const char *sql)
+{
+    size_t h = ((uintptr_t)sql >> 4) & (STMT_CACHE - 1);
+
+    for (size_t n = 0; n < STMT_CACHE; n++, h = (h + 1) & (STMT_CACHE - 1)) {
+        if (c->cache[h].sql == sql)
+            return c->cache[h].stmt;
+        if (!c->cache[h].sql) {
+            sqlite3_stmt *s;
+            int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+            if (rc != SQLITE_OK)
+                BUG("cannot prepare statement: %s: %s", sqlite3_errmsg(c->db), sql);
+            c->cache[h].sql = sql;
+            c->cache[h].stmt = s;
+            return s;
+        }
+    }
+    BUG("statement cache full (%d)", STMT_CACHE);
+}
+
+int store__done(sqlite3_stmt *s, int rc)
+{
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc;
+}
+
+void store__bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+void store__bind_int(sqlite3_stmt *s, int i, int64_t v)
+{
+    sqlite3_bind_int64(s, i, v);
+}
+
+void store__bind_id(sqlite3_stmt *s, int i, int64_t id)
+{
+    if (id)
+        sqlite3_bind_int64(s, i, id);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+const char *store__col_text_or_null(sqlite3_stmt *s, int i, struct arena *a)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? arena_memdup(a, t, (size_t)sqlite3_column_bytes(s, i)) : NULL;
+}
+
+const char *store__col_text(sqlite3_stmt *s, int i, struct arena *a)
+{
+    const char *t = store__col_text_or_null(s, i, a);
+    return t ? t : "";
+}
+
+static const char *const conn_pragmas =
+    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+    "PRAGMA cache_size=-1024; PRAGMA temp_store=MEMORY;";
+
+static int conn_open(const char *path, int oflags, bool reader, struct sqlite_conn **out,
+                     struct strbuf *err)
+{
+    struct sqlite_conn *c = xcalloc(1, sizeof(*c));
+    int rc = sqlite3_open_v2(path, &c->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+        sqlite3_extended_result_codes(c->db, 1);
+        rc = sqlite3_exec(c->db, conn_pragmas, NULL, NULL, NULL);
+    }
+    if (rc == SQLITE_OK && reader)
+        rc = sqlite3_exec(c->db, "PRAGMA query_only=1", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        strbuf_addf(err, "cannot open database '%s': %s", path,
+                    c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        sqlite3_close(c->db);
+        free(c);
+        return DESK_EIO;
+    }
+    *out = c;
+    return 0;
+}
+
+static void conn_close(struct sqlite_conn *c)
+{
+    for (size_t i = 0; i < STMT_CACHE; i++)
+        if (c->cache[i].stmt)
+            sqlite3_finalize(c->cache[i].stmt);
+    sqlite3_close(c->db);
+    free(c);
+}
+
+struct sqlite_conn *store__get(struct store *st)
+{
+    struct sqlite_store *s = SS(st);
+    struct sqlite_conn *c = NULL;
+
+    pthread_mutex_lock(&s->pool_mu);
+    while (!s->free_conns && s->nconns >= READERS_MAX)
+        pthread_cond_wait(&s->pool_cv, &s->pool_mu);
+    if (s->free_conns) {
+        c = s->free_conns;
+        s->free_conns = c->next;
+    } else {
+        s->nconns++;
+    }
+    pthread_mutex_unlock(&s->pool_mu);
+    if (!c) {
+        struct strbuf err = STRBUF_INIT;
+        if (conn_open(s->path, SQLITE_OPEN_READWRITE, true, &c, &err) < 0)
+            die("%s", err.buf); /* the file was open a moment ago: nothing sane to do */
+    }
+    return c;
+}
+
+void store__put(struct store *st, struct sqlite_conn *c)
+{
+    struct sqlite_store *s = SS(st);
+
+    pthread_mutex_lock(&s->pool_mu);
+    c->next = s->free_conns;
+    s->free_conns = c;
+    pthread_cond_signal(&s->pool_cv);
+    pthread_mutex_unlock(&s->pool_mu);
+}
+
+/* ---- group commit ----------------------------------------------------------- */
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT w";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO w";
+static const char SQL_RELEASE[] = "RELEASE w";
+
+static int exec_cached(struct sqlite_conn *c, const char *sql)
+{
+    sqlite3_stmt *s = store__stmt(c, sql);
+    int rc = sqlite3_step(s);
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, sql));
+}
+
+static void run_batch(struct sqlite_store *s, struct write_job *batch)
+{
+    struct sqlite_conn *c = s->wconn;
+    struct write_job *j;
+    int rc = exec_cached(c, SQL_BEGIN);
+
+    for (j = batch; j && rc == 0; j = j->next) {
+        if ((rc = exec_cached(c, SQL_SAVEPOINT)) < 0)
+            break;
+        j->rc = j->fn(c, j->arg);
+        if (j->rc < 0 && (rc = exec_cached(c, SQL_ROLLBACK_TO)) < 0)
+            break;
+        rc = exec_cached(c, SQL_RELEASE);
+    }
+    if (rc == 0)
+        rc = exec_cached(c, SQL_COMMIT);
+    if (rc < 0) {
+        /* nothing of the batch is durable: every write fails */
+        if (!sqlite3_get_autocommit(c->db))
+            exec_cached(c, SQL_ROLLBACK);
+        for (j = batch; j; j = j->next)
+            j->rc = rc;
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    struct sqlite_store *s = arg;
+
+    pthread_mutex_lock(&s->write_mu);
+    for (;;) {
+        struct write_job *batch, *j, *last;
+        size_t n = 1;
+
+        while (!s->head && !s->stopping)
+            pthread_cond_wait(&s->work_cv, &s->write_mu);
+        if (!s->head)
+            break;
+        batch = last = s->head;
+        while (last->next && n < WRITE_BATCH_MAX) {
+            last = last->next;
+            n++;
+        }
+        s->head = last->next;
+        if (!s->head)
+            s->tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&s->write_mu);
+
+        run_batch(s, batch);
+
+        pthread_mutex_lock(&s->write_mu);
+        s->commits++;
+        s->writes += n;
+        for (j = batch; j; j = j->next)
+            j->done = true;
+        pthread_cond_broadcast(&s->done_cv);
+    }
+    pthread_mutex_unlock(&s->write_mu);
+    return NULL;
+}
+
+int store__write(struct store *st, sqlite_write_fn fn, void *arg)
+{
+    struct sqlite_store *s = SS(st);
+    struct write_job job = {fn, arg, 0, false, NULL};
+
+    pthread_mutex_lock(&s->write_mu);
+    if (s->tail)
+        s->tail->next = &job;
+    else
+        s->head = &job;
+    s->tail = &job;
+    pthread_cond_signal(&s->work_cv);
+    while (!job.done)
+        pthread_cond_wait(&s->done_cv, &s->write_mu);
+    pthread_mutex_unlock(&s->write_mu);
+    return job.rc;
+}
+
+static void sqlite_write_stats(struct store *st, uint64_t *commits, uint64_t *writes)
+{
+    struct sqlite_store *s = SS(st);
+
+    pthread_mutex_lock(&s->write_mu);
+    *commits = s->commits;
+    *writes = s->writes;
+    pthread_mutex_unlock(&s->write_mu);
+}
+
+/* ---- migrations --------------------------------------------------------------- */
+
+static int binary_schema_version(void)
+{
+    int v = 0;
+    for (const struct embedded_file *f = embedded_sql; f->name; f++)
+        v = (int)strtol(f->name, NULL, 10);
+    return v;
+}
+
+/* The schema version recorded in the file, 0 when it has no schema_migrations table. */
+static int read_db_version(sqlite3 *db, int *version)
+{
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(db,
+                                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                "name = 'schema_migrations'",
+                                -1, &s, NULL);
+
+    *version = 0;
+    if (rc != SQLITE_OK)
+        return DESK_EIO;
+    rc = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) == 1;
+    sqlite3_finalize(s);
+    if (!rc)
+        return 0;
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(version), 0) FROM schema_migrations", -1, &s,
+                           NULL) != SQLITE_OK)
+        return DESK_EIO;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return 0;
+}
+
+static int apply_migration(sqlite3 *db, const struct embedded_file *f, int version,
+                           struct strbuf *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db,
+                          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER "
+                          "PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+                          NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, f->data, NULL, NULL, NULL); /* embedded SQL, not input */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db,
+                                "INSERT INTO schema_migrations (version, name, applied_at) "
+                                "VALUES (?, ?, strftime('%s', 'now'))",
+                                -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int(s, 1, version);
+        sqlite3_bind_text(s, 2, f->name, -1, SQLITE_STATIC);
+        rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+    }
+    sqlite3_finalize(s);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        strbuf_addf(err, "migration %s failed: %s", f->name, sqlite3_errmsg(db));
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return DESK_EIO;
+    }
+    log_info("msg=\"migration applied\" name=%s", f->name);
+    return 0;
+}
+
+static int migrate(struct sqlite_store *s, unsigned flags, struct strbuf *err)
+{
+    sqlite3 *db = s->wconn->db;
+    int have, newest = binary_schema_version();
+
+    if (read_db_version(db, &have) < 0) {
+        strbuf_addf(err, "cannot read the schema of '%s': %s", s->path, sqlite3_errmsg(db));
+        return DESK_EIO;
+    }
+    if (have > newest) {
+        strbuf_addf(err,
+                    "database schema %d of '%s' is newer than this svcdesk (schema %d); "
+                    "upgrade svcdesk",
+                    have, s->path, newest);
+        return DESK_EIO;
+    }
+    if (have == 0 && !(flags & STORE_CREATE)) {
+        strbuf_addf(err, "database '%s' is not initialised; run 'svcdesk init'", s->path);
+        return DESK_ENOTFOUND;
+    }
+    if (flags & STORE_MIGRATE) {
+        for (const struct embedded_file *f = embedded_sql; f->name; f++) {
+            int v = (int)strtol(f->name, NULL, 10);
+            if (v > have && apply_migration(db, f, v, err) < 0)
+                return DESK_EIO;
+        }
+        have = newest;
+    }
+    s->db_version = have;
+    return 0;
+}
+
+static void sqlite_schema_versions(struct store *st, int *db_version, int *binary_version)
+{
+    *db_version = SS(st)->db_version;
+    *binary_version = binary_schema_version();
+}
+
+/* ---- open and close ------------------------------------------------------------- */
+
+static void sqlite_close(struct store *st)
+{
+    struct sqlite_store *s = SS(st);
+
+    pthread_mutex_lock(&s->write_mu);
+    s->stopping = true;
+    pthread_cond_signal(&s->work_cv);
+    pthread_mutex_unlock(&s->write_mu);
+    pthread_join(s->writer, NULL);
+    while (s->free_conns) {
+        struct sqlite_conn *c = s->free_conns;
+        s->free_conns = c->next;
+        conn_close(c);
+    }
+    conn_close(s->wconn);
+    pthread_mutex_destroy(&s->pool_mu);
+    pthread_cond_destroy(&s->pool_cv);
+    pthread_mutex_destroy(&s->write_mu);
+    pthread_cond_destroy(&s->work_cv);
+    pthread_cond_destroy(&s->done_cv);
+    free(s->path);
+    free(s);
+}
+
+static int sqlite_ping(struct store *st)
+{
+    struct sqlite_conn *c = store__get(st);
+    int rc = sqlite3_exec(c->db, "SELECT 1", NULL, NULL, NULL);
+
+    store__put(st, c);
+    return rc == SQLITE_OK ? 0 : DESK_EIO;
+}
+
+static int check_integrity(sqlite3 *db, struct strbuf *err)
+{
+    sqlite3_stmt *s;
+    int rc = DESK_EIO;
+
+    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL) != SQLITE_OK) {
+        strbuf_addf(err, "integrity check failed: %s", sqlite3_errmsg(db));
+        return DESK_EIO;
+    }
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(s, 0);
+        if (r && !strcmp(r, "ok"))
+            rc = 0;
+        else
+            strbuf_addf(err, "integrity check failed: %s", r ? r : "no answer");
+    } else {
+        strbuf_addf(err, "integrity check failed: %s", sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int sqlite_integrity_check(struct store *st, struct strbuf *err)
+{
+    struct sqlite_conn *c = store__get(st);
+    int rc = check_integrity(c->db, err);
+
+    store__put(st, c);
+    return rc;
+}
+
+/* Copy all of src into dst with the online backup API; a consistent snapshot. */
+static int copy_database(sqlite3 *src, sqlite3 *dst, struct strbuf *err)
+{
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    int rc;
+
+    if (!b) {
+        strbuf_addf(err, "cannot start the copy: %s", sqlite3_errmsg(dst));
+        return DESK_EIO;
+    }
+    while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        sqlite3_sleep(10);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+        strbuf_addf(err, "copy failed: %s", sqlite3_errstr(rc));
+        return DESK_EIO;
+    }
+    return 0;
+}
+
+static int sqlite_backup(struct store *st, const char *path, struct strbuf *err)
+{
+    struct sqlite_conn *c;
+    sqlite3 *dst;
+    int rc;
+
+    if (access(path, F_OK) == 0) {
+        strbuf_addf(err, "backup file '%s' exists already", path);
+        return DESK_ECONFLICT;
+    }
+    if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        strbuf_addf(err, "cannot create backup '%s': %s", path, sqlite3_errmsg(dst));
+        sqlite3_close(dst);
+        return DESK_EIO;
+    }
+    c = store__get(st);
+    rc = copy_database(c->db, dst, err);
+    store__put(st, c);
+    if (rc == 0)
+        rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) == SQLITE_OK
+                 ? check_integrity(dst, err)
+                 : DESK_EIO;
+    sqlite3_close(dst);
+    if (rc < 0)
+        unlink(path);
+    return rc;
+}
+
+int store_sqlite_restore(const char *path, const char *file, struct strbuf *err)
+{
+    sqlite3 *src = NULL, *dst = NULL;
+    int rc, version;
+
+    if (sqlite3_open_v2(file, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        strbuf_addf(err, "cannot open backup '%s': %s", file, sqlite3_errmsg(src));
+        rc = DESK_EIO;
+        goto out;
+    }
+    if ((rc = check_integrity(src, err)) < 0)
+        goto out;
+    if (read_db_version(src, &version) < 0 || version == 0) {
+        strbuf_addf(err, "'%s' is not a svcdesk database", file);
+        rc = DESK_EINVAL;
+        goto out;
+    }
+    if (version > binary_schema_version()) {
+        strbuf_addf(err, "backup schema %d is newer than this svcdesk (schema %d)", version,
+                    binary_schema_version());
+        rc = DESK_EINVAL;
+        goto out;
+    }
+    if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        strbuf_addf(err, "cannot open database '%s': %s", path, sqlite3_errmsg(dst));
+        rc = DESK_EIO;
+        goto out;
+    }
+    sqlite3_busy_timeout(dst, BUSY_TIMEOUT_MS);
+    if ((rc = copy_database(src, dst, err)) == 0)
+        rc = check_integrity(dst, err);
+out:
+    sqlite3_close(src);
+    sqlite3_close(dst);
+    return rc;
+}
+
+static const struct store_ops sqlite_ops;
+
+int store_sqlite_open(const char *path, unsigned flags, struct store **out, struct strbuf *err)
+{
+    struct sqlite_store *s;
+    struct stat sb;
+    int rc;
+
+    if (!*path) {
+        strbuf_addstr(err, "database path is empty");
+        return DESK_EINVAL;
+    }
+    if (!(flags & STORE_CREATE) && stat(path, &sb) != 0) {
+        strbuf_addf(err, "database '%s' does not exist; run 'svcdesk init'", path);
+        return DESK_ENOTFOUND;
+    }
+    s = xcalloc(1, sizeof(*s));
+    s->base.ops = &sqlite_ops;
+    s->path = xstrdup(path);
+    if ((rc = conn_open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, false, &s->wconn,
+                        err)) < 0) {
+        free(s->path);
+        free(s);
+        return rc;
+    }
+    if ((rc = migrate(s, flags, err)) < 0) {
+        conn_close(s->wconn);
+        free(s->path);
+        free(s);
+        return rc;
+    }
+    pthread_mutex_init(&s->pool_mu, NULL);
+    pthread_cond_init(&s->pool_cv, NULL);
+    pthread_mutex_init(&s->write_mu, NULL);
+    pthread_cond_init(&s->work_cv, NULL);
+    pthread_cond_init(&s->done_cv, NULL);
+    if (pthread_create(&s->writer, NULL, writer_main, s))
+        die("cannot start the database writer thread");
+    *out = &s->base;
+    return 0;
+}
+
+static const struct store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sqlite_close,
+    .schema_versions = sqlite_schema_versions,
+    .ping = sqlite_ping,
+    .integrity_check = sqlite_integrity_check,
+    .backup = sqlite_backup,
+    .write_stats = sqlite_write_stats,
+    .user_create = sqlite__user_create,
+    .admin_ensure = sqlite__admin_ensure,
+    .user_by_email = sqlite__user_by_email,
+    .user_get = sqlite__user_get,
+    .token_create = sqlite__token_create,
+    .token_user = sqlite__token_user,
+    .token_revoke = sqlite__token_revoke,
+    .job_lease = sqlite__job_lease,
+    .job_done = sqlite__job_done,
+    .meta_get = sqlite__meta_get,
+    .meta_set = sqlite__meta_set,
+};
