@@ -6,6 +6,8 @@
 T(strbuf)
 T(arena)
 T(time)
-
-
-
+T(conf)
+T(crypto)
+T(store)
+T(http)
+T(backup)

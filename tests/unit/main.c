@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <stdlib.h>
+#include "core/log.h"
 
 #define T(name) int t_##name(void);
 #include "list.h"
@@ -29,6 +31,8 @@ int main(int argc, char **argv)
     int failed = 0;
 
     cmocka_set_message_output(CM_OUTPUT_TAP);
+    if (!getenv("SVCDESK_TEST_LOG"))
+        log_set_level(LOG_WARN); /* SVCDESK_TEST_LOG=1 shows info lines */
     for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
         int want = argc < 2;
         for (int a = 1; a < argc; a++)

@@ -1,0 +1,69 @@
+#include "helpers.h"
+#include "core/crypto.h"
+#include "http/router.h"
+#include "store/store.h"
+#include <unistd.h>
+
+struct store *tmp_store(char *path, size_t n)
+{
+    char dir[] = "/tmp/svcdesk-test-XXXXXX";
+    struct strbuf err = STRBUF_INIT;
+    struct store *st = NULL;
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, n, "%s/t.db", dir);
+    assert_int_equal(crypto_setup(), 0);
+    if (store_open(path, STORE_CREATE | STORE_MIGRATE, &st, &err) < 0)
+        fail_msg("store_open: %s", err.buf);
+    strbuf_release(&err);
+    return st;
+}
+
+void tmp_store_free(struct store *st, const char *path)
+{
+    char cmd[512];
+
+    store_close(st);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", (int)(strrchr(path, '/') - path), path);
+    assert_int_equal(system(cmd), 0);
+}
+
+void exchange_run(struct exchange *x, struct store *st, const char *method, const char *path,
+                  const char *body, const char *token)
+{
+    const char *q = strchr(path, '?');
+    static struct conf conf;
+
+    memset(x, 0, sizeof(*x));
+    x->req.arena = &x->arena;
+    x->req.store = st;
+    x->req.conf = &conf;
+    x->req.method = method;
+    x->req.path = q ? arena_strndup(&x->arena, path, (size_t)(q - path)) : path;
+    while (q && *q && x->req.nquery < REQ_MAX_QUERY) {
+        const char *amp = strchr(q + 1, '&'), *eq;
+        const char *end = amp ? amp : q + strlen(q);
+        char *pair = arena_strndup(&x->arena, q + 1, (size_t)(end - q - 1));
+        eq = strchr(pair, '=');
+        if (eq)
+            pair[eq - pair] = '\0';
+        x->req.query[x->req.nquery++] = (struct kv){pair, eq ? eq + 1 : ""};
+        q = amp;
+    }
+    if (token) {
+        x->req.headers[x->req.nheaders++] =
+            (struct kv){"Authorization", arena_sprintf(&x->arena, "Bearer %s", token)};
+    }
+    x->req.body = body;
+    x->req.body_len = body ? strlen(body) : 0;
+    route_dispatch(&x->req, &x->res);
+    if (x->res.content_type && !strcmp(x->res.content_type, "application/json"))
+        x->json = json_loadb(x->res.body.buf, x->res.body.len, 0, NULL);
+}
+
+void exchange_release(struct exchange *x)
+{
+    json_decref(x->json);
+    res_release(&x->res);
+    arena_release(&x->arena);
+}

@@ -1,0 +1,34 @@
+/*
+ * helpers.h - fixtures shared by the unit suites: a temporary SQLite store,
+ * and an in-process HTTP exchange (the router with a fake request, no sockets).
+ */
+#ifndef TEST_HELPERS_H
+#define TEST_HELPERS_H
+
+#include "test.h"
+#include "http/http.h"
+
+struct store;
+
+/* A fresh initialised store in a temporary folder; its path in path (size n). */
+struct store *tmp_store(char *path, size_t n);
+/* Close the store and remove its folder. */
+void tmp_store_free(struct store *st, const char *path);
+
+struct exchange {
+    struct arena arena; /* the request's memory */
+    struct req req;     /* built by exchange_run */
+    struct res res;     /* the answer */
+    json_t *json;       /* the answer parsed, when JSON */
+};
+
+/*
+ * Run one request through the router: method, path (may hold ?query),
+ * body (NULL for none), bearer token (NULL for none). The answer is in
+ * x->res and x->json; release with exchange_release.
+ */
+void exchange_run(struct exchange *x, struct store *st, const char *method, const char *path,
+                  const char *body, const char *token);
+void exchange_release(struct exchange *x);
+
+#endif

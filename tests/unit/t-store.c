@@ -1,0 +1,219 @@
+#include "helpers.h"
+#include "core/crypto.h"
+#include "core/err.h"
+#include "core/time.h"
+#include "store/store.h"
+#include <pthread.h>
+#include <sqlite3.h>
+
+static int count_rows(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    int n = -1;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return n;
+}
+
+static void test_users_and_audit(void **state)
+{
+    char path[256];
+    struct store *st = tmp_store(path, sizeof(path));
+    struct caller sys = CALLER_SYSTEM;
+    struct user u = {0, "Agent@Example.test", "Agent Smith", ROLE_AGENT, 0, 0}, got;
+    struct user dup = {0, "agent@example.TEST", "Other", ROLE_AGENT, 0, 0};
+    struct user orphan = {0, "c@example.test", "Customer", ROLE_CUSTOMER, 4242, 0};
+    struct arena a = ARENA_INIT;
+    const char *hash;
+    bool created;
+
+    (void)state;
+    assert_int_equal(store_user_create(st, &sys, &u, "h"), 0);
+    assert_true(u.id > 0);
+    assert_int_equal(store_user_create(st, &sys, &dup, "h"), DESK_ECONFLICT);
+    assert_int_equal(store_user_create(st, &sys, &orphan, "h"), DESK_ENOTFOUND);
+    assert_int_equal(store_user_by_email(st, "AGENT@example.test", &got, &hash, &a), 0);
+    assert_int_equal(got.id, u.id);
+    assert_string_equal(got.name, "Agent Smith");
+    assert_int_equal(got.role, ROLE_AGENT);
+    assert_string_equal(hash, "h");
+    assert_int_equal(store_user_by_email(st, "nobody@example.test", &got, NULL, &a),
+                     DESK_ENOTFOUND);
+    assert_int_equal(store_admin_ensure(st, "root@example.test", "h1", &created), 0);
+    assert_true(created);
+    assert_int_equal(store_admin_ensure(st, "ROOT@example.test", "h2", &created), 0);
+    assert_false(created);
+    assert_int_equal(store_user_by_email(st, "root@example.test", &got, &hash, &a), 0);
+    assert_string_equal(hash, "h1"); /* the second init left the password alone */
+    assert_int_equal(store_admin_ensure(st, "agent@example.test", "h", &created),
+                     DESK_ECONFLICT);
+    /* one audit row per stored change; failed writes left none */
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM audit_log WHERE entity = 'user'"), 2);
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM users"), 2);
+    arena_release(&a);
+    tmp_store_free(st, path);
+}
+
+static void test_tokens(void **state)
+{
+    char path[256], text[TOKEN_TEXT_LEN + 1];
+    uint8_t hash[TOKEN_HASH_LEN], other[TOKEN_HASH_LEN];
+    struct store *st = tmp_store(path, sizeof(path));
+    struct arena a = ARENA_INIT;
+    struct user u;
+    bool created;
+
+    (void)state;
+    assert_int_equal(store_admin_ensure(st, "root@example.test", "h", &created), 0);
+    assert_int_equal(store_user_by_email(st, "root@example.test", &u, NULL, &a), 0);
+    token_new(text, hash);
+    token_new(text, other);
+    assert_int_equal(store_token_create(st, u.id, hash, 1000, 2000), 0);
+    assert_int_equal(store_token_user(st, hash, 1999, &u, &a), 0);
+    assert_string_equal(u.email, "root@example.test");
+    assert_int_equal(store_token_user(st, hash, 2000, &u, &a), DESK_EUNAUTH); /* expired */
+    assert_int_equal(store_token_user(st, other, 1500, &u, &a), DESK_EUNAUTH);
+    assert_int_equal(store_token_revoke(st, hash, 1500), 0);
+    assert_int_equal(store_token_user(st, hash, 1501, &u, &a), DESK_EUNAUTH);
+    assert_int_equal(store_token_revoke(st, hash, 1502), DESK_EUNAUTH);
+    arena_release(&a);
+    tmp_store_free(st, path);
+}
+
+#define WRITERS 8
+#define WRITES_EACH 150
+
+struct writer_arg {
+    struct store *st;
+    int n;
+    int failures;
+};
+
+static void *writer(void *p)
+{
+    struct writer_arg *w = p;
+    struct caller sys = CALLER_SYSTEM;
+    char email[64];
+
+    for (int i = 0; i < WRITES_EACH; i++) {
+        struct user u = {0, email, "Agent", ROLE_AGENT, 0, 0};
+        snprintf(email, sizeof(email), "a%d-%d@example.test", w->n, i);
+        if (store_user_create(w->st, &sys, &u, NULL) < 0)
+            w->failures++;
+        /* every writer also tries a duplicate: it must fail alone, not its batch */
+        u.email = "dup@example.test";
+        store_user_create(w->st, &sys, &u, NULL);
+    }
+    return NULL;
+}
+
+static void test_group_commit(void **state)
+{
+    char path[256];
+    struct store *st = tmp_store(path, sizeof(path));
+    pthread_t t[WRITERS];
+    struct writer_arg args[WRITERS];
+    uint64_t commits, writes;
+
+    (void)state;
+    for (int i = 0; i < WRITERS; i++) {
+        args[i] = (struct writer_arg){st, i, 0};
+        pthread_create(&t[i], NULL, writer, &args[i]);
+    }
+    for (int i = 0; i < WRITERS; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(args[i].failures, 0);
+    }
+    store_write_stats(st, &commits, &writes);
+    assert_int_equal(writes, 2 * WRITERS * WRITES_EACH);
+    assert_true(commits < writes); /* concurrent writes shared transactions */
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM users"), WRITERS * WRITES_EACH + 1);
+    tmp_store_free(st, path);
+}
+
+static void test_schema_guards(void **state)
+{
+    char path[256], cmd[600];
+    struct strbuf err = STRBUF_INIT;
+    struct store *st = tmp_store(path, sizeof(path)), *again = NULL;
+    int dbv, binv;
+
+    (void)state;
+    store_schema_versions(st, &dbv, &binv);
+    assert_int_equal(dbv, binv);
+    assert_true(binv >= 1);
+    store_close(st);
+    assert_int_equal(store_open("/nonexistent/dir/x.db", 0, &again, &err), DESK_ENOTFOUND);
+    assert_non_null(strstr(err.buf, "svcdesk init"));
+    strbuf_reset(&err);
+    snprintf(cmd, sizeof(cmd),
+             "sqlite3 '%s' \"INSERT INTO schema_migrations VALUES (9999, 'future', 0)\"", path);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(store_open(path, STORE_MIGRATE, &again, &err), DESK_EIO);
+    assert_non_null(strstr(err.buf, "newer than this svcdesk"));
+    assert_null(again);
+    strbuf_release(&err);
+    st = tmp_store(path, sizeof(path));
+    tmp_store_free(st, path);
+}
+
+static void test_backup_and_restore(void **state)
+{
+    char path[256], bak[300], restored[300];
+    struct strbuf err = STRBUF_INIT;
+    struct store *st = tmp_store(path, sizeof(path)), *back;
+    struct arena a = ARENA_INIT;
+    struct user u;
+    bool created;
+
+    (void)state;
+    assert_int_equal(store_admin_ensure(st, "root@example.test", "h", &created), 0);
+    snprintf(bak, sizeof(bak), "%s.bak", path);
+    snprintf(restored, sizeof(restored), "%s.restored", path);
+    assert_int_equal(store_backup(st, bak, &err), 0);
+    assert_int_equal(store_backup(st, bak, &err), DESK_ECONFLICT); /* never overwrites */
+    assert_int_equal(store_restore(restored, bak, &err), 0);
+    assert_int_equal(store_open(restored, STORE_MIGRATE, &back, &err), 0);
+    assert_int_equal(store_integrity_check(back, &err), 0);
+    assert_int_equal(store_user_by_email(back, "root@example.test", &u, NULL, &a), 0);
+    store_close(back);
+    strbuf_reset(&err);
+    assert_int_not_equal(store_restore(restored, "/etc/hostname", &err), 0);
+    assert_true(err.len > 0);
+    arena_release(&a);
+    strbuf_release(&err);
+    tmp_store_free(st, path);
+}
+
+static void test_job_lease(void **state)
+{
+    char path[256];
+    struct store *st = tmp_store(path, sizeof(path));
+    bool got;
+
+    (void)state;
+    assert_int_equal(store_job_lease(st, "backup", "a", 1000, 600, 900, &got), 0);
+    assert_true(got);
+    assert_int_equal(store_job_lease(st, "backup", "b", 1001, 600, 900, &got), 0);
+    assert_false(got); /* a holds it */
+    assert_int_equal(store_job_done(st, "backup", "a", 1002), 0);
+    assert_int_equal(store_job_lease(st, "backup", "b", 1003, 600, 900, &got), 0);
+    assert_false(got); /* ran at 1002, not due again until after it */
+    assert_int_equal(store_job_lease(st, "backup", "b", 1003, 600, 1003, &got), 0);
+    assert_true(got);
+    assert_int_equal(store_job_lease(st, "backup", "a", 1004, 600, 1003, &got), 0);
+    assert_false(got);
+    assert_int_equal(store_job_lease(st, "backup", "a", 1003 + 600, 600, 1003, &got), 0);
+    assert_true(got); /* b's lease ran out */
+    tmp_store_free(st, path);
+}
+
+SUITE(store, cmocka_unit_test(test_users_and_audit), cmocka_unit_test(test_tokens),
+      cmocka_unit_test(test_group_commit), cmocka_unit_test(test_schema_guards),
+      cmocka_unit_test(test_backup_and_restore), cmocka_unit_test(test_job_lease))
