@@ -41,8 +41,10 @@ int cli_conf(struct cli_opts *co, const char *cmd, struct conf *c)
         if (co->vals[i] && (rc = conf_set(c, co->keys[i], co->vals[i], &err)) < 0)
             goto out;
 out:
-    if (rc < 0)
+    if (rc < 0) {
         opts_error(cmd, "%s", err.buf);
+        conf_release(c);
+    }
     strbuf_release(&err);
     return rc == 0 ? 0 : rc == DESK_EIO ? 1 : 2;
 }

@@ -32,7 +32,8 @@ void cli_opts_init(struct cli_opts *co, const struct opt *own, size_t nown,
 /*
  * Fill c: defaults, then the config file (--config, or SVCDESK_CONFIG), the
  * environment, then the options given. Returns 0, or the exit code after
- * printing one line (2 for a bad value, 1 for an unreadable file).
+ * printing one line (2 for a bad value, 1 for an unreadable file); on
+ * failure c holds nothing to release.
  */
 int cli_conf(struct cli_opts *co, const char *cmd, struct conf *c);
 /* Open the store; prints one line and returns the exit code (1) on failure. */
