@@ -1,0 +1,114 @@
+#include "core/compat.h"
+#include "domain/ticket.h"
+#include "core/err.h"
+
+const char *const ticket_status_names[] = {"new", "in_progress", "waiting_customer", "resolved",
+                                           "closed", NULL};
+const char *const severity_names[] = {"A", "B", "C", "D", NULL};
+const char *const ticket_type_names[] = {"error", "assistance", "enhancement", "service", NULL};
+const char *const channel_names[] = {"portal", "email", "phone", "chat", "api", "monitoring",
+                                     NULL};
+
+static int parse(const char *const *names, const char *s, int *out)
+{
+    for (int i = 0; s && names[i]; i++)
+        if (!strcmp(names[i], s)) {
+            *out = i;
+            return 0;
+        }
+    return DESK_EINVAL;
+}
+
+const char *ticket_status_name(enum ticket_status s)
+{
+    return ticket_status_names[s];
+}
+
+const char *severity_name(enum severity s)
+{
+    return severity_names[s];
+}
+
+const char *ticket_type_name(enum ticket_type t)
+{
+    return ticket_type_names[t];
+}
+
+const char *channel_name(enum channel c)
+{
+    return channel_names[c];
+}
+
+int ticket_status_parse(const char *s, enum ticket_status *out)
+{
+    int v, rc = parse(ticket_status_names, s, &v);
+    if (!rc)
+        *out = (enum ticket_status)v;
+    return rc;
+}
+
+int severity_parse(const char *s, enum severity *out)
+{
+    int v, rc = parse(severity_names, s, &v);
+    if (!rc)
+        *out = (enum severity)v;
+    return rc;
+}
+
+int ticket_type_parse(const char *s, enum ticket_type *out)
+{
+    int v, rc = parse(ticket_type_names, s, &v);
+    if (!rc)
+        *out = (enum ticket_type)v;
+    return rc;
+}
+
+int channel_parse(const char *s, enum channel *out)
+{
+    int v, rc = parse(channel_names, s, &v);
+    if (!rc)
+        *out = (enum channel)v;
+    return rc;
+}
+
+enum severity ticket_default_severity(enum ticket_type t)
+{
+    return t == TT_ASSISTANCE ? SEV_D : SEV_C;
+}
+
+/* The graph of SPEC 5: moves[from] is the set of statuses reachable in one move. */
+#define BIT(s) (1u << (s))
+static const unsigned moves[TS_COUNT] = {
+    [TS_NEW] = BIT(TS_IN_PROGRESS),
+    [TS_IN_PROGRESS] = BIT(TS_WAITING_CUSTOMER) | BIT(TS_RESOLVED),
+    [TS_WAITING_CUSTOMER] = BIT(TS_IN_PROGRESS) | BIT(TS_RESOLVED),
+    [TS_RESOLVED] = BIT(TS_CLOSED) | BIT(TS_IN_PROGRESS),
+    [TS_CLOSED] = 0,
+};
+
+int ticket_move_check(enum role role, enum ticket_status from, enum ticket_status to,
+                      int64_t resolved_at, int64_t now)
+{
+    bool customer_may;
+
+    if (from == to)
+        return 0;
+    if (!(moves[from] & BIT(to)))
+        return DESK_ECONFLICT;
+    customer_may = (from == TS_RESOLVED) || (from == TS_WAITING_CUSTOMER && to == TS_IN_PROGRESS);
+    if (role < ROLE_AGENT && !customer_may)
+        return DESK_EDENIED;
+    if (from == TS_RESOLVED && to == TS_IN_PROGRESS && now - resolved_at > REOPEN_WINDOW_SECS)
+        return DESK_ECONFLICT;
+    return 0;
+}
+
+bool ticket_status_running(enum ticket_status s)
+{
+    return s == TS_NEW || s == TS_IN_PROGRESS;
+}
+
+bool ticket_status_stopped(enum ticket_status s)
+{
+    return s == TS_RESOLVED || s == TS_CLOSED;
+}
