@@ -10,6 +10,8 @@ const struct route routes[] = {
     {"GET", "/healthz", api_healthz, ROLE_NONE, 0, "liveness: 200 when the database answers"},
     {"GET", "/metrics", api_metrics, ROLE_ADMIN, 0, "Prometheus metrics"},
     {"GET", "/api/v1/openapi.json", api_openapi, ROLE_NONE, 0, "this API's OpenAPI document"},
+    /* organisations, users, calendars, SLA policies */
+    /* tickets */
     {"POST", "/api/v1/tokens", api_token_create, ROLE_NONE, 0, "sign in: e-mail and password"},
     {"DELETE", "/api/v1/tokens/current", api_token_revoke, ROLE_CUSTOMER, 0,
      "revoke the caller's token"},

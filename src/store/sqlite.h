@@ -56,11 +56,15 @@ int sqlite__user_by_email(struct store *st, const char *email, struct user *out,
                           const char **password_hash, struct arena *a);
 int sqlite__user_get(struct store *st, const struct caller *c, int64_t id, struct user *out,
                      struct arena *a);
+/* sqlite_admin.c: organisations, users, calendars, SLA policies */
+
 int sqlite__token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                          int64_t expires_at);
 int sqlite__token_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
                        struct arena *a);
 int sqlite__token_revoke(struct store *st, const uint8_t hash[32], int64_t now);
+/* sqlite_tickets.c: tickets, messages, attachments, SLA */
+
 int sqlite__job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                       int64_t lease_secs, int64_t not_run_since, bool *got);
 int sqlite__job_done(struct store *st, const char *name, const char *holder, int64_t now);

@@ -84,6 +84,8 @@ int store_user_get(struct store *st, const struct caller *c, int64_t id, struct 
     return st->ops->user_get(st, c, id, out, a);
 }
 
+/* ---- organisations, users, calendars, SLA policies ---- */
+
 int store_token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                        int64_t expires_at)
 {
@@ -100,6 +102,8 @@ int store_token_revoke(struct store *st, const uint8_t hash[32], int64_t now)
 {
     return st->ops->token_revoke(st, hash, now);
 }
+
+/* ---- tickets ---- */
 
 int store_job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                     int64_t lease_secs, int64_t not_run_since, bool *got)

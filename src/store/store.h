@@ -76,6 +76,8 @@ int store_user_by_email(struct store *st, const char *email, struct user *out,
 int store_user_get(struct store *st, const struct caller *c, int64_t id, struct user *out,
                    struct arena *a);
 
+/* ---- organisations, users, calendars, SLA policies (admin API) ------------ */
+
 /* ---- API tokens ------------------------------------------------------- */
 
 /* Store a token hash for user_id, valid until expires_at. */
@@ -86,6 +88,8 @@ int store_token_user(struct store *st, const uint8_t hash[32], int64_t now, stru
                      struct arena *a);
 /* Revoke a token; DESK_EUNAUTH when it is not live. */
 int store_token_revoke(struct store *st, const uint8_t hash[32], int64_t now);
+
+/* ---- tickets ---------------------------------------------------------- */
 
 /* ---- background jobs and metadata ------------------------------------- */
 

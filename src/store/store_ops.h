@@ -28,11 +28,15 @@ struct store_ops {
     int (*user_get)(struct store *st, const struct caller *c, int64_t id, struct user *out,
                     struct arena *a);
 
+    /* organisations, users, calendars, SLA policies */
+
     int (*token_create)(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                         int64_t expires_at);
     int (*token_user)(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
                       struct arena *a);
     int (*token_revoke)(struct store *st, const uint8_t hash[32], int64_t now);
+
+    /* tickets */
 
     int (*job_lease)(struct store *st, const char *name, const char *holder, int64_t now,
                      int64_t lease_secs, int64_t not_run_since, bool *got);

@@ -647,6 +647,8 @@ static const struct store_ops sqlite_ops = {
     .admin_ensure = sqlite__admin_ensure,
     .user_by_email = sqlite__user_by_email,
     .user_get = sqlite__user_get,
+    /* organisations, users, calendars, SLA policies */
+    /* tickets */
     .token_create = sqlite__token_create,
     .token_user = sqlite__token_user,
     .token_revoke = sqlite__token_revoke,
