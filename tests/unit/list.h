@@ -7,6 +7,7 @@ T(strbuf)
 T(arena)
 T(time)
 T(tz)
+T(sla)
 
 
 
