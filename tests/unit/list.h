@@ -6,6 +6,7 @@
 T(strbuf)
 T(arena)
 T(time)
+T(calendar)
 T(tz)
 T(sla)
 

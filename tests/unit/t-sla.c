@@ -293,7 +293,7 @@ static void test_midnight_and_merging(void **state)
 static void test_spans(void **state)
 {
     struct calendar *cal = fx_calendar(copenhagen);
-    struct sla_span sp[3];
+    struct sla_span sp[3], many[100];
     size_t nr;
 
     (void)state;
@@ -311,7 +311,6 @@ static void test_spans(void **state)
     assert_int_equal(sp[1].start, fx_time("2026-03-30T06:00:00Z"));
     assert_int_equal(sp[1].start_off, 7200);
     /* the table ends a few days into 2101: Monday 3 to Friday 7 January */
-    struct sla_span many[100];
     assert_int_equal(sla_spans(cal, CAL_TIME_MAX - 1, 100, many, &nr), 0);
     assert_int_equal(nr, 5);
     calendar_free(cal);
