@@ -9,6 +9,7 @@ T(time)
 T(calendar)
 T(tz)
 T(sla)
+T(holidays)
 
 
 
