@@ -64,6 +64,35 @@ int sqlite__token_user(struct store *st, const uint8_t hash[32], int64_t now, st
                        struct arena *a);
 int sqlite__token_revoke(struct store *st, const uint8_t hash[32], int64_t now);
 /* sqlite_tickets.c: tickets, messages, attachments, SLA */
+int sqlite__ticket_create(struct store *st, const struct caller *c, struct ticket *t, int64_t now,
+                          struct store_fault *fault, struct arena *a);
+int sqlite__ticket_get(struct store *st, const struct caller *c, int64_t id, struct ticket *t,
+                       struct arena *a);
+int sqlite__ticket_list(struct store *st, const struct caller *c, const struct ticket_filter *f,
+                        struct ticket **items, size_t *n, const char **next, struct arena *a);
+int sqlite__ticket_update(struct store *st, const struct caller *c, int64_t id,
+                          const struct ticket_patch *p, int64_t now, struct ticket *t,
+                          struct store_fault *fault, struct arena *a);
+int sqlite__ticket_escalate(struct store *st, const struct caller *c, int64_t id,
+                            const char *reason, int64_t now, struct ticket *t,
+                            struct store_fault *fault, struct arena *a);
+int sqlite__message_add(struct store *st, const struct caller *c, struct message *m, int64_t now,
+                        struct store_fault *fault);
+int sqlite__message_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                         struct message **items, size_t *n, struct arena *a);
+int sqlite__attachment_add(struct store *st, const struct caller *c, struct attachment *at,
+                           int64_t now, struct store_fault *fault);
+int sqlite__attachment_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                            struct attachment **items, size_t *n, struct arena *a);
+int sqlite__attachment_get(struct store *st, const struct caller *c, int64_t id,
+                           struct attachment *at, struct arena *a);
+int sqlite__sla_sweep(struct store *st, int64_t now, int *queued);
+/*
+ * Recompute the stored due times of the open requests whose effective
+ * calendar is calendar_id or whose policy is policy_id (0: that one does
+ * not apply), inside the caller's write transaction.
+ */
+int sqlite__recompute_tickets(struct sqlite_conn *c, int64_t calendar_id, int64_t policy_id);
 
 int sqlite__job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                       int64_t lease_secs, int64_t not_run_since, bool *got);
