@@ -442,7 +442,8 @@ size_t calendar_holidays(const struct calendar *cal, const int64_t **out)
 
 bool calendar_is_holiday(const struct calendar *cal, int64_t day)
 {
-    return bsearch(&day, cal->holidays, cal->holidays_nr, sizeof(day), cmp_day) != NULL;
+    return cal->holidays_nr &&
+           bsearch(&day, cal->holidays, cal->holidays_nr, sizeof(day), cmp_day) != NULL;
 }
 
 const struct cal_week *calendar_weeks(const struct calendar *cal, size_t *nr)
