@@ -15,7 +15,7 @@
 #include "domain/sla.h"
 
 #define RUNS 7
-#define FROM_START 1735689600LL  /* 2025-01-01T00:00:00Z */
+#define FROM_START 1735689600LL /* 2025-01-01T00:00:00Z */
 #define FROM_SPAN (3 * 365 * 86400LL)
 
 static uint64_t rng;

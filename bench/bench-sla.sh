@@ -13,7 +13,7 @@ RUNS=5
 mkdir -p "$B"
 make -s build/svcdesk build/libsvcdesk.a
 PKGS="jansson glib-2.0 libical"
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046,SC2086
 cc -std=c11 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE -Isrc $(pkg-config --cflags $PKGS) \
     -o "$B/bench-sla" bench/bench-sla.c build/libsvcdesk.a $(pkg-config --libs $PKGS) -lpthread -lm
 PIN=""

@@ -10,8 +10,8 @@
  * have their spans mapped day by day once, here, and kept in a pool.
  * See docs/internals/sla.md.
  */
-#include "core/compat.h"
 #include "domain/calendar.h"
+#include "core/compat.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/time.h"
@@ -20,9 +20,9 @@
 
 #define DAY 86400
 #define WEEK (7 * DAY)
-#define FIRST_MONDAY (-3)    /* 1969-12-29, day number */
-#define WEEKS_NR 6837        /* FIRST_MONDAY + 7 * WEEKS_NR is 2101-01-10 */
-#define SHOW 64              /* bytes of a bad value quoted in a message */
+#define FIRST_MONDAY (-3) /* 1969-12-29, day number */
+#define WEEKS_NR 6837     /* FIRST_MONDAY + 7 * WEEKS_NR is 2101-01-10 */
+#define SHOW 64           /* bytes of a bad value quoted in a message */
 
 static const char *const day_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
@@ -42,18 +42,18 @@ struct week_info {
 };
 
 struct calendar {
-    const struct tz *tz;                                  /* shared, never freed */
-    struct cal_interval hours[7][CAL_MAX_INTERVALS];      /* merged, ascending; 0 = Monday */
-    size_t hours_nr[7];                                   /* intervals of each weekday */
-    int64_t *holidays;                                    /* ascending, unique day numbers */
-    size_t holidays_nr;                                   /* entries in holidays */
-    struct tmpl_span tmpl[CAL_WEEK_MAX_SPANS];            /* the week's hours, ascending */
-    size_t tmpl_nr;                                       /* entries in tmpl */
-    int64_t day_work[7];                                  /* working seconds of each weekday */
-    struct cal_week weeks[WEEKS_NR + 1];                  /* the compiled table */
-    struct week_info info[WEEKS_NR];                      /* per week, beside it */
-    struct cal_span *pool;                                /* spans of non-uniform weeks */
-    size_t pool_nr, pool_alloc;                           /* used and allocated in pool */
+    const struct tz *tz;                             /* shared, never freed */
+    struct cal_interval hours[7][CAL_MAX_INTERVALS]; /* merged, ascending; 0 = Monday */
+    size_t hours_nr[7];                              /* intervals of each weekday */
+    int64_t *holidays;                               /* ascending, unique day numbers */
+    size_t holidays_nr;                              /* entries in holidays */
+    struct tmpl_span tmpl[CAL_WEEK_MAX_SPANS];       /* the week's hours, ascending */
+    size_t tmpl_nr;                                  /* entries in tmpl */
+    int64_t day_work[7];                             /* working seconds of each weekday */
+    struct cal_week weeks[WEEKS_NR + 1];             /* the compiled table */
+    struct week_info info[WEEKS_NR];                 /* per week, beside it */
+    struct cal_span *pool;                           /* spans of non-uniform weeks */
+    size_t pool_nr, pool_alloc;                      /* used and allocated in pool */
 };
 
 /* ---- validation ---- */
@@ -76,10 +76,10 @@ static int check_keys(const json_t *v, struct strbuf *err)
     const char *key;
     json_t *val;
 
-    json_object_foreach((json_t *)v, key, val) {
+    json_object_foreach((json_t *)v, key, val)
+    {
         if (strcmp(key, "timezone") && strcmp(key, "hours") && strcmp(key, "holidays"))
-            return fail(err, "%.*s: unknown field (expected timezone, hours, holidays)", SHOW,
-                        key);
+            return fail(err, "%.*s: unknown field (expected timezone, hours, holidays)", SHOW, key);
     }
     return 0;
 }
@@ -187,7 +187,8 @@ static int parse_hours(struct calendar *cal, const json_t *v, struct strbuf *err
         return fail(err, "hours: missing");
     if (!json_is_object(v))
         return fail(err, "hours: expected an object like {\"mon\": [\"08:00-16:00\"]}");
-    json_object_foreach((json_t *)v, key, val) {
+    json_object_foreach((json_t *)v, key, val)
+    {
         size_t wd = 0;
         while (wd < 7 && strcmp(key, day_names[wd]))
             wd++;
@@ -229,8 +230,7 @@ static int parse_holidays(struct calendar *cal, const json_t *v, struct strbuf *
         if (!json_is_string(d))
             return fail(err, "holidays[%zu]: expected a date string \"YYYY-MM-DD\"", i);
         if (date_parse(json_string_value(d), json_string_length(d), &cal->holidays[i]) < 0)
-            return fail(err, "holidays[%zu]: '%.*s' is not a date", i, SHOW,
-                        json_string_value(d));
+            return fail(err, "holidays[%zu]: '%.*s' is not a date", i, SHOW, json_string_value(d));
     }
     qsort(cal->holidays, nr, sizeof(*cal->holidays), cmp_day);
     for (size_t i = 0; i < nr; i++)
@@ -374,8 +374,8 @@ int calendar_parse(const char *json, size_t len, struct calendar **out, struct s
         return fail(err, "calendar: %zu bytes, more than %u", len, CAL_MAX_JSON);
     root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
-        return fail(err, "calendar: invalid JSON at line %d, column %d: %s", jerr.line,
-                    jerr.column, jerr.text);
+        return fail(err, "calendar: invalid JSON at line %d, column %d: %s", jerr.line, jerr.column,
+                    jerr.text);
     rc = calendar_from_json(root, out, err);
     json_decref(root);
     return rc;
@@ -423,10 +423,7 @@ void calendar_to_json(const struct calendar *cal, struct strbuf *out)
     strbuf_addstr(out, "]}");
 }
 
-const struct tz *calendar_tz(const struct calendar *cal)
-{
-    return cal->tz;
-}
+const struct tz *calendar_tz(const struct calendar *cal) { return cal->tz; }
 
 size_t calendar_hours(const struct calendar *cal, int weekday, const struct cal_interval **out)
 {

@@ -8,8 +8,8 @@
  * libical step through billions of instants, so it is refused; a rule
  * without COUNT or UNTIL is given UNTIL = the horizon so expansion stops.
  */
-#include "core/compat.h"
 #include "domain/holidays.h"
+#include "core/compat.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/time.h"
@@ -139,8 +139,7 @@ static void exclusions(icalcomponent *ev, const struct moved *mv, size_t mv_nr, 
 
 /* The occurrences of one RRULE up to `horizon` (a day number). */
 static int expand_rule(struct icalrecurrencetype rule, struct icaltimetype start, int64_t len,
-                       int64_t horizon, const struct days *ex, struct days *out,
-                       struct strbuf *err)
+                       int64_t horizon, const struct days *ex, struct days *out, struct strbuf *err)
 {
     icalrecur_iterator *it;
     struct icaltimetype t;
