@@ -76,8 +76,7 @@ static int check_keys(const json_t *v, struct strbuf *err)
     const char *key;
     json_t *val;
 
-    json_object_foreach((json_t *)v, key, val)
-    {
+    json_object_foreach ((json_t *)v, key, val) {
         if (strcmp(key, "timezone") && strcmp(key, "hours") && strcmp(key, "holidays"))
             return fail(err, "%.*s: unknown field (expected timezone, hours, holidays)", SHOW, key);
     }
@@ -187,8 +186,7 @@ static int parse_hours(struct calendar *cal, const json_t *v, struct strbuf *err
         return fail(err, "hours: missing");
     if (!json_is_object(v))
         return fail(err, "hours: expected an object like {\"mon\": [\"08:00-16:00\"]}");
-    json_object_foreach((json_t *)v, key, val)
-    {
+    json_object_foreach ((json_t *)v, key, val) {
         size_t wd = 0;
         while (wd < 7 && strcmp(key, day_names[wd]))
             wd++;
