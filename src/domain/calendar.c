@@ -58,19 +58,6 @@ struct calendar {
 
 /* ---- validation ---- */
 
-static int fail(struct strbuf *err, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static int fail(struct strbuf *err, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err) {
-        va_start(ap, fmt);
-        strbuf_vaddf(err, fmt, ap);
-        va_end(ap);
-    }
-    return DESK_EINVAL;
-}
-
 static int check_keys(const json_t *v, struct strbuf *err)
 {
     const char *key;
@@ -78,7 +65,8 @@ static int check_keys(const json_t *v, struct strbuf *err)
 
     json_object_foreach ((json_t *)v, key, val) {
         if (strcmp(key, "timezone") && strcmp(key, "hours") && strcmp(key, "holidays"))
-            return fail(err, "%.*s: unknown field (expected timezone, hours, holidays)", SHOW, key);
+            return err_addf(err, DESK_EINVAL,
+                            "%.*s: unknown field (expected timezone, hours, holidays)", SHOW, key);
     }
     return 0;
 }
@@ -86,11 +74,12 @@ static int check_keys(const json_t *v, struct strbuf *err)
 static int parse_timezone(struct calendar *cal, const json_t *v, struct strbuf *err)
 {
     if (!v)
-        return fail(err, "timezone: missing");
+        return err_addf(err, DESK_EINVAL, "timezone: missing");
     if (!json_is_string(v))
-        return fail(err, "timezone: expected a string like \"Europe/Copenhagen\"");
+        return err_addf(err, DESK_EINVAL, "timezone: expected a string like \"Europe/Copenhagen\"");
     if (tz_get(json_string_value(v), &cal->tz, NULL) < 0)
-        return fail(err, "timezone: unknown time zone '%.*s'", SHOW, json_string_value(v));
+        return err_addf(err, DESK_EINVAL, "timezone: unknown time zone '%.*s'", SHOW,
+                        json_string_value(v));
     return 0;
 }
 
@@ -116,16 +105,21 @@ static int parse_interval(const json_t *v, const char *day, size_t i, struct cal
     const char *s = json_string_value(v);
 
     if (!s)
-        return fail(err, "hours.%s[%zu]: expected a string like \"08:00-16:00\"", day, i);
+        return err_addf(err, DESK_EINVAL, "hours.%s[%zu]: expected a string like \"08:00-16:00\"",
+                        day, i);
     if (json_string_length(v) != 11 || s[5] != '-')
-        return fail(err, "hours.%s[%zu]: '%.*s' is not HH:MM-HH:MM", day, i, SHOW, s);
+        return err_addf(err, DESK_EINVAL, "hours.%s[%zu]: '%.*s' is not HH:MM-HH:MM", day, i, SHOW,
+                        s);
     if (!parse_hhmm(s, false, &out->start))
-        return fail(err, "hours.%s[%zu]: start %.5s is not a time of day", day, i, s);
+        return err_addf(err, DESK_EINVAL, "hours.%s[%zu]: start %.5s is not a time of day", day, i,
+                        s);
     if (!parse_hhmm(s + 6, true, &out->end))
-        return fail(err, "hours.%s[%zu]: end %.5s is not a time of day (00:00-24:00)", day, i,
-                    s + 6);
+        return err_addf(err, DESK_EINVAL,
+                        "hours.%s[%zu]: end %.5s is not a time of day (00:00-24:00)", day, i,
+                        s + 6);
     if (out->end <= out->start)
-        return fail(err, "hours.%s[%zu]: end %.5s is not after start %.5s", day, i, s + 6, s);
+        return err_addf(err, DESK_EINVAL, "hours.%s[%zu]: end %.5s is not after start %.5s", day, i,
+                        s + 6, s);
     return 0;
 }
 
@@ -163,10 +157,12 @@ static int parse_day(struct calendar *cal, int wd, const json_t *v, struct strbu
     if (!v || json_is_null(v))
         return 0;
     if (!json_is_array(v))
-        return fail(err, "hours.%s: expected a list of \"HH:MM-HH:MM\" strings", day);
+        return err_addf(err, DESK_EINVAL, "hours.%s: expected a list of \"HH:MM-HH:MM\" strings",
+                        day);
     nr = json_array_size(v);
     if (nr > CAL_MAX_INTERVALS)
-        return fail(err, "hours.%s: %zu intervals, more than %d", day, nr, CAL_MAX_INTERVALS);
+        return err_addf(err, DESK_EINVAL, "hours.%s: %zu intervals, more than %d", day, nr,
+                        CAL_MAX_INTERVALS);
     for (size_t i = 0; i < nr; i++)
         if ((rc = parse_interval(json_array_get(v, i), day, i, &iv[i], err)) < 0)
             return rc;
@@ -183,16 +179,18 @@ static int parse_hours(struct calendar *cal, const json_t *v, struct strbuf *err
     int rc;
 
     if (!v)
-        return fail(err, "hours: missing");
+        return err_addf(err, DESK_EINVAL, "hours: missing");
     if (!json_is_object(v))
-        return fail(err, "hours: expected an object like {\"mon\": [\"08:00-16:00\"]}");
+        return err_addf(err, DESK_EINVAL,
+                        "hours: expected an object like {\"mon\": [\"08:00-16:00\"]}");
     json_object_foreach ((json_t *)v, key, val) {
         size_t wd = 0;
         while (wd < 7 && strcmp(key, day_names[wd]))
             wd++;
         if (wd == 7)
-            return fail(err, "hours.%.*s: unknown day (expected mon, tue, wed, thu, fri, sat, sun)",
-                        SHOW, key);
+            return err_addf(err, DESK_EINVAL,
+                            "hours.%.*s: unknown day (expected mon, tue, wed, thu, fri, sat, sun)",
+                            SHOW, key);
     }
     for (int wd = 0; wd < 7; wd++) {
         if ((rc = parse_day(cal, wd, json_object_get(v, day_names[wd]), err)) < 0)
@@ -200,7 +198,7 @@ static int parse_hours(struct calendar *cal, const json_t *v, struct strbuf *err
         total += cal->hours_nr[wd];
     }
     if (!total)
-        return fail(err, "hours: no working interval on any day");
+        return err_addf(err, DESK_EINVAL, "hours: no working interval on any day");
     return 0;
 }
 
@@ -213,28 +211,27 @@ static int cmp_day(const void *a, const void *b)
 
 static int parse_holidays(struct calendar *cal, const json_t *v, struct strbuf *err)
 {
-    size_t nr, out = 0;
+    size_t nr;
 
     if (!v || json_is_null(v))
         return 0;
     if (!json_is_array(v))
-        return fail(err, "holidays: expected a list of \"YYYY-MM-DD\" dates");
+        return err_addf(err, DESK_EINVAL, "holidays: expected a list of \"YYYY-MM-DD\" dates");
     nr = json_array_size(v);
     if (nr > CAL_MAX_HOLIDAYS)
-        return fail(err, "holidays: %zu dates, more than %d", nr, CAL_MAX_HOLIDAYS);
+        return err_addf(err, DESK_EINVAL, "holidays: %zu dates, more than %d", nr,
+                        CAL_MAX_HOLIDAYS);
     cal->holidays = xmalloc((nr + 1) * sizeof(*cal->holidays));
     for (size_t i = 0; i < nr; i++) {
         const json_t *d = json_array_get(v, i);
         if (!json_is_string(d))
-            return fail(err, "holidays[%zu]: expected a date string \"YYYY-MM-DD\"", i);
+            return err_addf(err, DESK_EINVAL,
+                            "holidays[%zu]: expected a date string \"YYYY-MM-DD\"", i);
         if (date_parse(json_string_value(d), json_string_length(d), &cal->holidays[i]) < 0)
-            return fail(err, "holidays[%zu]: '%.*s' is not a date", i, SHOW, json_string_value(d));
+            return err_addf(err, DESK_EINVAL, "holidays[%zu]: '%.*s' is not a date", i, SHOW,
+                            json_string_value(d));
     }
-    qsort(cal->holidays, nr, sizeof(*cal->holidays), cmp_day);
-    for (size_t i = 0; i < nr; i++)
-        if (!out || cal->holidays[i] != cal->holidays[out - 1])
-            cal->holidays[out++] = cal->holidays[i];
-    cal->holidays_nr = out;
+    cal->holidays_nr = days_sort_unique(cal->holidays, nr);
     return 0;
 }
 
@@ -348,7 +345,7 @@ int calendar_from_json(const json_t *v, struct calendar **out, struct strbuf *er
     int rc;
 
     if (!json_is_object(v))
-        return fail(err, "calendar: expected a JSON object");
+        return err_addf(err, DESK_EINVAL, "calendar: expected a JSON object");
     cal = xcalloc(1, sizeof(*cal));
     if ((rc = check_keys(v, err)) < 0 ||
         (rc = parse_timezone(cal, json_object_get(v, "timezone"), err)) < 0 ||
@@ -369,11 +366,11 @@ int calendar_parse(const char *json, size_t len, struct calendar **out, struct s
     int rc;
 
     if (len > CAL_MAX_JSON)
-        return fail(err, "calendar: %zu bytes, more than %u", len, CAL_MAX_JSON);
+        return err_addf(err, DESK_EINVAL, "calendar: %zu bytes, more than %u", len, CAL_MAX_JSON);
     root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
-        return fail(err, "calendar: invalid JSON at line %d, column %d: %s", jerr.line, jerr.column,
-                    jerr.text);
+        return err_addf(err, DESK_EINVAL, "calendar: invalid JSON at line %d, column %d: %s",
+                        jerr.line, jerr.column, jerr.text);
     rc = calendar_from_json(root, out, err);
     json_decref(root);
     return rc;
