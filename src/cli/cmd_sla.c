@@ -116,7 +116,7 @@ static bool hours_to_seconds(const char *s, int64_t *out)
     if (*p || p == s || (p == s + 1 && *s == '.'))
         return false;
     *out = whole * 3600 + (frac * 3600 * 2 + scale) / (2 * scale);
-    return true;
+    return *out <= SLA_MAX_SECONDS;
 }
 
 static int no_arguments(const char *cmd, int i, int argc, char **argv)

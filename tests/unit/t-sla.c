@@ -11,6 +11,7 @@
 #include "test.h"
 
 #include <jansson.h>
+#include <pthread.h>
 
 #define H 3600
 
@@ -480,9 +481,53 @@ static void test_against_naive(void **state)
         calendar_free(cals[i]);
 }
 
+/* ---- threads ---- */
+
+struct worker {
+    const struct calendar *cal; /* shared by every worker */
+    const struct tz *tz;        /* what tz_get gave this worker */
+    int64_t sum;                /* of its answers, compared between workers */
+};
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+
+    if (tz_get("Asia/Tokyo", &w->tz, NULL) < 0) /* a zone not read before, from every thread */
+        return NULL;
+    for (int64_t i = 0; i < 20000; i++) { /* no cmocka asserts off the main thread */
+        int64_t t = -1;
+        sla_due(w->cal, 1767225600 /* 2026-01-01 */ + i * 7919, (i % 97) * 1800, &t);
+        w->sum += t;
+    }
+    return NULL;
+}
+
+/* One calendar answers the same from several threads; tz_get may race. */
+static void test_threads(void **state)
+{
+    struct calendar *cal = fx_calendar(copenhagen);
+    struct worker w[4];
+    pthread_t th[4];
+
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        w[i] = (struct worker){cal, NULL, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    for (int i = 1; i < 4; i++) {
+        assert_int_equal(w[i].sum, w[0].sum);
+        assert_ptr_equal(w[i].tz, w[0].tz);
+    }
+    assert_non_null(w[0].tz);
+    calendar_free(cal);
+}
+
 SUITE(sla, cmocka_unit_test(test_vectors), cmocka_unit_test(test_boundaries),
       cmocka_unit_test(test_range_and_errors), cmocka_unit_test(test_lord_howe),
       cmocka_unit_test(test_santiago), cmocka_unit_test(test_kolkata_and_utc),
       cmocka_unit_test(test_gap_and_fold_days), cmocka_unit_test(test_midnight_and_merging),
       cmocka_unit_test(test_spans), cmocka_unit_test(test_properties),
-      cmocka_unit_test(test_against_naive))
+      cmocka_unit_test(test_against_naive), cmocka_unit_test(test_threads))
