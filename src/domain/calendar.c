@@ -123,25 +123,28 @@ static int parse_interval(const json_t *v, const char *day, size_t i, struct cal
     return 0;
 }
 
-static int cmp_interval(const void *a, const void *b)
+static int cmp_span(const void *a, const void *b)
 {
-    const struct cal_interval *x = a, *y = b;
+    const struct cal_span *x = a, *y = b;
 
     return (x->start > y->start) - (x->start < y->start);
 }
 
-/* Sort and merge overlapping or touching intervals in place; returns how many remain. */
-static size_t merge_intervals(struct cal_interval *iv, size_t nr)
+/*
+ * Sort spans and merge those that overlap or touch, in place; returns how
+ * many remain. Used for a day's local intervals and for its mapped spans.
+ */
+static size_t merge_spans(struct cal_span *sp, size_t nr)
 {
     size_t out = 0;
 
-    qsort(iv, nr, sizeof(*iv), cmp_interval);
+    qsort(sp, nr, sizeof(*sp), cmp_span);
     for (size_t i = 0; i < nr; i++) {
-        if (out && iv[i].start <= iv[out - 1].end) {
-            if (iv[i].end > iv[out - 1].end)
-                iv[out - 1].end = iv[i].end;
+        if (out && sp[i].start <= sp[out - 1].end) {
+            if (sp[i].end > sp[out - 1].end)
+                sp[out - 1].end = sp[i].end;
         } else {
-            iv[out++] = iv[i];
+            sp[out++] = sp[i];
         }
     }
     return out;
@@ -149,7 +152,8 @@ static size_t merge_intervals(struct cal_interval *iv, size_t nr)
 
 static int parse_day(struct calendar *cal, int wd, const json_t *v, struct strbuf *err)
 {
-    struct cal_interval iv[CAL_MAX_INTERVALS];
+    struct cal_interval iv;
+    struct cal_span sp[CAL_MAX_INTERVALS]; /* local seconds of the day */
     const char *day = day_names[wd];
     size_t nr;
     int rc;
@@ -163,11 +167,14 @@ static int parse_day(struct calendar *cal, int wd, const json_t *v, struct strbu
     if (nr > CAL_MAX_INTERVALS)
         return err_addf(err, DESK_EINVAL, "hours.%s: %zu intervals, more than %d", day, nr,
                         CAL_MAX_INTERVALS);
-    for (size_t i = 0; i < nr; i++)
-        if ((rc = parse_interval(json_array_get(v, i), day, i, &iv[i], err)) < 0)
+    for (size_t i = 0; i < nr; i++) {
+        if ((rc = parse_interval(json_array_get(v, i), day, i, &iv, err)) < 0)
             return rc;
-    cal->hours_nr[wd] = merge_intervals(iv, nr);
-    memcpy(cal->hours[wd], iv, cal->hours_nr[wd] * sizeof(*iv));
+        sp[i] = (struct cal_span){iv.start, iv.end};
+    }
+    cal->hours_nr[wd] = merge_spans(sp, nr);
+    for (size_t i = 0; i < cal->hours_nr[wd]; i++)
+        cal->hours[wd][i] = (struct cal_interval){(int32_t)sp[i].start, (int32_t)sp[i].end};
     return 0;
 }
 
@@ -258,20 +265,13 @@ static void mark_holidays(struct calendar *cal)
     }
 }
 
-static int cmp_span(const void *a, const void *b)
-{
-    const struct cal_span *x = a, *y = b;
-
-    return (x->start > y->start) - (x->start < y->start);
-}
-
 /* The day's spans when it is not a holiday: map, drop empties, unite, clip. */
 static size_t map_day(const struct calendar *cal, int64_t day, struct cal_span *out)
 {
     int wd = weekday_from_days(day);
     int64_t local = day * DAY;
     int64_t lo = tz_local_to_utc(cal->tz, local), hi = tz_local_to_utc(cal->tz, local + DAY);
-    size_t nr = 0, merged = 0;
+    size_t nr = 0;
 
     for (size_t i = 0; i < cal->hours_nr[wd]; i++) {
         int64_t a = tz_local_to_utc(cal->tz, local + cal->hours[wd][i].start);
@@ -281,16 +281,7 @@ static size_t map_day(const struct calendar *cal, int64_t day, struct cal_span *
         if (a < b)
             out[nr++] = (struct cal_span){a, b};
     }
-    qsort(out, nr, sizeof(*out), cmp_span);
-    for (size_t i = 0; i < nr; i++) {
-        if (merged && out[i].start <= out[merged - 1].end) {
-            if (out[i].end > out[merged - 1].end)
-                out[merged - 1].end = out[i].end;
-        } else {
-            out[merged++] = out[i];
-        }
-    }
-    return merged;
+    return merge_spans(out, nr);
 }
 
 /* Map a non-uniform week day by day into the pool; returns its working seconds. */
