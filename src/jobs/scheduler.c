@@ -57,8 +57,29 @@ static int backup_run(struct store *st, const struct conf *c, int64_t now)
     return rc;
 }
 
+#define SWEEP_EVERY 30 /* seconds between escalation sweeps (SPEC: at least every 60 s) */
+
+static int64_t sweep_due(const struct conf *c, int64_t now)
+{
+    (void)c;
+    return now - SWEEP_EVERY + 1;
+}
+
+static int sweep_run(struct store *st, const struct conf *c, int64_t now)
+{
+    int queued = 0, rc = store_sla_sweep(st, now, &queued);
+
+    (void)c;
+    if (rc < 0)
+        log_error("msg=\"sla sweep failed\" rc=%d", rc);
+    else if (queued)
+        log_info("msg=\"sla notices queued\" count=%d", queued);
+    return rc;
+}
+
 static const struct job jobs[] = {
     {"backup", backup_due, backup_run},
+    {"sla-sweep", sweep_due, sweep_run},
 };
 
 static void run_due_jobs(struct scheduler *s)

@@ -18,11 +18,6 @@
 
 /* ---- rendering ------------------------------------------------------------ */
 
-json_t *json_time_or_null(int64_t t)
-{
-    return t ? json_time(t) : json_null();
-}
-
 static json_t *sla_json(const struct ticket *t, int64_t now)
 {
     struct ticket_clocks k;
@@ -33,11 +28,11 @@ static json_t *sla_json(const struct ticket *t, int64_t now)
     u = &k.clock[CLOCK_UPDATE];
     s = &k.clock[CLOCK_RESOLUTION];
     return json_pack("{s:s, s:o, s:o, s:I, s:s, s:o, s:o, s:s, s:I}", "state",
-                     sla_state_name(r->state), "response_due_at", json_time_or_null(r->due_at),
-                     "handling_initiated_at", json_time_or_null(t->handling_initiated_at),
+                     sla_state_name(r->state), "response_due_at", json_time(r->due_at),
+                     "handling_initiated_at", json_time(t->handling_initiated_at),
                      "working_seconds_elapsed", (json_int_t)r->working_secs, "update_state",
-                     sla_state_name(u->state), "update_due_at", json_time_or_null(u->due_at),
-                     "resolution_due_at", json_time_or_null(s->due_at), "resolution_state",
+                     sla_state_name(u->state), "update_due_at", json_time(u->due_at),
+                     "resolution_due_at", json_time(s->due_at), "resolution_state",
                      sla_state_name(s->state), "resolution_working_seconds",
                      (json_int_t)s->working_secs);
 }
@@ -54,7 +49,7 @@ json_t *ticket_to_json(const struct ticket *t, int64_t now)
         "channel", channel_name(t->channel), "received_at", json_time(t->received_at),
         "entitled", t->agreement_id != 0, "billable", t->billable, "escalation_level",
         (json_int_t)t->escalation_level, "agreement_id", json_id(t->agreement_id), "priority",
-        t->priority, "resolved_at", json_time_or_null(t->resolved_at), "created_at",
+        t->priority, "resolved_at", json_time(t->resolved_at), "created_at",
         json_time(t->created_at), "updated_at", json_time(t->updated_at), "sla",
         sla_json(t, now));
     return o;
@@ -283,7 +278,7 @@ int api_ticket_sla(struct req *req, struct res *res)
         json_object_set_new(
             out, clock_kind_name((enum clock_kind)c),
             json_pack("{s:s, s:o, s:I, s:o}", "state", sla_state_name(k.clock[c].state),
-                      "due_at", json_time_or_null(k.clock[c].due_at), "working_seconds",
+                      "due_at", json_time(k.clock[c].due_at), "working_seconds",
                       (json_int_t)k.clock[c].working_secs, "segments", list));
     }
     return res_json(res, 200, out);
