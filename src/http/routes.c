@@ -31,6 +31,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/tickets/:id/attachments", api_attachment_list, ROLE_CUSTOMER, 0,
      "the files of a request"},
     {"GET", "/api/v1/attachments/:id", api_attachment_get, ROLE_CUSTOMER, 0, "a file's bytes"},
+    /* agreements, time and expenses, invoices, catalogue, RASCI */
+
     {"POST", "/api/v1/tokens", api_token_create, ROLE_NONE, 0, "sign in: e-mail and password"},
     {"DELETE", "/api/v1/tokens/current", api_token_revoke, ROLE_CUSTOMER, 0,
      "revoke the caller's token"},

@@ -94,6 +94,8 @@ int sqlite__sla_sweep(struct store *st, int64_t now, int *queued);
  */
 int sqlite__recompute_tickets(struct sqlite_conn *c, int64_t calendar_id, int64_t policy_id);
 
+/* sqlite_agreements.c: agreements, time and expenses, invoices, catalogue, RASCI */
+
 int sqlite__job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                       int64_t lease_secs, int64_t not_run_since, bool *got);
 int sqlite__job_done(struct store *st, const char *name, const char *holder, int64_t now);

@@ -180,6 +180,8 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
  */
 int store_sla_sweep(struct store *st, int64_t now, int *queued);
 
+/* ---- agreements, time and expenses, invoices, catalogue, RASCI -------------- */
+
 /* ---- background jobs and metadata ------------------------------------- */
 
 /*

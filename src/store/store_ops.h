@@ -61,6 +61,8 @@ struct store_ops {
                           struct attachment *at, struct arena *a);
     int (*sla_sweep)(struct store *st, int64_t now, int *queued);
 
+    /* agreements, time and expenses, invoices, catalogue, RASCI */
+
     int (*job_lease)(struct store *st, const char *name, const char *holder, int64_t now,
                      int64_t lease_secs, int64_t not_run_since, bool *got);
     int (*job_done)(struct store *st, const char *name, const char *holder, int64_t now);

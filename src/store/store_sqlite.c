@@ -665,6 +665,7 @@ static const struct store_ops sqlite_ops = {
     .token_create = sqlite__token_create,
     .token_user = sqlite__token_user,
     .token_revoke = sqlite__token_revoke,
+    /* agreements, time and expenses, invoices, catalogue, RASCI */
     .job_lease = sqlite__job_lease,
     .job_done = sqlite__job_done,
     .meta_get = sqlite__meta_get,

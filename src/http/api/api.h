@@ -44,6 +44,8 @@ int json_to_time(json_t *in, const char *field, int64_t *out, struct res *res);
 /* Answer a refused store write: its fault's field and message, or a plain error. */
 int res_store_error(struct res *res, int rc, const struct store_fault *f, const char *what);
 
+/* agreements.c, time.c, invoices.c, catalogue.c, rasci.c */
+
 /* JSON value of an instant: "YYYY-MM-DDTHH:MM:SSZ", or null for 0. */
 json_t *json_time(int64_t t);
 /* JSON id, or null for 0. */
