@@ -57,12 +57,10 @@ static int backup_run(struct store *st, const struct conf *c, int64_t now)
     return rc;
 }
 
-#define SWEEP_EVERY 30 /* seconds between escalation sweeps (SPEC: at least every 60 s) */
-
+/* The sweep runs every sweep-seconds (SPEC: at least once a minute). */
 static int64_t sweep_due(const struct conf *c, int64_t now)
 {
-    (void)c;
-    return now - SWEEP_EVERY + 1;
+    return now - c->sweep_seconds + 1;
 }
 
 static int sweep_run(struct store *st, const struct conf *c, int64_t now)

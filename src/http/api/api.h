@@ -41,6 +41,12 @@ json_t *ticket_to_json(const struct ticket *t, int64_t now);
  * Returns 0, or fills res with 422 naming the field.
  */
 int json_to_time(json_t *in, const char *field, int64_t *out, struct res *res);
+/*
+ * For a customer, 404 (in res) when request req->params[0] is not its
+ * organisation's: checked before a field-level 403, so that another
+ * organisation's id answers exactly like a missing one. 0 otherwise.
+ */
+int customer_may_see(struct req *req, struct res *res);
 /* Answer a refused store write: its fault's field and message, or a plain error. */
 int res_store_error(struct res *res, int rc, const struct store_fault *f, const char *what);
 

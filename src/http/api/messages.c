@@ -33,7 +33,7 @@ int api_message_create(struct req *req, struct res *res)
     json_t *in;
     int rc;
 
-    if ((rc = req_json(req, res, &in)) < 0)
+    if ((rc = req_json(req, res, &in)) < 0 || (rc = customer_may_see(req, res)) < 0)
         return rc;
     if (req->caller.role == ROLE_CUSTOMER && json_is_true(json_object_get(in, "internal")))
         return res_error(res, DESK_EDENIED, "internal", "a customer may not write internal notes");

@@ -161,6 +161,18 @@ int api_ticket_create(struct req *req, struct res *res)
 
 /* ---- GET /api/v1/tickets/{id}, PATCH --------------------------------------------- */
 
+int customer_may_see(struct req *req, struct res *res)
+{
+    struct ticket t;
+    int rc;
+
+    if (req->caller.role != ROLE_CUSTOMER)
+        return 0;
+    if ((rc = store_ticket_get(req->store, &req->caller, req->params[0], &t, req->arena)) < 0)
+        return res_error(res, rc, NULL, "no ticket %" PRId64, req->params[0]);
+    return 0;
+}
+
 int api_ticket_get(struct req *req, struct res *res)
 {
     struct ticket t;
@@ -207,7 +219,7 @@ int api_ticket_patch(struct req *req, struct res *res)
     json_t *in;
     int rc;
 
-    if ((rc = req_json(req, res, &in)) < 0)
+    if ((rc = req_json(req, res, &in)) < 0 || (rc = customer_may_see(req, res)) < 0)
         return rc;
     if (req->caller.role == ROLE_CUSTOMER &&
         (rc = forbid_fields(in, staff_patch_fields, res)) < 0)
