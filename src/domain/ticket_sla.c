@@ -44,16 +44,6 @@ static enum segment_mode mode_of(enum clock_kind k, enum ticket_status s)
     return ticket_status_stopped(s) ? SEG_STOPPED : SEG_PAUSED;
 }
 
-/* The status in effect at t (the first one before the history starts). */
-static enum ticket_status status_at(const struct ticket *in, int64_t t)
-{
-    size_t i = 0;
-
-    while (i + 1 < in->nlog && in->log[i + 1].at <= t)
-        i++;
-    return in->log[i].status;
-}
-
 size_t ticket_clock_segments(const struct ticket *in, enum clock_kind k, int64_t now,
                              struct clock_segment *out, size_t max)
 {
@@ -73,14 +63,12 @@ size_t ticket_clock_segments(const struct ticket *in, enum clock_kind k, int64_t
 
         from = from < start ? start : from;
         to = to > end ? end : to;
-        /* empty segments are left out, except one to show a clock that starts now */
-        if (to <= from && !(n == 0 && i + 1 == in->nlog))
+        /* empty segments are left out, except the current status of a clock still going:
+           the last segment always says what the clock does now */
+        if (to < from || (to == from && (i + 1 < in->nlog || to != now)))
             continue;
-        if (to < from)
-            from = to = start;
-        seg = (struct clock_segment){from, to, to == from ? status_at(in, from) : in->log[i].status,
-                                     SEG_RUNNING, 0};
-        seg.mode = mode_of(k, seg.status);
+        seg = (struct clock_segment){from, to, in->log[i].status,
+                                     mode_of(k, in->log[i].status), 0};
         if (seg.mode == SEG_RUNNING && sla_elapsed(in->cal, from, to, &seg.working_secs) < 0)
             seg.working_secs = 0;
         if (n < max)
