@@ -45,6 +45,24 @@ const char *store__col_text_or_null(sqlite3_stmt *s, int i, struct arena *a);
 int store__audit(struct sqlite_conn *c, int64_t actor_id, const char *action, const char *entity,
                  int64_t entity_id, const char *before, const char *after);
 
+/* ---- notifications (sqlite_notify.c) ---- */
+
+enum notice_kind {
+    NOTICE_RECEIVED,   /* a request was opened: to its requester and opted-in contacts */
+    NOTICE_REPLY,      /* a message: public staff replies to the customer side, customer
+                          messages to the assignee; internal notes to nobody */
+    NOTICE_STATUS,     /* the status changed: to the requester and opted-in contacts */
+    NOTICE_ESCALATION, /* a customer escalation: to the assignee and the escalation contacts */
+};
+
+/*
+ * Queue the notification of an event on request t (m: the message, for
+ * replies and escalations) in the outbox, inside the caller's write
+ * transaction, so that it is queued exactly when the change commits.
+ */
+int store__notify(struct sqlite_conn *c, enum notice_kind kind, const struct ticket *t,
+                  const struct message *m, int64_t now);
+
 /* ---- the entity files' functions, gathered into the ops table ---- */
 
 /* sqlite_users.c: users, tokens, job leases, metadata (see store.h) */

@@ -398,7 +398,8 @@ static int write_ticket_create(struct sqlite_conn *c, void *arg)
         t->organization_id = j->c->organization_id;
         t->requester_id = j->c->user_id;
     }
-    if ((rc = org_priority(c, t->organization_id, &t->priority, j->fault)) < 0 ||
+    /* organization_id 0 is a request held for triage (mail from an unknown sender) */
+    if ((t->organization_id && (rc = org_priority(c, t->organization_id, &t->priority, j->fault)) < 0) ||
         (rc = check_requester(c, t, j->fault)) < 0 ||
         (rc = check_staff(c, t->assignee_id, j->fault)) < 0 ||
         (rc = entitlement(c, t->organization_id, t->received_at, &t->agreement_id)) < 0)
@@ -422,7 +423,8 @@ static int write_ticket_create(struct sqlite_conn *c, void *arg)
         return rc;
     t->id = sqlite3_last_insert_rowid(store__db(c));
     if ((rc = log_status(c, t->id, t->received_at, TS_NEW, j->c->user_id)) < 0 ||
-        (rc = recompute_one(c, t->id, j->now, t, j->a)) < 0)
+        (rc = recompute_one(c, t->id, j->now, t, j->a)) < 0 ||
+        (rc = store__notify(c, NOTICE_RECEIVED, t, NULL, j->now)) < 0)
         return rc;
     return audit_change(c, j->c, "create", "ticket", NULL, t);
 }
@@ -520,6 +522,8 @@ static int write_ticket_update(struct sqlite_conn *c, void *arg)
     if ((rc = save_ticket(c, j->c, &before, t, j->now)) < 0 ||
         (rc = recompute_one(c, t->id, j->now, t, j->a)) < 0)
         return rc;
+    if (t->status != before.status && (rc = store__notify(c, NOTICE_STATUS, t, NULL, j->now)) < 0)
+        return rc;
     return audit_change(c, j->c, "update", "ticket", &before, t);
 }
 
@@ -566,7 +570,8 @@ static int write_ticket_escalate(struct sqlite_conn *c, void *arg)
     t->escalation_level++;
     m = (struct message){0, t->id, j->c->user_id, "", j->c->role >= ROLE_AGENT, false,
                          arena_sprintf(j->a, "Escalated: %s", j->reason), j->now};
-    if ((rc = insert_message(c, &m)) < 0 || (rc = save_ticket(c, j->c, &before, t, j->now)) < 0)
+    if ((rc = insert_message(c, &m)) < 0 || (rc = save_ticket(c, j->c, &before, t, j->now)) < 0 ||
+        (rc = store__notify(c, NOTICE_ESCALATION, t, &m, j->now)) < 0)
         return rc;
     return audit_change(c, j->c, "escalate", "ticket", &before, t);
 }
@@ -618,7 +623,8 @@ static int write_message_add(struct sqlite_conn *c, void *arg)
     }
     move_status(j->c, &t, to, j->now);
     if ((rc = save_ticket(c, j->c, &before, &t, j->now)) < 0 ||
-        (rc = recompute_one(c, t.id, j->now, &t, &a)) < 0)
+        (rc = recompute_one(c, t.id, j->now, &t, &a)) < 0 ||
+        (rc = store__notify(c, NOTICE_REPLY, &t, j->m, j->now)) < 0)
         goto out;
     rc = store__audit(c, j->c->user_id, "create", "message", j->m->id, NULL, NULL);
 out:

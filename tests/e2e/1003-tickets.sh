@@ -16,6 +16,8 @@ is "$STATUS" 201 "a customer of Beta opens a request"
 T2=$(json .id)
 is "$(json '[.organization_id,.requester_id,.severity,.entitled,.billable,.sla.state]|@csv')" \
     '2,4,"D",false,true,"none"' "own organisation, requester, D for assistance, not entitled: billable, no clock"
+is "$(sqlite3 "$DB" "SELECT kind || ' ' || recipients FROM outbox WHERE ticket_id = $T2")" \
+    'received ["cb@beta.test"]' "the requester's receipt is queued in the same transaction"
 printf 'log line\n' > "$T/log.txt"
 code=$(curl -s -o "$T/att" -w '%{http_code}' -H "Authorization: Bearer $AGENT" \
     -H 'Content-Type: text/plain' --data-binary @"$T/log.txt" "$BASE/api/v1/tickets/$T1/attachments?filename=log.txt")
@@ -127,6 +129,8 @@ api POST "/api/v1/tickets/$T2/messages" '{"body":"here is the export"}' "$CB"
 is "$STATUS" 201 "the customer replies"
 api GET "/api/v1/tickets/$T2" "" "$CB"
 is "$(json .status)" in_progress "a customer's reply to a waiting request resumes it"
+is "$(sqlite3 "$DB" "SELECT recipients FROM outbox WHERE ticket_id = $T2 AND kind = 'reply'")" \
+    '["agent@vendor.test"]' "the customer's reply is queued for the assignee"
 api PATCH "/api/v1/tickets/$T2" '{"status":"resolved"}' "$CB"
 is "$STATUS" 403 "a customer may not resolve"
 api PATCH "/api/v1/tickets/$T2" '{"status":"resolved"}' "$AGENT"
