@@ -17,6 +17,7 @@ const struct conf_entry conf_table[] = {
     S("log-level", log_level, "info", "error, warn, info or debug"),
     I("max-connections", max_connections, "1024", 16, 65536, "concurrent HTTP connections"),
     I("sweep-seconds", sweep_seconds, "30", 1, 60, "seconds between escalation sweeps"),
+    /* mail */
 };
 const size_t conf_table_nr = ARRAY_SIZE(conf_table);
 

@@ -23,6 +23,7 @@ struct conf {
     char *log_level;       /* error|warn|info|debug */
     int64_t max_connections; /* concurrent HTTP connections */
     int64_t sweep_seconds; /* between escalation sweeps */
+    /* mail */
 };
 
 enum conf_type { CONF_STRING, CONF_INT };

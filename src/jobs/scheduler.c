@@ -78,6 +78,7 @@ static int sweep_run(struct store *st, const struct conf *c, int64_t now)
 static const struct job jobs[] = {
     {"backup", backup_due, backup_run},
     {"sla-sweep", sweep_due, sweep_run},
+    /* mail */
 };
 
 static void run_due_jobs(struct scheduler *s)

@@ -174,6 +174,10 @@ int store_sla_sweep(struct store *st, int64_t now, int *queued)
 
 /* ---- agreements, time and expenses, invoices, catalogue, RASCI ---- */
 
+/* ---- mail: the outbox and inbound messages ---- */
+
+/* ---- web sessions ---- */
+
 int store_job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                     int64_t lease_secs, int64_t not_run_since, bool *got)
 {

@@ -182,6 +182,10 @@ int store_sla_sweep(struct store *st, int64_t now, int *queued);
 
 /* ---- agreements, time and expenses, invoices, catalogue, RASCI -------------- */
 
+/* ---- mail: the outbox and inbound messages ------------------------------- */
+
+/* ---- web sessions ----------------------------------------------------------- */
+
 /* ---- background jobs and metadata ------------------------------------- */
 
 /*

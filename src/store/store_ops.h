@@ -63,6 +63,10 @@ struct store_ops {
 
     /* agreements, time and expenses, invoices, catalogue, RASCI */
 
+    /* mail: the outbox and inbound messages */
+
+    /* web sessions */
+
     int (*job_lease)(struct store *st, const char *name, const char *holder, int64_t now,
                      int64_t lease_secs, int64_t not_run_since, bool *got);
     int (*job_done)(struct store *st, const char *name, const char *holder, int64_t now);

@@ -666,6 +666,8 @@ static const struct store_ops sqlite_ops = {
     .token_user = sqlite__token_user,
     .token_revoke = sqlite__token_revoke,
     /* agreements, time and expenses, invoices, catalogue, RASCI */
+    /* mail: the outbox and inbound messages */
+    /* web sessions */
     .job_lease = sqlite__job_lease,
     .job_done = sqlite__job_done,
     .meta_get = sqlite__meta_get,
