@@ -133,13 +133,7 @@ static int load_log(struct sqlite_conn *c, struct ticket *t, struct arena *a)
 
     store__bind_int(s, 1, t->id);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < MAX_LOG) {
-        if (n == alloc) {
-            struct status_change *bigger = arena_alloc(a, (alloc = alloc ? 2 * alloc : 8) *
-                                                              sizeof(*log));
-            if (n)
-                memcpy(bigger, log, n * sizeof(*log));
-            log = bigger;
-        }
+        ARENA_GROW(a, log, n, alloc);
         log[n].at = sqlite3_column_int64(s, 0);
         ticket_status_parse((const char *)sqlite3_column_text(s, 1), &log[n].status);
         n++;
@@ -676,13 +670,7 @@ int sqlite__message_list(struct store *st, const struct caller *c, int64_t ticke
     store__bind_int(s, 1, ticket_id);
     store__bind_int(s, 2, c->role >= ROLE_AGENT);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == alloc) {
-            struct message *bigger = arena_alloc(a, (alloc = alloc ? 2 * alloc : 16) *
-                                                        sizeof(*out));
-            if (*n)
-                memcpy(bigger, out, *n * sizeof(*out));
-            out = bigger;
-        }
+        ARENA_GROW(a, out, *n, alloc);
         out[*n] = (struct message){sqlite3_column_int64(s, 0),
                                    sqlite3_column_int64(s, 1),
                                    sqlite3_column_int64(s, 2),
@@ -785,13 +773,7 @@ int sqlite__attachment_list(struct store *st, const struct caller *c, int64_t ti
     s = store__stmt(conn, SQL_ATTACHMENTS);
     store__bind_int(s, 1, ticket_id);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == alloc) {
-            struct attachment *bigger = arena_alloc(a, (alloc = alloc ? 2 * alloc : 8) *
-                                                           sizeof(*out));
-            if (*n)
-                memcpy(bigger, out, *n * sizeof(*out));
-            out = bigger;
-        }
+        ARENA_GROW(a, out, *n, alloc);
         read_attachment(s, &out[(*n)++], a);
     }
     rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "attachments"));
