@@ -33,6 +33,8 @@ const struct route routes[] = {
     {"GET", "/api/v1/attachments/:id", api_attachment_get, ROLE_CUSTOMER, 0, "a file's bytes"},
     /* agreements, time and expenses, invoices, catalogue, RASCI */
 
+    /* knowledge base, known errors, releases, installations */
+
     /* pages: /login, /logout, /portal, /desk, /kb, /static */
 
     {"POST", "/api/v1/tokens", api_token_create, ROLE_NONE, 0, "sign in: e-mail and password"},

@@ -118,6 +118,8 @@ int sqlite__recompute_tickets(struct sqlite_conn *c, int64_t calendar_id, int64_
 
 /* sqlite_sessions.c: web sessions */
 
+/* sqlite_kb.c: knowledge base, known errors, releases, installations */
+
 int sqlite__job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                       int64_t lease_secs, int64_t not_run_since, bool *got);
 int sqlite__job_done(struct store *st, const char *name, const char *holder, int64_t now);

@@ -178,6 +178,8 @@ int store_sla_sweep(struct store *st, int64_t now, int *queued)
 
 /* ---- web sessions ---- */
 
+/* ---- knowledge base, known errors, releases, installations ---- */
+
 int store_job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                     int64_t lease_secs, int64_t not_run_since, bool *got)
 {

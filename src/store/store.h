@@ -186,6 +186,8 @@ int store_sla_sweep(struct store *st, int64_t now, int *queued);
 
 /* ---- web sessions ----------------------------------------------------------- */
 
+/* ---- knowledge base, known errors, releases, installations ---------------- */
+
 /* ---- background jobs and metadata ------------------------------------- */
 
 /*

@@ -67,6 +67,8 @@ struct store_ops {
 
     /* web sessions */
 
+    /* knowledge base, known errors, releases, installations */
+
     int (*job_lease)(struct store *st, const char *name, const char *holder, int64_t now,
                      int64_t lease_secs, int64_t not_run_since, bool *got);
     int (*job_done)(struct store *st, const char *name, const char *holder, int64_t now);

@@ -668,6 +668,7 @@ static const struct store_ops sqlite_ops = {
     /* agreements, time and expenses, invoices, catalogue, RASCI */
     /* mail: the outbox and inbound messages */
     /* web sessions */
+    /* knowledge base, known errors, releases, installations */
     .job_lease = sqlite__job_lease,
     .job_done = sqlite__job_done,
     .meta_get = sqlite__meta_get,

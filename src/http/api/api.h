@@ -52,6 +52,8 @@ int res_store_error(struct res *res, int rc, const struct store_fault *f, const 
 
 /* agreements.c, time.c, invoices.c, catalogue.c, rasci.c */
 
+/* kb.c, known_errors.c, releases.c, installations.c */
+
 /* JSON value of an instant: "YYYY-MM-DDTHH:MM:SSZ", or null for 0. */
 json_t *json_time(int64_t t);
 /* JSON id, or null for 0. */
