@@ -165,12 +165,57 @@ int time_parse_rfc3339(const char *s, size_t len, int64_t *out, const char **why
     return 0;
 }
 
-void time_format_rfc3339(int64_t t, char out[TIME_RFC3339_LEN])
+static void put_digits(char *out, unsigned v, int n)
+{
+    while (n--) {
+        out[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" of t read as UTC, 19 bytes, no NUL. */
+static void put_datetime(char *out, int64_t t)
 {
     int64_t days = floor_div(t, 86400), secs = t - days * 86400, y;
     unsigned m, d;
 
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, TIME_RFC3339_LEN, "%04d-%02u-%02uT%02u:%02u:%02uZ", (int)y, m, d,
-             (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+    if (y < 0 || y > 9999) { /* outside RFC 3339; keep the length */
+        memcpy(out, y < 0 ? "0000-01-01T00:00:00" : "9999-12-31T23:59:59", 19);
+        return;
+    }
+    put_digits(out, (unsigned)y, 4);
+    out[4] = '-';
+    put_digits(out + 5, m, 2);
+    out[7] = '-';
+    put_digits(out + 8, d, 2);
+    out[10] = 'T';
+    put_digits(out + 11, (unsigned)(secs / 3600), 2);
+    out[13] = ':';
+    put_digits(out + 14, (unsigned)(secs / 60 % 60), 2);
+    out[16] = ':';
+    put_digits(out + 17, (unsigned)(secs % 60), 2);
+}
+
+void time_format_rfc3339(int64_t t, char out[TIME_RFC3339_LEN])
+{
+    put_datetime(out, t);
+    out[19] = 'Z';
+    out[20] = '\0';
+}
+
+void time_format_rfc3339_offset(int64_t t, int32_t off, char out[TIME_LOCAL_LEN])
+{
+    unsigned a = (unsigned)(off < 0 ? -off : off);
+
+    if (off % 60) {
+        time_format_rfc3339(t, out);
+        return;
+    }
+    put_datetime(out, t + off);
+    out[19] = off < 0 ? '-' : '+';
+    put_digits(out + 20, a / 3600, 2);
+    out[22] = ':';
+    put_digits(out + 23, a / 60 % 60, 2);
+    out[25] = '\0';
 }

@@ -13,6 +13,7 @@
 #include "core/compat.h"
 
 #define TIME_RFC3339_LEN 21 /* "YYYY-MM-DDTHH:MM:SSZ" plus NUL */
+#define TIME_LOCAL_LEN 26   /* "YYYY-MM-DDTHH:MM:SS+HH:MM" plus NUL */
 #define DATE_LEN 11         /* "YYYY-MM-DD" plus NUL */
 /* Instants outside years 0001..9999 are refused by the parsers. */
 #define TIME_MIN (-62135596800LL) /* 0001-01-01T00:00:00Z */
@@ -43,8 +44,14 @@ static inline int64_t floor_div(int64_t a, int64_t b)
  * DESK_EINVAL for anything else (with a reason in err when non-NULL).
  */
 int time_parse_rfc3339(const char *s, size_t len, int64_t *out, const char **why);
-/* Write t as "YYYY-MM-DDTHH:MM:SSZ" into out. */
+/* Write t as "YYYY-MM-DDTHH:MM:SSZ" into out (no printf: fast enough for sla batch). */
 void time_format_rfc3339(int64_t t, char out[TIME_RFC3339_LEN]);
+/*
+ * Write t as the local time of UTC offset off (seconds east), e.g.
+ * "2026-11-23T08:00:00+01:00". RFC 3339 offsets are whole minutes: an offset
+ * with seconds (some zones before 1972) is written as UTC with "Z" instead.
+ */
+void time_format_rfc3339_offset(int64_t t, int32_t off, char out[TIME_LOCAL_LEN]);
 
 /* Parse "YYYY-MM-DD" (a real date) into days; 0 or DESK_EINVAL. */
 int date_parse(const char *s, size_t len, int64_t *days);

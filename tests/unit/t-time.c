@@ -53,4 +53,30 @@ static void test_dates(void **state)
     assert_int_equal(days_in_month(2000, 2), 29);
 }
 
-SUITE(time, cmocka_unit_test(test_rfc3339), cmocka_unit_test(test_dates))
+static void test_format_offset(void **state)
+{
+    char out[TIME_LOCAL_LEN];
+    int64_t t = ts("2026-11-23T07:00:00Z");
+
+    (void)state;
+    time_format_rfc3339_offset(t, 3600, out);
+    assert_string_equal(out, "2026-11-23T08:00:00+01:00");
+    time_format_rfc3339_offset(t, -(4 * 3600 + 30 * 60), out);
+    assert_string_equal(out, "2026-11-23T02:30:00-04:30");
+    time_format_rfc3339_offset(t, 0, out);
+    assert_string_equal(out, "2026-11-23T07:00:00+00:00");
+    time_format_rfc3339_offset(t, 37800, out); /* Lord Howe, +10:30 */
+    assert_string_equal(out, "2026-11-23T17:30:00+10:30");
+    time_format_rfc3339_offset(t, -2670, out); /* Monrovia 1971, -00:44:30: shown in UTC */
+    assert_string_equal(out, "2026-11-23T07:00:00Z");
+    /* every format parses back to the same instant */
+    for (int64_t u = -86400LL * 400; u < 86400LL * 366 * 140; u += 86400 * 7 + 3607) {
+        time_format_rfc3339_offset(u, -18000, out);
+        assert_int_equal(ts(out), u);
+        time_format_rfc3339(u, out);
+        assert_int_equal(ts(out), u);
+    }
+}
+
+SUITE(time, cmocka_unit_test(test_rfc3339), cmocka_unit_test(test_dates),
+      cmocka_unit_test(test_format_offset))
