@@ -10,9 +10,9 @@
  * Exit codes: 0 success, 1 failure (also: a batch line failed), 2 bad input
  * on the command line, with one line on stderr. See docs/sla-cli.md.
  */
-#include "core/compat.h"
 #include "cli/cmds.h"
 #include "cli/opts.h"
+#include "core/compat.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/time.h"
@@ -23,11 +23,11 @@
 
 #include <unistd.h>
 
-#define MAX_SPANS 10000         /* --count */
-#define BATCH_IN (1u << 20)     /* bytes read from stdin at a time */
-#define BATCH_OUT (1u << 20)    /* bytes of answers written at a time */
-#define BATCH_LINE 4096         /* longest batch line */
-#define SHOW 64                 /* bytes of a bad value quoted in a message */
+#define MAX_SPANS 10000      /* --count */
+#define BATCH_IN (1u << 20)  /* bytes read from stdin at a time */
+#define BATCH_OUT (1u << 20) /* bytes of answers written at a time */
+#define BATCH_LINE 4096      /* longest batch line */
+#define SHOW 64              /* bytes of a bad value quoted in a message */
 
 /* ---- shared by the subcommands ---- */
 
@@ -45,8 +45,7 @@ static int read_input(const char *cmd, const char *what, const char *path, size_
     while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && !strbuf_overflowed(sb))
         strbuf_add(sb, buf, n);
     if (ferror(f) || strbuf_overflowed(sb)) {
-        int rc = ferror(f) ? opts_error(cmd, "cannot read %s '%s': %s", what, path,
-                                        strerror(errno))
+        int rc = ferror(f) ? opts_error(cmd, "cannot read %s '%s': %s", what, path, strerror(errno))
                            : opts_error(cmd, "%s '%s' is larger than %zu bytes", what, path, max);
         fclose(f);
         strbuf_release(sb);
@@ -117,7 +116,7 @@ static bool hours_to_seconds(const char *s, int64_t *out)
     if (*p || p == s || (p == s + 1 && *s == '.'))
         return false;
     *out = whole * 3600 + (frac * 3600 * 2 + scale) / (2 * scale);
-    return true;
+    return *out <= SLA_MAX_SECONDS;
 }
 
 static int no_arguments(const char *cmd, int i, int argc, char **argv)
@@ -502,8 +501,8 @@ static int run_batch(int argc, char **argv)
     const struct opt opts[] = {
         {"calendar", OPT_STRING, &file, "FILE", "the calendar (JSON)", 0, 0, NULL},
     };
-    int rc, i = opts_parse(cmd, "sla batch --calendar FILE  < lines", opts, ARRAY_SIZE(opts),
-                           argc, argv);
+    int rc, i = opts_parse(cmd, "sla batch --calendar FILE  < lines", opts, ARRAY_SIZE(opts), argc,
+                           argv);
 
     if (i < 0)
         return i == -OPTS_HELP ? 0 : 2;
@@ -525,9 +524,9 @@ static int run_batch(int argc, char **argv)
 /* ---- the command ---- */
 
 static const struct sub {
-    const char *name;              /* as typed after "sla" */
-    int (*run)(int, char **);      /* argv[0] is the subcommand */
-    const char *summary;           /* one line for `svcdesk sla --help` */
+    const char *name;         /* as typed after "sla" */
+    int (*run)(int, char **); /* argv[0] is the subcommand */
+    const char *summary;      /* one line for `svcdesk sla --help` */
 } subs[] = {
     {"due", run_due, "print when N working seconds (or hours) from TIME have passed"},
     {"elapsed", run_elapsed, "print the working seconds between two times"},
@@ -542,7 +541,8 @@ static void usage(FILE *f)
     for (size_t i = 0; i < ARRAY_SIZE(subs); i++)
         fprintf(f, "    %-10s %s\n", subs[i].name, subs[i].summary);
     fputs("\nTIME is RFC 3339 (2026-11-20T14:00:00+01:00 or ...Z); answers are UTC with Z.\n"
-          "'svcdesk sla SUBCOMMAND --help' describes its options.\n", f);
+          "'svcdesk sla SUBCOMMAND --help' describes its options.\n",
+          f);
 }
 
 int cmd_sla(int argc, char **argv)

@@ -1,5 +1,6 @@
 #include "core/compat.h"
 #include "core/err.h"
+#include "core/strbuf.h"
 
 static const struct {
     int err;
@@ -34,4 +35,16 @@ const char *desk_err_code(int err)
         if (errs[i].err == err)
             return errs[i].code;
     return "internal";
+}
+
+int err_addf(struct strbuf *err, int rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err) {
+        va_start(ap, fmt);
+        strbuf_vaddf(err, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
 }

@@ -9,6 +9,8 @@
 #ifndef CORE_ERR_H
 #define CORE_ERR_H
 
+#include "core/compat.h"
+
 enum desk_err {
     DESK_OK = 0,
     DESK_EBADREQ = -1,   /* 400: not JSON, a query parameter that does not parse */
@@ -28,5 +30,13 @@ enum desk_err {
 int http_status_from_err(int err);
 /* The API's error code string: "not_found", "invalid", ... */
 const char *desk_err_code(int err);
+
+struct strbuf;
+/*
+ * Append a message for people to err (when non-NULL) and return rc: the
+ * one-line way to fail with a reason, `return err_addf(err, DESK_EINVAL,
+ * "holidays[%zu]: '%s' is not a date", i, s);`.
+ */
+int err_addf(struct strbuf *err, int rc, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
 #endif

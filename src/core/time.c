@@ -89,6 +89,26 @@ static bool digits(const char *s, size_t n, unsigned *out)
     return true;
 }
 
+static int cmp_days(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+size_t days_sort_unique(int64_t *days, size_t nr)
+{
+    size_t out = 0;
+
+    if (!nr)
+        return 0;
+    qsort(days, nr, sizeof(*days), cmp_days);
+    for (size_t i = 0; i < nr; i++)
+        if (!out || days[i] != days[out - 1])
+            days[out++] = days[i];
+    return out;
+}
+
 static int parse_date_part(const char *s, int64_t *days)
 {
     unsigned y, m, d;

@@ -56,5 +56,7 @@ void time_format_rfc3339_offset(int64_t t, int32_t off, char out[TIME_LOCAL_LEN]
 /* Parse "YYYY-MM-DD" (a real date) into days; 0 or DESK_EINVAL. */
 int date_parse(const char *s, size_t len, int64_t *days);
 void date_format(int64_t days, char out[DATE_LEN]);
+/* Sort day numbers ascending and drop duplicates in place; returns how many remain. */
+size_t days_sort_unique(int64_t *days, size_t nr);
 
 #endif

@@ -10,8 +10,8 @@
  * have their spans mapped day by day once, here, and kept in a pool.
  * See docs/internals/sla.md.
  */
-#include "core/compat.h"
 #include "domain/calendar.h"
+#include "core/compat.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/time.h"
@@ -20,9 +20,9 @@
 
 #define DAY 86400
 #define WEEK (7 * DAY)
-#define FIRST_MONDAY (-3)    /* 1969-12-29, day number */
-#define WEEKS_NR 6837        /* FIRST_MONDAY + 7 * WEEKS_NR is 2101-01-10 */
-#define SHOW 64              /* bytes of a bad value quoted in a message */
+#define FIRST_MONDAY (-3) /* 1969-12-29, day number */
+#define WEEKS_NR 6837     /* FIRST_MONDAY + 7 * WEEKS_NR is 2101-01-10 */
+#define SHOW 64           /* bytes of a bad value quoted in a message */
 
 static const char *const day_names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
@@ -42,44 +42,31 @@ struct week_info {
 };
 
 struct calendar {
-    const struct tz *tz;                                  /* shared, never freed */
-    struct cal_interval hours[7][CAL_MAX_INTERVALS];      /* merged, ascending; 0 = Monday */
-    size_t hours_nr[7];                                   /* intervals of each weekday */
-    int64_t *holidays;                                    /* ascending, unique day numbers */
-    size_t holidays_nr;                                   /* entries in holidays */
-    struct tmpl_span tmpl[CAL_WEEK_MAX_SPANS];            /* the week's hours, ascending */
-    size_t tmpl_nr;                                       /* entries in tmpl */
-    int64_t day_work[7];                                  /* working seconds of each weekday */
-    struct cal_week weeks[WEEKS_NR + 1];                  /* the compiled table */
-    struct week_info info[WEEKS_NR];                      /* per week, beside it */
-    struct cal_span *pool;                                /* spans of non-uniform weeks */
-    size_t pool_nr, pool_alloc;                           /* used and allocated in pool */
+    const struct tz *tz;                             /* shared, never freed */
+    struct cal_interval hours[7][CAL_MAX_INTERVALS]; /* merged, ascending; 0 = Monday */
+    size_t hours_nr[7];                              /* intervals of each weekday */
+    int64_t *holidays;                               /* ascending, unique day numbers */
+    size_t holidays_nr;                              /* entries in holidays */
+    struct tmpl_span tmpl[CAL_WEEK_MAX_SPANS];       /* the week's hours, ascending */
+    size_t tmpl_nr;                                  /* entries in tmpl */
+    int64_t day_work[7];                             /* working seconds of each weekday */
+    struct cal_week weeks[WEEKS_NR + 1];             /* the compiled table */
+    struct week_info info[WEEKS_NR];                 /* per week, beside it */
+    struct cal_span *pool;                           /* spans of non-uniform weeks */
+    size_t pool_nr, pool_alloc;                      /* used and allocated in pool */
 };
 
 /* ---- validation ---- */
-
-static int fail(struct strbuf *err, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static int fail(struct strbuf *err, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err) {
-        va_start(ap, fmt);
-        strbuf_vaddf(err, fmt, ap);
-        va_end(ap);
-    }
-    return DESK_EINVAL;
-}
 
 static int check_keys(const json_t *v, struct strbuf *err)
 {
     const char *key;
     json_t *val;
 
-    json_object_foreach((json_t *)v, key, val) {
+    json_object_foreach ((json_t *)v, key, val) {
         if (strcmp(key, "timezone") && strcmp(key, "hours") && strcmp(key, "holidays"))
-            return fail(err, "%.*s: unknown field (expected timezone, hours, holidays)", SHOW,
-                        key);
+            return err_addf(err, DESK_EINVAL,
+                            "%.*s: unknown field (expected timezone, hours, holidays)", SHOW, key);
     }
     return 0;
 }
@@ -87,11 +74,12 @@ static int check_keys(const json_t *v, struct strbuf *err)
 static int parse_timezone(struct calendar *cal, const json_t *v, struct strbuf *err)
 {
     if (!v)
-        return fail(err, "timezone: missing");
+        return err_addf(err, DESK_EINVAL, "timezone: missing");
     if (!json_is_string(v))
-        return fail(err, "timezone: expected a string like \"Europe/Copenhagen\"");
+        return err_addf(err, DESK_EINVAL, "timezone: expected a string like \"Europe/Copenhagen\"");
     if (tz_get(json_string_value(v), &cal->tz, NULL) < 0)
-        return fail(err, "timezone: unknown time zone '%.*s'", SHOW, json_string_value(v));
+        return err_addf(err, DESK_EINVAL, "timezone: unknown time zone '%.*s'", SHOW,
+                        json_string_value(v));
     return 0;
 }
 
@@ -117,38 +105,46 @@ static int parse_interval(const json_t *v, const char *day, size_t i, struct cal
     const char *s = json_string_value(v);
 
     if (!s)
-        return fail(err, "hours.%s[%zu]: expected a string like \"08:00-16:00\"", day, i);
+        return err_addf(err, DESK_EINVAL, "hours.%s[%zu]: expected a string like \"08:00-16:00\"",
+                        day, i);
     if (json_string_length(v) != 11 || s[5] != '-')
-        return fail(err, "hours.%s[%zu]: '%.*s' is not HH:MM-HH:MM", day, i, SHOW, s);
+        return err_addf(err, DESK_EINVAL, "hours.%s[%zu]: '%.*s' is not HH:MM-HH:MM", day, i, SHOW,
+                        s);
     if (!parse_hhmm(s, false, &out->start))
-        return fail(err, "hours.%s[%zu]: start %.5s is not a time of day", day, i, s);
+        return err_addf(err, DESK_EINVAL, "hours.%s[%zu]: start %.5s is not a time of day", day, i,
+                        s);
     if (!parse_hhmm(s + 6, true, &out->end))
-        return fail(err, "hours.%s[%zu]: end %.5s is not a time of day (00:00-24:00)", day, i,
-                    s + 6);
+        return err_addf(err, DESK_EINVAL,
+                        "hours.%s[%zu]: end %.5s is not a time of day (00:00-24:00)", day, i,
+                        s + 6);
     if (out->end <= out->start)
-        return fail(err, "hours.%s[%zu]: end %.5s is not after start %.5s", day, i, s + 6, s);
+        return err_addf(err, DESK_EINVAL, "hours.%s[%zu]: end %.5s is not after start %.5s", day, i,
+                        s + 6, s);
     return 0;
 }
 
-static int cmp_interval(const void *a, const void *b)
+static int cmp_span(const void *a, const void *b)
 {
-    const struct cal_interval *x = a, *y = b;
+    const struct cal_span *x = a, *y = b;
 
     return (x->start > y->start) - (x->start < y->start);
 }
 
-/* Sort and merge overlapping or touching intervals in place; returns how many remain. */
-static size_t merge_intervals(struct cal_interval *iv, size_t nr)
+/*
+ * Sort spans and merge those that overlap or touch, in place; returns how
+ * many remain. Used for a day's local intervals and for its mapped spans.
+ */
+static size_t merge_spans(struct cal_span *sp, size_t nr)
 {
     size_t out = 0;
 
-    qsort(iv, nr, sizeof(*iv), cmp_interval);
+    qsort(sp, nr, sizeof(*sp), cmp_span);
     for (size_t i = 0; i < nr; i++) {
-        if (out && iv[i].start <= iv[out - 1].end) {
-            if (iv[i].end > iv[out - 1].end)
-                iv[out - 1].end = iv[i].end;
+        if (out && sp[i].start <= sp[out - 1].end) {
+            if (sp[i].end > sp[out - 1].end)
+                sp[out - 1].end = sp[i].end;
         } else {
-            iv[out++] = iv[i];
+            sp[out++] = sp[i];
         }
     }
     return out;
@@ -156,7 +152,8 @@ static size_t merge_intervals(struct cal_interval *iv, size_t nr)
 
 static int parse_day(struct calendar *cal, int wd, const json_t *v, struct strbuf *err)
 {
-    struct cal_interval iv[CAL_MAX_INTERVALS];
+    struct cal_interval iv;
+    struct cal_span sp[CAL_MAX_INTERVALS]; /* local seconds of the day */
     const char *day = day_names[wd];
     size_t nr;
     int rc;
@@ -164,15 +161,20 @@ static int parse_day(struct calendar *cal, int wd, const json_t *v, struct strbu
     if (!v || json_is_null(v))
         return 0;
     if (!json_is_array(v))
-        return fail(err, "hours.%s: expected a list of \"HH:MM-HH:MM\" strings", day);
+        return err_addf(err, DESK_EINVAL, "hours.%s: expected a list of \"HH:MM-HH:MM\" strings",
+                        day);
     nr = json_array_size(v);
     if (nr > CAL_MAX_INTERVALS)
-        return fail(err, "hours.%s: %zu intervals, more than %d", day, nr, CAL_MAX_INTERVALS);
-    for (size_t i = 0; i < nr; i++)
-        if ((rc = parse_interval(json_array_get(v, i), day, i, &iv[i], err)) < 0)
+        return err_addf(err, DESK_EINVAL, "hours.%s: %zu intervals, more than %d", day, nr,
+                        CAL_MAX_INTERVALS);
+    for (size_t i = 0; i < nr; i++) {
+        if ((rc = parse_interval(json_array_get(v, i), day, i, &iv, err)) < 0)
             return rc;
-    cal->hours_nr[wd] = merge_intervals(iv, nr);
-    memcpy(cal->hours[wd], iv, cal->hours_nr[wd] * sizeof(*iv));
+        sp[i] = (struct cal_span){iv.start, iv.end};
+    }
+    cal->hours_nr[wd] = merge_spans(sp, nr);
+    for (size_t i = 0; i < cal->hours_nr[wd]; i++)
+        cal->hours[wd][i] = (struct cal_interval){(int32_t)sp[i].start, (int32_t)sp[i].end};
     return 0;
 }
 
@@ -184,16 +186,18 @@ static int parse_hours(struct calendar *cal, const json_t *v, struct strbuf *err
     int rc;
 
     if (!v)
-        return fail(err, "hours: missing");
+        return err_addf(err, DESK_EINVAL, "hours: missing");
     if (!json_is_object(v))
-        return fail(err, "hours: expected an object like {\"mon\": [\"08:00-16:00\"]}");
-    json_object_foreach((json_t *)v, key, val) {
+        return err_addf(err, DESK_EINVAL,
+                        "hours: expected an object like {\"mon\": [\"08:00-16:00\"]}");
+    json_object_foreach ((json_t *)v, key, val) {
         size_t wd = 0;
         while (wd < 7 && strcmp(key, day_names[wd]))
             wd++;
         if (wd == 7)
-            return fail(err, "hours.%.*s: unknown day (expected mon, tue, wed, thu, fri, sat, sun)",
-                        SHOW, key);
+            return err_addf(err, DESK_EINVAL,
+                            "hours.%.*s: unknown day (expected mon, tue, wed, thu, fri, sat, sun)",
+                            SHOW, key);
     }
     for (int wd = 0; wd < 7; wd++) {
         if ((rc = parse_day(cal, wd, json_object_get(v, day_names[wd]), err)) < 0)
@@ -201,7 +205,7 @@ static int parse_hours(struct calendar *cal, const json_t *v, struct strbuf *err
         total += cal->hours_nr[wd];
     }
     if (!total)
-        return fail(err, "hours: no working interval on any day");
+        return err_addf(err, DESK_EINVAL, "hours: no working interval on any day");
     return 0;
 }
 
@@ -214,29 +218,27 @@ static int cmp_day(const void *a, const void *b)
 
 static int parse_holidays(struct calendar *cal, const json_t *v, struct strbuf *err)
 {
-    size_t nr, out = 0;
+    size_t nr;
 
     if (!v || json_is_null(v))
         return 0;
     if (!json_is_array(v))
-        return fail(err, "holidays: expected a list of \"YYYY-MM-DD\" dates");
+        return err_addf(err, DESK_EINVAL, "holidays: expected a list of \"YYYY-MM-DD\" dates");
     nr = json_array_size(v);
     if (nr > CAL_MAX_HOLIDAYS)
-        return fail(err, "holidays: %zu dates, more than %d", nr, CAL_MAX_HOLIDAYS);
+        return err_addf(err, DESK_EINVAL, "holidays: %zu dates, more than %d", nr,
+                        CAL_MAX_HOLIDAYS);
     cal->holidays = xmalloc((nr + 1) * sizeof(*cal->holidays));
     for (size_t i = 0; i < nr; i++) {
         const json_t *d = json_array_get(v, i);
         if (!json_is_string(d))
-            return fail(err, "holidays[%zu]: expected a date string \"YYYY-MM-DD\"", i);
+            return err_addf(err, DESK_EINVAL,
+                            "holidays[%zu]: expected a date string \"YYYY-MM-DD\"", i);
         if (date_parse(json_string_value(d), json_string_length(d), &cal->holidays[i]) < 0)
-            return fail(err, "holidays[%zu]: '%.*s' is not a date", i, SHOW,
-                        json_string_value(d));
+            return err_addf(err, DESK_EINVAL, "holidays[%zu]: '%.*s' is not a date", i, SHOW,
+                            json_string_value(d));
     }
-    qsort(cal->holidays, nr, sizeof(*cal->holidays), cmp_day);
-    for (size_t i = 0; i < nr; i++)
-        if (!out || cal->holidays[i] != cal->holidays[out - 1])
-            cal->holidays[out++] = cal->holidays[i];
-    cal->holidays_nr = out;
+    cal->holidays_nr = days_sort_unique(cal->holidays, nr);
     return 0;
 }
 
@@ -263,20 +265,13 @@ static void mark_holidays(struct calendar *cal)
     }
 }
 
-static int cmp_span(const void *a, const void *b)
-{
-    const struct cal_span *x = a, *y = b;
-
-    return (x->start > y->start) - (x->start < y->start);
-}
-
 /* The day's spans when it is not a holiday: map, drop empties, unite, clip. */
 static size_t map_day(const struct calendar *cal, int64_t day, struct cal_span *out)
 {
     int wd = weekday_from_days(day);
     int64_t local = day * DAY;
     int64_t lo = tz_local_to_utc(cal->tz, local), hi = tz_local_to_utc(cal->tz, local + DAY);
-    size_t nr = 0, merged = 0;
+    size_t nr = 0;
 
     for (size_t i = 0; i < cal->hours_nr[wd]; i++) {
         int64_t a = tz_local_to_utc(cal->tz, local + cal->hours[wd][i].start);
@@ -286,16 +281,7 @@ static size_t map_day(const struct calendar *cal, int64_t day, struct cal_span *
         if (a < b)
             out[nr++] = (struct cal_span){a, b};
     }
-    qsort(out, nr, sizeof(*out), cmp_span);
-    for (size_t i = 0; i < nr; i++) {
-        if (merged && out[i].start <= out[merged - 1].end) {
-            if (out[i].end > out[merged - 1].end)
-                out[merged - 1].end = out[i].end;
-        } else {
-            out[merged++] = out[i];
-        }
-    }
-    return merged;
+    return merge_spans(out, nr);
 }
 
 /* Map a non-uniform week day by day into the pool; returns its working seconds. */
@@ -350,7 +336,7 @@ int calendar_from_json(const json_t *v, struct calendar **out, struct strbuf *er
     int rc;
 
     if (!json_is_object(v))
-        return fail(err, "calendar: expected a JSON object");
+        return err_addf(err, DESK_EINVAL, "calendar: expected a JSON object");
     cal = xcalloc(1, sizeof(*cal));
     if ((rc = check_keys(v, err)) < 0 ||
         (rc = parse_timezone(cal, json_object_get(v, "timezone"), err)) < 0 ||
@@ -371,11 +357,11 @@ int calendar_parse(const char *json, size_t len, struct calendar **out, struct s
     int rc;
 
     if (len > CAL_MAX_JSON)
-        return fail(err, "calendar: %zu bytes, more than %u", len, CAL_MAX_JSON);
+        return err_addf(err, DESK_EINVAL, "calendar: %zu bytes, more than %u", len, CAL_MAX_JSON);
     root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
-        return fail(err, "calendar: invalid JSON at line %d, column %d: %s", jerr.line,
-                    jerr.column, jerr.text);
+        return err_addf(err, DESK_EINVAL, "calendar: invalid JSON at line %d, column %d: %s",
+                        jerr.line, jerr.column, jerr.text);
     rc = calendar_from_json(root, out, err);
     json_decref(root);
     return rc;
@@ -423,10 +409,7 @@ void calendar_to_json(const struct calendar *cal, struct strbuf *out)
     strbuf_addstr(out, "]}");
 }
 
-const struct tz *calendar_tz(const struct calendar *cal)
-{
-    return cal->tz;
-}
+const struct tz *calendar_tz(const struct calendar *cal) { return cal->tz; }
 
 size_t calendar_hours(const struct calendar *cal, int weekday, const struct cal_interval **out)
 {
@@ -442,7 +425,8 @@ size_t calendar_holidays(const struct calendar *cal, const int64_t **out)
 
 bool calendar_is_holiday(const struct calendar *cal, int64_t day)
 {
-    return bsearch(&day, cal->holidays, cal->holidays_nr, sizeof(day), cmp_day) != NULL;
+    return cal->holidays_nr &&
+           bsearch(&day, cal->holidays, cal->holidays_nr, sizeof(day), cmp_day) != NULL;
 }
 
 const struct cal_week *calendar_weeks(const struct calendar *cal, size_t *nr)

@@ -36,12 +36,12 @@ struct strbuf;
 struct tz;
 struct calendar;
 
-#define CAL_MAX_INTERVALS 16                          /* intervals a day, after merging */
-#define CAL_MAX_HOLIDAYS 10000                        /* holiday dates a calendar */
-#define CAL_MAX_JSON (1u << 20)                       /* bytes of the JSON form */
-#define CAL_WEEK_MAX_SPANS (7 * CAL_MAX_INTERVALS)    /* working spans in one week */
-#define CAL_TIME_MIN 0LL                              /* 1970-01-01T00:00:00Z */
-#define CAL_TIME_MAX 4133980800LL                     /* 2101-01-01T00:00:00Z, excluded */
+#define CAL_MAX_INTERVALS 16                       /* intervals a day, after merging */
+#define CAL_MAX_HOLIDAYS 10000                     /* holiday dates a calendar */
+#define CAL_MAX_JSON (1u << 20)                    /* bytes of the JSON form */
+#define CAL_WEEK_MAX_SPANS (7 * CAL_MAX_INTERVALS) /* working spans in one week */
+#define CAL_TIME_MIN 0LL                           /* 1970-01-01T00:00:00Z */
+#define CAL_TIME_MAX 4133980800LL                  /* 2101-01-01T00:00:00Z, excluded */
 
 /* An interval of a day: seconds since local midnight, 0 <= start < end <= 86400. */
 struct cal_interval {

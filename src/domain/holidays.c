@@ -8,8 +8,8 @@
  * libical step through billions of instants, so it is refused; a rule
  * without COUNT or UNTIL is given UNTIL = the horizon so expansion stops.
  */
-#include "core/compat.h"
 #include "domain/holidays.h"
+#include "core/compat.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/time.h"
@@ -18,7 +18,7 @@
 #include <libical/ical.h>
 
 struct days {
-    int64_t *v;   /* day numbers, unordered until finish() */
+    int64_t *v;   /* day numbers, unordered until sorted at the end */
     size_t nr;    /* entries in v */
     size_t alloc; /* capacity of v */
 };
@@ -28,40 +28,6 @@ struct moved {
     const char *uid; /* borrowed from the parsed calendar */
     int64_t day;     /* the occurrence it replaces */
 };
-
-static int fail(struct strbuf *err, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static int fail(struct strbuf *err, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (err) {
-        va_start(ap, fmt);
-        strbuf_vaddf(err, fmt, ap);
-        va_end(ap);
-    }
-    return DESK_EINVAL;
-}
-
-static int cmp_day(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-    return (x > y) - (x < y);
-}
-
-/* Sort and drop duplicates. */
-static void finish(struct days *d)
-{
-    size_t out = 0;
-
-    if (!d->nr)
-        return;
-    qsort(d->v, d->nr, sizeof(*d->v), cmp_day);
-    for (size_t i = 0; i < d->nr; i++)
-        if (!out || d->v[i] != d->v[out - 1])
-            d->v[out++] = d->v[i];
-    d->nr = out;
-}
 
 static bool has_day(const struct days *d, int64_t day)
 {
@@ -76,9 +42,9 @@ static int add_dates(struct days *d, int64_t first, int64_t len, struct strbuf *
 {
     for (int64_t i = 0; i < len; i++) {
         if (d->nr == 2 * HOLIDAYS_MAX) {
-            finish(d); /* duplicates do not count against the limit */
+            d->nr = days_sort_unique(d->v, d->nr); /* duplicates do not count */
             if (d->nr > HOLIDAYS_MAX)
-                return fail(err, "more than %d holiday dates", HOLIDAYS_MAX);
+                return err_addf(err, DESK_EINVAL, "more than %d holiday dates", HOLIDAYS_MAX);
         }
         ALLOC_GROW(d->v, d->nr + 1, d->alloc);
         d->v[d->nr++] = first + i;
@@ -139,8 +105,7 @@ static void exclusions(icalcomponent *ev, const struct moved *mv, size_t mv_nr, 
 
 /* The occurrences of one RRULE up to `horizon` (a day number). */
 static int expand_rule(struct icalrecurrencetype rule, struct icaltimetype start, int64_t len,
-                       int64_t horizon, const struct days *ex, struct days *out,
-                       struct strbuf *err)
+                       int64_t horizon, const struct days *ex, struct days *out, struct strbuf *err)
 {
     icalrecur_iterator *it;
     struct icaltimetype t;
@@ -148,7 +113,7 @@ static int expand_rule(struct icalrecurrencetype rule, struct icaltimetype start
 
     if (rule.freq == ICAL_SECONDLY_RECURRENCE || rule.freq == ICAL_MINUTELY_RECURRENCE ||
         rule.freq == ICAL_HOURLY_RECURRENCE)
-        return fail(err, "RRULE repeats more often than daily");
+        return err_addf(err, DESK_EINVAL, "RRULE repeats more often than daily");
     if (!rule.count && icaltime_is_null_time(rule.until)) {
         int64_t y;
         unsigned m, d;
@@ -159,7 +124,7 @@ static int expand_rule(struct icalrecurrencetype rule, struct icaltimetype start
         rule.until.day = (int)d;
     }
     if (!(it = icalrecur_iterator_new(rule, start)))
-        return fail(err, "RRULE cannot be expanded");
+        return err_addf(err, DESK_EINVAL, "RRULE cannot be expanded");
     while (!rc && !icaltime_is_null_time(t = icalrecur_iterator_next(it)) && is_day(t) &&
            day_of(t) <= horizon)
         if (!has_day(ex, day_of(t)))
@@ -178,11 +143,11 @@ static int expand_event(icalcomponent *ev, const struct moved *mv, size_t mv_nr,
     int rc = 0;
 
     if (!p || icaltime_is_null_time(start))
-        return fail(err, "no DTSTART");
+        return err_addf(err, DESK_EINVAL, "no DTSTART");
     if (!start.is_date || icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED)
         return 0; /* a timed or cancelled event is not a holiday */
     if (!is_day(start))
-        return fail(err, "DTSTART is not a date");
+        return err_addf(err, DESK_EINVAL, "DTSTART is not a date");
     first = day_of(start);
     len = event_length(ev, first);
     exclusions(ev, mv, mv_nr, &ex);
@@ -247,8 +212,8 @@ static int collect(icalcomponent *root, int64_t today, struct days *out, struct 
          ev = icalcomponent_get_next_component(root, ICAL_VEVENT_COMPONENT), i++) {
         const char *uid = icalcomponent_get_uid(ev);
         if ((rc = expand_event(ev, mv, mv_nr, horizon, out, &why)) < 0)
-            fail(err, "VEVENT %zu%s%.64s%s: %s", i + 1, uid ? " ('" : "", uid ? uid : "",
-                 uid ? "')" : "", why.buf);
+            err_addf(err, DESK_EINVAL, "VEVENT %zu%s%.64s%s: %s", i + 1, uid ? " ('" : "",
+                     uid ? uid : "", uid ? "')" : "", why.buf);
     }
     strbuf_release(&why);
     free(mv);
@@ -264,20 +229,21 @@ int holidays_from_ics(const char *ics, size_t len, int64_t today, int64_t **days
     int rc;
 
     if (len > HOLIDAYS_MAX_ICS)
-        return fail(err, "%zu bytes, more than %u", len, HOLIDAYS_MAX_ICS);
+        return err_addf(err, DESK_EINVAL, "%zu bytes, more than %u", len, HOLIDAYS_MAX_ICS);
     text = xstrndup(ics, len);
     root = icalparser_parse_string(text);
     free(text);
     if (!root || icalcomponent_isa(root) != ICAL_VCALENDAR_COMPONENT) {
         if (root)
             icalcomponent_free(root);
-        return fail(err, "not an iCalendar file (expected BEGIN:VCALENDAR ... END:VCALENDAR)");
+        return err_addf(err, DESK_EINVAL,
+                        "not an iCalendar file (expected BEGIN:VCALENDAR ... END:VCALENDAR)");
     }
     rc = collect(root, today, &out, err);
     icalcomponent_free(root);
-    finish(&out);
+    out.nr = days_sort_unique(out.v, out.nr);
     if (!rc && out.nr > HOLIDAYS_MAX)
-        rc = fail(err, "more than %d holiday dates", HOLIDAYS_MAX);
+        rc = err_addf(err, DESK_EINVAL, "more than %d holiday dates", HOLIDAYS_MAX);
     if (rc < 0) {
         free(out.v);
         return rc;

@@ -19,9 +19,9 @@
 
 struct strbuf;
 
-#define HOLIDAYS_MAX_ICS (1u << 20)  /* bytes of .ics text accepted */
-#define HOLIDAYS_MAX 10000           /* dates produced (CAL_MAX_HOLIDAYS) */
-#define HOLIDAYS_YEARS_AHEAD 10      /* how far repeats are expanded past today */
+#define HOLIDAYS_MAX_ICS (1u << 20) /* bytes of .ics text accepted */
+#define HOLIDAYS_MAX 10000          /* dates produced (CAL_MAX_HOLIDAYS) */
+#define HOLIDAYS_YEARS_AHEAD 10     /* how far repeats are expanded past today */
 
 /*
  * Parse the iCalendar text ics[0..len) and store in *days a new array (free

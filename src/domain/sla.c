@@ -9,18 +9,15 @@
  * week's spans. Ending exactly at a closing time answers that closing time
  * because the walk stops in the first span that reaches the count.
  */
-#include "core/compat.h"
 #include "domain/sla.h"
+#include "core/compat.h"
 #include "core/err.h"
 #include "domain/calendar.h"
 #include "domain/tz.h"
 
 #define WEEK (7 * 86400)
 
-static bool in_range(int64_t t)
-{
-    return t >= CAL_TIME_MIN && t < CAL_TIME_MAX;
-}
+static bool in_range(int64_t t) { return t >= CAL_TIME_MIN && t < CAL_TIME_MAX; }
 
 /* The week holding t, for t in range: a guess from the week length, then corrected. */
 static size_t week_of(const struct cal_week *wk, size_t nr, int64_t t)

@@ -7,8 +7,8 @@
  * intervals, down to the second. That costs a few thousand GLib calls once
  * per zone; every later lookup is a binary search here.
  */
-#include "core/compat.h"
 #include "domain/tz.h"
+#include "core/compat.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
@@ -44,10 +44,7 @@ static size_t upper_bound(const int64_t *v, size_t nr, int64_t x)
     return lo;
 }
 
-const char *tz_name(const struct tz *tz)
-{
-    return tz->name;
-}
+const char *tz_name(const struct tz *tz) { return tz->name; }
 
 int32_t tz_offset_at(const struct tz *tz, int64_t t)
 {

@@ -27,9 +27,9 @@
 struct strbuf;
 struct tz;
 
-#define TZ_NAME_MAX 64                  /* longest zone name accepted */
-#define TZ_TABLE_START (-31LL * 86400)  /* 1969-12-01T00:00:00Z */
-#define TZ_TABLE_END 4165516800LL       /* 2102-01-01T00:00:00Z */
+#define TZ_NAME_MAX 64                 /* longest zone name accepted */
+#define TZ_TABLE_START (-31LL * 86400) /* 1969-12-01T00:00:00Z */
+#define TZ_TABLE_END 4165516800LL      /* 2102-01-01T00:00:00Z */
 
 /*
  * Find the zone called `name` ("Europe/Copenhagen", "UTC"). Returns 0 and

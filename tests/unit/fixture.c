@@ -1,12 +1,12 @@
 /*
  * fixture.c - helpers shared by the unit tests of the SLA clock.
  */
-#include "test.h"
 #include "fixture.h"
 #include "core/strbuf.h"
 #include "core/time.h"
 #include "core/xalloc.h"
 #include "domain/calendar.h"
+#include "test.h"
 
 int64_t fx_time(const char *s)
 {

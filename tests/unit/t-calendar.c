@@ -2,12 +2,12 @@
  * t-calendar.c - the calendar's JSON form: validation messages, merging,
  * the canonical form, limits, and the compiled weeks.
  */
-#include "test.h"
-#include "fixture.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/time.h"
 #include "domain/calendar.h"
+#include "fixture.h"
+#include "test.h"
 
 /* Parse json, which must fail with exactly `want`. */
 static void expect_error(const char *json, const char *want)
@@ -33,7 +33,8 @@ static void test_errors_name_field_and_value(void **state)
     expect_error("{" TZ ",\"hours\":{\"mon\":[\"08:00-16:00\"]},\"holidays\":[\"2026-01-01\","
                  "\"2026-01-02\",\"2026-01-03\",\"2026-02-30\"]}",
                  "holidays[3]: '2026-02-30' is not a date");
-    expect_error("{" TZ ",\"hourz\":{}}", "hourz: unknown field (expected timezone, hours, holidays)");
+    expect_error("{" TZ ",\"hourz\":{}}",
+                 "hourz: unknown field (expected timezone, hours, holidays)");
     expect_error("{" TZ ",\"hours\":{\"mnd\":[\"08:00-16:00\"]}}",
                  "hours.mnd: unknown day (expected mon, tue, wed, thu, fri, sat, sun)");
     expect_error("{" TZ ",\"hours\":{\"mon\":[\"08:00-16:00\",\"8-16\"]}}",
@@ -50,24 +51,28 @@ static void test_errors_name_field_and_value(void **state)
                  "hours.mon[0]: expected a string like \"08:00-16:00\"");
     expect_error("{" TZ ",\"hours\":{\"mon\":\"08:00-16:00\"}}",
                  "hours.mon: expected a list of \"HH:MM-HH:MM\" strings");
-    expect_error("{" TZ ",\"hours\":[]}", "hours: expected an object like {\"mon\": [\"08:00-16:00\"]}");
+    expect_error("{" TZ ",\"hours\":[]}",
+                 "hours: expected an object like {\"mon\": [\"08:00-16:00\"]}");
     expect_error("{" TZ "}", "hours: missing");
     expect_error("{\"hours\":{\"mon\":[\"08:00-16:00\"]}}", "timezone: missing");
-    expect_error("{\"timezone\":1,\"hours\":{}}", "timezone: expected a string like \"Europe/Copenhagen\"");
+    expect_error("{\"timezone\":1,\"hours\":{}}",
+                 "timezone: expected a string like \"Europe/Copenhagen\"");
     expect_error("[]", "calendar: expected a JSON object");
     expect_error("{" TZ ",\"hours\":{\"mon\":[\"08:00-16:00\"]},\"holidays\":\"2026-01-01\"}",
                  "holidays: expected a list of \"YYYY-MM-DD\" dates");
     expect_error("{" TZ ",\"hours\":{\"mon\":[\"08:00-16:00\"]},\"holidays\":[20260101]}",
                  "holidays[0]: expected a date string \"YYYY-MM-DD\"");
-    expect_error("{\"timezone\":\"UTC\",\"timezone\":\"UTC\"}",
-                 "calendar: invalid JSON at line 1, column 28: duplicate object key near '\"timezone\"'");
+    expect_error(
+        "{\"timezone\":\"UTC\",\"timezone\":\"UTC\"}",
+        "calendar: invalid JSON at line 1, column 28: duplicate object key near '\"timezone\"'");
 }
 
 static void test_no_working_hours(void **state)
 {
     (void)state;
     expect_error("{" TZ ",\"hours\":{}}", "hours: no working interval on any day");
-    expect_error("{" TZ ",\"hours\":{\"mon\":[],\"tue\":null}}", "hours: no working interval on any day");
+    expect_error("{" TZ ",\"hours\":{\"mon\":[],\"tue\":null}}",
+                 "hours: no working interval on any day");
 }
 
 static void test_limits(void **state)
@@ -100,7 +105,8 @@ static void test_canonical_form(void **state)
 {
     struct calendar *cal = fx_calendar(
         "{\"holidays\":[\"2026-12-25\",\"2026-12-24\",\"2026-12-25\"],\"hours\":{\"fri\":"
-        "[\"13:00-14:30\",\"08:00-12:00\",\"11:00-13:00\"],\"mon\":[\"22:00-24:00\",\"08:00-16:00\"],"
+        "[\"13:00-14:30\",\"08:00-12:00\",\"11:00-13:00\"],\"mon\":[\"22:00-24:00\",\"08:00-16:"
+        "00\"],"
         "\"sat\":null,\"sun\":[]}," TZ "}");
     struct strbuf out = STRBUF_INIT, again = STRBUF_INIT;
     struct calendar *back;

@@ -1,15 +1,16 @@
 /*
  * t-holidays.c - holiday dates from iCalendar text.
  */
-#include "test.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/time.h"
 #include "domain/holidays.h"
+#include "test.h"
 
 #define BEGIN "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//svcdesk//test//EN\r\n"
 #define END "END:VCALENDAR\r\n"
-#define EVENT(uid, body) "BEGIN:VEVENT\r\nUID:" uid "\r\nDTSTAMP:20250101T000000Z\r\n" body "END:VEVENT\r\n"
+#define EVENT(uid, body)                                                                           \
+    "BEGIN:VEVENT\r\nUID:" uid "\r\nDTSTAMP:20250101T000000Z\r\n" body "END:VEVENT\r\n"
 
 static int64_t day(const char *s)
 {

@@ -2,15 +2,16 @@
  * t-sla.c - the SLA clock: the reference vectors, cases worked out by hand,
  * properties over random inputs, and a check against a naive stepping clock.
  */
-#include "test.h"
-#include "fixture.h"
 #include "core/err.h"
 #include "core/time.h"
 #include "domain/calendar.h"
 #include "domain/sla.h"
 #include "domain/tz.h"
+#include "fixture.h"
+#include "test.h"
 
 #include <jansson.h>
+#include <pthread.h>
 
 #define H 3600
 
@@ -133,11 +134,14 @@ static void test_boundaries(void **state)
     assert_int_equal(due(cal, fx_time("2026-12-23T15:00:00+01:00"), 2 * H),
                      fx_time("2026-12-28T09:00:00+01:00"));
     /* elapsed over [from, to): Friday 14:00 to Monday 09:00 is 30 min + 1 h */
-    assert_int_equal(elapsed(cal, fx_time("2026-11-20T14:00:00+01:00"),
-                             fx_time("2026-11-23T09:00:00+01:00")), 90 * 60);
-    assert_int_equal(elapsed(cal, fx_time("2026-11-23T09:00:00+01:00"),
-                             fx_time("2026-11-20T14:00:00+01:00")), 0);
-    /* a normal week is 4 x 8 h + 6.5 h = 38.5 h: 77 h from a Monday 08:00 is 2 weeks later, Fri 14:30 */
+    assert_int_equal(
+        elapsed(cal, fx_time("2026-11-20T14:00:00+01:00"), fx_time("2026-11-23T09:00:00+01:00")),
+        90 * 60);
+    assert_int_equal(
+        elapsed(cal, fx_time("2026-11-23T09:00:00+01:00"), fx_time("2026-11-20T14:00:00+01:00")),
+        0);
+    /* a normal week is 4 x 8 h + 6.5 h = 38.5 h: 77 h from a Monday 08:00 is 2 weeks later, Fri
+     * 14:30 */
     assert_int_equal(due(cal, fx_time("2026-11-02T08:00:00+01:00"), 77 * H),
                      fx_time("2026-11-13T14:30:00+01:00"));
     calendar_free(cal);
@@ -169,8 +173,8 @@ static void test_lord_howe(void **state)
         "{\"timezone\":\"Australia/Lord_Howe\",\"hours\":{\"mon\":[\"00:00-24:00\"],"
         "\"tue\":[\"00:00-24:00\"],\"wed\":[\"00:00-24:00\"],\"thu\":[\"00:00-24:00\"],"
         "\"fri\":[\"00:00-24:00\"],\"sat\":[\"00:00-24:00\"],\"sun\":[\"00:00-24:00\"]}}");
-    struct calendar *sun = fx_calendar(
-        "{\"timezone\":\"Australia/Lord_Howe\",\"hours\":{\"sun\":[\"01:00-03:00\"]}}");
+    struct calendar *sun =
+        fx_calendar("{\"timezone\":\"Australia/Lord_Howe\",\"hours\":{\"sun\":[\"01:00-03:00\"]}}");
 
     (void)state;
     /* 2026-10-04 loses half an hour (02:00 -> 02:30): 00:00 +10:30 is 13:30Z, the next
@@ -183,11 +187,13 @@ static void test_lord_howe(void **state)
     /* Sunday 01:00-03:00 on 2026-10-04: 01:00 +10:30 = 14:30Z, 03:00 +11 = 16:00Z: 1.5 h */
     assert_int_equal(elapsed(sun, fx_time("2026-10-03T00:00:00Z"), fx_time("2026-10-05T00:00:00Z")),
                      5400);
-    assert_int_equal(due(sun, fx_time("2026-10-03T00:00:00Z"), 5400), fx_time("2026-10-03T16:00:00Z"));
+    assert_int_equal(due(sun, fx_time("2026-10-03T00:00:00Z"), 5400),
+                     fx_time("2026-10-03T16:00:00Z"));
     /* on 2026-04-05: 01:00 +11 = 14:00Z, 03:00 +10:30 = 16:30Z: 2.5 h */
     assert_int_equal(elapsed(sun, fx_time("2026-04-04T00:00:00Z"), fx_time("2026-04-06T00:00:00Z")),
                      9000);
-    /* a normal Sunday is 2 h: 2.5 h from that Sunday's opening ends the next Sunday at 01:30 +10:30 */
+    /* a normal Sunday is 2 h: 2.5 h from that Sunday's opening ends the next Sunday at 01:30 +10:30
+     */
     assert_int_equal(due(sun, fx_time("2026-04-04T14:00:00Z"), 9000 + 1800),
                      fx_time("2026-04-11T15:00:00Z"));
     calendar_free(all);
@@ -196,9 +202,9 @@ static void test_lord_howe(void **state)
 
 static void test_santiago(void **state)
 {
-    struct calendar *cal = fx_calendar(
-        "{\"timezone\":\"America/Santiago\",\"hours\":{\"sat\":[\"22:00-24:00\"],"
-        "\"sun\":[\"00:00-02:00\"]}}");
+    struct calendar *cal =
+        fx_calendar("{\"timezone\":\"America/Santiago\",\"hours\":{\"sat\":[\"22:00-24:00\"],"
+                    "\"sun\":[\"00:00-02:00\"]}}");
     struct cal_span sp[CAL_MAX_INTERVALS];
 
     (void)state;
@@ -211,12 +217,14 @@ static void test_santiago(void **state)
     assert_int_equal(sp[0].start, fx_time("2026-09-06T04:00:00Z"));
     assert_int_equal(sp[0].end, fx_time("2026-09-06T05:00:00Z"));
     /* so 2.5 h from Saturday 21:00 -04 ends Sunday 01:30 -03... 04:30Z */
-    assert_int_equal(due(cal, fx_time("2026-09-06T01:00:00Z"), 9000), fx_time("2026-09-06T04:30:00Z"));
+    assert_int_equal(due(cal, fx_time("2026-09-06T01:00:00Z"), 9000),
+                     fx_time("2026-09-06T04:30:00Z"));
     /* Saturday 2026-04-04 22:00 -03 (01:00Z) to 24:00 = Sunday 00:00 -04 (04:00Z): 3 h,
      * then Sunday 00:00-02:00 -04 (04:00Z-06:00Z): 5 h together */
     assert_int_equal(elapsed(cal, fx_time("2026-04-04T12:00:00Z"), fx_time("2026-04-06T12:00:00Z")),
                      5 * H);
-    assert_int_equal(due(cal, fx_time("2026-04-04T12:00:00Z"), 3 * H), fx_time("2026-04-05T04:00:00Z"));
+    assert_int_equal(due(cal, fx_time("2026-04-04T12:00:00Z"), 3 * H),
+                     fx_time("2026-04-05T04:00:00Z"));
     calendar_free(cal);
 }
 
@@ -224,7 +232,8 @@ static void test_kolkata_and_utc(void **state)
 {
     struct calendar *kol = fx_calendar("{\"timezone\":\"Asia/Kolkata\",\"hours\":{"
                                        "\"mon\":[\"09:00-17:00\"],\"fri\":[\"09:00-17:00\"]}}");
-    struct calendar *utc = fx_calendar("{\"timezone\":\"UTC\",\"hours\":{\"wed\":[\"09:00-17:00\"]}}");
+    struct calendar *utc =
+        fx_calendar("{\"timezone\":\"UTC\",\"hours\":{\"wed\":[\"09:00-17:00\"]}}");
 
     (void)state;
     /* Friday 16:00 +05:30 + 2 h: 1 h Friday, Monday 09:00 + 1 h = 10:00 +05:30 = 04:30Z */
@@ -232,7 +241,8 @@ static void test_kolkata_and_utc(void **state)
                      fx_time("2026-11-23T04:30:00Z"));
     /* one week of UTC Wednesdays: 8 h each; 20 h from Wed 2026-11-18 09:00Z ends Wed 12:00Z
      * two weeks later */
-    assert_int_equal(due(utc, fx_time("2026-11-18T09:00:00Z"), 20 * H), fx_time("2026-12-02T13:00:00Z"));
+    assert_int_equal(due(utc, fx_time("2026-11-18T09:00:00Z"), 20 * H),
+                     fx_time("2026-12-02T13:00:00Z"));
     assert_int_equal(elapsed(utc, fx_time("2026-01-01T00:00:00Z"), fx_time("2027-01-01T00:00:00Z")),
                      52 * 8 * H);
     calendar_free(kol);
@@ -241,15 +251,16 @@ static void test_kolkata_and_utc(void **state)
 
 static void test_gap_and_fold_days(void **state)
 {
-    struct calendar *cal = fx_calendar(
-        "{\"timezone\":\"Europe/Copenhagen\",\"hours\":{\"sun\":[\"00:00-24:00\"],"
-        "\"sat\":[\"02:30-03:30\", \"02:00-02:20\"]}}");
+    struct calendar *cal =
+        fx_calendar("{\"timezone\":\"Europe/Copenhagen\",\"hours\":{\"sun\":[\"00:00-24:00\"],"
+                    "\"sat\":[\"02:30-03:30\", \"02:00-02:20\"]}}");
     struct calendar *two = fx_calendar(
         "{\"timezone\":\"Europe/Copenhagen\",\"hours\":{\"sun\":[\"01:00-02:30\", \"02:40-02:50\","
         " \"03:30-04:00\"]}}");
 
     (void)state;
-    /* Sunday 2026-03-29 is 23 h long: 00:00 +01 = 23:00Z Saturday, the next midnight +02 = 22:00Z */
+    /* Sunday 2026-03-29 is 23 h long: 00:00 +01 = 23:00Z Saturday, the next midnight +02 = 22:00Z
+     */
     assert_int_equal(elapsed(cal, fx_time("2026-03-28T23:00:00Z"), fx_time("2026-03-29T22:00:00Z")),
                      23 * H);
     /* Sunday 2026-10-25 is 25 h long: 22:00Z Saturday to 23:00Z Sunday */
@@ -282,8 +293,9 @@ static void test_midnight_and_merging(void **state)
     assert_int_equal(due(cal, fx_time("2026-11-23T22:00:00+01:00"), 4 * H),
                      fx_time("2026-11-24T02:00:00+01:00"));
     /* Tuesday's 08:00-12:00, 11:00-13:00 and 13:00-14:00 are one 6 h interval */
-    assert_int_equal(elapsed(cal, fx_time("2026-11-24T03:00:00+01:00"),
-                             fx_time("2026-11-24T23:00:00+01:00")), 6 * H);
+    assert_int_equal(
+        elapsed(cal, fx_time("2026-11-24T03:00:00+01:00"), fx_time("2026-11-24T23:00:00+01:00")),
+        6 * H);
     /* + 5 h from Tuesday 00:00: 2 h, then 3 h from 08:00 = 11:00 */
     assert_int_equal(due(cal, fx_time("2026-11-24T00:00:00+01:00"), 5 * H),
                      fx_time("2026-11-24T11:00:00+01:00"));
@@ -347,7 +359,8 @@ static size_t random_calendars(struct calendar *out[8])
     out[nr++] = fx_calendar("{\"timezone\":\"Europe/Copenhagen\",\"hours\":{\"sun\":"
                             "[\"01:00-02:30\",\"02:40-02:50\",\"03:30-04:00\"],"
                             "\"mon\":[\"00:00-24:00\"]}}");
-    out[nr++] = fx_calendar("{\"timezone\":\"Asia/Kolkata\",\"hours\":{\"thu\":[\"09:30-18:00\"]}}");
+    out[nr++] =
+        fx_calendar("{\"timezone\":\"Asia/Kolkata\",\"hours\":{\"thu\":[\"09:30-18:00\"]}}");
     return nr;
 }
 
@@ -468,9 +481,53 @@ static void test_against_naive(void **state)
         calendar_free(cals[i]);
 }
 
+/* ---- threads ---- */
+
+struct worker {
+    const struct calendar *cal; /* shared by every worker */
+    const struct tz *tz;        /* what tz_get gave this worker */
+    int64_t sum;                /* of its answers, compared between workers */
+};
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+
+    if (tz_get("Asia/Tokyo", &w->tz, NULL) < 0) /* a zone not read before, from every thread */
+        return NULL;
+    for (int64_t i = 0; i < 20000; i++) { /* no cmocka asserts off the main thread */
+        int64_t t = -1;
+        sla_due(w->cal, 1767225600 /* 2026-01-01 */ + i * 7919, (i % 97) * 1800, &t);
+        w->sum += t;
+    }
+    return NULL;
+}
+
+/* One calendar answers the same from several threads; tz_get may race. */
+static void test_threads(void **state)
+{
+    struct calendar *cal = fx_calendar(copenhagen);
+    struct worker w[4];
+    pthread_t th[4];
+
+    (void)state;
+    for (int i = 0; i < 4; i++) {
+        w[i] = (struct worker){cal, NULL, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+    for (int i = 1; i < 4; i++) {
+        assert_int_equal(w[i].sum, w[0].sum);
+        assert_ptr_equal(w[i].tz, w[0].tz);
+    }
+    assert_non_null(w[0].tz);
+    calendar_free(cal);
+}
+
 SUITE(sla, cmocka_unit_test(test_vectors), cmocka_unit_test(test_boundaries),
       cmocka_unit_test(test_range_and_errors), cmocka_unit_test(test_lord_howe),
       cmocka_unit_test(test_santiago), cmocka_unit_test(test_kolkata_and_utc),
       cmocka_unit_test(test_gap_and_fold_days), cmocka_unit_test(test_midnight_and_merging),
       cmocka_unit_test(test_spans), cmocka_unit_test(test_properties),
-      cmocka_unit_test(test_against_naive))
+      cmocka_unit_test(test_against_naive), cmocka_unit_test(test_threads))

@@ -51,6 +51,15 @@ static void test_dates(void **state)
     assert_int_equal(weekday_from_days(days_from_civil(2026, 11, 22)), 6); /* Sunday */
     assert_int_equal(days_in_month(2100, 2), 28);
     assert_int_equal(days_in_month(2000, 2), 29);
+    {
+        int64_t v[] = {5, -3, 5, 20000, -3, 7};
+        assert_int_equal(days_sort_unique(v, ARRAY_SIZE(v)), 4);
+        assert_int_equal(v[0], -3);
+        assert_int_equal(v[1], 5);
+        assert_int_equal(v[2], 7);
+        assert_int_equal(v[3], 20000);
+        assert_int_equal(days_sort_unique(v, 0), 0);
+    }
 }
 
 static void test_format_offset(void **state)

@@ -4,11 +4,11 @@
  * Local times are written as "YYYY-MM-DDTHH:MM:SSZ" and read as local
  * seconds (the wall clock read as if it were UTC), see tz.h.
  */
-#include "test.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/time.h"
 #include "domain/tz.h"
+#include "test.h"
 
 #include <glib.h>
 
@@ -117,9 +117,9 @@ static void test_santiago(void **state)
 /* The table agrees with GLib itself at many instants of several zones. */
 static void test_matches_glib(void **state)
 {
-    static const char *const names[] = {"Europe/Copenhagen", "America/Santiago",
+    static const char *const names[] = {"Europe/Copenhagen",   "America/Santiago",
                                         "Australia/Lord_Howe", "America/New_York",
-                                        "Pacific/Chatham", "Africa/Casablanca"};
+                                        "Pacific/Chatham",     "Africa/Casablanca"};
     uint64_t x = 42;
 
     (void)state;
@@ -143,15 +143,22 @@ static void test_matches_glib(void **state)
 
 static void test_unknown_names(void **state)
 {
-    static const char *const bad[] = {"Mars/Base", "", "ABC5", "+01:00", "../../etc/passwd",
-                                      "leapseconds", "Europe//Paris", "/UTC", "Europe/Copenhagen "};
+    static const char *const bad[] = {"Mars/Base",
+                                      "",
+                                      "ABC5",
+                                      "+01:00",
+                                      "../../etc/passwd",
+                                      "leapseconds",
+                                      "Europe//Paris",
+                                      "/UTC",
+                                      "Europe/Copenhagen "};
     struct strbuf err = STRBUF_INIT;
     const struct tz *tz;
 
     (void)state;
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         strbuf_reset(&err);
-        assert_int_equal(tz_get(bad[i], &tz, &err),DESK_EINVAL);
+        assert_int_equal(tz_get(bad[i], &tz, &err), DESK_EINVAL);
         assert_non_null(strstr(err.buf, "unknown time zone '"));
     }
     strbuf_reset(&err);
