@@ -11,8 +11,8 @@
 #include "domain/user.h"
 #include <jansson.h>
 
-#define USER_NAME_MAX 200  /* characters of a display name */
-#define EMAIL_MAX 254      /* characters of an e-mail address */
+#define USER_NAME_MAX 200 /* characters of a display name */
+#define EMAIL_MAX 254     /* characters of an e-mail address */
 
 struct account {
     struct user user; /* id, e-mail, name, role, organisation, created_at */

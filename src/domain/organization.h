@@ -13,9 +13,9 @@
 #include "core/compat.h"
 #include <jansson.h>
 
-#define ORG_NAME_MAX 200       /* characters of a name */
-#define ORG_MAX_DOMAINS 100    /* mail domains of one organisation */
-#define MAIL_DOMAIN_MAX 253    /* characters of a domain name (RFC 1035) */
+#define ORG_NAME_MAX 200    /* characters of a name */
+#define ORG_MAX_DOMAINS 100 /* mail domains of one organisation */
+#define MAIL_DOMAIN_MAX 253 /* characters of a domain name (RFC 1035) */
 
 struct organization {
     int64_t id;                 /* 0 until stored */

@@ -17,10 +17,7 @@ const char *const policy_target_names[] = {"response_hours", "update_hours", "re
 /* SPEC 2.1: "initiate handling within" for A-D; enhancements have no clock by default. */
 static const int64_t default_response_hours[POLICY_LEVELS] = {4, 8, 16, 16, 0};
 
-static int64_t default_response(enum policy_level l)
-{
-    return default_response_hours[l] * 3600;
-}
+static int64_t default_response(enum policy_level l) { return default_response_hours[l] * 3600; }
 
 void policy_defaults(struct sla_policy *p)
 {
@@ -74,17 +71,6 @@ int policy_warn_permille(double warn_at, int *permille, const char **why)
     return 0;
 }
 
-static int fail(struct strbuf *err, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static int fail(struct strbuf *err, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    strbuf_vaddf(err, fmt, ap);
-    va_end(ap);
-    return DESK_EINVAL;
-}
-
 /* Index of s in a NULL-terminated list, or -1. */
 static int name_index(const char *const *names, const char *s)
 {
@@ -100,11 +86,12 @@ static int parse_target(const char *level, int k, const json_t *v, struct policy
     const char *why;
 
     if (!json_is_number(v))
-        return fail(err, "targets.%s.%s: expected a number of working hours or null", level,
-                    policy_target_names[k]);
+        return err_addf(err, DESK_EINVAL,
+                        "targets.%s.%s: expected a number of working hours or null", level,
+                        policy_target_names[k]);
     if (policy_hours_to_secs(json_number_value(v), &t->secs[k], &why) < 0)
-        return fail(err, "targets.%s.%s: %g hours %s", level, policy_target_names[k],
-                    json_number_value(v), why);
+        return err_addf(err, DESK_EINVAL, "targets.%s.%s: %g hours %s", level,
+                        policy_target_names[k], json_number_value(v), why);
     return 0;
 }
 
@@ -116,11 +103,15 @@ static int parse_level(enum policy_level l, const json_t *v, struct policy_targe
     int rc;
 
     if (!json_is_object(v))
-        return fail(err, "targets.%s: expected an object like {\"response_hours\": 4}", level);
-    json_object_foreach((json_t *)v, key, val) {
+        return err_addf(err, DESK_EINVAL,
+                        "targets.%s: expected an object like {\"response_hours\": 4}", level);
+    json_object_foreach((json_t *)v, key, val)
+    {
         if (name_index(policy_target_names, key) < 0)
-            return fail(err, "targets.%s.%.*s: unknown target (expected response_hours, "
-                        "update_hours, resolution_hours)", level, SHOW, key);
+            return err_addf(err, DESK_EINVAL,
+                            "targets.%s.%.*s: unknown target (expected response_hours, "
+                            "update_hours, resolution_hours)",
+                            level, SHOW, key);
     }
     *t = (struct policy_target){true, {default_response(l), 0, 0}};
     for (int k = 0; k < POLICY_TARGETS; k++) {
@@ -139,12 +130,15 @@ int policy_targets_from_json(const json_t *targets, struct policy_target target[
     int rc;
 
     if (!json_is_object(targets))
-        return fail(err, "targets: expected an object like {\"A\": {\"response_hours\": 4}}");
-    json_object_foreach((json_t *)targets, key, val) {
+        return err_addf(err, DESK_EINVAL,
+                        "targets: expected an object like {\"A\": {\"response_hours\": 4}}");
+    json_object_foreach((json_t *)targets, key, val)
+    {
         int l = name_index(policy_level_names, key);
         if (l < 0)
-            return fail(err, "targets.%.*s: unknown level (expected A, B, C, D, enhancement)",
-                        SHOW, key);
+            return err_addf(err, DESK_EINVAL,
+                            "targets.%.*s: unknown level (expected A, B, C, D, enhancement)", SHOW,
+                            key);
         if (json_is_null(val))
             continue; /* null is the same as leaving the level out */
         if ((rc = parse_level((enum policy_level)l, val, &target[l], err)) < 0)
@@ -222,6 +216,6 @@ json_t *sla_policy_to_json(const struct sla_policy *p)
         json_array_append_new(emails, json_string(p->escalation_emails[i]));
     return json_pack("{s:I, s:s, s:I, s:o, s:o, s:o}", "id", (json_int_t)p->id, "name", p->name,
                      "calendar_id", (json_int_t)p->calendar_id, "warn_at",
-                     json_fraction(p->warn_permille, 1000), "targets", targets,
-                     "escalation_emails", emails);
+                     json_fraction(p->warn_permille, 1000), "targets", targets, "escalation_emails",
+                     emails);
 }

@@ -24,9 +24,9 @@ enum policy_level { LEVEL_A, LEVEL_B, LEVEL_C, LEVEL_D, LEVEL_ENHANCEMENT };
 enum policy_target_kind { TARGET_RESPONSE, TARGET_UPDATE, TARGET_RESOLUTION };
 #define POLICY_TARGETS 3
 
-#define POLICY_NAME_MAX 200        /* characters of a name */
-#define POLICY_WARN_DEFAULT 750    /* warn_at 0.75, in permille */
-#define POLICY_MAX_ESCALATION 100  /* escalation e-mail addresses */
+#define POLICY_NAME_MAX 200       /* characters of a name */
+#define POLICY_WARN_DEFAULT 750   /* warn_at 0.75, in permille */
+#define POLICY_MAX_ESCALATION 100 /* escalation e-mail addresses */
 
 /* "A", "B", "C", "D", "enhancement", then NULL. */
 extern const char *const policy_level_names[];

@@ -145,11 +145,11 @@ static void read_org(sqlite3_stmt *s, void *item, struct arena *a)
 }
 
 struct org_write {
-    const struct caller *actor;        /* who writes */
-    struct organization *o;            /* create: in/out; update: out */
-    const struct organization *patch;  /* update: the change */
-    struct store_fault *f;             /* why it was refused */
-    struct arena *a;                   /* for what is read back */
+    const struct caller *actor;       /* who writes */
+    struct organization *o;           /* create: in/out; update: out */
+    const struct organization *patch; /* update: the change */
+    struct store_fault *f;            /* why it was refused */
+    struct arena *a;                  /* for what is read back */
 };
 
 static const char SQL_ORG_DOMAIN_TAKEN[] =
@@ -167,9 +167,9 @@ static int check_domains(struct sqlite_conn *c, int64_t id, const char *domains,
     store__bind_text(s, 2, domains);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
-        rc = fault(f, DESK_ECONFLICT, "domains", "domain '%s' belongs to organisation '%s'",
-                   (const char *)sqlite3_column_text(s, 0),
-                   (const char *)sqlite3_column_text(s, 1));
+        rc =
+            fault(f, DESK_ECONFLICT, "domains", "domain '%s' belongs to organisation '%s'",
+                  (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
     else
         rc = rc == SQLITE_DONE ? 0 : store__err(c, rc, "domain check");
     return store__done(s, rc);
@@ -250,8 +250,8 @@ static int write_org_update(struct sqlite_conn *c, void *arg)
     if ((rc = name_conflict(exec_stmt(c, s, "organization update"), w->f, "organisation",
                             w->o->name)) < 0)
         goto out;
-    rc = audit_json(c, w->actor, "update", "organization", before.id,
-                    organization_to_json(&before), organization_to_json(w->o));
+    rc = audit_json(c, w->actor, "update", "organization", before.id, organization_to_json(&before),
+                    organization_to_json(w->o));
 out:
     free(domains);
     return rc;
@@ -325,8 +325,8 @@ static void read_account(sqlite3_stmt *s, void *item, struct arena *a)
 static const char SQL_ACCOUNT_GET[] =
     "SELECT " ACCOUNT_COLS " FROM users u WHERE u.id = ?1 AND (?2 = 0 OR u.id = ?2)";
 
-int sqlite__account_get(struct store *st, const struct caller *who, int64_t id,
-                        struct account *out, struct arena *a)
+int sqlite__account_get(struct store *st, const struct caller *who, int64_t id, struct account *out,
+                        struct arena *a)
 {
     struct sqlite_conn *c = store__get(st);
     sqlite3_stmt *s = store__stmt(c, SQL_ACCOUNT_GET);
@@ -534,15 +534,14 @@ static int write_calendar_create(struct sqlite_conn *c, void *arg)
     store__bind_text(s, 1, w->e->name);
     store__bind_text(s, 2, w->e->definition);
     store__bind_int(s, 3, w->e->created_at);
-    if ((rc = name_conflict(exec_stmt(c, s, "calendar insert"), w->f, "calendar",
-                            w->e->name)) < 0)
+    if ((rc = name_conflict(exec_stmt(c, s, "calendar insert"), w->f, "calendar", w->e->name)) < 0)
         return rc;
     w->e->id = sqlite3_last_insert_rowid(store__db(c));
     return audit_json(c, w->actor, "create", "calendar", w->e->id, NULL, calendar_audit(w->e));
 }
 
-int sqlite__calendar_create(struct store *st, const struct caller *actor,
-                            struct calendar_entry *e, struct store_fault *f)
+int sqlite__calendar_create(struct store *st, const struct caller *actor, struct calendar_entry *e,
+                            struct store_fault *f)
 {
     struct calendar_write w = {actor, e, f, ARENA_INIT};
     return store__write(st, write_calendar_create, &w);
@@ -565,8 +564,7 @@ static int calendar_save(struct sqlite_conn *c, struct calendar_write *w,
     store__bind_text(s, 2, w->e->name);
     store__bind_text(s, 3, w->e->definition);
     store__bind_int(s, 4, w->e->updated_at);
-    if ((rc = name_conflict(exec_stmt(c, s, "calendar update"), w->f, "calendar",
-                            w->e->name)) < 0)
+    if ((rc = name_conflict(exec_stmt(c, s, "calendar update"), w->f, "calendar", w->e->name)) < 0)
         return rc;
     w->e->version = before->version + 1;
     if ((rc = audit_json(c, w->actor, "update", "calendar", before->id, calendar_audit(before),
@@ -593,8 +591,8 @@ static int write_calendar_update(struct sqlite_conn *c, void *arg)
     return calendar_save(c, w, &before);
 }
 
-int sqlite__calendar_update(struct store *st, const struct caller *actor,
-                            struct calendar_entry *e, struct store_fault *f)
+int sqlite__calendar_update(struct store *st, const struct caller *actor, struct calendar_entry *e,
+                            struct store_fault *f)
 {
     struct calendar_write w = {actor, e, f, ARENA_INIT};
     int rc = store__write(st, write_calendar_update, &w);
@@ -603,8 +601,7 @@ int sqlite__calendar_update(struct store *st, const struct caller *actor,
     return rc;
 }
 
-int sqlite__calendar_get(struct store *st, int64_t id, struct calendar_entry *out,
-                         struct arena *a)
+int sqlite__calendar_get(struct store *st, int64_t id, struct calendar_entry *out, struct arena *a)
 {
     struct sqlite_conn *c = store__get(st);
     sqlite3_stmt *s = store__stmt(c, SQL_CALENDAR_GET);
@@ -677,11 +674,11 @@ static int read_targets(struct sqlite_conn *c, struct sla_policy *p)
 }
 
 struct policy_write {
-    const struct caller *actor;            /* who writes */
-    struct sla_policy *p;                  /* create: in/out; update: out */
-    const struct sla_policy_patch *patch;  /* update: the change */
-    struct store_fault *f;                 /* why it was refused */
-    struct arena *a;                       /* update: for the row read back */
+    const struct caller *actor;           /* who writes */
+    struct sla_policy *p;                 /* create: in/out; update: out */
+    const struct sla_policy_patch *patch; /* update: the change */
+    struct store_fault *f;                /* why it was refused */
+    struct arena *a;                      /* update: for the row read back */
 };
 
 static const char SQL_TARGETS_DELETE[] = "DELETE FROM sla_targets WHERE policy_id = ?1";
@@ -719,7 +716,8 @@ static const char SQL_POLICY_UPDATE[] =
     "UPDATE sla_policies SET name = ?1, calendar_id = ?2, warn_at_permille = ?3, "
     "escalation_emails = ?4, updated_at = ?5 WHERE id = ?6";
 
-/* Insert (p->id 0) or update the sla_policies row of p; blames a missing calendar or a taken name. */
+/* Insert (p->id 0) or update the sla_policies row of p; blames a missing calendar or a taken name.
+ */
 static int save_policy_row(struct sqlite_conn *c, struct sla_policy *p, struct store_fault *f)
 {
     sqlite3_stmt *s = store__stmt(c, p->id ? SQL_POLICY_UPDATE : SQL_POLICY_INSERT);
@@ -766,8 +764,7 @@ int sqlite__policy_create(struct store *st, const struct caller *actor, struct s
 static const char SQL_POLICY_GET[] = "SELECT " POLICY_COLS " FROM sla_policies WHERE id = ?1";
 
 /* Policy id with its targets, on connection c. */
-static int policy_read(struct sqlite_conn *c, int64_t id, struct sla_policy *out,
-                       struct arena *a)
+static int policy_read(struct sqlite_conn *c, int64_t id, struct sla_policy *out, struct arena *a)
 {
     sqlite3_stmt *s = store__stmt(c, SQL_POLICY_GET);
     int rc;

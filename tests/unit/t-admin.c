@@ -131,8 +131,8 @@ static json_t *call(const char *method, const char *url, const char *body, const
 
     exchange_run(&x, st, method, url, body, token);
     if (x.res.status != status)
-        fail_msg("%s %s %s: status %d, want %d: %s", method, url, body ? body : "",
-                 x.res.status, status, x.res.body.buf);
+        fail_msg("%s %s %s: status %d, want %d: %s", method, url, body ? body : "", x.res.status,
+                 status, x.res.body.buf);
     j = json_incref(x.json);
     exchange_release(&x);
     return j;
@@ -147,8 +147,7 @@ static void refused(const char *method, const char *url, const char *body, int s
     const char *got = json_string_value(json_object_get(json_object_get(j, "error"), "field"));
 
     if (field && (!got || strcmp(got, field)))
-        fail_msg("%s %s %s: field '%s', want '%s'", method, url, body, got ? got : "(none)",
-                 field);
+        fail_msg("%s %s %s: field '%s', want '%s'", method, url, body, got ? got : "(none)", field);
     if (!field && got)
         fail_msg("%s %s %s: field '%s', want none", method, url, body, got);
     assert_int_equal(rows(), before);
@@ -190,8 +189,7 @@ static void test_org_create_validation(void **state)
     refused("POST", "/api/v1/organizations", "{\"name\":\"X\",\"nmae\":1}", 422, "nmae");
     refused("POST", "/api/v1/organizations", "{\"name\":\"X\",\"domains\":\"x.test\"}", 422,
             "domains");
-    refused("POST", "/api/v1/organizations", "{\"name\":\"X\",\"domains\":[7]}", 422,
-            "domains[0]");
+    refused("POST", "/api/v1/organizations", "{\"name\":\"X\",\"domains\":[7]}", 422, "domains[0]");
     refused("POST", "/api/v1/organizations", "{\"name\":\"X\",\"domains\":[\"ok.test\",\"nodot\"]}",
             422, "domains[1]");
     refused("POST", "/api/v1/organizations", "{\"name\":\"X\",\"domains\":[\"-a.test\"]}", 422,
@@ -301,9 +299,10 @@ static void test_user_create_validation(void **state)
     json_t *j;
 
     (void)state;
-#define USER(fields) "{\"email\":\"new@acme.test\",\"name\":\"New\",\"password\":\"long-enough\"," fields "}"
-    refused("POST", "/api/v1/users", "{\"name\":\"N\",\"role\":\"agent\",\"password\":\"long-enough\"}",
-            422, "email");
+#define USER(fields)                                                                               \
+    "{\"email\":\"new@acme.test\",\"name\":\"New\",\"password\":\"long-enough\"," fields "}"
+    refused("POST", "/api/v1/users",
+            "{\"name\":\"N\",\"role\":\"agent\",\"password\":\"long-enough\"}", 422, "email");
     refused("POST", "/api/v1/users", USER("\"role\":\"agent\",\"email\":\"nope\""), 400, NULL);
     refused("POST", "/api/v1/users",
             "{\"email\":\"nope\",\"name\":\"N\",\"role\":\"agent\",\"password\":\"long-enough\"}",
@@ -463,9 +462,9 @@ static int64_t retry_after(void)
 
     exchange_run(&x, st, "POST", "/api/v1/tokens", RIGHT, NULL);
     assert_int_equal(x.res.status, 429);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(x.json, "error"),
-                                                          "code")),
-                        "too_many_requests");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(x.json, "error"), "code")),
+        "too_many_requests");
     for (size_t i = 0; i < x.res.nheaders; i++)
         if (!strcmp(x.res.headers[i].key, "Retry-After"))
             secs = strtoll(x.res.headers[i].value, NULL, 10);
@@ -526,9 +525,10 @@ static void test_calendar_validation(void **state)
     refused("POST", "/api/v1/calendars", CAL("\"hours\":{}"), 422, "hours");
     refused("POST", "/api/v1/calendars", CAL("\"hours\":[]"), 422, "hours");
     refused("POST", "/api/v1/calendars", CAL("\"hours\":null"), 422, "hours");
-    refused("POST", "/api/v1/calendars",
-            CAL("\"hours\":{\"mon\":[\"08:00-16:00\"]},\"holidays\":[\"2026-12-24\",\"2026-02-30\"]"),
-            422, "holidays[1]");
+    refused(
+        "POST", "/api/v1/calendars",
+        CAL("\"hours\":{\"mon\":[\"08:00-16:00\"]},\"holidays\":[\"2026-12-24\",\"2026-02-30\"]"),
+        422, "holidays[1]");
     refused("POST", "/api/v1/calendars",
             CAL("\"hours\":{\"mon\":[\"08:00-16:00\"]},\"holidays\":\"2026-12-24\""), 422,
             "holidays");
@@ -552,18 +552,19 @@ static void test_calendar_validation(void **state)
              admin_tok, 201);
     assert_string_equal(str(j, "name"), "Support");
     assert_string_equal(str(j, "timezone"), "Europe/Copenhagen");
-    assert_string_equal(json_string_value(json_array_get(
-                            json_object_get(json_object_get(j, "hours"), "fri"), 0)),
-                        "08:00-14:30"); /* merged */
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(json_object_get(j, "hours"), "fri"), 0)),
+        "08:00-14:30"); /* merged */
     assert_int_equal(json_array_size(json_object_get(j, "holidays")), 2);
     json_decref(j);
-    assert_int_equal(count("SELECT count(*) FROM calendars WHERE definition = "
-                           "'{\"timezone\":\"Europe/Copenhagen\",\"hours\":{\"mon\":[\"08:00-16:00\"],"
-                           "\"fri\":[\"08:00-14:30\"]},\"holidays\":[\"2026-12-24\",\"2026-12-25\"]}'"),
-                     1);
+    assert_int_equal(
+        count("SELECT count(*) FROM calendars WHERE definition = "
+              "'{\"timezone\":\"Europe/Copenhagen\",\"hours\":{\"mon\":[\"08:00-16:00\"],"
+              "\"fri\":[\"08:00-14:30\"]},\"holidays\":[\"2026-12-24\",\"2026-12-25\"]}'"),
+        1);
     refused("POST", "/api/v1/calendars",
-            "{\"name\":\"SUPPORT\",\"timezone\":\"UTC\",\"hours\":{\"mon\":[\"00:00-24:00\"]}}", 409,
-            "name");
+            "{\"name\":\"SUPPORT\",\"timezone\":\"UTC\",\"hours\":{\"mon\":[\"00:00-24:00\"]}}",
+            409, "name");
     json_decref(call("POST", "/api/v1/calendars",
                      "{\"name\":\"X\",\"timezone\":\"UTC\",\"hours\":{\"mon\":[\"09:00-17:00\"]}}",
                      agent_tok, 403));
@@ -605,7 +606,7 @@ static void test_calendar_holidays(void **state)
 
     j = call("PATCH", "/api/v1/calendars/1", "{\"hours\":{\"tue\":[\"10:00-12:00\"]}}", admin_tok,
              200);
-    assert_null(json_object_get(json_object_get(j, "hours"), "mon")); /* hours replaced */
+    assert_null(json_object_get(json_object_get(j, "hours"), "mon"));     /* hours replaced */
     assert_int_equal(json_array_size(json_object_get(j, "holidays")), 3); /* kept */
     json_decref(j);
     refused("PATCH", "/api/v1/calendars/1", "{\"hours\":{\"tue\":[\"12:00-10:00\"]}}", 422,
@@ -621,8 +622,8 @@ static int64_t target_secs(const char *level, const char *column)
 {
     char sql[200];
 
-    snprintf(sql, sizeof(sql), "SELECT coalesce(%s, 0) FROM sla_targets WHERE level = '%s'",
-             column, level);
+    snprintf(sql, sizeof(sql), "SELECT coalesce(%s, 0) FROM sla_targets WHERE level = '%s'", column,
+             level);
     return count(sql);
 }
 
@@ -652,18 +653,16 @@ static void test_policy_validation(void **state)
     refused("POST", "/api/v1/sla-policies", POL("\"targets\":{\"E\":{}}"), 422, "targets.E");
     refused("POST", "/api/v1/sla-policies", POL("\"targets\":{\"a\":{}}"), 422, "targets.a");
     refused("POST", "/api/v1/sla-policies", POL("\"targets\":{\"A\":4}"), 422, "targets.A");
-    refused("POST", "/api/v1/sla-policies", POL("\"targets\":{\"A\":{\"respons_hours\":4}}"),
-            422, "targets.A.respons_hours");
+    refused("POST", "/api/v1/sla-policies", POL("\"targets\":{\"A\":{\"respons_hours\":4}}"), 422,
+            "targets.A.respons_hours");
     refused("POST", "/api/v1/sla-policies", POL("\"targets\":{\"B\":{\"response_hours\":\"4\"}}"),
             422, "targets.B.response_hours");
     refused("POST", "/api/v1/sla-policies", POL("\"targets\":{\"C\":{\"update_hours\":0}}"), 422,
             "targets.C.update_hours");
-    refused("POST", "/api/v1/sla-policies",
-            POL("\"targets\":{\"D\":{\"resolution_hours\":-1}}"), 422,
-            "targets.D.resolution_hours");
-    refused("POST", "/api/v1/sla-policies",
-            POL("\"targets\":{\"A\":{\"response_hours\":0.0001}}"), 422,
-            "targets.A.response_hours"); /* 0.36 s rounds to 0 */
+    refused("POST", "/api/v1/sla-policies", POL("\"targets\":{\"D\":{\"resolution_hours\":-1}}"),
+            422, "targets.D.resolution_hours");
+    refused("POST", "/api/v1/sla-policies", POL("\"targets\":{\"A\":{\"response_hours\":0.0001}}"),
+            422, "targets.A.response_hours"); /* 0.36 s rounds to 0 */
     refused("POST", "/api/v1/sla-policies",
             POL("\"targets\":{\"enhancement\":{\"response_hours\":1e12}}"), 422,
             "targets.enhancement.response_hours");
@@ -689,30 +688,28 @@ static void test_policy_hours_and_defaults(void **state)
     json_decref(call("POST", "/api/v1/calendars",
                      "{\"name\":\"C\",\"timezone\":\"UTC\",\"hours\":{\"mon\":[\"09:00-17:00\"]}}",
                      admin_tok, 201));
-    j = call("POST", "/api/v1/sla-policies",
-             POL("\"targets\":{\"A\":{\"response_hours\":1.5,\"update_hours\":0.00125,"
-                 "\"resolution_hours\":null},\"C\":{\"resolution_hours\":40},\"D\":null,"
-                 "\"enhancement\":{\"response_hours\":0.1}},\"escalation_emails\":[\"Boss@x.test\"]"),
-             admin_tok, 201);
+    j = call(
+        "POST", "/api/v1/sla-policies",
+        POL("\"targets\":{\"A\":{\"response_hours\":1.5,\"update_hours\":0.00125,"
+            "\"resolution_hours\":null},\"C\":{\"resolution_hours\":40},\"D\":null,"
+            "\"enhancement\":{\"response_hours\":0.1}},\"escalation_emails\":[\"Boss@x.test\"]"),
+        admin_tok, 201);
     t = json_object_get(j, "targets");
     assert_true(json_number_value(json_object_get(json_object_get(t, "A"), "response_hours")) ==
                 1.5);
     assert_true(json_is_null(json_object_get(json_object_get(t, "A"), "resolution_hours")));
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "B"),
-                                                        "response_hours")),
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "B"), "response_hours")),
                      8); /* left out: the default */
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "C"),
-                                                        "response_hours")),
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "C"), "response_hours")),
                      16); /* level given without it: the level's default */
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "D"),
-                                                        "response_hours")),
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "D"), "response_hours")),
                      16);
-    assert_true(json_number_value(json_object_get(json_object_get(t, "enhancement"),
-                                                  "response_hours")) == 0.1);
+    assert_true(json_number_value(
+                    json_object_get(json_object_get(t, "enhancement"), "response_hours")) == 0.1);
     assert_true(json_number_value(json_object_get(j, "warn_at")) == 0.75);
-    assert_string_equal(json_string_value(json_array_get(json_object_get(j, "escalation_emails"),
-                                                         0)),
-                        "Boss@x.test");
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(j, "escalation_emails"), 0)),
+        "Boss@x.test");
     json_decref(j);
     assert_int_equal(target_secs("A", "response_secs"), 5400);
     assert_int_equal(target_secs("A", "update_secs"), 5); /* 4.5 s, half up */
@@ -722,11 +719,10 @@ static void test_policy_hours_and_defaults(void **state)
     assert_int_equal(count("SELECT warn_at_permille FROM sla_policies"), 750);
     refused("POST", "/api/v1/sla-policies", "{\"name\":\"STD\",\"calendar_id\":1}", 409, "name");
 
-    j = call("POST", "/api/v1/sla-policies", "{\"name\":\"Plain\",\"calendar_id\":1,\"warn_at\":0.9}",
-             admin_tok, 201);
+    j = call("POST", "/api/v1/sla-policies",
+             "{\"name\":\"Plain\",\"calendar_id\":1,\"warn_at\":0.9}", admin_tok, 201);
     t = json_object_get(j, "targets");
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "A"),
-                                                        "response_hours")),
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "A"), "response_hours")),
                      4);
     assert_true(json_is_null(json_object_get(t, "enhancement"))); /* no clock by default */
     assert_true(json_number_value(json_object_get(j, "warn_at")) == 0.9);
@@ -757,9 +753,9 @@ static void test_policy_update(void **state)
     t = json_object_get(j, "targets");
     assert_true(json_number_value(json_object_get(json_object_get(t, "B"), "response_hours")) ==
                 2.5);
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "A"),
-                                                        "resolution_hours")),
-                     8); /* levels not given are kept */
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(t, "A"), "resolution_hours")),
+        8); /* levels not given are kept */
     assert_int_equal(json_integer_value(json_object_get(j, "warn_at")), 1);
     json_decref(j);
     assert_int_equal(target_secs("B", "response_secs"), 9000);
@@ -770,6 +766,5 @@ static void test_policy_update(void **state)
 SUITE(admin, TEST(test_org_create_validation), TEST(test_org_update), TEST(test_org_reads_by_role),
       TEST(test_paging), TEST(test_user_create_validation), TEST(test_user_reads_by_role),
       TEST(test_user_update), TEST(test_password_change), TEST(test_sign_in_limit),
-      TEST(test_calendar_validation), TEST(test_calendar_holidays),
-      TEST(test_policy_validation), TEST(test_policy_hours_and_defaults),
-      TEST(test_policy_update))
+      TEST(test_calendar_validation), TEST(test_calendar_holidays), TEST(test_policy_validation),
+      TEST(test_policy_hours_and_defaults), TEST(test_policy_update))

@@ -195,8 +195,7 @@ int api_password_change(struct req *req, struct res *res)
             return rc;
         return res_error(res, DESK_EINVAL, "old_password", "old_password is wrong");
     }
-    if ((rc = store_account_update(req->store, &req->caller, me.id, &p, &acc, &f,
-                                   req->arena)) < 0)
+    if ((rc = store_account_update(req->store, &req->caller, me.id, &p, &acc, &f, req->arena)) < 0)
         return rc;
     log_info("msg=\"password changed\" user=%" PRId64, me.id);
     res->status = 204;
