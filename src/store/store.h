@@ -89,7 +89,8 @@ int store_user_get(struct store *st, const struct caller *c, int64_t id, struct 
  * Why an admin write was refused, for the API's error: the request field
  * at fault and a message (lower case, no period). Set when a write returns
  * DESK_ECONFLICT, DESK_EINVAL or DESK_ENOTFOUND about a field; field is a
- * static string, message "" when the store has nothing to add.
+ * static string. Zero it before the call: message stays "" when the store
+ * has nothing to add.
  */
 struct store_fault {
     const char *field; /* JSON path of the field at fault, or NULL */
