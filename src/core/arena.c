@@ -87,6 +87,19 @@ char *arena_sprintf(struct arena *a, const char *fmt, ...)
     return p;
 }
 
+void *arena_grow(struct arena *a, void *arr, size_t nr, size_t *alloc, size_t elem)
+{
+    void *bigger;
+
+    if (nr < *alloc)
+        return arr;
+    *alloc = *alloc ? 2 * *alloc : 8;
+    bigger = arena_alloc(a, *alloc * elem);
+    if (nr)
+        memcpy(bigger, arr, nr * elem);
+    return bigger;
+}
+
 void arena_defer(struct arena *a, void (*fn)(void *), void *arg)
 {
     struct arena_defer *d = arena_alloc(a, sizeof(*d));

@@ -34,6 +34,13 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_memdup(struct arena *a, const void *p, size_t n);
 char *arena_sprintf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/*
+ * Room for one more element in an arena array: returns arr itself when
+ * nr < *alloc, else a copy with twice the capacity (*alloc updated; the old
+ * block stays in the arena until it is released).
+ */
+void *arena_grow(struct arena *a, void *arr, size_t nr, size_t *alloc, size_t elem);
+#define ARENA_GROW(a, arr, nr, alloc) ((arr) = arena_grow((a), (arr), (nr), &(alloc), sizeof(*(arr))))
 /* Run fn(arg) when the arena is released (LIFO). */
 void arena_defer(struct arena *a, void (*fn)(void *), void *arg);
 /* Run the deferred functions, free every chunk; the arena is empty and reusable. */

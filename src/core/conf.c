@@ -16,6 +16,8 @@ const struct conf_entry conf_table[] = {
     I("backup-keep-days", backup_keep_days, "30", 1, 3650, "days a backup is kept"),
     S("log-level", log_level, "info", "error, warn, info or debug"),
     I("max-connections", max_connections, "1024", 16, 65536, "concurrent HTTP connections"),
+    I("sweep-seconds", sweep_seconds, "30", 1, 60, "seconds between escalation sweeps"),
+    /* mail */
 };
 const size_t conf_table_nr = ARRAY_SIZE(conf_table);
 

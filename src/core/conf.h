@@ -22,6 +22,8 @@ struct conf {
     int64_t backup_keep_days; /* backups older than this are pruned */
     char *log_level;       /* error|warn|info|debug */
     int64_t max_connections; /* concurrent HTTP connections */
+    int64_t sweep_seconds; /* between escalation sweeps */
+    /* mail */
 };
 
 enum conf_type { CONF_STRING, CONF_INT };

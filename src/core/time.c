@@ -1,24 +1,31 @@
 #include "core/compat.h"
 #include "core/time.h"
 #include "core/err.h"
+#include <pthread.h>
+
+static int64_t fake_offset; /* seconds added to the real clock (tests) */
+
+/* SVCDESK_FAKE_NOW: the clock starts at that instant and runs on from there. */
+static void fake_now_init(void)
+{
+    const char *fake = getenv("SVCDESK_FAKE_NOW");
+    struct timespec ts;
+    int64_t t;
+
+    if (!fake || !*fake || time_parse_rfc3339(fake, strlen(fake), &t, NULL) < 0)
+        return;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    fake_offset = t - (int64_t)ts.tv_sec;
+}
 
 int64_t time_now(void)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
     struct timespec ts;
-    static const char *fake;
-    static int fake_checked;
 
-    if (!fake_checked) {
-        fake = getenv("SVCDESK_FAKE_NOW");
-        fake_checked = 1;
-    }
-    if (fake && *fake) {
-        int64_t t;
-        if (time_parse_rfc3339(fake, strlen(fake), &t, NULL) == 0)
-            return t;
-    }
+    pthread_once(&once, fake_now_init);
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec;
+    return (int64_t)ts.tv_sec + fake_offset;
 }
 
 int64_t time_mono_ns(void)

@@ -19,7 +19,10 @@
 #define TIME_MIN (-62135596800LL) /* 0001-01-01T00:00:00Z */
 #define TIME_MAX (253402300799LL) /* 9999-12-31T23:59:59Z */
 
-/* Now, UTC unix seconds. Honours SVCDESK_FAKE_NOW (RFC 3339) for tests. */
+/*
+ * Now, UTC unix seconds. For tests, SVCDESK_FAKE_NOW (RFC 3339) sets where
+ * the clock stands when the process first asks; it runs on from there.
+ */
 int64_t time_now(void);
 /* A monotonic clock in nanoseconds, for durations. */
 int64_t time_mono_ns(void);

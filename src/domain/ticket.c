@@ -112,3 +112,21 @@ bool ticket_status_stopped(enum ticket_status s)
 {
     return s == TS_RESOLVED || s == TS_CLOSED;
 }
+
+int ticket_reply_effect(enum role role, bool internal, enum ticket_status from,
+                        int64_t resolved_at, int64_t now, enum ticket_status *to)
+{
+    *to = from;
+    if (from == TS_CLOSED)
+        return DESK_ECONFLICT;
+    if (role >= ROLE_AGENT || internal)
+        return 0;
+    if (from == TS_WAITING_CUSTOMER)
+        *to = TS_IN_PROGRESS;
+    if (from == TS_RESOLVED) {
+        if (now - resolved_at > REOPEN_WINDOW_SECS)
+            return DESK_ECONFLICT;
+        *to = TS_IN_PROGRESS;
+    }
+    return 0;
+}

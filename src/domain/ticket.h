@@ -56,6 +56,90 @@ enum severity ticket_default_severity(enum ticket_type t);
 int ticket_move_check(enum role role, enum ticket_status from, enum ticket_status to,
                       int64_t resolved_at, int64_t now);
 
+struct calendar;
+
+struct sla_targets {
+    int64_t response;   /* working seconds; 0: no target */
+    int64_t update;     /* working seconds; 0: no target */
+    int64_t resolution; /* working seconds; 0: no target */
+    int warn_permille;  /* warning threshold, 1..1000 */
+};
+
+struct status_change {
+    int64_t at;                /* UTC seconds */
+    enum ticket_status status; /* status from `at` on */
+};
+
+struct ticket {
+    int64_t id;                    /* 0 until stored */
+    int64_t organization_id;       /* 0: held for triage */
+    int64_t requester_id;          /* 0: none */
+    int64_t assignee_id;           /* 0: unassigned */
+    int64_t agreement_id;          /* the entitling maintenance agreement; 0: not entitled */
+    enum channel channel;          /* how it came in */
+    enum ticket_type type;         /* error, assistance, ... */
+    enum severity severity;        /* A..D */
+    enum ticket_status status;     /* where it stands */
+    const char *subject;           /* 1..300 characters */
+    const char *body;              /* at most 256 KiB */
+    int64_t received_at;           /* UTC seconds */
+    int64_t handling_initiated_at; /* 0: not yet */
+    int64_t last_staff_reply_at;   /* 0: none */
+    int64_t resolved_at;           /* 0: never resolved */
+    int64_t created_at;            /* UTC seconds */
+    int64_t updated_at;            /* UTC seconds */
+    bool billable;                 /* invoiced on top of agreements */
+    int escalation_level;          /* raised by breaches and customer escalations */
+    bool priority;                 /* the customer has the priority_line extra */
+    const char *root_cause;        /* NULL: none recorded */
+    /* inputs of the SLA clocks (domain/ticket_sla.h), filled by the store */
+    const struct calendar *cal;      /* effective calendar; NULL: no clocks (not entitled) */
+    struct sla_targets targets;      /* of its level under its policy */
+    const struct status_change *log; /* status history, ascending; log[0] is (received_at, new) */
+    size_t nlog;                     /* entries in log */
+};
+
+struct message {
+    int64_t id;          /* 0 until stored */
+    int64_t ticket_id;   /* the request */
+    int64_t author_id;   /* 0: the system or an unknown mail sender */
+    const char *author_name; /* for display; "" when none */
+    bool staff;          /* written by an agent or admin */
+    bool internal;       /* a note customers never see */
+    const char *body;    /* text */
+    int64_t created_at;  /* UTC seconds */
+};
+
+struct attachment {
+    int64_t id;               /* 0 until stored */
+    int64_t ticket_id;        /* the request */
+    const char *filename;     /* as uploaded, 1..255 characters */
+    const char *content_type; /* as uploaded */
+    int64_t size;             /* bytes */
+    const void *data;         /* the bytes (only when fetched) */
+    int64_t uploaded_by;      /* user id */
+    int64_t created_at;       /* UTC seconds */
+};
+
+/* Changes a PATCH asks for; has_* says which fields are present. */
+struct ticket_patch {
+    bool has_status, has_severity, has_assignee, has_billable;
+    enum ticket_status status;
+    enum severity severity;
+    int64_t assignee_id; /* 0: unassign */
+    bool billable;
+};
+
+/*
+ * What a public reply does to a request's status: a customer's reply to a
+ * waiting request resumes it, to a resolved one inside the reopen window
+ * reopens it. Stores the new status in *to. Returns 0, or DESK_ECONFLICT
+ * for a closed request (and for a customer's reply to a resolved request
+ * after the window).
+ */
+int ticket_reply_effect(enum role role, bool internal, enum ticket_status from,
+                        int64_t resolved_at, int64_t now, enum ticket_status *to);
+
 /* Does the resolution clock run in this status? (new, in_progress) */
 bool ticket_status_running(enum ticket_status s);
 /* Is the request finished for the clocks? (resolved, closed) */

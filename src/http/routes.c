@@ -38,6 +38,31 @@ const struct route routes[] = {
     {"PATCH", "/api/v1/sla-policies/:id", api_policy_update, ROLE_ADMIN, 0,
      "change an SLA policy (tickets under it are recomputed)"},
     /* tickets */
+    {"POST", "/api/v1/tickets", api_ticket_create, ROLE_CUSTOMER, 0, "open a request"},
+    {"GET", "/api/v1/tickets", api_ticket_list, ROLE_CUSTOMER, 0,
+     "list requests: filters, cursor paging, sort=due|priority"},
+    {"GET", "/api/v1/tickets/:id", api_ticket_get, ROLE_CUSTOMER, 0, "a request with its SLA"},
+    {"PATCH", "/api/v1/tickets/:id", api_ticket_patch, ROLE_CUSTOMER, 0,
+     "change status, severity, assignee, billable"},
+    {"POST", "/api/v1/tickets/:id/escalate", api_ticket_escalate, ROLE_CUSTOMER, 0,
+     "escalate a request, with a reason"},
+    {"GET", "/api/v1/tickets/:id/sla", api_ticket_sla, ROLE_CUSTOMER, 0,
+     "the SLA clocks and their running and paused segments"},
+    {"POST", "/api/v1/tickets/:id/messages", api_message_create, ROLE_CUSTOMER, 0,
+     "a public reply or an internal note"},
+    {"GET", "/api/v1/tickets/:id/messages", api_message_list, ROLE_CUSTOMER, 0,
+     "the conversation"},
+    {"POST", "/api/v1/tickets/:id/attachments", api_attachment_create, ROLE_CUSTOMER,
+     ROUTE_UPLOAD, "upload a file (raw body, ?filename=)"},
+    {"GET", "/api/v1/tickets/:id/attachments", api_attachment_list, ROLE_CUSTOMER, 0,
+     "the files of a request"},
+    {"GET", "/api/v1/attachments/:id", api_attachment_get, ROLE_CUSTOMER, 0, "a file's bytes"},
+    /* agreements, time and expenses, invoices, catalogue, RASCI */
+
+    /* knowledge base, known errors, releases, installations */
+
+    /* pages: /login, /logout, /portal, /desk, /kb, /static */
+
     {"POST", "/api/v1/tokens", api_token_create, ROLE_NONE, 0, "sign in: e-mail and password"},
     {"DELETE", "/api/v1/tokens/current", api_token_revoke, ROLE_CUSTOMER, 0,
      "revoke the caller's token"},

@@ -57,8 +57,28 @@ static int backup_run(struct store *st, const struct conf *c, int64_t now)
     return rc;
 }
 
+/* The sweep runs every sweep-seconds (SPEC: at least once a minute). */
+static int64_t sweep_due(const struct conf *c, int64_t now)
+{
+    return now - c->sweep_seconds + 1;
+}
+
+static int sweep_run(struct store *st, const struct conf *c, int64_t now)
+{
+    int queued = 0, rc = store_sla_sweep(st, now, &queued);
+
+    (void)c;
+    if (rc < 0)
+        log_error("msg=\"sla sweep failed\" rc=%d", rc);
+    else if (queued)
+        log_info("msg=\"sla notices queued\" count=%d", queued);
+    return rc;
+}
+
 static const struct job jobs[] = {
     {"backup", backup_due, backup_run},
+    {"sla-sweep", sweep_due, sweep_run},
+    /* mail */
 };
 
 static void run_due_jobs(struct scheduler *s)

@@ -45,6 +45,24 @@ const char *store__col_text_or_null(sqlite3_stmt *s, int i, struct arena *a);
 int store__audit(struct sqlite_conn *c, int64_t actor_id, const char *action, const char *entity,
                  int64_t entity_id, const char *before, const char *after);
 
+/* ---- notifications (sqlite_notify.c) ---- */
+
+enum notice_kind {
+    NOTICE_RECEIVED,   /* a request was opened: to its requester and opted-in contacts */
+    NOTICE_REPLY,      /* a message: public staff replies to the customer side, customer
+                          messages to the assignee; internal notes to nobody */
+    NOTICE_STATUS,     /* the status changed: to the requester and opted-in contacts */
+    NOTICE_ESCALATION, /* a customer escalation: to the assignee and the escalation contacts */
+};
+
+/*
+ * Queue the notification of an event on request t (m: the message, for
+ * replies and escalations) in the outbox, inside the caller's write
+ * transaction, so that it is queued exactly when the change commits.
+ */
+int store__notify(struct sqlite_conn *c, enum notice_kind kind, const struct ticket *t,
+                  const struct message *m, int64_t now);
+
 /* ---- the entity files' functions, gathered into the ops table ---- */
 
 /* sqlite_users.c: users, tokens, job leases, metadata (see store.h) */
@@ -92,13 +110,6 @@ int sqlite__policy_update(struct store *st, const struct caller *actor, int64_t 
 int sqlite__policy_get(struct store *st, int64_t id, struct sla_policy *out, struct arena *a);
 int sqlite__policy_list(struct store *st, struct store_page *pg, struct sla_policy **items,
                         size_t *nr, struct arena *a);
-/*
- * Provided by sqlite_tickets.c (declared again in its section): recompute
- * the stored due times of the tickets whose effective calendar is
- * calendar_id or whose policy is policy_id (0 for the one not meant), in
- * the current write transaction. Returns 0 or a desk_err.
- */
-int sqlite__recompute_tickets(struct sqlite_conn *c, int64_t calendar_id, int64_t policy_id);
 
 int sqlite__token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                          int64_t expires_at);
@@ -106,6 +117,43 @@ int sqlite__token_user(struct store *st, const uint8_t hash[32], int64_t now, st
                        struct arena *a);
 int sqlite__token_revoke(struct store *st, const uint8_t hash[32], int64_t now);
 /* sqlite_tickets.c: tickets, messages, attachments, SLA */
+int sqlite__ticket_create(struct store *st, const struct caller *c, struct ticket *t, int64_t now,
+                          struct store_fault *fault, struct arena *a);
+int sqlite__ticket_get(struct store *st, const struct caller *c, int64_t id, struct ticket *t,
+                       struct arena *a);
+int sqlite__ticket_list(struct store *st, const struct caller *c, const struct ticket_filter *f,
+                        struct ticket **items, size_t *n, const char **next, struct arena *a);
+int sqlite__ticket_update(struct store *st, const struct caller *c, int64_t id,
+                          const struct ticket_patch *p, int64_t now, struct ticket *t,
+                          struct store_fault *fault, struct arena *a);
+int sqlite__ticket_escalate(struct store *st, const struct caller *c, int64_t id,
+                            const char *reason, int64_t now, struct ticket *t,
+                            struct store_fault *fault, struct arena *a);
+int sqlite__message_add(struct store *st, const struct caller *c, struct message *m, int64_t now,
+                        struct store_fault *fault);
+int sqlite__message_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                         struct message **items, size_t *n, struct arena *a);
+int sqlite__attachment_add(struct store *st, const struct caller *c, struct attachment *at,
+                           int64_t now, struct store_fault *fault);
+int sqlite__attachment_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                            struct attachment **items, size_t *n, struct arena *a);
+int sqlite__attachment_get(struct store *st, const struct caller *c, int64_t id,
+                           struct attachment *at, struct arena *a);
+int sqlite__sla_sweep(struct store *st, int64_t now, int *queued);
+/*
+ * Recompute the stored due times of the open requests whose effective
+ * calendar is calendar_id or whose policy is policy_id (0: that one does
+ * not apply), inside the caller's write transaction.
+ */
+int sqlite__recompute_tickets(struct sqlite_conn *c, int64_t calendar_id, int64_t policy_id);
+
+/* sqlite_agreements.c: agreements, time and expenses, invoices, catalogue, RASCI */
+
+/* sqlite_mail.c: the outbox and inbound messages */
+
+/* sqlite_sessions.c: web sessions */
+
+/* sqlite_kb.c: knowledge base, known errors, releases, installations */
 
 int sqlite__job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                       int64_t lease_secs, int64_t not_run_since, bool *got);

@@ -207,6 +207,81 @@ int store_token_revoke(struct store *st, const uint8_t hash[32], int64_t now)
 
 /* ---- tickets ---- */
 
+int store_ticket_create(struct store *st, const struct caller *c, struct ticket *t, int64_t now,
+                        struct store_fault *fault, struct arena *a)
+{
+    return st->ops->ticket_create(st, c, t, now, fault, a);
+}
+
+int store_ticket_get(struct store *st, const struct caller *c, int64_t id, struct ticket *t,
+                     struct arena *a)
+{
+    return st->ops->ticket_get(st, c, id, t, a);
+}
+
+int store_ticket_list(struct store *st, const struct caller *c, const struct ticket_filter *f,
+                      struct ticket **items, size_t *n, const char **next, struct arena *a)
+{
+    return st->ops->ticket_list(st, c, f, items, n, next, a);
+}
+
+int store_ticket_update(struct store *st, const struct caller *c, int64_t id,
+                        const struct ticket_patch *p, int64_t now, struct ticket *t,
+                        struct store_fault *fault, struct arena *a)
+{
+    return st->ops->ticket_update(st, c, id, p, now, t, fault, a);
+}
+
+int store_ticket_escalate(struct store *st, const struct caller *c, int64_t id,
+                          const char *reason, int64_t now, struct ticket *t,
+                          struct store_fault *fault, struct arena *a)
+{
+    return st->ops->ticket_escalate(st, c, id, reason, now, t, fault, a);
+}
+
+int store_message_add(struct store *st, const struct caller *c, struct message *m, int64_t now,
+                      struct store_fault *fault)
+{
+    return st->ops->message_add(st, c, m, now, fault);
+}
+
+int store_message_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                       struct message **items, size_t *n, struct arena *a)
+{
+    return st->ops->message_list(st, c, ticket_id, items, n, a);
+}
+
+int store_attachment_add(struct store *st, const struct caller *c, struct attachment *at,
+                         int64_t now, struct store_fault *fault)
+{
+    return st->ops->attachment_add(st, c, at, now, fault);
+}
+
+int store_attachment_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                          struct attachment **items, size_t *n, struct arena *a)
+{
+    return st->ops->attachment_list(st, c, ticket_id, items, n, a);
+}
+
+int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
+                         struct attachment *at, struct arena *a)
+{
+    return st->ops->attachment_get(st, c, id, at, a);
+}
+
+int store_sla_sweep(struct store *st, int64_t now, int *queued)
+{
+    return st->ops->sla_sweep(st, now, queued);
+}
+
+/* ---- agreements, time and expenses, invoices, catalogue, RASCI ---- */
+
+/* ---- mail: the outbox and inbound messages ---- */
+
+/* ---- web sessions ---- */
+
+/* ---- knowledge base, known errors, releases, installations ---- */
+
 int store_job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                     int64_t lease_secs, int64_t not_run_since, bool *got)
 {

@@ -22,6 +22,7 @@
 #include "core/compat.h"
 #include "core/arena.h"
 #include "core/strbuf.h"
+#include "domain/ticket.h"
 #include "domain/user.h"
 
 struct store;
@@ -86,16 +87,12 @@ int store_user_get(struct store *st, const struct caller *c, int64_t id, struct 
  */
 
 /*
- * Why an admin write was refused, for the API's error: the request field
- * at fault and a message (lower case, no period). Set when a write returns
- * DESK_ECONFLICT, DESK_EINVAL or DESK_ENOTFOUND about a field; field is a
- * static string. Zero it before the call: message stays "" when the store
- * has nothing to add.
+ * Why a write was refused: struct store_fault, defined in the tickets
+ * section below. The admin writes fill it on DESK_ECONFLICT, DESK_EINVAL
+ * and DESK_ENOTFOUND about a field; they need one (never NULL), zeroed by
+ * the caller so that message stays "" when the store has nothing to add.
  */
-struct store_fault {
-    const char *field; /* JSON path of the field at fault, or NULL */
-    char message[256]; /* for people */
-};
+struct store_fault;
 
 /* One page of a list in id order (keyset paging: stable while rows are inserted). */
 struct store_page {
@@ -227,6 +224,102 @@ int store_token_user(struct store *st, const uint8_t hash[32], int64_t now, stru
 int store_token_revoke(struct store *st, const uint8_t hash[32], int64_t now);
 
 /* ---- tickets ---------------------------------------------------------- */
+
+/*
+ * Why a write was refused, for the error body: the field at fault (NULL for
+ * none) and a message for people. Filled on DESK_EINVAL, DESK_ECONFLICT and
+ * DESK_EDENIED when the caller passes one.
+ */
+struct store_fault {
+    const char *field;  /* static string */
+    char message[200];  /* lower case, no final period */
+};
+
+/*
+ * Create the request t (fields as given; t->id and the derived fields are
+ * set): entitlement from the organisation's signed maintenance agreement
+ * whose term holds the date of received_at, the status history's first
+ * entry, the stored due times, the audit row. Customers' requests are their
+ * own organisation's. DESK_EINVAL with fault for an organisation, requester
+ * or assignee that does not fit.
+ */
+int store_ticket_create(struct store *st, const struct caller *c, struct ticket *t, int64_t now,
+                        struct store_fault *fault, struct arena *a);
+/* The request with its SLA inputs as the caller may see it, or DESK_ENOTFOUND. */
+int store_ticket_get(struct store *st, const struct caller *c, int64_t id, struct ticket *t,
+                     struct arena *a);
+
+enum ticket_sort { SORT_NEWEST, SORT_DUE, SORT_PRIORITY };
+
+struct ticket_filter {
+    unsigned statuses;       /* bit per enum ticket_status; 0: any */
+    unsigned severities;     /* bit per enum severity; 0: any */
+    int64_t organization_id; /* 0: any the caller may see */
+    int64_t assignee_id;     /* 0: any */
+    const char *const *words; /* q split into lower-case words; NULL: none */
+    size_t nwords;
+    enum ticket_sort sort;
+    const char *cursor;      /* from a previous page's next_cursor; NULL: first page */
+    int limit;               /* 1..1000 */
+};
+
+/*
+ * A page of requests the caller may see, in the filter's order; *next is the
+ * cursor of the next page (NULL on the last). DESK_EBADREQ for a cursor that
+ * does not parse.
+ */
+int store_ticket_list(struct store *st, const struct caller *c, const struct ticket_filter *f,
+                      struct ticket **items, size_t *n, const char **next, struct arena *a);
+/*
+ * Apply a PATCH: status moves by ticket_move_check, severity (recomputes the
+ * due times from received_at), assignee (a staff user), billable. Fills t
+ * with the result. DESK_ENOTFOUND, DESK_EDENIED, DESK_ECONFLICT, DESK_EINVAL
+ * (with fault).
+ */
+int store_ticket_update(struct store *st, const struct caller *c, int64_t id,
+                        const struct ticket_patch *p, int64_t now, struct ticket *t,
+                        struct store_fault *fault, struct arena *a);
+/* A customer escalation: raise escalation_level, record the reason as a public message. */
+int store_ticket_escalate(struct store *st, const struct caller *c, int64_t id,
+                          const char *reason, int64_t now, struct ticket *t,
+                          struct store_fault *fault, struct arena *a);
+/*
+ * Add a message (m->ticket_id, body, internal) by the caller; applies
+ * ticket_reply_effect and, for a staff public reply, initiates handling and
+ * restarts the update clock. m->id, created_at, staff are set.
+ */
+int store_message_add(struct store *st, const struct caller *c, struct message *m, int64_t now,
+                      struct store_fault *fault);
+/* The conversation, oldest first; customers never get internal notes. */
+int store_message_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                       struct message **items, size_t *n, struct arena *a);
+/* Store an attachment (a->ticket_id, filename, content_type, size, data); a->id is set. */
+int store_attachment_add(struct store *st, const struct caller *c, struct attachment *at,
+                         int64_t now, struct store_fault *fault);
+/* The attachments of a request, without their bytes. */
+int store_attachment_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                          struct attachment **items, size_t *n, struct arena *a);
+/* One attachment with its bytes, or DESK_ENOTFOUND (also another organisation's). */
+int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
+                         struct attachment *at, struct arena *a);
+
+/*
+ * The escalation sweep at now: queue each SLA warning and breach notice once
+ * (a unique row per ticket and notice, in the outbox in the same
+ * transaction), raise escalation_level at a breach, and close resolved
+ * requests whose reopen window has ended. Severity A notices go out at
+ * once, others at the next opening of the ticket's calendar. *queued
+ * counts the notices queued.
+ */
+int store_sla_sweep(struct store *st, int64_t now, int *queued);
+
+/* ---- agreements, time and expenses, invoices, catalogue, RASCI -------------- */
+
+/* ---- mail: the outbox and inbound messages ------------------------------- */
+
+/* ---- web sessions ----------------------------------------------------------- */
+
+/* ---- knowledge base, known errors, releases, installations ---------------- */
 
 /* ---- background jobs and metadata ------------------------------------- */
 

@@ -71,6 +71,37 @@ struct store_ops {
     int (*token_revoke)(struct store *st, const uint8_t hash[32], int64_t now);
 
     /* tickets */
+    int (*ticket_create)(struct store *st, const struct caller *c, struct ticket *t, int64_t now,
+                         struct store_fault *fault, struct arena *a);
+    int (*ticket_get)(struct store *st, const struct caller *c, int64_t id, struct ticket *t,
+                      struct arena *a);
+    int (*ticket_list)(struct store *st, const struct caller *c, const struct ticket_filter *f,
+                       struct ticket **items, size_t *n, const char **next, struct arena *a);
+    int (*ticket_update)(struct store *st, const struct caller *c, int64_t id,
+                         const struct ticket_patch *p, int64_t now, struct ticket *t,
+                         struct store_fault *fault, struct arena *a);
+    int (*ticket_escalate)(struct store *st, const struct caller *c, int64_t id,
+                           const char *reason, int64_t now, struct ticket *t,
+                           struct store_fault *fault, struct arena *a);
+    int (*message_add)(struct store *st, const struct caller *c, struct message *m, int64_t now,
+                       struct store_fault *fault);
+    int (*message_list)(struct store *st, const struct caller *c, int64_t ticket_id,
+                        struct message **items, size_t *n, struct arena *a);
+    int (*attachment_add)(struct store *st, const struct caller *c, struct attachment *at,
+                          int64_t now, struct store_fault *fault);
+    int (*attachment_list)(struct store *st, const struct caller *c, int64_t ticket_id,
+                           struct attachment **items, size_t *n, struct arena *a);
+    int (*attachment_get)(struct store *st, const struct caller *c, int64_t id,
+                          struct attachment *at, struct arena *a);
+    int (*sla_sweep)(struct store *st, int64_t now, int *queued);
+
+    /* agreements, time and expenses, invoices, catalogue, RASCI */
+
+    /* mail: the outbox and inbound messages */
+
+    /* web sessions */
+
+    /* knowledge base, known errors, releases, installations */
 
     int (*job_lease)(struct store *st, const char *name, const char *holder, int64_t now,
                      int64_t lease_secs, int64_t not_run_since, bool *got);

@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "store/calcache.h"
 #include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -457,6 +458,7 @@ static void sqlite_close(struct store *st)
         conn_close(c);
     }
     conn_close(s->wconn);
+    calcache_clear();
     pthread_mutex_destroy(&s->pool_mu);
     pthread_cond_destroy(&s->pool_cv);
     pthread_mutex_destroy(&s->write_mu);
@@ -666,9 +668,24 @@ static const struct store_ops sqlite_ops = {
     .policy_get = sqlite__policy_get,
     .policy_list = sqlite__policy_list,
     /* tickets */
+    .ticket_create = sqlite__ticket_create,
+    .ticket_get = sqlite__ticket_get,
+    .ticket_list = sqlite__ticket_list,
+    .ticket_update = sqlite__ticket_update,
+    .ticket_escalate = sqlite__ticket_escalate,
+    .message_add = sqlite__message_add,
+    .message_list = sqlite__message_list,
+    .attachment_add = sqlite__attachment_add,
+    .attachment_list = sqlite__attachment_list,
+    .attachment_get = sqlite__attachment_get,
+    .sla_sweep = sqlite__sla_sweep,
     .token_create = sqlite__token_create,
     .token_user = sqlite__token_user,
     .token_revoke = sqlite__token_revoke,
+    /* agreements, time and expenses, invoices, catalogue, RASCI */
+    /* mail: the outbox and inbound messages */
+    /* web sessions */
+    /* knowledge base, known errors, releases, installations */
     .job_lease = sqlite__job_lease,
     .job_done = sqlite__job_done,
     .meta_get = sqlite__meta_get,

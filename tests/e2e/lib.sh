@@ -88,10 +88,44 @@ api() {
     local method=$1 path=$2 body=${3:-} token=${4:-${TOKEN:-}}
     local args=(-s -o "$T/body" -D "$T/headers" -w '%{http_code}' -X "$method")
     [ -n "$token" ] && args+=(-H "Authorization: Bearer $token")
-    [ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
+    if [ -n "$body" ]; then
+        printf '%s' "$body" > "$T/request" # a file: bodies may exceed the argument limit
+        args+=(-H 'Content-Type: application/json' --data-binary @"$T/request")
+    fi
     STATUS=$(curl "${args[@]}" "$BASE$path")
     BODY=$(cat "$T/body")
 }
 
 # json FILTER: apply a jq filter to $BODY
 json() { printf '%s' "$BODY" | jq -r "$1"; }
+
+# fixtures: with the server's database initialised, add by SQL two organisations (1 Acme,
+# entitled by a signed maintenance agreement under the Copenhagen support calendar and an
+# A-D policy; 2 Beta, no agreement), an agent and a customer of each, and API tokens:
+# ADMIN AGENT CA (customer of Acme) CB (customer of Beta). Ids: agent 2, ca 3, cb 4.
+fixtures() {
+    local cal
+    cal=$(jq -c . "$(dirname "${BASH_SOURCE[0]}")/../data/sla-vectors/support-copenhagen.json")
+    sqlite3 "$DB" "
+    INSERT INTO organizations (id, name, created_at) VALUES (1, 'Acme', 0), (2, 'Beta', 0);
+    INSERT INTO users (id, email, name, role, organization_id, created_at) VALUES
+      (2, 'agent@vendor.test', 'Agnes Agent', 'agent', NULL, 0),
+      (3, 'ca@acme.test', 'Carl Acme', 'customer', 1, 0),
+      (4, 'cb@beta.test', 'Berit Beta', 'customer', 2, 0);
+    INSERT INTO calendars (id, name, definition, created_at, updated_at)
+      VALUES (1, 'Support hours', '$cal', 0, 0);
+    INSERT INTO sla_policies (id, name, calendar_id, escalation_emails, created_at, updated_at)
+      VALUES (1, 'Standard', 1, '[\"escalation@vendor.test\"]', 0, 0);
+    INSERT INTO sla_targets VALUES (1, 'A', 14400, 28800, 57600), (1, 'B', 28800, NULL, NULL),
+      (1, 'C', 57600, NULL, NULL), (1, 'D', 57600, NULL, NULL);
+    INSERT INTO agreements (id, organization_id, kind, status, starts_on, hosting, sla_policy_id,
+      created_at, updated_at) VALUES (1, 1, 'maintenance', 'signed', '2020-01-01',
+      'vendor_hosted', 1, 0, 0);" || return 1
+    ADMIN=$("$SVCDESK" token create --db "$DB" --email "$ADMIN_EMAIL")
+    AGENT=$("$SVCDESK" token create --db "$DB" --email agent@vendor.test)
+    CA=$("$SVCDESK" token create --db "$DB" --email ca@acme.test)
+    CB=$("$SVCDESK" token create --db "$DB" --email cb@beta.test)
+}
+
+# count_rows TABLE: rows in a table of $DB
+count_rows() { sqlite3 "$DB" "SELECT count(*) FROM $1"; }

@@ -1,0 +1,134 @@
+/*
+ * attachments.c - files on a request, kept in the database so that a backup
+ * holds them: POST/GET /api/v1/tickets/{id}/attachments (raw body,
+ * Content-Type, ?filename=), GET /api/v1/attachments/{id} (the bytes, always
+ * as a download: Content-Disposition: attachment, nosniff).
+ */
+#include "core/compat.h"
+#include "http/api/api.h"
+#include "core/err.h"
+#include "core/time.h"
+#include "core/utf8.h"
+#include "http/input.h"
+#include "store/store.h"
+
+#define MAX_FILENAME 255
+#define MAX_CONTENT_TYPE 127
+
+static json_t *attachment_json(const struct attachment *a)
+{
+    return json_pack("{s:I, s:I, s:s, s:I, s:s, s:o, s:o}", "id", (json_int_t)a->id, "ticket_id",
+                     (json_int_t)a->ticket_id, "filename", a->filename, "size",
+                     (json_int_t)a->size, "content_type", a->content_type, "uploaded_by",
+                     json_id(a->uploaded_by), "created_at", json_time(a->created_at));
+}
+
+/* A file name: 1..255 characters of valid UTF-8, no control characters, no path. */
+static const char *filename_problem(const char *f)
+{
+    size_t n;
+
+    if (!f || !*f)
+        return "filename is required (?filename=)";
+    n = strlen(f);
+    if (utf8_chars(f, n) > MAX_FILENAME)
+        return "filename is longer than 255 characters";
+    if (!utf8_valid(f, n))
+        return "filename is not valid UTF-8";
+    for (const char *p = f; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\')
+            return "filename holds a control character or a slash";
+    if (!strcmp(f, ".") || !strcmp(f, ".."))
+        return "filename is not a file name";
+    return NULL;
+}
+
+/* type/subtype[; params] of printable ASCII. */
+static bool content_type_ok(const char *t)
+{
+    const char *slash = strchr(t, '/');
+
+    if (!slash || slash == t || !slash[1] || strlen(t) > MAX_CONTENT_TYPE)
+        return false;
+    for (const char *p = t; *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+            return false;
+    return true;
+}
+
+int api_attachment_create(struct req *req, struct res *res)
+{
+    const char *name = req_query(req, "filename"), *why = filename_problem(name);
+    const char *type = req_header(req, "Content-Type");
+    struct store_fault fault = {0};
+    struct attachment a = {0};
+    int rc;
+
+    if (why)
+        return res_error(res, DESK_EINVAL, "filename", "%s", why);
+    if (!type || !*type)
+        type = "application/octet-stream";
+    if (!content_type_ok(type))
+        return res_error(res, DESK_EINVAL, "content_type", "Content-Type '%.60s' is not a type",
+                         type);
+    if (!req->body_len)
+        return res_error(res, DESK_EINVAL, "body", "the file is empty");
+    a.ticket_id = req->params[0];
+    a.filename = name;
+    a.content_type = type;
+    a.size = (int64_t)req->body_len;
+    a.data = req->body;
+    if ((rc = store_attachment_add(req->store, &req->caller, &a, time_now(), &fault)) < 0)
+        return res_store_error(res, rc, &fault, "ticket");
+    return res_json(res, 201, attachment_json(&a));
+}
+
+int api_attachment_list(struct req *req, struct res *res)
+{
+    struct attachment *items;
+    json_t *list;
+    size_t n;
+    int rc;
+
+    rc = store_attachment_list(req->store, &req->caller, req->params[0], &items, &n, req->arena);
+    if (rc < 0)
+        return res_error(res, rc, NULL, "no ticket %" PRId64, req->params[0]);
+    list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, attachment_json(&items[i]));
+    return res_json(res, 200, json_pack("{s:o, s:n}", "items", list, "next_cursor"));
+}
+
+/* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266, RFC 5987). */
+static const char *disposition(const char *name, struct arena *a)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *out;
+
+    strbuf_addstr(&sb, "attachment; filename=\"");
+    for (const char *p = name; *p; p++)
+        strbuf_addch(&sb, (*p & 0x80) || *p == '"' || *p == '\\' ? '_' : *p);
+    strbuf_addstr(&sb, "\"; filename*=UTF-8''");
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("!#$&+-.^_`|~", *p))
+            strbuf_addch(&sb, *p);
+        else
+            strbuf_addf(&sb, "%%%02X", *p);
+    }
+    out = arena_strdup(a, sb.buf);
+    strbuf_release(&sb);
+    return out;
+}
+
+int api_attachment_get(struct req *req, struct res *res)
+{
+    struct attachment a;
+    int rc;
+
+    if ((rc = store_attachment_get(req->store, &req->caller, req->params[0], &a, req->arena)) < 0)
+        return res_error(res, rc, NULL, "no attachment %" PRId64, req->params[0]);
+    res_header(res, "Content-Disposition", disposition(a.filename, req->arena));
+    res_header(res, "Cache-Control", "private, no-store");
+    return res_bytes(res, 200, a.content_type, a.data, (size_t)a.size);
+}

@@ -1,0 +1,1223 @@
+/*
+ * sqlite_tickets.c - requests, their history, messages and attachments, the
+ * stored due times, and the escalation sweep, on SQLite.
+ *
+ * Clocks are derived (domain/ticket_sla.c) from the status history each time
+ * a request is read; only the due times that order the queue are stored,
+ * and every write that moves them recomputes them in its own transaction.
+ */
+#define LOG_MODULE "store"
+#include "core/compat.h"
+#include "store/sqlite.h"
+#include "core/crypto.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "core/xalloc.h"
+#include "domain/sla.h"
+#include "domain/ticket_sla.h"
+#include "store/calcache.h"
+#include <jansson.h>
+
+#define ORG_FILTER(c) ((c)->role == ROLE_CUSTOMER ? (c)->organization_id : 0)
+#define MAX_LOG 4096  /* status changes read per request */
+#define MAX_PAGE 1000 /* requests per page */
+
+static int fault_set(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
+    PRINTF_LIKE(4, 5);
+static int fault_set(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (f) {
+        f->field = field;
+        va_start(ap, fmt);
+        vsnprintf(f->message, sizeof(f->message), fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
+static int step_done(struct sqlite_conn *c, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, what));
+}
+
+/* ---- reading a request ------------------------------------------------------ */
+
+#define TICKET_SELECT                                                                              \
+    "SELECT t.id, coalesce(t.organization_id, 0), coalesce(t.requester_id, 0), "                  \
+    "coalesce(t.assignee_id, 0), coalesce(t.agreement_id, 0), t.channel, t.type, t.severity, "    \
+    "t.status, t.subject, t.body, t.received_at, coalesce(t.handling_initiated_at, 0), "          \
+    "coalesce(t.last_staff_reply_at, 0), coalesce(t.resolved_at, 0), t.created_at, "             \
+    "t.updated_at, t.billable, t.escalation_level, t.priority, t.root_cause, "                    \
+    "coalesce(k.id, 0), coalesce(k.version, 0), coalesce(p.warn_at_permille, 750), "              \
+    "coalesce(g.response_secs, 0), coalesce(g.update_secs, 0), coalesce(g.resolution_secs, 0), "  \
+    "coalesce(t.sort_due_at, 0) "                                                                  \
+    "FROM tickets t LEFT JOIN agreements a ON a.id = t.agreement_id "                             \
+    "LEFT JOIN sla_policies p ON p.id = a.sla_policy_id "                                         \
+    "LEFT JOIN calendars k ON k.id = coalesce(a.calendar_id, p.calendar_id) "                     \
+    "LEFT JOIN sla_targets g ON g.policy_id = p.id AND g.level = "                                \
+    "CASE WHEN t.type = 'enhancement' THEN 'enhancement' ELSE t.severity END "
+
+/* Calendar id and version of a row, kept until its calendar is loaded. */
+struct cal_key {
+    int64_t id, version;
+};
+
+static void read_ticket(sqlite3_stmt *s, struct ticket *t, struct cal_key *k, int64_t *sort_due,
+                        struct arena *a)
+{
+    memset(t, 0, sizeof(*t));
+    t->id = sqlite3_column_int64(s, 0);
+    t->organization_id = sqlite3_column_int64(s, 1);
+    t->requester_id = sqlite3_column_int64(s, 2);
+    t->assignee_id = sqlite3_column_int64(s, 3);
+    t->agreement_id = sqlite3_column_int64(s, 4);
+    channel_parse((const char *)sqlite3_column_text(s, 5), &t->channel);
+    ticket_type_parse((const char *)sqlite3_column_text(s, 6), &t->type);
+    severity_parse((const char *)sqlite3_column_text(s, 7), &t->severity);
+    ticket_status_parse((const char *)sqlite3_column_text(s, 8), &t->status);
+    t->subject = store__col_text(s, 9, a);
+    t->body = store__col_text(s, 10, a);
+    t->received_at = sqlite3_column_int64(s, 11);
+    t->handling_initiated_at = sqlite3_column_int64(s, 12);
+    t->last_staff_reply_at = sqlite3_column_int64(s, 13);
+    t->resolved_at = sqlite3_column_int64(s, 14);
+    t->created_at = sqlite3_column_int64(s, 15);
+    t->updated_at = sqlite3_column_int64(s, 16);
+    t->billable = sqlite3_column_int(s, 17);
+    t->escalation_level = sqlite3_column_int(s, 18);
+    t->priority = sqlite3_column_int(s, 19);
+    t->root_cause = store__col_text_or_null(s, 20, a);
+    k->id = sqlite3_column_int64(s, 21);
+    k->version = sqlite3_column_int64(s, 22);
+    t->targets.warn_permille = sqlite3_column_int(s, 23);
+    t->targets.response = sqlite3_column_int64(s, 24);
+    t->targets.update = sqlite3_column_int64(s, 25);
+    t->targets.resolution = sqlite3_column_int64(s, 26);
+    if (sort_due)
+        *sort_due = sqlite3_column_int64(s, 27);
+}
+
+static const char SQL_CALENDAR_DEFINITION[] = "SELECT definition FROM calendars WHERE id = ?";
+
+static const struct calendar *load_calendar(struct sqlite_conn *c, const struct cal_key *k,
+                                            struct arena *a)
+{
+    const struct calendar *cal;
+    sqlite3_stmt *s;
+
+    if (!k->id)
+        return NULL;
+    if ((cal = calcache_find(k->id, k->version, a)))
+        return cal;
+    s = store__stmt(c, SQL_CALENDAR_DEFINITION);
+    store__bind_int(s, 1, k->id);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        cal = calcache_add(k->id, k->version, (const char *)sqlite3_column_text(s, 0), a);
+    store__done(s, 0);
+    return cal;
+}
+
+static const char SQL_STATUS_LOG[] =
+    "SELECT at, status FROM ticket_status_log WHERE ticket_id = ? ORDER BY id";
+
+static int load_log(struct sqlite_conn *c, struct ticket *t, struct arena *a)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_STATUS_LOG);
+    struct status_change *log = NULL;
+    size_t n = 0, alloc = 0;
+    int rc;
+
+    store__bind_int(s, 1, t->id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < MAX_LOG) {
+        ARENA_GROW(a, log, n, alloc);
+        log[n].at = sqlite3_column_int64(s, 0);
+        ticket_status_parse((const char *)sqlite3_column_text(s, 1), &log[n].status);
+        n++;
+    }
+    t->log = log;
+    t->nlog = n;
+    return store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(c, rc, "log"));
+}
+
+/* The SLA inputs of a row just read: its calendar and its history. */
+static int finish_ticket(struct sqlite_conn *c, struct ticket *t, const struct cal_key *k,
+                         struct arena *a)
+{
+    t->cal = t->agreement_id ? load_calendar(c, k, a) : NULL;
+    return load_log(c, t, a);
+}
+
+static const char SQL_TICKET_GET[] = TICKET_SELECT "WHERE t.id = ?1 AND (?2 = 0 OR "
+                                                   "t.organization_id = ?2)";
+
+/* Read request id as caller c may see it, on connection conn. */
+static int ticket_read(struct sqlite_conn *conn, const struct caller *c, int64_t id,
+                       struct ticket *t, struct arena *a)
+{
+    sqlite3_stmt *s = store__stmt(conn, SQL_TICKET_GET);
+    struct cal_key k;
+    int rc;
+
+    store__bind_int(s, 1, id);
+    store__bind_int(s, 2, ORG_FILTER(c));
+    rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW)
+        return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(conn, rc, "ticket"));
+    read_ticket(s, t, &k, NULL, a);
+    store__done(s, 0);
+    return finish_ticket(conn, t, &k, a);
+}
+
+int sqlite__ticket_get(struct store *st, const struct caller *c, int64_t id, struct ticket *t,
+                       struct arena *a)
+{
+    struct sqlite_conn *conn = store__get(st);
+    int rc = ticket_read(conn, c, id, t, a);
+
+    store__put(st, conn);
+    return rc;
+}
+
+/* ---- stored due times -------------------------------------------------------------- */
+
+static const char SQL_SET_DUES[] = "UPDATE tickets SET response_due_at = ?2, "
+                                   "resolution_due_at = ?3, sort_due_at = ?4 WHERE id = ?1";
+
+static int store_dues(struct sqlite_conn *c, const struct ticket *t, int64_t now)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_SET_DUES);
+    struct ticket_clocks k;
+
+    ticket_clocks_compute(t, now, &k);
+    store__bind_int(s, 1, t->id);
+    store__bind_id(s, 2, k.clock[CLOCK_RESPONSE].due_at);
+    store__bind_id(s, 3, k.clock[CLOCK_RESOLUTION].due_at);
+    store__bind_id(s, 4, k.sort_due_at);
+    return step_done(c, s, "dues");
+}
+
+/* Re-read request id inside the write transaction and store its due times. */
+static int recompute_one(struct sqlite_conn *c, int64_t id, int64_t now, struct ticket *out,
+                         struct arena *a)
+{
+    struct caller sys = CALLER_SYSTEM;
+    int rc = ticket_read(c, &sys, id, out, a);
+
+    return rc < 0 ? rc : store_dues(c, out, now);
+}
+
+static const char SQL_RECOMPUTE_SET[] =
+    "SELECT t.id FROM tickets t JOIN agreements a ON a.id = t.agreement_id "
+    "LEFT JOIN sla_policies p ON p.id = a.sla_policy_id "
+    "WHERE t.status NOT IN ('resolved', 'closed') AND "
+    "((?1 <> 0 AND coalesce(a.calendar_id, p.calendar_id) = ?1) OR (?2 <> 0 AND p.id = ?2))";
+
+int sqlite__recompute_tickets(struct sqlite_conn *c, int64_t calendar_id, int64_t policy_id)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_RECOMPUTE_SET);
+    int64_t *ids = NULL, now = time_now();
+    size_t n = 0, alloc = 0;
+    int rc;
+
+    store__bind_int(s, 1, calendar_id);
+    store__bind_int(s, 2, policy_id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ALLOC_GROW(ids, n + 1, alloc);
+        ids[n++] = sqlite3_column_int64(s, 0);
+    }
+    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "recompute set"));
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct arena a = ARENA_INIT;
+        struct ticket t;
+        rc = recompute_one(c, ids[i], now, &t, &a);
+        arena_release(&a);
+    }
+    free(ids);
+    return rc;
+}
+
+/* ---- history and audit helpers ---------------------------------------------------- */
+
+static const char SQL_LOG_INSERT[] =
+    "INSERT INTO ticket_status_log (ticket_id, at, status, actor_id) VALUES (?, ?, ?, ?)";
+
+static int log_status(struct sqlite_conn *c, int64_t id, int64_t at, enum ticket_status st,
+                      int64_t actor)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_LOG_INSERT);
+
+    store__bind_int(s, 1, id);
+    store__bind_int(s, 2, at);
+    store__bind_text(s, 3, ticket_status_name(st));
+    store__bind_id(s, 4, actor);
+    return step_done(c, s, "status log");
+}
+
+/* The audited view of a request: the fields a change can touch. */
+static char *ticket_audit_json(const struct ticket *t)
+{
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:I, s:b, s:I}", "id", (json_int_t)t->id,
+                          "status", ticket_status_name(t->status), "severity",
+                          severity_name(t->severity), "type", ticket_type_name(t->type),
+                          "assignee_id", (json_int_t)t->assignee_id, "billable", t->billable,
+                          "escalation_level", (json_int_t)t->escalation_level);
+    char *s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+
+    json_decref(o);
+    return s;
+}
+
+static int audit_change(struct sqlite_conn *c, const struct caller *who, const char *action,
+                        const char *entity, const struct ticket *before,
+                        const struct ticket *after)
+{
+    char *b = before ? ticket_audit_json(before) : NULL, *af = ticket_audit_json(after);
+    int rc = store__audit(c, who->user_id, action, entity, after->id, b, af);
+
+    free(b);
+    free(af);
+    return rc;
+}
+
+/* ---- creating a request -------------------------------------------------------- */
+
+struct create_job {
+    const struct caller *c;    /* who */
+    struct ticket *t;          /* in: fields; out: the stored request */
+    int64_t now;               /* creation time */
+    struct store_fault *fault; /* why it was refused */
+    struct arena *a;           /* for the result */
+};
+
+static const char SQL_ORG_PRIORITY[] = "SELECT priority_line FROM organizations WHERE id = ?";
+static const char SQL_USER_ROLE_ORG[] =
+    "SELECT role, coalesce(organization_id, 0) FROM users WHERE id = ?";
+static const char SQL_ENTITLEMENT[] =
+    "SELECT id FROM agreements WHERE organization_id = ?1 AND kind = 'maintenance' AND "
+    "status = 'signed' AND starts_on <= ?2 AND (ends_on IS NULL OR ends_on >= ?2) "
+    "ORDER BY starts_on DESC, id DESC LIMIT 1";
+static const char SQL_TICKET_INSERT[] =
+    "INSERT INTO tickets (organization_id, requester_id, assignee_id, agreement_id, channel, "
+    "type, severity, status, subject, body, received_at, billable, priority, created_at, "
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?)";
+
+/* A user's role and organisation; DESK_ENOTFOUND when there is none. */
+static int user_role_org(struct sqlite_conn *c, int64_t id, enum role *role, int64_t *org)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_USER_ROLE_ORG);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+        return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "user"));
+    if (role_parse((const char *)sqlite3_column_text(s, 0), role) < 0)
+        *role = ROLE_NONE;
+    *org = sqlite3_column_int64(s, 1);
+    return store__done(s, 0);
+}
+
+static int check_staff(struct sqlite_conn *c, int64_t id, struct store_fault *fault)
+{
+    enum role role;
+    int64_t org;
+
+    if (!id)
+        return 0;
+    if (user_role_org(c, id, &role, &org) < 0 || role < ROLE_AGENT)
+        return fault_set(fault, DESK_EINVAL, "assignee_id", "assignee %" PRId64
+                         " is not an agent or admin", id);
+    return 0;
+}
+
+/* The organisation's priority_line flag, or DESK_EINVAL when it does not exist. */
+static int org_priority(struct sqlite_conn *c, int64_t org, bool *priority,
+                        struct store_fault *fault)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_ORG_PRIORITY);
+    int rc;
+
+    store__bind_int(s, 1, org);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *priority = sqlite3_column_int(s, 0);
+        return store__done(s, 0);
+    }
+    store__done(s, 0);
+    if (rc != SQLITE_DONE)
+        return store__err(c, rc, "organization");
+    return fault_set(fault, DESK_EINVAL, "organization_id", "no organization %" PRId64, org);
+}
+
+static int entitlement(struct sqlite_conn *c, int64_t org, int64_t received_at, int64_t *agr)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_ENTITLEMENT);
+    char day[DATE_LEN];
+    int rc;
+
+    date_format(floor_div(received_at, 86400), day);
+    store__bind_int(s, 1, org);
+    store__bind_text(s, 2, day);
+    rc = sqlite3_step(s);
+    *agr = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    return store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(c, rc, "agr"));
+}
+
+static int check_requester(struct sqlite_conn *c, struct ticket *t, struct store_fault *fault)
+{
+    enum role role;
+    int64_t org;
+
+    if (!t->requester_id)
+        return 0;
+    if (user_role_org(c, t->requester_id, &role, &org) < 0 || role != ROLE_CUSTOMER ||
+        org != t->organization_id)
+        return fault_set(fault, DESK_EINVAL, "requester_id",
+                         "user %" PRId64 " is not a contact of organization %" PRId64,
+                         t->requester_id, t->organization_id);
+    return 0;
+}
+
+static int write_ticket_create(struct sqlite_conn *c, void *arg)
+{
+    struct create_job *j = arg;
+    struct ticket *t = j->t;
+    sqlite3_stmt *s;
+    int rc;
+
+    if (j->c->role == ROLE_CUSTOMER) {
+        t->organization_id = j->c->organization_id;
+        t->requester_id = j->c->user_id;
+    }
+    /* organization_id 0 is a request held for triage (mail from an unknown sender) */
+    if ((t->organization_id && (rc = org_priority(c, t->organization_id, &t->priority, j->fault)) < 0) ||
+        (rc = check_requester(c, t, j->fault)) < 0 ||
+        (rc = check_staff(c, t->assignee_id, j->fault)) < 0 ||
+        (rc = entitlement(c, t->organization_id, t->received_at, &t->agreement_id)) < 0)
+        return rc;
+    s = store__stmt(c, SQL_TICKET_INSERT);
+    store__bind_id(s, 1, t->organization_id);
+    store__bind_id(s, 2, t->requester_id);
+    store__bind_id(s, 3, t->assignee_id);
+    store__bind_id(s, 4, t->agreement_id);
+    store__bind_text(s, 5, channel_name(t->channel));
+    store__bind_text(s, 6, ticket_type_name(t->type));
+    store__bind_text(s, 7, severity_name(t->severity));
+    store__bind_text(s, 8, t->subject);
+    store__bind_text(s, 9, t->body);
+    store__bind_int(s, 10, t->received_at);
+    store__bind_int(s, 11, !t->agreement_id); /* not entitled: billable by default */
+    store__bind_int(s, 12, t->priority);
+    store__bind_int(s, 13, j->now);
+    store__bind_int(s, 14, j->now);
+    if ((rc = step_done(c, s, "ticket insert")) < 0)
+        return rc;
+    t->id = sqlite3_last_insert_rowid(store__db(c));
+    if ((rc = log_status(c, t->id, t->received_at, TS_NEW, j->c->user_id)) < 0 ||
+        (rc = recompute_one(c, t->id, j->now, t, j->a)) < 0 ||
+        (rc = store__notify(c, NOTICE_RECEIVED, t, NULL, j->now)) < 0)
+        return rc;
+    return audit_change(c, j->c, "create", "ticket", NULL, t);
+}
+
+int sqlite__ticket_create(struct store *st, const struct caller *c, struct ticket *t, int64_t now,
+                          struct store_fault *fault, struct arena *a)
+{
+    struct create_job j = {c, t, now, fault, a};
+    return store__write(st, write_ticket_create, &j);
+}
+
+/* ---- changing a request -------------------------------------------------------------- */
+
+struct update_job {
+    const struct caller *c;        /* who */
+    int64_t id;                    /* which request */
+    const struct ticket_patch *p;  /* the change (update) */
+    const char *reason;            /* the escalation reason (escalate) */
+    int64_t now;                   /* when */
+    struct ticket *t;              /* out: the request after */
+    struct store_fault *fault;     /* why it was refused */
+    struct arena *a;               /* for the result */
+};
+
+static const char SQL_TICKET_SET[] =
+    "UPDATE tickets SET status = ?2, severity = ?3, assignee_id = ?4, billable = ?5, "
+    "handling_initiated_at = ?6, resolved_at = ?7, escalation_level = ?8, "
+    "last_staff_reply_at = ?9, updated_at = ?10 WHERE id = ?1";
+
+/* Write the mutable fields of t (as changed in memory) and its status history. */
+static int save_ticket(struct sqlite_conn *c, const struct caller *who, const struct ticket *before,
+                       struct ticket *t, int64_t now)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_TICKET_SET);
+    int rc;
+
+    store__bind_int(s, 1, t->id);
+    store__bind_text(s, 2, ticket_status_name(t->status));
+    store__bind_text(s, 3, severity_name(t->severity));
+    store__bind_id(s, 4, t->assignee_id);
+    store__bind_int(s, 5, t->billable);
+    store__bind_id(s, 6, t->handling_initiated_at);
+    store__bind_id(s, 7, t->resolved_at);
+    store__bind_int(s, 8, t->escalation_level);
+    store__bind_id(s, 9, t->last_staff_reply_at);
+    store__bind_int(s, 10, now);
+    if ((rc = step_done(c, s, "ticket update")) < 0)
+        return rc;
+    if (t->status != before->status && (rc = log_status(c, t->id, now, t->status, who->user_id)))
+        return rc;
+    return 0;
+}
+
+/* Move t to status `to` in memory: handling starts at a staff in_progress; resolving is dated. */
+static void move_status(const struct caller *who, struct ticket *t, enum ticket_status to,
+                        int64_t now)
+{
+    if (to == t->status)
+        return;
+    if (to == TS_IN_PROGRESS && who->role >= ROLE_AGENT && !t->handling_initiated_at)
+        t->handling_initiated_at = now;
+    if (to == TS_RESOLVED)
+        t->resolved_at = now;
+    t->status = to;
+}
+
+static int write_ticket_update(struct sqlite_conn *c, void *arg)
+{
+    struct update_job *j = arg;
+    const struct ticket_patch *p = j->p;
+    struct ticket before, *t = j->t;
+    int rc;
+
+    if ((rc = ticket_read(c, j->c, j->id, t, j->a)) < 0)
+        return rc;
+    before = *t;
+    if (t->status == TS_CLOSED && (p->has_status ? p->status != TS_CLOSED : true))
+        return fault_set(j->fault, DESK_ECONFLICT, NULL, "request %" PRId64 " is closed", j->id);
+    if (p->has_status) {
+        rc = ticket_move_check(j->c->role, t->status, p->status, t->resolved_at, j->now);
+        if (rc < 0)
+            return fault_set(j->fault, rc, "status", "cannot move from %s to %s%s",
+                             ticket_status_name(t->status), ticket_status_name(p->status),
+                             rc == DESK_EDENIED ? " as a customer" : "");
+        move_status(j->c, t, p->status, j->now);
+    }
+    if (p->has_assignee && (rc = check_staff(c, p->assignee_id, j->fault)) < 0)
+        return rc;
+    if (p->has_assignee)
+        t->assignee_id = p->assignee_id;
+    if (p->has_severity)
+        t->severity = p->severity;
+    if (p->has_billable)
+        t->billable = p->billable;
+    if ((rc = save_ticket(c, j->c, &before, t, j->now)) < 0 ||
+        (rc = recompute_one(c, t->id, j->now, t, j->a)) < 0)
+        return rc;
+    if (t->status != before.status && (rc = store__notify(c, NOTICE_STATUS, t, NULL, j->now)) < 0)
+        return rc;
+    return audit_change(c, j->c, "update", "ticket", &before, t);
+}
+
+int sqlite__ticket_update(struct store *st, const struct caller *c, int64_t id,
+                          const struct ticket_patch *p, int64_t now, struct ticket *t,
+                          struct store_fault *fault, struct arena *a)
+{
+    struct update_job j = {c, id, p, NULL, now, t, fault, a};
+    return store__write(st, write_ticket_update, &j);
+}
+
+static const char SQL_MESSAGE_INSERT[] = "INSERT INTO messages (ticket_id, author_id, staff, "
+                                         "internal, body, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+
+static int insert_message(struct sqlite_conn *c, struct message *m)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_MESSAGE_INSERT);
+    int rc;
+
+    store__bind_int(s, 1, m->ticket_id);
+    store__bind_id(s, 2, m->author_id);
+    store__bind_int(s, 3, m->staff);
+    store__bind_int(s, 4, m->internal);
+    store__bind_text(s, 5, m->body);
+    store__bind_int(s, 6, m->created_at);
+    if ((rc = step_done(c, s, "message insert")) == 0)
+        m->id = sqlite3_last_insert_rowid(store__db(c));
+    return rc;
+}
+
+static int write_ticket_escalate(struct sqlite_conn *c, void *arg)
+{
+    struct update_job *j = arg;
+    struct ticket before, *t = j->t;
+    struct message m = {0};
+    int rc;
+
+    if ((rc = ticket_read(c, j->c, j->id, t, j->a)) < 0)
+        return rc;
+    if (ticket_status_stopped(t->status))
+        return fault_set(j->fault, DESK_ECONFLICT, NULL, "request %" PRId64 " is %s already",
+                         j->id, ticket_status_name(t->status));
+    before = *t;
+    t->escalation_level++;
+    m = (struct message){0, t->id, j->c->user_id, "", j->c->role >= ROLE_AGENT, false,
+                         arena_sprintf(j->a, "Escalated: %s", j->reason), j->now};
+    if ((rc = insert_message(c, &m)) < 0 || (rc = save_ticket(c, j->c, &before, t, j->now)) < 0 ||
+        (rc = store__notify(c, NOTICE_ESCALATION, t, &m, j->now)) < 0)
+        return rc;
+    return audit_change(c, j->c, "escalate", "ticket", &before, t);
+}
+
+int sqlite__ticket_escalate(struct store *st, const struct caller *c, int64_t id,
+                            const char *reason, int64_t now, struct ticket *t,
+                            struct store_fault *fault, struct arena *a)
+{
+    struct update_job j = {c, id, NULL, reason, now, t, fault, a};
+    return store__write(st, write_ticket_escalate, &j);
+}
+
+/* ---- messages ---------------------------------------------------------------------- */
+
+struct message_job {
+    const struct caller *c;    /* the author */
+    struct message *m;         /* in: ticket_id, body, internal; out: id, created_at */
+    int64_t now;               /* when */
+    struct store_fault *fault; /* why it was refused */
+};
+
+static int write_message_add(struct sqlite_conn *c, void *arg)
+{
+    struct message_job *j = arg;
+    struct arena a = ARENA_INIT;
+    struct ticket t, before;
+    enum ticket_status to;
+    int rc;
+
+    if ((rc = ticket_read(c, j->c, j->m->ticket_id, &t, &a)) < 0)
+        goto out;
+    before = t;
+    if ((rc = ticket_reply_effect(j->c->role, j->m->internal, t.status, t.resolved_at, j->now,
+                                  &to)) < 0) {
+        rc = fault_set(j->fault, rc, NULL, "request %" PRId64 " is %s", t.id,
+                       ticket_status_name(t.status));
+        goto out;
+    }
+    j->m->author_id = j->c->user_id;
+    j->m->staff = j->c->role >= ROLE_AGENT;
+    j->m->created_at = j->now;
+    if ((rc = insert_message(c, j->m)) < 0)
+        goto out;
+    if (j->m->staff && !j->m->internal) {
+        /* a public staff reply initiates handling and restarts the update clock */
+        if (!t.handling_initiated_at)
+            t.handling_initiated_at = j->now;
+        t.last_staff_reply_at = j->now;
+    }
+    move_status(j->c, &t, to, j->now);
+    if ((rc = save_ticket(c, j->c, &before, &t, j->now)) < 0 ||
+        (rc = recompute_one(c, t.id, j->now, &t, &a)) < 0 ||
+        (rc = store__notify(c, NOTICE_REPLY, &t, j->m, j->now)) < 0)
+        goto out;
+    rc = store__audit(c, j->c->user_id, "create", "message", j->m->id, NULL, NULL);
+out:
+    arena_release(&a);
+    return rc;
+}
+
+int sqlite__message_add(struct store *st, const struct caller *c, struct message *m, int64_t now,
+                        struct store_fault *fault)
+{
+    struct message_job j = {c, m, now, fault};
+    return store__write(st, write_message_add, &j);
+}
+
+static const char SQL_TICKET_VISIBLE[] =
+    "SELECT 1 FROM tickets WHERE id = ?1 AND (?2 = 0 OR organization_id = ?2)";
+
+static int ticket_visible(struct sqlite_conn *c, const struct caller *who, int64_t id)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_TICKET_VISIBLE);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    store__bind_int(s, 2, ORG_FILTER(who));
+    rc = sqlite3_step(s);
+    return store__done(s, rc == SQLITE_ROW    ? 0
+                          : rc == SQLITE_DONE ? DESK_ENOTFOUND
+                                              : store__err(c, rc, "visible"));
+}
+
+static const char SQL_MESSAGES[] =
+    "SELECT m.id, m.ticket_id, coalesce(m.author_id, 0), coalesce(u.name, ''), m.staff, "
+    "m.internal, m.body, m.created_at FROM messages m LEFT JOIN users u ON u.id = m.author_id "
+    "WHERE m.ticket_id = ?1 AND (?2 OR m.internal = 0) ORDER BY m.id";
+
+int sqlite__message_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                         struct message **items, size_t *n, struct arena *a)
+{
+    struct sqlite_conn *conn = store__get(st);
+    struct message *out = NULL;
+    size_t alloc = 0;
+    sqlite3_stmt *s;
+    int rc;
+
+    *n = 0;
+    if ((rc = ticket_visible(conn, c, ticket_id)) < 0)
+        goto out;
+    s = store__stmt(conn, SQL_MESSAGES);
+    store__bind_int(s, 1, ticket_id);
+    store__bind_int(s, 2, c->role >= ROLE_AGENT);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ARENA_GROW(a, out, *n, alloc);
+        out[*n] = (struct message){sqlite3_column_int64(s, 0),
+                                   sqlite3_column_int64(s, 1),
+                                   sqlite3_column_int64(s, 2),
+                                   store__col_text(s, 3, a),
+                                   sqlite3_column_int(s, 4),
+                                   sqlite3_column_int(s, 5),
+                                   store__col_text(s, 6, a),
+                                   sqlite3_column_int64(s, 7)};
+        (*n)++;
+    }
+    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "messages"));
+out:
+    *items = out;
+    store__put(st, conn);
+    return rc;
+}
+
+/* ---- attachments ------------------------------------------------------------------ */
+
+struct attachment_job {
+    const struct caller *c;    /* the uploader */
+    struct attachment *at;     /* in: fields and bytes; out: id */
+    int64_t now;               /* when */
+    struct store_fault *fault; /* why it was refused */
+};
+
+static const char SQL_TICKET_STATUS[] =
+    "SELECT status FROM tickets WHERE id = ?1 AND (?2 = 0 OR organization_id = ?2)";
+static const char SQL_ATTACHMENT_INSERT[] =
+    "INSERT INTO attachments (ticket_id, filename, content_type, size, data, uploaded_by, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+static int write_attachment_add(struct sqlite_conn *c, void *arg)
+{
+    struct attachment_job *j = arg;
+    struct attachment *at = j->at;
+    sqlite3_stmt *s = store__stmt(c, SQL_TICKET_STATUS);
+    int rc;
+    bool closed;
+
+    store__bind_int(s, 1, at->ticket_id);
+    store__bind_int(s, 2, ORG_FILTER(j->c));
+    if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+        return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "status"));
+    closed = !strcmp((const char *)sqlite3_column_text(s, 0), "closed");
+    store__done(s, 0);
+    if (closed)
+        return fault_set(j->fault, DESK_ECONFLICT, NULL, "request %" PRId64 " is closed",
+                         at->ticket_id);
+    s = store__stmt(c, SQL_ATTACHMENT_INSERT);
+    store__bind_int(s, 1, at->ticket_id);
+    store__bind_text(s, 2, at->filename);
+    store__bind_text(s, 3, at->content_type);
+    store__bind_int(s, 4, at->size);
+    sqlite3_bind_blob64(s, 5, at->data ? at->data : "", (sqlite3_uint64)at->size, SQLITE_STATIC);
+    store__bind_int(s, 6, j->c->user_id);
+    store__bind_int(s, 7, j->now);
+    if ((rc = step_done(c, s, "attachment insert")) < 0)
+        return rc;
+    at->id = sqlite3_last_insert_rowid(store__db(c));
+    at->uploaded_by = j->c->user_id;
+    at->created_at = j->now;
+    return store__audit(c, j->c->user_id, "create", "attachment", at->id, NULL, NULL);
+}
+
+int sqlite__attachment_add(struct store *st, const struct caller *c, struct attachment *at,
+                           int64_t now, struct store_fault *fault)
+{
+    struct attachment_job j = {c, at, now, fault};
+    return store__write(st, write_attachment_add, &j);
+}
+
+#define ATTACHMENT_COLS                                                                            \
+    "x.id, x.ticket_id, x.filename, x.content_type, x.size, coalesce(x.uploaded_by, 0), "         \
+    "x.created_at "
+
+static void read_attachment(sqlite3_stmt *s, struct attachment *at, struct arena *a)
+{
+    *at = (struct attachment){sqlite3_column_int64(s, 0),  sqlite3_column_int64(s, 1),
+                              store__col_text(s, 2, a),    store__col_text(s, 3, a),
+                              sqlite3_column_int64(s, 4),  NULL,
+                              sqlite3_column_int64(s, 5),  sqlite3_column_int64(s, 6)};
+}
+
+static const char SQL_ATTACHMENTS[] =
+    "SELECT " ATTACHMENT_COLS "FROM attachments x WHERE x.ticket_id = ? ORDER BY x.id";
+
+int sqlite__attachment_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                            struct attachment **items, size_t *n, struct arena *a)
+{
+    struct sqlite_conn *conn = store__get(st);
+    struct attachment *out = NULL;
+    size_t alloc = 0;
+    sqlite3_stmt *s;
+    int rc;
+
+    *n = 0;
+    if ((rc = ticket_visible(conn, c, ticket_id)) < 0)
+        goto out;
+    s = store__stmt(conn, SQL_ATTACHMENTS);
+    store__bind_int(s, 1, ticket_id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ARENA_GROW(a, out, *n, alloc);
+        read_attachment(s, &out[(*n)++], a);
+    }
+    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "attachments"));
+out:
+    *items = out;
+    store__put(st, conn);
+    return rc;
+}
+
+static const char SQL_ATTACHMENT_GET[] =
+    "SELECT " ATTACHMENT_COLS ", x.data FROM attachments x JOIN tickets t ON t.id = x.ticket_id "
+    "WHERE x.id = ?1 AND (?2 = 0 OR t.organization_id = ?2)";
+
+int sqlite__attachment_get(struct store *st, const struct caller *c, int64_t id,
+                           struct attachment *at, struct arena *a)
+{
+    struct sqlite_conn *conn = store__get(st);
+    sqlite3_stmt *s = store__stmt(conn, SQL_ATTACHMENT_GET);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    store__bind_int(s, 2, ORG_FILTER(c));
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        read_attachment(s, at, a);
+        at->data = arena_memdup(a, sqlite3_column_blob(s, 7), (size_t)sqlite3_column_bytes(s, 7));
+        rc = 0;
+    } else {
+        rc = rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(conn, rc, "attachment");
+    }
+    store__done(s, rc);
+    store__put(st, conn);
+    return rc;
+}
+
+/* ---- the list and the queue -------------------------------------------------------- */
+
+/* Filters shared by every order: ?1 caller's organisation, ?2 organization_id, ?3 statuses,
+   ?4 severities, ?5 assignee, ?6 words (JSON list), ?7 staff may search internal notes. */
+#define LIST_WHERE                                                                                 \
+    "WHERE (?1 = 0 OR t.organization_id = ?1) AND (?2 = 0 OR t.organization_id = ?2) "            \
+    "AND (?3 = 0 OR (CASE t.status WHEN 'new' THEN 1 WHEN 'in_progress' THEN 2 "                  \
+    "WHEN 'waiting_customer' THEN 4 WHEN 'resolved' THEN 8 ELSE 16 END) & ?3) "                    \
+    "AND (?4 = 0 OR (CASE t.severity WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 4 ELSE 8 END) " \
+    "& ?4) AND (?5 = 0 OR t.assignee_id = ?5) "                                                    \
+    "AND (?6 IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(?6) w WHERE NOT ("                     \
+    "instr(lower(t.subject), w.value) > 0 OR instr(lower(t.body), w.value) > 0 OR EXISTS ("        \
+    "SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND (?7 OR m.internal = 0) AND "            \
+    "instr(lower(m.body), w.value) > 0)))) "
+
+/* Keyset parameters: ?8 due, ?9 id, ?10 priority, ?11 limit. */
+static const char SQL_LIST_NEWEST[] =
+    TICKET_SELECT LIST_WHERE "AND (?9 = 0 OR t.id < ?9) ORDER BY t.id DESC LIMIT ?11";
+static const char SQL_LIST_DUE[] =
+    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NOT NULL AND (t.sort_due_at > ?8 OR "
+                             "(t.sort_due_at = ?8 AND t.id > ?9)) "
+                             "ORDER BY t.sort_due_at, t.id LIMIT ?11";
+static const char SQL_LIST_DUE_NONE[] =
+    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NULL AND t.id > ?9 ORDER BY t.id LIMIT ?11";
+static const char SQL_LIST_PRIORITY[] =
+    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NOT NULL AND (t.priority < ?10 OR "
+                             "(t.priority = ?10 AND (t.sort_due_at > ?8 OR "
+                             "(t.sort_due_at = ?8 AND t.id > ?9)))) "
+                             "ORDER BY t.priority DESC, t.sort_due_at, t.id LIMIT ?11";
+static const char SQL_LIST_PRIORITY_NONE[] =
+    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NULL AND (t.priority < ?10 OR "
+                             "(t.priority = ?10 AND t.id > ?9)) "
+                             "ORDER BY t.priority DESC, t.id LIMIT ?11";
+
+/* Where a page starts: which query (phase) and the keys of the last row seen. */
+struct keyset {
+    int phase;        /* 1: requests with a due time, 2: the rest (newest: only 1) */
+    int64_t due, id;  /* keys of the last row */
+    int64_t priority; /* of the last row (priority order) */
+};
+
+static int parse_cursor(const char *cur, enum ticket_sort sort, struct keyset *k)
+{
+    char tag, tail;
+    long long a = 0, b = 0, c = 0;
+    int n;
+
+    *k = (struct keyset){1, INT64_MIN, 0, 2};
+    if (!cur)
+        return 0;
+    if (strlen(cur) > 80 || sscanf(cur, "%c.%lld.%lld.%lld%c", &tag, &a, &b, &c, &tail) < 2)
+        return DESK_EBADREQ;
+    n = sscanf(cur, "%c.%lld.%lld.%lld%c", &tag, &a, &b, &c, &tail);
+    if (sort == SORT_NEWEST && tag == 'n' && n == 2 && a > 0)
+        *k = (struct keyset){1, 0, a, 0};
+    else if (sort == SORT_DUE && tag == 'd' && n == 3 && b > 0)
+        *k = (struct keyset){1, a, b, 0};
+    else if (sort == SORT_DUE && tag == 'z' && n == 2 && a >= 0)
+        *k = (struct keyset){2, 0, a, 0};
+    else if (sort == SORT_PRIORITY && tag == 'p' && n == 4 && (a == 0 || a == 1) && c > 0)
+        *k = (struct keyset){1, b, c, a};
+    else if (sort == SORT_PRIORITY && tag == 'q' && n == 3 && (a == 0 || a == 1) && b >= 0)
+        *k = (struct keyset){2, 0, b, a};
+    else
+        return DESK_EBADREQ;
+    return 0;
+}
+
+static const char *make_cursor(enum ticket_sort sort, const struct ticket *t, int64_t due,
+                               struct arena *a)
+{
+    if (sort == SORT_NEWEST)
+        return arena_sprintf(a, "n.%" PRId64, t->id);
+    if (sort == SORT_DUE)
+        return due ? arena_sprintf(a, "d.%" PRId64 ".%" PRId64, due, t->id)
+                   : arena_sprintf(a, "z.%" PRId64, t->id);
+    return due ? arena_sprintf(a, "p.%d.%" PRId64 ".%" PRId64, t->priority, due, t->id)
+               : arena_sprintf(a, "q.%d.%" PRId64, t->priority, t->id);
+}
+
+struct page {
+    struct ticket *items; /* rows so far */
+    struct cal_key *keys; /* their calendars, loaded once the page is complete */
+    int64_t *dues;        /* their sort_due_at (0: none) */
+    size_t n, want;       /* rows read, rows wanted (limit + 1) */
+};
+
+static int run_page_query(struct sqlite_conn *c, const char *sql, const struct caller *who,
+                          const struct ticket_filter *f, const char *words,
+                          const struct keyset *k, struct page *pg, struct arena *a)
+{
+    sqlite3_stmt *s = store__stmt(c, sql);
+    int rc;
+
+    store__bind_int(s, 1, ORG_FILTER(who));
+    store__bind_int(s, 2, f->organization_id);
+    store__bind_int(s, 3, f->statuses);
+    store__bind_int(s, 4, f->severities);
+    store__bind_int(s, 5, f->assignee_id);
+    store__bind_text(s, 6, words);
+    store__bind_int(s, 7, who->role >= ROLE_AGENT);
+    store__bind_int(s, 8, k->due);
+    store__bind_int(s, 9, k->id);
+    store__bind_int(s, 10, k->priority);
+    store__bind_int(s, 11, (int64_t)(pg->want - pg->n));
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        read_ticket(s, &pg->items[pg->n], &pg->keys[pg->n], &pg->dues[pg->n], a);
+        pg->n++;
+    }
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "list"));
+}
+
+static const char *words_json(const struct ticket_filter *f, struct arena *a)
+{
+    json_t *arr;
+    char *s, *out;
+
+    if (!f->nwords)
+        return NULL;
+    arr = json_array();
+    for (size_t i = 0; i < f->nwords; i++)
+        json_array_append_new(arr, json_string(f->words[i]));
+    s = json_dumps(arr, JSON_COMPACT);
+    out = arena_strdup(a, s);
+    free(s);
+    json_decref(arr);
+    return out;
+}
+
+int sqlite__ticket_list(struct store *st, const struct caller *c, const struct ticket_filter *f,
+                        struct ticket **items, size_t *n, const char **next, struct arena *a)
+{
+    static const char *const first[] = {SQL_LIST_NEWEST, SQL_LIST_DUE, SQL_LIST_PRIORITY};
+    static const char *const rest[] = {NULL, SQL_LIST_DUE_NONE, SQL_LIST_PRIORITY_NONE};
+    struct page pg = {NULL, NULL, NULL, 0, (size_t)f->limit + 1};
+    const char *words = words_json(f, a);
+    struct sqlite_conn *conn;
+    struct keyset k;
+    int rc;
+
+    *items = NULL;
+    *n = 0;
+    *next = NULL;
+    if (f->limit < 1 || f->limit > MAX_PAGE || parse_cursor(f->cursor, f->sort, &k) < 0)
+        return DESK_EBADREQ;
+    pg.items = ARENA_NEWN(a, struct ticket, pg.want);
+    pg.keys = ARENA_NEWN(a, struct cal_key, pg.want);
+    pg.dues = ARENA_NEWN(a, int64_t, pg.want);
+    conn = store__get(st);
+    rc = k.phase == 1 ? run_page_query(conn, first[f->sort], c, f, words, &k, &pg, a) : 0;
+    if (rc == 0 && rest[f->sort] && pg.n < pg.want) {
+        if (k.phase == 1)
+            k = (struct keyset){2, 0, 0, 2};
+        rc = run_page_query(conn, rest[f->sort], c, f, words, &k, &pg, a);
+    }
+    if (pg.n == pg.want) {
+        pg.n--;
+        *next = make_cursor(f->sort, &pg.items[pg.n - 1], pg.dues[pg.n - 1], a);
+    }
+    for (size_t i = 0; i < pg.n && rc == 0; i++)
+        rc = finish_ticket(conn, &pg.items[i], &pg.keys[i], a);
+    store__put(st, conn);
+    *items = pg.items;
+    *n = rc == 0 ? pg.n : 0;
+    return rc;
+}
+
+/* ---- the escalation sweep ------------------------------------------------------------ */
+
+static const char SQL_SWEEP_EXPIRED[] =
+    "SELECT id FROM tickets WHERE status = 'resolved' AND resolved_at <= ?";
+static const char SQL_SWEEP_OPEN[] =
+    "SELECT id FROM tickets WHERE status IN ('new', 'in_progress', 'waiting_customer') "
+    "AND agreement_id IS NOT NULL AND id > ? ORDER BY id LIMIT 500";
+static const char SQL_NOTICE_SEEN[] =
+    "SELECT 1 FROM sla_notices WHERE ticket_id = ? AND notice = ?";
+static const char SQL_NOTICE_INSERT[] =
+    "INSERT OR IGNORE INTO sla_notices (ticket_id, notice, created_at) VALUES (?, ?, ?)";
+static const char SQL_RECIPIENTS[] =
+    "SELECT coalesce(u.email, ''), coalesce(p.escalation_emails, '[]') FROM tickets t "
+    "LEFT JOIN users u ON u.id = t.assignee_id LEFT JOIN agreements a ON a.id = t.agreement_id "
+    "LEFT JOIN sla_policies p ON p.id = a.sla_policy_id WHERE t.id = ?";
+static const char SQL_OUTBOX_INSERT[] =
+    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
+    "created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_RAISE_ESCALATION[] =
+    "UPDATE tickets SET escalation_level = escalation_level + 1 WHERE id = ?";
+
+/* One notice the sweep found due: what, for which request, when it may go out. */
+struct notice_job {
+    int64_t ticket_id;       /* the request */
+    enum clock_kind clock;   /* which clock */
+    bool breach;             /* breach (else warning) */
+    const char *notice;      /* unique name per ticket, e.g. "update_warning@1795000000" */
+    int64_t due_at;          /* the clock's due time */
+    enum severity severity;  /* of the request */
+    int64_t not_before;      /* A: now; else the next opening */
+    int64_t now;             /* when found */
+    bool queued;             /* out: a new notice was recorded */
+};
+
+/* The addresses a notice goes to, as a JSON list (arena); "[]" when there are none. */
+static const char *notice_recipients(struct sqlite_conn *c, const struct notice_job *j,
+                                     struct arena *a)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_RECIPIENTS);
+    json_t *list = NULL, *out = json_array();
+    const char *assignee = "", *text;
+    char *dump;
+
+    store__bind_int(s, 1, j->ticket_id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        assignee = store__col_text(s, 0, a);
+        list = json_loads((const char *)sqlite3_column_text(s, 1), 0, NULL);
+    }
+    store__done(s, 0);
+    /* a warning goes to the assignee, or with none to the escalation contacts */
+    if (!j->breach && *assignee)
+        json_array_append_new(out, json_string(assignee));
+    else if (json_is_array(list))
+        json_array_extend(out, list);
+    dump = json_dumps(out, JSON_COMPACT);
+    text = arena_strdup(a, dump);
+    free(dump);
+    json_decref(out);
+    json_decref(list);
+    return text;
+}
+
+static int queue_notice(struct sqlite_conn *c, const struct notice_job *j, struct arena *a)
+{
+    const char *to = notice_recipients(c, j, a), *what = j->breach ? "breached" : "warning";
+    char due[TIME_RFC3339_LEN], mid[33];
+    sqlite3_stmt *s;
+
+    if (!strcmp(to, "[]"))
+        return 0; /* nobody to tell: the notice is still recorded once */
+    time_format_rfc3339(j->due_at, due);
+    random_hex(mid, 16);
+    s = store__stmt(c, SQL_OUTBOX_INSERT);
+    store__bind_text(s, 1, j->breach ? "sla_breach" : "sla_warning");
+    store__bind_int(s, 2, j->ticket_id);
+    store__bind_text(s, 3, to);
+    store__bind_text(s, 4, arena_sprintf(a, "[#%" PRId64 "] SLA %s: %s target (severity %s)",
+                                         j->ticket_id, what, clock_kind_name(j->clock),
+                                         severity_name(j->severity)));
+    store__bind_text(s, 5, arena_sprintf(a, "Request #%" PRId64 ": the %s target %s %s.\n",
+                                         j->ticket_id, clock_kind_name(j->clock),
+                                         j->breach ? "was due at" : "falls due at", due));
+    store__bind_text(s, 6, arena_sprintf(a, "%s.notice.%" PRId64, mid, j->ticket_id));
+    store__bind_int(s, 7, j->not_before);
+    store__bind_int(s, 8, j->now);
+    store__bind_int(s, 9, j->not_before);
+    return step_done(c, s, "outbox insert");
+}
+
+static int write_notice(struct sqlite_conn *c, void *arg)
+{
+    struct notice_job *j = arg;
+    sqlite3_stmt *s = store__stmt(c, SQL_NOTICE_INSERT);
+    struct arena a = ARENA_INIT;
+    int rc;
+
+    store__bind_int(s, 1, j->ticket_id);
+    store__bind_text(s, 2, j->notice);
+    store__bind_int(s, 3, j->now);
+    if ((rc = step_done(c, s, "notice insert")) < 0 || sqlite3_changes(store__db(c)) == 0)
+        return rc; /* recorded before (by this server or another) */
+    j->queued = true;
+    rc = queue_notice(c, j, &a);
+    if (rc == 0 && j->breach) {
+        s = store__stmt(c, SQL_RAISE_ESCALATION);
+        store__bind_int(s, 1, j->ticket_id);
+        rc = step_done(c, s, "escalation");
+    }
+    if (rc == 0)
+        rc = store__audit(c, 0, j->breach ? "sla_breach" : "sla_warning", "ticket",
+                          j->ticket_id, NULL, j->notice);
+    arena_release(&a);
+    return rc;
+}
+
+static bool notice_seen(struct sqlite_conn *c, int64_t ticket, const char *notice)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_NOTICE_SEEN);
+    bool seen;
+
+    store__bind_int(s, 1, ticket);
+    store__bind_text(s, 2, notice);
+    seen = sqlite3_step(s) == SQLITE_ROW;
+    store__done(s, 0);
+    return seen;
+}
+
+/* The next instant the calendar is open at or after now (now when it is open). */
+static int64_t next_opening(const struct calendar *cal, int64_t now)
+{
+    struct sla_span span;
+    size_t n = 0;
+
+    if (sla_spans(cal, now, 1, &span, &n) < 0 || n == 0)
+        return now;
+    return span.start > now ? span.start : now;
+}
+
+/* Queue the notices request t owes at now; counts them in *queued. */
+static int sweep_ticket(struct store *st, const struct ticket *t, int64_t now, int *queued,
+                        struct arena *a)
+{
+    struct sqlite_conn *conn;
+    struct ticket_clocks k;
+    int rc = 0;
+
+    if (ticket_clocks_compute(t, now, &k) < 0)
+        return 0;
+    for (int ck = 0; ck < CLOCK_COUNT && rc == 0; ck++) {
+        const struct clock_result *r = &k.clock[ck];
+        struct notice_job j;
+        bool breach = r->state == SLA_BREACHED, seen;
+        if (r->state != SLA_WARNING && !breach)
+            continue;
+        j = (struct notice_job){t->id, (enum clock_kind)ck, breach, NULL, r->due_at, t->severity,
+                                t->severity == SEV_A ? now : next_opening(t->cal, now), now,
+                                false};
+        /* the update clock restarts at each staff reply: each cycle has its own notices */
+        j.notice = ck == CLOCK_UPDATE
+                       ? arena_sprintf(a, "update_%s@%" PRId64, breach ? "breach" : "warning",
+                                       t->last_staff_reply_at)
+                       : arena_sprintf(a, "%s_%s", clock_kind_name(j.clock),
+                                       breach ? "breach" : "warning");
+        conn = store__get(st);
+        seen = notice_seen(conn, t->id, j.notice);
+        store__put(st, conn);
+        if (seen)
+            continue;
+        if ((rc = store__write(st, write_notice, &j)) == 0 && j.queued)
+            (*queued)++;
+    }
+    return rc;
+}
+
+struct close_job {
+    int64_t id;  /* the resolved request */
+    int64_t now; /* when its window ended (the sweep's time) */
+};
+
+static int write_close_expired(struct sqlite_conn *c, void *arg)
+{
+    struct close_job *j = arg;
+    struct caller sys = CALLER_SYSTEM;
+    struct arena a = ARENA_INIT;
+    struct ticket t, before;
+    int rc;
+
+    if ((rc = ticket_read(c, &sys, j->id, &t, &a)) == 0 && t.status == TS_RESOLVED) {
+        before = t;
+        t.status = TS_CLOSED;
+        if ((rc = save_ticket(c, &sys, &before, &t, j->now)) == 0)
+            rc = audit_change(c, &sys, "close", "ticket", &before, &t);
+    }
+    arena_release(&a);
+    return rc;
+}
+
+/* Ids from a one-column query with one integer parameter, into a growing array. */
+static int select_ids(struct store *st, const char *sql, int64_t param, int64_t **ids, size_t *n)
+{
+    struct sqlite_conn *conn = store__get(st);
+    sqlite3_stmt *s = store__stmt(conn, sql);
+    size_t alloc = 0;
+    int rc;
+
+    *ids = NULL;
+    *n = 0;
+    store__bind_int(s, 1, param);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ALLOC_GROW(*ids, *n + 1, alloc);
+        (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+    }
+    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "ids"));
+    store__put(st, conn);
+    return rc;
+}
+
+int sqlite__sla_sweep(struct store *st, int64_t now, int *queued)
+{
+    struct caller sys = CALLER_SYSTEM;
+    int64_t *ids, last = 0;
+    size_t n;
+    int rc;
+
+    *queued = 0;
+    if ((rc = select_ids(st, SQL_SWEEP_EXPIRED, now - REOPEN_WINDOW_SECS, &ids, &n)) < 0)
+        return rc;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct close_job j = {ids[i], now};
+        rc = store__write(st, write_close_expired, &j);
+    }
+    free(ids);
+    while (rc == 0 && (rc = select_ids(st, SQL_SWEEP_OPEN, last, &ids, &n)) == 0 && n) {
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            struct arena a = ARENA_INIT;
+            struct ticket t;
+            if ((rc = sqlite__ticket_get(st, &sys, ids[i], &t, &a)) == 0)
+                rc = sweep_ticket(st, &t, now, queued, &a);
+            arena_release(&a);
+        }
+        last = ids[n - 1];
+        free(ids);
+    }
+    return rc;
+}
