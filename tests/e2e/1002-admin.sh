@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # 1002 the admin API over a real socket: every admin route tried as admin, agent,
 # customer of the owning organisation, customer of another one and anonymous; the
-# sign-in limit (429 with Retry-After); holidays imported from an iCalendar file.
+# sign-in limit (429 with Retry-After); holidays imported from an iCalendar file; calendar
+# and policy changes recomputing the stored due times of the tickets that use them.
 . "$(dirname "$0")/lib.sh"
 
 TOKEN= # every call below names its token; "" is anonymous
@@ -191,6 +192,36 @@ is "$STATUS" 422 "a JSON body is not an iCalendar: 422"
 echo 'BEGIN:VCALENDAR' > "$T/bad.ics"
 send_ics "/api/v1/calendars/$CAL/holidays" "$T/bad.ics" "$ADMIN"
 is "$STATUS" 422 "a broken iCalendar is 422"
+
+# ---- changes recompute the stored due times of the tickets that use them
+
+sqlite3 "$DB" "INSERT INTO agreements (organization_id, kind, status, starts_on, hosting,
+    sla_policy_id, created_at, updated_at) VALUES ($ACME, 'maintenance', 'signed', '2020-01-01',
+    'vendor_hosted', $POLICY, 0, 0)"
+ok $? "a signed maintenance agreement puts Acme under the policy"
+# Fri 7 Mar 2025 14:00 CET: 30 min on Friday (08:00-14:30), 1 h on Monday from 08:00
+api POST /api/v1/tickets "{\"subject\":\"down\",\"severity\":\"A\",\"organization_id\":$ACME,
+    \"received_at\":\"2025-03-07T14:00:00+01:00\"}" "$ADMIN"
+TICKET=$(json .id)
+is "$(json .sla.response_due_at)" 2025-03-10T08:00:00Z "A with a 1.5 h target is due Monday 09:00"
+# stored_due: the response due time kept in the tickets table, as RFC 3339
+stored_due() {
+    sqlite3 "$DB" "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', response_due_at, 'unixepoch')
+        FROM tickets WHERE id = $TICKET"
+}
+printf 'BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//svcdesk//e2e//EN\nBEGIN:VEVENT\nUID:m@svcdesk\nDTSTAMP:20250101T000000Z\nDTSTART;VALUE=DATE:20250310\nEND:VEVENT\nEND:VCALENDAR\n' > "$T/monday.ics"
+send_ics "/api/v1/calendars/$CAL/holidays" "$T/monday.ics" "$ADMIN"
+is "$(json '.added|join(",")')" 2025-03-10 "Monday 10 March 2025 becomes a holiday"
+is "$(stored_due)" 2025-03-11T08:00:00Z "the stored due time moves to Tuesday 09:00"
+api PATCH "/api/v1/sla-policies/$POLICY" '{"targets":{"A":{"response_hours":2.5}}}' "$ADMIN"
+is "$STATUS" 200 "the policy's A target becomes 2.5 h"
+is "$(stored_due)" 2025-03-11T09:00:00Z "the stored due time moves to Tuesday 10:00"
+api PATCH "/api/v1/calendars/$CAL" '{"hours":{"mon":["08:00-16:00"],"tue":["12:00-16:00"],
+    "wed":["08:00-16:00"],"thu":["08:00-16:00"],"fri":["08:00-14:30"]}}' "$ADMIN"
+is "$STATUS" 200 "Tuesdays open at 12:00"
+is "$(stored_due)" 2025-03-11T13:00:00Z "the stored due time moves to Tuesday 14:00"
+api GET "/api/v1/tickets/$TICKET" "" "$ADMIN"
+is "$(json .sla.response_due_at)" 2025-03-11T13:00:00Z "and the ticket answers it"
 
 stop_server
 done_testing
