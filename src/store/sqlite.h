@@ -75,6 +75,41 @@ int sqlite__user_by_email(struct store *st, const char *email, struct user *out,
 int sqlite__user_get(struct store *st, const struct caller *c, int64_t id, struct user *out,
                      struct arena *a);
 /* sqlite_admin.c: organisations, users, calendars, SLA policies */
+int sqlite__org_create(struct store *st, const struct caller *actor, struct organization *o,
+                       struct store_fault *f);
+int sqlite__org_update(struct store *st, const struct caller *actor,
+                       const struct organization *patch, struct organization *out,
+                       struct store_fault *f, struct arena *a);
+int sqlite__org_get(struct store *st, const struct caller *c, int64_t id,
+                    struct organization *out, struct arena *a);
+int sqlite__org_list(struct store *st, const struct caller *c, struct store_page *pg,
+                     struct organization **items, size_t *nr, struct arena *a);
+int sqlite__account_get(struct store *st, const struct caller *c, int64_t id,
+                        struct account *out, struct arena *a);
+int sqlite__account_list(struct store *st, const struct caller *c, struct store_page *pg,
+                         struct account **items, size_t *nr, struct arena *a);
+int sqlite__account_update(struct store *st, const struct caller *actor, int64_t id,
+                           const struct account_patch *p, struct account *out,
+                           struct store_fault *f, struct arena *a);
+int sqlite__sign_in_failure_add(struct store *st, int64_t user_id, int64_t now, int64_t window);
+int sqlite__sign_in_failure_nth(struct store *st, int64_t user_id, int64_t since, int n,
+                                int64_t *at);
+int sqlite__calendar_create(struct store *st, const struct caller *actor,
+                            struct calendar_entry *c, struct store_fault *f);
+int sqlite__calendar_get(struct store *st, int64_t id, struct calendar_entry *out,
+                         struct arena *a);
+int sqlite__calendar_list(struct store *st, struct store_page *pg, struct calendar_entry **items,
+                          size_t *nr, struct arena *a);
+int sqlite__calendar_update(struct store *st, const struct caller *actor,
+                            struct calendar_entry *c, struct store_fault *f);
+int sqlite__policy_create(struct store *st, const struct caller *actor, struct sla_policy *p,
+                          struct store_fault *f);
+int sqlite__policy_update(struct store *st, const struct caller *actor, int64_t id,
+                          const struct sla_policy_patch *patch, struct sla_policy *out,
+                          struct store_fault *f, struct arena *a);
+int sqlite__policy_get(struct store *st, int64_t id, struct sla_policy *out, struct arena *a);
+int sqlite__policy_list(struct store *st, struct store_page *pg, struct sla_policy **items,
+                        size_t *nr, struct arena *a);
 
 int sqlite__token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                          int64_t expires_at);

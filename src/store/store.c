@@ -86,6 +86,108 @@ int store_user_get(struct store *st, const struct caller *c, int64_t id, struct 
 
 /* ---- organisations, users, calendars, SLA policies ---- */
 
+int store_org_create(struct store *st, const struct caller *actor, struct organization *o,
+                     struct store_fault *f)
+{
+    return st->ops->org_create(st, actor, o, f);
+}
+
+int store_org_update(struct store *st, const struct caller *actor,
+                     const struct organization *patch, struct organization *out,
+                     struct store_fault *f, struct arena *a)
+{
+    return st->ops->org_update(st, actor, patch, out, f, a);
+}
+
+int store_org_get(struct store *st, const struct caller *c, int64_t id, struct organization *out,
+                  struct arena *a)
+{
+    return st->ops->org_get(st, c, id, out, a);
+}
+
+int store_org_list(struct store *st, const struct caller *c, struct store_page *pg,
+                   struct organization **items, size_t *nr, struct arena *a)
+{
+    return st->ops->org_list(st, c, pg, items, nr, a);
+}
+
+int store_account_get(struct store *st, const struct caller *c, int64_t id, struct account *out,
+                      struct arena *a)
+{
+    return st->ops->account_get(st, c, id, out, a);
+}
+
+int store_account_list(struct store *st, const struct caller *c, struct store_page *pg,
+                       struct account **items, size_t *nr, struct arena *a)
+{
+    return st->ops->account_list(st, c, pg, items, nr, a);
+}
+
+int store_account_update(struct store *st, const struct caller *actor, int64_t id,
+                         const struct account_patch *p, struct account *out,
+                         struct store_fault *f, struct arena *a)
+{
+    return st->ops->account_update(st, actor, id, p, out, f, a);
+}
+
+int store_sign_in_failure_add(struct store *st, int64_t user_id, int64_t now, int64_t window)
+{
+    return st->ops->sign_in_failure_add(st, user_id, now, window);
+}
+
+int store_sign_in_failure_nth(struct store *st, int64_t user_id, int64_t since, int n,
+                              int64_t *at)
+{
+    return st->ops->sign_in_failure_nth(st, user_id, since, n, at);
+}
+
+int store_calendar_create(struct store *st, const struct caller *actor, struct calendar_entry *c,
+                          struct store_fault *f)
+{
+    return st->ops->calendar_create(st, actor, c, f);
+}
+
+int store_calendar_get(struct store *st, int64_t id, struct calendar_entry *out, struct arena *a)
+{
+    return st->ops->calendar_get(st, id, out, a);
+}
+
+int store_calendar_list(struct store *st, struct store_page *pg, struct calendar_entry **items,
+                        size_t *nr, struct arena *a)
+{
+    return st->ops->calendar_list(st, pg, items, nr, a);
+}
+
+int store_calendar_update(struct store *st, const struct caller *actor, struct calendar_entry *c,
+                          struct store_fault *f)
+{
+    return st->ops->calendar_update(st, actor, c, f);
+}
+
+int store_policy_create(struct store *st, const struct caller *actor, struct sla_policy *p,
+                        struct store_fault *f)
+{
+    return st->ops->policy_create(st, actor, p, f);
+}
+
+int store_policy_update(struct store *st, const struct caller *actor, int64_t id,
+                        const struct sla_policy_patch *patch, struct sla_policy *out,
+                        struct store_fault *f, struct arena *a)
+{
+    return st->ops->policy_update(st, actor, id, patch, out, f, a);
+}
+
+int store_policy_get(struct store *st, int64_t id, struct sla_policy *out, struct arena *a)
+{
+    return st->ops->policy_get(st, id, out, a);
+}
+
+int store_policy_list(struct store *st, struct store_page *pg, struct sla_policy **items,
+                      size_t *nr, struct arena *a)
+{
+    return st->ops->policy_list(st, pg, items, nr, a);
+}
+
 int store_token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                        int64_t expires_at)
 {

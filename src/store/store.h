@@ -79,6 +79,139 @@ int store_user_get(struct store *st, const struct caller *c, int64_t id, struct 
 
 /* ---- organisations, users, calendars, SLA policies (admin API) ------------ */
 
+/*
+ * Organisations, accounts, calendars and SLA policies are written by
+ * admins only (the route table says so); every write records the actor
+ * and before/after JSON in audit_log in its transaction, never a password.
+ * Calendars and policies are not tenant data: every role reads them.
+ */
+
+/*
+ * Why a write was refused: struct store_fault, defined in the tickets
+ * section below. The admin writes fill it on DESK_ECONFLICT, DESK_EINVAL
+ * and DESK_ENOTFOUND about a field; they need one (never NULL), zeroed by
+ * the caller so that message stays "" when the store has nothing to add.
+ */
+struct store_fault;
+
+/* One page of a list in id order (keyset paging: stable while rows are inserted). */
+struct store_page {
+    int64_t after; /* in: only ids above this (0: from the start) */
+    size_t limit;  /* in: rows at most, >= 1 */
+    bool more;     /* out: more rows follow this page */
+};
+
+/* A calendar as stored: its name and the canonical JSON of SPEC 2.2. */
+struct calendar_entry {
+    int64_t id;             /* 0 until stored */
+    const char *name;       /* unique in any case */
+    const char *definition; /* canonical calendar JSON (calendar_to_json) */
+    int64_t version;        /* 1 when created, bumped on every change */
+    int64_t created_at;     /* UTC seconds */
+    int64_t updated_at;     /* UTC seconds */
+};
+
+struct organization;
+struct account;
+struct sla_policy;
+struct sla_policy_patch;
+
+/*
+ * Create organisation o (o->id and created_at are set). DESK_ECONFLICT when
+ * the name is taken (any case; field "name") or one of its domains belongs
+ * to another organisation (field "domains").
+ */
+int store_org_create(struct store *st, const struct caller *actor, struct organization *o,
+                     struct store_fault *f);
+/*
+ * Change organisation patch->id: a non-NULL name or domains replaces the
+ * stored one. The organisation as it now is goes into *out (arena a).
+ * DESK_ENOTFOUND, or DESK_ECONFLICT as for store_org_create.
+ */
+int store_org_update(struct store *st, const struct caller *actor,
+                     const struct organization *patch, struct organization *out,
+                     struct store_fault *f, struct arena *a);
+/* The organisation as the caller may see it (customers: their own), or DESK_ENOTFOUND. */
+int store_org_get(struct store *st, const struct caller *c, int64_t id, struct organization *out,
+                  struct arena *a);
+/* A page of the organisations the caller may see; *items (arena) holds *nr. */
+int store_org_list(struct store *st, const struct caller *c, struct store_page *pg,
+                   struct organization **items, size_t *nr, struct arena *a);
+
+/* What store_account_update changes: NULL, ROLE_NONE, 0 and -1 leave a field alone. */
+struct account_patch {
+    const char *name;          /* new display name */
+    enum role role;            /* new role */
+    int64_t organization_id;   /* new organisation (customers) */
+    const char *password_hash; /* new argon2id hash */
+    int notify;                /* 0 or 1; -1: unchanged */
+};
+
+/* The account as the caller may see it (customers: only themselves), or DESK_ENOTFOUND. */
+int store_account_get(struct store *st, const struct caller *c, int64_t id, struct account *out,
+                      struct arena *a);
+/* A page of the accounts the caller may see (customers: only themselves). */
+int store_account_list(struct store *st, const struct caller *c, struct store_page *pg,
+                       struct account **items, size_t *nr, struct arena *a);
+/*
+ * Change account id by p; the account as it now is goes into *out. A role
+ * that becomes staff drops the organisation. DESK_ENOTFOUND; DESK_EINVAL
+ * (field "organization_id") when the role and organisation do not fit
+ * (account_org_problem) or the organisation does not exist.
+ */
+int store_account_update(struct store *st, const struct caller *actor, int64_t id,
+                         const struct account_patch *p, struct account *out,
+                         struct store_fault *f, struct arena *a);
+
+/*
+ * Record a failed sign-in of user_id at now, with an audit row; the user's
+ * records at or before now - window are pruned (they no longer count).
+ */
+int store_sign_in_failure_add(struct store *st, int64_t user_id, int64_t now, int64_t window);
+/*
+ * The time of the nth most recent failed sign-in of user_id after `since`
+ * (n >= 1) into *at, 0 when there are fewer than n.
+ */
+int store_sign_in_failure_nth(struct store *st, int64_t user_id, int64_t since, int n,
+                              int64_t *at);
+
+/* Create calendar c (id, version, times set). DESK_ECONFLICT (field "name") when the name is taken. */
+int store_calendar_create(struct store *st, const struct caller *actor, struct calendar_entry *c,
+                          struct store_fault *f);
+int store_calendar_get(struct store *st, int64_t id, struct calendar_entry *out, struct arena *a);
+int store_calendar_list(struct store *st, struct store_page *pg, struct calendar_entry **items,
+                        size_t *nr, struct arena *a);
+/*
+ * Replace the name and definition of calendar c->id if it is still at
+ * c->version (read it, change it, write it back: optimistic locking), bump
+ * the version (c->version, updated_at are set) and recompute, in the same
+ * transaction, the due times of the tickets that use the calendar.
+ * DESK_ENOTFOUND; DESK_ECONFLICT with field "name" for a taken name, or
+ * with field NULL when another change came first (read again and retry).
+ */
+int store_calendar_update(struct store *st, const struct caller *actor, struct calendar_entry *c,
+                          struct store_fault *f);
+
+/*
+ * Create policy p with its targets (id and times set). DESK_ECONFLICT
+ * (field "name") for a taken name; DESK_EINVAL (field "calendar_id") when
+ * the calendar does not exist.
+ */
+int store_policy_create(struct store *st, const struct caller *actor, struct sla_policy *p,
+                        struct store_fault *f);
+/*
+ * Change policy id by patch (sla_policy_apply) in one transaction; the
+ * policy as it now is goes into *out. When the calendar or a target
+ * changed, the due times of the tickets under the policy are recomputed in
+ * the same transaction. DESK_ENOTFOUND, or the errors of store_policy_create.
+ */
+int store_policy_update(struct store *st, const struct caller *actor, int64_t id,
+                        const struct sla_policy_patch *patch, struct sla_policy *out,
+                        struct store_fault *f, struct arena *a);
+int store_policy_get(struct store *st, int64_t id, struct sla_policy *out, struct arena *a);
+int store_policy_list(struct store *st, struct store_page *pg, struct sla_policy **items,
+                      size_t *nr, struct arena *a);
+
 /* ---- API tokens ------------------------------------------------------- */
 
 /* Store a token hash for user_id, valid until expires_at. */

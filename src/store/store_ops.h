@@ -29,6 +29,40 @@ struct store_ops {
                     struct arena *a);
 
     /* organisations, users, calendars, SLA policies */
+    int (*org_create)(struct store *st, const struct caller *actor, struct organization *o,
+                      struct store_fault *f);
+    int (*org_update)(struct store *st, const struct caller *actor,
+                      const struct organization *patch, struct organization *out,
+                      struct store_fault *f, struct arena *a);
+    int (*org_get)(struct store *st, const struct caller *c, int64_t id, struct organization *out,
+                   struct arena *a);
+    int (*org_list)(struct store *st, const struct caller *c, struct store_page *pg,
+                    struct organization **items, size_t *nr, struct arena *a);
+    int (*account_get)(struct store *st, const struct caller *c, int64_t id, struct account *out,
+                       struct arena *a);
+    int (*account_list)(struct store *st, const struct caller *c, struct store_page *pg,
+                        struct account **items, size_t *nr, struct arena *a);
+    int (*account_update)(struct store *st, const struct caller *actor, int64_t id,
+                          const struct account_patch *p, struct account *out,
+                          struct store_fault *f, struct arena *a);
+    int (*sign_in_failure_add)(struct store *st, int64_t user_id, int64_t now, int64_t window);
+    int (*sign_in_failure_nth)(struct store *st, int64_t user_id, int64_t since, int n,
+                               int64_t *at);
+    int (*calendar_create)(struct store *st, const struct caller *actor, struct calendar_entry *c,
+                           struct store_fault *f);
+    int (*calendar_get)(struct store *st, int64_t id, struct calendar_entry *out, struct arena *a);
+    int (*calendar_list)(struct store *st, struct store_page *pg, struct calendar_entry **items,
+                         size_t *nr, struct arena *a);
+    int (*calendar_update)(struct store *st, const struct caller *actor, struct calendar_entry *c,
+                           struct store_fault *f);
+    int (*policy_create)(struct store *st, const struct caller *actor, struct sla_policy *p,
+                         struct store_fault *f);
+    int (*policy_update)(struct store *st, const struct caller *actor, int64_t id,
+                         const struct sla_policy_patch *patch, struct sla_policy *out,
+                         struct store_fault *f, struct arena *a);
+    int (*policy_get)(struct store *st, int64_t id, struct sla_policy *out, struct arena *a);
+    int (*policy_list)(struct store *st, struct store_page *pg, struct sla_policy **items,
+                       size_t *nr, struct arena *a);
 
     int (*token_create)(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                         int64_t expires_at);

@@ -13,6 +13,73 @@ int api_metrics(struct req *req, struct res *res);
 /* openapi.c */
 int api_openapi(struct req *req, struct res *res);
 /* organizations.c, users.c, calendars.c, policies.c */
+int api_org_create(struct req *req, struct res *res);
+int api_org_list(struct req *req, struct res *res);
+int api_org_get(struct req *req, struct res *res);
+int api_org_update(struct req *req, struct res *res);
+int api_user_create(struct req *req, struct res *res);
+int api_user_list(struct req *req, struct res *res);
+int api_user_get(struct req *req, struct res *res);
+int api_user_update(struct req *req, struct res *res);
+int api_password_change(struct req *req, struct res *res);
+int api_calendar_create(struct req *req, struct res *res);
+int api_calendar_list(struct req *req, struct res *res);
+int api_calendar_get(struct req *req, struct res *res);
+int api_calendar_update(struct req *req, struct res *res);
+int api_calendar_holidays(struct req *req, struct res *res);
+int api_policy_create(struct req *req, struct res *res);
+int api_policy_list(struct req *req, struct res *res);
+int api_policy_get(struct req *req, struct res *res);
+int api_policy_update(struct req *req, struct res *res);
+
+/* admin_common.c: helpers of the admin handlers */
+struct store_page;
+struct store_fault;
+/*
+ * Read the list parameters `limit` (1..1000, default 50) and `cursor` (as
+ * given in next_cursor) into pg. Returns 0, or fills res with 400 naming
+ * the parameter and returns DESK_EBADREQ.
+ */
+int api_page(struct req *req, struct res *res, struct store_page *pg);
+/* {"items": items, "next_cursor": "<last_id>" or null when pg says no more follow}. */
+json_t *api_page_json(json_t *items, const struct store_page *pg, int64_t last_id);
+/*
+ * The error of a refused store write: the fault's field and message when
+ * the store gave one, else `fallback` (printf format) with no field.
+ * Returns rc.
+ */
+int api_fault(struct res *res, int rc, const struct store_fault *f, const char *fallback, ...)
+    PRINTF_LIKE(4, 5);
+/*
+ * 422 for a domain message that starts with the JSON path at fault
+ * ("hours.fri[0]: end 08:00 is not after start 14:30"): the path becomes
+ * `field`, the whole message the message. Returns DESK_EINVAL.
+ */
+int api_path_error(struct res *res, const char *msg);
+/*
+ * Check one string of a list: returns NULL when `in` is acceptable, with
+ * its normal form in *out (arena a), else the reason ("is not ...").
+ */
+typedef const char *(*api_string_check)(const char *in, const char **out, struct arena *a);
+/*
+ * The strings of the JSON list `list` (checked by input_check as F_ARRAY),
+ * each passed through check, duplicates (after it) dropped, into *out
+ * (arena; never NULL) and *nr. A bad entry is 422 naming "field[i]".
+ */
+int api_strings(struct req *req, struct res *res, json_t *list, const char *field,
+                api_string_check check, const char *const **out, size_t *nr);
+/* api_string_check for e-mail addresses (kept as given). */
+const char *api_check_email(const char *in, const char **out, struct arena *a);
+
+/* tokens.c: the sign-in limit of SPEC 5 (5 failures in 15 minutes an account) */
+/*
+ * 0 when user_id may try a password now; otherwise fills res with 429 and
+ * Retry-After (seconds until the oldest of the last 5 failures leaves the
+ * window) and returns DESK_ELIMIT.
+ */
+int api_sign_in_limit(struct req *req, struct res *res, int64_t user_id);
+/* Count a wrong password for user_id. Returns 0 or a store error. */
+int api_sign_in_failed(struct req *req, int64_t user_id);
 
 /* tokens.c */
 int api_token_create(struct req *req, struct res *res);
