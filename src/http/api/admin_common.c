@@ -29,14 +29,25 @@ static bool parse_count(const char *s, int64_t max, int64_t *out)
     return true;
 }
 
-int api_page(struct req *req, struct res *res, struct store_page *pg)
+int api_limit(struct req *req, struct res *res, int64_t *n)
 {
-    const char *limit = req_query(req, "limit"), *cursor = req_query(req, "cursor");
-    int64_t n = PAGE_DEFAULT, after = 0;
+    const char *limit = req_query(req, "limit");
 
-    if (limit && !parse_count(limit, PAGE_MAX, &n))
+    *n = PAGE_DEFAULT;
+    if (limit && !parse_count(limit, PAGE_MAX, n))
         return res_error(res, DESK_EBADREQ, "limit", "limit must be a number from 1 to %d",
                          PAGE_MAX);
+    return 0;
+}
+
+int api_page(struct req *req, struct res *res, struct store_page *pg)
+{
+    const char *cursor = req_query(req, "cursor");
+    int64_t n, after = 0;
+    int rc;
+
+    if ((rc = api_limit(req, res, &n)) < 0)
+        return rc;
     if (cursor && *cursor && !parse_count(cursor, INT64_MAX, &after))
         return res_error(res, DESK_EBADREQ, "cursor",
                          "cursor must be a next_cursor value of an earlier page");
@@ -60,6 +71,9 @@ int api_fault(struct res *res, int rc, const struct store_fault *f, const char *
 
     if (f->message[0])
         return res_error(res, rc, f->field, "%s", f->message);
+    if (rc == DESK_EIO || rc == DESK_EBUSY) /* not the caller's doing: no detail to give */
+        return res_error(res, rc, NULL, "%s", rc == DESK_EIO ? "internal error (logged)"
+                                                             : "the database is busy; try again");
     va_start(ap, fallback);
     strbuf_vaddf(&msg, fallback, ap);
     va_end(ap);

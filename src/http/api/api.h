@@ -41,11 +41,14 @@ struct store_fault;
  * the parameter and returns DESK_EBADREQ.
  */
 int api_page(struct req *req, struct res *res, struct store_page *pg);
+/* The `limit` query parameter: 1..1000, 50 when absent; 400 (in res) otherwise. */
+int api_limit(struct req *req, struct res *res, int64_t *n);
 /* {"items": items, "next_cursor": "<last_id>" or null when pg says no more follow}. */
 json_t *api_page_json(json_t *items, const struct store_page *pg, int64_t last_id);
 /*
  * The error of a refused store write: the fault's field and message when
- * the store gave one, else `fallback` (printf format) with no field.
+ * the store gave one, a generic message for DESK_EIO/DESK_EBUSY, else
+ * `fallback` (printf format) with no field.
  * Returns rc.
  */
 int api_fault(struct res *res, int rc, const struct store_fault *f, const char *fallback, ...)
@@ -114,8 +117,6 @@ int json_to_time(json_t *in, const char *field, int64_t *out, struct res *res);
  * organisation's id answers exactly like a missing one. 0 otherwise.
  */
 int customer_may_see(struct req *req, struct res *res);
-/* Answer a refused store write: its fault's field and message, or a plain error. */
-int res_store_error(struct res *res, int rc, const struct store_fault *f, const char *what);
 
 /* agreements.c, time.c, invoices.c, catalogue.c, rasci.c */
 

@@ -79,7 +79,7 @@ int api_attachment_create(struct req *req, struct res *res)
     a.size = (int64_t)req->body_len;
     a.data = req->body;
     if ((rc = store_attachment_add(req->store, &req->caller, &a, time_now(), &fault)) < 0)
-        return res_store_error(res, rc, &fault, "ticket");
+        return api_fault(res, rc, &fault, "no ticket %" PRId64, req->params[0]);
     return res_json(res, 201, attachment_json(&a));
 }
 

@@ -44,7 +44,7 @@ int api_message_create(struct req *req, struct res *res)
     m.internal = json_is_true(json_object_get(in, "internal"));
     m.author_name = req->user.name;
     if ((rc = store_message_add(req->store, &req->caller, &m, time_now(), &fault)) < 0)
-        return res_store_error(res, rc, &fault, "ticket");
+        return api_fault(res, rc, &fault, "no ticket %" PRId64, req->params[0]);
     return res_json(res, 201, message_json(&m));
 }
 
