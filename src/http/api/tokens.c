@@ -12,7 +12,6 @@
 #include "http/input.h"
 #include "store/store.h"
 
-#define TOKEN_LIFETIME (90 * 86400) /* SPEC 5: tokens expire after 90 days */
 #define SIGN_IN_WINDOW (15 * 60)     /* SPEC 5: failed sign-ins count for 15 minutes */
 #define SIGN_IN_MAX_FAILURES 5       /* and the 5th one in the window locks the account */
 
