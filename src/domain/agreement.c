@@ -210,6 +210,82 @@ int agreement_check(const struct agreement *a, const char **field, struct strbuf
     return check_kind(a, field, err);
 }
 
+/* ---- changing the terms -------------------------------------------------------------- */
+
+/* The names of the patch fields, in bit order, for messages. */
+static const char *const field_names[] = {
+    "starts_on", "ends_on",       "hosting", "sla_policy_id", "calendar_id",
+    "rasci_matrix_id", "currency", "annual_fee", "rate", "per_diem_rate",
+    "hours", "extras", "services", "invoicing", "phases",
+};
+
+/* Once signed, a phase list keeps its names and amounts; only reached_on may change. */
+static int check_signed_phases(const struct agreement *a, const struct agreement *to,
+                               const char **field, struct strbuf *err)
+{
+    *field = "phases";
+    if (to->nphases != a->nphases)
+        return err_addf(err, DESK_ECONFLICT, "the agreement is signed: its phases are fixed");
+    for (size_t i = 0; i < a->nphases; i++)
+        if (strcmp(a->phases[i].name, to->phases[i].name) ||
+            a->phases[i].amount != to->phases[i].amount)
+            return err_addf(err, DESK_ECONFLICT,
+                            "the agreement is signed: phases[%zu] may only change reached_on", i);
+    return 0;
+}
+
+static int check_patch_signed(const struct agreement *a, const struct agreement_patch *p,
+                              const char **field, struct strbuf *err)
+{
+    unsigned fixed = p->fields & AF_SIGNED_FIXED;
+
+    if (fixed) {
+        *field = field_names[__builtin_ctz(fixed)];
+        return err_addf(err, DESK_ECONFLICT, "the agreement is signed: %s is fixed%s", *field,
+                        fixed & AF_HOURS ? " (use a change order)" : "");
+    }
+    if ((p->fields & AF_ENDS_ON) && a->notice_given_on != DATE_NONE) {
+        *field = "ends_on";
+        return err_addf(err, DESK_ECONFLICT, "notice was given: ends_on is fixed");
+    }
+    if (p->fields & AF_PHASES)
+        return check_signed_phases(a, &p->to, field, err);
+    return 0;
+}
+
+int agreement_patch_apply(struct agreement *a, const struct agreement_patch *p,
+                          const char **field, struct strbuf *err)
+{
+    const struct agreement *to = &p->to;
+    unsigned f = p->fields;
+    int rc;
+
+    if (a->status == AS_CANCELLED)
+        return err_addf(err, DESK_ECONFLICT, "the agreement is cancelled");
+    if (a->status == AS_SIGNED && (rc = check_patch_signed(a, p, field, err)) < 0)
+        return rc;
+    a->starts_on = f & AF_STARTS_ON ? to->starts_on : a->starts_on;
+    a->ends_on = f & AF_ENDS_ON ? to->ends_on : a->ends_on;
+    a->hosting = f & AF_HOSTING ? to->hosting : a->hosting;
+    a->sla_policy_id = f & AF_SLA_POLICY ? to->sla_policy_id : a->sla_policy_id;
+    a->calendar_id = f & AF_CALENDAR ? to->calendar_id : a->calendar_id;
+    a->rasci_matrix_id = f & AF_RASCI ? to->rasci_matrix_id : a->rasci_matrix_id;
+    if (f & AF_CURRENCY)
+        memcpy(a->currency, to->currency, sizeof(a->currency));
+    a->annual_fee = f & AF_ANNUAL_FEE ? to->annual_fee : a->annual_fee;
+    a->rate = f & AF_RATE ? to->rate : a->rate;
+    a->per_diem_rate = f & AF_PER_DIEM ? to->per_diem_rate : a->per_diem_rate;
+    a->hours_minutes = f & AF_HOURS ? to->hours_minutes : a->hours_minutes;
+    a->extras = f & AF_EXTRAS ? to->extras : a->extras;
+    a->services = f & AF_SERVICES ? to->services : a->services;
+    a->invoicing = f & AF_INVOICING ? to->invoicing : a->invoicing;
+    if (f & AF_PHASES) {
+        a->phases = to->phases;
+        a->nphases = to->nphases;
+    }
+    return agreement_check(a, field, err);
+}
+
 /* ---- agreement years ----------------------------------------------------------------- */
 
 static bool leap(int64_t y)

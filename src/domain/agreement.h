@@ -136,6 +136,46 @@ void agreement_year(int64_t starts_on, int64_t day, int64_t *from, int64_t *to);
  */
 int agreement_bank_period(const struct agreement *a, int64_t day, int64_t *from, int64_t *to);
 
+/* ---- changing the terms (PATCH) ---------------------------------------------------- */
+
+/* Fields a patch sets (bits of agreement_patch.fields). */
+enum agreement_field {
+    AF_STARTS_ON = 1 << 0,
+    AF_ENDS_ON = 1 << 1,
+    AF_HOSTING = 1 << 2,
+    AF_SLA_POLICY = 1 << 3,
+    AF_CALENDAR = 1 << 4,
+    AF_RASCI = 1 << 5,
+    AF_CURRENCY = 1 << 6,
+    AF_ANNUAL_FEE = 1 << 7,
+    AF_RATE = 1 << 8,
+    AF_PER_DIEM = 1 << 9,
+    AF_HOURS = 1 << 10,
+    AF_EXTRAS = 1 << 11,
+    AF_SERVICES = 1 << 12,
+    AF_INVOICING = 1 << 13,
+    AF_PHASES = 1 << 14,
+};
+/* The commercial terms, fixed once signed (hours change by change orders). */
+#define AF_SIGNED_FIXED                                                                            \
+    (AF_STARTS_ON | AF_CURRENCY | AF_ANNUAL_FEE | AF_RATE | AF_PER_DIEM | AF_HOURS | AF_INVOICING)
+
+struct agreement_patch {
+    unsigned fields;        /* enum agreement_field bits: which of `to` apply */
+    struct agreement to;    /* the new values of those fields */
+};
+
+/*
+ * Apply p to a (in place) and check the result with agreement_check. Before
+ * signing every field may change; once signed, the fields of
+ * AF_SIGNED_FIXED are DESK_ECONFLICT, phases may only gain or change their
+ * reached_on (names and amounts stay), and ends_on is fixed after a
+ * cancellation notice. Returns 0, DESK_ECONFLICT or DESK_EINVAL, with
+ * *field and a message in err.
+ */
+int agreement_patch_apply(struct agreement *a, const struct agreement_patch *p,
+                          const char **field, struct strbuf *err);
+
 /* ---- change orders ------------------------------------------------------------ */
 
 enum change_order_scope { CO_CURRENT_YEAR, CO_FOLLOWING_YEARS };
