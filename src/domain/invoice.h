@@ -31,6 +31,9 @@
 
 #define INVOICE_NUMBER_LEN 24    /* "2026-0001" plus room for long years and sequences */
 #define INVOICE_PERIOD_MAX_DAYS (5 * 366) /* the longest period one invoice covers */
+/* Settings (store meta keys) for billable time without agreement: rate an hour, currency. */
+#define BILLING_RATE_KEY "billing.default_rate"
+#define BILLING_CURRENCY_KEY "billing.default_currency"
 
 enum line_kind { LINE_FEE, LINE_CHANGE_ORDER, LINE_PHASE, LINE_WORK, LINE_PROJECT, LINE_TIME,
                  LINE_EXPENSE };

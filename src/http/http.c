@@ -63,9 +63,11 @@ int res_json(struct res *res, int status, json_t *j)
     res->content_type = "application/json";
     strbuf_reset(&res->body);
     if (j) {
-        size_t n = json_dumpb(j, NULL, 0, JSON_COMPACT | JSON_ENSURE_ASCII);
+        /* 15 significant digits: a decimal like 1.33 prints as 1.33, not 1.3300000000000001 */
+        size_t flags = JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15);
+        size_t n = json_dumpb(j, NULL, 0, flags);
         if (strbuf_grow(&res->body, n)) {
-            json_dumpb(j, res->body.buf, n, JSON_COMPACT | JSON_ENSURE_ASCII);
+            json_dumpb(j, res->body.buf, n, flags);
             strbuf_setlen(&res->body, n);
         }
         json_decref(j);

@@ -18,8 +18,6 @@
 
 #define ORG_FILTER(c) ((c)->role == ROLE_CUSTOMER ? (c)->organization_id : 0)
 #define MAX_PAGE 1000
-#define RATE_KEY "billing.default_rate"
-#define CURRENCY_KEY "billing.default_currency"
 
 /* ---- time entries --------------------------------------------------------------------- */
 
@@ -722,9 +720,9 @@ static const char *meta_value(struct sqlite_conn *c, const char *key, struct are
 static int billing_defaults(struct sqlite_conn *c, int64_t *rate, const char **currency,
                             struct arena *ar)
 {
-    const char *r = meta_value(c, RATE_KEY, ar);
+    const char *r = meta_value(c, BILLING_RATE_KEY, ar);
 
-    *currency = meta_value(c, CURRENCY_KEY, ar);
+    *currency = meta_value(c, BILLING_CURRENCY_KEY, ar);
     if (!r || !*currency) {
         log_error("msg=\"billing defaults missing from meta\"");
         return DESK_EIO;
@@ -762,8 +760,8 @@ static int write_billing(struct sqlite_conn *c, void *arg)
                                cur);
         after = arena_sprintf(&ar, "{\"default_rate\":%" PRId64 ",\"currency\":\"%s\"}",
                               j->rate, j->currency);
-        if ((rc = put_meta(c, RATE_KEY, arena_sprintf(&ar, "%" PRId64, j->rate))) == 0 &&
-            (rc = put_meta(c, CURRENCY_KEY, j->currency)) == 0)
+        if ((rc = put_meta(c, BILLING_RATE_KEY, arena_sprintf(&ar, "%" PRId64, j->rate))) == 0 &&
+            (rc = put_meta(c, BILLING_CURRENCY_KEY, j->currency)) == 0)
             rc = store__audit(c, j->c->user_id, "update", "billing", 0, before, after);
     }
     arena_release(&ar);
