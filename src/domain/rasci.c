@@ -37,24 +37,19 @@ const char *rasci_cell_format(unsigned set, char out[RASCI_CELL_LEN])
     return out;
 }
 
-int rasci_row_check(const unsigned *cells, size_t n, const char *const *parties,
-                    struct strbuf *err)
+int rasci_row_check(const unsigned *cells, size_t n, struct strbuf *err)
 {
     size_t accountable = 0, responsible = 0;
-    const char *first = NULL;
 
     for (size_t i = 0; i < n; i++) {
-        if (cells[i] & RASCI_A) {
-            accountable++;
-            first = first ? first : parties[i];
-        }
+        accountable += (cells[i] & RASCI_A) != 0;
         responsible += (cells[i] & RASCI_R) != 0;
     }
-    if (accountable != 1)
-        return accountable
-                   ? err_addf(err, DESK_EINVAL, "%zu parties are accountable (A), besides '%s'; "
-                              "exactly one may be", accountable - 1, first)
-                   : err_addf(err, DESK_EINVAL, "no party is accountable (A); exactly one must be");
+    if (accountable > 1)
+        return err_addf(err, DESK_EINVAL,
+                        "%zu parties are accountable (A); exactly one must be", accountable);
+    if (!accountable)
+        return err_addf(err, DESK_EINVAL, "no party is accountable (A); exactly one must be");
     if (!responsible)
         return err_addf(err, DESK_EINVAL, "no party is responsible (R); at least one must be");
     return 0;
@@ -95,9 +90,9 @@ int rasci_matrix_check(const struct rasci_matrix *m, size_t *row, struct strbuf 
         *row = i;
         if (!m->rows[i].activity || !*m->rows[i].activity)
             return err_addf(err, DESK_EINVAL, "rows[%zu] has no activity", i);
-        if (rasci_row_check(m->rows[i].cells, m->nparties, m->parties, NULL) < 0) {
+        if (rasci_row_check(m->rows[i].cells, m->nparties, NULL) < 0) {
             strbuf_addf(err, "activity '%s': ", m->rows[i].activity);
-            return rasci_row_check(m->rows[i].cells, m->nparties, m->parties, err);
+            return rasci_row_check(m->rows[i].cells, m->nparties, err);
         }
     }
     *row = SIZE_MAX;

@@ -55,8 +55,7 @@ const char *rasci_cell_format(unsigned letters, char out[RASCI_CELL_LEN]);
  * Check one activity's cells (n parties): exactly one A, at least one R.
  * Returns 0 or DESK_EINVAL with a reason in err.
  */
-int rasci_row_check(const unsigned *cells, size_t n, const char *const *parties,
-                    struct strbuf *err);
+int rasci_row_check(const unsigned *cells, size_t n, struct strbuf *err);
 /* Index of party name (any case) in m's parties, or -1. */
 int rasci_party_index(const struct rasci_matrix *m, const char *name);
 /*

@@ -200,22 +200,22 @@ void invoice_render_csv(const struct invoice *inv, struct strbuf *out)
 
 #define PAGE_W 595.28 /* A4 in points */
 #define PAGE_H 841.89
-#define MARGIN 50.0
-#define FONT "DejaVu Sans 9"
-#define FONT_BOLD "DejaVu Sans Bold 9"
+#define MARGIN 40.0
+#define FONT "DejaVu Sans 8.5"
+#define FONT_BOLD "DejaVu Sans Bold 8.5"
 #define FONT_TITLE "DejaVu Sans Bold 16"
 
-/* The columns of the lines table: left edge, width, right-aligned. */
+/* The columns of the lines table: left edge, width, right-aligned (A4 less the margins). */
 static const struct column {
     double x, w;
     bool right;
 } columns[] = {
-    {MARGIN, 18, false},       /* # */
-    {MARGIN + 20, 58, false},  /* date */
-    {MARGIN + 80, 215, false}, /* description */
-    {MARGIN + 297, 58, true},  /* quantity */
-    {MARGIN + 357, 70, true},  /* unit price */
-    {MARGIN + 429, 66, true},  /* amount */
+    {MARGIN, 16, false},       /* # */
+    {MARGIN + 18, 64, false},  /* date */
+    {MARGIN + 88, 196, false}, /* description */
+    {MARGIN + 286, 60, true},  /* quantity */
+    {MARGIN + 348, 80, true},  /* unit price */
+    {MARGIN + 430, 85, true},  /* amount */
 };
 
 struct pdf {

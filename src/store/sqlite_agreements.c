@@ -623,10 +623,9 @@ static int move_cancel(struct sqlite_conn *c, struct agreement_job *j)
         a->status = AS_CANCELLED;
         return 0;
     }
-    if (plan.remove_hours && (rc = remove_remaining_hours(c, j, j->m->notice)) < 0)
-        return rc;
+    /* the hours left are those of the shortened term */
     a->ends_on = plan.ends_on;
-    return 0;
+    return plan.remove_hours ? remove_remaining_hours(c, j, j->m->notice) : 0;
 }
 
 static int write_agreement_move(struct sqlite_conn *c, void *arg)
