@@ -340,6 +340,58 @@ static void test_cancel_other(void **state)
     strbuf_release(&err);
 }
 
+static void test_patch(void **state)
+{
+    struct agreement a = fixture(AK_ADVANCED, "2026-01-01", "2026-12-31");
+    struct phase now[] = {{"Design", 500000, DATE_NONE}, {"Build", 900000, DATE_NONE}};
+    struct phase reached[] = {{"Design", 500000, day("2026-03-01")}, {"Build", 900000, DATE_NONE}};
+    struct phase repriced[] = {{"Design", 600000, day("2026-03-01")}, {"Build", 900000, DATE_NONE}};
+    struct agreement_patch p = {0};
+    const char *f = NULL;
+
+    (void)state;
+    a.invoicing = INVOICING_PHASES;
+    a.phases = now;
+    a.nphases = 2;
+    /* signed: a phase may be marked reached, its amount stays */
+    p.fields = AF_PHASES;
+    p.to.phases = reached;
+    p.to.nphases = 2;
+    assert_int_equal(agreement_patch_apply(&a, &p, &f, NULL), 0);
+    assert_int_equal(a.phases[0].reached_on, day("2026-03-01"));
+    p.to.phases = repriced;
+    assert_int_equal(agreement_patch_apply(&a, &p, &f, NULL), DESK_ECONFLICT);
+    assert_string_equal(f, "phases");
+    /* signed: the commercial terms are fixed, the rest may change */
+    p = (struct agreement_patch){0};
+    p.fields = AF_RATE;
+    assert_int_equal(agreement_patch_apply(&a, &p, &f, NULL), DESK_ECONFLICT);
+    assert_string_equal(f, "rate");
+    p.fields = AF_HOURS;
+    assert_int_equal(agreement_patch_apply(&a, &p, &f, NULL), DESK_ECONFLICT);
+    assert_string_equal(f, "hours");
+    p.fields = AF_EXTRAS | AF_ENDS_ON;
+    p.to.extras = EXTRA_PRIORITY_LINE;
+    p.to.ends_on = day("2027-03-31");
+    assert_int_equal(agreement_patch_apply(&a, &p, &f, NULL), 0);
+    assert_int_equal(a.extras, EXTRA_PRIORITY_LINE);
+    /* a change that breaks the terms is refused */
+    p.to.ends_on = day("2025-12-31");
+    assert_int_equal(agreement_patch_apply(&a, &p, &f, NULL), DESK_EINVAL);
+    assert_string_equal(f, "ends_on");
+    /* before signing everything may change */
+    a = fixture(AK_ENHANCED, "2026-01-01", NULL);
+    a.status = AS_QUOTED;
+    p = (struct agreement_patch){0};
+    p.fields = AF_RATE | AF_HOURS;
+    p.to.rate = 9000;
+    p.to.hours_minutes = 120;
+    assert_int_equal(agreement_patch_apply(&a, &p, &f, NULL), 0);
+    assert_int_equal(a.rate, 9000);
+    a.status = AS_CANCELLED;
+    assert_int_equal(agreement_patch_apply(&a, &p, &f, NULL), DESK_ECONFLICT);
+}
+
 static void test_hours_and_names(void **state)
 {
     char buf[MONEY_TEXT_LEN];
@@ -368,4 +420,4 @@ SUITE(agreement, cmocka_unit_test(test_years), cmocka_unit_test(test_leap_day),
       cmocka_unit_test(test_check), cmocka_unit_test(test_bank_enhanced),
       cmocka_unit_test(test_bank_advanced), cmocka_unit_test(test_change_order_rules),
       cmocka_unit_test(test_cancel_90_days), cmocka_unit_test(test_cancel_other),
-      cmocka_unit_test(test_hours_and_names))
+      cmocka_unit_test(test_patch), cmocka_unit_test(test_hours_and_names))
