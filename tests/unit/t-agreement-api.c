@@ -218,7 +218,33 @@ static void test_rasci_and_catalogue(void **state)
         admin, 409, false);
 }
 
+/* A signed priority_line agreement that starts later: the hourly job switches it on, then off. */
+static void test_priority_sync(void **state)
+{
+    struct exchange x;
+    int64_t id, start = 1798761600; /* 2027-01-01T00:00:00Z */
+    int changed = -1;
+    char p[128];
+
+    (void)state;
+    id = run(&x, "POST", "/api/v1/agreements",
+             "{\"organization_id\":1,\"kind\":\"enhanced\",\"starts_on\":\"2027-01-01\","
+             "\"ends_on\":\"2027-12-31\",\"currency\":\"EUR\",\"extras\":[\"priority_line\"]}",
+             admin, 201, false);
+    snprintf(p, sizeof(p), "/api/v1/agreements/%" PRId64 "/sign", id);
+    run(&x, "POST", p, NULL, admin, 200, false);
+    assert_int_equal(store_priority_sync(st, start - 1, &changed), 0);
+    assert_int_equal(changed, 0); /* not yet in its term */
+    assert_int_equal(store_priority_sync(st, start, &changed), 0);
+    assert_int_equal(changed, 1);
+    assert_int_equal(store_priority_sync(st, start + 3600, &changed), 0);
+    assert_int_equal(changed, 0); /* nothing left to do */
+    assert_int_equal(store_priority_sync(st, start + 365 * 86400, &changed), 0);
+    assert_int_equal(changed, 1); /* 2028-01-01: the term is over */
+}
+
 SUITE(agreement_api, cmocka_unit_test(test_router_suffix),
       cmocka_unit_test_setup_teardown(test_life_cycle, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_money, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_rasci_and_catalogue, setup, teardown))
+      cmocka_unit_test_setup_teardown(test_rasci_and_catalogue, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_priority_sync, setup, teardown))
