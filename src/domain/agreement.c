@@ -5,21 +5,16 @@
 #include "core/xalloc.h"
 
 const char *const agreement_kind_names[] = {"maintenance", "enhanced", "advanced", NULL};
-const char *const agreement_status_names[] = {"requested", "quoted",    "signed",  "completed",
-                                              "cancelled", "expired",   NULL};
+const char *const agreement_status_names[] = {"requested", "quoted",  "signed", "completed",
+                                              "cancelled", "expired", NULL};
 const char *const invoicing_names[] = {"monthly", "phases", "end", NULL};
 const char *const agreement_extra_names[] = {"live_chat", "priority_line", "solution_monitoring",
                                              NULL};
 /* The supplemental services of SPEC 2.3, in its order. */
-const char *const agreement_service_names[] = {"operator_training",
-                                               "it_administrator_training",
-                                               "end_to_end_upgrades",
-                                               "system_migrations",
-                                               "best_practice_consulting",
-                                               "database_administration",
-                                               "database_migrations",
-                                               "annual_health_checks",
-                                               NULL};
+const char *const agreement_service_names[] = {
+    "operator_training",   "it_administrator_training", "end_to_end_upgrades",
+    "system_migrations",   "best_practice_consulting",  "database_administration",
+    "database_migrations", "annual_health_checks",      NULL};
 const char *const change_order_scope_names[] = {"current_year", "following_years", NULL};
 const char *const change_order_status_names[] = {"proposed", "signed", NULL};
 const char *const booking_status_names[] = {"tentative", "confirmed", NULL};
@@ -115,8 +110,7 @@ bool agreement_active_on(const struct agreement *a, int64_t today)
 
 bool agreement_quote_overdue(const struct agreement *a, int64_t now)
 {
-    return a->status == AS_REQUESTED && !a->quoted_at &&
-           now - a->created_at > QUOTE_OVERDUE_SECS;
+    return a->status == AS_REQUESTED && !a->quoted_at && now - a->created_at > QUOTE_OVERDUE_SECS;
 }
 
 /* ---- checking the terms ------------------------------------------------------------- */
@@ -163,8 +157,7 @@ static int check_kind(const struct agreement *a, const char **field, struct strb
         if (a->hosting == HOSTING_NONE)
             return fail(field, "hosting", err, "a maintenance agreement needs hosting");
         if (!a->sla_policy_id)
-            return fail(field, "sla_policy_id", err,
-                        "a maintenance agreement needs sla_policy_id");
+            return fail(field, "sla_policy_id", err, "a maintenance agreement needs sla_policy_id");
         if (a->hours_minutes)
             return fail(field, "hours", err, "a maintenance agreement has no hours bank");
         break;
@@ -195,14 +188,12 @@ int agreement_check(const struct agreement *a, const char **field, struct strbuf
     };
 
     if (!currency_find(a->currency))
-        return fail(field, "currency", err, "currency '%s' is not an ISO 4217 code",
-                    a->currency);
+        return fail(field, "currency", err, "currency '%s' is not an ISO 4217 code", a->currency);
     for (size_t i = 0; i < ARRAY_SIZE(money); i++)
         if (*(const int64_t *)((const char *)a + money[i].offset) < 0)
             return fail(field, money[i].name, err, "%s must not be negative", money[i].name);
     if (a->hours_minutes < 0 || a->hours_minutes > MINUTES_MAX)
-        return fail(field, "hours", err, "hours must be between 0 and %lld",
-                    MINUTES_MAX / 60);
+        return fail(field, "hours", err, "hours must be between 0 and %lld", MINUTES_MAX / 60);
     if (a->starts_on == DATE_NONE)
         return fail(field, "starts_on", err, "starts_on is required");
     if (a->ends_on != DATE_NONE && a->ends_on < a->starts_on)
@@ -214,9 +205,9 @@ int agreement_check(const struct agreement *a, const char **field, struct strbuf
 
 /* The names of the patch fields, in bit order, for messages. */
 static const char *const field_names[] = {
-    "starts_on", "ends_on",       "hosting", "sla_policy_id", "calendar_id",
-    "rasci_matrix_id", "currency", "annual_fee", "rate", "per_diem_rate",
-    "hours", "extras", "services", "invoicing", "phases",
+    "starts_on",       "ends_on",  "hosting",    "sla_policy_id", "calendar_id",
+    "rasci_matrix_id", "currency", "annual_fee", "rate",          "per_diem_rate",
+    "hours",           "extras",   "services",   "invoicing",     "phases",
 };
 
 /* Once signed, a phase list keeps its names and amounts; only reached_on may change. */
@@ -253,8 +244,8 @@ static int check_patch_signed(const struct agreement *a, const struct agreement_
     return 0;
 }
 
-int agreement_patch_apply(struct agreement *a, const struct agreement_patch *p,
-                          const char **field, struct strbuf *err)
+int agreement_patch_apply(struct agreement *a, const struct agreement_patch *p, const char **field,
+                          struct strbuf *err)
 {
     const struct agreement *to = &p->to;
     unsigned f = p->fields;
@@ -354,8 +345,8 @@ const char *hours_format(int64_t minutes, char out[MONEY_TEXT_LEN])
     return money_format(minutes_to_centihours(minutes), &hundredths, 0, out);
 }
 
-int change_order_check(const struct agreement *a, const struct change_order *co,
-                       int64_t available, const char **field, struct strbuf *err)
+int change_order_check(const struct agreement *a, const struct change_order *co, int64_t available,
+                       const char **field, struct strbuf *err)
 {
     char want[MONEY_TEXT_LEN], left[MONEY_TEXT_LEN];
 
@@ -415,8 +406,8 @@ int hour_bank_threshold(const struct hour_bank *bank)
     return bank->used * 100 >= total * 80 ? 80 : 0;
 }
 
-int64_t change_order_available(const struct agreement *a, const struct change_order *cos,
-                               size_t n, const struct hour_bank *bank)
+int64_t change_order_available(const struct agreement *a, const struct change_order *cos, size_t n,
+                               const struct hour_bank *bank)
 {
     int64_t yearly = a->hours_minutes;
 

@@ -57,33 +57,33 @@ struct phase {
 };
 
 struct agreement {
-    int64_t id;                 /* 0 until stored */
-    int64_t organization_id;    /* the customer */
-    enum agreement_kind kind;   /* maintenance, enhanced, advanced */
+    int64_t id;                   /* 0 until stored */
+    int64_t organization_id;      /* the customer */
+    enum agreement_kind kind;     /* maintenance, enhanced, advanced */
     enum agreement_status status; /* as stored: requested, quoted, signed, cancelled */
-    int64_t starts_on;          /* first day of the term */
-    int64_t ends_on;            /* last day of the term; DATE_NONE: open-ended */
-    enum hosting hosting;       /* required for maintenance (it picks the catalogue) */
-    int64_t sla_policy_id;      /* required for maintenance; 0: none */
-    int64_t calendar_id;        /* overrides the policy's calendar; 0: none */
-    int64_t rasci_matrix_id;    /* 0: none */
-    char currency[CURRENCY_LEN]; /* ISO 4217 code of every amount */
-    int64_t annual_fee;         /* invoiced at the start of each agreement year */
-    int64_t rate;               /* an hour: billable time, hours of advanced projects */
-    int64_t per_diem_rate;      /* a day of travel */
-    int64_t hours_minutes;      /* purchased: a year (enhanced), the term (advanced) */
-    unsigned extras;            /* enum agreement_extra bits */
-    unsigned services;          /* bit i: agreement_service_names[i] */
-    enum invoicing invoicing;   /* advanced only */
-    const struct phase *phases; /* with INVOICING_PHASES */
+    int64_t starts_on;            /* first day of the term */
+    int64_t ends_on;              /* last day of the term; DATE_NONE: open-ended */
+    enum hosting hosting;         /* required for maintenance (it picks the catalogue) */
+    int64_t sla_policy_id;        /* required for maintenance; 0: none */
+    int64_t calendar_id;          /* overrides the policy's calendar; 0: none */
+    int64_t rasci_matrix_id;      /* 0: none */
+    char currency[CURRENCY_LEN];  /* ISO 4217 code of every amount */
+    int64_t annual_fee;           /* invoiced at the start of each agreement year */
+    int64_t rate;                 /* an hour: billable time, hours of advanced projects */
+    int64_t per_diem_rate;        /* a day of travel */
+    int64_t hours_minutes;        /* purchased: a year (enhanced), the term (advanced) */
+    unsigned extras;              /* enum agreement_extra bits */
+    unsigned services;            /* bit i: agreement_service_names[i] */
+    enum invoicing invoicing;     /* advanced only */
+    const struct phase *phases;   /* with INVOICING_PHASES */
     size_t nphases;
-    int64_t quote_amount;       /* of the last quote; 0 before one */
-    int64_t quote_valid_until;  /* DATE_NONE before a quote */
-    int64_t quoted_at;          /* UTC seconds; 0: never quoted */
-    int64_t signed_at;          /* UTC seconds; 0: not signed */
-    int64_t notice_given_on;    /* DATE_NONE: no cancellation notice */
-    int64_t created_at;         /* UTC seconds */
-    int64_t updated_at;         /* UTC seconds */
+    int64_t quote_amount;      /* of the last quote; 0 before one */
+    int64_t quote_valid_until; /* DATE_NONE before a quote */
+    int64_t quoted_at;         /* UTC seconds; 0: never quoted */
+    int64_t signed_at;         /* UTC seconds; 0: not signed */
+    int64_t notice_given_on;   /* DATE_NONE: no cancellation notice */
+    int64_t created_at;        /* UTC seconds */
+    int64_t updated_at;        /* UTC seconds */
 };
 
 /* NULL-terminated name lists (index = enum value, or bit number for the flag lists). */
@@ -161,8 +161,8 @@ enum agreement_field {
     (AF_STARTS_ON | AF_CURRENCY | AF_ANNUAL_FEE | AF_RATE | AF_PER_DIEM | AF_HOURS | AF_INVOICING)
 
 struct agreement_patch {
-    unsigned fields;        /* enum agreement_field bits: which of `to` apply */
-    struct agreement to;    /* the new values of those fields */
+    unsigned fields;     /* enum agreement_field bits: which of `to` apply */
+    struct agreement to; /* the new values of those fields */
 };
 
 /*
@@ -173,8 +173,8 @@ struct agreement_patch {
  * cancellation notice. Returns 0, DESK_ECONFLICT or DESK_EINVAL, with
  * *field and a message in err.
  */
-int agreement_patch_apply(struct agreement *a, const struct agreement_patch *p,
-                          const char **field, struct strbuf *err);
+int agreement_patch_apply(struct agreement *a, const struct agreement_patch *p, const char **field,
+                          struct strbuf *err);
 
 /* ---- change orders ------------------------------------------------------------ */
 
@@ -185,15 +185,15 @@ extern const char *const change_order_scope_names[];  /* current_year, following
 extern const char *const change_order_status_names[]; /* proposed, signed */
 
 struct change_order {
-    int64_t id;                      /* 0 until stored */
-    int64_t agreement_id;            /* the agreement it changes */
-    int64_t minutes;                 /* > 0 adds hours, < 0 removes them; never 0 */
-    const char *reason;              /* why */
+    int64_t id;                         /* 0 until stored */
+    int64_t agreement_id;               /* the agreement it changes */
+    int64_t minutes;                    /* > 0 adds hours, < 0 removes them; never 0 */
+    const char *reason;                 /* why */
     enum change_order_scope applies_to; /* current_year, following_years */
-    enum change_order_status status; /* proposed, signed */
-    int64_t signed_on;               /* date of signing; DATE_NONE while proposed */
-    int64_t signed_at;               /* UTC seconds; 0 while proposed */
-    int64_t created_at;              /* UTC seconds */
+    enum change_order_status status;    /* proposed, signed */
+    int64_t signed_on;                  /* date of signing; DATE_NONE while proposed */
+    int64_t signed_at;                  /* UTC seconds; 0 while proposed */
+    int64_t created_at;                 /* UTC seconds */
 };
 
 /*
@@ -202,8 +202,8 @@ struct change_order {
  * following years; a removal never takes more than `available` minutes
  * (change_order_available). 0 or DESK_EINVAL with *field and err.
  */
-int change_order_check(const struct agreement *a, const struct change_order *co,
-                       int64_t available, const char **field, struct strbuf *err);
+int change_order_check(const struct agreement *a, const struct change_order *co, int64_t available,
+                       const char **field, struct strbuf *err);
 /* Does signed change order co count in the bank period [from, to] of a? */
 bool change_order_counts(const struct agreement *a, const struct change_order *co, int64_t from,
                          int64_t to);
@@ -231,8 +231,8 @@ int hour_bank_threshold(const struct hour_bank *bank);
  * hours of a following year (purchased plus the signed following-years
  * change orders). 0 when nothing may be removed.
  */
-int64_t change_order_available(const struct agreement *a, const struct change_order *cos,
-                               size_t n, const struct hour_bank *bank);
+int64_t change_order_available(const struct agreement *a, const struct change_order *cos, size_t n,
+                               const struct hour_bank *bank);
 /* Minutes as hundredths of an hour, rounded half up (90 -> 150, 1 -> 2). */
 int64_t minutes_to_centihours(int64_t minutes);
 /* Minutes as hours with two decimals into out: "12.50" for 750, "-0.02" for -1. Returns out. */

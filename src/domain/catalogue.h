@@ -30,12 +30,12 @@ struct service_offer {
 };
 
 struct catalogue_service {
-    int64_t id;                       /* 0 until stored */
-    const char *name;                 /* unique in any case, 1..200 characters */
-    int64_t position;                 /* order in the catalogue */
-    struct service_offer vendor;      /* vendor_hosted */
-    struct service_offer customer;    /* customer_hosted */
-    int64_t updated_at;               /* UTC seconds; 0 for the seeded rows */
+    int64_t id;                    /* 0 until stored */
+    const char *name;              /* unique in any case, 1..200 characters */
+    int64_t position;              /* order in the catalogue */
+    struct service_offer vendor;   /* vendor_hosted */
+    struct service_offer customer; /* customer_hosted */
+    int64_t updated_at;            /* UTC seconds; 0 for the seeded rows */
 };
 
 /* NULL-terminated names, for validation and the OpenAPI document. */

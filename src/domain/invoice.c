@@ -13,9 +13,9 @@ struct builder {
     const struct currency *cur;     /* of every amount */
     struct invoice_line *lines;     /* so far */
     size_t n, alloc;
-    int64_t total;                  /* sum so far */
-    int rc;                         /* 0, or DESK_EINVAL on overflow */
-    struct arena *a;                /* for lines and text */
+    int64_t total;   /* sum so far */
+    int rc;          /* 0, or DESK_EINVAL on overflow */
+    struct arena *a; /* for lines and text */
 };
 
 static struct invoice_line *add_line(struct builder *b, enum line_kind kind, int64_t on,
@@ -72,9 +72,10 @@ static void add_yearly_changes(struct builder *b, int64_t from, int64_t to)
         if (co->applies_to != CO_FOLLOWING_YEARS || !change_order_counts(ag, co, from, to))
             continue;
         l = add_line(b, LINE_CHANGE_ORDER, from, co->minutes, UNIT_MINUTE, ag->rate);
-        l->description = arena_sprintf(b->a, "Change order #%" PRId64 " (following years): %s, "
-                                       "agreement year %s to %s", co->id,
-                                       hours_text(co->minutes, b->a), date_text(from, b->a),
+        l->description = arena_sprintf(b->a,
+                                       "Change order #%" PRId64 " (following years): %s, "
+                                       "agreement year %s to %s",
+                                       co->id, hours_text(co->minutes, b->a), date_text(from, b->a),
                                        date_text(to, b->a));
     }
 }
@@ -142,17 +143,16 @@ static void add_project(struct builder *b)
     char bought[MONEY_TEXT_LEN];
     struct invoice_line *l;
 
-    if (ag->kind != AK_ADVANCED || ag->invoicing != INVOICING_END ||
-        !in_period(b->in, ag->ends_on))
+    if (ag->kind != AK_ADVANCED || ag->invoicing != INVOICING_END || !in_period(b->in, ag->ends_on))
         return;
     for (size_t i = 0; i < b->in->nco; i++)
         if (b->in->cos[i].status == CO_SIGNED)
             changes += b->in->cos[i].minutes;
     minutes += changes;
     l = add_line(b, LINE_PROJECT, ag->ends_on, minutes, UNIT_MINUTE, ag->rate);
-    l->description = arena_sprintf(b->a, "Project hours: %s h purchased, %s by change orders",
-                                   hours_format(ag->hours_minutes, bought),
-                                   hours_text(changes, b->a));
+    l->description =
+        arena_sprintf(b->a, "Project hours: %s h purchased, %s by change orders",
+                      hours_format(ag->hours_minutes, bought), hours_text(changes, b->a));
 }
 
 /* Is time entry t billed here, and as which kind of line? */
@@ -181,13 +181,12 @@ static void add_time(struct builder *b)
         l = add_line(b, kind, t->on, t->minutes, UNIT_MINUTE, b->in->rate);
         l->source = SRC_TIME;
         l->source_id = t->id;
-        l->description = t->ticket_id
-                             ? arena_sprintf(b->a, "%s, request #%" PRId64 ": %s",
-                                             kind == LINE_TIME ? "Billable time" : "Work",
-                                             t->ticket_id, t->note)
-                             : arena_sprintf(b->a, "%s: %s",
-                                             kind == LINE_TIME ? "Billable time" : "Work",
-                                             t->note);
+        l->description =
+            t->ticket_id
+                ? arena_sprintf(b->a, "%s, request #%" PRId64 ": %s",
+                                kind == LINE_TIME ? "Billable time" : "Work", t->ticket_id, t->note)
+                : arena_sprintf(b->a, "%s: %s", kind == LINE_TIME ? "Billable time" : "Work",
+                                t->note);
     }
 }
 

@@ -29,14 +29,21 @@
 #include "core/strbuf.h"
 #include "domain/agreement.h"
 
-#define INVOICE_NUMBER_LEN 24    /* "2026-0001" plus room for long years and sequences */
+#define INVOICE_NUMBER_LEN 24             /* "2026-0001" plus room for long years and sequences */
 #define INVOICE_PERIOD_MAX_DAYS (5 * 366) /* the longest period one invoice covers */
 /* Settings (store meta keys) for billable time without agreement: rate an hour, currency. */
 #define BILLING_RATE_KEY "billing.default_rate"
 #define BILLING_CURRENCY_KEY "billing.default_currency"
 
-enum line_kind { LINE_FEE, LINE_CHANGE_ORDER, LINE_PHASE, LINE_WORK, LINE_PROJECT, LINE_TIME,
-                 LINE_EXPENSE };
+enum line_kind {
+    LINE_FEE,
+    LINE_CHANGE_ORDER,
+    LINE_PHASE,
+    LINE_WORK,
+    LINE_PROJECT,
+    LINE_TIME,
+    LINE_EXPENSE
+};
 enum line_unit {
     UNIT_ITEM,   /* quantity items at unit_price each */
     UNIT_MINUTE, /* quantity minutes at unit_price an hour */
@@ -67,25 +74,25 @@ struct invoice_input {
     int64_t period_start, period_end;  /* inclusive dates */
     const struct change_order *cos;    /* the agreement's change orders */
     size_t nco;
-    const struct time_entry *time;     /* candidate time entries, by date */
+    const struct time_entry *time; /* candidate time entries, by date */
     size_t ntime;
-    const struct expense *expenses;    /* candidate expenses, by date */
+    const struct expense *expenses; /* candidate expenses, by date */
     size_t nexpenses;
 };
 
 struct invoice {
-    int64_t id;                      /* 0 until stored */
-    char number[INVOICE_NUMBER_LEN]; /* "2026-0001" */
-    int64_t organization_id;         /* billed */
-    const char *organization_name;   /* for the printed invoice */
-    int64_t agreement_id;            /* 0: billable time without agreement */
+    int64_t id;                       /* 0 until stored */
+    char number[INVOICE_NUMBER_LEN];  /* "2026-0001" */
+    int64_t organization_id;          /* billed */
+    const char *organization_name;    /* for the printed invoice */
+    int64_t agreement_id;             /* 0: billable time without agreement */
     int64_t period_start, period_end; /* inclusive dates */
-    int64_t issued_on;               /* date of issue; its year numbers the invoice */
-    char currency[CURRENCY_LEN];     /* ISO 4217 */
+    int64_t issued_on;                /* date of issue; its year numbers the invoice */
+    char currency[CURRENCY_LEN];      /* ISO 4217 */
     const struct invoice_line *lines; /* in order */
     size_t nlines;
-    int64_t total;                   /* sum of the lines' amounts */
-    int64_t created_at;              /* UTC seconds */
+    int64_t total;      /* sum of the lines' amounts */
+    int64_t created_at; /* UTC seconds */
 };
 
 /*

@@ -13,8 +13,8 @@
 
 #include "core/compat.h"
 
-#define CURRENCY_LEN 4     /* "EUR" plus NUL */
-#define MONEY_TEXT_LEN 32  /* "-9,223,372,036,854,775.807" plus NUL, with room */
+#define CURRENCY_LEN 4    /* "EUR" plus NUL */
+#define MONEY_TEXT_LEN 32 /* "-9,223,372,036,854,775.807" plus NUL, with room */
 #define MONEY_MAX_DIGITS 18
 
 struct currency {

@@ -14,9 +14,8 @@ int rasci_cell_parse(const char *s, size_t len, unsigned *out, struct strbuf *er
         if (s[i] && strchr("/,;+ ", s[i]))
             continue;
         if (!c || !(at = strchr(letters, c)))
-            return err_addf(err, DESK_EINVAL,
-                            "'%.*s' holds '%c'; use the letters R, A, S, C, I", (int)len, s,
-                            isprint((unsigned char)s[i]) ? s[i] : '?');
+            return err_addf(err, DESK_EINVAL, "'%.*s' holds '%c'; use the letters R, A, S, C, I",
+                            (int)len, s, isprint((unsigned char)s[i]) ? s[i] : '?');
         *out |= 1u << (at - letters);
     }
     return 0;
@@ -46,8 +45,8 @@ int rasci_row_check(const unsigned *cells, size_t n, struct strbuf *err)
         responsible += (cells[i] & RASCI_R) != 0;
     }
     if (accountable > 1)
-        return err_addf(err, DESK_EINVAL,
-                        "%zu parties are accountable (A); exactly one must be", accountable);
+        return err_addf(err, DESK_EINVAL, "%zu parties are accountable (A); exactly one must be",
+                        accountable);
     if (!accountable)
         return err_addf(err, DESK_EINVAL, "no party is accountable (A); exactly one must be");
     if (!responsible)

@@ -40,8 +40,8 @@ struct rasci_matrix {
     size_t nparties;
     const struct rasci_row *rows; /* activities */
     size_t nrows;
-    bool is_default;            /* the seeded matrix every customer may read */
-    int64_t created_at;         /* UTC seconds */
+    bool is_default;    /* the seeded matrix every customer may read */
+    int64_t created_at; /* UTC seconds */
 };
 
 /*

@@ -196,7 +196,8 @@ void invoice_render_csv(const struct invoice *inv, struct strbuf *out)
     csv_field(out, inv->currency, true);
 }
 
-/* ---- PDF --------------------------------------------------------------------------------------- */
+/* ---- PDF ---------------------------------------------------------------------------------------
+ */
 
 #define PAGE_W 595.28 /* A4 in points */
 #define PAGE_H 841.89
@@ -219,9 +220,9 @@ static const struct column {
 };
 
 struct pdf {
-    cairo_t *cr;          /* the page being drawn */
-    PangoLayout *layout;  /* reused for every text */
-    double y;             /* the next line's top */
+    cairo_t *cr;         /* the page being drawn */
+    PangoLayout *layout; /* reused for every text */
+    double y;            /* the next line's top */
 };
 
 static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int len)
@@ -288,8 +289,8 @@ static void pdf_header(struct pdf *p, const struct invoice *inv)
 
 static void pdf_body(struct pdf *p, const struct invoice *inv)
 {
-    static const char *const head[] = {"#", "Date", "Description", "Quantity", "Unit price",
-                                       "Amount"};
+    static const char *const head[] = {"#",        "Date",       "Description",
+                                       "Quantity", "Unit price", "Amount"};
     const struct currency *cur = currency_of(inv);
     char n[TEXT_LEN], d[TEXT_LEN], q[TEXT_LEN], u[TEXT_LEN], m[MONEY_TEXT_LEN], t[TEXT_LEN];
 
@@ -299,14 +300,14 @@ static void pdf_body(struct pdf *p, const struct invoice *inv)
         const struct invoice_line *l = &inv->lines[i];
         snprintf(n, sizeof(n), "%zu", i + 1);
         pdf_row(p,
-                (const char *const[]){n, date_text(l->on, d), l->description,
-                                      quantity_text(l, q), price_text(l, cur, u),
+                (const char *const[]){n, date_text(l->on, d), l->description, quantity_text(l, q),
+                                      price_text(l, cur, u),
                                       money_format(l->amount, cur, MONEY_GROUP, m)},
                 false);
     }
     snprintf(t, sizeof(t), "Total (net, %s)", inv->currency);
-    pdf_row(p, (const char *const[]){"", "", t, "", "", money_format(inv->total, cur,
-                                                                     MONEY_GROUP, m)},
+    pdf_row(p,
+            (const char *const[]){"", "", t, "", "", money_format(inv->total, cur, MONEY_GROUP, m)},
             true);
     p->y += 10;
     pdf_text(p, MARGIN, 0, false, FONT, "Net amounts: taxes are added by accounting.");
@@ -314,8 +315,7 @@ static void pdf_body(struct pdf *p, const struct invoice *inv)
 
 int invoice_render_pdf(const struct invoice *inv, struct strbuf *out)
 {
-    cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(pdf_write, out, PAGE_W,
-                                                                   PAGE_H);
+    cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(pdf_write, out, PAGE_W, PAGE_H);
     PangoFontMap *fonts = pango_cairo_font_map_new(); /* per call: no state shared by threads */
     PangoContext *ctx = pango_font_map_create_context(fonts);
     struct pdf p = {cairo_create(surface), pango_layout_new(ctx), MARGIN};

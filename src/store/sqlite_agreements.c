@@ -157,12 +157,12 @@ static void phases_parse(const char *text, struct agreement *a, struct arena *ar
 }
 
 #define AGREEMENT_COLS                                                                             \
-    "a.id, a.organization_id, a.kind, a.status, a.starts_on, a.ends_on, a.hosting, "              \
-    "coalesce(a.sla_policy_id, 0), coalesce(a.calendar_id, 0), coalesce(a.rasci_matrix_id, 0), " \
+    "a.id, a.organization_id, a.kind, a.status, a.starts_on, a.ends_on, a.hosting, "               \
+    "coalesce(a.sla_policy_id, 0), coalesce(a.calendar_id, 0), coalesce(a.rasci_matrix_id, 0), "   \
     "a.currency, coalesce(a.annual_fee, 0), coalesce(a.rate, 0), "                                 \
-    "coalesce(a.per_diem_rate, 0), coalesce(a.hours_minutes, 0), a.extras, a.services, "         \
-    "a.invoicing, a.phases, coalesce(a.quote_amount, 0), a.quote_valid_until, "                   \
-    "coalesce(a.quoted_at, 0), coalesce(a.signed_at, 0), a.notice_given_on, a.created_at, "       \
+    "coalesce(a.per_diem_rate, 0), coalesce(a.hours_minutes, 0), a.extras, a.services, "           \
+    "a.invoicing, a.phases, coalesce(a.quote_amount, 0), a.quote_valid_until, "                    \
+    "coalesce(a.quoted_at, 0), coalesce(a.signed_at, 0), a.notice_given_on, a.created_at, "        \
     "a.updated_at "
 
 static void read_agreement(sqlite3_stmt *s, struct agreement *a, struct arena *ar)
@@ -218,8 +218,8 @@ int sqlite__agreement_read(struct sqlite_conn *c, const struct caller *who, int6
     return store__done(s, 0);
 }
 
-int sqlite__agreement_get(struct store *st, const struct caller *c, int64_t id,
-                          struct agreement *a, struct arena *ar)
+int sqlite__agreement_get(struct store *st, const struct caller *c, int64_t id, struct agreement *a,
+                          struct arena *ar)
 {
     struct sqlite_conn *conn = store__get(st);
     int rc = sqlite__agreement_read(conn, c, id, a, ar);
@@ -284,8 +284,8 @@ static const char *agreement_audit(const struct agreement *a, struct arena *ar)
                   (json_int_t)a->annual_fee, "rate", (json_int_t)a->rate, "per_diem_rate",
                   (json_int_t)a->per_diem_rate, "hours_minutes", (json_int_t)a->hours_minutes,
                   "sla_policy_id", (json_int_t)a->sla_policy_id, "calendar_id",
-                  (json_int_t)a->calendar_id, "quote_amount", (json_int_t)a->quote_amount,
-                  "extras", flags_json(agreement_extra_names, a->extras), "services",
+                  (json_int_t)a->calendar_id, "quote_amount", (json_int_t)a->quote_amount, "extras",
+                  flags_json(agreement_extra_names, a->extras), "services",
                   flags_json(agreement_service_names, a->services), "phases", phases_json(a),
                   "notice_given_on", notice);
     return sqlite__json_text(o, ar);
@@ -358,8 +358,7 @@ static int set_priority(struct sqlite_conn *c, int64_t org, bool on, int64_t now
     store__bind_int(s, 2, on);
     if ((rc = sqlite__step(c, s, "ticket priority")) < 0)
         return rc;
-    return store__audit(c, 0, "priority_line", "organization", org, on ? "0" : "1",
-                        on ? "1" : "0");
+    return store__audit(c, 0, "priority_line", "organization", org, on ? "0" : "1", on ? "1" : "0");
 }
 
 /*
@@ -446,8 +445,7 @@ static void bind_terms(sqlite3_stmt *s, const struct agreement *a, struct arena 
     store__bind_text(s, 17, sqlite__json_text(phases_json(a), ar));
 }
 
-static int save_agreement(struct sqlite_conn *c, struct agreement *a, int64_t now,
-                          struct arena *ar)
+static int save_agreement(struct sqlite_conn *c, struct agreement *a, int64_t now, struct arena *ar)
 {
     sqlite3_stmt *s = store__stmt(c, SQL_AGREEMENT_SAVE);
 
@@ -465,14 +463,14 @@ static int save_agreement(struct sqlite_conn *c, struct agreement *a, int64_t no
 }
 
 struct agreement_job {
-    const struct caller *c;            /* who */
-    int64_t id;                        /* which agreement (not create) */
-    struct agreement *a;               /* create: in/out; others: out */
-    const struct agreement_patch *p;   /* update */
-    const struct agreement_move *m;    /* move */
-    int64_t now;                       /* when */
-    struct store_fault *fault;         /* why it was refused */
-    struct arena *ar;                  /* for the result */
+    const struct caller *c;          /* who */
+    int64_t id;                      /* which agreement (not create) */
+    struct agreement *a;             /* create: in/out; others: out */
+    const struct agreement_patch *p; /* update */
+    const struct agreement_move *m;  /* move */
+    int64_t now;                     /* when */
+    struct store_fault *fault;       /* why it was refused */
+    struct arena *ar;                /* for the result */
 };
 
 static int check_terms(const struct agreement *a, struct store_fault *fault)
@@ -508,8 +506,8 @@ static int write_agreement_create(struct sqlite_conn *c, void *arg)
     if ((rc = sqlite__step(c, s, "agreement insert")) < 0)
         goto out;
     a->id = sqlite3_last_insert_rowid(store__db(c));
-    rc = store__audit(c, j->c->user_id, "create", "agreement", a->id, NULL,
-                      agreement_audit(a, &ar));
+    rc =
+        store__audit(c, j->c->user_id, "create", "agreement", a->id, NULL, agreement_audit(a, &ar));
 out:
     arena_release(&ar);
     return rc;
@@ -577,8 +575,8 @@ static int move_quote(struct agreement_job *j, enum agreement_status now)
     struct agreement *a = j->a;
 
     if (now != AS_REQUESTED && now != AS_QUOTED)
-        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s",
-                             a->id, agreement_status_name(now));
+        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", a->id,
+                             agreement_status_name(now));
     if (j->m->valid_until < sqlite__today(j->now))
         return sqlite__fault(j->fault, DESK_EINVAL, "valid_until", "valid_until is in the past");
     a->status = AS_QUOTED;
@@ -594,8 +592,8 @@ static int move_sign(struct sqlite_conn *c, struct agreement_job *j, enum agreem
     sqlite3_stmt *s;
 
     if (now != AS_REQUESTED && now != AS_QUOTED)
-        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s",
-                             a->id, agreement_status_name(now));
+        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", a->id,
+                             agreement_status_name(now));
     a->status = AS_SIGNED;
     a->signed_at = j->now;
     s = store__stmt(c, SQL_BOOKINGS_CONFIRM);
@@ -665,7 +663,7 @@ int sqlite__agreement_move(struct store *st, const struct caller *c, int64_t id,
 /* ---- change orders ----------------------------------------------------------------------- */
 
 #define CHANGE_ORDER_COLS                                                                          \
-    "id, agreement_id, minutes, reason, applies_to, status, signed_on, coalesce(signed_at, 0), " \
+    "id, agreement_id, minutes, reason, applies_to, status, signed_on, coalesce(signed_at, 0), "   \
     "created_at "
 
 static const char SQL_CHANGE_ORDERS[] =
@@ -784,8 +782,8 @@ static int remove_remaining_hours(struct sqlite_conn *c, struct agreement_job *j
 
 /* Check co against a and its bank today (what a removal may take). */
 static int check_change_order(struct sqlite_conn *c, const struct agreement *a,
-                              const struct change_order *co, int64_t now,
-                              struct store_fault *fault, struct arena *ar)
+                              const struct change_order *co, int64_t now, struct store_fault *fault,
+                              struct arena *ar)
 {
     struct strbuf err = STRBUF_INIT;
     struct change_order *cos = NULL;
@@ -796,8 +794,8 @@ static int check_change_order(struct sqlite_conn *c, const struct agreement *a,
 
     if (a->kind != AK_MAINTENANCE)
         rc = bank_read(c, a, sqlite__today(now), &bank, &cos, &n, ar);
-    if (rc == 0 && (rc = change_order_check(a, co, change_order_available(a, cos, n, &bank),
-                                            &field, &err)) < 0)
+    if (rc == 0 && (rc = change_order_check(a, co, change_order_available(a, cos, n, &bank), &field,
+                                            &err)) < 0)
         sqlite__fault(fault, rc, field, "%s", err.buf);
     strbuf_release(&err);
     return rc;
@@ -866,8 +864,8 @@ static int write_change_order_sign(struct sqlite_conn *c, void *arg)
         (rc = find_change_order(c, &a, j->co_id, j->co, j->ar)) < 0)
         return rc;
     if (j->co->status == CO_SIGNED)
-        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL, "change order %" PRId64
-                             " is signed already", j->co_id);
+        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL,
+                             "change order %" PRId64 " is signed already", j->co_id);
     if (agreement_status_on(&a, today) != AS_SIGNED)
         return sqlite__fault(j->fault, DESK_ECONFLICT, NULL,
                              "agreement %" PRId64 " is %s: sign it first", a.id,
@@ -961,8 +959,7 @@ static int queue_bank_warning(struct sqlite_conn *c, const struct agreement *a,
                               struct arena *ar)
 {
     const char *to = contacts_json(c, a->organization_id, ar);
-    char used[MONEY_TEXT_LEN], total[MONEY_TEXT_LEN], from[DATE_LEN], until[DATE_LEN],
-        mid[33];
+    char used[MONEY_TEXT_LEN], total[MONEY_TEXT_LEN], from[DATE_LEN], until[DATE_LEN], mid[33];
     sqlite3_stmt *s;
 
     if (!strcmp(to, "[]"))
@@ -974,17 +971,20 @@ static int queue_bank_warning(struct sqlite_conn *c, const struct agreement *a,
     random_hex(mid, 16);
     s = store__stmt(c, SQL_OUTBOX_HOURS);
     store__bind_text(s, 1, to);
-    store__bind_text(s, 2, arena_sprintf(ar, "Hours bank of agreement #%" PRId64 ": %d %% used",
-                                         a->id, threshold));
-    store__bind_text(s, 3, arena_sprintf(ar, "Agreement #%" PRId64 ": %s h of %s h used from "
-                                         "%s to %s.\n", a->id, used, total, from, until));
+    store__bind_text(
+        s, 2,
+        arena_sprintf(ar, "Hours bank of agreement #%" PRId64 ": %d %% used", a->id, threshold));
+    store__bind_text(s, 3,
+                     arena_sprintf(ar,
+                                   "Agreement #%" PRId64 ": %s h of %s h used from "
+                                   "%s to %s.\n",
+                                   a->id, used, total, from, until));
     store__bind_text(s, 4, arena_sprintf(ar, "%s.hours.%" PRId64, mid, a->id));
     store__bind_int(s, 5, now);
     return sqlite__step(c, s, "outbox insert");
 }
 
-int sqlite__bank_warn(struct sqlite_conn *c, const struct agreement *a, int64_t day,
-                      int64_t now)
+int sqlite__bank_warn(struct sqlite_conn *c, const struct agreement *a, int64_t day, int64_t now)
 {
     static const int thresholds[] = {80, 100};
     struct arena ar = ARENA_INIT;
@@ -1020,7 +1020,8 @@ out:
 
 /* ---- bookings ------------------------------------------------------------------------------ */
 
-#define BOOKING_COLS "id, agreement_id, user_id, starts_on, ends_on, status, created_at, updated_at "
+#define BOOKING_COLS                                                                               \
+    "id, agreement_id, user_id, starts_on, ends_on, status, created_at, updated_at "
 
 static const char SQL_BOOKING_INSERT[] =
     "INSERT INTO bookings (agreement_id, user_id, starts_on, ends_on, status, created_at, "
@@ -1065,9 +1066,8 @@ static int check_staff_user(struct sqlite_conn *c, int64_t id, struct store_faul
 }
 
 /* The agreement of a booking or expense: visible, and not cancelled or over. */
-static int open_agreement(struct sqlite_conn *c, const struct caller *who, int64_t id,
-                          int64_t now, struct agreement *a, struct store_fault *fault,
-                          struct arena *ar)
+static int open_agreement(struct sqlite_conn *c, const struct caller *who, int64_t id, int64_t now,
+                          struct agreement *a, struct store_fault *fault, struct arena *ar)
 {
     enum agreement_status st;
     int rc = sqlite__agreement_read(c, who, id, a, ar);
@@ -1087,8 +1087,8 @@ struct booking_job {
     int64_t booking_id;          /* reschedule */
     const struct expense *costs; /* reschedule: amounts and notes */
     size_t ncosts;
-    int64_t now;                 /* when */
-    struct store_fault *fault;   /* why it was refused */
+    int64_t now;               /* when */
+    struct store_fault *fault; /* why it was refused */
 };
 
 static int write_booking_create(struct sqlite_conn *c, void *arg)
@@ -1121,15 +1121,14 @@ out:
     return rc;
 }
 
-int sqlite__booking_create(struct store *st, const struct caller *c, struct booking *b,
-                           int64_t now, struct store_fault *fault)
+int sqlite__booking_create(struct store *st, const struct caller *c, struct booking *b, int64_t now,
+                           struct store_fault *fault)
 {
     struct booking_job j = {c, b, 0, NULL, 0, now, fault};
     return store__write(st, write_booking_create, &j);
 }
 
-static int booking_read(struct sqlite_conn *c, int64_t id, int64_t agreement_id,
-                        struct booking *b)
+static int booking_read(struct sqlite_conn *c, int64_t id, int64_t agreement_id, struct booking *b)
 {
     sqlite3_stmt *s = store__stmt(c, SQL_BOOKING_GET);
     int rc;
@@ -1169,8 +1168,8 @@ static int write_booking_reschedule(struct sqlite_conn *c, void *arg)
         e.booking_id = before.id;
         rc = sqlite__expense_insert(c, j->c, &e, j->now);
     }
-    if (rc == 0 && (rc = store__audit(c, j->c->user_id, "reschedule", "booking", before.id, NULL,
-                                      NULL)) == 0)
+    if (rc == 0 &&
+        (rc = store__audit(c, j->c->user_id, "reschedule", "booking", before.id, NULL, NULL)) == 0)
         rc = booking_read(c, before.id, a.id, j->b);
 out:
     arena_release(&ar);

@@ -18,7 +18,7 @@
 /* ---- the catalogue ----------------------------------------------------------------------- */
 
 #define SERVICE_COLS                                                                               \
-    "id, name, position, vendor_inclusion, vendor_comment, customer_inclusion, "                 \
+    "id, name, position, vendor_inclusion, vendor_comment, customer_inclusion, "                   \
     "customer_comment, updated_at "
 
 static const char SQL_SERVICES[] = "SELECT " SERVICE_COLS "FROM catalogue_services "
@@ -77,8 +77,7 @@ static const char *service_audit(const struct catalogue_service *v, struct arena
         json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "name", v->name, "position",
                   (json_int_t)v->position, "vendor_hosted", inclusion_name(v->vendor.inclusion),
                   "vendor_comment", v->vendor.comment, "customer_hosted",
-                  inclusion_name(v->customer.inclusion), "customer_comment",
-                  v->customer.comment),
+                  inclusion_name(v->customer.inclusion), "customer_comment", v->customer.comment),
         ar);
 }
 
@@ -142,16 +141,15 @@ static int write_service(struct sqlite_conn *c, void *arg)
     store__bind_text(s, 7, row.customer.comment);
     store__bind_int(s, 8, j->now);
     if ((rc = sqlite__step(c, s, "service save")) == DESK_ECONFLICT)
-        return sqlite__fault(j->fault, rc, "name", "a service named '%s' exists already",
-                             row.name);
+        return sqlite__fault(j->fault, rc, "name", "a service named '%s' exists already", row.name);
     if (rc < 0)
         return rc;
     if (!row.id)
         row.id = sqlite3_last_insert_rowid(store__db(c));
     if ((rc = service_read(c, row.id, j->v, j->ar)) < 0)
         return rc;
-    return store__audit(c, j->c->user_id, before ? "update" : "create", "catalogue_service",
-                        row.id, before, service_audit(j->v, j->ar));
+    return store__audit(c, j->c->user_id, before ? "update" : "create", "catalogue_service", row.id,
+                        before, service_audit(j->v, j->ar));
 }
 
 int sqlite__catalogue_save(struct store *st, const struct caller *c, struct catalogue_service *s,
@@ -169,7 +167,7 @@ static const char SQL_RASCI_INSERT[] =
     "VALUES (?, ?, ?, 0, ?)";
 /* Customers read the default matrix and those attached to their organisation's agreements. */
 #define RASCI_VISIBLE                                                                              \
-    "(?1 = 0 OR m.is_default = 1 OR EXISTS (SELECT 1 FROM agreements a WHERE "                    \
+    "(?1 = 0 OR m.is_default = 1 OR EXISTS (SELECT 1 FROM agreements a WHERE "                     \
     "a.rasci_matrix_id = m.id AND a.organization_id = ?1))"
 static const char SQL_RASCI_GET[] =
     "SELECT m.id, m.name, m.parties, m.rows, m.is_default, m.created_at FROM rasci_matrices m "
@@ -190,8 +188,8 @@ static const char *rows_json(const struct rasci_matrix *m, struct arena *ar)
                 json_object_set_new(cells, m->parties[p],
                                     json_string(rasci_cell_format(m->rows[i].cells[p], cell)));
         }
-        json_array_append_new(rows, json_pack("{s:s, s:o}", "activity", m->rows[i].activity,
-                                              "cells", cells));
+        json_array_append_new(
+            rows, json_pack("{s:s, s:o}", "activity", m->rows[i].activity, "cells", cells));
     }
     return sqlite__json_text(rows, ar);
 }
@@ -271,8 +269,7 @@ static int write_rasci_create(struct sqlite_conn *c, void *arg)
     store__bind_text(s, 3, rows);
     store__bind_int(s, 4, j->now);
     if ((rc = sqlite__step(c, s, "rasci insert")) == DESK_ECONFLICT)
-        rc = sqlite__fault(j->fault, rc, "name", "a matrix named '%s' exists already",
-                           j->m->name);
+        rc = sqlite__fault(j->fault, rc, "name", "a matrix named '%s' exists already", j->m->name);
     if (rc == 0) {
         j->m->id = sqlite3_last_insert_rowid(store__db(c));
         j->m->created_at = j->now;
@@ -289,8 +286,8 @@ int sqlite__rasci_create(struct store *st, const struct caller *c, struct rasci_
     return store__write(st, write_rasci_create, &j);
 }
 
-int sqlite__rasci_get(struct store *st, const struct caller *c, int64_t id,
-                      struct rasci_matrix *m, struct arena *ar)
+int sqlite__rasci_get(struct store *st, const struct caller *c, int64_t id, struct rasci_matrix *m,
+                      struct arena *ar)
 {
     struct sqlite_conn *conn = store__get(st);
     sqlite3_stmt *s = store__stmt(conn, SQL_RASCI_GET);

@@ -22,7 +22,7 @@
 /* ---- time entries --------------------------------------------------------------------- */
 
 #define TIME_COLS                                                                                  \
-    "id, organization_id, coalesce(ticket_id, 0), coalesce(agreement_id, 0), user_id, minutes, " \
+    "id, organization_id, coalesce(ticket_id, 0), coalesce(agreement_id, 0), user_id, minutes, "   \
     "kind, on_date, note, coalesce(invoice_id, 0), created_at "
 
 static const char SQL_TIME_INSERT[] =
@@ -53,7 +53,8 @@ static void read_time(sqlite3_stmt *s, struct time_entry *t, struct arena *ar)
     t->agreement_id = sqlite3_column_int64(s, 3);
     t->user_id = sqlite3_column_int64(s, 4);
     t->minutes = sqlite3_column_int64(s, 5);
-    while (time_kind_names[k] && strcmp(time_kind_names[k], (const char *)sqlite3_column_text(s, 6)))
+    while (time_kind_names[k] &&
+           strcmp(time_kind_names[k], (const char *)sqlite3_column_text(s, 6)))
         k++;
     t->kind = (enum time_kind)k;
     t->on = sqlite__col_date(s, 7);
@@ -63,8 +64,8 @@ static void read_time(sqlite3_stmt *s, struct time_entry *t, struct arena *ar)
 }
 
 /* Rows of a statement whose first parameter is bound, read with read_time. */
-static int read_times(struct sqlite_conn *c, sqlite3_stmt *s, struct time_entry **items,
-                      size_t *n, struct arena *ar)
+static int read_times(struct sqlite_conn *c, sqlite3_stmt *s, struct time_entry **items, size_t *n,
+                      struct arena *ar)
 {
     struct time_entry *out = NULL;
     size_t alloc = 0;
@@ -158,7 +159,8 @@ static int find_bank(struct sqlite_conn *c, struct time_job *j)
     if (!t->agreement_id && t->kind == TIME_INCLUDED)
         return sqlite__fault(j->fault, DESK_EINVAL, "agreement_id",
                              "organization %" PRId64 " has no active enhanced or advanced "
-                             "agreement on %s", t->organization_id, day);
+                             "agreement on %s",
+                             t->organization_id, day);
     return 0;
 }
 
@@ -249,7 +251,7 @@ int sqlite__time_entry_list(struct store *st, const struct caller *c, int64_t ti
 /* ---- expenses ------------------------------------------------------------------------------ */
 
 #define EXPENSE_COLS                                                                               \
-    "id, agreement_id, kind, amount, coalesce(days, 0), note, on_date, coalesce(booking_id, 0), " \
+    "id, agreement_id, kind, amount, coalesce(days, 0), note, on_date, coalesce(booking_id, 0), "  \
     "coalesce(invoice_id, 0), created_at "
 
 static const char SQL_EXPENSE_INSERT[] =
@@ -342,8 +344,8 @@ out:
     return rc;
 }
 
-int sqlite__expense_create(struct store *st, const struct caller *c, struct expense *e,
-                           int64_t now, struct store_fault *fault)
+int sqlite__expense_create(struct store *st, const struct caller *c, struct expense *e, int64_t now,
+                           struct store_fault *fault)
 {
     struct expense_job j = {c, e, now, fault};
     return store__write(st, write_expense_create, &j);
@@ -387,14 +389,14 @@ static const char SQL_EXPENSE_BILLED[] = "UPDATE expenses SET invoice_id = ?2 WH
 static const char SQL_ORG_NAME[] = "SELECT name FROM organizations WHERE id = ?";
 
 struct invoice_job {
-    const struct caller *c;      /* who issues it */
-    int64_t agreement_id;        /* 0: the organisation's time without agreement */
-    int64_t organization_id;     /* with agreement_id 0 */
-    int64_t start, end;          /* the period */
-    int64_t now;                 /* when */
-    struct invoice *inv;         /* out */
-    struct store_fault *fault;   /* why it was refused */
-    struct arena *ar;            /* for the result */
+    const struct caller *c;    /* who issues it */
+    int64_t agreement_id;      /* 0: the organisation's time without agreement */
+    int64_t organization_id;   /* with agreement_id 0 */
+    int64_t start, end;        /* the period */
+    int64_t now;               /* when */
+    struct invoice *inv;       /* out */
+    struct store_fault *fault; /* why it was refused */
+    struct arena *ar;          /* for the result */
 };
 
 static int org_name(struct sqlite_conn *c, int64_t org, const char **name, struct arena *ar)
@@ -462,8 +464,7 @@ static int unbilled_time(struct sqlite_conn *c, struct invoice_job *j, struct in
 }
 
 /* Number the invoice: the next of the year of issue. */
-static int number_invoice(struct sqlite_conn *c, struct invoice *inv, int64_t *year,
-                          int64_t *seq)
+static int number_invoice(struct sqlite_conn *c, struct invoice *inv, int64_t *year, int64_t *seq)
 {
     sqlite3_stmt *s = store__stmt(c, SQL_NEXT_SEQ);
     unsigned m, d;
@@ -533,9 +534,9 @@ static int insert_invoice(struct sqlite_conn *c, struct invoice_job *j)
     inv->id = sqlite3_last_insert_rowid(store__db(c));
     if ((rc = insert_lines(c, inv)) < 0)
         return rc;
-    return store__audit(c, j->c->user_id, "create", "invoice", inv->id, NULL,
-                        arena_sprintf(j->ar, "{\"number\":\"%s\",\"total\":%" PRId64 "}",
-                                      inv->number, inv->total));
+    return store__audit(
+        c, j->c->user_id, "create", "invoice", inv->id, NULL,
+        arena_sprintf(j->ar, "{\"number\":\"%s\",\"total\":%" PRId64 "}", inv->number, inv->total));
 }
 
 static int write_invoice_create(struct sqlite_conn *c, void *arg)
@@ -559,7 +560,8 @@ static int write_invoice_create(struct sqlite_conn *c, void *arg)
     if (rc < 0)
         return rc;
     if (!j->inv->nlines)
-        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL, "nothing to invoice up to the end "
+        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL,
+                             "nothing to invoice up to the end "
                              "of the period");
     j->inv->organization_id = j->organization_id;
     j->inv->agreement_id = j->agreement_id;
@@ -573,13 +575,13 @@ int sqlite__invoice_create(struct store *st, const struct caller *c, int64_t agr
                            int64_t now, struct invoice *out, struct store_fault *fault,
                            struct arena *ar)
 {
-    struct invoice_job j = {c,   agreement_id, organization_id, period_start, period_end,
-                            now, out,          fault,           ar};
+    struct invoice_job j = {
+        c, agreement_id, organization_id, period_start, period_end, now, out, fault, ar};
     return store__write(st, write_invoice_create, &j);
 }
 
 #define INVOICE_COLS                                                                               \
-    "i.id, i.number, i.organization_id, o.name, coalesce(i.agreement_id, 0), i.period_start, "   \
+    "i.id, i.number, i.organization_id, o.name, coalesce(i.agreement_id, 0), i.period_start, "     \
     "i.period_end, i.issued_on, i.currency, i.total, i.created_at "
 
 static const char SQL_INVOICE_GET[] =
@@ -647,8 +649,8 @@ static int read_lines(struct sqlite_conn *c, struct invoice *inv, struct arena *
     return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "invoice lines"));
 }
 
-int sqlite__invoice_get(struct store *st, const struct caller *c, int64_t id,
-                        struct invoice *out, struct arena *ar)
+int sqlite__invoice_get(struct store *st, const struct caller *c, int64_t id, struct invoice *out,
+                        struct arena *ar)
 {
     struct sqlite_conn *conn = store__get(st);
     sqlite3_stmt *s = store__stmt(conn, SQL_INVOICE_GET);
@@ -756,10 +758,10 @@ static int write_billing(struct sqlite_conn *c, void *arg)
     int rc;
 
     if ((rc = billing_defaults(c, &rate, &cur, &ar)) == 0) {
-        before = arena_sprintf(&ar, "{\"default_rate\":%" PRId64 ",\"currency\":\"%s\"}", rate,
-                               cur);
-        after = arena_sprintf(&ar, "{\"default_rate\":%" PRId64 ",\"currency\":\"%s\"}",
-                              j->rate, j->currency);
+        before =
+            arena_sprintf(&ar, "{\"default_rate\":%" PRId64 ",\"currency\":\"%s\"}", rate, cur);
+        after = arena_sprintf(&ar, "{\"default_rate\":%" PRId64 ",\"currency\":\"%s\"}", j->rate,
+                              j->currency);
         if ((rc = put_meta(c, BILLING_RATE_KEY, arena_sprintf(&ar, "%" PRId64, j->rate))) == 0 &&
             (rc = put_meta(c, BILLING_CURRENCY_KEY, j->currency)) == 0)
             rc = store__audit(c, j->c->user_id, "update", "billing", 0, before, after);

@@ -51,7 +51,8 @@ static int setup(void **state)
         "('ann@acme.test', 'Ann', 'customer', 1, 0), ('bob@other.test', 'Bob', 'customer', 2, 0);"
         "INSERT INTO calendars (name, definition, created_at, updated_at) VALUES ('utc', "
         "'{\"timezone\":\"UTC\",\"hours\":{\"mon\":[\"09:00-17:00\"]}}', 0, 0);"
-        "INSERT INTO sla_policies (name, calendar_id, created_at, updated_at) VALUES ('p', 1, 0, 0);");
+        "INSERT INTO sla_policies (name, calendar_id, created_at, updated_at) VALUES ('p', 1, 0, "
+        "0);");
     token_for(1, admin);
     token_for(2, ann);
     token_for(3, bob);

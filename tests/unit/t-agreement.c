@@ -180,8 +180,8 @@ static void test_bank_enhanced(void **state)
     struct change_order cos[] = {
         {1, 1, 600, "more", CO_CURRENT_YEAR, CO_SIGNED, day("2026-05-01"), 1, 0},
         {2, 1, 1200, "proposed only", CO_CURRENT_YEAR, CO_PROPOSED, DATE_NONE, 0, 0},
-        {3, 1, -1800, "fewer from next year", CO_FOLLOWING_YEARS, CO_SIGNED, day("2026-11-01"),
-         1, 0},
+        {3, 1, -1800, "fewer from next year", CO_FOLLOWING_YEARS, CO_SIGNED, day("2026-11-01"), 1,
+         0},
     };
     struct hour_bank b;
     int64_t from, to;

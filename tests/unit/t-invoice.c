@@ -78,8 +78,9 @@ static void test_monthly(void **state)
         {1, 1, EXPENSE_ACTUAL, 15050, 0, "train tickets", day("2026-01-10"), 0, 0, 0},
         {2, 1, EXPENSE_PER_DIEM, 50000, 2, "on site", day("2026-01-11"), 0, 0, 0},
     };
-    struct invoice_input in = {&ag, "EUR", ag.rate, day("2026-01-01"), day("2026-01-31"),
-                               NULL, 0, t, ARRAY_SIZE(t), e, ARRAY_SIZE(e)};
+    struct invoice_input in = {&ag,          "EUR", ag.rate, day("2026-01-01"), day("2026-01-31"),
+                               NULL,         0,     t,       ARRAY_SIZE(t),     e,
+                               ARRAY_SIZE(e)};
     struct arena a = ARENA_INIT;
     struct invoice inv;
 
@@ -127,8 +128,9 @@ static void test_phases(void **state)
     struct time_entry t[] = {
         {1, 1, 0, 1, 5, 600, TIME_INCLUDED, day("2026-04-05"), "build", 0, 0},
     };
-    struct invoice_input in = {&ag, "EUR", ag.rate, day("2026-01-01"), day("2026-03-31"),
-                               co, ARRAY_SIZE(co), t, ARRAY_SIZE(t), NULL, 0};
+    struct invoice_input in = {&ag, "EUR",          ag.rate, day("2026-01-01"), day("2026-03-31"),
+                               co,  ARRAY_SIZE(co), t,       ARRAY_SIZE(t),     NULL,
+                               0};
     struct arena a = ARENA_INIT;
     struct invoice inv;
 
@@ -169,8 +171,9 @@ static void test_end(void **state)
         {2, 1, -300, "less", CO_CURRENT_YEAR, CO_SIGNED, day("2026-03-01"), 1, 0},
         {3, 1, 6000, "proposed", CO_CURRENT_YEAR, CO_PROPOSED, DATE_NONE, 0, 0},
     };
-    struct invoice_input in = {&ag, "EUR", ag.rate, day("2026-05-01"), day("2026-05-31"),
-                               co, ARRAY_SIZE(co), NULL, 0, NULL, 0};
+    struct invoice_input in = {
+        &ag, "EUR", ag.rate, day("2026-05-01"), day("2026-05-31"), co, ARRAY_SIZE(co), NULL,
+        0,   NULL,  0};
     struct arena a = ARENA_INIT;
     struct invoice inv;
 
@@ -198,12 +201,12 @@ static void test_enhanced_fees(void **state)
 {
     struct agreement ag = {0};
     struct change_order co[] = {
-        {1, 1, 1200, "more from next year", CO_FOLLOWING_YEARS, CO_SIGNED, day("2025-11-01"), 1,
-         0},
+        {1, 1, 1200, "more from next year", CO_FOLLOWING_YEARS, CO_SIGNED, day("2025-11-01"), 1, 0},
         {2, 1, 600, "more now", CO_CURRENT_YEAR, CO_SIGNED, day("2026-02-01"), 1, 0},
     };
-    struct invoice_input in = {&ag, "EUR", 10000, day("2026-01-01"), day("2026-03-31"),
-                               co, ARRAY_SIZE(co), NULL, 0, NULL, 0};
+    struct invoice_input in = {
+        &ag, "EUR", 10000, day("2026-01-01"), day("2026-03-31"), co, ARRAY_SIZE(co), NULL,
+        0,   NULL,  0};
     struct arena a = ARENA_INIT;
     struct invoice inv;
 
@@ -246,7 +249,8 @@ static void test_currencies(void **state)
         {3, 1, 4, 0, 5, 20, TIME_INCLUDED, day("2026-03-03"), "", 0, 0},
     };
     struct invoice_input in = {NULL, "JPY", 5001, day("2026-03-01"), day("2026-03-31"),
-                               NULL, 0, t, ARRAY_SIZE(t), NULL, 0};
+                               NULL, 0,     t,    ARRAY_SIZE(t),     NULL,
+                               0};
     struct arena a = ARENA_INIT;
     struct strbuf err = STRBUF_INIT;
     struct invoice inv;
@@ -258,7 +262,7 @@ static void test_currencies(void **state)
     assert_int_equal(inv.lines[1].amount, 1667); /* 1,667.0 */
     assert_string_equal(inv.currency, "JPY");
     in.currency = "KWD";
-    in.rate = 1001;                              /* 1.001 KWD an hour */
+    in.rate = 1001; /* 1.001 KWD an hour */
     build(&in, &inv, &a);
     assert_int_equal(inv.lines[0].amount, 1502); /* 1,501.5 fils -> 1.502 */
     assert_int_equal(inv.lines[1].amount, 334);  /* 333.67 fils -> 0.334 */

@@ -19,8 +19,8 @@ static void test_exponents(void **state)
     assert_int_equal(cur("JPY")->exponent, 0);
     assert_int_equal(cur("KRW")->exponent, 0);
     assert_int_equal(cur("ISK")->exponent, 0);
-    for (const char *const *d = (const char *const[]){"KWD", "BHD", "OMR", "JOD", "TND", "LYD",
-                                                      "IQD", NULL};
+    for (const char *const *d =
+             (const char *const[]){"KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD", NULL};
          *d; d++)
         assert_int_equal(cur(*d)->exponent, 3);
     assert_null(currency_find("eur")); /* codes are upper case */

@@ -37,8 +37,7 @@ static void test_rows(void **state)
     struct strbuf err = STRBUF_INIT;
 
     (void)state;
-    assert_int_equal(rasci_row_check((unsigned[]){RASCI_I, RASCI_A | RASCI_R, 0}, 3, NULL),
-                     0);
+    assert_int_equal(rasci_row_check((unsigned[]){RASCI_I, RASCI_A | RASCI_R, 0}, 3, NULL), 0);
     /* the accountable party need not be the responsible one */
     assert_int_equal(rasci_row_check((unsigned[]){RASCI_A, RASCI_R, RASCI_R | RASCI_S}, 3, NULL),
                      0);
@@ -46,8 +45,7 @@ static void test_rows(void **state)
                      DESK_EINVAL);
     assert_non_null(strstr(err.buf, "accountable"));
     strbuf_reset(&err);
-    assert_int_equal(rasci_row_check((unsigned[]){RASCI_I, RASCI_R, 0}, 3, &err),
-                     DESK_EINVAL);
+    assert_int_equal(rasci_row_check((unsigned[]){RASCI_I, RASCI_R, 0}, 3, &err), DESK_EINVAL);
     assert_non_null(strstr(err.buf, "no party is accountable"));
     strbuf_reset(&err);
     assert_int_equal(rasci_row_check((unsigned[]){RASCI_A, RASCI_S, RASCI_C}, 3, &err),

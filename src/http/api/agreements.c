@@ -122,11 +122,11 @@ static json_t *nullable_string(const char *s)
 json_t *agreement_to_json(const struct agreement *a, int64_t now)
 {
     int64_t today = floor_div(now, 86400);
-    json_t *quote = a->quoted_at ? json_pack("{s:I, s:o, s:o}", "amount",
-                                             (json_int_t)a->quote_amount, "valid_until",
-                                             json_date(a->quote_valid_until), "quoted_at",
-                                             json_time(a->quoted_at))
-                                 : json_null();
+    json_t *quote =
+        a->quoted_at
+            ? json_pack("{s:I, s:o, s:o}", "amount", (json_int_t)a->quote_amount, "valid_until",
+                        json_date(a->quote_valid_until), "quoted_at", json_time(a->quoted_at))
+            : json_null();
 
     return json_pack(
         "{s:I, s:I, s:s, s:s, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:I, s:I, s:o, "
@@ -190,8 +190,8 @@ static int read_flags(json_t *in, const char *key, const char *const *names, uns
     {
         unsigned bit = agreement_flag(names, json_string_value(v));
         if (!bit)
-            return res_error(res, DESK_EINVAL, key, "%s[%zu] is not one of the known %s", key,
-                             i, key);
+            return res_error(res, DESK_EINVAL, key, "%s[%zu] is not one of the known %s", key, i,
+                             key);
         if (*out & bit)
             return res_error(res, DESK_EINVAL, key, "%s lists '%s' twice", key,
                              json_string_value(v));
@@ -217,8 +217,8 @@ static bool phase_ok(json_t *v)
            json_is_integer(amount) && json_integer_value(amount) >= 0 &&
            json_integer_value(amount) <= MONEY_INPUT_MAX &&
            (!x || json_is_null(x) ||
-            (json_is_string(x) && date_parse(json_string_value(x), json_string_length(x),
-                                             &day) == 0));
+            (json_is_string(x) &&
+             date_parse(json_string_value(x), json_string_length(x), &day) == 0));
 }
 
 static int read_phases(struct req *req, json_t *in, struct agreement *to, struct res *res)
@@ -232,7 +232,8 @@ static int read_phases(struct req *req, json_t *in, struct agreement *to, struct
         if (!json_is_object(v) || !phase_ok(v))
             return res_error(res, DESK_EINVAL, "phases",
                              "phases[%zu] must be {\"name\", \"amount\", \"reached_on\"?} with "
-                             "a name, a whole non-negative amount and a date", i);
+                             "a name, a whole non-negative amount and a date",
+                             i);
         ph[i] = (struct phase){input_str(v, "name"), input_int(v, "amount", 0),
                                input_date(v, "reached_on", DATE_NONE)};
     }
@@ -271,8 +272,8 @@ static void read_scalars(json_t *in, struct agreement_patch *p)
     to->ends_on = input_date(in, "ends_on", DATE_NONE);
     if (present(in, "hosting") && hosting_parse(input_str(in, "hosting"), &to->hosting) == 0)
         p->fields |= AF_HOSTING;
-    if (present(in, "invoicing") && invoicing_parse(input_str(in, "invoicing"),
-                                                    &to->invoicing) == 0)
+    if (present(in, "invoicing") &&
+        invoicing_parse(input_str(in, "invoicing"), &to->invoicing) == 0)
         p->fields |= AF_INVOICING;
     if (present(in, "hours")) {
         p->fields |= AF_HOURS;
@@ -361,7 +362,8 @@ int api_agreement_list(struct req *req, struct res *res)
         (rc = api_query_id(req, res, "organization_id", &f.organization_id)) < 0)
         return rc;
     if (kind && agreement_kind_parse(kind, &k) < 0)
-        return res_error(res, DESK_EBADREQ, "kind", "kind must be maintenance, enhanced or "
+        return res_error(res, DESK_EBADREQ, "kind",
+                         "kind must be maintenance, enhanced or "
                          "advanced");
     f.kind = kind ? (int)k : -1;
     rc = store_agreement_list(req->store, &req->caller, &f, &items, &n, &next, req->arena);
@@ -460,7 +462,8 @@ int api_agreement_cancel(struct req *req, struct res *res)
     return run_move(req, res, &m);
 }
 
-/* ---- GET …/balance ---------------------------------------------------------------------------- */
+/* ---- GET …/balance ----------------------------------------------------------------------------
+ */
 
 int api_agreement_balance(struct req *req, struct res *res)
 {
@@ -475,14 +478,14 @@ int api_agreement_balance(struct req *req, struct res *res)
     rc = store_agreement_balance(req->store, &req->caller, req->params[0], day, &b, &fault);
     if (rc < 0)
         return res_store_error(res, rc, &fault, "agreement");
-    return res_json(
-        res, 200,
-        json_pack("{s:I, s:o, s:o, s:o, s:I, s:o, s:I, s:o, s:I, s:o, s:I, s:i}", "agreement_id",
-                  (json_int_t)req->params[0], "year_starts_on", json_date(b.from),
-                  "year_ends_on", json_date(b.to), "purchased_hours", json_hours(b.purchased),
-                  "purchased_minutes", (json_int_t)b.purchased, "change_order_hours",
-                  json_hours(b.change_orders), "change_order_minutes",
-                  (json_int_t)b.change_orders, "used_hours", json_hours(b.used), "used_minutes",
-                  (json_int_t)b.used, "balance_hours", json_hours(b.balance), "balance_minutes",
-                  (json_int_t)b.balance, "warning_percent", hour_bank_threshold(&b)));
+    return res_json(res, 200,
+                    json_pack("{s:I, s:o, s:o, s:o, s:I, s:o, s:I, s:o, s:I, s:o, s:I, s:i}",
+                              "agreement_id", (json_int_t)req->params[0], "year_starts_on",
+                              json_date(b.from), "year_ends_on", json_date(b.to), "purchased_hours",
+                              json_hours(b.purchased), "purchased_minutes", (json_int_t)b.purchased,
+                              "change_order_hours", json_hours(b.change_orders),
+                              "change_order_minutes", (json_int_t)b.change_orders, "used_hours",
+                              json_hours(b.used), "used_minutes", (json_int_t)b.used,
+                              "balance_hours", json_hours(b.balance), "balance_minutes",
+                              (json_int_t)b.balance, "warning_percent", hour_bank_threshold(&b)));
 }

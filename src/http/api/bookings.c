@@ -17,11 +17,10 @@
 static json_t *booking_json(const struct booking *b)
 {
     return json_pack("{s:I, s:I, s:I, s:o, s:o, s:s, s:o, s:o}", "id", (json_int_t)b->id,
-                     "agreement_id", (json_int_t)b->agreement_id, "user_id",
-                     (json_int_t)b->user_id, "starts_on", json_date(b->starts_on), "ends_on",
-                     json_date(b->ends_on), "status", booking_status_names[b->status],
-                     "created_at", json_time(b->created_at), "updated_at",
-                     json_time(b->updated_at));
+                     "agreement_id", (json_int_t)b->agreement_id, "user_id", (json_int_t)b->user_id,
+                     "starts_on", json_date(b->starts_on), "ends_on", json_date(b->ends_on),
+                     "status", booking_status_names[b->status], "created_at",
+                     json_time(b->created_at), "updated_at", json_time(b->updated_at));
 }
 
 /* starts_on and ends_on of in (checked as dates), ends_on not before starts_on. */
@@ -81,8 +80,7 @@ static const struct field_spec reschedule_fields[] = {
 };
 
 /* costs: [{"amount": minor units, "note": 1..500 characters}] as expenses (arena). */
-static int read_costs(struct req *req, json_t *in, struct expense **out, size_t *n,
-                      struct res *res)
+static int read_costs(struct req *req, json_t *in, struct expense **out, size_t *n, struct res *res)
 {
     json_t *list = json_object_get(in, "costs"), *v;
     size_t i;
@@ -97,7 +95,8 @@ static int read_costs(struct req *req, json_t *in, struct expense **out, size_t 
             json_integer_value(amount) < 0 || json_integer_value(amount) > MONEY_INPUT_MAX)
             return res_error(res, DESK_EINVAL, arena_sprintf(req->arena, "costs[%zu].amount", i),
                              "costs[%zu] must be {\"amount\", \"note\"} with a whole, "
-                             "non-negative amount in minor units", i);
+                             "non-negative amount in minor units",
+                             i);
         if (!note || !*note || utf8_chars(note, strlen(note)) > NOTE_MAX)
             return res_error(res, DESK_EINVAL, arena_sprintf(req->arena, "costs[%zu].note", i),
                              "costs[%zu].note must have 1 to %d characters", i, NOTE_MAX);

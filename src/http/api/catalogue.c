@@ -29,8 +29,8 @@ static json_t *offer_json(const struct service_offer *o)
 /* A service for one hosting model, or (HOSTING_NONE) with both models' offers. */
 static json_t *service_json(const struct catalogue_service *s, enum hosting h)
 {
-    json_t *o = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)s->id, "name", s->name,
-                          "position", (json_int_t)s->position);
+    json_t *o = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)s->id, "name", s->name, "position",
+                          (json_int_t)s->position);
 
     if (h == HOSTING_NONE) {
         json_object_set_new(o, "vendor_hosted", offer_json(&s->vendor));
@@ -75,8 +75,8 @@ static int customer_view(struct req *req, enum hosting *h, json_t *added)
             *h = a->hosting;
         else
             json_array_append_new(
-                added, json_pack("{s:I, s:s, s:o, s:o}", "agreement_id", (json_int_t)a->id,
-                                 "kind", agreement_kind_name(a->kind), "extras",
+                added, json_pack("{s:I, s:s, s:o, s:o}", "agreement_id", (json_int_t)a->id, "kind",
+                                 agreement_kind_name(a->kind), "extras",
                                  flag_names(agreement_extra_names, a->extras), "services",
                                  flag_names(agreement_service_names, a->services)));
     }
@@ -110,8 +110,8 @@ int api_catalogue_list(struct req *req, struct res *res)
     for (size_t i = 0; i < n && !(added && h == HOSTING_NONE); i++)
         json_array_append_new(list, service_json(&items[i], h));
     out = api_page_json(list, 0);
-    json_object_set_new(out, "hosting", h == HOSTING_NONE ? json_null()
-                                                           : json_string(hosting_name(h)));
+    json_object_set_new(out, "hosting",
+                        h == HOSTING_NONE ? json_null() : json_string(hosting_name(h)));
     if (added)
         json_object_set_new(out, "agreements", added);
     return res_json(res, 200, out);
@@ -138,7 +138,8 @@ static int read_offer(json_t *in, const char *key, struct service_offer *o, stru
         (comment && !json_is_string(comment) && !json_is_null(comment)))
         return res_error(res, DESK_EINVAL, key,
                          "%s must be {\"inclusion\": included|add_on|not_offered, "
-                         "\"comment\"?: text}", key);
+                         "\"comment\"?: text}",
+                         key);
     o->comment = json_is_string(comment) ? json_string_value(comment) : "";
     if (utf8_chars(o->comment, strlen(o->comment)) > SERVICE_COMMENT_MAX)
         return res_error(res, DESK_EINVAL, key, "%s.comment has more than %d characters", key,
@@ -186,7 +187,8 @@ static int save(struct req *req, struct res *res, int64_t id, bool partial)
     json_t *in;
     int rc;
 
-    if ((rc = req_json(req, res, &in)) < 0 || (rc = read_service(in, partial, &s, &fields, res)) < 0)
+    if ((rc = req_json(req, res, &in)) < 0 ||
+        (rc = read_service(in, partial, &s, &fields, res)) < 0)
         return rc;
     s.id = id;
     if ((rc = store_catalogue_save(req->store, &req->caller, &s, fields, time_now(), &fault,

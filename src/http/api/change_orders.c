@@ -16,13 +16,13 @@
 
 static json_t *change_order_json(const struct change_order *co)
 {
-    return json_pack("{s:I, s:I, s:o, s:I, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
-                     (json_int_t)co->id, "agreement_id", (json_int_t)co->agreement_id, "hours",
-                     json_hours(co->minutes), "minutes", (json_int_t)co->minutes, "reason",
-                     co->reason, "applies_to", change_order_scope_names[co->applies_to],
-                     "status", change_order_status_names[co->status], "signed_on",
-                     json_date(co->signed_on), "signed_at", json_time(co->signed_at),
-                     "created_at", json_time(co->created_at));
+    return json_pack("{s:I, s:I, s:o, s:I, s:s, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)co->id,
+                     "agreement_id", (json_int_t)co->agreement_id, "hours", json_hours(co->minutes),
+                     "minutes", (json_int_t)co->minutes, "reason", co->reason, "applies_to",
+                     change_order_scope_names[co->applies_to], "status",
+                     change_order_status_names[co->status], "signed_on", json_date(co->signed_on),
+                     "signed_at", json_time(co->signed_at), "created_at",
+                     json_time(co->created_at));
 }
 
 static const struct field_spec create_fields[] = {
@@ -46,8 +46,8 @@ int api_change_order_create(struct req *req, struct res *res)
     co.agreement_id = req->params[0];
     co.minutes = hours_to_minutes(input_number(in, "hours", 0));
     co.reason = input_str(in, "reason");
-    co.applies_to = scope && !strcmp(scope, "following_years") ? CO_FOLLOWING_YEARS
-                                                               : CO_CURRENT_YEAR;
+    co.applies_to =
+        scope && !strcmp(scope, "following_years") ? CO_FOLLOWING_YEARS : CO_CURRENT_YEAR;
     if ((rc = store_change_order_create(req->store, &req->caller, &co, time_now(), &fault)) < 0)
         return res_store_error(res, rc, &fault, "agreement");
     return res_json(res, 201, change_order_json(&co));
@@ -60,8 +60,7 @@ int api_change_order_list(struct req *req, struct res *res)
     size_t n;
     int rc;
 
-    rc = store_change_order_list(req->store, &req->caller, req->params[0], &items, &n,
-                                 req->arena);
+    rc = store_change_order_list(req->store, &req->caller, req->params[0], &items, &n, req->arena);
     if (rc < 0)
         return res_error(res, rc, NULL, "no agreement %" PRId64, req->params[0]);
     list = json_array();

@@ -15,11 +15,11 @@
 
 static json_t *line_json(const struct invoice_line *l, size_t position)
 {
-    return json_pack("{s:I, s:s, s:s, s:o, s:I, s:s, s:I, s:I}", "position",
-                     (json_int_t)position, "kind", line_kind_names[l->kind], "description",
-                     l->description, "on", json_date(l->on), "quantity",
-                     (json_int_t)l->quantity, "unit", line_unit_names[l->unit], "unit_price",
-                     (json_int_t)l->unit_price, "amount", (json_int_t)l->amount);
+    return json_pack("{s:I, s:s, s:s, s:o, s:I, s:s, s:I, s:I}", "position", (json_int_t)position,
+                     "kind", line_kind_names[l->kind], "description", l->description, "on",
+                     json_date(l->on), "quantity", (json_int_t)l->quantity, "unit",
+                     line_unit_names[l->unit], "unit_price", (json_int_t)l->unit_price, "amount",
+                     (json_int_t)l->amount);
 }
 
 /* The API form of an invoice; with_lines false for lists. */
@@ -34,9 +34,8 @@ static json_t *invoice_json(const struct invoice *inv, bool with_lines)
                   (json_int_t)inv->organization_id, "organization_name",
                   inv->organization_name ? inv->organization_name : "", "agreement_id",
                   json_id(inv->agreement_id), "period_start", json_date(inv->period_start),
-                  "period_end", json_date(inv->period_end), "issued_on",
-                  json_date(inv->issued_on), "currency", inv->currency, "total",
-                  (json_int_t)inv->total, "total_text",
+                  "period_end", json_date(inv->period_end), "issued_on", json_date(inv->issued_on),
+                  "currency", inv->currency, "total", (json_int_t)inv->total, "total_text",
                   cur ? money_format(inv->total, cur, 0, total) : "", "created_at",
                   json_time(inv->created_at));
     if (with_lines) {
@@ -70,8 +69,8 @@ static int invoice_create(struct req *req, struct res *res, int64_t agreement_id
     end = input_date(in, "period_end", DATE_NONE);
     if (end < start)
         return res_error(res, DESK_EINVAL, "period_end", "period_end is before period_start");
-    rc = store_invoice_create(req->store, &req->caller, agreement_id, org, start, end,
-                              time_now(), &inv, &fault, req->arena);
+    rc = store_invoice_create(req->store, &req->caller, agreement_id, org, start, end, time_now(),
+                              &inv, &fault, req->arena);
     if (rc < 0)
         return res_store_error(res, rc, &fault, agreement_id ? "agreement" : "organization");
     res_header(res, "Location", arena_sprintf(req->arena, "/api/v1/invoices/%" PRId64, inv.id));
@@ -146,12 +145,11 @@ int api_invoice_html(struct req *req, struct res *res)
 }
 
 /* Content-Disposition for a download named invoice-NUMBER.EXT (numbers are digits and '-'). */
-static void download(struct req *req, struct res *res, const struct invoice *inv,
-                     const char *ext)
+static void download(struct req *req, struct res *res, const struct invoice *inv, const char *ext)
 {
-    res_header(res, "Content-Disposition",
-               arena_sprintf(req->arena, "attachment; filename=\"invoice-%s.%s\"", inv->number,
-                             ext));
+    res_header(
+        res, "Content-Disposition",
+        arena_sprintf(req->arena, "attachment; filename=\"invoice-%s.%s\"", inv->number, ext));
     res_header(res, "Cache-Control", "private, no-store");
 }
 
@@ -186,8 +184,8 @@ int api_invoice_csv(struct req *req, struct res *res)
     return 0;
 }
 
-/* ---- the default rate ------------------------------------------------------------------------- */
-
+/* ---- the default rate -------------------------------------------------------------------------
+ */
 
 int api_billing_get(struct req *req, struct res *res)
 {
@@ -197,9 +195,9 @@ int api_billing_get(struct req *req, struct res *res)
     if ((rc = store_meta_get(req->store, BILLING_RATE_KEY, &rate, req->arena)) < 0 ||
         (rc = store_meta_get(req->store, BILLING_CURRENCY_KEY, &currency, req->arena)) < 0)
         return rc == DESK_ENOTFOUND ? DESK_EIO : rc;
-    return res_json(res, 200, json_pack("{s:I, s:s}", "default_rate",
-                                        (json_int_t)strtoll(rate, NULL, 10), "currency",
-                                        currency));
+    return res_json(res, 200,
+                    json_pack("{s:I, s:s}", "default_rate", (json_int_t)strtoll(rate, NULL, 10),
+                              "currency", currency));
 }
 
 static const struct field_spec billing_fields[] = {
@@ -223,7 +221,7 @@ int api_billing_put(struct req *req, struct res *res)
     rc = store_billing_set(req->store, &req->caller, input_int(in, "default_rate", 0), currency);
     if (rc < 0)
         return rc;
-    return res_json(res, 200, json_pack("{s:I, s:s}", "default_rate",
-                                        (json_int_t)input_int(in, "default_rate", 0), "currency",
-                                        currency));
+    return res_json(res, 200,
+                    json_pack("{s:I, s:s}", "default_rate",
+                              (json_int_t)input_int(in, "default_rate", 0), "currency", currency));
 }

@@ -25,8 +25,8 @@ static json_t *matrix_json(const struct rasci_matrix *m)
             json_object_set_new(cells, m->parties[p],
                                 json_string(rasci_cell_format(m->rows[i].cells[p], cell)));
         }
-        json_array_append_new(rows, json_pack("{s:s, s:o}", "activity", m->rows[i].activity,
-                                              "cells", cells));
+        json_array_append_new(
+            rows, json_pack("{s:s, s:o}", "activity", m->rows[i].activity, "cells", cells));
     }
     return json_pack("{s:I, s:s, s:o, s:o, s:b, s:o}", "id", (json_int_t)m->id, "name", m->name,
                      "parties", parties, "rows", rows, "default", m->is_default, "created_at",
@@ -85,8 +85,7 @@ static int read_cells(struct req *req, json_t *row, size_t i, const struct rasci
     int rc = 0;
 
     if (!json_is_object(obj))
-        return res_error(res, DESK_EINVAL, field, "%s must be an object of party: letters",
-                         field);
+        return res_error(res, DESK_EINVAL, field, "%s must be an object of party: letters", field);
     json_object_foreach(obj, party, v)
     {
         int p = rasci_party_index(m, party);
@@ -117,8 +116,8 @@ static int read_rows(struct req *req, json_t *in, struct rasci_matrix *m, struct
         if (!json_is_object(row) || !activity || !*activity || json_object_size(row) != 2 ||
             utf8_chars(activity, strlen(activity)) > RASCI_ACTIVITY_MAX)
             return res_error(res, DESK_EINVAL, arena_sprintf(req->arena, "rows[%zu]", i),
-                             "rows[%zu] must be {\"activity\" (1 to %d characters), \"cells\"}",
-                             i, RASCI_ACTIVITY_MAX);
+                             "rows[%zu] must be {\"activity\" (1 to %d characters), \"cells\"}", i,
+                             RASCI_ACTIVITY_MAX);
         if ((rc = read_cells(req, row, i, m, cells, res)) < 0)
             return rc;
         rows[i] = (struct rasci_row){activity, cells};

@@ -21,8 +21,8 @@ static json_t *time_json(const struct time_entry *t)
     return json_pack("{s:I, s:I, s:o, s:o, s:I, s:I, s:o, s:s, s:o, s:s, s:o, s:o}", "id",
                      (json_int_t)t->id, "organization_id", (json_int_t)t->organization_id,
                      "ticket_id", json_id(t->ticket_id), "agreement_id", json_id(t->agreement_id),
-                     "user_id", (json_int_t)t->user_id, "minutes", (json_int_t)t->minutes,
-                     "hours", json_hours(t->minutes), "kind", time_kind_names[t->kind], "on",
+                     "user_id", (json_int_t)t->user_id, "minutes", (json_int_t)t->minutes, "hours",
+                     json_hours(t->minutes), "kind", time_kind_names[t->kind], "on",
                      json_date(t->on), "note", t->note, "invoice_id", json_id(t->invoice_id),
                      "created_at", json_time(t->created_at));
 }
@@ -108,13 +108,12 @@ int api_agreement_time_list(struct req *req, struct res *res)
 
 static json_t *expense_json(const struct expense *e)
 {
-    return json_pack("{s:I, s:I, s:s, s:I, s:o, s:s, s:o, s:o, s:o, s:o}", "id",
-                     (json_int_t)e->id, "agreement_id", (json_int_t)e->agreement_id, "kind",
+    return json_pack("{s:I, s:I, s:s, s:I, s:o, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)e->id,
+                     "agreement_id", (json_int_t)e->agreement_id, "kind",
                      expense_kind_names[e->kind], "amount", (json_int_t)e->amount, "days",
                      e->kind == EXPENSE_PER_DIEM ? json_integer(e->days) : json_null(), "note",
                      e->note, "on", json_date(e->on), "booking_id", json_id(e->booking_id),
-                     "invoice_id", json_id(e->invoice_id), "created_at",
-                     json_time(e->created_at));
+                     "invoice_id", json_id(e->invoice_id), "created_at", json_time(e->created_at));
 }
 
 static const struct field_spec expense_fields[] = {
