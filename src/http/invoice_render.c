@@ -84,28 +84,28 @@ static const char html_style[] =
     "@media print { body { margin: 0; max-width: none; } }\n"
     "</style>\n</head>\n<body>\n";
 
+/* One <dt>name</dt><dd>value</dd> pair, both escaped. */
+static void html_fact(struct strbuf *out, const char *name, const char *value)
+{
+    html_cell(out, "dt", NULL, name);
+    html_cell(out, "dd", NULL, value);
+}
+
 static void html_facts(const struct invoice *inv, struct strbuf *out)
 {
-    char a[TEXT_LEN], b[TEXT_LEN];
+    char a[TEXT_LEN], b[TEXT_LEN], text[3 * TEXT_LEN];
 
     strbuf_addstr(out, "<dl>\n");
-    html_cell(out, "dt", NULL, "Customer");
-    html_cell(out, "dd", NULL, inv->organization_name ? inv->organization_name : "");
+    html_fact(out, "Customer", inv->organization_name ? inv->organization_name : "");
     if (inv->agreement_id) {
-        snprintf(a, sizeof(a), "#%" PRId64, inv->agreement_id);
-        html_cell(out, "dt", NULL, "Agreement");
-        html_cell(out, "dd", NULL, a);
+        snprintf(text, sizeof(text), "#%" PRId64, inv->agreement_id);
+        html_fact(out, "Agreement", text);
     }
-    html_cell(out, "dt", NULL, "Period");
-    snprintf(b, sizeof(b), "%s to ", date_text(inv->period_start, a));
-    strbuf_addstr(out, "<dd>");
-    html(out, b);
-    html(out, date_text(inv->period_end, a));
-    strbuf_addstr(out, "</dd>");
-    html_cell(out, "dt", NULL, "Issued on");
-    html_cell(out, "dd", NULL, date_text(inv->issued_on, a));
-    html_cell(out, "dt", NULL, "Currency");
-    html_cell(out, "dd", NULL, inv->currency);
+    snprintf(text, sizeof(text), "%s to %s", date_text(inv->period_start, a),
+             date_text(inv->period_end, b));
+    html_fact(out, "Period", text);
+    html_fact(out, "Issued on", date_text(inv->issued_on, a));
+    html_fact(out, "Currency", inv->currency);
     strbuf_addstr(out, "\n</dl>\n");
 }
 

@@ -43,20 +43,25 @@ static const char SQL_TIME_BY_AGREEMENT[] = "SELECT " TIME_COLS "FROM time_entri
                                             "agreement_id = ?1 AND (?2 OR kind <> 'internal') "
                                             "ORDER BY on_date, id";
 
+/* The index of text s in a NULL-terminated name list (0 when absent). */
+static int name_at(const char *const *names, const unsigned char *s)
+{
+    int i = 0;
+
+    while (names[i] && s && strcmp(names[i], (const char *)s))
+        i++;
+    return names[i] ? i : 0;
+}
+
 static void read_time(sqlite3_stmt *s, struct time_entry *t, struct arena *ar)
 {
-    int k = 0;
-
     t->id = sqlite3_column_int64(s, 0);
     t->organization_id = sqlite3_column_int64(s, 1);
     t->ticket_id = sqlite3_column_int64(s, 2);
     t->agreement_id = sqlite3_column_int64(s, 3);
     t->user_id = sqlite3_column_int64(s, 4);
     t->minutes = sqlite3_column_int64(s, 5);
-    while (time_kind_names[k] &&
-           strcmp(time_kind_names[k], (const char *)sqlite3_column_text(s, 6)))
-        k++;
-    t->kind = (enum time_kind)k;
+    t->kind = (enum time_kind)name_at(time_kind_names, sqlite3_column_text(s, 6));
     t->on = sqlite__col_date(s, 7);
     t->note = store__col_text(s, 8, ar);
     t->invoice_id = sqlite3_column_int64(s, 9);
@@ -415,15 +420,14 @@ static int org_name(struct sqlite_conn *c, int64_t org, const char **name, struc
 static int billing_defaults(struct sqlite_conn *c, int64_t *rate, const char **currency,
                             struct arena *ar);
 
-/* Fill in: the agreement (checked), its change orders and unbilled time and expenses. */
-static int invoice_inputs(struct sqlite_conn *c, struct invoice_job *j, struct agreement *a,
-                          struct invoice_input *in)
+/* The agreement to invoice (signed, the period not billed before) and its change orders. */
+static int invoice_agreement(struct sqlite_conn *c, struct invoice_job *j, struct agreement *a,
+                             struct invoice_input *in)
 {
+    struct change_order *cos;
     sqlite3_stmt *s;
     int rc;
 
-    if (!j->agreement_id)
-        return billing_defaults(c, &in->rate, &in->currency, j->ar);
     if ((rc = sqlite__agreement_read(c, j->c, j->agreement_id, a, j->ar)) < 0)
         return rc;
     if (!a->signed_at)
@@ -444,23 +448,32 @@ static int invoice_inputs(struct sqlite_conn *c, struct invoice_job *j, struct a
     in->agreement = a;
     in->currency = a->currency;
     in->rate = a->rate;
-    if ((rc = sqlite__change_orders_read(c, a->id, (struct change_order **)&in->cos, &in->nco,
-                                         j->ar)) < 0)
-        return rc;
-    return read_expenses(c, a->id, (struct expense **)&in->expenses, &in->nexpenses, j->ar);
+    rc = sqlite__change_orders_read(c, a->id, &cos, &in->nco, j->ar);
+    in->cos = cos;
+    return rc;
 }
 
-static int unbilled_time(struct sqlite_conn *c, struct invoice_job *j, struct invoice_input *in)
+/* What is not billed yet: time (and, with an agreement, expenses) dated up to the period's end. */
+static int unbilled(struct sqlite_conn *c, struct invoice_job *j, struct invoice_input *in)
 {
     const struct agreement *a = in->agreement;
     sqlite3_stmt *s = store__stmt(c, SQL_UNBILLED_TIME);
+    struct time_entry *time;
+    struct expense *expenses;
+    int rc;
 
     store__bind_int(s, 1, j->organization_id);
     store__bind_int(s, 2, j->agreement_id);
     sqlite__bind_date(s, 3, j->end);
     /* included time is billed only as the work of an advanced project invoiced monthly */
     store__bind_int(s, 4, a && a->kind == AK_ADVANCED && a->invoicing == INVOICING_MONTHLY);
-    return read_times(c, s, (struct time_entry **)&in->time, &in->ntime, j->ar);
+    rc = read_times(c, s, &time, &in->ntime, j->ar);
+    in->time = time;
+    if (rc < 0 || !a)
+        return rc;
+    rc = read_expenses(c, a->id, &expenses, &in->nexpenses, j->ar);
+    in->expenses = expenses;
+    return rc;
 }
 
 /* Number the invoice: the next of the year of issue. */
@@ -550,9 +563,10 @@ static int write_invoice_create(struct sqlite_conn *c, void *arg)
     memset(j->inv, 0, sizeof(*j->inv));
     in.period_start = j->start;
     in.period_end = j->end;
-    if ((rc = invoice_inputs(c, j, &a, &in)) < 0 ||
-        (rc = org_name(c, j->organization_id, &j->inv->organization_name, j->ar)) < 0 ||
-        (rc = unbilled_time(c, j, &in)) < 0)
+    rc = j->agreement_id ? invoice_agreement(c, j, &a, &in)
+                         : billing_defaults(c, &in.rate, &in.currency, j->ar);
+    if (rc < 0 || (rc = org_name(c, j->organization_id, &j->inv->organization_name, j->ar)) < 0 ||
+        (rc = unbilled(c, j, &in)) < 0)
         return rc;
     if ((rc = invoice_build(&in, j->inv, j->ar, &err)) < 0)
         sqlite__fault(j->fault, rc, "period_end", "%s", err.buf);
@@ -612,15 +626,6 @@ static void read_invoice(sqlite3_stmt *s, struct invoice *inv, struct arena *ar)
     snprintf(inv->currency, sizeof(inv->currency), "%s", cur ? cur : "");
     inv->total = sqlite3_column_int64(s, 9);
     inv->created_at = sqlite3_column_int64(s, 10);
-}
-
-static int name_at(const char *const *names, const unsigned char *s)
-{
-    int i = 0;
-
-    while (names[i] && s && strcmp(names[i], (const char *)s))
-        i++;
-    return names[i] ? i : 0;
 }
 
 static int read_lines(struct sqlite_conn *c, struct invoice *inv, struct arena *ar)
