@@ -282,6 +282,21 @@ is "$STATUS/$(json .currency)/$(json .total)" 201/JPY/13502 "is invoiced at the 
 api GET /api/v1/invoices "" "$ANN"
 is "$(json '[.items[].organization_id]|unique|@csv')" 1 "customers list their own invoices only"
 
+# ---- phases: reached by PATCH, invoiced in their period ----------------------------------------------------
+api POST /api/v1/agreements '{"organization_id":1,"kind":"advanced","starts_on":"2026-09-01","ends_on":"2027-02-28","currency":"EUR","hours":50,"rate":10000,"invoicing":"phases","phases":[{"name":"Design","amount":500000},{"name":"Go-live","amount":250000}]}'
+PH=$(json .id)
+is "$STATUS/$(json '.phases|length')" 201/2 "an advanced project invoiced by phases"
+api POST /api/v1/agreements '{"organization_id":1,"kind":"advanced","starts_on":"2026-09-01","ends_on":"2027-02-28","currency":"EUR","hours":50,"rate":10000,"invoicing":"end","phases":[{"name":"Design","amount":5}]}'
+is "$STATUS/$(json .error.field)" 422/phases "phases need invoicing by phases"
+api POST "/api/v1/agreements/$PH/sign"
+api PATCH "/api/v1/agreements/$PH" '{"phases":[{"name":"Design","amount":500000,"reached_on":"2026-11-02"},{"name":"Go-live","amount":250000}]}'
+is "$STATUS/$(json '.phases[0].reached_on')" 200/2026-11-02 "PATCH marks a phase reached"
+api PATCH "/api/v1/agreements/$PH" '{"phases":[{"name":"Design","amount":600000,"reached_on":"2026-11-02"},{"name":"Go-live","amount":250000}]}'
+is "$STATUS/$(json .error.field)" 409/phases "a signed phase's amount is fixed"
+api POST "/api/v1/agreements/$PH/invoices" '{"period_start":"2026-11-01","period_end":"2026-11-30"}'
+is "$STATUS/$(json '[.lines[]|[.kind,.amount]|join(":")]|join(",")')/$(json .total)" \
+    "201/phase:500000/500000" "the phase reached in the period is invoiced"
+
 # ---- the catalogue ----------------------------------------------------------------------------------------
 api GET "/api/v1/catalog?hosting=customer_hosted" "" "$ANN"
 is "$(json .hosting)" vendor_hosted "customers get their own hosting model"
@@ -341,7 +356,7 @@ is "$(json .balance_minutes)" 0 "nothing is left"
 # ---- every write is audited -------------------------------------------------------------------------------
 is "$(sql "SELECT count(*) FROM audit_log WHERE entity = 'agreement' AND action = 'cancel'")" 4 \
     "each cancellation has its audit row"
-is "$(sql "SELECT count(*) FROM audit_log WHERE entity = 'invoice'")" 3 "each invoice too"
+is "$(sql "SELECT count(*) FROM audit_log WHERE entity = 'invoice'")" 4 "each invoice too"
 
 stop_server
 done_testing
