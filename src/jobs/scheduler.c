@@ -75,9 +75,30 @@ static int sweep_run(struct store *st, const struct conf *c, int64_t now)
     return rc;
 }
 
+#define PRIORITY_EVERY 3600 /* seconds between priority-line checks (terms start and end by date) */
+
+static int64_t priority_due(const struct conf *c, int64_t now)
+{
+    (void)c;
+    return now - PRIORITY_EVERY + 1;
+}
+
+static int priority_run(struct store *st, const struct conf *c, int64_t now)
+{
+    int changed = 0, rc = store_priority_sync(st, now, &changed);
+
+    (void)c;
+    if (rc < 0)
+        log_error("msg=\"priority line sync failed\" rc=%d", rc);
+    else if (changed)
+        log_info("msg=\"priority line changed\" organizations=%d", changed);
+    return rc;
+}
+
 static const struct job jobs[] = {
     {"backup", backup_due, backup_run},
     {"sla-sweep", sweep_due, sweep_run},
+    {"priority-line", priority_due, priority_run},
     /* mail */
 };
 

@@ -314,13 +314,180 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
 int store_sla_sweep(struct store *st, int64_t now, int *queued);
 
 /* ---- agreements, time and expenses, invoices, catalogue, RASCI -------------- */
+struct agreement; /* domain/agreement.h */
+struct agreement_patch;
+struct booking;
+struct catalogue_service; /* domain/catalogue.h */
+struct change_order;
+struct expense;
+struct hour_bank;
+struct invoice; /* domain/invoice.h */
+struct rasci_matrix; /* domain/rasci.h */
+struct time_entry;
+
+/*
+ * Agreements (domain/agreement.h). Customers read their organisation's
+ * only; another organisation's id is DESK_ENOTFOUND. Writes fill fault on
+ * DESK_EINVAL (the field at fault), DESK_ECONFLICT (a state that forbids
+ * it) and DESK_ENOTFOUND for a reference that does not exist. Each write
+ * keeps organizations.priority_line (and the priority of that
+ * organisation's open requests) in step with its active agreements, and a
+ * change of SLA policy or calendar recomputes the due times of the open
+ * requests under it, in the same transaction.
+ */
+int store_agreement_create(struct store *st, const struct caller *c, struct agreement *a,
+                           int64_t now, struct store_fault *fault);
+int store_agreement_get(struct store *st, const struct caller *c, int64_t id, struct agreement *a,
+                        struct arena *ar);
+
+struct agreement_filter {
+    int64_t organization_id; /* 0: any the caller may see */
+    int kind;                /* -1: any; else an enum agreement_kind */
+    int64_t before_id;       /* keyset: ids below this one (newest first); 0: the first page */
+    int limit;               /* 1..1000 */
+};
+/* A page of agreements, newest first; *next is the cursor of the next page (0 on the last). */
+int store_agreement_list(struct store *st, const struct caller *c, const struct agreement_filter *f,
+                         struct agreement **items, size_t *n, int64_t *next, struct arena *ar);
+/* Apply a PATCH (agreement_patch_apply); *out is the agreement after. */
+int store_agreement_update(struct store *st, const struct caller *c, int64_t id,
+                           const struct agreement_patch *p, int64_t now, struct agreement *out,
+                           struct store_fault *fault, struct arena *ar);
+
+enum agreement_move_kind {
+    MOVE_QUOTE,  /* requested or quoted -> quoted, with amount and valid_until */
+    MOVE_SIGN,   /* requested or quoted -> signed; confirms the bookings */
+    MOVE_CANCEL, /* notice on `notice` (agreement_cancel) */
+};
+struct agreement_move {
+    enum agreement_move_kind kind; /* what happens */
+    int64_t amount;                /* MOVE_QUOTE: minor units */
+    int64_t valid_until;           /* MOVE_QUOTE: date */
+    int64_t notice;                /* MOVE_CANCEL: date the notice was given */
+};
+/* Quote, sign or cancel agreement id; *out is the agreement after. */
+int store_agreement_move(struct store *st, const struct caller *c, int64_t id,
+                         const struct agreement_move *m, int64_t now, struct agreement *out,
+                         struct store_fault *fault, struct arena *ar);
+/* The hours bank of agreement id for the period holding day; DESK_EINVAL (fault) for maintenance. */
+int store_agreement_balance(struct store *st, const struct caller *c, int64_t id, int64_t day,
+                            struct hour_bank *bank, struct store_fault *fault);
+
+/* Propose a change order (co->agreement_id, minutes, reason, applies_to); co->id is set. */
+int store_change_order_create(struct store *st, const struct caller *c, struct change_order *co,
+                              int64_t now, struct store_fault *fault);
+/* Sign (apply) change order co_id of agreement_id; needs the agreement signed. */
+int store_change_order_sign(struct store *st, const struct caller *c, int64_t agreement_id,
+                            int64_t co_id, int64_t now, struct change_order *out,
+                            struct store_fault *fault, struct arena *ar);
+int store_change_order_list(struct store *st, const struct caller *c, int64_t agreement_id,
+                            struct change_order **items, size_t *n, struct arena *ar);
+
+/* Book b->user_id (staff) on b->agreement_id; tentative or confirmed by the agreement's status. */
+int store_booking_create(struct store *st, const struct caller *c, struct booking *b, int64_t now,
+                         struct store_fault *fault);
+/*
+ * Move booking booking_id of agreement_id to [starts_on, ends_on] and record
+ * costs[0..n) (amount, note) as actual expenses of the agreement dated today.
+ */
+int store_booking_reschedule(struct store *st, const struct caller *c, int64_t agreement_id,
+                             int64_t booking_id, int64_t starts_on, int64_t ends_on,
+                             const struct expense *costs, size_t n, int64_t now,
+                             struct booking *out, struct store_fault *fault);
+int store_booking_list(struct store *st, const struct caller *c, int64_t agreement_id,
+                       struct booking **items, size_t *n, struct arena *ar);
+
+/*
+ * Record time t against t->ticket_id or t->agreement_id (the other 0 unless
+ * given). The organisation comes from the request or agreement; an included
+ * entry without an agreement draws the organisation's active enhanced or
+ * advanced agreement on t->on (a billable one is attached to it when there
+ * is one). Another organisation's or a maintenance agreement is DESK_EINVAL.
+ * Included time queues the hour-bank warnings (80 %, 100 %) once.
+ */
+int store_time_entry_create(struct store *st, const struct caller *c, struct time_entry *t,
+                            int64_t now, struct store_fault *fault);
+/* The time of a request (ticket_id) or an agreement; customers never see internal entries. */
+int store_time_entry_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                          int64_t agreement_id, struct time_entry **items, size_t *n,
+                          struct arena *ar);
+/* Record an expense (per_diem: days x the agreement's per-diem rate); e->id, amount are set. */
+int store_expense_create(struct store *st, const struct caller *c, struct expense *e, int64_t now,
+                         struct store_fault *fault);
+int store_expense_list(struct store *st, const struct caller *c, int64_t agreement_id,
+                       struct expense **items, size_t *n, struct arena *ar);
+
+/*
+ * Issue an invoice for [period_start, period_end]: of agreement_id (signed;
+ * a period overlapping one of its invoices is DESK_ECONFLICT), or with
+ * agreement_id 0 of organization_id's billable time without agreement at
+ * the default rate. Nothing to bill is DESK_ECONFLICT. The time entries and
+ * expenses it bills are marked invoiced.
+ */
+int store_invoice_create(struct store *st, const struct caller *c, int64_t agreement_id,
+                         int64_t organization_id, int64_t period_start, int64_t period_end,
+                         int64_t now, struct invoice *out, struct store_fault *fault,
+                         struct arena *ar);
+int store_invoice_get(struct store *st, const struct caller *c, int64_t id, struct invoice *out,
+                      struct arena *ar);
+
+struct invoice_filter {
+    int64_t organization_id; /* 0: any the caller may see */
+    int64_t agreement_id;    /* 0: any */
+    int64_t before_id;       /* keyset, newest first; 0: the first page */
+    int limit;               /* 1..1000 */
+};
+/* A page of invoices (without lines), newest first. */
+int store_invoice_list(struct store *st, const struct caller *c, const struct invoice_filter *f,
+                       struct invoice **items, size_t *n, int64_t *next, struct arena *ar);
+/* Set the default rate (minor units an hour) and currency of billable time without agreement. */
+int store_billing_set(struct store *st, const struct caller *c, int64_t rate,
+                      const char *currency);
+
+/* The service catalogue, in its order. */
+int store_catalogue_list(struct store *st, struct catalogue_service **items, size_t *n,
+                         struct arena *ar);
+
+enum catalogue_field {
+    CF_NAME = 1 << 0,
+    CF_POSITION = 1 << 1,
+    CF_VENDOR = 1 << 2,   /* vendor.inclusion and vendor.comment */
+    CF_CUSTOMER = 1 << 3, /* customer.inclusion and customer.comment */
+};
+/*
+ * Create (s->id 0: every field but the position is needed) or change the
+ * `fields` of service s->id; s is then the whole stored row. A taken name
+ * is DESK_ECONFLICT.
+ */
+int store_catalogue_save(struct store *st, const struct caller *c, struct catalogue_service *s,
+                         unsigned fields, int64_t now, struct store_fault *fault,
+                         struct arena *ar);
+
+/* Store a checked matrix (m->id is set); a taken name is DESK_ECONFLICT. */
+int store_rasci_create(struct store *st, const struct caller *c, struct rasci_matrix *m,
+                       int64_t now, struct store_fault *fault);
+/*
+ * A matrix, or all of them, as the caller may read them: customers read the
+ * default matrix and those attached to their organisation's agreements.
+ */
+int store_rasci_get(struct store *st, const struct caller *c, int64_t id, struct rasci_matrix *m,
+                    struct arena *ar);
+int store_rasci_list(struct store *st, const struct caller *c, struct rasci_matrix **items,
+                     size_t *n, struct arena *ar);
+
+/*
+ * The daily job: align every organisation's priority_line (and its open
+ * requests' priority) with the agreements active on the date of now, as
+ * terms start and end. *changed counts the organisations that changed.
+ */
+int store_priority_sync(struct store *st, int64_t now, int *changed);
+
 
 /* ---- mail: the outbox and inbound messages ------------------------------- */
 
 /* ---- web sessions ----------------------------------------------------------- */
 
 /* ---- knowledge base, known errors, releases, installations ---------------- */
-
 /* ---- background jobs and metadata ------------------------------------- */
 
 /*

@@ -96,6 +96,67 @@ struct store_ops {
     int (*sla_sweep)(struct store *st, int64_t now, int *queued);
 
     /* agreements, time and expenses, invoices, catalogue, RASCI */
+    int (*agreement_create)(struct store *st, const struct caller *c, struct agreement *a,
+                            int64_t now, struct store_fault *fault);
+    int (*agreement_get)(struct store *st, const struct caller *c, int64_t id, struct agreement *a,
+                         struct arena *ar);
+    int (*agreement_list)(struct store *st, const struct caller *c,
+                          const struct agreement_filter *f, struct agreement **items, size_t *n,
+                          int64_t *next, struct arena *ar);
+    int (*agreement_update)(struct store *st, const struct caller *c, int64_t id,
+                            const struct agreement_patch *p, int64_t now, struct agreement *out,
+                            struct store_fault *fault, struct arena *ar);
+    int (*agreement_move)(struct store *st, const struct caller *c, int64_t id,
+                          const struct agreement_move *m, int64_t now, struct agreement *out,
+                          struct store_fault *fault, struct arena *ar);
+    int (*agreement_balance)(struct store *st, const struct caller *c, int64_t id, int64_t day,
+                             struct hour_bank *bank, struct store_fault *fault);
+    int (*change_order_create)(struct store *st, const struct caller *c, struct change_order *co,
+                               int64_t now, struct store_fault *fault);
+    int (*change_order_sign)(struct store *st, const struct caller *c, int64_t agreement_id,
+                             int64_t co_id, int64_t now, struct change_order *out,
+                             struct store_fault *fault, struct arena *ar);
+    int (*change_order_list)(struct store *st, const struct caller *c, int64_t agreement_id,
+                             struct change_order **items, size_t *n, struct arena *ar);
+    int (*booking_create)(struct store *st, const struct caller *c, struct booking *b, int64_t now,
+                          struct store_fault *fault);
+    int (*booking_reschedule)(struct store *st, const struct caller *c, int64_t agreement_id,
+                              int64_t booking_id, int64_t starts_on, int64_t ends_on,
+                              const struct expense *costs, size_t n, int64_t now,
+                              struct booking *out, struct store_fault *fault);
+    int (*booking_list)(struct store *st, const struct caller *c, int64_t agreement_id,
+                        struct booking **items, size_t *n, struct arena *ar);
+    int (*time_entry_create)(struct store *st, const struct caller *c, struct time_entry *t,
+                             int64_t now, struct store_fault *fault);
+    int (*time_entry_list)(struct store *st, const struct caller *c, int64_t ticket_id,
+                           int64_t agreement_id, struct time_entry **items, size_t *n,
+                           struct arena *ar);
+    int (*expense_create)(struct store *st, const struct caller *c, struct expense *e, int64_t now,
+                          struct store_fault *fault);
+    int (*expense_list)(struct store *st, const struct caller *c, int64_t agreement_id,
+                        struct expense **items, size_t *n, struct arena *ar);
+    int (*invoice_create)(struct store *st, const struct caller *c, int64_t agreement_id,
+                          int64_t organization_id, int64_t period_start, int64_t period_end,
+                          int64_t now, struct invoice *out, struct store_fault *fault,
+                          struct arena *ar);
+    int (*invoice_get)(struct store *st, const struct caller *c, int64_t id, struct invoice *out,
+                       struct arena *ar);
+    int (*invoice_list)(struct store *st, const struct caller *c, const struct invoice_filter *f,
+                        struct invoice **items, size_t *n, int64_t *next, struct arena *ar);
+    int (*billing_set)(struct store *st, const struct caller *c, int64_t rate,
+                       const char *currency);
+    int (*catalogue_list)(struct store *st, struct catalogue_service **items, size_t *n,
+                          struct arena *ar);
+    int (*catalogue_save)(struct store *st, const struct caller *c, struct catalogue_service *s,
+                          unsigned fields, int64_t now, struct store_fault *fault,
+                          struct arena *ar);
+    int (*rasci_create)(struct store *st, const struct caller *c, struct rasci_matrix *m,
+                        int64_t now, struct store_fault *fault);
+    int (*rasci_get)(struct store *st, const struct caller *c, int64_t id, struct rasci_matrix *m,
+                     struct arena *ar);
+    int (*rasci_list)(struct store *st, const struct caller *c, struct rasci_matrix **items,
+                      size_t *n, struct arena *ar);
+    int (*priority_sync)(struct store *st, int64_t now, int *changed);
 
     /* mail: the outbox and inbound messages */
 

@@ -55,13 +55,15 @@ int api_page(struct req *req, struct res *res, struct store_page *pg)
     return 0;
 }
 
+json_t *api_list_json(json_t *list, int64_t next)
+{
+    return json_pack("{s:o, s:o}", "items", list, "next_cursor",
+                     next ? json_sprintf("%" PRId64, next) : json_null());
+}
+
 json_t *api_page_json(json_t *items, const struct store_page *pg, int64_t last_id)
 {
-    json_t *next = json_null();
-
-    if (pg->more)
-        next = json_sprintf("%" PRId64, last_id);
-    return json_pack("{s:o, s:o}", "items", items, "next_cursor", next);
+    return api_list_json(items, pg->more ? last_id : 0);
 }
 
 int api_fault(struct res *res, int rc, const struct store_fault *f, const char *fallback, ...)

@@ -45,6 +45,8 @@ int api_page(struct req *req, struct res *res, struct store_page *pg);
 int api_limit(struct req *req, struct res *res, int64_t *n);
 /* {"items": items, "next_cursor": "<last_id>" or null when pg says no more follow}. */
 json_t *api_page_json(json_t *items, const struct store_page *pg, int64_t last_id);
+/* {"items": list, "next_cursor": "<next>" or null for 0}; consumes list. */
+json_t *api_list_json(json_t *list, int64_t next);
 /*
  * The error of a refused store write: the fault's field and message when
  * the store gave one, a generic message for DESK_EIO/DESK_EBUSY, else
@@ -119,6 +121,71 @@ int json_to_time(json_t *in, const char *field, int64_t *out, struct res *res);
 int customer_may_see(struct req *req, struct res *res);
 
 /* agreements.c, time.c, invoices.c, catalogue.c, rasci.c */
+int api_agreement_create(struct req *req, struct res *res);
+int api_agreement_list(struct req *req, struct res *res);
+int api_agreement_get(struct req *req, struct res *res);
+int api_agreement_patch(struct req *req, struct res *res);
+int api_agreement_quote(struct req *req, struct res *res);
+int api_agreement_sign(struct req *req, struct res *res);
+int api_agreement_cancel(struct req *req, struct res *res);
+int api_agreement_balance(struct req *req, struct res *res);
+/* change_orders.c, bookings.c */
+int api_change_order_create(struct req *req, struct res *res);
+int api_change_order_list(struct req *req, struct res *res);
+int api_change_order_sign(struct req *req, struct res *res);
+int api_booking_create(struct req *req, struct res *res);
+int api_booking_list(struct req *req, struct res *res);
+int api_booking_reschedule(struct req *req, struct res *res);
+/* time.c: time entries and expenses */
+int api_ticket_time_create(struct req *req, struct res *res);
+int api_ticket_time_list(struct req *req, struct res *res);
+int api_agreement_time_create(struct req *req, struct res *res);
+int api_agreement_time_list(struct req *req, struct res *res);
+int api_expense_create(struct req *req, struct res *res);
+int api_expense_list(struct req *req, struct res *res);
+/* invoices.c (invoice_render.c draws the HTML, CSV and PDF) */
+int api_agreement_invoice_create(struct req *req, struct res *res);
+int api_organization_invoice_create(struct req *req, struct res *res);
+int api_invoice_list(struct req *req, struct res *res);
+int api_invoice_get(struct req *req, struct res *res);
+int api_invoice_html(struct req *req, struct res *res);
+int api_invoice_pdf(struct req *req, struct res *res);
+int api_invoice_csv(struct req *req, struct res *res);
+int api_billing_get(struct req *req, struct res *res);
+int api_billing_put(struct req *req, struct res *res);
+/* catalogue.c */
+int api_catalogue_list(struct req *req, struct res *res);
+int api_catalogue_create(struct req *req, struct res *res);
+int api_catalogue_put(struct req *req, struct res *res);
+int api_catalogue_patch(struct req *req, struct res *res);
+/* rasci.c */
+int api_rasci_create(struct req *req, struct res *res);
+int api_rasci_list(struct req *req, struct res *res);
+int api_rasci_get(struct req *req, struct res *res);
+
+struct agreement;
+/* The API form of an agreement, its status and flags as of now. */
+json_t *agreement_to_json(const struct agreement *a, int64_t now);
+/* JSON of a date ("YYYY-MM-DD"), or null for DATE_NONE. */
+json_t *json_date(int64_t day);
+/* JSON hours of minutes, rounded half up to 2 decimals (90 -> 1.5). */
+json_t *json_hours(int64_t minutes);
+/* Decimal hours as whole minutes, rounded half away from zero (1.5 -> 90). */
+int64_t hours_to_minutes(double hours);
+/*
+ * The paging query parameters `limit` (1..1000, default 50) and `cursor` (an
+ * id from next_cursor). Returns 0, or fills res with 400 and returns DESK_EBADREQ.
+ */
+int api_page_params(struct req *req, struct res *res, int *limit, int64_t *before);
+/* A positive id from query parameter name (0 when absent); 400 in res when it does not parse. */
+int api_query_id(struct req *req, struct res *res, const char *name, int64_t *out);
+struct field_spec;
+/*
+ * A JSON body that may be left out: *in is NULL for an empty body, else the
+ * object checked against specs (input_check). 0, or res filled (400, 422).
+ */
+int api_optional_json(struct req *req, struct res *res, const struct field_spec *specs, size_t n,
+                      json_t **in);
 
 /* kb.c, known_errors.c, releases.c, installations.c */
 

@@ -96,7 +96,7 @@ int api_attachment_list(struct req *req, struct res *res)
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, attachment_json(&items[i]));
-    return res_json(res, 200, json_pack("{s:o, s:n}", "items", list, "next_cursor"));
+    return res_json(res, 200, api_list_json(list, 0));
 }
 
 /* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266, RFC 5987). */

@@ -61,5 +61,5 @@ int api_message_list(struct req *req, struct res *res)
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, message_json(&items[i]));
-    return res_json(res, 200, json_pack("{s:o, s:n}", "items", list, "next_cursor"));
+    return res_json(res, 200, api_list_json(list, 0));
 }

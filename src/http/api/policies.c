@@ -42,7 +42,7 @@ static int read_body(struct req *req, struct res *res, json_t *in, struct sla_po
     p->name = input_str(in, "name");
     p->calendar_id = input_int(in, "calendar_id", 0);
     if (json_is_number(json_object_get(in, "warn_at")) &&
-        policy_warn_permille(input_num(in, "warn_at", 0), &p->warn_permille, &why) < 0)
+        policy_warn_permille(input_number(in, "warn_at", 0), &p->warn_permille, &why) < 0)
         return res_error(res, DESK_EINVAL, "warn_at", "warn_at %s", why);
     if (json_is_array(emails) &&
         (rc = api_strings(req, res, emails, "escalation_emails", api_check_email,
