@@ -16,6 +16,7 @@ static const struct cmd {
 } commands[] = {
     {"init", cmd_init, "create or migrate the database and its first admin"},
     {"serve", cmd_serve, "serve the API and the pages over HTTP"},
+    {"demo", cmd_demo, "load the demo: a vendor, customers, agreements, requests"},
     {"sla", cmd_sla, "working-hours SLA clock: due, elapsed, batch, spans, holidays"},
     {"token", cmd_token, "create an API token for a user"},
     {"backup", cmd_backup, "write a verified backup of the database"},
