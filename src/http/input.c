@@ -73,6 +73,21 @@ static int check_value(const struct field_spec *f, json_t *v, struct res *res)
         return 0;
     case F_ENUM:
         return check_enum(f, v, res);
+    case F_NUMBER:
+        if (!json_is_number(v))
+            return res_error(res, DESK_EINVAL, f->name, "%s must be a number", f->name);
+        return 0;
+    case F_ARRAY:
+        if (!json_is_array(v))
+            return res_error(res, DESK_EINVAL, f->name, "%s must be a list", f->name);
+        if (f->max && (int64_t)json_array_size(v) > f->max)
+            return res_error(res, DESK_EINVAL, f->name, "%s must have at most %" PRId64
+                             " entries", f->name, f->max);
+        return 0;
+    case F_OBJECT:
+        if (!json_is_object(v))
+            return res_error(res, DESK_EINVAL, f->name, "%s must be an object", f->name);
+        return 0;
     }
     return 0;
 }
@@ -108,4 +123,10 @@ int64_t input_int(json_t *obj, const char *key, int64_t dflt)
 {
     json_t *v = json_object_get(obj, key);
     return json_is_integer(v) ? json_integer_value(v) : dflt;
+}
+
+double input_num(json_t *obj, const char *key, double dflt)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_number(v) ? json_number_value(v) : dflt;
 }

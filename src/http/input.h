@@ -17,13 +17,16 @@ enum field_kind {
     F_INT,     /* any integer in min..max */
     F_BOOL,    /* true or false */
     F_ENUM,    /* a string from values[] */
+    F_NUMBER,  /* any JSON number, integer or not; the caller checks its range */
+    F_ARRAY,   /* a list of at most max elements (0: any); the caller checks the elements */
+    F_OBJECT,  /* a JSON object; the caller checks its members */
 };
 
 struct field_spec {
     const char *name;          /* JSON key */
     enum field_kind kind;      /* expected type */
     bool required;             /* missing (or null) is 422 */
-    int64_t min, max;          /* F_STRING: length in characters; F_INT: value */
+    int64_t min, max;          /* F_STRING: length in characters; F_INT: value; F_ARRAY: max */
     const char *const *values; /* F_ENUM: NULL-terminated list */
 };
 
@@ -36,6 +39,8 @@ int input_check(json_t *obj, const struct field_spec *specs, size_t n, struct re
 const char *input_str(json_t *obj, const char *key);
 /* The integer value of key, or dflt when absent or null. */
 int64_t input_int(json_t *obj, const char *key, int64_t dflt);
+/* The number value of key (integer or real), or dflt when absent or null. */
+double input_num(json_t *obj, const char *key, double dflt);
 /* Length of a UTF-8 string in characters. */
 size_t utf8_chars(const char *s, size_t bytes);
 
