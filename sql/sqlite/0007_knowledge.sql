@@ -105,33 +105,44 @@ CREATE INDEX known_error_versions_key ON known_error_versions(version_key);
 -- tickets.known_error_id (0002) links a request to its known error.
 CREATE INDEX tickets_known_error ON tickets(known_error_id) WHERE known_error_id IS NOT NULL;
 
--- Requests and messages, for GET /api/v1/tickets?q= (SPEC 4: search over 1,000,000 messages).
-CREATE VIRTUAL TABLE tickets_fts USING fts5(subject, body, content = 'tickets',
-    content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics 2');
-CREATE TRIGGER tickets_fts_ai AFTER INSERT ON tickets BEGIN
-    INSERT INTO tickets_fts (rowid, subject, body) VALUES (new.id, new.subject, new.body);
-END;
-CREATE TRIGGER tickets_fts_ad AFTER DELETE ON tickets BEGIN
-    INSERT INTO tickets_fts (tickets_fts, rowid, subject, body)
-        VALUES ('delete', old.id, old.subject, old.body);
-END;
-CREATE TRIGGER tickets_fts_au AFTER UPDATE OF subject, body ON tickets BEGIN
-    INSERT INTO tickets_fts (tickets_fts, rowid, subject, body)
-        VALUES ('delete', old.id, old.subject, old.body);
-    INSERT INTO tickets_fts (rowid, subject, body) VALUES (new.id, new.subject, new.body);
-END;
-INSERT INTO tickets_fts (tickets_fts) VALUES ('rebuild');
-
-CREATE VIRTUAL TABLE messages_fts USING fts5(body, content = 'messages', content_rowid = 'id',
+-- The search text of each request, for GET /api/v1/tickets?q= (SPEC 4: full-text search over
+-- 1,000,000 messages): one document per request, rowid = the request's id, holding its subject,
+-- body and public messages (column public) and its internal notes (column internal), so that
+-- "every word in the subject, body or messages" is one FTS5 query whose AND is evaluated by the
+-- index, and customers search the public column only. It stores its own copy of the text (a
+-- regular FTS5 table): a change replaces the document of its request, whatever wrote it.
+CREATE VIRTUAL TABLE ticket_search USING fts5(public, internal,
     tokenize = 'porter unicode61 remove_diacritics 2');
-CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN
-    INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+CREATE VIEW ticket_search_text AS
+    SELECT t.id AS id,
+           t.subject || char(10) || t.body || coalesce(char(10) || (SELECT group_concat(body, char(10))
+               FROM (SELECT body FROM messages m WHERE m.ticket_id = t.id AND m.internal = 0 ORDER BY m.id)), '')
+               AS public,
+           coalesce((SELECT group_concat(body, char(10))
+               FROM (SELECT body FROM messages m WHERE m.ticket_id = t.id AND m.internal = 1 ORDER BY m.id)), '')
+               AS internal
+    FROM tickets t;
+CREATE TRIGGER ticket_search_ticket_ai AFTER INSERT ON tickets BEGIN
+    INSERT INTO ticket_search (rowid, public, internal) VALUES (new.id, new.subject || char(10) || new.body, '');
 END;
-CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN
-    INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+CREATE TRIGGER ticket_search_ticket_au AFTER UPDATE OF subject, body ON tickets BEGIN
+    DELETE FROM ticket_search WHERE rowid = new.id;
+    INSERT INTO ticket_search (rowid, public, internal) SELECT id, public, internal FROM ticket_search_text WHERE id = new.id;
 END;
-CREATE TRIGGER messages_fts_au AFTER UPDATE OF body ON messages BEGIN
-    INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
-    INSERT INTO messages_fts (rowid, body) VALUES (new.id, new.body);
+CREATE TRIGGER ticket_search_ticket_ad AFTER DELETE ON tickets BEGIN
+    DELETE FROM ticket_search WHERE rowid = old.id;
 END;
-INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+CREATE TRIGGER ticket_search_message_ai AFTER INSERT ON messages BEGIN
+    DELETE FROM ticket_search WHERE rowid = new.ticket_id;
+    INSERT INTO ticket_search (rowid, public, internal) SELECT id, public, internal FROM ticket_search_text WHERE id = new.ticket_id;
+END;
+CREATE TRIGGER ticket_search_message_au AFTER UPDATE OF ticket_id, internal, body ON messages BEGIN
+    DELETE FROM ticket_search WHERE rowid IN (old.ticket_id, new.ticket_id);
+    INSERT INTO ticket_search (rowid, public, internal) SELECT id, public, internal FROM ticket_search_text
+        WHERE id IN (old.ticket_id, new.ticket_id);
+END;
+CREATE TRIGGER ticket_search_message_ad AFTER DELETE ON messages BEGIN
+    DELETE FROM ticket_search WHERE rowid = old.ticket_id;
+    INSERT INTO ticket_search (rowid, public, internal) SELECT id, public, internal FROM ticket_search_text WHERE id = old.ticket_id;
+END;
+INSERT INTO ticket_search (rowid, public, internal) SELECT id, public, internal FROM ticket_search_text;
