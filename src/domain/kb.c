@@ -9,10 +9,7 @@
 
 const char *const kb_visibility_names[] = {"public", "customers", "internal", NULL};
 
-const char *kb_visibility_name(enum kb_visibility v)
-{
-    return kb_visibility_names[v];
-}
+const char *kb_visibility_name(enum kb_visibility v) { return kb_visibility_names[v]; }
 
 int kb_visibility_parse(const char *s, enum kb_visibility *out)
 {
@@ -34,8 +31,7 @@ enum kb_visibility kb_visibility_for(enum role r)
 /* Part of a word: an ASCII letter or digit, or any byte of a non-ASCII character. */
 static bool word_byte(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c >= 0x80;
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
 
 int kb_terms(const char *q, const char *terms[KB_TERMS_MAX], size_t *n, struct arena *a)

@@ -21,13 +21,13 @@
 
 enum kb_visibility { KB_PUBLIC, KB_CUSTOMERS, KB_INTERNAL };
 
-#define KB_TITLE_MAX 300       /* characters of a title */
+#define KB_TITLE_MAX 300         /* characters of a title */
 #define KB_BODY_MAX (256 * 1024) /* characters of a body (Markdown) */
-#define KB_TAGS_MAX 20         /* tags of an article */
-#define KB_TAG_MAX 50          /* characters of a tag */
-#define KB_QUERY_MAX 256       /* bytes of a search */
-#define KB_TERMS_MAX 16        /* words of a search */
-#define KB_MARK_OPEN "\x02"    /* the search engine's hit markers in a raw snippet */
+#define KB_TAGS_MAX 20           /* tags of an article */
+#define KB_TAG_MAX 50            /* characters of a tag */
+#define KB_QUERY_MAX 256         /* bytes of a search */
+#define KB_TERMS_MAX 16          /* words of a search */
+#define KB_MARK_OPEN "\x02"      /* the search engine's hit markers in a raw snippet */
 #define KB_MARK_CLOSE "\x03"
 
 struct kb_article {
@@ -57,7 +57,7 @@ struct kb_article_patch {
 struct kb_hit {
     struct kb_article article; /* body is NULL */
     double score;              /* higher is a better match; 0 when listed without a search */
-    const char *snippet;       /* HTML: escaped text with <mark> around hits; NULL without a search */
+    const char *snippet; /* HTML: escaped text with <mark> around hits; NULL without a search */
 };
 
 /* A search or a listing of the articles a caller may read. */

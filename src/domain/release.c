@@ -19,10 +19,7 @@ static int name_index(const char *const *names, const char *s)
     return -1;
 }
 
-const char *release_kind_name(enum release_kind k)
-{
-    return release_kind_names[k];
-}
+const char *release_kind_name(enum release_kind k) { return release_kind_names[k]; }
 
 const char *known_error_status_name(enum known_error_status s)
 {

@@ -19,24 +19,24 @@ enum release_kind { RK_HOTFIX, RK_PATCH, RK_MINOR, RK_MAJOR };
 
 enum known_error_status { KE_INVESTIGATING, KE_WORKAROUND, KE_FIXED, KE_CLOSED };
 
-#define RELEASE_NOTES_MAX (256 * 1024) /* characters of release notes (Markdown) */
-#define INSTALLATION_NAME_MAX 200      /* characters of an installation's name */
-#define CHANGE_WHAT_MAX 2000           /* characters of a change's description */
-#define CHANGE_DOC_MAX (256 * 1024)    /* characters of a change's documentation */
-#define KNOWN_ERROR_TITLE_MAX 300      /* characters of a known error's title */
+#define RELEASE_NOTES_MAX (256 * 1024)    /* characters of release notes (Markdown) */
+#define INSTALLATION_NAME_MAX 200         /* characters of an installation's name */
+#define CHANGE_WHAT_MAX 2000              /* characters of a change's description */
+#define CHANGE_DOC_MAX (256 * 1024)       /* characters of a change's documentation */
+#define KNOWN_ERROR_TITLE_MAX 300         /* characters of a known error's title */
 #define KNOWN_ERROR_TEXT_MAX (256 * 1024) /* characters of a description or workaround */
-#define KNOWN_ERROR_VERSIONS_MAX 100   /* affected versions of one known error */
-#define KNOWN_ERROR_TICKETS_MAX 1000   /* tickets linked in one request */
+#define KNOWN_ERROR_VERSIONS_MAX 100      /* affected versions of one known error */
+#define KNOWN_ERROR_TICKETS_MAX 1000      /* tickets linked in one request */
 
 struct release {
-    int64_t id;              /* 0 until stored */
-    const char *version;     /* as written; unique as a version (5.10 is 5.10.0) */
-    enum release_kind kind;  /* hotfix, patch, minor, major */
-    int64_t released_on;     /* days since 1970-01-01 (UTC date) */
-    const char *notes;       /* release notes, Markdown; "" for none */
-    int64_t published_at;    /* UTC seconds; 0: not published */
-    int64_t published_by;    /* user id; 0: not published */
-    int64_t created_at;      /* UTC seconds */
+    int64_t id;             /* 0 until stored */
+    const char *version;    /* as written; unique as a version (5.10 is 5.10.0) */
+    enum release_kind kind; /* hotfix, patch, minor, major */
+    int64_t released_on;    /* days since 1970-01-01 (UTC date) */
+    const char *notes;      /* release notes, Markdown; "" for none */
+    int64_t published_at;   /* UTC seconds; 0: not published */
+    int64_t published_by;   /* user id; 0: not published */
+    int64_t created_at;     /* UTC seconds */
 };
 
 /* What publishing a release did. */
@@ -58,17 +58,17 @@ struct installation {
 
 /* One entry of an installation's log of installed changes. */
 struct installation_change {
-    int64_t id;              /* 0 until stored */
-    int64_t installation_id; /* the installation */
-    const char *what;        /* what was changed, 1..CHANGE_WHAT_MAX characters */
-    int64_t at;              /* when (UTC seconds) */
-    int64_t by;              /* who: a user id; 0: the system */
-    const char *by_name;     /* the user's name for display; "" for the system */
+    int64_t id;                /* 0 until stored */
+    int64_t installation_id;   /* the installation */
+    const char *what;          /* what was changed, 1..CHANGE_WHAT_MAX characters */
+    int64_t at;                /* when (UTC seconds) */
+    int64_t by;                /* who: a user id; 0: the system */
+    const char *by_name;       /* the user's name for display; "" for the system */
     const char *documentation; /* description and documentation of the change; "" for none */
     const char *from_version;  /* the version before, or NULL when it did not change */
     const char *to_version;    /* the version after, or NULL when it did not change */
-    int64_t release_id;      /* the release it installed; 0: none */
-    int64_t created_at;      /* UTC seconds */
+    int64_t release_id;        /* the release it installed; 0: none */
+    int64_t created_at;        /* UTC seconds */
 };
 
 struct known_error {
@@ -106,9 +106,9 @@ struct known_error_patch {
 };
 
 /* NULL-terminated names, for validation and the OpenAPI document. */
-extern const char *const release_kind_names[];        /* hotfix, patch, minor, major */
-extern const char *const known_error_status_names[];  /* investigating, workaround, fixed, closed */
-extern const char *const hosting_model_names[];       /* vendor_hosted, customer_hosted */
+extern const char *const release_kind_names[];       /* hotfix, patch, minor, major */
+extern const char *const known_error_status_names[]; /* investigating, workaround, fixed, closed */
+extern const char *const hosting_model_names[];      /* vendor_hosted, customer_hosted */
 
 const char *release_kind_name(enum release_kind k);
 const char *known_error_status_name(enum known_error_status s);

@@ -25,10 +25,7 @@ static void put(struct keybuf *k, char c)
         k->out[k->len++] = c;
 }
 
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 static bool is_alnum(char c)
 {
@@ -104,7 +101,8 @@ static int put_suffix(struct keybuf *k, const char *s, const char **why)
         return *why = "has a pre-release suffix longer than 32 characters", DESK_EINVAL;
     if (!is_alnum(s[0]) || !is_alnum(s[n - 1]))
         return *why = "has a pre-release suffix that does not start and end with a letter "
-                      "or digit", DESK_EINVAL;
+                      "or digit",
+               DESK_EINVAL;
     put(k, '-');
     while (*s) {
         if (is_digit(*s)) {

@@ -27,10 +27,10 @@
 
 #include "core/compat.h"
 
-#define VERSION_MAX_LEN 64     /* characters of a version as written */
-#define VERSION_MAX_PARTS 8    /* numbers at most */
-#define VERSION_MAX_SUFFIX 32  /* characters of a pre-release suffix at most */
-#define VERSION_KEY_MAX 160    /* bytes of a sort key, NUL included */
+#define VERSION_MAX_LEN 64    /* characters of a version as written */
+#define VERSION_MAX_PARTS 8   /* numbers at most */
+#define VERSION_MAX_SUFFIX 32 /* characters of a pre-release suffix at most */
+#define VERSION_KEY_MAX 160   /* bytes of a sort key, NUL included */
 
 /*
  * Parse the version s and write its sort key into key. Returns 0, or

@@ -107,7 +107,7 @@ int store__audit_json(struct sqlite_conn *c, int64_t actor_id, const char *actio
 /* ---- reading articles ------------------------------------------------------------ */
 
 #define ARTICLE_COLS                                                                               \
-    "a.id, a.title, a.body, a.tags, a.visibility, coalesce(a.author_id, 0), a.created_at, "       \
+    "a.id, a.title, a.body, a.tags, a.visibility, coalesce(a.author_id, 0), a.created_at, "        \
     "a.updated_at "
 
 /* The strings of a JSON list column (arena); an empty list for anything else. */
@@ -174,12 +174,12 @@ int sqlite__article_get(struct store *st, const struct caller *c, int64_t id,
 /* ---- writing articles ------------------------------------------------------------- */
 
 struct article_job {
-    const struct caller *c;            /* the author or editor */
-    struct kb_article *art;            /* create: in and out; update: out */
-    const struct kb_article_patch *p;  /* update: the change */
-    int64_t id;                        /* update: which article */
-    int64_t now;                       /* when */
-    struct arena *a;                   /* for strings read back */
+    const struct caller *c;           /* the author or editor */
+    struct kb_article *art;           /* create: in and out; update: out */
+    const struct kb_article_patch *p; /* update: the change */
+    int64_t id;                       /* update: which article */
+    int64_t now;                      /* when */
+    struct arena *a;                  /* for strings read back */
 };
 
 static json_t *article_audit(const struct kb_article *art, struct arena *a)
@@ -332,8 +332,7 @@ static int run_search(struct sqlite_conn *c, const char *sql, const char *match,
         struct kb_hit *hit = &h->items[h->n++];
         read_article(s, &hit->article, false, a);
         hit->score = sqlite3_column_double(s, 8);
-        hit->snippet = match ? kb_snippet_html((const char *)sqlite3_column_text(s, 9), a)
-                             : NULL;
+        hit->snippet = match ? kb_snippet_html((const char *)sqlite3_column_text(s, 9), a) : NULL;
     }
     return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "article search"));
 }

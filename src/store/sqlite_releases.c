@@ -51,15 +51,12 @@ static int exists(struct sqlite_conn *c, const char *sql, int64_t id, bool *yes)
     return store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(c, rc, sql));
 }
 
-static bool page_ok(const struct kb_page *pg)
-{
-    return pg->limit >= 1 && pg->limit <= MAX_PAGE;
-}
+static bool page_ok(const struct kb_page *pg) { return pg->limit >= 1 && pg->limit <= MAX_PAGE; }
 
 /* ---- releases --------------------------------------------------------------------- */
 
 #define RELEASE_COLS                                                                               \
-    "r.id, r.version, r.kind, r.released_on, r.notes, coalesce(r.published_at, 0), "              \
+    "r.id, r.version, r.kind, r.released_on, r.notes, coalesce(r.published_at, 0), "               \
     "coalesce(r.published_by, 0), r.created_at "
 
 static void read_release(sqlite3_stmt *s, struct release *r, struct arena *a)
@@ -97,8 +94,8 @@ static int release_read(struct sqlite_conn *c, const struct caller *who, int64_t
     return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "release"));
 }
 
-int sqlite__release_get(struct store *st, const struct caller *c, int64_t id,
-                        struct release *out, struct arena *a)
+int sqlite__release_get(struct store *st, const struct caller *c, int64_t id, struct release *out,
+                        struct arena *a)
 {
     struct sqlite_conn *conn = store__get(st);
     int rc = release_read(conn, c, id, out, a);
@@ -108,13 +105,13 @@ int sqlite__release_get(struct store *st, const struct caller *c, int64_t id,
 }
 
 struct release_job {
-    const struct caller *c;      /* who */
-    struct release *r;           /* create: in and out; publish: out */
-    int64_t id;                  /* publish: which release */
-    int64_t now;                 /* when */
-    struct publish_result *res;  /* publish: what it did */
-    struct store_fault *fault;   /* why it was refused */
-    struct arena *a;             /* for strings */
+    const struct caller *c;     /* who */
+    struct release *r;          /* create: in and out; publish: out */
+    int64_t id;                 /* publish: which release */
+    int64_t now;                /* when */
+    struct publish_result *res; /* publish: what it did */
+    struct store_fault *fault;  /* why it was refused */
+    struct arena *a;            /* for strings */
 };
 
 static json_t *release_audit(const struct release *r)
@@ -143,8 +140,8 @@ static int release_unique(struct sqlite_conn *c, const char *key, const char *ve
     if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         rc = store__fault(fault, DESK_ECONFLICT, "version",
                           "release %" PRId64 " has version '%s', the same as '%s'",
-                          (int64_t)sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
-                          version);
+                          (int64_t)sqlite3_column_int64(s, 0),
+                          (const char *)sqlite3_column_text(s, 1), version);
         return store__done(s, rc);
     }
     return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "release by key"));
@@ -175,12 +172,11 @@ static int write_release_create(struct sqlite_conn *c, void *arg)
         return rc;
     r->id = sqlite3_last_insert_rowid(store__db(c));
     r->created_at = j->now;
-    return store__audit_json(c, j->c->user_id, "create", "release", r->id, NULL,
-                             release_audit(r));
+    return store__audit_json(c, j->c->user_id, "create", "release", r->id, NULL, release_audit(r));
 }
 
-int sqlite__release_create(struct store *st, const struct caller *c, struct release *r,
-                           int64_t now, struct store_fault *fault)
+int sqlite__release_create(struct store *st, const struct caller *c, struct release *r, int64_t now,
+                           struct store_fault *fault)
 {
     struct release_job j = {c, r, 0, now, NULL, fault, NULL};
     return store__write(st, write_release_create, &j);
@@ -321,13 +317,19 @@ static int update_vendor_hosted(struct sqlite_conn *c, struct release_job *j, co
         return rc;
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct installation_change ch = {
-            0, v[i].id,
+            0,
+            v[i].id,
             arena_sprintf(j->a, "Update from %s to %s scheduled (%s release)", v[i].version,
                           r->version, release_kind_name(r->kind)),
-            j->now, j->c->user_id, "",
-            arena_sprintf(j->a, "Release %s: /api/v1/releases/%" PRId64 "\n\n%s", r->version,
-                          r->id, r->notes),
-            v[i].version, r->version, r->id, j->now};
+            j->now,
+            j->c->user_id,
+            "",
+            arena_sprintf(j->a, "Release %s: /api/v1/releases/%" PRId64 "\n\n%s", r->version, r->id,
+                          r->notes),
+            v[i].version,
+            r->version,
+            r->id,
+            j->now};
         if ((rc = insert_change(c, &ch)) == 0)
             rc = set_version(c, v[i].id, r->version, key, j->now);
         j->res->updated++;
@@ -358,8 +360,7 @@ static const char *org_contacts(struct sqlite_conn *c, int64_t org, struct arena
 }
 
 /* Queue the release notice for the contacts of one organisation's installations v[0..n). */
-static int notify_org(struct sqlite_conn *c, struct release_job *j, const struct older *v,
-                      size_t n)
+static int notify_org(struct sqlite_conn *c, struct release_job *j, const struct older *v, size_t n)
 {
     const struct release *r = j->r;
     const char *to = org_contacts(c, v[0].organization_id, j->a);
@@ -382,8 +383,9 @@ static int notify_org(struct sqlite_conn *c, struct release_job *j, const struct
     store__bind_text(s, 1, to);
     store__bind_text(s, 2, arena_sprintf(j->a, "Release %s is available", r->version));
     store__bind_text(s, 3, body.buf);
-    store__bind_text(s, 4, arena_sprintf(j->a, "%s.release.%" PRId64 ".%" PRId64, rnd, r->id,
-                                         v[0].organization_id));
+    store__bind_text(
+        s, 4,
+        arena_sprintf(j->a, "%s.release.%" PRId64 ".%" PRId64, rnd, r->id, v[0].organization_id));
     store__bind_int(s, 5, j->now);
     rc = store__exec(c, s, "release notice");
     strbuf_release(&body);
@@ -436,8 +438,8 @@ static int write_release_publish(struct sqlite_conn *c, void *arg)
     if ((rc = store__exec(c, s, "publish")) < 0 || (rc = update_vendor_hosted(c, j, key)) < 0 ||
         (rc = notify_customer_hosted(c, j, key)) < 0)
         return rc;
-    return store__audit_json(c, j->c->user_id, "publish", "release", j->id,
-                             release_audit(&before), release_audit(j->r));
+    return store__audit_json(c, j->c->user_id, "publish", "release", j->id, release_audit(&before),
+                             release_audit(j->r));
 }
 
 int sqlite__release_publish(struct store *st, const struct caller *c, int64_t id, int64_t now,
@@ -483,8 +485,7 @@ static int installation_read(struct sqlite_conn *c, const struct caller *who, in
         read_installation(s, out, a);
         return store__done(s, 0);
     }
-    return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND
-                                            : store__err(c, rc, "installation"));
+    return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "installation"));
 }
 
 int sqlite__installation_get(struct store *st, const struct caller *c, int64_t id,
@@ -498,13 +499,13 @@ int sqlite__installation_get(struct store *st, const struct caller *c, int64_t i
 }
 
 struct installation_job {
-    const struct caller *c;          /* who */
-    struct installation *in;         /* create: in and out */
-    struct installation_change *ch;  /* change: in and out */
-    const char *new_version;         /* change: the version it now runs, or NULL */
-    int64_t now;                     /* when */
-    struct store_fault *fault;       /* why it was refused */
-    struct arena *a;                 /* for strings */
+    const struct caller *c;         /* who */
+    struct installation *in;        /* create: in and out */
+    struct installation_change *ch; /* change: in and out */
+    const char *new_version;        /* change: the version it now runs, or NULL */
+    int64_t now;                    /* when */
+    struct store_fault *fault;      /* why it was refused */
+    struct arena *a;                /* for strings */
 };
 
 static json_t *installation_audit(const struct installation *in)
@@ -531,8 +532,8 @@ static int write_installation_create(struct sqlite_conn *c, void *arg)
     if ((rc = exists(c, SQL_ORG_EXISTS, in->organization_id, &org)) < 0)
         return rc;
     if (!org)
-        return store__fault(j->fault, DESK_EINVAL, "organization_id",
-                            "no organization %" PRId64, in->organization_id);
+        return store__fault(j->fault, DESK_EINVAL, "organization_id", "no organization %" PRId64,
+                            in->organization_id);
     if ((rc = key_of(in->version, key, "version", j->fault)) < 0)
         return rc;
     s = store__stmt(c, SQL_INSTALLATION_INSERT);
@@ -551,8 +552,8 @@ static int write_installation_create(struct sqlite_conn *c, void *arg)
                              installation_audit(in));
 }
 
-int sqlite__installation_create(struct store *st, const struct caller *c,
-                                struct installation *in, int64_t now, struct store_fault *fault)
+int sqlite__installation_create(struct store *st, const struct caller *c, struct installation *in,
+                                int64_t now, struct store_fault *fault)
 {
     struct installation_job j = {c, in, NULL, NULL, now, fault, NULL};
     return store__write(st, write_installation_create, &j);
@@ -600,23 +601,19 @@ int sqlite__installation_list(struct store *st, const struct caller *c, int64_t 
 /* ---- the log of installed changes ----------------------------------------------------------- */
 
 #define CHANGE_COLS                                                                                \
-    "ch.id, ch.installation_id, ch.what, ch.at, coalesce(ch.by_id, 0), coalesce(u.name, ''), "    \
-    "ch.documentation, ch.from_version, ch.to_version, coalesce(ch.release_id, 0), "              \
+    "ch.id, ch.installation_id, ch.what, ch.at, coalesce(ch.by_id, 0), coalesce(u.name, ''), "     \
+    "ch.documentation, ch.from_version, ch.to_version, coalesce(ch.release_id, 0), "               \
     "ch.created_at "
 
 static void read_change(sqlite3_stmt *s, struct installation_change *ch, struct arena *a)
 {
-    *ch = (struct installation_change){sqlite3_column_int64(s, 0),
-                                       sqlite3_column_int64(s, 1),
-                                       store__col_text(s, 2, a),
-                                       sqlite3_column_int64(s, 3),
-                                       sqlite3_column_int64(s, 4),
-                                       store__col_text(s, 5, a),
-                                       store__col_text(s, 6, a),
-                                       store__col_text_or_null(s, 7, a),
-                                       store__col_text_or_null(s, 8, a),
-                                       sqlite3_column_int64(s, 9),
-                                       sqlite3_column_int64(s, 10)};
+    *ch = (struct installation_change){
+        sqlite3_column_int64(s, 0),       sqlite3_column_int64(s, 1),
+        store__col_text(s, 2, a),         sqlite3_column_int64(s, 3),
+        sqlite3_column_int64(s, 4),       store__col_text(s, 5, a),
+        store__col_text(s, 6, a),         store__col_text_or_null(s, 7, a),
+        store__col_text_or_null(s, 8, a), sqlite3_column_int64(s, 9),
+        sqlite3_column_int64(s, 10)};
 }
 
 static const char SQL_CHANGE_GET[] =
@@ -667,10 +664,9 @@ static const char SQL_CHANGES[] =
     "SELECT " CHANGE_COLS "FROM installation_changes ch LEFT JOIN users u ON u.id = ch.by_id "
     "WHERE ch.installation_id = ?1 AND ch.id > ?2 ORDER BY ch.id LIMIT ?3";
 
-int sqlite__installation_changes(struct store *st, const struct caller *c,
-                                 int64_t installation_id, const struct kb_page *pg,
-                                 struct installation_change **items, size_t *n,
-                                 const char **next, struct arena *a)
+int sqlite__installation_changes(struct store *st, const struct caller *c, int64_t installation_id,
+                                 const struct kb_page *pg, struct installation_change **items,
+                                 size_t *n, const char **next, struct arena *a)
 {
     size_t want = (size_t)pg->limit + 1;
     struct installation_change *out;
@@ -713,12 +709,12 @@ int sqlite__installation_changes(struct store *st, const struct caller *c,
  * fixed-in release only once that release is published.
  */
 #define KNOWN_ERROR_SELECT                                                                         \
-    "SELECT k.id, k.title, k.description, k.status, k.workaround, "                               \
-    "CASE WHEN ?2 = 0 OR EXISTS (SELECT 1 FROM releases r WHERE r.id = k.fixed_in_release_id "    \
-    "AND r.published_at IS NOT NULL) THEN coalesce(k.fixed_in_release_id, 0) ELSE 0 END, "        \
+    "SELECT k.id, k.title, k.description, k.status, k.workaround, "                                \
+    "CASE WHEN ?2 = 0 OR EXISTS (SELECT 1 FROM releases r WHERE r.id = k.fixed_in_release_id "     \
+    "AND r.published_at IS NOT NULL) THEN coalesce(k.fixed_in_release_id, 0) ELSE 0 END, "         \
     "coalesce(k.created_by, 0), k.created_at, k.updated_at FROM known_errors k "
 #define KNOWN_ERROR_VISIBLE                                                                        \
-    "(?2 = 0 OR EXISTS (SELECT 1 FROM known_error_versions v JOIN installations i "               \
+    "(?2 = 0 OR EXISTS (SELECT 1 FROM known_error_versions v JOIN installations i "                \
     "ON i.version_key = v.version_key WHERE v.known_error_id = k.id AND i.organization_id = ?2)) "
 
 static void read_known_error(sqlite3_stmt *s, struct known_error *k, struct arena *a)
@@ -741,8 +737,8 @@ static const char SQL_KE_TICKETS[] = "SELECT id FROM tickets WHERE known_error_i
                                      "(?2 = 0 OR organization_id = ?2) ORDER BY id";
 
 /* The affected versions and the linked requests (those the caller may see) of k. */
-static int known_error_lists(struct sqlite_conn *c, const struct caller *who,
-                             struct known_error *k, struct arena *a)
+static int known_error_lists(struct sqlite_conn *c, const struct caller *who, struct known_error *k,
+                             struct arena *a)
 {
     sqlite3_stmt *s = store__stmt(c, SQL_KE_VERSIONS);
     const char **versions = NULL;
@@ -781,8 +777,8 @@ static int known_error_read(struct sqlite_conn *c, const struct caller *who, int
     store__bind_int(s, 1, id);
     store__bind_int(s, 2, org_scope(who));
     if ((rc = sqlite3_step(s)) != SQLITE_ROW)
-        return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND
-                                                : store__err(c, rc, "known error"));
+        return store__done(s,
+                           rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "known error"));
     read_known_error(s, out, a);
     store__done(s, 0);
     return known_error_lists(c, who, out, a);
@@ -798,9 +794,9 @@ int sqlite__known_error_get(struct store *st, const struct caller *c, int64_t id
     return rc;
 }
 
-static const char SQL_KE_LIST[] = KNOWN_ERROR_SELECT "WHERE " KNOWN_ERROR_VISIBLE
-                                                     "AND (?1 = 0 OR k.id < ?1) "
-                                                     "ORDER BY k.id DESC LIMIT ?3";
+static const char SQL_KE_LIST[] =
+    KNOWN_ERROR_SELECT "WHERE " KNOWN_ERROR_VISIBLE "AND (?1 = 0 OR k.id < ?1) "
+                       "ORDER BY k.id DESC LIMIT ?3";
 
 int sqlite__known_error_list(struct store *st, const struct caller *c, const struct kb_page *pg,
                              struct known_error **items, size_t *n, const char **next,
@@ -839,14 +835,14 @@ int sqlite__known_error_list(struct store *st, const struct caller *c, const str
 }
 
 struct known_error_job {
-    const struct caller *c;             /* who */
-    int64_t id;                         /* update, link: which known error */
-    struct known_error *k;              /* create: in; all: the result */
-    const struct known_error_patch *p;  /* update: the change */
-    int64_t ticket_id;                  /* create, link: the request to link; 0: none */
-    int64_t now;                        /* when */
-    struct store_fault *fault;          /* why it was refused */
-    struct arena *a;                    /* for strings */
+    const struct caller *c;            /* who */
+    int64_t id;                        /* update, link: which known error */
+    struct known_error *k;             /* create: in; all: the result */
+    const struct known_error_patch *p; /* update: the change */
+    int64_t ticket_id;                 /* create, link: the request to link; 0: none */
+    int64_t now;                       /* when */
+    struct store_fault *fault;         /* why it was refused */
+    struct arena *a;                   /* for strings */
 };
 
 static json_t *known_error_audit(const struct known_error *k, struct arena *a)
@@ -872,8 +868,9 @@ static const char SQL_KE_SET[] =
     "fixed_in_release_id = ?6, updated_at = ?7 WHERE id = ?1";
 static const char SQL_KE_VERSIONS_CLEAR[] =
     "DELETE FROM known_error_versions WHERE known_error_id = ?";
-static const char SQL_KE_VERSION_INSERT[] = "INSERT OR IGNORE INTO known_error_versions "
-                                            "(known_error_id, version_key, version) VALUES (?, ?, ?)";
+static const char SQL_KE_VERSION_INSERT[] =
+    "INSERT OR IGNORE INTO known_error_versions "
+    "(known_error_id, version_key, version) VALUES (?, ?, ?)";
 static const char SQL_KE_UNLINK_ALL[] =
     "UPDATE tickets SET known_error_id = NULL, updated_at = ?2 WHERE known_error_id = ?1";
 static const char SQL_KE_LINK[] =
@@ -927,7 +924,7 @@ static int link_ticket(struct sqlite_conn *c, int64_t id, int64_t ticket, int64_
                        const char *field, struct store_fault *fault)
 {
     sqlite3_stmt *s;
-    bool yes;
+    bool yes = true;
     int rc;
 
     if ((rc = exists(c, SQL_TICKET_EXISTS, ticket, &yes)) < 0)
@@ -961,7 +958,7 @@ static int write_known_error_create(struct sqlite_conn *c, void *arg)
     struct known_error_job *j = arg;
     struct known_error *k = j->k;
     sqlite3_stmt *s;
-    bool yes;
+    bool yes = true;
     int rc;
 
     if (j->ticket_id && (rc = exists(c, SQL_TICKET_EXISTS, j->ticket_id, &yes)) < 0)
@@ -1036,7 +1033,8 @@ static int write_known_error_update(struct sqlite_conn *c, void *arg)
     store__bind_id(s, 6, k->fixed_in_release_id);
     store__bind_int(s, 7, j->now);
     if ((rc = store__exec(c, s, "ke update")) < 0 ||
-        (p->has_versions && (rc = save_versions(c, j->id, p->versions, p->nversions, j->fault)) < 0) ||
+        (p->has_versions &&
+         (rc = save_versions(c, j->id, p->versions, p->nversions, j->fault)) < 0) ||
         (p->has_tickets &&
          (rc = save_tickets(c, j->id, p->ticket_ids, p->ntickets, j->now, j->fault)) < 0) ||
         (rc = known_error_read(c, j->c, j->id, k, j->a)) < 0)
@@ -1047,8 +1045,7 @@ static int write_known_error_update(struct sqlite_conn *c, void *arg)
 
 int sqlite__known_error_update(struct store *st, const struct caller *c, int64_t id,
                                const struct known_error_patch *p, int64_t now,
-                               struct known_error *out, struct store_fault *fault,
-                               struct arena *a)
+                               struct known_error *out, struct store_fault *fault, struct arena *a)
 {
     struct known_error_job j = {c, id, out, p, 0, now, fault, a};
     return store__write(st, write_known_error_update, &j);

@@ -9,20 +9,21 @@
 #include "http/markdown.h"
 #include "store/store.h"
 
-static const char *snippet(const char *raw, struct arena *a)
-{
-    return kb_snippet_html(raw, a);
-}
+static const char *snippet(const char *raw, struct arena *a) { return kb_snippet_html(raw, a); }
 
 static void test_snippet_escapes_and_marks(void **state)
 {
     struct arena a = ARENA_INIT;
 
     (void)state;
-    assert_string_equal(snippet("run the \x02" "backup\x03 <b>now</b> & \"then\" 'x'", &a),
+    assert_string_equal(snippet("run the \x02"
+                                "backup\x03 <b>now</b> & \"then\" 'x'",
+                                &a),
                         "run the <mark>backup</mark> &lt;b&gt;now&lt;/b&gt; &amp; "
                         "&quot;then&quot; &#39;x&#39;");
-    assert_string_equal(snippet("<script>\x02" "alert\x03(1)</script>", &a),
+    assert_string_equal(snippet("<script>\x02"
+                                "alert\x03(1)</script>",
+                                &a),
                         "&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt;");
     assert_string_equal(snippet("", &a), "");
     assert_string_equal(snippet(NULL, &a), "");
@@ -36,8 +37,14 @@ static void test_snippet_markers_always_balance(void **state)
     (void)state;
     /* markers in the article text itself can only make balanced, unnested <mark> */
     assert_string_equal(snippet("\x02\x02x\x03\x03y", &a), "<mark>x</mark>y");
-    assert_string_equal(snippet("a\x02" "b", &a), "a<mark>b</mark>");
-    assert_string_equal(snippet("\x03" "a", &a), "a");
+    assert_string_equal(snippet("a\x02"
+                                "b",
+                                &a),
+                        "a<mark>b</mark>");
+    assert_string_equal(snippet("\x03"
+                                "a",
+                                &a),
+                        "a");
     /* other control characters are dropped; tabs and newlines stay */
     assert_string_equal(snippet("a\x01\x1b[31mb\tc\nd\x7f", &a), "a[31mb\tc\nd\x7f");
     arena_release(&a);
@@ -115,7 +122,8 @@ static void test_markdown_is_safe(void **state)
     assert_null(strstr(h, "<a href=\"x\""));
     assert_non_null(strstr(h, "<h1>T</h1>"));
     assert_non_null(strstr(h, "<strong>ok</strong>"));
-    assert_string_equal(markdown_html("a < b & \"c\"", &a), "<p>a &lt; b &amp; &quot;c&quot;</p>\n");
+    assert_string_equal(markdown_html("a < b & \"c\"", &a),
+                        "<p>a &lt; b &amp; &quot;c&quot;</p>\n");
     assert_string_equal(markdown_html(NULL, &a), "");
     arena_release(&a);
 }
@@ -152,9 +160,10 @@ static int setup(void **state)
     assert_int_equal(system(cmd), 0);
     token_for("agent@t.test", ROLE_AGENT, agent);
     token_for("customer@t.test", ROLE_CUSTOMER, customer);
-    exchange_run(&x, st, "POST", "/api/v1/kb/articles",
-                 "{\"title\":\"Backup how-to\",\"body\":\"nightly backups\",\"visibility\":\"public\"}",
-                 agent);
+    exchange_run(
+        &x, st, "POST", "/api/v1/kb/articles",
+        "{\"title\":\"Backup how-to\",\"body\":\"nightly backups\",\"visibility\":\"public\"}",
+        agent);
     assert_int_equal(x.res.status, 201);
     exchange_release(&x);
     exchange_run(&x, st, "POST", "/api/v1/kb/articles",

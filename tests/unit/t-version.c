@@ -53,9 +53,9 @@ static void test_pre_release_sorts_first(void **state)
 
 static void test_sort_key_orders_a_list(void **state)
 {
-    static const char *const sorted[] = {"0.9", "1-alpha", "1-alpha.1", "1-beta", "1-rc2",
-                                          "1-rc10", "1", "1.0.1-rc1", "1.0.1", "1.2",
-                                          "1.10-rc1", "1.10", "2.0.0.1", "10"};
+    static const char *const sorted[] = {"0.9",      "1-alpha", "1-alpha.1", "1-beta", "1-rc2",
+                                         "1-rc10",   "1",       "1.0.1-rc1", "1.0.1",  "1.2",
+                                         "1.10-rc1", "1.10",    "2.0.0.1",   "10"};
     char prev[VERSION_KEY_MAX], key[VERSION_KEY_MAX];
 
     (void)state;
@@ -73,10 +73,30 @@ static void test_sort_key_orders_a_list(void **state)
 static void test_anything_else_is_invalid(void **state)
 {
     static const char *const bad[] = {
-        "", "v5.1", "5.", ".5", "5..1", "5.1-", "5.1-rc 1", " 5.1", "5.1 ", "5.1+build",
-        "5.1-rc.", "5.1-.rc", "5.1-rc..1", "5.1-rc_1", "a.b", "5,1", "1.2.3.4.5.6.7.8.9",
-        "1234567890", "5.1-rc1234567890", "5.1-abcdefghijklmnopqrstuvwxyz0123456789",
-        "-1", "5.-1", "1.0.0-ü", "11111111111111111111111111111111111111111111111111111111111111111"};
+        "",
+        "v5.1",
+        "5.",
+        ".5",
+        "5..1",
+        "5.1-",
+        "5.1-rc 1",
+        " 5.1",
+        "5.1 ",
+        "5.1+build",
+        "5.1-rc.",
+        "5.1-.rc",
+        "5.1-rc..1",
+        "5.1-rc_1",
+        "a.b",
+        "5,1",
+        "1.2.3.4.5.6.7.8.9",
+        "1234567890",
+        "5.1-rc1234567890",
+        "5.1-abcdefghijklmnopqrstuvwxyz0123456789",
+        "-1",
+        "5.-1",
+        "1.0.0-ü",
+        "11111111111111111111111111111111111111111111111111111111111111111"};
     char key[VERSION_KEY_MAX];
     const char *why;
     int out;
@@ -98,7 +118,6 @@ static void test_anything_else_is_invalid(void **state)
 }
 
 SUITE(version, cmocka_unit_test(test_numbers_compare_as_numbers),
-      cmocka_unit_test(test_missing_parts_are_zero),
-      cmocka_unit_test(test_pre_release_sorts_first),
+      cmocka_unit_test(test_missing_parts_are_zero), cmocka_unit_test(test_pre_release_sorts_first),
       cmocka_unit_test(test_sort_key_orders_a_list),
       cmocka_unit_test(test_anything_else_is_invalid))

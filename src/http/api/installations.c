@@ -26,12 +26,12 @@ static json_t *installation_json(const struct installation *in)
 static json_t *change_json(const struct installation_change *ch)
 {
     return json_pack("{s:I, s:I, s:s, s:o, s:o, s:s, s:s, s:s?, s:s?, s:o, s:o}", "id",
-                     (json_int_t)ch->id, "installation_id", (json_int_t)ch->installation_id,
-                     "what", ch->what, "at", json_time(ch->at), "by", json_id(ch->by), "by_name",
+                     (json_int_t)ch->id, "installation_id", (json_int_t)ch->installation_id, "what",
+                     ch->what, "at", json_time(ch->at), "by", json_id(ch->by), "by_name",
                      ch->by_name ? ch->by_name : "", "documentation",
-                     ch->documentation ? ch->documentation : "", "from_version",
-                     ch->from_version, "to_version", ch->to_version, "release_id",
-                     json_id(ch->release_id), "created_at", json_time(ch->created_at));
+                     ch->documentation ? ch->documentation : "", "from_version", ch->from_version,
+                     "to_version", ch->to_version, "release_id", json_id(ch->release_id),
+                     "created_at", json_time(ch->created_at));
 }
 
 /* 422 naming field when the string field of in is present and not a version. */
@@ -41,8 +41,7 @@ static int check_version(json_t *in, const char *field, struct res *res)
     char key[VERSION_KEY_MAX];
 
     if (v && version_key(v, key, &why) < 0)
-        return res_error(res, DESK_EINVAL, field, "%s: '%s' is not a version (%s)", field, v,
-                         why);
+        return res_error(res, DESK_EINVAL, field, "%s: '%s' is not a version (%s)", field, v, why);
     return 0;
 }
 
@@ -72,8 +71,7 @@ int api_installation_create(struct req *req, struct res *res)
     in.version = input_str(body, "version");
     if ((rc = store_installation_create(req->store, &req->caller, &in, time_now(), &fault)) < 0)
         return res_store_error(res, rc, &fault, "installation");
-    res_header(res, "Location",
-               arena_sprintf(req->arena, "/api/v1/installations/%" PRId64, in.id));
+    res_header(res, "Location", arena_sprintf(req->arena, "/api/v1/installations/%" PRId64, in.id));
     return res_json(res, 201, installation_json(&in));
 }
 
@@ -149,8 +147,8 @@ int api_installation_change_create(struct req *req, struct res *res)
     if ((rc = json_to_time(in, "at", &ch.at, res)) < 0)
         return rc;
     ch.documentation = input_str(in, "documentation") ? input_str(in, "documentation") : "";
-    rc = store_installation_change_add(req->store, &req->caller, &ch, input_str(in, "version"),
-                                       now, &fault, req->arena);
+    rc = store_installation_change_add(req->store, &req->caller, &ch, input_str(in, "version"), now,
+                                       &fault, req->arena);
     if (rc == DESK_ENOTFOUND)
         return res_error(res, rc, NULL, "no installation %" PRId64, req->params[0]);
     if (rc < 0)

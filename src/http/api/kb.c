@@ -39,8 +39,9 @@ int kb_page_read(struct req *req, struct kb_page *pg, struct res *res)
 
 int res_list(struct res *res, json_t *items, const char *next)
 {
-    return res_json(res, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                                        next ? json_string(next) : json_null()));
+    return res_json(res, 200,
+                    json_pack("{s:o, s:o}", "items", items, "next_cursor",
+                              next ? json_string(next) : json_null()));
 }
 
 int json_to_strings(json_t *in, const char *field, int64_t min, int64_t max, const char ***out,
@@ -63,8 +64,8 @@ int json_to_strings(json_t *in, const char *field, int64_t min, int64_t max, con
         if (!s || strlen(s) != json_string_length(v))
             return res_error(res, DESK_EINVAL, field, "%s[%zu] must be a string", field, i);
         if (!max && version_key(s, key, &why) < 0)
-            return res_error(res, DESK_EINVAL, field, "%s[%zu]: '%s' is not a version (%s)",
-                             field, i, s, why);
+            return res_error(res, DESK_EINVAL, field, "%s[%zu]: '%s' is not a version (%s)", field,
+                             i, s, why);
         if (max && ((int64_t)chars < min || (int64_t)chars > max))
             return res_error(res, DESK_EINVAL, field,
                              "%s[%zu] must have %" PRId64 " to %" PRId64 " characters", field, i,
@@ -112,8 +113,8 @@ static json_t *article_json(const struct kb_article *art, struct arena *a)
     return json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)art->id,
                      "title", art->title, "body", art->body, "html", markdown_html(art->body, a),
                      "tags", tags_json(art), "visibility", kb_visibility_name(art->visibility),
-                     "author_id", json_id(art->author_id), "created_at",
-                     json_time(art->created_at), "updated_at", json_time(art->updated_at));
+                     "author_id", json_id(art->author_id), "created_at", json_time(art->created_at),
+                     "updated_at", json_time(art->updated_at));
 }
 
 /* A list or search entry: no body; score and snippet for a search (else null). */
@@ -123,9 +124,8 @@ static json_t *hit_json(const struct kb_hit *h)
 
     return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)art->id, "title",
                      art->title, "tags", tags_json(art), "visibility",
-                     kb_visibility_name(art->visibility), "updated_at",
-                     json_time(art->updated_at), "score",
-                     h->snippet ? json_real(h->score) : json_null(), "snippet",
+                     kb_visibility_name(art->visibility), "updated_at", json_time(art->updated_at),
+                     "score", h->snippet ? json_real(h->score) : json_null(), "snippet",
                      h->snippet ? json_string(h->snippet) : json_null());
 }
 
@@ -215,9 +215,8 @@ static int kb_query_read(struct req *req, struct kb_query *q, struct res *res)
     if ((rc = kb_page_read(req, &pg, res)) < 0)
         return rc;
     if (kb_terms(text, terms, &q->nterms, req->arena) < 0)
-        return res_error(res, DESK_EBADREQ, "q",
-                         "q must be UTF-8 of at most %d bytes and %d words", KB_QUERY_MAX,
-                         KB_TERMS_MAX);
+        return res_error(res, DESK_EBADREQ, "q", "q must be UTF-8 of at most %d bytes and %d words",
+                         KB_QUERY_MAX, KB_TERMS_MAX);
     q->search = text && *text;
     q->terms = terms;
     q->cursor = pg.cursor;

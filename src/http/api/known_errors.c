@@ -22,13 +22,12 @@ static json_t *known_error_json(const struct known_error *k)
     for (size_t i = 0; i < k->ntickets; i++)
         json_array_append_new(tickets, json_integer(k->ticket_ids[i]));
     return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
-                     (json_int_t)k->id, "title", k->title, "description", k->description,
-                     "status", known_error_status_name(k->status), "workaround",
-                     k->workaround ? json_string(k->workaround) : json_null(),
-                     "affected_versions", versions, "fixed_in_release_id",
-                     json_id(k->fixed_in_release_id), "ticket_ids", tickets, "created_by",
-                     json_id(k->created_by), "created_at", json_time(k->created_at),
-                     "updated_at", json_time(k->updated_at));
+                     (json_int_t)k->id, "title", k->title, "description", k->description, "status",
+                     known_error_status_name(k->status), "workaround",
+                     k->workaround ? json_string(k->workaround) : json_null(), "affected_versions",
+                     versions, "fixed_in_release_id", json_id(k->fixed_in_release_id), "ticket_ids",
+                     tickets, "created_by", json_id(k->created_by), "created_at",
+                     json_time(k->created_at), "updated_at", json_time(k->updated_at));
 }
 
 /* Answer a store error of this resource: the fault's field and message, else "no known error". */
@@ -76,8 +75,8 @@ static int read_known_error(struct req *req, json_t *in, struct known_error *k, 
     int rc;
 
     memset(k, 0, sizeof(*k));
-    if ((rc = json_to_strings(in, "affected_versions", 0, 0, &versions, &k->nversions, req,
-                              res)) < 0 ||
+    if ((rc = json_to_strings(in, "affected_versions", 0, 0, &versions, &k->nversions, req, res)) <
+            0 ||
         (rc = json_to_ids(in, "ticket_ids", &tickets, &k->ntickets, req, res)) < 0)
         return rc;
     k->versions = versions;
@@ -164,8 +163,8 @@ static int read_patch(struct req *req, json_t *in, struct known_error_patch *p, 
     int rc;
 
     memset(p, 0, sizeof(*p));
-    if ((rc = json_to_strings(in, "affected_versions", 0, 0, &versions, &p->nversions, req,
-                              res)) < 0 ||
+    if ((rc = json_to_strings(in, "affected_versions", 0, 0, &versions, &p->nversions, req, res)) <
+            0 ||
         (rc = json_to_ids(in, "ticket_ids", &tickets, &p->ntickets, req, res)) < 0)
         return rc;
     p->title = input_str(in, "title");
@@ -216,8 +215,7 @@ int api_known_error_link(struct req *req, struct res *res)
         (rc = input_check(in, link_fields, ARRAY_SIZE(link_fields), res)) < 0)
         return rc;
     rc = store_known_error_link(req->store, &req->caller, req->params[0],
-                                input_int(in, "ticket_id", 0), time_now(), &k, &fault,
-                                req->arena);
+                                input_int(in, "ticket_id", 0), time_now(), &k, &fault, req->arena);
     if (rc < 0)
         return known_error_error(res, rc, &fault, req->params[0]);
     return res_json(res, 200, known_error_json(&k));

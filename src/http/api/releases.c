@@ -20,12 +20,12 @@ static json_t *release_json(const struct release *r, struct arena *a)
     char day[DATE_LEN];
 
     date_format(r->released_on, day);
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "id",
-                     (json_int_t)r->id, "version", r->version, "kind", release_kind_name(r->kind),
-                     "released_on", day, "notes", r->notes, "notes_html",
-                     markdown_html(r->notes, a), "published", r->published_at != 0,
-                     "published_at", json_time(r->published_at), "published_by",
-                     json_id(r->published_by), "created_at", json_time(r->created_at));
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "id", (json_int_t)r->id,
+                     "version", r->version, "kind", release_kind_name(r->kind), "released_on", day,
+                     "notes", r->notes, "notes_html", markdown_html(r->notes, a), "published",
+                     r->published_at != 0, "published_at", json_time(r->published_at),
+                     "published_by", json_id(r->published_by), "created_at",
+                     json_time(r->created_at));
 }
 
 /* ---- POST /api/v1/releases ---------------------------------------------------------- */

@@ -17,7 +17,7 @@
 #include "http/markdown.h"
 #include "store/store.h"
 
-#define PAGE_LIMIT 20 /* results per page */
+#define PAGE_LIMIT 20        /* results per page */
 #define PAGE_MAX (16u << 20) /* bytes of a page: a 256 KiB article escaped is far below */
 
 static const char page_style[] =
@@ -25,10 +25,7 @@ static const char page_style[] =
     "mark{background:#fe8}ol{padding-left:1.2em}li{margin:.8em 0}.meta{color:#666;"
     "font-size:.9em}input[type=search]{width:70%}";
 
-static void html(struct strbuf *sb, const char *s)
-{
-    strbuf_add_html(sb, s, strlen(s));
-}
+static void html(struct strbuf *sb, const char *s) { strbuf_add_html(sb, s, strlen(s)); }
 
 /* Percent-encode s for a URL query value (everything but unreserved characters). */
 static void url(struct strbuf *sb, const char *s)
