@@ -42,7 +42,7 @@ struct release {
 /* What publishing a release did. */
 struct publish_result {
     int64_t updated;  /* vendor-hosted installations updated (each logged as a change) */
-    int64_t notified; /* customer-hosted installations whose contacts were notified */
+    int64_t notified; /* customer-hosted installations whose organisation's contacts got a notice */
     int64_t notices;  /* notices queued in the outbox (one per organisation with contacts) */
 };
 

@@ -128,8 +128,6 @@ int store__fault(struct store_fault *f, int rc, const char *field, const char *f
     PRINTF_LIKE(4, 5);
 /* Step a statement that returns no row, reset it; 0 or the mapped error. */
 int store__exec(struct sqlite_conn *c, sqlite3_stmt *s, const char *what);
-/* Run a read fn(c, arg) on a borrowed read connection. */
-int store__read(struct store *st, sqlite_write_fn fn, void *arg);
 /* The JSON list (arena) of n strings, for a bound parameter or a column. */
 const char *store__json_strings(const char *const *v, size_t n, struct arena *a);
 /*

@@ -43,15 +43,6 @@ int store__exec(struct sqlite_conn *c, sqlite3_stmt *s, const char *what)
     return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, what));
 }
 
-int store__read(struct store *st, sqlite_write_fn fn, void *arg)
-{
-    struct sqlite_conn *c = store__get(st);
-    int rc = fn(c, arg);
-
-    store__put(st, c);
-    return rc;
-}
-
 const char *store__json_strings(const char *const *v, size_t n, struct arena *a)
 {
     json_t *arr = json_array();

@@ -389,8 +389,10 @@ static int notify_org(struct sqlite_conn *c, struct release_job *j, const struct
     store__bind_int(s, 5, j->now);
     rc = store__exec(c, s, "release notice");
     strbuf_release(&body);
-    if (rc == 0)
+    if (rc == 0) {
         j->res->notices++;
+        j->res->notified += (int64_t)n;
+    }
     return rc;
 }
 
@@ -403,7 +405,6 @@ static int notify_customer_hosted(struct sqlite_conn *c, struct release_job *j, 
 
     if ((rc = older_installations(c, "customer_hosted", key, &v, &n, j->a)) < 0)
         return rc;
-    j->res->notified = (int64_t)n;
     for (size_t i = 1; i <= n && rc == 0; i++) {
         if (i < n && v[i].organization_id == v[start].organization_id)
             continue;

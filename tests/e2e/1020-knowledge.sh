@@ -222,6 +222,8 @@ I6=$(installation 1 "Acme staging" vendor_hosted 5.10)
 I3=$(installation 2 "Beta main" customer_hosted 5.10.0)
 I4=$(installation 2 "Beta next" vendor_hosted 5.11)
 I5=$(installation 2 "Beta lab" customer_hosted 5.2.2-rc1)
+sqlite3 "$DB" "INSERT INTO organizations (id, name, created_at) VALUES (3, 'Gamma', 0)"
+I7=$(installation 3 "Gamma (no contacts)" customer_hosted 1.0)
 before=$(count_rows installations)
 bad_inst() { # bad_inst BODY STATUS FIELD DESCRIPTION [TOKEN]
     api POST /api/v1/installations "$1" "${5-$AGENT}"
@@ -265,14 +267,14 @@ api POST "/api/v1/releases/999999/publish" "" "$AGENT"
 is "$STATUS" 404 "publishing a missing release is 404"
 api POST "/api/v1/releases/$R2/publish" "" "$AGENT"
 is "$STATUS|$(json '[.published,.installations_updated,.installations_notified,.notices_queued]|@csv')" \
-    "200|true,1,2,2" "publishing 5.10.0: one vendor-hosted update, two customer-hosted notified, one notice per organisation"
+    "200|true,1,2,2" "publishing 5.10.0: one vendor-hosted update, two customer-hosted notified, one notice per organisation with contacts"
 api GET "/api/v1/installations/$I1" "" "$AGENT"
 is "$(json .version)" 5.10.0 "the older vendor-hosted installation now runs 5.10.0"
 api GET "/api/v1/installations/$I1/changes" "" "$CA"
 is "$(json "[.items[0] | .release_id, .from_version, .to_version, .by]|@csv")" "$R2,\"5.9.3\",\"5.10.0\",2" \
     "the update is logged as an installed change (release, versions, by whom)"
 like "$(json .items[0].documentation)" "Fixes \*\*meter\*\* reads" "documented with the release notes"
-for i in "$I6:5.10" "$I4:5.11" "$I3:5.10.0" "$I2:5.2.3" "$I5:5.2.2-rc1"; do
+for i in "$I6:5.10" "$I4:5.11" "$I3:5.10.0" "$I2:5.2.3" "$I5:5.2.2-rc1" "$I7:1.0"; do
     api GET "/api/v1/installations/${i%%:*}" "" "$AGENT"
     is "$(json .version)" "${i#*:}" "installation ${i%%:*} stays at ${i#*:}"
 done
@@ -296,8 +298,8 @@ is "$(json '[.items[].version]|@csv')" '"5.10.0"' "customers see the published r
 matrix_get "/api/v1/releases/$R2" 200 200 401
 matrix_get "/api/v1/releases/$R1" 200 404 401
 api POST "/api/v1/releases/$R3/publish" "" "$AGENT"
-is "$(json '[.installations_updated,.installations_notified]|@csv')" "0,0" \
-    "publishing 5.2.2-rc1 updates nothing: every installation is at or above it"
+is "$(json '[.installations_updated,.installations_notified,.notices_queued]|@csv')" "0,0,0" \
+    "publishing 5.2.2-rc1 updates nothing: the older one has no contact to notify"
 
 # ---- known errors ----
 known() { # known JSON: create as the agent, print its id
