@@ -12,6 +12,7 @@
 
 #include "core/compat.h"
 #include "store/store_ops.h"
+#include <jansson.h>
 #include <sqlite3.h>
 
 struct sqlite_conn;
@@ -247,6 +248,73 @@ int sqlite__priority_sync(struct store *st, int64_t now, int *changed);
 /* sqlite_sessions.c: web sessions */
 
 /* sqlite_kb.c: knowledge base, known errors, releases, installations */
+/*
+ * Fill f (when non-NULL) with the field at fault and a message, and return
+ * rc: `return store__fault(fault, DESK_EINVAL, "version", "no release %d", id);`.
+ */
+int store__fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
+    PRINTF_LIKE(4, 5);
+/* Step a statement that returns no row, reset it; 0 or the mapped error. */
+int store__exec(struct sqlite_conn *c, sqlite3_stmt *s, const char *what);
+/* The JSON list (arena) of n strings, for a bound parameter or a column. */
+const char *store__json_strings(const char *const *v, size_t n, struct arena *a);
+/*
+ * Parse an id cursor "<tag>.<id>" (id > 0) into *id; NULL gives 0 (the
+ * first page). 0 or DESK_EBADREQ. store__cursor_make is the inverse (arena).
+ */
+int store__cursor_id(const char *cur, char tag, int64_t *id);
+const char *store__cursor_make(char tag, int64_t id, struct arena *a);
+/* store__audit with JSON values (consumed; either may be NULL). */
+int store__audit_json(struct sqlite_conn *c, int64_t actor_id, const char *action,
+                      const char *entity, int64_t entity_id, json_t *before, json_t *after);
+int sqlite__article_create(struct store *st, const struct caller *c, struct kb_article *art,
+                           int64_t now);
+int sqlite__article_update(struct store *st, const struct caller *c, int64_t id,
+                           const struct kb_article_patch *p, int64_t now, struct kb_article *out,
+                           struct arena *a);
+int sqlite__article_get(struct store *st, const struct caller *c, int64_t id,
+                        struct kb_article *out, struct arena *a);
+int sqlite__article_search(struct store *st, const struct caller *c, const struct kb_query *q,
+                           struct kb_hit **items, size_t *n, const char **next, struct arena *a);
+/* sqlite_releases.c: releases, installations and their changes, known errors */
+int sqlite__known_error_create(struct store *st, const struct caller *c, struct known_error *k,
+                               int64_t ticket_id, int64_t now, struct store_fault *fault,
+                               struct arena *a);
+int sqlite__known_error_update(struct store *st, const struct caller *c, int64_t id,
+                               const struct known_error_patch *p, int64_t now,
+                               struct known_error *out, struct store_fault *fault,
+                               struct arena *a);
+int sqlite__known_error_link(struct store *st, const struct caller *c, int64_t id,
+                             int64_t ticket_id, int64_t now, struct known_error *out,
+                             struct store_fault *fault, struct arena *a);
+int sqlite__known_error_get(struct store *st, const struct caller *c, int64_t id,
+                            struct known_error *out, struct arena *a);
+int sqlite__known_error_list(struct store *st, const struct caller *c, const struct kb_page *pg,
+                             struct known_error **items, size_t *n, const char **next,
+                             struct arena *a);
+int sqlite__release_create(struct store *st, const struct caller *c, struct release *r,
+                           int64_t now, struct store_fault *fault);
+int sqlite__release_get(struct store *st, const struct caller *c, int64_t id,
+                        struct release *out, struct arena *a);
+int sqlite__release_list(struct store *st, const struct caller *c, const struct kb_page *pg,
+                         struct release **items, size_t *n, const char **next, struct arena *a);
+int sqlite__release_publish(struct store *st, const struct caller *c, int64_t id, int64_t now,
+                            struct release *out, struct publish_result *res,
+                            struct store_fault *fault, struct arena *a);
+int sqlite__installation_create(struct store *st, const struct caller *c,
+                                struct installation *in, int64_t now, struct store_fault *fault);
+int sqlite__installation_get(struct store *st, const struct caller *c, int64_t id,
+                             struct installation *out, struct arena *a);
+int sqlite__installation_list(struct store *st, const struct caller *c, int64_t organization_id,
+                              const struct kb_page *pg, struct installation **items, size_t *n,
+                              const char **next, struct arena *a);
+int sqlite__installation_change_add(struct store *st, const struct caller *c,
+                                    struct installation_change *ch, const char *new_version,
+                                    int64_t now, struct store_fault *fault, struct arena *a);
+int sqlite__installation_changes(struct store *st, const struct caller *c,
+                                 int64_t installation_id, const struct kb_page *pg,
+                                 struct installation_change **items, size_t *n,
+                                 const char **next, struct arena *a);
 
 int sqlite__job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                       int64_t lease_secs, int64_t not_run_since, bool *got);

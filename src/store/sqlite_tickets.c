@@ -811,18 +811,24 @@ int sqlite__attachment_get(struct store *st, const struct caller *c, int64_t id,
 
 /* ---- the list and the queue -------------------------------------------------------- */
 
+/* ?6 as an FTS5 query: every word quoted as a string (a quote inside doubled), so that none is
+   read as query syntax; customers (?7 = 0) search the public column only. */
+#define FTS_QUERY                                                                                  \
+    "(CASE WHEN ?7 THEN '' ELSE 'public : ' END) || '(' || (SELECT group_concat('\"' || "          \
+    "replace(value, '\"', '\"\"') || '\"', ' ') FROM json_each(?6)) || ')'"
+
 /* Filters shared by every order: ?1 caller's organisation, ?2 organization_id, ?3 statuses,
-   ?4 severities, ?5 assignee, ?6 words (JSON list), ?7 staff may search internal notes. */
+   ?4 severities, ?5 assignee, ?6 words (JSON list), ?7 staff may search internal notes.
+   Words go through the full-text index ticket_search (schema 0007: stemmed tokens of the
+   subject, body and messages of each request): a request matches when it holds every word. */
 #define LIST_WHERE                                                                                 \
     "WHERE (?1 = 0 OR t.organization_id = ?1) AND (?2 = 0 OR t.organization_id = ?2) "            \
     "AND (?3 = 0 OR (CASE t.status WHEN 'new' THEN 1 WHEN 'in_progress' THEN 2 "                  \
     "WHEN 'waiting_customer' THEN 4 WHEN 'resolved' THEN 8 ELSE 16 END) & ?3) "                    \
     "AND (?4 = 0 OR (CASE t.severity WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 4 ELSE 8 END) " \
     "& ?4) AND (?5 = 0 OR t.assignee_id = ?5) "                                                    \
-    "AND (?6 IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(?6) w WHERE NOT ("                     \
-    "instr(lower(t.subject), w.value) > 0 OR instr(lower(t.body), w.value) > 0 OR EXISTS ("        \
-    "SELECT 1 FROM messages m WHERE m.ticket_id = t.id AND (?7 OR m.internal = 0) AND "            \
-    "instr(lower(m.body), w.value) > 0)))) "
+    "AND (?6 IS NULL OR t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH "       \
+    FTS_QUERY ")) "
 
 /* Keyset parameters: ?8 due, ?9 id, ?10 priority, ?11 limit. */
 static const char SQL_LIST_NEWEST[] =

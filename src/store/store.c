@@ -443,6 +443,124 @@ int store_priority_sync(struct store *st, int64_t now, int *changed)
 /* ---- web sessions ---- */
 
 /* ---- knowledge base, known errors, releases, installations ---- */
+
+int store_article_create(struct store *st, const struct caller *c, struct kb_article *art,
+                         int64_t now)
+{
+    return st->ops->article_create(st, c, art, now);
+}
+
+int store_article_update(struct store *st, const struct caller *c, int64_t id,
+                         const struct kb_article_patch *p, int64_t now, struct kb_article *out,
+                         struct arena *a)
+{
+    return st->ops->article_update(st, c, id, p, now, out, a);
+}
+
+int store_article_get(struct store *st, const struct caller *c, int64_t id, struct kb_article *out,
+                      struct arena *a)
+{
+    return st->ops->article_get(st, c, id, out, a);
+}
+
+int store_article_search(struct store *st, const struct caller *c, const struct kb_query *q,
+                         struct kb_hit **items, size_t *n, const char **next, struct arena *a)
+{
+    return st->ops->article_search(st, c, q, items, n, next, a);
+}
+
+int store_known_error_create(struct store *st, const struct caller *c, struct known_error *k,
+                             int64_t ticket_id, int64_t now, struct store_fault *fault,
+                             struct arena *a)
+{
+    return st->ops->known_error_create(st, c, k, ticket_id, now, fault, a);
+}
+
+int store_known_error_update(struct store *st, const struct caller *c, int64_t id,
+                             const struct known_error_patch *p, int64_t now,
+                             struct known_error *out, struct store_fault *fault, struct arena *a)
+{
+    return st->ops->known_error_update(st, c, id, p, now, out, fault, a);
+}
+
+int store_known_error_link(struct store *st, const struct caller *c, int64_t id, int64_t ticket_id,
+                           int64_t now, struct known_error *out, struct store_fault *fault,
+                           struct arena *a)
+{
+    return st->ops->known_error_link(st, c, id, ticket_id, now, out, fault, a);
+}
+
+int store_known_error_get(struct store *st, const struct caller *c, int64_t id,
+                          struct known_error *out, struct arena *a)
+{
+    return st->ops->known_error_get(st, c, id, out, a);
+}
+
+int store_known_error_list(struct store *st, const struct caller *c, const struct kb_page *pg,
+                           struct known_error **items, size_t *n, const char **next,
+                           struct arena *a)
+{
+    return st->ops->known_error_list(st, c, pg, items, n, next, a);
+}
+
+int store_release_create(struct store *st, const struct caller *c, struct release *r, int64_t now,
+                         struct store_fault *fault)
+{
+    return st->ops->release_create(st, c, r, now, fault);
+}
+
+int store_release_get(struct store *st, const struct caller *c, int64_t id, struct release *out,
+                      struct arena *a)
+{
+    return st->ops->release_get(st, c, id, out, a);
+}
+
+int store_release_list(struct store *st, const struct caller *c, const struct kb_page *pg,
+                       struct release **items, size_t *n, const char **next, struct arena *a)
+{
+    return st->ops->release_list(st, c, pg, items, n, next, a);
+}
+
+int store_release_publish(struct store *st, const struct caller *c, int64_t id, int64_t now,
+                          struct release *out, struct publish_result *res,
+                          struct store_fault *fault, struct arena *a)
+{
+    return st->ops->release_publish(st, c, id, now, out, res, fault, a);
+}
+
+int store_installation_create(struct store *st, const struct caller *c, struct installation *in,
+                              int64_t now, struct store_fault *fault)
+{
+    return st->ops->installation_create(st, c, in, now, fault);
+}
+
+int store_installation_get(struct store *st, const struct caller *c, int64_t id,
+                           struct installation *out, struct arena *a)
+{
+    return st->ops->installation_get(st, c, id, out, a);
+}
+
+int store_installation_list(struct store *st, const struct caller *c, int64_t organization_id,
+                            const struct kb_page *pg, struct installation **items, size_t *n,
+                            const char **next, struct arena *a)
+{
+    return st->ops->installation_list(st, c, organization_id, pg, items, n, next, a);
+}
+
+int store_installation_change_add(struct store *st, const struct caller *c,
+                                  struct installation_change *ch, const char *new_version,
+                                  int64_t now, struct store_fault *fault, struct arena *a)
+{
+    return st->ops->installation_change_add(st, c, ch, new_version, now, fault, a);
+}
+
+int store_installation_changes(struct store *st, const struct caller *c, int64_t installation_id,
+                               const struct kb_page *pg, struct installation_change **items,
+                               size_t *n, const char **next, struct arena *a)
+{
+    return st->ops->installation_changes(st, c, installation_id, pg, items, n, next, a);
+}
+
 int store_job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                     int64_t lease_secs, int64_t not_run_since, bool *got)
 {

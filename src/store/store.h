@@ -22,6 +22,8 @@
 #include "core/compat.h"
 #include "core/arena.h"
 #include "core/strbuf.h"
+#include "domain/kb.h"
+#include "domain/release.h"
 #include "domain/ticket.h"
 #include "domain/user.h"
 
@@ -488,6 +490,115 @@ int store_priority_sync(struct store *st, int64_t now, int *changed);
 /* ---- web sessions ----------------------------------------------------------- */
 
 /* ---- knowledge base, known errors, releases, installations ---------------- */
+
+/*
+ * Paging of this section's lists: keyset cursors (opaque strings from the
+ * previous page's *next, NULL for the first page); a cursor that does not
+ * parse is DESK_EBADREQ. A ranked search pages by position instead: its
+ * order moves when articles change anyway.
+ */
+struct kb_page {
+    const char *cursor; /* NULL: the first page */
+    int limit;          /* 1..1000 */
+};
+
+/*
+ * Knowledge-base articles. Readers see articles up to kb_visibility_for()
+ * their role (anonymous callers: role ROLE_NONE); an article above it is
+ * DESK_ENOTFOUND, as a missing one. Writes are for staff (the route table
+ * checks it) and keep the full-text index in the same transaction.
+ */
+int store_article_create(struct store *st, const struct caller *c, struct kb_article *art,
+                         int64_t now);
+int store_article_update(struct store *st, const struct caller *c, int64_t id,
+                         const struct kb_article_patch *p, int64_t now, struct kb_article *out,
+                         struct arena *a);
+int store_article_get(struct store *st, const struct caller *c, int64_t id, struct kb_article *out,
+                      struct arena *a);
+/*
+ * A page of the articles the caller may read: without q->search the newest
+ * first; with it those matching every term, best first (bm25 weighting title
+ * over tags over body), each with a score and a snippet.
+ */
+int store_article_search(struct store *st, const struct caller *c, const struct kb_query *q,
+                         struct kb_hit **items, size_t *n, const char **next, struct arena *a);
+
+/*
+ * The known-error log. Customers see a known error when one of its affected
+ * versions is exactly (as a version) that of one of their organisation's
+ * installations, and only their organisation's linked requests; others are
+ * DESK_ENOTFOUND. Create links k->ticket_ids and, when ticket_id is not 0,
+ * that request (DESK_ENOTFOUND when it does not exist). DESK_EINVAL with
+ * fault for a request, release or version that does not fit.
+ */
+int store_known_error_create(struct store *st, const struct caller *c, struct known_error *k,
+                             int64_t ticket_id, int64_t now, struct store_fault *fault,
+                             struct arena *a);
+/* Apply a PATCH (affected versions and linked requests are replaced); fills out. */
+int store_known_error_update(struct store *st, const struct caller *c, int64_t id,
+                             const struct known_error_patch *p, int64_t now,
+                             struct known_error *out, struct store_fault *fault, struct arena *a);
+/* Link request ticket_id to known error id (a request has one known error); fills out. */
+int store_known_error_link(struct store *st, const struct caller *c, int64_t id, int64_t ticket_id,
+                           int64_t now, struct known_error *out, struct store_fault *fault,
+                           struct arena *a);
+int store_known_error_get(struct store *st, const struct caller *c, int64_t id,
+                          struct known_error *out, struct arena *a);
+/* Newest first. */
+int store_known_error_list(struct store *st, const struct caller *c, const struct kb_page *pg,
+                           struct known_error **items, size_t *n, const char **next,
+                           struct arena *a);
+
+/*
+ * Releases. Customers see published ones only. Create: DESK_ECONFLICT when
+ * the version exists already (as a version: 5.10 is 5.10.0), DESK_EINVAL
+ * for a version that is not one.
+ */
+int store_release_create(struct store *st, const struct caller *c, struct release *r, int64_t now,
+                         struct store_fault *fault);
+int store_release_get(struct store *st, const struct caller *c, int64_t id, struct release *out,
+                      struct arena *a);
+/* Highest version first. */
+int store_release_list(struct store *st, const struct caller *c, const struct kb_page *pg,
+                       struct release **items, size_t *n, const char **next, struct arena *a);
+/*
+ * Publish release id, in one transaction: each vendor-hosted installation on
+ * an older version is set to the release's version and the update is logged
+ * as an installed change; the customer contacts of each organisation with a
+ * customer-hosted installation on an older version get a notice in the
+ * outbox; installations at or above the version are left alone.
+ * DESK_ECONFLICT when it was published before.
+ */
+int store_release_publish(struct store *st, const struct caller *c, int64_t id, int64_t now,
+                          struct release *out, struct publish_result *res,
+                          struct store_fault *fault, struct arena *a);
+
+/*
+ * Installations and their log of installed changes; customers see their
+ * organisation's. Create: DESK_EINVAL with fault for an organisation that
+ * does not exist or a version that is not one.
+ */
+int store_installation_create(struct store *st, const struct caller *c, struct installation *in,
+                              int64_t now, struct store_fault *fault);
+int store_installation_get(struct store *st, const struct caller *c, int64_t id,
+                           struct installation *out, struct arena *a);
+/* Oldest first; organization_id 0: every one the caller may see. */
+int store_installation_list(struct store *st, const struct caller *c, int64_t organization_id,
+                            const struct kb_page *pg, struct installation **items, size_t *n,
+                            const char **next, struct arena *a);
+/*
+ * Log change ch (installation_id, what, at, documentation) by the caller;
+ * with new_version (not NULL) the installation now runs it and the change
+ * records from_version and to_version. ch->id, by, created_at are set.
+ */
+int store_installation_change_add(struct store *st, const struct caller *c,
+                                  struct installation_change *ch, const char *new_version,
+                                  int64_t now, struct store_fault *fault, struct arena *a);
+/* The log of an installation, oldest first; DESK_ENOTFOUND when the caller may not see it. */
+int store_installation_changes(struct store *st, const struct caller *c, int64_t installation_id,
+                               const struct kb_page *pg, struct installation_change **items,
+                               size_t *n, const char **next, struct arena *a);
+
 /* ---- background jobs and metadata ------------------------------------- */
 
 /*

@@ -163,6 +163,53 @@ struct store_ops {
     /* web sessions */
 
     /* knowledge base, known errors, releases, installations */
+    int (*article_create)(struct store *st, const struct caller *c, struct kb_article *art,
+                          int64_t now);
+    int (*article_update)(struct store *st, const struct caller *c, int64_t id,
+                          const struct kb_article_patch *p, int64_t now, struct kb_article *out,
+                          struct arena *a);
+    int (*article_get)(struct store *st, const struct caller *c, int64_t id,
+                       struct kb_article *out, struct arena *a);
+    int (*article_search)(struct store *st, const struct caller *c, const struct kb_query *q,
+                          struct kb_hit **items, size_t *n, const char **next, struct arena *a);
+    int (*known_error_create)(struct store *st, const struct caller *c, struct known_error *k,
+                              int64_t ticket_id, int64_t now, struct store_fault *fault,
+                              struct arena *a);
+    int (*known_error_update)(struct store *st, const struct caller *c, int64_t id,
+                              const struct known_error_patch *p, int64_t now,
+                              struct known_error *out, struct store_fault *fault,
+                              struct arena *a);
+    int (*known_error_link)(struct store *st, const struct caller *c, int64_t id,
+                            int64_t ticket_id, int64_t now, struct known_error *out,
+                            struct store_fault *fault, struct arena *a);
+    int (*known_error_get)(struct store *st, const struct caller *c, int64_t id,
+                           struct known_error *out, struct arena *a);
+    int (*known_error_list)(struct store *st, const struct caller *c, const struct kb_page *pg,
+                            struct known_error **items, size_t *n, const char **next,
+                            struct arena *a);
+    int (*release_create)(struct store *st, const struct caller *c, struct release *r,
+                          int64_t now, struct store_fault *fault);
+    int (*release_get)(struct store *st, const struct caller *c, int64_t id, struct release *out,
+                       struct arena *a);
+    int (*release_list)(struct store *st, const struct caller *c, const struct kb_page *pg,
+                        struct release **items, size_t *n, const char **next, struct arena *a);
+    int (*release_publish)(struct store *st, const struct caller *c, int64_t id, int64_t now,
+                           struct release *out, struct publish_result *res,
+                           struct store_fault *fault, struct arena *a);
+    int (*installation_create)(struct store *st, const struct caller *c,
+                               struct installation *in, int64_t now, struct store_fault *fault);
+    int (*installation_get)(struct store *st, const struct caller *c, int64_t id,
+                            struct installation *out, struct arena *a);
+    int (*installation_list)(struct store *st, const struct caller *c, int64_t organization_id,
+                             const struct kb_page *pg, struct installation **items, size_t *n,
+                             const char **next, struct arena *a);
+    int (*installation_change_add)(struct store *st, const struct caller *c,
+                                   struct installation_change *ch, const char *new_version,
+                                   int64_t now, struct store_fault *fault, struct arena *a);
+    int (*installation_changes)(struct store *st, const struct caller *c,
+                                int64_t installation_id, const struct kb_page *pg,
+                                struct installation_change **items, size_t *n,
+                                const char **next, struct arena *a);
 
     int (*job_lease)(struct store *st, const char *name, const char *holder, int64_t now,
                      int64_t lease_secs, int64_t not_run_since, bool *got);

@@ -188,6 +188,44 @@ int api_optional_json(struct req *req, struct res *res, const struct field_spec 
                       json_t **in);
 
 /* kb.c, known_errors.c, releases.c, installations.c */
+int api_article_create(struct req *req, struct res *res);
+int api_article_list(struct req *req, struct res *res);
+int api_article_get(struct req *req, struct res *res);
+int api_article_patch(struct req *req, struct res *res);
+int api_known_error_create(struct req *req, struct res *res);
+int api_known_error_list(struct req *req, struct res *res);
+int api_known_error_get(struct req *req, struct res *res);
+int api_known_error_patch(struct req *req, struct res *res);
+int api_known_error_link(struct req *req, struct res *res);
+int api_ticket_known_error(struct req *req, struct res *res);
+int api_release_create(struct req *req, struct res *res);
+int api_release_list(struct req *req, struct res *res);
+int api_release_get(struct req *req, struct res *res);
+int api_release_publish(struct req *req, struct res *res);
+int api_installation_create(struct req *req, struct res *res);
+int api_installation_list(struct req *req, struct res *res);
+int api_installation_get(struct req *req, struct res *res);
+int api_installation_change_create(struct req *req, struct res *res);
+int api_installation_change_list(struct req *req, struct res *res);
+
+struct kb_page;
+/*
+ * Read the paging query parameters: limit 1..1000 (default 50), cursor.
+ * Returns 0, or fills res with 400 naming the parameter.
+ */
+int kb_page_read(struct req *req, struct kb_page *pg, struct res *res);
+/* The list answer {"items": items, "next_cursor": next or null}; items is consumed. */
+int res_list(struct res *res, json_t *items, const char *next);
+/*
+ * The strings of the JSON list `field` of in (arena; *n = 0 when absent or
+ * null), each of min..max characters, or each a version when max is 0.
+ * Returns 0, or fills res with 422 naming the field.
+ */
+int json_to_strings(json_t *in, const char *field, int64_t min, int64_t max, const char ***out,
+                    size_t *n, struct req *req, struct res *res);
+/* The positive ids of the JSON list `field` of in (arena), as json_to_strings. */
+int json_to_ids(json_t *in, const char *field, int64_t **out, size_t *n, struct req *req,
+                struct res *res);
 
 /* JSON value of an instant: "YYYY-MM-DDTHH:MM:SSZ", or null for 0. */
 json_t *json_time(int64_t t);

@@ -1,0 +1,365 @@
+/*
+ * sqlite_kb.c - knowledge-base articles and their full-text search on SQLite,
+ * and the helpers the files of this section share (sqlite.h).
+ *
+ * kb_articles_fts (FTS5, porter stemming) indexes title, tags and body; the
+ * triggers of schema 0007 keep it in the writing transaction. A search binds
+ * one FTS5 query made of the caller's words, each quoted as a string, so no
+ * word is ever read as FTS5 syntax (operators, column filters, prefixes).
+ * Visibility is filtered in SQL from the caller's role.
+ */
+#define LOG_MODULE "store"
+#include "core/compat.h"
+#include "store/sqlite.h"
+#include "core/err.h"
+#include "core/strbuf.h"
+
+#define MAX_PAGE 1000 /* rows per page */
+
+/* The bm25 weights of title, tags and body: a title hit counts most. */
+#define KB_RANK "bm25(kb_articles_fts, 10.0, 4.0, 1.0)"
+/* An article's visibility as a level, to compare with the reader's (kb_visibility order). */
+#define KB_LEVEL "(CASE a.visibility WHEN 'public' THEN 0 WHEN 'customers' THEN 1 ELSE 2 END)"
+#define SNIPPET_TOKENS "16"
+
+/* ---- helpers shared by this section's files ------------------------------------ */
+
+int store__fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (f) {
+        f->field = field;
+        va_start(ap, fmt);
+        vsnprintf(f->message, sizeof(f->message), fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
+int store__exec(struct sqlite_conn *c, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, what));
+}
+
+const char *store__json_strings(const char *const *v, size_t n, struct arena *a)
+{
+    json_t *arr = json_array();
+    const char *out;
+    char *s;
+
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, json_string(v[i]));
+    s = json_dumps(arr, JSON_COMPACT);
+    out = arena_strdup(a, s);
+    free(s);
+    json_decref(arr);
+    return out;
+}
+
+int store__cursor_id(const char *cur, char tag, int64_t *id)
+{
+    char *end;
+    long long v;
+
+    *id = 0;
+    if (!cur)
+        return 0;
+    if (cur[0] != tag || cur[1] != '.' || cur[2] < '1' || cur[2] > '9')
+        return DESK_EBADREQ;
+    errno = 0;
+    v = strtoll(cur + 2, &end, 10);
+    if (errno || *end || v < 1)
+        return DESK_EBADREQ;
+    *id = v;
+    return 0;
+}
+
+const char *store__cursor_make(char tag, int64_t id, struct arena *a)
+{
+    return arena_sprintf(a, "%c.%" PRId64, tag, id);
+}
+
+int store__audit_json(struct sqlite_conn *c, int64_t actor_id, const char *action,
+                      const char *entity, int64_t entity_id, json_t *before, json_t *after)
+{
+    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char *af = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    int rc = store__audit(c, actor_id, action, entity, entity_id, b, af);
+
+    free(b);
+    free(af);
+    json_decref(before);
+    json_decref(after);
+    return rc;
+}
+
+/* ---- reading articles ------------------------------------------------------------ */
+
+#define ARTICLE_COLS                                                                               \
+    "a.id, a.title, a.body, a.tags, a.visibility, coalesce(a.author_id, 0), a.created_at, "        \
+    "a.updated_at "
+
+/* The strings of a JSON list column (arena); an empty list for anything else. */
+static const char *const *col_strings(sqlite3_stmt *s, int col, size_t *n, struct arena *a)
+{
+    json_t *arr = json_loads((const char *)sqlite3_column_text(s, col), 0, NULL);
+    const char **out;
+    size_t i, m = json_is_array(arr) ? json_array_size(arr) : 0;
+
+    out = ARENA_NEWN(a, const char *, m + 1);
+    *n = 0;
+    for (i = 0; i < m; i++) {
+        const char *v = json_string_value(json_array_get(arr, i));
+        if (v)
+            out[(*n)++] = arena_strdup(a, v);
+    }
+    json_decref(arr);
+    return out;
+}
+
+/* An article row (ARTICLE_COLS from column 0); with_body false leaves body NULL. */
+static void read_article(sqlite3_stmt *s, struct kb_article *art, bool with_body, struct arena *a)
+{
+    memset(art, 0, sizeof(*art));
+    art->id = sqlite3_column_int64(s, 0);
+    art->title = store__col_text(s, 1, a);
+    art->body = with_body ? store__col_text(s, 2, a) : NULL;
+    art->tags = col_strings(s, 3, &art->ntags, a);
+    if (kb_visibility_parse((const char *)sqlite3_column_text(s, 4), &art->visibility) < 0)
+        art->visibility = KB_INTERNAL;
+    art->author_id = sqlite3_column_int64(s, 5);
+    art->created_at = sqlite3_column_int64(s, 6);
+    art->updated_at = sqlite3_column_int64(s, 7);
+}
+
+static const char SQL_ARTICLE_GET[] =
+    "SELECT " ARTICLE_COLS "FROM kb_articles a WHERE a.id = ?1 AND " KB_LEVEL " <= ?2";
+
+static int article_read(struct sqlite_conn *c, enum kb_visibility level, int64_t id,
+                        struct kb_article *out, struct arena *a)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_ARTICLE_GET);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    store__bind_int(s, 2, level);
+    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        read_article(s, out, true, a);
+        return store__done(s, 0);
+    }
+    return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "article"));
+}
+
+int sqlite__article_get(struct store *st, const struct caller *c, int64_t id,
+                        struct kb_article *out, struct arena *a)
+{
+    struct sqlite_conn *conn = store__get(st);
+    int rc = article_read(conn, kb_visibility_for(c->role), id, out, a);
+
+    store__put(st, conn);
+    return rc;
+}
+
+/* ---- writing articles ------------------------------------------------------------- */
+
+struct article_job {
+    const struct caller *c;           /* the author or editor */
+    struct kb_article *art;           /* create: in and out; update: out */
+    const struct kb_article_patch *p; /* update: the change */
+    int64_t id;                       /* update: which article */
+    int64_t now;                      /* when */
+    struct arena *a;                  /* for strings read back */
+};
+
+static json_t *article_audit(const struct kb_article *art, struct arena *a)
+{
+    return json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)art->id, "title", art->title,
+                     "body", art->body ? art->body : "", "tags",
+                     store__json_strings(art->tags, art->ntags, a), "visibility",
+                     kb_visibility_name(art->visibility));
+}
+
+static const char SQL_ARTICLE_INSERT[] =
+    "INSERT INTO kb_articles (title, body, tags, visibility, author_id, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+static int write_article_create(struct sqlite_conn *c, void *arg)
+{
+    struct article_job *j = arg;
+    struct kb_article *art = j->art;
+    sqlite3_stmt *s = store__stmt(c, SQL_ARTICLE_INSERT);
+    struct arena a = ARENA_INIT;
+    int rc;
+
+    store__bind_text(s, 1, art->title);
+    store__bind_text(s, 2, art->body);
+    store__bind_text(s, 3, store__json_strings(art->tags, art->ntags, &a));
+    store__bind_text(s, 4, kb_visibility_name(art->visibility));
+    store__bind_id(s, 5, j->c->user_id);
+    store__bind_int(s, 6, j->now);
+    store__bind_int(s, 7, j->now);
+    if ((rc = store__exec(c, s, "article insert")) == 0) {
+        art->id = sqlite3_last_insert_rowid(store__db(c));
+        art->author_id = j->c->user_id;
+        art->created_at = art->updated_at = j->now;
+        rc = store__audit_json(c, j->c->user_id, "create", "kb_article", art->id, NULL,
+                               article_audit(art, &a));
+    }
+    arena_release(&a);
+    return rc;
+}
+
+int sqlite__article_create(struct store *st, const struct caller *c, struct kb_article *art,
+                           int64_t now)
+{
+    struct article_job j = {c, art, NULL, 0, now, NULL};
+    return store__write(st, write_article_create, &j);
+}
+
+static const char SQL_ARTICLE_SET[] = "UPDATE kb_articles SET title = ?2, body = ?3, tags = ?4, "
+                                      "visibility = ?5, updated_at = ?6 WHERE id = ?1";
+
+static void apply_article_patch(struct kb_article *art, const struct kb_article_patch *p)
+{
+    if (p->title)
+        art->title = p->title;
+    if (p->body)
+        art->body = p->body;
+    if (p->has_tags) {
+        art->tags = p->tags;
+        art->ntags = p->ntags;
+    }
+    if (p->has_visibility)
+        art->visibility = p->visibility;
+}
+
+static int write_article_update(struct sqlite_conn *c, void *arg)
+{
+    struct article_job *j = arg;
+    struct kb_article *art = j->art, before;
+    sqlite3_stmt *s;
+    int rc;
+
+    if ((rc = article_read(c, KB_INTERNAL, j->id, art, j->a)) < 0)
+        return rc;
+    before = *art;
+    apply_article_patch(art, j->p);
+    art->updated_at = j->now;
+    s = store__stmt(c, SQL_ARTICLE_SET);
+    store__bind_int(s, 1, art->id);
+    store__bind_text(s, 2, art->title);
+    store__bind_text(s, 3, art->body);
+    store__bind_text(s, 4, store__json_strings(art->tags, art->ntags, j->a));
+    store__bind_text(s, 5, kb_visibility_name(art->visibility));
+    store__bind_int(s, 6, j->now);
+    if ((rc = store__exec(c, s, "article update")) < 0)
+        return rc;
+    return store__audit_json(c, j->c->user_id, "update", "kb_article", art->id,
+                             article_audit(&before, j->a), article_audit(art, j->a));
+}
+
+int sqlite__article_update(struct store *st, const struct caller *c, int64_t id,
+                           const struct kb_article_patch *p, int64_t now, struct kb_article *out,
+                           struct arena *a)
+{
+    struct article_job j = {c, out, p, id, now, a};
+    return store__write(st, write_article_update, &j);
+}
+
+/* ---- search and listing ------------------------------------------------------------ */
+
+/*
+ * The FTS5 query for terms: each one a quoted string ("" inside doubles),
+ * joined by spaces (FTS5's implicit AND). A quoted string is only ever a
+ * phrase of the tokens it holds: never an operator, a column filter or a
+ * prefix. The porter tokenizer of the table stems it like the text.
+ */
+static const char *fts_query(const char *const *terms, size_t n, struct arena *a)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *out;
+
+    for (size_t i = 0; i < n; i++) {
+        strbuf_addstr(&sb, i ? " \"" : "\"");
+        for (const char *p = terms[i]; *p; p++) {
+            if (*p == '"')
+                strbuf_addch(&sb, '"'); /* "" is a quote inside a string */
+            strbuf_addch(&sb, *p);
+        }
+        strbuf_addch(&sb, '"');
+    }
+    out = arena_memdup(a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return out;
+}
+
+static const char SQL_ARTICLE_SEARCH[] =
+    "SELECT " ARTICLE_COLS ", -" KB_RANK ", snippet(kb_articles_fts, -1, char(2), char(3), "
+    "'\xe2\x80\xa6', " SNIPPET_TOKENS ") FROM kb_articles_fts JOIN kb_articles a "
+    "ON a.id = kb_articles_fts.rowid WHERE kb_articles_fts MATCH ?1 AND " KB_LEVEL " <= ?2 "
+    "ORDER BY " KB_RANK ", a.id LIMIT ?3 OFFSET ?4";
+static const char SQL_ARTICLE_LIST[] =
+    "SELECT " ARTICLE_COLS ", 0.0, NULL FROM kb_articles a WHERE " KB_LEVEL " <= ?2 AND "
+    "(?4 = 0 OR a.id < ?4) ORDER BY a.id DESC LIMIT ?3"; /* ?1 unused */
+
+struct hits {
+    struct kb_hit *items; /* rows read */
+    size_t n, want;       /* rows read, rows wanted (limit + 1) */
+};
+
+static int run_search(struct sqlite_conn *c, const char *sql, const char *match, int level,
+                      int64_t key, struct hits *h, struct arena *a)
+{
+    sqlite3_stmt *s = store__stmt(c, sql);
+    int rc;
+
+    store__bind_text(s, 1, match);
+    store__bind_int(s, 2, level);
+    store__bind_int(s, 3, (int64_t)h->want);
+    store__bind_int(s, 4, key);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct kb_hit *hit = &h->items[h->n++];
+        read_article(s, &hit->article, false, a);
+        hit->score = sqlite3_column_double(s, 8);
+        hit->snippet = match ? kb_snippet_html((const char *)sqlite3_column_text(s, 9), a) : NULL;
+    }
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "article search"));
+}
+
+int sqlite__article_search(struct store *st, const struct caller *c, const struct kb_query *q,
+                           struct kb_hit **items, size_t *n, const char **next, struct arena *a)
+{
+    struct hits h = {NULL, 0, (size_t)q->limit + 1};
+    const char *match = NULL;
+    struct sqlite_conn *conn;
+    int64_t key;
+    int rc;
+
+    *items = NULL;
+    *n = 0;
+    *next = NULL;
+    if (q->limit < 1 || q->limit > MAX_PAGE ||
+        store__cursor_id(q->cursor, q->search ? 'r' : 'n', &key) < 0)
+        return DESK_EBADREQ;
+    if (q->search && q->nterms == 0)
+        return 0; /* a search without a word matches nothing */
+    if (q->search)
+        match = fts_query(q->terms, q->nterms, a);
+    h.items = ARENA_NEWN(a, struct kb_hit, h.want);
+    conn = store__get(st);
+    rc = run_search(conn, q->search ? SQL_ARTICLE_SEARCH : SQL_ARTICLE_LIST, match,
+                    (int)kb_visibility_for(c->role), key, &h, a);
+    store__put(st, conn);
+    if (rc < 0)
+        return rc;
+    if (h.n == h.want) {
+        h.n--;
+        *next = q->search ? store__cursor_make('r', key + (int64_t)h.n, a)
+                          : store__cursor_make('n', h.items[h.n - 1].article.id, a);
+    }
+    *items = h.items;
+    *n = h.n;
+    return 0;
+}

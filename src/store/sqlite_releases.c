@@ -1,0 +1,1074 @@
+/*
+ * sqlite_releases.c - releases and their publishing, customers' installations
+ * and their log of installed changes, and the known-error log, on SQLite.
+ *
+ * Versions are stored as written and beside them as sort keys
+ * (domain/version.h), which SQL compares and indexes: "older than the
+ * release" is `version_key < ?`, and a known error touches an installation
+ * when their keys are equal. Customers are limited to their organisation in
+ * every query (org_scope); anonymous callers see nothing here.
+ */
+#define LOG_MODULE "store"
+#include "core/compat.h"
+#include "store/sqlite.h"
+#include "core/crypto.h"
+#include "core/err.h"
+#include "core/strbuf.h"
+#include "core/time.h"
+#include "domain/version.h"
+
+#define MAX_PAGE 1000 /* rows per page */
+
+/* The organisation a caller is limited to: 0 for staff (all), -1 for anonymous (none). */
+static int64_t org_scope(const struct caller *c)
+{
+    if (c->role >= ROLE_AGENT)
+        return 0;
+    return c->role == ROLE_CUSTOMER ? c->organization_id : -1;
+}
+
+/* The sort key of version v into key, or DESK_EINVAL with fault naming field. */
+static int key_of(const char *v, char key[VERSION_KEY_MAX], const char *field,
+                  struct store_fault *fault)
+{
+    const char *why;
+
+    if (version_key(v, key, &why) < 0)
+        return store__fault(fault, DESK_EINVAL, field, "%s: '%s' is not a version (%s)", field,
+                            v ? v : "", why);
+    return 0;
+}
+
+/* Is there a row for this one-parameter existence query? */
+static int exists(struct sqlite_conn *c, const char *sql, int64_t id, bool *yes)
+{
+    sqlite3_stmt *s = store__stmt(c, sql);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    rc = sqlite3_step(s);
+    *yes = rc == SQLITE_ROW;
+    return store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(c, rc, sql));
+}
+
+static bool page_ok(const struct kb_page *pg) { return pg->limit >= 1 && pg->limit <= MAX_PAGE; }
+
+/* ---- releases --------------------------------------------------------------------- */
+
+#define RELEASE_COLS                                                                               \
+    "r.id, r.version, r.kind, r.released_on, r.notes, coalesce(r.published_at, 0), "               \
+    "coalesce(r.published_by, 0), r.created_at "
+
+static void read_release(sqlite3_stmt *s, struct release *r, struct arena *a)
+{
+    const char *day = (const char *)sqlite3_column_text(s, 3);
+
+    memset(r, 0, sizeof(*r));
+    r->id = sqlite3_column_int64(s, 0);
+    r->version = store__col_text(s, 1, a);
+    release_kind_parse((const char *)sqlite3_column_text(s, 2), &r->kind);
+    if (!day || date_parse(day, strlen(day), &r->released_on) < 0)
+        r->released_on = 0;
+    r->notes = store__col_text(s, 4, a);
+    r->published_at = sqlite3_column_int64(s, 5);
+    r->published_by = sqlite3_column_int64(s, 6);
+    r->created_at = sqlite3_column_int64(s, 7);
+}
+
+/* Customers (?2 = 0) see published releases only. */
+static const char SQL_RELEASE_GET[] = "SELECT " RELEASE_COLS "FROM releases r WHERE r.id = ?1 "
+                                      "AND (?2 OR r.published_at IS NOT NULL)";
+
+static int release_read(struct sqlite_conn *c, const struct caller *who, int64_t id,
+                        struct release *out, struct arena *a)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_RELEASE_GET);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    store__bind_int(s, 2, who->role >= ROLE_AGENT);
+    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        read_release(s, out, a);
+        return store__done(s, 0);
+    }
+    return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "release"));
+}
+
+int sqlite__release_get(struct store *st, const struct caller *c, int64_t id, struct release *out,
+                        struct arena *a)
+{
+    struct sqlite_conn *conn = store__get(st);
+    int rc = release_read(conn, c, id, out, a);
+
+    store__put(st, conn);
+    return rc;
+}
+
+struct release_job {
+    const struct caller *c;     /* who */
+    struct release *r;          /* create: in and out; publish: out */
+    int64_t id;                 /* publish: which release */
+    int64_t now;                /* when */
+    struct publish_result *res; /* publish: what it did */
+    struct store_fault *fault;  /* why it was refused */
+    struct arena *a;            /* for strings */
+};
+
+static json_t *release_audit(const struct release *r)
+{
+    char day[DATE_LEN];
+
+    date_format(r->released_on, day);
+    return json_pack("{s:I, s:s, s:s, s:s, s:I}", "id", (json_int_t)r->id, "version", r->version,
+                     "kind", release_kind_name(r->kind), "released_on", day, "published_at",
+                     (json_int_t)r->published_at);
+}
+
+static const char SQL_RELEASE_BY_KEY[] = "SELECT id, version FROM releases WHERE version_key = ?";
+static const char SQL_RELEASE_INSERT[] =
+    "INSERT INTO releases (version, version_key, kind, released_on, notes, created_by, "
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+/* DESK_ECONFLICT with fault when a release of this version (as a version) exists. */
+static int release_unique(struct sqlite_conn *c, const char *key, const char *version,
+                          struct store_fault *fault)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_RELEASE_BY_KEY);
+    int rc;
+
+    store__bind_text(s, 1, key);
+    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        rc = store__fault(fault, DESK_ECONFLICT, "version",
+                          "release %" PRId64 " has version '%s', the same as '%s'",
+                          (int64_t)sqlite3_column_int64(s, 0),
+                          (const char *)sqlite3_column_text(s, 1), version);
+        return store__done(s, rc);
+    }
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "release by key"));
+}
+
+static int write_release_create(struct sqlite_conn *c, void *arg)
+{
+    struct release_job *j = arg;
+    struct release *r = j->r;
+    char key[VERSION_KEY_MAX], day[DATE_LEN];
+    sqlite3_stmt *s;
+    int rc;
+
+    if ((rc = key_of(r->version, key, "version", j->fault)) < 0 ||
+        (rc = release_unique(c, key, r->version, j->fault)) < 0)
+        return rc;
+    date_format(r->released_on, day);
+    s = store__stmt(c, SQL_RELEASE_INSERT);
+    store__bind_text(s, 1, r->version);
+    store__bind_text(s, 2, key);
+    store__bind_text(s, 3, release_kind_name(r->kind));
+    store__bind_text(s, 4, day);
+    store__bind_text(s, 5, r->notes);
+    store__bind_id(s, 6, j->c->user_id);
+    store__bind_int(s, 7, j->now);
+    store__bind_int(s, 8, j->now);
+    if ((rc = store__exec(c, s, "release insert")) < 0)
+        return rc;
+    r->id = sqlite3_last_insert_rowid(store__db(c));
+    r->created_at = j->now;
+    return store__audit_json(c, j->c->user_id, "create", "release", r->id, NULL, release_audit(r));
+}
+
+int sqlite__release_create(struct store *st, const struct caller *c, struct release *r, int64_t now,
+                           struct store_fault *fault)
+{
+    struct release_job j = {c, r, 0, now, NULL, fault, NULL};
+    return store__write(st, write_release_create, &j);
+}
+
+static const char SQL_RELEASE_LIST[] =
+    "SELECT " RELEASE_COLS "FROM releases r WHERE (?2 OR r.published_at IS NOT NULL) "
+    "AND (?3 IS NULL OR r.version_key < ?3) ORDER BY r.version_key DESC LIMIT ?4";
+
+/* A release cursor is "v.<sort key of the last row>"; NULL for the first page. */
+static int release_cursor(const char *cur, const char **key)
+{
+    *key = NULL;
+    if (!cur)
+        return 0;
+    if (cur[0] != 'v' || cur[1] != '.' || !version_key_valid(cur + 2))
+        return DESK_EBADREQ;
+    *key = cur + 2;
+    return 0;
+}
+
+int sqlite__release_list(struct store *st, const struct caller *c, const struct kb_page *pg,
+                         struct release **items, size_t *n, const char **next, struct arena *a)
+{
+    size_t want = (size_t)pg->limit + 1;
+    char last[VERSION_KEY_MAX];
+    struct sqlite_conn *conn;
+    struct release *out;
+    const char *key;
+    sqlite3_stmt *s;
+    int rc;
+
+    *items = NULL;
+    *n = 0;
+    *next = NULL;
+    if (!page_ok(pg) || release_cursor(pg->cursor, &key) < 0)
+        return DESK_EBADREQ;
+    out = ARENA_NEWN(a, struct release, want);
+    conn = store__get(st);
+    s = store__stmt(conn, SQL_RELEASE_LIST);
+    store__bind_int(s, 2, c->role >= ROLE_AGENT);
+    store__bind_text(s, 3, key);
+    store__bind_int(s, 4, (int64_t)want);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        read_release(s, &out[(*n)++], a);
+    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "releases"));
+    store__put(st, conn);
+    if (*n == want) {
+        (*n)--;
+        if (version_key(out[*n - 1].version, last, NULL) == 0)
+            *next = arena_sprintf(a, "v.%s", last);
+    }
+    *items = out;
+    return rc;
+}
+
+/* ---- publishing ---------------------------------------------------------------------- */
+
+/* An installation on an older version than the release being published. */
+struct older {
+    int64_t id, organization_id; /* the installation and its customer */
+    const char *name, *version;  /* for the change log and the notice */
+};
+
+static const char SQL_RELEASE_SET_PUBLISHED[] =
+    "UPDATE releases SET published_at = ?2, published_by = ?3, updated_at = ?2 WHERE id = ?1";
+static const char SQL_OLDER[] =
+    "SELECT id, organization_id, name, version FROM installations "
+    "WHERE hosting = ?1 AND version_key < ?2 ORDER BY organization_id, id";
+
+/* The installations of one hosting model below version key (arena). */
+static int older_installations(struct sqlite_conn *c, const char *hosting, const char *key,
+                               struct older **out, size_t *n, struct arena *a)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_OLDER);
+    size_t alloc = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    store__bind_text(s, 1, hosting);
+    store__bind_text(s, 2, key);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ARENA_GROW(a, *out, *n, alloc);
+        (*out)[(*n)++] = (struct older){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+                                        store__col_text(s, 2, a), store__col_text(s, 3, a)};
+    }
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "older installations"));
+}
+
+static const char SQL_CHANGE_INSERT[] =
+    "INSERT INTO installation_changes (installation_id, what, at, by_id, documentation, "
+    "from_version, to_version, release_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_INSTALLATION_SET_VERSION[] =
+    "UPDATE installations SET version = ?2, version_key = ?3, updated_at = ?4 WHERE id = ?1";
+
+/* Insert change ch (by_id, created_at as given); ch->id is set. */
+static int insert_change(struct sqlite_conn *c, struct installation_change *ch)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_CHANGE_INSERT);
+    int rc;
+
+    store__bind_int(s, 1, ch->installation_id);
+    store__bind_text(s, 2, ch->what);
+    store__bind_int(s, 3, ch->at);
+    store__bind_id(s, 4, ch->by);
+    store__bind_text(s, 5, ch->documentation ? ch->documentation : "");
+    store__bind_text(s, 6, ch->from_version);
+    store__bind_text(s, 7, ch->to_version);
+    store__bind_id(s, 8, ch->release_id);
+    store__bind_int(s, 9, ch->created_at);
+    if ((rc = store__exec(c, s, "change insert")) == 0)
+        ch->id = sqlite3_last_insert_rowid(store__db(c));
+    return rc;
+}
+
+static int set_version(struct sqlite_conn *c, int64_t id, const char *version, const char *key,
+                       int64_t now)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_INSTALLATION_SET_VERSION);
+
+    store__bind_int(s, 1, id);
+    store__bind_text(s, 2, version);
+    store__bind_text(s, 3, key);
+    store__bind_int(s, 4, now);
+    return store__exec(c, s, "installation version");
+}
+
+/* Update each vendor-hosted installation below the release, logging the update. */
+static int update_vendor_hosted(struct sqlite_conn *c, struct release_job *j, const char *key)
+{
+    const struct release *r = j->r;
+    struct older *v;
+    size_t n;
+    int rc;
+
+    if ((rc = older_installations(c, "vendor_hosted", key, &v, &n, j->a)) < 0)
+        return rc;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct installation_change ch = {
+            0,
+            v[i].id,
+            arena_sprintf(j->a, "Update from %s to %s scheduled (%s release)", v[i].version,
+                          r->version, release_kind_name(r->kind)),
+            j->now,
+            j->c->user_id,
+            "",
+            arena_sprintf(j->a, "Release %s: /api/v1/releases/%" PRId64 "\n\n%s", r->version, r->id,
+                          r->notes),
+            v[i].version,
+            r->version,
+            r->id,
+            j->now};
+        if ((rc = insert_change(c, &ch)) == 0)
+            rc = set_version(c, v[i].id, r->version, key, j->now);
+        j->res->updated++;
+    }
+    return rc;
+}
+
+static const char SQL_ORG_CONTACTS[] =
+    "SELECT email FROM users WHERE organization_id = ?1 AND role = 'customer' ORDER BY id";
+static const char SQL_RELEASE_OUTBOX[] =
+    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
+    "created_at, next_attempt_at) VALUES ('release', NULL, ?1, ?2, ?3, ?4, ?5, ?5, ?5)";
+
+/* The e-mails of an organisation's customer contacts, as a JSON list (arena); NULL for none. */
+static const char *org_contacts(struct sqlite_conn *c, int64_t org, struct arena *a)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_ORG_CONTACTS);
+    const char **emails = NULL;
+    size_t n = 0, alloc = 0;
+
+    store__bind_int(s, 1, org);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        ARENA_GROW(a, emails, n, alloc);
+        emails[n++] = store__col_text(s, 0, a);
+    }
+    store__done(s, 0);
+    return n ? store__json_strings(emails, n, a) : NULL;
+}
+
+/* Queue the release notice for the contacts of one organisation's installations v[0..n). */
+static int notify_org(struct sqlite_conn *c, struct release_job *j, const struct older *v, size_t n)
+{
+    const struct release *r = j->r;
+    const char *to = org_contacts(c, v[0].organization_id, j->a);
+    struct strbuf body = STRBUF_INIT;
+    char rnd[33], day[DATE_LEN];
+    sqlite3_stmt *s;
+    int rc;
+
+    if (!to)
+        return 0; /* no contact to tell */
+    date_format(r->released_on, day);
+    strbuf_addf(&body, "Release %s (%s, released on %s) is available.\n\n", r->version,
+                release_kind_name(r->kind), day);
+    strbuf_addstr(&body, "Your installations on an older version:\n");
+    for (size_t i = 0; i < n; i++)
+        strbuf_addf(&body, "- %s (%s)\n", v[i].name, v[i].version);
+    strbuf_addf(&body, "\nRelease notes:\n\n%s\n", r->notes);
+    random_hex(rnd, 16);
+    s = store__stmt(c, SQL_RELEASE_OUTBOX);
+    store__bind_text(s, 1, to);
+    store__bind_text(s, 2, arena_sprintf(j->a, "Release %s is available", r->version));
+    store__bind_text(s, 3, body.buf);
+    store__bind_text(
+        s, 4,
+        arena_sprintf(j->a, "%s.release.%" PRId64 ".%" PRId64, rnd, r->id, v[0].organization_id));
+    store__bind_int(s, 5, j->now);
+    rc = store__exec(c, s, "release notice");
+    strbuf_release(&body);
+    if (rc == 0) {
+        j->res->notices++;
+        j->res->notified += (int64_t)n;
+    }
+    return rc;
+}
+
+/* Notify, once per organisation, the contacts of customer-hosted installations below it. */
+static int notify_customer_hosted(struct sqlite_conn *c, struct release_job *j, const char *key)
+{
+    struct older *v;
+    size_t n, start = 0;
+    int rc;
+
+    if ((rc = older_installations(c, "customer_hosted", key, &v, &n, j->a)) < 0)
+        return rc;
+    for (size_t i = 1; i <= n && rc == 0; i++) {
+        if (i < n && v[i].organization_id == v[start].organization_id)
+            continue;
+        rc = notify_org(c, j, v + start, i - start);
+        start = i;
+    }
+    return rc;
+}
+
+static int write_release_publish(struct sqlite_conn *c, void *arg)
+{
+    struct release_job *j = arg;
+    struct release before;
+    char key[VERSION_KEY_MAX];
+    sqlite3_stmt *s;
+    int rc;
+
+    if ((rc = release_read(c, j->c, j->id, j->r, j->a)) < 0)
+        return rc;
+    if (j->r->published_at)
+        return store__fault(j->fault, DESK_ECONFLICT, NULL, "release %s is published already",
+                            j->r->version);
+    if ((rc = key_of(j->r->version, key, "version", j->fault)) < 0)
+        return rc;
+    before = *j->r;
+    j->r->published_at = j->now;
+    j->r->published_by = j->c->user_id;
+    s = store__stmt(c, SQL_RELEASE_SET_PUBLISHED);
+    store__bind_int(s, 1, j->id);
+    store__bind_int(s, 2, j->now);
+    store__bind_id(s, 3, j->c->user_id);
+    if ((rc = store__exec(c, s, "publish")) < 0 || (rc = update_vendor_hosted(c, j, key)) < 0 ||
+        (rc = notify_customer_hosted(c, j, key)) < 0)
+        return rc;
+    return store__audit_json(c, j->c->user_id, "publish", "release", j->id, release_audit(&before),
+                             release_audit(j->r));
+}
+
+int sqlite__release_publish(struct store *st, const struct caller *c, int64_t id, int64_t now,
+                            struct release *out, struct publish_result *res,
+                            struct store_fault *fault, struct arena *a)
+{
+    struct release_job j = {c, out, id, now, res, fault, a};
+
+    memset(res, 0, sizeof(*res));
+    return store__write(st, write_release_publish, &j);
+}
+
+/* ---- installations ---------------------------------------------------------------------- */
+
+#define INSTALLATION_COLS                                                                          \
+    "i.id, i.organization_id, i.name, i.hosting, i.version, i.created_at, i.updated_at "
+
+static void read_installation(sqlite3_stmt *s, struct installation *in, struct arena *a)
+{
+    memset(in, 0, sizeof(*in));
+    in->id = sqlite3_column_int64(s, 0);
+    in->organization_id = sqlite3_column_int64(s, 1);
+    in->name = store__col_text(s, 2, a);
+    hosting_model_parse((const char *)sqlite3_column_text(s, 3), &in->vendor_hosted);
+    in->version = store__col_text(s, 4, a);
+    in->created_at = sqlite3_column_int64(s, 5);
+    in->updated_at = sqlite3_column_int64(s, 6);
+}
+
+static const char SQL_INSTALLATION_GET[] =
+    "SELECT " INSTALLATION_COLS "FROM installations i WHERE i.id = ?1 AND "
+    "(?2 = 0 OR i.organization_id = ?2)";
+
+static int installation_read(struct sqlite_conn *c, const struct caller *who, int64_t id,
+                             struct installation *out, struct arena *a)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_INSTALLATION_GET);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    store__bind_int(s, 2, org_scope(who));
+    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        read_installation(s, out, a);
+        return store__done(s, 0);
+    }
+    return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "installation"));
+}
+
+int sqlite__installation_get(struct store *st, const struct caller *c, int64_t id,
+                             struct installation *out, struct arena *a)
+{
+    struct sqlite_conn *conn = store__get(st);
+    int rc = installation_read(conn, c, id, out, a);
+
+    store__put(st, conn);
+    return rc;
+}
+
+struct installation_job {
+    const struct caller *c;         /* who */
+    struct installation *in;        /* create: in and out */
+    struct installation_change *ch; /* change: in and out */
+    const char *new_version;        /* change: the version it now runs, or NULL */
+    int64_t now;                    /* when */
+    struct store_fault *fault;      /* why it was refused */
+    struct arena *a;                /* for strings */
+};
+
+static json_t *installation_audit(const struct installation *in)
+{
+    return json_pack("{s:I, s:I, s:s, s:s, s:s}", "id", (json_int_t)in->id, "organization_id",
+                     (json_int_t)in->organization_id, "name", in->name, "hosting",
+                     hosting_model_name(in->vendor_hosted), "version", in->version);
+}
+
+static const char SQL_ORG_EXISTS[] = "SELECT 1 FROM organizations WHERE id = ?";
+static const char SQL_INSTALLATION_INSERT[] =
+    "INSERT INTO installations (organization_id, name, hosting, version, version_key, "
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+static int write_installation_create(struct sqlite_conn *c, void *arg)
+{
+    struct installation_job *j = arg;
+    struct installation *in = j->in;
+    char key[VERSION_KEY_MAX];
+    sqlite3_stmt *s;
+    bool org;
+    int rc;
+
+    if ((rc = exists(c, SQL_ORG_EXISTS, in->organization_id, &org)) < 0)
+        return rc;
+    if (!org)
+        return store__fault(j->fault, DESK_EINVAL, "organization_id", "no organization %" PRId64,
+                            in->organization_id);
+    if ((rc = key_of(in->version, key, "version", j->fault)) < 0)
+        return rc;
+    s = store__stmt(c, SQL_INSTALLATION_INSERT);
+    store__bind_int(s, 1, in->organization_id);
+    store__bind_text(s, 2, in->name);
+    store__bind_text(s, 3, hosting_model_name(in->vendor_hosted));
+    store__bind_text(s, 4, in->version);
+    store__bind_text(s, 5, key);
+    store__bind_int(s, 6, j->now);
+    store__bind_int(s, 7, j->now);
+    if ((rc = store__exec(c, s, "installation insert")) < 0)
+        return rc;
+    in->id = sqlite3_last_insert_rowid(store__db(c));
+    in->created_at = in->updated_at = j->now;
+    return store__audit_json(c, j->c->user_id, "create", "installation", in->id, NULL,
+                             installation_audit(in));
+}
+
+int sqlite__installation_create(struct store *st, const struct caller *c, struct installation *in,
+                                int64_t now, struct store_fault *fault)
+{
+    struct installation_job j = {c, in, NULL, NULL, now, fault, NULL};
+    return store__write(st, write_installation_create, &j);
+}
+
+static const char SQL_INSTALLATION_LIST[] =
+    "SELECT " INSTALLATION_COLS "FROM installations i WHERE (?1 = 0 OR i.organization_id = ?1) "
+    "AND (?2 = 0 OR i.organization_id = ?2) AND i.id > ?3 ORDER BY i.id LIMIT ?4";
+
+int sqlite__installation_list(struct store *st, const struct caller *c, int64_t organization_id,
+                              const struct kb_page *pg, struct installation **items, size_t *n,
+                              const char **next, struct arena *a)
+{
+    size_t want = (size_t)pg->limit + 1;
+    struct sqlite_conn *conn;
+    struct installation *out;
+    sqlite3_stmt *s;
+    int64_t after;
+    int rc;
+
+    *items = NULL;
+    *n = 0;
+    *next = NULL;
+    if (!page_ok(pg) || store__cursor_id(pg->cursor, 'i', &after) < 0)
+        return DESK_EBADREQ;
+    out = ARENA_NEWN(a, struct installation, want);
+    conn = store__get(st);
+    s = store__stmt(conn, SQL_INSTALLATION_LIST);
+    store__bind_int(s, 1, org_scope(c));
+    store__bind_int(s, 2, organization_id);
+    store__bind_int(s, 3, after);
+    store__bind_int(s, 4, (int64_t)want);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        read_installation(s, &out[(*n)++], a);
+    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "installations"));
+    store__put(st, conn);
+    if (*n == want) {
+        (*n)--;
+        *next = store__cursor_make('i', out[*n - 1].id, a);
+    }
+    *items = out;
+    return rc;
+}
+
+/* ---- the log of installed changes ----------------------------------------------------------- */
+
+#define CHANGE_COLS                                                                                \
+    "ch.id, ch.installation_id, ch.what, ch.at, coalesce(ch.by_id, 0), coalesce(u.name, ''), "     \
+    "ch.documentation, ch.from_version, ch.to_version, coalesce(ch.release_id, 0), "               \
+    "ch.created_at "
+
+static void read_change(sqlite3_stmt *s, struct installation_change *ch, struct arena *a)
+{
+    *ch = (struct installation_change){
+        sqlite3_column_int64(s, 0),       sqlite3_column_int64(s, 1),
+        store__col_text(s, 2, a),         sqlite3_column_int64(s, 3),
+        sqlite3_column_int64(s, 4),       store__col_text(s, 5, a),
+        store__col_text(s, 6, a),         store__col_text_or_null(s, 7, a),
+        store__col_text_or_null(s, 8, a), sqlite3_column_int64(s, 9),
+        sqlite3_column_int64(s, 10)};
+}
+
+static const char SQL_CHANGE_GET[] =
+    "SELECT " CHANGE_COLS "FROM installation_changes ch LEFT JOIN users u ON u.id = ch.by_id "
+    "WHERE ch.id = ?";
+
+static int write_change_add(struct sqlite_conn *c, void *arg)
+{
+    struct installation_job *j = arg;
+    struct installation_change *ch = j->ch;
+    struct installation in;
+    char key[VERSION_KEY_MAX];
+    sqlite3_stmt *s;
+    int rc;
+
+    if ((rc = installation_read(c, j->c, ch->installation_id, &in, j->a)) < 0)
+        return rc;
+    if (j->new_version && (rc = key_of(j->new_version, key, "version", j->fault)) < 0)
+        return rc;
+    ch->by = j->c->user_id;
+    ch->created_at = j->now;
+    ch->from_version = j->new_version ? in.version : NULL;
+    ch->to_version = j->new_version;
+    if ((rc = insert_change(c, ch)) < 0 ||
+        (j->new_version && (rc = set_version(c, in.id, j->new_version, key, j->now)) < 0))
+        return rc;
+    s = store__stmt(c, SQL_CHANGE_GET);
+    store__bind_int(s, 1, ch->id);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        read_change(s, ch, j->a);
+    store__done(s, 0);
+    return store__audit_json(c, j->c->user_id, "create", "installation_change", ch->id, NULL,
+                             json_pack("{s:I, s:s, s:I, s:s?, s:s?}", "installation_id",
+                                       (json_int_t)ch->installation_id, "what", ch->what, "at",
+                                       (json_int_t)ch->at, "from_version", ch->from_version,
+                                       "to_version", ch->to_version));
+}
+
+int sqlite__installation_change_add(struct store *st, const struct caller *c,
+                                    struct installation_change *ch, const char *new_version,
+                                    int64_t now, struct store_fault *fault, struct arena *a)
+{
+    struct installation_job j = {c, NULL, ch, new_version, now, fault, a};
+    return store__write(st, write_change_add, &j);
+}
+
+static const char SQL_CHANGES[] =
+    "SELECT " CHANGE_COLS "FROM installation_changes ch LEFT JOIN users u ON u.id = ch.by_id "
+    "WHERE ch.installation_id = ?1 AND ch.id > ?2 ORDER BY ch.id LIMIT ?3";
+
+int sqlite__installation_changes(struct store *st, const struct caller *c, int64_t installation_id,
+                                 const struct kb_page *pg, struct installation_change **items,
+                                 size_t *n, const char **next, struct arena *a)
+{
+    size_t want = (size_t)pg->limit + 1;
+    struct installation_change *out;
+    struct sqlite_conn *conn;
+    struct installation in;
+    sqlite3_stmt *s;
+    int64_t after;
+    int rc;
+
+    *items = NULL;
+    *n = 0;
+    *next = NULL;
+    if (!page_ok(pg) || store__cursor_id(pg->cursor, 'c', &after) < 0)
+        return DESK_EBADREQ;
+    out = ARENA_NEWN(a, struct installation_change, want);
+    conn = store__get(st);
+    if ((rc = installation_read(conn, c, installation_id, &in, a)) == 0) {
+        s = store__stmt(conn, SQL_CHANGES);
+        store__bind_int(s, 1, installation_id);
+        store__bind_int(s, 2, after);
+        store__bind_int(s, 3, (int64_t)want);
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+            read_change(s, &out[(*n)++], a);
+        rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "changes"));
+    }
+    store__put(st, conn);
+    if (*n == want) {
+        (*n)--;
+        *next = store__cursor_make('c', out[*n - 1].id, a);
+    }
+    *items = out;
+    return rc;
+}
+
+/* ---- known errors --------------------------------------------------------------------------- */
+
+/*
+ * ?2: the caller's organisation scope. A customer sees a known error when an
+ * installation of its organisation runs one of its affected versions, and a
+ * fixed-in release only once that release is published.
+ */
+#define KNOWN_ERROR_SELECT                                                                         \
+    "SELECT k.id, k.title, k.description, k.status, k.workaround, "                                \
+    "CASE WHEN ?2 = 0 OR EXISTS (SELECT 1 FROM releases r WHERE r.id = k.fixed_in_release_id "     \
+    "AND r.published_at IS NOT NULL) THEN coalesce(k.fixed_in_release_id, 0) ELSE 0 END, "         \
+    "coalesce(k.created_by, 0), k.created_at, k.updated_at FROM known_errors k "
+#define KNOWN_ERROR_VISIBLE                                                                        \
+    "(?2 = 0 OR EXISTS (SELECT 1 FROM known_error_versions v JOIN installations i "                \
+    "ON i.version_key = v.version_key WHERE v.known_error_id = k.id AND i.organization_id = ?2)) "
+
+static void read_known_error(sqlite3_stmt *s, struct known_error *k, struct arena *a)
+{
+    memset(k, 0, sizeof(*k));
+    k->id = sqlite3_column_int64(s, 0);
+    k->title = store__col_text(s, 1, a);
+    k->description = store__col_text(s, 2, a);
+    known_error_status_parse((const char *)sqlite3_column_text(s, 3), &k->status);
+    k->workaround = store__col_text_or_null(s, 4, a);
+    k->fixed_in_release_id = sqlite3_column_int64(s, 5);
+    k->created_by = sqlite3_column_int64(s, 6);
+    k->created_at = sqlite3_column_int64(s, 7);
+    k->updated_at = sqlite3_column_int64(s, 8);
+}
+
+static const char SQL_KE_VERSIONS[] =
+    "SELECT version FROM known_error_versions WHERE known_error_id = ? ORDER BY version_key";
+static const char SQL_KE_TICKETS[] = "SELECT id FROM tickets WHERE known_error_id = ?1 AND "
+                                     "(?2 = 0 OR organization_id = ?2) ORDER BY id";
+
+/* The affected versions and the linked requests (those the caller may see) of k. */
+static int known_error_lists(struct sqlite_conn *c, const struct caller *who, struct known_error *k,
+                             struct arena *a)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_KE_VERSIONS);
+    const char **versions = NULL;
+    int64_t *tickets = NULL;
+    size_t alloc = 0;
+    int rc;
+
+    store__bind_int(s, 1, k->id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ARENA_GROW(a, versions, k->nversions, alloc);
+        versions[k->nversions++] = store__col_text(s, 0, a);
+    }
+    if ((rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "ke versions"))) < 0)
+        return rc;
+    s = store__stmt(c, SQL_KE_TICKETS);
+    store__bind_int(s, 1, k->id);
+    store__bind_int(s, 2, org_scope(who));
+    alloc = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ARENA_GROW(a, tickets, k->ntickets, alloc);
+        tickets[k->ntickets++] = sqlite3_column_int64(s, 0);
+    }
+    k->versions = versions;
+    k->ticket_ids = tickets;
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "ke tickets"));
+}
+
+static const char SQL_KE_GET[] = KNOWN_ERROR_SELECT "WHERE k.id = ?1 AND " KNOWN_ERROR_VISIBLE;
+
+static int known_error_read(struct sqlite_conn *c, const struct caller *who, int64_t id,
+                            struct known_error *out, struct arena *a)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_KE_GET);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    store__bind_int(s, 2, org_scope(who));
+    if ((rc = sqlite3_step(s)) != SQLITE_ROW)
+        return store__done(s,
+                           rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "known error"));
+    read_known_error(s, out, a);
+    store__done(s, 0);
+    return known_error_lists(c, who, out, a);
+}
+
+int sqlite__known_error_get(struct store *st, const struct caller *c, int64_t id,
+                            struct known_error *out, struct arena *a)
+{
+    struct sqlite_conn *conn = store__get(st);
+    int rc = known_error_read(conn, c, id, out, a);
+
+    store__put(st, conn);
+    return rc;
+}
+
+static const char SQL_KE_LIST[] =
+    KNOWN_ERROR_SELECT "WHERE " KNOWN_ERROR_VISIBLE "AND (?1 = 0 OR k.id < ?1) "
+                       "ORDER BY k.id DESC LIMIT ?3";
+
+int sqlite__known_error_list(struct store *st, const struct caller *c, const struct kb_page *pg,
+                             struct known_error **items, size_t *n, const char **next,
+                             struct arena *a)
+{
+    size_t want = (size_t)pg->limit + 1;
+    struct known_error *out;
+    struct sqlite_conn *conn;
+    sqlite3_stmt *s;
+    int64_t before;
+    int rc;
+
+    *items = NULL;
+    *n = 0;
+    *next = NULL;
+    if (!page_ok(pg) || store__cursor_id(pg->cursor, 'k', &before) < 0)
+        return DESK_EBADREQ;
+    out = ARENA_NEWN(a, struct known_error, want);
+    conn = store__get(st);
+    s = store__stmt(conn, SQL_KE_LIST);
+    store__bind_int(s, 1, before);
+    store__bind_int(s, 2, org_scope(c));
+    store__bind_int(s, 3, (int64_t)want);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        read_known_error(s, &out[(*n)++], a);
+    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "known errors"));
+    if (*n == want) {
+        (*n)--;
+        *next = store__cursor_make('k', out[*n - 1].id, a);
+    }
+    for (size_t i = 0; i < *n && rc == 0; i++)
+        rc = known_error_lists(conn, c, &out[i], a);
+    store__put(st, conn);
+    *items = out;
+    return rc;
+}
+
+struct known_error_job {
+    const struct caller *c;            /* who */
+    int64_t id;                        /* update, link: which known error */
+    struct known_error *k;             /* create: in; all: the result */
+    const struct known_error_patch *p; /* update: the change */
+    int64_t ticket_id;                 /* create, link: the request to link; 0: none */
+    int64_t now;                       /* when */
+    struct store_fault *fault;         /* why it was refused */
+    struct arena *a;                   /* for strings */
+};
+
+static json_t *known_error_audit(const struct known_error *k, struct arena *a)
+{
+    json_t *tickets = json_array();
+
+    for (size_t i = 0; i < k->ntickets; i++)
+        json_array_append_new(tickets, json_integer(k->ticket_ids[i]));
+    return json_pack("{s:I, s:s, s:s, s:s?, s:s, s:I, s:o}", "id", (json_int_t)k->id, "title",
+                     k->title, "status", known_error_status_name(k->status), "workaround",
+                     k->workaround, "affected_versions",
+                     store__json_strings(k->versions, k->nversions, a), "fixed_in_release_id",
+                     (json_int_t)k->fixed_in_release_id, "ticket_ids", tickets);
+}
+
+static const char SQL_RELEASE_EXISTS[] = "SELECT 1 FROM releases WHERE id = ?";
+static const char SQL_TICKET_EXISTS[] = "SELECT 1 FROM tickets WHERE id = ?";
+static const char SQL_KE_INSERT[] =
+    "INSERT INTO known_errors (title, description, status, workaround, fixed_in_release_id, "
+    "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_KE_SET[] =
+    "UPDATE known_errors SET title = ?2, description = ?3, status = ?4, workaround = ?5, "
+    "fixed_in_release_id = ?6, updated_at = ?7 WHERE id = ?1";
+static const char SQL_KE_VERSIONS_CLEAR[] =
+    "DELETE FROM known_error_versions WHERE known_error_id = ?";
+static const char SQL_KE_VERSION_INSERT[] =
+    "INSERT OR IGNORE INTO known_error_versions "
+    "(known_error_id, version_key, version) VALUES (?, ?, ?)";
+static const char SQL_KE_UNLINK_ALL[] =
+    "UPDATE tickets SET known_error_id = NULL, updated_at = ?2 WHERE known_error_id = ?1";
+static const char SQL_KE_LINK[] =
+    "UPDATE tickets SET known_error_id = ?1, updated_at = ?3 WHERE id = ?2";
+
+/* The checks of a known error about to be stored: its release, its status and workaround. */
+static int check_known_error(struct sqlite_conn *c, const struct known_error *k,
+                             struct store_fault *fault)
+{
+    const char *field = known_error_problem(k->status, k->workaround);
+    bool yes = true;
+    int rc;
+
+    if (field)
+        return store__fault(fault, DESK_EINVAL, field, "a known error with status %s needs a %s",
+                            known_error_status_name(k->status), field);
+    if (k->fixed_in_release_id &&
+        (rc = exists(c, SQL_RELEASE_EXISTS, k->fixed_in_release_id, &yes)) < 0)
+        return rc;
+    if (!yes)
+        return store__fault(fault, DESK_EINVAL, "fixed_in_release_id", "no release %" PRId64,
+                            k->fixed_in_release_id);
+    return 0;
+}
+
+/* Store the affected versions of known error id (replacing any). */
+static int save_versions(struct sqlite_conn *c, int64_t id, const char *const *v, size_t n,
+                         struct store_fault *fault)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_KE_VERSIONS_CLEAR);
+    char key[VERSION_KEY_MAX];
+    int rc;
+
+    store__bind_int(s, 1, id);
+    if ((rc = store__exec(c, s, "ke versions clear")) < 0)
+        return rc;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if ((rc = key_of(v[i], key, "affected_versions", fault)) < 0)
+            break;
+        s = store__stmt(c, SQL_KE_VERSION_INSERT);
+        store__bind_int(s, 1, id);
+        store__bind_text(s, 2, key);
+        store__bind_text(s, 3, v[i]);
+        rc = store__exec(c, s, "ke version");
+    }
+    return rc;
+}
+
+/* Link request ticket to known error id; DESK_EINVAL with fault naming field when it is absent. */
+static int link_ticket(struct sqlite_conn *c, int64_t id, int64_t ticket, int64_t now,
+                       const char *field, struct store_fault *fault)
+{
+    sqlite3_stmt *s;
+    bool yes = true;
+    int rc;
+
+    if ((rc = exists(c, SQL_TICKET_EXISTS, ticket, &yes)) < 0)
+        return rc;
+    if (!yes)
+        return store__fault(fault, DESK_EINVAL, field, "no ticket %" PRId64, ticket);
+    s = store__stmt(c, SQL_KE_LINK);
+    store__bind_int(s, 1, id);
+    store__bind_int(s, 2, ticket);
+    store__bind_int(s, 3, now);
+    return store__exec(c, s, "ke link");
+}
+
+/* Replace the requests linked to known error id by tickets[0..n). */
+static int save_tickets(struct sqlite_conn *c, int64_t id, const int64_t *tickets, size_t n,
+                        int64_t now, struct store_fault *fault)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_KE_UNLINK_ALL);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    store__bind_int(s, 2, now);
+    rc = store__exec(c, s, "ke unlink");
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = link_ticket(c, id, tickets[i], now, "ticket_ids", fault);
+    return rc;
+}
+
+static int write_known_error_create(struct sqlite_conn *c, void *arg)
+{
+    struct known_error_job *j = arg;
+    struct known_error *k = j->k;
+    sqlite3_stmt *s;
+    bool yes = true;
+    int rc;
+
+    if (j->ticket_id && (rc = exists(c, SQL_TICKET_EXISTS, j->ticket_id, &yes)) < 0)
+        return rc;
+    if (j->ticket_id && !yes)
+        return DESK_ENOTFOUND; /* the request of the path */
+    if ((rc = check_known_error(c, k, j->fault)) < 0)
+        return rc;
+    s = store__stmt(c, SQL_KE_INSERT);
+    store__bind_text(s, 1, k->title);
+    store__bind_text(s, 2, k->description);
+    store__bind_text(s, 3, known_error_status_name(k->status));
+    store__bind_text(s, 4, k->workaround);
+    store__bind_id(s, 5, k->fixed_in_release_id);
+    store__bind_id(s, 6, j->c->user_id);
+    store__bind_int(s, 7, j->now);
+    store__bind_int(s, 8, j->now);
+    if ((rc = store__exec(c, s, "ke insert")) < 0)
+        return rc;
+    j->id = sqlite3_last_insert_rowid(store__db(c));
+    if ((rc = save_versions(c, j->id, k->versions, k->nversions, j->fault)) < 0 ||
+        (rc = save_tickets(c, j->id, k->ticket_ids, k->ntickets, j->now, j->fault)) < 0 ||
+        (j->ticket_id && (rc = link_ticket(c, j->id, j->ticket_id, j->now, NULL, j->fault)) < 0) ||
+        (rc = known_error_read(c, j->c, j->id, k, j->a)) < 0)
+        return rc;
+    return store__audit_json(c, j->c->user_id, "create", "known_error", j->id, NULL,
+                             known_error_audit(k, j->a));
+}
+
+int sqlite__known_error_create(struct store *st, const struct caller *c, struct known_error *k,
+                               int64_t ticket_id, int64_t now, struct store_fault *fault,
+                               struct arena *a)
+{
+    struct known_error_job j = {c, 0, k, NULL, ticket_id, now, fault, a};
+    return store__write(st, write_known_error_create, &j);
+}
+
+static void apply_known_error_patch(struct known_error *k, const struct known_error_patch *p)
+{
+    if (p->title)
+        k->title = p->title;
+    if (p->description)
+        k->description = p->description;
+    if (p->has_status)
+        k->status = p->status;
+    if (p->has_workaround)
+        k->workaround = p->workaround;
+    if (p->has_fixed_in)
+        k->fixed_in_release_id = p->fixed_in_release_id;
+}
+
+static int write_known_error_update(struct sqlite_conn *c, void *arg)
+{
+    struct known_error_job *j = arg;
+    const struct known_error_patch *p = j->p;
+    struct known_error before, *k = j->k;
+    sqlite3_stmt *s;
+    int rc;
+
+    if ((rc = known_error_read(c, j->c, j->id, k, j->a)) < 0)
+        return rc;
+    before = *k;
+    apply_known_error_patch(k, p);
+    if ((rc = check_known_error(c, k, j->fault)) < 0)
+        return rc;
+    s = store__stmt(c, SQL_KE_SET);
+    store__bind_int(s, 1, j->id);
+    store__bind_text(s, 2, k->title);
+    store__bind_text(s, 3, k->description);
+    store__bind_text(s, 4, known_error_status_name(k->status));
+    store__bind_text(s, 5, k->workaround);
+    store__bind_id(s, 6, k->fixed_in_release_id);
+    store__bind_int(s, 7, j->now);
+    if ((rc = store__exec(c, s, "ke update")) < 0 ||
+        (p->has_versions &&
+         (rc = save_versions(c, j->id, p->versions, p->nversions, j->fault)) < 0) ||
+        (p->has_tickets &&
+         (rc = save_tickets(c, j->id, p->ticket_ids, p->ntickets, j->now, j->fault)) < 0) ||
+        (rc = known_error_read(c, j->c, j->id, k, j->a)) < 0)
+        return rc;
+    return store__audit_json(c, j->c->user_id, "update", "known_error", j->id,
+                             known_error_audit(&before, j->a), known_error_audit(k, j->a));
+}
+
+int sqlite__known_error_update(struct store *st, const struct caller *c, int64_t id,
+                               const struct known_error_patch *p, int64_t now,
+                               struct known_error *out, struct store_fault *fault, struct arena *a)
+{
+    struct known_error_job j = {c, id, out, p, 0, now, fault, a};
+    return store__write(st, write_known_error_update, &j);
+}
+
+static int write_known_error_link(struct sqlite_conn *c, void *arg)
+{
+    struct known_error_job *j = arg;
+    int rc;
+
+    if ((rc = known_error_read(c, j->c, j->id, j->k, j->a)) < 0 ||
+        (rc = link_ticket(c, j->id, j->ticket_id, j->now, "ticket_id", j->fault)) < 0 ||
+        (rc = known_error_read(c, j->c, j->id, j->k, j->a)) < 0)
+        return rc;
+    return store__audit_json(c, j->c->user_id, "link", "known_error", j->id, NULL,
+                             json_pack("{s:I}", "ticket_id", (json_int_t)j->ticket_id));
+}
+
+int sqlite__known_error_link(struct store *st, const struct caller *c, int64_t id,
+                             int64_t ticket_id, int64_t now, struct known_error *out,
+                             struct store_fault *fault, struct arena *a)
+{
+    struct known_error_job j = {c, id, out, NULL, ticket_id, now, fault, a};
+    return store__write(st, write_known_error_link, &j);
+}
