@@ -326,7 +326,7 @@ int api_agreement_create(struct req *req, struct res *res)
     a->organization_id = input_int(in, "organization_id", 0);
     agreement_kind_parse(input_str(in, "kind"), &a->kind);
     if ((rc = store_agreement_create(req->store, &req->caller, a, now, &fault)) < 0)
-        return api_fault(res, rc, &fault, "no %s", "agreement");
+        return api_fault(res, rc, &fault, "no agreement");
     res_header(res, "Location", arena_sprintf(req->arena, "/api/v1/agreements/%" PRId64, a->id));
     return res_json(res, 201, agreement_to_json(a, now));
 }
@@ -389,7 +389,7 @@ int api_agreement_patch(struct req *req, struct res *res)
     rc = store_agreement_update(req->store, &req->caller, req->params[0], &p, now, &a, &fault,
                                 req->arena);
     if (rc < 0)
-        return api_fault(res, rc, &fault, "no %s", "agreement");
+        return api_fault(res, rc, &fault, "no agreement");
     return res_json(res, 200, agreement_to_json(&a, now));
 }
 
@@ -405,7 +405,7 @@ static int run_move(struct req *req, struct res *res, const struct agreement_mov
     rc = store_agreement_move(req->store, &req->caller, req->params[0], m, now, &a, &fault,
                               req->arena);
     if (rc < 0)
-        return api_fault(res, rc, &fault, "no %s", "agreement");
+        return api_fault(res, rc, &fault, "no agreement");
     return res_json(res, 200, agreement_to_json(&a, now));
 }
 
@@ -471,7 +471,7 @@ int api_agreement_balance(struct req *req, struct res *res)
         return res_error(res, DESK_EBADREQ, "on", "on must be a date YYYY-MM-DD");
     rc = store_agreement_balance(req->store, &req->caller, req->params[0], day, &b, &fault);
     if (rc < 0)
-        return api_fault(res, rc, &fault, "no %s", "agreement");
+        return api_fault(res, rc, &fault, "no agreement");
     return res_json(res, 200,
                     json_pack("{s:I, s:o, s:o, s:o, s:I, s:o, s:I, s:o, s:I, s:o, s:I, s:i}",
                               "agreement_id", (json_int_t)req->params[0], "year_starts_on",

@@ -53,7 +53,7 @@ int api_booking_create(struct req *req, struct res *res)
     b.agreement_id = req->params[0];
     b.user_id = input_int(in, "user_id", 0);
     if ((rc = store_booking_create(req->store, &req->caller, &b, time_now(), &fault)) < 0)
-        return api_fault(res, rc, &fault, "no %s", "agreement");
+        return api_fault(res, rc, &fault, "no agreement");
     return res_json(res, 201, booking_json(&b));
 }
 
@@ -122,6 +122,6 @@ int api_booking_reschedule(struct req *req, struct res *res)
     rc = store_booking_reschedule(req->store, &req->caller, req->params[0], req->params[1],
                                   b.starts_on, b.ends_on, costs, n, time_now(), &b, &fault);
     if (rc < 0)
-        return api_fault(res, rc, &fault, "no %s", "booking");
+        return api_fault(res, rc, &fault, "no booking");
     return res_json(res, 200, booking_json(&b));
 }

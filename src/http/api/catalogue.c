@@ -193,7 +193,7 @@ static int save(struct req *req, struct res *res, int64_t id, bool partial)
     s.id = id;
     if ((rc = store_catalogue_save(req->store, &req->caller, &s, fields, time_now(), &fault,
                                    req->arena)) < 0)
-        return api_fault(res, rc, &fault, "no %s", "service");
+        return api_fault(res, rc, &fault, "no service");
     return res_json(res, id ? 200 : 201, service_json(&s, HOSTING_NONE));
 }
 

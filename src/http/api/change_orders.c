@@ -49,7 +49,7 @@ int api_change_order_create(struct req *req, struct res *res)
     co.applies_to =
         scope && !strcmp(scope, "following_years") ? CO_FOLLOWING_YEARS : CO_CURRENT_YEAR;
     if ((rc = store_change_order_create(req->store, &req->caller, &co, time_now(), &fault)) < 0)
-        return api_fault(res, rc, &fault, "no %s", "agreement");
+        return api_fault(res, rc, &fault, "no agreement");
     return res_json(res, 201, change_order_json(&co));
 }
 
@@ -81,6 +81,6 @@ int api_change_order_sign(struct req *req, struct res *res)
     rc = store_change_order_sign(req->store, &req->caller, req->params[0], req->params[1],
                                  time_now(), &co, &fault, req->arena);
     if (rc < 0)
-        return api_fault(res, rc, &fault, "no %s", "change order");
+        return api_fault(res, rc, &fault, "no change order");
     return res_json(res, 200, change_order_json(&co));
 }

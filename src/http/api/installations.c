@@ -70,7 +70,7 @@ int api_installation_create(struct req *req, struct res *res)
     hosting_model_parse(input_str(body, "hosting"), &in.vendor_hosted);
     in.version = input_str(body, "version");
     if ((rc = store_installation_create(req->store, &req->caller, &in, time_now(), &fault)) < 0)
-        return api_fault(res, rc, &fault, "no %s", "installation");
+        return api_fault(res, rc, &fault, "no installation");
     res_header(res, "Location", arena_sprintf(req->arena, "/api/v1/installations/%" PRId64, in.id));
     return res_json(res, 201, installation_json(&in));
 }
@@ -152,7 +152,7 @@ int api_installation_change_create(struct req *req, struct res *res)
     if (rc == DESK_ENOTFOUND)
         return res_error(res, rc, NULL, "no installation %" PRId64, req->params[0]);
     if (rc < 0)
-        return api_fault(res, rc, &fault, "no %s", "installation");
+        return api_fault(res, rc, &fault, "no installation");
     return res_json(res, 201, change_json(&ch));
 }
 

@@ -100,7 +100,7 @@ static int create(struct req *req, struct res *res, struct known_error *k, int64
     if (rc == DESK_ENOTFOUND && !fault.message[0])
         return res_error(res, rc, NULL, "no ticket %" PRId64, ticket_id);
     if (rc < 0)
-        return api_fault(res, rc, &fault, "no %s", "known error");
+        return api_fault(res, rc, &fault, "no known error");
     res_header(res, "Location", arena_sprintf(req->arena, "/api/v1/known-errors/%" PRId64, k->id));
     return res_json(res, 201, known_error_json(k));
 }

@@ -162,7 +162,7 @@ int api_rasci_create(struct req *req, struct res *res)
         return rc;
     m.name = input_str(in, "name");
     if ((rc = store_rasci_create(req->store, &req->caller, &m, time_now(), &fault)) < 0)
-        return api_fault(res, rc, &fault, "no %s", "matrix");
+        return api_fault(res, rc, &fault, "no matrix");
     return res_json(res, 201, matrix_json(&m));
 }
 

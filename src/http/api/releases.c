@@ -68,7 +68,7 @@ int api_release_create(struct req *req, struct res *res)
         (rc = read_create(in, &r, res)) < 0)
         return rc;
     if ((rc = store_release_create(req->store, &req->caller, &r, time_now(), &fault)) < 0)
-        return api_fault(res, rc, &fault, "no %s", "release");
+        return api_fault(res, rc, &fault, "no release");
     res_header(res, "Location", arena_sprintf(req->arena, "/api/v1/releases/%" PRId64, r.id));
     return res_json(res, 201, release_json(&r, req->arena));
 }
@@ -122,7 +122,7 @@ int api_release_publish(struct req *req, struct res *res)
     if (rc == DESK_ENOTFOUND)
         return res_error(res, rc, NULL, "no release %" PRId64, req->params[0]);
     if (rc < 0)
-        return api_fault(res, rc, &fault, "no %s", "release");
+        return api_fault(res, rc, &fault, "no release");
     out = release_json(&r, req->arena);
     json_object_set_new(out, "installations_updated", json_integer(done.updated));
     json_object_set_new(out, "installations_notified", json_integer(done.notified));

@@ -161,7 +161,7 @@ int api_expense_create(struct req *req, struct res *res)
     e.agreement_id = req->params[0];
     e.on = input_date(in, "on", floor_div(now, 86400));
     if ((rc = store_expense_create(req->store, &req->caller, &e, now, &fault)) < 0)
-        return api_fault(res, rc, &fault, "no %s", "agreement");
+        return api_fault(res, rc, &fault, "no agreement");
     return res_json(res, 201, expense_json(&e));
 }
 
