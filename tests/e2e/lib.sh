@@ -67,6 +67,11 @@ start_server() {
     done
     [ -n "${PORT:-}" ] || { cat "$T/server.log" >&2; return 1; }
     BASE=http://127.0.0.1:$PORT
+    for _ in $(seq 1 100); do # listening; wait until it answers, too (slow under sanitizers)
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] && return 0
+        sleep 0.05
+    done
+    return 1
 }
 
 # stop_server: SIGTERM, and a test that it exited cleanly (0; under ASan, no leaks)
