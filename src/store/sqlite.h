@@ -33,6 +33,14 @@ int store__done(sqlite3_stmt *s, int rc);
 /* Map a SQLite result code to desk_err, logging unexpected ones with the connection's message. */
 int store__err(struct sqlite_conn *c, int rc, const char *what);
 sqlite3 *store__db(struct sqlite_conn *c);
+/* Step a statement that returns no row and reset it: 0 or the mapped error (what: for the log). */
+int store__exec(struct sqlite_conn *c, sqlite3_stmt *s, const char *what);
+/*
+ * Fill f (when non-NULL) with the field at fault and a message, and return
+ * rc: `return store__fault(fault, DESK_EINVAL, "version", "no release %d", id);`.
+ */
+int store__fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
+    PRINTF_LIKE(4, 5);
 
 /* Bind helpers: text may be NULL (binds NULL); int 0 binds NULL with _id. */
 void store__bind_text(sqlite3_stmt *s, int i, const char *v);
@@ -150,11 +158,6 @@ int sqlite__recompute_tickets(struct sqlite_conn *c, int64_t calendar_id, int64_
 
 /* sqlite_agreements.c: agreements, time and expenses, invoices, catalogue, RASCI */
 /* helpers shared by sqlite_agreements.c, sqlite_money.c and sqlite_catalogue.c */
-/* Fill f (when given) with field and a message; returns rc. */
-int sqlite__fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
-    PRINTF_LIKE(4, 5);
-/* Step a statement that returns no row and reset it: 0 or desk_err (what names it in the log). */
-int sqlite__step(struct sqlite_conn *c, sqlite3_stmt *s, const char *what);
 /* Bind a day number as 'YYYY-MM-DD' (DATE_NONE binds NULL); read one back (NULL: DATE_NONE). */
 void sqlite__bind_date(sqlite3_stmt *s, int i, int64_t day);
 int64_t sqlite__col_date(sqlite3_stmt *s, int i);
@@ -248,14 +251,6 @@ int sqlite__priority_sync(struct store *st, int64_t now, int *changed);
 /* sqlite_sessions.c: web sessions */
 
 /* sqlite_kb.c: knowledge base, known errors, releases, installations */
-/*
- * Fill f (when non-NULL) with the field at fault and a message, and return
- * rc: `return store__fault(fault, DESK_EINVAL, "version", "no release %d", id);`.
- */
-int store__fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
-    PRINTF_LIKE(4, 5);
-/* Step a statement that returns no row, reset it; 0 or the mapped error. */
-int store__exec(struct sqlite_conn *c, sqlite3_stmt *s, const char *what);
 /* The JSON list (arena) of n strings, for a bound parameter or a column. */
 const char *store__json_strings(const char *const *v, size_t n, struct arena *a);
 /*

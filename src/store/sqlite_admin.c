@@ -18,26 +18,6 @@
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static int fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
-    PRINTF_LIKE(4, 5);
-static int fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-
-    f->field = field;
-    va_start(ap, fmt);
-    vsnprintf(f->message, sizeof(f->message), fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-/* Step a statement that returns no rows, reset it, and map the result. */
-static int exec_stmt(struct sqlite_conn *c, sqlite3_stmt *s, const char *what)
-{
-    int rc = sqlite3_step(s);
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, what));
-}
-
 /* The customer's own id for queries that filter by it, 0 for staff (no filter). */
 static int64_t customer_scope(const struct caller *who, int64_t own)
 {
@@ -168,7 +148,7 @@ static int check_domains(struct sqlite_conn *c, int64_t id, const char *domains,
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
         rc =
-            fault(f, DESK_ECONFLICT, "domains", "domain '%s' belongs to organisation '%s'",
+            store__fault(f, DESK_ECONFLICT, "domains", "domain '%s' belongs to organisation '%s'",
                   (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
     else
         rc = rc == SQLITE_DONE ? 0 : store__err(c, rc, "domain check");
@@ -178,7 +158,7 @@ static int check_domains(struct sqlite_conn *c, int64_t id, const char *domains,
 static int name_conflict(int rc, struct store_fault *f, const char *what, const char *name)
 {
     if (rc == DESK_ECONFLICT)
-        return fault(f, rc, "name", "%s name '%s' is taken", what, name);
+        return store__fault(f, rc, "name", "%s name '%s' is taken", what, name);
     return rc;
 }
 
@@ -199,7 +179,7 @@ static int write_org_create(struct sqlite_conn *c, void *arg)
     store__bind_text(s, 1, w->o->name);
     store__bind_text(s, 2, domains);
     store__bind_int(s, 3, w->o->created_at);
-    if ((rc = name_conflict(exec_stmt(c, s, "organization insert"), w->f, "organisation",
+    if ((rc = name_conflict(store__exec(c, s, "organization insert"), w->f, "organisation",
                             w->o->name)) < 0)
         goto out;
     w->o->id = sqlite3_last_insert_rowid(store__db(c));
@@ -247,7 +227,7 @@ static int write_org_update(struct sqlite_conn *c, void *arg)
     store__bind_text(s, 2, w->o->name);
     store__bind_text(s, 3, domains);
     store__bind_int(s, 4, time_now());
-    if ((rc = name_conflict(exec_stmt(c, s, "organization update"), w->f, "organisation",
+    if ((rc = name_conflict(store__exec(c, s, "organization update"), w->f, "organisation",
                             w->o->name)) < 0)
         goto out;
     rc = audit_json(c, w->actor, "update", "organization", before.id, organization_to_json(&before),
@@ -385,7 +365,7 @@ static int apply_account_patch(const struct account *before, const struct accoun
     if (p->notify >= 0)
         after->notify = p->notify != 0;
     if ((why = account_org_problem(after->user.role, after->user.organization_id)))
-        return fault(f, DESK_EINVAL, "organization_id", "%s", why);
+        return store__fault(f, DESK_EINVAL, "organization_id", "%s", why);
     return 0;
 }
 
@@ -413,8 +393,8 @@ static int write_account_update(struct sqlite_conn *c, void *arg)
     store__bind_id(s, 4, w->out->user.organization_id);
     store__bind_int(s, 5, w->out->notify);
     store__bind_text(s, 6, w->p->password_hash);
-    if ((rc = exec_stmt(c, s, "user update")) == DESK_ENOTFOUND)
-        return fault(w->f, DESK_EINVAL, "organization_id", "no organisation %" PRId64,
+    if ((rc = store__exec(c, s, "user update")) == DESK_ENOTFOUND)
+        return store__fault(w->f, DESK_EINVAL, "organization_id", "no organisation %" PRId64,
                      w->out->user.organization_id);
     if (rc < 0)
         return rc;
@@ -453,12 +433,12 @@ static int write_failure(struct sqlite_conn *c, void *arg)
 
     store__bind_int(s, 1, w->user_id);
     store__bind_int(s, 2, w->now - w->window);
-    if ((rc = exec_stmt(c, s, "sign-in failure prune")) < 0)
+    if ((rc = store__exec(c, s, "sign-in failure prune")) < 0)
         return rc;
     s = store__stmt(c, SQL_FAILURE_INSERT);
     store__bind_int(s, 1, w->user_id);
     store__bind_int(s, 2, w->now);
-    if ((rc = exec_stmt(c, s, "sign-in failure insert")) < 0)
+    if ((rc = store__exec(c, s, "sign-in failure insert")) < 0)
         return rc;
     return store__audit(c, w->user_id, "sign_in_failed", "user", w->user_id, NULL, NULL);
 }
@@ -534,7 +514,7 @@ static int write_calendar_create(struct sqlite_conn *c, void *arg)
     store__bind_text(s, 1, w->e->name);
     store__bind_text(s, 2, w->e->definition);
     store__bind_int(s, 3, w->e->created_at);
-    if ((rc = name_conflict(exec_stmt(c, s, "calendar insert"), w->f, "calendar", w->e->name)) < 0)
+    if ((rc = name_conflict(store__exec(c, s, "calendar insert"), w->f, "calendar", w->e->name)) < 0)
         return rc;
     w->e->id = sqlite3_last_insert_rowid(store__db(c));
     return audit_json(c, w->actor, "create", "calendar", w->e->id, NULL, calendar_audit(w->e));
@@ -564,7 +544,7 @@ static int calendar_save(struct sqlite_conn *c, struct calendar_write *w,
     store__bind_text(s, 2, w->e->name);
     store__bind_text(s, 3, w->e->definition);
     store__bind_int(s, 4, w->e->updated_at);
-    if ((rc = name_conflict(exec_stmt(c, s, "calendar update"), w->f, "calendar", w->e->name)) < 0)
+    if ((rc = name_conflict(store__exec(c, s, "calendar update"), w->f, "calendar", w->e->name)) < 0)
         return rc;
     w->e->version = before->version + 1;
     if ((rc = audit_json(c, w->actor, "update", "calendar", before->id, calendar_audit(before),
@@ -586,7 +566,7 @@ static int write_calendar_update(struct sqlite_conn *c, void *arg)
     if ((rc = read_one(c, s, read_calendar, &before, &w->a)) < 0)
         return rc;
     if (before.version != w->e->version)
-        return fault(w->f, DESK_ECONFLICT, NULL,
+        return store__fault(w->f, DESK_ECONFLICT, NULL,
                      "calendar %" PRId64 " changed meanwhile; read it again", before.id);
     return calendar_save(c, w, &before);
 }
@@ -693,7 +673,7 @@ static int save_targets(struct sqlite_conn *c, const struct sla_policy *p)
     int rc;
 
     store__bind_int(s, 1, p->id);
-    if ((rc = exec_stmt(c, s, "targets delete")) < 0)
+    if ((rc = store__exec(c, s, "targets delete")) < 0)
         return rc;
     for (int l = 0; l < POLICY_LEVELS; l++) {
         if (!p->target[l].set)
@@ -703,7 +683,7 @@ static int save_targets(struct sqlite_conn *c, const struct sla_policy *p)
         store__bind_text(s, 2, policy_level_names[l]);
         for (int k = 0; k < POLICY_TARGETS; k++)
             store__bind_id(s, 3 + k, p->target[l].secs[k]); /* 0: NULL, no target */
-        if ((rc = exec_stmt(c, s, "target insert")) < 0)
+        if ((rc = store__exec(c, s, "target insert")) < 0)
             return rc;
     }
     return 0;
@@ -734,10 +714,10 @@ static int save_policy_row(struct sqlite_conn *c, struct sla_policy *p, struct s
     store__bind_int(s, 5, p->updated_at);
     if (p->id)
         store__bind_int(s, 6, p->id);
-    rc = name_conflict(exec_stmt(c, s, "policy save"), f, "policy", p->name);
+    rc = name_conflict(store__exec(c, s, "policy save"), f, "policy", p->name);
     free(emails);
     if (rc == DESK_ENOTFOUND)
-        return fault(f, DESK_EINVAL, "calendar_id", "no calendar %" PRId64, p->calendar_id);
+        return store__fault(f, DESK_EINVAL, "calendar_id", "no calendar %" PRId64, p->calendar_id);
     if (rc == 0 && !p->id)
         p->id = sqlite3_last_insert_rowid(store__db(c));
     return rc;

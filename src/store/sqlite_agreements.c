@@ -22,25 +22,6 @@
 
 /* ---- helpers shared by the agreement files ------------------------------------------ */
 
-int sqlite__fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (f) {
-        f->field = field;
-        va_start(ap, fmt);
-        vsnprintf(f->message, sizeof(f->message), fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
-
-int sqlite__step(struct sqlite_conn *c, sqlite3_stmt *s, const char *what)
-{
-    int rc = sqlite3_step(s);
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, what));
-}
-
 void sqlite__bind_date(sqlite3_stmt *s, int i, int64_t day)
 {
     char buf[DATE_LEN];
@@ -315,7 +296,7 @@ static int reference(struct sqlite_conn *c, const char *sql, int64_t id, const c
         return 0;
     if (rc != SQLITE_DONE)
         return store__err(c, rc, field);
-    return sqlite__fault(fault, DESK_EINVAL, field, "%s %" PRId64 " does not exist", field, id);
+    return store__fault(fault, DESK_EINVAL, field, "%s %" PRId64 " does not exist", field, id);
 }
 
 static int check_references(struct sqlite_conn *c, const struct agreement *a,
@@ -351,12 +332,12 @@ static int set_priority(struct sqlite_conn *c, int64_t org, bool on, int64_t now
     store__bind_int(s, 1, org);
     store__bind_int(s, 2, on);
     store__bind_int(s, 3, now);
-    if ((rc = sqlite__step(c, s, "priority line")) < 0)
+    if ((rc = store__exec(c, s, "priority line")) < 0)
         return rc;
     s = store__stmt(c, SQL_PRIORITY_TICKETS);
     store__bind_int(s, 1, org);
     store__bind_int(s, 2, on);
-    if ((rc = sqlite__step(c, s, "ticket priority")) < 0)
+    if ((rc = store__exec(c, s, "ticket priority")) < 0)
         return rc;
     return store__audit(c, 0, "priority_line", "organization", org, on ? "0" : "1", on ? "1" : "0");
 }
@@ -459,7 +440,7 @@ static int save_agreement(struct sqlite_conn *c, struct agreement *a, int64_t no
     store__bind_id(s, 21, a->quoted_at);
     store__bind_id(s, 22, a->signed_at);
     sqlite__bind_date(s, 23, a->notice_given_on);
-    return sqlite__step(c, s, "agreement save");
+    return store__exec(c, s, "agreement save");
 }
 
 struct agreement_job {
@@ -480,7 +461,7 @@ static int check_terms(const struct agreement *a, struct store_fault *fault)
     int rc = agreement_check(a, &field, &err);
 
     if (rc < 0)
-        sqlite__fault(fault, rc, field, "%s", err.buf);
+        store__fault(fault, rc, field, "%s", err.buf);
     strbuf_release(&err);
     return rc;
 }
@@ -503,7 +484,7 @@ static int write_agreement_create(struct sqlite_conn *c, void *arg)
     store__bind_text(s, 2, agreement_kind_name(a->kind));
     bind_terms(s, a, &ar);
     store__bind_int(s, 18, j->now);
-    if ((rc = sqlite__step(c, s, "agreement insert")) < 0)
+    if ((rc = store__exec(c, s, "agreement insert")) < 0)
         goto out;
     a->id = sqlite3_last_insert_rowid(store__db(c));
     rc =
@@ -549,7 +530,7 @@ static int write_agreement_update(struct sqlite_conn *c, void *arg)
         return rc;
     before = *j->a;
     if ((rc = agreement_patch_apply(j->a, j->p, &field, &err)) < 0)
-        sqlite__fault(j->fault, rc, field, "%s", err.buf);
+        store__fault(j->fault, rc, field, "%s", err.buf);
     strbuf_release(&err);
     if (rc < 0 || (rc = check_references(c, j->a, j->fault)) < 0)
         return rc;
@@ -575,10 +556,10 @@ static int move_quote(struct agreement_job *j, enum agreement_status now)
     struct agreement *a = j->a;
 
     if (now != AS_REQUESTED && now != AS_QUOTED)
-        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", a->id,
+        return store__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", a->id,
                              agreement_status_name(now));
     if (j->m->valid_until < sqlite__today(j->now))
-        return sqlite__fault(j->fault, DESK_EINVAL, "valid_until", "valid_until is in the past");
+        return store__fault(j->fault, DESK_EINVAL, "valid_until", "valid_until is in the past");
     a->status = AS_QUOTED;
     a->quote_amount = j->m->amount;
     a->quote_valid_until = j->m->valid_until;
@@ -592,14 +573,14 @@ static int move_sign(struct sqlite_conn *c, struct agreement_job *j, enum agreem
     sqlite3_stmt *s;
 
     if (now != AS_REQUESTED && now != AS_QUOTED)
-        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", a->id,
+        return store__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", a->id,
                              agreement_status_name(now));
     a->status = AS_SIGNED;
     a->signed_at = j->now;
     s = store__stmt(c, SQL_BOOKINGS_CONFIRM);
     store__bind_int(s, 1, a->id);
     store__bind_int(s, 2, j->now);
-    return sqlite__step(c, s, "confirm bookings");
+    return store__exec(c, s, "confirm bookings");
 }
 
 static int remove_remaining_hours(struct sqlite_conn *c, struct agreement_job *j, int64_t notice);
@@ -612,7 +593,7 @@ static int move_cancel(struct sqlite_conn *c, struct agreement_job *j)
     int rc = agreement_cancel(a, j->m->notice, sqlite__today(j->now), &plan, &err);
 
     if (rc < 0)
-        sqlite__fault(j->fault, rc, rc == DESK_EINVAL ? "notice_given_on" : NULL, "%s", err.buf);
+        store__fault(j->fault, rc, rc == DESK_EINVAL ? "notice_given_on" : NULL, "%s", err.buf);
     strbuf_release(&err);
     if (rc < 0)
         return rc;
@@ -754,7 +735,7 @@ static int insert_change_order(struct sqlite_conn *c, const struct caller *who,
     store__bind_id(s, 7, co->signed_at);
     store__bind_id(s, 8, who->user_id);
     store__bind_int(s, 9, now);
-    if ((rc = sqlite__step(c, s, "change order insert")) < 0)
+    if ((rc = store__exec(c, s, "change order insert")) < 0)
         return rc;
     co->id = sqlite3_last_insert_rowid(store__db(c));
     return store__audit(c, who->user_id, "create", "change_order", co->id, NULL,
@@ -796,7 +777,7 @@ static int check_change_order(struct sqlite_conn *c, const struct agreement *a,
         rc = bank_read(c, a, sqlite__today(now), &bank, &cos, &n, ar);
     if (rc == 0 && (rc = change_order_check(a, co, change_order_available(a, cos, n, &bank), &field,
                                             &err)) < 0)
-        sqlite__fault(fault, rc, field, "%s", err.buf);
+        store__fault(fault, rc, field, "%s", err.buf);
     strbuf_release(&err);
     return rc;
 }
@@ -864,10 +845,10 @@ static int write_change_order_sign(struct sqlite_conn *c, void *arg)
         (rc = find_change_order(c, &a, j->co_id, j->co, j->ar)) < 0)
         return rc;
     if (j->co->status == CO_SIGNED)
-        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL,
+        return store__fault(j->fault, DESK_ECONFLICT, NULL,
                              "change order %" PRId64 " is signed already", j->co_id);
     if (agreement_status_on(&a, today) != AS_SIGNED)
-        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL,
+        return store__fault(j->fault, DESK_ECONFLICT, NULL,
                              "agreement %" PRId64 " is %s: sign it first", a.id,
                              agreement_status_name(agreement_status_on(&a, today)));
     if ((rc = check_change_order(c, &a, j->co, j->now, j->fault, j->ar)) < 0)
@@ -879,7 +860,7 @@ static int write_change_order_sign(struct sqlite_conn *c, void *arg)
     store__bind_int(s, 1, j->co->id);
     sqlite__bind_date(s, 2, today);
     store__bind_int(s, 3, j->now);
-    if ((rc = sqlite__step(c, s, "change order sign")) < 0 ||
+    if ((rc = store__exec(c, s, "change order sign")) < 0 ||
         (rc = store__audit(c, j->c->user_id, "sign", "change_order", j->co->id,
                            "{\"status\":\"proposed\"}", "{\"status\":\"signed\"}")) < 0)
         return rc;
@@ -922,7 +903,7 @@ int sqlite__agreement_balance(struct store *st, const struct caller *c, int64_t 
     int rc = sqlite__agreement_read(conn, c, id, &a, &ar);
 
     if (rc == 0 && a.kind == AK_MAINTENANCE)
-        rc = sqlite__fault(fault, DESK_EINVAL, NULL,
+        rc = store__fault(fault, DESK_EINVAL, NULL,
                            "agreement %" PRId64 " is a maintenance agreement: it has no hours bank",
                            id);
     if (rc == 0)
@@ -981,7 +962,7 @@ static int queue_bank_warning(struct sqlite_conn *c, const struct agreement *a,
                                    a->id, used, total, from, until));
     store__bind_text(s, 4, arena_sprintf(ar, "%s.hours.%" PRId64, mid, a->id));
     store__bind_int(s, 5, now);
-    return sqlite__step(c, s, "outbox insert");
+    return store__exec(c, s, "outbox insert");
 }
 
 int sqlite__bank_warn(struct sqlite_conn *c, const struct agreement *a, int64_t day, int64_t now)
@@ -1004,7 +985,7 @@ int sqlite__bank_warn(struct sqlite_conn *c, const struct agreement *a, int64_t 
         sqlite__bind_date(s, 2, bank.from);
         store__bind_int(s, 3, thresholds[i]);
         store__bind_int(s, 4, now);
-        if ((rc = sqlite__step(c, s, "bank notice")) == 0 && sqlite3_changes(store__db(c)))
+        if ((rc = store__exec(c, s, "bank notice")) == 0 && sqlite3_changes(store__db(c)))
             newest = thresholds[i];
     }
     /* both thresholds crossed at once: one mail, for the higher */
@@ -1060,7 +1041,7 @@ static int check_staff_user(struct sqlite_conn *c, int64_t id, struct store_faul
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return store__err(c, rc, "user");
     if (!staff)
-        return sqlite__fault(fault, DESK_EINVAL, "user_id",
+        return store__fault(fault, DESK_EINVAL, "user_id",
                              "user %" PRId64 " is not an agent or admin", id);
     return 0;
 }
@@ -1076,7 +1057,7 @@ static int open_agreement(struct sqlite_conn *c, const struct caller *who, int64
         return rc;
     st = agreement_status_on(a, sqlite__today(now));
     if (st == AS_CANCELLED || st == AS_COMPLETED || st == AS_EXPIRED)
-        return sqlite__fault(fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", id,
+        return store__fault(fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", id,
                              agreement_status_name(st));
     return 0;
 }
@@ -1112,7 +1093,7 @@ static int write_booking_create(struct sqlite_conn *c, void *arg)
     sqlite__bind_date(s, 4, b->ends_on);
     store__bind_text(s, 5, booking_status_names[b->status]);
     store__bind_int(s, 6, j->now);
-    if ((rc = sqlite__step(c, s, "booking insert")) < 0)
+    if ((rc = store__exec(c, s, "booking insert")) < 0)
         goto out;
     b->id = sqlite3_last_insert_rowid(store__db(c));
     rc = store__audit(c, j->c->user_id, "create", "booking", b->id, NULL, NULL);
@@ -1158,7 +1139,7 @@ static int write_booking_reschedule(struct sqlite_conn *c, void *arg)
     sqlite__bind_date(s, 2, j->b->starts_on);
     sqlite__bind_date(s, 3, j->b->ends_on);
     store__bind_int(s, 4, j->now);
-    if ((rc = sqlite__step(c, s, "booking move")) < 0)
+    if ((rc = store__exec(c, s, "booking move")) < 0)
         goto out;
     for (size_t i = 0; i < j->ncosts && rc == 0; i++) {
         struct expense e = j->costs[i];

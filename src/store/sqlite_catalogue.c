@@ -140,8 +140,8 @@ static int write_service(struct sqlite_conn *c, void *arg)
     store__bind_text(s, 6, inclusion_name(row.customer.inclusion));
     store__bind_text(s, 7, row.customer.comment);
     store__bind_int(s, 8, j->now);
-    if ((rc = sqlite__step(c, s, "service save")) == DESK_ECONFLICT)
-        return sqlite__fault(j->fault, rc, "name", "a service named '%s' exists already", row.name);
+    if ((rc = store__exec(c, s, "service save")) == DESK_ECONFLICT)
+        return store__fault(j->fault, rc, "name", "a service named '%s' exists already", row.name);
     if (rc < 0)
         return rc;
     if (!row.id)
@@ -268,8 +268,8 @@ static int write_rasci_create(struct sqlite_conn *c, void *arg)
     store__bind_text(s, 2, parties_json(j->m, &ar));
     store__bind_text(s, 3, rows);
     store__bind_int(s, 4, j->now);
-    if ((rc = sqlite__step(c, s, "rasci insert")) == DESK_ECONFLICT)
-        rc = sqlite__fault(j->fault, rc, "name", "a matrix named '%s' exists already", j->m->name);
+    if ((rc = store__exec(c, s, "rasci insert")) == DESK_ECONFLICT)
+        rc = store__fault(j->fault, rc, "name", "a matrix named '%s' exists already", j->m->name);
     if (rc == 0) {
         j->m->id = sqlite3_last_insert_rowid(store__db(c));
         j->m->created_at = j->now;

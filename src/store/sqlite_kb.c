@@ -24,25 +24,6 @@
 
 /* ---- helpers shared by this section's files ------------------------------------ */
 
-int store__fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (f) {
-        f->field = field;
-        va_start(ap, fmt);
-        vsnprintf(f->message, sizeof(f->message), fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
-
-int store__exec(struct sqlite_conn *c, sqlite3_stmt *s, const char *what)
-{
-    int rc = sqlite3_step(s);
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, what));
-}
-
 const char *store__json_strings(const char *const *v, size_t n, struct arena *a)
 {
     json_t *arr = json_array();

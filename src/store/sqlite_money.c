@@ -116,7 +116,7 @@ static int time_owner(struct sqlite_conn *c, struct time_job *j, struct arena *a
     t->organization_id = sqlite3_column_int64(s, 0);
     store__done(s, 0);
     if (!t->organization_id)
-        return sqlite__fault(j->fault, DESK_EINVAL, "ticket_id",
+        return store__fault(j->fault, DESK_EINVAL, "ticket_id",
                              "request %" PRId64 " has no organization yet", t->ticket_id);
     return 0;
 }
@@ -132,15 +132,15 @@ static int check_time_agreement(struct sqlite_conn *c, struct time_job *j, struc
     date_format(t->on, day);
     if (sqlite__agreement_read(c, &sys, t->agreement_id, a, ar) < 0 ||
         a->organization_id != t->organization_id)
-        return sqlite__fault(j->fault, DESK_EINVAL, "agreement_id",
+        return store__fault(j->fault, DESK_EINVAL, "agreement_id",
                              "agreement %" PRId64 " is not one of organization %" PRId64,
                              t->agreement_id, t->organization_id);
     if (a->kind == AK_MAINTENANCE)
-        return sqlite__fault(j->fault, DESK_EINVAL, "agreement_id",
+        return store__fault(j->fault, DESK_EINVAL, "agreement_id",
                              "agreement %" PRId64 " is a maintenance agreement: it has no hours",
                              t->agreement_id);
     if (t->kind == TIME_INCLUDED && !agreement_active_on(a, t->on))
-        return sqlite__fault(j->fault, DESK_EINVAL, "agreement_id",
+        return store__fault(j->fault, DESK_EINVAL, "agreement_id",
                              "agreement %" PRId64 " is not active on %s", t->agreement_id, day);
     return 0;
 }
@@ -162,7 +162,7 @@ static int find_bank(struct sqlite_conn *c, struct time_job *j)
         return store__err(c, rc, "active agreement");
     date_format(t->on, day);
     if (!t->agreement_id && t->kind == TIME_INCLUDED)
-        return sqlite__fault(j->fault, DESK_EINVAL, "agreement_id",
+        return store__fault(j->fault, DESK_EINVAL, "agreement_id",
                              "organization %" PRId64 " has no active enhanced or advanced "
                              "agreement on %s",
                              t->organization_id, day);
@@ -186,7 +186,7 @@ static int insert_time(struct sqlite_conn *c, const struct caller *who, struct t
     sqlite__bind_date(s, 7, t->on);
     store__bind_text(s, 8, t->note);
     store__bind_int(s, 9, now);
-    if ((rc = sqlite__step(c, s, "time insert")) < 0)
+    if ((rc = store__exec(c, s, "time insert")) < 0)
         return rc;
     t->id = sqlite3_last_insert_rowid(store__db(c));
     return store__audit(c, who->user_id, "create", "time_entry", t->id, NULL, NULL);
@@ -314,7 +314,7 @@ int sqlite__expense_insert(struct sqlite_conn *c, const struct caller *who, stru
     store__bind_id(s, 7, e->booking_id);
     store__bind_id(s, 8, who->user_id);
     store__bind_int(s, 9, now);
-    if ((rc = sqlite__step(c, s, "expense insert")) < 0)
+    if ((rc = store__exec(c, s, "expense insert")) < 0)
         return rc;
     e->id = sqlite3_last_insert_rowid(store__db(c));
     return store__audit(c, who->user_id, "create", "expense", e->id, NULL, NULL);
@@ -338,10 +338,10 @@ static int write_expense_create(struct sqlite_conn *c, void *arg)
     if ((rc = sqlite__agreement_read(c, j->c, e->agreement_id, &a, &ar)) < 0)
         goto out;
     if (e->kind == EXPENSE_PER_DIEM && !a.per_diem_rate)
-        rc = sqlite__fault(j->fault, DESK_EINVAL, "days",
+        rc = store__fault(j->fault, DESK_EINVAL, "days",
                            "agreement %" PRId64 " has no per_diem_rate", a.id);
     else if (e->kind == EXPENSE_PER_DIEM && money_muldiv(e->days, a.per_diem_rate, 1, &e->amount))
-        rc = sqlite__fault(j->fault, DESK_EINVAL, "days", "the amount does not fit");
+        rc = store__fault(j->fault, DESK_EINVAL, "days", "the amount does not fit");
     if (rc == 0)
         rc = sqlite__expense_insert(c, j->c, e, j->now);
 out:
@@ -431,14 +431,14 @@ static int invoice_agreement(struct sqlite_conn *c, struct invoice_job *j, struc
     if ((rc = sqlite__agreement_read(c, j->c, j->agreement_id, a, j->ar)) < 0)
         return rc;
     if (!a->signed_at)
-        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL,
+        return store__fault(j->fault, DESK_ECONFLICT, NULL,
                              "agreement %" PRId64 " was never signed", a->id);
     s = store__stmt(c, SQL_INVOICE_OVERLAP);
     store__bind_int(s, 1, a->id);
     sqlite__bind_date(s, 2, j->start);
     sqlite__bind_date(s, 3, j->end);
     if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        rc = sqlite__fault(j->fault, DESK_ECONFLICT, "period_start",
+        rc = store__fault(j->fault, DESK_ECONFLICT, "period_start",
                            "the period overlaps invoice %s", sqlite3_column_text(s, 0));
         return store__done(s, rc);
     }
@@ -508,14 +508,14 @@ static int insert_lines(struct sqlite_conn *c, const struct invoice *inv)
         store__bind_text(s, 7, line_unit_names[l->unit]);
         store__bind_int(s, 8, l->unit_price);
         store__bind_int(s, 9, l->amount);
-        if ((rc = sqlite__step(c, s, "invoice line")) < 0)
+        if ((rc = store__exec(c, s, "invoice line")) < 0)
             break;
         if (l->source == SRC_NONE)
             continue;
         s = store__stmt(c, l->source == SRC_TIME ? SQL_TIME_BILLED : SQL_EXPENSE_BILLED);
         store__bind_int(s, 1, l->source_id);
         store__bind_int(s, 2, inv->id);
-        rc = sqlite__step(c, s, "mark billed");
+        rc = store__exec(c, s, "mark billed");
     }
     return rc;
 }
@@ -542,7 +542,7 @@ static int insert_invoice(struct sqlite_conn *c, struct invoice_job *j)
     store__bind_int(s, 10, inv->total);
     store__bind_id(s, 11, j->c->user_id);
     store__bind_int(s, 12, j->now);
-    if ((rc = sqlite__step(c, s, "invoice insert")) < 0)
+    if ((rc = store__exec(c, s, "invoice insert")) < 0)
         return rc;
     inv->id = sqlite3_last_insert_rowid(store__db(c));
     if ((rc = insert_lines(c, inv)) < 0)
@@ -569,12 +569,12 @@ static int write_invoice_create(struct sqlite_conn *c, void *arg)
         (rc = unbilled(c, j, &in)) < 0)
         return rc;
     if ((rc = invoice_build(&in, j->inv, j->ar, &err)) < 0)
-        sqlite__fault(j->fault, rc, "period_end", "%s", err.buf);
+        store__fault(j->fault, rc, "period_end", "%s", err.buf);
     strbuf_release(&err);
     if (rc < 0)
         return rc;
     if (!j->inv->nlines)
-        return sqlite__fault(j->fault, DESK_ECONFLICT, NULL,
+        return store__fault(j->fault, DESK_ECONFLICT, NULL,
                              "nothing to invoice up to the end "
                              "of the period");
     j->inv->organization_id = j->organization_id;
@@ -750,7 +750,7 @@ static int put_meta(struct sqlite_conn *c, const char *key, const char *value)
 
     store__bind_text(s, 1, key);
     store__bind_text(s, 2, value);
-    return sqlite__step(c, s, "meta put");
+    return store__exec(c, s, "meta put");
 }
 
 static int write_billing(struct sqlite_conn *c, void *arg)

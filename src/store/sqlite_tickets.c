@@ -23,27 +23,6 @@
 #define MAX_LOG 4096  /* status changes read per request */
 #define MAX_PAGE 1000 /* requests per page */
 
-static int fault_set(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
-    PRINTF_LIKE(4, 5);
-static int fault_set(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (f) {
-        f->field = field;
-        va_start(ap, fmt);
-        vsnprintf(f->message, sizeof(f->message), fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
-
-static int step_done(struct sqlite_conn *c, sqlite3_stmt *s, const char *what)
-{
-    int rc = sqlite3_step(s);
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, what));
-}
-
 /* ---- reading a request ------------------------------------------------------ */
 
 #define TICKET_SELECT                                                                              \
@@ -197,7 +176,7 @@ static int store_dues(struct sqlite_conn *c, const struct ticket *t, int64_t now
     store__bind_id(s, 2, k.clock[CLOCK_RESPONSE].due_at);
     store__bind_id(s, 3, k.clock[CLOCK_RESOLUTION].due_at);
     store__bind_id(s, 4, k.sort_due_at);
-    return step_done(c, s, "dues");
+    return store__exec(c, s, "dues");
 }
 
 /* Re-read request id inside the write transaction and store its due times. */
@@ -254,7 +233,7 @@ static int log_status(struct sqlite_conn *c, int64_t id, int64_t at, enum ticket
     store__bind_int(s, 2, at);
     store__bind_text(s, 3, ticket_status_name(st));
     store__bind_id(s, 4, actor);
-    return step_done(c, s, "status log");
+    return store__exec(c, s, "status log");
 }
 
 /* The audited view of a request: the fields a change can touch. */
@@ -328,7 +307,7 @@ static int check_staff(struct sqlite_conn *c, int64_t id, struct store_fault *fa
     if (!id)
         return 0;
     if (user_role_org(c, id, &role, &org) < 0 || role < ROLE_AGENT)
-        return fault_set(fault, DESK_EINVAL, "assignee_id", "assignee %" PRId64
+        return store__fault(fault, DESK_EINVAL, "assignee_id", "assignee %" PRId64
                          " is not an agent or admin", id);
     return 0;
 }
@@ -349,7 +328,7 @@ static int org_priority(struct sqlite_conn *c, int64_t org, bool *priority,
     store__done(s, 0);
     if (rc != SQLITE_DONE)
         return store__err(c, rc, "organization");
-    return fault_set(fault, DESK_EINVAL, "organization_id", "no organization %" PRId64, org);
+    return store__fault(fault, DESK_EINVAL, "organization_id", "no organization %" PRId64, org);
 }
 
 static int entitlement(struct sqlite_conn *c, int64_t org, int64_t received_at, int64_t *agr)
@@ -375,7 +354,7 @@ static int check_requester(struct sqlite_conn *c, struct ticket *t, struct store
         return 0;
     if (user_role_org(c, t->requester_id, &role, &org) < 0 || role != ROLE_CUSTOMER ||
         org != t->organization_id)
-        return fault_set(fault, DESK_EINVAL, "requester_id",
+        return store__fault(fault, DESK_EINVAL, "requester_id",
                          "user %" PRId64 " is not a contact of organization %" PRId64,
                          t->requester_id, t->organization_id);
     return 0;
@@ -413,7 +392,7 @@ static int write_ticket_create(struct sqlite_conn *c, void *arg)
     store__bind_int(s, 12, t->priority);
     store__bind_int(s, 13, j->now);
     store__bind_int(s, 14, j->now);
-    if ((rc = step_done(c, s, "ticket insert")) < 0)
+    if ((rc = store__exec(c, s, "ticket insert")) < 0)
         return rc;
     t->id = sqlite3_last_insert_rowid(store__db(c));
     if ((rc = log_status(c, t->id, t->received_at, TS_NEW, j->c->user_id)) < 0 ||
@@ -465,7 +444,7 @@ static int save_ticket(struct sqlite_conn *c, const struct caller *who, const st
     store__bind_int(s, 8, t->escalation_level);
     store__bind_id(s, 9, t->last_staff_reply_at);
     store__bind_int(s, 10, now);
-    if ((rc = step_done(c, s, "ticket update")) < 0)
+    if ((rc = store__exec(c, s, "ticket update")) < 0)
         return rc;
     if (t->status != before->status && (rc = log_status(c, t->id, now, t->status, who->user_id)))
         return rc;
@@ -496,11 +475,11 @@ static int write_ticket_update(struct sqlite_conn *c, void *arg)
         return rc;
     before = *t;
     if (t->status == TS_CLOSED && (p->has_status ? p->status != TS_CLOSED : true))
-        return fault_set(j->fault, DESK_ECONFLICT, NULL, "request %" PRId64 " is closed", j->id);
+        return store__fault(j->fault, DESK_ECONFLICT, NULL, "request %" PRId64 " is closed", j->id);
     if (p->has_status) {
         rc = ticket_move_check(j->c->role, t->status, p->status, t->resolved_at, j->now);
         if (rc < 0)
-            return fault_set(j->fault, rc, "status", "cannot move from %s to %s%s",
+            return store__fault(j->fault, rc, "status", "cannot move from %s to %s%s",
                              ticket_status_name(t->status), ticket_status_name(p->status),
                              rc == DESK_EDENIED ? " as a customer" : "");
         move_status(j->c, t, p->status, j->now);
@@ -543,7 +522,7 @@ static int insert_message(struct sqlite_conn *c, struct message *m)
     store__bind_int(s, 4, m->internal);
     store__bind_text(s, 5, m->body);
     store__bind_int(s, 6, m->created_at);
-    if ((rc = step_done(c, s, "message insert")) == 0)
+    if ((rc = store__exec(c, s, "message insert")) == 0)
         m->id = sqlite3_last_insert_rowid(store__db(c));
     return rc;
 }
@@ -558,7 +537,7 @@ static int write_ticket_escalate(struct sqlite_conn *c, void *arg)
     if ((rc = ticket_read(c, j->c, j->id, t, j->a)) < 0)
         return rc;
     if (ticket_status_stopped(t->status))
-        return fault_set(j->fault, DESK_ECONFLICT, NULL, "request %" PRId64 " is %s already",
+        return store__fault(j->fault, DESK_ECONFLICT, NULL, "request %" PRId64 " is %s already",
                          j->id, ticket_status_name(t->status));
     before = *t;
     t->escalation_level++;
@@ -600,7 +579,7 @@ static int write_message_add(struct sqlite_conn *c, void *arg)
     before = t;
     if ((rc = ticket_reply_effect(j->c->role, j->m->internal, t.status, t.resolved_at, j->now,
                                   &to)) < 0) {
-        rc = fault_set(j->fault, rc, NULL, "request %" PRId64 " is %s", t.id,
+        rc = store__fault(j->fault, rc, NULL, "request %" PRId64 " is %s", t.id,
                        ticket_status_name(t.status));
         goto out;
     }
@@ -718,7 +697,7 @@ static int write_attachment_add(struct sqlite_conn *c, void *arg)
     closed = !strcmp((const char *)sqlite3_column_text(s, 0), "closed");
     store__done(s, 0);
     if (closed)
-        return fault_set(j->fault, DESK_ECONFLICT, NULL, "request %" PRId64 " is closed",
+        return store__fault(j->fault, DESK_ECONFLICT, NULL, "request %" PRId64 " is closed",
                          at->ticket_id);
     s = store__stmt(c, SQL_ATTACHMENT_INSERT);
     store__bind_int(s, 1, at->ticket_id);
@@ -728,7 +707,7 @@ static int write_attachment_add(struct sqlite_conn *c, void *arg)
     sqlite3_bind_blob64(s, 5, at->data ? at->data : "", (sqlite3_uint64)at->size, SQLITE_STATIC);
     store__bind_int(s, 6, j->c->user_id);
     store__bind_int(s, 7, j->now);
-    if ((rc = step_done(c, s, "attachment insert")) < 0)
+    if ((rc = store__exec(c, s, "attachment insert")) < 0)
         return rc;
     at->id = sqlite3_last_insert_rowid(store__db(c));
     at->uploaded_by = j->c->user_id;
@@ -1068,7 +1047,7 @@ static int queue_notice(struct sqlite_conn *c, const struct notice_job *j, struc
     store__bind_int(s, 7, j->not_before);
     store__bind_int(s, 8, j->now);
     store__bind_int(s, 9, j->not_before);
-    return step_done(c, s, "outbox insert");
+    return store__exec(c, s, "outbox insert");
 }
 
 static int write_notice(struct sqlite_conn *c, void *arg)
@@ -1081,14 +1060,14 @@ static int write_notice(struct sqlite_conn *c, void *arg)
     store__bind_int(s, 1, j->ticket_id);
     store__bind_text(s, 2, j->notice);
     store__bind_int(s, 3, j->now);
-    if ((rc = step_done(c, s, "notice insert")) < 0 || sqlite3_changes(store__db(c)) == 0)
+    if ((rc = store__exec(c, s, "notice insert")) < 0 || sqlite3_changes(store__db(c)) == 0)
         return rc; /* recorded before (by this server or another) */
     j->queued = true;
     rc = queue_notice(c, j, &a);
     if (rc == 0 && j->breach) {
         s = store__stmt(c, SQL_RAISE_ESCALATION);
         store__bind_int(s, 1, j->ticket_id);
-        rc = step_done(c, s, "escalation");
+        rc = store__exec(c, s, "escalation");
     }
     if (rc == 0)
         rc = store__audit(c, 0, j->breach ? "sla_breach" : "sla_warning", "ticket",

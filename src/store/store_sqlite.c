@@ -123,6 +123,25 @@ int store__done(sqlite3_stmt *s, int rc)
     return rc;
 }
 
+int store__exec(struct sqlite_conn *c, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, what));
+}
+
+int store__fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (f) {
+        f->field = field;
+        va_start(ap, fmt);
+        vsnprintf(f->message, sizeof(f->message), fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
 void store__bind_text(sqlite3_stmt *s, int i, const char *v)
 {
     if (v)

@@ -309,22 +309,6 @@ static int parse_set(const char *list, const char *const *names, unsigned *out)
     return 0;
 }
 
-static int parse_id_param(const char *s, int64_t *out)
-{
-    char *end;
-    long long v;
-
-    *out = 0;
-    if (!s)
-        return 0;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno || end == s || *end || v < 1)
-        return DESK_EBADREQ;
-    *out = v;
-    return 0;
-}
-
 #define MAX_WORDS 16
 
 /* Split q into lower-case words (arena). */
@@ -363,10 +347,9 @@ static int read_filter(struct req *req, struct ticket_filter *f, struct res *res
     if (parse_set(req_query(req, "severity"), severity_names, &f->severities) < 0)
         return res_error(res, DESK_EBADREQ, "severity", "severity: unknown level in '%s'",
                          req_query(req, "severity"));
-    if (parse_id_param(req_query(req, "organization_id"), &f->organization_id) < 0)
-        return res_error(res, DESK_EBADREQ, "organization_id", "organization_id is not an id");
-    if (parse_id_param(req_query(req, "assignee_id"), &f->assignee_id) < 0)
-        return res_error(res, DESK_EBADREQ, "assignee_id", "assignee_id is not an id");
+    if ((rc = api_query_id(req, res, "organization_id", &f->organization_id)) < 0 ||
+        (rc = api_query_id(req, res, "assignee_id", &f->assignee_id)) < 0)
+        return rc;
     if ((rc = api_limit(req, res, &lim)) < 0)
         return rc;
     f->limit = (int)lim;
