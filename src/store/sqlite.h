@@ -117,6 +117,21 @@ int sqlite__recompute_tickets(struct sqlite_conn *c, int64_t calendar_id, int64_
 /* sqlite_mail.c: the outbox and inbound messages */
 
 /* sqlite_sessions.c: web sessions */
+int sqlite__session_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
+                           int64_t expires_at);
+int sqlite__session_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                         struct arena *a);
+int sqlite__session_end(struct store *st, const uint8_t hash[32], int64_t now);
+int sqlite__sign_in_failure_add(struct store *st, int64_t user_id, int64_t now);
+int sqlite__sign_in_failures(struct store *st, int64_t user_id, int64_t since, int *count,
+                             int64_t *first_at);
+/* sqlite_pages.c: read-only views for the pages */
+int sqlite__service_levels(struct store *st, const struct caller *c, int64_t today,
+                           struct service_level **items, size_t *n, struct arena *a);
+int sqlite__organization_names(struct store *st, const struct caller *c, struct named **items,
+                               size_t *n, struct arena *a);
+int sqlite__staff_names(struct store *st, const struct caller *c, struct named **items,
+                        size_t *n, struct arena *a);
 
 int sqlite__job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                       int64_t lease_secs, int64_t not_run_since, bool *got);

@@ -178,6 +178,52 @@ int store_sla_sweep(struct store *st, int64_t now, int *queued)
 
 /* ---- web sessions ---- */
 
+int store_session_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
+                         int64_t expires_at)
+{
+    return st->ops->session_create(st, user_id, hash, now, expires_at);
+}
+
+int store_session_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                       struct arena *a)
+{
+    return st->ops->session_user(st, hash, now, out, a);
+}
+
+int store_session_end(struct store *st, const uint8_t hash[32], int64_t now)
+{
+    return st->ops->session_end(st, hash, now);
+}
+
+int store_sign_in_failure_add(struct store *st, int64_t user_id, int64_t now)
+{
+    return st->ops->sign_in_failure_add(st, user_id, now);
+}
+
+int store_sign_in_failures(struct store *st, int64_t user_id, int64_t since, int *count,
+                           int64_t *first_at)
+{
+    return st->ops->sign_in_failures(st, user_id, since, count, first_at);
+}
+
+int store_service_levels(struct store *st, const struct caller *c, int64_t today,
+                         struct service_level **items, size_t *n, struct arena *a)
+{
+    return st->ops->service_levels(st, c, today, items, n, a);
+}
+
+int store_organization_names(struct store *st, const struct caller *c, struct named **items,
+                             size_t *n, struct arena *a)
+{
+    return st->ops->organization_names(st, c, items, n, a);
+}
+
+int store_staff_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
+                      struct arena *a)
+{
+    return st->ops->staff_names(st, c, items, n, a);
+}
+
 int store_job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                     int64_t lease_secs, int64_t not_run_since, bool *got)
 {

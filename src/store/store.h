@@ -186,6 +186,59 @@ int store_sla_sweep(struct store *st, int64_t now, int *queued);
 
 /* ---- web sessions ----------------------------------------------------------- */
 
+/*
+ * Start a session of user_id: the SHA-256 of its token, live until
+ * expires_at. Sessions that expired before now are deleted on the way.
+ */
+int store_session_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
+                         int64_t expires_at);
+/* The user of a live session (not ended, not expired at now), or DESK_EUNAUTH. */
+int store_session_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                       struct arena *a);
+/* End a live session (sign-out); DESK_EUNAUTH when it is not live. */
+int store_session_end(struct store *st, const uint8_t hash[32], int64_t now);
+/* Record a failed sign-in of user_id at now (SPEC 5 counts them per account). */
+int store_sign_in_failure_add(struct store *st, int64_t user_id, int64_t now);
+/*
+ * The failed sign-ins of user_id at or after `since`: how many, and when the
+ * first of them was (0 when none).
+ */
+int store_sign_in_failures(struct store *st, int64_t user_id, int64_t since, int *count,
+                           int64_t *first_at);
+
+/* What the pages read of other sections' tables (read-only). */
+
+/* An SLA policy as a customer is shown it: the service levels and support hours. */
+struct service_level {
+    int64_t policy_id;         /* the policy */
+    const char *policy_name;   /* its name */
+    const char *calendar_name; /* the effective calendar's name */
+    const char *calendar;      /* its JSON definition (SPEC 2.2) */
+    struct sla_targets targets[SEV_COUNT + 1]; /* A..D, then enhancement; 0: no target */
+};
+
+/*
+ * The service levels that apply to the caller: a customer's are those of
+ * its organisation's signed maintenance agreements in force on `today`
+ * (days since 1970-01-01), with an agreement's own calendar where it has
+ * one; staff see every policy with its calendar.
+ */
+int store_service_levels(struct store *st, const struct caller *c, int64_t today,
+                         struct service_level **items, size_t *n, struct arena *a);
+
+/* An id and a name, for the pages' pick lists. */
+struct named {
+    int64_t id;       /* organisation or user id */
+    const char *name; /* its name */
+};
+
+/* Organisations by name (a customer: its own only). */
+int store_organization_names(struct store *st, const struct caller *c, struct named **items,
+                             size_t *n, struct arena *a);
+/* Agents and admins by name (who may be assigned); empty for a customer. */
+int store_staff_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
+                      struct arena *a);
+
 /* ---- background jobs and metadata ------------------------------------- */
 
 /*

@@ -66,6 +66,20 @@ struct store_ops {
     /* mail: the outbox and inbound messages */
 
     /* web sessions */
+    int (*session_create)(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
+                          int64_t expires_at);
+    int (*session_user)(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                        struct arena *a);
+    int (*session_end)(struct store *st, const uint8_t hash[32], int64_t now);
+    int (*sign_in_failure_add)(struct store *st, int64_t user_id, int64_t now);
+    int (*sign_in_failures)(struct store *st, int64_t user_id, int64_t since, int *count,
+                            int64_t *first_at);
+    int (*service_levels)(struct store *st, const struct caller *c, int64_t today,
+                          struct service_level **items, size_t *n, struct arena *a);
+    int (*organization_names)(struct store *st, const struct caller *c, struct named **items,
+                              size_t *n, struct arena *a);
+    int (*staff_names)(struct store *st, const struct caller *c, struct named **items, size_t *n,
+                       struct arena *a);
 
     int (*job_lease)(struct store *st, const char *name, const char *holder, int64_t now,
                      int64_t lease_secs, int64_t not_run_since, bool *got);

@@ -668,6 +668,14 @@ static const struct store_ops sqlite_ops = {
     /* agreements, time and expenses, invoices, catalogue, RASCI */
     /* mail: the outbox and inbound messages */
     /* web sessions */
+    .session_create = sqlite__session_create,
+    .session_user = sqlite__session_user,
+    .session_end = sqlite__session_end,
+    .sign_in_failure_add = sqlite__sign_in_failure_add,
+    .sign_in_failures = sqlite__sign_in_failures,
+    .service_levels = sqlite__service_levels,
+    .organization_names = sqlite__organization_names,
+    .staff_names = sqlite__staff_names,
     .job_lease = sqlite__job_lease,
     .job_done = sqlite__job_done,
     .meta_get = sqlite__meta_get,
