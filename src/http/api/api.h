@@ -31,6 +31,12 @@ int api_message_list(struct req *req, struct res *res);
 int api_attachment_create(struct req *req, struct res *res);
 int api_attachment_list(struct req *req, struct res *res);
 int api_attachment_get(struct req *req, struct res *res);
+/* Why a file name may not be stored (NULL when fine): empty, too long, not UTF-8, a path. */
+const char *attachment_filename_problem(const char *f);
+/* Is t a media type (type/subtype[; params], printable ASCII, at most 127 bytes)? */
+bool attachment_type_ok(const char *t);
+/* Content-Disposition: attachment, with an ASCII fallback and the UTF-8 name (arena). */
+const char *attachment_disposition(const char *name, struct arena *a);
 
 struct ticket;
 struct store_fault;
