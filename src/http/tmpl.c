@@ -259,6 +259,23 @@ struct render {
     struct strbuf *out, *err;       /* where to */
 };
 
+/* Member seg of an object, or element seg (decimal) of an array; NULL when missing. */
+static json_t *member(json_t *v, const char *seg, size_t len)
+{
+    size_t i = 0;
+
+    if (!json_is_array(v))
+        return json_object_getn(v, seg, len);
+    if (!len || len > 9)
+        return NULL;
+    for (size_t k = 0; k < len; k++) {
+        if (seg[k] < '0' || seg[k] > '9')
+            return NULL;
+        i = i * 10 + (size_t)(seg[k] - '0');
+    }
+    return json_array_get(v, i);
+}
+
 /* Look a dotted name up in the context stack; NULL when missing. */
 static json_t *lookup(const struct render *r, const char *name, size_t len)
 {
@@ -277,7 +294,7 @@ static json_t *lookup(const struct render *r, const char *name, size_t len)
         len -= seg + 1;
         dot = memchr(name, '.', len);
         seg = dot ? (size_t)(dot - name) : len;
-        v = json_object_getn(v, name, seg);
+        v = member(v, name, seg);
     }
     return v;
 }

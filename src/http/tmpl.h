@@ -6,7 +6,8 @@
  * The dialect:
  *
  *   {{name}} {{a.b}} {{.}}   the value, HTML-escaped (&<>"' become entities,
- *                            so it is safe in text and in quoted attributes)
+ *                            so it is safe in text and in quoted attributes);
+ *                            {{list.0}} is an array's first element
  *   {{{name}}} {{&name}}     the value as it is: raw HTML, only where the
  *                            template asks for it
  *   {{#x}}...{{/x}}          an array: once per element, the element on top
