@@ -61,6 +61,8 @@ static void test_values(void **state)
           "{\"n\":42,\"r\":1.5,\"t\":true,\"f\":false,\"z\":null}", "42 1.5 true   .");
     check("{{a.b.c}}/{{ a.b.c }}/{{a.x.c}}", "{\"a\":{\"b\":{\"c\":\"deep\"}}}", "deep/deep/");
     check("{{! a comment }}x", "{}", "x");
+    check("{{#l.0}}has{{/l.0}}{{l.1.n}}{{^e.0}}none{{/e.0}}", "{\"l\":[1,{\"n\":2}],\"e\":[]}",
+          "has2none");
     check("no tags at all", "{}", "no tags at all");
 }
 
