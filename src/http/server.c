@@ -53,6 +53,27 @@ static enum MHD_Result collect_kv(void *cls, enum MHD_ValueKind kind, const char
     return MHD_YES;
 }
 
+/*
+ * A file name as the browser sent it in a multipart form: HTML's encoding
+ * writes '"' as %22 (and CR, LF as %0D, %0A, left as they are); undo the
+ * first, so that the name reads as the customer chose it.
+ */
+static const char *form_filename(struct arena *a, const char *s)
+{
+    char *out = arena_strdup(a, s), *w = out;
+
+    for (const char *r = out; *r; r++) {
+        if (!strncmp(r, "%22", 3)) {
+            *w++ = '"';
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
 /* MHD's post processor hands over form fields in pieces; off 0 starts a new field. */
 static enum MHD_Result on_form_data(void *cls, enum MHD_ValueKind kind, const char *key,
                                     const char *filename, const char *content_type,
@@ -69,7 +90,7 @@ static enum MHD_Result on_form_data(void *cls, enum MHD_ValueKind kind, const ch
             return MHD_YES; /* fields past the limit are dropped */
         req->form[req->nform++] = (struct form_field){
             arena_strdup(req->arena, key ? key : ""), "", 0,
-            filename ? arena_strdup(req->arena, filename) : NULL,
+            filename ? form_filename(req->arena, filename) : NULL,
             content_type ? arena_strdup(req->arena, content_type) : NULL};
     }
     strbuf_add(&x->parts[req->nform - 1], data, size);

@@ -153,8 +153,13 @@ const char *severity_meaning(int sev)
     return sev >= 0 && sev < SEV_COUNT ? severities[sev].meaning : "";
 }
 
-static const char *const status_labels[TS_COUNT] = {"New", "In progress", "Waiting for customer",
-                                                    "Resolved", "Closed"};
+static const char *const status_labels[TS_COUNT + 1] = {
+    "New", "In progress", "Waiting for customer", "Resolved", "Closed", NULL};
+
+const char *const *ticket_status_labels(void)
+{
+    return status_labels;
+}
 
 static const char *sla_label(enum sla_state s)
 {

@@ -230,7 +230,8 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
     json_object_set_new(tj, "assignee", json_string(name_of(nm.staff, nm.nstaff, t.assignee_id)));
     data = json_pack("{s:s, s:o, s:s?, s:o, s:o, s:o}", "title", t.subject, "ticket", tj, "error",
                      error, "statuses",
-                     name_options(ticket_status_names, NULL, ticket_status_name(t.status), NULL),
+                     name_options(ticket_status_names, ticket_status_labels(),
+                                  ticket_status_name(t.status), NULL),
                      "severities", name_options(severity_names, NULL, severity_name(t.severity), NULL),
                      "assignees", options(nm.staff, nm.nstaff, t.assignee_id, "nobody"));
     if ((rc = page_ticket_extras(req, &t, "/desk/attachments/", data)) < 0) {

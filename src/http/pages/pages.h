@@ -59,6 +59,8 @@ json_t *page_ticket_json(const struct ticket *t, int64_t now);
  */
 int page_ticket_extras(struct req *req, const struct ticket *t, const char *link_prefix,
                        json_t *data);
+/* "New", "In progress", ...: people's names of the statuses, beside ticket_status_names. */
+const char *const *ticket_status_labels(void);
 /* The label and meaning of a severity (SPEC 2.1). */
 const char *severity_label(int sev);
 const char *severity_meaning(int sev);
