@@ -55,8 +55,7 @@ static const char *derive_csrf(const char *session_token, struct arena *a)
     crypto_auth_hmacsha256_state st;
     char *hex = arena_alloc(a, CSRF_TEXT_LEN + 1);
 
-    crypto_auth_hmacsha256_init(&st, (const unsigned char *)session_token,
-                                strlen(session_token));
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)session_token, strlen(session_token));
     crypto_auth_hmacsha256_update(&st, (const unsigned char *)csrf_label, sizeof(csrf_label) - 1);
     crypto_auth_hmacsha256_final(&st, mac);
     sodium_bin2hex(hex, CSRF_TEXT_LEN + 1, mac, sizeof(mac));

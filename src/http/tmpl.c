@@ -70,11 +70,11 @@ static const char *trim(const char *s, size_t *len)
 }
 
 struct parser {
-    const char *src;        /* the whole template */
-    struct tmpl *t;         /* being built */
+    const char *src;             /* the whole template */
+    struct tmpl *t;              /* being built */
     size_t open[TMPL_MAX_DEPTH]; /* indices of the sections still open */
-    size_t nopen;           /* how many */
-    struct strbuf *err;     /* why it failed */
+    size_t nopen;                /* how many */
+    struct strbuf *err;          /* why it failed */
 };
 
 /* A closing tag: it must close the innermost open section, by name. */
@@ -160,8 +160,8 @@ static int parse(const char *src, size_t len, struct tmpl **out, struct strbuf *
     }
     if (rc == 0 && p.nopen) {
         const struct node *n = &t->nodes[p.open[p.nopen - 1]];
-        rc = err_addf(err, DESK_EINVAL, "line %zu: {{#%.*s}} is not closed",
-                      line_of(src, n->text), (int)n->len, n->text);
+        rc = err_addf(err, DESK_EINVAL, "line %zu: {{#%.*s}} is not closed", line_of(src, n->text),
+                      (int)n->len, n->text);
     }
     if (rc < 0) {
         tmpl_free(t);
@@ -180,9 +180,9 @@ struct slot {
 };
 
 struct tmpl_set {
-    struct slot *slots;  /* one per file */
-    size_t nr;           /* how many */
-    pthread_mutex_t mu;  /* serialises parsing */
+    struct slot *slots; /* one per file */
+    size_t nr;          /* how many */
+    pthread_mutex_t mu; /* serialises parsing */
 };
 
 struct tmpl_set *tmpl_set_new(const struct embedded_file *files)
@@ -253,10 +253,10 @@ static int slot_get(struct tmpl_set *set, struct slot *sl, const struct tmpl **o
 /* ---- rendering ----------------------------------------------------------------------- */
 
 struct render {
-    struct tmpl_set *set;           /* for partials */
-    json_t *stack[TMPL_MAX_DEPTH];  /* contexts, innermost last */
-    size_t depth;                   /* contexts on the stack */
-    struct strbuf *out, *err;       /* where to */
+    struct tmpl_set *set;          /* for partials */
+    json_t *stack[TMPL_MAX_DEPTH]; /* contexts, innermost last */
+    size_t depth;                  /* contexts on the stack */
+    struct strbuf *out, *err;      /* where to */
 };
 
 /* Member seg of an object, or element seg (decimal) of an array; NULL when missing. */
@@ -362,8 +362,7 @@ static int render_template(struct render *r, const char *name, size_t len)
 }
 
 /* Render children [from, to) once with ctx on top of the stack (NULL: no push). */
-static int render_with(struct render *r, const struct tmpl *t, size_t from, size_t to,
-                       json_t *ctx)
+static int render_with(struct render *r, const struct tmpl *t, size_t from, size_t to, json_t *ctx)
 {
     int rc;
 
@@ -444,10 +443,7 @@ int tmpl_set_render(struct tmpl_set *set, const char *name, json_t *data, struct
 static struct tmpl_set *builtin;
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
 
-static void builtin_init(void)
-{
-    builtin = tmpl_set_new(embedded_templates);
-}
+static void builtin_init(void) { builtin = tmpl_set_new(embedded_templates); }
 
 int tmpl_render(const char *name, json_t *data, struct strbuf *out)
 {

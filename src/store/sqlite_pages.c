@@ -73,8 +73,8 @@ int sqlite__service_levels(struct store *st, const struct caller *c, int64_t tod
     while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < MAX_NAMES) {
         struct service_level *l;
         if (*n == alloc) {
-            struct service_level *bigger = ARENA_NEWN(a, struct service_level,
-                                                      alloc = alloc ? 2 * alloc : 4);
+            struct service_level *bigger =
+                ARENA_NEWN(a, struct service_level, alloc = alloc ? 2 * alloc : 4);
             if (*n)
                 memcpy(bigger, out, *n * sizeof(*out));
             out = bigger;
@@ -88,8 +88,7 @@ int sqlite__service_levels(struct store *st, const struct caller *c, int64_t tod
         for (int i = 0; i <= SEV_COUNT; i++)
             l->targets[i].warn_permille = sqlite3_column_int(s, 4);
     }
-    rc = store__done(s, rc == SQLITE_DONE || rc == SQLITE_ROW ? 0
-                                                              : store__err(conn, rc, "levels"));
+    rc = store__done(s, rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store__err(conn, rc, "levels"));
     for (size_t i = 0; i < *n && rc == 0; i++)
         rc = read_targets(conn, &out[i]);
     store__put(st, conn);
@@ -133,12 +132,12 @@ static int read_names(struct store *st, const char *sql, int64_t param, struct n
 int sqlite__organization_names(struct store *st, const struct caller *c, struct named **items,
                                size_t *n, struct arena *a)
 {
-    return read_names(st, SQL_ORG_NAMES, c->role == ROLE_CUSTOMER ? c->organization_id : 0,
-                      items, n, a);
+    return read_names(st, SQL_ORG_NAMES, c->role == ROLE_CUSTOMER ? c->organization_id : 0, items,
+                      n, a);
 }
 
-int sqlite__staff_names(struct store *st, const struct caller *c, struct named **items,
-                        size_t *n, struct arena *a)
+int sqlite__staff_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
+                        struct arena *a)
 {
     return read_names(st, SQL_STAFF_NAMES, c->role == ROLE_CUSTOMER, items, n, a);
 }

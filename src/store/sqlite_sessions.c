@@ -100,8 +100,7 @@ static int write_session_end(struct sqlite_conn *c, void *arg)
     sqlite3_bind_blob(s, 2, w->hash, 32, SQLITE_STATIC);
     rc = sqlite3_step(s);
     if (rc != SQLITE_ROW)
-        return store__done(s, rc == SQLITE_DONE ? DESK_EUNAUTH
-                                                : store__err(c, rc, "session end"));
+        return store__done(s, rc == SQLITE_DONE ? DESK_EUNAUTH : store__err(c, rc, "session end"));
     id = sqlite3_column_int64(s, 0);
     user = sqlite3_column_int64(s, 1);
     store__done(s, 0);

@@ -152,10 +152,10 @@ static void test_sign_in(void **state)
     exchange_release(&x);
     assert_int_equal(count_rows("SELECT count(*) FROM sessions"), 0);
     /* a wrong password: the form again, 401 */
-    exchange_page(&x, st, "POST", "/login", pre,
-                  (const char *const[]){"email", "ca@acme.test", "password", "wrong-one",
-                                        "csrf", csrf, NULL},
-                  NULL);
+    exchange_page(
+        &x, st, "POST", "/login", pre,
+        (const char *const[]){"email", "ca@acme.test", "password", "wrong-one", "csrf", csrf, NULL},
+        NULL);
     assert_int_equal(x.res.status, 401);
     assert_non_null(strstr(x.res.body.buf, "name=\"password\""));
     exchange_release(&x);
@@ -280,8 +280,7 @@ static void test_csrf_and_isolation(void **state)
     exchange_release(&x);
     assert_int_equal(count_rows("SELECT count(*) FROM messages"), 0);
     exchange_page(&x, st, "POST", url, ca,
-                  (const char *const[]){"csrf", csrf_of(ca, &a), "body", "with token", NULL},
-                  NULL);
+                  (const char *const[]){"csrf", csrf_of(ca, &a), "body", "with token", NULL}, NULL);
     assert_int_equal(x.res.status, 303);
     exchange_release(&x);
     assert_int_equal(count_rows("SELECT count(*) FROM messages"), 1);
@@ -310,10 +309,10 @@ static void test_too_many_failures(void **state)
         exchange_release(&x);
     }
     /* counted per account: another account still signs in */
-    exchange_page(&x, st, "POST", "/login", pre,
-                  (const char *const[]){"email", "ca@acme.test", "password", PASSWORD, "csrf",
-                                        csrf, NULL},
-                  NULL);
+    exchange_page(
+        &x, st, "POST", "/login", pre,
+        (const char *const[]){"email", "ca@acme.test", "password", PASSWORD, "csrf", csrf, NULL},
+        NULL);
     assert_int_equal(x.res.status, 303);
     exchange_release(&x);
 }

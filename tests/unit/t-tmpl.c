@@ -7,7 +7,10 @@
 #include "core/err.h"
 #include "http/tmpl.h"
 
-#define FILE_(n, s) {n, s, sizeof(s) - 1}
+#define FILE_(n, s)                                                                                \
+    {                                                                                              \
+        n, s, sizeof(s) - 1                                                                        \
+    }
 
 /* Render `text` (as template "t", beside a partial "p") with data given as JSON text. */
 static int render(const char *text, const char *data, struct strbuf *out)
@@ -75,10 +78,9 @@ static void test_sections(void **state)
     check("{{#o}}{{x}}-{{top}}{{/o}}", "{\"o\":{\"x\":1},\"top\":\"T\"}", "1-T");
     check("{{#yes}}y{{/yes}}{{#no}}n{{/no}}{{#empty}}e{{/empty}}{{#zero}}z{{/zero}}",
           "{\"yes\":\"s\",\"no\":false,\"empty\":[],\"zero\":0}", "y");
-    check("{{^list}}none{{/list}}{{^x}}no x{{/x}}{{^t}}not{{/t}}",
-          "{\"list\":[],\"t\":true}", "noneno x");
-    check("{{#a}}{{#b}}{{v}}{{/b}}{{/a}}", "{\"a\":[{\"b\":{\"v\":1}},{\"b\":{\"v\":2}}]}",
-          "12");
+    check("{{^list}}none{{/list}}{{^x}}no x{{/x}}{{^t}}not{{/t}}", "{\"list\":[],\"t\":true}",
+          "noneno x");
+    check("{{#a}}{{#b}}{{v}}{{/b}}{{/a}}", "{\"a\":[{\"b\":{\"v\":1}},{\"b\":{\"v\":2}}]}", "12");
 }
 
 static void test_partials(void **state)

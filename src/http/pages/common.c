@@ -156,15 +156,12 @@ const char *severity_meaning(int sev)
 static const char *const status_labels[TS_COUNT + 1] = {
     "New", "In progress", "Waiting for customer", "Resolved", "Closed", NULL};
 
-const char *const *ticket_status_labels(void)
-{
-    return status_labels;
-}
+const char *const *ticket_status_labels(void) { return status_labels; }
 
 static const char *sla_label(enum sla_state s)
 {
     static const char *const labels[] = {"no SLA", "on track", "at risk", "breached",
-                                         "paused",  "met",      "missed"};
+                                         "paused", "met",      "missed"};
     return (size_t)s < ARRAY_SIZE(labels) ? labels[s] : "";
 }
 
@@ -195,13 +192,12 @@ static json_t *sla_page_json(const struct ticket *t, int64_t now)
     c = &k.clock[t->handling_initiated_at ? CLOCK_RESOLUTION : CLOCK_RESPONSE];
     if (c->state == SLA_NONE)
         c = &k.clock[CLOCK_RESPONSE];
-    o = json_pack("{s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "state", sla_state_name(c->state),
-                  "label", sla_label(c->state), "response_due",
-                  page_time(k.clock[CLOCK_RESPONSE].due_at, t->cal), "resolution_due",
-                  page_time(k.clock[CLOCK_RESOLUTION].due_at, t->cal), "response_state",
-                  sla_label(k.clock[CLOCK_RESPONSE].state), "resolution_state",
-                  sla_label(k.clock[CLOCK_RESOLUTION].state), "due",
-                  page_time(k.sort_due_at, t->cal));
+    o = json_pack(
+        "{s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "state", sla_state_name(c->state), "label",
+        sla_label(c->state), "response_due", page_time(k.clock[CLOCK_RESPONSE].due_at, t->cal),
+        "resolution_due", page_time(k.clock[CLOCK_RESOLUTION].due_at, t->cal), "response_state",
+        sla_label(k.clock[CLOCK_RESPONSE].state), "resolution_state",
+        sla_label(k.clock[CLOCK_RESOLUTION].state), "due", page_time(k.sort_due_at, t->cal));
     if (working_left(t->cal, now, k.sort_due_at, &left)) {
         json_object_set_new(o, "left", json_string(page_hmm(left, &a)));
         json_object_set_new(o, "overdue", json_boolean(left < 0));
@@ -241,11 +237,11 @@ int page_ticket_extras(struct req *req, const struct ticket *t, const char *link
         return rc;
     list = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, json_pack("{s:s, s:b, s:b, s:s, s:o}", "author",
-                                              *m[i].author_name ? m[i].author_name : "(system)",
-                                              "staff", m[i].staff, "internal", m[i].internal,
-                                              "body", m[i].body, "at",
-                                              page_time(m[i].created_at, t->cal)));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:b, s:b, s:s, s:o}", "author",
+                                        *m[i].author_name ? m[i].author_name : "(system)", "staff",
+                                        m[i].staff, "internal", m[i].internal, "body", m[i].body,
+                                        "at", page_time(m[i].created_at, t->cal)));
     json_object_set_new(data, "messages", list);
     if ((rc = store_attachment_list(req->store, &req->caller, t->id, &at, &n, req->arena)) < 0)
         return rc;
@@ -253,17 +249,15 @@ int page_ticket_extras(struct req *req, const struct ticket *t, const char *link
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
             list, json_pack("{s:s, s:s, s:I, s:o}", "filename", at[i].filename, "href",
-                            arena_sprintf(req->arena, "%s%" PRId64, link_prefix, at[i].id),
-                            "size", (json_int_t)at[i].size, "at",
-                            page_time(at[i].created_at, t->cal)));
+                            arena_sprintf(req->arena, "%s%" PRId64, link_prefix, at[i].id), "size",
+                            (json_int_t)at[i].size, "at", page_time(at[i].created_at, t->cal)));
     json_object_set_new(data, "attachments", list);
     return 0;
 }
 
 /* ---- posted text and files ---------------------------------------------------------------- */
 
-const char *page_text_problem(const char *label, const char *s, size_t max_chars,
-                              struct arena *a)
+const char *page_text_problem(const char *label, const char *s, size_t max_chars, struct arena *a)
 {
     size_t len = s ? strlen(s) : 0;
 
@@ -298,8 +292,8 @@ const char *page_file_problem(struct req *req, const char *field)
 int page_save_file(struct req *req, int64_t ticket_id, const char *field, const char **why)
 {
     const struct form_field *f = page_file_chosen(req, field);
-    const char *type = f && f->content_type && *f->content_type ? f->content_type
-                                                                : "application/octet-stream";
+    const char *type =
+        f && f->content_type && *f->content_type ? f->content_type : "application/octet-stream";
     struct store_fault fault = {0};
     struct attachment at = {0};
     int rc;

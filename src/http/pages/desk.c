@@ -24,11 +24,10 @@ struct names {
 
 static int load_names(struct req *req, struct names *nm)
 {
-    int rc = store_organization_names(req->store, &req->caller, &nm->orgs, &nm->norgs,
-                                      req->arena);
-    return rc < 0 ? rc
-                  : store_staff_names(req->store, &req->caller, &nm->staff, &nm->nstaff,
-                                      req->arena);
+    int rc = store_organization_names(req->store, &req->caller, &nm->orgs, &nm->norgs, req->arena);
+    return rc < 0
+               ? rc
+               : store_staff_names(req->store, &req->caller, &nm->staff, &nm->nstaff, req->arena);
 }
 
 static const char *name_of(const struct named *list, size_t n, int64_t id)
@@ -44,12 +43,12 @@ static json_t *options(const struct named *list, size_t n, int64_t selected, con
 {
     json_t *o = json_array();
 
-    json_array_append_new(o, json_pack("{s:s, s:s, s:b}", "value", "", "label", any, "selected",
-                                       selected == 0));
+    json_array_append_new(
+        o, json_pack("{s:s, s:s, s:b}", "value", "", "label", any, "selected", selected == 0));
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(o, json_pack("{s:I, s:s, s:b}", "value", (json_int_t)list[i].id,
-                                           "label", list[i].name, "selected",
-                                           list[i].id == selected));
+        json_array_append_new(o,
+                              json_pack("{s:I, s:s, s:b}", "value", (json_int_t)list[i].id, "label",
+                                        list[i].name, "selected", list[i].id == selected));
     return o;
 }
 
@@ -60,8 +59,8 @@ static json_t *name_options(const char *const *names, const char *const *labels,
     json_t *o = json_array();
 
     if (any)
-        json_array_append_new(o, json_pack("{s:s, s:s, s:b}", "value", "", "label", any,
-                                           "selected", !selected || !*selected));
+        json_array_append_new(o, json_pack("{s:s, s:s, s:b}", "value", "", "label", any, "selected",
+                                           !selected || !*selected));
     for (size_t i = 0; names[i]; i++)
         json_array_append_new(o, json_pack("{s:s, s:s, s:b}", "value", names[i], "label",
                                            labels ? labels[i] : names[i], "selected",
@@ -164,19 +163,18 @@ static json_t *queue_rows(const struct ticket *items, size_t n, const struct nam
 
 static json_t *filter_json(struct req *req, const struct ticket_filter *f, const struct names *nm)
 {
-    static const char *const status_choices[] = {OPEN_STATUSES, "new", "in_progress",
-                                                 "waiting_customer", "resolved", "closed",
-                                                 NULL};
-    static const char *const status_labels[] = {"open", "new", "in progress",
-                                                "waiting for customer", "resolved", "closed"};
+    static const char *const status_choices[] = {
+        OPEN_STATUSES, "new", "in_progress", "waiting_customer", "resolved", "closed", NULL};
+    static const char *const status_labels[] = {
+        "open", "new", "in progress", "waiting for customer", "resolved", "closed"};
     const char *status = req_query(req, "status");
 
-    return json_pack("{s:o, s:o, s:o, s:o}", "statuses",
-                     name_options(status_choices, status_labels, status ? status : OPEN_STATUSES,
-                                  "any"),
-                     "severities", name_options(severity_names, NULL, req_query(req, "severity"), "any"),
-                     "organizations", options(nm->orgs, nm->norgs, f->organization_id, "any"),
-                     "assignees", options(nm->staff, nm->nstaff, f->assignee_id, "anyone"));
+    return json_pack(
+        "{s:o, s:o, s:o, s:o}", "statuses",
+        name_options(status_choices, status_labels, status ? status : OPEN_STATUSES, "any"),
+        "severities", name_options(severity_names, NULL, req_query(req, "severity"), "any"),
+        "organizations", options(nm->orgs, nm->norgs, f->organization_id, "any"), "assignees",
+        options(nm->staff, nm->nstaff, f->assignee_id, "anyone"));
 }
 
 int page_desk_queue(struct req *req, struct res *res)
@@ -212,8 +210,7 @@ int page_desk_queue(struct req *req, struct res *res)
 
 /* ---- a request ------------------------------------------------------------------------- */
 
-static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
-                       const char *error)
+static int show_ticket(struct req *req, struct res *res, int64_t id, int status, const char *error)
 {
     struct ticket t;
     struct names nm;
@@ -228,12 +225,13 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
     json_object_set_new(tj, "organization",
                         json_string(name_of(nm.orgs, nm.norgs, t.organization_id)));
     json_object_set_new(tj, "assignee", json_string(name_of(nm.staff, nm.nstaff, t.assignee_id)));
-    data = json_pack("{s:s, s:o, s:s?, s:o, s:o, s:o}", "title", t.subject, "ticket", tj, "error",
-                     error, "statuses",
-                     name_options(ticket_status_names, ticket_status_labels(),
-                                  ticket_status_name(t.status), NULL),
-                     "severities", name_options(severity_names, NULL, severity_name(t.severity), NULL),
-                     "assignees", options(nm.staff, nm.nstaff, t.assignee_id, "nobody"));
+    data =
+        json_pack("{s:s, s:o, s:s?, s:o, s:o, s:o}", "title", t.subject, "ticket", tj, "error",
+                  error, "statuses",
+                  name_options(ticket_status_names, ticket_status_labels(),
+                               ticket_status_name(t.status), NULL),
+                  "severities", name_options(severity_names, NULL, severity_name(t.severity), NULL),
+                  "assignees", options(nm.staff, nm.nstaff, t.assignee_id, "nobody"));
     if ((rc = page_ticket_extras(req, &t, "/desk/attachments/", data)) < 0) {
         json_decref(data);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
@@ -272,7 +270,8 @@ int page_desk_reply(struct req *req, struct res *res)
         (why = page_file_problem(req, "file")))
         return show_ticket(req, res, req->params[0], 422, why);
     if (body && *body) {
-        m = (struct message){.ticket_id = req->params[0], .body = body,
+        m = (struct message){.ticket_id = req->params[0],
+                             .body = body,
                              .author_name = req->user.name,
                              .internal = req_form(req, "internal") != NULL};
         if ((rc = store_message_add(req->store, &req->caller, &m, time_now(), &fault)) < 0)

@@ -27,10 +27,7 @@ static const char *home_of(const struct req *req)
     return req->caller.role == ROLE_CUSTOMER ? "/portal/" : "/login";
 }
 
-int page_home(struct req *req, struct res *res)
-{
-    return page_redirect(res, home_of(req));
-}
+int page_home(struct req *req, struct res *res) { return page_redirect(res, home_of(req)); }
 
 bool page_next_ok(const char *next)
 {

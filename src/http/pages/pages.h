@@ -31,8 +31,7 @@ struct calendar;
  */
 int page_render(struct req *req, struct res *res, int status, const char *name, json_t *data);
 /* An error page with the status of err and a message for people; returns err. */
-int page_error(struct req *req, struct res *res, int err, const char *fmt, ...)
-    PRINTF_LIKE(4, 5);
+int page_error(struct req *req, struct res *res, int err, const char *fmt, ...) PRINTF_LIKE(4, 5);
 /* 303 See Other to location (a local path, kept as given). Returns 0. */
 int page_redirect(struct res *res, const char *location);
 /* "/login?next=<this path, URL-encoded>" (arena). */
@@ -65,8 +64,7 @@ const char *const *ticket_status_labels(void);
 const char *severity_label(int sev);
 const char *severity_meaning(int sev);
 /* A posted text field checked: valid UTF-8, max_chars at most; NULL when fine, else why. */
-const char *page_text_problem(const char *label, const char *s, size_t max_chars,
-                              struct arena *a);
+const char *page_text_problem(const char *label, const char *s, size_t max_chars, struct arena *a);
 /* The file part of form field `field`, or NULL when there is none or no file was chosen. */
 const struct form_field *page_file_chosen(const struct req *req, const char *field);
 /* Why the file of form field `field` cannot be stored; NULL when fine or none was chosen. */

@@ -22,8 +22,8 @@
 
 /* ---- the list ---------------------------------------------------------------------- */
 
-/* "/portal/?cursor=..." for the next page, or NULL on the last. */
-static json_t *next_link(struct req *req, const char *base, const char *next)
+/* "/portal/?cursor=..." for the next page, or null on the last. */
+static json_t *next_link(const char *base, const char *next)
 {
     struct strbuf sb = STRBUF_INIT;
     json_t *j;
@@ -34,7 +34,6 @@ static json_t *next_link(struct req *req, const char *base, const char *next)
     page_url_encode(&sb, next);
     j = json_string(sb.buf);
     strbuf_release(&sb);
-    (void)req;
     return j;
 }
 
@@ -57,7 +56,7 @@ int page_portal_list(struct req *req, struct res *res)
         json_array_append_new(list, page_ticket_json(&items[i], now));
     return page_render(req, res, 200, "portal_list",
                        json_pack("{s:s, s:o, s:o}", "title", "Your requests", "tickets", list,
-                                 "next", next_link(req, "/portal/", next)));
+                                 "next", next_link("/portal/", next)));
 }
 
 /* ---- service levels -------------------------------------------------------------------- */
@@ -82,12 +81,11 @@ static json_t *targets_json(const struct service_level *l, struct arena *a)
             continue;
         json_array_append_new(
             rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "level",
-                            i < SEV_COUNT ? severity_name((enum severity)i) : "",
-                            "label", i < SEV_COUNT ? severity_label(i) : "Enhancement request",
-                            "meaning", i < SEV_COUNT ? severity_meaning(i) : "",
-                            "response", hours_text(g->response, a), "update",
-                            hours_text(g->update, a), "resolution",
-                            hours_text(g->resolution, a)));
+                            i < SEV_COUNT ? severity_name((enum severity)i) : "", "label",
+                            i < SEV_COUNT ? severity_label(i) : "Enhancement request", "meaning",
+                            i < SEV_COUNT ? severity_meaning(i) : "", "response",
+                            hours_text(g->response, a), "update", hours_text(g->update, a),
+                            "resolution", hours_text(g->resolution, a)));
     }
     return rows;
 }
@@ -132,8 +130,8 @@ static json_t *holidays_json(const struct calendar *cal, int64_t today)
 static json_t *level_json(const struct service_level *l, int64_t today, struct arena *a)
 {
     struct calendar *cal = NULL;
-    json_t *o = json_pack("{s:s, s:s, s:o}", "policy", l->policy_name, "calendar",
-                          l->calendar_name, "targets", targets_json(l, a));
+    json_t *o = json_pack("{s:s, s:s, s:o}", "policy", l->policy_name, "calendar", l->calendar_name,
+                          "targets", targets_json(l, a));
 
     if (calendar_parse(l->calendar, strlen(l->calendar), &cal, NULL) == 0) {
         json_object_set_new(o, "timezone", json_string(tz_name(calendar_tz(cal))));
@@ -157,9 +155,9 @@ int page_portal_levels(struct req *req, struct res *res)
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, level_json(&l[i], today, req->arena));
-    return page_render(req, res, 200, "portal_levels",
-                       json_pack("{s:s, s:o}", "title", "Support hours and service levels",
-                                 "levels", list));
+    return page_render(
+        req, res, 200, "portal_levels",
+        json_pack("{s:s, s:o}", "title", "Support hours and service levels", "levels", list));
 }
 
 /* ---- a new request ------------------------------------------------------------------------ */
@@ -176,14 +174,15 @@ static int show_new(struct req *req, struct res *res, int status, const char *er
     json_t *sevs = json_array(), *types = json_array();
     size_t n = 0;
 
-    store_service_levels(req->store, &req->caller, today, &l, &n, req->arena);
+    if (store_service_levels(req->store, &req->caller, today, &l, &n, req->arena) < 0)
+        n = 0; /* the targets are a hint on this form: show it without them */
     for (int i = 0; i < SEV_COUNT; i++) {
         const char *name = severity_name((enum severity)i);
-        json_array_append_new(
-            sevs, json_pack("{s:s, s:s, s:s, s:s, s:b}", "level", name, "label",
-                            severity_label(i), "meaning", severity_meaning(i), "target",
-                            n ? hours_text(l[0].targets[i].response, req->arena) : "",
-                            "checked", sev ? !strcmp(sev, name) : i == SEV_C));
+        json_array_append_new(sevs,
+                              json_pack("{s:s, s:s, s:s, s:s, s:b}", "level", name, "label",
+                                        severity_label(i), "meaning", severity_meaning(i), "target",
+                                        n ? hours_text(l[0].targets[i].response, req->arena) : "",
+                                        "checked", sev ? !strcmp(sev, name) : i == SEV_C));
     }
     for (int i = 0; type_labels[i]; i++)
         json_array_append_new(types, json_pack("{s:s, s:s, s:b}", "value", ticket_type_names[i],
@@ -192,15 +191,12 @@ static int show_new(struct req *req, struct res *res, int status, const char *er
     return page_render(req, res, status, "portal_new",
                        json_pack("{s:s, s:o, s:o, s:s, s:s, s:s?}", "title", "New request",
                                  "severities", sevs, "types", types, "subject",
-                                 req_form(req, "subject") ? req_form(req, "subject") : "",
-                                 "body", req_form(req, "body") ? req_form(req, "body") : "",
-                                 "error", error));
+                                 req_form(req, "subject") ? req_form(req, "subject") : "", "body",
+                                 req_form(req, "body") ? req_form(req, "body") : "", "error",
+                                 error));
 }
 
-int page_portal_new(struct req *req, struct res *res)
-{
-    return show_new(req, res, 200, NULL);
-}
+int page_portal_new(struct req *req, struct res *res) { return show_new(req, res, 200, NULL); }
 
 /* Read the posted form into t; NULL when it is fine, else what is wrong. */
 static const char *read_new(struct req *req, struct ticket *t)
@@ -244,16 +240,15 @@ int page_portal_create(struct req *req, struct res *res)
                         fault.message[0] ? fault.message : desk_err_code(rc));
     if (page_save_file(req, t.id, "file", &why) < 0)
         return page_error(req, res, DESK_EINVAL,
-                          "request %" PRId64 " was opened, but its file was not stored: %s",
-                          t.id, why);
+                          "request %" PRId64 " was opened, but its file was not stored: %s", t.id,
+                          why);
     return page_redirect(res, arena_sprintf(req->arena, "/portal/requests/%" PRId64, t.id));
 }
 
 /* ---- a request ------------------------------------------------------------------------------ */
 
 /* The request page; status and error for a form that was refused. */
-static int show_request(struct req *req, struct res *res, int64_t id, int status,
-                        const char *error)
+static int show_request(struct req *req, struct res *res, int64_t id, int status, const char *error)
 {
     int64_t now = time_now();
     struct ticket t;
@@ -304,15 +299,15 @@ int page_portal_reply(struct req *req, struct res *res)
         (why = page_file_problem(req, "file")))
         return show_request(req, res, req->params[0], 422, why);
     if (body && *body) {
-        m = (struct message){.ticket_id = req->params[0], .body = body,
-                             .author_name = req->user.name};
+        m = (struct message){
+            .ticket_id = req->params[0], .body = body, .author_name = req->user.name};
         if ((rc = store_message_add(req->store, &req->caller, &m, time_now(), &fault)) < 0)
             return refused(req, res, rc, &fault);
     }
     if ((rc = page_save_file(req, req->params[0], "file", &why)) < 0)
-        return rc == DESK_ENOTFOUND ? refused(req, res, rc, &fault)
-                                    : show_request(req, res, req->params[0],
-                                                   http_status_from_err(rc), why);
+        return rc == DESK_ENOTFOUND
+                   ? refused(req, res, rc, &fault)
+                   : show_request(req, res, req->params[0], http_status_from_err(rc), why);
     return back_to_request(req, res);
 }
 
