@@ -132,6 +132,8 @@ int sqlite__organization_names(struct store *st, const struct caller *c, struct 
                                size_t *n, struct arena *a);
 int sqlite__staff_names(struct store *st, const struct caller *c, struct named **items,
                         size_t *n, struct arena *a);
+int sqlite__contact_names(struct store *st, const struct caller *c, struct named **items,
+                          size_t *n, struct arena *a);
 
 int sqlite__job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                       int64_t lease_secs, int64_t not_run_since, bool *got);

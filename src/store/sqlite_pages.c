@@ -100,6 +100,10 @@ int sqlite__service_levels(struct store *st, const struct caller *c, int64_t tod
 
 static const char SQL_ORG_NAMES[] =
     "SELECT id, name FROM organizations WHERE ?1 = 0 OR id = ?1 ORDER BY name, id";
+static const char SQL_CONTACT_NAMES[] =
+    "SELECT u.id, u.name || ' <' || u.email || '> (' || o.name || ')' FROM users u "
+    "JOIN organizations o ON o.id = u.organization_id WHERE u.role = 'customer' "
+    "AND (?1 = 0 OR o.id = ?1) ORDER BY o.name, u.name, u.id";
 static const char SQL_STAFF_NAMES[] =
     "SELECT id, name FROM users WHERE role IN ('agent', 'admin') AND ?1 = 0 ORDER BY name, id";
 
@@ -140,4 +144,11 @@ int sqlite__staff_names(struct store *st, const struct caller *c, struct named *
                         struct arena *a)
 {
     return read_names(st, SQL_STAFF_NAMES, c->role == ROLE_CUSTOMER, items, n, a);
+}
+
+int sqlite__contact_names(struct store *st, const struct caller *c, struct named **items,
+                          size_t *n, struct arena *a)
+{
+    return read_names(st, SQL_CONTACT_NAMES, c->role == ROLE_CUSTOMER ? c->organization_id : 0,
+                      items, n, a);
 }

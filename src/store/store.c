@@ -224,6 +224,12 @@ int store_staff_names(struct store *st, const struct caller *c, struct named **i
     return st->ops->staff_names(st, c, items, n, a);
 }
 
+int store_contact_names(struct store *st, const struct caller *c, struct named **items,
+                        size_t *n, struct arena *a)
+{
+    return st->ops->contact_names(st, c, items, n, a);
+}
+
 int store_job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                     int64_t lease_secs, int64_t not_run_since, bool *got)
 {

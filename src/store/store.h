@@ -238,6 +238,12 @@ int store_organization_names(struct store *st, const struct caller *c, struct na
 /* Agents and admins by name (who may be assigned); empty for a customer. */
 int store_staff_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
                       struct arena *a);
+/*
+ * Customer contacts as "Name <email> (Organisation)", by organisation and
+ * name (who may be a requester); a customer gets its own organisation's.
+ */
+int store_contact_names(struct store *st, const struct caller *c, struct named **items,
+                        size_t *n, struct arena *a);
 
 /* ---- background jobs and metadata ------------------------------------- */
 

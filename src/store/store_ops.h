@@ -80,6 +80,8 @@ struct store_ops {
                               size_t *n, struct arena *a);
     int (*staff_names)(struct store *st, const struct caller *c, struct named **items, size_t *n,
                        struct arena *a);
+    int (*contact_names)(struct store *st, const struct caller *c, struct named **items,
+                         size_t *n, struct arena *a);
 
     int (*job_lease)(struct store *st, const char *name, const char *holder, int64_t now,
                      int64_t lease_secs, int64_t not_run_since, bool *got);

@@ -676,6 +676,7 @@ static const struct store_ops sqlite_ops = {
     .service_levels = sqlite__service_levels,
     .organization_names = sqlite__organization_names,
     .staff_names = sqlite__staff_names,
+    .contact_names = sqlite__contact_names,
     .job_lease = sqlite__job_lease,
     .job_done = sqlite__job_done,
     .meta_get = sqlite__meta_get,

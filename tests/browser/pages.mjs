@@ -101,6 +101,10 @@ async function agentWorks(page, id) {
   check(await page.locator('table.queue tbody tr').count() === 1 &&
     (await page.locator('table.queue tbody tr a').innerText()) === 'Export question',
     'the severity filter keeps only the D request');
+  await page.click('a[href="/desk/tickets/new"]');
+  check(await page.locator('select[name=organization_id] option', { hasText: 'Acme' }).count() === 1,
+    'the form to record a call lists the organisations');
+  await shot(page, 'desk-new');
   await page.goto(`${base}/desk/tickets/${id}`);
   check((await page.locator('.conversation .original .body').innerText()).trim() === BODY,
     'the agent sees the description as text');

@@ -110,6 +110,19 @@ head -c $((26 << 20)) /dev/zero > "$T/big"
 page agent POST "/desk/tickets/$ID/reply" -F "csrf=$TOKEN_AG" -F "file=@$T/big"
 is "$STATUS" 413 "a form over 25 MiB is 413"
 
+page agent GET /desk/tickets/new
+is "$STATUS" 200 "the agent opens the form to record a call"
+page agent POST /desk/tickets -F "csrf=$TOKEN_AG" -F organization_id=1 -F requester_id=4 \
+    -F channel=phone -F subject=Call
+is "$STATUS" 422 "a requester of another organisation is refused"
+page agent POST /desk/tickets -F "csrf=$TOKEN_AG" -F organization_id=1 -F requester_id=3 \
+    -F channel=phone -F type=assistance -F severity=D -F received_at=2026-01-05T09:30 \
+    --form-string 'subject=Phone: exports fail' -F body=
+is "$STATUS" 303 "the agent records a phone call"
+CALL=$(header Location | sed 's|.*/||')
+is "$(sqlite3 "$DB" "SELECT channel || ' ' || requester_id || ' ' || received_at FROM tickets WHERE id = $CALL")" \
+    "phone 3 $(date -u -d 2026-01-05T09:30:00Z +%s)" "with its channel, requester and time received"
+
 page agent GET /api/v1/me
 is "$STATUS" 200 "the API reads with the session cookie"
 page agent POST /api/v1/tickets -H 'Content-Type: application/json' -d '{"subject":"x"}'

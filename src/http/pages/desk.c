@@ -323,3 +323,134 @@ int page_desk_update(struct req *req, struct res *res)
                              req->arena);
     return rc < 0 ? refused(req, res, rc, fault.message) : back_to_ticket(req, res);
 }
+
+/* ---- recording a request (a phone call, a chat) ------------------------------------------- */
+
+#define MAX_SUBJECT 300
+#define FUTURE_SLACK 60 /* SPEC 5: received_at at most this far ahead */
+
+static json_t *severity_options(const char *selected)
+{
+    json_t *o = json_array();
+
+    for (int i = 0; i < SEV_COUNT; i++) {
+        const char *name = severity_name((enum severity)i);
+        json_array_append_new(o, json_pack("{s:s, s:s, s:s, s:b}", "value", name, "level", name,
+                                           "label", severity_label(i), "selected",
+                                           selected ? !strcmp(selected, name) : i == SEV_C));
+    }
+    return o;
+}
+
+/* The id in form field name: 0 when empty, -1 when it is not an id. */
+static int64_t form_id(const struct req *req, const char *name)
+{
+    const char *s = req_form(req, name);
+    char *end;
+    long long v;
+
+    if (!s || !*s)
+        return 0;
+    v = strtoll(s, &end, 10);
+    return *end || v < 1 ? -1 : v;
+}
+
+/* The form, filled with what was posted (or the defaults: a phone call, severity C). */
+static int show_new(struct req *req, struct res *res, int status, const char *error)
+{
+    const char *channel = req_form(req, "channel"), *body = req_form(req, "body");
+    const char *subject = req_form(req, "subject"), *received = req_form(req, "received_at");
+    struct named *orgs, *contacts;
+    size_t norgs, ncontacts;
+    int rc;
+
+    if ((rc = store_organization_names(req->store, &req->caller, &orgs, &norgs, req->arena)) < 0 ||
+        (rc = store_contact_names(req->store, &req->caller, &contacts, &ncontacts, req->arena)) < 0)
+        return page_error(req, res, rc, "the form cannot be shown");
+    return page_render(
+        req, res, status, "desk_new",
+        json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s?}", "title", "Record a request",
+                  "organizations",
+                  options(orgs, norgs, form_id(req, "organization_id"), "choose one"),
+                  "requesters",
+                  options(contacts, ncontacts, form_id(req, "requester_id"), "nobody named"),
+                  "channels", name_options(channel_names, NULL, channel ? channel : "phone", NULL),
+                  "types", name_options(ticket_type_names, NULL, req_form(req, "type"), NULL),
+                  "severities", severity_options(req_form(req, "severity")), "subject",
+                  subject ? subject : "", "body", body ? body : "", "received_at",
+                  received ? received : "", "error", error));
+}
+
+int page_desk_new(struct req *req, struct res *res)
+{
+    return show_new(req, res, 200, NULL);
+}
+
+/* "YYYY-MM-DDTHH:MM[:SS]" (a datetime-local field, read as UTC) or RFC 3339; 0 when empty. */
+static const char *read_received(const char *s, int64_t now, int64_t *out)
+{
+    char buf[40];
+    size_t len = s ? strlen(s) : 0;
+
+    *out = now;
+    if (!len)
+        return NULL;
+    snprintf(buf, sizeof(buf), "%s%s", s, len == 16 ? ":00Z" : len == 19 ? "Z" : "");
+    if (len >= 32 || time_parse_rfc3339(buf, strlen(buf), out, NULL) < 0)
+        return "received is not a time (YYYY-MM-DD HH:MM, UTC)";
+    if (*out > now + FUTURE_SLACK)
+        return "received is in the future";
+    return NULL;
+}
+
+/* Read the posted form into t; NULL when it is fine, else what is wrong. */
+static const char *read_new(struct req *req, struct ticket *t, int64_t now)
+{
+    const char *subject = req_form(req, "subject"), *body = req_form(req, "body"), *why;
+    const char *channel = req_form(req, "channel"), *type = req_form(req, "type");
+    const char *sev = req_form(req, "severity");
+
+    memset(t, 0, sizeof(*t));
+    t->organization_id = form_id(req, "organization_id");
+    t->requester_id = form_id(req, "requester_id");
+    if (t->organization_id < 1)
+        return "choose the organisation";
+    if (t->requester_id < 0)
+        return "choose a requester from the list";
+    if (!subject || !*subject)
+        return "a subject is required";
+    if ((why = page_text_problem("the subject", subject, MAX_SUBJECT, req->arena)) ||
+        (why = page_text_problem("the description", body, MAX_BODY, req->arena)) ||
+        (why = read_received(req_form(req, "received_at"), now, &t->received_at)) ||
+        (why = page_file_problem(req, "file")))
+        return why;
+    if ((channel && channel_parse(channel, &t->channel) < 0) ||
+        (type && ticket_type_parse(type, &t->type) < 0) ||
+        (sev && severity_parse(sev, &t->severity) < 0))
+        return "choose the channel, type and severity from the lists";
+    if (!sev)
+        t->severity = ticket_default_severity(t->type);
+    t->subject = subject;
+    t->body = body ? body : "";
+    return NULL;
+}
+
+int page_desk_create(struct req *req, struct res *res)
+{
+    struct store_fault fault = {0};
+    int64_t now = time_now();
+    const char *why;
+    struct ticket t;
+    int rc;
+
+    if ((why = read_new(req, &t, now)))
+        return show_new(req, res, 422, why);
+    if ((rc = store_ticket_create(req->store, &req->caller, &t, now, &fault, req->arena)) < 0)
+        return show_new(req, res, http_status_from_err(rc),
+                        fault.message[0] ? fault.message : desk_err_code(rc));
+    if (page_save_file(req, t.id, "file", &why) < 0)
+        return page_error(req, res, DESK_EINVAL,
+                          "request %" PRId64 " was recorded, but its file was not stored: %s", t.id,
+                          why);
+    return page_redirect(res, arena_sprintf(req->arena, "/desk/tickets/%" PRId64, t.id));
+}

@@ -106,5 +106,7 @@ int page_desk_queue(struct req *req, struct res *res);
 int page_desk_ticket(struct req *req, struct res *res);
 int page_desk_reply(struct req *req, struct res *res);
 int page_desk_update(struct req *req, struct res *res);
+int page_desk_new(struct req *req, struct res *res);
+int page_desk_create(struct req *req, struct res *res);
 
 #endif
