@@ -33,7 +33,7 @@ struct exchange {
     struct strbuf body;        /* the body as it arrives, capped */
     struct MHD_PostProcessor *pp; /* a page's form being parsed; NULL otherwise */
     struct strbuf parts[REQ_MAX_FORM]; /* the values of req.form as they arrive */
-    size_t form_bytes;         /* form bytes received, against the route's limit */
+    size_t received;           /* body bytes received, against the route's limit */
     bool answered;             /* the response was decided before the body */
     int64_t start_ns;          /* for the latency histogram */
 };
@@ -188,16 +188,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (x->answered)
         return *upload_data_size ? (*upload_data_size = 0, MHD_YES) : send_response(conn, x);
     if (*upload_data_size) {
-        x->form_bytes += *upload_data_size;
+        x->received += *upload_data_size;
         if (!x->pp)
             strbuf_add(&x->body, upload_data, *upload_data_size);
-        else if (x->form_bytes <= route_body_limit(x->route))
+        else if (x->received <= route_body_limit(x->route))
             MHD_post_process(x->pp, upload_data, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (strbuf_overflowed(&x->body) || x->form_bytes > route_body_limit(x->route)) {
-        route_error(x->route, &x->req, &x->res, DESK_ETOOBIG, "body larger than the limit");
+    if (strbuf_overflowed(&x->body) || x->received > route_body_limit(x->route)) {
+        route_error(x->route, &x->req, &x->res, DESK_ETOOBIG,
+                    arena_sprintf(&x->arena, "body larger than %zu bytes",
+                                  route_body_limit(x->route)));
     } else {
         if (x->pp)
             finish_form(x);

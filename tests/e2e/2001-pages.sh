@@ -123,6 +123,28 @@ CALL=$(header Location | sed 's|.*/||')
 is "$(sqlite3 "$DB" "SELECT channel || ' ' || requester_id || ' ' || received_at FROM tickets WHERE id = $CALL")" \
     "phone 3 $(date -u -d 2026-01-05T09:30:00Z +%s)" "with its channel, requester and time received"
 
+# the customer's buttons: escalate while open, reopen and close once resolved
+page ca POST "/portal/requests/$ID/escalate" --data-urlencode "csrf=$TOKEN_CA" \
+    --data-urlencode "reason=production stopped"
+is "$STATUS" 303 "the customer escalates with a reason"
+is "$(sqlite3 "$DB" "SELECT escalation_level FROM tickets WHERE id = $ID")" 1 "the level is raised"
+page agent POST "/desk/tickets/$ID/update" --data-urlencode "csrf=$TOKEN_AG" -d status=resolved
+is "$STATUS" 303 "the agent resolves it"
+page ca GET "/portal/requests/$ID"
+like "$BODY" 'value="in_progress"' "the customer is offered to reopen it"
+page ca POST "/portal/requests/$ID/status" --data-urlencode "csrf=$TOKEN_CA" -d status=in_progress
+is "$STATUS $(sqlite3 "$DB" "SELECT status FROM tickets WHERE id = $ID")" "303 in_progress" \
+    "the customer reopens it"
+page ca POST "/portal/requests/$ID/status" --data-urlencode "csrf=$TOKEN_CA" -d status=closed
+is "$STATUS" 409 "but not close it while it is in progress (not a move of the graph)"
+page agent POST "/desk/tickets/$ID/update" --data-urlencode "csrf=$TOKEN_AG" -d status=resolved
+page ca POST "/portal/requests/$ID/status" --data-urlencode "csrf=$TOKEN_CA" -d status=closed
+is "$STATUS $(sqlite3 "$DB" "SELECT status FROM tickets WHERE id = $ID")" "303 closed" \
+    "the customer closes the resolved request"
+page ca POST "/portal/requests/$ID/reply" --data-urlencode "csrf=$TOKEN_CA" -d body=again
+is "$STATUS" 409 "a reply to a closed request is 409"
+like "$BODY" 'role="alert"' "shown on the request page"
+
 page agent GET /api/v1/me
 is "$STATUS" 200 "the API reads with the session cookie"
 page agent POST /api/v1/tickets -H 'Content-Type: application/json' -d '{"subject":"x"}'
