@@ -22,6 +22,16 @@
 
 /* ---- the list ---------------------------------------------------------------------- */
 
+/* A request as a customer is shown it: a waiting request waits for them. */
+static json_t *portal_ticket_json(const struct ticket *t, int64_t now)
+{
+    json_t *o = page_ticket_json(t, now);
+
+    if (t->status == TS_WAITING_CUSTOMER)
+        json_object_set_new(o, "status_label", json_string("Waiting for your answer"));
+    return o;
+}
+
 /* "/portal/?cursor=..." for the next page, or null on the last. */
 static json_t *next_link(const char *base, const char *next)
 {
@@ -53,7 +63,7 @@ int page_portal_list(struct req *req, struct res *res)
         return page_error(req, res, rc, "the list cannot be shown (%s)", desk_err_code(rc));
     list = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, page_ticket_json(&items[i], now));
+        json_array_append_new(list, portal_ticket_json(&items[i], now));
     return page_render(req, res, 200, "portal_list",
                        json_pack("{s:s, s:o, s:o}", "title", "Your requests", "tickets", list,
                                  "next", next_link("/portal/", next)));
@@ -257,7 +267,7 @@ static int show_request(struct req *req, struct res *res, int64_t id, int status
 
     if ((rc = store_ticket_get(req->store, &req->caller, id, &t, req->arena)) < 0)
         return page_error(req, res, rc, "there is no request %" PRId64, id);
-    data = json_pack("{s:s, s:o, s:s?}", "title", t.subject, "ticket", page_ticket_json(&t, now),
+    data = json_pack("{s:s, s:o, s:s?}", "title", t.subject, "ticket", portal_ticket_json(&t, now),
                      "error", error);
     if ((rc = page_ticket_extras(req, &t, "/portal/attachments/", data)) < 0) {
         json_decref(data);
