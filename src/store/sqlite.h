@@ -132,6 +132,9 @@ int sqlite__organization_names(struct store *st, const struct caller *c, struct 
                                size_t *n, struct arena *a);
 int sqlite__staff_names(struct store *st, const struct caller *c, struct named **items,
                         size_t *n, struct arena *a);
+int sqlite__agreement_rows(struct store *st, const struct caller *c, int64_t organization_id,
+                           int64_t today, int64_t now, struct agreement_row **items, size_t *n,
+                           struct arena *a);
 int sqlite__contact_names(struct store *st, const struct caller *c, struct named **items,
                           size_t *n, struct arena *a);
 

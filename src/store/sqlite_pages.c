@@ -146,9 +146,76 @@ int sqlite__staff_names(struct store *st, const struct caller *c, struct named *
     return read_names(st, SQL_STAFF_NAMES, c->role == ROLE_CUSTOMER, items, n, a);
 }
 
-int sqlite__contact_names(struct store *st, const struct caller *c, struct named **items,
-                          size_t *n, struct arena *a)
+int sqlite__contact_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
+                          struct arena *a)
 {
     return read_names(st, SQL_CONTACT_NAMES, c->role == ROLE_CUSTOMER ? c->organization_id : 0,
                       items, n, a);
+}
+
+/* ---- agreements ---------------------------------------------------------------------- */
+
+#define QUOTE_OVERDUE_SECS (7 * 86400) /* SPEC 2.3: a request without a quote after 7 days */
+
+/* ?1 caller's organisation, ?2 organisation filter, ?3 today, ?4 now - 7 days. */
+static const char SQL_AGREEMENTS[] =
+    "SELECT g.id, g.organization_id, o.name, g.kind, g.status, g.starts_on, "
+    "coalesce(g.ends_on, ''), coalesce(g.hosting, ''), coalesce(p.name, ''), "
+    "coalesce(g.hours_minutes, 0), g.extras, g.services, "
+    "g.status = 'signed' AND g.starts_on <= ?3 AND (g.ends_on IS NULL OR g.ends_on >= ?3), "
+    "g.status = 'requested' AND g.quoted_at IS NULL AND g.created_at < ?4 "
+    "FROM agreements g JOIN organizations o ON o.id = g.organization_id "
+    "LEFT JOIN sla_policies p ON p.id = g.sla_policy_id "
+    "WHERE (?1 = 0 OR g.organization_id = ?1) AND (?2 = 0 OR g.organization_id = ?2) "
+    "ORDER BY g.starts_on DESC, g.id DESC LIMIT 1000";
+
+static void read_agreement(sqlite3_stmt *s, struct agreement_row *g, struct arena *a)
+{
+    g->id = sqlite3_column_int64(s, 0);
+    g->organization_id = sqlite3_column_int64(s, 1);
+    g->organization = store__col_text(s, 2, a);
+    g->kind = store__col_text(s, 3, a);
+    g->status = store__col_text(s, 4, a);
+    g->starts_on = store__col_text(s, 5, a);
+    g->ends_on = store__col_text(s, 6, a);
+    g->hosting = store__col_text(s, 7, a);
+    g->policy = store__col_text(s, 8, a);
+    g->hours_minutes = sqlite3_column_int64(s, 9);
+    g->extras = store__col_text(s, 10, a);
+    g->services = store__col_text(s, 11, a);
+    g->active = sqlite3_column_int(s, 12);
+    g->quote_overdue = sqlite3_column_int(s, 13);
+}
+
+int sqlite__agreement_rows(struct store *st, const struct caller *c, int64_t organization_id,
+                           int64_t today, int64_t now, struct agreement_row **items, size_t *n,
+                           struct arena *a)
+{
+    struct sqlite_conn *conn = store__get(st);
+    sqlite3_stmt *s = store__stmt(conn, SQL_AGREEMENTS);
+    struct agreement_row *out = NULL;
+    size_t alloc = 0;
+    char date[DATE_LEN];
+    int rc;
+
+    *n = 0;
+    date_format(today, date);
+    store__bind_int(s, 1, c->role == ROLE_CUSTOMER ? c->organization_id : 0);
+    store__bind_int(s, 2, organization_id);
+    store__bind_text(s, 3, date);
+    store__bind_int(s, 4, now - QUOTE_OVERDUE_SECS);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == alloc) {
+            struct agreement_row *bigger =
+                ARENA_NEWN(a, struct agreement_row, alloc = alloc ? 2 * alloc : 8);
+            if (*n)
+                memcpy(bigger, out, *n * sizeof(*out));
+            out = bigger;
+        }
+        read_agreement(s, &out[(*n)++], a);
+    }
+    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "agreements"));
+    store__put(st, conn);
+    *items = out;
+    return rc;
 }

@@ -224,6 +224,13 @@ int store_staff_names(struct store *st, const struct caller *c, struct named **i
     return st->ops->staff_names(st, c, items, n, a);
 }
 
+int store_agreement_rows(struct store *st, const struct caller *c, int64_t organization_id,
+                         int64_t today, int64_t now, struct agreement_row **items, size_t *n,
+                         struct arena *a)
+{
+    return st->ops->agreement_rows(st, c, organization_id, today, now, items, n, a);
+}
+
 int store_contact_names(struct store *st, const struct caller *c, struct named **items,
                         size_t *n, struct arena *a)
 {

@@ -238,6 +238,33 @@ int store_organization_names(struct store *st, const struct caller *c, struct na
 /* Agents and admins by name (who may be assigned); empty for a customer. */
 int store_staff_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
                       struct arena *a);
+/* An agreement as the pages list it (read-only; SPEC 2.3). */
+struct agreement_row {
+    int64_t id;              /* the agreement */
+    int64_t organization_id; /* whose */
+    const char *organization; /* its name */
+    const char *kind;        /* maintenance, enhanced, advanced */
+    const char *status;      /* requested, quoted, signed, completed, cancelled, expired */
+    const char *starts_on;   /* YYYY-MM-DD */
+    const char *ends_on;     /* YYYY-MM-DD, inclusive; "" when open-ended */
+    const char *hosting;     /* vendor_hosted, customer_hosted; "" when none */
+    const char *policy;      /* the SLA policy's name; "" when none */
+    int64_t hours_minutes;   /* purchased hours in minutes; 0: none */
+    const char *extras;      /* JSON list as stored */
+    const char *services;    /* JSON list as stored */
+    bool active;             /* signed and `today` inside its term */
+    bool quote_overdue;      /* requested, no quote, made more than 7 days before now */
+};
+
+/*
+ * The agreements the caller may see (a customer: its organisation's; staff:
+ * organization_id's, or all for 0), newest term first; `active` is for
+ * `today` (days since 1970-01-01).
+ */
+int store_agreement_rows(struct store *st, const struct caller *c, int64_t organization_id,
+                         int64_t today, int64_t now, struct agreement_row **items, size_t *n,
+                         struct arena *a);
+
 /*
  * Customer contacts as "Name <email> (Organisation)", by organisation and
  * name (who may be a requester); a customer gets its own organisation's.

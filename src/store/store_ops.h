@@ -80,6 +80,9 @@ struct store_ops {
                               size_t *n, struct arena *a);
     int (*staff_names)(struct store *st, const struct caller *c, struct named **items, size_t *n,
                        struct arena *a);
+    int (*agreement_rows)(struct store *st, const struct caller *c, int64_t organization_id,
+                          int64_t today, int64_t now, struct agreement_row **items, size_t *n,
+                          struct arena *a);
     int (*contact_names)(struct store *st, const struct caller *c, struct named **items,
                          size_t *n, struct arena *a);
 

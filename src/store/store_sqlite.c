@@ -677,6 +677,7 @@ static const struct store_ops sqlite_ops = {
     .organization_names = sqlite__organization_names,
     .staff_names = sqlite__staff_names,
     .contact_names = sqlite__contact_names,
+    .agreement_rows = sqlite__agreement_rows,
     .job_lease = sqlite__job_lease,
     .job_done = sqlite__job_done,
     .meta_get = sqlite__meta_get,

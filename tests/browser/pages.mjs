@@ -151,6 +151,10 @@ async function customerSeesReply(page, id) {
     'the list shows the subject as text');
   await noInjection(page, 'request list');
   await shot(page, 'portal-list');
+  await page.goto(`${base}/portal/agreements`);
+  check((await page.locator('table.list tbody tr').first().innerText())
+    .includes('Software Maintenance Agreement'), 'the customer sees its agreement');
+  await shot(page, 'portal-agreements');
   await page.goto(`${base}/portal/service-levels`);
   check(await page.locator('table.hours tr').count() === 7, 'the support hours show a week');
   await shot(page, 'portal-service-levels');

@@ -123,6 +123,17 @@ CALL=$(header Location | sed 's|.*/||')
 is "$(sqlite3 "$DB" "SELECT channel || ' ' || requester_id || ' ' || received_at FROM tickets WHERE id = $CALL")" \
     "phone 3 $(date -u -d 2026-01-05T09:30:00Z +%s)" "with its channel, requester and time received"
 
+page ca GET /portal/agreements
+like "$BODY" 'Software Maintenance Agreement</td>' "the customer sees its maintenance agreement"
+like "$BODY" 'signed <span class="sla sla-met">in force</span>' "in force"
+like "$BODY" '<td data-label="Service levels">Standard</td>' "with its SLA policy"
+page ca GET "/portal/agreements?organization_id=2"
+like "$BODY" 'No agreements for your organisation' "a filter naming another organisation shows nothing"
+page cb GET /portal/agreements
+like "$BODY" 'No agreements for your organisation' "Beta has none"
+page agent GET "/desk/agreements?organization_id=1"
+like "$BODY" '<td data-label="Organisation">Acme</td>' "the agent lists Acme's agreements"
+
 # the customer's buttons: escalate while open, reopen and close once resolved
 page ca POST "/portal/requests/$ID/escalate" --data-urlencode "csrf=$TOKEN_CA" \
     --data-urlencode "reason=production stopped"

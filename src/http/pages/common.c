@@ -108,6 +108,19 @@ bool page_path(const char *path)
     return !strncmp(path, "/portal/", 8) || !strncmp(path, "/desk/", 6);
 }
 
+json_t *page_options(const struct named *list, size_t n, int64_t selected, const char *any)
+{
+    json_t *o = json_array();
+
+    json_array_append_new(
+        o, json_pack("{s:s, s:s, s:b}", "value", "", "label", any, "selected", selected == 0));
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(o,
+                              json_pack("{s:I, s:s, s:b}", "value", (json_int_t)list[i].id, "label",
+                                        list[i].name, "selected", list[i].id == selected));
+    return o;
+}
+
 /* ---- times and durations ------------------------------------------------------------ */
 
 json_t *page_time(int64_t t, const struct calendar *cal)

@@ -38,20 +38,6 @@ static const char *name_of(const struct named *list, size_t n, int64_t id)
     return "";
 }
 
-/* A <select>'s options: {"value","label","selected"} with a first "any" option. */
-static json_t *options(const struct named *list, size_t n, int64_t selected, const char *any)
-{
-    json_t *o = json_array();
-
-    json_array_append_new(
-        o, json_pack("{s:s, s:s, s:b}", "value", "", "label", any, "selected", selected == 0));
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(o,
-                              json_pack("{s:I, s:s, s:b}", "value", (json_int_t)list[i].id, "label",
-                                        list[i].name, "selected", list[i].id == selected));
-    return o;
-}
-
 /* Options over names (labels beside them, or the names themselves when labels is NULL). */
 static json_t *name_options(const char *const *names, const char *const *labels,
                             const char *selected, const char *any)
@@ -173,8 +159,8 @@ static json_t *filter_json(struct req *req, const struct ticket_filter *f, const
         "{s:o, s:o, s:o, s:o}", "statuses",
         name_options(status_choices, status_labels, status ? status : OPEN_STATUSES, "any"),
         "severities", name_options(severity_names, NULL, req_query(req, "severity"), "any"),
-        "organizations", options(nm->orgs, nm->norgs, f->organization_id, "any"), "assignees",
-        options(nm->staff, nm->nstaff, f->assignee_id, "anyone"));
+        "organizations", page_options(nm->orgs, nm->norgs, f->organization_id, "any"), "assignees",
+        page_options(nm->staff, nm->nstaff, f->assignee_id, "anyone"));
 }
 
 int page_desk_queue(struct req *req, struct res *res)
@@ -231,7 +217,7 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
                   name_options(ticket_status_names, ticket_status_labels(),
                                ticket_status_name(t.status), NULL),
                   "severities", name_options(severity_names, NULL, severity_name(t.severity), NULL),
-                  "assignees", options(nm.staff, nm.nstaff, t.assignee_id, "nobody"));
+                  "assignees", page_options(nm.staff, nm.nstaff, t.assignee_id, "nobody"));
     if ((rc = page_ticket_extras(req, &t, "/desk/attachments/", data)) < 0) {
         json_decref(data);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
@@ -369,11 +355,11 @@ static int show_new(struct req *req, struct res *res, int status, const char *er
         return page_error(req, res, rc, "the form cannot be shown");
     return page_render(
         req, res, status, "desk_new",
-        json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s?}", "title", "Record a request",
-                  "organizations",
-                  options(orgs, norgs, form_id(req, "organization_id"), "choose one"),
+        json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s?}", "title",
+                  "Record a request", "organizations",
+                  page_options(orgs, norgs, form_id(req, "organization_id"), "choose one"),
                   "requesters",
-                  options(contacts, ncontacts, form_id(req, "requester_id"), "nobody named"),
+                  page_options(contacts, ncontacts, form_id(req, "requester_id"), "nobody named"),
                   "channels", name_options(channel_names, NULL, channel ? channel : "phone", NULL),
                   "types", name_options(ticket_type_names, NULL, req_form(req, "type"), NULL),
                   "severities", severity_options(req_form(req, "severity")), "subject",
@@ -381,10 +367,7 @@ static int show_new(struct req *req, struct res *res, int status, const char *er
                   received ? received : "", "error", error));
 }
 
-int page_desk_new(struct req *req, struct res *res)
-{
-    return show_new(req, res, 200, NULL);
-}
+int page_desk_new(struct req *req, struct res *res) { return show_new(req, res, 200, NULL); }
 
 /* "YYYY-MM-DDTHH:MM[:SS]" (a datetime-local field, read as UTC) or RFC 3339; 0 when empty. */
 static const char *read_received(const char *s, int64_t now, int64_t *out)

@@ -41,6 +41,12 @@ bool page_path(const char *path);
 /* Append s URL-encoded (RFC 3986 unreserved characters kept) to sb. */
 void page_url_encode(struct strbuf *sb, const char *s);
 
+struct named;
+/*
+ * A <select>'s options over a pick list, [{"value","label","selected"}], after
+ * a first option "" labelled any (selected when selected is 0).
+ */
+json_t *page_options(const struct named *list, size_t n, int64_t selected, const char *any);
 /* {"text": local time in cal's zone (UTC without one), "iso": RFC 3339 UTC}, or null for 0. */
 json_t *page_time(int64_t t, const struct calendar *cal);
 /* Working seconds as "h:mm" ("-h:mm" when negative), into the arena. */
@@ -100,6 +106,9 @@ int page_portal_reply(struct req *req, struct res *res);
 int page_portal_escalate(struct req *req, struct res *res);
 int page_portal_status(struct req *req, struct res *res);
 int page_portal_levels(struct req *req, struct res *res);
+
+/* ---- agreements.c (both /portal/agreements and /desk/agreements) ---------------------- */
+int page_agreements(struct req *req, struct res *res);
 
 /* ---- desk.c ------------------------------------------------------------------------ */
 int page_desk_queue(struct req *req, struct res *res);
