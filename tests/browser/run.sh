@@ -30,7 +30,7 @@ fixtures; ok $? "fixtures"
 "$SVCDESK" init --db "$T/hash.db" --admin-email hash@example.test \
     --admin-password "$PASSWORD" > /dev/null 2>&1
 HASH=$(sqlite3 "$T/hash.db" "SELECT password_hash FROM users")
-sqlite3 "$DB" "UPDATE users SET password_hash = '$HASH' WHERE id IN (2, 3, 4);
+sqlite3 -cmd ".timeout 5000" "$DB" "UPDATE users SET password_hash = '$HASH' WHERE id IN (2, 3, 4);
     UPDATE users SET name = 'Carl \"><img src=x onerror=alert(1)>' WHERE id = 3;"
 ok $? "passwords for the agent and the customers; a hostile customer name"
 

@@ -8,8 +8,8 @@ start_server --backup-dir "$T/backups"; ok $? "server starts"
 fixtures; ok $? "fixtures"
 "$SVCDESK" init --db "$T/hash.db" --admin-email hash@example.test --admin-password pages-pass-1 \
     > /dev/null 2>&1
-sqlite3 "$DB" "UPDATE users SET password_hash = (SELECT password_hash FROM hash_db.users)
-    WHERE id IN (2, 3, 4)" -cmd "ATTACH '$T/hash.db' AS hash_db"
+sqlite3 -cmd ".timeout 5000" -cmd "ATTACH '$T/hash.db' AS hash_db" "$DB" \
+    "UPDATE users SET password_hash = (SELECT password_hash FROM hash_db.users) WHERE id IN (2, 3, 4)"
 ok $? "passwords (hashed by svcdesk init on a throwaway database)"
 
 # page JAR METHOD PATH [CURL ARGS...]: sets STATUS, BODY, HEADERS ($T/headers)
