@@ -29,7 +29,9 @@ LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
 # Files compiled into the binary (core/embed.h): NAME := the files of embedded_NAME[].
 EMBED_sql := $(sort $(wildcard sql/sqlite/*.sql))
 EMBED_openapi := docs/openapi.json
-EMBEDS := sql openapi
+EMBED_templates := $(sort $(wildcard web/templates/*.html))
+EMBED_static := $(sort $(wildcard web/static/*))
+EMBEDS := sql openapi templates static
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(EMBEDS:%=$(BUILD)/obj/gen/embedded_%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))

@@ -5,11 +5,14 @@ set -eu
 pkgs="build-essential pkg-config clang libclang-rt-14-dev curl sqlite3 ca-certificates
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libglib2.0-dev libical-dev
 libcmocka-dev jq wrk libbusiness-hours-perl tzdata python3
-libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils libcmark-dev"
+libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils libcmark-dev chromium nodejs"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
 done
+# npm for the browser tests' playwright-core: Debian's package, unless a Node.js
+# distribution that brings its own npm is installed (Debian's npm conflicts with it)
+command -v npm > /dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 echo "installing:$missing"
 sudo=""

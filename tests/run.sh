@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/run.sh - everything `make test` runs; ends with "N passed, N failed".
 #
-#   build (-Werror)  unit suites (TAP)  e2e scripts (TAP)
+#   build (-Werror)  unit suites (TAP)  e2e scripts (TAP)  browser (chromium, TAP)
 #   the unit and e2e suites again under AddressSanitizer + UBSan
 #   each libFuzzer target for FUZZ_SECONDS (default 10) on a copy of its corpus
 #
@@ -77,6 +77,7 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
 if build default build/svcdesk build/t-unit; then
     suites "" build
+    SVCDESK="$PWD/build/svcdesk" step "browser" bash tests/browser/run.sh
 fi
 
 ASAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"

@@ -17,5 +17,9 @@ struct embedded_file {
 extern const struct embedded_file embedded_sql[];
 /* docs/openapi.json */
 extern const struct embedded_file embedded_openapi[];
+/* the templates of web/templates (http/tmpl.h), in name order */
+extern const struct embedded_file embedded_templates[];
+/* the files of web/static: the pages' stylesheet and script, in name order */
+extern const struct embedded_file embedded_static[];
 
 #endif

@@ -22,6 +22,20 @@ const char *req_query(const struct req *req, const char *name)
     return NULL;
 }
 
+const struct form_field *req_form_field(const struct req *req, const char *name)
+{
+    for (size_t i = 0; i < req->nform; i++)
+        if (!strcmp(req->form[i].name, name))
+            return &req->form[i];
+    return NULL;
+}
+
+const char *req_form(const struct req *req, const char *name)
+{
+    const struct form_field *f = req_form_field(req, name);
+    return f ? f->value : NULL;
+}
+
 static void decref(void *j)
 {
     json_decref(j);

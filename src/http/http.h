@@ -23,10 +23,20 @@ struct store;
 #define REQ_MAX_HEADERS 64 /* request headers kept */
 #define REQ_MAX_QUERY 32   /* query arguments kept */
 #define RES_MAX_HEADERS 8
+#define REQ_MAX_FORM 32    /* fields of a posted form kept */
 
 struct kv {
     const char *key;   /* header names compare case-insensitively */
     const char *value; /* NUL-terminated */
+};
+
+/* A field of a posted form (urlencoded or multipart), parsed by the server. */
+struct form_field {
+    const char *name;         /* field name */
+    const char *value;        /* the bytes, NUL-terminated (a file may hold NULs too) */
+    size_t len;               /* bytes in value */
+    const char *filename;     /* a file part: the name the browser sent; NULL otherwise */
+    const char *content_type; /* a file part: its type as sent; NULL otherwise */
 };
 
 struct req {
@@ -47,6 +57,11 @@ struct req {
     struct caller caller;       /* who is asking, for the store */
     uint8_t token_hash[32];     /* the bearer token's hash, when has_token */
     bool has_token;             /* authenticated by a bearer token */
+    const char *session_token;  /* the session cookie's token, when has_session */
+    uint8_t session_hash[32];   /* its hash, when has_session */
+    bool has_session;           /* authenticated by a session cookie (http/session.h) */
+    struct form_field form[REQ_MAX_FORM]; /* a page's posted form */
+    size_t nform;               /* fields in form */
     uint64_t id;                /* request id for the log */
 };
 
@@ -61,6 +76,9 @@ struct res {
 /* Header (any case) or query argument, NULL when absent. */
 const char *req_header(const struct req *req, const char *name);
 const char *req_query(const struct req *req, const char *name);
+/* The first posted form field called name, or NULL; req_form gives its value. */
+const struct form_field *req_form_field(const struct req *req, const char *name);
+const char *req_form(const struct req *req, const char *name);
 /*
  * Parse the body as a JSON object into *out (owned by the arena). Returns 0,
  * or fills res with 400 (not a JSON object, invalid UTF-8) and returns

@@ -6,6 +6,8 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "core/time.h"
+#include "http/pages/pages.h"
+#include "http/session.h"
 #include "store/store.h"
 #include <strings.h>
 
@@ -114,14 +116,40 @@ static const char *bearer(const struct req *req)
     return h;
 }
 
+static bool is_read(const struct req *req)
+{
+    return !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
+}
+
+/* A page's checks: the session cookie, then sign-in, portal or desk, role. */
+static int authorize_page(const struct route *r, struct req *req, struct res *res)
+{
+    session_authenticate(req);
+    if (r->min_role == ROLE_NONE)
+        return 0;
+    if (req->caller.role == ROLE_NONE)
+        return page_redirect(res, page_login_url(req)), DESK_EUNAUTH;
+    if ((r->flags & ROUTE_PORTAL) && req->caller.role >= ROLE_AGENT)
+        return page_redirect(res, "/desk/"), DESK_EDENIED;
+    if (req->caller.role < r->min_role)
+        return page_error(req, res, DESK_EDENIED, "this page is for %ss; you are signed in as %s",
+                          role_name(r->min_role), role_name(req->caller.role));
+    return 0;
+}
+
 int route_authorize(const struct route *r, struct req *req, struct res *res)
 {
-    const char *tok = bearer(req);
+    const char *tok;
 
+    if (r->flags & ROUTE_PAGE)
+        return authorize_page(r, req, res);
+    tok = bearer(req);
     if (tok && token_hash(tok, strlen(tok), req->token_hash) == 0 &&
         store_token_user(req->store, req->token_hash, time_now(), &req->user, req->arena) == 0) {
         req->has_token = true;
         req->caller = (struct caller){req->user.id, req->user.role, req->user.organization_id};
+    } else if (!tok && is_read(req)) {
+        session_authenticate(req); /* SPEC 5: the API accepts the session cookie for reads */
     }
     if (r->min_role == ROLE_NONE || req->caller.role >= r->min_role)
         return 0;
@@ -134,13 +162,27 @@ int route_authorize(const struct route *r, struct req *req, struct res *res)
     return res_error(res, DESK_EDENIED, NULL, "a %s may not do this", role_name(req->caller.role));
 }
 
+int route_error(const struct route *r, struct req *req, struct res *res, int err,
+                const char *message)
+{
+    if (r->flags & ROUTE_PAGE)
+        return page_error(req, res, err, "%s", message);
+    return res_error(res, err, NULL, "%s", message);
+}
+
 void route_run(const struct route *r, struct req *req, struct res *res)
 {
-    int rc = r->handler(req, res);
+    int rc;
 
+    if ((r->flags & ROUTE_PAGE) && !strcmp(req->method, "POST") && !session_csrf_ok(req))
+        rc = page_error(req, res, DESK_EDENIED,
+                        "this form is out of date or did not come from this site; "
+                        "reload the page and send it again");
+    else
+        rc = r->handler(req, res);
     if (rc < 0 && !res->status)
-        res_error(res, rc, NULL, "%s", rc == DESK_EIO ? "internal error (logged)"
-                                                      : desk_err_code(rc));
+        route_error(r, req, res, rc, rc == DESK_EIO ? "internal error (logged)"
+                                                     : desk_err_code(rc));
     if (!res->status)
         BUG("handler for %s %s set no response", r->method, r->pattern);
 }
@@ -152,6 +194,8 @@ int route_prepare(struct req *req, struct res *res, const struct route **out, si
 
     switch (route_find(req, out, &allow)) {
     case ROUTE_NO_PATH:
+        if (page_path(req->path))
+            return page_error(req, res, DESK_ENOTFOUND, "there is no page %s", req->path);
         return res_error(res, DESK_ENOTFOUND, NULL, "no such path '%s'", req->path);
     case ROUTE_NO_METHOD:
         res_header(res, "Allow", allow);
@@ -163,8 +207,9 @@ int route_prepare(struct req *req, struct res *res, const struct route **out, si
     if ((rc = route_authorize(*out, req, res)) < 0)
         return rc;
     if (body_len > route_body_limit(*out))
-        return res_error(res, DESK_ETOOBIG, NULL, "body larger than %zu bytes",
-                         route_body_limit(*out));
+        return route_error(*out, req, res, DESK_ETOOBIG,
+                           arena_sprintf(req->arena, "body larger than %zu bytes",
+                                         route_body_limit(*out)));
     return 0;
 }
 

@@ -6,6 +6,14 @@
  * checks the body. `:id` segments match only decimal ids (1..2^63-1), so a
  * non-numeric id is an unknown path: 404. A param may end in a literal
  * suffix: ":id.pdf" matches "42.pdf".
+ *
+ * Pages (ROUTE_PAGE) sign in by the session cookie (http/session.h), not a
+ * bearer token, and answer people: an anonymous visitor is sent to
+ * /login?next=PATH (303), a role below the route's gets a 403 page, a
+ * ROUTE_PORTAL page sends staff to /desk/ (303), and every POST must carry
+ * the form's CSRF token (403 otherwise, before the handler runs). Their
+ * errors are HTML. The API takes the session cookie too, for GET and HEAD
+ * only, when no bearer token is sent.
  */
 #ifndef HTTP_ROUTER_H
 #define HTTP_ROUTER_H
@@ -16,6 +24,8 @@ typedef int (*handler_fn)(struct req *req, struct res *res);
 
 enum route_flags {
     ROUTE_UPLOAD = 1 << 0, /* the body may be an upload (MAX_UPLOAD), not JSON (MAX_JSON_BODY) */
+    ROUTE_PAGE = 1 << 1,   /* an HTML page: session cookie, redirects, CSRF on POST */
+    ROUTE_PORTAL = 1 << 2, /* a customers' page: staff are sent to /desk/ */
 };
 
 struct route {
@@ -45,6 +55,12 @@ size_t route_body_limit(const struct route *r);
  * route needs more than the caller has.
  */
 int route_authorize(const struct route *r, struct req *req, struct res *res);
+/*
+ * Answer err with message: an HTML page for a page route, the API's JSON
+ * error body otherwise. Returns err.
+ */
+int route_error(const struct route *r, struct req *req, struct res *res, int err,
+                const char *message);
 /* Run the route's handler; an error without a body becomes one. */
 void route_run(const struct route *r, struct req *req, struct res *res);
 /*

@@ -1,6 +1,8 @@
 /*
  * server.c - libmicrohttpd glue: collect a request, enforce body limits,
- * hand it to the router, send the response.
+ * hand it to the router, send the response. A page's posted form
+ * (urlencoded or multipart) goes through MHD's post processor into
+ * req->form instead of req->body.
  */
 #define LOG_MODULE "http"
 #include "core/compat.h"
@@ -29,6 +31,9 @@ struct exchange {
     struct res res;            /* what it answers */
     const struct route *route; /* matched on the first call */
     struct strbuf body;        /* the body as it arrives, capped */
+    struct MHD_PostProcessor *pp; /* a page's form being parsed; NULL otherwise */
+    struct strbuf parts[REQ_MAX_FORM]; /* the values of req.form as they arrive */
+    size_t received;           /* body bytes received, against the route's limit */
     bool answered;             /* the response was decided before the body */
     int64_t start_ns;          /* for the latency histogram */
 };
@@ -46,6 +51,69 @@ static enum MHD_Result collect_kv(void *cls, enum MHD_ValueKind kind, const char
     else if (kind == MHD_GET_ARGUMENT_KIND && req->nquery < REQ_MAX_QUERY)
         req->query[req->nquery++] = (struct kv){key, value ? value : ""};
     return MHD_YES;
+}
+
+/*
+ * A file name as the browser sent it in a multipart form: HTML's encoding
+ * writes '"' as %22 (and CR, LF as %0D, %0A, left as they are); undo the
+ * first, so that the name reads as the customer chose it.
+ */
+static const char *form_filename(struct arena *a, const char *s)
+{
+    char *out = arena_strdup(a, s), *w = out;
+
+    for (const char *r = out; *r; r++) {
+        if (!strncmp(r, "%22", 3)) {
+            *w++ = '"';
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
+/* MHD's post processor hands over form fields in pieces; off 0 starts a new field. */
+static enum MHD_Result on_form_data(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *filename, const char *content_type,
+                                    const char *transfer_encoding, const char *data, uint64_t off,
+                                    size_t size)
+{
+    struct exchange *x = cls;
+    struct req *req = &x->req;
+
+    (void)kind;
+    (void)transfer_encoding;
+    if (off == 0 || !req->nform) {
+        if (req->nform == REQ_MAX_FORM)
+            return MHD_YES; /* fields past the limit are dropped */
+        req->form[req->nform++] = (struct form_field){
+            arena_strdup(req->arena, key ? key : ""), "", 0,
+            filename ? form_filename(req->arena, filename) : NULL,
+            content_type ? arena_strdup(req->arena, content_type) : NULL};
+    }
+    strbuf_add(&x->parts[req->nform - 1], data, size);
+    return MHD_YES;
+}
+
+/* The form is complete: flush the post processor, point req.form at the values. */
+static void finish_form(struct exchange *x)
+{
+    MHD_destroy_post_processor(x->pp);
+    x->pp = NULL;
+    for (size_t i = 0; i < x->req.nform; i++) {
+        x->req.form[i].value = x->parts[i].buf;
+        x->req.form[i].len = x->parts[i].len;
+    }
+}
+
+static void release_form(struct exchange *x)
+{
+    if (x->pp)
+        MHD_destroy_post_processor(x->pp);
+    for (size_t i = 0; i < REQ_MAX_FORM; i++)
+        strbuf_release(&x->parts[i]);
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct exchange *x)
@@ -94,6 +162,8 @@ static void first_call(struct server *srv, struct MHD_Connection *conn, struct e
         return;
     strbuf_init_max(&x->body, route_body_limit(x->route));
     x->answered = false;
+    if ((x->route->flags & ROUTE_PAGE) && !strcmp(method, "POST"))
+        x->pp = MHD_create_post_processor(conn, 64 * 1024, on_form_data, x);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -118,14 +188,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (x->answered)
         return *upload_data_size ? (*upload_data_size = 0, MHD_YES) : send_response(conn, x);
     if (*upload_data_size) {
-        strbuf_add(&x->body, upload_data, *upload_data_size);
+        x->received += *upload_data_size;
+        if (!x->pp)
+            strbuf_add(&x->body, upload_data, *upload_data_size);
+        else if (x->received <= route_body_limit(x->route))
+            MHD_post_process(x->pp, upload_data, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (strbuf_overflowed(&x->body)) {
-        res_error(&x->res, DESK_ETOOBIG, NULL, "body larger than %zu bytes",
-                  route_body_limit(x->route));
+    if (strbuf_overflowed(&x->body) || x->received > route_body_limit(x->route)) {
+        route_error(x->route, &x->req, &x->res, DESK_ETOOBIG,
+                    arena_sprintf(&x->arena, "body larger than %zu bytes",
+                                  route_body_limit(x->route)));
     } else {
+        if (x->pp)
+            finish_form(x);
         x->req.body = x->body.buf;
         x->req.body_len = x->body.len;
         route_run(x->route, &x->req, &x->res);
@@ -148,6 +225,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         log_warn("msg=\"request failed\" method=%s status=%d", x->req.method, x->res.status);
     log_set_req(0);
     strbuf_release(&x->body);
+    release_form(x);
     res_release(&x->res);
     arena_release(&x->arena);
     free(x);

@@ -249,6 +249,23 @@ int sqlite__priority_sync(struct store *st, int64_t now, int *changed);
 /* sqlite_mail.c: the outbox and inbound messages */
 
 /* sqlite_sessions.c: web sessions */
+int sqlite__session_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
+                           int64_t expires_at);
+int sqlite__session_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                         struct arena *a);
+int sqlite__session_end(struct store *st, const uint8_t hash[32], int64_t now);
+/* sqlite_pages.c: read-only views for the pages */
+int sqlite__service_levels(struct store *st, const struct caller *c, int64_t today,
+                           struct service_level **items, size_t *n, struct arena *a);
+int sqlite__organization_names(struct store *st, const struct caller *c, struct named **items,
+                               size_t *n, struct arena *a);
+int sqlite__staff_names(struct store *st, const struct caller *c, struct named **items,
+                        size_t *n, struct arena *a);
+int sqlite__agreement_rows(struct store *st, const struct caller *c, int64_t organization_id,
+                           int64_t today, int64_t now, struct agreement_row **items, size_t *n,
+                           struct arena *a);
+int sqlite__contact_names(struct store *st, const struct caller *c, struct named **items,
+                          size_t *n, struct arena *a);
 
 /* sqlite_kb.c: knowledge base, known errors, releases, installations */
 /* The JSON list (arena) of n strings, for a bound parameter or a column. */

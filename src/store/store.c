@@ -442,6 +442,54 @@ int store_priority_sync(struct store *st, int64_t now, int *changed)
 
 /* ---- web sessions ---- */
 
+int store_session_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
+                         int64_t expires_at)
+{
+    return st->ops->session_create(st, user_id, hash, now, expires_at);
+}
+
+int store_session_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                       struct arena *a)
+{
+    return st->ops->session_user(st, hash, now, out, a);
+}
+
+int store_session_end(struct store *st, const uint8_t hash[32], int64_t now)
+{
+    return st->ops->session_end(st, hash, now);
+}
+
+int store_service_levels(struct store *st, const struct caller *c, int64_t today,
+                         struct service_level **items, size_t *n, struct arena *a)
+{
+    return st->ops->service_levels(st, c, today, items, n, a);
+}
+
+int store_organization_names(struct store *st, const struct caller *c, struct named **items,
+                             size_t *n, struct arena *a)
+{
+    return st->ops->organization_names(st, c, items, n, a);
+}
+
+int store_staff_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
+                      struct arena *a)
+{
+    return st->ops->staff_names(st, c, items, n, a);
+}
+
+int store_agreement_rows(struct store *st, const struct caller *c, int64_t organization_id,
+                         int64_t today, int64_t now, struct agreement_row **items, size_t *n,
+                         struct arena *a)
+{
+    return st->ops->agreement_rows(st, c, organization_id, today, now, items, n, a);
+}
+
+int store_contact_names(struct store *st, const struct caller *c, struct named **items,
+                        size_t *n, struct arena *a)
+{
+    return st->ops->contact_names(st, c, items, n, a);
+}
+
 /* ---- knowledge base, known errors, releases, installations ---- */
 
 int store_article_create(struct store *st, const struct caller *c, struct kb_article *art,

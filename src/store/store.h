@@ -489,6 +489,86 @@ int store_priority_sync(struct store *st, int64_t now, int *changed);
 
 /* ---- web sessions ----------------------------------------------------------- */
 
+/*
+ * Start a session of user_id: the SHA-256 of its token, live until
+ * expires_at. Sessions that expired before now are deleted on the way.
+ */
+int store_session_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
+                         int64_t expires_at);
+/* The user of a live session (not ended, not expired at now), or DESK_EUNAUTH. */
+int store_session_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                       struct arena *a);
+/* End a live session (sign-out); DESK_EUNAUTH when it is not live. */
+int store_session_end(struct store *st, const uint8_t hash[32], int64_t now);
+/* Record a failed sign-in of user_id at now (SPEC 5 counts them per account). */
+
+/* What the pages read of other sections' tables (read-only). */
+
+/* An SLA policy as a customer is shown it: the service levels and support hours. */
+struct service_level {
+    int64_t policy_id;         /* the policy */
+    const char *policy_name;   /* its name */
+    const char *calendar_name; /* the effective calendar's name */
+    const char *calendar;      /* its JSON definition (SPEC 2.2) */
+    struct sla_targets targets[SEV_COUNT + 1]; /* A..D, then enhancement; 0: no target */
+};
+
+/*
+ * The service levels that apply to the caller: a customer's are those of
+ * its organisation's signed maintenance agreements in force on `today`
+ * (days since 1970-01-01), with an agreement's own calendar where it has
+ * one; staff see every policy with its calendar.
+ */
+int store_service_levels(struct store *st, const struct caller *c, int64_t today,
+                         struct service_level **items, size_t *n, struct arena *a);
+
+/* An id and a name, for the pages' pick lists. */
+struct named {
+    int64_t id;       /* organisation or user id */
+    const char *name; /* its name */
+};
+
+/* Organisations by name (a customer: its own only). */
+int store_organization_names(struct store *st, const struct caller *c, struct named **items,
+                             size_t *n, struct arena *a);
+/* Agents and admins by name (who may be assigned); empty for a customer. */
+int store_staff_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
+                      struct arena *a);
+/* An agreement as the pages list it (read-only; SPEC 2.3). */
+struct agreement_row {
+    int64_t id;              /* the agreement */
+    int64_t organization_id; /* whose */
+    const char *organization; /* its name */
+    const char *kind;        /* maintenance, enhanced, advanced */
+    const char *status;      /* requested, quoted, signed, completed, cancelled, expired */
+    const char *starts_on;   /* YYYY-MM-DD */
+    const char *ends_on;     /* YYYY-MM-DD, inclusive; "" when open-ended */
+    const char *hosting;     /* vendor_hosted, customer_hosted; "" when none */
+    const char *policy;      /* the SLA policy's name; "" when none */
+    int64_t hours_minutes;   /* purchased hours in minutes; 0: none */
+    const char *extras;      /* JSON list as stored */
+    const char *services;    /* JSON list as stored */
+    bool active;             /* signed and `today` inside its term */
+    bool quote_overdue;      /* requested, no quote, made more than 7 days before now */
+};
+
+/*
+ * The agreements the caller may see (a customer: its organisation's; staff:
+ * organization_id's, or all for 0), newest term first; `active` is for
+ * `today` (days since 1970-01-01).
+ */
+int store_agreement_rows(struct store *st, const struct caller *c, int64_t organization_id,
+                         int64_t today, int64_t now, struct agreement_row **items, size_t *n,
+                         struct arena *a);
+
+/*
+ * Customer contacts as "Name <email> (Organisation)", by organisation and
+ * name (who may be a requester); a customer gets its own organisation's.
+ */
+int store_contact_names(struct store *st, const struct caller *c, struct named **items,
+                        size_t *n, struct arena *a);
+
+
 /* ---- knowledge base, known errors, releases, installations ---------------- */
 
 /*
@@ -598,7 +678,6 @@ int store_installation_change_add(struct store *st, const struct caller *c,
 int store_installation_changes(struct store *st, const struct caller *c, int64_t installation_id,
                                const struct kb_page *pg, struct installation_change **items,
                                size_t *n, const char **next, struct arena *a);
-
 /* ---- background jobs and metadata ------------------------------------- */
 
 /*

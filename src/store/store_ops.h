@@ -161,6 +161,22 @@ struct store_ops {
     /* mail: the outbox and inbound messages */
 
     /* web sessions */
+    int (*session_create)(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
+                          int64_t expires_at);
+    int (*session_user)(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                        struct arena *a);
+    int (*session_end)(struct store *st, const uint8_t hash[32], int64_t now);
+    int (*service_levels)(struct store *st, const struct caller *c, int64_t today,
+                          struct service_level **items, size_t *n, struct arena *a);
+    int (*organization_names)(struct store *st, const struct caller *c, struct named **items,
+                              size_t *n, struct arena *a);
+    int (*staff_names)(struct store *st, const struct caller *c, struct named **items, size_t *n,
+                       struct arena *a);
+    int (*agreement_rows)(struct store *st, const struct caller *c, int64_t organization_id,
+                          int64_t today, int64_t now, struct agreement_row **items, size_t *n,
+                          struct arena *a);
+    int (*contact_names)(struct store *st, const struct caller *c, struct named **items,
+                         size_t *n, struct arena *a);
 
     /* knowledge base, known errors, releases, installations */
     int (*article_create)(struct store *st, const struct caller *c, struct kb_article *art,

@@ -746,6 +746,14 @@ static const struct store_ops sqlite_ops = {
     .priority_sync = sqlite__priority_sync,
     /* mail: the outbox and inbound messages */
     /* web sessions */
+    .session_create = sqlite__session_create,
+    .session_user = sqlite__session_user,
+    .session_end = sqlite__session_end,
+    .service_levels = sqlite__service_levels,
+    .organization_names = sqlite__organization_names,
+    .staff_names = sqlite__staff_names,
+    .contact_names = sqlite__contact_names,
+    .agreement_rows = sqlite__agreement_rows,
     /* knowledge base, known errors, releases, installations */
     .article_create = sqlite__article_create,
     .article_update = sqlite__article_update,

@@ -111,7 +111,8 @@ json() { printf '%s' "$BODY" | jq -r "$1"; }
 fixtures() {
     local cal
     cal=$(jq -c . "$(dirname "${BASH_SOURCE[0]}")/../data/sla-vectors/support-copenhagen.json")
-    sqlite3 "$DB" "
+    # .timeout: the server's writer may hold the lock a moment (startup jobs), so wait for it
+    sqlite3 -cmd ".timeout 5000" "$DB" "
     INSERT INTO organizations (id, name, created_at) VALUES (1, 'Acme', 0), (2, 'Beta', 0);
     INSERT INTO users (id, email, name, role, organization_id, created_at) VALUES
       (2, 'agent@vendor.test', 'Agnes Agent', 'agent', NULL, 0),

@@ -2,6 +2,7 @@
 #include "core/crypto.h"
 #include "http/router.h"
 #include "store/store.h"
+#include <strings.h>
 #include <unistd.h>
 
 struct store *tmp_store(char *path, size_t n)
@@ -28,8 +29,9 @@ void tmp_store_free(struct store *st, const char *path)
     assert_int_equal(system(cmd), 0);
 }
 
-void exchange_run(struct exchange *x, struct store *st, const char *method, const char *path,
-                  const char *body, const char *token)
+/* Fill the request's fields from method and path (with its ?query). */
+static void request_init(struct exchange *x, struct store *st, const char *method,
+                         const char *path)
 {
     const char *q = strchr(path, '?');
     static struct conf conf;
@@ -50,6 +52,12 @@ void exchange_run(struct exchange *x, struct store *st, const char *method, cons
         x->req.query[x->req.nquery++] = (struct kv){pair, eq ? eq + 1 : ""};
         q = amp;
     }
+}
+
+void exchange_run(struct exchange *x, struct store *st, const char *method, const char *path,
+                  const char *body, const char *token)
+{
+    request_init(x, st, method, path);
     if (token) {
         x->req.headers[x->req.nheaders++] =
             (struct kv){"Authorization", arena_sprintf(&x->arena, "Bearer %s", token)};
@@ -59,6 +67,33 @@ void exchange_run(struct exchange *x, struct store *st, const char *method, cons
     route_dispatch(&x->req, &x->res);
     if (x->res.content_type && !strcmp(x->res.content_type, "application/json"))
         x->json = json_loadb(x->res.body.buf, x->res.body.len, 0, NULL);
+}
+
+void exchange_page(struct exchange *x, struct store *st, const char *method, const char *path,
+                   const char *cookie, const char *const *form, const char *const *extra)
+{
+    request_init(x, st, method, path);
+    if (cookie)
+        x->req.headers[x->req.nheaders++] = (struct kv){"Cookie", cookie};
+    for (size_t i = 0; extra && extra[i]; i++) {
+        const char *colon = strchr(extra[i], ':');
+        x->req.headers[x->req.nheaders++] = (struct kv){
+            arena_strndup(&x->arena, extra[i], (size_t)(colon - extra[i])), colon + 2};
+    }
+    for (size_t i = 0; form && form[i] && form[i + 1]; i += 2)
+        x->req.form[x->req.nform++] =
+            (struct form_field){form[i], form[i + 1], strlen(form[i + 1]), NULL, NULL};
+    route_dispatch(&x->req, &x->res);
+    if (x->res.content_type && !strcmp(x->res.content_type, "application/json"))
+        x->json = json_loadb(x->res.body.buf, x->res.body.len, 0, NULL);
+}
+
+const char *res_header_value(const struct res *res, const char *name)
+{
+    for (size_t i = 0; i < res->nheaders; i++)
+        if (!strcasecmp(res->headers[i].key, name))
+            return res->headers[i].value;
+    return NULL;
 }
 
 void exchange_release(struct exchange *x)

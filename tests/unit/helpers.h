@@ -30,5 +30,15 @@ struct exchange {
 void exchange_run(struct exchange *x, struct store *st, const char *method, const char *path,
                   const char *body, const char *token);
 void exchange_release(struct exchange *x);
+/*
+ * Run one page request: as exchange_run, with a Cookie header (NULL for
+ * none) and a posted form given as name, value pairs ending with NULL
+ * (form may be NULL). Further headers as "Name: value" strings in extra
+ * (NULL-terminated, may be NULL).
+ */
+void exchange_page(struct exchange *x, struct store *st, const char *method, const char *path,
+                   const char *cookie, const char *const *form, const char *const *extra);
+/* The value of response header name (the first when repeated; any case), or NULL. */
+const char *res_header_value(const struct res *res, const char *name);
 
 #endif

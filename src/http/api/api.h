@@ -83,6 +83,11 @@ const char *api_check_email(const char *in, const char **out, struct arena *a);
  * window) and returns DESK_ELIMIT.
  */
 int api_sign_in_limit(struct req *req, struct res *res, int64_t user_id);
+/*
+ * The seconds an account must wait before it may sign in again (SPEC 5: 5
+ * failures in 15 minutes lock it), 0 when it may now. 0 or a desk_err.
+ */
+int sign_in_wait(struct req *req, int64_t user_id, int64_t *wait);
 /* Count a wrong password for user_id. Returns 0 or a store error. */
 int api_sign_in_failed(struct req *req, int64_t user_id);
 
@@ -103,6 +108,12 @@ int api_message_list(struct req *req, struct res *res);
 int api_attachment_create(struct req *req, struct res *res);
 int api_attachment_list(struct req *req, struct res *res);
 int api_attachment_get(struct req *req, struct res *res);
+/* Why a file name may not be stored (NULL when fine): empty, too long, not UTF-8, a path. */
+const char *attachment_filename_problem(const char *f);
+/* Is t a media type (type/subtype[; params], printable ASCII, at most 127 bytes)? */
+bool attachment_type_ok(const char *t);
+/* Content-Disposition: attachment, with an ASCII fallback and the UTF-8 name (arena). */
+const char *attachment_disposition(const char *name, struct arena *a);
 
 struct ticket;
 struct store_fault;

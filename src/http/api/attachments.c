@@ -24,7 +24,7 @@ static json_t *attachment_json(const struct attachment *a)
 }
 
 /* A file name: 1..255 characters of valid UTF-8, no control characters, no path. */
-static const char *filename_problem(const char *f)
+const char *attachment_filename_problem(const char *f)
 {
     size_t n;
 
@@ -44,7 +44,7 @@ static const char *filename_problem(const char *f)
 }
 
 /* type/subtype[; params] of printable ASCII. */
-static bool content_type_ok(const char *t)
+bool attachment_type_ok(const char *t)
 {
     const char *slash = strchr(t, '/');
 
@@ -58,7 +58,7 @@ static bool content_type_ok(const char *t)
 
 int api_attachment_create(struct req *req, struct res *res)
 {
-    const char *name = req_query(req, "filename"), *why = filename_problem(name);
+    const char *name = req_query(req, "filename"), *why = attachment_filename_problem(name);
     const char *type = req_header(req, "Content-Type");
     struct store_fault fault = {0};
     struct attachment a = {0};
@@ -68,7 +68,7 @@ int api_attachment_create(struct req *req, struct res *res)
         return res_error(res, DESK_EINVAL, "filename", "%s", why);
     if (!type || !*type)
         type = "application/octet-stream";
-    if (!content_type_ok(type))
+    if (!attachment_type_ok(type))
         return res_error(res, DESK_EINVAL, "content_type", "Content-Type '%.60s' is not a type",
                          type);
     if (!req->body_len)
@@ -100,7 +100,7 @@ int api_attachment_list(struct req *req, struct res *res)
 }
 
 /* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266, RFC 5987). */
-static const char *disposition(const char *name, struct arena *a)
+const char *attachment_disposition(const char *name, struct arena *a)
 {
     struct strbuf sb = STRBUF_INIT;
     const char *out;
@@ -128,7 +128,7 @@ int api_attachment_get(struct req *req, struct res *res)
 
     if ((rc = store_attachment_get(req->store, &req->caller, req->params[0], &a, req->arena)) < 0)
         return res_error(res, rc, NULL, "no attachment %" PRId64, req->params[0]);
-    res_header(res, "Content-Disposition", disposition(a.filename, req->arena));
+    res_header(res, "Content-Disposition", attachment_disposition(a.filename, req->arena));
     res_header(res, "Cache-Control", "private, no-store");
     return res_bytes(res, 200, a.content_type, a.data, (size_t)a.size);
 }

@@ -36,19 +36,30 @@ json_t *json_id(int64_t id)
  * one. A success does not clear earlier failures: they age out of the
  * window, so guessing between successes gains nothing.
  */
-int api_sign_in_limit(struct req *req, struct res *res, int64_t user_id)
+int sign_in_wait(struct req *req, int64_t user_id, int64_t *wait)
 {
-    int64_t now = time_now(), oldest, wait;
+    int64_t now = time_now(), oldest;
     int rc;
 
+    *wait = 0;
     if ((rc = store_sign_in_failure_nth(req->store, user_id, now - SIGN_IN_WINDOW,
                                         SIGN_IN_MAX_FAILURES, &oldest)) < 0)
         return rc;
-    if (!oldest)
-        return 0;
-    wait = oldest + SIGN_IN_WINDOW - now;
-    if (wait < 1)
-        wait = 1;
+    if (oldest) {
+        *wait = oldest + SIGN_IN_WINDOW - now;
+        if (*wait < 1)
+            *wait = 1;
+    }
+    return 0;
+}
+
+int api_sign_in_limit(struct req *req, struct res *res, int64_t user_id)
+{
+    int64_t wait;
+    int rc;
+
+    if ((rc = sign_in_wait(req, user_id, &wait)) < 0 || !wait)
+        return rc;
     res_header(res, "Retry-After", arena_sprintf(req->arena, "%" PRId64, wait));
     log_info("msg=\"sign-in refused: too many failures\" user=%" PRId64, user_id);
     return res_error(res, DESK_ELIMIT, NULL,

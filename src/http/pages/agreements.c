@@ -1,0 +1,100 @@
+/*
+ * agreements.c - GET /portal/agreements (a customer's organisation) and
+ * GET /desk/agreements (staff, with an organisation filter): the agreements
+ * with their kind, status, term, hosting, SLA policy, hours bought, extras
+ * and services, read-only. Balances, change orders, bookings and invoices
+ * belong to the agreements section (docs/pages.md, still to come).
+ */
+#include "core/compat.h"
+#include "http/pages/pages.h"
+#include "core/err.h"
+#include "core/time.h"
+#include "store/store.h"
+
+static const struct {
+    const char *kind, *label;
+} kinds[] = {
+    {"maintenance", "Software Maintenance Agreement"},
+    {"enhanced", "Enhanced Maintenance Services"},
+    {"advanced", "Advanced Services"},
+};
+
+static const char *kind_label(const char *kind)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+        if (!strcmp(kinds[i].kind, kind))
+            return kinds[i].label;
+    return kind;
+}
+
+/* A stored JSON list of names as "a, b, c" with underscores as spaces; "" when empty. */
+static json_t *list_text(const char *stored)
+{
+    json_t *list = json_loads(stored, 0, NULL), *v;
+    struct strbuf sb = STRBUF_INIT;
+    json_t *out;
+    size_t i;
+
+    json_array_foreach(list, i, v)
+    {
+        const char *s = json_string_value(v);
+        if (!s)
+            continue;
+        strbuf_addstr(&sb, sb.len ? ", " : "");
+        for (; *s; s++)
+            strbuf_addch(&sb, *s == '_' ? ' ' : *s);
+    }
+    out = json_string(sb.buf);
+    strbuf_release(&sb);
+    json_decref(list);
+    return out;
+}
+
+static json_t *row_json(const struct agreement_row *g, struct arena *a)
+{
+    json_t *o = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id", (json_int_t)g->id,
+        "organization", g->organization, "kind", kind_label(g->kind), "status", g->status,
+        "starts_on", g->starts_on, "ends_on", *g->ends_on ? g->ends_on : "open-ended", "hosting",
+        !strcmp(g->hosting, "vendor_hosted")     ? "hosted by us"
+        : !strcmp(g->hosting, "customer_hosted") ? "on your servers"
+                                                 : "",
+        "policy", g->policy, "active", g->active, "quote_overdue", g->quote_overdue);
+
+    if (g->hours_minutes)
+        json_object_set_new(o, "hours",
+                            json_string(g->hours_minutes % 60
+                                            ? arena_sprintf(a, "%.2f", g->hours_minutes / 60.0)
+                                            : arena_sprintf(a, "%" PRId64, g->hours_minutes / 60)));
+    json_object_set_new(o, "extras", list_text(g->extras));
+    json_object_set_new(o, "services", list_text(g->services));
+    return o;
+}
+
+int page_agreements(struct req *req, struct res *res)
+{
+    const char *q = req_query(req, "organization_id");
+    int64_t now = time_now(), org = q && *q ? strtoll(q, NULL, 10) : 0;
+    bool staff = req->caller.role >= ROLE_AGENT;
+    struct agreement_row *rows;
+    struct named *orgs = NULL;
+    size_t n, norgs = 0;
+    json_t *list, *data;
+    int rc;
+
+    if (org < 0)
+        org = 0;
+    rc = store_agreement_rows(req->store, &req->caller, org, floor_div(now, 86400), now, &rows, &n,
+                              req->arena);
+    if (rc == 0 && staff)
+        rc = store_organization_names(req->store, &req->caller, &orgs, &norgs, req->arena);
+    if (rc < 0)
+        return page_error(req, res, rc, "the agreements cannot be shown");
+    list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, row_json(&rows[i], req->arena));
+    data = json_pack("{s:s, s:o}", "title", "Agreements", "agreements", list);
+    if (staff)
+        json_object_set_new(data, "organizations", page_options(orgs, norgs, org, "any"));
+    return page_render(req, res, 200, "agreements", data);
+}

@@ -1,0 +1,337 @@
+/*
+ * common.c - what every page shares: rendering with the layout's data, error
+ * pages, redirects, times and durations for people, a request's page data,
+ * posted text and files.
+ */
+#define LOG_MODULE "pages"
+#include "core/compat.h"
+#include "http/pages/pages.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/time.h"
+#include "core/utf8.h"
+#include "domain/calendar.h"
+#include "domain/sla.h"
+#include "domain/ticket_sla.h"
+#include "domain/tz.h"
+#include "http/api/api.h"
+#include "http/input.h"
+#include "http/session.h"
+#include "http/tmpl.h"
+#include "store/store.h"
+
+/* ---- rendering ----------------------------------------------------------------- */
+
+/* Defence in depth: no inline script or style, no framing, forms post to this site only. */
+static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
+                          "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; "
+                          "base-uri 'none'";
+
+int page_render(struct req *req, struct res *res, int status, const char *name, json_t *data)
+{
+    int rc;
+
+    if (req->caller.role != ROLE_NONE)
+        json_object_set_new(data, "me",
+                            json_pack("{s:s, s:s, s:s}", "name", req->user.name, "email",
+                                      req->user.email, "role", role_name(req->user.role)));
+    json_object_set_new(data, "staff", json_boolean(req->caller.role >= ROLE_AGENT));
+    json_object_set_new(data, "csrf", json_string(session_csrf(req, res)));
+    json_object_set_new(data, "asset", json_string(page_asset_version()));
+    strbuf_reset(&res->body);
+    rc = tmpl_render(name, data, &res->body);
+    json_decref(data);
+    if (rc < 0) {
+        strbuf_reset(&res->body);
+        strbuf_addstr(&res->body, "<!doctype html><title>error</title><p>internal error (logged)");
+        status = 500;
+    }
+    res->status = status;
+    res->content_type = "text/html; charset=utf-8";
+    res_header(res, "Cache-Control", "no-store");
+    res_header(res, "Content-Security-Policy", csp);
+    res_header(res, "Referrer-Policy", "same-origin");
+    return 0;
+}
+
+int page_error(struct req *req, struct res *res, int err, const char *fmt, ...)
+{
+    struct strbuf msg = STRBUF_INIT;
+    int status = http_status_from_err(err);
+    va_list ap;
+
+    va_start(ap, fmt);
+    strbuf_vaddf(&msg, fmt, ap);
+    va_end(ap);
+    page_render(req, res, status, "error",
+                json_pack("{s:s, s:i, s:s%}", "title", status == 404 ? "Not found" : "Sorry",
+                          "status", status, "message", msg.buf, msg.len));
+    strbuf_release(&msg);
+    return err;
+}
+
+int page_redirect(struct res *res, const char *location)
+{
+    res->status = 303;
+    res->content_type = "text/plain; charset=utf-8";
+    strbuf_reset(&res->body);
+    strbuf_addf(&res->body, "see %s\n", location);
+    res_header(res, "Location", location);
+    return 0;
+}
+
+void page_url_encode(struct strbuf *sb, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p))
+            strbuf_addch(sb, *p);
+        else
+            strbuf_addf(sb, "%%%02X", *p);
+    }
+}
+
+const char *page_login_url(struct req *req)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *out;
+
+    strbuf_addstr(&sb, "/login?next=");
+    page_url_encode(&sb, req->path);
+    out = arena_strdup(req->arena, sb.buf);
+    strbuf_release(&sb);
+    return out;
+}
+
+bool page_path(const char *path)
+{
+    return !strncmp(path, "/portal/", 8) || !strncmp(path, "/desk/", 6);
+}
+
+json_t *page_options(const struct named *list, size_t n, int64_t selected, const char *any)
+{
+    json_t *o = json_array();
+
+    json_array_append_new(
+        o, json_pack("{s:s, s:s, s:b}", "value", "", "label", any, "selected", selected == 0));
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(o,
+                              json_pack("{s:I, s:s, s:b}", "value", (json_int_t)list[i].id, "label",
+                                        list[i].name, "selected", list[i].id == selected));
+    return o;
+}
+
+/* ---- times and durations ------------------------------------------------------------ */
+
+json_t *page_time(int64_t t, const struct calendar *cal)
+{
+    char iso[TIME_RFC3339_LEN], local[TIME_LOCAL_LEN], text[48];
+    const struct tz *tz = cal ? calendar_tz(cal) : NULL;
+
+    if (!t)
+        return json_null();
+    time_format_rfc3339(t, iso);
+    time_format_rfc3339_offset(t, tz ? tz_offset_at(tz, t) : 0, local);
+    /* "2026-11-23T08:00:00+01:00" -> "2026-11-23 08:00 +01:00"; "...Z" -> "... UTC" */
+    snprintf(text, sizeof(text), "%.10s %.5s %s", local, local + 11,
+             local[19] == 'Z' ? "UTC" : local + 19);
+    return json_pack("{s:s, s:s}", "text", text, "iso", iso);
+}
+
+const char *page_hmm(int64_t secs, struct arena *a)
+{
+    int64_t m = (secs < 0 ? -secs : secs) / 60;
+
+    return arena_sprintf(a, "%s%" PRId64 ":%02d", secs < 0 ? "-" : "", m / 60, (int)(m % 60));
+}
+
+/* ---- labels -------------------------------------------------------------------------- */
+
+static const struct {
+    const char *label, *meaning;
+} severities[SEV_COUNT] = {
+    {"Critical error", "the system stops, with a risk of data loss"},
+    {"Serious error", "important functions stop, and bypassing them is time-consuming"},
+    {"Non-serious error", "non-critical functions fail and the user can bypass them"},
+    {"Request for assistance", "guidance, unrelated to errors"},
+};
+
+const char *severity_label(int sev)
+{
+    return sev >= 0 && sev < SEV_COUNT ? severities[sev].label : "";
+}
+
+const char *severity_meaning(int sev)
+{
+    return sev >= 0 && sev < SEV_COUNT ? severities[sev].meaning : "";
+}
+
+static const char *const status_labels[TS_COUNT + 1] = {
+    "New", "In progress", "Waiting for customer", "Resolved", "Closed", NULL};
+
+const char *const *ticket_status_labels(void) { return status_labels; }
+
+static const char *sla_label(enum sla_state s)
+{
+    static const char *const labels[] = {"no SLA", "on track", "at risk", "breached",
+                                         "paused", "met",      "missed"};
+    return (size_t)s < ARRAY_SIZE(labels) ? labels[s] : "";
+}
+
+/* ---- a request ------------------------------------------------------------------------- */
+
+/* Working seconds from now to due (negative once due has passed); false without a clock. */
+static bool working_left(const struct calendar *cal, int64_t now, int64_t due, int64_t *secs)
+{
+    int64_t n = 0;
+
+    if (!cal || !due)
+        return false;
+    if (due >= now ? sla_elapsed(cal, now, due, &n) < 0 : sla_elapsed(cal, due, now, &n) < 0)
+        return false;
+    *secs = due >= now ? n : -n;
+    return true;
+}
+
+static json_t *sla_page_json(const struct ticket *t, int64_t now)
+{
+    struct arena a = ARENA_INIT;
+    struct ticket_clocks k;
+    const struct clock_result *c;
+    int64_t left;
+    json_t *o;
+
+    ticket_clocks_compute(t, now, &k);
+    c = &k.clock[t->handling_initiated_at ? CLOCK_RESOLUTION : CLOCK_RESPONSE];
+    if (c->state == SLA_NONE)
+        c = &k.clock[CLOCK_RESPONSE];
+    o = json_pack(
+        "{s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "state", sla_state_name(c->state), "label",
+        sla_label(c->state), "response_due", page_time(k.clock[CLOCK_RESPONSE].due_at, t->cal),
+        "resolution_due", page_time(k.clock[CLOCK_RESOLUTION].due_at, t->cal), "response_state",
+        sla_label(k.clock[CLOCK_RESPONSE].state), "resolution_state",
+        sla_label(k.clock[CLOCK_RESOLUTION].state), "due", page_time(k.sort_due_at, t->cal));
+    if (working_left(t->cal, now, k.sort_due_at, &left)) {
+        json_object_set_new(o, "left", json_string(page_hmm(left, &a)));
+        json_object_set_new(o, "overdue", json_boolean(left < 0));
+    }
+    arena_release(&a);
+    return o;
+}
+
+json_t *page_ticket_json(const struct ticket *t, int64_t now)
+{
+    json_t *o = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:b, s:b, s:o}", "id",
+        (json_int_t)t->id, "subject", t->subject, "body", t->body, "status",
+        ticket_status_name(t->status), "status_label", status_labels[t->status], "severity",
+        severity_name(t->severity), "severity_label", severity_label(t->severity), "type",
+        ticket_type_name(t->type), "channel", channel_name(t->channel), "received",
+        page_time(t->received_at, t->cal), "updated", page_time(t->updated_at, t->cal),
+        "escalation_level", t->escalation_level, "entitled", t->agreement_id != 0, "priority",
+        t->priority, "sla", sla_page_json(t, now));
+
+    json_object_set_new(o, "resolved", json_boolean(t->status == TS_RESOLVED));
+    json_object_set_new(o, "closed", json_boolean(t->status == TS_CLOSED));
+    json_object_set_new(o, "open", json_boolean(t->status < TS_RESOLVED));
+    return o;
+}
+
+int page_ticket_extras(struct req *req, const struct ticket *t, const char *link_prefix,
+                       json_t *data)
+{
+    struct message *m;
+    struct attachment *at;
+    json_t *list;
+    size_t n;
+    int rc;
+
+    if ((rc = store_message_list(req->store, &req->caller, t->id, &m, &n, req->arena)) < 0)
+        return rc;
+    list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list,
+                              json_pack("{s:s, s:b, s:b, s:s, s:o}", "author",
+                                        *m[i].author_name ? m[i].author_name : "(system)", "staff",
+                                        m[i].staff, "internal", m[i].internal, "body", m[i].body,
+                                        "at", page_time(m[i].created_at, t->cal)));
+    json_object_set_new(data, "messages", list);
+    if ((rc = store_attachment_list(req->store, &req->caller, t->id, &at, &n, req->arena)) < 0)
+        return rc;
+    list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            list, json_pack("{s:s, s:s, s:I, s:o}", "filename", at[i].filename, "href",
+                            arena_sprintf(req->arena, "%s%" PRId64, link_prefix, at[i].id), "size",
+                            (json_int_t)at[i].size, "at", page_time(at[i].created_at, t->cal)));
+    json_object_set_new(data, "attachments", list);
+    return 0;
+}
+
+/* ---- posted text and files ---------------------------------------------------------------- */
+
+const char *page_text_problem(const char *label, const char *s, size_t max_chars, struct arena *a)
+{
+    size_t len = s ? strlen(s) : 0;
+
+    if (s && !utf8_valid(s, len))
+        return arena_sprintf(a, "%s is not valid UTF-8", label);
+    if (utf8_chars(s ? s : "", len) > max_chars)
+        return arena_sprintf(a, "%s is longer than %zu characters", label, max_chars);
+    return NULL;
+}
+
+const struct form_field *page_file_chosen(const struct req *req, const char *field)
+{
+    const struct form_field *f = req_form_field(req, field);
+
+    return f && f->filename && (*f->filename || f->len) ? f : NULL;
+}
+
+const char *page_file_problem(struct req *req, const char *field)
+{
+    const struct form_field *f = page_file_chosen(req, field);
+    const char *why;
+
+    if (!f)
+        return NULL;
+    if ((why = attachment_filename_problem(f->filename)))
+        return why;
+    if (!f->len)
+        return arena_sprintf(req->arena, "the file '%s' is empty", f->filename);
+    return NULL;
+}
+
+int page_save_file(struct req *req, int64_t ticket_id, const char *field, const char **why)
+{
+    const struct form_field *f = page_file_chosen(req, field);
+    const char *type =
+        f && f->content_type && *f->content_type ? f->content_type : "application/octet-stream";
+    struct store_fault fault = {0};
+    struct attachment at = {0};
+    int rc;
+
+    if (!f)
+        return *why = NULL, 0;
+    if ((*why = page_file_problem(req, field)))
+        return DESK_EINVAL;
+    if (!attachment_type_ok(type))
+        type = "application/octet-stream";
+    at = (struct attachment){0, ticket_id, f->filename, type, (int64_t)f->len, f->value, 0, 0};
+    if ((rc = store_attachment_add(req->store, &req->caller, &at, time_now(), &fault)) < 0)
+        *why = fault.message[0] ? arena_strdup(req->arena, fault.message) : desk_err_code(rc);
+    return rc;
+}
+
+int page_send_attachment(struct req *req, struct res *res)
+{
+    struct attachment at;
+    int rc;
+
+    rc = store_attachment_get(req->store, &req->caller, req->params[0], &at, req->arena);
+    if (rc < 0)
+        return page_error(req, res, rc, "there is no file %" PRId64, req->params[0]);
+    res_header(res, "Content-Disposition", attachment_disposition(at.filename, req->arena));
+    res_header(res, "Cache-Control", "private, no-store");
+    return res_bytes(res, 200, at.content_type, at.data, (size_t)at.size);
+}

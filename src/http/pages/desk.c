@@ -1,0 +1,439 @@
+/*
+ * desk.c - the agents' pages under /desk/: the queue (sort=priority: the
+ * customers with the priority_line extra first, then by due) with the SLA
+ * state and the working time left, filters; a request with its whole
+ * conversation (internal notes marked), reply or note, status, severity and
+ * assignee, files.
+ */
+#include "core/compat.h"
+#include "http/pages/pages.h"
+#include "core/err.h"
+#include "core/time.h"
+#include "store/store.h"
+
+#define PAGE_SIZE 50
+#define MAX_BODY (256 * 1024)
+#define OPEN_STATUSES "new,in_progress,waiting_customer" /* the queue's default */
+
+/* ---- names ------------------------------------------------------------------------- */
+
+struct names {
+    struct named *orgs, *staff; /* pick lists */
+    size_t norgs, nstaff;       /* their lengths */
+};
+
+static int load_names(struct req *req, struct names *nm)
+{
+    int rc = store_organization_names(req->store, &req->caller, &nm->orgs, &nm->norgs, req->arena);
+    return rc < 0
+               ? rc
+               : store_staff_names(req->store, &req->caller, &nm->staff, &nm->nstaff, req->arena);
+}
+
+static const char *name_of(const struct named *list, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n && id; i++)
+        if (list[i].id == id)
+            return list[i].name;
+    return "";
+}
+
+/* Options over names (labels beside them, or the names themselves when labels is NULL). */
+static json_t *name_options(const char *const *names, const char *const *labels,
+                            const char *selected, const char *any)
+{
+    json_t *o = json_array();
+
+    if (any)
+        json_array_append_new(o, json_pack("{s:s, s:s, s:b}", "value", "", "label", any, "selected",
+                                           !selected || !*selected));
+    for (size_t i = 0; names[i]; i++)
+        json_array_append_new(o, json_pack("{s:s, s:s, s:b}", "value", names[i], "label",
+                                           labels ? labels[i] : names[i], "selected",
+                                           selected && !strcmp(selected, names[i])));
+    return o;
+}
+
+/* ---- the queue ----------------------------------------------------------------------- */
+
+/* Parse a comma list of names into a bit set; false on an unknown name. */
+static bool parse_bits(const char *list, int (*parse)(const char *, int *), unsigned *out)
+{
+    char buf[128];
+
+    *out = 0;
+    if (!list || !*list)
+        return true;
+    if (strlen(list) >= sizeof(buf))
+        return false;
+    snprintf(buf, sizeof(buf), "%s", list);
+    for (char *p = buf, *comma; p; p = comma ? comma + 1 : NULL) {
+        int v;
+        if ((comma = strchr(p, ',')))
+            *comma = '\0';
+        if (parse(p, &v) < 0)
+            return false;
+        *out |= 1u << v;
+    }
+    return true;
+}
+
+static int parse_status(const char *s, int *v)
+{
+    enum ticket_status st;
+    int rc = ticket_status_parse(s, &st);
+    *v = (int)st;
+    return rc;
+}
+
+static int parse_severity(const char *s, int *v)
+{
+    enum severity sev;
+    int rc = severity_parse(s, &sev);
+    *v = (int)sev;
+    return rc;
+}
+
+static int64_t query_id(const struct req *req, const char *name)
+{
+    const char *s = req_query(req, name);
+    char *end;
+    long long v;
+
+    if (!s || !*s)
+        return 0;
+    v = strtoll(s, &end, 10);
+    return *end || v < 1 ? -1 : v;
+}
+
+/* The queue's filters from the query; the link of this view (without a cursor) into base. */
+static bool read_filter(struct req *req, struct ticket_filter *f, struct strbuf *base)
+{
+    const char *status = req_query(req, "status"), *sev = req_query(req, "severity");
+
+    memset(f, 0, sizeof(*f));
+    status = status ? status : OPEN_STATUSES;
+    f->sort = SORT_PRIORITY;
+    f->limit = PAGE_SIZE;
+    f->cursor = req_query(req, "cursor");
+    f->organization_id = query_id(req, "organization_id");
+    f->assignee_id = query_id(req, "assignee_id");
+    strbuf_addstr(base, "/desk/?status=");
+    page_url_encode(base, status);
+    strbuf_addstr(base, "&severity=");
+    page_url_encode(base, sev ? sev : "");
+    if (f->organization_id > 0)
+        strbuf_addf(base, "&organization_id=%" PRId64, f->organization_id);
+    if (f->assignee_id > 0)
+        strbuf_addf(base, "&assignee_id=%" PRId64, f->assignee_id);
+    return parse_bits(status, parse_status, &f->statuses) &&
+           parse_bits(sev, parse_severity, &f->severities) && f->organization_id >= 0 &&
+           f->assignee_id >= 0;
+}
+
+static json_t *queue_rows(const struct ticket *items, size_t n, const struct names *nm)
+{
+    int64_t now = time_now();
+    json_t *rows = json_array();
+
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = page_ticket_json(&items[i], now);
+        json_object_set_new(o, "organization",
+                            json_string(name_of(nm->orgs, nm->norgs, items[i].organization_id)));
+        json_object_set_new(o, "assignee",
+                            json_string(name_of(nm->staff, nm->nstaff, items[i].assignee_id)));
+        json_array_append_new(rows, o);
+    }
+    return rows;
+}
+
+static json_t *filter_json(struct req *req, const struct ticket_filter *f, const struct names *nm)
+{
+    static const char *const status_choices[] = {
+        OPEN_STATUSES, "new", "in_progress", "waiting_customer", "resolved", "closed", NULL};
+    static const char *const status_labels[] = {
+        "open", "new", "in progress", "waiting for customer", "resolved", "closed"};
+    const char *status = req_query(req, "status");
+
+    return json_pack(
+        "{s:o, s:o, s:o, s:o}", "statuses",
+        name_options(status_choices, status_labels, status ? status : OPEN_STATUSES, "any"),
+        "severities", name_options(severity_names, NULL, req_query(req, "severity"), "any"),
+        "organizations", page_options(nm->orgs, nm->norgs, f->organization_id, "any"), "assignees",
+        page_options(nm->staff, nm->nstaff, f->assignee_id, "anyone"));
+}
+
+int page_desk_queue(struct req *req, struct res *res)
+{
+    struct strbuf base = STRBUF_INIT;
+    struct ticket_filter f;
+    struct ticket *items;
+    struct names nm;
+    const char *next = NULL;
+    json_t *data;
+    size_t n = 0;
+    int rc;
+
+    if (!read_filter(req, &f, &base)) {
+        strbuf_release(&base);
+        return page_error(req, res, DESK_EBADREQ, "a filter of the queue is not one it offers");
+    }
+    if ((rc = load_names(req, &nm)) < 0 ||
+        (rc = store_ticket_list(req->store, &req->caller, &f, &items, &n, &next, req->arena)) < 0) {
+        strbuf_release(&base);
+        return page_error(req, res, rc, "the queue cannot be shown (%s)", desk_err_code(rc));
+    }
+    data = json_pack("{s:s, s:o, s:o}", "title", "Queue", "tickets", queue_rows(items, n, &nm),
+                     "filter", filter_json(req, &f, &nm));
+    if (next) {
+        strbuf_addstr(&base, "&cursor=");
+        page_url_encode(&base, next);
+        json_object_set_new(data, "next", json_string(base.buf));
+    }
+    strbuf_release(&base);
+    return page_render(req, res, 200, "desk_queue", data);
+}
+
+/* ---- a request ------------------------------------------------------------------------- */
+
+static int show_ticket(struct req *req, struct res *res, int64_t id, int status, const char *error)
+{
+    struct ticket t;
+    struct names nm;
+    json_t *data, *tj;
+    int rc;
+
+    if ((rc = store_ticket_get(req->store, &req->caller, id, &t, req->arena)) < 0)
+        return page_error(req, res, rc, "there is no request %" PRId64, id);
+    if ((rc = load_names(req, &nm)) < 0)
+        return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
+    tj = page_ticket_json(&t, time_now());
+    json_object_set_new(tj, "organization",
+                        json_string(name_of(nm.orgs, nm.norgs, t.organization_id)));
+    json_object_set_new(tj, "assignee", json_string(name_of(nm.staff, nm.nstaff, t.assignee_id)));
+    data =
+        json_pack("{s:s, s:o, s:s?, s:o, s:o, s:o}", "title", t.subject, "ticket", tj, "error",
+                  error, "statuses",
+                  name_options(ticket_status_names, ticket_status_labels(),
+                               ticket_status_name(t.status), NULL),
+                  "severities", name_options(severity_names, NULL, severity_name(t.severity), NULL),
+                  "assignees", page_options(nm.staff, nm.nstaff, t.assignee_id, "nobody"));
+    if ((rc = page_ticket_extras(req, &t, "/desk/attachments/", data)) < 0) {
+        json_decref(data);
+        return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
+    }
+    return page_render(req, res, status, "desk_ticket", data);
+}
+
+int page_desk_ticket(struct req *req, struct res *res)
+{
+    return show_ticket(req, res, req->params[0], 200, NULL);
+}
+
+static int refused(struct req *req, struct res *res, int rc, const char *why)
+{
+    if (rc == DESK_ENOTFOUND)
+        return page_error(req, res, rc, "there is no request %" PRId64, req->params[0]);
+    return show_ticket(req, res, req->params[0], http_status_from_err(rc),
+                       why && *why ? why : desk_err_code(rc));
+}
+
+static int back_to_ticket(struct req *req, struct res *res)
+{
+    return page_redirect(res, arena_sprintf(req->arena, "/desk/tickets/%" PRId64, req->params[0]));
+}
+
+int page_desk_reply(struct req *req, struct res *res)
+{
+    const char *body = req_form(req, "body"), *why;
+    struct store_fault fault = {0};
+    struct message m = {0};
+    int rc;
+
+    if (!(body && *body) && !page_file_chosen(req, "file"))
+        return show_ticket(req, res, req->params[0], 422, "write a reply or choose a file");
+    if ((why = page_text_problem("the reply", body, MAX_BODY, req->arena)) ||
+        (why = page_file_problem(req, "file")))
+        return show_ticket(req, res, req->params[0], 422, why);
+    if (body && *body) {
+        m = (struct message){.ticket_id = req->params[0],
+                             .body = body,
+                             .author_name = req->user.name,
+                             .internal = req_form(req, "internal") != NULL};
+        if ((rc = store_message_add(req->store, &req->caller, &m, time_now(), &fault)) < 0)
+            return refused(req, res, rc, fault.message);
+    }
+    if ((rc = page_save_file(req, req->params[0], "file", &why)) < 0)
+        return refused(req, res, rc, why);
+    return back_to_ticket(req, res);
+}
+
+/* The fields of the form that differ from the request: PATCH semantics from a full form. */
+static const char *read_update(struct req *req, const struct ticket *t, struct ticket_patch *p)
+{
+    const char *status = req_form(req, "status"), *sev = req_form(req, "severity");
+    const char *assignee = req_form(req, "assignee_id");
+    char *end;
+
+    memset(p, 0, sizeof(*p));
+    if (status && ticket_status_parse(status, &p->status) < 0)
+        return "choose a status from the list";
+    if (sev && severity_parse(sev, &p->severity) < 0)
+        return "choose a severity from the list";
+    if (assignee) {
+        p->assignee_id = *assignee ? strtoll(assignee, &end, 10) : 0;
+        if (*assignee && (*end || p->assignee_id < 1))
+            return "choose an assignee from the list";
+    }
+    p->has_status = status && p->status != t->status;
+    p->has_severity = sev && p->severity != t->severity;
+    p->has_assignee = assignee && p->assignee_id != t->assignee_id;
+    return NULL;
+}
+
+int page_desk_update(struct req *req, struct res *res)
+{
+    struct store_fault fault = {0};
+    struct ticket_patch p;
+    struct ticket t;
+    const char *why;
+    int rc;
+
+    if ((rc = store_ticket_get(req->store, &req->caller, req->params[0], &t, req->arena)) < 0)
+        return refused(req, res, rc, NULL);
+    if ((why = read_update(req, &t, &p)))
+        return show_ticket(req, res, req->params[0], 422, why);
+    if (!p.has_status && !p.has_severity && !p.has_assignee)
+        return back_to_ticket(req, res);
+    rc = store_ticket_update(req->store, &req->caller, req->params[0], &p, time_now(), &t, &fault,
+                             req->arena);
+    return rc < 0 ? refused(req, res, rc, fault.message) : back_to_ticket(req, res);
+}
+
+/* ---- recording a request (a phone call, a chat) ------------------------------------------- */
+
+#define MAX_SUBJECT 300
+#define FUTURE_SLACK 60 /* SPEC 5: received_at at most this far ahead */
+
+static json_t *severity_options(const char *selected)
+{
+    json_t *o = json_array();
+
+    for (int i = 0; i < SEV_COUNT; i++) {
+        const char *name = severity_name((enum severity)i);
+        json_array_append_new(o, json_pack("{s:s, s:s, s:s, s:b}", "value", name, "level", name,
+                                           "label", severity_label(i), "selected",
+                                           selected ? !strcmp(selected, name) : i == SEV_C));
+    }
+    return o;
+}
+
+/* The id in form field name: 0 when empty, -1 when it is not an id. */
+static int64_t form_id(const struct req *req, const char *name)
+{
+    const char *s = req_form(req, name);
+    char *end;
+    long long v;
+
+    if (!s || !*s)
+        return 0;
+    v = strtoll(s, &end, 10);
+    return *end || v < 1 ? -1 : v;
+}
+
+/* The form, filled with what was posted (or the defaults: a phone call, severity C). */
+static int show_new(struct req *req, struct res *res, int status, const char *error)
+{
+    const char *channel = req_form(req, "channel"), *body = req_form(req, "body");
+    const char *subject = req_form(req, "subject"), *received = req_form(req, "received_at");
+    struct named *orgs, *contacts;
+    size_t norgs, ncontacts;
+    int rc;
+
+    if ((rc = store_organization_names(req->store, &req->caller, &orgs, &norgs, req->arena)) < 0 ||
+        (rc = store_contact_names(req->store, &req->caller, &contacts, &ncontacts, req->arena)) < 0)
+        return page_error(req, res, rc, "the form cannot be shown");
+    return page_render(
+        req, res, status, "desk_new",
+        json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s?}", "title",
+                  "Record a request", "organizations",
+                  page_options(orgs, norgs, form_id(req, "organization_id"), "choose one"),
+                  "requesters",
+                  page_options(contacts, ncontacts, form_id(req, "requester_id"), "nobody named"),
+                  "channels", name_options(channel_names, NULL, channel ? channel : "phone", NULL),
+                  "types", name_options(ticket_type_names, NULL, req_form(req, "type"), NULL),
+                  "severities", severity_options(req_form(req, "severity")), "subject",
+                  subject ? subject : "", "body", body ? body : "", "received_at",
+                  received ? received : "", "error", error));
+}
+
+int page_desk_new(struct req *req, struct res *res) { return show_new(req, res, 200, NULL); }
+
+/* "YYYY-MM-DDTHH:MM[:SS]" (a datetime-local field, read as UTC) or RFC 3339; 0 when empty. */
+static const char *read_received(const char *s, int64_t now, int64_t *out)
+{
+    char buf[40];
+    size_t len = s ? strlen(s) : 0;
+
+    *out = now;
+    if (!len)
+        return NULL;
+    snprintf(buf, sizeof(buf), "%s%s", s, len == 16 ? ":00Z" : len == 19 ? "Z" : "");
+    if (len >= 32 || time_parse_rfc3339(buf, strlen(buf), out, NULL) < 0)
+        return "received is not a time (YYYY-MM-DD HH:MM, UTC)";
+    if (*out > now + FUTURE_SLACK)
+        return "received is in the future";
+    return NULL;
+}
+
+/* Read the posted form into t; NULL when it is fine, else what is wrong. */
+static const char *read_new(struct req *req, struct ticket *t, int64_t now)
+{
+    const char *subject = req_form(req, "subject"), *body = req_form(req, "body"), *why;
+    const char *channel = req_form(req, "channel"), *type = req_form(req, "type");
+    const char *sev = req_form(req, "severity");
+
+    memset(t, 0, sizeof(*t));
+    t->organization_id = form_id(req, "organization_id");
+    t->requester_id = form_id(req, "requester_id");
+    if (t->organization_id < 1)
+        return "choose the organisation";
+    if (t->requester_id < 0)
+        return "choose a requester from the list";
+    if (!subject || !*subject)
+        return "a subject is required";
+    if ((why = page_text_problem("the subject", subject, MAX_SUBJECT, req->arena)) ||
+        (why = page_text_problem("the description", body, MAX_BODY, req->arena)) ||
+        (why = read_received(req_form(req, "received_at"), now, &t->received_at)) ||
+        (why = page_file_problem(req, "file")))
+        return why;
+    if ((channel && channel_parse(channel, &t->channel) < 0) ||
+        (type && ticket_type_parse(type, &t->type) < 0) ||
+        (sev && severity_parse(sev, &t->severity) < 0))
+        return "choose the channel, type and severity from the lists";
+    if (!sev)
+        t->severity = ticket_default_severity(t->type);
+    t->subject = subject;
+    t->body = body ? body : "";
+    return NULL;
+}
+
+int page_desk_create(struct req *req, struct res *res)
+{
+    struct store_fault fault = {0};
+    int64_t now = time_now();
+    const char *why;
+    struct ticket t;
+    int rc;
+
+    if ((why = read_new(req, &t, now)))
+        return show_new(req, res, 422, why);
+    if ((rc = store_ticket_create(req->store, &req->caller, &t, now, &fault, req->arena)) < 0)
+        return show_new(req, res, http_status_from_err(rc),
+                        fault.message[0] ? fault.message : desk_err_code(rc));
+    if (page_save_file(req, t.id, "file", &why) < 0)
+        return page_error(req, res, DESK_EINVAL,
+                          "request %" PRId64 " was recorded, but its file was not stored: %s", t.id,
+                          why);
+    return page_redirect(res, arena_sprintf(req->arena, "/desk/tickets/%" PRId64, t.id));
+}

@@ -1,0 +1,121 @@
+/*
+ * pages.h - the server-rendered HTML pages (SPEC 3.3), one file an area:
+ * login.c (/, /login, /logout), static.c (/static/...), portal.c
+ * (/portal/..., customers), desk.c (/desk/..., agents and admins), and
+ * common.c (rendering, errors, the forms' shared pieces).
+ *
+ * Pages are routes flagged ROUTE_PAGE (http/router.h): the router signs the
+ * visitor in by the session cookie, redirects or refuses by role, and checks
+ * the CSRF token of every POST before a handler runs. Handlers build a JSON
+ * object and render a template of web/templates (http/tmpl.h), which
+ * escapes every value. A customer's pages read through the store with the
+ * caller, so another organisation's request answers 404 like a missing one.
+ * Forms post with POST and answer 303 to the page to show next (post,
+ * redirect, get); a form with a mistake is shown again with 422.
+ */
+#ifndef HTTP_PAGES_H
+#define HTTP_PAGES_H
+
+#include "http/http.h"
+
+struct ticket;
+struct calendar;
+
+/* ---- common.c ------------------------------------------------------------------ */
+
+/*
+ * Render template `name` with data (consumed) as res, with status. Adds
+ * what every page shows: "me" (the signed-in user), "staff" (agent or
+ * admin), "csrf" (the forms' token; without a session this sets the
+ * pre-session cookie), "asset" (the stylesheet's version). Returns 0.
+ */
+int page_render(struct req *req, struct res *res, int status, const char *name, json_t *data);
+/* An error page with the status of err and a message for people; returns err. */
+int page_error(struct req *req, struct res *res, int err, const char *fmt, ...) PRINTF_LIKE(4, 5);
+/* 303 See Other to location (a local path, kept as given). Returns 0. */
+int page_redirect(struct res *res, const char *location);
+/* "/login?next=<this path, URL-encoded>" (arena). */
+const char *page_login_url(struct req *req);
+/* Is path under /portal/ or /desk/ (so a missing page answers with HTML)? */
+bool page_path(const char *path);
+/* Append s URL-encoded (RFC 3986 unreserved characters kept) to sb. */
+void page_url_encode(struct strbuf *sb, const char *s);
+
+struct named;
+/*
+ * A <select>'s options over a pick list, [{"value","label","selected"}], after
+ * a first option "" labelled any (selected when selected is 0).
+ */
+json_t *page_options(const struct named *list, size_t n, int64_t selected, const char *any);
+/* {"text": local time in cal's zone (UTC without one), "iso": RFC 3339 UTC}, or null for 0. */
+json_t *page_time(int64_t t, const struct calendar *cal);
+/* Working seconds as "h:mm" ("-h:mm" when negative), into the arena. */
+const char *page_hmm(int64_t secs, struct arena *a);
+/*
+ * A request as the pages show it: subject, status, severity and their
+ * labels, the SLA state of the pending clock (response until handling
+ * starts, then resolution) with its due time and the working time left.
+ */
+json_t *page_ticket_json(const struct ticket *t, int64_t now);
+/*
+ * The conversation and the files of request t as caller may see them,
+ * added to data as "messages" and "attachments" (links under link_prefix,
+ * e.g. "/portal/attachments/"). Returns 0 or a store error.
+ */
+int page_ticket_extras(struct req *req, const struct ticket *t, const char *link_prefix,
+                       json_t *data);
+/* "New", "In progress", ...: people's names of the statuses, beside ticket_status_names. */
+const char *const *ticket_status_labels(void);
+/* The label and meaning of a severity (SPEC 2.1). */
+const char *severity_label(int sev);
+const char *severity_meaning(int sev);
+/* A posted text field checked: valid UTF-8, max_chars at most; NULL when fine, else why. */
+const char *page_text_problem(const char *label, const char *s, size_t max_chars, struct arena *a);
+/* The file part of form field `field`, or NULL when there is none or no file was chosen. */
+const struct form_field *page_file_chosen(const struct req *req, const char *field);
+/* Why the file of form field `field` cannot be stored; NULL when fine or none was chosen. */
+const char *page_file_problem(struct req *req, const char *field);
+/*
+ * Store the file of form field `field` on request ticket_id, when one was
+ * chosen (an empty file input is skipped). Returns 0, or an error with its
+ * reason in *why (arena).
+ */
+int page_save_file(struct req *req, int64_t ticket_id, const char *field, const char **why);
+/* GET .../attachments/:id: the file as a download, or a 404 page. */
+int page_send_attachment(struct req *req, struct res *res);
+
+/* ---- login.c -------------------------------------------------------------------- */
+int page_home(struct req *req, struct res *res);
+int page_login_form(struct req *req, struct res *res);
+int page_login(struct req *req, struct res *res);
+int page_logout(struct req *req, struct res *res);
+/* Is next a local path we may redirect to ("/x", never "//", "/\" or a scheme)? */
+bool page_next_ok(const char *next);
+
+/* ---- static.c ---------------------------------------------------------------------- */
+int page_static(struct req *req, struct res *res);
+/* A short hash of the static files, for cache-busting URLs. */
+const char *page_asset_version(void);
+
+/* ---- portal.c ---------------------------------------------------------------------- */
+int page_portal_list(struct req *req, struct res *res);
+int page_portal_new(struct req *req, struct res *res);
+int page_portal_create(struct req *req, struct res *res);
+int page_portal_request(struct req *req, struct res *res);
+int page_portal_reply(struct req *req, struct res *res);
+int page_portal_escalate(struct req *req, struct res *res);
+int page_portal_status(struct req *req, struct res *res);
+int page_portal_levels(struct req *req, struct res *res);
+
+/* ---- agreements.c (both /portal/agreements and /desk/agreements) ---------------------- */
+int page_agreements(struct req *req, struct res *res);
+
+/* ---- desk.c ------------------------------------------------------------------------ */
+int page_desk_queue(struct req *req, struct res *res);
+int page_desk_ticket(struct req *req, struct res *res);
+int page_desk_reply(struct req *req, struct res *res);
+int page_desk_update(struct req *req, struct res *res);
+int page_desk_new(struct req *req, struct res *res);
+int page_desk_create(struct req *req, struct res *res);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * tmpl.h - HTML templates: a small mustache dialect over jansson values.
+ *
+ * Templates are the files web/templates/NAME.html, compiled into the binary
+ * (core/embed.h); a page renders one by NAME with a JSON object as its data.
+ * The dialect:
+ *
+ *   {{name}} {{a.b}} {{.}}   the value, HTML-escaped (&<>"' become entities,
+ *                            so it is safe in text and in quoted attributes);
+ *                            {{list.0}} is an array's first element
+ *   {{{name}}} {{&name}}     the value as it is: raw HTML, only where the
+ *                            template asks for it
+ *   {{#x}}...{{/x}}          an array: once per element, the element on top
+ *                            of the context stack; an object: once, on top;
+ *                            any other truthy value: once
+ *   {{^x}}...{{/x}}          once when x is falsy
+ *   {{> name}}               another template of the set, in this context
+ *   {{! comment}}            nothing
+ *
+ * Falsy: missing, null, false, 0, "", an empty array or object. Names are
+ * looked up from the innermost context outwards (the first segment only,
+ * then down through objects). Strings and numbers print; true prints
+ * "true"; everything else prints nothing.
+ *
+ * Each template is parsed once, at first use, and the parse is shared by
+ * every thread (a set is safe to render from any number of threads).
+ */
+#ifndef HTTP_TMPL_H
+#define HTTP_TMPL_H
+
+#include "core/compat.h"
+#include "core/strbuf.h"
+#include <jansson.h>
+
+struct embedded_file;
+struct tmpl_set;
+
+#define TMPL_MAX_DEPTH 32 /* nested sections and partials while rendering */
+
+/*
+ * A set over files (name "x.html" is template "x"). The files are borrowed
+ * and must outlive the set; nothing is parsed yet. Free with tmpl_set_free.
+ */
+struct tmpl_set *tmpl_set_new(const struct embedded_file *files);
+void tmpl_set_free(struct tmpl_set *set);
+
+/*
+ * Append template `name` rendered with data to out. Returns 0, or
+ * DESK_ENOTFOUND (no such template, also for a partial), DESK_EINVAL (it
+ * does not parse, or nests deeper than TMPL_MAX_DEPTH), with the reason in
+ * err (when non-NULL). out may hold a partial rendering on error.
+ */
+int tmpl_set_render(struct tmpl_set *set, const char *name, json_t *data, struct strbuf *out,
+                    struct strbuf *err);
+
+/* The templates of web/templates compiled into the binary: as tmpl_set_render, errors logged. */
+int tmpl_render(const char *name, json_t *data, struct strbuf *out);
+
+#endif

@@ -1,0 +1,207 @@
+// pages.mjs BASE PASSWORD ARTIFACTS CHROMIUM - svcdesk's pages in headless Chromium.
+// Prints "ok - ..." / "not ok - ..." lines (run.sh turns them into TAP); exits 1 on a failure.
+import { chromium } from 'playwright-core';
+
+const [base, password, artifacts, executablePath] = process.argv.slice(2);
+const XSS_SCRIPT = '<script>alert(1)</script>';
+const XSS_ATTR = '"><img src=x onerror=alert(1)>';
+const SUBJECT = `${XSS_SCRIPT} meter reads stop`;
+const BODY = `since 06:00 ${XSS_ATTR}`;
+const FILE_NAME = `${XSS_ATTR}.log`;
+const CUSTOMER_NAME = `Carl ${XSS_ATTR}`;
+const REPLY = `We are on it ${XSS_SCRIPT}`;
+const NOTE = 'internal: firmware 4.2 suspected';
+const TIME = /\d{4}-\d\d-\d\d \d\d:\d\d/;
+
+let failed = 0;
+const dialogs = [];
+const errors = [];
+
+function check(cond, what, detail) {
+  console.log(`${cond ? 'ok' : 'not ok'} - ${what}`);
+  if (!cond) {
+    failed++;
+    if (detail !== undefined) console.log(`got: ${JSON.stringify(detail)}`);
+  }
+}
+
+async function newPage(browser, viewport) {
+  const context = await browser.newContext({ viewport: viewport || { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return page;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
+}
+
+// No <img> was injected and no dialog fired: what was hostile stayed text.
+async function noInjection(page, where) {
+  const imgs = await page.locator('img').count();
+  check(imgs === 0 && dialogs.length === 0, `${where}: no injected element, no dialog`,
+    { imgs, dialogs });
+}
+
+async function signIn(page, path, email) {
+  await page.goto(base + path);
+  check(page.url().includes('/login?next='), `${email}: ${path} sends a visitor to sign in`,
+    page.url());
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit].primary')]);
+  check(new URL(page.url()).pathname === path, `${email}: signed in, back at ${path}`, page.url());
+}
+
+async function customerOpensRequest(page) {
+  await shot(page, 'portal-list-empty');
+  await page.click('a[href="/portal/requests/new"] >> nth=0');
+  await shot(page, 'portal-new');
+  await page.fill('input[name=subject]', SUBJECT);
+  await page.fill('textarea[name=body]', BODY);
+  await page.check('input[name=severity][value=B]');
+  await page.selectOption('select[name=type]', 'error');
+  await page.setInputFiles('input[name=file]', {
+    name: FILE_NAME, mimeType: 'text/plain', buffer: Buffer.from('meter log\n'),
+  });
+  await Promise.all([page.waitForNavigation(), page.click('form button[type=submit].primary')]);
+  const m = new URL(page.url()).pathname.match(/^\/portal\/requests\/(\d+)$/);
+  check(m !== null, 'the new request is shown after sending it', page.url());
+  check(await page.locator('h1').innerText().then((t) => t.includes(SUBJECT)),
+    'its subject shows as text');
+  const due = await page.locator('.response-due').innerText();
+  check(TIME.test(due), 'its response due time is shown', due);
+  check((await page.locator('.conversation .original .body').innerText()).trim() === BODY,
+    'its description shows as text');
+  const link = page.locator('.files a');
+  check((await link.innerText()).trim() === FILE_NAME, 'its file name shows as text');
+  const file = await page.request.get(base + await link.getAttribute('href'));
+  check(file.status() === 200 && /^attachment;/.test(file.headers()['content-disposition'] || ''),
+    'the file downloads as an attachment', file.headers());
+  check((await page.locator('.top .who').innerText()).trim() === CUSTOMER_NAME,
+    "the customer's name shows as text");
+  await noInjection(page, 'request page');
+  await shot(page, 'portal-request');
+  return m ? m[1] : '0';
+}
+
+async function agentWorks(page, id) {
+  const first = page.locator('table.queue tbody tr').first();
+  check((await first.locator('td').first().innerText()).trim() === id,
+    'the new B request is at the top of the queue', await first.innerText());
+  check((await first.locator('a').innerText()).includes(SUBJECT), 'its subject shows as text');
+  const left = (await first.locator('td.left').innerText()).trim();
+  check(/^-?\d+:\d\d$/.test(left), 'the working time left shows as h:mm', left);
+  check(await first.locator('.sla.sla-running').count() === 1, 'its SLA state shows, coloured');
+  await noInjection(page, 'queue');
+  await shot(page, 'desk-queue');
+  await page.selectOption('select[name=severity]', 'D');
+  await Promise.all([page.waitForNavigation(), page.click('.filters button')]);
+  check(await page.locator('table.queue tbody tr').count() === 1 &&
+    (await page.locator('table.queue tbody tr a').innerText()) === 'Export question',
+    'the severity filter keeps only the D request');
+  await page.click('a[href="/desk/tickets/new"]');
+  check(await page.locator('select[name=organization_id] option', { hasText: 'Acme' }).count() === 1,
+    'the form to record a call lists the organisations');
+  await shot(page, 'desk-new');
+  await page.goto(`${base}/desk/tickets/${id}`);
+  check((await page.locator('.conversation .original .body').innerText()).trim() === BODY,
+    'the agent sees the description as text');
+  await page.fill('textarea[name=body]', NOTE);
+  await page.check('input[name=internal]');
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/reply"] button')]);
+  await page.fill('textarea[name=body]', REPLY);
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/reply"] button')]);
+  check(await page.locator('.message.internal').count() === 1, 'the internal note is marked');
+  await page.selectOption('form[action$="/update"] select[name=status]', 'in_progress');
+  await page.selectOption('form[action$="/update"] select[name=assignee_id]', { label: 'Agnes Agent' });
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/update"] button')]);
+  check((await page.locator('.facts .status').innerText()).trim() === 'In progress',
+    'the agent set it in progress');
+  const author = page.locator('.message', { hasText: 'Request' }).first();
+  check(await author.count() === 1, 'the conversation shows');
+  check((await page.locator('.message .body').last().innerText()).trim() === REPLY,
+    'the reply shows as text');
+  await noInjection(page, 'desk ticket');
+  await shot(page, 'desk-ticket');
+}
+
+async function customerSeesReply(page, id) {
+  await page.goto(`${base}/portal/requests/${id}`);
+  const bodies = await page.locator('.message .body').allInnerTexts();
+  check(bodies.some((b) => b.trim() === REPLY), 'the customer sees the reply', bodies);
+  check(!bodies.some((b) => b.includes(NOTE)), 'but not the internal note', bodies);
+  check((await page.locator('.facts .status').innerText()).trim() === 'In progress',
+    'the customer sees it in progress');
+  // CSRF: the same session posting without the form's token is refused
+  const forged = await page.request.post(`${base}/portal/requests/${id}/reply`,
+    { form: { body: 'forged reply' } });
+  check(forged.status() === 403, 'a reply posted without the CSRF token is refused (403)',
+    forged.status());
+  const wrong = await page.request.post(`${base}/portal/requests/${id}/reply`,
+    { form: { body: 'forged reply', csrf: 'f'.repeat(64) } });
+  check(wrong.status() === 403, 'and one with a wrong token', wrong.status());
+  await page.reload();
+  check(!(await page.content()).includes('forged reply'), 'nothing was added');
+  await noInjection(page, 'request page with the reply');
+  await shot(page, 'portal-request-reply');
+  await page.goto(`${base}/portal/`);
+  check((await page.locator('table.list tbody tr a').first().innerText()).includes(SUBJECT),
+    'the list shows the subject as text');
+  await noInjection(page, 'request list');
+  await shot(page, 'portal-list');
+  await page.goto(`${base}/portal/agreements`);
+  check((await page.locator('table.list tbody tr').first().innerText())
+    .includes('Software Maintenance Agreement'), 'the customer sees its agreement');
+  await shot(page, 'portal-agreements');
+  await page.goto(`${base}/portal/service-levels`);
+  check(await page.locator('table.hours tr').count() === 7, 'the support hours show a week');
+  await shot(page, 'portal-service-levels');
+}
+
+async function otherCustomer(browser, id) {
+  const page = await newPage(browser, { width: 390, height: 844 });
+  await signIn(page, '/portal/', 'cb@beta.test');
+  await shot(page, 'portal-list-phone');
+  const other = await page.goto(`${base}/portal/requests/${id}`);
+  check(other.status() === 404, "another organisation's request is 404", other.status());
+  check(!(await page.content()).includes('meter reads'), 'and shows nothing of it');
+  const desk = await page.goto(`${base}/desk/`);
+  check(desk.status() === 403, 'a customer opening the desk gets 403', desk.status());
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    chromiumSandbox: false,
+    args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const login = await newPage(browser);
+    await login.goto(`${base}/login`);
+    await shot(login, 'login');
+    const customer = await newPage(browser);
+    await signIn(customer, '/portal/', 'ca@acme.test');
+    const id = await customerOpensRequest(customer);
+    const agent = await newPage(browser);
+    await signIn(agent, '/desk/', 'agent@vendor.test');
+    await agentWorks(agent, id);
+    await customerSeesReply(customer, id);
+    await otherCustomer(browser, id);
+    const portal = await agent.goto(`${base}/portal/`);
+    check(new URL(agent.url()).pathname === '/desk/', 'an agent opening the portal goes to the desk',
+      agent.url());
+    check(portal.status() === 200, 'and the desk opens');
+    check(errors.length === 0, 'no script errors on any page', errors);
+  } finally {
+    await browser.close();
+  }
+}
+
+main().then(() => process.exit(failed ? 1 : 0), (e) => {
+  console.log(`not ok - the browser script threw: ${e && e.stack ? e.stack.split('\n')[0] : e}`);
+  process.exit(1);
+});

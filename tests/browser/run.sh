@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# tests/browser/run.sh - the pages in a real browser (Debian's chromium, driven by
+# playwright-core; no browser is ever downloaded). Starts `svcdesk serve` on a temporary
+# database with the e2e fixtures, gives the fixture users passwords, and runs pages.mjs:
+# a customer opens a request with a file, an agent finds it at the top of the queue, replies
+# and sets it in progress, the customer sees the reply; hostile subjects, bodies, names and
+# file names show as text on every page; a form post without its CSRF token is refused.
+# Screenshots go to tests/browser/artifacts/. Output is TAP, like the e2e scripts.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/e2e/lib.sh
+B=tests/browser
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+PASSWORD=browser-pass-1
+
+if [ ! -x "$CHROMIUM" ]; then
+    ok 1 "chromium is installed at $CHROMIUM (scripts/deps.sh installs it)"
+    done_testing
+    exit 1
+fi
+if [ ! -d "$B/node_modules/playwright-core" ]; then
+    (cd "$B" && npm ci --silent --no-audit --no-fund > /dev/null 2>&1)
+    ok $? "npm ci (playwright-core, pinned in package-lock.json)"
+fi
+
+start_server --backup-dir "$T/backups"; ok $? "server starts"
+fixtures; ok $? "fixtures"
+
+# The fixtures' users have no password. `svcdesk init` hashes one (argon2id) for a throwaway
+# database's admin; the hash is copied to the users of the test database.
+"$SVCDESK" init --db "$T/hash.db" --admin-email hash@example.test \
+    --admin-password "$PASSWORD" > /dev/null 2>&1
+HASH=$(sqlite3 "$T/hash.db" "SELECT password_hash FROM users")
+sqlite3 -cmd ".timeout 5000" "$DB" "UPDATE users SET password_hash = '$HASH' WHERE id IN (2, 3, 4);
+    UPDATE users SET name = 'Carl \"><img src=x onerror=alert(1)>' WHERE id = 3;"
+ok $? "passwords for the agent and the customers; a hostile customer name"
+
+# Requests already in the queue: Acme's D (due later than a B opened now) and Beta's
+# (not entitled: no due time, so at the end).
+api POST /api/v1/tickets '{"subject":"Export question","type":"assistance","organization_id":1}' "$AGENT"
+is "$STATUS" 201 "an older request of severity D"
+api POST /api/v1/tickets '{"subject":"Beta asks","organization_id":2}' "$AGENT"
+is "$STATUS" 201 "a request of an organisation without an agreement"
+
+mkdir -p "$B/artifacts"
+node "$B/pages.mjs" "$BASE" "$PASSWORD" "$B/artifacts" "$CHROMIUM" > "$T/node.out" 2>&1
+rc=$?
+while IFS= read -r line; do
+    case "$line" in
+    "ok - "*) ok 0 "${line#ok - }" ;;
+    "not ok - "*) ok 1 "${line#not ok - }" ;;
+    *) echo "# $line" ;;
+    esac
+done < "$T/node.out"
+is "$rc" 0 "the browser script finished"
+is "$(sqlite3 "$DB" "SELECT count(*) FROM messages WHERE body LIKE '%forged%'")" 0 \
+    "the post without a CSRF token stored nothing"
+stop_server
+done_testing

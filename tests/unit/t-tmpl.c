@@ -1,0 +1,144 @@
+/*
+ * t-tmpl.c - the template dialect: escaping, raw output, sections, inverted
+ * sections, partials, parse errors, and every compiled-in template parsing.
+ */
+#include "test.h"
+#include "core/embed.h"
+#include "core/err.h"
+#include "http/tmpl.h"
+
+#define FILE_(n, s)                                                                                \
+    {                                                                                              \
+        n, s, sizeof(s) - 1                                                                        \
+    }
+
+/* Render `text` (as template "t", beside a partial "p") with data given as JSON text. */
+static int render(const char *text, const char *data, struct strbuf *out)
+{
+    struct embedded_file files[] = {
+        {"t.html", text, strlen(text)},
+        FILE_("p.html", "<b>{{name}}</b>"),
+        FILE_("loop.html", "{{> loop}}"),
+        {NULL, NULL, 0},
+    };
+    struct tmpl_set *set = tmpl_set_new(files);
+    struct strbuf err = STRBUF_INIT;
+    json_t *j = json_loads(data, 0, NULL);
+    int rc;
+
+    assert_non_null(j);
+    strbuf_reset(out);
+    rc = tmpl_set_render(set, "t", j, out, &err);
+    if (rc < 0)
+        strbuf_addf(out, "ERROR %s", err.buf);
+    json_decref(j);
+    strbuf_release(&err);
+    tmpl_set_free(set);
+    return rc;
+}
+
+static void check(const char *text, const char *data, const char *want)
+{
+    struct strbuf out = STRBUF_INIT;
+
+    render(text, data, &out);
+    assert_string_equal(out.buf, want);
+    strbuf_release(&out);
+}
+
+static void test_escapes_by_default(void **state)
+{
+    (void)state;
+    check("<p>{{s}}</p>", "{\"s\":\"<script>alert(1)</script>\"}",
+          "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>");
+    check("<input value=\"{{s}}\">", "{\"s\":\"\\\"><img src=x onerror=alert(1)>\"}",
+          "<input value=\"&quot;&gt;&lt;img src=x onerror=alert(1)&gt;\">");
+    check("<a title='{{s}}'>", "{\"s\":\"it's & more\"}", "<a title='it&#39;s &amp; more'>");
+    check("{{{s}}}|{{& s}}", "{\"s\":\"<i>x</i>\"}", "<i>x</i>|<i>x</i>");
+}
+
+static void test_values(void **state)
+{
+    (void)state;
+    check("{{n}} {{r}} {{t}} {{f}} {{z}} {{missing}}.",
+          "{\"n\":42,\"r\":1.5,\"t\":true,\"f\":false,\"z\":null}", "42 1.5 true   .");
+    check("{{a.b.c}}/{{ a.b.c }}/{{a.x.c}}", "{\"a\":{\"b\":{\"c\":\"deep\"}}}", "deep/deep/");
+    check("{{! a comment }}x", "{}", "x");
+    check("{{#l.0}}has{{/l.0}}{{l.1.n}}{{^e.0}}none{{/e.0}}", "{\"l\":[1,{\"n\":2}],\"e\":[]}",
+          "has2none");
+    check("no tags at all", "{}", "no tags at all");
+}
+
+static void test_sections(void **state)
+{
+    (void)state;
+    check("{{#list}}[{{name}}]{{/list}}", "{\"list\":[{\"name\":\"a\"},{\"name\":\"<b>\"}]}",
+          "[a][&lt;b&gt;]");
+    check("{{#list}}{{.}},{{/list}}", "{\"list\":[1,2,3]}", "1,2,3,");
+    check("{{#o}}{{x}}-{{top}}{{/o}}", "{\"o\":{\"x\":1},\"top\":\"T\"}", "1-T");
+    check("{{#yes}}y{{/yes}}{{#no}}n{{/no}}{{#empty}}e{{/empty}}{{#zero}}z{{/zero}}",
+          "{\"yes\":\"s\",\"no\":false,\"empty\":[],\"zero\":0}", "y");
+    check("{{^list}}none{{/list}}{{^x}}no x{{/x}}{{^t}}not{{/t}}", "{\"list\":[],\"t\":true}",
+          "noneno x");
+    check("{{#a}}{{#b}}{{v}}{{/b}}{{/a}}", "{\"a\":[{\"b\":{\"v\":1}},{\"b\":{\"v\":2}}]}", "12");
+}
+
+static void test_partials(void **state)
+{
+    struct strbuf out = STRBUF_INIT;
+
+    (void)state;
+    check("<p>{{> p}}</p>", "{\"name\":\"<x>\"}", "<p><b>&lt;x&gt;</b></p>");
+    check("{{#people}}{{>p}}{{/people}}", "{\"people\":[{\"name\":\"a\"},{\"name\":\"b\"}]}",
+          "<b>a</b><b>b</b>");
+    assert_int_equal(render("{{> nope}}", "{}", &out), DESK_ENOTFOUND);
+    assert_int_equal(render("{{> loop}}", "{}", &out), DESK_EINVAL);
+    assert_non_null(strstr(out.buf, "deeper"));
+    strbuf_release(&out);
+}
+
+static void test_parse_errors(void **state)
+{
+    static const struct {
+        const char *text, *why;
+    } bad[] = {
+        {"{{x", "line 1: tag not closed"},
+        {"a\n{{#x}}b", "line 2: {{#x}} is not closed"},
+        {"{{#x}}{{/y}}", "{{/y}} closes {{#x}}"},
+        {"{{/x}}", "closes no section"},
+        {"{{ }}", "empty tag"},
+        {"{{{x}}", "tag not closed"},
+    };
+    struct strbuf out = STRBUF_INIT;
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        assert_int_equal(render(bad[i].text, "{}", &out), DESK_EINVAL);
+        if (!strstr(out.buf, bad[i].why))
+            fail_msg("'%s': got '%s', want '%s'", bad[i].text, out.buf, bad[i].why);
+    }
+    strbuf_release(&out);
+}
+
+static void test_builtin_templates_parse(void **state)
+{
+    struct strbuf out = STRBUF_INIT;
+    json_t *empty = json_object();
+    size_t n = 0;
+
+    (void)state;
+    for (const struct embedded_file *f = embedded_templates; f->name; f++, n++) {
+        char name[64];
+        snprintf(name, sizeof(name), "%.*s", (int)(strlen(f->name) - 5), f->name);
+        strbuf_reset(&out);
+        if (tmpl_render(name, empty, &out) < 0)
+            fail_msg("template %s does not render", f->name);
+    }
+    assert_true(n > 0);
+    json_decref(empty);
+    strbuf_release(&out);
+}
+
+SUITE(tmpl, cmocka_unit_test(test_escapes_by_default), cmocka_unit_test(test_values),
+      cmocka_unit_test(test_sections), cmocka_unit_test(test_partials),
+      cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_builtin_templates_parse))
