@@ -62,6 +62,34 @@ enum notice_kind {
  */
 int store__notify(struct sqlite_conn *c, enum notice_kind kind, const struct ticket *t,
                   const struct message *m, int64_t now);
+/*
+ * Queue an SLA warning or breach notice of request ticket_id to recipients (a
+ * JSON list), to go out at not_before, inside the caller's write transaction.
+ */
+int store__notify_sla(struct sqlite_conn *c, int64_t ticket_id, bool breach, const char *clock,
+                      enum severity sev, int64_t due_at, int64_t not_before, int64_t now,
+                      const char *recipients);
+/*
+ * Queue the polite refusal of a mail from an unknown sender (unknown-senders =
+ * reject), threaded under its Message-ID inbound_id.
+ */
+int store__notify_rejected(struct sqlite_conn *c, const char *sender, const char *subject,
+                           const char *inbound_id, int64_t now);
+
+/*
+ * The inbound mail a write is recording (sqlite_mail.c sets it around the
+ * ticket functions it calls, on the writer thread, and clears it before the
+ * write returns): notices queued meanwhile thread under inbound_id, are not
+ * sent to mute (loop protection), and the customer-side ones also go to
+ * extra_to (a sender without an account). Every field may be NULL.
+ */
+struct notify_ctx {
+    const char *inbound_id; /* the Message-ID being answered */
+    const char *mute;       /* an address that gets no automatic notice */
+    const char *extra_to;   /* an address added to the customer side */
+};
+/* Set the context of this thread's notices; NULL clears it. */
+void store__notify_ctx(const struct notify_ctx *ctx);
 
 /* ---- the entity files' functions, gathered into the ops table ---- */
 
@@ -105,6 +133,18 @@ int sqlite__attachment_list(struct store *st, const struct caller *c, int64_t ti
 int sqlite__attachment_get(struct store *st, const struct caller *c, int64_t id,
                            struct attachment *at, struct arena *a);
 int sqlite__sla_sweep(struct store *st, int64_t now, int *queued);
+/*
+ * The writes of sqlite__ticket_create, sqlite__message_add and
+ * sqlite__attachment_add, run inside the caller's write transaction (conn is
+ * the writer's), so that one inbound mail becomes a request or a message with
+ * its attachments all at once or not at all.
+ */
+int sqlite__ticket_create_in(struct sqlite_conn *conn, const struct caller *c, struct ticket *t,
+                             int64_t now, struct store_fault *fault, struct arena *a);
+int sqlite__message_add_in(struct sqlite_conn *conn, const struct caller *c, struct message *m,
+                           int64_t now, struct store_fault *fault);
+int sqlite__attachment_add_in(struct sqlite_conn *conn, const struct caller *c,
+                              struct attachment *at, int64_t now, struct store_fault *fault);
 /*
  * Recompute the stored due times of the open requests whose effective
  * calendar is calendar_id or whose policy is policy_id (0: that one does
