@@ -155,6 +155,21 @@ int sqlite__recompute_tickets(struct sqlite_conn *c, int64_t calendar_id, int64_
 /* sqlite_agreements.c: agreements, time and expenses, invoices, catalogue, RASCI */
 
 /* sqlite_mail.c: the outbox and inbound messages */
+int sqlite__outbox_claim(struct store *st, const char *holder, int64_t now, int64_t lease_secs,
+                         int max, struct outbox_msg **items, size_t *n, struct arena *a);
+int sqlite__outbox_sent(struct store *st, int64_t id, int64_t now);
+int sqlite__outbox_failed(struct store *st, int64_t id, const char *holder, int64_t retry_at,
+                          const char *error);
+int sqlite__outbox_release(struct store *st, int64_t id, const char *holder);
+int sqlite__outbox_pending(struct store *st, int64_t *n);
+int sqlite__mail_sender(struct store *st, const char *address, struct mail_sender *out);
+int sqlite__mail_seen(struct store *st, const char *id, bool *seen, int64_t *ticket_id);
+int sqlite__mail_thread(struct store *st, const char *const *ids, size_t n, int64_t *ticket_id);
+int sqlite__mail_requester(struct store *st, int64_t ticket_id, const char **address,
+                           struct arena *a);
+int sqlite__mail_count(struct store *st, const char *address, int64_t since, int64_t *n);
+int sqlite__mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
+                         struct store_fault *fault);
 
 /* sqlite_sessions.c: web sessions */
 

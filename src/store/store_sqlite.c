@@ -667,6 +667,17 @@ static const struct store_ops sqlite_ops = {
     .token_revoke = sqlite__token_revoke,
     /* agreements, time and expenses, invoices, catalogue, RASCI */
     /* mail: the outbox and inbound messages */
+    .outbox_claim = sqlite__outbox_claim,
+    .outbox_sent = sqlite__outbox_sent,
+    .outbox_failed = sqlite__outbox_failed,
+    .outbox_release = sqlite__outbox_release,
+    .outbox_pending = sqlite__outbox_pending,
+    .mail_sender = sqlite__mail_sender,
+    .mail_seen = sqlite__mail_seen,
+    .mail_thread = sqlite__mail_thread,
+    .mail_requester = sqlite__mail_requester,
+    .mail_count = sqlite__mail_count,
+    .mail_deliver = sqlite__mail_deliver,
     /* web sessions */
     /* knowledge base, known errors, releases, installations */
     .job_lease = sqlite__job_lease,
