@@ -28,11 +28,11 @@ struct h2t {
 
 /* ---- writing text ----------------------------------------------------------------------- */
 
-static void quote_prefix(struct h2t *h, bool text_follows)
+static void quote_prefix(struct h2t *h)
 {
     for (int i = 0; i < h->quote; i++)
         strbuf_addch(h->out, '>');
-    if (h->quote && text_follows)
+    if (h->quote)
         strbuf_addch(h->out, ' ');
 }
 
@@ -40,17 +40,14 @@ static void quote_prefix(struct h2t *h, bool text_follows)
 static void begin_text(struct h2t *h)
 {
     if (h->newlines && h->out->len > h->start) {
-        for (int i = 0; i < h->newlines; i++) {
+        for (int i = 0; i < h->newlines; i++)
             strbuf_addch(h->out, '\n');
-            if (i + 1 < h->newlines)
-                quote_prefix(h, false);
-        }
         h->line_start = true;
     } else if (h->space && !h->line_start) {
         strbuf_addch(h->out, ' ');
     }
     if (h->line_start)
-        quote_prefix(h, true);
+        quote_prefix(h);
     h->line_start = false;
     h->newlines = 0;
     h->space = false;

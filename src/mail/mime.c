@@ -62,6 +62,8 @@ void mime_to_utf8(const char *bytes, size_t n, const char *charset, struct strbu
     const char *canon = charset && *charset ? g_mime_charset_canon_name(charset) : NULL;
 
     mail_setup();
+    if (canon && (!strcasecmp(canon, "x-unknown") || !strcasecmp(canon, "unknown-8bit")))
+        canon = NULL; /* what some clients write for "I do not know" */
     if (canon && !strcasecmp(canon, "utf-8")) {
         text_clean(sb, bytes, n);
         return;
@@ -258,6 +260,22 @@ static const void *part_bytes(GMimeObject *part, size_t *len, struct arena *a)
     return data;
 }
 
+/* A file name extension for a nameless part of a common type ("" for others). */
+static const char *extension(const char *type)
+{
+    static const char *const known[][2] = {
+        {"image/png", ".png"},   {"image/jpeg", ".jpg"},      {"image/gif", ".gif"},
+        {"application/pdf", ".pdf"}, {"text/plain", ".txt"},  {"text/html", ".html"},
+        {"text/calendar", ".ics"}, {"text/csv", ".csv"},      {"message/rfc822", ".eml"},
+        {"application/zip", ".zip"},
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(known); i++)
+        if (!strcmp(type, known[i][0]))
+            return known[i][1];
+    return "";
+}
+
 static const char *clean_filename(const char *raw, size_t index, const char *ext,
                                   struct arena *a)
 {
@@ -396,9 +414,10 @@ static void walk(struct walk *w, GMimeObject *o, int depth)
     } else if (GMIME_IS_PART(o)) {
         size_t len;
         const void *data = part_bytes(o, &len, w->a);
-        add_file(w, clean_filename(g_mime_part_get_filename(GMIME_PART(o)), w->nfiles + 1, "",
-                                   w->a),
-                 mime_type(o, w->a), data, len);
+        const char *type = mime_type(o, w->a);
+        add_file(w, clean_filename(g_mime_part_get_filename(GMIME_PART(o)), w->nfiles + 1,
+                                   extension(type), w->a),
+                 type, data, len);
     }
 }
 
@@ -433,6 +452,9 @@ static void read_message(GMimeMessage *msg, GMimeParserOptions *opts, struct mim
     if (w.dropped)
         strbuf_addf(&w.text, "%s[%zu parts of this message were not kept: nested too deep or "
                              "too many files]", w.text.len ? "\n\n" : "", w.dropped);
+    while (w.text.len && (w.text.buf[w.text.len - 1] == '\n' || w.text.buf[w.text.len - 1] == ' ' ||
+                          w.text.buf[w.text.len - 1] == '\t'))
+        strbuf_setlen(&w.text, w.text.len - 1);
     out->text = arena_strndup(a, w.text.buf, w.text.len);
     out->files = w.files;
     out->nfiles = w.nfiles;
