@@ -62,6 +62,8 @@ like "$(sql "SELECT last_error FROM outbox WHERE sent_at IS NULL LIMIT 1")" "con
     "with the reason"
 [ "$(sql "SELECT min(next_attempt_at) - max(created_at) FROM outbox WHERE sent_at IS NULL")" -ge 1 ]
 ok $? "the next attempt lies ahead (back-off)"
+api GET /metrics "" "$ADMIN"
+is "$(grep '^svcdesk_outbox_pending ' <<< "$BODY")" "svcdesk_outbox_pending 2" "/metrics shows the outbox depth"
 waiting=$(sql "SELECT group_concat(message_id, ' ') FROM outbox WHERE sent_at IS NULL")
 before=$(sunk)
 
