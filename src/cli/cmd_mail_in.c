@@ -46,8 +46,10 @@ static int open_store(const char *db, struct store **st)
         return rc;
     store_schema_versions(*st, &have, &want);
     if (have < want) {
-        fprintf(stderr, "svcdesk mail-in: database schema %d is older than this svcdesk "
-                        "(schema %d); run 'svcdesk init'\n", have, want);
+        fprintf(stderr,
+                "svcdesk mail-in: database schema %d is older than this svcdesk "
+                "(schema %d); run 'svcdesk init'\n",
+                have, want);
         return 1;
     }
     return 0;

@@ -19,11 +19,13 @@ static const struct {
     [NOTICE_T_STATUS] = {"status", "[#{id}] {status}: {subject}",
                          "Request #{id} is now {status}.\n" FOOTER},
     [NOTICE_T_ESCALATION] = {"escalation", "[#{id}] Escalated: {subject}", "{body}\n" FOOTER},
-    [NOTICE_T_SLA_WARNING] = {"sla_warning", "[#{id}] SLA warning: {clock} target (severity "
-                                             "{severity})",
+    [NOTICE_T_SLA_WARNING] = {"sla_warning",
+                              "[#{id}] SLA warning: {clock} target (severity "
+                              "{severity})",
                               "Request #{id}: the {clock} target falls due at {due}.\n" FOOTER},
-    [NOTICE_T_SLA_BREACH] = {"sla_breach", "[#{id}] SLA breached: {clock} target (severity "
-                                           "{severity})",
+    [NOTICE_T_SLA_BREACH] = {"sla_breach",
+                             "[#{id}] SLA breached: {clock} target (severity "
+                             "{severity})",
                              "Request #{id}: the {clock} target was due at {due}.\n" FOOTER},
     [NOTICE_T_REJECTED] = {"rejected", "Not recorded: {subject}",
                            "Thank you for your message.\n\n"

@@ -55,9 +55,8 @@ static int send_one(struct store *st, const struct conf *c, const struct outbox_
         rc = store_outbox_sent(st, m->id, time_now());
     } else {
         int64_t retry = outbox_retry_at(time_now(), m->attempts + 1, c->mail_retry_seconds);
-        log_warn("msg=\"not sent\" message_id=\"%s\" attempts=%d retry_in=%" PRId64
-                 " error=\"%s\"", id, m->attempts + 1, retry - time_now(),
-                 log_quote(err.buf, q, sizeof(q)));
+        log_warn("msg=\"not sent\" message_id=\"%s\" attempts=%d retry_in=%" PRId64 " error=\"%s\"",
+                 id, m->attempts + 1, retry - time_now(), log_quote(err.buf, q, sizeof(q)));
         rc = store_outbox_failed(st, m->id, holder, retry, err.buf);
     }
     strbuf_release(&err);
@@ -76,8 +75,8 @@ int outbox_run(struct store *st, const struct conf *c, int64_t now)
     if (!c->smtp)
         return 0;
     pthread_once(&holder_once, make_holder);
-    if ((rc = store_outbox_claim(st, holder, now, OUTBOX_LEASE_SECS, OUTBOX_BATCH, &rows, &n,
-                                 &a)) < 0) {
+    if ((rc = store_outbox_claim(st, holder, now, OUTBOX_LEASE_SECS, OUTBOX_BATCH, &rows, &n, &a)) <
+        0) {
         arena_release(&a);
         return rc;
     }

@@ -15,15 +15,15 @@
 #define ENTITY_MAX 32   /* characters of an entity name */
 
 struct h2t {
-    struct strbuf *out;     /* where the text goes */
-    size_t start;           /* where this conversion began in out */
-    int quote;              /* <blockquote> depth */
-    int pre;                /* <pre> depth: white space kept */
-    int newlines;           /* line breaks pending before the next text (at most 2) */
-    bool space;             /* a collapsed space pending */
-    bool line_start;        /* nothing written on the current line yet */
-    char href[HREF_MAX];    /* the open link's target; "" for none */
-    size_t link_start;      /* where the open link's text began */
+    struct strbuf *out;  /* where the text goes */
+    size_t start;        /* where this conversion began in out */
+    int quote;           /* <blockquote> depth */
+    int pre;             /* <pre> depth: white space kept */
+    int newlines;        /* line breaks pending before the next text (at most 2) */
+    bool space;          /* a collapsed space pending */
+    bool line_start;     /* nothing written on the current line yet */
+    char href[HREF_MAX]; /* the open link's target; "" for none */
+    size_t link_start;   /* where the open link's text began */
 };
 
 /* ---- writing text ----------------------------------------------------------------------- */
@@ -81,7 +81,8 @@ static void put_char(struct h2t *h, const char *s, size_t n)
 
 /* ---- entities --------------------------------------------------------------------------- */
 
-/* The Latin-1 entities, U+00A0 to U+00FF in order (HTML 4). */
+/* The Latin-1 entities, U+00A0 to U+00FF in order (HTML 4), eight to a row. */
+/* clang-format off */
 static const char *const latin1[96] = {
     "nbsp",   "iexcl",  "cent",   "pound",  "curren", "yen",    "brvbar", "sect",
     "uml",    "copy",   "ordf",   "laquo",  "not",    "shy",    "reg",    "macr",
@@ -96,20 +97,21 @@ static const char *const latin1[96] = {
     "eth",    "ntilde", "ograve", "oacute", "ocirc",  "otilde", "ouml",   "divide",
     "oslash", "ugrave", "uacute", "ucirc",  "uuml",   "yacute", "thorn",  "yuml",
 };
+/* clang-format on */
 
 static const struct {
     const char *name;
     uint32_t cp;
 } named[] = {
-    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},        {"quot", '"'},
-    {"apos", '\''},    {"ndash", 0x2013},  {"mdash", 0x2014},  {"lsquo", 0x2018},
-    {"rsquo", 0x2019}, {"sbquo", 0x201a},  {"ldquo", 0x201c},  {"rdquo", 0x201d},
-    {"bdquo", 0x201e}, {"bull", 0x2022},   {"hellip", 0x2026}, {"euro", 0x20ac},
-    {"trade", 0x2122}, {"dagger", 0x2020}, {"Dagger", 0x2021}, {"permil", 0x2030},
-    {"lsaquo", 0x2039}, {"rsaquo", 0x203a}, {"OElig", 0x152},  {"oelig", 0x153},
-    {"Scaron", 0x160}, {"scaron", 0x161},  {"Yuml", 0x178},    {"fnof", 0x192},
-    {"circ", 0x2c6},   {"tilde", 0x2dc},   {"ensp", 0x2002},   {"emsp", 0x2003},
-    {"thinsp", 0x2009}, {"zwnj", 0x200c},  {"zwj", 0x200d},    {"minus", 0x2212},
+    {"amp", '&'},       {"lt", '<'},        {"gt", '>'},        {"quot", '"'},
+    {"apos", '\''},     {"ndash", 0x2013},  {"mdash", 0x2014},  {"lsquo", 0x2018},
+    {"rsquo", 0x2019},  {"sbquo", 0x201a},  {"ldquo", 0x201c},  {"rdquo", 0x201d},
+    {"bdquo", 0x201e},  {"bull", 0x2022},   {"hellip", 0x2026}, {"euro", 0x20ac},
+    {"trade", 0x2122},  {"dagger", 0x2020}, {"Dagger", 0x2021}, {"permil", 0x2030},
+    {"lsaquo", 0x2039}, {"rsaquo", 0x203a}, {"OElig", 0x152},   {"oelig", 0x153},
+    {"Scaron", 0x160},  {"scaron", 0x161},  {"Yuml", 0x178},    {"fnof", 0x192},
+    {"circ", 0x2c6},    {"tilde", 0x2dc},   {"ensp", 0x2002},   {"emsp", 0x2003},
+    {"thinsp", 0x2009}, {"zwnj", 0x200c},   {"zwj", 0x200d},    {"minus", 0x2212},
 };
 
 /* The code point of entity name[0..n) (without & and ;), or 0 when unknown. */
@@ -122,7 +124,7 @@ static uint32_t entity_code(const char *name, size_t n)
         if (i == n)
             return 0;
         for (; i < n; i++) {
-            int d = name[i] >= '0' && name[i] <= '9'   ? name[i] - '0'
+            int d = name[i] >= '0' && name[i] <= '9'          ? name[i] - '0'
                     : hex && name[i] >= 'a' && name[i] <= 'f' ? name[i] - 'a' + 10
                     : hex && name[i] >= 'A' && name[i] <= 'F' ? name[i] - 'A' + 10
                                                               : -1;
@@ -148,9 +150,9 @@ static size_t entity(const char *s, size_t n, uint32_t *cp)
 {
     size_t i = 1;
 
-    while (i < n && i <= ENTITY_MAX && (s[i] == '#' || (s[i] >= '0' && s[i] <= '9') ||
-                                        (s[i] >= 'a' && s[i] <= 'z') ||
-                                        (s[i] >= 'A' && s[i] <= 'Z')))
+    while (i < n && i <= ENTITY_MAX &&
+           (s[i] == '#' || (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'z') ||
+            (s[i] >= 'A' && s[i] <= 'Z')))
         i++;
     if (i >= n || s[i] != ';' || i == 1 || !(*cp = entity_code(s + 1, i - 1)))
         return 0;
@@ -179,13 +181,14 @@ static bool name_is(const char *name, const char *const *list)
 }
 
 /* Elements whose content is not text; the first two are dropped to the end when unclosed. */
-static const char *const hidden[] = {"script", "style", "head",   "title", "noscript", "template",
-                                     "svg",    "math",  "iframe", "object", "xml", NULL};
+static const char *const hidden[] = {"script", "style", "head",   "title",  "noscript", "template",
+                                     "svg",    "math",  "iframe", "object", "xml",      NULL};
 static const char *const paragraphs[] = {
-    "p",     "h1",     "h2",      "h3",     "h4",     "h5",     "h6",     "ul", "ol", "dl",
-    "table", "hr",     "section", "article", "header", "footer", "address", "figure", NULL};
-static const char *const lines[] = {"div", "tr",   "dt",  "dd",    "form", "center", "nav",
-                                    "main", "aside", "caption", "fieldset", "legend", NULL};
+    "p",     "h1", "h2",      "h3",      "h4",     "h5",     "h6",      "ul",     "ol", "dl",
+    "table", "hr", "section", "article", "header", "footer", "address", "figure", NULL};
+static const char *const lines[] = {"div",      "tr",     "dt",   "dd",    "form",
+                                    "center",   "nav",    "main", "aside", "caption",
+                                    "fieldset", "legend", NULL};
 
 /* Copy the value of attribute href in tag text s[0..n) (after the name) into h->href. */
 static void read_href(struct h2t *h, const char *s, size_t n)

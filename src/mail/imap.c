@@ -18,10 +18,10 @@
 #define FOLDER_MAX 200 /* longest folder name for imap-move-to */
 
 struct session {
-    CURL *curl;                    /* the connection */
-    char *mailbox_url;             /* imap[s]://HOST:PORT/MAILBOX, no '/' at the end */
-    struct strbuf resp;            /* what the last command wrote */
-    char errbuf[CURL_ERROR_SIZE];  /* curl's detail of the last failure */
+    CURL *curl;                   /* the connection */
+    char *mailbox_url;            /* imap[s]://HOST:PORT/MAILBOX, no '/' at the end */
+    struct strbuf resp;           /* what the last command wrote */
+    char errbuf[CURL_ERROR_SIZE]; /* curl's detail of the last failure */
 };
 
 static size_t write_cb(char *p, size_t size, size_t n, void *arg)
@@ -81,8 +81,7 @@ static void session_close(struct session *s)
  * Run one request: the mailbox URL plus suffix, and the custom command
  * (NULL: the URL's own fetch). What the server sent is in s->resp.
  */
-static int command(struct session *s, const char *suffix, const char *custom,
-                   struct strbuf *err)
+static int command(struct session *s, const char *suffix, const char *custom, struct strbuf *err)
 {
     char *url = xmalloc(strlen(s->mailbox_url) + strlen(suffix) + 1);
     CURLcode res;
@@ -175,8 +174,8 @@ static bool quote_folder(const char *name, char *out, size_t size)
 }
 
 /* Fetch message uid and hand it to fn; then mark it seen and move it, or leave it unseen. */
-static int process(struct session *s, const struct imap_conf *c, unsigned long uid,
-                   imap_handler fn, void *arg, int *handled, struct strbuf *err)
+static int process(struct session *s, const struct imap_conf *c, unsigned long uid, imap_handler fn,
+                   void *arg, int *handled, struct strbuf *err)
 {
     char suffix[32], cmd[64], folder[FOLDER_MAX * 2 + 3];
     int rc;

@@ -49,9 +49,9 @@ static bool decide_join(const struct mail_facts *f, struct mail_delivery *d)
 
     if (!t || !may_join(f))
         return false;
-    d->author = s->role >= ROLE_AGENT ? (struct caller){s->user_id, s->role, 0}
-                                      : (struct caller){s->user_id, ROLE_CUSTOMER,
-                                                        t->organization_id};
+    d->author = s->role >= ROLE_AGENT
+                    ? (struct caller){s->user_id, s->role, 0}
+                    : (struct caller){s->user_id, ROLE_CUSTOMER, t->organization_id};
     if (ticket_reply_effect(d->author.role, false, t->status, t->resolved_at, f->now, &to) < 0)
         return false; /* closed, or resolved too long ago: a new request */
     d->action = MAIL_JOIN;
@@ -157,8 +157,8 @@ static void fill_content(struct mail_delivery *d, const struct mime_msg *msg, st
     d->body = msg->text;
     if (text_len > MAIL_MAX_TEXT) {
         /* the whole text is kept as a file; the request shows its beginning */
-        atts[n++] = (struct attachment){0, 0, "message.txt", "text/plain; charset=utf-8",
-                                        (int64_t)text_len, msg->text, 0, 0};
+        atts[n++] = (struct attachment){
+            0, 0, "message.txt", "text/plain; charset=utf-8", (int64_t)text_len, msg->text, 0, 0};
         d->body = arena_sprintf(a, "%.*s\n\n[the text goes on: see message.txt]",
                                 (int)text_cut(msg->text, text_len, MAIL_MAX_TEXT), msg->text);
     }

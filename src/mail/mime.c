@@ -122,8 +122,8 @@ static const char *first_mailbox(InternetAddressList *list, int depth)
         if (INTERNET_ADDRESS_IS_MAILBOX(ia))
             return internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
         if (INTERNET_ADDRESS_IS_GROUP(ia) && depth == 0) {
-            const char *m = first_mailbox(
-                internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), 1);
+            const char *m =
+                first_mailbox(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), 1);
             if (m)
                 return m;
         }
@@ -233,11 +233,11 @@ static bool automatic(GMimeMessage *msg, const char *from)
 /* ---- the body ------------------------------------------------------------------------------ */
 
 struct walk {
-    struct arena *a;          /* where files go */
-    struct strbuf text;       /* the body so far */
-    struct mime_file *files;  /* attachments (arena) */
-    size_t nfiles, alloc;     /* kept, capacity */
-    size_t dropped;           /* parts past the limits */
+    struct arena *a;         /* where files go */
+    struct strbuf text;      /* the body so far */
+    struct mime_file *files; /* attachments (arena) */
+    size_t nfiles, alloc;    /* kept, capacity */
+    size_t dropped;          /* parts past the limits */
 };
 
 /* The decoded bytes of a leaf part, in the arena. */
@@ -264,9 +264,9 @@ static const void *part_bytes(GMimeObject *part, size_t *len, struct arena *a)
 static const char *extension(const char *type)
 {
     static const char *const known[][2] = {
-        {"image/png", ".png"},   {"image/jpeg", ".jpg"},      {"image/gif", ".gif"},
-        {"application/pdf", ".pdf"}, {"text/plain", ".txt"},  {"text/html", ".html"},
-        {"text/calendar", ".ics"}, {"text/csv", ".csv"},      {"message/rfc822", ".eml"},
+        {"image/png", ".png"},       {"image/jpeg", ".jpg"}, {"image/gif", ".gif"},
+        {"application/pdf", ".pdf"}, {"text/plain", ".txt"}, {"text/html", ".html"},
+        {"text/calendar", ".ics"},   {"text/csv", ".csv"},   {"message/rfc822", ".eml"},
         {"application/zip", ".zip"},
     };
 
@@ -276,8 +276,7 @@ static const char *extension(const char *type)
     return "";
 }
 
-static const char *clean_filename(const char *raw, size_t index, const char *ext,
-                                  struct arena *a)
+static const char *clean_filename(const char *raw, size_t index, const char *ext, struct arena *a)
 {
     struct strbuf sb = STRBUF_INIT;
     const char *base = raw ? raw : "", *slash, *out;
@@ -415,8 +414,9 @@ static void walk(struct walk *w, GMimeObject *o, int depth)
         size_t len;
         const void *data = part_bytes(o, &len, w->a);
         const char *type = mime_type(o, w->a);
-        add_file(w, clean_filename(g_mime_part_get_filename(GMIME_PART(o)), w->nfiles + 1,
-                                   extension(type), w->a),
+        add_file(w,
+                 clean_filename(g_mime_part_get_filename(GMIME_PART(o)), w->nfiles + 1,
+                                extension(type), w->a),
                  type, data, len);
     }
 }
@@ -450,8 +450,10 @@ static void read_message(GMimeMessage *msg, GMimeParserOptions *opts, struct mim
     out->automatic = automatic(msg, out->from);
     walk(&w, g_mime_message_get_mime_part(msg), 0);
     if (w.dropped)
-        strbuf_addf(&w.text, "%s[%zu parts of this message were not kept: nested too deep or "
-                             "too many files]", w.text.len ? "\n\n" : "", w.dropped);
+        strbuf_addf(&w.text,
+                    "%s[%zu parts of this message were not kept: nested too deep or "
+                    "too many files]",
+                    w.text.len ? "\n\n" : "", w.dropped);
     while (w.text.len && (w.text.buf[w.text.len - 1] == '\n' || w.text.buf[w.text.len - 1] == ' ' ||
                           w.text.buf[w.text.len - 1] == '\t'))
         strbuf_setlen(&w.text, w.text.len - 1);

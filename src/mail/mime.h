@@ -35,17 +35,17 @@ struct mime_file {
 };
 
 struct mime_msg {
-    const char *message_id;   /* without <>; NULL when the message has none */
-    const char *from;         /* the first From address (addr-spec, lower case); NULL: none */
-    const char *subject;      /* one line, trimmed; "" when none */
-    const char *text;         /* the body as text, LF line ends */
-    const char **refs;        /* In-Reply-To, then References newest first, each once */
-    size_t nrefs;             /* entries in refs */
-    struct mime_file *files;  /* the attachments */
-    size_t nfiles;            /* entries in files */
-    bool automatic;           /* sent by a machine: Auto-Submitted (other than "no"),
-                                 Precedence bulk/junk/list, Return-Path <>, List-Id,
-                                 X-Auto-Response-Suppress, a mailer-daemon sender */
+    const char *message_id;  /* without <>; NULL when the message has none */
+    const char *from;        /* the first From address (addr-spec, lower case); NULL: none */
+    const char *subject;     /* one line, trimmed; "" when none */
+    const char *text;        /* the body as text, LF line ends */
+    const char **refs;       /* In-Reply-To, then References newest first, each once */
+    size_t nrefs;            /* entries in refs */
+    struct mime_file *files; /* the attachments */
+    size_t nfiles;           /* entries in files */
+    bool automatic;          /* sent by a machine: Auto-Submitted (other than "no"),
+                                Precedence bulk/junk/list, Return-Path <>, List-Id,
+                                X-Auto-Response-Suppress, a mailer-daemon sender */
 };
 
 /*

@@ -58,9 +58,8 @@ static void read_recipients(const char *json, struct outbound *out, struct arena
 
     out->rcpt = ARENA_NEWN(a, const char *, json_array_size(list) + 1);
     out->nrcpt = 0;
-    json_array_foreach(list, i, v)
-        if (json_is_string(v) && mime_address_ok(json_string_value(v)))
-            out->rcpt[out->nrcpt++] = arena_strdup(a, json_string_value(v));
+    json_array_foreach(list, i, v) if (json_is_string(v) && mime_address_ok(json_string_value(v)))
+        out->rcpt[out->nrcpt++] = arena_strdup(a, json_string_value(v));
     json_decref(list);
 }
 

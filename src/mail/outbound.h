@@ -21,10 +21,10 @@ struct outbox_msg;
 
 /* A message ready for SMTP: the envelope and the bytes. */
 struct outbound {
-    const char *from;        /* envelope sender, addr-spec */
-    const char **rcpt;       /* envelope recipients, addr-specs */
-    size_t nrcpt;            /* how many (at least one) */
-    struct strbuf data;      /* the message, CRLF line ends (release with outbound_release) */
+    const char *from;   /* envelope sender, addr-spec */
+    const char **rcpt;  /* envelope recipients, addr-specs */
+    size_t nrcpt;       /* how many (at least one) */
+    struct strbuf data; /* the message, CRLF line ends (release with outbound_release) */
 };
 
 /*

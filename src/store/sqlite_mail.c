@@ -35,16 +35,11 @@ struct claim_job {
 
 static void read_outbox_row(sqlite3_stmt *s, struct outbox_msg *m, struct arena *a)
 {
-    *m = (struct outbox_msg){sqlite3_column_int64(s, 0),
-                             store__col_text(s, 1, a),
-                             sqlite3_column_int64(s, 2),
-                             store__col_text(s, 3, a),
-                             store__col_text(s, 4, a),
-                             store__col_text(s, 5, a),
-                             store__col_text(s, 6, a),
-                             store__col_text_or_null(s, 7, a),
-                             store__col_text_or_null(s, 8, a),
-                             sqlite3_column_int(s, 9)};
+    *m = (struct outbox_msg){sqlite3_column_int64(s, 0),       store__col_text(s, 1, a),
+                             sqlite3_column_int64(s, 2),       store__col_text(s, 3, a),
+                             store__col_text(s, 4, a),         store__col_text(s, 5, a),
+                             store__col_text(s, 6, a),         store__col_text_or_null(s, 7, a),
+                             store__col_text_or_null(s, 8, a), sqlite3_column_int(s, 9)};
 }
 
 static int write_claim(struct sqlite_conn *c, void *arg)
@@ -142,8 +137,8 @@ int sqlite__outbox_release(struct store *st, int64_t id, const char *holder)
  * without ?2 ignores it), and fill *v with the integer in the first column of
  * its first row (*found says whether there was one).
  */
-static int read_int(struct store *st, const char *sql, const char *t1, const char *t2,
-                    int64_t i2, int64_t *v, bool *found)
+static int read_int(struct store *st, const char *sql, const char *t1, const char *t2, int64_t i2,
+                    int64_t *v, bool *found)
 {
     struct sqlite_conn *conn = store__get(st);
     sqlite3_stmt *s = store__stmt(conn, sql);
@@ -163,8 +158,7 @@ static int read_int(struct store *st, const char *sql, const char *t1, const cha
     return rc;
 }
 
-static const char SQL_OUTBOX_PENDING[] =
-    "SELECT count(*) FROM outbox WHERE sent_at IS NULL";
+static const char SQL_OUTBOX_PENDING[] = "SELECT count(*) FROM outbox WHERE sent_at IS NULL";
 
 int sqlite__outbox_pending(struct store *st, int64_t *n)
 {
@@ -290,8 +284,8 @@ static const char SQL_REQUESTER_INSERT[] =
     "INSERT INTO mail_requesters (ticket_id, address) VALUES (?, ?)";
 
 /* Run a one-shot statement with two bound values (an integer or text each). */
-static int exec2(struct sqlite_conn *c, const char *sql, int64_t i1, const char *t1,
-                 int64_t i2, const char *t2)
+static int exec2(struct sqlite_conn *c, const char *sql, int64_t i1, const char *t1, int64_t i2,
+                 const char *t2)
 {
     sqlite3_stmt *s = store__stmt(c, sql);
     int rc;
@@ -395,9 +389,9 @@ static int deliver(struct sqlite_conn *c, struct mail_delivery *d, int64_t now,
     case MAIL_REJECT:
         d->outcome = MAIL_REJECTED;
         d->ticket_id = 0;
-        return d->auto_reply && d->sender ? store__notify_rejected(c, d->sender, d->subject,
-                                                                   d->message_id, now)
-                                          : 0;
+        return d->auto_reply && d->sender
+                   ? store__notify_rejected(c, d->sender, d->subject, d->message_id, now)
+                   : 0;
     }
     BUG("mail action %d", (int)d->action);
 }

@@ -78,9 +78,7 @@ static bool listed(const json_t *list, const char *address)
     size_t i;
     json_t *v;
 
-    json_array_foreach(list, i, v)
-        if (!strcasecmp(json_string_value(v), address))
-            return true;
+    json_array_foreach(list, i, v) if (!strcasecmp(json_string_value(v), address)) return true;
     return false;
 }
 
@@ -94,7 +92,8 @@ static char *final_recipients(json_t *list)
     char *text = NULL;
     size_t i;
 
-    json_array_foreach(list, i, v) {
+    json_array_foreach(list, i, v)
+    {
         const char *addr = json_string_value(v);
         if (addr && *addr && !(ctx.mute && !strcasecmp(addr, ctx.mute)) && !listed(out, addr))
             json_array_append(out, v);
@@ -170,8 +169,7 @@ static void thread_load(struct sqlite_conn *c, int64_t ticket_id, struct thread 
 }
 
 /* In-Reply-To (the latest id) and References (all, space-separated) into the strbufs. */
-static void thread_headers(const struct thread *th, struct strbuf *in_reply_to,
-                           struct strbuf *refs)
+static void thread_headers(const struct thread *th, struct strbuf *in_reply_to, struct strbuf *refs)
 {
     for (size_t i = 0; i < th->n; i++) {
         if (i)
@@ -199,18 +197,17 @@ static const char SQL_MAIL_ID_OUT[] = "INSERT INTO mail_ids (message_id, ticket_
 
 /* A notice to queue: what the outbox row holds before its Message-ID and threading. */
 struct outbox_row {
-    enum notice_template tmpl;  /* the kind and the texts */
-    struct notice_vars vars;    /* what the texts name (vars.ticket_id: 0 for none) */
-    const char *recipients;     /* JSON list, at least one address */
-    int64_t not_before;         /* earliest sending */
-    int64_t now;                /* queued at */
+    enum notice_template tmpl; /* the kind and the texts */
+    struct notice_vars vars;   /* what the texts name (vars.ticket_id: 0 for none) */
+    const char *recipients;    /* JSON list, at least one address */
+    int64_t not_before;        /* earliest sending */
+    int64_t now;               /* queued at */
 };
 
 static int insert_row(struct sqlite_conn *c, const struct outbox_row *r, const char *mid,
                       const struct thread *th)
 {
-    struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT, irt = STRBUF_INIT,
-                  refs = STRBUF_INIT;
+    struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT, irt = STRBUF_INIT, refs = STRBUF_INIT;
     sqlite3_stmt *s = store__stmt(c, SQL_OUTBOX_INSERT);
     int rc;
 
@@ -279,10 +276,11 @@ int store__notify(struct sqlite_conn *c, enum notice_kind kind, const struct tic
                   const struct message *m, int64_t now)
 {
     struct outbox_row r = {event_templates[kind],
-                           {t->id, t->subject, m ? m->body : t->body,
-                            ticket_status_name(t->status), severity_name(t->severity), NULL,
-                            NULL, NULL},
-                           NULL, now, now};
+                           {t->id, t->subject, m ? m->body : t->body, ticket_status_name(t->status),
+                            severity_name(t->severity), NULL, NULL, NULL},
+                           NULL,
+                           now,
+                           now};
     char *to;
     int rc;
 
@@ -303,7 +301,9 @@ int store__notify_sla(struct sqlite_conn *c, int64_t ticket_id, bool breach, con
     char due[TIME_RFC3339_LEN];
     struct outbox_row r = {breach ? NOTICE_T_SLA_BREACH : NOTICE_T_SLA_WARNING,
                            {ticket_id, NULL, NULL, NULL, severity_name(sev), clock, due, NULL},
-                           recipients, not_before, now};
+                           recipients,
+                           not_before,
+                           now};
 
     time_format_rfc3339(due_at, due);
     return outbox_add(c, &r);
@@ -312,8 +312,8 @@ int store__notify_sla(struct sqlite_conn *c, int64_t ticket_id, bool breach, con
 int store__notify_rejected(struct sqlite_conn *c, const char *sender, const char *subject,
                            const char *inbound_id, int64_t now)
 {
-    struct outbox_row r = {NOTICE_T_REJECTED, {0, subject, NULL, NULL, NULL, NULL, NULL, sender},
-                           NULL, now, now};
+    struct outbox_row r = {
+        NOTICE_T_REJECTED, {0, subject, NULL, NULL, NULL, NULL, NULL, sender}, NULL, now, now};
     struct notify_ctx saved = ctx;
     json_t *list = json_array();
     char *to;

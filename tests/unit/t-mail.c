@@ -54,8 +54,8 @@ static struct store *mail_store(char *path, size_t n)
 }
 
 /* A delivery of Message-ID id by sender, with the action's author. */
-static struct mail_delivery delivery(enum mail_action action, struct caller author,
-                                     int64_t org, const char *id, const char *sender)
+static struct mail_delivery delivery(enum mail_action action, struct caller author, int64_t org,
+                                     const char *id, const char *sender)
 {
     struct mail_delivery d;
 

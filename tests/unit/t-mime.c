@@ -226,8 +226,8 @@ static void test_automatic_mail(void **state)
 
     (void)state;
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-        char *raw = arena_sprintf(&a, "From: ca@acme.test\n%sSubject: x\n\nbody\n",
-                                  cases[i].header);
+        char *raw =
+            arena_sprintf(&a, "From: ca@acme.test\n%sSubject: x\n\nbody\n", cases[i].header);
         parse_text(raw, &m, &a);
         if (m.automatic != cases[i].automatic)
             fail_msg("%s: automatic %d", cases[i].header, m.automatic);
@@ -323,9 +323,15 @@ static void test_text_helpers(void **state)
     struct strbuf sb = STRBUF_INIT;
 
     (void)state;
-    text_clean(&sb, "a\xc0\xaf" "b\xed\xa0\x80" "c", 9); /* overlong, surrogate */
-    assert_string_equal(sb.buf, "a\xef\xbf\xbd\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd"
-                                "\xef\xbf\xbd" "c");
+    text_clean(&sb,
+               "a\xc0\xaf"
+               "b\xed\xa0\x80"
+               "c",
+               9); /* overlong, surrogate */
+    assert_string_equal(sb.buf, "a\xef\xbf\xbd\xef\xbf\xbd"
+                                "b\xef\xbf\xbd\xef\xbf\xbd"
+                                "\xef\xbf\xbd"
+                                "c");
     strbuf_reset(&sb);
     strbuf_addstr(&sb, "  many\t\n spaces  here ");
     text_one_line(&sb, 0);
@@ -353,9 +359,8 @@ static void test_outbound_reads_back(void **state)
     struct mime_msg m;
 
     (void)state;
-    assert_int_equal(outbound_build(&row, "Support Desk <support@vendor.test>", 1795000000, &out,
-                                    &a, &err),
-                     0);
+    assert_int_equal(
+        outbound_build(&row, "Support Desk <support@vendor.test>", 1795000000, &out, &a, &err), 0);
     assert_string_equal(out.from, "support@vendor.test");
     assert_int_equal(out.nrcpt, 2);
     assert_string_equal(out.rcpt[1], "cb@beta.test");
@@ -387,8 +392,8 @@ static void test_outbound_reads_back(void **state)
 
 static void test_notice_templates(void **state)
 {
-    struct notice_vars v = {7, "Line\none", "The body {id}", "resolved", "B", "response",
-                            "2026-11-20T12:00:00Z", "x@y.test"};
+    struct notice_vars v = {7,   "Line\none", "The body {id}",        "resolved",
+                            "B", "response",  "2026-11-20T12:00:00Z", "x@y.test"};
     struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
 
     (void)state;
@@ -465,8 +470,8 @@ static void test_decide(void **state)
     decide(carl, &open, false, false, MAIL_JOIN, 1, 5, ROLE_CUSTOMER);
     decide(agent, &open, false, false, MAIL_JOIN, 1, 5, ROLE_AGENT);
     decide(domain, &open, false, false, MAIL_JOIN, 1, 5, ROLE_CUSTOMER);
-    decide(beta, &open, false, false, MAIL_OPEN, 2, 0, ROLE_CUSTOMER); /* guessing [#5] */
-    decide(stranger, &open, false, false, MAIL_OPEN, 0, 0, ROLE_ADMIN);  /* triage */
+    decide(beta, &open, false, false, MAIL_OPEN, 2, 0, ROLE_CUSTOMER);  /* guessing [#5] */
+    decide(stranger, &open, false, false, MAIL_OPEN, 0, 0, ROLE_ADMIN); /* triage */
     decide(stranger, &open, false, true, MAIL_REJECT, 0, 0, ROLE_ADMIN);
     decide(carl, &closed, false, false, MAIL_OPEN, 1, 0, ROLE_CUSTOMER);
     decide(carl, &resolved, false, false, MAIL_JOIN, 1, 5, ROLE_CUSTOMER); /* reopens */
@@ -488,11 +493,12 @@ static void test_retry_backoff(void **state)
 }
 
 SUITE(mime, cmocka_unit_test(test_corpus_headers_and_text),
-      cmocka_unit_test(test_alternative_prefers_plain), cmocka_unit_test(test_html_only_becomes_text),
-      cmocka_unit_test(test_attachments_kept), cmocka_unit_test(test_nested_parts),
-      cmocka_unit_test(test_malformed_best_effort), cmocka_unit_test(test_refused_input),
-      cmocka_unit_test(test_automatic_mail), cmocka_unit_test(test_references_order),
-      cmocka_unit_test(test_charsets), cmocka_unit_test(test_html_to_text),
-      cmocka_unit_test(test_text_helpers), cmocka_unit_test(test_outbound_reads_back),
-      cmocka_unit_test(test_notice_templates), cmocka_unit_test(test_subject_tag),
-      cmocka_unit_test(test_decide), cmocka_unit_test(test_retry_backoff))
+      cmocka_unit_test(test_alternative_prefers_plain),
+      cmocka_unit_test(test_html_only_becomes_text), cmocka_unit_test(test_attachments_kept),
+      cmocka_unit_test(test_nested_parts), cmocka_unit_test(test_malformed_best_effort),
+      cmocka_unit_test(test_refused_input), cmocka_unit_test(test_automatic_mail),
+      cmocka_unit_test(test_references_order), cmocka_unit_test(test_charsets),
+      cmocka_unit_test(test_html_to_text), cmocka_unit_test(test_text_helpers),
+      cmocka_unit_test(test_outbound_reads_back), cmocka_unit_test(test_notice_templates),
+      cmocka_unit_test(test_subject_tag), cmocka_unit_test(test_decide),
+      cmocka_unit_test(test_retry_backoff))
