@@ -9,6 +9,9 @@ CREATE TABLE mail_ids (
     ticket_id  INTEGER REFERENCES tickets(id),            -- NULL: joined no request (rejected)
     direction  TEXT NOT NULL CHECK (direction IN ('in', 'out')),
     sender     TEXT,                                      -- received: the From address, lower case
+    staff_only INTEGER NOT NULL DEFAULT 0,                -- sent to staff only (SLA, escalation,
+                                                          -- customer replies): never in the
+                                                          -- References of customers' notices
     created_at INTEGER NOT NULL
 );
 CREATE INDEX mail_ids_ticket ON mail_ids(ticket_id);

@@ -105,14 +105,19 @@ static char *final_recipients(json_t *list)
     return text;
 }
 
+/* Does a notice of this event go to the customer side (else to staff only)? */
+static bool customer_side(enum notice_kind kind, const struct message *m)
+{
+    return kind == NOTICE_RECEIVED || kind == NOTICE_STATUS ||
+           (kind == NOTICE_REPLY && m->staff && !m->internal);
+}
+
 static char *recipients(struct sqlite_conn *c, enum notice_kind kind, const struct ticket *t,
                         const struct message *m)
 {
     json_t *list = json_array();
-    bool customer_side = kind == NOTICE_RECEIVED || kind == NOTICE_STATUS ||
-                         (kind == NOTICE_REPLY && m->staff && !m->internal);
 
-    if (customer_side) {
+    if (customer_side(kind, m)) {
         add_emails(c, SQL_CUSTOMER_SIDE, t->requester_id, t->organization_id, t->id, list);
         if (ctx.extra_to)
             json_array_append_new(list, json_string(ctx.extra_to));
@@ -126,10 +131,11 @@ static char *recipients(struct sqlite_conn *c, enum notice_kind kind, const stru
 
 /* ---- threading ---------------------------------------------------------------------- */
 
-static const char SQL_THREAD_FIRST[] =
-    "SELECT message_id FROM mail_ids WHERE ticket_id = ? ORDER BY rowid LIMIT 1";
-static const char SQL_THREAD_LATEST[] =
-    "SELECT message_id FROM mail_ids WHERE ticket_id = ?1 ORDER BY rowid DESC LIMIT ?2";
+/* ?2: include the ids of notices to staff only (never in what customers receive) */
+static const char SQL_THREAD_FIRST[] = "SELECT message_id FROM mail_ids WHERE ticket_id = ?1 AND "
+                                       "(?2 OR staff_only = 0) ORDER BY rowid LIMIT 1";
+static const char SQL_THREAD_LATEST[] = "SELECT message_id FROM mail_ids WHERE ticket_id = ?1 AND "
+                                        "(?2 OR staff_only = 0) ORDER BY rowid DESC LIMIT ?3";
 
 struct thread {
     char *ids[THREAD_RECENT + 2]; /* oldest first, each once (malloc'd) */
@@ -145,20 +151,26 @@ static void thread_add(struct thread *th, const char *id)
         th->ids[th->n++] = xstrdup(id);
 }
 
-/* The first Message-ID of the thread of ticket_id, then the latest ones, oldest first. */
-static void thread_load(struct sqlite_conn *c, int64_t ticket_id, struct thread *th)
+/*
+ * The first Message-ID of the thread of ticket_id, then the latest ones,
+ * oldest first; those of staff-only notices only when staff_only.
+ */
+static void thread_load(struct sqlite_conn *c, int64_t ticket_id, bool staff_only,
+                        struct thread *th)
 {
     sqlite3_stmt *s = store__stmt(c, SQL_THREAD_FIRST);
     char *latest[THREAD_RECENT];
     size_t n = 0;
 
     store__bind_int(s, 1, ticket_id);
+    store__bind_int(s, 2, staff_only);
     if (sqlite3_step(s) == SQLITE_ROW)
         thread_add(th, (const char *)sqlite3_column_text(s, 0));
     store__done(s, 0);
     s = store__stmt(c, SQL_THREAD_LATEST);
     store__bind_int(s, 1, ticket_id);
-    store__bind_int(s, 2, THREAD_RECENT);
+    store__bind_int(s, 2, staff_only);
+    store__bind_int(s, 3, THREAD_RECENT);
     while (n < THREAD_RECENT && sqlite3_step(s) == SQLITE_ROW)
         latest[n++] = xstrdup((const char *)sqlite3_column_text(s, 0));
     store__done(s, 0);
@@ -193,13 +205,14 @@ static const char SQL_OUTBOX_INSERT[] =
     "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
     "created_at, next_attempt_at, in_reply_to, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_MAIL_ID_OUT[] = "INSERT INTO mail_ids (message_id, ticket_id, direction, "
-                                      "created_at) VALUES (?, ?, 'out', ?)";
+                                      "staff_only, created_at) VALUES (?, ?, 'out', ?, ?)";
 
 /* A notice to queue: what the outbox row holds before its Message-ID and threading. */
 struct outbox_row {
     enum notice_template tmpl; /* the kind and the texts */
     struct notice_vars vars;   /* what the texts name (vars.ticket_id: 0 for none) */
     const char *recipients;    /* JSON list, at least one address */
+    bool staff_only;           /* it goes to staff only: its id stays out of customers' mail */
     int64_t not_before;        /* earliest sending */
     int64_t now;               /* queued at */
 };
@@ -248,7 +261,7 @@ static int outbox_add(struct sqlite_conn *c, const struct outbox_row *r)
     else
         snprintf(mid, sizeof(mid), "%s.%s", rnd, notice_kind_name(r->tmpl));
     if (r->vars.ticket_id)
-        thread_load(c, r->vars.ticket_id, &th);
+        thread_load(c, r->vars.ticket_id, r->staff_only, &th);
     if (ctx.inbound_id)
         thread_add(&th, ctx.inbound_id);
     rc = insert_row(c, r, mid, &th);
@@ -258,7 +271,8 @@ static int outbox_add(struct sqlite_conn *c, const struct outbox_row *r)
     s = store__stmt(c, SQL_MAIL_ID_OUT);
     store__bind_text(s, 1, mid);
     store__bind_id(s, 2, r->vars.ticket_id);
-    store__bind_int(s, 3, r->now);
+    store__bind_int(s, 3, r->staff_only);
+    store__bind_int(s, 4, r->now);
     rc = sqlite3_step(s);
     return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "mail id"));
 }
@@ -279,6 +293,7 @@ int store__notify(struct sqlite_conn *c, enum notice_kind kind, const struct tic
                            {t->id, t->subject, m ? m->body : t->body, ticket_status_name(t->status),
                             severity_name(t->severity), NULL, NULL, NULL},
                            NULL,
+                           !customer_side(kind, m),
                            now,
                            now};
     char *to;
@@ -302,6 +317,7 @@ int store__notify_sla(struct sqlite_conn *c, int64_t ticket_id, bool breach, con
     struct outbox_row r = {breach ? NOTICE_T_SLA_BREACH : NOTICE_T_SLA_WARNING,
                            {ticket_id, NULL, NULL, NULL, severity_name(sev), clock, due, NULL},
                            recipients,
+                           true,
                            not_before,
                            now};
 
@@ -313,7 +329,8 @@ int store__notify_rejected(struct sqlite_conn *c, const char *sender, const char
                            const char *inbound_id, int64_t now)
 {
     struct outbox_row r = {
-        NOTICE_T_REJECTED, {0, subject, NULL, NULL, NULL, NULL, NULL, sender}, NULL, now, now};
+        NOTICE_T_REJECTED, {0, subject, NULL, NULL, NULL, NULL, NULL, sender}, NULL, false, now,
+        now};
     struct notify_ctx saved = ctx;
     json_t *list = json_array();
     char *to;

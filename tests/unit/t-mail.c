@@ -294,33 +294,45 @@ static void test_outbox_leases(void **state)
     tmp_store_free(st, path);
 }
 
-static void test_sla_notice_threads(void **state)
+static void test_notice_threads(void **state)
 {
-    char path[256];
+    char path[256], want[256];
     struct store *st = mail_store(path, sizeof(path));
-    struct caller carl = {3, ROLE_CUSTOMER, 1};
+    struct caller carl = {3, ROLE_CUSTOMER, 1}, agent = {2, ROLE_AGENT, 0};
     struct mail_delivery d = delivery(MAIL_OPEN, carl, 1, "s1@acme.test", "ca@acme.test");
-    struct caller agent = {2, ROLE_AGENT, 0};
+    struct ticket_patch assign = {.has_assignee = true, .assignee_id = 2};
+    struct arena a = ARENA_INIT;
     struct message m = {0};
-    char want[256];
+    struct ticket t;
 
     (void)state;
     assert_int_equal(store_mail_deliver(st, &d, NOW, NULL), 0);
+    assert_int_equal(store_ticket_update(st, &agent, d.ticket_id, &assign, NOW, &t, NULL, &a), 0);
     m.ticket_id = d.ticket_id;
+    m.body = "Any news?"; /* to the assignee: a notice to staff only */
+    assert_int_equal(store_message_add(st, &carl, &m, NOW + 5, NULL), 0);
+    assert_string_equal(query(path, "SELECT recipients FROM outbox WHERE kind = 'reply'"),
+                        "[\"agent@vendor.test\"]");
     m.body = "We are on it.";
-    assert_int_equal(store_message_add(st, &agent, &m, NOW + 5, NULL), 0);
+    assert_int_equal(store_message_add(st, &agent, &m, NOW + 9, NULL), 0);
+    /* References: the first id, then the latest, oldest first; In-Reply-To the latest; the
+       notice that went to staff only is not named in the customer's mail */
     snprintf(want, sizeof(want), "s1@acme.test %s",
              query(path, "SELECT message_id FROM outbox WHERE kind = 'received'"));
-    /* References: the first id, then the latest, oldest first; In-Reply-To the latest */
-    assert_string_equal(query(path, "SELECT refs FROM outbox WHERE kind = 'reply'"), want);
+    assert_string_equal(query(path, "SELECT refs FROM outbox WHERE kind = 'reply' AND "
+                                    "recipients LIKE '%ca@acme.test%'"),
+                        want);
     assert_string_equal(query(path, "SELECT in_reply_to = substr(refs, 14) FROM outbox "
-                                    "WHERE kind = 'reply'"),
+                                    "WHERE kind = 'reply' AND recipients LIKE '%ca@acme.test%'"),
                         "1");
-    assert_string_equal(query(path, "SELECT count(*) FROM mail_ids WHERE direction = 'out'"), "2");
+    assert_string_equal(query(path, "SELECT group_concat(staff_only) FROM mail_ids WHERE "
+                                    "direction = 'out'"),
+                        "0,1,0");
+    arena_release(&a);
     tmp_store_free(st, path);
 }
 
 SUITE(mail, cmocka_unit_test(test_open_join_duplicate), cmocka_unit_test(test_join_closed_request),
       cmocka_unit_test(test_triage_and_refusal), cmocka_unit_test(test_domain_sender_and_mute),
       cmocka_unit_test(test_sender_and_rate), cmocka_unit_test(test_outbox_leases),
-      cmocka_unit_test(test_sla_notice_threads))
+      cmocka_unit_test(test_notice_threads))
