@@ -173,27 +173,51 @@ static bool quote_folder(const char *name, char *out, size_t size)
     return true;
 }
 
-/* Fetch message uid and hand it to fn; then mark it seen and move it, or leave it unseen. */
-static int process(struct session *s, const struct imap_conf *c, unsigned long uid, imap_handler fn,
-                   void *arg, int *handled, struct strbuf *err)
+/* Mark message uid \Seen and move it to imap-move-to when set. */
+static int finish(struct session *s, const struct imap_conf *c, unsigned long uid,
+                  struct strbuf *err)
 {
-    char suffix[32], cmd[64], folder[FOLDER_MAX * 2 + 3];
+    char cmd[64], folder[FOLDER_MAX * 2 + 3];
     int rc;
 
-    snprintf(suffix, sizeof(suffix), ";UID=%lu", uid);
-    if ((rc = command(s, suffix, NULL, err)) < 0)
-        return rc;
-    if (fn(s->resp.buf, s->resp.len, arg) < 0) {
-        snprintf(cmd, sizeof(cmd), "UID STORE %lu -FLAGS (\\Seen)", uid);
-        return command(s, "", cmd, err);
-    }
-    (*handled)++;
     snprintf(cmd, sizeof(cmd), "UID STORE %lu +FLAGS (\\Seen)", uid);
     if ((rc = command(s, "", cmd, err)) < 0 || !c->move_to)
         return rc;
     if (!quote_folder(c->move_to, folder, sizeof(folder)))
         return err_addf(err, DESK_EIO, "imap-move-to '%s' is not a folder name", c->move_to);
     return move(s, uid, folder, err);
+}
+
+/*
+ * Fetch message uid and hand it to fn; then finish it, or leave it unseen
+ * when fn asks. A message over MAX_MAIL_SIZE is finished unread (with a
+ * warning): it would otherwise block the mailbox at every poll.
+ */
+static int process(struct session *s, const struct imap_conf *c, unsigned long uid,
+                   imap_handler fn, void *arg, int *handled, struct strbuf *err)
+{
+    struct strbuf fetch_err = STRBUF_INIT;
+    char suffix[32], cmd[64];
+    int rc;
+
+    snprintf(suffix, sizeof(suffix), ";UID=%lu", uid);
+    rc = command(s, suffix, NULL, &fetch_err);
+    if (rc < 0 && !strbuf_overflowed(&s->resp)) {
+        strbuf_addstr(err, fetch_err.buf);
+        strbuf_release(&fetch_err);
+        return rc;
+    }
+    strbuf_release(&fetch_err);
+    if (rc < 0) {
+        log_warn("msg=\"message over the size limit; marked seen\" uid=%lu limit_mib=%u", uid,
+                 MAX_MAIL_SIZE >> 20);
+    } else if (fn(s->resp.buf, s->resp.len, arg) < 0) {
+        snprintf(cmd, sizeof(cmd), "UID STORE %lu -FLAGS (\\Seen)", uid);
+        return command(s, "", cmd, err);
+    } else {
+        (*handled)++;
+    }
+    return finish(s, c, uid, err);
 }
 
 int imap_poll(const struct imap_conf *c, int max, imap_handler fn, void *arg, int *handled,

@@ -91,15 +91,24 @@ deliver 1004.d "$MAIL/plain-utf8.eml"
 wait_until 10 '[ "$(seen_in "$MBOX/cur")" = 4 ]'; ok $? "a copy of a recorded message is marked seen"
 is "$(sql "SELECT count(*) FROM tickets")" 1 "and is a duplicate"
 grep -q 'not a mail message; marked seen' "$T/server.log"; ok $? "the non-mail message is logged"
+{
+    printf 'From: ca@acme.test\nSubject: huge\nMessage-ID: <huge@acme.test>\n\n'
+    head -c $((41 * 1024 * 1024)) /dev/zero | tr '\0' 'x'
+} > "$T/huge.eml"
+deliver 1005.big "$T/huge.eml"
+rm -f "$T/huge.eml"
+wait_until 20 '[ "$(seen_in "$MBOX/cur")" = 5 ]'; ok $? "a message over 40 MiB is marked seen unread"
+grep -q 'over the size limit; marked seen' "$T/server.log"; ok $? "with a warning"
+is "$(sql "SELECT count(*) FROM tickets")" 1 "and recorded nowhere"
 stop_server
 
 # ---- with imap-move-to: processed mail moves to that folder (created when missing) ----
 echo "imap-move-to = Processed" >> "$T/svcdesk.conf"
-deliver 1005.e "$MAIL/latin1-qp.eml"
-deliver 1006.f "$MAIL/attachments.eml"
+deliver 1006.e "$MAIL/latin1-qp.eml"
+deliver 1007.f "$MAIL/attachments.eml"
 start_server --backup-dir "$T/backups" --config "$T/svcdesk.conf"; ok $? "serve with imap-move-to"
 wait_until 15 '[ "$(seen_in "$MBOX/.Processed/cur")" = 2 ]'; ok $? "both messages moved, seen"
-is "$(ls "$MBOX/new" | wc -l)|$(seen_in "$MBOX/cur")" "0|4" "out of INBOX"
+is "$(ls "$MBOX/new" | wc -l)|$(seen_in "$MBOX/cur")" "0|5" "out of INBOX"
 is "$(sql "SELECT count(*) FROM tickets")|$(sql "SELECT count(*) FROM attachments")" "3|3" \
     "they became requests, with their files"
 
