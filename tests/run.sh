@@ -5,7 +5,7 @@
 #   the unit and e2e suites again under AddressSanitizer + UBSan
 #   each libFuzzer target for FUZZ_SECONDS (default 10) on a copy of its corpus
 #
-# tests/run.sh --deep adds long fuzzing and valgrind (make check-deep).
+# tests/run.sh --deep adds long fuzzing, valgrind and ThreadSanitizer (make check-deep).
 set -u
 cd "$(dirname "$0")/.."
 deep=0
@@ -103,9 +103,16 @@ if [ -n "$fuzzers" ] && build fuzzers BUILD=build/fuzz CC=clang OPT="-O1 -g" \
     done
 fi
 
-if [ $deep = 1 ] && command -v valgrind > /dev/null; then
-    vg() { valgrind -q --error-exitcode=9 --leak-check=full build/t-unit; }
-    step "valgrind unit" vg
+if [ $deep = 1 ]; then
+    if command -v valgrind > /dev/null; then
+        vg() { valgrind -q --error-exitcode=9 --leak-check=full build/t-unit; }
+        step "valgrind unit" vg
+    fi
+    # ThreadSanitizer: the server's threads (connections, the writer, the jobs) under load
+    if build tsan BUILD=build/tsan CC=clang OPT="-O1 -g" SAN="-fsanitize=thread" \
+        build/tsan/svcdesk build/tsan/t-unit; then
+        TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1" suites "tsan" build/tsan
+    fi
 fi
 
 [ ${#failures[@]} = 0 ] || printf 'failed: %s\n' "${failures[@]}"

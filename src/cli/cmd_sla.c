@@ -10,9 +10,9 @@
  * Exit codes: 0 success, 1 failure (also: a batch line failed), 2 bad input
  * on the command line, with one line on stderr. See docs/sla-cli.md.
  */
+#include "core/compat.h"
 #include "cli/cmds.h"
 #include "cli/opts.h"
-#include "core/compat.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/time.h"

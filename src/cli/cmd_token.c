@@ -10,7 +10,6 @@
 #include "core/time.h"
 #include "store/store.h"
 
-#define TOKEN_LIFETIME (90 * 86400)
 
 static const char usage[] = "token create --email E [--db URL]";
 

@@ -14,6 +14,7 @@
 #define PASSWORD_HASH_MAX 128 /* crypto_pwhash_STRBYTES */
 #define TOKEN_TEXT_LEN 64     /* hex characters of a token */
 #define TOKEN_HASH_LEN 32     /* SHA-256 */
+#define TOKEN_LIFETIME (90 * 86400) /* SPEC 5: API tokens expire after 90 days */
 #define PASSWORD_MIN_LEN 8
 #define PASSWORD_MAX_LEN 1024
 

@@ -10,8 +10,8 @@
  * have their spans mapped day by day once, here, and kept in a pool.
  * See docs/internals/sla.md.
  */
-#include "domain/calendar.h"
 #include "core/compat.h"
+#include "domain/calendar.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/time.h"

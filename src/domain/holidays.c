@@ -8,8 +8,8 @@
  * libical step through billions of instants, so it is refused; a rule
  * without COUNT or UNTIL is given UNTIL = the horizon so expansion stops.
  */
-#include "domain/holidays.h"
 #include "core/compat.h"
+#include "domain/holidays.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/time.h"
@@ -251,4 +251,31 @@ int holidays_from_ics(const char *ics, size_t len, int64_t today, int64_t **days
     *days = out.v;
     *nr = out.nr;
     return 0;
+}
+
+int64_t easter_sunday(int64_t y)
+{
+    int64_t a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4, f = (b + 8) / 25;
+    int64_t g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30, i = c / 4, k = c % 4;
+    int64_t l = (32 + 2 * e + 2 * i - h - k) % 7, m = (a + 11 * h + 22 * l) / 451;
+    int64_t month = (h + l - 7 * m + 114) / 31, day = (h + l - 7 * m + 114) % 31 + 1;
+
+    return days_from_civil(y, (unsigned)month, (unsigned)day);
+}
+
+size_t holidays_denmark(int64_t year, int64_t *out, size_t max)
+{
+    int64_t easter = easter_sunday(year);
+    const int64_t days[] = {
+        days_from_civil(year, 1, 1),   easter - 3,  easter - 2,
+        easter + 1,                    easter + 39, easter + 50,
+        days_from_civil(year, 6, 5),   days_from_civil(year, 12, 24),
+        days_from_civil(year, 12, 25), days_from_civil(year, 12, 26),
+        days_from_civil(year, 12, 31),
+    };
+    size_t n = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(days) && n < max; i++)
+        out[n++] = days[i];
+    return days_sort_unique(out, n);
 }

@@ -33,4 +33,16 @@ struct strbuf;
 int holidays_from_ics(const char *ics, size_t len, int64_t today, int64_t **days, size_t *nr,
                       struct strbuf *err);
 
+/* The day number of Easter Sunday in a Gregorian year (the anonymous algorithm). */
+int64_t easter_sunday(int64_t year);
+
+/*
+ * The Danish public holidays of a year and the days the support desk keeps
+ * closed besides (24 and 31 December), ascending: New Year's Day, Maundy
+ * Thursday, Good Friday, Easter Monday, Ascension Day, Whit Monday,
+ * Constitution Day (5 June), 24, 25, 26 and 31 December. (Great Prayer Day
+ * ended in 2024.) Writes at most max days into out; returns how many.
+ */
+size_t holidays_denmark(int64_t year, int64_t *out, size_t max);
+
 #endif

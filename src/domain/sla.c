@@ -9,8 +9,8 @@
  * week's spans. Ending exactly at a closing time answers that closing time
  * because the walk stops in the first span that reaches the count.
  */
-#include "domain/sla.h"
 #include "core/compat.h"
+#include "domain/sla.h"
 #include "core/err.h"
 #include "domain/calendar.h"
 #include "domain/tz.h"

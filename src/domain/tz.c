@@ -7,8 +7,8 @@
  * intervals, down to the second. That costs a few thousand GLib calls once
  * per zone; every later lookup is a binary search here.
  */
-#include "domain/tz.h"
 #include "core/compat.h"
+#include "domain/tz.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"

@@ -57,15 +57,18 @@ int res_bytes(struct res *res, int status, const char *type, const void *data, s
     return 0;
 }
 
+/* 15 significant digits: 0.1 prints as 0.1, not 0.10000000000000001 (jansson's 17). */
+#define RES_JSON_FLAGS (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15))
+
 int res_json(struct res *res, int status, json_t *j)
 {
     res->status = status;
     res->content_type = "application/json";
     strbuf_reset(&res->body);
     if (j) {
-        size_t n = json_dumpb(j, NULL, 0, JSON_COMPACT | JSON_ENSURE_ASCII);
+        size_t n = json_dumpb(j, NULL, 0, RES_JSON_FLAGS);
         if (strbuf_grow(&res->body, n)) {
-            json_dumpb(j, res->body.buf, n, JSON_COMPACT | JSON_ENSURE_ASCII);
+            json_dumpb(j, res->body.buf, n, RES_JSON_FLAGS);
             strbuf_setlen(&res->body, n);
         }
         json_decref(j);

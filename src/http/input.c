@@ -1,6 +1,7 @@
 #include "core/compat.h"
 #include "http/input.h"
 #include "core/err.h"
+#include "core/time.h"
 
 size_t utf8_chars(const char *s, size_t bytes)
 {
@@ -35,6 +36,46 @@ static int check_enum(const struct field_spec *f, json_t *v, struct res *res)
     rc = res_error(res, DESK_EINVAL, f->name, "%s must be one of %s", f->name, list.buf);
     strbuf_release(&list);
     return rc;
+}
+
+/* The kinds added after F_ENUM. */
+static int check_more(const struct field_spec *f, json_t *v, struct res *res)
+{
+    int64_t day;
+
+    switch (f->kind) {
+    case F_NUMBER:
+        if (!json_is_number(v))
+            return res_error(res, DESK_EINVAL, f->name, "%s must be a number", f->name);
+        if ((f->min || f->max) && (json_number_value(v) < (double)f->min ||
+                                   json_number_value(v) > (double)f->max))
+            return res_error(res, DESK_EINVAL, f->name, "%s must be a number between %" PRId64
+                             " and %" PRId64, f->name, f->min, f->max);
+        return 0;
+    case F_DATE:
+        if (!json_is_string(v) ||
+            date_parse(json_string_value(v), json_string_length(v), &day) < 0)
+            return res_error(res, DESK_EINVAL, f->name, "%s must be a date YYYY-MM-DD", f->name);
+        return 0;
+    case F_ARRAY:
+        if (!json_is_array(v) || (int64_t)json_array_size(v) < f->min ||
+            (f->max && (int64_t)json_array_size(v) > f->max))
+            return res_error(res, DESK_EINVAL, f->name, "%s must be a list of %" PRId64
+                             " to %" PRId64 " items", f->name, f->min, f->max);
+        return 0;
+    case F_MONEY:
+        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+            json_integer_value(v) > MONEY_INPUT_MAX)
+            return res_error(res, DESK_EINVAL, f->name,
+                             "%s must be a whole, non-negative number of minor units", f->name);
+        return 0;
+    case F_OBJECT:
+        if (!json_is_object(v))
+            return res_error(res, DESK_EINVAL, f->name, "%s must be an object", f->name);
+        return 0;
+    default:
+        return 0;
+    }
 }
 
 static int check_value(const struct field_spec *f, json_t *v, struct res *res)
@@ -73,6 +114,12 @@ static int check_value(const struct field_spec *f, json_t *v, struct res *res)
         return 0;
     case F_ENUM:
         return check_enum(f, v, res);
+    case F_NUMBER:
+    case F_DATE:
+    case F_ARRAY:
+    case F_MONEY:
+    case F_OBJECT:
+        return check_more(f, v, res);
     }
     return 0;
 }
@@ -108,4 +155,20 @@ int64_t input_int(json_t *obj, const char *key, int64_t dflt)
 {
     json_t *v = json_object_get(obj, key);
     return json_is_integer(v) ? json_integer_value(v) : dflt;
+}
+
+double input_number(json_t *obj, const char *key, double dflt)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+int64_t input_date(json_t *obj, const char *key, int64_t dflt)
+{
+    json_t *v = json_object_get(obj, key);
+    int64_t day;
+
+    if (!json_is_string(v) || date_parse(json_string_value(v), json_string_length(v), &day) < 0)
+        return dflt;
+    return day;
 }

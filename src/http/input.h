@@ -17,7 +17,14 @@ enum field_kind {
     F_INT,     /* any integer in min..max */
     F_BOOL,    /* true or false */
     F_ENUM,    /* a string from values[] */
+    F_NUMBER,  /* an integer or a decimal number; in min..max unless both are 0 */
+    F_DATE,    /* a real date "YYYY-MM-DD" */
+    F_ARRAY,   /* a JSON list of min..max items (max 0: any number) */
+    F_MONEY,   /* minor units: an integer in 0..MONEY_INPUT_MAX (a fraction is refused) */
+    F_OBJECT,  /* a JSON object */
 };
+
+#define MONEY_INPUT_MAX 1000000000000000LL /* 10^15 minor units: sums stay far from overflow */
 
 struct field_spec {
     const char *name;          /* JSON key */
@@ -38,5 +45,9 @@ const char *input_str(json_t *obj, const char *key);
 int64_t input_int(json_t *obj, const char *key, int64_t dflt);
 /* Length of a UTF-8 string in characters. */
 size_t utf8_chars(const char *s, size_t bytes);
+/* The number value of key (integer or real), or dflt when absent or null. */
+double input_number(json_t *obj, const char *key, double dflt);
+/* The F_DATE value of key as days since 1970-01-01, or dflt when absent or null. */
+int64_t input_date(json_t *obj, const char *key, int64_t dflt);
 
 #endif

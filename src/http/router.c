@@ -9,13 +9,25 @@
 #include "store/store.h"
 #include <strings.h>
 
-/* Does one pattern segment match one path segment? Fills *id for :params. */
+/*
+ * Does one pattern segment match one path segment? Fills *id for :params.
+ * A param may carry a literal suffix after a dot: ":id.html" matches
+ * "42.html" (the id is 42), never "42" or "42.pdf".
+ */
 static bool segment_matches(const char *pat, size_t plen, const char *seg, size_t slen,
                             int64_t *id, bool *is_param)
 {
+    const char *dot;
+    size_t suffix;
+
     *is_param = plen && pat[0] == ':';
     if (!*is_param)
         return plen == slen && !memcmp(pat, seg, slen);
+    dot = memchr(pat, '.', plen);
+    suffix = dot ? plen - (size_t)(dot - pat) : 0;
+    if (suffix && (slen <= suffix || memcmp(seg + slen - suffix, dot, suffix)))
+        return false;
+    slen -= suffix;
     if (!slen || slen > 19 || seg[0] == '0')
         return false;
     *id = 0;

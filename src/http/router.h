@@ -4,7 +4,8 @@
  * Order (SPEC 5): unknown path 404, wrong method 405 (with Allow), no valid
  * token 401 (with WWW-Authenticate: Bearer), role 403; then the handler
  * checks the body. `:id` segments match only decimal ids (1..2^63-1), so a
- * non-numeric id is an unknown path: 404.
+ * non-numeric id is an unknown path: 404. A param may end in a literal
+ * suffix: ":id.pdf" matches "42.pdf".
  */
 #ifndef HTTP_ROUTER_H
 #define HTTP_ROUTER_H

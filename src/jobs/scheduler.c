@@ -95,6 +95,26 @@ static int sweep_run(struct store *st, const struct conf *c, int64_t now)
     return rc;
 }
 
+#define PRIORITY_EVERY 3600 /* seconds between priority-line checks (terms start and end by date) */
+
+static int64_t priority_due(const struct conf *c, int64_t now)
+{
+    (void)c;
+    return now - PRIORITY_EVERY + 1;
+}
+
+static int priority_run(struct store *st, const struct conf *c, int64_t now)
+{
+    int changed = 0, rc = store_priority_sync(st, now, &changed);
+
+    (void)c;
+    if (rc < 0)
+        log_error("msg=\"priority line sync failed\" rc=%d", rc);
+    else if (changed)
+        log_info("msg=\"priority line changed\" organizations=%d", changed);
+    return rc;
+}
+
 /* The outbox is sent every second (outbox.h), by a server started with --smtp. */
 static int64_t outbox_due(const struct conf *c, int64_t now)
 {
@@ -121,6 +141,7 @@ static bool imap_enabled(const struct conf *c)
 static const struct job jobs[] = {
     {"backup", backup_due, backup_run, LANE_MAIN, NULL},
     {"sla-sweep", sweep_due, sweep_run, LANE_MAIN, NULL},
+    {"priority-line", priority_due, priority_run, LANE_MAIN, NULL},
     /* mail */
     {"outbox", outbox_due, outbox_run, LANE_MAIL, outbox_enabled},
     {"imap-poll", imap_due, inbox_run, LANE_MAIL, imap_enabled},

@@ -1,13 +1,14 @@
 /*
  * scheduler.h - background jobs of `serve`: the daily backup, the SLA sweep,
- * and the mail jobs (sending the outbox, polling IMAP).
+ * the hourly priority-line sync, and the mail jobs (sending the outbox,
+ * polling IMAP).
  *
  * A thread per lane wakes every tick and runs each of its jobs that is due
- * and enabled: the main lane (backup, sweep), and the mail lane (started only
- * with --smtp or imap-url), whose jobs wait on other servers and so must not
- * hold back the sweep. A job runs under a lease in the database
- * (store_job_lease), so with several servers on one database each run
- * happens once.
+ * and enabled: the main lane (backup, sweep, priority line), and the mail
+ * lane (started only with --smtp or imap-url), whose jobs wait on other
+ * servers and so must not hold back the sweep. A job runs under a lease in
+ * the database (store_job_lease), so with several servers on one database
+ * each run happens once.
  */
 #ifndef JOBS_SCHEDULER_H
 #define JOBS_SCHEDULER_H

@@ -182,8 +182,10 @@ static int deliver(struct store *st, const struct mail_settings *ms, const struc
                    struct mail_facts *f, struct mail_delivery *d, int64_t now, struct arena *a)
 {
     struct store_fault fault;
+    char q[256];
     int rc;
 
+    memset(&fault, 0, sizeof(fault));
     for (int round = 0; round < 2; round++) {
         mail_decide(f, d);
         fill_content(d, msg, a);
@@ -194,6 +196,9 @@ static int deliver(struct store *st, const struct mail_settings *ms, const struc
             break;
         f->thread = NULL;
     }
+    if (rc < 0 && fault.message[0])
+        log_warn("msg=\"store refused the mail\" error=\"%s\"",
+                 log_quote(fault.message, q, sizeof(q)));
     return rc;
 }
 

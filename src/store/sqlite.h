@@ -103,6 +103,41 @@ int sqlite__user_by_email(struct store *st, const char *email, struct user *out,
 int sqlite__user_get(struct store *st, const struct caller *c, int64_t id, struct user *out,
                      struct arena *a);
 /* sqlite_admin.c: organisations, users, calendars, SLA policies */
+int sqlite__org_create(struct store *st, const struct caller *actor, struct organization *o,
+                       struct store_fault *f);
+int sqlite__org_update(struct store *st, const struct caller *actor,
+                       const struct organization *patch, struct organization *out,
+                       struct store_fault *f, struct arena *a);
+int sqlite__org_get(struct store *st, const struct caller *c, int64_t id,
+                    struct organization *out, struct arena *a);
+int sqlite__org_list(struct store *st, const struct caller *c, struct store_page *pg,
+                     struct organization **items, size_t *nr, struct arena *a);
+int sqlite__account_get(struct store *st, const struct caller *c, int64_t id,
+                        struct account *out, struct arena *a);
+int sqlite__account_list(struct store *st, const struct caller *c, struct store_page *pg,
+                         struct account **items, size_t *nr, struct arena *a);
+int sqlite__account_update(struct store *st, const struct caller *actor, int64_t id,
+                           const struct account_patch *p, struct account *out,
+                           struct store_fault *f, struct arena *a);
+int sqlite__sign_in_failure_add(struct store *st, int64_t user_id, int64_t now, int64_t window);
+int sqlite__sign_in_failure_nth(struct store *st, int64_t user_id, int64_t since, int n,
+                                int64_t *at);
+int sqlite__calendar_create(struct store *st, const struct caller *actor,
+                            struct calendar_entry *c, struct store_fault *f);
+int sqlite__calendar_get(struct store *st, int64_t id, struct calendar_entry *out,
+                         struct arena *a);
+int sqlite__calendar_list(struct store *st, struct store_page *pg, struct calendar_entry **items,
+                          size_t *nr, struct arena *a);
+int sqlite__calendar_update(struct store *st, const struct caller *actor,
+                            struct calendar_entry *c, struct store_fault *f);
+int sqlite__policy_create(struct store *st, const struct caller *actor, struct sla_policy *p,
+                          struct store_fault *f);
+int sqlite__policy_update(struct store *st, const struct caller *actor, int64_t id,
+                          const struct sla_policy_patch *patch, struct sla_policy *out,
+                          struct store_fault *f, struct arena *a);
+int sqlite__policy_get(struct store *st, int64_t id, struct sla_policy *out, struct arena *a);
+int sqlite__policy_list(struct store *st, struct store_page *pg, struct sla_policy **items,
+                        size_t *nr, struct arena *a);
 
 int sqlite__token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                          int64_t expires_at);
@@ -153,6 +188,99 @@ int sqlite__attachment_add_in(struct sqlite_conn *conn, const struct caller *c,
 int sqlite__recompute_tickets(struct sqlite_conn *c, int64_t calendar_id, int64_t policy_id);
 
 /* sqlite_agreements.c: agreements, time and expenses, invoices, catalogue, RASCI */
+/* helpers shared by sqlite_agreements.c, sqlite_money.c and sqlite_catalogue.c */
+/* Fill f (when given) with field and a message; returns rc. */
+int sqlite__fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
+    PRINTF_LIKE(4, 5);
+/* Step a statement that returns no row and reset it: 0 or desk_err (what names it in the log). */
+int sqlite__step(struct sqlite_conn *c, sqlite3_stmt *s, const char *what);
+/* Bind a day number as 'YYYY-MM-DD' (DATE_NONE binds NULL); read one back (NULL: DATE_NONE). */
+void sqlite__bind_date(sqlite3_stmt *s, int i, int64_t day);
+int64_t sqlite__col_date(sqlite3_stmt *s, int i);
+/* The UTC date of now. */
+int64_t sqlite__today(int64_t now);
+/* arr with room for element n (doubling into arena a; *alloc is the capacity). */
+void *sqlite__grow(struct arena *a, void *arr, size_t n, size_t *alloc, size_t size);
+/* A JSON value as compact text in arena a (NULL for NULL); consumes j. */
+struct json_t;
+const char *sqlite__json_text(struct json_t *j, struct arena *a);
+/* Read agreement id as caller who may see it, on connection c (DESK_ENOTFOUND otherwise). */
+int sqlite__agreement_read(struct sqlite_conn *c, const struct caller *who, int64_t id,
+                           struct agreement *a, struct arena *ar);
+/* The change orders of an agreement, oldest first. */
+int sqlite__change_orders_read(struct sqlite_conn *c, int64_t agreement_id,
+                               struct change_order **items, size_t *n, struct arena *ar);
+/*
+ * Queue the hour-bank warnings (80 %, 100 % used) of a's bank period holding
+ * day that are due and not queued before: once per agreement, period and
+ * threshold, to the organisation's contacts, in the caller's transaction.
+ */
+int sqlite__bank_warn(struct sqlite_conn *c, const struct agreement *a, int64_t day,
+                      int64_t now);
+/* Insert expense e (agreement_id, kind, amount, days, note, on, booking_id) and its audit row. */
+int sqlite__expense_insert(struct sqlite_conn *c, const struct caller *who, struct expense *e,
+                           int64_t now);
+int sqlite__agreement_create(struct store *st, const struct caller *c, struct agreement *a,
+                             int64_t now, struct store_fault *fault);
+int sqlite__agreement_get(struct store *st, const struct caller *c, int64_t id, struct agreement *a,
+                          struct arena *ar);
+int sqlite__agreement_list(struct store *st, const struct caller *c,
+                           const struct agreement_filter *f, struct agreement **items, size_t *n,
+                           int64_t *next, struct arena *ar);
+int sqlite__agreement_update(struct store *st, const struct caller *c, int64_t id,
+                             const struct agreement_patch *p, int64_t now, struct agreement *out,
+                             struct store_fault *fault, struct arena *ar);
+int sqlite__agreement_move(struct store *st, const struct caller *c, int64_t id,
+                           const struct agreement_move *m, int64_t now, struct agreement *out,
+                           struct store_fault *fault, struct arena *ar);
+int sqlite__agreement_balance(struct store *st, const struct caller *c, int64_t id, int64_t day,
+                              struct hour_bank *bank, struct store_fault *fault);
+int sqlite__change_order_create(struct store *st, const struct caller *c, struct change_order *co,
+                                int64_t now, struct store_fault *fault);
+int sqlite__change_order_sign(struct store *st, const struct caller *c, int64_t agreement_id,
+                              int64_t co_id, int64_t now, struct change_order *out,
+                              struct store_fault *fault, struct arena *ar);
+int sqlite__change_order_list(struct store *st, const struct caller *c, int64_t agreement_id,
+                              struct change_order **items, size_t *n, struct arena *ar);
+int sqlite__booking_create(struct store *st, const struct caller *c, struct booking *b, int64_t now,
+                           struct store_fault *fault);
+int sqlite__booking_reschedule(struct store *st, const struct caller *c, int64_t agreement_id,
+                               int64_t booking_id, int64_t starts_on, int64_t ends_on,
+                               const struct expense *costs, size_t n, int64_t now,
+                               struct booking *out, struct store_fault *fault);
+int sqlite__booking_list(struct store *st, const struct caller *c, int64_t agreement_id,
+                         struct booking **items, size_t *n, struct arena *ar);
+int sqlite__time_entry_create(struct store *st, const struct caller *c, struct time_entry *t,
+                              int64_t now, struct store_fault *fault);
+int sqlite__time_entry_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                            int64_t agreement_id, struct time_entry **items, size_t *n,
+                            struct arena *ar);
+int sqlite__expense_create(struct store *st, const struct caller *c, struct expense *e, int64_t now,
+                           struct store_fault *fault);
+int sqlite__expense_list(struct store *st, const struct caller *c, int64_t agreement_id,
+                         struct expense **items, size_t *n, struct arena *ar);
+int sqlite__invoice_create(struct store *st, const struct caller *c, int64_t agreement_id,
+                           int64_t organization_id, int64_t period_start, int64_t period_end,
+                           int64_t now, struct invoice *out, struct store_fault *fault,
+                           struct arena *ar);
+int sqlite__invoice_get(struct store *st, const struct caller *c, int64_t id, struct invoice *out,
+                        struct arena *ar);
+int sqlite__invoice_list(struct store *st, const struct caller *c, const struct invoice_filter *f,
+                         struct invoice **items, size_t *n, int64_t *next, struct arena *ar);
+int sqlite__billing_set(struct store *st, const struct caller *c, int64_t rate,
+                        const char *currency);
+int sqlite__catalogue_list(struct store *st, struct catalogue_service **items, size_t *n,
+                           struct arena *ar);
+int sqlite__catalogue_save(struct store *st, const struct caller *c, struct catalogue_service *s,
+                           unsigned fields, int64_t now, struct store_fault *fault,
+                           struct arena *ar);
+int sqlite__rasci_create(struct store *st, const struct caller *c, struct rasci_matrix *m,
+                         int64_t now, struct store_fault *fault);
+int sqlite__rasci_get(struct store *st, const struct caller *c, int64_t id, struct rasci_matrix *m,
+                      struct arena *ar);
+int sqlite__rasci_list(struct store *st, const struct caller *c, struct rasci_matrix **items,
+                       size_t *n, struct arena *ar);
+int sqlite__priority_sync(struct store *st, int64_t now, int *changed);
 
 /* sqlite_mail.c: the outbox and inbound messages */
 int sqlite__outbox_claim(struct store *st, const char *holder, int64_t now, int64_t lease_secs,

@@ -86,6 +86,108 @@ int store_user_get(struct store *st, const struct caller *c, int64_t id, struct 
 
 /* ---- organisations, users, calendars, SLA policies ---- */
 
+int store_org_create(struct store *st, const struct caller *actor, struct organization *o,
+                     struct store_fault *f)
+{
+    return st->ops->org_create(st, actor, o, f);
+}
+
+int store_org_update(struct store *st, const struct caller *actor,
+                     const struct organization *patch, struct organization *out,
+                     struct store_fault *f, struct arena *a)
+{
+    return st->ops->org_update(st, actor, patch, out, f, a);
+}
+
+int store_org_get(struct store *st, const struct caller *c, int64_t id, struct organization *out,
+                  struct arena *a)
+{
+    return st->ops->org_get(st, c, id, out, a);
+}
+
+int store_org_list(struct store *st, const struct caller *c, struct store_page *pg,
+                   struct organization **items, size_t *nr, struct arena *a)
+{
+    return st->ops->org_list(st, c, pg, items, nr, a);
+}
+
+int store_account_get(struct store *st, const struct caller *c, int64_t id, struct account *out,
+                      struct arena *a)
+{
+    return st->ops->account_get(st, c, id, out, a);
+}
+
+int store_account_list(struct store *st, const struct caller *c, struct store_page *pg,
+                       struct account **items, size_t *nr, struct arena *a)
+{
+    return st->ops->account_list(st, c, pg, items, nr, a);
+}
+
+int store_account_update(struct store *st, const struct caller *actor, int64_t id,
+                         const struct account_patch *p, struct account *out,
+                         struct store_fault *f, struct arena *a)
+{
+    return st->ops->account_update(st, actor, id, p, out, f, a);
+}
+
+int store_sign_in_failure_add(struct store *st, int64_t user_id, int64_t now, int64_t window)
+{
+    return st->ops->sign_in_failure_add(st, user_id, now, window);
+}
+
+int store_sign_in_failure_nth(struct store *st, int64_t user_id, int64_t since, int n,
+                              int64_t *at)
+{
+    return st->ops->sign_in_failure_nth(st, user_id, since, n, at);
+}
+
+int store_calendar_create(struct store *st, const struct caller *actor, struct calendar_entry *c,
+                          struct store_fault *f)
+{
+    return st->ops->calendar_create(st, actor, c, f);
+}
+
+int store_calendar_get(struct store *st, int64_t id, struct calendar_entry *out, struct arena *a)
+{
+    return st->ops->calendar_get(st, id, out, a);
+}
+
+int store_calendar_list(struct store *st, struct store_page *pg, struct calendar_entry **items,
+                        size_t *nr, struct arena *a)
+{
+    return st->ops->calendar_list(st, pg, items, nr, a);
+}
+
+int store_calendar_update(struct store *st, const struct caller *actor, struct calendar_entry *c,
+                          struct store_fault *f)
+{
+    return st->ops->calendar_update(st, actor, c, f);
+}
+
+int store_policy_create(struct store *st, const struct caller *actor, struct sla_policy *p,
+                        struct store_fault *f)
+{
+    return st->ops->policy_create(st, actor, p, f);
+}
+
+int store_policy_update(struct store *st, const struct caller *actor, int64_t id,
+                        const struct sla_policy_patch *patch, struct sla_policy *out,
+                        struct store_fault *f, struct arena *a)
+{
+    return st->ops->policy_update(st, actor, id, patch, out, f, a);
+}
+
+int store_policy_get(struct store *st, int64_t id, struct sla_policy *out, struct arena *a)
+{
+    return st->ops->policy_get(st, id, out, a);
+}
+
+int store_policy_list(struct store *st, struct store_page *pg, struct sla_policy **items,
+                      size_t *nr, struct arena *a)
+{
+    return st->ops->policy_list(st, pg, items, nr, a);
+}
+
 int store_token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                        int64_t expires_at)
 {
@@ -173,6 +275,168 @@ int store_sla_sweep(struct store *st, int64_t now, int *queued)
 }
 
 /* ---- agreements, time and expenses, invoices, catalogue, RASCI ---- */
+int store_agreement_create(struct store *st, const struct caller *c, struct agreement *a,
+                           int64_t now, struct store_fault *fault)
+{
+    return st->ops->agreement_create(st, c, a, now, fault);
+}
+
+int store_agreement_get(struct store *st, const struct caller *c, int64_t id, struct agreement *a,
+                        struct arena *ar)
+{
+    return st->ops->agreement_get(st, c, id, a, ar);
+}
+
+int store_agreement_list(struct store *st, const struct caller *c, const struct agreement_filter *f,
+                         struct agreement **items, size_t *n, int64_t *next, struct arena *ar)
+{
+    return st->ops->agreement_list(st, c, f, items, n, next, ar);
+}
+
+int store_agreement_update(struct store *st, const struct caller *c, int64_t id,
+                           const struct agreement_patch *p, int64_t now, struct agreement *out,
+                           struct store_fault *fault, struct arena *ar)
+{
+    return st->ops->agreement_update(st, c, id, p, now, out, fault, ar);
+}
+
+int store_agreement_move(struct store *st, const struct caller *c, int64_t id,
+                         const struct agreement_move *m, int64_t now, struct agreement *out,
+                         struct store_fault *fault, struct arena *ar)
+{
+    return st->ops->agreement_move(st, c, id, m, now, out, fault, ar);
+}
+
+int store_agreement_balance(struct store *st, const struct caller *c, int64_t id, int64_t day,
+                            struct hour_bank *bank, struct store_fault *fault)
+{
+    return st->ops->agreement_balance(st, c, id, day, bank, fault);
+}
+
+int store_change_order_create(struct store *st, const struct caller *c, struct change_order *co,
+                              int64_t now, struct store_fault *fault)
+{
+    return st->ops->change_order_create(st, c, co, now, fault);
+}
+
+int store_change_order_sign(struct store *st, const struct caller *c, int64_t agreement_id,
+                            int64_t co_id, int64_t now, struct change_order *out,
+                            struct store_fault *fault, struct arena *ar)
+{
+    return st->ops->change_order_sign(st, c, agreement_id, co_id, now, out, fault, ar);
+}
+
+int store_change_order_list(struct store *st, const struct caller *c, int64_t agreement_id,
+                            struct change_order **items, size_t *n, struct arena *ar)
+{
+    return st->ops->change_order_list(st, c, agreement_id, items, n, ar);
+}
+
+int store_booking_create(struct store *st, const struct caller *c, struct booking *b, int64_t now,
+                         struct store_fault *fault)
+{
+    return st->ops->booking_create(st, c, b, now, fault);
+}
+
+int store_booking_reschedule(struct store *st, const struct caller *c, int64_t agreement_id,
+                             int64_t booking_id, int64_t starts_on, int64_t ends_on,
+                             const struct expense *costs, size_t n, int64_t now,
+                             struct booking *out, struct store_fault *fault)
+{
+    return st->ops->booking_reschedule(st, c, agreement_id, booking_id, starts_on, ends_on, costs, n, now, out, fault);
+}
+
+int store_booking_list(struct store *st, const struct caller *c, int64_t agreement_id,
+                       struct booking **items, size_t *n, struct arena *ar)
+{
+    return st->ops->booking_list(st, c, agreement_id, items, n, ar);
+}
+
+int store_time_entry_create(struct store *st, const struct caller *c, struct time_entry *t,
+                            int64_t now, struct store_fault *fault)
+{
+    return st->ops->time_entry_create(st, c, t, now, fault);
+}
+
+int store_time_entry_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                          int64_t agreement_id, struct time_entry **items, size_t *n,
+                          struct arena *ar)
+{
+    return st->ops->time_entry_list(st, c, ticket_id, agreement_id, items, n, ar);
+}
+
+int store_expense_create(struct store *st, const struct caller *c, struct expense *e, int64_t now,
+                         struct store_fault *fault)
+{
+    return st->ops->expense_create(st, c, e, now, fault);
+}
+
+int store_expense_list(struct store *st, const struct caller *c, int64_t agreement_id,
+                       struct expense **items, size_t *n, struct arena *ar)
+{
+    return st->ops->expense_list(st, c, agreement_id, items, n, ar);
+}
+
+int store_invoice_create(struct store *st, const struct caller *c, int64_t agreement_id,
+                         int64_t organization_id, int64_t period_start, int64_t period_end,
+                         int64_t now, struct invoice *out, struct store_fault *fault,
+                         struct arena *ar)
+{
+    return st->ops->invoice_create(st, c, agreement_id, organization_id, period_start, period_end, now, out, fault, ar);
+}
+
+int store_invoice_get(struct store *st, const struct caller *c, int64_t id, struct invoice *out,
+                      struct arena *ar)
+{
+    return st->ops->invoice_get(st, c, id, out, ar);
+}
+
+int store_invoice_list(struct store *st, const struct caller *c, const struct invoice_filter *f,
+                       struct invoice **items, size_t *n, int64_t *next, struct arena *ar)
+{
+    return st->ops->invoice_list(st, c, f, items, n, next, ar);
+}
+
+int store_billing_set(struct store *st, const struct caller *c, int64_t rate, const char *currency)
+{
+    return st->ops->billing_set(st, c, rate, currency);
+}
+
+int store_catalogue_list(struct store *st, struct catalogue_service **items, size_t *n,
+                         struct arena *ar)
+{
+    return st->ops->catalogue_list(st, items, n, ar);
+}
+
+int store_catalogue_save(struct store *st, const struct caller *c, struct catalogue_service *s,
+                         unsigned fields, int64_t now, struct store_fault *fault, struct arena *ar)
+{
+    return st->ops->catalogue_save(st, c, s, fields, now, fault, ar);
+}
+
+int store_rasci_create(struct store *st, const struct caller *c, struct rasci_matrix *m,
+                       int64_t now, struct store_fault *fault)
+{
+    return st->ops->rasci_create(st, c, m, now, fault);
+}
+
+int store_rasci_get(struct store *st, const struct caller *c, int64_t id, struct rasci_matrix *m,
+                    struct arena *ar)
+{
+    return st->ops->rasci_get(st, c, id, m, ar);
+}
+
+int store_rasci_list(struct store *st, const struct caller *c, struct rasci_matrix **items,
+                     size_t *n, struct arena *ar)
+{
+    return st->ops->rasci_list(st, c, items, n, ar);
+}
+
+int store_priority_sync(struct store *st, int64_t now, int *changed)
+{
+    return st->ops->priority_sync(st, now, changed);
+}
+
 
 /* ---- mail: the outbox and inbound messages ---- */
 
@@ -238,7 +502,6 @@ int store_mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
 /* ---- web sessions ---- */
 
 /* ---- knowledge base, known errors, releases, installations ---- */
-
 int store_job_lease(struct store *st, const char *name, const char *holder, int64_t now,
                     int64_t lease_secs, int64_t not_run_since, bool *got)
 {

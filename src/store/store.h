@@ -79,6 +79,139 @@ int store_user_get(struct store *st, const struct caller *c, int64_t id, struct 
 
 /* ---- organisations, users, calendars, SLA policies (admin API) ------------ */
 
+/*
+ * Organisations, accounts, calendars and SLA policies are written by
+ * admins only (the route table says so); every write records the actor
+ * and before/after JSON in audit_log in its transaction, never a password.
+ * Calendars and policies are not tenant data: every role reads them.
+ */
+
+/*
+ * Why a write was refused: struct store_fault, defined in the tickets
+ * section below. The admin writes fill it on DESK_ECONFLICT, DESK_EINVAL
+ * and DESK_ENOTFOUND about a field; they need one (never NULL), zeroed by
+ * the caller so that message stays "" when the store has nothing to add.
+ */
+struct store_fault;
+
+/* One page of a list in id order (keyset paging: stable while rows are inserted). */
+struct store_page {
+    int64_t after; /* in: only ids above this (0: from the start) */
+    size_t limit;  /* in: rows at most, >= 1 */
+    bool more;     /* out: more rows follow this page */
+};
+
+/* A calendar as stored: its name and the canonical JSON of SPEC 2.2. */
+struct calendar_entry {
+    int64_t id;             /* 0 until stored */
+    const char *name;       /* unique in any case */
+    const char *definition; /* canonical calendar JSON (calendar_to_json) */
+    int64_t version;        /* 1 when created, bumped on every change */
+    int64_t created_at;     /* UTC seconds */
+    int64_t updated_at;     /* UTC seconds */
+};
+
+struct organization;
+struct account;
+struct sla_policy;
+struct sla_policy_patch;
+
+/*
+ * Create organisation o (o->id and created_at are set). DESK_ECONFLICT when
+ * the name is taken (any case; field "name") or one of its domains belongs
+ * to another organisation (field "domains").
+ */
+int store_org_create(struct store *st, const struct caller *actor, struct organization *o,
+                     struct store_fault *f);
+/*
+ * Change organisation patch->id: a non-NULL name or domains replaces the
+ * stored one. The organisation as it now is goes into *out (arena a).
+ * DESK_ENOTFOUND, or DESK_ECONFLICT as for store_org_create.
+ */
+int store_org_update(struct store *st, const struct caller *actor,
+                     const struct organization *patch, struct organization *out,
+                     struct store_fault *f, struct arena *a);
+/* The organisation as the caller may see it (customers: their own), or DESK_ENOTFOUND. */
+int store_org_get(struct store *st, const struct caller *c, int64_t id, struct organization *out,
+                  struct arena *a);
+/* A page of the organisations the caller may see; *items (arena) holds *nr. */
+int store_org_list(struct store *st, const struct caller *c, struct store_page *pg,
+                   struct organization **items, size_t *nr, struct arena *a);
+
+/* What store_account_update changes: NULL, ROLE_NONE, 0 and -1 leave a field alone. */
+struct account_patch {
+    const char *name;          /* new display name */
+    enum role role;            /* new role */
+    int64_t organization_id;   /* new organisation (customers) */
+    const char *password_hash; /* new argon2id hash */
+    int notify;                /* 0 or 1; -1: unchanged */
+};
+
+/* The account as the caller may see it (customers: only themselves), or DESK_ENOTFOUND. */
+int store_account_get(struct store *st, const struct caller *c, int64_t id, struct account *out,
+                      struct arena *a);
+/* A page of the accounts the caller may see (customers: only themselves). */
+int store_account_list(struct store *st, const struct caller *c, struct store_page *pg,
+                       struct account **items, size_t *nr, struct arena *a);
+/*
+ * Change account id by p; the account as it now is goes into *out. A role
+ * that becomes staff drops the organisation. DESK_ENOTFOUND; DESK_EINVAL
+ * (field "organization_id") when the role and organisation do not fit
+ * (account_org_problem) or the organisation does not exist.
+ */
+int store_account_update(struct store *st, const struct caller *actor, int64_t id,
+                         const struct account_patch *p, struct account *out,
+                         struct store_fault *f, struct arena *a);
+
+/*
+ * Record a failed sign-in of user_id at now, with an audit row; the user's
+ * records at or before now - window are pruned (they no longer count).
+ */
+int store_sign_in_failure_add(struct store *st, int64_t user_id, int64_t now, int64_t window);
+/*
+ * The time of the nth most recent failed sign-in of user_id after `since`
+ * (n >= 1) into *at, 0 when there are fewer than n.
+ */
+int store_sign_in_failure_nth(struct store *st, int64_t user_id, int64_t since, int n,
+                              int64_t *at);
+
+/* Create calendar c (id, version, times set). DESK_ECONFLICT (field "name") when the name is taken. */
+int store_calendar_create(struct store *st, const struct caller *actor, struct calendar_entry *c,
+                          struct store_fault *f);
+int store_calendar_get(struct store *st, int64_t id, struct calendar_entry *out, struct arena *a);
+int store_calendar_list(struct store *st, struct store_page *pg, struct calendar_entry **items,
+                        size_t *nr, struct arena *a);
+/*
+ * Replace the name and definition of calendar c->id if it is still at
+ * c->version (read it, change it, write it back: optimistic locking), bump
+ * the version (c->version, updated_at are set) and recompute, in the same
+ * transaction, the due times of the tickets that use the calendar.
+ * DESK_ENOTFOUND; DESK_ECONFLICT with field "name" for a taken name, or
+ * with field NULL when another change came first (read again and retry).
+ */
+int store_calendar_update(struct store *st, const struct caller *actor, struct calendar_entry *c,
+                          struct store_fault *f);
+
+/*
+ * Create policy p with its targets (id and times set). DESK_ECONFLICT
+ * (field "name") for a taken name; DESK_EINVAL (field "calendar_id") when
+ * the calendar does not exist.
+ */
+int store_policy_create(struct store *st, const struct caller *actor, struct sla_policy *p,
+                        struct store_fault *f);
+/*
+ * Change policy id by patch (sla_policy_apply) in one transaction; the
+ * policy as it now is goes into *out. When the calendar or a target
+ * changed, the due times of the tickets under the policy are recomputed in
+ * the same transaction. DESK_ENOTFOUND, or the errors of store_policy_create.
+ */
+int store_policy_update(struct store *st, const struct caller *actor, int64_t id,
+                        const struct sla_policy_patch *patch, struct sla_policy *out,
+                        struct store_fault *f, struct arena *a);
+int store_policy_get(struct store *st, int64_t id, struct sla_policy *out, struct arena *a);
+int store_policy_list(struct store *st, struct store_page *pg, struct sla_policy **items,
+                      size_t *nr, struct arena *a);
+
 /* ---- API tokens ------------------------------------------------------- */
 
 /* Store a token hash for user_id, valid until expires_at. */
@@ -181,6 +314,174 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
 int store_sla_sweep(struct store *st, int64_t now, int *queued);
 
 /* ---- agreements, time and expenses, invoices, catalogue, RASCI -------------- */
+struct agreement; /* domain/agreement.h */
+struct agreement_patch;
+struct booking;
+struct catalogue_service; /* domain/catalogue.h */
+struct change_order;
+struct expense;
+struct hour_bank;
+struct invoice; /* domain/invoice.h */
+struct rasci_matrix; /* domain/rasci.h */
+struct time_entry;
+
+/*
+ * Agreements (domain/agreement.h). Customers read their organisation's
+ * only; another organisation's id is DESK_ENOTFOUND. Writes fill fault on
+ * DESK_EINVAL (the field at fault), DESK_ECONFLICT (a state that forbids
+ * it) and DESK_ENOTFOUND for a reference that does not exist. Each write
+ * keeps organizations.priority_line (and the priority of that
+ * organisation's open requests) in step with its active agreements, and a
+ * change of SLA policy or calendar recomputes the due times of the open
+ * requests under it, in the same transaction.
+ */
+int store_agreement_create(struct store *st, const struct caller *c, struct agreement *a,
+                           int64_t now, struct store_fault *fault);
+int store_agreement_get(struct store *st, const struct caller *c, int64_t id, struct agreement *a,
+                        struct arena *ar);
+
+struct agreement_filter {
+    int64_t organization_id; /* 0: any the caller may see */
+    int kind;                /* -1: any; else an enum agreement_kind */
+    int64_t before_id;       /* keyset: ids below this one (newest first); 0: the first page */
+    int limit;               /* 1..1000 */
+};
+/* A page of agreements, newest first; *next is the cursor of the next page (0 on the last). */
+int store_agreement_list(struct store *st, const struct caller *c, const struct agreement_filter *f,
+                         struct agreement **items, size_t *n, int64_t *next, struct arena *ar);
+/* Apply a PATCH (agreement_patch_apply); *out is the agreement after. */
+int store_agreement_update(struct store *st, const struct caller *c, int64_t id,
+                           const struct agreement_patch *p, int64_t now, struct agreement *out,
+                           struct store_fault *fault, struct arena *ar);
+
+enum agreement_move_kind {
+    MOVE_QUOTE,  /* requested or quoted -> quoted, with amount and valid_until */
+    MOVE_SIGN,   /* requested or quoted -> signed; confirms the bookings */
+    MOVE_CANCEL, /* notice on `notice` (agreement_cancel) */
+};
+struct agreement_move {
+    enum agreement_move_kind kind; /* what happens */
+    int64_t amount;                /* MOVE_QUOTE: minor units */
+    int64_t valid_until;           /* MOVE_QUOTE: date */
+    int64_t notice;                /* MOVE_CANCEL: date the notice was given */
+};
+/* Quote, sign or cancel agreement id; *out is the agreement after. */
+int store_agreement_move(struct store *st, const struct caller *c, int64_t id,
+                         const struct agreement_move *m, int64_t now, struct agreement *out,
+                         struct store_fault *fault, struct arena *ar);
+/* The hours bank of agreement id for the period holding day; DESK_EINVAL (fault) for maintenance. */
+int store_agreement_balance(struct store *st, const struct caller *c, int64_t id, int64_t day,
+                            struct hour_bank *bank, struct store_fault *fault);
+
+/* Propose a change order (co->agreement_id, minutes, reason, applies_to); co->id is set. */
+int store_change_order_create(struct store *st, const struct caller *c, struct change_order *co,
+                              int64_t now, struct store_fault *fault);
+/* Sign (apply) change order co_id of agreement_id; needs the agreement signed. */
+int store_change_order_sign(struct store *st, const struct caller *c, int64_t agreement_id,
+                            int64_t co_id, int64_t now, struct change_order *out,
+                            struct store_fault *fault, struct arena *ar);
+int store_change_order_list(struct store *st, const struct caller *c, int64_t agreement_id,
+                            struct change_order **items, size_t *n, struct arena *ar);
+
+/* Book b->user_id (staff) on b->agreement_id; tentative or confirmed by the agreement's status. */
+int store_booking_create(struct store *st, const struct caller *c, struct booking *b, int64_t now,
+                         struct store_fault *fault);
+/*
+ * Move booking booking_id of agreement_id to [starts_on, ends_on] and record
+ * costs[0..n) (amount, note) as actual expenses of the agreement dated today.
+ */
+int store_booking_reschedule(struct store *st, const struct caller *c, int64_t agreement_id,
+                             int64_t booking_id, int64_t starts_on, int64_t ends_on,
+                             const struct expense *costs, size_t n, int64_t now,
+                             struct booking *out, struct store_fault *fault);
+int store_booking_list(struct store *st, const struct caller *c, int64_t agreement_id,
+                       struct booking **items, size_t *n, struct arena *ar);
+
+/*
+ * Record time t against t->ticket_id or t->agreement_id (the other 0 unless
+ * given). The organisation comes from the request or agreement; an included
+ * entry without an agreement draws the organisation's active enhanced or
+ * advanced agreement on t->on (a billable one is attached to it when there
+ * is one). Another organisation's or a maintenance agreement is DESK_EINVAL.
+ * Included time queues the hour-bank warnings (80 %, 100 %) once.
+ */
+int store_time_entry_create(struct store *st, const struct caller *c, struct time_entry *t,
+                            int64_t now, struct store_fault *fault);
+/* The time of a request (ticket_id) or an agreement; customers never see internal entries. */
+int store_time_entry_list(struct store *st, const struct caller *c, int64_t ticket_id,
+                          int64_t agreement_id, struct time_entry **items, size_t *n,
+                          struct arena *ar);
+/* Record an expense (per_diem: days x the agreement's per-diem rate); e->id, amount are set. */
+int store_expense_create(struct store *st, const struct caller *c, struct expense *e, int64_t now,
+                         struct store_fault *fault);
+int store_expense_list(struct store *st, const struct caller *c, int64_t agreement_id,
+                       struct expense **items, size_t *n, struct arena *ar);
+
+/*
+ * Issue an invoice for [period_start, period_end]: of agreement_id (signed;
+ * a period overlapping one of its invoices is DESK_ECONFLICT), or with
+ * agreement_id 0 of organization_id's billable time without agreement at
+ * the default rate. Nothing to bill is DESK_ECONFLICT. The time entries and
+ * expenses it bills are marked invoiced.
+ */
+int store_invoice_create(struct store *st, const struct caller *c, int64_t agreement_id,
+                         int64_t organization_id, int64_t period_start, int64_t period_end,
+                         int64_t now, struct invoice *out, struct store_fault *fault,
+                         struct arena *ar);
+int store_invoice_get(struct store *st, const struct caller *c, int64_t id, struct invoice *out,
+                      struct arena *ar);
+
+struct invoice_filter {
+    int64_t organization_id; /* 0: any the caller may see */
+    int64_t agreement_id;    /* 0: any */
+    int64_t before_id;       /* keyset, newest first; 0: the first page */
+    int limit;               /* 1..1000 */
+};
+/* A page of invoices (without lines), newest first. */
+int store_invoice_list(struct store *st, const struct caller *c, const struct invoice_filter *f,
+                       struct invoice **items, size_t *n, int64_t *next, struct arena *ar);
+/* Set the default rate (minor units an hour) and currency of billable time without agreement. */
+int store_billing_set(struct store *st, const struct caller *c, int64_t rate,
+                      const char *currency);
+
+/* The service catalogue, in its order. */
+int store_catalogue_list(struct store *st, struct catalogue_service **items, size_t *n,
+                         struct arena *ar);
+
+enum catalogue_field {
+    CF_NAME = 1 << 0,
+    CF_POSITION = 1 << 1,
+    CF_VENDOR = 1 << 2,   /* vendor.inclusion and vendor.comment */
+    CF_CUSTOMER = 1 << 3, /* customer.inclusion and customer.comment */
+};
+/*
+ * Create (s->id 0: every field but the position is needed) or change the
+ * `fields` of service s->id; s is then the whole stored row. A taken name
+ * is DESK_ECONFLICT.
+ */
+int store_catalogue_save(struct store *st, const struct caller *c, struct catalogue_service *s,
+                         unsigned fields, int64_t now, struct store_fault *fault,
+                         struct arena *ar);
+
+/* Store a checked matrix (m->id is set); a taken name is DESK_ECONFLICT. */
+int store_rasci_create(struct store *st, const struct caller *c, struct rasci_matrix *m,
+                       int64_t now, struct store_fault *fault);
+/*
+ * A matrix, or all of them, as the caller may read them: customers read the
+ * default matrix and those attached to their organisation's agreements.
+ */
+int store_rasci_get(struct store *st, const struct caller *c, int64_t id, struct rasci_matrix *m,
+                    struct arena *ar);
+int store_rasci_list(struct store *st, const struct caller *c, struct rasci_matrix **items,
+                     size_t *n, struct arena *ar);
+
+/*
+ * The daily job: align every organisation's priority_line (and its open
+ * requests' priority) with the agreements active on the date of now, as
+ * terms start and end. *changed counts the organisations that changed.
+ */
+int store_priority_sync(struct store *st, int64_t now, int *changed);
+
 
 /* ---- mail: the outbox and inbound messages ------------------------------- */
 
@@ -289,7 +590,6 @@ int store_mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
 /* ---- web sessions ----------------------------------------------------------- */
 
 /* ---- knowledge base, known errors, releases, installations ---------------- */
-
 /* ---- background jobs and metadata ------------------------------------- */
 
 /*

@@ -29,6 +29,40 @@ struct store_ops {
                     struct arena *a);
 
     /* organisations, users, calendars, SLA policies */
+    int (*org_create)(struct store *st, const struct caller *actor, struct organization *o,
+                      struct store_fault *f);
+    int (*org_update)(struct store *st, const struct caller *actor,
+                      const struct organization *patch, struct organization *out,
+                      struct store_fault *f, struct arena *a);
+    int (*org_get)(struct store *st, const struct caller *c, int64_t id, struct organization *out,
+                   struct arena *a);
+    int (*org_list)(struct store *st, const struct caller *c, struct store_page *pg,
+                    struct organization **items, size_t *nr, struct arena *a);
+    int (*account_get)(struct store *st, const struct caller *c, int64_t id, struct account *out,
+                       struct arena *a);
+    int (*account_list)(struct store *st, const struct caller *c, struct store_page *pg,
+                        struct account **items, size_t *nr, struct arena *a);
+    int (*account_update)(struct store *st, const struct caller *actor, int64_t id,
+                          const struct account_patch *p, struct account *out,
+                          struct store_fault *f, struct arena *a);
+    int (*sign_in_failure_add)(struct store *st, int64_t user_id, int64_t now, int64_t window);
+    int (*sign_in_failure_nth)(struct store *st, int64_t user_id, int64_t since, int n,
+                               int64_t *at);
+    int (*calendar_create)(struct store *st, const struct caller *actor, struct calendar_entry *c,
+                           struct store_fault *f);
+    int (*calendar_get)(struct store *st, int64_t id, struct calendar_entry *out, struct arena *a);
+    int (*calendar_list)(struct store *st, struct store_page *pg, struct calendar_entry **items,
+                         size_t *nr, struct arena *a);
+    int (*calendar_update)(struct store *st, const struct caller *actor, struct calendar_entry *c,
+                           struct store_fault *f);
+    int (*policy_create)(struct store *st, const struct caller *actor, struct sla_policy *p,
+                         struct store_fault *f);
+    int (*policy_update)(struct store *st, const struct caller *actor, int64_t id,
+                         const struct sla_policy_patch *patch, struct sla_policy *out,
+                         struct store_fault *f, struct arena *a);
+    int (*policy_get)(struct store *st, int64_t id, struct sla_policy *out, struct arena *a);
+    int (*policy_list)(struct store *st, struct store_page *pg, struct sla_policy **items,
+                       size_t *nr, struct arena *a);
 
     int (*token_create)(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                         int64_t expires_at);
@@ -62,6 +96,67 @@ struct store_ops {
     int (*sla_sweep)(struct store *st, int64_t now, int *queued);
 
     /* agreements, time and expenses, invoices, catalogue, RASCI */
+    int (*agreement_create)(struct store *st, const struct caller *c, struct agreement *a,
+                            int64_t now, struct store_fault *fault);
+    int (*agreement_get)(struct store *st, const struct caller *c, int64_t id, struct agreement *a,
+                         struct arena *ar);
+    int (*agreement_list)(struct store *st, const struct caller *c,
+                          const struct agreement_filter *f, struct agreement **items, size_t *n,
+                          int64_t *next, struct arena *ar);
+    int (*agreement_update)(struct store *st, const struct caller *c, int64_t id,
+                            const struct agreement_patch *p, int64_t now, struct agreement *out,
+                            struct store_fault *fault, struct arena *ar);
+    int (*agreement_move)(struct store *st, const struct caller *c, int64_t id,
+                          const struct agreement_move *m, int64_t now, struct agreement *out,
+                          struct store_fault *fault, struct arena *ar);
+    int (*agreement_balance)(struct store *st, const struct caller *c, int64_t id, int64_t day,
+                             struct hour_bank *bank, struct store_fault *fault);
+    int (*change_order_create)(struct store *st, const struct caller *c, struct change_order *co,
+                               int64_t now, struct store_fault *fault);
+    int (*change_order_sign)(struct store *st, const struct caller *c, int64_t agreement_id,
+                             int64_t co_id, int64_t now, struct change_order *out,
+                             struct store_fault *fault, struct arena *ar);
+    int (*change_order_list)(struct store *st, const struct caller *c, int64_t agreement_id,
+                             struct change_order **items, size_t *n, struct arena *ar);
+    int (*booking_create)(struct store *st, const struct caller *c, struct booking *b, int64_t now,
+                          struct store_fault *fault);
+    int (*booking_reschedule)(struct store *st, const struct caller *c, int64_t agreement_id,
+                              int64_t booking_id, int64_t starts_on, int64_t ends_on,
+                              const struct expense *costs, size_t n, int64_t now,
+                              struct booking *out, struct store_fault *fault);
+    int (*booking_list)(struct store *st, const struct caller *c, int64_t agreement_id,
+                        struct booking **items, size_t *n, struct arena *ar);
+    int (*time_entry_create)(struct store *st, const struct caller *c, struct time_entry *t,
+                             int64_t now, struct store_fault *fault);
+    int (*time_entry_list)(struct store *st, const struct caller *c, int64_t ticket_id,
+                           int64_t agreement_id, struct time_entry **items, size_t *n,
+                           struct arena *ar);
+    int (*expense_create)(struct store *st, const struct caller *c, struct expense *e, int64_t now,
+                          struct store_fault *fault);
+    int (*expense_list)(struct store *st, const struct caller *c, int64_t agreement_id,
+                        struct expense **items, size_t *n, struct arena *ar);
+    int (*invoice_create)(struct store *st, const struct caller *c, int64_t agreement_id,
+                          int64_t organization_id, int64_t period_start, int64_t period_end,
+                          int64_t now, struct invoice *out, struct store_fault *fault,
+                          struct arena *ar);
+    int (*invoice_get)(struct store *st, const struct caller *c, int64_t id, struct invoice *out,
+                       struct arena *ar);
+    int (*invoice_list)(struct store *st, const struct caller *c, const struct invoice_filter *f,
+                        struct invoice **items, size_t *n, int64_t *next, struct arena *ar);
+    int (*billing_set)(struct store *st, const struct caller *c, int64_t rate,
+                       const char *currency);
+    int (*catalogue_list)(struct store *st, struct catalogue_service **items, size_t *n,
+                          struct arena *ar);
+    int (*catalogue_save)(struct store *st, const struct caller *c, struct catalogue_service *s,
+                          unsigned fields, int64_t now, struct store_fault *fault,
+                          struct arena *ar);
+    int (*rasci_create)(struct store *st, const struct caller *c, struct rasci_matrix *m,
+                        int64_t now, struct store_fault *fault);
+    int (*rasci_get)(struct store *st, const struct caller *c, int64_t id, struct rasci_matrix *m,
+                     struct arena *ar);
+    int (*rasci_list)(struct store *st, const struct caller *c, struct rasci_matrix **items,
+                      size_t *n, struct arena *ar);
+    int (*priority_sync)(struct store *st, int64_t now, int *changed);
 
     /* mail: the outbox and inbound messages */
     int (*outbox_claim)(struct store *st, const char *holder, int64_t now, int64_t lease_secs,

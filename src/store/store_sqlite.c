@@ -368,6 +368,20 @@ static int read_db_version(sqlite3 *db, int *version)
     return 0;
 }
 
+static bool migration_applied(sqlite3 *db, int version)
+{
+    sqlite3_stmt *s;
+    bool applied = false;
+
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM schema_migrations WHERE version = ?", -1, &s,
+                           NULL) != SQLITE_OK)
+        return false; /* no table yet: nothing applied */
+    sqlite3_bind_int(s, 1, version);
+    applied = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    return applied;
+}
+
 static int apply_migration(sqlite3 *db, const struct embedded_file *f, int version,
                            struct strbuf *err)
 {
@@ -424,9 +438,11 @@ static int migrate(struct sqlite_store *s, unsigned flags, struct strbuf *err)
         return DESK_ENOTFOUND;
     }
     if (flags & STORE_MIGRATE) {
+        /* every migration not recorded yet, in order: also one numbered below the newest
+           applied, as when branches that each added a migration meet */
         for (const struct embedded_file *f = embedded_sql; f->name; f++) {
             int v = (int)strtol(f->name, NULL, 10);
-            if (v > have && apply_migration(db, f, v, err) < 0)
+            if (!migration_applied(db, v) && apply_migration(db, f, v, err) < 0)
                 return DESK_EIO;
         }
         have = newest;
@@ -650,6 +666,23 @@ static const struct store_ops sqlite_ops = {
     .user_by_email = sqlite__user_by_email,
     .user_get = sqlite__user_get,
     /* organisations, users, calendars, SLA policies */
+    .org_create = sqlite__org_create,
+    .org_update = sqlite__org_update,
+    .org_get = sqlite__org_get,
+    .org_list = sqlite__org_list,
+    .account_get = sqlite__account_get,
+    .account_list = sqlite__account_list,
+    .account_update = sqlite__account_update,
+    .sign_in_failure_add = sqlite__sign_in_failure_add,
+    .sign_in_failure_nth = sqlite__sign_in_failure_nth,
+    .calendar_create = sqlite__calendar_create,
+    .calendar_get = sqlite__calendar_get,
+    .calendar_list = sqlite__calendar_list,
+    .calendar_update = sqlite__calendar_update,
+    .policy_create = sqlite__policy_create,
+    .policy_update = sqlite__policy_update,
+    .policy_get = sqlite__policy_get,
+    .policy_list = sqlite__policy_list,
     /* tickets */
     .ticket_create = sqlite__ticket_create,
     .ticket_get = sqlite__ticket_get,
@@ -666,6 +699,32 @@ static const struct store_ops sqlite_ops = {
     .token_user = sqlite__token_user,
     .token_revoke = sqlite__token_revoke,
     /* agreements, time and expenses, invoices, catalogue, RASCI */
+    .agreement_create = sqlite__agreement_create,
+    .agreement_get = sqlite__agreement_get,
+    .agreement_list = sqlite__agreement_list,
+    .agreement_update = sqlite__agreement_update,
+    .agreement_move = sqlite__agreement_move,
+    .agreement_balance = sqlite__agreement_balance,
+    .change_order_create = sqlite__change_order_create,
+    .change_order_sign = sqlite__change_order_sign,
+    .change_order_list = sqlite__change_order_list,
+    .booking_create = sqlite__booking_create,
+    .booking_reschedule = sqlite__booking_reschedule,
+    .booking_list = sqlite__booking_list,
+    .time_entry_create = sqlite__time_entry_create,
+    .time_entry_list = sqlite__time_entry_list,
+    .expense_create = sqlite__expense_create,
+    .expense_list = sqlite__expense_list,
+    .invoice_create = sqlite__invoice_create,
+    .invoice_get = sqlite__invoice_get,
+    .invoice_list = sqlite__invoice_list,
+    .billing_set = sqlite__billing_set,
+    .catalogue_list = sqlite__catalogue_list,
+    .catalogue_save = sqlite__catalogue_save,
+    .rasci_create = sqlite__rasci_create,
+    .rasci_get = sqlite__rasci_get,
+    .rasci_list = sqlite__rasci_list,
+    .priority_sync = sqlite__priority_sync,
     /* mail: the outbox and inbound messages */
     .outbox_claim = sqlite__outbox_claim,
     .outbox_sent = sqlite__outbox_sent,

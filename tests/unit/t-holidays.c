@@ -122,5 +122,38 @@ static void test_errors(void **state)
     strbuf_release(&err);
 }
 
-SUITE(holidays, cmocka_unit_test(test_single_and_multi_day), cmocka_unit_test(test_repeats),
+/* Easter Sundays from published tables; Danish holidays of 2026 and 2027 by hand. */
+static void test_easter_and_denmark(void **state)
+{
+    int64_t out[16];
+    char d[DATE_LEN];
+    size_t n;
+
+    (void)state;
+    assert_int_equal(easter_sunday(2026), days_from_civil(2026, 4, 5));
+    assert_int_equal(easter_sunday(2027), days_from_civil(2027, 3, 28));
+    assert_int_equal(easter_sunday(2028), days_from_civil(2028, 4, 16));
+    assert_int_equal(easter_sunday(2038), days_from_civil(2038, 4, 25)); /* the latest */
+    assert_int_equal(easter_sunday(2285), days_from_civil(2285, 3, 22)); /* the earliest */
+    n = holidays_denmark(2026, out, 16);
+    assert_int_equal(n, 11);
+    /* Maundy Thursday 2 Apr, Good Friday 3 Apr, Easter Monday 6 Apr, Ascension 14 May,
+       Whit Monday 25 May: as in the vectors' Copenhagen calendar */
+    date_format(out[1], d);
+    assert_string_equal(d, "2026-04-02");
+    date_format(out[4], d);
+    assert_string_equal(d, "2026-05-14");
+    date_format(out[5], d);
+    assert_string_equal(d, "2026-05-25");
+    date_format(out[6], d);
+    assert_string_equal(d, "2026-06-05");
+    date_format(out[10], d);
+    assert_string_equal(d, "2026-12-31");
+    n = holidays_denmark(2027, out, 16);
+    date_format(out[3], d);
+    assert_string_equal(d, "2027-03-29"); /* Easter Monday */
+    assert_int_equal(holidays_denmark(2027, out, 3), 3);
+}
+
+SUITE(holidays, cmocka_unit_test(test_easter_and_denmark), cmocka_unit_test(test_single_and_multi_day), cmocka_unit_test(test_repeats),
       cmocka_unit_test(test_errors))

@@ -111,15 +111,14 @@ static void test_sign_in_and_me(void **state)
     exchange_release(&x);
 }
 
-/* "/api/v1/tickets/:id" -> "/api/v1/tickets/{id}" */
+/* "/api/v1/tickets/:id" -> "/api/v1/tickets/{id}", "/api/v1/invoices/:id.pdf" -> ".../{id}.pdf" */
 static void openapi_path(const char *pattern, char *out, size_t n)
 {
     size_t j = 0;
 
     for (const char *p = pattern; *p && j + 8 < n; p++) {
         if (*p == ':') {
-            const char *end = strchr(p, '/');
-            size_t len = end ? (size_t)(end - p - 1) : strlen(p + 1);
+            size_t len = strcspn(p + 1, "/.");
             j += (size_t)snprintf(out + j, n - j, "{%.*s}", (int)len, p + 1);
             p += len;
         } else {

@@ -13,6 +13,78 @@ int api_metrics(struct req *req, struct res *res);
 /* openapi.c */
 int api_openapi(struct req *req, struct res *res);
 /* organizations.c, users.c, calendars.c, policies.c */
+int api_org_create(struct req *req, struct res *res);
+int api_org_list(struct req *req, struct res *res);
+int api_org_get(struct req *req, struct res *res);
+int api_org_update(struct req *req, struct res *res);
+int api_user_create(struct req *req, struct res *res);
+int api_user_list(struct req *req, struct res *res);
+int api_user_get(struct req *req, struct res *res);
+int api_user_update(struct req *req, struct res *res);
+int api_password_change(struct req *req, struct res *res);
+int api_calendar_create(struct req *req, struct res *res);
+int api_calendar_list(struct req *req, struct res *res);
+int api_calendar_get(struct req *req, struct res *res);
+int api_calendar_update(struct req *req, struct res *res);
+int api_calendar_holidays(struct req *req, struct res *res);
+int api_policy_create(struct req *req, struct res *res);
+int api_policy_list(struct req *req, struct res *res);
+int api_policy_get(struct req *req, struct res *res);
+int api_policy_update(struct req *req, struct res *res);
+
+/* admin_common.c: helpers of the admin handlers */
+struct store_page;
+struct store_fault;
+/*
+ * Read the list parameters `limit` (1..1000, default 50) and `cursor` (as
+ * given in next_cursor) into pg. Returns 0, or fills res with 400 naming
+ * the parameter and returns DESK_EBADREQ.
+ */
+int api_page(struct req *req, struct res *res, struct store_page *pg);
+/* The `limit` query parameter: 1..1000, 50 when absent; 400 (in res) otherwise. */
+int api_limit(struct req *req, struct res *res, int64_t *n);
+/* {"items": items, "next_cursor": "<last_id>" or null when pg says no more follow}. */
+json_t *api_page_json(json_t *items, const struct store_page *pg, int64_t last_id);
+/* {"items": list, "next_cursor": "<next>" or null for 0}; consumes list. */
+json_t *api_list_json(json_t *list, int64_t next);
+/*
+ * The error of a refused store write: the fault's field and message when
+ * the store gave one, a generic message for DESK_EIO/DESK_EBUSY, else
+ * `fallback` (printf format) with no field.
+ * Returns rc.
+ */
+int api_fault(struct res *res, int rc, const struct store_fault *f, const char *fallback, ...)
+    PRINTF_LIKE(4, 5);
+/*
+ * 422 for a domain message that starts with the JSON path at fault
+ * ("hours.fri[0]: end 08:00 is not after start 14:30"): the path becomes
+ * `field`, the whole message the message. Returns DESK_EINVAL.
+ */
+int api_path_error(struct res *res, const char *msg);
+/*
+ * Check one string of a list: returns NULL when `in` is acceptable, with
+ * its normal form in *out (arena a), else the reason ("is not ...").
+ */
+typedef const char *(*api_string_check)(const char *in, const char **out, struct arena *a);
+/*
+ * The strings of the JSON list `list` (checked by input_check as F_ARRAY),
+ * each passed through check, duplicates (after it) dropped, into *out
+ * (arena; never NULL) and *nr. A bad entry is 422 naming "field[i]".
+ */
+int api_strings(struct req *req, struct res *res, json_t *list, const char *field,
+                api_string_check check, const char *const **out, size_t *nr);
+/* api_string_check for e-mail addresses (kept as given). */
+const char *api_check_email(const char *in, const char **out, struct arena *a);
+
+/* tokens.c: the sign-in limit of SPEC 5 (5 failures in 15 minutes an account) */
+/*
+ * 0 when user_id may try a password now; otherwise fills res with 429 and
+ * Retry-After (seconds until the oldest of the last 5 failures leaves the
+ * window) and returns DESK_ELIMIT.
+ */
+int api_sign_in_limit(struct req *req, struct res *res, int64_t user_id);
+/* Count a wrong password for user_id. Returns 0 or a store error. */
+int api_sign_in_failed(struct req *req, int64_t user_id);
 
 /* tokens.c */
 int api_token_create(struct req *req, struct res *res);
@@ -47,10 +119,73 @@ int json_to_time(json_t *in, const char *field, int64_t *out, struct res *res);
  * organisation's id answers exactly like a missing one. 0 otherwise.
  */
 int customer_may_see(struct req *req, struct res *res);
-/* Answer a refused store write: its fault's field and message, or a plain error. */
-int res_store_error(struct res *res, int rc, const struct store_fault *f, const char *what);
 
 /* agreements.c, time.c, invoices.c, catalogue.c, rasci.c */
+int api_agreement_create(struct req *req, struct res *res);
+int api_agreement_list(struct req *req, struct res *res);
+int api_agreement_get(struct req *req, struct res *res);
+int api_agreement_patch(struct req *req, struct res *res);
+int api_agreement_quote(struct req *req, struct res *res);
+int api_agreement_sign(struct req *req, struct res *res);
+int api_agreement_cancel(struct req *req, struct res *res);
+int api_agreement_balance(struct req *req, struct res *res);
+/* change_orders.c, bookings.c */
+int api_change_order_create(struct req *req, struct res *res);
+int api_change_order_list(struct req *req, struct res *res);
+int api_change_order_sign(struct req *req, struct res *res);
+int api_booking_create(struct req *req, struct res *res);
+int api_booking_list(struct req *req, struct res *res);
+int api_booking_reschedule(struct req *req, struct res *res);
+/* time.c: time entries and expenses */
+int api_ticket_time_create(struct req *req, struct res *res);
+int api_ticket_time_list(struct req *req, struct res *res);
+int api_agreement_time_create(struct req *req, struct res *res);
+int api_agreement_time_list(struct req *req, struct res *res);
+int api_expense_create(struct req *req, struct res *res);
+int api_expense_list(struct req *req, struct res *res);
+/* invoices.c (invoice_render.c draws the HTML, CSV and PDF) */
+int api_agreement_invoice_create(struct req *req, struct res *res);
+int api_organization_invoice_create(struct req *req, struct res *res);
+int api_invoice_list(struct req *req, struct res *res);
+int api_invoice_get(struct req *req, struct res *res);
+int api_invoice_html(struct req *req, struct res *res);
+int api_invoice_pdf(struct req *req, struct res *res);
+int api_invoice_csv(struct req *req, struct res *res);
+int api_billing_get(struct req *req, struct res *res);
+int api_billing_put(struct req *req, struct res *res);
+/* catalogue.c */
+int api_catalogue_list(struct req *req, struct res *res);
+int api_catalogue_create(struct req *req, struct res *res);
+int api_catalogue_put(struct req *req, struct res *res);
+int api_catalogue_patch(struct req *req, struct res *res);
+/* rasci.c */
+int api_rasci_create(struct req *req, struct res *res);
+int api_rasci_list(struct req *req, struct res *res);
+int api_rasci_get(struct req *req, struct res *res);
+
+struct agreement;
+/* The API form of an agreement, its status and flags as of now. */
+json_t *agreement_to_json(const struct agreement *a, int64_t now);
+/* JSON of a date ("YYYY-MM-DD"), or null for DATE_NONE. */
+json_t *json_date(int64_t day);
+/* JSON hours of minutes, rounded half up to 2 decimals (90 -> 1.5). */
+json_t *json_hours(int64_t minutes);
+/* Decimal hours as whole minutes, rounded half away from zero (1.5 -> 90). */
+int64_t hours_to_minutes(double hours);
+/*
+ * The paging query parameters `limit` (1..1000, default 50) and `cursor` (an
+ * id from next_cursor). Returns 0, or fills res with 400 and returns DESK_EBADREQ.
+ */
+int api_page_params(struct req *req, struct res *res, int *limit, int64_t *before);
+/* A positive id from query parameter name (0 when absent); 400 in res when it does not parse. */
+int api_query_id(struct req *req, struct res *res, const char *name, int64_t *out);
+struct field_spec;
+/*
+ * A JSON body that may be left out: *in is NULL for an empty body, else the
+ * object checked against specs (input_check). 0, or res filled (400, 422).
+ */
+int api_optional_json(struct req *req, struct res *res, const struct field_spec *specs, size_t n,
+                      json_t **in);
 
 /* kb.c, known_errors.c, releases.c, installations.c */
 

@@ -79,7 +79,7 @@ int api_attachment_create(struct req *req, struct res *res)
     a.size = (int64_t)req->body_len;
     a.data = req->body;
     if ((rc = store_attachment_add(req->store, &req->caller, &a, time_now(), &fault)) < 0)
-        return res_store_error(res, rc, &fault, "ticket");
+        return api_fault(res, rc, &fault, "no ticket %" PRId64, req->params[0]);
     return res_json(res, 201, attachment_json(&a));
 }
 
@@ -96,7 +96,7 @@ int api_attachment_list(struct req *req, struct res *res)
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, attachment_json(&items[i]));
-    return res_json(res, 200, json_pack("{s:o, s:n}", "items", list, "next_cursor"));
+    return res_json(res, 200, api_list_json(list, 0));
 }
 
 /* Content-Disposition with an ASCII fallback and the UTF-8 name (RFC 6266, RFC 5987). */

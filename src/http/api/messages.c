@@ -44,7 +44,7 @@ int api_message_create(struct req *req, struct res *res)
     m.internal = json_is_true(json_object_get(in, "internal"));
     m.author_name = req->user.name;
     if ((rc = store_message_add(req->store, &req->caller, &m, time_now(), &fault)) < 0)
-        return res_store_error(res, rc, &fault, "ticket");
+        return api_fault(res, rc, &fault, "no ticket %" PRId64, req->params[0]);
     return res_json(res, 201, message_json(&m));
 }
 
@@ -61,5 +61,5 @@ int api_message_list(struct req *req, struct res *res)
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, message_json(&items[i]));
-    return res_json(res, 200, json_pack("{s:o, s:n}", "items", list, "next_cursor"));
+    return res_json(res, 200, api_list_json(list, 0));
 }

@@ -128,16 +128,6 @@ static int read_create(struct req *req, json_t *in, struct ticket *t, int64_t no
     return 0;
 }
 
-/* Map a refused store write to the error body, naming the field when there is one. */
-int res_store_error(struct res *res, int rc, const struct store_fault *f, const char *what)
-{
-    if (f->message[0])
-        return res_error(res, rc, f->field, "%s", f->message);
-    if (rc == DESK_ENOTFOUND)
-        return res_error(res, rc, NULL, "no %s", what);
-    return rc;
-}
-
 int api_ticket_create(struct req *req, struct res *res)
 {
     struct store_fault fault = {0};
@@ -154,7 +144,7 @@ int api_ticket_create(struct req *req, struct res *res)
         (rc = read_create(req, in, &t, now, res)) < 0)
         return rc;
     if ((rc = store_ticket_create(req->store, &req->caller, &t, now, &fault, req->arena)) < 0)
-        return res_store_error(res, rc, &fault, "ticket");
+        return api_fault(res, rc, &fault, "no ticket %" PRId64, req->params[0]);
     res_header(res, "Location", arena_sprintf(req->arena, "/api/v1/tickets/%" PRId64, t.id));
     return res_json(res, 201, ticket_to_json(&t, now));
 }
@@ -230,7 +220,7 @@ int api_ticket_patch(struct req *req, struct res *res)
     rc = store_ticket_update(req->store, &req->caller, req->params[0], &p, now, &t, &fault,
                              req->arena);
     if (rc < 0)
-        return res_store_error(res, rc, &fault, "ticket");
+        return api_fault(res, rc, &fault, "no ticket %" PRId64, req->params[0]);
     return res_json(res, 200, ticket_to_json(&t, now));
 }
 
@@ -254,7 +244,7 @@ int api_ticket_escalate(struct req *req, struct res *res)
     rc = store_ticket_escalate(req->store, &req->caller, req->params[0], input_str(in, "reason"),
                                now, &t, &fault, req->arena);
     if (rc < 0)
-        return res_store_error(res, rc, &fault, "ticket");
+        return api_fault(res, rc, &fault, "no ticket %" PRId64, req->params[0]);
     return res_json(res, 200, ticket_to_json(&t, now));
 }
 
@@ -361,9 +351,10 @@ static size_t split_words(const char *q, const char **words, struct arena *a)
 
 static int read_filter(struct req *req, struct ticket_filter *f, struct res *res)
 {
-    const char *sort = req_query(req, "sort"), *limit = req_query(req, "limit");
+    const char *sort = req_query(req, "sort");
     const char **words = ARENA_NEWN(req->arena, const char *, MAX_WORDS);
-    int64_t lim = 50;
+    int64_t lim;
+    int rc;
 
     memset(f, 0, sizeof(*f));
     if (parse_set(req_query(req, "status"), ticket_status_names, &f->statuses) < 0)
@@ -376,8 +367,8 @@ static int read_filter(struct req *req, struct ticket_filter *f, struct res *res
         return res_error(res, DESK_EBADREQ, "organization_id", "organization_id is not an id");
     if (parse_id_param(req_query(req, "assignee_id"), &f->assignee_id) < 0)
         return res_error(res, DESK_EBADREQ, "assignee_id", "assignee_id is not an id");
-    if (limit && (parse_id_param(limit, &lim) < 0 || lim > 1000))
-        return res_error(res, DESK_EBADREQ, "limit", "limit must be 1 to 1000");
+    if ((rc = api_limit(req, res, &lim)) < 0)
+        return rc;
     f->limit = (int)lim;
     if (!sort || !strcmp(sort, "newest"))
         f->sort = SORT_NEWEST;

@@ -1,0 +1,86 @@
+/*
+ * change_orders.c - POST/GET /api/v1/agreements/{id}/change-orders and
+ * POST …/change-orders/{cid}/sign. A change order adds or removes hours
+ * (domain/agreement.h has the rules); it is proposed, then applied when signed.
+ */
+#include "core/compat.h"
+#include "http/api/api.h"
+#include "core/err.h"
+#include "core/time.h"
+#include "domain/agreement.h"
+#include "http/input.h"
+#include "store/store.h"
+
+#define REASON_MAX 2000
+#define CHANGE_HOURS_MAX 1000000
+
+static json_t *change_order_json(const struct change_order *co)
+{
+    return json_pack("{s:I, s:I, s:o, s:I, s:s, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)co->id,
+                     "agreement_id", (json_int_t)co->agreement_id, "hours", json_hours(co->minutes),
+                     "minutes", (json_int_t)co->minutes, "reason", co->reason, "applies_to",
+                     change_order_scope_names[co->applies_to], "status",
+                     change_order_status_names[co->status], "signed_on", json_date(co->signed_on),
+                     "signed_at", json_time(co->signed_at), "created_at",
+                     json_time(co->created_at));
+}
+
+static const struct field_spec create_fields[] = {
+    {"hours", F_NUMBER, true, -CHANGE_HOURS_MAX, CHANGE_HOURS_MAX, NULL},
+    {"reason", F_STRING, true, 1, REASON_MAX, NULL},
+    {"applies_to", F_ENUM, false, 0, 0, change_order_scope_names},
+};
+
+int api_change_order_create(struct req *req, struct res *res)
+{
+    struct store_fault fault = {0};
+    struct change_order co = {0};
+    const char *scope;
+    json_t *in;
+    int rc;
+
+    if ((rc = req_json(req, res, &in)) < 0 ||
+        (rc = input_check(in, create_fields, ARRAY_SIZE(create_fields), res)) < 0)
+        return rc;
+    scope = input_str(in, "applies_to");
+    co.agreement_id = req->params[0];
+    co.minutes = hours_to_minutes(input_number(in, "hours", 0));
+    co.reason = input_str(in, "reason");
+    co.applies_to =
+        scope && !strcmp(scope, "following_years") ? CO_FOLLOWING_YEARS : CO_CURRENT_YEAR;
+    if ((rc = store_change_order_create(req->store, &req->caller, &co, time_now(), &fault)) < 0)
+        return api_fault(res, rc, &fault, "no %s", "agreement");
+    return res_json(res, 201, change_order_json(&co));
+}
+
+int api_change_order_list(struct req *req, struct res *res)
+{
+    struct change_order *items;
+    json_t *list;
+    size_t n;
+    int rc;
+
+    rc = store_change_order_list(req->store, &req->caller, req->params[0], &items, &n, req->arena);
+    if (rc < 0)
+        return res_error(res, rc, NULL, "no agreement %" PRId64, req->params[0]);
+    list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, change_order_json(&items[i]));
+    return res_json(res, 200, api_list_json(list, 0));
+}
+
+int api_change_order_sign(struct req *req, struct res *res)
+{
+    struct store_fault fault = {0};
+    struct change_order co;
+    json_t *in;
+    int rc;
+
+    if ((rc = api_optional_json(req, res, NULL, 0, &in)) < 0)
+        return rc;
+    rc = store_change_order_sign(req->store, &req->caller, req->params[0], req->params[1],
+                                 time_now(), &co, &fault, req->arena);
+    if (rc < 0)
+        return api_fault(res, rc, &fault, "no %s", "change order");
+    return res_json(res, 200, change_order_json(&co));
+}

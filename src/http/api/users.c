@@ -1,0 +1,203 @@
+/*
+ * users.c - /api/v1/users (admins create and change; admins and agents
+ * list; a customer reads only itself, the store filters) and
+ * POST /api/v1/me/password (any signed-in user, knowing the old password).
+ *
+ * Passwords are hashed here, before the write (argon2id is slow and the
+ * store has one writer); neither they nor their hashes are ever answered
+ * or logged.
+ */
+#define LOG_MODULE "api"
+#include "core/compat.h"
+#include "http/api/api.h"
+#include "core/crypto.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "domain/account.h"
+#include "http/input.h"
+#include "store/store.h"
+
+static const char *const role_values[] = {"admin", "agent", "customer", NULL};
+
+static const struct field_spec create_fields[] = {
+    {"email", F_STRING, true, 1, EMAIL_MAX, NULL},
+    {"name", F_STRING, true, 1, USER_NAME_MAX, NULL},
+    {"role", F_ENUM, true, 0, 0, role_values},
+    {"organization_id", F_ID, false, 0, 0, NULL},
+    {"password", F_STRING, true, 0, PASSWORD_MAX_LEN, NULL},
+};
+
+static const struct field_spec update_fields[] = {
+    {"name", F_STRING, false, 1, USER_NAME_MAX, NULL},
+    {"role", F_ENUM, false, 0, 0, role_values},
+    {"organization_id", F_ID, false, 0, 0, NULL},
+    {"password", F_STRING, false, 0, PASSWORD_MAX_LEN, NULL},
+    {"notify", F_BOOL, false, 0, 0, NULL},
+};
+
+static const struct field_spec password_fields[] = {
+    {"old_password", F_STRING, true, 0, PASSWORD_MAX_LEN, NULL},
+    {"new_password", F_STRING, true, 0, PASSWORD_MAX_LEN, NULL},
+};
+
+/* Check a new password (field names it) and hash it into out (arena). */
+static int hash_new_password(struct req *req, struct res *res, const char *field,
+                             const char *password, const char **out)
+{
+    char *hash = arena_alloc(req->arena, PASSWORD_HASH_MAX);
+    const char *why = password_problem(password);
+    int rc;
+
+    if (why)
+        return res_error(res, DESK_EINVAL, field, "%s %s", field, why);
+    if ((rc = password_hash(password, hash)) < 0)
+        return rc;
+    *out = hash;
+    return 0;
+}
+
+/* role (ROLE_NONE when not given) and organization_id (0) of a checked body into u. */
+static void read_role_org(json_t *in, struct user *u)
+{
+    if (input_str(in, "role"))
+        role_parse(input_str(in, "role"), &u->role);
+    u->organization_id = input_int(in, "organization_id", 0);
+}
+
+int api_user_create(struct req *req, struct res *res)
+{
+    struct account acc = {{0}, false};
+    struct user *u = &acc.user;
+    const char *hash, *why;
+    json_t *in;
+    int rc;
+
+    if ((rc = req_json(req, res, &in)) < 0 ||
+        (rc = input_check(in, create_fields, ARRAY_SIZE(create_fields), res)) < 0)
+        return rc;
+    u->email = input_str(in, "email");
+    u->name = input_str(in, "name");
+    read_role_org(in, u);
+    if (!email_valid(u->email))
+        return res_error(res, DESK_EINVAL, "email", "email '%s' is not an e-mail address",
+                         u->email);
+    if ((why = account_org_problem(u->role, u->organization_id)))
+        return res_error(res, DESK_EINVAL, "organization_id", "%s", why);
+    if ((rc = hash_new_password(req, res, "password", input_str(in, "password"), &hash)) < 0)
+        return rc;
+    rc = store_user_create(req->store, &req->caller, u, hash);
+    if (rc == DESK_ECONFLICT)
+        return res_error(res, rc, "email", "e-mail '%s' is taken", u->email);
+    if (rc == DESK_ENOTFOUND)
+        return res_error(res, DESK_EINVAL, "organization_id", "no organisation %" PRId64,
+                         u->organization_id);
+    if (rc < 0)
+        return rc;
+    return res_json(res, 201, account_to_json(&acc));
+}
+
+int api_user_list(struct req *req, struct res *res)
+{
+    struct account *items;
+    struct store_page pg;
+    json_t *arr;
+    size_t nr;
+    int rc;
+
+    if ((rc = api_page(req, res, &pg)) < 0 ||
+        (rc = store_account_list(req->store, &req->caller, &pg, &items, &nr, req->arena)) < 0)
+        return rc;
+    arr = json_array();
+    for (size_t i = 0; i < nr; i++)
+        json_array_append_new(arr, account_to_json(&items[i]));
+    return res_json(res, 200, api_page_json(arr, &pg, nr ? items[nr - 1].user.id : 0));
+}
+
+int api_user_get(struct req *req, struct res *res)
+{
+    struct account acc;
+    int64_t id = req->params[0];
+    int rc;
+
+    if ((rc = store_account_get(req->store, &req->caller, id, &acc, req->arena)) < 0)
+        return res_error(res, rc, NULL, "no user %" PRId64, id);
+    return res_json(res, 200, account_to_json(&acc));
+}
+
+/* The change a checked PATCH body asks for into p; 0, or an error with res filled. */
+static int read_patch(struct req *req, struct res *res, json_t *in, int64_t id,
+                      struct account_patch *p)
+{
+    struct user u = {0};
+    json_t *notify = json_object_get(in, "notify");
+    const char *password = input_str(in, "password");
+
+    read_role_org(in, &u);
+    *p = (struct account_patch){input_str(in, "name"), u.role, u.organization_id, NULL, -1};
+    if (json_is_boolean(notify))
+        p->notify = json_is_true(notify);
+    /* an admin who demoted itself could lock everyone out: another admin must do it */
+    if (id == req->caller.user_id && p->role != ROLE_NONE && p->role != req->caller.role)
+        return res_error(res, DESK_EINVAL, "role", "you may not change your own role");
+    return password ? hash_new_password(req, res, "password", password, &p->password_hash) : 0;
+}
+
+static bool patch_empty(const struct account_patch *p)
+{
+    return !p->name && p->role == ROLE_NONE && !p->organization_id && !p->password_hash &&
+           p->notify < 0;
+}
+
+int api_user_update(struct req *req, struct res *res)
+{
+    struct account_patch p;
+    struct store_fault f = {0};
+    struct account acc;
+    int64_t id = req->params[0];
+    json_t *in;
+    int rc;
+
+    if ((rc = req_json(req, res, &in)) < 0 ||
+        (rc = input_check(in, update_fields, ARRAY_SIZE(update_fields), res)) < 0 ||
+        (rc = read_patch(req, res, in, id, &p)) < 0)
+        return rc;
+    if (patch_empty(&p))
+        return api_user_get(req, res); /* nothing to change */
+    if ((rc = store_account_update(req->store, &req->caller, id, &p, &acc, &f, req->arena)) < 0)
+        return api_fault(res, rc, &f, "no user %" PRId64, id);
+    return res_json(res, 200, account_to_json(&acc));
+}
+
+/*
+ * A wrong old password is 422 naming old_password, and counts as a failed
+ * sign-in of the account: a stolen token cannot be used to guess the
+ * password faster than the sign-in form allows. Tokens stay valid.
+ */
+int api_password_change(struct req *req, struct res *res)
+{
+    struct account_patch p = {NULL, ROLE_NONE, 0, NULL, -1};
+    struct store_fault f = {0};
+    const char *stored = NULL;
+    struct account acc;
+    struct user me;
+    json_t *in;
+    int rc;
+
+    if ((rc = req_json(req, res, &in)) < 0 ||
+        (rc = input_check(in, password_fields, ARRAY_SIZE(password_fields), res)) < 0 ||
+        (rc = hash_new_password(req, res, "new_password", input_str(in, "new_password"),
+                                &p.password_hash)) < 0 ||
+        (rc = api_sign_in_limit(req, res, req->caller.user_id)) < 0 ||
+        (rc = store_user_by_email(req->store, req->user.email, &me, &stored, req->arena)) < 0)
+        return rc;
+    if (!password_verify(stored, input_str(in, "old_password"))) {
+        if ((rc = api_sign_in_failed(req, me.id)) < 0)
+            return rc;
+        return res_error(res, DESK_EINVAL, "old_password", "old_password is wrong");
+    }
+    if ((rc = store_account_update(req->store, &req->caller, me.id, &p, &acc, &f, req->arena)) < 0)
+        return rc;
+    log_info("msg=\"password changed\" user=%" PRId64, me.id);
+    res->status = 204;
+    return 0;
+}

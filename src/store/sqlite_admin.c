@@ -1,0 +1,837 @@
+/*
+ * sqlite_admin.c - organisations, accounts, sign-in failures, calendars and
+ * SLA policies on SQLite (see store.h for the contracts).
+ *
+ * Writes run on the writer thread (store__write) and add their audit row
+ * in the same transaction; reads borrow a pooled connection. Lists page by
+ * id: each query fetches limit + 1 rows to learn whether more follow.
+ */
+#define LOG_MODULE "store"
+#include "core/compat.h"
+#include "store/sqlite.h"
+#include "core/err.h"
+#include "core/time.h"
+#include "domain/account.h"
+#include "domain/organization.h"
+#include "domain/policy.h"
+#include <jansson.h>
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static int fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
+    PRINTF_LIKE(4, 5);
+static int fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+
+    f->field = field;
+    va_start(ap, fmt);
+    vsnprintf(f->message, sizeof(f->message), fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* Step a statement that returns no rows, reset it, and map the result. */
+static int exec_stmt(struct sqlite_conn *c, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, what));
+}
+
+/* The customer's own id for queries that filter by it, 0 for staff (no filter). */
+static int64_t customer_scope(const struct caller *who, int64_t own)
+{
+    return who->role == ROLE_CUSTOMER ? own : 0;
+}
+
+/* Append an audit row whose before/after are JSON values (consumed; NULL for none). */
+static int audit_json(struct sqlite_conn *c, const struct caller *actor, const char *action,
+                      const char *entity, int64_t id, json_t *before, json_t *after)
+{
+    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    int rc = store__audit(c, actor->user_id, action, entity, id, b, a);
+
+    free(b);
+    free(a);
+    json_decref(before);
+    json_decref(after);
+    return rc;
+}
+
+/* A list of strings as JSON text (free() it). */
+static char *strings_json(const char *const *v, size_t nr)
+{
+    json_t *arr = json_array();
+    char *s;
+
+    for (size_t i = 0; i < nr; i++)
+        json_array_append_new(arr, json_string(v[i]));
+    s = json_dumps(arr, JSON_COMPACT);
+    json_decref(arr);
+    return s;
+}
+
+/* The strings of a stored JSON list (arena a); a damaged value reads as empty. */
+static const char *const *strings_from_json(const char *text, size_t *nr, struct arena *a)
+{
+    json_t *arr = json_loads(text, 0, NULL);
+    const char **v;
+
+    *nr = json_is_array(arr) ? json_array_size(arr) : 0;
+    v = ARENA_NEWN(a, const char *, *nr + 1);
+    for (size_t i = 0; i < *nr; i++) {
+        const char *s = json_string_value(json_array_get(arr, i));
+        v[i] = arena_strdup(a, s ? s : "");
+    }
+    json_decref(arr);
+    return v;
+}
+
+typedef void (*read_row_fn)(sqlite3_stmt *s, void *item, struct arena *a);
+
+/*
+ * Step a list query bound to fetch pg->limit + 1 rows into a new arena
+ * array of items of `size` bytes, read by fn; sets pg->more.
+ */
+static int read_page(struct sqlite_conn *c, sqlite3_stmt *s, struct store_page *pg, size_t size,
+                     read_row_fn fn, void **items, size_t *nr, struct arena *a)
+{
+    char *arr = arena_zalloc(a, size * pg->limit);
+    int rc;
+
+    *nr = 0;
+    pg->more = false;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*nr == pg->limit) {
+            pg->more = true;
+            break;
+        }
+        fn(s, arr + *nr * size, a);
+        (*nr)++;
+    }
+    *items = arr;
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(c, rc, "list");
+    return store__done(s, rc);
+}
+
+/* Step a query for one row read by fn; DESK_ENOTFOUND when there is none. */
+static int read_one(struct sqlite_conn *c, sqlite3_stmt *s, read_row_fn fn, void *item,
+                    struct arena *a)
+{
+    int rc = sqlite3_step(s);
+
+    if (rc == SQLITE_ROW) {
+        fn(s, item, a);
+        rc = 0;
+    } else {
+        rc = rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "read");
+    }
+    return store__done(s, rc);
+}
+
+/* ---- organisations ---------------------------------------------------------------- */
+
+#define ORG_COLS "o.id, o.name, o.domains, o.created_at"
+
+static void read_org(sqlite3_stmt *s, void *item, struct arena *a)
+{
+    struct organization *o = item;
+
+    o->id = sqlite3_column_int64(s, 0);
+    o->name = store__col_text(s, 1, a);
+    o->domains = strings_from_json(store__col_text(s, 2, a), &o->domains_nr, a);
+    o->created_at = sqlite3_column_int64(s, 3);
+}
+
+struct org_write {
+    const struct caller *actor;       /* who writes */
+    struct organization *o;           /* create: in/out; update: out */
+    const struct organization *patch; /* update: the change */
+    struct store_fault *f;            /* why it was refused */
+    struct arena *a;                  /* for what is read back */
+};
+
+static const char SQL_ORG_DOMAIN_TAKEN[] =
+    "SELECT d.value, o.name FROM organizations o, json_each(o.domains) d "
+    "WHERE o.id <> ?1 AND d.value IN (SELECT value FROM json_each(?2)) LIMIT 1";
+
+/* DESK_ECONFLICT when one of domains (JSON text) belongs to an organisation other than id. */
+static int check_domains(struct sqlite_conn *c, int64_t id, const char *domains,
+                         struct store_fault *f)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_ORG_DOMAIN_TAKEN);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    store__bind_text(s, 2, domains);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        rc =
+            fault(f, DESK_ECONFLICT, "domains", "domain '%s' belongs to organisation '%s'",
+                  (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
+    else
+        rc = rc == SQLITE_DONE ? 0 : store__err(c, rc, "domain check");
+    return store__done(s, rc);
+}
+
+static int name_conflict(int rc, struct store_fault *f, const char *what, const char *name)
+{
+    if (rc == DESK_ECONFLICT)
+        return fault(f, rc, "name", "%s name '%s' is taken", what, name);
+    return rc;
+}
+
+static const char SQL_ORG_INSERT[] = "INSERT INTO organizations (name, domains, created_at, "
+                                     "updated_at) VALUES (?1, ?2, ?3, ?3)";
+
+static int write_org_create(struct sqlite_conn *c, void *arg)
+{
+    struct org_write *w = arg;
+    char *domains = strings_json(w->o->domains, w->o->domains_nr);
+    sqlite3_stmt *s;
+    int rc;
+
+    if ((rc = check_domains(c, 0, domains, w->f)) < 0)
+        goto out;
+    w->o->created_at = time_now();
+    s = store__stmt(c, SQL_ORG_INSERT);
+    store__bind_text(s, 1, w->o->name);
+    store__bind_text(s, 2, domains);
+    store__bind_int(s, 3, w->o->created_at);
+    if ((rc = name_conflict(exec_stmt(c, s, "organization insert"), w->f, "organisation",
+                            w->o->name)) < 0)
+        goto out;
+    w->o->id = sqlite3_last_insert_rowid(store__db(c));
+    rc = audit_json(c, w->actor, "create", "organization", w->o->id, NULL,
+                    organization_to_json(w->o));
+out:
+    free(domains);
+    return rc;
+}
+
+int sqlite__org_create(struct store *st, const struct caller *actor, struct organization *o,
+                       struct store_fault *f)
+{
+    struct org_write w = {actor, o, NULL, f, NULL};
+    return store__write(st, write_org_create, &w);
+}
+
+static const char SQL_ORG_BY_ID[] = "SELECT " ORG_COLS " FROM organizations o WHERE o.id = ?1";
+static const char SQL_ORG_UPDATE[] = "UPDATE organizations SET name = ?2, domains = ?3, "
+                                     "updated_at = ?4 WHERE id = ?1";
+
+static int write_org_update(struct sqlite_conn *c, void *arg)
+{
+    struct org_write *w = arg;
+    sqlite3_stmt *s = store__stmt(c, SQL_ORG_BY_ID);
+    struct organization before;
+    char *domains = NULL;
+    int rc;
+
+    store__bind_int(s, 1, w->patch->id);
+    if ((rc = read_one(c, s, read_org, &before, w->a)) < 0)
+        return rc;
+    *w->o = before;
+    if (w->patch->name)
+        w->o->name = w->patch->name;
+    if (w->patch->domains) {
+        w->o->domains = w->patch->domains;
+        w->o->domains_nr = w->patch->domains_nr;
+    }
+    domains = strings_json(w->o->domains, w->o->domains_nr);
+    if ((rc = check_domains(c, before.id, domains, w->f)) < 0)
+        goto out;
+    s = store__stmt(c, SQL_ORG_UPDATE);
+    store__bind_int(s, 1, before.id);
+    store__bind_text(s, 2, w->o->name);
+    store__bind_text(s, 3, domains);
+    store__bind_int(s, 4, time_now());
+    if ((rc = name_conflict(exec_stmt(c, s, "organization update"), w->f, "organisation",
+                            w->o->name)) < 0)
+        goto out;
+    rc = audit_json(c, w->actor, "update", "organization", before.id, organization_to_json(&before),
+                    organization_to_json(w->o));
+out:
+    free(domains);
+    return rc;
+}
+
+int sqlite__org_update(struct store *st, const struct caller *actor,
+                       const struct organization *patch, struct organization *out,
+                       struct store_fault *f, struct arena *a)
+{
+    struct org_write w = {actor, out, patch, f, a};
+    return store__write(st, write_org_update, &w);
+}
+
+/* ?2: a customer's organisation, 0 for staff. */
+static const char SQL_ORG_GET[] =
+    "SELECT " ORG_COLS " FROM organizations o WHERE o.id = ?1 AND (?2 = 0 OR o.id = ?2)";
+
+int sqlite__org_get(struct store *st, const struct caller *who, int64_t id,
+                    struct organization *out, struct arena *a)
+{
+    struct sqlite_conn *c = store__get(st);
+    sqlite3_stmt *s = store__stmt(c, SQL_ORG_GET);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    store__bind_int(s, 2, customer_scope(who, who->organization_id));
+    rc = read_one(c, s, read_org, out, a);
+    store__put(st, c);
+    return rc;
+}
+
+static const char SQL_ORG_LIST[] = "SELECT " ORG_COLS " FROM organizations o WHERE o.id > ?1 AND "
+                                   "(?2 = 0 OR o.id = ?2) ORDER BY o.id LIMIT ?3";
+
+int sqlite__org_list(struct store *st, const struct caller *who, struct store_page *pg,
+                     struct organization **items, size_t *nr, struct arena *a)
+{
+    struct sqlite_conn *c = store__get(st);
+    sqlite3_stmt *s = store__stmt(c, SQL_ORG_LIST);
+    int rc;
+
+    store__bind_int(s, 1, pg->after);
+    store__bind_int(s, 2, customer_scope(who, who->organization_id));
+    store__bind_int(s, 3, (int64_t)pg->limit + 1);
+    rc = read_page(c, s, pg, sizeof(**items), read_org, (void **)items, nr, a);
+    store__put(st, c);
+    return rc;
+}
+
+/* ---- accounts ------------------------------------------------------------------------ */
+
+#define ACCOUNT_COLS                                                                               \
+    "u.id, u.email, u.name, u.role, coalesce(u.organization_id, 0), u.created_at, u.notify"
+
+static void read_account(sqlite3_stmt *s, void *item, struct arena *a)
+{
+    struct account *acc = item;
+    struct user *u = &acc->user;
+
+    u->id = sqlite3_column_int64(s, 0);
+    u->email = store__col_text(s, 1, a);
+    u->name = store__col_text(s, 2, a);
+    if (role_parse(store__col_text(s, 3, a), &u->role) < 0)
+        u->role = ROLE_NONE;
+    u->organization_id = sqlite3_column_int64(s, 4);
+    u->created_at = sqlite3_column_int64(s, 5);
+    acc->notify = sqlite3_column_int(s, 6) != 0;
+}
+
+/* ?2: a customer's own user id, 0 for staff. */
+static const char SQL_ACCOUNT_GET[] =
+    "SELECT " ACCOUNT_COLS " FROM users u WHERE u.id = ?1 AND (?2 = 0 OR u.id = ?2)";
+
+int sqlite__account_get(struct store *st, const struct caller *who, int64_t id, struct account *out,
+                        struct arena *a)
+{
+    struct sqlite_conn *c = store__get(st);
+    sqlite3_stmt *s = store__stmt(c, SQL_ACCOUNT_GET);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    store__bind_int(s, 2, customer_scope(who, who->user_id));
+    rc = read_one(c, s, read_account, out, a);
+    store__put(st, c);
+    return rc;
+}
+
+static const char SQL_ACCOUNT_LIST[] = "SELECT " ACCOUNT_COLS " FROM users u WHERE u.id > ?1 AND "
+                                       "(?2 = 0 OR u.id = ?2) ORDER BY u.id LIMIT ?3";
+
+int sqlite__account_list(struct store *st, const struct caller *who, struct store_page *pg,
+                         struct account **items, size_t *nr, struct arena *a)
+{
+    struct sqlite_conn *c = store__get(st);
+    sqlite3_stmt *s = store__stmt(c, SQL_ACCOUNT_LIST);
+    int rc;
+
+    store__bind_int(s, 1, pg->after);
+    store__bind_int(s, 2, customer_scope(who, who->user_id));
+    store__bind_int(s, 3, (int64_t)pg->limit + 1);
+    rc = read_page(c, s, pg, sizeof(**items), read_account, (void **)items, nr, a);
+    store__put(st, c);
+    return rc;
+}
+
+struct account_write {
+    const struct caller *actor;    /* who writes */
+    int64_t id;                    /* the account */
+    const struct account_patch *p; /* the change */
+    struct account *out;           /* the account afterwards */
+    struct store_fault *f;         /* why it was refused */
+    struct arena *a;               /* for what is read back */
+};
+
+/* The account after patch p, checked against the role/organisation rule. */
+static int apply_account_patch(const struct account *before, const struct account_patch *p,
+                               struct account *after, struct store_fault *f)
+{
+    const char *why;
+
+    *after = *before;
+    if (p->name)
+        after->user.name = p->name;
+    if (p->role != ROLE_NONE) {
+        after->user.role = p->role;
+        if (p->role != ROLE_CUSTOMER)
+            after->user.organization_id = 0; /* staff belong to no organisation */
+    }
+    if (p->organization_id)
+        after->user.organization_id = p->organization_id;
+    if (p->notify >= 0)
+        after->notify = p->notify != 0;
+    if ((why = account_org_problem(after->user.role, after->user.organization_id)))
+        return fault(f, DESK_EINVAL, "organization_id", "%s", why);
+    return 0;
+}
+
+static const char SQL_ACCOUNT_BY_ID[] = "SELECT " ACCOUNT_COLS " FROM users u WHERE u.id = ?1";
+static const char SQL_ACCOUNT_UPDATE[] =
+    "UPDATE users SET name = ?2, role = ?3, organization_id = ?4, notify = ?5, "
+    "password_hash = coalesce(?6, password_hash) WHERE id = ?1";
+
+static int write_account_update(struct sqlite_conn *c, void *arg)
+{
+    struct account_write *w = arg;
+    sqlite3_stmt *s = store__stmt(c, SQL_ACCOUNT_BY_ID);
+    struct account before;
+    json_t *after;
+    int rc;
+
+    store__bind_int(s, 1, w->id);
+    if ((rc = read_one(c, s, read_account, &before, w->a)) < 0 ||
+        (rc = apply_account_patch(&before, w->p, w->out, w->f)) < 0)
+        return rc;
+    s = store__stmt(c, SQL_ACCOUNT_UPDATE);
+    store__bind_int(s, 1, w->id);
+    store__bind_text(s, 2, w->out->user.name);
+    store__bind_text(s, 3, role_name(w->out->user.role));
+    store__bind_id(s, 4, w->out->user.organization_id);
+    store__bind_int(s, 5, w->out->notify);
+    store__bind_text(s, 6, w->p->password_hash);
+    if ((rc = exec_stmt(c, s, "user update")) == DESK_ENOTFOUND)
+        return fault(w->f, DESK_EINVAL, "organization_id", "no organisation %" PRId64,
+                     w->out->user.organization_id);
+    if (rc < 0)
+        return rc;
+    after = account_to_json(w->out);
+    if (w->p->password_hash)
+        json_object_set_new(after, "password_changed", json_true());
+    return audit_json(c, w->actor, "update", "user", w->id, account_to_json(&before), after);
+}
+
+int sqlite__account_update(struct store *st, const struct caller *actor, int64_t id,
+                           const struct account_patch *p, struct account *out,
+                           struct store_fault *f, struct arena *a)
+{
+    struct account_write w = {actor, id, p, out, f, a};
+    return store__write(st, write_account_update, &w);
+}
+
+/* ---- sign-in failures ------------------------------------------------------------------ */
+
+struct failure_write {
+    int64_t user_id; /* whose sign-in failed */
+    int64_t now;     /* when */
+    int64_t window;  /* how long a failure counts */
+};
+
+static const char SQL_FAILURE_INSERT[] =
+    "INSERT INTO sign_in_failures (user_id, at) VALUES (?1, ?2)";
+static const char SQL_FAILURE_PRUNE[] =
+    "DELETE FROM sign_in_failures WHERE user_id = ?1 AND at <= ?2";
+
+static int write_failure(struct sqlite_conn *c, void *arg)
+{
+    struct failure_write *w = arg;
+    sqlite3_stmt *s = store__stmt(c, SQL_FAILURE_PRUNE);
+    int rc;
+
+    store__bind_int(s, 1, w->user_id);
+    store__bind_int(s, 2, w->now - w->window);
+    if ((rc = exec_stmt(c, s, "sign-in failure prune")) < 0)
+        return rc;
+    s = store__stmt(c, SQL_FAILURE_INSERT);
+    store__bind_int(s, 1, w->user_id);
+    store__bind_int(s, 2, w->now);
+    if ((rc = exec_stmt(c, s, "sign-in failure insert")) < 0)
+        return rc;
+    return store__audit(c, w->user_id, "sign_in_failed", "user", w->user_id, NULL, NULL);
+}
+
+int sqlite__sign_in_failure_add(struct store *st, int64_t user_id, int64_t now, int64_t window)
+{
+    struct failure_write w = {user_id, now, window};
+    return store__write(st, write_failure, &w);
+}
+
+static const char SQL_FAILURE_NTH[] = "SELECT at FROM sign_in_failures WHERE user_id = ?1 AND "
+                                      "at > ?2 ORDER BY at DESC LIMIT 1 OFFSET ?3";
+
+int sqlite__sign_in_failure_nth(struct store *st, int64_t user_id, int64_t since, int n,
+                                int64_t *at)
+{
+    struct sqlite_conn *c = store__get(st);
+    sqlite3_stmt *s = store__stmt(c, SQL_FAILURE_NTH);
+    int rc;
+
+    store__bind_int(s, 1, user_id);
+    store__bind_int(s, 2, since);
+    store__bind_int(s, 3, n - 1);
+    rc = sqlite3_step(s);
+    *at = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(c, rc, "sign-in failures");
+    store__done(s, rc);
+    store__put(st, c);
+    return rc;
+}
+
+/* ---- calendars ------------------------------------------------------------------------- */
+
+#define CALENDAR_COLS "id, name, definition, version, created_at, updated_at"
+
+static void read_calendar(sqlite3_stmt *s, void *item, struct arena *a)
+{
+    struct calendar_entry *e = item;
+
+    e->id = sqlite3_column_int64(s, 0);
+    e->name = store__col_text(s, 1, a);
+    e->definition = store__col_text(s, 2, a);
+    e->version = sqlite3_column_int64(s, 3);
+    e->created_at = sqlite3_column_int64(s, 4);
+    e->updated_at = sqlite3_column_int64(s, 5);
+}
+
+/* The audit form of a calendar: {"name","version","definition":{...}}. */
+static json_t *calendar_audit(const struct calendar_entry *e)
+{
+    return json_pack("{s:s, s:I, s:o}", "name", e->name, "version", (json_int_t)e->version,
+                     "definition", json_loads(e->definition, 0, NULL));
+}
+
+struct calendar_write {
+    const struct caller *actor; /* who writes */
+    struct calendar_entry *e;   /* in/out */
+    struct store_fault *f;      /* why it was refused */
+    struct arena a;             /* for the row read back (released by the caller) */
+};
+
+static const char SQL_CALENDAR_INSERT[] = "INSERT INTO calendars (name, definition, version, "
+                                          "created_at, updated_at) VALUES (?1, ?2, 1, ?3, ?3)";
+
+static int write_calendar_create(struct sqlite_conn *c, void *arg)
+{
+    struct calendar_write *w = arg;
+    sqlite3_stmt *s = store__stmt(c, SQL_CALENDAR_INSERT);
+    int rc;
+
+    w->e->version = 1;
+    w->e->created_at = w->e->updated_at = time_now();
+    store__bind_text(s, 1, w->e->name);
+    store__bind_text(s, 2, w->e->definition);
+    store__bind_int(s, 3, w->e->created_at);
+    if ((rc = name_conflict(exec_stmt(c, s, "calendar insert"), w->f, "calendar", w->e->name)) < 0)
+        return rc;
+    w->e->id = sqlite3_last_insert_rowid(store__db(c));
+    return audit_json(c, w->actor, "create", "calendar", w->e->id, NULL, calendar_audit(w->e));
+}
+
+int sqlite__calendar_create(struct store *st, const struct caller *actor, struct calendar_entry *e,
+                            struct store_fault *f)
+{
+    struct calendar_write w = {actor, e, f, ARENA_INIT};
+    return store__write(st, write_calendar_create, &w);
+}
+
+static const char SQL_CALENDAR_GET[] = "SELECT " CALENDAR_COLS " FROM calendars WHERE id = ?1";
+static const char SQL_CALENDAR_UPDATE[] =
+    "UPDATE calendars SET name = ?2, definition = ?3, version = version + 1, updated_at = ?4 "
+    "WHERE id = ?1";
+
+static int calendar_save(struct sqlite_conn *c, struct calendar_write *w,
+                         const struct calendar_entry *before)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_CALENDAR_UPDATE);
+    int rc;
+
+    w->e->created_at = before->created_at;
+    w->e->updated_at = time_now();
+    store__bind_int(s, 1, before->id);
+    store__bind_text(s, 2, w->e->name);
+    store__bind_text(s, 3, w->e->definition);
+    store__bind_int(s, 4, w->e->updated_at);
+    if ((rc = name_conflict(exec_stmt(c, s, "calendar update"), w->f, "calendar", w->e->name)) < 0)
+        return rc;
+    w->e->version = before->version + 1;
+    if ((rc = audit_json(c, w->actor, "update", "calendar", before->id, calendar_audit(before),
+                         calendar_audit(w->e))) < 0)
+        return rc;
+    if (!strcmp(before->definition, w->e->definition))
+        return 0; /* a new name moves no due time */
+    return sqlite__recompute_tickets(c, before->id, 0);
+}
+
+static int write_calendar_update(struct sqlite_conn *c, void *arg)
+{
+    struct calendar_write *w = arg;
+    sqlite3_stmt *s = store__stmt(c, SQL_CALENDAR_GET);
+    struct calendar_entry before;
+    int rc;
+
+    store__bind_int(s, 1, w->e->id);
+    if ((rc = read_one(c, s, read_calendar, &before, &w->a)) < 0)
+        return rc;
+    if (before.version != w->e->version)
+        return fault(w->f, DESK_ECONFLICT, NULL,
+                     "calendar %" PRId64 " changed meanwhile; read it again", before.id);
+    return calendar_save(c, w, &before);
+}
+
+int sqlite__calendar_update(struct store *st, const struct caller *actor, struct calendar_entry *e,
+                            struct store_fault *f)
+{
+    struct calendar_write w = {actor, e, f, ARENA_INIT};
+    int rc = store__write(st, write_calendar_update, &w);
+
+    arena_release(&w.a);
+    return rc;
+}
+
+int sqlite__calendar_get(struct store *st, int64_t id, struct calendar_entry *out, struct arena *a)
+{
+    struct sqlite_conn *c = store__get(st);
+    sqlite3_stmt *s = store__stmt(c, SQL_CALENDAR_GET);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    rc = read_one(c, s, read_calendar, out, a);
+    store__put(st, c);
+    return rc;
+}
+
+static const char SQL_CALENDAR_LIST[] =
+    "SELECT " CALENDAR_COLS " FROM calendars WHERE id > ?1 ORDER BY id LIMIT ?2";
+
+int sqlite__calendar_list(struct store *st, struct store_page *pg, struct calendar_entry **items,
+                          size_t *nr, struct arena *a)
+{
+    struct sqlite_conn *c = store__get(st);
+    sqlite3_stmt *s = store__stmt(c, SQL_CALENDAR_LIST);
+    int rc;
+
+    store__bind_int(s, 1, pg->after);
+    store__bind_int(s, 2, (int64_t)pg->limit + 1);
+    rc = read_page(c, s, pg, sizeof(**items), read_calendar, (void **)items, nr, a);
+    store__put(st, c);
+    return rc;
+}
+
+/* ---- SLA policies ----------------------------------------------------------------------- */
+
+#define POLICY_COLS                                                                                \
+    "id, name, calendar_id, warn_at_permille, escalation_emails, created_at, updated_at"
+
+static void read_policy(sqlite3_stmt *s, void *item, struct arena *a)
+{
+    struct sla_policy *p = item;
+
+    p->id = sqlite3_column_int64(s, 0);
+    p->name = store__col_text(s, 1, a);
+    p->calendar_id = sqlite3_column_int64(s, 2);
+    p->warn_permille = sqlite3_column_int(s, 3);
+    p->escalation_emails = strings_from_json(store__col_text(s, 4, a), &p->escalation_nr, a);
+    p->created_at = sqlite3_column_int64(s, 5);
+    p->updated_at = sqlite3_column_int64(s, 6);
+}
+
+static const char SQL_TARGETS_GET[] =
+    "SELECT level, coalesce(response_secs, 0), coalesce(update_secs, 0), "
+    "coalesce(resolution_secs, 0) FROM sla_targets WHERE policy_id = ?1";
+
+/* Fill p->target from sla_targets; levels without a row have no targets. */
+static int read_targets(struct sqlite_conn *c, struct sla_policy *p)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_TARGETS_GET);
+    int rc;
+
+    memset(p->target, 0, sizeof(p->target));
+    store__bind_int(s, 1, p->id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *level = (const char *)sqlite3_column_text(s, 0);
+        for (int l = 0; l < POLICY_LEVELS; l++) {
+            if (!level || strcmp(level, policy_level_names[l]))
+                continue;
+            p->target[l].set = true;
+            for (int k = 0; k < POLICY_TARGETS; k++)
+                p->target[l].secs[k] = sqlite3_column_int64(s, 1 + k);
+        }
+    }
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "targets"));
+}
+
+struct policy_write {
+    const struct caller *actor;           /* who writes */
+    struct sla_policy *p;                 /* create: in/out; update: out */
+    const struct sla_policy_patch *patch; /* update: the change */
+    struct store_fault *f;                /* why it was refused */
+    struct arena *a;                      /* update: for the row read back */
+};
+
+static const char SQL_TARGETS_DELETE[] = "DELETE FROM sla_targets WHERE policy_id = ?1";
+static const char SQL_TARGET_INSERT[] =
+    "INSERT INTO sla_targets (policy_id, level, response_secs, update_secs, resolution_secs) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+
+/* Replace the sla_targets rows of p by its levels that are set. */
+static int save_targets(struct sqlite_conn *c, const struct sla_policy *p)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_TARGETS_DELETE);
+    int rc;
+
+    store__bind_int(s, 1, p->id);
+    if ((rc = exec_stmt(c, s, "targets delete")) < 0)
+        return rc;
+    for (int l = 0; l < POLICY_LEVELS; l++) {
+        if (!p->target[l].set)
+            continue;
+        s = store__stmt(c, SQL_TARGET_INSERT);
+        store__bind_int(s, 1, p->id);
+        store__bind_text(s, 2, policy_level_names[l]);
+        for (int k = 0; k < POLICY_TARGETS; k++)
+            store__bind_id(s, 3 + k, p->target[l].secs[k]); /* 0: NULL, no target */
+        if ((rc = exec_stmt(c, s, "target insert")) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static const char SQL_POLICY_INSERT[] =
+    "INSERT INTO sla_policies (name, calendar_id, warn_at_permille, escalation_emails, "
+    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+static const char SQL_POLICY_UPDATE[] =
+    "UPDATE sla_policies SET name = ?1, calendar_id = ?2, warn_at_permille = ?3, "
+    "escalation_emails = ?4, updated_at = ?5 WHERE id = ?6";
+
+/* Insert (p->id 0) or update the sla_policies row of p; blames a missing calendar or a taken name.
+ */
+static int save_policy_row(struct sqlite_conn *c, struct sla_policy *p, struct store_fault *f)
+{
+    sqlite3_stmt *s = store__stmt(c, p->id ? SQL_POLICY_UPDATE : SQL_POLICY_INSERT);
+    char *emails = strings_json(p->escalation_emails, p->escalation_nr);
+    int rc;
+
+    p->updated_at = time_now();
+    if (!p->id)
+        p->created_at = p->updated_at;
+    store__bind_text(s, 1, p->name);
+    store__bind_int(s, 2, p->calendar_id);
+    store__bind_int(s, 3, p->warn_permille);
+    store__bind_text(s, 4, emails);
+    store__bind_int(s, 5, p->updated_at);
+    if (p->id)
+        store__bind_int(s, 6, p->id);
+    rc = name_conflict(exec_stmt(c, s, "policy save"), f, "policy", p->name);
+    free(emails);
+    if (rc == DESK_ENOTFOUND)
+        return fault(f, DESK_EINVAL, "calendar_id", "no calendar %" PRId64, p->calendar_id);
+    if (rc == 0 && !p->id)
+        p->id = sqlite3_last_insert_rowid(store__db(c));
+    return rc;
+}
+
+static int write_policy_create(struct sqlite_conn *c, void *arg)
+{
+    struct policy_write *w = arg;
+    int rc;
+
+    if ((rc = save_policy_row(c, w->p, w->f)) < 0 || (rc = save_targets(c, w->p)) < 0)
+        return rc;
+    return audit_json(c, w->actor, "create", "sla_policy", w->p->id, NULL,
+                      sla_policy_to_json(w->p));
+}
+
+int sqlite__policy_create(struct store *st, const struct caller *actor, struct sla_policy *p,
+                          struct store_fault *f)
+{
+    struct policy_write w = {actor, p, NULL, f, NULL};
+    return store__write(st, write_policy_create, &w);
+}
+
+static const char SQL_POLICY_GET[] = "SELECT " POLICY_COLS " FROM sla_policies WHERE id = ?1";
+
+/* Policy id with its targets, on connection c. */
+static int policy_read(struct sqlite_conn *c, int64_t id, struct sla_policy *out, struct arena *a)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_POLICY_GET);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    if ((rc = read_one(c, s, read_policy, out, a)) < 0)
+        return rc;
+    return read_targets(c, out);
+}
+
+int sqlite__policy_get(struct store *st, int64_t id, struct sla_policy *out, struct arena *a)
+{
+    struct sqlite_conn *c = store__get(st);
+    int rc = policy_read(c, id, out, a);
+
+    store__put(st, c);
+    return rc;
+}
+
+struct policy_update {
+    struct policy_write w; /* actor, out, patch, fault, arena */
+    int64_t id;            /* the policy */
+};
+
+static int write_policy_update(struct sqlite_conn *c, void *arg)
+{
+    struct policy_update *u = arg;
+    struct policy_write *w = &u->w;
+    struct sla_policy before;
+    bool moves;
+    int rc;
+
+    if ((rc = policy_read(c, u->id, &before, w->a)) < 0)
+        return rc;
+    *w->p = before;
+    moves = sla_policy_apply(w->p, w->patch);
+    if ((rc = save_policy_row(c, w->p, w->f)) < 0 || (rc = save_targets(c, w->p)) < 0)
+        return rc;
+    if ((rc = audit_json(c, w->actor, "update", "sla_policy", u->id, sla_policy_to_json(&before),
+                         sla_policy_to_json(w->p))) < 0)
+        return rc;
+    return moves ? sqlite__recompute_tickets(c, 0, u->id) : 0;
+}
+
+int sqlite__policy_update(struct store *st, const struct caller *actor, int64_t id,
+                          const struct sla_policy_patch *patch, struct sla_policy *out,
+                          struct store_fault *f, struct arena *a)
+{
+    struct policy_update u = {{actor, out, patch, f, a}, id};
+    return store__write(st, write_policy_update, &u);
+}
+
+static const char SQL_POLICY_LIST[] =
+    "SELECT " POLICY_COLS " FROM sla_policies WHERE id > ?1 ORDER BY id LIMIT ?2";
+
+int sqlite__policy_list(struct store *st, struct store_page *pg, struct sla_policy **items,
+                        size_t *nr, struct arena *a)
+{
+    struct sqlite_conn *c = store__get(st);
+    sqlite3_stmt *s = store__stmt(c, SQL_POLICY_LIST);
+    int rc;
+
+    store__bind_int(s, 1, pg->after);
+    store__bind_int(s, 2, (int64_t)pg->limit + 1);
+    rc = read_page(c, s, pg, sizeof(**items), read_policy, (void **)items, nr, a);
+    for (size_t i = 0; rc == 0 && i < *nr; i++)
+        rc = read_targets(c, &(*items)[i]);
+    store__put(st, c);
+    return rc;
+}
