@@ -51,7 +51,7 @@ api POST /api/v1/tickets '{"subject":"slow","severity":"C","organization_id":1,"
 WARNED=$(json .id)
 is "$(json .sla.state)" warning "C with 14.5 of 16 hours gone is at warning"
 for _ in $(seq 1 50); do
-    [ "$(count_rows outbox)" -ge 2 ] && break
+    [ "$(sqlite3 "$DB" "SELECT count(*) FROM outbox WHERE ticket_id IN ($BREACHED, $WARNED)")" -ge 2 ] && break
     sleep 0.1
 done
 q() { sqlite3 "$DB" "$1"; }
