@@ -11,7 +11,8 @@ BUILD ?= build
 CC ?= cc
 OPT ?= -O2 -g
 SAN ?=
-PKGS := libmicrohttpd jansson sqlite3 libsodium glib-2.0 libical cairo pangocairo libcmark
+PKGS := libmicrohttpd jansson sqlite3 libsodium glib-2.0 libical cairo pangocairo libcmark \
+	gmime-3.0 libcurl
 TEST_PKGS := cmocka
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -Wstrict-prototypes \

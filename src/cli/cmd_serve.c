@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "http/server.h"
 #include "jobs/scheduler.h"
+#include "mail/mail.h"
 #include "store/store.h"
 #include <pthread.h>
 #include <signal.h>
@@ -54,6 +55,7 @@ int cmd_serve(int argc, char **argv)
         return rc;
     log_set_level((enum log_level)log_level_parse(c.log_level));
     block_signals(&set);
+    mail_setup(); /* GMime and libcurl, before the mail thread starts */
     if (crypto_setup() < 0 || (rc = cli_open_store("serve", c.db, STORE_MIGRATE, &st)))
         goto out;
     if (server_start(&c, st, &srv, &port, &err) < 0) {

@@ -15,5 +15,6 @@ int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_sla(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_mail_in(int argc, char **argv);
 
 #endif

@@ -18,6 +18,17 @@ const struct conf_entry conf_table[] = {
     I("max-connections", max_connections, "1024", 16, 65536, "concurrent HTTP connections"),
     I("sweep-seconds", sweep_seconds, "30", 1, 60, "seconds between escalation sweeps"),
     /* mail */
+    S("unknown-senders", unknown_senders, "triage",
+      "mail from unknown addresses: triage (a request without organisation) or reject"),
+    I("mail-retry-seconds", mail_retry_seconds, "30", 1, 300,
+      "first retry of a failed send; doubles up to 5 minutes"),
+    S("imap-url", imap_url, NULL, "imap://HOST:PORT/MAILBOX (or imaps://) to poll for requests"),
+    S("imap-user", imap_user, NULL, "IMAP login"),
+    S("imap-password", imap_password, NULL,
+      "IMAP password (in the config file or SVCDESK_IMAP_PASSWORD: options are visible)"),
+    S("imap-move-to", imap_move_to, NULL,
+      "folder to move processed mail to; default: left in place, seen"),
+    I("imap-poll-seconds", imap_poll_seconds, "60", 1, 3600, "seconds between polls of the mailbox"),
 };
 const size_t conf_table_nr = ARRAY_SIZE(conf_table);
 
@@ -48,6 +59,15 @@ static int check_value(const struct conf_entry *e, const char *value, struct str
     if (!strcmp(e->name, "smtp") && *value && strncmp(value, "smtp://", 7) &&
         strncmp(value, "smtps://", 8)) {
         strbuf_addf(err, "smtp: '%s' does not start with smtp:// or smtps://", value);
+        return DESK_EINVAL;
+    }
+    if (!strcmp(e->name, "unknown-senders") && strcmp(value, "triage") && strcmp(value, "reject")) {
+        strbuf_addf(err, "unknown-senders: '%s' is not one of triage, reject", value);
+        return DESK_EINVAL;
+    }
+    if (!strcmp(e->name, "imap-url") && *value && strncmp(value, "imap://", 7) &&
+        strncmp(value, "imaps://", 8)) {
+        strbuf_addf(err, "imap-url: '%s' does not start with imap:// or imaps://", value);
         return DESK_EINVAL;
     }
     return 0;

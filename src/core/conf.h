@@ -24,6 +24,13 @@ struct conf {
     int64_t max_connections; /* concurrent HTTP connections */
     int64_t sweep_seconds; /* between escalation sweeps */
     /* mail */
+    char *unknown_senders;      /* triage|reject: mail from an address no organisation knows */
+    int64_t mail_retry_seconds; /* first retry of a failed send; doubles up to 5 minutes */
+    char *imap_url;             /* imap[s]://HOST:PORT/MAILBOX to poll; NULL: none */
+    char *imap_user;            /* IMAP login */
+    char *imap_password;        /* IMAP password */
+    char *imap_move_to;         /* folder for processed mail; NULL: left in place, seen */
+    int64_t imap_poll_seconds;  /* between polls of the mailbox */
 };
 
 enum conf_type { CONF_STRING, CONF_INT };

@@ -27,6 +27,7 @@ void metrics_request(int status, int64_t duration_ns)
 void metrics_render(struct strbuf *out, struct store *st)
 {
     uint64_t total = 0, commits, writes;
+    int64_t pending;
     struct arena a = ARENA_INIT;
     const char *last_backup;
 
@@ -61,5 +62,10 @@ void metrics_render(struct strbuf *out, struct store *st)
                     "written.\n# TYPE svcdesk_last_backup_timestamp_seconds gauge\n"
                     "svcdesk_last_backup_timestamp_seconds %s\n",
                     last_backup);
+    if (store_outbox_pending(st, &pending) == 0)
+        strbuf_addf(out,
+                    "# HELP svcdesk_outbox_pending Notifications waiting to be sent.\n"
+                    "# TYPE svcdesk_outbox_pending gauge\nsvcdesk_outbox_pending %" PRId64 "\n",
+                    pending);
     arena_release(&a);
 }

@@ -6,16 +6,36 @@
 #include "core/time.h"
 #include "core/xalloc.h"
 #include "jobs/backup.h"
+#include "jobs/inbox.h"
+#include "jobs/outbox.h"
 #include "store/store.h"
 #include <pthread.h>
 #include <unistd.h>
 
 #define LEASE_SECS 600 /* a job that takes longer may be run again by another server */
 
+/*
+ * The thread a job runs on: mail jobs (which wait on other servers, up to
+ * their own time limits) have their own, so that they never hold back the
+ * SLA sweep's once-a-minute promise.
+ */
+enum lane { LANE_MAIN, LANE_MAIL, LANE_COUNT };
+
 struct job {
     const char *name;                                      /* lease name */
     int64_t (*due_since)(const struct conf *c, int64_t now); /* runs if not run since */
     int (*run)(struct store *st, const struct conf *c, int64_t now);
+    enum lane lane;                                        /* its thread */
+    bool (*enabled)(const struct conf *c);                 /* NULL: always */
+};
+
+struct scheduler;
+
+struct lane_thread {
+    struct scheduler *s; /* the scheduler */
+    enum lane lane;      /* the jobs it runs */
+    bool started;        /* the thread exists */
+    pthread_t thread;    /* the thread */
 };
 
 struct scheduler {
@@ -23,9 +43,9 @@ struct scheduler {
     const struct conf *conf;  /* settings */
     int tick_ms;              /* sleep between looks */
     char holder[48];          /* this server's lease name */
-    pthread_t thread;         /* the jobs thread */
+    struct lane_thread lanes[LANE_COUNT]; /* one thread per lane with an enabled job */
     pthread_mutex_t mu;       /* guards stopping */
-    pthread_cond_t cv;        /* wakes the thread to stop */
+    pthread_cond_t cv;        /* wakes the threads to stop */
     bool stopping;            /* scheduler_stop was called */
 };
 
@@ -95,19 +115,51 @@ static int priority_run(struct store *st, const struct conf *c, int64_t now)
     return rc;
 }
 
+/* The outbox is sent every second (outbox.h), by a server started with --smtp. */
+static int64_t outbox_due(const struct conf *c, int64_t now)
+{
+    (void)c;
+    return now;
+}
+
+static bool outbox_enabled(const struct conf *c)
+{
+    return c->smtp != NULL;
+}
+
+/* The mailbox is polled every imap-poll-seconds, by a server with imap-url set. */
+static int64_t imap_due(const struct conf *c, int64_t now)
+{
+    return now - c->imap_poll_seconds + 1;
+}
+
+static bool imap_enabled(const struct conf *c)
+{
+    return c->imap_url != NULL;
+}
+
 static const struct job jobs[] = {
-    {"backup", backup_due, backup_run},
-    {"sla-sweep", sweep_due, sweep_run},
-    {"priority-line", priority_due, priority_run},
+    {"backup", backup_due, backup_run, LANE_MAIN, NULL},
+    {"sla-sweep", sweep_due, sweep_run, LANE_MAIN, NULL},
+    {"priority-line", priority_due, priority_run, LANE_MAIN, NULL},
     /* mail */
+    {"outbox", outbox_due, outbox_run, LANE_MAIL, outbox_enabled},
+    {"imap-poll", imap_due, inbox_run, LANE_MAIL, imap_enabled},
 };
 
-static void run_due_jobs(struct scheduler *s)
+static bool job_enabled(const struct job *j, const struct conf *c)
+{
+    return !j->enabled || j->enabled(c);
+}
+
+static void run_due_jobs(struct scheduler *s, enum lane lane)
 {
     for (size_t i = 0; i < ARRAY_SIZE(jobs); i++) {
         int64_t now = time_now();
         bool got = false;
 
+        if (jobs[i].lane != lane || !job_enabled(&jobs[i], s->conf))
+            continue;
         if (store_job_lease(s->store, jobs[i].name, s->holder, now, LEASE_SECS,
                             jobs[i].due_since(s->conf, now), &got) < 0 ||
             !got)
@@ -119,14 +171,15 @@ static void run_due_jobs(struct scheduler *s)
 
 static void *scheduler_main(void *arg)
 {
-    struct scheduler *s = arg;
+    struct lane_thread *lt = arg;
+    struct scheduler *s = lt->s;
 
     pthread_mutex_lock(&s->mu);
     while (!s->stopping) {
         struct timespec until;
 
         pthread_mutex_unlock(&s->mu);
-        run_due_jobs(s);
+        run_due_jobs(s, lt->lane);
         pthread_mutex_lock(&s->mu);
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += s->tick_ms / 1000;
@@ -154,8 +207,16 @@ struct scheduler *scheduler_start(struct store *st, const struct conf *conf, int
     snprintf(s->holder, sizeof(s->holder), "%ld-%s", (long)getpid(), rnd);
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
-    if (pthread_create(&s->thread, NULL, scheduler_main, s))
-        die("cannot start the jobs thread");
+    for (size_t i = 0; i < ARRAY_SIZE(jobs); i++) {
+        struct lane_thread *lt = &s->lanes[jobs[i].lane];
+        if (lt->started || !job_enabled(&jobs[i], conf))
+            continue;
+        lt->s = s;
+        lt->lane = jobs[i].lane;
+        lt->started = true;
+        if (pthread_create(&lt->thread, NULL, scheduler_main, lt))
+            die("cannot start a jobs thread");
+    }
     return s;
 }
 
@@ -165,9 +226,11 @@ void scheduler_stop(struct scheduler *s)
         return;
     pthread_mutex_lock(&s->mu);
     s->stopping = true;
-    pthread_cond_signal(&s->cv);
+    pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
-    pthread_join(s->thread, NULL);
+    for (size_t i = 0; i < LANE_COUNT; i++)
+        if (s->lanes[i].started)
+            pthread_join(s->lanes[i].thread, NULL);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     free(s);

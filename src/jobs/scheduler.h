@@ -1,10 +1,14 @@
 /*
- * scheduler.h - background jobs of `serve` (backups now; the SLA sweep and
- * the outbox as they arrive).
+ * scheduler.h - background jobs of `serve`: the daily backup, the SLA sweep,
+ * the hourly priority-line sync, and the mail jobs (sending the outbox,
+ * polling IMAP).
  *
- * One thread wakes every tick and runs each job that is due. A job runs
- * under a lease in the database (store_job_lease), so with several servers
- * on one database each run happens once.
+ * A thread per lane wakes every tick and runs each of its jobs that is due
+ * and enabled: the main lane (backup, sweep, priority line), and the mail
+ * lane (started only with --smtp or imap-url), whose jobs wait on other
+ * servers and so must not hold back the sweep. A job runs under a lease in
+ * the database (store_job_lease), so with several servers on one database
+ * each run happens once.
  */
 #ifndef JOBS_SCHEDULER_H
 #define JOBS_SCHEDULER_H

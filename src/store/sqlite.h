@@ -71,6 +71,34 @@ enum notice_kind {
  */
 int store__notify(struct sqlite_conn *c, enum notice_kind kind, const struct ticket *t,
                   const struct message *m, int64_t now);
+/*
+ * Queue an SLA warning or breach notice of request ticket_id to recipients (a
+ * JSON list), to go out at not_before, inside the caller's write transaction.
+ */
+int store__notify_sla(struct sqlite_conn *c, int64_t ticket_id, bool breach, const char *clock,
+                      enum severity sev, int64_t due_at, int64_t not_before, int64_t now,
+                      const char *recipients);
+/*
+ * Queue the polite refusal of a mail from an unknown sender (unknown-senders =
+ * reject), threaded under its Message-ID inbound_id.
+ */
+int store__notify_rejected(struct sqlite_conn *c, const char *sender, const char *subject,
+                           const char *inbound_id, int64_t now);
+
+/*
+ * The inbound mail a write is recording (sqlite_mail.c sets it around the
+ * ticket functions it calls, on the writer thread, and clears it before the
+ * write returns): notices queued meanwhile thread under inbound_id, are not
+ * sent to mute (loop protection), and the customer-side ones also go to
+ * extra_to (a sender without an account). Every field may be NULL.
+ */
+struct notify_ctx {
+    const char *inbound_id; /* the Message-ID being answered */
+    const char *mute;       /* an address that gets no automatic notice */
+    const char *extra_to;   /* an address added to the customer side */
+};
+/* Set the context of this thread's notices; NULL clears it. */
+void store__notify_ctx(const struct notify_ctx *ctx);
 
 /* ---- the entity files' functions, gathered into the ops table ---- */
 
@@ -149,6 +177,18 @@ int sqlite__attachment_list(struct store *st, const struct caller *c, int64_t ti
 int sqlite__attachment_get(struct store *st, const struct caller *c, int64_t id,
                            struct attachment *at, struct arena *a);
 int sqlite__sla_sweep(struct store *st, int64_t now, int *queued);
+/*
+ * The writes of sqlite__ticket_create, sqlite__message_add and
+ * sqlite__attachment_add, run inside the caller's write transaction (conn is
+ * the writer's), so that one inbound mail becomes a request or a message with
+ * its attachments all at once or not at all.
+ */
+int sqlite__ticket_create_in(struct sqlite_conn *conn, const struct caller *c, struct ticket *t,
+                             int64_t now, struct store_fault *fault, struct arena *a);
+int sqlite__message_add_in(struct sqlite_conn *conn, const struct caller *c, struct message *m,
+                           int64_t now, struct store_fault *fault);
+int sqlite__attachment_add_in(struct sqlite_conn *conn, const struct caller *c,
+                              struct attachment *at, int64_t now, struct store_fault *fault);
 /*
  * Recompute the stored due times of the open requests whose effective
  * calendar is calendar_id or whose policy is policy_id (0: that one does
@@ -247,6 +287,21 @@ int sqlite__rasci_list(struct store *st, const struct caller *c, struct rasci_ma
 int sqlite__priority_sync(struct store *st, int64_t now, int *changed);
 
 /* sqlite_mail.c: the outbox and inbound messages */
+int sqlite__outbox_claim(struct store *st, const char *holder, int64_t now, int64_t lease_secs,
+                         int max, struct outbox_msg **items, size_t *n, struct arena *a);
+int sqlite__outbox_sent(struct store *st, int64_t id, int64_t now);
+int sqlite__outbox_failed(struct store *st, int64_t id, const char *holder, int64_t retry_at,
+                          const char *error);
+int sqlite__outbox_release(struct store *st, int64_t id, const char *holder);
+int sqlite__outbox_pending(struct store *st, int64_t *n);
+int sqlite__mail_sender(struct store *st, const char *address, struct mail_sender *out);
+int sqlite__mail_seen(struct store *st, const char *id, bool *seen, int64_t *ticket_id);
+int sqlite__mail_thread(struct store *st, const char *const *ids, size_t n, int64_t *ticket_id);
+int sqlite__mail_requester(struct store *st, int64_t ticket_id, const char **address,
+                           struct arena *a);
+int sqlite__mail_count(struct store *st, const char *address, int64_t since, int64_t *n);
+int sqlite__mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
+                         struct store_fault *fault);
 
 /* sqlite_sessions.c: web sessions */
 int sqlite__session_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,

@@ -2,36 +2,57 @@
  * sqlite_notify.c - notifications of request events, queued in the outbox in
  * the same transaction as the event (SPEC 2.6, 5: recipients).
  *
- * Each row carries its own Message-ID (made here, so a resend after a crash
- * carries the same one); the outbox worker sends it.
+ * Each row carries its own Message-ID, made here ("RANDOM.kind.TICKET", the
+ * local part; the sender adds "@" and the domain of its mail-from), so a
+ * resend after a crash carries the same one. Each row also gets its
+ * threading headers here, from the request's thread in mail_ids (the first
+ * Message-ID and the latest ones, sent and received), and its own id joins
+ * that thread: a mail client shows a request's notices and the customer's
+ * mail as one conversation, and a reply to any of them finds the request.
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
 #include "store/sqlite.h"
 #include "core/crypto.h"
 #include "core/err.h"
+#include "core/time.h"
+#include "core/xalloc.h"
+#include "domain/notice.h"
 #include <jansson.h>
+#include <strings.h>
 
-/* The requester and the organisation's contacts who opted in to every notice. */
+#define THREAD_RECENT 9 /* latest Message-IDs of a thread in References, after the first */
+
+/* ---- the context of an inbound mail ------------------------------------------------ */
+
+static _Thread_local struct notify_ctx ctx;
+
+void store__notify_ctx(const struct notify_ctx *c)
+{
+    ctx = c ? *c : (struct notify_ctx){NULL, NULL, NULL};
+}
+
+/* ---- recipients ---------------------------------------------------------------------- */
+
+/* The requester, the organisation's contacts who opted in, and a mail requester. */
 static const char SQL_CUSTOMER_SIDE[] =
     "SELECT email FROM users WHERE id = ?1 UNION "
-    "SELECT email FROM users WHERE organization_id = ?2 AND role = 'customer' AND notify = 1";
+    "SELECT email FROM users WHERE organization_id = ?2 AND role = 'customer' AND notify = 1 "
+    "UNION SELECT address FROM mail_requesters WHERE ticket_id = ?3";
 static const char SQL_ASSIGNEE[] = "SELECT email FROM users WHERE id = ?1";
 static const char SQL_ESCALATION_CONTACTS[] =
     "SELECT coalesce(p.escalation_emails, '[]') FROM agreements a JOIN sla_policies p "
     "ON p.id = a.sla_policy_id WHERE a.id = ?1";
-static const char SQL_NOTICE_OUTBOX[] =
-    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
-    "created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-/* Append the e-mails of a one-column query (two integer parameters) to list. */
-static void add_emails(struct sqlite_conn *c, const char *sql, int64_t p1, int64_t p2,
+/* Append the e-mails of a one-column query (three integer parameters) to list. */
+static void add_emails(struct sqlite_conn *c, const char *sql, int64_t p1, int64_t p2, int64_t p3,
                        json_t *list)
 {
     sqlite3_stmt *s = store__stmt(c, sql);
 
     store__bind_int(s, 1, p1);
     store__bind_int(s, 2, p2);
+    store__bind_int(s, 3, p3);
     while (sqlite3_step(s) == SQLITE_ROW)
         json_array_append_new(list, json_string((const char *)sqlite3_column_text(s, 0)));
     store__done(s, 0);
@@ -52,103 +73,276 @@ static void add_escalation_contacts(struct sqlite_conn *c, int64_t agreement, js
     store__done(s, 0);
 }
 
-static json_t *recipients(struct sqlite_conn *c, enum notice_kind kind, const struct ticket *t,
-                          const struct message *m)
+static bool listed(const json_t *list, const char *address)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(list, i, v) if (!strcasecmp(json_string_value(v), address)) return true;
+    return false;
+}
+
+/*
+ * The list to send to: each address once (in any case), without the muted
+ * one, as JSON text (malloc'd), or NULL when nobody is left. Takes list.
+ */
+static char *final_recipients(json_t *list)
+{
+    json_t *out = json_array(), *v;
+    char *text = NULL;
+    size_t i;
+
+    json_array_foreach(list, i, v)
+    {
+        const char *addr = json_string_value(v);
+        if (addr && *addr && !(ctx.mute && !strcasecmp(addr, ctx.mute)) && !listed(out, addr))
+            json_array_append(out, v);
+    }
+    if (json_array_size(out))
+        text = json_dumps(out, JSON_COMPACT);
+    json_decref(out);
+    json_decref(list);
+    return text;
+}
+
+/* Does a notice of this event go to the customer side (else to staff only)? */
+static bool customer_side(enum notice_kind kind, const struct message *m)
+{
+    return kind == NOTICE_RECEIVED || kind == NOTICE_STATUS ||
+           (kind == NOTICE_REPLY && m->staff && !m->internal);
+}
+
+static char *recipients(struct sqlite_conn *c, enum notice_kind kind, const struct ticket *t,
+                        const struct message *m)
 {
     json_t *list = json_array();
-    bool customer_side = kind == NOTICE_RECEIVED || kind == NOTICE_STATUS ||
-                         (kind == NOTICE_REPLY && m->staff && !m->internal);
 
-    if (customer_side && t->organization_id)
-        add_emails(c, SQL_CUSTOMER_SIDE, t->requester_id, t->organization_id, list);
+    if (customer_side(kind, m)) {
+        add_emails(c, SQL_CUSTOMER_SIDE, t->requester_id, t->organization_id, t->id, list);
+        if (ctx.extra_to)
+            json_array_append_new(list, json_string(ctx.extra_to));
+    }
     if ((kind == NOTICE_REPLY && !m->staff) || kind == NOTICE_ESCALATION)
-        add_emails(c, SQL_ASSIGNEE, t->assignee_id, 0, list);
+        add_emails(c, SQL_ASSIGNEE, t->assignee_id, 0, 0, list);
     if (kind == NOTICE_ESCALATION)
         add_escalation_contacts(c, t->agreement_id, list);
-    return list;
+    return final_recipients(list);
 }
 
-static const char *const kind_names[] = {"received", "reply", "status", "escalation"};
+/* ---- threading ---------------------------------------------------------------------- */
 
-static char *notice_subject(enum notice_kind kind, const struct ticket *t)
+/* ?2: include the ids of notices to staff only (never in what customers receive) */
+static const char SQL_THREAD_FIRST[] = "SELECT message_id FROM mail_ids WHERE ticket_id = ?1 AND "
+                                       "(?2 OR staff_only = 0) ORDER BY rowid LIMIT 1";
+static const char SQL_THREAD_LATEST[] = "SELECT message_id FROM mail_ids WHERE ticket_id = ?1 AND "
+                                        "(?2 OR staff_only = 0) ORDER BY rowid DESC LIMIT ?3";
+
+struct thread {
+    char *ids[THREAD_RECENT + 2]; /* oldest first, each once (malloc'd) */
+    size_t n;                     /* ids used */
+};
+
+static void thread_add(struct thread *th, const char *id)
 {
-    struct strbuf sb = STRBUF_INIT;
-
-    switch (kind) {
-    case NOTICE_RECEIVED:
-        strbuf_addf(&sb, "[#%" PRId64 "] Request received: %s", t->id, t->subject);
-        break;
-    case NOTICE_REPLY:
-        strbuf_addf(&sb, "Re: [#%" PRId64 "] %s", t->id, t->subject);
-        break;
-    case NOTICE_STATUS:
-        strbuf_addf(&sb, "[#%" PRId64 "] %s: %s", t->id, ticket_status_name(t->status),
-                    t->subject);
-        break;
-    case NOTICE_ESCALATION:
-        strbuf_addf(&sb, "[#%" PRId64 "] Escalated: %s", t->id, t->subject);
-        break;
-    }
-    return strbuf_detach(&sb, NULL);
+    for (size_t i = 0; i < th->n; i++)
+        if (!strcmp(th->ids[i], id))
+            return;
+    if (th->n < ARRAY_SIZE(th->ids))
+        th->ids[th->n++] = xstrdup(id);
 }
 
-static char *notice_body(enum notice_kind kind, const struct ticket *t, const struct message *m)
+/*
+ * The first Message-ID of the thread of ticket_id, then the latest ones,
+ * oldest first; those of staff-only notices only when staff_only.
+ */
+static void thread_load(struct sqlite_conn *c, int64_t ticket_id, bool staff_only,
+                        struct thread *th)
 {
-    struct strbuf sb = STRBUF_INIT;
+    sqlite3_stmt *s = store__stmt(c, SQL_THREAD_FIRST);
+    char *latest[THREAD_RECENT];
+    size_t n = 0;
 
-    switch (kind) {
-    case NOTICE_RECEIVED:
-        strbuf_addf(&sb, "We have received your request #%" PRId64 " (severity %s).\n\n%s\n",
-                    t->id, severity_name(t->severity), t->body);
-        break;
-    case NOTICE_STATUS:
-        strbuf_addf(&sb, "Request #%" PRId64 " is now %s.\n", t->id,
-                    ticket_status_name(t->status));
-        break;
-    case NOTICE_REPLY:
-    case NOTICE_ESCALATION:
-        strbuf_addf(&sb, "%s\n", m->body);
-        break;
+    store__bind_int(s, 1, ticket_id);
+    store__bind_int(s, 2, staff_only);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        thread_add(th, (const char *)sqlite3_column_text(s, 0));
+    store__done(s, 0);
+    s = store__stmt(c, SQL_THREAD_LATEST);
+    store__bind_int(s, 1, ticket_id);
+    store__bind_int(s, 2, staff_only);
+    store__bind_int(s, 3, THREAD_RECENT);
+    while (n < THREAD_RECENT && sqlite3_step(s) == SQLITE_ROW)
+        latest[n++] = xstrdup((const char *)sqlite3_column_text(s, 0));
+    store__done(s, 0);
+    while (n--) {
+        thread_add(th, latest[n]);
+        free(latest[n]);
     }
-    strbuf_addf(&sb, "\n-- \nReply to this message to add to request #%" PRId64 ".\n", t->id);
-    return strbuf_detach(&sb, NULL);
 }
+
+/* In-Reply-To (the latest id) and References (all, space-separated) into the strbufs. */
+static void thread_headers(const struct thread *th, struct strbuf *in_reply_to, struct strbuf *refs)
+{
+    for (size_t i = 0; i < th->n; i++) {
+        if (i)
+            strbuf_addch(refs, ' ');
+        strbuf_addstr(refs, th->ids[i]);
+    }
+    if (th->n)
+        strbuf_addstr(in_reply_to, th->ids[th->n - 1]);
+}
+
+static void thread_release(struct thread *th)
+{
+    for (size_t i = 0; i < th->n; i++)
+        free(th->ids[i]);
+    th->n = 0;
+}
+
+/* ---- the outbox row ------------------------------------------------------------------ */
+
+static const char SQL_OUTBOX_INSERT[] =
+    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
+    "created_at, next_attempt_at, in_reply_to, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_MAIL_ID_OUT[] = "INSERT INTO mail_ids (message_id, ticket_id, direction, "
+                                      "staff_only, created_at) VALUES (?, ?, 'out', ?, ?)";
+
+/* A notice to queue: what the outbox row holds before its Message-ID and threading. */
+struct outbox_row {
+    enum notice_template tmpl; /* the kind and the texts */
+    struct notice_vars vars;   /* what the texts name (vars.ticket_id: 0 for none) */
+    const char *recipients;    /* JSON list, at least one address */
+    bool staff_only;           /* it goes to staff only: its id stays out of customers' mail */
+    int64_t not_before;        /* earliest sending */
+    int64_t now;               /* queued at */
+};
+
+static int insert_row(struct sqlite_conn *c, const struct outbox_row *r, const char *mid,
+                      const struct thread *th)
+{
+    struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT, irt = STRBUF_INIT, refs = STRBUF_INIT;
+    sqlite3_stmt *s = store__stmt(c, SQL_OUTBOX_INSERT);
+    int rc;
+
+    notice_render(r->tmpl, &r->vars, &subject, &body);
+    thread_headers(th, &irt, &refs);
+    store__bind_text(s, 1, notice_kind_name(r->tmpl));
+    store__bind_id(s, 2, r->vars.ticket_id);
+    store__bind_text(s, 3, r->recipients);
+    store__bind_text(s, 4, subject.buf);
+    store__bind_text(s, 5, body.buf);
+    store__bind_text(s, 6, mid);
+    store__bind_int(s, 7, r->not_before);
+    store__bind_int(s, 8, r->now);
+    store__bind_int(s, 9, r->not_before);
+    store__bind_text(s, 10, irt.len ? irt.buf : NULL);
+    store__bind_text(s, 11, refs.len ? refs.buf : NULL);
+    rc = sqlite3_step(s);
+    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "outbox insert"));
+    strbuf_release(&subject);
+    strbuf_release(&body);
+    strbuf_release(&irt);
+    strbuf_release(&refs);
+    return rc;
+}
+
+/* Queue r with a new Message-ID threaded into its request's mail, and record that id. */
+static int outbox_add(struct sqlite_conn *c, const struct outbox_row *r)
+{
+    struct thread th = {{NULL}, 0};
+    char mid[80], rnd[33];
+    sqlite3_stmt *s;
+    int rc;
+
+    random_hex(rnd, 16);
+    if (r->vars.ticket_id)
+        snprintf(mid, sizeof(mid), "%s.%s.%" PRId64, rnd, notice_kind_name(r->tmpl),
+                 r->vars.ticket_id);
+    else
+        snprintf(mid, sizeof(mid), "%s.%s", rnd, notice_kind_name(r->tmpl));
+    if (r->vars.ticket_id)
+        thread_load(c, r->vars.ticket_id, r->staff_only, &th);
+    if (ctx.inbound_id)
+        thread_add(&th, ctx.inbound_id);
+    rc = insert_row(c, r, mid, &th);
+    thread_release(&th);
+    if (rc < 0)
+        return rc;
+    s = store__stmt(c, SQL_MAIL_ID_OUT);
+    store__bind_text(s, 1, mid);
+    store__bind_id(s, 2, r->vars.ticket_id);
+    store__bind_int(s, 3, r->staff_only);
+    store__bind_int(s, 4, r->now);
+    rc = sqlite3_step(s);
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "mail id"));
+}
+
+/* ---- the notices ---------------------------------------------------------------------- */
+
+static const enum notice_template event_templates[] = {
+    [NOTICE_RECEIVED] = NOTICE_T_RECEIVED,
+    [NOTICE_REPLY] = NOTICE_T_REPLY,
+    [NOTICE_STATUS] = NOTICE_T_STATUS,
+    [NOTICE_ESCALATION] = NOTICE_T_ESCALATION,
+};
 
 int store__notify(struct sqlite_conn *c, enum notice_kind kind, const struct ticket *t,
                   const struct message *m, int64_t now)
 {
-    json_t *to;
-    char *list, *subject, *body, mid[64], rnd[33];
-    sqlite3_stmt *s;
+    struct outbox_row r = {event_templates[kind],
+                           {t->id, t->subject, m ? m->body : t->body, ticket_status_name(t->status),
+                            severity_name(t->severity), NULL, NULL, NULL},
+                           NULL,
+                           !customer_side(kind, m),
+                           now,
+                           now};
+    char *to;
     int rc;
 
     if (kind == NOTICE_REPLY && m->internal)
         return 0;
-    to = recipients(c, kind, t, m);
-    if (!json_array_size(to)) {
-        json_decref(to);
+    if (!(to = recipients(c, kind, t, m)))
         return 0;
-    }
-    list = json_dumps(to, JSON_COMPACT);
-    json_decref(to);
-    subject = notice_subject(kind, t);
-    body = notice_body(kind, t, m);
-    random_hex(rnd, 16);
-    snprintf(mid, sizeof(mid), "%s.%s.%" PRId64, rnd, kind_names[kind], t->id);
-    s = store__stmt(c, SQL_NOTICE_OUTBOX);
-    store__bind_text(s, 1, kind_names[kind]);
-    store__bind_int(s, 2, t->id);
-    store__bind_text(s, 3, list);
-    store__bind_text(s, 4, subject);
-    store__bind_text(s, 5, body);
-    store__bind_text(s, 6, mid);
-    store__bind_int(s, 7, now);
-    store__bind_int(s, 8, now);
-    store__bind_int(s, 9, now);
-    rc = sqlite3_step(s);
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "notice"));
-    free(list);
-    free(subject);
-    free(body);
+    r.recipients = to;
+    rc = outbox_add(c, &r);
+    free(to);
+    return rc;
+}
+
+int store__notify_sla(struct sqlite_conn *c, int64_t ticket_id, bool breach, const char *clock,
+                      enum severity sev, int64_t due_at, int64_t not_before, int64_t now,
+                      const char *recipients)
+{
+    char due[TIME_RFC3339_LEN];
+    struct outbox_row r = {breach ? NOTICE_T_SLA_BREACH : NOTICE_T_SLA_WARNING,
+                           {ticket_id, NULL, NULL, NULL, severity_name(sev), clock, due, NULL},
+                           recipients,
+                           true,
+                           not_before,
+                           now};
+
+    time_format_rfc3339(due_at, due);
+    return outbox_add(c, &r);
+}
+
+int store__notify_rejected(struct sqlite_conn *c, const char *sender, const char *subject,
+                           const char *inbound_id, int64_t now)
+{
+    struct outbox_row r = {
+        NOTICE_T_REJECTED, {0, subject, NULL, NULL, NULL, NULL, NULL, sender}, NULL, false, now,
+        now};
+    struct notify_ctx saved = ctx;
+    json_t *list = json_array();
+    char *to;
+    int rc;
+
+    json_array_append_new(list, json_string(sender));
+    if (!(to = final_recipients(list)))
+        return 0;
+    r.recipients = to;
+    ctx.inbound_id = inbound_id;
+    rc = outbox_add(c, &r);
+    ctx = saved;
+    free(to);
     return rc;
 }

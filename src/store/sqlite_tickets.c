@@ -409,6 +409,13 @@ int sqlite__ticket_create(struct store *st, const struct caller *c, struct ticke
     return store__write(st, write_ticket_create, &j);
 }
 
+int sqlite__ticket_create_in(struct sqlite_conn *conn, const struct caller *c, struct ticket *t,
+                             int64_t now, struct store_fault *fault, struct arena *a)
+{
+    struct create_job j = {c, t, now, fault, a};
+    return write_ticket_create(conn, &j);
+}
+
 /* ---- changing a request -------------------------------------------------------------- */
 
 struct update_job {
@@ -612,6 +619,13 @@ int sqlite__message_add(struct store *st, const struct caller *c, struct message
     return store__write(st, write_message_add, &j);
 }
 
+int sqlite__message_add_in(struct sqlite_conn *conn, const struct caller *c, struct message *m,
+                           int64_t now, struct store_fault *fault)
+{
+    struct message_job j = {c, m, now, fault};
+    return write_message_add(conn, &j);
+}
+
 static const char SQL_TICKET_VISIBLE[] =
     "SELECT 1 FROM tickets WHERE id = ?1 AND (?2 = 0 OR organization_id = ?2)";
 
@@ -705,7 +719,7 @@ static int write_attachment_add(struct sqlite_conn *c, void *arg)
     store__bind_text(s, 3, at->content_type);
     store__bind_int(s, 4, at->size);
     sqlite3_bind_blob64(s, 5, at->data ? at->data : "", (sqlite3_uint64)at->size, SQLITE_STATIC);
-    store__bind_int(s, 6, j->c->user_id);
+    store__bind_id(s, 6, j->c->user_id); /* 0: the system or a mail sender without account */
     store__bind_int(s, 7, j->now);
     if ((rc = store__exec(c, s, "attachment insert")) < 0)
         return rc;
@@ -720,6 +734,13 @@ int sqlite__attachment_add(struct store *st, const struct caller *c, struct atta
 {
     struct attachment_job j = {c, at, now, fault};
     return store__write(st, write_attachment_add, &j);
+}
+
+int sqlite__attachment_add_in(struct sqlite_conn *conn, const struct caller *c,
+                              struct attachment *at, int64_t now, struct store_fault *fault)
+{
+    struct attachment_job j = {c, at, now, fault};
+    return write_attachment_add(conn, &j);
 }
 
 #define ATTACHMENT_COLS                                                                            \
@@ -976,9 +997,6 @@ static const char SQL_RECIPIENTS[] =
     "SELECT coalesce(u.email, ''), coalesce(p.escalation_emails, '[]') FROM tickets t "
     "LEFT JOIN users u ON u.id = t.assignee_id LEFT JOIN agreements a ON a.id = t.agreement_id "
     "LEFT JOIN sla_policies p ON p.id = a.sla_policy_id WHERE t.id = ?";
-static const char SQL_OUTBOX_INSERT[] =
-    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
-    "created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_RAISE_ESCALATION[] =
     "UPDATE tickets SET escalation_level = escalation_level + 1 WHERE id = ?";
 
@@ -1025,29 +1043,12 @@ static const char *notice_recipients(struct sqlite_conn *c, const struct notice_
 
 static int queue_notice(struct sqlite_conn *c, const struct notice_job *j, struct arena *a)
 {
-    const char *to = notice_recipients(c, j, a), *what = j->breach ? "breached" : "warning";
-    char due[TIME_RFC3339_LEN], mid[33];
-    sqlite3_stmt *s;
+    const char *to = notice_recipients(c, j, a);
 
     if (!strcmp(to, "[]"))
         return 0; /* nobody to tell: the notice is still recorded once */
-    time_format_rfc3339(j->due_at, due);
-    random_hex(mid, 16);
-    s = store__stmt(c, SQL_OUTBOX_INSERT);
-    store__bind_text(s, 1, j->breach ? "sla_breach" : "sla_warning");
-    store__bind_int(s, 2, j->ticket_id);
-    store__bind_text(s, 3, to);
-    store__bind_text(s, 4, arena_sprintf(a, "[#%" PRId64 "] SLA %s: %s target (severity %s)",
-                                         j->ticket_id, what, clock_kind_name(j->clock),
-                                         severity_name(j->severity)));
-    store__bind_text(s, 5, arena_sprintf(a, "Request #%" PRId64 ": the %s target %s %s.\n",
-                                         j->ticket_id, clock_kind_name(j->clock),
-                                         j->breach ? "was due at" : "falls due at", due));
-    store__bind_text(s, 6, arena_sprintf(a, "%s.notice.%" PRId64, mid, j->ticket_id));
-    store__bind_int(s, 7, j->not_before);
-    store__bind_int(s, 8, j->now);
-    store__bind_int(s, 9, j->not_before);
-    return store__exec(c, s, "outbox insert");
+    return store__notify_sla(c, j->ticket_id, j->breach, clock_kind_name(j->clock), j->severity,
+                             j->due_at, j->not_before, j->now, to);
 }
 
 static int write_notice(struct sqlite_conn *c, void *arg)

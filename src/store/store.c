@@ -440,6 +440,65 @@ int store_priority_sync(struct store *st, int64_t now, int *changed)
 
 /* ---- mail: the outbox and inbound messages ---- */
 
+int store_outbox_claim(struct store *st, const char *holder, int64_t now, int64_t lease_secs,
+                       int max, struct outbox_msg **items, size_t *n, struct arena *a)
+{
+    return st->ops->outbox_claim(st, holder, now, lease_secs, max, items, n, a);
+}
+
+int store_outbox_sent(struct store *st, int64_t id, int64_t now)
+{
+    return st->ops->outbox_sent(st, id, now);
+}
+
+int store_outbox_failed(struct store *st, int64_t id, const char *holder, int64_t retry_at,
+                        const char *error)
+{
+    return st->ops->outbox_failed(st, id, holder, retry_at, error);
+}
+
+int store_outbox_release(struct store *st, int64_t id, const char *holder)
+{
+    return st->ops->outbox_release(st, id, holder);
+}
+
+int store_outbox_pending(struct store *st, int64_t *n)
+{
+    return st->ops->outbox_pending(st, n);
+}
+
+int store_mail_sender(struct store *st, const char *address, struct mail_sender *out)
+{
+    return st->ops->mail_sender(st, address, out);
+}
+
+int store_mail_seen(struct store *st, const char *id, bool *seen, int64_t *ticket_id)
+{
+    return st->ops->mail_seen(st, id, seen, ticket_id);
+}
+
+int store_mail_thread(struct store *st, const char *const *ids, size_t n, int64_t *ticket_id)
+{
+    return st->ops->mail_thread(st, ids, n, ticket_id);
+}
+
+int store_mail_requester(struct store *st, int64_t ticket_id, const char **address,
+                         struct arena *a)
+{
+    return st->ops->mail_requester(st, ticket_id, address, a);
+}
+
+int store_mail_count(struct store *st, const char *address, int64_t since, int64_t *n)
+{
+    return st->ops->mail_count(st, address, since, n);
+}
+
+int store_mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
+                       struct store_fault *fault)
+{
+    return st->ops->mail_deliver(st, d, now, fault);
+}
+
 /* ---- web sessions ---- */
 
 int store_session_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,

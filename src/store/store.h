@@ -487,6 +487,108 @@ int store_priority_sync(struct store *st, int64_t now, int *changed);
 
 /* ---- mail: the outbox and inbound messages ------------------------------- */
 
+/* An outbox row claimed for sending (strings in the caller's arena). */
+struct outbox_msg {
+    int64_t id;              /* the row */
+    const char *kind;        /* received, reply, status, escalation, sla_warning, ... */
+    int64_t ticket_id;       /* 0: about no request (a refusal) */
+    const char *recipients;  /* JSON list of addresses */
+    const char *subject;     /* UTF-8, one line */
+    const char *body;        /* UTF-8 text */
+    const char *message_id;  /* local part, the same on every attempt */
+    const char *in_reply_to; /* Message-ID tokens (see 0005_mail.sql); NULL: none */
+    const char *references;  /* space-separated tokens, oldest first; NULL: none */
+    int attempts;            /* failed attempts so far */
+};
+
+/*
+ * Lease up to max rows due at now (not sent, next attempt and not_before
+ * reached, not leased by anyone else) to holder until now + lease_secs, and
+ * return them, oldest due first. With several servers each row goes to one.
+ */
+int store_outbox_claim(struct store *st, const char *holder, int64_t now, int64_t lease_secs,
+                       int max, struct outbox_msg **items, size_t *n, struct arena *a);
+/* Mark row id sent at now (also when the lease has passed to another holder). */
+int store_outbox_sent(struct store *st, int64_t id, int64_t now);
+/*
+ * Record a failed attempt of row id held by holder: attempts + 1, the error,
+ * the next attempt at retry_at; the lease is released. A row is never dropped.
+ */
+int store_outbox_failed(struct store *st, int64_t id, const char *holder, int64_t retry_at,
+                        const char *error);
+/* Give back the lease of a row that was not attempted (nothing else changes). */
+int store_outbox_release(struct store *st, int64_t id, const char *holder);
+/* Rows not yet sent (for /metrics and tests). */
+int store_outbox_pending(struct store *st, int64_t *n);
+
+/* Who an inbound mail's sender is, by exact user address or the organisations' mail domains. */
+struct mail_sender {
+    int64_t user_id;         /* the user with this address; 0: none */
+    enum role role;          /* its role; ROLE_NONE without a user */
+    int64_t organization_id; /* the user's organisation, or the one whose domains hold the
+                                address's domain; 0: none (staff, or unknown) */
+};
+int store_mail_sender(struct store *st, const char *address, struct mail_sender *out);
+/*
+ * Was Message-ID id seen before (received, or sent by svcdesk)? *seen says;
+ * *ticket_id is its request (0: none).
+ */
+int store_mail_seen(struct store *st, const char *id, bool *seen, int64_t *ticket_id);
+/*
+ * The request of the first of ids[0..n) that svcdesk sent or received, in
+ * the order given (a sent id matches by its local part whatever the domain),
+ * or 0 in *ticket_id when none is known.
+ */
+int store_mail_thread(struct store *st, const char *const *ids, size_t n, int64_t *ticket_id);
+/* The mail requester address of a request (arena), or DESK_ENOTFOUND. */
+int store_mail_requester(struct store *st, int64_t ticket_id, const char **address,
+                         struct arena *a);
+/* Mail received from address since `since` (the per-sender rate limit). */
+int store_mail_count(struct store *st, const char *address, int64_t since, int64_t *n);
+
+enum mail_action {
+    MAIL_JOIN,   /* add a public message to ticket_id */
+    MAIL_OPEN,   /* open a request for organization_id (0: held for triage) */
+    MAIL_REJECT, /* record the Message-ID only, and queue the refusal when replies are allowed */
+};
+
+enum mail_outcome {
+    MAIL_CREATED,   /* a request was opened for an organisation */
+    MAIL_UPDATED,   /* a message joined a request */
+    MAIL_TRIAGE,    /* a request without organisation was opened */
+    MAIL_REJECTED,  /* nothing was recorded but the Message-ID */
+    MAIL_DUPLICATE, /* the Message-ID was seen before: nothing was done */
+};
+
+/* One inbound mail and what to do with it (decided by mail/inbound.c). */
+struct mail_delivery {
+    enum mail_action action;        /* what to do */
+    struct caller author;           /* the sender as a caller (customer, agent; CALLER_SYSTEM
+                                       for a triage request) */
+    int64_t ticket_id;              /* JOIN: the request; out: the request joined or opened */
+    int64_t organization_id;        /* OPEN: the sender's organisation; 0: triage */
+    const char *message_id;         /* the mail's Message-ID, without <> */
+    const char *sender;             /* the From address (lower case); NULL: none */
+    bool sender_has_account;        /* false: the address is kept as the mail requester */
+    bool auto_reply;                /* false: no automatic reply to the sender (loop protection) */
+    const char *subject;            /* OPEN: 1..300 characters; REJECT: for the refusal */
+    const char *body;               /* the text */
+    const struct attachment *atts;  /* the files (ticket_id is filled in here) */
+    size_t natts;                   /* how many */
+    enum mail_outcome outcome;      /* out: what happened */
+};
+
+/*
+ * Record one inbound mail in one transaction: its Message-ID, then the new
+ * request or message with its attachments (and the notices they queue, none
+ * to the sender without auto_reply), or the refusal. A Message-ID seen
+ * before changes nothing (MAIL_DUPLICATE, ticket_id its request). A JOIN to
+ * a request that has become closed (or that the author may no longer reopen)
+ * fails with DESK_ECONFLICT and records nothing, so the caller may OPEN.
+ */
+int store_mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
+                       struct store_fault *fault);
+
 /* ---- web sessions ----------------------------------------------------------- */
 
 /*

@@ -159,6 +159,21 @@ struct store_ops {
     int (*priority_sync)(struct store *st, int64_t now, int *changed);
 
     /* mail: the outbox and inbound messages */
+    int (*outbox_claim)(struct store *st, const char *holder, int64_t now, int64_t lease_secs,
+                        int max, struct outbox_msg **items, size_t *n, struct arena *a);
+    int (*outbox_sent)(struct store *st, int64_t id, int64_t now);
+    int (*outbox_failed)(struct store *st, int64_t id, const char *holder, int64_t retry_at,
+                         const char *error);
+    int (*outbox_release)(struct store *st, int64_t id, const char *holder);
+    int (*outbox_pending)(struct store *st, int64_t *n);
+    int (*mail_sender)(struct store *st, const char *address, struct mail_sender *out);
+    int (*mail_seen)(struct store *st, const char *id, bool *seen, int64_t *ticket_id);
+    int (*mail_thread)(struct store *st, const char *const *ids, size_t n, int64_t *ticket_id);
+    int (*mail_requester)(struct store *st, int64_t ticket_id, const char **address,
+                          struct arena *a);
+    int (*mail_count)(struct store *st, const char *address, int64_t since, int64_t *n);
+    int (*mail_deliver)(struct store *st, struct mail_delivery *d, int64_t now,
+                        struct store_fault *fault);
 
     /* web sessions */
     int (*session_create)(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,

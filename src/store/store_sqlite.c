@@ -745,6 +745,17 @@ static const struct store_ops sqlite_ops = {
     .rasci_list = sqlite__rasci_list,
     .priority_sync = sqlite__priority_sync,
     /* mail: the outbox and inbound messages */
+    .outbox_claim = sqlite__outbox_claim,
+    .outbox_sent = sqlite__outbox_sent,
+    .outbox_failed = sqlite__outbox_failed,
+    .outbox_release = sqlite__outbox_release,
+    .outbox_pending = sqlite__outbox_pending,
+    .mail_sender = sqlite__mail_sender,
+    .mail_seen = sqlite__mail_seen,
+    .mail_thread = sqlite__mail_thread,
+    .mail_requester = sqlite__mail_requester,
+    .mail_count = sqlite__mail_count,
+    .mail_deliver = sqlite__mail_deliver,
     /* web sessions */
     .session_create = sqlite__session_create,
     .session_user = sqlite__session_user,

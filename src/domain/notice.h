@@ -1,0 +1,48 @@
+/*
+ * notice.h - the texts of the mail svcdesk sends: one template per kind of
+ * notice, with {name} placeholders filled from struct notice_vars. Pure: no
+ * I/O. The store renders a notice when it queues it in the outbox, so the
+ * text sent on every attempt is the one of the moment of the event.
+ *
+ *     struct notice_vars v = {.ticket_id = 7, .subject = "Meter reads stop"};
+ *     notice_render(NOTICE_T_RECEIVED, &v, &subject, &body);
+ */
+#ifndef DOMAIN_NOTICE_H
+#define DOMAIN_NOTICE_H
+
+#include "core/compat.h"
+#include "core/strbuf.h"
+
+enum notice_template {
+    NOTICE_T_RECEIVED,    /* a request was opened */
+    NOTICE_T_REPLY,       /* a public message on a request */
+    NOTICE_T_STATUS,      /* the status changed */
+    NOTICE_T_ESCALATION,  /* a customer escalated */
+    NOTICE_T_SLA_WARNING, /* a clock passed its warning threshold */
+    NOTICE_T_SLA_BREACH,  /* a clock passed its due time */
+    NOTICE_T_REJECTED,    /* mail from an unknown sender, refused (unknown-senders = reject) */
+};
+#define NOTICE_T_COUNT 7
+
+/* What a template may name; NULL strings render as "". */
+struct notice_vars {
+    int64_t ticket_id;    /* {id}; 0 for a notice about no request */
+    const char *subject;  /* {subject}: the request's, or the refused mail's */
+    const char *body;     /* {body}: the request's text or the message */
+    const char *status;   /* {status}: a status name */
+    const char *severity; /* {severity}: A..D */
+    const char *clock;    /* {clock}: response, update or resolution */
+    const char *due;      /* {due}: RFC 3339 UTC */
+    const char *sender;   /* {sender}: the address of a refused mail */
+};
+
+/* The outbox kind of a template: "received", "reply", ..., "sla_breach", "rejected". */
+const char *notice_kind_name(enum notice_template t);
+/*
+ * Append the subject (one line: line breaks become spaces) and the body of
+ * template t filled with v to subject and body.
+ */
+void notice_render(enum notice_template t, const struct notice_vars *v, struct strbuf *subject,
+                   struct strbuf *body);
+
+#endif

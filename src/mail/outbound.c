@@ -1,0 +1,141 @@
+/*
+ * outbound.c - notices from the outbox as RFC 5322 messages (see outbound.h).
+ */
+#include "core/compat.h"
+#include "mail/outbound.h"
+#include "core/err.h"
+#include "mail/mail.h"
+#include "mail/mime.h"
+#include "store/store.h"
+#include <gmime/gmime.h>
+#include <jansson.h>
+
+/* The domain of mail_from's address ("localhost" when it has none). */
+static const char *domain_of(const char *mail_from, struct arena *a)
+{
+    const char *addr = mime_first_address(mail_from, a);
+    const char *at = addr ? strrchr(addr, '@') : NULL;
+
+    return at ? at + 1 : "localhost";
+}
+
+const char *outbound_message_id(const char *id, const char *mail_from, struct arena *a)
+{
+    if (strchr(id, '@'))
+        return id;
+    return arena_sprintf(a, "%s@%s", id, domain_of(mail_from, a));
+}
+
+/* "<id> <id> ..." for a space-separated list of tokens (arena). */
+static const char *id_list(const char *tokens, const char *mail_from, struct arena *a)
+{
+    struct strbuf sb = STRBUF_INIT;
+    char *copy = arena_strdup(a, tokens), *save = NULL;
+    const char *out;
+
+    for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+        strbuf_addf(&sb, "%s<%s>", sb.len ? " " : "", outbound_message_id(t, mail_from, a));
+    out = arena_strndup(a, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return out;
+}
+
+/* RFC 3834: what kind of automatic message a notice is; NULL for a reply a person wrote. */
+static const char *auto_submitted(const char *kind)
+{
+    if (!strcmp(kind, "reply"))
+        return NULL;
+    if (!strcmp(kind, "received") || !strcmp(kind, "rejected"))
+        return "auto-replied";
+    return "auto-generated";
+}
+
+/* The usable addresses of a JSON list into out->rcpt (arena). */
+static void read_recipients(const char *json, struct outbound *out, struct arena *a)
+{
+    json_t *list = json_loads(json, 0, NULL), *v;
+    size_t i;
+
+    out->rcpt = ARENA_NEWN(a, const char *, json_array_size(list) + 1);
+    out->nrcpt = 0;
+    json_array_foreach(list, i, v) if (json_is_string(v) && mime_address_ok(json_string_value(v)))
+        out->rcpt[out->nrcpt++] = arena_strdup(a, json_string_value(v));
+    json_decref(list);
+}
+
+static void set_headers(GMimeMessage *msg, const struct outbox_msg *m, const struct outbound *out,
+                        const char *mail_from, int64_t now, struct arena *a)
+{
+    GMimeObject *o = GMIME_OBJECT(msg);
+    InternetAddressList *from = internet_address_list_parse(NULL, mail_from);
+    GDateTime *date = g_date_time_new_from_unix_utc(now);
+    const char *as = auto_submitted(m->kind);
+
+    internet_address_list_append(g_mime_message_get_from(msg), from);
+    g_object_unref(from);
+    for (size_t i = 0; i < out->nrcpt; i++)
+        g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, NULL, out->rcpt[i]);
+    g_mime_message_set_subject(msg, m->subject, "utf-8");
+    g_mime_message_set_date(msg, date);
+    g_date_time_unref(date);
+    g_mime_message_set_message_id(msg, outbound_message_id(m->message_id, mail_from, a));
+    if (m->in_reply_to)
+        g_mime_object_set_header(o, "In-Reply-To", id_list(m->in_reply_to, mail_from, a), NULL);
+    if (m->references)
+        g_mime_object_set_header(o, "References", id_list(m->references, mail_from, a), NULL);
+    if (as)
+        g_mime_object_set_header(o, "Auto-Submitted", as, NULL);
+    g_mime_object_set_header(o, "X-Auto-Response-Suppress", "All", NULL);
+}
+
+static void set_body(GMimeMessage *msg, const char *text)
+{
+    GMimeTextPart *tp = g_mime_text_part_new_with_subtype("plain");
+    GMimePart *part = GMIME_PART(tp);
+
+    g_mime_text_part_set_text(tp, text);
+    g_mime_part_set_content_encoding(
+        part, g_mime_part_get_best_content_encoding(part, GMIME_ENCODING_CONSTRAINT_7BIT));
+    g_mime_message_set_mime_part(msg, GMIME_OBJECT(tp));
+    g_object_unref(tp);
+}
+
+static void write_message(GMimeMessage *msg, struct strbuf *data)
+{
+    GMimeFormatOptions *fo = g_mime_format_options_new();
+    GMimeStream *ms = g_mime_stream_mem_new();
+    GByteArray *ba;
+
+    g_mime_format_options_set_newline_format(fo, GMIME_NEWLINE_FORMAT_DOS);
+    g_mime_object_write_to_stream(GMIME_OBJECT(msg), fo, ms);
+    ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(ms));
+    strbuf_add(data, ba->data, ba->len);
+    g_object_unref(ms);
+    g_mime_format_options_free(fo);
+}
+
+int outbound_build(const struct outbox_msg *m, const char *mail_from, int64_t now,
+                   struct outbound *out, struct arena *a, struct strbuf *err)
+{
+    GMimeMessage *msg;
+
+    mail_setup();
+    out->data = (struct strbuf)STRBUF_INIT;
+    if (!(out->from = mime_first_address(mail_from, a)))
+        return err_addf(err, DESK_EINVAL, "mail-from '%s' is not an address",
+                        mail_from ? mail_from : "");
+    read_recipients(m->recipients, out, a);
+    if (!out->nrcpt)
+        return err_addf(err, DESK_EINVAL, "no usable recipient in %s", m->recipients);
+    msg = g_mime_message_new(TRUE);
+    set_headers(msg, m, out, mail_from, now, a);
+    set_body(msg, m->body);
+    write_message(msg, &out->data);
+    g_object_unref(msg);
+    return 0;
+}
+
+void outbound_release(struct outbound *out)
+{
+    strbuf_release(&out->data);
+}

@@ -1,0 +1,433 @@
+/*
+ * sqlite_mail.c - the outbox (claiming, sending marks, back-off) and inbound
+ * mail (who sent it, which thread it continues, recording it) on SQLite.
+ *
+ * An inbound mail is recorded by one write (write_deliver): its Message-ID
+ * first, so a second copy changes nothing, then the request or the message
+ * with its attachments through the ticket code's own writes
+ * (sqlite__*_in), so every rule of a request made by the API applies to a
+ * request made by mail too.
+ */
+#define LOG_MODULE "store"
+#include "core/compat.h"
+#include "store/sqlite.h"
+#include "core/err.h"
+#include "core/xalloc.h"
+
+/* ---- the outbox ------------------------------------------------------------------------ */
+
+static const char SQL_OUTBOX_CLAIM[] =
+    "UPDATE outbox SET lease_holder = ?1, lease_until = ?2 + ?3 WHERE id IN ("
+    "SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?2 AND "
+    "not_before <= ?2 AND (lease_until IS NULL OR lease_until <= ?2) "
+    "ORDER BY next_attempt_at, id LIMIT ?4) "
+    "RETURNING id, kind, coalesce(ticket_id, 0), recipients, subject, body, message_id, "
+    "in_reply_to, refs, attempts";
+
+struct claim_job {
+    const char *holder;       /* who takes the rows */
+    int64_t now, lease_secs;  /* the lease runs until now + lease_secs */
+    int max;                  /* rows at most */
+    struct outbox_msg *items; /* out: the rows (arena) */
+    size_t n, alloc;          /* rows claimed, capacity */
+    struct arena *a;          /* the caller's */
+};
+
+static void read_outbox_row(sqlite3_stmt *s, struct outbox_msg *m, struct arena *a)
+{
+    *m = (struct outbox_msg){sqlite3_column_int64(s, 0),       store__col_text(s, 1, a),
+                             sqlite3_column_int64(s, 2),       store__col_text(s, 3, a),
+                             store__col_text(s, 4, a),         store__col_text(s, 5, a),
+                             store__col_text(s, 6, a),         store__col_text_or_null(s, 7, a),
+                             store__col_text_or_null(s, 8, a), sqlite3_column_int(s, 9)};
+}
+
+static int write_claim(struct sqlite_conn *c, void *arg)
+{
+    struct claim_job *j = arg;
+    sqlite3_stmt *s = store__stmt(c, SQL_OUTBOX_CLAIM);
+    int rc;
+
+    j->n = 0;
+    store__bind_text(s, 1, j->holder);
+    store__bind_int(s, 2, j->now);
+    store__bind_int(s, 3, j->lease_secs);
+    store__bind_int(s, 4, j->max);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ARENA_GROW(j->a, j->items, j->n, j->alloc);
+        read_outbox_row(s, &j->items[j->n++], j->a);
+    }
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "outbox claim"));
+}
+
+int sqlite__outbox_claim(struct store *st, const char *holder, int64_t now, int64_t lease_secs,
+                         int max, struct outbox_msg **items, size_t *n, struct arena *a)
+{
+    struct claim_job j = {holder, now, lease_secs, max, NULL, 0, 0, a};
+    int rc = store__write(st, write_claim, &j);
+
+    *items = rc == 0 ? j.items : NULL;
+    *n = rc == 0 ? j.n : 0;
+    return rc;
+}
+
+static const char SQL_OUTBOX_SENT[] =
+    "UPDATE outbox SET sent_at = coalesce(sent_at, ?2), attempts = attempts + 1, "
+    "last_error = NULL, lease_holder = NULL, lease_until = NULL WHERE id = ?1";
+static const char SQL_OUTBOX_FAILED[] =
+    "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?3, last_error = ?4, "
+    "lease_holder = NULL, lease_until = NULL WHERE id = ?1 AND lease_holder = ?2 AND "
+    "sent_at IS NULL";
+static const char SQL_OUTBOX_RELEASE[] =
+    "UPDATE outbox SET lease_holder = NULL, lease_until = NULL WHERE id = ?1 AND "
+    "lease_holder = ?2";
+
+/* One outbox update: which statement, on which row, with which values. */
+struct mark_job {
+    const char *sql;    /* SQL_OUTBOX_SENT, _FAILED or _RELEASE */
+    int64_t id;         /* the row */
+    const char *holder; /* ?2 of _FAILED and _RELEASE */
+    int64_t at;         /* sent_at (SENT, as ?2) or next_attempt_at (FAILED, ?3) */
+    const char *error;  /* FAILED: last_error */
+};
+
+static int write_mark(struct sqlite_conn *c, void *arg)
+{
+    struct mark_job *j = arg;
+    sqlite3_stmt *s = store__stmt(c, j->sql);
+    int rc;
+
+    store__bind_int(s, 1, j->id);
+    if (j->sql == SQL_OUTBOX_SENT) {
+        store__bind_int(s, 2, j->at);
+    } else {
+        store__bind_text(s, 2, j->holder);
+        if (j->sql == SQL_OUTBOX_FAILED) {
+            store__bind_int(s, 3, j->at);
+            store__bind_text(s, 4, j->error);
+        }
+    }
+    rc = sqlite3_step(s);
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "outbox mark"));
+}
+
+int sqlite__outbox_sent(struct store *st, int64_t id, int64_t now)
+{
+    struct mark_job j = {SQL_OUTBOX_SENT, id, NULL, now, NULL};
+    return store__write(st, write_mark, &j);
+}
+
+int sqlite__outbox_failed(struct store *st, int64_t id, const char *holder, int64_t retry_at,
+                          const char *error)
+{
+    struct mark_job j = {SQL_OUTBOX_FAILED, id, holder, retry_at, error};
+    return store__write(st, write_mark, &j);
+}
+
+int sqlite__outbox_release(struct store *st, int64_t id, const char *holder)
+{
+    struct mark_job j = {SQL_OUTBOX_RELEASE, id, holder, 0, NULL};
+    return store__write(st, write_mark, &j);
+}
+
+/* ---- reads ---------------------------------------------------------------------------- */
+
+/*
+ * Run a read with ?1 = t1 and ?2 = t2, or i2 when t2 is NULL (a statement
+ * without ?2 ignores it), and fill *v with the integer in the first column of
+ * its first row (*found says whether there was one).
+ */
+static int read_int(struct store *st, const char *sql, const char *t1, const char *t2, int64_t i2,
+                    int64_t *v, bool *found)
+{
+    struct sqlite_conn *conn = store__get(st);
+    sqlite3_stmt *s = store__stmt(conn, sql);
+    int rc;
+
+    store__bind_text(s, 1, t1);
+    if (t2)
+        store__bind_text(s, 2, t2);
+    else
+        store__bind_int(s, 2, i2);
+    rc = sqlite3_step(s);
+    *found = rc == SQLITE_ROW;
+    if (*found)
+        *v = sqlite3_column_int64(s, 0);
+    rc = store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(conn, rc, "mail"));
+    store__put(st, conn);
+    return rc;
+}
+
+static const char SQL_OUTBOX_PENDING[] = "SELECT count(*) FROM outbox WHERE sent_at IS NULL";
+
+int sqlite__outbox_pending(struct store *st, int64_t *n)
+{
+    bool found;
+
+    *n = 0;
+    return read_int(st, SQL_OUTBOX_PENDING, NULL, NULL, 0, n, &found);
+}
+
+static const char SQL_SENDER_USER[] =
+    "SELECT id, role, coalesce(organization_id, 0) FROM users WHERE email = ?1";
+static const char SQL_SENDER_DOMAIN[] =
+    "SELECT o.id FROM organizations o, json_each(CASE WHEN json_valid(o.domains) THEN "
+    "o.domains ELSE '[]' END) d WHERE d.type = 'text' AND lower(d.value) = lower(?1) "
+    "ORDER BY o.id LIMIT 1";
+
+static int sender_user(struct store *st, const char *address, struct mail_sender *out)
+{
+    struct sqlite_conn *conn = store__get(st);
+    sqlite3_stmt *s = store__stmt(conn, SQL_SENDER_USER);
+    int rc;
+
+    store__bind_text(s, 1, address);
+    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        out->user_id = sqlite3_column_int64(s, 0);
+        if (role_parse((const char *)sqlite3_column_text(s, 1), &out->role) < 0)
+            out->role = ROLE_NONE;
+        out->organization_id = sqlite3_column_int64(s, 2);
+    }
+    rc = store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(conn, rc, "user"));
+    store__put(st, conn);
+    return rc;
+}
+
+int sqlite__mail_sender(struct store *st, const char *address, struct mail_sender *out)
+{
+    const char *at = strrchr(address, '@');
+    bool found;
+    int rc;
+
+    *out = (struct mail_sender){0, ROLE_NONE, 0};
+    if ((rc = sender_user(st, address, out)) < 0 || out->user_id || !at)
+        return rc;
+    return read_int(st, SQL_SENDER_DOMAIN, at + 1, NULL, 0, &out->organization_id, &found);
+}
+
+/* ?1 a Message-ID as received, ?2 its local part: a sent id matches whatever its domain. */
+#define MAIL_ID_MATCH "(message_id = ?1 OR (direction = 'out' AND message_id = ?2))"
+
+static const char SQL_MAIL_SEEN[] =
+    "SELECT coalesce(ticket_id, 0) FROM mail_ids WHERE " MAIL_ID_MATCH " LIMIT 1";
+static const char SQL_MAIL_THREAD[] =
+    "SELECT ticket_id FROM mail_ids WHERE ticket_id IS NOT NULL AND " MAIL_ID_MATCH " LIMIT 1";
+
+/* read_int for a MAIL_ID_MATCH query on id. */
+static int read_by_mail_id(struct store *st, const char *sql, const char *id, int64_t *v,
+                           bool *found)
+{
+    const char *at = strchr(id, '@');
+    char *local = xstrndup(id, at ? (size_t)(at - id) : 0);
+    int rc = read_int(st, sql, id, local, 0, v, found);
+
+    free(local);
+    return rc;
+}
+
+int sqlite__mail_seen(struct store *st, const char *id, bool *seen, int64_t *ticket_id)
+{
+    *ticket_id = 0;
+    return read_by_mail_id(st, SQL_MAIL_SEEN, id, ticket_id, seen);
+}
+
+int sqlite__mail_thread(struct store *st, const char *const *ids, size_t n, int64_t *ticket_id)
+{
+    bool found = false;
+    int rc = 0;
+
+    *ticket_id = 0;
+    for (size_t i = 0; i < n && !found && rc == 0; i++)
+        rc = read_by_mail_id(st, SQL_MAIL_THREAD, ids[i], ticket_id, &found);
+    return rc;
+}
+
+static const char SQL_MAIL_REQUESTER[] = "SELECT address FROM mail_requesters WHERE ticket_id = ?";
+
+int sqlite__mail_requester(struct store *st, int64_t ticket_id, const char **address,
+                           struct arena *a)
+{
+    struct sqlite_conn *conn = store__get(st);
+    sqlite3_stmt *s = store__stmt(conn, SQL_MAIL_REQUESTER);
+    int rc;
+
+    store__bind_int(s, 1, ticket_id);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *address = store__col_text(s, 0, a);
+    rc = store__done(s, rc == SQLITE_ROW    ? 0
+                        : rc == SQLITE_DONE ? DESK_ENOTFOUND
+                                            : store__err(conn, rc, "requester"));
+    store__put(st, conn);
+    return rc;
+}
+
+static const char SQL_MAIL_COUNT[] = "SELECT count(*) FROM mail_ids WHERE sender = ?1 AND "
+                                     "direction = 'in' AND created_at >= ?2";
+
+int sqlite__mail_count(struct store *st, const char *address, int64_t since, int64_t *n)
+{
+    bool found;
+
+    *n = 0;
+    return read_int(st, SQL_MAIL_COUNT, address, NULL, since, n, &found);
+}
+
+/* ---- recording an inbound mail ------------------------------------------------------------ */
+
+static const char SQL_MAIL_ID_IN[] =
+    "INSERT OR IGNORE INTO mail_ids (message_id, direction, sender, created_at) "
+    "VALUES (?, 'in', ?, ?)";
+static const char SQL_MAIL_ID_TICKET[] = "UPDATE mail_ids SET ticket_id = ? WHERE message_id = ?";
+static const char SQL_MESSAGE_MAIL_ID[] = "UPDATE messages SET mail_id = ? WHERE id = ?";
+static const char SQL_REQUESTER_INSERT[] =
+    "INSERT INTO mail_requesters (ticket_id, address) VALUES (?, ?)";
+
+/* Run a one-shot statement with two bound values (an integer or text each). */
+static int exec2(struct sqlite_conn *c, const char *sql, int64_t i1, const char *t1, int64_t i2,
+                 const char *t2)
+{
+    sqlite3_stmt *s = store__stmt(c, sql);
+    int rc;
+
+    if (t1)
+        store__bind_text(s, 1, t1);
+    else
+        store__bind_int(s, 1, i1);
+    if (t2)
+        store__bind_text(s, 2, t2);
+    else
+        store__bind_int(s, 2, i2);
+    rc = sqlite3_step(s);
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, sql));
+}
+
+/* Record the Message-ID; false in *fresh when it was there already (a duplicate). */
+static int record_mail_id(struct sqlite_conn *c, const struct mail_delivery *d, int64_t now,
+                          bool *fresh)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_MAIL_ID_IN);
+    int rc;
+
+    store__bind_text(s, 1, d->message_id);
+    store__bind_text(s, 2, d->sender);
+    store__bind_int(s, 3, now);
+    rc = sqlite3_step(s);
+    *fresh = rc == SQLITE_DONE && sqlite3_changes(store__db(c)) == 1;
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "mail id"));
+}
+
+static int add_attachments(struct sqlite_conn *c, const struct mail_delivery *d, int64_t now,
+                           struct store_fault *fault)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < d->natts && rc == 0; i++) {
+        struct attachment at = d->atts[i];
+        at.ticket_id = d->ticket_id;
+        rc = sqlite__attachment_add_in(c, &d->author, &at, now, fault);
+    }
+    return rc;
+}
+
+static int deliver_join(struct sqlite_conn *c, struct mail_delivery *d, int64_t now,
+                        struct store_fault *fault)
+{
+    struct message m = {0};
+    int rc;
+
+    m.ticket_id = d->ticket_id;
+    m.body = d->body;
+    if ((rc = sqlite__message_add_in(c, &d->author, &m, now, fault)) < 0 ||
+        (rc = exec2(c, SQL_MESSAGE_MAIL_ID, 0, d->message_id, m.id, NULL)) < 0)
+        return rc;
+    d->outcome = MAIL_UPDATED;
+    return add_attachments(c, d, now, fault);
+}
+
+static int deliver_open(struct sqlite_conn *c, struct mail_delivery *d, int64_t now,
+                        struct store_fault *fault)
+{
+    struct arena a = ARENA_INIT;
+    struct ticket t;
+    int rc;
+
+    memset(&t, 0, sizeof(t));
+    t.organization_id = d->organization_id;
+    t.channel = CH_EMAIL;
+    t.type = TT_ERROR;
+    t.severity = ticket_default_severity(TT_ERROR);
+    t.subject = d->subject;
+    t.body = d->body;
+    t.received_at = now;
+    rc = sqlite__ticket_create_in(c, &d->author, &t, now, fault, &a);
+    d->ticket_id = t.id;
+    arena_release(&a);
+    if (rc < 0)
+        return rc;
+    if (d->sender && !d->sender_has_account &&
+        (rc = exec2(c, SQL_REQUESTER_INSERT, d->ticket_id, NULL, 0, d->sender)) < 0)
+        return rc;
+    d->outcome = d->organization_id ? MAIL_CREATED : MAIL_TRIAGE;
+    return add_attachments(c, d, now, fault);
+}
+
+struct deliver_job {
+    struct mail_delivery *d;   /* in and out */
+    int64_t now;               /* when */
+    struct store_fault *fault; /* why it was refused */
+};
+
+static int deliver(struct sqlite_conn *c, struct mail_delivery *d, int64_t now,
+                   struct store_fault *fault)
+{
+    switch (d->action) {
+    case MAIL_JOIN:
+        return deliver_join(c, d, now, fault);
+    case MAIL_OPEN:
+        return deliver_open(c, d, now, fault);
+    case MAIL_REJECT:
+        d->outcome = MAIL_REJECTED;
+        d->ticket_id = 0;
+        return d->auto_reply && d->sender
+                   ? store__notify_rejected(c, d->sender, d->subject, d->message_id, now)
+                   : 0;
+    }
+    BUG("mail action %d", (int)d->action);
+}
+
+static int write_deliver(struct sqlite_conn *c, void *arg)
+{
+    struct deliver_job *j = arg;
+    struct mail_delivery *d = j->d;
+    struct notify_ctx ctx = {d->message_id, d->auto_reply ? NULL : d->sender, NULL};
+    bool fresh;
+    int rc;
+
+    if ((rc = record_mail_id(c, d, j->now, &fresh)) < 0)
+        return rc;
+    if (!fresh) {
+        d->outcome = MAIL_DUPLICATE;
+        return 0;
+    }
+    if (d->action == MAIL_OPEN && d->organization_id && !d->sender_has_account)
+        ctx.extra_to = d->sender; /* the request's receipt goes to its sender */
+    store__notify_ctx(&ctx);
+    rc = deliver(c, d, j->now, j->fault);
+    store__notify_ctx(NULL);
+    if (rc == 0 && d->ticket_id)
+        rc = exec2(c, SQL_MAIL_ID_TICKET, d->ticket_id, NULL, 0, d->message_id);
+    return rc;
+}
+
+int sqlite__mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
+                         struct store_fault *fault)
+{
+    struct deliver_job j = {d, now, fault};
+    bool seen;
+    int rc = store__write(st, write_deliver, &j);
+
+    if (rc == 0 && d->outcome == MAIL_DUPLICATE)
+        rc = sqlite__mail_seen(st, d->message_id, &seen, &d->ticket_id);
+    return rc;
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# 3001 outbound mail: notices queued by request events go out through a real SMTP server
+# (Python's smtpd) with threading headers; only a server with --smtp sends; while the SMTP
+# server is down rows wait (attempts counted, never lost) and arrive once it is back, each
+# once, with the same Message-ID; two servers on one database send each row once.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mail-lib.sh"
+
+start_sink; ok $? "an SMTP server listens"
+
+# ---- no --smtp: nothing is sent ----
+"$SVCDESK" init --db "$DB" --admin-email "$ADMIN_EMAIL" --admin-password "$ADMIN_PASSWORD" \
+    > /dev/null 2>&1
+fixtures; ok $? "fixtures"
+start_server --backup-dir "$T/backups"; ok $? "a server without --smtp starts"
+api POST /api/v1/tickets '{"subject":"Zählerstand fehlt","body":"seit 06:00 – bitte prüfen"}' "$CA"
+is "$STATUS" 201 "a customer opens a request"
+T1=$(json .id)
+sleep 2
+is "$(sql "SELECT count(*) FROM outbox WHERE sent_at IS NULL")" 1 "its receipt is queued"
+is "$(sunk)" 0 "and not sent by a server without --smtp"
+stop_server
+
+# ---- --smtp: sent, with its Message-ID, threading and loop-protection headers ----
+start_server --backup-dir "$T/backups" --smtp "smtp://127.0.0.1:$SMTP_PORT" \
+    --mail-from "Support Desk <support@vendor.test>" --mail-retry-seconds 1
+ok $? "a server with --smtp starts"
+wait_until 10 '[ "$(sunk)" -ge 1 ]'; ok $? "the receipt arrives"
+MID1=$(sql "SELECT message_id FROM outbox WHERE ticket_id = $T1 AND kind = 'received'")
+is "$(sunk_with_id "$MID1@vendor.test")" 1 "with Message-ID <local-part@domain of mail-from>"
+is "$(cat "$T/sink/0001.env")" "from support@vendor.test
+to ca@acme.test" "envelope: from mail-from, to the requester"
+decoded=$(python3 - "$T/sink/0001.eml" <<'PY'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(m["Subject"]); print(m["From"]); print(m["Auto-Submitted"])
+print(m.get_content().strip().splitlines()[2])
+PY
+)
+is "$decoded" "[#$T1] Request received: Zählerstand fehlt
+Support Desk <support@vendor.test>
+auto-replied
+seit 06:00 – bitte prüfen" "subject and text survive encoding; marked auto-replied"
+is "$(sql "SELECT attempts || ' ' || (sent_at IS NOT NULL) FROM outbox WHERE message_id = '$MID1'")" \
+    "1 1" "the row is marked sent after one attempt"
+
+api POST "/api/v1/tickets/$T1/messages" '{"body":"We are looking into it."}' "$AGENT"
+is "$STATUS" 201 "an agent replies"
+wait_until 10 '[ "$(sunk)" -ge 2 ]'; ok $? "the reply notice arrives"
+hdr=$(grep -iE '^(In-Reply-To|References|Auto-Submitted):' "$T/sink/0002.eml" | tr -d '\r')
+is "$hdr" "In-Reply-To: <$MID1@vendor.test>
+References: <$MID1@vendor.test>" "it answers the receipt (In-Reply-To, References) and is not auto-submitted"
+
+# ---- the SMTP server goes away: rows wait, attempts are counted ----
+stop_sink
+api POST /api/v1/tickets '{"subject":"Second request"}' "$CA"
+T2=$(json .id)
+api PATCH "/api/v1/tickets/$T2" '{"status":"in_progress"}' "$AGENT"
+is "$STATUS" 200 "a second request moves on while the SMTP server is down"
+wait_until 15 '[ "$(sql "SELECT min(attempts) FROM outbox WHERE sent_at IS NULL")" -ge 2 ]'
+ok $? "failed attempts are counted and retried"
+is "$(sql "SELECT count(*) FROM outbox WHERE sent_at IS NULL")" 2 "both notices wait, unsent"
+like "$(sql "SELECT last_error FROM outbox WHERE sent_at IS NULL LIMIT 1")" "connect|Connection|refused" \
+    "with the reason"
+[ "$(sql "SELECT min(next_attempt_at) - max(created_at) FROM outbox WHERE sent_at IS NULL")" -ge 1 ]
+ok $? "the next attempt lies ahead (back-off)"
+api GET /metrics "" "$ADMIN"
+is "$(grep '^svcdesk_outbox_pending ' <<< "$BODY")" "svcdesk_outbox_pending 2" "/metrics shows the outbox depth"
+waiting=$(sql "SELECT group_concat(message_id, ' ') FROM outbox WHERE sent_at IS NULL")
+before=$(sunk)
+
+start_sink "$SMTP_PORT"; ok $? "the SMTP server is back on its port"
+wait_until 20 '[ "$(sql "SELECT count(*) FROM outbox WHERE sent_at IS NULL")" = 0 ]'
+ok $? "the waiting notices are delivered"
+is "$(( $(sunk) - before ))" 2 "two messages arrive"
+for id in $waiting; do
+    is "$(sunk_with_id "$id@vendor.test")" 1 "$id arrives once, with the Message-ID it was queued with"
+done
+
+# ---- two servers on one database: each row sent once ----
+"$SVCDESK" serve --db "$DB" --listen 127.0.0.1:0 --smtp "smtp://127.0.0.1:$SMTP_PORT" \
+    --mail-from support@vendor.test --backup-dir "$T/backups" > "$T/second.out" 2>> "$T/second.log" &
+EXTRA_PIDS+=($!)
+for i in 1 2 3 4 5 6 7 8; do api POST /api/v1/tickets "{\"subject\":\"burst $i\"}" "$CA"; done
+wait_until 20 '[ "$(sql "SELECT count(*) FROM outbox WHERE sent_at IS NULL")" = 0 ]'
+ok $? "a burst of notices is delivered by two servers"
+dups=$(grep -ih '^Message-Id:' "$T"/sink/*.eml | sort | uniq -d | wc -l)
+is "$dups" 0 "no Message-ID arrived twice"
+is "$(sunk)" "$(sql "SELECT count(*) FROM outbox")" "one message per outbox row"
+kill -TERM "${EXTRA_PIDS[0]}"; wait "${EXTRA_PIDS[0]}"; is "$?" 0 "the second server stops cleanly"
+EXTRA_PIDS=()
+
+stop_server
+done_testing

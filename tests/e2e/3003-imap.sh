@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# 3003 IMAP: a real Dovecot (Debian's, as root, recipe of notes/real-servers.md) serves a
+# Maildir; `serve` with imap-url polls it: new messages become requests and replies, are
+# marked \Seen and left in place, or moved to imap-move-to; a message that is not mail is
+# marked seen too; a copy of a message already recorded is a duplicate.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/mail-lib.sh"
+MAIL=$(cd "$(dirname "$0")/../data/mail" && pwd)
+
+if [ "$(id -u)" != 0 ] || ! command -v dovecot > /dev/null; then
+    echo "1..0 # SKIP Dovecot runs as root here (scripts/deps.sh installs dovecot-imapd)"
+    exit 0
+fi
+
+# ---- Dovecot on a free port, one user, its Maildir ----
+D=$T/dovecot
+IMAP_PORT=$(free_port)
+MBOX=$D/mail/desk@example.test
+mkdir -p "$D/run" "$MBOX/new" "$MBOX/cur" "$MBOX/tmp"
+chmod 755 "$T" "$D"
+chown -R dovecot:dovecot "$D/mail"
+echo 'desk@example.test:{PLAIN}imap-secret-1' > "$D/users"
+chmod 644 "$D/users"
+cat > "$D/dovecot.conf" <<EOF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $D/run
+state_dir = $D/run
+log_path = $D/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:$D/mail/%u
+first_valid_uid = 1
+default_internal_user = dovecot
+default_login_user = dovenull
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $IMAP_PORT
+  }
+}
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $D/users
+}
+userdb {
+  driver = static
+  args = uid=dovecot gid=dovecot home=$D/mail/%u
+}
+EOF
+dovecot -c "$D/dovecot.conf"; ok $? "dovecot starts"
+wait_until 10 '[ -s "$D/run/master.pid" ]'
+EXTRA_PIDS+=("$(cat "$D/run/master.pid")")
+stop_dovecot() { kill "$(cat "$D/run/master.pid")" 2>/dev/null; }
+
+# deliver NAME FILE: put a message into the Maildir's new/ as an MTA would
+deliver() {
+    cp "$2" "$MBOX/tmp/$1"
+    chown dovecot:dovecot "$MBOX/tmp/$1"
+    mv "$MBOX/tmp/$1" "$MBOX/new/$1"
+}
+seen_in() { ls "$1" 2>/dev/null | grep -c ':2,.*S'; }
+
+"$SVCDESK" init --db "$DB" --admin-email "$ADMIN_EMAIL" --admin-password "$ADMIN_PASSWORD" \
+    > /dev/null 2>&1
+fixtures; ok $? "fixtures"
+cat > "$T/svcdesk.conf" <<EOF
+imap-url = imap://127.0.0.1:$IMAP_PORT/INBOX
+imap-user = desk@example.test
+imap-password = imap-secret-1
+imap-poll-seconds = 1
+mail-from = support@vendor.test
+EOF
+
+# ---- processed mail is marked \Seen and left in place ----
+deliver 1001.a "$MAIL/plain-utf8.eml"
+deliver 1002.b "$MAIL/headerless.txt"
+printf 'From: ca@acme.test\nSubject: Re: [#1] more\nMessage-ID: <imap-reply@acme.test>\n\nsecond\n' > "$T/r.eml"
+start_server --backup-dir "$T/backups" --config "$T/svcdesk.conf"; ok $? "serve polls the mailbox"
+wait_until 15 '[ "$(sql "SELECT count(*) FROM tickets")" = 1 ]'; ok $? "a message becomes a request"
+is "$(sql "SELECT subject || '|' || channel || '|' || organization_id FROM tickets WHERE id = 1")" \
+    "Meter readings stopped at 06:00|email|1" "with its subject, channel email, the sender's organisation"
+deliver 1003.c "$T/r.eml"
+wait_until 15 '[ "$(sql "SELECT count(*) FROM messages WHERE mail_id = '"'imap-reply@acme.test'"'")" = 1 ]'
+ok $? "a reply becomes a message on the request"
+wait_until 10 '[ "$(seen_in "$MBOX/cur")" = 3 ]'
+ok $? "all three are marked \\Seen, the non-mail one too (it would never become mail)"
+is "$(ls "$MBOX/new" | wc -l)" 0 "nothing is left unseen"
+deliver 1004.d "$MAIL/plain-utf8.eml"
+wait_until 10 '[ "$(seen_in "$MBOX/cur")" = 4 ]'; ok $? "a copy of a recorded message is marked seen"
+is "$(sql "SELECT count(*) FROM tickets")" 1 "and is a duplicate"
+grep -q 'not a mail message; marked seen' "$T/server.log"; ok $? "the non-mail message is logged"
+{
+    printf 'From: ca@acme.test\nSubject: huge\nMessage-ID: <huge@acme.test>\n\n'
+    head -c $((41 * 1024 * 1024)) /dev/zero | tr '\0' 'x'
+} > "$T/huge.eml"
+deliver 1005.big "$T/huge.eml"
+rm -f "$T/huge.eml"
+wait_until 20 '[ "$(seen_in "$MBOX/cur")" = 5 ]'; ok $? "a message over 40 MiB is marked seen unread"
+grep -q 'over the size limit; marked seen' "$T/server.log"; ok $? "with a warning"
+is "$(sql "SELECT count(*) FROM tickets")" 1 "and recorded nowhere"
+stop_server
+
+# ---- with imap-move-to: processed mail moves to that folder (created when missing) ----
+echo "imap-move-to = Processed" >> "$T/svcdesk.conf"
+deliver 1006.e "$MAIL/latin1-qp.eml"
+deliver 1007.f "$MAIL/attachments.eml"
+start_server --backup-dir "$T/backups" --config "$T/svcdesk.conf"; ok $? "serve with imap-move-to"
+wait_until 15 '[ "$(seen_in "$MBOX/.Processed/cur")" = 2 ]'; ok $? "both messages moved, seen"
+is "$(ls "$MBOX/new" | wc -l)|$(seen_in "$MBOX/cur")" "0|5" "out of INBOX"
+is "$(sql "SELECT count(*) FROM tickets")|$(sql "SELECT count(*) FROM attachments")" "3|3" \
+    "they became requests, with their files"
+
+# ---- the server is down: polls fail, the job goes on ----
+stop_dovecot
+wait_until 10 'grep -q "mailbox poll failed" "$T/server.log"'; ok $? "a failed poll is logged"
+stop_server
+done_testing

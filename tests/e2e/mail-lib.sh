@@ -1,0 +1,53 @@
+# tests/e2e/mail-lib.sh - sourced by the 3xxx mail scripts after lib.sh: a real SMTP server
+# (tests/e2e/smtp_sink.py) and waiting for things that happen in the background.
+MAIL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SINK_PID=
+EXTRA_PIDS=()
+mail_cleanup() {
+    [ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null
+    for p in "${EXTRA_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    cleanup
+}
+trap mail_cleanup EXIT
+
+# start_sink [PORT]: an SMTP server writing each message to $T/sink/NNNN.eml; sets SMTP_PORT
+start_sink() {
+    rm -f "$T/sink/port"
+    python3 "$MAIL_DIR/smtp_sink.py" "$T/sink" "${1:-0}" 2>> "$T/sink.log" &
+    SINK_PID=$!
+    for _ in $(seq 1 100); do
+        [ -s "$T/sink/port" ] && break
+        sleep 0.05
+    done
+    SMTP_PORT=$(cat "$T/sink/port" 2>/dev/null)
+    [ -n "$SMTP_PORT" ]
+}
+
+# stop_sink: stop the SMTP server (its port is then closed)
+stop_sink() {
+    kill "$SINK_PID" 2>/dev/null
+    wait "$SINK_PID" 2>/dev/null
+    SINK_PID=
+}
+
+# wait_until SECONDS 'SHELL TEST': evaluate the test every 0.2 s until it holds; fails after SECONDS
+wait_until() {
+    local limit=$(($1 * 5))
+    for _ in $(seq 1 "$limit"); do
+        eval "$2" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+# sql QUERY: one query on $DB
+sql() { sqlite3 "$DB" "$1"; }
+
+# sunk: the number of messages the SMTP server has received
+sunk() { ls "$T/sink" 2>/dev/null | grep -c '\.eml$'; }
+
+# sunk_with_id ID: how many received messages carry Message-ID <ID>
+sunk_with_id() { grep -il "^Message-Id: <$1>" "$T"/sink/*.eml 2>/dev/null | wc -l; }
+
+# free_port: a TCP port free on 127.0.0.1
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
