@@ -1,6 +1,7 @@
 #include "core/compat.h"
 #include "http/metrics.h"
 #include "core/arena.h"
+#include "domain/ticket.h"
 #include "store/store.h"
 #include <stdatomic.h>
 
@@ -26,6 +27,7 @@ void metrics_request(int status, int64_t duration_ns)
 
 void metrics_render(struct strbuf *out, struct store *st)
 {
+    int64_t by_status[TS_COUNT];
     uint64_t total = 0, commits, writes;
     int64_t pending;
     struct arena a = ARENA_INIT;
@@ -62,6 +64,13 @@ void metrics_render(struct strbuf *out, struct store *st)
                     "written.\n# TYPE svcdesk_last_backup_timestamp_seconds gauge\n"
                     "svcdesk_last_backup_timestamp_seconds %s\n",
                     last_backup);
+    if (store_ticket_counts(st, by_status) == 0) {
+        strbuf_addstr(out, "# HELP svcdesk_tickets Requests by status.\n"
+                           "# TYPE svcdesk_tickets gauge\n");
+        for (int i = 0; i < TS_COUNT; i++)
+            strbuf_addf(out, "svcdesk_tickets{status=\"%s\"} %" PRId64 "\n",
+                        ticket_status_name((enum ticket_status)i), by_status[i]);
+    }
     if (store_outbox_pending(st, &pending) == 0)
         strbuf_addf(out,
                     "# HELP svcdesk_outbox_pending Notifications waiting to be sent.\n"

@@ -177,6 +177,7 @@ int sqlite__attachment_list(struct store *st, const struct caller *c, int64_t ti
 int sqlite__attachment_get(struct store *st, const struct caller *c, int64_t id,
                            struct attachment *at, struct arena *a);
 int sqlite__sla_sweep(struct store *st, int64_t now, int *queued);
+int sqlite__ticket_counts(struct store *st, int64_t counts[TS_COUNT]);
 /*
  * The writes of sqlite__ticket_create, sqlite__message_add and
  * sqlite__attachment_add, run inside the caller's write transaction (conn is

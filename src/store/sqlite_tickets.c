@@ -1207,3 +1207,23 @@ int sqlite__sla_sweep(struct store *st, int64_t now, int *queued)
     }
     return rc;
 }
+
+/* ---- counts for /metrics ------------------------------------------------------------- */
+
+static const char SQL_TICKET_COUNTS[] = "SELECT status, count(*) FROM tickets GROUP BY status";
+
+int sqlite__ticket_counts(struct store *st, int64_t counts[TS_COUNT])
+{
+    struct sqlite_conn *conn = store__get(st);
+    sqlite3_stmt *s = store__stmt(conn, SQL_TICKET_COUNTS);
+    enum ticket_status status;
+    int rc;
+
+    memset(counts, 0, TS_COUNT * sizeof(*counts));
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        if (ticket_status_parse((const char *)sqlite3_column_text(s, 0), &status) == 0)
+            counts[status] = sqlite3_column_int64(s, 1);
+    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "ticket counts"));
+    store__put(st, conn);
+    return rc;
+}

@@ -274,6 +274,11 @@ int store_sla_sweep(struct store *st, int64_t now, int *queued)
     return st->ops->sla_sweep(st, now, queued);
 }
 
+int store_ticket_counts(struct store *st, int64_t counts[TS_COUNT])
+{
+    return st->ops->ticket_counts(st, counts);
+}
+
 /* ---- agreements, time and expenses, invoices, catalogue, RASCI ---- */
 int store_agreement_create(struct store *st, const struct caller *c, struct agreement *a,
                            int64_t now, struct store_fault *fault)

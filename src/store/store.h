@@ -314,6 +314,8 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
  * counts the notices queued.
  */
 int store_sla_sweep(struct store *st, int64_t now, int *queued);
+/* How many requests are in each status (counts[enum ticket_status]), for /metrics. */
+int store_ticket_counts(struct store *st, int64_t counts[TS_COUNT]);
 
 /* ---- agreements, time and expenses, invoices, catalogue, RASCI -------------- */
 struct agreement; /* domain/agreement.h */

@@ -94,6 +94,7 @@ struct store_ops {
     int (*attachment_get)(struct store *st, const struct caller *c, int64_t id,
                           struct attachment *at, struct arena *a);
     int (*sla_sweep)(struct store *st, int64_t now, int *queued);
+    int (*ticket_counts)(struct store *st, int64_t counts[TS_COUNT]);
 
     /* agreements, time and expenses, invoices, catalogue, RASCI */
     int (*agreement_create)(struct store *st, const struct caller *c, struct agreement *a,

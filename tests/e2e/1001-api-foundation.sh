@@ -45,6 +45,7 @@ api GET /metrics
 is "$STATUS" 200 "an admin reads /metrics"
 like "$BODY" 'svcdesk_http_requests_total\{code="2xx"\} [1-9]' "with request counters"
 like "$BODY" 'svcdesk_last_backup_timestamp_seconds [0-9]+' "and the last backup time"
+like "$BODY" 'svcdesk_tickets\{status="new"\} 0' "and requests by status"
 ls "$T/backups"/svcdesk-*.db > /dev/null 2>&1; ok $? "serve wrote a backup"
 
 api GET /api/v1/openapi.json "" ""
