@@ -161,6 +161,9 @@ const struct route routes[] = {
      "the log of installed changes"},
     {"POST", "/api/v1/installations/:id/changes", api_installation_change_create, ROLE_AGENT, 0,
      "log an installed change (and a new version)"},
+    /* reports */
+    {"GET", "/api/v1/reports/sla", api_report_sla, ROLE_CUSTOMER, 0,
+     "SLA compliance per organisation, month and severity (customers: their own)"},
     {"GET", "/kb/", page_kb_index, ROLE_NONE, 0, "knowledge base page: search and results"},
     {"GET", "/kb/:id", page_kb_article, ROLE_NONE, 0, "knowledge base page: an article"},
 
@@ -201,6 +204,12 @@ const struct route routes[] = {
      "a reply or an internal note, with a file"},
     {"POST", "/desk/tickets/:id/update", page_desk_update, ROLE_AGENT, PAGE,
      "status, severity, assignee"},
+    {"GET", "/desk/reports", page_desk_reports, ROLE_AGENT, PAGE,
+     "reports: SLA compliance and hours used against banks, with charts"},
+    {"GET", "/desk/reports/sla.csv", page_desk_reports_sla_csv, ROLE_AGENT, PAGE,
+     "the SLA compliance report as CSV"},
+    {"GET", "/desk/reports/hours.csv", page_desk_reports_hours_csv, ROLE_AGENT, PAGE,
+     "hours used against banks as CSV"},
     {"GET", "/desk/attachments/:id", page_send_attachment, ROLE_AGENT, PAGE,
      "a file, as a download"},
 

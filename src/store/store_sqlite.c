@@ -714,6 +714,7 @@ static const struct store_ops sqlite_ops = {
     .attachment_list = sqlite__attachment_list,
     .attachment_get = sqlite__attachment_get,
     .sla_sweep = sqlite__sla_sweep,
+    .sla_report = sqlite__sla_report,
     .token_create = sqlite__token_create,
     .token_user = sqlite__token_user,
     .token_revoke = sqlite__token_revoke,

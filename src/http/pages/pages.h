@@ -49,6 +49,15 @@ struct named;
 json_t *page_options(const struct named *list, size_t n, int64_t selected, const char *any);
 /* {"text": local time in cal's zone (UTC without one), "iso": RFC 3339 UTC}, or null for 0. */
 json_t *page_time(int64_t t, const struct calendar *cal);
+/* Minutes as decimal hours with two decimals ("12.50", "-3.00"), into the arena. */
+const char *page_hours(int64_t minutes, struct arena *a);
+/* The length of value's bar in a chart width wide whose full bar is max (0..width). */
+int page_bar_width(int64_t value, int64_t max, int width);
+/*
+ * Answer csv (released) as a CSV download: 200, text/csv, Content-Disposition
+ * `disposition` (e.g. "attachment; filename=\"sla.csv\""). Returns 0.
+ */
+int page_csv(struct res *res, const char *disposition, struct strbuf *csv);
 /* Working seconds as "h:mm" ("-h:mm" when negative), into the arena. */
 const char *page_hmm(int64_t secs, struct arena *a);
 /*
@@ -109,6 +118,11 @@ int page_portal_levels(struct req *req, struct res *res);
 
 /* ---- agreements.c (both /portal/agreements and /desk/agreements) ---------------------- */
 int page_agreements(struct req *req, struct res *res);
+
+/* ---- reports.c (/desk/reports and its CSV files) ------------------------------------- */
+int page_desk_reports(struct req *req, struct res *res);
+int page_desk_reports_sla_csv(struct req *req, struct res *res);
+int page_desk_reports_hours_csv(struct req *req, struct res *res);
 
 /* ---- desk.c ------------------------------------------------------------------------ */
 int page_desk_queue(struct req *req, struct res *res);

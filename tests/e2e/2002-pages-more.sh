@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# 2002 the pages after the first set, over real HTTP with curl: the SLA report (API, page with
+# its SVG chart, CSV) on a worked example, hour banks, roles, another organisation's ids,
+# hostile text escaped, CSRF refusals.
+. "$(dirname "$0")/lib.sh"
+
+start_server; ok $? "server starts"
+fixtures; ok $? "fixtures"
+"$SVCDESK" init --db "$T/hash.db" --admin-email hash@example.test --admin-password pages-pass-1 \
+    > /dev/null 2>&1
+q() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
+sqlite3 -cmd ".timeout 5000" -cmd "ATTACH '$T/hash.db' AS hash_db" "$DB" \
+    "UPDATE users SET password_hash = (SELECT password_hash FROM hash_db.users) WHERE id IN (1, 2, 3, 4)"
+ok $? "passwords"
+
+# page JAR METHOD PATH [CURL ARGS...]: sets STATUS, BODY, HEADERS ($T/headers)
+page() {
+    local jar=$1 method=$2 path=$3
+    shift 3
+    STATUS=$(curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -b "$T/$jar" -c "$T/$jar" \
+        -X "$method" "$@" "$BASE$path")
+    BODY=$(cat "$T/body")
+}
+header() { sed -n "s/^$1: \(.*\)\r$/\1/Ip" "$T/headers" | head -1; }
+csrf() { printf '%s' "$BODY" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1; }
+sign_in() {
+    page "$1" GET /login
+    page "$1" POST /login --data-urlencode "email=$2" --data-urlencode "password=pages-pass-1" \
+        --data-urlencode "csrf=$(csrf)"
+}
+# the hostile name of Acme shows everywhere as text
+q "UPDATE organizations SET name = 'Acme <script>alert(1)</script>' WHERE id = 1"
+
+# ---- the SLA report: three C requests received in March 2026 (target 16 working hours) -------
+ticket() { # ticket RECEIVED_AT SEVERITY: sets TID
+    api POST /api/v1/tickets "{\"subject\":\"report\",\"severity\":\"$2\",\"organization_id\":1,\"received_at\":\"$1\"}" "$AGENT"
+    TID=$(json .id)
+}
+ticket 2026-03-02T09:00:00Z C; MET=$TID
+ticket 2026-03-03T09:00:00Z C; MISSED=$TID
+ticket 2026-03-04T09:00:00Z C; BREACHED=$TID
+ticket 2026-04-01T09:00:00Z A; APRIL=$TID
+q "UPDATE tickets SET handling_initiated_at = received_at + 3600 WHERE id = $MET;
+   UPDATE tickets SET handling_initiated_at = received_at + 30 * 86400 WHERE id IN ($MISSED, $APRIL)"
+api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-03-31" "" "$AGENT"
+is "$STATUS" 200 "GET /api/v1/reports/sla"
+is "$(json '.rows|length')" 1 "one row: Acme, March, C"
+is "$(json '.rows[0]|[.organization_id,.month,.severity,.total,.met,.missed,.breached]|@csv')" \
+    '1,"2026-03","C",3,1,1,1' "3 with a clock: met, missed, breached"
+like "$(json '.rows[0].compliance')" '^0\.333' "compliance 1/3"
+api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-04-30" "" "$AGENT"
+is "$(json '[.rows[]|[.month,.severity,(.compliance*1000|floor)]|@csv]|join(" ")')" \
+    '"2026-03","C",333 "2026-04","A",0' "months by received_at, one row each"
+api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-03-02" "" "$AGENT"
+is "$(json '.rows[0].total')" 1 "to is inclusive"
+api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-04-30" "" "$CA"
+is "$STATUS $(json '.rows|length')" "200 2" "a customer reads its own organisation's"
+api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-04-30" "" "$CB"
+is "$STATUS $(json '.rows|length')" "200 0" "another customer gets none"
+api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-04-30&organization_id=1" "" "$CB"
+is "$STATUS $(json '.rows|length')" "200 0" "also when naming the other organisation"
+api GET "/api/v1/reports/sla?from=March" "" "$AGENT"
+is "$STATUS $(json .error.field)" "400 from" "a date that does not parse is 400"
+api GET "/api/v1/reports/sla"
+is "$STATUS" 401 "without a token 401"
+
+sign_in agent agent@vendor.test
+page agent GET "/desk/reports?from=2026-03-01&to=2026-04-30"
+is "$STATUS" 200 "the reports page"
+like "$BODY" '<svg class="chart"' "with an inline SVG chart"
+like "$BODY" '33.3 %' "and the compliance"
+like "$BODY" 'Acme &lt;script&gt;alert\(1\)&lt;/script&gt;' "the organisation's name is escaped"
+is "$(printf '%s' "$BODY" | grep -c '<script>alert')" 0 "never raw"
+page agent GET "/desk/reports/sla.csv?from=2026-03-01&to=2026-04-30"
+is "$STATUS $(header Content-Type)" "200 text/csv; charset=utf-8" "the CSV export"
+like "$(header Content-Disposition)" '^attachment; filename="sla.csv"' "as a download"
+is "$(sed -n 2p "$T/body" | tr -d '\r')" \
+    '1,Acme <script>alert(1)</script>,2026-03,C,3,1,1,1,0.3333' "one line a row"
+q "UPDATE organizations SET name = 'Acme, \"Inc\"' WHERE id = 1"
+page agent GET "/desk/reports/sla.csv?from=2026-03-01&to=2026-03-31"
+is "$(sed -n 2p "$T/body" | tr -d '\r')" '1,"Acme, ""Inc""",2026-03,C,3,1,1,1,0.3333' \
+    "a name with a comma and quotes is quoted"
+q "UPDATE organizations SET name = 'Acme <script>alert(1)</script>' WHERE id = 1"
+
+# ---- hour banks ----------------------------------------------------------------------------
+YEAR=$(date -u +%Y)
+q "INSERT INTO agreements (id, organization_id, kind, status, starts_on, hours_minutes,
+     currency, rate, created_at, updated_at) VALUES (2, 1, 'enhanced', 'signed', '$YEAR-01-01',
+     6000, 'EUR', 10000, 0, 0)"
+api POST /api/v1/tickets/$MET/time-entries '{"minutes":90,"kind":"included","agreement_id":2}' "$AGENT"
+is "$STATUS" 201 "time recorded against the bank"
+page agent GET "/desk/reports"
+like "$BODY" 'class="chart-used"' "the bank's bar"
+like "$BODY" '1.50 / 100.00 h' "used against purchased"
+page agent GET "/desk/reports/hours.csv"
+is "$(sed -n 2p "$T/body" | tr -d '\r')" \
+    "2,Acme <script>alert(1)</script>,enhanced,$YEAR-01-01,$YEAR-12-31,100.00,0.00,1.50,98.50" \
+    "hours.csv"
+
+sign_in ca ca@acme.test
+page ca GET /desk/reports
+is "$STATUS" 403 "a customer may not open the desk's reports"
+page anon GET /desk/reports
+is "$STATUS $(header Location)" "303 /login?next=%2Fdesk%2Freports" "a visitor is sent to sign in"
+
+stop_server
+done_testing
