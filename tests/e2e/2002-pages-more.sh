@@ -85,8 +85,8 @@ q "UPDATE organizations SET name = 'Acme <script>alert(1)</script>' WHERE id = 1
 # ---- hour banks ----------------------------------------------------------------------------
 YEAR=$(date -u +%Y)
 q "INSERT INTO agreements (id, organization_id, kind, status, starts_on, hours_minutes,
-     currency, rate, created_at, updated_at) VALUES (2, 1, 'enhanced', 'signed', '$YEAR-01-01',
-     6000, 'EUR', 10000, 0, 0)"
+     currency, rate, annual_fee, signed_at, created_at, updated_at) VALUES (2, 1, 'enhanced', 'signed',
+     '$YEAR-01-01', 6000, 'EUR', 10000, 1250000, 1, 0, 0)"
 api POST /api/v1/tickets/$MET/time-entries '{"minutes":90,"kind":"included","agreement_id":2}' "$AGENT"
 is "$STATUS" 201 "time recorded against the bank"
 page agent GET "/desk/reports"
@@ -97,7 +97,69 @@ is "$(sed -n 2p "$T/body" | tr -d '\r')" \
     "2,Acme <script>alert(1)</script>,enhanced,$YEAR-01-01,$YEAR-12-31,100.00,0.00,1.50,98.50" \
     "hours.csv"
 
+# ---- the portal: an agreement, responsibilities, catalogue, releases, invoices ------------------
+api POST /api/v1/agreements/2/change-orders '{"hours":10,"reason":"<script>more</script> hours"}' "$AGENT"
+is "$STATUS" 201 "a change order proposed"
 sign_in ca ca@acme.test
+page ca GET /portal/agreements/2
+is "$STATUS" 200 "a customer's agreement page"
+like "$BODY" '<svg class="chart"' "the hours bank as an SVG chart"
+like "$BODY" 'used 1.50 h · balance 98.50 h' "used against the balance"
+like "$BODY" '&lt;script&gt;more&lt;/script&gt; hours' "the change order, escaped"
+is "$(printf '%s' "$BODY" | grep -c '<script>more')" 0 "never raw"
+sign_in cb cb@beta.test
+page cb GET /portal/agreements/2
+is "$STATUS" 404 "another organisation's agreement is 404"
+page agent GET /portal/agreements/2
+is "$STATUS $(header Location)" "303 /desk/" "staff opening the portal go to the desk"
+
+api POST /api/v1/rasci-matrices '{"name":"Acme <b>RASCI</b>","parties":["Customer","Vendor"],"rows":[{"activity":"Backups <i>","cells":{"Customer":"I","Vendor":"A/R"}}]}' "$AGENT"
+is "$STATUS" 201 "a RASCI matrix"
+q "UPDATE agreements SET rasci_matrix_id = $(json .id) WHERE id = 1"
+page ca GET /portal/responsibilities
+is "$STATUS" 200 "the responsibilities page"
+like "$BODY" 'Acme &lt;b&gt;RASCI&lt;/b&gt;' "the organisation's matrix"
+like "$BODY" 'Backups &lt;i&gt;</td><td>I</td><td>A/R</td>' "its cells"
+page cb GET /portal/responsibilities
+is "$(printf '%s' "$BODY" | grep -c 'Acme &lt;b&gt;RASCI')" 0 "not another organisation's matrix"
+
+page ca GET /portal/catalogue
+is "$STATUS" 200 "the catalogue page"
+like "$BODY" 'vendor_hosted' "of the customer's hosting model"
+like "$BODY" '<td data-label="Inclusion">add_on</td>' "with inclusions"
+page cb GET /portal/catalogue
+like "$BODY" 'no maintenance agreement in force' "a customer without one is told so"
+
+api POST /api/v1/installations '{"organization_id":1,"name":"prod","hosting":"customer_hosted","version":"5.1.0"}' "$AGENT"
+is "$STATUS" 201 "an installation of Acme"
+api POST /api/v1/known-errors '{"title":"Export <script>x</script> fails","description":"d","status":"investigating","affected_versions":["5.1.0"]}' "$AGENT"
+is "$STATUS" 201 "a known error touching it"
+api POST /api/v1/releases '{"version":"5.2.0","kind":"minor","released_on":"2026-11-01","notes":"Fixes <script>y</script>"}' "$AGENT"
+REL=$(json .id)
+api POST /api/v1/releases '{"version":"5.3.0","kind":"minor","released_on":"2026-11-02","notes":"draft"}' "$AGENT"
+api POST "/api/v1/releases/$REL/publish" "" "$AGENT"
+is "$STATUS" 200 "a release published"
+page ca GET /portal/releases
+is "$STATUS" 200 "the releases page"
+like "$BODY" 'Export &lt;script&gt;x&lt;/script&gt; fails' "the known error, escaped"
+like "$BODY" 'Fixes &lt;script&gt;y&lt;/script&gt;' "the published release's notes, escaped"
+is "$(printf '%s' "$BODY" | grep -c '5.3.0')" 0 "not an unpublished one"
+page cb GET /portal/releases
+is "$(printf '%s' "$BODY" | grep -c 'Export')" 0 "a known error not touching the customer is not shown"
+
+api POST /api/v1/agreements/2/invoices "{\"period_start\":\"$YEAR-01-01\",\"period_end\":\"$YEAR-01-31\"}" "$AGENT"
+INV=$(json .id); [ "$STATUS" = 201 ] || echo "# $BODY"
+is "$STATUS" 201 "an invoice"
+page ca GET /portal/invoices
+is "$STATUS" 200 "the invoices page"
+like "$BODY" "href=\"/api/v1/invoices/$INV.pdf\"" "links the PDF"
+page ca GET "/api/v1/invoices/$INV.html"
+is "$STATUS" 200 "which the session cookie may read"
+page cb GET "/api/v1/invoices/$INV.html"
+is "$STATUS" 404 "but not another organisation's"
+page cb GET /portal/invoices
+is "$(printf '%s' "$BODY" | grep -c "invoices/$INV")" 0 "nor list it"
+
 page ca GET /desk/reports
 is "$STATUS" 403 "a customer may not open the desk's reports"
 page anon GET /desk/reports

@@ -116,6 +116,25 @@ int page_portal_escalate(struct req *req, struct res *res);
 int page_portal_status(struct req *req, struct res *res);
 int page_portal_levels(struct req *req, struct res *res);
 
+/* ---- portal_info.c: agreements, responsibilities, catalogue, releases, invoices ------------ */
+int page_portal_agreement(struct req *req, struct res *res);
+int page_portal_rasci(struct req *req, struct res *res);
+int page_portal_catalogue(struct req *req, struct res *res);
+int page_portal_releases(struct req *req, struct res *res);
+int page_portal_invoices(struct req *req, struct res *res);
+/*
+ * Agreement id as the caller may see it, for the page "agreement": facts,
+ * change orders and (enhanced, advanced) the bank today with its chart's
+ * bar widths. Returns 0 or a store error (DESK_ENOTFOUND for another
+ * organisation's).
+ */
+int page_agreement_json(struct req *req, int64_t id, json_t **out);
+struct rasci_matrix;
+/* Matrices for the template "rasci": name, parties and rows of cells as text. */
+json_t *page_matrices_json(const struct rasci_matrix *m, size_t n);
+/* Add "releases" and "known_errors" as the caller may see them to data. 0 or a store error. */
+int page_releases_json(struct req *req, json_t *data);
+
 /* ---- agreements.c (both /portal/agreements and /desk/agreements) ---------------------- */
 int page_agreements(struct req *req, struct res *res);
 
