@@ -160,6 +160,27 @@ is "$STATUS" 404 "but not another organisation's"
 page cb GET /portal/invoices
 is "$(printf '%s' "$BODY" | grep -c "invoices/$INV")" 0 "nor list it"
 
+# ---- the knowledge base in the portal ---------------------------------------------------------
+for v in public customers internal; do
+    api POST /api/v1/kb/articles "{\"title\":\"Printer <script>$v</script> offline\",\"body\":\"Restart the spooler\",\"tags\":[\"printing\"],\"visibility\":\"$v\"}" "$AGENT"
+    eval "ART_$v=\$(json .id)"
+done
+is "$STATUS" 201 "articles of each visibility"
+page ca GET "/portal/kb?q=printer+spooler"
+is "$STATUS" 200 "the portal's knowledge-base search"
+like "$BODY" "href=\"/kb/$ART_public\">Printer &lt;script&gt;public&lt;/script&gt; offline" "a public article, escaped"
+like "$BODY" "href=\"/kb/$ART_customers\">" "a customers' article"
+is "$(printf '%s' "$BODY" | grep -c "href=\"/kb/$ART_internal\"")" 0 "never an internal one"
+page ca GET "/kb/$ART_customers"
+is "$STATUS" 200 "the customers' article opens with the session cookie"
+page ca GET "/api/v1/kb/articles?limit=5&q=printer"
+is "$STATUS $(json '[.items[].id]|length')" "200 2" "the suggestions' API read works with the session cookie"
+page ca GET /portal/requests/new
+like "$BODY" 'data-kb-suggest="kb-suggestions"' "the request form offers suggestions (with the script)"
+like "$BODY" '<form[^>]*action="/portal/requests"' "and still posts without it"
+page anon GET "/portal/kb?q=printer"
+is "$STATUS" 303 "a visitor is sent to sign in"
+
 page ca GET /desk/reports
 is "$STATUS" 403 "a customer may not open the desk's reports"
 page anon GET /desk/reports

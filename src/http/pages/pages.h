@@ -135,6 +135,9 @@ json_t *page_matrices_json(const struct rasci_matrix *m, size_t n);
 /* Add "releases" and "known_errors" as the caller may see them to data. 0 or a store error. */
 int page_releases_json(struct req *req, json_t *data);
 
+/* ---- portal_kb.c ------------------------------------------------------------------------ */
+int page_portal_kb(struct req *req, struct res *res);
+
 /* ---- agreements.c (both /portal/agreements and /desk/agreements) ---------------------- */
 int page_agreements(struct req *req, struct res *res);
 
