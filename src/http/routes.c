@@ -220,6 +220,10 @@ const struct route routes[] = {
      "the SLA compliance report as CSV"},
     {"GET", "/desk/reports/hours.csv", page_desk_reports_hours_csv, ROLE_AGENT, PAGE,
      "hours used against banks as CSV"},
+    {"POST", "/desk/tickets/:id/time", page_desk_time, ROLE_AGENT, PAGE,
+     "record time on a request"},
+    {"POST", "/desk/tickets/:id/known-error", page_desk_known_error, ROLE_AGENT, PAGE,
+     "link a request to a known error"},
     {"GET", "/desk/attachments/:id", page_send_attachment, ROLE_AGENT, PAGE,
      "a file, as a download"},
 

@@ -181,6 +181,31 @@ like "$BODY" '<form[^>]*action="/portal/requests"' "and still posts without it"
 page anon GET "/portal/kb?q=printer"
 is "$STATUS" 303 "a visitor is sent to sign in"
 
+# ---- the desk's request page: time entries and the known error -----------------------------------
+page agent GET "/desk/tickets/$MET"
+is "$STATUS" 200 "the request page"
+like "$BODY" 'action="/desk/tickets/'$MET'/time"' "with the time form"
+TOKEN_AG=$(csrf)
+page agent POST "/desk/tickets/$MET/time" -d minutes=45 -d kind=billable --data-urlencode "note=<script>n</script> call"
+is "$STATUS" 403 "time without the CSRF token is refused"
+is "$(q "SELECT count(*) FROM time_entries WHERE ticket_id = $MET AND minutes = 45")" 0 "and nothing stored"
+page agent POST "/desk/tickets/$MET/time" --data-urlencode "csrf=$TOKEN_AG" -d minutes=45 -d kind=billable \
+    --data-urlencode "note=<script>n</script> call"
+is "$STATUS $(header Location)" "303 /desk/tickets/$MET" "time recorded"
+page agent GET "/desk/tickets/$MET"
+like "$BODY" '<td data-label="Time">0:45</td><td data-label="Kind">billable</td><td data-label="Note">&lt;script&gt;n&lt;/script&gt; call</td>' "listed, the note escaped"
+page agent POST "/desk/tickets/$MET/time" --data-urlencode "csrf=$TOKEN_AG" -d minutes=0 -d kind=billable
+is "$STATUS" 422 "0 minutes is 422"
+KE=$(q "SELECT id FROM known_errors LIMIT 1")
+page agent POST "/desk/tickets/$MET/known-error" --data-urlencode "csrf=$TOKEN_AG" -d known_error_id=$KE
+is "$STATUS" 303 "a known error linked"
+page agent GET "/desk/tickets/$MET"
+like "$BODY" "Known error #$KE: Export &lt;script&gt;x&lt;/script&gt; fails" "shown on the request"
+page agent POST "/desk/tickets/999999/time" --data-urlencode "csrf=$TOKEN_AG" -d minutes=5 -d kind=billable
+is "$STATUS" 404 "time on a missing request is 404"
+page ca POST "/desk/tickets/$MET/time" --data-urlencode "csrf=$TOKEN_AG" -d minutes=5 -d kind=billable
+is "$STATUS" 403 "a customer may not record time"
+
 page ca GET /desk/reports
 is "$STATUS" 403 "a customer may not open the desk's reports"
 page anon GET /desk/reports

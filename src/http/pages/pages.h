@@ -141,6 +141,19 @@ int page_portal_kb(struct req *req, struct res *res);
 /* ---- agreements.c (both /portal/agreements and /desk/agreements) ---------------------- */
 int page_agreements(struct req *req, struct res *res);
 
+/*
+ * The request page of req->params[0] again, with status and a message
+ * (a form that failed); a missing request is the 404 page. Returns 0.
+ */
+int page_desk_ticket_again(struct req *req, struct res *res, int status, const char *error);
+
+/* ---- desk_work.c: time entries and the known error of a request --------------------- */
+struct ticket;
+/* Add "time_entries", "time_kinds", "known_errors" and "root_cause" of t to data. */
+int page_ticket_work(struct req *req, const struct ticket *t, json_t *data);
+int page_desk_time(struct req *req, struct res *res);
+int page_desk_known_error(struct req *req, struct res *res);
+
 /* ---- reports.c (/desk/reports and its CSV files) ------------------------------------- */
 int page_desk_reports(struct req *req, struct res *res);
 int page_desk_reports_sla_csv(struct req *req, struct res *res);
