@@ -224,6 +224,11 @@ const struct route routes[] = {
      "record time on a request"},
     {"POST", "/desk/tickets/:id/known-error", page_desk_known_error, ROLE_AGENT, PAGE,
      "link a request to a known error"},
+    {"GET", "/desk/releases", page_desk_releases, ROLE_AGENT, PAGE,
+     "releases (published or not) and the known-error log"},
+    {"POST", "/desk/releases", page_desk_release_create, ROLE_AGENT, PAGE, "record a release"},
+    {"POST", "/desk/releases/:id/publish", page_desk_release_publish, ROLE_AGENT, PAGE,
+     "publish a release"},
     {"GET", "/desk/attachments/:id", page_send_attachment, ROLE_AGENT, PAGE,
      "a file, as a download"},
 

@@ -206,6 +206,31 @@ is "$STATUS" 404 "time on a missing request is 404"
 page ca POST "/desk/tickets/$MET/time" --data-urlencode "csrf=$TOKEN_AG" -d minutes=5 -d kind=billable
 is "$STATUS" 403 "a customer may not record time"
 
+# ---- the desk's releases ---------------------------------------------------------------------
+page agent GET /desk/releases
+is "$STATUS" 200 "the desk's releases"
+like "$BODY" '5.3.0' "unpublished ones too"
+TOKEN_AG=$(csrf)
+page agent POST /desk/releases -d version=6.0.0 -d kind=major
+is "$STATUS" 403 "recording without the CSRF token is refused"
+page agent POST /desk/releases --data-urlencode "csrf=$TOKEN_AG" -d version=6.0.0 -d kind=major \
+    -d released_on=2026-11-20 --data-urlencode "notes=<script>z</script>"
+is "$STATUS $(header Location)" "303 /desk/releases" "a release recorded"
+page agent POST /desk/releases --data-urlencode "csrf=$TOKEN_AG" -d version=6.0 -d kind=major
+is "$STATUS" 409 "the same version again is 409"
+page agent POST /desk/releases --data-urlencode "csrf=$TOKEN_AG" -d version=six -d kind=major
+is "$STATUS" 422 "a version that is not one is 422"
+R6=$(q "SELECT id FROM releases WHERE version = '6.0.0'")
+page agent POST "/desk/releases/$R6/publish" --data-urlencode "csrf=$TOKEN_AG"
+is "$STATUS" 303 "published"
+is "$(q "SELECT published_at IS NOT NULL FROM releases WHERE id = $R6")" 1 "stored"
+page agent POST "/desk/releases/$R6/publish" --data-urlencode "csrf=$TOKEN_AG"
+is "$STATUS" 409 "publishing twice is 409"
+page ca GET /portal/releases
+like "$BODY" '&lt;script&gt;z&lt;/script&gt;' "customers read its notes, escaped"
+page ca GET /desk/releases
+is "$STATUS" 403 "a customer may not open the desk's releases"
+
 page ca GET /desk/reports
 is "$STATUS" 403 "a customer may not open the desk's reports"
 page anon GET /desk/reports

@@ -154,6 +154,11 @@ int page_ticket_work(struct req *req, const struct ticket *t, json_t *data);
 int page_desk_time(struct req *req, struct res *res);
 int page_desk_known_error(struct req *req, struct res *res);
 
+/* ---- desk_releases.c: list, record and publish releases ---------------------------------- */
+int page_desk_releases(struct req *req, struct res *res);
+int page_desk_release_create(struct req *req, struct res *res);
+int page_desk_release_publish(struct req *req, struct res *res);
+
 /* ---- reports.c (/desk/reports and its CSV files) ------------------------------------- */
 int page_desk_reports(struct req *req, struct res *res);
 int page_desk_reports_sla_csv(struct req *req, struct res *res);

@@ -63,11 +63,11 @@ static json_t *change_orders_json(const struct change_order *co, size_t n, struc
 
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
-            list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:b}", "id", (json_int_t)co[i].id,
+            list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)co[i].id,
                             "hours", page_hours(co[i].minutes, a), "reason", co[i].reason,
                             "applies_to", change_order_scope_names[co[i].applies_to], "status",
                             change_order_status_names[co[i].status], "signed_on",
-                            date_json(co[i].signed_on), "proposed", co[i].status == CO_PROPOSED));
+                            date_json(co[i].signed_on)));
     return list;
 }
 
