@@ -126,6 +126,24 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
     va_end(ap);
 }
 
+void strbuf_add_csv(struct strbuf *sb, const char *s, bool last)
+{
+    bool quote = strpbrk(s, ",\"\r\n") != NULL;
+
+    if (quote)
+        strbuf_addch(sb, '"');
+    if (*s && strchr("=+-@\t\r", *s))
+        strbuf_addch(sb, '\'');
+    for (; *s; s++) {
+        if (*s == '"')
+            strbuf_addch(sb, '"');
+        strbuf_addch(sb, *s);
+    }
+    if (quote)
+        strbuf_addch(sb, '"');
+    strbuf_addstr(sb, last ? "\r\n" : ",");
+}
+
 void strbuf_add_html(struct strbuf *sb, const char *s, size_t len)
 {
     size_t i, start = 0;

@@ -55,6 +55,12 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
 /* Append s with &<>"' replaced by HTML entities. */
 void strbuf_add_html(struct strbuf *sb, const char *s, size_t len);
+/*
+ * Append s as one CSV field (RFC 4180): quoted when it holds a comma, quote
+ * or line break, quotes doubled; a leading = + - @ tab or CR gets a ' so that
+ * a spreadsheet does not run it as a formula. Then "," or, when last, CRLF.
+ */
+void strbuf_add_csv(struct strbuf *sb, const char *s, bool last);
 
 static inline bool strbuf_overflowed(const struct strbuf *sb)
 {

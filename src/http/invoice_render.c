@@ -152,25 +152,6 @@ void invoice_render_html(const struct invoice *inv, struct strbuf *out)
 
 /* ---- CSV ------------------------------------------------------------------------------------ */
 
-/* One field: quoted when it holds a comma, quote or line break; formulas defused. */
-static void csv_field(struct strbuf *out, const char *s, bool last)
-{
-    bool quote = strpbrk(s, ",\"\r\n") != NULL;
-
-    if (quote)
-        strbuf_addch(out, '"');
-    if (strchr("=+-@\t\r", *s) && *s)
-        strbuf_addch(out, '\'');
-    for (; *s; s++) {
-        if (*s == '"')
-            strbuf_addch(out, '"');
-        strbuf_addch(out, *s);
-    }
-    if (quote)
-        strbuf_addch(out, '"');
-    strbuf_addstr(out, last ? "\r\n" : ",");
-}
-
 void invoice_render_csv(const struct invoice *inv, struct strbuf *out)
 {
     static const char *const units[] = {"item", "minute", "day"};
@@ -181,19 +162,19 @@ void invoice_render_csv(const struct invoice *inv, struct strbuf *out)
                        "currency\r\n");
     for (size_t i = 0; i < inv->nlines; i++) {
         const struct invoice_line *l = &inv->lines[i];
-        csv_field(out, inv->number, false);
+        strbuf_add_csv(out, inv->number, false);
         strbuf_addf(out, "%zu,%s,", i + 1, line_kind_names[l->kind]);
-        csv_field(out, date_text(l->on, t), false);
-        csv_field(out, l->description, false);
+        strbuf_add_csv(out, date_text(l->on, t), false);
+        strbuf_add_csv(out, l->description, false);
         strbuf_addf(out, "%" PRId64 ",%s,", l->quantity, units[l->unit]);
-        csv_field(out, money_format(l->unit_price, cur, 0, m), false);
-        csv_field(out, money_format(l->amount, cur, 0, m), false);
-        csv_field(out, inv->currency, true);
+        strbuf_add_csv(out, money_format(l->unit_price, cur, 0, m), false);
+        strbuf_add_csv(out, money_format(l->amount, cur, 0, m), false);
+        strbuf_add_csv(out, inv->currency, true);
     }
-    csv_field(out, inv->number, false);
+    strbuf_add_csv(out, inv->number, false);
     strbuf_addstr(out, ",total,,Total (net),,,,");
-    csv_field(out, money_format(inv->total, cur, 0, m), false);
-    csv_field(out, inv->currency, true);
+    strbuf_add_csv(out, money_format(inv->total, cur, 0, m), false);
+    strbuf_add_csv(out, inv->currency, true);
 }
 
 /* ---- PDF ---------------------------------------------------------------------------------------

@@ -190,6 +190,21 @@ int sqlite__message_add_in(struct sqlite_conn *conn, const struct caller *c, str
                            int64_t now, struct store_fault *fault);
 int sqlite__attachment_add_in(struct sqlite_conn *conn, const struct caller *c,
                               struct attachment *at, int64_t now, struct store_fault *fault);
+/* Called once per request of sqlite__ticket_each_received; non-zero stops the walk. */
+typedef int (*sqlite__ticket_fn)(const struct ticket *t, void *arg);
+/*
+ * Call fn for each request of organization_id (0: every organisation; triage
+ * requests never) received in [from, to), ordered by organisation, then
+ * received_at, with its SLA inputs filled. Rows are streamed: t and what it
+ * points to live only during the call. Returns 0, fn's non-zero result, or
+ * a store error.
+ */
+int sqlite__ticket_each_received(struct store *st, int64_t organization_id, int64_t from,
+                                 int64_t to, sqlite__ticket_fn fn, void *arg);
+/* sqlite_reports.c */
+int sqlite__sla_report(struct store *st, const struct caller *c, int64_t from_day, int64_t to_day,
+                       int64_t organization_id, int64_t now, struct sla_report_row **rows,
+                       size_t *n, struct arena *a);
 /*
  * Recompute the stored due times of the open requests whose effective
  * calendar is calendar_id or whose policy is policy_id (0: that one does

@@ -161,6 +161,37 @@ int sqlite__ticket_get(struct store *st, const struct caller *c, int64_t id, str
     return rc;
 }
 
+static const char SQL_TICKETS_RECEIVED[] =
+    TICKET_SELECT "WHERE t.organization_id IS NOT NULL AND (?1 = 0 OR t.organization_id = ?1) "
+                  "AND t.received_at >= ?2 AND t.received_at < ?3 "
+                  "ORDER BY t.organization_id, t.received_at, t.id";
+
+int sqlite__ticket_each_received(struct store *st, int64_t organization_id, int64_t from,
+                                 int64_t to, sqlite__ticket_fn fn, void *arg)
+{
+    struct sqlite_conn *conn = store__get(st);
+    sqlite3_stmt *s = store__stmt(conn, SQL_TICKETS_RECEIVED);
+    struct arena row = ARENA_INIT;
+    struct ticket t;
+    struct cal_key k;
+    int rc, ret = 0;
+
+    store__bind_int(s, 1, organization_id);
+    store__bind_int(s, 2, from);
+    store__bind_int(s, 3, to);
+    while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        read_ticket(s, &t, &k, NULL, &row);
+        if ((ret = finish_ticket(conn, &t, &k, &row)) == 0)
+            ret = fn(&t, arg);
+        arena_release(&row);
+    }
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = store__err(conn, rc, "tickets received");
+    store__done(s, 0);
+    store__put(st, conn);
+    return ret;
+}
+
 /* ---- stored due times -------------------------------------------------------------- */
 
 static const char SQL_SET_DUES[] = "UPDATE tickets SET response_due_at = ?2, "

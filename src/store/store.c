@@ -279,7 +279,15 @@ int store_ticket_counts(struct store *st, int64_t counts[TS_COUNT])
     return st->ops->ticket_counts(st, counts);
 }
 
+int store_sla_report(struct store *st, const struct caller *c, int64_t from_day, int64_t to_day,
+                     int64_t organization_id, int64_t now, struct sla_report_row **rows,
+                     size_t *n, struct arena *a)
+{
+    return st->ops->sla_report(st, c, from_day, to_day, organization_id, now, rows, n, a);
+}
+
 /* ---- agreements, time and expenses, invoices, catalogue, RASCI ---- */
+
 int store_agreement_create(struct store *st, const struct caller *c, struct agreement *a,
                            int64_t now, struct store_fault *fault)
 {

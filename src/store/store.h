@@ -317,6 +317,37 @@ int store_sla_sweep(struct store *st, int64_t now, int *queued);
 /* How many requests are in each status (counts[enum ticket_status]), for /metrics. */
 int store_ticket_counts(struct store *st, int64_t counts[TS_COUNT]);
 
+/* ---- reports ------------------------------------------------------------ */
+
+/*
+ * One row of the SLA compliance report (SPEC 3.2 and 5 "Reports"): the
+ * requests of one organisation received in one UTC month with one severity,
+ * and the states of their response clocks at the report's `now`.
+ */
+struct sla_report_row {
+    int64_t organization_id; /* whose requests */
+    int year;                /* UTC year of received_at */
+    int month;               /* UTC month of received_at, 1..12 */
+    enum severity severity;  /* A..D */
+    int64_t requests;        /* requests counted in this row, with a clock or not */
+    int64_t total;           /* those with a response clock (entitled, with a target) */
+    int64_t met;             /* handling initiated by the due time */
+    int64_t missed;          /* handling initiated after the due time */
+    int64_t breached;        /* past due at now, handling not initiated */
+};
+
+/*
+ * The SLA report over the requests received on the UTC dates [from_day,
+ * to_day] (days since 1970-01-01, inclusive) of organization_id (0: every
+ * organisation the caller may see; a customer sees only its own, and naming
+ * another gives no rows). Rows are ordered by organisation, month and
+ * severity; only combinations with requests appear. Requests are streamed,
+ * not loaded together. *rows (arena a) holds *n.
+ */
+int store_sla_report(struct store *st, const struct caller *c, int64_t from_day, int64_t to_day,
+                     int64_t organization_id, int64_t now, struct sla_report_row **rows,
+                     size_t *n, struct arena *a);
+
 /* ---- agreements, time and expenses, invoices, catalogue, RASCI -------------- */
 struct agreement; /* domain/agreement.h */
 struct agreement_patch;

@@ -95,6 +95,9 @@ struct store_ops {
                           struct attachment *at, struct arena *a);
     int (*sla_sweep)(struct store *st, int64_t now, int *queued);
     int (*ticket_counts)(struct store *st, int64_t counts[TS_COUNT]);
+    int (*sla_report)(struct store *st, const struct caller *c, int64_t from_day, int64_t to_day,
+                      int64_t organization_id, int64_t now, struct sla_report_row **rows,
+                      size_t *n, struct arena *a);
 
     /* agreements, time and expenses, invoices, catalogue, RASCI */
     int (*agreement_create)(struct store *st, const struct caller *c, struct agreement *a,

@@ -715,6 +715,7 @@ static const struct store_ops sqlite_ops = {
     .attachment_get = sqlite__attachment_get,
     .sla_sweep = sqlite__sla_sweep,
     .ticket_counts = sqlite__ticket_counts,
+    .sla_report = sqlite__sla_report,
     .token_create = sqlite__token_create,
     .token_user = sqlite__token_user,
     .token_revoke = sqlite__token_revoke,

@@ -127,6 +127,16 @@ async function agentWorks(page, id) {
   await shot(page, 'desk-ticket');
 }
 
+// The reports page draws its charts as inline SVG, without script.
+async function agentReads(page) {
+  await page.goto(`${base}/desk/reports`);
+  check(await page.locator('svg.chart rect.chart-back').count() >= 1,
+    'the reports page draws an SVG chart of this month\'s requests');
+  check(await page.locator('a[href^="/desk/reports/sla.csv"]').count() === 1, 'with its CSV link');
+  await noInjection(page, 'reports');
+  await shot(page, 'desk-reports');
+}
+
 async function customerSeesReply(page, id) {
   await page.goto(`${base}/portal/requests/${id}`);
   const bodies = await page.locator('.message .body').allInnerTexts();
@@ -189,6 +199,7 @@ async function main() {
     const agent = await newPage(browser);
     await signIn(agent, '/desk/', 'agent@vendor.test');
     await agentWorks(agent, id);
+    await agentReads(agent);
     await customerSeesReply(customer, id);
     await otherCustomer(browser, id);
     const portal = await agent.goto(`${base}/portal/`);

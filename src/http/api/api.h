@@ -238,6 +238,22 @@ int json_to_strings(json_t *in, const char *field, int64_t min, int64_t max, con
 int json_to_ids(json_t *in, const char *field, int64_t **out, size_t *n, struct req *req,
                 struct res *res);
 
+/* reports.c: GET /api/v1/reports/sla, and what the desk's report pages share with it */
+int api_report_sla(struct req *req, struct res *res);
+struct sla_report_row;
+/*
+ * The report's query: `from` and `to` (inclusive UTC dates, default the
+ * twelve months ending with today's) and `organization_id` (0 when absent).
+ * Returns 0, or DESK_EBADREQ with the parameter at fault in *param and the
+ * reason in *why (static strings).
+ */
+int report_query(struct req *req, int64_t *from, int64_t *to, int64_t *org, const char **param,
+                 const char **why);
+/* The row's month as "YYYY-MM" (arena a). */
+const char *report_month(const struct sla_report_row *r, struct arena *a);
+/* met / (met + missed + breached) into *out; false when none is decided (null). */
+bool report_compliance(const struct sla_report_row *r, double *out);
+
 /* JSON value of an instant: "YYYY-MM-DDTHH:MM:SSZ", or null for 0. */
 json_t *json_time(int64_t t);
 /* JSON id, or null for 0. */

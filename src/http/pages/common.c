@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "core/utf8.h"
+#include "domain/agreement.h"
 #include "domain/calendar.h"
 #include "domain/sla.h"
 #include "domain/ticket_sla.h"
@@ -143,6 +144,32 @@ const char *page_hmm(int64_t secs, struct arena *a)
     int64_t m = (secs < 0 ? -secs : secs) / 60;
 
     return arena_sprintf(a, "%s%" PRId64 ":%02d", secs < 0 ? "-" : "", m / 60, (int)(m % 60));
+}
+
+const char *page_hours(int64_t minutes, struct arena *a)
+{
+    int64_t c = minutes_to_centihours(minutes), m = c < 0 ? -c : c;
+
+    return arena_sprintf(a, "%s%" PRId64 ".%02d", c < 0 ? "-" : "", m / 100, (int)(m % 100));
+}
+
+int page_bar_width(int64_t value, int64_t max, int width)
+{
+    if (value <= 0 || max <= 0)
+        return 0;
+    return value >= max ? width : (int)(value * width / max);
+}
+
+int page_csv(struct res *res, const char *disposition, struct strbuf *csv)
+{
+    strbuf_reset(&res->body);
+    strbuf_add(&res->body, csv->buf, csv->len);
+    strbuf_release(csv);
+    res->status = 200;
+    res->content_type = "text/csv; charset=utf-8";
+    res_header(res, "Content-Disposition", disposition);
+    res_header(res, "Cache-Control", "no-store");
+    return 0;
 }
 
 /* ---- labels -------------------------------------------------------------------------- */

@@ -218,7 +218,8 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
                                ticket_status_name(t.status), NULL),
                   "severities", name_options(severity_names, NULL, severity_name(t.severity), NULL),
                   "assignees", page_options(nm.staff, nm.nstaff, t.assignee_id, "nobody"));
-    if ((rc = page_ticket_extras(req, &t, "/desk/attachments/", data)) < 0) {
+    if ((rc = page_ticket_extras(req, &t, "/desk/attachments/", data)) < 0 ||
+        (rc = page_ticket_work(req, &t, data)) < 0) {
         json_decref(data);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
     }
@@ -228,6 +229,11 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
 int page_desk_ticket(struct req *req, struct res *res)
 {
     return show_ticket(req, res, req->params[0], 200, NULL);
+}
+
+int page_desk_ticket_again(struct req *req, struct res *res, int status, const char *error)
+{
+    return show_ticket(req, res, req->params[0], status, error);
 }
 
 static int refused(struct req *req, struct res *res, int rc, const char *why)

@@ -49,6 +49,15 @@ struct named;
 json_t *page_options(const struct named *list, size_t n, int64_t selected, const char *any);
 /* {"text": local time in cal's zone (UTC without one), "iso": RFC 3339 UTC}, or null for 0. */
 json_t *page_time(int64_t t, const struct calendar *cal);
+/* Minutes as decimal hours with two decimals ("12.50", "-3.00"), into the arena. */
+const char *page_hours(int64_t minutes, struct arena *a);
+/* The length of value's bar in a chart width wide whose full bar is max (0..width). */
+int page_bar_width(int64_t value, int64_t max, int width);
+/*
+ * Answer csv (released) as a CSV download: 200, text/csv, Content-Disposition
+ * `disposition` (e.g. "attachment; filename=\"sla.csv\""). Returns 0.
+ */
+int page_csv(struct res *res, const char *disposition, struct strbuf *csv);
 /* Working seconds as "h:mm" ("-h:mm" when negative), into the arena. */
 const char *page_hmm(int64_t secs, struct arena *a);
 /*
@@ -107,8 +116,53 @@ int page_portal_escalate(struct req *req, struct res *res);
 int page_portal_status(struct req *req, struct res *res);
 int page_portal_levels(struct req *req, struct res *res);
 
+/* ---- portal_info.c: agreements, responsibilities, catalogue, releases, invoices ------------ */
+int page_portal_agreement(struct req *req, struct res *res);
+int page_portal_rasci(struct req *req, struct res *res);
+int page_portal_catalogue(struct req *req, struct res *res);
+int page_portal_releases(struct req *req, struct res *res);
+int page_portal_invoices(struct req *req, struct res *res);
+/*
+ * Agreement id as the caller may see it, for the page "agreement": facts,
+ * change orders and (enhanced, advanced) the bank today with its chart's
+ * bar widths. Returns 0 or a store error (DESK_ENOTFOUND for another
+ * organisation's).
+ */
+int page_agreement_json(struct req *req, int64_t id, json_t **out);
+struct rasci_matrix;
+/* Matrices for the template "rasci": name, parties and rows of cells as text. */
+json_t *page_matrices_json(const struct rasci_matrix *m, size_t n);
+/* Add "releases" and "known_errors" as the caller may see them to data. 0 or a store error. */
+int page_releases_json(struct req *req, json_t *data);
+
+/* ---- portal_kb.c ------------------------------------------------------------------------ */
+int page_portal_kb(struct req *req, struct res *res);
+
 /* ---- agreements.c (both /portal/agreements and /desk/agreements) ---------------------- */
 int page_agreements(struct req *req, struct res *res);
+
+/*
+ * The request page of req->params[0] again, with status and a message
+ * (a form that failed); a missing request is the 404 page. Returns 0.
+ */
+int page_desk_ticket_again(struct req *req, struct res *res, int status, const char *error);
+
+/* ---- desk_work.c: time entries and the known error of a request --------------------- */
+struct ticket;
+/* Add "time_entries", "time_kinds", "known_errors" and "root_cause" of t to data. */
+int page_ticket_work(struct req *req, const struct ticket *t, json_t *data);
+int page_desk_time(struct req *req, struct res *res);
+int page_desk_known_error(struct req *req, struct res *res);
+
+/* ---- desk_releases.c: list, record and publish releases ---------------------------------- */
+int page_desk_releases(struct req *req, struct res *res);
+int page_desk_release_create(struct req *req, struct res *res);
+int page_desk_release_publish(struct req *req, struct res *res);
+
+/* ---- reports.c (/desk/reports and its CSV files) ------------------------------------- */
+int page_desk_reports(struct req *req, struct res *res);
+int page_desk_reports_sla_csv(struct req *req, struct res *res);
+int page_desk_reports_hours_csv(struct req *req, struct res *res);
 
 /* ---- desk.c ------------------------------------------------------------------------ */
 int page_desk_queue(struct req *req, struct res *res);

@@ -1,0 +1,294 @@
+/*
+ * portal_info.c - what the portal shows besides requests (SPEC 3.3), all
+ * read-only and read through the store with the customer as caller:
+ *
+ *   /portal/agreements/{id}  one agreement: its hours bank as an inline SVG
+ *                            chart (used against the balance) and its change orders
+ *   /portal/responsibilities the RASCI matrices of the organisation's agreements
+ *                            and the default one
+ *   /portal/catalogue        the service catalogue of the organisation's hosting model
+ *   /portal/releases         published releases with their notes, and the known
+ *                            errors touching the organisation's installations
+ *   /portal/invoices         the invoices, linked to the API's .html and .pdf
+ *                            (which take the session cookie for GET)
+ *
+ * Another organisation's agreement is the same 404 page as a missing one.
+ */
+#include "core/compat.h"
+#include "http/pages/pages.h"
+#include "core/err.h"
+#include "core/time.h"
+#include "domain/agreement.h"
+#include "domain/catalogue.h"
+#include "domain/invoice.h"
+#include "domain/money.h"
+#include "domain/rasci.h"
+#include "domain/release.h"
+#include "store/store.h"
+
+#define LIST_MAX 200     /* releases, known errors and invoices shown */
+#define CHART_WIDTH 400  /* pixels of the hours chart */
+
+static json_t *date_json(int64_t day)
+{
+    char buf[DATE_LEN];
+
+    if (day == DATE_NONE)
+        return json_string("");
+    date_format(day, buf);
+    return json_string(buf);
+}
+
+/* ---- one agreement ---------------------------------------------------------------------------- */
+
+/* The hours bank and its chart: used and what is left, on one bar as wide as the larger side. */
+static json_t *bank_json(const struct hour_bank *b, struct arena *a)
+{
+    int64_t bought = b->purchased + b->change_orders;
+    int64_t full = bought > b->used ? bought : b->used;
+    int uw = page_bar_width(b->used, full, CHART_WIDTH);
+
+    return json_pack("{s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:b}", "from",
+                     date_json(b->from), "to", date_json(b->to), "purchased",
+                     page_hours(b->purchased, a), "change_orders",
+                     page_hours(b->change_orders, a), "bought", page_hours(bought, a), "used",
+                     page_hours(b->used, a), "balance", page_hours(b->balance, a), "width",
+                     CHART_WIDTH, "uw", uw, "bx", uw, "bw",
+                     page_bar_width(b->balance, full, CHART_WIDTH), "over", b->balance < 0);
+}
+
+static json_t *change_orders_json(const struct change_order *co, size_t n, struct arena *a)
+{
+    json_t *list = json_array();
+
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)co[i].id,
+                            "hours", page_hours(co[i].minutes, a), "reason", co[i].reason,
+                            "applies_to", change_order_scope_names[co[i].applies_to], "status",
+                            change_order_status_names[co[i].status], "signed_on",
+                            date_json(co[i].signed_on)));
+    return list;
+}
+
+int page_agreement_json(struct req *req, int64_t id, json_t **out)
+{
+    int64_t today = floor_div(time_now(), 86400);
+    struct store_fault fault = {0};
+    struct change_order *co;
+    struct agreement g;
+    struct hour_bank b;
+    size_t n;
+    int rc;
+
+    if ((rc = store_agreement_get(req->store, &req->caller, id, &g, req->arena)) < 0)
+        return rc;
+    if ((rc = store_change_order_list(req->store, &req->caller, id, &co, &n, req->arena)) < 0)
+        return rc;
+    *out = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:o, s:b}", "id", (json_int_t)g.id, "kind",
+                     agreement_kind_name(g.kind), "status", agreement_status_name(g.status),
+                     "starts_on", date_json(g.starts_on), "ends_on", date_json(g.ends_on),
+                     "hours", page_hours(g.hours_minutes, req->arena), "change_orders",
+                     change_orders_json(co, n, req->arena), "maintenance",
+                     g.kind == AK_MAINTENANCE);
+    json_object_set_new(*out, "organization_id", json_integer(g.organization_id));
+    if (g.kind != AK_MAINTENANCE &&
+        store_agreement_balance(req->store, &req->caller, id, today, &b, &fault) == 0)
+        json_object_set_new(*out, "bank", bank_json(&b, req->arena));
+    return 0;
+}
+
+int page_portal_agreement(struct req *req, struct res *res)
+{
+    json_t *g;
+    int rc;
+
+    if ((rc = page_agreement_json(req, req->params[0], &g)) < 0)
+        return page_error(req, res, rc, "no agreement %" PRId64, req->params[0]);
+    return page_render(req, res, 200, "agreement",
+                       json_pack("{s:s, s:o}", "title", "Agreement", "agreement", g));
+}
+
+/* ---- RASCI -------------------------------------------------------------------------------- */
+
+static json_t *matrix_json(const struct rasci_matrix *m)
+{
+    json_t *parties = json_array(), *rows = json_array();
+    char cell[RASCI_CELL_LEN];
+
+    for (size_t p = 0; p < m->nparties; p++)
+        json_array_append_new(parties, json_string(m->parties[p]));
+    for (size_t r = 0; r < m->nrows; r++) {
+        json_t *cells = json_array();
+
+        for (size_t p = 0; p < m->nparties; p++)
+            json_array_append_new(cells,
+                                  json_string(rasci_cell_format(m->rows[r].cells[p], cell)));
+        json_array_append_new(rows, json_pack("{s:s, s:o}", "activity", m->rows[r].activity,
+                                              "cells", cells));
+    }
+    return json_pack("{s:I, s:s, s:b, s:o, s:o}", "id", (json_int_t)m->id, "name", m->name,
+                     "is_default", m->is_default, "parties", parties, "rows", rows);
+}
+
+json_t *page_matrices_json(const struct rasci_matrix *m, size_t n)
+{
+    json_t *list = json_array();
+
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, matrix_json(&m[i]));
+    return list;
+}
+
+int page_portal_rasci(struct req *req, struct res *res)
+{
+    struct rasci_matrix *m;
+    size_t n;
+    int rc;
+
+    if ((rc = store_rasci_list(req->store, &req->caller, &m, &n, req->arena)) < 0)
+        return page_error(req, res, rc, "the responsibilities cannot be shown");
+    return page_render(req, res, 200, "rasci",
+                       json_pack("{s:s, s:o}", "title", "Responsibilities", "matrices",
+                                 page_matrices_json(m, n)));
+}
+
+/* ---- the catalogue ------------------------------------------------------------------------- */
+
+/* The hosting model of the organisation's maintenance agreement in force; HOSTING_NONE without. */
+static int hosting_of(struct req *req, enum hosting *h)
+{
+    int64_t now = time_now();
+    struct agreement_row *rows;
+    size_t n;
+    int rc;
+
+    *h = HOSTING_NONE;
+    rc = store_agreement_rows(req->store, &req->caller, 0, floor_div(now, 86400), now, &rows, &n,
+                              req->arena);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (rows[i].active && !strcmp(rows[i].kind, "maintenance"))
+            hosting_parse(rows[i].hosting, h);
+    return rc;
+}
+
+int page_portal_catalogue(struct req *req, struct res *res)
+{
+    struct catalogue_service *s;
+    json_t *list = json_array();
+    enum hosting h;
+    size_t n = 0;
+    int rc;
+
+    rc = hosting_of(req, &h);
+    if (rc == 0 && h != HOSTING_NONE)
+        rc = store_catalogue_list(req->store, &s, &n, req->arena);
+    if (rc < 0) {
+        json_decref(list);
+        return page_error(req, res, rc, "the catalogue cannot be shown");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct service_offer *o = h == HOSTING_VENDOR ? &s[i].vendor : &s[i].customer;
+
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "name", s[i].name, "inclusion",
+                                              inclusion_name(o->inclusion), "comment",
+                                              o->comment));
+    }
+    return page_render(req, res, 200, "catalogue",
+                       json_pack("{s:s, s:s, s:o}", "title", "Service catalogue", "hosting",
+                                 h == HOSTING_NONE ? "" : hosting_name(h), "services", list));
+}
+
+/* ---- releases and known errors ----------------------------------------------------------- */
+
+static json_t *releases_json(const struct release *r, size_t n)
+{
+    json_t *list = json_array();
+
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            list, json_pack("{s:I, s:s, s:s, s:o, s:s, s:b}", "id", (json_int_t)r[i].id,
+                            "version", r[i].version, "kind", release_kind_name(r[i].kind),
+                            "released_on", date_json(r[i].released_on), "notes", r[i].notes,
+                            "published", r[i].published_at != 0));
+    return list;
+}
+
+static json_t *known_errors_json(const struct known_error *k, size_t n)
+{
+    json_t *list = json_array();
+
+    for (size_t i = 0; i < n; i++) {
+        json_t *versions = json_array();
+
+        for (size_t v = 0; v < k[i].nversions; v++)
+            json_array_append_new(versions, json_string(k[i].versions[v]));
+        json_array_append_new(
+            list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)k[i].id, "title",
+                            k[i].title, "description", k[i].description, "status",
+                            known_error_status_name(k[i].status), "workaround",
+                            k[i].workaround ? k[i].workaround : "", "versions", versions));
+    }
+    return list;
+}
+
+int page_releases_json(struct req *req, json_t *data)
+{
+    struct kb_page pg = {NULL, LIST_MAX};
+    struct known_error *k;
+    struct release *r;
+    const char *next;
+    size_t nr, nk;
+    int rc;
+
+    if ((rc = store_release_list(req->store, &req->caller, &pg, &r, &nr, &next, req->arena)) < 0)
+        return rc;
+    if ((rc = store_known_error_list(req->store, &req->caller, &pg, &k, &nk, &next,
+                                     req->arena)) < 0)
+        return rc;
+    json_object_set_new(data, "releases", releases_json(r, nr));
+    json_object_set_new(data, "known_errors", known_errors_json(k, nk));
+    return 0;
+}
+
+int page_portal_releases(struct req *req, struct res *res)
+{
+    json_t *data = json_pack("{s:s}", "title", "Releases and known errors");
+    int rc;
+
+    if ((rc = page_releases_json(req, data)) < 0) {
+        json_decref(data);
+        return page_error(req, res, rc, "the releases cannot be shown");
+    }
+    return page_render(req, res, 200, "releases", data);
+}
+
+/* ---- invoices -------------------------------------------------------------------------------- */
+
+int page_portal_invoices(struct req *req, struct res *res)
+{
+    struct invoice_filter f = {0, 0, 0, LIST_MAX};
+    char money[MONEY_TEXT_LEN];
+    struct invoice *inv;
+    json_t *list;
+    int64_t next;
+    size_t n;
+    int rc;
+
+    if ((rc = store_invoice_list(req->store, &req->caller, &f, &inv, &n, &next, req->arena)) < 0)
+        return page_error(req, res, rc, "the invoices cannot be shown");
+    list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const struct currency *cur = currency_find(inv[i].currency);
+
+        json_array_append_new(
+            list, json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:s}", "id", (json_int_t)inv[i].id,
+                            "number", inv[i].number, "issued_on", date_json(inv[i].issued_on),
+                            "period_start", date_json(inv[i].period_start), "period_end",
+                            date_json(inv[i].period_end), "total",
+                            cur ? money_format(inv[i].total, cur, MONEY_GROUP, money) : "",
+                            "currency", inv[i].currency));
+    }
+    return page_render(req, res, 200, "invoices",
+                       json_pack("{s:s, s:o}", "title", "Invoices", "invoices", list));
+}
