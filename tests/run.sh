@@ -91,6 +91,8 @@ if [ -n "$fuzzers" ] && build fuzzers BUILD=build/fuzz CC=clang OPT="-O1 -g" \
     for f in $fuzzers; do
         corpus=$(mktemp -d)
         cp -r tests/fuzz/corpus/"${f#fuzz-}"/. "$corpus"/ 2>/dev/null
+        # the template fuzzer also starts from the real templates (not copied into its corpus)
+        [ "$f" = fuzz-tmpl ] && cp web/templates/*.html "$corpus"/
         fuzz_run() {
             if build/fuzz/"$1" -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 \
                 -print_final_stats=1 "$2"; then
