@@ -50,6 +50,13 @@ void store__bind_id(sqlite3_stmt *s, int i, int64_t id);
 const char *store__col_text(sqlite3_stmt *s, int i, struct arena *a);
 const char *store__col_text_or_null(sqlite3_stmt *s, int i, struct arena *a);
 
+/*
+ * End a credential by its hash in a write: sql is an UPDATE binding ?1 now and
+ * ?2 the hash and RETURNING id, user_id; the audit row records action on
+ * entity. DESK_EUNAUTH when no live credential matched.
+ */
+int store__credential_end(struct store *st, const char *sql, const char *action,
+                          const char *entity, const uint8_t hash[32], int64_t now);
 /* Append an audit row in the current write transaction (JSON texts may be NULL). */
 int store__audit(struct sqlite_conn *c, int64_t actor_id, const char *action, const char *entity,
                  int64_t entity_id, const char *before, const char *after);

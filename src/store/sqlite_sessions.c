@@ -81,27 +81,8 @@ static const char SQL_SESSION_END[] = "UPDATE sessions SET ended_at = ?1 WHERE h
                                       "ended_at IS NULL AND expires_at > ?1 "
                                       "RETURNING id, user_id";
 
-static int write_session_end(struct sqlite_conn *c, void *arg)
-{
-    struct session_write *w = arg;
-    sqlite3_stmt *s = store__stmt(c, SQL_SESSION_END);
-    int64_t id, user;
-    int rc;
-
-    store__bind_int(s, 1, w->now);
-    sqlite3_bind_blob(s, 2, w->hash, 32, SQLITE_STATIC);
-    rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return store__done(s, rc == SQLITE_DONE ? DESK_EUNAUTH : store__err(c, rc, "session end"));
-    id = sqlite3_column_int64(s, 0);
-    user = sqlite3_column_int64(s, 1);
-    store__done(s, 0);
-    return store__audit(c, user, "sign_out", "session", id, NULL, NULL);
-}
-
 int sqlite__session_end(struct store *st, const uint8_t hash[32], int64_t now)
 {
-    struct session_write w = {0, hash, now, 0};
-    return store__write(st, write_session_end, &w);
+    return store__credential_end(st, SQL_SESSION_END, "sign_out", "session", hash, now);
 }
 

@@ -253,10 +253,19 @@ static const char SQL_TOKEN_REVOKE[] = "UPDATE tokens SET revoked_at = ?1 WHERE 
                                        "revoked_at IS NULL AND expires_at > ?1 "
                                        "RETURNING id, user_id";
 
-static int write_token_revoke(struct sqlite_conn *c, void *arg)
+/* Ending a credential (a token revoked, a session signed out): one shape for both. */
+struct credential_end {
+    const char *sql;      /* UPDATE ... WHERE hash = ?2 ... RETURNING id, user_id */
+    const char *action;   /* for the audit row */
+    const char *entity;   /* for the audit row */
+    const uint8_t *hash;  /* SHA-256 of the credential */
+    int64_t now;          /* when it ends */
+};
+
+static int write_credential_end(struct sqlite_conn *c, void *arg)
 {
-    struct token_write *w = arg;
-    sqlite3_stmt *s = store__stmt(c, SQL_TOKEN_REVOKE);
+    struct credential_end *w = arg;
+    sqlite3_stmt *s = store__stmt(c, w->sql);
     int64_t id, user;
     int rc;
 
@@ -264,17 +273,23 @@ static int write_token_revoke(struct sqlite_conn *c, void *arg)
     sqlite3_bind_blob(s, 2, w->hash, 32, SQLITE_STATIC);
     rc = sqlite3_step(s);
     if (rc != SQLITE_ROW)
-        return store__done(s, rc == SQLITE_DONE ? DESK_EUNAUTH : store__err(c, rc, "revoke"));
+        return store__done(s, rc == SQLITE_DONE ? DESK_EUNAUTH : store__err(c, rc, w->entity));
     id = sqlite3_column_int64(s, 0);
     user = sqlite3_column_int64(s, 1);
     store__done(s, 0);
-    return store__audit(c, user, "revoke", "token", id, NULL, NULL);
+    return store__audit(c, user, w->action, w->entity, id, NULL, NULL);
+}
+
+int store__credential_end(struct store *st, const char *sql, const char *action,
+                          const char *entity, const uint8_t hash[32], int64_t now)
+{
+    struct credential_end w = {sql, action, entity, hash, now};
+    return store__write(st, write_credential_end, &w);
 }
 
 int sqlite__token_revoke(struct store *st, const uint8_t hash[32], int64_t now)
 {
-    struct token_write w = {0, hash, now, 0};
-    return store__write(st, write_token_revoke, &w);
+    return store__credential_end(st, SQL_TOKEN_REVOKE, "revoke", "token", hash, now);
 }
 
 /* ---- job leases ---------------------------------------------------------------- */
