@@ -150,7 +150,7 @@ page admin GET "/desk/admin/calendars/$CAL"
 is "$(printf '%s' "$BODY" | grep -c '<tr><td data-label="From (local)">')" 10 \
     "the page previews the next 10 working spans"
 has ' 09:00 +0'; ok $? "in local time"
-like "$BODY" '0[78]:00 UTC' "and in UTC"
+like "$BODY" '<td data-label="From \(UTC\)">[0-9-]+ 0[78]:00 \+00:00<' "and in UTC"
 cat > "$T/holidays.ics" <<'ICS'
 BEGIN:VCALENDAR
 VERSION:2.0
@@ -182,5 +182,49 @@ printf 'not a calendar' > "$T/bad.ics"
 page admin POST "/desk/admin/calendars/$CAL/holidays" -F "csrf=$TOKEN" -F "ics=@$T/bad.ics"
 is "$STATUS" 422 "a file that is not iCalendar is 422"
 page admin GET /desk/admin/calendars/999; is "$STATUS" 404 "an unknown calendar is 404"
+
+# ---- SLA policies ---------------------------------------------------------------------------------
+page admin GET /desk/admin/policies; TOKEN=$(csrf)
+page admin POST /desk/admin/policies --data-urlencode name=Gold --data-urlencode calendar_id=1
+is "$STATUS" 403 "a policy without the token is 403"
+is "$(q "SELECT count(*) FROM sla_policies WHERE name = 'Gold'")" 0 "no policy was made"
+page admin POST /desk/admin/policies --data-urlencode "csrf=$TOKEN" --data-urlencode name=Gold \
+    --data-urlencode calendar_id=1 --data-urlencode response_A=-1
+is "$STATUS" 422 "a negative response target is 422"; has "response hours of A"; ok $? "naming A"
+page admin POST /desk/admin/policies --data-urlencode "csrf=$TOKEN" --data-urlencode name=Gold \
+    --data-urlencode calendar_id=1 --data-urlencode warn_at=0.5 --data-urlencode response_A=2 \
+    --data-urlencode response_B=4.5
+is "$STATUS $(header Location)" "303 /desk/admin/policies" "a policy is created"
+is "$(q "SELECT p.warn_at_permille || ' ' || t.response_secs FROM sla_policies p
+         JOIN sla_targets t ON t.policy_id = p.id AND t.level = 'B' WHERE p.name = 'Gold'")" \
+    "500 16200" "its warning threshold and B's 4.5 hours"
+page admin POST /desk/admin/policies --data-urlencode "csrf=$TOKEN" --data-urlencode name=gold \
+    --data-urlencode calendar_id=1
+is "$STATUS" 409 "a taken name is 409"
+page admin GET /desk/admin/policies; has "Gold"; ok $? "the list shows it"
+
+# ---- RASCI matrices ---------------------------------------------------------------------------------
+page admin GET /desk/admin/rasci; TOKEN=$(csrf)
+MATRICES=$(q "SELECT count(*) FROM rasci_matrices")
+page admin POST /desk/admin/rasci --data-urlencode name=Hosting \
+    --data-urlencode $'rows=Backups | I | A/R'
+is "$STATUS" 403 "a matrix without the token is 403"
+page admin POST /desk/admin/rasci --data-urlencode "csrf=$TOKEN" --data-urlencode name=Hosting \
+    --data-urlencode $'rows=Backups | I | A/R\nPatching <b>now</b> | A | A/R'
+is "$STATUS" 422 "a matrix with two A's is refused"
+has "Patching &lt;b&gt;now&lt;/b&gt;"; ok $? "the error names the activity, escaped"
+is "$(q "SELECT count(*) FROM rasci_matrices")" "$MATRICES" "no matrix was made"
+page admin POST /desk/admin/rasci --data-urlencode "csrf=$TOKEN" --data-urlencode name=Hosting \
+    --data-urlencode $'rows=Backups | I | A/R\nPatching | X | A'
+is "$STATUS" 422 "a cell with another letter is 422"
+page admin POST /desk/admin/rasci --data-urlencode "csrf=$TOKEN" --data-urlencode name=Hosting \
+    --data-urlencode $'rows=Backups | I | A/R\n\nPatching <b>now</b> | c | a, r\n'
+is "$STATUS $(header Location)" "303 /desk/admin/rasci" "a matrix is created"
+page admin GET /desk/admin/rasci
+has "<td>C</td><td>A/R</td>"; ok $? "its cells in the stored form"
+has "<b>now"; ok $((! $?)) "hostile activity text escaped"
+page admin POST /desk/admin/rasci --data-urlencode "csrf=$TOKEN" --data-urlencode name=hosting \
+    --data-urlencode $'rows=Backups | I | A/R'
+is "$STATUS" 409 "a taken name is 409"
 
 done_testing
