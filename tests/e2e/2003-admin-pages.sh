@@ -37,12 +37,13 @@ sign_in ca ca@acme.test; is "$STATUS" 303 "the customer signs in"
 
 # ---- roles ------------------------------------------------------------------------------------
 for p in /desk/admin/ /desk/admin/users /desk/admin/calendars /desk/admin/calendars/1 \
-         /desk/admin/policies /desk/admin/rasci /account/password; do
+         /desk/admin/policies /desk/admin/rasci /desk/admin/catalogue /account/password; do
     page admin GET "$p"; is "$STATUS" 200 "admin: GET $p"
 done
 page admin GET /desk/; has 'href="/desk/admin/"'; ok $? "the admin's navigation links the admin pages"
 page agent GET /desk/; has '/desk/admin/'; ok $((! $?)) "the agent's navigation does not"
-for p in /desk/admin/ /desk/admin/users /desk/admin/calendars /desk/admin/policies /desk/admin/rasci; do
+for p in /desk/admin/ /desk/admin/users /desk/admin/calendars /desk/admin/policies /desk/admin/rasci \
+         /desk/admin/catalogue; do
     page agent GET "$p"; is "$STATUS" 403 "agent: GET $p is 403"
     page anon GET "$p"; is "$STATUS $(header Location)" "303 /login?next=${p//\//%2F}" \
         "visitor: GET $p goes to /login"
@@ -226,5 +227,27 @@ has "<b>now"; ok $((! $?)) "hostile activity text escaped"
 page admin POST /desk/admin/rasci --data-urlencode "csrf=$TOKEN" --data-urlencode name=hosting \
     --data-urlencode $'rows=Backups | I | A/R'
 is "$STATUS" 409 "a taken name is 409"
+
+# ---- the service catalogue ------------------------------------------------------------------------
+SVC=$(q "SELECT min(id) FROM catalogue_services")
+page admin GET /desk/admin/catalogue; TOKEN=$(csrf)
+page admin POST "/desk/admin/catalogue/$SVC" --data-urlencode vendor_inclusion=included \
+    --data-urlencode customer_inclusion=add_on --data-urlencode 'customer_comment=x'
+is "$STATUS" 403 "a catalogue change without the token is 403"
+page admin POST "/desk/admin/catalogue/$SVC" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode vendor_inclusion=included --data-urlencode customer_inclusion=sometimes
+is "$STATUS" 422 "an unknown inclusion is 422"
+page admin POST "/desk/admin/catalogue/$SVC" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode vendor_inclusion=included --data-urlencode customer_inclusion=add_on \
+    --data-urlencode 'customer_comment=<script>alert(2)</script> on request'
+is "$STATUS $(header Location)" "303 /desk/admin/catalogue" "a service's offer is saved"
+is "$(q "SELECT vendor_inclusion || ' ' || customer_inclusion FROM catalogue_services WHERE id = $SVC")" \
+    "included add_on" "as chosen"
+page admin GET /desk/admin/catalogue
+has '&lt;script&gt;alert(2)&lt;/script&gt; on request'; ok $? "the comment shows escaped"
+has '<script>alert(2)'; ok $((! $?)) "never as markup"
+page admin POST /desk/admin/catalogue/9999 --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode vendor_inclusion=included --data-urlencode customer_inclusion=add_on
+is "$STATUS" 404 "an unknown service is 404"
 
 done_testing

@@ -4,7 +4,9 @@
  * the response hours of levels A-D, the other targets keeping their
  * defaults) and RASCI matrices at /desk/admin/rasci (list; create from a
  * textarea, one activity a line: `Activity | Customer cell | Vendor cell`,
- * checked by rasci_matrix_check, whose message names the activity at fault).
+ * checked by rasci_matrix_check, whose message names the activity at fault)
+ * and the service catalogue at /desk/admin/catalogue (each service's
+ * inclusion and comment per hosting model, one form a service).
  * Forms answer 303 to their list, or show it again with 422/409.
  */
 #include "core/compat.h"
@@ -12,6 +14,7 @@
 #include "core/err.h"
 #include "core/strbuf.h"
 #include "core/time.h"
+#include "domain/catalogue.h"
 #include "domain/policy.h"
 #include "domain/rasci.h"
 #include "store/store.h"
@@ -269,4 +272,74 @@ int page_admin_rasci_create(struct req *req, struct res *res)
     if ((rc = store_rasci_create(req->store, &req->caller, &m, time_now(), &f)) < 0)
         return rasci_show(req, res, http_status_from_err(rc), page_fault_message(rc, &f));
     return page_redirect(res, "/desk/admin/rasci");
+}
+
+/* ---- the service catalogue ---------------------------------------------------------- */
+
+/* The inclusions as options, `selected` marked. */
+static json_t *inclusion_options(enum inclusion selected)
+{
+    json_t *list = json_array();
+
+    for (int i = 0; inclusion_names[i]; i++)
+        json_array_append_new(list, json_pack("{s:s, s:b}", "value", inclusion_names[i],
+                                              "selected", (int)selected == i));
+    return list;
+}
+
+static json_t *offer_json(const struct service_offer *o)
+{
+    return json_pack("{s:o, s:s}", "inclusions", inclusion_options(o->inclusion), "comment",
+                     o->comment ? o->comment : "");
+}
+
+static int catalogue_show(struct req *req, struct res *res, int status, const char *error)
+{
+    struct catalogue_service *s;
+    json_t *list;
+    size_t n;
+    int rc;
+
+    if ((rc = store_catalogue_list(req->store, &s, &n, req->arena)) < 0)
+        return page_error(req, res, rc, "the catalogue cannot be shown");
+    list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)s[i].id,
+                                              "name", s[i].name, "vendor", offer_json(&s[i].vendor),
+                                              "customer", offer_json(&s[i].customer)));
+    return page_render(req, res, status, "admin_catalogue",
+                       json_pack("{s:s, s:s?, s:o}", "title", "Service catalogue", "error", error,
+                                 "services", list));
+}
+
+int page_admin_catalogue(struct req *req, struct res *res) { return catalogue_show(req, res, 200, NULL); }
+
+/* The offer of one hosting model from fields `<prefix>_inclusion`, `<prefix>_comment`. */
+static const char *read_offer(struct req *req, const char *prefix, struct service_offer *o)
+{
+    const char *inc = page_form_str(req, arena_sprintf(req->arena, "%s_inclusion", prefix));
+
+    o->comment = page_form_str(req, arena_sprintf(req->arena, "%s_comment", prefix));
+    if (inclusion_parse(inc, &o->inclusion) < 0)
+        return arena_sprintf(req->arena, "choose what the %s-hosted model gets", prefix);
+    return page_text_problem("the comment", o->comment, SERVICE_COMMENT_MAX, req->arena);
+}
+
+int page_admin_catalogue_save(struct req *req, struct res *res)
+{
+    struct catalogue_service s = {.id = req->params[0]};
+    struct store_fault f = {0};
+    const char *why;
+    int rc;
+
+    if ((why = read_offer(req, "vendor", &s.vendor)) ||
+        (why = read_offer(req, "customer", &s.customer)))
+        return catalogue_show(req, res, 422, why);
+    rc = store_catalogue_save(req->store, &req->caller, &s, CF_VENDOR | CF_CUSTOMER, time_now(), &f,
+                              req->arena);
+    if (rc == DESK_ENOTFOUND)
+        return page_error(req, res, rc, "there is no such service");
+    if (rc < 0)
+        return catalogue_show(req, res, http_status_from_err(rc), page_fault_message(rc, &f));
+    return page_redirect(res, "/desk/admin/catalogue");
 }

@@ -185,11 +185,13 @@ int page_admin_calendar_create(struct req *req, struct res *res);
 int page_admin_calendar(struct req *req, struct res *res);
 int page_admin_calendar_holidays(struct req *req, struct res *res);
 
-/* ---- admin_rules.c: SLA policies and RASCI matrices -------------------------------- */
+/* ---- admin_rules.c: SLA policies, RASCI matrices, the service catalogue ------------- */
 int page_admin_policies(struct req *req, struct res *res);
 int page_admin_policy_create(struct req *req, struct res *res);
 int page_admin_rasci(struct req *req, struct res *res);
 int page_admin_rasci_create(struct req *req, struct res *res);
+int page_admin_catalogue(struct req *req, struct res *res);
+int page_admin_catalogue_save(struct req *req, struct res *res);
 
 /* ---- desk.c ------------------------------------------------------------------------ */
 int page_desk_queue(struct req *req, struct res *res);
