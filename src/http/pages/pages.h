@@ -1,8 +1,9 @@
 /*
  * pages.h - the server-rendered HTML pages (SPEC 3.3), one file an area:
  * login.c (/, /login, /logout), static.c (/static/...), portal.c
- * (/portal/..., customers), desk.c (/desk/..., agents and admins), and
- * common.c (rendering, errors, the forms' shared pieces).
+ * (/portal/..., customers), desk.c (/desk/..., agents and admins),
+ * admin_*.c (/desk/admin/..., admins; /account/password) and common.c
+ * (rendering, errors, the forms' shared pieces).
  *
  * Pages are routes flagged ROUTE_PAGE (http/router.h): the router signs the
  * visitor in by the session cookie, redirects or refuses by role, and checks
