@@ -91,6 +91,31 @@ int sign_in_wait(struct req *req, int64_t user_id, int64_t *wait);
 /* Count a wrong password for user_id. Returns 0 or a store error. */
 int api_sign_in_failed(struct req *req, int64_t user_id);
 
+/* users.c: passwords, shared with the pages (/desk/admin/users, /account/password) */
+/*
+ * Check password (password_problem) and hash it with argon2id into *out
+ * (arena). Returns 0; DESK_EINVAL with the reason in *why ("is too short"),
+ * or DESK_EIO.
+ */
+int api_password_hash(struct req *req, const char *password, const char **out,
+                      const char **why);
+/* A change of the signed-in user's own password. */
+struct password_change {
+    const char *old_password; /* in: what the user typed as the current password */
+    const char *new_password; /* in: the new one */
+    const char *field;        /* out on DESK_EINVAL: "old_password" or "new_password" */
+    const char *message;      /* out on DESK_EINVAL, DESK_ELIMIT: for people (arena) */
+    int64_t retry_after;      /* out on DESK_ELIMIT: seconds to wait */
+};
+/*
+ * Change the caller's password when old_password is right. A wrong one
+ * counts as a failed sign-in (SPEC 5), so the change cannot be used to guess
+ * faster than the sign-in form allows; while the account is locked the
+ * answer is DESK_ELIMIT whatever was typed. Returns 0, DESK_EINVAL,
+ * DESK_ELIMIT (with pc's out fields) or a store error.
+ */
+int api_password_change_own(struct req *req, struct password_change *pc);
+
 /* tokens.c */
 int api_token_create(struct req *req, struct res *res);
 int api_token_revoke(struct req *req, struct res *res);

@@ -40,20 +40,31 @@ static const struct field_spec password_fields[] = {
     {"new_password", F_STRING, true, 0, PASSWORD_MAX_LEN, NULL},
 };
 
-/* Check a new password (field names it) and hash it into out (arena). */
-static int hash_new_password(struct req *req, struct res *res, const char *field,
-                             const char *password, const char **out)
+int api_password_hash(struct req *req, const char *password, const char **out,
+                      const char **why)
 {
-    char *hash = arena_alloc(req->arena, PASSWORD_HASH_MAX);
-    const char *why = password_problem(password);
+    char *hash;
     int rc;
 
-    if (why)
-        return res_error(res, DESK_EINVAL, field, "%s %s", field, why);
+    if ((*why = password_problem(password)))
+        return DESK_EINVAL;
+    hash = arena_alloc(req->arena, PASSWORD_HASH_MAX);
     if ((rc = password_hash(password, hash)) < 0)
         return rc;
     *out = hash;
     return 0;
+}
+
+/* Check a new password (field names it) and hash it into out (arena). */
+static int hash_new_password(struct req *req, struct res *res, const char *field,
+                             const char *password, const char **out)
+{
+    const char *why = NULL;
+    int rc = api_password_hash(req, password, out, &why);
+
+    if (why)
+        return res_error(res, rc, field, "%s %s", field, why);
+    return rc;
 }
 
 /* role (ROLE_NONE when not given) and organization_id (0) of a checked body into u. */
@@ -68,7 +79,7 @@ int api_user_create(struct req *req, struct res *res)
 {
     struct account acc = {{0}, false};
     struct user *u = &acc.user;
-    const char *hash, *why;
+    const char *hash = NULL, *why;
     json_t *in;
     int rc;
 
@@ -168,6 +179,46 @@ int api_user_update(struct req *req, struct res *res)
     return res_json(res, 200, account_to_json(&acc));
 }
 
+int api_password_change_own(struct req *req, struct password_change *pc)
+{
+    struct account_patch p = {NULL, ROLE_NONE, 0, NULL, -1};
+    struct store_fault f = {0};
+    const char *stored = NULL, *why = NULL;
+    struct account acc;
+    struct user me;
+    int rc;
+
+    if ((rc = api_password_hash(req, pc->new_password, &p.password_hash, &why)) < 0) {
+        if (why) {
+            pc->field = "new_password";
+            pc->message = arena_sprintf(req->arena, "new_password %s", why);
+        }
+        return rc;
+    }
+    if ((rc = sign_in_wait(req, req->caller.user_id, &pc->retry_after)) < 0)
+        return rc;
+    if (pc->retry_after) {
+        log_info("msg=\"sign-in refused: too many failures\" user=%" PRId64, req->caller.user_id);
+        pc->message = arena_sprintf(req->arena,
+                                    "too many failed sign-ins for this account; try again in "
+                                    "%" PRId64 " seconds", pc->retry_after);
+        return DESK_ELIMIT;
+    }
+    if ((rc = store_user_by_email(req->store, req->user.email, &me, &stored, req->arena)) < 0)
+        return rc;
+    if (!stored || !password_verify(stored, pc->old_password)) {
+        if ((rc = api_sign_in_failed(req, me.id)) < 0)
+            return rc;
+        pc->field = "old_password";
+        pc->message = "old_password is wrong";
+        return DESK_EINVAL;
+    }
+    if ((rc = store_account_update(req->store, &req->caller, me.id, &p, &acc, &f, req->arena)) < 0)
+        return rc;
+    log_info("msg=\"password changed\" user=%" PRId64, me.id);
+    return 0;
+}
+
 /*
  * A wrong old password is 422 naming old_password, and counts as a failed
  * sign-in of the account: a stolen token cannot be used to guess the
@@ -175,29 +226,20 @@ int api_user_update(struct req *req, struct res *res)
  */
 int api_password_change(struct req *req, struct res *res)
 {
-    struct account_patch p = {NULL, ROLE_NONE, 0, NULL, -1};
-    struct store_fault f = {0};
-    const char *stored = NULL;
-    struct account acc;
-    struct user me;
+    struct password_change pc = {NULL, NULL, NULL, NULL, 0};
     json_t *in;
     int rc;
 
     if ((rc = req_json(req, res, &in)) < 0 ||
-        (rc = input_check(in, password_fields, ARRAY_SIZE(password_fields), res)) < 0 ||
-        (rc = hash_new_password(req, res, "new_password", input_str(in, "new_password"),
-                                &p.password_hash)) < 0 ||
-        (rc = api_sign_in_limit(req, res, req->caller.user_id)) < 0 ||
-        (rc = store_user_by_email(req->store, req->user.email, &me, &stored, req->arena)) < 0)
+        (rc = input_check(in, password_fields, ARRAY_SIZE(password_fields), res)) < 0)
         return rc;
-    if (!password_verify(stored, input_str(in, "old_password"))) {
-        if ((rc = api_sign_in_failed(req, me.id)) < 0)
-            return rc;
-        return res_error(res, DESK_EINVAL, "old_password", "old_password is wrong");
-    }
-    if ((rc = store_account_update(req->store, &req->caller, me.id, &p, &acc, &f, req->arena)) < 0)
-        return rc;
-    log_info("msg=\"password changed\" user=%" PRId64, me.id);
+    pc.old_password = input_str(in, "old_password");
+    pc.new_password = input_str(in, "new_password");
+    rc = api_password_change_own(req, &pc);
+    if (rc == DESK_ELIMIT)
+        res_header(res, "Retry-After", arena_sprintf(req->arena, "%" PRId64, pc.retry_after));
+    if (rc < 0)
+        return pc.message ? res_error(res, rc, pc.field, "%s", pc.message) : rc;
     res->status = 204;
     return 0;
 }

@@ -37,6 +37,7 @@ int page_render(struct req *req, struct res *res, int status, const char *name, 
                             json_pack("{s:s, s:s, s:s}", "name", req->user.name, "email",
                                       req->user.email, "role", role_name(req->user.role)));
     json_object_set_new(data, "staff", json_boolean(req->caller.role >= ROLE_AGENT));
+    json_object_set_new(data, "admin", json_boolean(req->caller.role == ROLE_ADMIN));
     json_object_set_new(data, "csrf", json_string(session_csrf(req, res)));
     json_object_set_new(data, "asset", json_string(page_asset_version()));
     strbuf_reset(&res->body);
@@ -361,4 +362,29 @@ int page_send_attachment(struct req *req, struct res *res)
     res_header(res, "Content-Disposition", attachment_disposition(at.filename, req->arena));
     res_header(res, "Cache-Control", "private, no-store");
     return res_bytes(res, 200, at.content_type, at.data, (size_t)at.size);
+}
+
+int64_t page_form_id(const struct req *req, const char *name)
+{
+    const char *s = req_form(req, name);
+    char *end;
+    long long v;
+
+    if (!s || !*s)
+        return 0;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    return errno || *end || v < 1 ? 0 : v;
+}
+
+const char *page_fault_message(int rc, const struct store_fault *f)
+{
+    return f && *f->message ? f->message : desk_err_code(rc);
+}
+
+const char *page_form_str(const struct req *req, const char *name)
+{
+    const char *s = req_form(req, name);
+
+    return s ? s : "";
 }

@@ -36,7 +36,7 @@ static int refused(struct req *req, struct res *res, int rc, const struct store_
 {
     if (rc == DESK_ENOTFOUND)
         return page_error(req, res, rc, "there is no such release");
-    return show(req, res, http_status_from_err(rc), *f->message ? f->message : desk_err_code(rc));
+    return show(req, res, http_status_from_err(rc), page_fault_message(rc, f));
 }
 
 int page_desk_release_create(struct req *req, struct res *res)

@@ -78,20 +78,6 @@ int page_ticket_work(struct req *req, const struct ticket *t, json_t *data)
     return 0;
 }
 
-/* A positive integer form field, 0 when absent or not one. */
-static int64_t form_int(struct req *req, const char *name)
-{
-    const char *s = req_form(req, name);
-    char *end;
-    long long v;
-
-    if (!s || !*s)
-        return 0;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    return errno || *end || v < 1 ? 0 : v;
-}
-
 int page_desk_time(struct req *req, struct res *res)
 {
     const char *kind = req_form(req, "kind"), *note = req_form(req, "note"), *why;
@@ -99,7 +85,7 @@ int page_desk_time(struct req *req, struct res *res)
     struct time_entry t = {.ticket_id = req->params[0], .user_id = req->user.id};
     int rc = -1;
 
-    t.minutes = form_int(req, "minutes");
+    t.minutes = page_form_id(req, "minutes");
     if (t.minutes < 1 || t.minutes > TIME_MINUTES_MAX)
         return page_desk_ticket_again(req, res, 422, "minutes must be 1 to 100000");
     for (int i = 0; kind && time_kind_names[i]; i++)
@@ -113,13 +99,13 @@ int page_desk_time(struct req *req, struct res *res)
     t.on = floor_div(time_now(), 86400);
     if ((rc = store_time_entry_create(req->store, &req->caller, &t, time_now(), &fault)) < 0)
         return page_desk_ticket_again(req, res, http_status_from_err(rc),
-                                      *fault.message ? fault.message : desk_err_code(rc));
+                                      page_fault_message(rc, &fault));
     return page_redirect(res, arena_sprintf(req->arena, "/desk/tickets/%" PRId64, t.ticket_id));
 }
 
 int page_desk_known_error(struct req *req, struct res *res)
 {
-    int64_t id = form_int(req, "known_error_id");
+    int64_t id = page_form_id(req, "known_error_id");
     struct store_fault fault = {0};
     struct known_error k;
     int rc;
@@ -130,7 +116,7 @@ int page_desk_known_error(struct req *req, struct res *res)
                                 &fault, req->arena);
     if (rc < 0)
         return page_desk_ticket_again(req, res, http_status_from_err(rc),
-                                      *fault.message ? fault.message : desk_err_code(rc));
+                                      page_fault_message(rc, &fault));
     return page_redirect(res,
                          arena_sprintf(req->arena, "/desk/tickets/%" PRId64, req->params[0]));
 }

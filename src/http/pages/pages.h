@@ -1,8 +1,9 @@
 /*
  * pages.h - the server-rendered HTML pages (SPEC 3.3), one file an area:
  * login.c (/, /login, /logout), static.c (/static/...), portal.c
- * (/portal/..., customers), desk.c (/desk/..., agents and admins), and
- * common.c (rendering, errors, the forms' shared pieces).
+ * (/portal/..., customers), desk.c (/desk/..., agents and admins),
+ * admin_*.c (/desk/admin/..., admins; /account/password) and common.c
+ * (rendering, errors, the forms' shared pieces).
  *
  * Pages are routes flagged ROUTE_PAGE (http/router.h): the router signs the
  * visitor in by the session cookie, redirects or refuses by role, and checks
@@ -26,7 +27,7 @@ struct calendar;
 /*
  * Render template `name` with data (consumed) as res, with status. Adds
  * what every page shows: "me" (the signed-in user), "staff" (agent or
- * admin), "csrf" (the forms' token; without a session this sets the
+ * admin), "admin", "csrf" (the forms' token; without a session this sets the
  * pre-session cookie), "asset" (the stylesheet's version). Returns 0.
  */
 int page_render(struct req *req, struct res *res, int status, const char *name, json_t *data);
@@ -90,6 +91,13 @@ const char *page_file_problem(struct req *req, const char *field);
  * reason in *why (arena).
  */
 int page_save_file(struct req *req, int64_t ticket_id, const char *field, const char **why);
+/* Form field `name` as a positive integer (an id, minutes): 0 when absent or not one. */
+int64_t page_form_id(const struct req *req, const char *name);
+/* Form field `name`, "" when absent (never NULL). */
+const char *page_form_str(const struct req *req, const char *name);
+struct store_fault;
+/* A refused store write for people: the fault's message, else the error's code. */
+const char *page_fault_message(int rc, const struct store_fault *f);
 /* GET .../attachments/:id: the file as a download, or a 404 page. */
 int page_send_attachment(struct req *req, struct res *res);
 
@@ -163,6 +171,28 @@ int page_desk_release_publish(struct req *req, struct res *res);
 int page_desk_reports(struct req *req, struct res *res);
 int page_desk_reports_sla_csv(struct req *req, struct res *res);
 int page_desk_reports_hours_csv(struct req *req, struct res *res);
+
+/* ---- admin_users.c: /desk/admin/ and its accounts, /account/password ----------------- */
+int page_admin_home(struct req *req, struct res *res);
+int page_admin_users(struct req *req, struct res *res);
+int page_admin_user_create(struct req *req, struct res *res);
+int page_admin_user_password(struct req *req, struct res *res);
+int page_account_password_form(struct req *req, struct res *res);
+int page_account_password(struct req *req, struct res *res);
+
+/* ---- admin_calendars.c: calendars, their preview and .ics import ------------------- */
+int page_admin_calendars(struct req *req, struct res *res);
+int page_admin_calendar_create(struct req *req, struct res *res);
+int page_admin_calendar(struct req *req, struct res *res);
+int page_admin_calendar_holidays(struct req *req, struct res *res);
+
+/* ---- admin_rules.c: SLA policies, RASCI matrices, the service catalogue ------------- */
+int page_admin_policies(struct req *req, struct res *res);
+int page_admin_policy_create(struct req *req, struct res *res);
+int page_admin_rasci(struct req *req, struct res *res);
+int page_admin_rasci_create(struct req *req, struct res *res);
+int page_admin_catalogue(struct req *req, struct res *res);
+int page_admin_catalogue_save(struct req *req, struct res *res);
 
 /* ---- desk.c ------------------------------------------------------------------------ */
 int page_desk_queue(struct req *req, struct res *res);

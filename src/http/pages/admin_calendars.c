@@ -1,0 +1,244 @@
+/*
+ * admin_calendars.c - the working calendars at /desk/admin/calendars (admins):
+ * the list and a form that creates one from a name and the JSON form of
+ * SPEC 2.2 (calendar_from_json's message, naming the path at fault such as
+ * "hours.fri[0]", is shown on the form); a calendar's page with its
+ * definition and a preview of the next working spans in UTC and in the
+ * calendar's time zone (sla_spans); and an .ics upload whose all-day events
+ * are added to the calendar's holidays (holidays_from_ics, then
+ * store_calendar_update, again when another change came first).
+ */
+#include "core/compat.h"
+#include "http/pages/pages.h"
+#include "core/err.h"
+#include "core/strbuf.h"
+#include "core/time.h"
+#include "domain/calendar.h"
+#include "domain/holidays.h"
+#include "domain/sla.h"
+#include "store/store.h"
+
+#define LIST_MAX 1000   /* calendars the list shows */
+#define PREVIEW_SPANS 10 /* working spans the calendar's page previews */
+#define CHANGE_TRIES 3  /* writes of an import when other changes come first */
+
+static const char example[] = "{\"timezone\": \"Europe/Copenhagen\",\n"
+                              " \"hours\": {\"mon\": [\"08:00-16:00\"], \"tue\": [\"08:00-16:00\"],\n"
+                              "           \"wed\": [\"08:00-16:00\"], \"thu\": [\"08:00-16:00\"],\n"
+                              "           \"fri\": [\"08:00-14:30\"]},\n"
+                              " \"holidays\": [\"2026-12-24\", \"2026-12-25\"]}";
+
+static int list_show(struct req *req, struct res *res, int status, const char *error)
+{
+    struct store_page pg = {0, LIST_MAX, false};
+    struct calendar_entry *c;
+    json_t *list = json_array();
+    size_t n;
+    int rc;
+
+    if ((rc = store_calendar_list(req->store, &pg, &c, &n, req->arena)) < 0) {
+        json_decref(list);
+        return page_error(req, res, rc, "the calendars cannot be shown");
+    }
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:I, s:s, s:I}", "id", (json_int_t)c[i].id, "name",
+                                              c[i].name, "version", (json_int_t)c[i].version));
+    return page_render(req, res, status, "admin_calendars",
+                       json_pack("{s:s, s:s?, s:o, s:s, s:s}", "title", "Calendars", "error",
+                                 error, "calendars", list, "name", page_form_str(req, "name"),
+                                 "definition",
+                                 req_form(req, "definition") ? req_form(req, "definition")
+                                                             : example));
+}
+
+int page_admin_calendars(struct req *req, struct res *res) { return list_show(req, res, 200, NULL); }
+
+/*
+ * Validate the calendar def and store its canonical text in *out (arena).
+ * NULL when fine, else the calendar module's message (arena).
+ */
+static const char *canonical(struct req *req, const json_t *def, const char **out)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct calendar *cal;
+    const char *why = NULL;
+
+    if (calendar_from_json(def, &cal, &sb) < 0) {
+        why = arena_memdup(req->arena, sb.buf, sb.len + 1);
+    } else {
+        strbuf_reset(&sb);
+        calendar_to_json(cal, &sb);
+        calendar_free(cal);
+        *out = arena_memdup(req->arena, sb.buf, sb.len + 1);
+    }
+    strbuf_release(&sb);
+    return why;
+}
+
+int page_admin_calendar_create(struct req *req, struct res *res)
+{
+    struct calendar_entry e = {0};
+    struct store_fault f = {0};
+    const char *text = page_form_str(req, "definition"), *why;
+    json_error_t jerr;
+    json_t *def;
+    int rc;
+
+    e.name = page_form_str(req, "name");
+    if (!*e.name)
+        return list_show(req, res, 422, "give the calendar a name");
+    if ((why = page_text_problem("the name", e.name, 200, req->arena)))
+        return list_show(req, res, 422, why);
+    if (!(def = json_loads(text, JSON_REJECT_DUPLICATES, &jerr)))
+        return list_show(req, res, 422,
+                         arena_sprintf(req->arena, "the definition is not JSON: %s (line %d)",
+                                       jerr.text, jerr.line));
+    why = canonical(req, def, &e.definition);
+    json_decref(def);
+    if (why)
+        return list_show(req, res, 422, why);
+    if ((rc = store_calendar_create(req->store, &req->caller, &e, &f)) < 0)
+        return list_show(req, res, http_status_from_err(rc), page_fault_message(rc, &f));
+    return page_redirect(res, arena_sprintf(req->arena, "/desk/admin/calendars/%" PRId64, e.id));
+}
+
+/* ---- one calendar --------------------------------------------------------------- */
+
+/* The next working spans of cal from now on, each in UTC and in the calendar's zone. */
+static json_t *preview_json(const struct calendar *cal)
+{
+    struct sla_span sp[PREVIEW_SPANS];
+    json_t *list = json_array();
+    size_t n = 0;
+
+    if (sla_spans(cal, time_now(), PREVIEW_SPANS, sp, &n) < 0)
+        n = 0;
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:o, s:o, s:o, s:o}", "start_utc",
+                                              page_time(sp[i].start, NULL), "end_utc",
+                                              page_time(sp[i].end, NULL), "start_local",
+                                              page_time(sp[i].start, cal), "end_local",
+                                              page_time(sp[i].end, cal)));
+    return list;
+}
+
+static int calendar_show(struct req *req, struct res *res, int status, const char *error)
+{
+    struct calendar_entry e;
+    struct calendar *cal = NULL;
+    json_t *data;
+    int rc;
+
+    if ((rc = store_calendar_get(req->store, req->params[0], &e, req->arena)) < 0)
+        return page_error(req, res, rc, "there is no such calendar");
+    data = json_pack("{s:s, s:s?, s:I, s:s, s:s, s:I, s:s?}", "title", e.name, "error", error,
+                     "id", (json_int_t)e.id, "name", e.name, "definition", e.definition,
+                     "version", (json_int_t)e.version, "added", req_query(req, "added"));
+    if (calendar_parse(e.definition, strlen(e.definition), &cal, NULL) == 0) {
+        json_object_set_new(data, "spans", preview_json(cal));
+        calendar_free(cal);
+    }
+    return page_render(req, res, status, "admin_calendar", data);
+}
+
+int page_admin_calendar(struct req *req, struct res *res) { return calendar_show(req, res, 200, NULL); }
+
+static json_t *day_json(int64_t day)
+{
+    char d[DATE_LEN];
+
+    date_format(day, d);
+    return json_string(d);
+}
+
+/*
+ * The definition of e with days (ascending) added to its holidays, canonical,
+ * into *out (arena); *added counts the days it did not have. NULL or why.
+ */
+static const char *with_holidays(struct req *req, const struct calendar_entry *e,
+                                 const int64_t *days, size_t nr, const char **out, size_t *added)
+{
+    json_t *def = json_loads(e->definition, 0, NULL), *list;
+    struct calendar *cal;
+    const int64_t *had;
+    size_t nhad, j = 0;
+    const char *why;
+
+    if (!def || calendar_parse(e->definition, strlen(e->definition), &cal, NULL) < 0) {
+        json_decref(def);
+        return "the stored calendar does not parse";
+    }
+    nhad = calendar_holidays(cal, &had);
+    list = json_array();
+    *added = 0;
+    for (size_t i = 0; i < nhad; i++)
+        json_array_append_new(list, day_json(had[i]));
+    for (size_t i = 0; i < nr; i++) {
+        while (j < nhad && had[j] < days[i])
+            j++;
+        if (j < nhad && had[j] == days[i])
+            continue;
+        json_array_append_new(list, day_json(days[i]));
+        ++*added;
+    }
+    calendar_free(cal);
+    json_object_set_new(def, "holidays", list);
+    why = canonical(req, def, out);
+    json_decref(def);
+    return why;
+}
+
+/*
+ * Add days to the holidays of calendar id: read, change, write back with
+ * the version read, again when another change came first. Returns 0 with
+ * *added set, or an error with why (arena) for people.
+ */
+static int add_holidays(struct req *req, int64_t id, const int64_t *days, size_t nr,
+                        size_t *added, const char **why)
+{
+    struct calendar_entry e;
+    struct store_fault f;
+    int rc = 0;
+
+    for (int i = 0; i < CHANGE_TRIES; i++) {
+        memset(&f, 0, sizeof(f));
+        if ((rc = store_calendar_get(req->store, id, &e, req->arena)) < 0)
+            return *why = "there is no such calendar", rc;
+        if ((*why = with_holidays(req, &e, days, nr, &e.definition, added)))
+            return DESK_EINVAL;
+        if (!*added)
+            return 0;
+        rc = store_calendar_update(req->store, &req->caller, &e, &f);
+        if (rc != DESK_ECONFLICT || f.field)
+            break;
+    }
+    if (rc < 0)
+        *why = arena_strdup(req->arena, page_fault_message(rc, &f));
+    return rc;
+}
+
+int page_admin_calendar_holidays(struct req *req, struct res *res)
+{
+    const struct form_field *file = page_file_chosen(req, "ics");
+    struct strbuf err = STRBUF_INIT;
+    int64_t *days = NULL;
+    size_t nr = 0, added = 0;
+    const char *why = NULL;
+    int rc;
+
+    if (!file)
+        return calendar_show(req, res, 422, "choose an .ics file");
+    rc = holidays_from_ics(file->value, file->len, floor_div(time_now(), 86400), &days, &nr, &err);
+    if (rc < 0)
+        why = arena_sprintf(req->arena, "the file is not usable: %s", err.buf);
+    else
+        rc = add_holidays(req, req->params[0], days, nr, &added, &why);
+    free(days);
+    strbuf_release(&err);
+    if (rc == DESK_ENOTFOUND)
+        return page_error(req, res, rc, "%s", why);
+    if (rc < 0)
+        return calendar_show(req, res, http_status_from_err(rc), why);
+    return page_redirect(res, arena_sprintf(req->arena, "/desk/admin/calendars/%" PRId64
+                                                        "?added=%zu", req->params[0], added));
+}

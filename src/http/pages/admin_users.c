@@ -1,0 +1,188 @@
+/*
+ * admin_users.c - GET /desk/admin/ (the admin's index), the accounts at
+ * /desk/admin/users (list; create with e-mail, name, role, organisation and
+ * password; set an account's password) and /account/password, where any
+ * signed-in user changes its own password knowing the old one.
+ *
+ * Passwords are checked and hashed (argon2id) by the API's helpers before
+ * the write; neither they nor their hashes are shown or logged. A wrong old
+ * password counts as a failed sign-in, as for POST /api/v1/me/password.
+ */
+#define LOG_MODULE "pages"
+#include "core/compat.h"
+#include "http/pages/pages.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "domain/account.h"
+#include "domain/organization.h"
+#include "http/api/api.h"
+#include "store/store.h"
+
+#define LIST_MAX 1000 /* accounts and organisations a page shows */
+
+int page_admin_home(struct req *req, struct res *res)
+{
+    return page_render(req, res, 200, "admin", json_pack("{s:s}", "title", "Administration"));
+}
+
+/* The organisations as options [{"value","label","selected"}], and *orgs for their names. */
+static int org_options(struct req *req, int64_t selected, json_t **out, struct organization **orgs,
+                       size_t *nr)
+{
+    struct store_page pg = {0, LIST_MAX, false};
+    int rc;
+
+    if ((rc = store_org_list(req->store, &req->caller, &pg, orgs, nr, req->arena)) < 0)
+        return rc;
+    *out = json_array();
+    for (size_t i = 0; i < *nr; i++)
+        json_array_append_new(*out, json_pack("{s:I, s:s, s:b}", "value", (json_int_t)(*orgs)[i].id,
+                                              "label", (*orgs)[i].name,
+                                              "selected", (*orgs)[i].id == selected));
+    return 0;
+}
+
+static const char *org_name(const struct organization *o, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (o[i].id == id)
+            return o[i].name;
+    return "";
+}
+
+static json_t *accounts_json(const struct account *a, size_t n, const struct organization *o,
+                             size_t norg)
+{
+    json_t *list = json_array();
+
+    for (size_t i = 0; i < n; i++) {
+        const struct user *u = &a[i].user;
+        json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)u->id,
+                                              "email", u->email, "name", u->name, "role",
+                                              role_name(u->role), "organization",
+                                              org_name(o, norg, u->organization_id)));
+    }
+    return list;
+}
+
+/* The accounts page, with status and an error; what was typed in the create form is kept. */
+static int users_show(struct req *req, struct res *res, int status, const char *error)
+{
+    struct store_page pg = {0, LIST_MAX, false};
+    struct organization *orgs;
+    struct account *accounts;
+    json_t *options;
+    size_t n, norg;
+    int rc;
+
+    if ((rc = org_options(req, page_form_id(req, "organization_id"), &options, &orgs, &norg)) < 0)
+        return page_error(req, res, rc, "the accounts cannot be shown");
+    if ((rc = store_account_list(req->store, &req->caller, &pg, &accounts, &n, req->arena)) < 0) {
+        json_decref(options);
+        return page_error(req, res, rc, "the accounts cannot be shown");
+    }
+    return page_render(req, res, status, "admin_users",
+                       json_pack("{s:s, s:s?, s:o, s:o, s:{s:s, s:s, s:s}}", "title", "Accounts",
+                                 "error", error, "users", accounts_json(accounts, n, orgs, norg),
+                                 "organizations", options, "typed", "email",
+                                 page_form_str(req, "email"), "name", page_form_str(req, "name"),
+                                 "role", page_form_str(req, "role")));
+}
+
+int page_admin_users(struct req *req, struct res *res) { return users_show(req, res, 200, NULL); }
+
+/* Read the create form into u; NULL when it is fine, else why (arena). */
+static const char *read_user(struct req *req, struct user *u)
+{
+    const char *why;
+
+    u->email = page_form_str(req, "email");
+    u->name = page_form_str(req, "name");
+    u->organization_id = page_form_id(req, "organization_id");
+    if (!email_valid(u->email))
+        return arena_sprintf(req->arena, "'%s' is not an e-mail address", u->email);
+    if (!*u->name)
+        return "give the name";
+    if ((why = page_text_problem("the name", u->name, USER_NAME_MAX, req->arena)))
+        return why;
+    if (role_parse(page_form_str(req, "role"), &u->role) < 0)
+        return "choose the role";
+    if (u->role != ROLE_CUSTOMER)
+        u->organization_id = 0;
+    return account_org_problem(u->role, u->organization_id);
+}
+
+int page_admin_user_create(struct req *req, struct res *res)
+{
+    struct user u = {0};
+    const char *why, *hash = NULL;
+    int rc;
+
+    if ((why = read_user(req, &u)))
+        return users_show(req, res, 422, why);
+    rc = api_password_hash(req, page_form_str(req, "password"), &hash, &why);
+    if (why)
+        return users_show(req, res, 422, arena_sprintf(req->arena, "the password %s", why));
+    if (rc < 0)
+        return page_error(req, res, rc, "the account was not created");
+    rc = store_user_create(req->store, &req->caller, &u, hash);
+    if (rc == DESK_ECONFLICT)
+        return users_show(req, res, 409, arena_sprintf(req->arena, "e-mail '%s' is taken",
+                                                       u.email));
+    if (rc == DESK_ENOTFOUND)
+        return users_show(req, res, 422, "there is no such organisation");
+    if (rc < 0)
+        return page_error(req, res, rc, "the account was not created");
+    return page_redirect(res, "/desk/admin/users");
+}
+
+int page_admin_user_password(struct req *req, struct res *res)
+{
+    struct account_patch p = {NULL, ROLE_NONE, 0, NULL, -1};
+    struct store_fault f = {0};
+    struct account acc;
+    const char *why = NULL;
+    int rc = api_password_hash(req, page_form_str(req, "password"), &p.password_hash, &why);
+
+    if (why)
+        return users_show(req, res, 422, arena_sprintf(req->arena, "the password %s", why));
+    if (rc < 0 || (rc = store_account_update(req->store, &req->caller, req->params[0], &p, &acc,
+                                             &f, req->arena)) < 0)
+        return page_error(req, res, rc, "the password was not set");
+    log_info("msg=\"password set by an admin\" user=%" PRId64 " admin=%" PRId64, req->params[0],
+             req->caller.user_id);
+    return page_redirect(res, "/desk/admin/users");
+}
+
+/* ---- /account/password ---------------------------------------------------------- */
+
+static int password_show(struct req *req, struct res *res, int status, const char *error,
+                         bool done)
+{
+    return page_render(req, res, status, "account_password",
+                       json_pack("{s:s, s:s?, s:b}", "title", "Change your password", "error",
+                                 error, "done", done));
+}
+
+int page_account_password_form(struct req *req, struct res *res)
+{
+    return password_show(req, res, 200, NULL, req_query(req, "done") != NULL);
+}
+
+int page_account_password(struct req *req, struct res *res)
+{
+    struct password_change pc = {page_form_str(req, "old_password"),
+                                 page_form_str(req, "new_password"), NULL, NULL, 0};
+    int rc;
+
+    if (strcmp(pc.new_password, page_form_str(req, "new_password_again")))
+        return password_show(req, res, 422, "the new password and its repetition differ", false);
+    rc = api_password_change_own(req, &pc);
+    if (rc == DESK_ELIMIT)
+        res_header(res, "Retry-After", arena_sprintf(req->arena, "%" PRId64, pc.retry_after));
+    if (rc < 0 && pc.message)
+        return password_show(req, res, http_status_from_err(rc), pc.message, false);
+    if (rc < 0)
+        return page_error(req, res, rc, "the password was not changed");
+    return page_redirect(res, "/account/password?done=1");
+}
