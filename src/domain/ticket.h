@@ -92,6 +92,7 @@ struct ticket {
     int escalation_level;          /* raised by breaches and customer escalations */
     bool priority;                 /* the customer has the priority_line extra */
     const char *root_cause;        /* NULL: none recorded */
+    int64_t release_id;            /* the release that fixes it; 0: none */
     /* inputs of the SLA clocks (domain/ticket_sla.h), filled by the store */
     const struct calendar *cal;      /* effective calendar; NULL: no clocks (not entitled) */
     struct sla_targets targets;      /* of its level under its policy */
@@ -123,11 +124,13 @@ struct attachment {
 
 /* Changes a PATCH asks for; has_* says which fields are present. */
 struct ticket_patch {
-    bool has_status, has_severity, has_assignee, has_billable;
+    bool has_status, has_severity, has_assignee, has_billable, has_root_cause, has_release;
     enum ticket_status status;
     enum severity severity;
-    int64_t assignee_id; /* 0: unassign */
+    int64_t assignee_id;    /* 0: unassign */
     bool billable;
+    const char *root_cause; /* NULL or "": clear it */
+    int64_t release_id;     /* 0: unlink */
 };
 
 /*

@@ -33,7 +33,7 @@
     "t.updated_at, t.billable, t.escalation_level, t.priority, t.root_cause, "                    \
     "coalesce(k.id, 0), coalesce(k.version, 0), coalesce(p.warn_at_permille, 750), "              \
     "coalesce(g.response_secs, 0), coalesce(g.update_secs, 0), coalesce(g.resolution_secs, 0), "  \
-    "coalesce(t.sort_due_at, 0) "                                                                  \
+    "coalesce(t.sort_due_at, 0), coalesce(t.release_id, 0) "                                       \
     "FROM tickets t LEFT JOIN agreements a ON a.id = t.agreement_id "                             \
     "LEFT JOIN sla_policies p ON p.id = a.sla_policy_id "                                         \
     "LEFT JOIN calendars k ON k.id = coalesce(a.calendar_id, p.calendar_id) "                     \
@@ -78,6 +78,7 @@ static void read_ticket(sqlite3_stmt *s, struct ticket *t, struct cal_key *k, in
     t->targets.resolution = sqlite3_column_int64(s, 26);
     if (sort_due)
         *sort_due = sqlite3_column_int64(s, 27);
+    t->release_id = sqlite3_column_int64(s, 28);
 }
 
 static const char SQL_CALENDAR_DEFINITION[] = "SELECT definition FROM calendars WHERE id = ?";
@@ -330,6 +331,23 @@ static int user_role_org(struct sqlite_conn *c, int64_t id, enum role *role, int
     return store__done(s, 0);
 }
 
+static const char SQL_RELEASE_EXISTS[] = "SELECT 1 FROM releases WHERE id = ?";
+
+static int check_release(struct sqlite_conn *c, int64_t id, struct store_fault *fault)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_RELEASE_EXISTS);
+    int rc;
+
+    store__bind_int(s, 1, id);
+    rc = sqlite3_step(s);
+    store__done(s, 0);
+    if (rc == SQLITE_ROW)
+        return 0;
+    return rc == SQLITE_DONE ? store__fault(fault, DESK_EINVAL, "release_id",
+                                            "no release %" PRId64, id)
+                             : store__err(c, rc, "release");
+}
+
 static int check_staff(struct sqlite_conn *c, int64_t id, struct store_fault *fault)
 {
     enum role role;
@@ -463,7 +481,7 @@ struct update_job {
 static const char SQL_TICKET_SET[] =
     "UPDATE tickets SET status = ?2, severity = ?3, assignee_id = ?4, billable = ?5, "
     "handling_initiated_at = ?6, resolved_at = ?7, escalation_level = ?8, "
-    "last_staff_reply_at = ?9, updated_at = ?10 WHERE id = ?1";
+    "last_staff_reply_at = ?9, updated_at = ?10, root_cause = ?11, release_id = ?12 WHERE id = ?1";
 
 /* Write the mutable fields of t (as changed in memory) and its status history. */
 static int save_ticket(struct sqlite_conn *c, const struct caller *who, const struct ticket *before,
@@ -482,6 +500,8 @@ static int save_ticket(struct sqlite_conn *c, const struct caller *who, const st
     store__bind_int(s, 8, t->escalation_level);
     store__bind_id(s, 9, t->last_staff_reply_at);
     store__bind_int(s, 10, now);
+    store__bind_text(s, 11, t->root_cause && *t->root_cause ? t->root_cause : NULL);
+    store__bind_id(s, 12, t->release_id);
     if ((rc = store__exec(c, s, "ticket update")) < 0)
         return rc;
     if (t->status != before->status && (rc = log_status(c, t->id, now, t->status, who->user_id)))
@@ -530,6 +550,12 @@ static int write_ticket_update(struct sqlite_conn *c, void *arg)
         t->severity = p->severity;
     if (p->has_billable)
         t->billable = p->billable;
+    if (p->has_root_cause)
+        t->root_cause = p->root_cause;
+    if (p->has_release && p->release_id && (rc = check_release(c, p->release_id, j->fault)) < 0)
+        return rc;
+    if (p->has_release)
+        t->release_id = p->release_id;
     if ((rc = save_ticket(c, j->c, &before, t, j->now)) < 0 ||
         (rc = recompute_one(c, t->id, j->now, t, j->a)) < 0)
         return rc;

@@ -151,6 +151,19 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $CB" \
     --data-binary 'x' "$BASE/api/v1/tickets/$T2/attachments?filename=late.txt")
 is "$code" 409 "an attachment to a closed request is 409"
 
+# ---- root cause and the release that fixes it ----
+api PATCH "/api/v1/tickets/$T1" '{"root_cause":"firmware 4.2 drops readings"}' "$CA"
+is "$STATUS|$(json .error.field)" "403|root_cause" "a customer may not set the root cause"
+api POST /api/v1/releases '{"version":"5.9.4","kind":"patch","released_on":"2026-11-01","notes":"fix"}' "$AGENT"
+REL=$(json .id)
+api PATCH "/api/v1/tickets/$T1" "{\"root_cause\":\"firmware 4.2 drops readings\",\"release_id\":$REL}" "$AGENT"
+is "$STATUS|$(json '[.root_cause,.release_id]|@csv')" "200|\"firmware 4.2 drops readings\",$REL" \
+    "an agent records the root cause and the fixing release"
+api PATCH "/api/v1/tickets/$T1" '{"release_id":999999}' "$AGENT"
+is "$STATUS|$(json .error.field)" "422|release_id" "a release that does not exist is 422"
+api PATCH "/api/v1/tickets/$T1" '{"root_cause":null,"release_id":null}' "$AGENT"
+is "$(json '[.root_cause,.release_id]|@csv')" "," "null clears both"
+
 # ---- attachments ----
 code=$(curl -s -D "$T/h" -o "$T/got" -w '%{http_code}' -H "Authorization: Bearer $CA" "$BASE/api/v1/attachments/$A1")
 is "$code" 200 "the customer downloads the attachment"

@@ -14,6 +14,7 @@
 #define MAX_SUBJECT 300
 #define MAX_BODY (256 * 1024)
 #define MAX_REASON 2000
+#define MAX_ROOT_CAUSE 2000
 #define FUTURE_SLACK 60 /* received_at may be at most this far ahead */
 
 /* ---- rendering ------------------------------------------------------------ */
@@ -52,6 +53,9 @@ json_t *ticket_to_json(const struct ticket *t, int64_t now)
         t->priority, "resolved_at", json_time(t->resolved_at), "created_at",
         json_time(t->created_at), "updated_at", json_time(t->updated_at), "sla",
         sla_json(t, now));
+
+    json_object_set_new(o, "root_cause", t->root_cause ? json_string(t->root_cause) : json_null());
+    json_object_set_new(o, "release_id", json_id(t->release_id));
     return o;
 }
 
@@ -178,9 +182,12 @@ static const struct field_spec patch_fields[] = {
     {"severity", F_ENUM, false, 0, 0, severity_names},
     {"assignee_id", F_INT, false, 0, INT64_MAX, NULL},
     {"billable", F_BOOL, false, 0, 0, NULL},
+    {"root_cause", F_STRING, false, 0, MAX_ROOT_CAUSE, NULL},
+    {"release_id", F_INT, false, 0, INT64_MAX, NULL},
 };
 
-static const char *const staff_patch_fields[] = {"severity", "assignee_id", "billable", NULL};
+static const char *const staff_patch_fields[] = {"severity", "assignee_id", "billable",
+                                                 "root_cause", "release_id", NULL};
 
 static void read_patch(json_t *in, struct ticket_patch *p)
 {
@@ -198,6 +205,13 @@ static void read_patch(json_t *in, struct ticket_patch *p)
     v = json_object_get(in, "billable");
     if ((p->has_billable = json_is_boolean(v)))
         p->billable = json_is_true(v);
+    /* null clears these two as it unassigns: "left out" is leaving the key out */
+    v = json_object_get(in, "root_cause");
+    if ((p->has_root_cause = v != NULL))
+        p->root_cause = json_string_value(v);
+    v = json_object_get(in, "release_id");
+    if ((p->has_release = v != NULL))
+        p->release_id = json_is_integer(v) ? json_integer_value(v) : 0;
 }
 
 int api_ticket_patch(struct req *req, struct res *res)
