@@ -1,10 +1,11 @@
 /*
  * desk_work.c - the work recorded on a request, on the desk's request page:
  * its time entries (list, and a form: minutes, kind, note), its root cause
+ * and the release that fixes it (a form: text and a select of the releases),
  * and its known error (a form linking one; the known error's release is
- * where it is fixed). POST /desk/tickets/{id}/time and
- * POST /desk/tickets/{id}/known-error answer 303 to the request's page, or
- * show it again with the store's status and message.
+ * where it is fixed). POST /desk/tickets/{id}/time, …/root-cause and
+ * …/known-error answer 303 to the request's page, or show it again with
+ * the store's status and message.
  */
 #include "core/compat.h"
 #include "http/pages/pages.h"
@@ -15,7 +16,9 @@
 #include "store/store.h"
 
 #define KNOWN_ERRORS_MAX 200 /* known errors offered in the form */
+#define RELEASES_MAX 200     /* releases offered in the root-cause form */
 #define NOTE_MAX 2000        /* characters of a time entry's note */
+#define ROOT_CAUSE_MAX 2000  /* characters of a root cause (as the API's PATCH) */
 
 static json_t *time_entries_json(const struct time_entry *t, size_t n, struct arena *a)
 {
@@ -51,12 +54,40 @@ static json_t *known_error_options(const struct known_error *k, size_t n, int64_
     return list;
 }
 
+/*
+ * The releases as a select's options (version and kind, highest first), the
+ * request's own selected, and "release" set to the request's release in data.
+ */
+static int release_options(struct req *req, const struct ticket *t, json_t *data)
+{
+    struct kb_page pg = {NULL, RELEASES_MAX};
+    struct release *r;
+    struct named *nm;
+    const char *next;
+    size_t n;
+    int rc;
+
+    if ((rc = store_release_list(req->store, &req->caller, &pg, &r, &n, &next, req->arena)) < 0)
+        return rc;
+    nm = ARENA_NEWN(req->arena, struct named, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        nm[i].id = r[i].id;
+        nm[i].name = arena_sprintf(req->arena, "%s (%s%s)", r[i].version,
+                                   release_kind_names[r[i].kind],
+                                   r[i].published_at ? "" : ", not published");
+        if (r[i].id == t->release_id)
+            json_object_set_new(data, "release", json_string(r[i].version));
+    }
+    json_object_set_new(data, "releases", page_options(nm, n, t->release_id, "none"));
+    return 0;
+}
+
 int page_ticket_work(struct req *req, const struct ticket *t, json_t *data)
 {
     struct kb_page pg = {NULL, KNOWN_ERRORS_MAX};
     struct time_entry *te;
     struct known_error *k;
-    json_t *kinds = json_array();
+    json_t *kinds;
     const char *next;
     size_t nte, nk;
     int rc;
@@ -64,10 +95,10 @@ int page_ticket_work(struct req *req, const struct ticket *t, json_t *data)
     if ((rc = store_time_entry_list(req->store, &req->caller, t->id, 0, &te, &nte,
                                     req->arena)) < 0 ||
         (rc = store_known_error_list(req->store, &req->caller, &pg, &k, &nk, &next,
-                                     req->arena)) < 0) {
-        json_decref(kinds);
+                                     req->arena)) < 0 ||
+        (rc = release_options(req, t, data)) < 0)
         return rc;
-    }
+    kinds = json_array();
     for (size_t i = 0; time_kind_names[i]; i++)
         json_array_append_new(kinds, json_string(time_kind_names[i]));
     json_object_set_new(data, "time_entries", time_entries_json(te, nte, req->arena));
@@ -114,6 +145,29 @@ int page_desk_known_error(struct req *req, struct res *res)
         return page_desk_ticket_again(req, res, 422, "choose a known error");
     rc = store_known_error_link(req->store, &req->caller, id, req->params[0], time_now(), &k,
                                 &fault, req->arena);
+    if (rc < 0)
+        return page_desk_ticket_again(req, res, http_status_from_err(rc),
+                                      page_fault_message(rc, &fault));
+    return page_redirect(res,
+                         arena_sprintf(req->arena, "/desk/tickets/%" PRId64, req->params[0]));
+}
+
+int page_desk_root_cause(struct req *req, struct res *res)
+{
+    const char *cause = page_form_str(req, "root_cause"), *why;
+    struct ticket_patch p = {.has_root_cause = true, .has_release = true};
+    struct store_fault fault = {0};
+    struct ticket t;
+    int rc;
+
+    if ((why = page_text_problem("the root cause", cause, ROOT_CAUSE_MAX, req->arena)))
+        return page_desk_ticket_again(req, res, 422, why);
+    p.root_cause = cause;
+    p.release_id = page_form_id(req, "release_id");
+    rc = store_ticket_update(req->store, &req->caller, req->params[0], &p, time_now(), &t, &fault,
+                             req->arena);
+    if (rc == DESK_ENOTFOUND && !fault.field)
+        return page_error(req, res, rc, "there is no request %" PRId64, req->params[0]);
     if (rc < 0)
         return page_desk_ticket_again(req, res, http_status_from_err(rc),
                                       page_fault_message(rc, &fault));

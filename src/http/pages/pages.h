@@ -161,6 +161,22 @@ struct ticket;
 int page_ticket_work(struct req *req, const struct ticket *t, json_t *data);
 int page_desk_time(struct req *req, struct res *res);
 int page_desk_known_error(struct req *req, struct res *res);
+int page_desk_root_cause(struct req *req, struct res *res);
+
+/* ---- desk_agreements.c: one agreement on the desk and the forms that change it ------- */
+int page_desk_agreement(struct req *req, struct res *res);
+int page_desk_agreement_quote(struct req *req, struct res *res);
+int page_desk_agreement_sign(struct req *req, struct res *res);
+int page_desk_agreement_cancel(struct req *req, struct res *res);
+int page_desk_change_order_create(struct req *req, struct res *res);
+int page_desk_change_order_sign(struct req *req, struct res *res);
+int page_desk_booking_create(struct req *req, struct res *res);
+
+/* ---- desk_kb.c: knowledge-base editing ----------------------------------------------- */
+int page_desk_kb(struct req *req, struct res *res);
+int page_desk_kb_create(struct req *req, struct res *res);
+int page_desk_kb_article(struct req *req, struct res *res);
+int page_desk_kb_update(struct req *req, struct res *res);
 
 /* ---- desk_releases.c: list, record and publish releases ---------------------------------- */
 int page_desk_releases(struct req *req, struct res *res);

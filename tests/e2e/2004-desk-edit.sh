@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# 2004 the desk's editing pages over real HTTP with curl: a request's root cause and the release
+# that fixes it; an agreement quoted, signed and cancelled through its page's forms (the quote's
+# decimal amount stored in minor units, the resulting ends_on shown), a change order proposed and
+# signed, a booking; knowledge-base articles created and edited (hostile text only escaped, the
+# Markdown preview); roles (403 for customers, 303 to /login for visitors); CSRF refusals that
+# change nothing; the store's refusals (409, 422) shown on the page.
+. "$(dirname "$0")/lib.sh"
+
+start_server; ok $? "server starts"
+fixtures; ok $? "fixtures"
+"$SVCDESK" init --db "$T/hash.db" --admin-email hash@example.test --admin-password pages-pass-1 \
+    > /dev/null 2>&1
+q() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
+sqlite3 -cmd ".timeout 5000" -cmd "ATTACH '$T/hash.db' AS hash_db" "$DB" \
+    "UPDATE users SET password_hash = (SELECT password_hash FROM hash_db.users) WHERE id IN (1, 2, 3, 4)"
+ok $? "passwords"
+
+# page JAR METHOD PATH [CURL ARGS...]: sets STATUS, BODY, HEADERS ($T/headers)
+page() {
+    local jar=$1 method=$2 path=$3
+    shift 3
+    STATUS=$(curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -b "$T/$jar" -c "$T/$jar" \
+        -X "$method" "$@" "$BASE$path")
+    BODY=$(cat "$T/body")
+}
+header() { sed -n "s/^$1: \(.*\)\r$/\1/Ip" "$T/headers" | head -1; }
+csrf() { printf '%s' "$BODY" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1; }
+sign_in() { # sign_in JAR EMAIL [PASSWORD]
+    page "$1" GET /login
+    page "$1" POST /login --data-urlencode "email=$2" \
+        --data-urlencode "password=${3:-pages-pass-1}" --data-urlencode "csrf=$(csrf)"
+}
+has() { case "$BODY" in *"$1"*) return 0 ;; esac; return 1; }
+
+sign_in agent agent@vendor.test; is "$STATUS" 303 "the agent signs in"
+sign_in admin "$ADMIN_EMAIL"; is "$STATUS" 303 "the admin signs in"
+sign_in ca ca@acme.test; is "$STATUS" 303 "the customer signs in"
+
+# ---- fixtures through the API: a request, a release, an enhanced agreement ---------------------
+api POST /api/v1/tickets '{"subject":"crash on save","severity":"B","organization_id":1}' "$AGENT"
+is "$STATUS" 201 "a request"; TICKET=$(jq -r .id "$T/body")
+api POST /api/v1/releases '{"version":"5.4.1","kind":"patch","released_on":"2026-11-01","notes":"fix"}' "$AGENT"
+is "$STATUS" 201 "a release"; RELEASE=$(jq -r .id "$T/body")
+api POST /api/v1/agreements '{"organization_id":1,"kind":"enhanced","starts_on":"2026-01-01","currency":"EUR","hours":100}' "$AGENT"
+is "$STATUS" 201 "an enhanced agreement, requested"; AGR=$(jq -r .id "$T/body")
+
+# ---- roles ----------------------------------------------------------------------------------------
+for p in "/desk/tickets/$TICKET" "/desk/agreements/$AGR" /desk/kb; do
+    page agent GET "$p"; is "$STATUS" 200 "agent: GET $p"
+    page admin GET "$p"; is "$STATUS" 200 "admin: GET $p"
+    page ca GET "$p"; is "$STATUS" 403 "customer: GET $p is the 403 page"
+    page anon GET "$p"; is "$STATUS $(header Location)" "303 /login?next=${p//\//%2F}" \
+        "visitor: GET $p goes to /login"
+done
+page agent GET /desk/; has 'href="/desk/kb"'; ok $? "the desk's navigation links the knowledge base"
+page agent GET /desk/agreements; has "href=\"/desk/agreements/$AGR\""; ok $? "/desk/agreements links each agreement"
+page agent GET /desk/agreements/999; is "$STATUS" 404 "a missing agreement is the 404 page"
+page ca GET /desk/agreements; TOKEN_CA=$(csrf)
+page ca GET /portal/; TOKEN_CA=$(csrf)
+page ca POST "/desk/agreements/$AGR/sign" --data-urlencode "csrf=$TOKEN_CA"
+is "$STATUS" 403 "customer: POST sign is 403"
+is "$(q "SELECT status FROM agreements WHERE id = $AGR")" requested "and signs nothing"
+
+# ---- root cause and release --------------------------------------------------------------------
+page agent GET "/desk/tickets/$TICKET"; TOKEN=$(csrf)
+has "action=\"/desk/tickets/$TICKET/root-cause\""; ok $? "the request page has the root-cause form"
+has '>5.4.1 (patch, not published)</option>'; ok $? "its select lists the releases"
+page agent POST "/desk/tickets/$TICKET/root-cause" --data-urlencode "root_cause=<b>race</b> in save" \
+    -d "release_id=$RELEASE"
+is "$STATUS" 403 "root cause without the token: 403"
+is "$(q "SELECT coalesce(root_cause, '-') || ' ' || coalesce(release_id, 0) FROM tickets WHERE id = $TICKET")" \
+    "- 0" "and nothing recorded"
+page agent POST "/desk/tickets/$TICKET/root-cause" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode "root_cause=<b>race</b> in save" -d "release_id=$RELEASE"
+is "$STATUS $(header Location)" "303 /desk/tickets/$TICKET" "root cause and release recorded: 303"
+is "$(q "SELECT root_cause || ' ' || release_id FROM tickets WHERE id = $TICKET")" \
+    "<b>race</b> in save $RELEASE" "both stored"
+page agent GET "/desk/tickets/$TICKET"
+has 'Root cause: &lt;b&gt;race&lt;/b&gt; in save'; ok $? "the root cause shows, escaped"
+has '<b>race'; ok $((! $?)) "never as markup"
+has "selected>5.4.1 (patch"; ok $? "the release selected"
+page agent POST "/desk/tickets/$TICKET/root-cause" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode "root_cause=x" -d "release_id=9999"
+is "$STATUS" 422 "an unknown release: 422"
+is "$(q "SELECT release_id FROM tickets WHERE id = $TICKET")" "$RELEASE" "and the release unchanged"
+page agent POST "/desk/tickets/$TICKET/root-cause" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode "root_cause=" -d "release_id="
+is "$STATUS" 303 "an empty form clears both"
+is "$(q "SELECT coalesce(root_cause, '-') || ' ' || coalesce(release_id, 0) FROM tickets WHERE id = $TICKET")" \
+    "- 0" "cleared"
+
+# ---- an agreement: quote, sign, change orders, bookings, cancel ------------------------------------
+page agent GET "/desk/agreements/$AGR"; TOKEN=$(csrf)
+has "action=\"/desk/agreements/$AGR/quote\""; ok $? "a requested agreement offers the quote form"
+page agent POST "/desk/agreements/$AGR/quote" -d amount=24000.50 -d valid_until=2026-12-31
+is "$STATUS" 403 "quote without the token: 403"
+is "$(q "SELECT status FROM agreements WHERE id = $AGR")" requested "and nothing quoted"
+page agent POST "/desk/agreements/$AGR/quote" --data-urlencode "csrf=$TOKEN" -d amount=12.345 \
+    -d valid_until=2026-12-31
+is "$STATUS" 422 "three decimals of EUR: 422"
+has 'at most 2 decimals'; ok $? "saying why"
+page agent POST "/desk/agreements/$AGR/quote" --data-urlencode "csrf=$TOKEN" -d amount=24000.50 \
+    -d valid_until=2026-12-31
+is "$STATUS $(header Location)" "303 /desk/agreements/$AGR" "quoted: 303"
+is "$(q "SELECT status || ' ' || quote_amount || ' ' || quote_valid_until FROM agreements WHERE id = $AGR")" \
+    "quoted 2400050 2026-12-31" "stored in minor units"
+page agent GET "/desk/agreements/$AGR"
+has '24,000.50 EUR'; ok $? "the page shows the quote"
+page agent POST "/desk/agreements/$AGR/change-orders" --data-urlencode "csrf=$TOKEN" -d hours=abc \
+    -d reason=more
+is "$STATUS" 422 "hours that are not a number: 422"
+page agent POST "/desk/agreements/$AGR/bookings" --data-urlencode "csrf=$TOKEN" -d user_id=2 \
+    -d starts_on=2026-12-01 -d ends_on=2026-12-03
+is "$STATUS" 303 "a booking before signing: 303"
+is "$(q "SELECT status FROM bookings WHERE agreement_id = $AGR")" tentative "tentative"
+page agent POST "/desk/agreements/$AGR/sign" --data-urlencode "csrf=$TOKEN"
+is "$STATUS" 303 "signed: 303"
+is "$(q "SELECT status || ' ' || (signed_at IS NOT NULL) FROM agreements WHERE id = $AGR")" "signed 1" "stored"
+is "$(q "SELECT status FROM bookings WHERE agreement_id = $AGR")" confirmed "the booking confirmed"
+page agent GET "/desk/agreements/$AGR"
+has 'Agnes Agent'; ok $? "the booking shows who"
+page agent POST "/desk/agreements/$AGR/sign" --data-urlencode "csrf=$TOKEN"
+is "$STATUS" 409 "signing twice: 409 on the page"
+has 'class="alert"'; ok $? "with the store's message"
+page agent POST "/desk/agreements/$AGR/change-orders" --data-urlencode "csrf=$TOKEN" -d hours=12.5 \
+    --data-urlencode "reason=<i>extra</i> migration" -d applies_to=current_year
+is "$STATUS" 303 "a change order proposed: 303"
+CO=$(q "SELECT id FROM change_orders WHERE agreement_id = $AGR")
+is "$(q "SELECT minutes || ' ' || status FROM change_orders WHERE id = $CO")" "750 proposed" "stored (12.5 h)"
+page agent GET "/desk/agreements/$AGR"
+has "action=\"/desk/agreements/$AGR/change-orders/$CO/sign\""; ok $? "with a sign button"
+has '&lt;i&gt;extra&lt;/i&gt; migration'; ok $? "its reason escaped"
+page agent POST "/desk/agreements/$AGR/change-orders/$CO/sign" --data-urlencode "csrf=$TOKEN"
+is "$STATUS" 303 "the change order signed: 303"
+is "$(q "SELECT status FROM change_orders WHERE id = $CO")" signed "stored"
+page agent GET "/desk/agreements/$AGR"
+has '112.50'; ok $? "the bank counts it (100 + 12.5 h)"
+page agent POST "/desk/agreements/$AGR/change-orders/$CO/sign" --data-urlencode "csrf=$TOKEN"
+is "$STATUS" 409 "signing it again: 409"
+page agent POST "/desk/agreements/$AGR/change-orders/9999/sign" --data-urlencode "csrf=$TOKEN"
+is "$STATUS" 404 "a missing change order: 404"
+page agent POST "/desk/agreements/$AGR/cancel" -d notice_given_on=2026-11-01
+is "$STATUS" 403 "cancel without the token: 403"
+is "$(q "SELECT coalesce(notice_given_on, '-') FROM agreements WHERE id = $AGR")" - "and no notice"
+page agent POST "/desk/agreements/$AGR/cancel" --data-urlencode "csrf=$TOKEN" -d notice_given_on=2999-01-01
+is "$STATUS" 422 "a notice after today: 422"
+page agent POST "/desk/agreements/$AGR/cancel" --data-urlencode "csrf=$TOKEN" -d notice_given_on=2026-11-01
+is "$STATUS" 303 "notice given: 303"
+is "$(q "SELECT notice_given_on || ' ' || ends_on FROM agreements WHERE id = $AGR")" \
+    "2026-11-01 2027-12-31" "stored: less than 90 days before the year's end, so the next year's end"
+page agent GET "/desk/agreements/$AGR"
+has 'Notice given on 2026-11-01; the agreement ends on <span class="ends-on">2027-12-31</span>'
+ok $? "the page shows the resulting ends_on"
+page agent POST "/desk/agreements/$AGR/cancel" --data-urlencode "csrf=$TOKEN" -d notice_given_on=2026-11-02
+is "$STATUS" 409 "a second notice: 409"
+page agent POST "/desk/agreements/1/change-orders" --data-urlencode "csrf=$TOKEN" -d hours=5 -d reason=x
+is "$STATUS" 422 "a change order on a maintenance agreement: 422"
+
+# ---- the knowledge base -------------------------------------------------------------------------
+page agent GET /desk/kb; TOKEN=$(csrf)
+page agent POST /desk/kb --data-urlencode "title=<script>alert(1)</script> Backups" \
+    --data-urlencode "body=# Restore" -d tags=ops -d visibility=public
+is "$STATUS" 403 "an article without the token: 403"
+is "$(q "SELECT count(*) FROM kb_articles")" 0 "and none written"
+page agent POST /desk/kb --data-urlencode "csrf=$TOKEN" --data-urlencode "title=" -d visibility=public
+is "$STATUS" 422 "an article without a title: 422"
+page agent POST /desk/kb --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode "title=<script>alert(1)</script> Backups" \
+    --data-urlencode $'body=# Restore\n\nRun **restore** <script>x()</script>' \
+    --data-urlencode "tags= ops , backup,, " -d visibility=internal
+is "$STATUS" 303 "an article written: 303"
+ART=$(q "SELECT id FROM kb_articles")
+is "$(header Location)" "/desk/kb/$ART" "to its page"
+is "$(q "SELECT title || '|' || visibility FROM kb_articles WHERE id = $ART")" \
+    "<script>alert(1)</script> Backups|internal" "stored as typed"
+is "$(q "SELECT group_concat(value, ',') FROM json_each((SELECT tags FROM kb_articles WHERE id = $ART))")" \
+    "ops,backup" "tags split and trimmed"
+page agent GET /desk/kb
+has '&lt;script&gt;alert(1)&lt;/script&gt; Backups'; ok $? "the list shows the title escaped"
+has '<script>alert'; ok $((! $?)) "never as markup"
+page agent GET "/desk/kb/$ART"
+is "$STATUS" 200 "the article's page"
+has '<h1>Restore</h1>'; ok $? "the preview renders the Markdown"
+has '<strong>restore</strong>'; ok $? "with emphasis"
+has '<script>'; ok $((! $?)) "no script from the title or the body"
+has "href=\"/kb/$ART\""; ok $((! $?)) "no public link for an internal article"
+page agent POST "/desk/kb/$ART" --data-urlencode "title=Backups" --data-urlencode "body=new" \
+    -d tags=ops -d visibility=public
+is "$STATUS" 403 "an edit without the token: 403"
+is "$(q "SELECT title FROM kb_articles WHERE id = $ART")" "<script>alert(1)</script> Backups" "unchanged"
+page agent POST "/desk/kb/$ART" --data-urlencode "csrf=$TOKEN" --data-urlencode "title=Backups & restores" \
+    --data-urlencode "body=Use *restore*." -d tags=ops -d visibility=bogus
+is "$STATUS" 422 "an unknown visibility: 422"
+has 'value="Backups &amp; restores"'; ok $? "what was typed kept, escaped"
+page agent POST "/desk/kb/$ART" --data-urlencode "csrf=$TOKEN" --data-urlencode "title=Backups & restores" \
+    --data-urlencode "body=Use *restore*." -d tags=ops -d visibility=public
+is "$STATUS $(header Location)" "303 /desk/kb/$ART" "edited: 303"
+is "$(q "SELECT title || '|' || body || '|' || visibility FROM kb_articles WHERE id = $ART")" \
+    "Backups & restores|Use *restore*.|public" "stored"
+page agent GET "/desk/kb/$ART"
+has "href=\"/kb/$ART\""; ok $? "a public article links its public page"
+page anon GET "/kb/$ART"; is "$STATUS" 200 "which a visitor reads"
+page agent POST /desk/kb/999 --data-urlencode "csrf=$TOKEN" --data-urlencode "title=x" -d visibility=public
+is "$STATUS" 404 "editing a missing article: 404"
+page ca POST "/desk/kb/$ART" --data-urlencode "csrf=$TOKEN_CA" --data-urlencode "title=mine" -d visibility=public
+is "$STATUS" 403 "customer: POST an article is 403"
+is "$(q "SELECT title FROM kb_articles WHERE id = $ART")" "Backups & restores" "unchanged"
+
+done_testing
