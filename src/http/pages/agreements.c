@@ -2,8 +2,9 @@
  * agreements.c - GET /portal/agreements (a customer's organisation) and
  * GET /desk/agreements (staff, with an organisation filter): the agreements
  * with their kind, status, term, hosting, SLA policy, hours bought, extras
- * and services, read-only. Balances, change orders, bookings and invoices
- * belong to the agreements section (docs/pages.md, still to come).
+ * and services. Staff rows link /desk/agreements/{id} (desk_agreements.c),
+ * where an agreement is quoted, signed, cancelled and changed; customers'
+ * link /portal/agreements/{id}.
  */
 #include "core/compat.h"
 #include "http/pages/pages.h"

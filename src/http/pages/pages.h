@@ -1,7 +1,7 @@
 /*
  * pages.h - the server-rendered HTML pages (SPEC 3.3), one file an area:
  * login.c (/, /login, /logout), static.c (/static/...), portal.c
- * (/portal/..., customers), desk.c (/desk/..., agents and admins),
+ * (/portal/..., customers), desk*.c (/desk/..., agents and admins),
  * admin_*.c (/desk/admin/..., admins; /account/password) and common.c
  * (rendering, errors, the forms' shared pieces).
  *
