@@ -55,6 +55,13 @@ int api_page(struct req *req, struct res *res, struct store_page *pg)
     return 0;
 }
 
+int api_cursor_error(struct res *res, int rc)
+{
+    if (rc == DESK_EBADREQ)
+        return res_error(res, rc, "cursor", "cursor does not parse");
+    return rc;
+}
+
 json_t *api_list_json(json_t *list, int64_t next)
 {
     return json_pack("{s:o, s:o}", "items", list, "next_cursor",

@@ -45,6 +45,8 @@ int api_page(struct req *req, struct res *res, struct store_page *pg);
 int api_limit(struct req *req, struct res *res, int64_t *n);
 /* {"items": items, "next_cursor": "<last_id>" or null when pg says no more follow}. */
 json_t *api_page_json(json_t *items, const struct store_page *pg, int64_t last_id);
+/* A list's store error: 400 naming `cursor` for DESK_EBADREQ (a cursor that does not parse), else rc. */
+int api_cursor_error(struct res *res, int rc);
 /* {"items": list, "next_cursor": "<next>" or null for 0}; consumes list. */
 json_t *api_list_json(json_t *list, int64_t next);
 /*

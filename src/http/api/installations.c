@@ -110,10 +110,8 @@ int api_installation_list(struct req *req, struct res *res)
     }
     rc = store_installation_list(req->store, &req->caller, org_id, &pg, &items, &n, &next,
                                  req->arena);
-    if (rc == DESK_EBADREQ)
-        return res_error(res, rc, "cursor", "cursor does not parse");
     if (rc < 0)
-        return rc;
+        return api_cursor_error(res, rc);
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, installation_json(&items[i]));

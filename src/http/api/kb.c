@@ -236,10 +236,8 @@ int api_article_list(struct req *req, struct res *res)
     if ((rc = kb_query_read(req, &q, res)) < 0)
         return rc;
     rc = store_article_search(req->store, &req->caller, &q, &items, &n, &next, req->arena);
-    if (rc == DESK_EBADREQ)
-        return res_error(res, rc, "cursor", "cursor does not parse");
     if (rc < 0)
-        return rc;
+        return api_cursor_error(res, rc);
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, hit_json(&items[i]));

@@ -97,10 +97,8 @@ int api_release_list(struct req *req, struct res *res)
     if ((rc = kb_page_read(req, &pg, res)) < 0)
         return rc;
     rc = store_release_list(req->store, &req->caller, &pg, &items, &n, &next, req->arena);
-    if (rc == DESK_EBADREQ)
-        return res_error(res, rc, "cursor", "cursor does not parse");
     if (rc < 0)
-        return rc;
+        return api_cursor_error(res, rc);
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, release_json(&items[i], req->arena));

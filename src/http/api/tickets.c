@@ -394,10 +394,8 @@ int api_ticket_list(struct req *req, struct res *res)
     if ((rc = read_filter(req, &f, res)) < 0)
         return rc;
     rc = store_ticket_list(req->store, &req->caller, &f, &items, &n, &next, req->arena);
-    if (rc == DESK_EBADREQ)
-        return res_error(res, rc, "cursor", "cursor does not parse");
     if (rc < 0)
-        return rc;
+        return api_cursor_error(res, rc);
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, ticket_to_json(&items[i], now));
