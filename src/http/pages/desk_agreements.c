@@ -15,6 +15,8 @@
  *
  * Each answers 303 to the agreement's page, or shows it again with the
  * store's status (409, 422) and message; a missing agreement is the 404 page.
+ * Its time entries, expenses, invoices and a booking's rescheduling are
+ * desk_billing.c's.
  */
 #include "core/compat.h"
 #include "http/pages/pages.h"
@@ -115,7 +117,8 @@ static int show(struct req *req, struct res *res, int status, const char *error)
     if ((rc = store_organization_names(req->store, &req->caller, &orgs, &norgs, req->arena)) < 0 ||
         (rc = store_staff_names(req->store, &req->caller, &staff, &nstaff, req->arena)) < 0 ||
         (rc = store_booking_list(req->store, &req->caller, id, &b, &nb, req->arena)) < 0 ||
-        (rc = page_agreement_json(req, id, &o)) < 0)
+        (rc = page_agreement_json(req, id, &o)) < 0 ||
+        (rc = page_agreement_billing(req, &g, o)) < 0)
         return page_error(req, res, rc, "agreement %" PRId64 " cannot be shown", id);
     add_terms(o, &g, name_of(orgs, norgs, g.organization_id));
     mark_proposed(o);
@@ -131,6 +134,11 @@ static int show(struct req *req, struct res *res, int status, const char *error)
 }
 
 int page_desk_agreement(struct req *req, struct res *res) { return show(req, res, 200, NULL); }
+
+int page_desk_agreement_again(struct req *req, struct res *res, int status, const char *error)
+{
+    return show(req, res, status, error);
+}
 
 /* The store's refusal on the page, the 404 page for a missing agreement, or 303 back. */
 static int done(struct req *req, struct res *res, int rc, const struct store_fault *f)

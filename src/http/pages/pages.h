@@ -171,6 +171,20 @@ int page_desk_agreement_cancel(struct req *req, struct res *res);
 int page_desk_change_order_create(struct req *req, struct res *res);
 int page_desk_change_order_sign(struct req *req, struct res *res);
 int page_desk_booking_create(struct req *req, struct res *res);
+/*
+ * The agreement page of req->params[0] again, with status and a message
+ * (a form that failed); a missing agreement is the 404 page. Returns 0.
+ */
+int page_desk_agreement_again(struct req *req, struct res *res, int status, const char *error);
+
+/* ---- desk_billing.c: an agreement's time, expenses, invoices; rescheduling -------------- */
+struct agreement;
+/* Add "time_entries", "time_kinds", "expenses", "per_diem_rate" and "invoices" of g to data. */
+int page_agreement_billing(struct req *req, const struct agreement *g, json_t *data);
+int page_desk_agreement_time(struct req *req, struct res *res);
+int page_desk_agreement_expense(struct req *req, struct res *res);
+int page_desk_agreement_invoice(struct req *req, struct res *res);
+int page_desk_booking_reschedule(struct req *req, struct res *res);
 
 /* ---- desk_kb.c: knowledge-base editing ----------------------------------------------- */
 int page_desk_kb(struct req *req, struct res *res);

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# 2005 more of the desk's pages over real HTTP with curl: an agreement's time entries, expenses
+# (an actual amount in decimal stored in minor units, per diem days at the agreement's rate) and
+# invoices (issued for a period, linked to the API's HTML and PDF; an overlapping period is 409 on
+# the page); a booking rescheduled with its cost (an expense of the booking); hostile notes only
+# escaped; every form's POST without its token is 403 and changes nothing.
+. "$(dirname "$0")/lib.sh"
+
+start_server; ok $? "server starts"
+fixtures; ok $? "fixtures"
+"$SVCDESK" init --db "$T/hash.db" --admin-email hash@example.test --admin-password pages-pass-1 \
+    > /dev/null 2>&1
+q() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
+sqlite3 -cmd ".timeout 5000" -cmd "ATTACH '$T/hash.db' AS hash_db" "$DB" \
+    "UPDATE users SET password_hash = (SELECT password_hash FROM hash_db.users) WHERE id IN (1, 2, 3, 4)"
+ok $? "passwords"
+
+# page JAR METHOD PATH [CURL ARGS...]: sets STATUS, BODY, HEADERS ($T/headers)
+page() {
+    local jar=$1 method=$2 path=$3
+    shift 3
+    STATUS=$(curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -b "$T/$jar" -c "$T/$jar" \
+        -X "$method" "$@" "$BASE$path")
+    BODY=$(cat "$T/body")
+}
+header() { sed -n "s/^$1: \(.*\)\r$/\1/Ip" "$T/headers" | head -1; }
+csrf() { printf '%s' "$BODY" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1; }
+sign_in() { # sign_in JAR EMAIL [PASSWORD]
+    page "$1" GET /login
+    page "$1" POST /login --data-urlencode "email=$2" \
+        --data-urlencode "password=${3:-pages-pass-1}" --data-urlencode "csrf=$(csrf)"
+}
+has() { case "$BODY" in *"$1"*) return 0 ;; esac; return 1; }
+
+sign_in agent agent@vendor.test; is "$STATUS" 303 "the agent signs in"
+sign_in ca ca@acme.test; is "$STATUS" 303 "the customer signs in"
+
+# ---- an enhanced agreement at 100.00 EUR an hour, 250.50 a day of travel ---------------------------
+api POST /api/v1/agreements '{"organization_id":1,"kind":"enhanced","starts_on":"2026-01-01","currency":"EUR","hours":100,"rate":10000,"per_diem_rate":25050}' "$AGENT"
+is "$STATUS" 201 "an enhanced agreement"; AGR=$(jq -r .id "$T/body")
+page agent GET "/desk/agreements/$AGR"; TOKEN=$(csrf)
+is "$STATUS" 200 "its page"
+for f in time expenses invoices; do
+    has "action=\"/desk/agreements/$AGR/$f\""; ok $? "the page has the $f form"
+done
+has 'No time recorded.'; ok $? "no time yet"
+has '250.50 EUR a day'; ok $? "the per-diem form shows the rate"
+
+# ---- time ------------------------------------------------------------------------------------------
+page agent POST "/desk/agreements/$AGR/time" -d minutes=90 -d kind=billable -d on=2026-11-10 -d note=x
+is "$STATUS" 403 "time without the token: 403"
+is "$(q "SELECT count(*) FROM time_entries")" 0 "and none recorded"
+page agent POST "/desk/agreements/$AGR/time" --data-urlencode "csrf=$TOKEN" -d minutes=0 -d kind=billable
+is "$STATUS" 422 "0 minutes: 422"
+page agent POST "/desk/agreements/$AGR/time" --data-urlencode "csrf=$TOKEN" -d minutes=30 -d kind=bogus
+is "$STATUS" 422 "an unknown kind: 422"
+page agent POST "/desk/agreements/$AGR/time" --data-urlencode "csrf=$TOKEN" -d minutes=30 \
+    -d kind=billable -d on=2026-13-01
+is "$STATUS" 422 "a date that is not one: 422"
+page agent POST "/desk/agreements/$AGR/time" --data-urlencode "csrf=$TOKEN" -d minutes=90 \
+    -d kind=billable -d on=2026-11-10 --data-urlencode "note=<script>alert(1)</script> upgrade"
+is "$STATUS $(header Location)" "303 /desk/agreements/$AGR" "time recorded: 303"
+is "$(q "SELECT agreement_id || ' ' || minutes || ' ' || kind || ' ' || on_date || ' ' || user_id || ' ' || note FROM time_entries")" \
+    "$AGR 90 billable 2026-11-10 2 <script>alert(1)</script> upgrade" "stored against the agreement, by the agent"
+page agent GET "/desk/agreements/$AGR"
+has '&lt;script&gt;alert(1)&lt;/script&gt; upgrade'; ok $? "the note shows escaped"
+has '<script>alert'; ok $((! $?)) "never as markup"
+has '>1:30<'; ok $? "the time as h:mm"
+
+# ---- expenses --------------------------------------------------------------------------------------
+page agent POST "/desk/agreements/$AGR/expenses" -d kind=actual -d amount=123.45 -d note=train
+is "$STATUS" 403 "an expense without the token: 403"
+is "$(q "SELECT count(*) FROM expenses")" 0 "and none recorded"
+page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=actual \
+    -d amount=12.345 -d note=train
+is "$STATUS" 422 "three decimals of EUR: 422"
+has 'at most 2 decimals'; ok $? "saying why"
+page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=actual \
+    -d amount=12 -d note=
+is "$STATUS" 422 "an expense without a note: 422"
+page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=per_diem \
+    -d days=0 -d note=visit
+is "$STATUS" 422 "per diem without days: 422"
+is "$(q "SELECT count(*) FROM expenses")" 0 "none recorded by the refusals"
+page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=actual \
+    -d amount=123.45 --data-urlencode "note=<b>train</b> ticket" -d on=2026-11-11
+is "$STATUS $(header Location)" "303 /desk/agreements/$AGR" "an actual expense: 303"
+page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=per_diem \
+    -d days=2 -d note=on-site -d on=2026-11-12
+is "$STATUS" 303 "a per diem: 303"
+is "$(q "SELECT group_concat(kind || ' ' || amount || ' ' || coalesce(days, '-') || ' ' || on_date || ' ' || note, '|') FROM (SELECT * FROM expenses ORDER BY id)")" \
+    "actual 12345 - 2026-11-11 <b>train</b> ticket|per_diem 50100 2 2026-11-12 on-site" \
+    "stored in minor units; per diem as days x the rate"
+page agent GET "/desk/agreements/$AGR"
+has '123.45 EUR'; ok $? "the page lists the amount"
+has '&lt;b&gt;train&lt;/b&gt; ticket'; ok $? "and the note escaped"
+
+# ---- a booking rescheduled with its cost -----------------------------------------------------------
+page agent POST "/desk/agreements/$AGR/bookings" --data-urlencode "csrf=$TOKEN" -d user_id=2 \
+    -d starts_on=2026-12-01 -d ends_on=2026-12-03
+is "$STATUS" 303 "a booking"
+BK=$(q "SELECT id FROM bookings WHERE agreement_id = $AGR")
+page agent GET "/desk/agreements/$AGR"
+has "action=\"/desk/agreements/$AGR/bookings/$BK/reschedule\""; ok $? "with a reschedule form"
+page agent POST "/desk/agreements/$AGR/bookings/$BK/reschedule" -d starts_on=2026-12-08 \
+    -d ends_on=2026-12-10 -d cost=40 -d cost_note=rebooked
+is "$STATUS" 403 "reschedule without the token: 403"
+is "$(q "SELECT starts_on || ' ' || ends_on FROM bookings WHERE id = $BK")" "2026-12-01 2026-12-03" \
+    "and the booking unchanged"
+page agent POST "/desk/agreements/$AGR/bookings/$BK/reschedule" --data-urlencode "csrf=$TOKEN" \
+    -d starts_on=2026-12-08 -d ends_on=2026-12-05
+is "$STATUS" 422 "ending before it starts: 422"
+page agent POST "/desk/agreements/$AGR/bookings/$BK/reschedule" --data-urlencode "csrf=$TOKEN" \
+    -d starts_on=2026-12-08 -d ends_on=2026-12-10 -d cost=40
+is "$STATUS" 422 "a cost without a note: 422"
+page agent POST "/desk/agreements/$AGR/bookings/999/reschedule" --data-urlencode "csrf=$TOKEN" \
+    -d starts_on=2026-12-08 -d ends_on=2026-12-10
+is "$STATUS" 404 "a missing booking: 404"
+page agent POST "/desk/agreements/$AGR/bookings/$BK/reschedule" --data-urlencode "csrf=$TOKEN" \
+    -d starts_on=2026-12-08 -d ends_on=2026-12-10 -d cost=40.00 -d cost_note=rebooked
+is "$STATUS $(header Location)" "303 /desk/agreements/$AGR" "rescheduled: 303"
+is "$(q "SELECT starts_on || ' ' || ends_on FROM bookings WHERE id = $BK")" "2026-12-08 2026-12-10" \
+    "the booking moved"
+is "$(q "SELECT kind || ' ' || amount || ' ' || note FROM expenses WHERE booking_id = $BK")" \
+    "actual 4000 rebooked" "its cost an expense of the booking"
+page agent POST "/desk/agreements/$AGR/bookings/$BK/reschedule" --data-urlencode "csrf=$TOKEN" \
+    -d starts_on=2026-12-15 -d ends_on=2026-12-16
+is "$STATUS" 303 "rescheduled again without a cost: 303"
+is "$(q "SELECT count(*) FROM expenses WHERE booking_id = $BK")" 1 "no expense added"
+
+# ---- invoices --------------------------------------------------------------------------------------
+page agent POST "/desk/agreements/$AGR/invoices" -d period_start=2026-11-01 -d period_end=2026-12-31
+is "$STATUS" 403 "an invoice without the token: 403"
+is "$(q "SELECT count(*) FROM invoices")" 0 "and none issued"
+page agent POST "/desk/agreements/$AGR/invoices" --data-urlencode "csrf=$TOKEN" \
+    -d period_start=2026-11-01 -d period_end=2026-12-31
+is "$STATUS" 409 "an unsigned agreement: 409 on the page"
+has 'class="alert"'; ok $? "with the store's message"
+page agent POST "/desk/agreements/$AGR/sign" --data-urlencode "csrf=$TOKEN"
+is "$STATUS" 303 "signed"
+page agent POST "/desk/agreements/$AGR/invoices" --data-urlencode "csrf=$TOKEN" \
+    -d period_start=2026-12-31 -d period_end=2026-11-01
+is "$STATUS" 422 "a reversed period: 422"
+page agent POST "/desk/agreements/$AGR/invoices" --data-urlencode "csrf=$TOKEN" \
+    -d period_start=2026-11-01 -d period_end=2026-12-31
+is "$STATUS $(header Location)" "303 /desk/agreements/$AGR" "invoiced: 303"
+INV=$(q "SELECT id FROM invoices")
+# 1.5 h x 100.00 + 123.45 + 2 x 250.50 + 40.00
+is "$(q "SELECT agreement_id || ' ' || period_start || ' ' || period_end || ' ' || total FROM invoices")" \
+    "$AGR 2026-11-01 2026-12-31 81445" "stored: time, expenses and the rescheduling cost"
+is "$(q "SELECT (SELECT count(*) FROM time_entries WHERE invoice_id = $INV) || ' ' || (SELECT count(*) FROM expenses WHERE invoice_id = $INV)")" \
+    "1 3" "what it bills marked invoiced"
+page agent GET "/desk/agreements/$AGR"
+has "href=\"/api/v1/invoices/$INV.html\""; ok $? "the page links the invoice's HTML"
+has "href=\"/api/v1/invoices/$INV.pdf\""; ok $? "and its PDF"
+has '814.45 EUR'; ok $? "with its total"
+page agent GET "/api/v1/invoices/$INV.html"; is "$STATUS" 200 "which the agent opens with the cookie"
+page agent POST "/desk/agreements/$AGR/invoices" --data-urlencode "csrf=$TOKEN" \
+    -d period_start=2026-12-01 -d period_end=2026-12-31
+is "$STATUS" 409 "an overlapping period: 409 on the page"
+is "$(q "SELECT count(*) FROM invoices")" 1 "and nothing more issued"
+
+# ---- roles -----------------------------------------------------------------------------------------
+page ca GET /portal/; TOKEN_CA=$(csrf)
+page ca POST "/desk/agreements/$AGR/time" --data-urlencode "csrf=$TOKEN_CA" -d minutes=5 -d kind=billable
+is "$STATUS" 403 "customer: POST time is 403"
+is "$(q "SELECT count(*) FROM time_entries")" 1 "and nothing recorded"
+
+done_testing
