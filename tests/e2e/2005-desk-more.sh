@@ -2,7 +2,8 @@
 # 2005 more of the desk's pages over real HTTP with curl: an agreement's time entries, expenses
 # (an actual amount in decimal stored in minor units, per diem days at the agreement's rate) and
 # invoices (issued for a period, linked to the API's HTML and PDF; an overlapping period is 409 on
-# the page); a booking rescheduled with its cost (an expense of the booking); hostile notes only
+# the page); a booking rescheduled with its cost (an expense of the booking); the admin's
+# organisations (list, create with mail domains, 409 for a taken name or domain); hostile text only
 # escaped; every form's POST without its token is 403 and changes nothing.
 . "$(dirname "$0")/lib.sh"
 
@@ -34,6 +35,7 @@ has() { case "$BODY" in *"$1"*) return 0 ;; esac; return 1; }
 
 sign_in agent agent@vendor.test; is "$STATUS" 303 "the agent signs in"
 sign_in ca ca@acme.test; is "$STATUS" 303 "the customer signs in"
+sign_in admin "$ADMIN_EMAIL"; is "$STATUS" 303 "the admin signs in"
 
 # ---- an enhanced agreement at 100.00 EUR an hour, 250.50 a day of travel ---------------------------
 api POST /api/v1/agreements '{"organization_id":1,"kind":"enhanced","starts_on":"2026-01-01","currency":"EUR","hours":100,"rate":10000,"per_diem_rate":25050}' "$AGENT"
@@ -165,5 +167,46 @@ page ca GET /portal/; TOKEN_CA=$(csrf)
 page ca POST "/desk/agreements/$AGR/time" --data-urlencode "csrf=$TOKEN_CA" -d minutes=5 -d kind=billable
 is "$STATUS" 403 "customer: POST time is 403"
 is "$(q "SELECT count(*) FROM time_entries")" 1 "and nothing recorded"
+
+# ---- organisations (admins) ------------------------------------------------------------------------
+p=/desk/admin/organizations
+page admin GET "$p"; is "$STATUS" 200 "admin: GET $p"
+has '<td data-label="Name">Acme</td>'; ok $? "the list shows the organisations"
+page admin GET /desk/admin/; has "href=\"$p\""; ok $? "the administration index links it"
+page agent GET "$p"; is "$STATUS" 403 "agent: GET $p is the 403 page"
+page ca GET "$p"; is "$STATUS" 403 "customer: GET $p is the 403 page"
+page anon GET "$p"; is "$STATUS $(header Location)" "303 /login?next=${p//\//%2F}" "visitor: to /login"
+page admin GET "$p"; TOKEN_ADMIN=$(csrf)
+page admin POST "$p" --data-urlencode "name=Gamma" -d domains=gamma.test
+is "$STATUS" 403 "an organisation without the token: 403"
+is "$(q "SELECT count(*) FROM organizations")" 2 "and none created"
+page agent POST "$p" --data-urlencode "csrf=$TOKEN" --data-urlencode "name=Gamma"
+is "$STATUS" 403 "agent: POST $p is 403"
+page admin POST "$p" --data-urlencode "csrf=$TOKEN_ADMIN" --data-urlencode "name=" -d domains=
+is "$STATUS" 422 "without a name: 422"
+page admin POST "$p" --data-urlencode "csrf=$TOKEN_ADMIN" --data-urlencode "name=Gamma & Co" \
+    --data-urlencode "domains=gamma.test, not a domain"
+is "$STATUS" 422 "a bad domain: 422"
+has "&#39;not a domain&#39; is not a mail domain"; ok $? "naming it"
+has 'value="Gamma &amp; Co"'; ok $? "what was typed kept, escaped"
+is "$(q "SELECT count(*) FROM organizations")" 2 "none created by the refusals"
+page admin POST "$p" --data-urlencode "csrf=$TOKEN_ADMIN" \
+    --data-urlencode "name=<script>alert(1)</script> Gamma" --data-urlencode "domains= Gamma.TEST , ,gamma-group.test"
+is "$STATUS $(header Location)" "303 $p" "created: 303"
+GAMMA=$(q "SELECT id FROM organizations WHERE name LIKE '%Gamma'")
+is "$(q "SELECT name FROM organizations WHERE id = $GAMMA")" "<script>alert(1)</script> Gamma" "stored as typed"
+is "$(q "SELECT group_concat(value, ',') FROM (SELECT value FROM json_each((SELECT domains FROM organizations WHERE id = $GAMMA)) ORDER BY value)")" \
+    "gamma-group.test,gamma.test" "domains trimmed, lower-cased, empty ones skipped"
+page admin GET "$p"
+has '&lt;script&gt;alert(1)&lt;/script&gt; Gamma'; ok $? "the list shows the name escaped"
+has '<script>alert'; ok $((! $?)) "never as markup"
+has '>gamma-group.test<'; ok $? "and its domains"
+page admin POST "$p" --data-urlencode "csrf=$TOKEN_ADMIN" --data-urlencode "name=acme"
+is "$STATUS" 409 "a taken name (any case): 409"
+has 'class="alert"'; ok $? "shown on the form"
+has 'value="acme"'; ok $? "with what was typed"
+page admin POST "$p" --data-urlencode "csrf=$TOKEN_ADMIN" --data-urlencode "name=Delta" -d domains=gamma.test
+is "$STATUS" 409 "another organisation's domain: 409"
+is "$(q "SELECT count(*) FROM organizations")" 3 "nothing more created"
 
 done_testing

@@ -224,6 +224,10 @@ int page_admin_rasci_create(struct req *req, struct res *res);
 int page_admin_catalogue(struct req *req, struct res *res);
 int page_admin_catalogue_save(struct req *req, struct res *res);
 
+/* ---- admin_orgs.c: the customers' organisations ---------------------------------------- */
+int page_admin_orgs(struct req *req, struct res *res);
+int page_admin_org_create(struct req *req, struct res *res);
+
 /* ---- desk.c ------------------------------------------------------------------------ */
 int page_desk_queue(struct req *req, struct res *res);
 int page_desk_ticket(struct req *req, struct res *res);

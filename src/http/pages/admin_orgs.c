@@ -1,0 +1,112 @@
+/*
+ * admin_orgs.c - the customers' organisations at /desk/admin/organizations
+ * (admins): every organisation with its mail domains, 200 a page (`?after=`
+ * the last id shown), and a form that creates one from a name and its mail
+ * domains, comma-separated (each checked and lower-cased by
+ * mail_domain_normalize; blanks around them and empty ones skipped).
+ * POST /desk/admin/organizations answers 303 to the list, or shows it again
+ * with what was typed and 422 (a bad name or domain) or the store's 409 (a
+ * taken name, a domain of another organisation).
+ */
+#include "core/compat.h"
+#include "core/err.h"
+#include "domain/organization.h"
+#include "http/pages/pages.h"
+#include "store/store.h"
+
+#include <ctype.h>
+
+#define ORGS_PAGE 200 /* organisations a page shows */
+
+static json_t *orgs_json(const struct organization *o, size_t n)
+{
+    json_t *list = json_array();
+
+    for (size_t i = 0; i < n; i++) {
+        json_t *domains = json_array();
+
+        for (size_t d = 0; d < o[i].domains_nr; d++)
+            json_array_append_new(domains, json_string(o[i].domains[d]));
+        json_array_append_new(list, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)o[i].id, "name",
+                                              o[i].name, "domains", domains));
+    }
+    return list;
+}
+
+static int show(struct req *req, struct res *res, int status, const char *error)
+{
+    struct store_page pg = {0, ORGS_PAGE, false};
+    const char *after = req_query(req, "after");
+    struct organization *o;
+    size_t n;
+    int rc;
+
+    if (after)
+        pg.after = strtoll(after, NULL, 10);
+    if (pg.after < 0)
+        pg.after = 0;
+    if ((rc = store_org_list(req->store, &req->caller, &pg, &o, &n, req->arena)) < 0)
+        return page_error(req, res, rc, "the organisations cannot be shown");
+    return page_render(req, res, status, "admin_orgs",
+                       json_pack("{s:s, s:s?, s:o, s:o, s:s, s:s}", "title", "Organisations",
+                                 "error", error, "organizations", orgs_json(o, n), "next",
+                                 pg.more && n ? json_integer(o[n - 1].id) : json_null(), "name",
+                                 page_form_str(req, "name"), "domains",
+                                 page_form_str(req, "domains")));
+}
+
+int page_admin_orgs(struct req *req, struct res *res) { return show(req, res, 200, NULL); }
+
+/*
+ * The comma-separated mail domains of s into o (arena), lower-cased; blanks
+ * around them and empty ones are skipped. NULL, or why (arena).
+ */
+static const char *parse_domains(struct req *req, const char *s, struct organization *o)
+{
+    const char **list = ARENA_NEWN(req->arena, const char *, ORG_MAX_DOMAINS);
+
+    o->domains = list;
+    o->domains_nr = 0;
+    while (*s) {
+        const char *comma = strchr(s, ','), *end = comma ? comma : s + strlen(s), *why;
+        char *norm, *one;
+
+        while (s < end && isspace((unsigned char)*s))
+            s++;
+        while (end > s && isspace((unsigned char)end[-1]))
+            end--;
+        if (end > s) {
+            if (o->domains_nr == ORG_MAX_DOMAINS)
+                return "an organisation has at most 100 mail domains";
+            one = arena_strndup(req->arena, s, (size_t)(end - s));
+            norm = arena_alloc(req->arena, MAIL_DOMAIN_MAX + 1);
+            if ((why = mail_domain_normalize(one, norm)))
+                return arena_sprintf(req->arena, "'%s' %s", one, why);
+            list[o->domains_nr++] = norm;
+        }
+        if (!comma)
+            break;
+        s = comma + 1;
+    }
+    return NULL;
+}
+
+int page_admin_org_create(struct req *req, struct res *res)
+{
+    struct organization o = {0};
+    struct store_fault f = {0};
+    const char *why;
+    int rc;
+
+    o.name = page_form_str(req, "name");
+    if (!*o.name)
+        return show(req, res, 422, "give the organisation a name");
+    if ((why = page_text_problem("the name", o.name, ORG_NAME_MAX, req->arena)) ||
+        (why = page_text_problem("the domains", page_form_str(req, "domains"), 1 << 16,
+                                 req->arena)) ||
+        (why = parse_domains(req, page_form_str(req, "domains"), &o)))
+        return show(req, res, 422, why);
+    if ((rc = store_org_create(req->store, &req->caller, &o, &f)) < 0)
+        return show(req, res, http_status_from_err(rc), page_fault_message(rc, &f));
+    return page_redirect(res, "/desk/admin/organizations");
+}
