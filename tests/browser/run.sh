@@ -25,13 +25,8 @@ fi
 start_server --backup-dir "$T/backups"; ok $? "server starts"
 fixtures; ok $? "fixtures"
 
-# The fixtures' users have no password. `svcdesk init` hashes one (argon2id) for a throwaway
-# database's admin; the hash is copied to the users of the test database.
-"$SVCDESK" init --db "$T/hash.db" --admin-email hash@example.test \
-    --admin-password "$PASSWORD" > /dev/null 2>&1
-HASH=$(sqlite3 "$T/hash.db" "SELECT password_hash FROM users")
-sqlite3 -cmd ".timeout 5000" "$DB" "UPDATE users SET password_hash = '$HASH' WHERE id IN (2, 3, 4);
-    UPDATE users SET name = 'Carl \"><img src=x onerror=alert(1)>' WHERE id = 3;"
+passwords "2, 3, 4" "$PASSWORD" &&
+    q "UPDATE users SET name = 'Carl \"><img src=x onerror=alert(1)>' WHERE id = 3"
 ok $? "passwords for the agent and the customers; a hostile customer name"
 
 # Requests already in the queue: Acme's D (due later than a B opened now) and Beta's

@@ -9,29 +9,8 @@
 
 start_server; ok $? "server starts"
 fixtures; ok $? "fixtures"
-"$SVCDESK" init --db "$T/hash.db" --admin-email hash@example.test --admin-password pages-pass-1 \
-    > /dev/null 2>&1
-q() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
-sqlite3 -cmd ".timeout 5000" -cmd "ATTACH '$T/hash.db' AS hash_db" "$DB" \
-    "UPDATE users SET password_hash = (SELECT password_hash FROM hash_db.users) WHERE id IN (1, 2, 3, 4)"
+passwords "1, 2, 3, 4"
 ok $? "passwords"
-
-# page JAR METHOD PATH [CURL ARGS...]: sets STATUS, BODY, HEADERS ($T/headers)
-page() {
-    local jar=$1 method=$2 path=$3
-    shift 3
-    STATUS=$(curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -b "$T/$jar" -c "$T/$jar" \
-        -X "$method" "$@" "$BASE$path")
-    BODY=$(cat "$T/body")
-}
-header() { sed -n "s/^$1: \(.*\)\r$/\1/Ip" "$T/headers" | head -1; }
-csrf() { printf '%s' "$BODY" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1; }
-sign_in() { # sign_in JAR EMAIL [PASSWORD]
-    page "$1" GET /login
-    page "$1" POST /login --data-urlencode "email=$2" \
-        --data-urlencode "password=${3:-pages-pass-1}" --data-urlencode "csrf=$(csrf)"
-}
-has() { case "$BODY" in *"$1"*) return 0 ;; esac; return 1; }
 
 sign_in agent agent@vendor.test; is "$STATUS" 303 "the agent signs in"
 sign_in ca ca@acme.test; is "$STATUS" 303 "the customer signs in"
@@ -209,4 +188,5 @@ page admin POST "$p" --data-urlencode "csrf=$TOKEN_ADMIN" --data-urlencode "name
 is "$STATUS" 409 "another organisation's domain: 409"
 is "$(q "SELECT count(*) FROM organizations")" 3 "nothing more created"
 
+stop_server
 done_testing

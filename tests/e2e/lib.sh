@@ -135,3 +135,38 @@ fixtures() {
 
 # count_rows TABLE: rows in a table of $DB
 count_rows() { sqlite3 "$DB" "SELECT count(*) FROM $1"; }
+
+# q SQL: run SQL on $DB, waiting for the server's write lock when it holds it
+q() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
+
+# ---- the pages, over real HTTP with curl and a cookie jar per person ----
+
+PAGE_PASSWORD=pages-pass-1
+
+# passwords IDS [PASSWORD]: give users IDS ("2, 3, 4") an argon2id hash of PASSWORD, made by
+# `svcdesk init` on a throwaway database (the fixtures create users without passwords)
+passwords() {
+    rm -f "$T/hash.db"
+    "$SVCDESK" init --db "$T/hash.db" --admin-email hash@example.test \
+        --admin-password "${2:-$PAGE_PASSWORD}" > /dev/null 2>&1 &&
+        sqlite3 -cmd ".timeout 5000" -cmd "ATTACH '$T/hash.db' AS hash_db" "$DB" \
+            "UPDATE users SET password_hash = (SELECT password_hash FROM hash_db.users) WHERE id IN ($1)"
+}
+
+# page JAR METHOD PATH [CURL ARGS...]: sets STATUS, BODY, HEADERS ($T/headers)
+page() {
+    local jar=$1 method=$2 path=$3
+    shift 3
+    STATUS=$(curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -b "$T/$jar" -c "$T/$jar" \
+        -X "$method" "$@" "$BASE$path")
+    BODY=$(cat "$T/body")
+}
+header() { sed -n "s/^$1: \(.*\)\r$/\1/Ip" "$T/headers" | head -1; }
+csrf() { printf '%s' "$BODY" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1; }
+# sign_in JAR EMAIL [PASSWORD]: a session in the cookie jar
+sign_in() {
+    page "$1" GET /login
+    page "$1" POST /login --data-urlencode "email=$2" \
+        --data-urlencode "password=${3:-$PAGE_PASSWORD}" --data-urlencode "csrf=$(csrf)"
+}
+has() { case "$BODY" in *"$1"*) return 0 ;; esac; return 1; }
