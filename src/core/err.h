@@ -22,7 +22,7 @@ enum desk_err {
     DESK_ETOOBIG = -7,   /* 413: body over its limit */
     DESK_EINVAL = -8,    /* 422: well-formed but invalid; a field is at fault */
     DESK_ELIMIT = -9,    /* 429: too many attempts */
-    DESK_EBUSY = -10,    /* 503: the database stayed locked */
+    DESK_EBUSY = -10,    /* 503: the store cannot serve now (locked, full, I/O error, damaged); Retry-After */
     DESK_EIO = -11,      /* 500: failure already logged */
 };
 

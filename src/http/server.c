@@ -130,6 +130,9 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct exchang
     for (size_t i = 0; i < res->nheaders; i++)
         MHD_add_response_header(r, res->headers[i].key, res->headers[i].value);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    /* every 503 is a store or capacity that may serve again shortly */
+    if (res->status == 503 && !MHD_get_response_header(r, "Retry-After"))
+        MHD_add_response_header(r, "Retry-After", "2");
     ok = MHD_queue_response(conn, (unsigned)res->status, r);
     MHD_destroy_response(r);
     return ok;

@@ -26,7 +26,12 @@ int store__write(struct store *st, sqlite_write_fn fn, void *arg);
 struct sqlite_conn *store__get(struct store *st);
 void store__put(struct store *st, struct sqlite_conn *c);
 
-/* The cached statement for the SQL constant sql; reset it with store__done. */
+/*
+ * The cached statement for the SQL constant sql (keyed by its address; the table
+ * grows with the statements that exist and never evicts); reset it with store__done.
+ * NULL when it cannot be prepared (logged): stepping NULL fails, and store__err then
+ * answers DESK_EBUSY (503), as for every failure of the database itself.
+ */
 sqlite3_stmt *store__stmt(struct sqlite_conn *c, const char *sql);
 /* Reset a statement and clear its bindings; returns rc unchanged (for tail calls). */
 int store__done(sqlite3_stmt *s, int rc);

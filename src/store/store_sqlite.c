@@ -19,17 +19,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define STMT_CACHE 64        /* statements cached per connection (power of two) */
+#define STMT_CACHE_MIN 256   /* first size of a connection's statement table (power of two) */
 #define READERS_MAX 32       /* read connections at most */
 #define WRITE_BATCH_MAX 1024 /* writes per group commit at most */
 #define BUSY_TIMEOUT_MS 5000
 
 struct sqlite_conn {
     sqlite3 *db;                     /* the connection */
-    struct {
+    struct stmt_slot {
         const char *sql;             /* key: address of the SQL constant */
         sqlite3_stmt *stmt;          /* its prepared statement */
-    } cache[STMT_CACHE];
+    } *cache;                        /* open addressing; grows at half full, never evicts */
+    size_t cache_nr, cache_alloc;    /* slots used, slots in all (a power of two) */
+    int prepare_rc;                  /* the last prepare's failure, for store__err */
     struct sqlite_conn *next;        /* free list link */
 };
 
@@ -87,39 +89,84 @@ int store__err(struct sqlite_conn *c, int rc, const char *what)
         if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
             return DESK_ENOTFOUND;
         return DESK_EINVAL;
+    case SQLITE_MISUSE:
+        if (c && c->prepare_rc) { /* a step on the NULL of a failed prepare */
+            rc = c->prepare_rc;
+            c->prepare_rc = 0;
+            log_error("msg=\"store unavailable\" what=\"%s\" rc=%d error=\"%s\"", what, rc,
+                      sqlite3_errstr(rc));
+            return DESK_EBUSY;
+        }
+        /* fall through */
     default: {
+        /* a full disk, an I/O error, a damaged file, no memory: the store cannot serve
+           now, the request may succeed later (503), and nothing was half written */
         char q[256];
-        log_error("msg=\"sqlite error\" what=\"%s\" rc=%d error=\"%s\"", what, rc,
+        log_error("msg=\"store unavailable\" what=\"%s\" rc=%d error=\"%s\"", what, rc,
                   log_quote(c ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc), q, sizeof(q)));
-        return DESK_EIO;
+        return DESK_EBUSY;
     }
     }
+}
+
+static size_t slot_of(const struct stmt_slot *t, size_t alloc, const char *sql)
+{
+    size_t h = ((uintptr_t)sql >> 4) & (alloc - 1);
+
+    while (t[h].sql && t[h].sql != sql)
+        h = (h + 1) & (alloc - 1);
+    return h;
+}
+
+/* Double the table: the statements are SQL constants, so it stops growing at their number. */
+static void cache_grow(struct sqlite_conn *c)
+{
+    size_t alloc = c->cache_alloc ? c->cache_alloc * 2 : STMT_CACHE_MIN;
+    struct stmt_slot *t = xcalloc(alloc, sizeof(*t));
+
+    for (size_t i = 0; i < c->cache_alloc; i++)
+        if (c->cache[i].sql)
+            t[slot_of(t, alloc, c->cache[i].sql)] = c->cache[i];
+    free(c->cache);
+    c->cache = t;
+    c->cache_alloc = alloc;
 }
 
 sqlite3_stmt *store__stmt(struct sqlite_conn *c, const char *sql)
 {
-    size_t h = ((uintptr_t)sql >> 4) & (STMT_CACHE - 1);
+    struct stmt_slot *slot;
+    sqlite3_stmt *s;
+    int rc;
 
-    for (size_t n = 0; n < STMT_CACHE; n++, h = (h + 1) & (STMT_CACHE - 1)) {
-        if (c->cache[h].sql == sql)
-            return c->cache[h].stmt;
-        if (!c->cache[h].sql) {
-            sqlite3_stmt *s;
-            int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
-            if (rc != SQLITE_OK)
-                BUG("cannot prepare statement: %s: %s", sqlite3_errmsg(c->db), sql);
-            c->cache[h].sql = sql;
-            c->cache[h].stmt = s;
-            return s;
-        }
+    if (!c->db) /* a connection that could not open (store__get) */
+        return c->prepare_rc = SQLITE_CANTOPEN, NULL;
+    if (2 * (c->cache_nr + 1) > c->cache_alloc)
+        cache_grow(c);
+    slot = &c->cache[slot_of(c->cache, c->cache_alloc, sql)];
+    if (slot->sql)
+        return slot->stmt;
+    rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+    if (rc != SQLITE_OK) {
+        /* a locked schema, a full disk, a damaged file: the caller's step on NULL
+           fails with SQLITE_MISUSE, which store__err reports as this failure */
+        char q[256], e[256];
+        c->prepare_rc = rc;
+        log_error("msg=\"cannot prepare statement\" rc=%d error=\"%s\" sql=\"%s\"", rc,
+                  log_quote(sqlite3_errmsg(c->db), e, sizeof(e)), log_quote(sql, q, sizeof(q)));
+        return NULL;
     }
-    BUG("statement cache full (%d)", STMT_CACHE);
+    slot->sql = sql;
+    slot->stmt = s;
+    c->cache_nr++;
+    return s;
 }
 
 int store__done(sqlite3_stmt *s, int rc)
 {
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
+    if (s) { /* NULL: the prepare failed (see store__stmt) */
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    }
     return rc;
 }
 
@@ -205,9 +252,10 @@ static int conn_open(const char *path, int oflags, bool reader, struct sqlite_co
 
 static void conn_close(struct sqlite_conn *c)
 {
-    for (size_t i = 0; i < STMT_CACHE; i++)
+    for (size_t i = 0; i < c->cache_alloc; i++)
         if (c->cache[i].stmt)
             sqlite3_finalize(c->cache[i].stmt);
+    free(c->cache);
     sqlite3_close(c->db);
     free(c);
 }
@@ -229,8 +277,15 @@ struct sqlite_conn *store__get(struct store *st)
     pthread_mutex_unlock(&s->pool_mu);
     if (!c) {
         struct strbuf err = STRBUF_INIT;
-        if (conn_open(s->path, SQLITE_OPEN_READWRITE, true, &c, &err) < 0)
-            die("%s", err.buf); /* the file was open a moment ago: nothing sane to do */
+        if (conn_open(s->path, SQLITE_OPEN_READWRITE, true, &c, &err) < 0) {
+            /* out of file descriptors or memory: a connection without a database,
+               whose every statement fails as unavailable (503); store__put drops it */
+            char q[256];
+            log_error("msg=\"%s\"", log_quote(err.buf, q, sizeof(q)));
+            c = xcalloc(1, sizeof(*c));
+            c->prepare_rc = SQLITE_CANTOPEN;
+        }
+        strbuf_release(&err);
     }
     return c;
 }
@@ -240,8 +295,13 @@ void store__put(struct store *st, struct sqlite_conn *c)
     struct sqlite_store *s = SS(st);
 
     pthread_mutex_lock(&s->pool_mu);
-    c->next = s->free_conns;
-    s->free_conns = c;
+    if (c->db) {
+        c->next = s->free_conns;
+        s->free_conns = c;
+    } else { /* never opened: the next store__get tries again */
+        s->nconns--;
+        free(c);
+    }
     pthread_cond_signal(&s->pool_cv);
     pthread_mutex_unlock(&s->pool_mu);
 }

@@ -2,6 +2,7 @@
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/time.h"
+#include "store/sqlite.h"
 #include "store/store.h"
 #include <pthread.h>
 #include <sqlite3.h>
@@ -214,6 +215,37 @@ static void test_job_lease(void **state)
     tmp_store_free(st, path);
 }
 
+/* Far more distinct statements than any fixed table held: none aborts, each answers. */
+static char many_sql[1000][48];
+
+static void test_statement_cache_grows(void **state)
+{
+    char path[256];
+    struct store *st = tmp_store(path, sizeof(path));
+    struct sqlite_conn *c;
+    sqlite3_stmt *s;
+
+    (void)state;
+    c = store__get(st);
+    for (int round = 0; round < 2; round++) /* the second round finds each one cached */
+        for (int i = 0; i < 1000; i++) {
+            if (!round)
+                snprintf(many_sql[i], sizeof(many_sql[i]), "SELECT %d", i);
+            s = store__stmt(c, many_sql[i]);
+            assert_non_null(s);
+            assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+            assert_int_equal(sqlite3_column_int(s, 0), i);
+            assert_int_equal(store__done(s, 0), 0);
+        }
+    /* a statement that cannot be prepared is an answer (503), not an abort */
+    s = store__stmt(c, "SELECT * FROM no_such_table");
+    assert_null(s);
+    assert_int_equal(store__exec(c, s, "missing table"), DESK_EBUSY);
+    store__put(st, c);
+    tmp_store_free(st, path);
+}
+
 SUITE(store, cmocka_unit_test(test_users_and_audit), cmocka_unit_test(test_tokens),
       cmocka_unit_test(test_group_commit), cmocka_unit_test(test_schema_guards),
-      cmocka_unit_test(test_backup_and_restore), cmocka_unit_test(test_job_lease))
+      cmocka_unit_test(test_backup_and_restore), cmocka_unit_test(test_job_lease),
+      cmocka_unit_test(test_statement_cache_grows))
