@@ -161,12 +161,11 @@ int time_parse_rfc3339(const char *s, size_t len, int64_t *out, const char **why
     if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s + 11, 2, &hh) ||
         s[13] != ':' || !digits(s + 14, 2, &mm) || s[16] != ':' || !digits(s + 17, 2, &ss))
         return DESK_EINVAL;
-    if (hh > 23 || mm > 59 || ss > 60) {
+    if (hh > 23 || mm > 59 || ss > 59) {
+        /* unix time has no leap second: 23:59:60 names no instant we can record */
         *why = "hour, minute or second out of range";
         return DESK_EINVAL;
     }
-    if (ss == 60)
-        ss = 59; /* a leap second reads as the second before it */
     if (s[i] == '.') {
         size_t start = ++i;
         while (i < len && s[i] >= '0' && s[i] <= '9')

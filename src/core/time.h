@@ -44,7 +44,8 @@ static inline int64_t floor_div(int64_t a, int64_t b)
 /*
  * Parse RFC 3339: "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)" ('t', ' '
  * and 'z' accepted too). Fractional seconds are dropped. Returns 0, or
- * DESK_EINVAL for anything else (with a reason in err when non-NULL).
+ * DESK_EINVAL for anything else (with a reason in *why when non-NULL),
+ * including a leap second (:60, which unix time cannot hold).
  */
 int time_parse_rfc3339(const char *s, size_t len, int64_t *out, const char **why);
 /* Write t as "YYYY-MM-DDTHH:MM:SSZ" into out (no printf: fast enough for sla batch). */

@@ -1,33 +1,68 @@
 #include "core/compat.h"
 #include "core/utf8.h"
 
+/* Decode the code point at s[*i]; advance *i. False on malformed UTF-8. */
+static bool next_cp(const unsigned char *s, size_t n, size_t *i, unsigned *out)
+{
+    unsigned c = s[*i], need, min, cp;
+
+    if (c < 0x80) {
+        (*i)++;
+        *out = c;
+        return true;
+    }
+    if (c >= 0xc2 && c <= 0xdf)
+        need = 1, min = 0x80, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        need = 2, min = 0x800, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        need = 3, min = 0x10000, cp = c & 0x07;
+    else
+        return false;
+    for (unsigned k = 1; k <= need; k++) {
+        if (*i + k >= n || (s[*i + k] & 0xc0) != 0x80)
+            return false;
+        cp = (cp << 6) | (s[*i + k] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return false;
+    *i += need + 1;
+    *out = cp;
+    return true;
+}
+
 bool utf8_valid(const char *str, size_t n)
 {
-    const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
+    unsigned cp;
+
+    while (i < n)
+        if (!next_cp((const unsigned char *)str, n, &i, &cp))
+            return false;
+    return true;
+}
+
+/* Spaces of Unicode's Zs class and the invisible ones that read as nothing. */
+static bool blank(unsigned cp)
+{
+    return cp == ' ' || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200d) ||
+           cp == 0x202f || cp == 0x205f || cp == 0x2060 || cp == 0x3000 || cp == 0xfeff;
+}
+
+const char *utf8_line_problem(const char *str, size_t n)
+{
+    size_t i = 0;
+    unsigned cp;
+    bool seen = false;
 
     while (i < n) {
-        unsigned c = s[i], need, min, cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf)
-            need = 1, min = 0x80, cp = c & 0x1f;
-        else if (c >= 0xe0 && c <= 0xef)
-            need = 2, min = 0x800, cp = c & 0x0f;
-        else if (c >= 0xf0 && c <= 0xf4)
-            need = 3, min = 0x10000, cp = c & 0x07;
-        else
-            return false;
-        for (unsigned k = 1; k <= need; k++) {
-            if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += need + 1;
+        if (!next_cp((const unsigned char *)str, n, &i, &cp))
+            return "is not valid UTF-8";
+        if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+            return "must be one line without control characters";
+        if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+            return "must not contain bidirectional overrides";
+        seen |= !blank(cp);
     }
-    return true;
+    return seen ? NULL : "must not be blank";
 }

@@ -10,4 +10,13 @@
 /* True when s[0..n) is well-formed UTF-8: no overlongs, surrogates or code points past U+10FFFF. */
 bool utf8_valid(const char *s, size_t n);
 
+/*
+ * Why s[0..n) is not an acceptable one-line text (a subject, a name, a title),
+ * as a phrase to follow the field's name ("must not be blank"), or NULL when
+ * it is: valid UTF-8, no control characters (C0, DEL, C1: so no CR or LF), no
+ * bidirectional embeddings, overrides or isolates (U+202A-202E, U+2066-2069),
+ * and something besides spaces and invisible characters. Pure.
+ */
+const char *utf8_line_problem(const char *s, size_t n);
+
 #endif

@@ -1,5 +1,6 @@
 #include "core/compat.h"
 #include "http/input.h"
+#include "core/utf8.h"
 #include "core/err.h"
 #include "core/time.h"
 
@@ -81,8 +82,10 @@ static int check_more(const struct field_spec *f, json_t *v, struct res *res)
 static int check_value(const struct field_spec *f, json_t *v, struct res *res)
 {
     switch (f->kind) {
-    case F_STRING: {
+    case F_STRING:
+    case F_LINE: {
         size_t n;
+        const char *why;
         if (!json_is_string(v))
             return res_error(res, DESK_EINVAL, f->name, "%s must be a string", f->name);
         n = utf8_chars(json_string_value(v), json_string_length(v));
@@ -94,6 +97,9 @@ static int check_value(const struct field_spec *f, json_t *v, struct res *res)
         if (f->max && (int64_t)n > f->max)
             return res_error(res, DESK_EINVAL, f->name, "%s must have at most %" PRId64
                              " characters", f->name, f->max);
+        if (f->kind == F_LINE &&
+            (why = utf8_line_problem(json_string_value(v), json_string_length(v))))
+            return res_error(res, DESK_EINVAL, f->name, "%s %s", f->name, why);
         return 0;
     }
     case F_ID:

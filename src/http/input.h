@@ -13,6 +13,7 @@
 
 enum field_kind {
     F_STRING,  /* a string of min_len..max_len characters */
+    F_LINE,    /* F_STRING that is one line of visible text (utf8_line_problem) */
     F_ID,      /* a positive integer */
     F_INT,     /* any integer in min..max */
     F_BOOL,    /* true or false */

@@ -28,6 +28,7 @@ static void test_rfc3339(void **state)
     assert_int_not_equal(time_parse_rfc3339("2026-11-20T24:00:00Z", 20, &t, NULL), 0);
     assert_int_not_equal(time_parse_rfc3339("2026-11-20T14:00:00+1:00", 24, &t, NULL), 0);
     assert_int_not_equal(time_parse_rfc3339("2026-11-20T14:00:00.Z", 21, &t, NULL), 0);
+    assert_int_not_equal(time_parse_rfc3339("2026-12-31T23:59:60Z", 20, &t, NULL), 0);
 }
 
 static void test_dates(void **state)

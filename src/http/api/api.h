@@ -148,7 +148,8 @@ struct store_fault;
 json_t *ticket_to_json(const struct ticket *t, int64_t now);
 /*
  * Read the RFC 3339 string field of in into *out (left alone when absent).
- * Returns 0, or fills res with 422 naming the field.
+ * Returns 0, or fills res with 422 naming the field (also for a leap second
+ * and for a time before 1970).
  */
 int json_to_time(json_t *in, const char *field, int64_t *out, struct res *res);
 /*

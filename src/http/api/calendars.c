@@ -23,14 +23,14 @@
 #define CHANGE_TRIES 3        /* attempts when other changes keep coming first */
 
 static const struct field_spec create_fields[] = {
-    {"name", F_STRING, true, 1, CALENDAR_NAME_MAX, NULL},
+    {"name", F_LINE, true, 1, CALENDAR_NAME_MAX, NULL},
     {"timezone", F_STRING, true, 1, TZ_NAME_MAX, NULL},
     {"hours", F_OBJECT, true, 0, 0, NULL},
     {"holidays", F_ARRAY, false, 0, CAL_MAX_HOLIDAYS, NULL},
 };
 
 static const struct field_spec update_fields[] = {
-    {"name", F_STRING, false, 1, CALENDAR_NAME_MAX, NULL},
+    {"name", F_LINE, false, 1, CALENDAR_NAME_MAX, NULL},
     {"timezone", F_STRING, false, 1, TZ_NAME_MAX, NULL},
     {"hours", F_OBJECT, false, 0, 0, NULL},
     {"holidays", F_ARRAY, false, 0, CAL_MAX_HOLIDAYS, NULL},

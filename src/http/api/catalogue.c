@@ -120,7 +120,7 @@ int api_catalogue_list(struct req *req, struct res *res)
 /* ---- writing (admins) ------------------------------------------------------------------------ */
 
 static const struct field_spec service_fields[] = {
-    {"name", F_STRING, true, 1, SERVICE_NAME_MAX, NULL},
+    {"name", F_LINE, true, 1, SERVICE_NAME_MAX, NULL},
     {"vendor_hosted", F_OBJECT, true, 0, 0, NULL},
     {"customer_hosted", F_OBJECT, true, 0, 0, NULL},
     {"position", F_INT, false, 1, 1000000, NULL},

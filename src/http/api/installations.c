@@ -49,7 +49,7 @@ static int check_version(json_t *in, const char *field, struct res *res)
 
 static const struct field_spec create_fields[] = {
     {"organization_id", F_ID, true, 0, 0, NULL},
-    {"name", F_STRING, true, 1, INSTALLATION_NAME_MAX, NULL},
+    {"name", F_LINE, true, 1, INSTALLATION_NAME_MAX, NULL},
     {"hosting", F_ENUM, true, 0, 0, hosting_model_names},
     {"version", F_STRING, true, 1, VERSION_MAX_LEN, NULL},
 };

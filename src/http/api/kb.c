@@ -132,7 +132,7 @@ static json_t *hit_json(const struct kb_hit *h)
 /* ---- POST /api/v1/kb/articles, PATCH /api/v1/kb/articles/{id} --------------------- */
 
 static const struct field_spec article_fields[] = {
-    {"title", F_STRING, true, 1, KB_TITLE_MAX, NULL},
+    {"title", F_LINE, true, 1, KB_TITLE_MAX, NULL},
     {"body", F_STRING, false, 0, KB_BODY_MAX, NULL},
     {"tags", F_ARRAY, false, 0, KB_TAGS_MAX, NULL},
     {"visibility", F_ENUM, false, 0, 0, kb_visibility_names},
@@ -161,7 +161,7 @@ int api_article_create(struct req *req, struct res *res)
 }
 
 static const struct field_spec article_patch_fields[] = {
-    {"title", F_STRING, false, 1, KB_TITLE_MAX, NULL},
+    {"title", F_LINE, false, 1, KB_TITLE_MAX, NULL},
     {"body", F_STRING, false, 0, KB_BODY_MAX, NULL},
     {"tags", F_ARRAY, false, 0, KB_TAGS_MAX, NULL},
     {"visibility", F_ENUM, false, 0, 0, kb_visibility_names},

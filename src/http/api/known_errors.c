@@ -41,7 +41,7 @@ static int known_error_error(struct res *res, int rc, const struct store_fault *
 /* ---- POST /api/v1/known-errors, POST /api/v1/tickets/{id}/known-error ------------------ */
 
 static const struct field_spec create_fields[] = {
-    {"title", F_STRING, true, 1, KNOWN_ERROR_TITLE_MAX, NULL},
+    {"title", F_LINE, true, 1, KNOWN_ERROR_TITLE_MAX, NULL},
     {"description", F_STRING, true, 0, KNOWN_ERROR_TEXT_MAX, NULL},
     {"status", F_ENUM, true, 0, 0, known_error_status_names},
     {"affected_versions", F_ARRAY, true, 0, KNOWN_ERROR_VERSIONS_MAX, NULL},
@@ -52,7 +52,7 @@ static const struct field_spec create_fields[] = {
 
 /* From a request only the title is required: the rest defaults from it. */
 static const struct field_spec from_ticket_fields[] = {
-    {"title", F_STRING, true, 1, KNOWN_ERROR_TITLE_MAX, NULL},
+    {"title", F_LINE, true, 1, KNOWN_ERROR_TITLE_MAX, NULL},
     {"description", F_STRING, false, 0, KNOWN_ERROR_TEXT_MAX, NULL},
     {"status", F_ENUM, false, 0, 0, known_error_status_names},
     {"affected_versions", F_ARRAY, false, 0, KNOWN_ERROR_VERSIONS_MAX, NULL},
@@ -140,7 +140,7 @@ int api_ticket_known_error(struct req *req, struct res *res)
 /* ---- PATCH /api/v1/known-errors/{id}, POST …/{id}/tickets -------------------------------- */
 
 static const struct field_spec patch_fields[] = {
-    {"title", F_STRING, false, 1, KNOWN_ERROR_TITLE_MAX, NULL},
+    {"title", F_LINE, false, 1, KNOWN_ERROR_TITLE_MAX, NULL},
     {"description", F_STRING, false, 0, KNOWN_ERROR_TEXT_MAX, NULL},
     {"status", F_ENUM, false, 0, 0, known_error_status_names},
     {"affected_versions", F_ARRAY, false, 0, KNOWN_ERROR_VERSIONS_MAX, NULL},

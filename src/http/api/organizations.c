@@ -11,12 +11,12 @@
 #include "store/store.h"
 
 static const struct field_spec create_fields[] = {
-    {"name", F_STRING, true, 1, ORG_NAME_MAX, NULL},
+    {"name", F_LINE, true, 1, ORG_NAME_MAX, NULL},
     {"domains", F_ARRAY, false, 0, ORG_MAX_DOMAINS, NULL},
 };
 
 static const struct field_spec update_fields[] = {
-    {"name", F_STRING, false, 1, ORG_NAME_MAX, NULL},
+    {"name", F_LINE, false, 1, ORG_NAME_MAX, NULL},
     {"domains", F_ARRAY, false, 0, ORG_MAX_DOMAINS, NULL},
 };
 

@@ -14,7 +14,7 @@
 #include "store/store.h"
 
 static const struct field_spec create_fields[] = {
-    {"name", F_STRING, true, 1, POLICY_NAME_MAX, NULL},
+    {"name", F_LINE, true, 1, POLICY_NAME_MAX, NULL},
     {"calendar_id", F_ID, true, 0, 0, NULL},
     {"warn_at", F_NUMBER, false, 0, 0, NULL},
     {"targets", F_OBJECT, false, 0, 0, NULL},
@@ -22,7 +22,7 @@ static const struct field_spec create_fields[] = {
 };
 
 static const struct field_spec update_fields[] = {
-    {"name", F_STRING, false, 1, POLICY_NAME_MAX, NULL},
+    {"name", F_LINE, false, 1, POLICY_NAME_MAX, NULL},
     {"calendar_id", F_ID, false, 0, 0, NULL},
     {"warn_at", F_NUMBER, false, 0, 0, NULL},
     {"targets", F_OBJECT, false, 0, 0, NULL},

@@ -143,7 +143,7 @@ static int check_matrix(struct req *req, const struct rasci_matrix *m, struct re
 }
 
 static const struct field_spec matrix_fields[] = {
-    {"name", F_STRING, true, 1, RASCI_NAME_MAX, NULL},
+    {"name", F_LINE, true, 1, RASCI_NAME_MAX, NULL},
     {"parties", F_ARRAY, true, 1, RASCI_PARTIES_MAX, NULL},
     {"rows", F_ARRAY, true, 1, RASCI_ROWS_MAX, NULL},
 };

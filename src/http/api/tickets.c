@@ -62,7 +62,7 @@ json_t *ticket_to_json(const struct ticket *t, int64_t now)
 /* ---- POST /api/v1/tickets --------------------------------------------------- */
 
 static const struct field_spec create_fields[] = {
-    {"subject", F_STRING, true, 1, MAX_SUBJECT, NULL},
+    {"subject", F_LINE, true, 1, MAX_SUBJECT, NULL},
     {"body", F_STRING, false, 0, MAX_BODY, NULL},
     {"severity", F_ENUM, false, 0, 0, severity_names},
     {"type", F_ENUM, false, 0, 0, ticket_type_names},
@@ -96,6 +96,8 @@ int json_to_time(json_t *in, const char *field, int64_t *out, struct res *res)
     if (time_parse_rfc3339(s, strlen(s), out, &why) < 0)
         return res_error(res, DESK_EINVAL, field, "%s: '%s' is not an RFC 3339 time (%s)", field,
                          s, why);
+    if (*out < 0) /* year 0001 is a typo, not when a request came in */
+        return res_error(res, DESK_EINVAL, field, "%s: '%s' is before 1970", field, s);
     return 0;
 }
 

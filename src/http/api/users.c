@@ -21,14 +21,14 @@ static const char *const role_values[] = {"admin", "agent", "customer", NULL};
 
 static const struct field_spec create_fields[] = {
     {"email", F_STRING, true, 1, EMAIL_MAX, NULL},
-    {"name", F_STRING, true, 1, USER_NAME_MAX, NULL},
+    {"name", F_LINE, true, 1, USER_NAME_MAX, NULL},
     {"role", F_ENUM, true, 0, 0, role_values},
     {"organization_id", F_ID, false, 0, 0, NULL},
     {"password", F_STRING, true, 0, PASSWORD_MAX_LEN, NULL},
 };
 
 static const struct field_spec update_fields[] = {
-    {"name", F_STRING, false, 1, USER_NAME_MAX, NULL},
+    {"name", F_LINE, false, 1, USER_NAME_MAX, NULL},
     {"role", F_ENUM, false, 0, 0, role_values},
     {"organization_id", F_ID, false, 0, 0, NULL},
     {"password", F_STRING, false, 0, PASSWORD_MAX_LEN, NULL},

@@ -87,7 +87,7 @@ int page_admin_calendar_create(struct req *req, struct res *res)
     e.name = page_form_str(req, "name");
     if (!*e.name)
         return list_show(req, res, 422, "give the calendar a name");
-    if ((why = page_text_problem("the name", e.name, 200, req->arena)))
+    if ((why = page_line_problem("the name", e.name, 200, req->arena)))
         return list_show(req, res, 422, why);
     if (!(def = json_loads(text, JSON_REJECT_DUPLICATES, &jerr)))
         return list_show(req, res, 422,

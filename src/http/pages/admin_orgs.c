@@ -101,7 +101,7 @@ int page_admin_org_create(struct req *req, struct res *res)
     o.name = page_form_str(req, "name");
     if (!*o.name)
         return show(req, res, 422, "give the organisation a name");
-    if ((why = page_text_problem("the name", o.name, ORG_NAME_MAX, req->arena)) ||
+    if ((why = page_line_problem("the name", o.name, ORG_NAME_MAX, req->arena)) ||
         (why = page_text_problem("the domains", page_form_str(req, "domains"), 1 << 16,
                                  req->arena)) ||
         (why = parse_domains(req, page_form_str(req, "domains"), &o)))

@@ -112,7 +112,7 @@ static const char *read_policy(struct req *req, struct sla_policy *p)
     p->calendar_id = page_form_id(req, "calendar_id");
     if (!*p->name)
         return "give the policy a name";
-    if ((why = page_text_problem("the name", p->name, 200, req->arena)))
+    if ((why = page_line_problem("the name", p->name, 200, req->arena)))
         return why;
     if (!p->calendar_id)
         return "choose the calendar";
@@ -258,7 +258,7 @@ int page_admin_rasci_create(struct req *req, struct res *res)
     m.nparties = PARTIES_NR;
     if (!*m.name)
         return rasci_show(req, res, 422, "give the matrix a name");
-    if ((why = page_text_problem("the name", m.name, RASCI_NAME_MAX, req->arena)) ||
+    if ((why = page_line_problem("the name", m.name, RASCI_NAME_MAX, req->arena)) ||
         (why = page_text_problem("the activities", page_form_str(req, "rows"), 1 << 20,
                                  req->arena)) ||
         (why = parse_rows(req, page_form_str(req, "rows"), &m)))

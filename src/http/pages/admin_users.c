@@ -103,7 +103,7 @@ static const char *read_user(struct req *req, struct user *u)
         return arena_sprintf(req->arena, "'%s' is not an e-mail address", u->email);
     if (!*u->name)
         return "give the name";
-    if ((why = page_text_problem("the name", u->name, USER_NAME_MAX, req->arena)))
+    if ((why = page_line_problem("the name", u->name, USER_NAME_MAX, req->arena)))
         return why;
     if (role_parse(page_form_str(req, "role"), &u->role) < 0)
         return "choose the role";

@@ -309,6 +309,15 @@ const char *page_text_problem(const char *label, const char *s, size_t max_chars
     return NULL;
 }
 
+const char *page_line_problem(const char *label, const char *s, size_t max_chars, struct arena *a)
+{
+    const char *why = page_text_problem(label, s, max_chars, a);
+
+    if (!why && (why = utf8_line_problem(s ? s : "", s ? strlen(s) : 0)))
+        why = arena_sprintf(a, "%s %s", label, why);
+    return why;
+}
+
 const struct form_field *page_file_chosen(const struct req *req, const char *field)
 {
     const struct form_field *f = req_form_field(req, field);

@@ -389,6 +389,8 @@ static const char *read_received(const char *s, int64_t now, int64_t *out)
         return "received is not a time (YYYY-MM-DD HH:MM, UTC)";
     if (*out > now + FUTURE_SLACK)
         return "received is in the future";
+    if (*out < 0)
+        return "received is before 1970";
     return NULL;
 }
 
@@ -408,7 +410,7 @@ static const char *read_new(struct req *req, struct ticket *t, int64_t now)
         return "choose a requester from the list";
     if (!subject || !*subject)
         return "a subject is required";
-    if ((why = page_text_problem("the subject", subject, MAX_SUBJECT, req->arena)) ||
+    if ((why = page_line_problem("the subject", subject, MAX_SUBJECT, req->arena)) ||
         (why = page_text_problem("the description", body, MAX_BODY, req->arena)) ||
         (why = read_received(req_form(req, "received_at"), now, &t->received_at)) ||
         (why = page_file_problem(req, "file")))

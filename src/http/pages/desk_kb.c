@@ -69,7 +69,7 @@ static const char *read_form(struct req *req, struct article_form *f, struct kb_
         return "choose who may read the article";
     if (!*f->title)
         return "give the title";
-    if ((why = page_text_problem("the title", f->title, KB_TITLE_MAX, req->arena)) ||
+    if ((why = page_line_problem("the title", f->title, KB_TITLE_MAX, req->arena)) ||
         (why = page_text_problem("the body", f->body, KB_BODY_MAX, req->arena)) ||
         (why = page_text_problem("the tags", f->tags, KB_TAGS_MAX * (KB_TAG_MAX + 2), req->arena)))
         return why;

@@ -81,6 +81,8 @@ const char *severity_label(int sev);
 const char *severity_meaning(int sev);
 /* A posted text field checked: valid UTF-8, max_chars at most; NULL when fine, else why. */
 const char *page_text_problem(const char *label, const char *s, size_t max_chars, struct arena *a);
+/* As page_text_problem, for one line of visible text (a subject, a name): utf8_line_problem. */
+const char *page_line_problem(const char *label, const char *s, size_t max_chars, struct arena *a);
 /* The file part of form field `field`, or NULL when there is none or no file was chosen. */
 const struct form_field *page_file_chosen(const struct req *req, const char *field);
 /* Why the file of form field `field` cannot be stored; NULL when fine or none was chosen. */

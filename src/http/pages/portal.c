@@ -217,7 +217,7 @@ static const char *read_new(struct req *req, struct ticket *t)
     memset(t, 0, sizeof(*t));
     if (!subject || !*subject)
         return "a subject is required";
-    if ((why = page_text_problem("the subject", subject, MAX_SUBJECT, req->arena)) ||
+    if ((why = page_line_problem("the subject", subject, MAX_SUBJECT, req->arena)) ||
         (why = page_text_problem("the description", body, MAX_BODY, req->arena)))
         return why;
     if (type && *type && ticket_type_parse(type, &t->type) < 0)
