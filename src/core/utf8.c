@@ -1,5 +1,6 @@
 #include "core/compat.h"
 #include "core/utf8.h"
+#include "core/xalloc.h"
 
 /* Decode the code point at s[*i]; advance *i. False on malformed UTF-8. */
 static bool next_cp(const unsigned char *s, size_t n, size_t *i, unsigned *out)
@@ -65,4 +66,39 @@ const char *utf8_line_problem(const char *str, size_t n)
         seen |= !blank(cp);
     }
     return seen ? NULL : "must not be blank";
+}
+
+char *utf8_line_clean(const char *str, size_t n, size_t *out_len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    char *out = xmalloc(n + 1), *w = out;
+    size_t i = 0, start;
+    unsigned cp;
+    bool seen = false;
+
+    while (i < n) {
+        start = i;
+        if (!next_cp(s, n, &i, &cp)) {
+            i = start + 1; /* a stray byte: dropped */
+            continue;
+        }
+        if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+            if (w > out && w[-1] != ' ')
+                *w++ = ' ';
+            continue;
+        }
+        if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+            continue;
+        seen |= !blank(cp);
+        memcpy(w, s + start, i - start);
+        w += i - start;
+    }
+    while (w > out && w[-1] == ' ')
+        w--;
+    *w = '\0';
+    if (!seen)
+        *(w = out) = '\0';
+    if (out_len)
+        *out_len = (size_t)(w - out);
+    return out;
 }

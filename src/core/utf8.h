@@ -18,5 +18,13 @@ bool utf8_valid(const char *s, size_t n);
  * and something besides spaces and invisible characters. Pure.
  */
 const char *utf8_line_problem(const char *s, size_t n);
+/*
+ * s[0..n) made acceptable to utf8_line_problem where it can be: control
+ * characters become one space, bidirectional controls and malformed bytes go,
+ * trailing spaces go; "" when nothing visible is left. For text that must not
+ * be refused (a mail's subject). The caller frees the result; *len (if not
+ * NULL) receives its length.
+ */
+char *utf8_line_clean(const char *s, size_t n, size_t *len);
 
 #endif

@@ -4,6 +4,7 @@
  * cmocka group and returns the number of failed tests.
  */
 T(strbuf)
+T(utf8)
 T(arena)
 T(time)
 T(conf)
