@@ -25,7 +25,7 @@ DB=$T/bad.db
 "$SVCDESK" serve --db "$DB" --listen 127.0.0.1:0 > "$T/server.out" 2>> "$T/server.log" &
 SERVER_PID=$!
 for _ in $(seq 1 200); do
-    PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/server.out")
+    PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/server.out" 2> /dev/null)
     [ -n "$PORT" ] && break
     sleep 0.05
 done
@@ -59,6 +59,8 @@ like "$codes" " 503" "reads that meet the damaged pages answer 503"
 like "$codes" " 200" "and the rest is still served"
 unlike=$(printf '%s\n' $codes | grep -Ev '^(2[0-9][0-9]|404|503)$' | sort -u | tr '\n' ' ')
 is "$unlike" "" "no 500 and no other failure among them"
+api GET /metrics "" "$ADMIN"
+like "$BODY" "svcdesk_db_degraded 1" "/metrics shows svcdesk_db_degraded 1"
 kill -0 "$SERVER_PID"; ok $? "the server keeps running"
 api GET /healthz
 is "$STATUS|$(json .status)" "503|degraded" "and stays degraded"
