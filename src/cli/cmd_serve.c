@@ -9,6 +9,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "jobs/backup.h"
 #include "jobs/scheduler.h"
 #include "mail/mail.h"
 #include "store/store.h"
@@ -56,8 +57,9 @@ int cmd_serve(int argc, char **argv)
     log_set_level((enum log_level)log_level_parse(c.log_level));
     block_signals(&set);
     mail_setup(); /* GMime and libcurl, before the mail thread starts */
-    if (crypto_setup() < 0 || (rc = cli_open_store("serve", c.db, STORE_MIGRATE, &st)))
+    if (crypto_setup() < 0 || (rc = cli_open_store("serve", c.db, STORE_MIGRATE | STORE_IN_USE | STORE_CHECK, &st)))
         goto out;
+    backup_warn_modes(c.backup_dir);
     if (server_start(&c, st, &srv, &port, &err) < 0) {
         fprintf(stderr, "svcdesk serve: %s\n", err.buf);
         rc = 1;

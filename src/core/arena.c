@@ -23,7 +23,9 @@ void *arena_alloc(struct arena *a, size_t n)
     struct arena_chunk *c = a->chunks;
     size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 
-    if (need < n)
+    /* sizes come from bounded inputs (bodies, rows, mail are capped far below this):
+       one this large is a bug in the caller, not something a client can send */
+    if (need < n || need > SIZE_MAX - sizeof(*c))
         BUG("arena allocation of %zu bytes overflows", n);
     if (!c || c->size - c->used < need) {
         size_t size = need > ARENA_CHUNK / 4 ? need : ARENA_CHUNK;

@@ -58,6 +58,10 @@ void metrics_render(struct strbuf *out, struct store *st)
                 "# HELP svcdesk_db_writes_total Writes committed.\n"
                 "# TYPE svcdesk_db_writes_total counter\nsvcdesk_db_writes_total %" PRIu64 "\n",
                 commits, writes);
+    strbuf_addf(out,
+                "# HELP svcdesk_db_degraded 1 when the database file was found damaged.\n"
+                "# TYPE svcdesk_db_degraded gauge\nsvcdesk_db_degraded %d\n",
+                store_degraded(st, NULL) ? 1 : 0);
     if (store_meta_get(st, "last_backup_at", &last_backup, &a) == 0)
         strbuf_addf(out,
                     "# HELP svcdesk_last_backup_timestamp_seconds When the last backup was "

@@ -183,8 +183,11 @@ void route_run(const struct route *r, struct req *req, struct res *res)
     if (rc < 0 && !res->status)
         route_error(r, req, res, rc, rc == DESK_EIO ? "internal error (logged)"
                                                      : desk_err_code(rc));
-    if (!res->status)
-        BUG("handler for %s %s set no response", r->method, r->pattern);
+    if (!res->status) { /* a handler's bug: answer and log it, the server goes on */
+        log_error("msg=\"handler set no response\" method=%s route=%s rc=%d", r->method,
+                  r->pattern, rc);
+        route_error(r, req, res, DESK_EIO, "internal error (logged)");
+    }
 }
 
 int route_prepare(struct req *req, struct res *res, const struct route **out, size_t body_len)

@@ -22,11 +22,11 @@ static int mkdir_p(const char *dir, struct strbuf *err)
         if (*s != '/')
             continue;
         *s = '\0';
-        if (mkdir(p, 0750) && errno != EEXIST)
+        if (mkdir(p, 0700) && errno != EEXIST)
             rc = -1;
         *s = '/';
     }
-    if (rc == 0 && mkdir(p, 0750) && errno != EEXIST)
+    if (rc == 0 && mkdir(p, 0700) && errno != EEXIST)
         rc = -1;
     if (rc < 0)
         strbuf_addf(err, "cannot create folder '%s': %s", dir, strerror(errno));
@@ -76,6 +76,37 @@ int backup_write(struct store *st, const char *dir, int64_t now, char **path, st
         *path = strbuf_detach(&file, NULL);
     strbuf_release(&file);
     return 0;
+}
+
+void backup_warn_modes(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    struct stat sb;
+    unsigned mode = 0;
+    int open_nr = 0;
+
+    if (!d)
+        return;
+    if (stat(dir, &sb) == 0 && (sb.st_mode & 077))
+        log_warn("msg=\"backup folder open to group or others\" dir=%s mode=%04o "
+                 "fix=\"chmod 700 %s\"",
+                 dir, (unsigned)(sb.st_mode & 07777), dir);
+    while ((e = readdir(d))) {
+        struct strbuf p = STRBUF_INIT;
+
+        if (backup_time_from_name(e->d_name) < 0)
+            continue;
+        strbuf_addf(&p, "%s/%s", dir, e->d_name);
+        if (stat(p.buf, &sb) == 0 && (sb.st_mode & 077) && !open_nr++)
+            mode = sb.st_mode & 07777;
+        strbuf_release(&p);
+    }
+    closedir(d);
+    if (open_nr) /* one line, not one per backup */
+        log_warn("msg=\"backups readable by group or others: they hold password and token "
+                 "hashes\" dir=%s count=%d mode=%04o fix=\"chmod 600 %s/svcdesk-*.db\"",
+                 dir, open_nr, mode, dir);
 }
 
 int backup_prune(const char *dir, int64_t now, int64_t keep_days, int *removed,

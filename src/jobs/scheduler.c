@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #define LEASE_SECS 600 /* a job that takes longer may be run again by another server */
+#define RETRY_MAX_SECS 60 /* a failed job is tried again after 2, 4, ... up to this many seconds */
 
 /*
  * The thread a job runs on: mail jobs (which wait on other servers, up to
@@ -47,6 +48,8 @@ struct scheduler {
     pthread_mutex_t mu;       /* guards stopping */
     pthread_cond_t cv;        /* wakes the threads to stop */
     bool stopping;            /* scheduler_stop was called */
+    int fails[16];            /* per job: failed runs in a row (only its lane's thread) */
+    int64_t retry_at[16];     /* per job: not tried again before (UTC seconds) */
 };
 
 int64_t daily_due_since(const char *hhmm, int64_t now)
@@ -152,19 +155,42 @@ static bool job_enabled(const struct job *j, const struct conf *c)
     return !j->enabled || j->enabled(c);
 }
 
+/*
+ * A job that failed (the database busy, the disk full, an I/O error) is not marked done,
+ * so it stays due; it is tried again after a back-off that doubles from 2 s to
+ * RETRY_MAX_SECS, and its lease (held by this server) lets no other server run it meanwhile.
+ */
+static void job_failed(struct scheduler *s, size_t i, int64_t now, int rc)
+{
+    int64_t delay = (int64_t)2 << (s->fails[i] < 5 ? s->fails[i] : 5);
+
+    s->fails[i]++;
+    if (delay > RETRY_MAX_SECS)
+        delay = RETRY_MAX_SECS;
+    s->retry_at[i] = now + delay;
+    log_warn("msg=\"job failed, will retry\" job=%s rc=%d fails=%d retry_in=%" PRId64,
+             jobs[i].name, rc, s->fails[i], delay);
+}
+
 static void run_due_jobs(struct scheduler *s, enum lane lane)
 {
     for (size_t i = 0; i < ARRAY_SIZE(jobs); i++) {
         int64_t now = time_now();
         bool got = false;
+        int rc;
 
-        if (jobs[i].lane != lane || !job_enabled(&jobs[i], s->conf))
+        if (jobs[i].lane != lane || !job_enabled(&jobs[i], s->conf) || now < s->retry_at[i])
             continue;
         if (store_job_lease(s->store, jobs[i].name, s->holder, now, LEASE_SECS,
                             jobs[i].due_since(s->conf, now), &got) < 0 ||
             !got)
             continue;
-        jobs[i].run(s->store, s->conf, now);
+        if ((rc = jobs[i].run(s->store, s->conf, now)) < 0) {
+            job_failed(s, i, now, rc);
+            continue;
+        }
+        s->fails[i] = 0;
+        s->retry_at[i] = 0;
         store_job_done(s->store, jobs[i].name, s->holder, now);
     }
 }
@@ -194,6 +220,8 @@ static void *scheduler_main(void *arg)
     pthread_mutex_unlock(&s->mu);
     return NULL;
 }
+
+_Static_assert(ARRAY_SIZE(jobs) <= 16, "scheduler: fails[] and retry_at[] hold 16 jobs");
 
 struct scheduler *scheduler_start(struct store *st, const struct conf *conf, int tick_ms)
 {

@@ -49,14 +49,17 @@ static char *mailbox_url(const char *url)
     return xstrndup(url, n);
 }
 
-static void session_open(struct session *s, const struct imap_conf *c)
+/* 0, or DESK_EBUSY when libcurl has no handle to give (no memory): the poll is tried later. */
+static int session_open(struct session *s, const struct imap_conf *c, struct strbuf *err)
 {
     mail_setup();
     s->mailbox_url = mailbox_url(c->url);
     strbuf_init_max(&s->resp, MAX_MAIL_SIZE);
     s->errbuf[0] = '\0';
-    if (!(s->curl = curl_easy_init()))
-        die("out of memory");
+    if (!(s->curl = curl_easy_init())) {
+        strbuf_addstr(err, "cannot start a libcurl session (out of memory)");
+        return DESK_EBUSY;
+    }
     if (c->user)
         curl_easy_setopt(s->curl, CURLOPT_USERNAME, c->user);
     if (c->password)
@@ -68,11 +71,13 @@ static void session_open(struct session *s, const struct imap_conf *c)
     curl_easy_setopt(s->curl, CURLOPT_WRITEFUNCTION, write_cb);
     curl_easy_setopt(s->curl, CURLOPT_WRITEDATA, &s->resp);
     curl_easy_setopt(s->curl, CURLOPT_ERRORBUFFER, s->errbuf);
+    return 0;
 }
 
 static void session_close(struct session *s)
 {
-    curl_easy_cleanup(s->curl);
+    if (s->curl)
+        curl_easy_cleanup(s->curl);
     free(s->mailbox_url);
     strbuf_release(&s->resp);
 }
@@ -229,8 +234,8 @@ int imap_poll(const struct imap_conf *c, int max, imap_handler fn, void *arg, in
     int rc;
 
     *handled = 0;
-    session_open(&s, c);
-    if ((rc = command(&s, "", "UID SEARCH UNSEEN", err)) == 0) {
+    if ((rc = session_open(&s, c, err)) == 0 &&
+        (rc = command(&s, "", "UID SEARCH UNSEEN", err)) == 0) {
         n = parse_search(&s.resp, uids, (size_t)max);
         for (size_t i = 0; i < n && rc == 0; i++)
             rc = process(&s, c, uids[i], fn, arg, handled, err);

@@ -12,6 +12,7 @@
 #include "core/compat.h"
 #include "store/sqlite.h"
 #include "core/err.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 
 /* ---- the outbox ------------------------------------------------------------------------ */
@@ -393,7 +394,9 @@ static int deliver(struct sqlite_conn *c, struct mail_delivery *d, int64_t now,
                    ? store__notify_rejected(c, d->sender, d->subject, d->message_id, now)
                    : 0;
     }
-    BUG("mail action %d", (int)d->action);
+    /* every action is handled above; a value from elsewhere fails this mail alone */
+    log_error("msg=\"unknown mail action\" action=%d", (int)d->action);
+    return DESK_EIO;
 }
 
 static int write_deliver(struct sqlite_conn *c, void *arg)

@@ -45,6 +45,11 @@ int store_ping(struct store *st)
     return st->ops->ping(st);
 }
 
+bool store_degraded(struct store *st, struct strbuf *why)
+{
+    return st->ops->degraded(st, why);
+}
+
 int store_integrity_check(struct store *st, struct strbuf *err)
 {
     return st->ops->integrity_check(st, err);

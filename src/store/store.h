@@ -32,6 +32,8 @@ struct store;
 enum store_open_flags {
     STORE_CREATE = 1 << 0,  /* create the database when it does not exist */
     STORE_MIGRATE = 1 << 1, /* apply pending migrations */
+    STORE_IN_USE = 1 << 2,  /* hold the in-use lock while open (serve): restore refuses */
+    STORE_CHECK = 1 << 3,   /* check the file at open (time-boxed) and warn about its modes */
 };
 
 /*
@@ -44,13 +46,22 @@ int store_open(const char *url, unsigned flags, struct store **out, struct strbu
 void store_close(struct store *st);
 /* Schema versions: the database's and the newest this binary knows. */
 void store_schema_versions(struct store *st, int *db_version, int *binary_version);
-/* 0 when the database answers a trivial query, else DESK_EIO. */
+/* 0 when the database answers a query that reads the file, else DESK_EBUSY (logged). */
 int store_ping(struct store *st);
+/*
+ * True when the database was found damaged (the start-up check, or a read or write that
+ * met a damaged page); the reason is appended to why (may be NULL). It stays so until
+ * the server is restarted, after a restore.
+ */
+bool store_degraded(struct store *st, struct strbuf *why);
 /* Run an integrity check; 0 when sound, else DESK_EIO with the reason in err. */
 int store_integrity_check(struct store *st, struct strbuf *err);
 /* Write a consistent, verified copy of the database to path (must not exist). */
 int store_backup(struct store *st, const char *path, struct strbuf *err);
-/* Replace the database at url by the verified backup file (server stopped). */
+/*
+ * Replace the database at url by the verified backup file. DESK_ECONFLICT (with what to
+ * do in err) while a server holds the database (STORE_IN_USE).
+ */
 int store_restore(const char *url, const char *file, struct strbuf *err);
 /* Group-commit counters since open: transactions committed and writes in them. */
 void store_write_stats(struct store *st, uint64_t *commits, uint64_t *writes);

@@ -15,6 +15,7 @@ struct store_ops {
     void (*close)(struct store *st);
     void (*schema_versions)(struct store *st, int *db_version, int *binary_version);
     int (*ping)(struct store *st);
+    bool (*degraded)(struct store *st, struct strbuf *why);
     int (*integrity_check)(struct store *st, struct strbuf *err);
     int (*backup)(struct store *st, const char *path, struct strbuf *err);
     void (*write_stats)(struct store *st, uint64_t *commits, uint64_t *writes);

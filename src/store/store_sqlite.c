@@ -13,9 +13,12 @@
 #include "core/embed.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/time.h"
 #include "core/xalloc.h"
 #include "store/calcache.h"
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +26,11 @@
 #define READERS_MAX 32       /* read connections at most */
 #define WRITE_BATCH_MAX 1024 /* writes per group commit at most */
 #define BUSY_TIMEOUT_MS 5000
+#define QUICK_CHECK_MS 2000  /* serve's start-up check stops after this long (a huge file) */
+#define COPY_BUSY_MAX 500    /* busy retries of a backup copy, 10 ms apart, before it fails */
+#define LOCK_SUFFIX ".lock"  /* the in-use lock beside the database (flock) */
+
+struct sqlite_store;
 
 struct sqlite_conn {
     sqlite3 *db;                     /* the connection */
@@ -32,6 +40,7 @@ struct sqlite_conn {
     } *cache;                        /* open addressing; grows at half full, never evicts */
     size_t cache_nr, cache_alloc;    /* slots used, slots in all (a power of two) */
     int prepare_rc;                  /* the last prepare's failure, for store__err */
+    struct sqlite_store *owner;      /* the store (marked degraded on a damaged file) */
     struct sqlite_conn *next;        /* free list link */
 };
 
@@ -61,6 +70,12 @@ struct sqlite_store {
     pthread_t writer;                /* the writer thread */
     struct sqlite_conn *wconn;       /* the writer's connection */
     uint64_t commits, writes;        /* counters for metrics and benchmarks */
+    uint64_t failed_batches;         /* batches rolled back as a whole (a full disk, I/O) */
+    int lock_fd;                     /* the in-use lock held (STORE_IN_USE), else -1 */
+
+    pthread_mutex_t health_mu;       /* guards degraded, why */
+    bool degraded;                   /* the file was found damaged: sticks until restart */
+    char why[256];                   /* what was found, for /healthz */
 };
 
 #define SS(st) ((struct sqlite_store *)(st))
@@ -70,6 +85,30 @@ struct sqlite_store {
 sqlite3 *store__db(struct sqlite_conn *c)
 {
     return c->db;
+}
+
+/* Record that the file is damaged (the first reason found is kept); logged once. */
+static void mark_degraded(struct sqlite_store *s, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static void mark_degraded(struct sqlite_store *s, const char *fmt, ...)
+{
+    bool first;
+    va_list ap;
+
+    pthread_mutex_lock(&s->health_mu);
+    first = !s->degraded;
+    if (first) {
+        s->degraded = true;
+        va_start(ap, fmt);
+        vsnprintf(s->why, sizeof(s->why), fmt, ap);
+        va_end(ap);
+    }
+    pthread_mutex_unlock(&s->health_mu);
+    if (first) {
+        char q[300];
+        log_error("msg=\"database damaged: serving degraded; restore a backup\" why=\"%s\" "
+                  "db=%s",
+                  log_quote(s->why, q, sizeof(q)), s->path);
+    }
 }
 
 int store__err(struct sqlite_conn *c, int rc, const char *what)
@@ -95,6 +134,8 @@ int store__err(struct sqlite_conn *c, int rc, const char *what)
             c->prepare_rc = 0;
             log_error("msg=\"store unavailable\" what=\"%s\" rc=%d error=\"%s\"", what, rc,
                       sqlite3_errstr(rc));
+            if (c->owner && ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB))
+                mark_degraded(c->owner, "%s (%s)", sqlite3_errstr(rc), what);
             return DESK_EBUSY;
         }
         /* fall through */
@@ -102,8 +143,11 @@ int store__err(struct sqlite_conn *c, int rc, const char *what)
         /* a full disk, an I/O error, a damaged file, no memory: the store cannot serve
            now, the request may succeed later (503), and nothing was half written */
         char q[256];
+        const char *msg = c && c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
         log_error("msg=\"store unavailable\" what=\"%s\" rc=%d error=\"%s\"", what, rc,
-                  log_quote(c ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc), q, sizeof(q)));
+                  log_quote(msg, q, sizeof(q)));
+        if (c && c->owner && ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB))
+            mark_degraded(c->owner, "%s (%s)", msg, what);
         return DESK_EBUSY;
     }
     }
@@ -226,12 +270,29 @@ static const char *const conn_pragmas =
     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
     "PRAGMA cache_size=-1024; PRAGMA temp_store=MEMORY;";
 
-static int conn_open(const char *path, int oflags, bool reader, struct sqlite_conn **out,
+/*
+ * Create path empty with mode 0600 when it does not exist, so that SQLite opens a private
+ * file (an empty file is an empty database): SQLite creates the -wal, -shm and -journal
+ * files with the mode of the database file. 0, or -1 with errno (EEXIST when exclusive
+ * and it exists).
+ */
+static int create_private(const char *path, bool exclusive)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : 0), 0600);
+
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+static int conn_open(struct sqlite_store *st, int oflags, bool reader, struct sqlite_conn **out,
                      struct strbuf *err)
 {
     struct sqlite_conn *c = xcalloc(1, sizeof(*c));
-    int rc = sqlite3_open_v2(path, &c->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(st->path, &c->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 
+    c->owner = st;
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
         sqlite3_extended_result_codes(c->db, 1);
@@ -240,14 +301,27 @@ static int conn_open(const char *path, int oflags, bool reader, struct sqlite_co
     if (rc == SQLITE_OK && reader)
         rc = sqlite3_exec(c->db, "PRAGMA query_only=1", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        strbuf_addf(err, "cannot open database '%s': %s", path,
+        strbuf_addf(err, "cannot open database '%s': %s", st->path,
                     c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+        if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+            mark_degraded(st, "%s", c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
         sqlite3_close(c->db);
         free(c);
         return DESK_EIO;
     }
     *out = c;
     return 0;
+}
+
+/* A connection without a database (it could not open): each statement on it fails as
+   unavailable (503); the pool drops it and the writer replaces it. */
+static struct sqlite_conn *conn_stub(struct sqlite_store *st)
+{
+    struct sqlite_conn *c = xcalloc(1, sizeof(*c));
+
+    c->owner = st;
+    c->prepare_rc = SQLITE_CANTOPEN;
+    return c;
 }
 
 static void conn_close(struct sqlite_conn *c)
@@ -277,13 +351,11 @@ struct sqlite_conn *store__get(struct store *st)
     pthread_mutex_unlock(&s->pool_mu);
     if (!c) {
         struct strbuf err = STRBUF_INIT;
-        if (conn_open(s->path, SQLITE_OPEN_READWRITE, true, &c, &err) < 0) {
-            /* out of file descriptors or memory: a connection without a database,
-               whose every statement fails as unavailable (503); store__put drops it */
+        if (conn_open(s, SQLITE_OPEN_READWRITE, true, &c, &err) < 0) {
+            /* out of file descriptors or memory: store__put drops the stub */
             char q[256];
             log_error("msg=\"%s\"", log_quote(err.buf, q, sizeof(q)));
-            c = xcalloc(1, sizeof(*c));
-            c->prepare_rc = SQLITE_CANTOPEN;
+            c = conn_stub(s);
         }
         strbuf_release(&err);
     }
@@ -322,12 +394,41 @@ static int exec_cached(struct sqlite_conn *c, const char *sql)
     return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, sql));
 }
 
-static void run_batch(struct sqlite_store *s, struct write_job *batch)
+/*
+ * After a failed batch the transaction must be gone: SQLite rolls some failures back by
+ * itself (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM), others leave it open, so ROLLBACK
+ * whatever is left. A connection that stays inside a transaction, or never opened, is
+ * replaced by a new one, so that the next batch starts clean.
+ */
+static void writer_recover(struct sqlite_store *s)
 {
     struct sqlite_conn *c = s->wconn;
-    struct write_job *j;
-    int rc = exec_cached(c, SQL_BEGIN);
+    struct strbuf err = STRBUF_INIT;
+    char q[256];
 
+    if (c->db && !sqlite3_get_autocommit(c->db))
+        exec_cached(c, SQL_ROLLBACK);
+    if (c->db && sqlite3_get_autocommit(c->db))
+        return;
+    log_warn("msg=\"reopening the write connection\" db=%s", s->path);
+    conn_close(c);
+    if (conn_open(s, SQLITE_OPEN_READWRITE, false, &s->wconn, &err) < 0) {
+        log_error("msg=\"%s\"", log_quote(err.buf, q, sizeof(q)));
+        s->wconn = conn_stub(s); /* the next batch fails (503) and tries again */
+    }
+    strbuf_release(&err);
+}
+
+static int run_batch(struct sqlite_store *s, struct write_job *batch)
+{
+    struct sqlite_conn *c;
+    struct write_job *j;
+    int rc;
+
+    if (!s->wconn->db) /* the last reopen failed: try again */
+        writer_recover(s);
+    c = s->wconn;
+    rc = exec_cached(c, SQL_BEGIN);
     for (j = batch; j && rc == 0; j = j->next) {
         if ((rc = exec_cached(c, SQL_SAVEPOINT)) < 0)
             break;
@@ -339,12 +440,12 @@ static void run_batch(struct sqlite_store *s, struct write_job *batch)
     if (rc == 0)
         rc = exec_cached(c, SQL_COMMIT);
     if (rc < 0) {
-        /* nothing of the batch is durable: every write fails */
-        if (!sqlite3_get_autocommit(c->db))
-            exec_cached(c, SQL_ROLLBACK);
+        /* nothing of the batch is durable: every write fails, the next batch starts clean */
         for (j = batch; j; j = j->next)
             j->rc = rc;
+        writer_recover(s);
     }
+    return rc;
 }
 
 static void *writer_main(void *arg)
@@ -355,6 +456,7 @@ static void *writer_main(void *arg)
     for (;;) {
         struct write_job *batch, *j, *last;
         size_t n = 1;
+        int rc;
 
         while (!s->head && !s->stopping)
             pthread_cond_wait(&s->work_cv, &s->write_mu);
@@ -371,10 +473,16 @@ static void *writer_main(void *arg)
         last->next = NULL;
         pthread_mutex_unlock(&s->write_mu);
 
-        run_batch(s, batch);
+        rc = run_batch(s, batch);
 
         pthread_mutex_lock(&s->write_mu);
-        s->commits++;
+        if (rc < 0) {
+            s->failed_batches++;
+            log_warn("msg=\"write batch rolled back\" writes=%zu failed_batches=%" PRIu64, n,
+                     s->failed_batches);
+        } else {
+            s->commits++;
+        }
         s->writes += n;
         for (j = batch; j; j = j->next)
             j->done = true;
@@ -553,7 +661,10 @@ static void sqlite_close(struct store *st)
         conn_close(c);
     }
     conn_close(s->wconn);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd); /* after the last connection: a restore may begin now */
     calcache_clear();
+    pthread_mutex_destroy(&s->health_mu);
     pthread_mutex_destroy(&s->pool_mu);
     pthread_cond_destroy(&s->pool_cv);
     pthread_mutex_destroy(&s->write_mu);
@@ -563,13 +674,80 @@ static void sqlite_close(struct store *st)
     free(s);
 }
 
+static const char SQL_PING[] = "SELECT count(*) FROM sqlite_master";
+
+/* Reads the schema (the first page of the file), so a file gone bad is seen, not just SQLite. */
 static int sqlite_ping(struct store *st)
 {
     struct sqlite_conn *c = store__get(st);
-    int rc = sqlite3_exec(c->db, "SELECT 1", NULL, NULL, NULL);
+    sqlite3_stmt *s = store__stmt(c, SQL_PING);
+    int rc = sqlite3_step(s);
 
+    rc = store__done(s, rc == SQLITE_ROW ? 0 : store__err(c, rc, "ping"));
     store__put(st, c);
-    return rc == SQLITE_OK ? 0 : DESK_EIO;
+    return rc < 0 ? DESK_EBUSY : 0;
+}
+
+static bool sqlite_degraded(struct store *st, struct strbuf *why)
+{
+    struct sqlite_store *s = SS(st);
+    bool d;
+
+    pthread_mutex_lock(&s->health_mu);
+    d = s->degraded;
+    if (d && why)
+        strbuf_addstr(why, s->why);
+    pthread_mutex_unlock(&s->health_mu);
+    return d;
+}
+
+/* Progress handler of the start-up check: non-zero (interrupt) once the deadline passed. */
+static int check_deadline(void *arg)
+{
+    return time_mono_ns() > *(int64_t *)arg;
+}
+
+/*
+ * PRAGMA quick_check at start, stopped after QUICK_CHECK_MS (a huge file must not hold
+ * back the start; what was not checked is logged). A damage found marks the store
+ * degraded; the server then answers what it still can.
+ */
+static void quick_check(struct sqlite_store *s)
+{
+    sqlite3 *db = s->wconn->db;
+    int64_t started = time_mono_ns(), deadline = started + QUICK_CHECK_MS * 1000000LL;
+    sqlite3_stmt *st = NULL;
+    struct strbuf found = STRBUF_INIT;
+    int rc, problems = 0;
+
+    sqlite3_progress_handler(db, 1000, check_deadline, &deadline);
+    rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(20)", -1, &st, NULL);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *r = (const char *)sqlite3_column_text(st, 0);
+
+        rc = SQLITE_OK;
+        if (r && !strcmp(r, "ok"))
+            continue;
+        if (problems++ < 3)
+            strbuf_addf(&found, "%s%s", found.len ? "; " : "", r ? r : "?");
+    }
+    if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    sqlite3_finalize(st);
+    sqlite3_progress_handler(db, 0, NULL, NULL);
+    if (rc == SQLITE_INTERRUPT) {
+        log_warn("msg=\"quick_check not finished, the rest of the file was not checked\" "
+                 "limit_ms=%d db=%s",
+                 QUICK_CHECK_MS, s->path);
+    } else if (rc != SQLITE_OK) {
+        mark_degraded(s, "quick_check failed: %s", sqlite3_errmsg(db));
+    } else if (problems) {
+        mark_degraded(s, "quick_check found %d problem(s): %s", problems, found.buf);
+    } else {
+        log_info("msg=\"quick_check ok\" ms=%" PRId64 " db=%s",
+                 (time_mono_ns() - started) / 1000000, s->path);
+    }
+    strbuf_release(&found);
 }
 
 static int check_integrity(sqlite3 *db, struct strbuf *err)
@@ -577,6 +755,10 @@ static int check_integrity(sqlite3 *db, struct strbuf *err)
     sqlite3_stmt *s;
     int rc = DESK_EIO;
 
+    if (!db) {
+        strbuf_addstr(err, "integrity check failed: the database cannot be opened now");
+        return DESK_EBUSY;
+    }
     if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL) != SQLITE_OK) {
         strbuf_addf(err, "integrity check failed: %s", sqlite3_errmsg(db));
         return DESK_EIO;
@@ -606,14 +788,16 @@ static int sqlite_integrity_check(struct store *st, struct strbuf *err)
 /* Copy all of src into dst with the online backup API; a consistent snapshot. */
 static int copy_database(sqlite3 *src, sqlite3 *dst, struct strbuf *err)
 {
-    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
-    int rc;
+    sqlite3_backup *b = src ? sqlite3_backup_init(dst, "main", src, "main") : NULL;
+    int rc, tries = 0;
 
     if (!b) {
-        strbuf_addf(err, "cannot start the copy: %s", sqlite3_errmsg(dst));
+        strbuf_addf(err, "cannot start the copy: %s",
+                    src ? sqlite3_errmsg(dst) : "the database cannot be opened now");
         return DESK_EIO;
     }
-    while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    while (((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) &&
+           tries++ < COPY_BUSY_MAX)
         sqlite3_sleep(10);
     sqlite3_backup_finish(b);
     if (rc != SQLITE_DONE) {
@@ -629,14 +813,19 @@ static int sqlite_backup(struct store *st, const char *path, struct strbuf *err)
     sqlite3 *dst;
     int rc;
 
-    if (access(path, F_OK) == 0) {
-        strbuf_addf(err, "backup file '%s' exists already", path);
-        return DESK_ECONFLICT;
+    /* created here, 0600 and exclusively: it holds password and token hashes */
+    if (create_private(path, true) < 0) {
+        if (errno == EEXIST) {
+            strbuf_addf(err, "backup file '%s' exists already", path);
+            return DESK_ECONFLICT;
+        }
+        strbuf_addf(err, "cannot create backup '%s': %s", path, strerror(errno));
+        return DESK_EIO;
     }
-    if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         strbuf_addf(err, "cannot create backup '%s': %s", path, sqlite3_errmsg(dst));
         sqlite3_close(dst);
+        unlink(path);
         return DESK_EIO;
     }
     c = store__get(st);
@@ -652,11 +841,57 @@ static int sqlite_backup(struct store *st, const char *path, struct strbuf *err)
     return rc;
 }
 
+/* ---- the in-use lock ---------------------------------------------------------------- */
+
+/*
+ * `serve` holds a shared flock(2) on "<db>.lock" (created 0600 beside the database) for
+ * its lifetime; `restore` takes it exclusively without waiting. flock, not fcntl: fcntl
+ * locks belong to the process and SQLite's own close() of the database would drop them;
+ * and a file of its own, not the database, so that SQLite's locking (WAL, -shm) is left
+ * alone. The kernel drops the lock when the process ends, even by SIGKILL: never stale.
+ * Returns the descriptor, or a negative desk_err with err filled.
+ */
+static int lock_take(const char *path, bool exclusive, struct strbuf *err)
+{
+    struct strbuf lp = STRBUF_INIT;
+    int fd, rc;
+
+    strbuf_addf(&lp, "%s" LOCK_SUFFIX, path);
+    fd = open(lp.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        strbuf_addf(err, "cannot open the lock file '%s': %s", lp.buf, strerror(errno));
+        strbuf_release(&lp);
+        return DESK_EIO;
+    }
+    if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0) {
+        strbuf_release(&lp);
+        return fd;
+    }
+    rc = errno == EWOULDBLOCK ? DESK_ECONFLICT : DESK_EIO;
+    if (rc == DESK_EIO)
+        strbuf_addf(err, "cannot lock '%s': %s", lp.buf, strerror(errno));
+    else if (exclusive)
+        strbuf_addf(err,
+                    "database '%s' is in use by a running 'svcdesk serve' (it holds '%s'); "
+                    "stop the server first (systemctl stop svcdesk, or kill -TERM its pid; "
+                    "'fuser %s' shows it), then restore",
+                    path, lp.buf, lp.buf);
+    else
+        strbuf_addf(err, "database '%s' is being restored (a restore holds '%s'); try again "
+                         "when it has finished",
+                    path, lp.buf);
+    close(fd);
+    strbuf_release(&lp);
+    return rc;
+}
+
 int store_sqlite_restore(const char *path, const char *file, struct strbuf *err)
 {
     sqlite3 *src = NULL, *dst = NULL;
-    int rc, version;
+    int rc, version, lock;
 
+    if ((lock = lock_take(path, true, err)) < 0)
+        return lock;
     if (sqlite3_open_v2(file, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         strbuf_addf(err, "cannot open backup '%s': %s", file, sqlite3_errmsg(src));
         rc = DESK_EIO;
@@ -675,9 +910,10 @@ int store_sqlite_restore(const char *path, const char *file, struct strbuf *err)
         rc = DESK_EINVAL;
         goto out;
     }
-    if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
-        strbuf_addf(err, "cannot open database '%s': %s", path, sqlite3_errmsg(dst));
+    if (create_private(path, false) < 0 ||
+        sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        strbuf_addf(err, "cannot open database '%s': %s", path,
+                    dst ? sqlite3_errmsg(dst) : strerror(errno));
         rc = DESK_EIO;
         goto out;
     }
@@ -687,7 +923,26 @@ int store_sqlite_restore(const char *path, const char *file, struct strbuf *err)
 out:
     sqlite3_close(src);
     sqlite3_close(dst);
+    close(lock);
     return rc;
+}
+
+/* Warn (a log line) about the database files that others than the owner may read. */
+static void warn_modes(const char *path)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm", LOCK_SUFFIX};
+
+    for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+        struct strbuf p = STRBUF_INIT;
+        struct stat sb;
+
+        strbuf_addf(&p, "%s%s", path, suffixes[i]);
+        if (stat(p.buf, &sb) == 0 && (sb.st_mode & 077))
+            log_warn("msg=\"database file readable by group or others: it holds password and "
+                     "token hashes\" file=%s mode=%04o fix=\"chmod 600 %s*\"",
+                     p.buf, (unsigned)(sb.st_mode & 07777), path);
+        strbuf_release(&p);
+    }
 }
 
 static const struct store_ops sqlite_ops;
@@ -706,21 +961,25 @@ int store_sqlite_open(const char *path, unsigned flags, struct store **out, stru
         strbuf_addf(err, "database '%s' does not exist; run 'svcdesk init'", path);
         return DESK_ENOTFOUND;
     }
+    if ((flags & STORE_CREATE) && create_private(path, false) < 0) {
+        strbuf_addf(err, "cannot create database '%s': %s", path, strerror(errno));
+        return DESK_EIO;
+    }
     s = xcalloc(1, sizeof(*s));
     s->base.ops = &sqlite_ops;
     s->path = xstrdup(path);
-    if ((rc = conn_open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, false, &s->wconn,
-                        err)) < 0) {
-        free(s->path);
-        free(s);
-        return rc;
+    s->lock_fd = -1;
+    pthread_mutex_init(&s->health_mu, NULL);
+    if ((flags & STORE_IN_USE) && (rc = s->lock_fd = lock_take(path, false, err)) < 0)
+        goto fail;
+    if ((rc = conn_open(s, SQLITE_OPEN_READWRITE, false, &s->wconn, err)) < 0)
+        goto fail;
+    if (flags & STORE_CHECK) {
+        warn_modes(path);
+        quick_check(s);
     }
-    if ((rc = migrate(s, flags, err)) < 0) {
-        conn_close(s->wconn);
-        free(s->path);
-        free(s);
-        return rc;
-    }
+    if ((rc = migrate(s, flags, err)) < 0)
+        goto fail;
     pthread_mutex_init(&s->pool_mu, NULL);
     pthread_cond_init(&s->pool_cv, NULL);
     pthread_mutex_init(&s->write_mu, NULL);
@@ -730,6 +989,15 @@ int store_sqlite_open(const char *path, unsigned flags, struct store **out, stru
         die("cannot start the database writer thread");
     *out = &s->base;
     return 0;
+fail:
+    if (s->wconn)
+        conn_close(s->wconn);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd);
+    pthread_mutex_destroy(&s->health_mu);
+    free(s->path);
+    free(s);
+    return rc;
 }
 
 static const struct store_ops sqlite_ops = {
@@ -737,6 +1005,7 @@ static const struct store_ops sqlite_ops = {
     .close = sqlite_close,
     .schema_versions = sqlite_schema_versions,
     .ping = sqlite_ping,
+    .degraded = sqlite_degraded,
     .integrity_check = sqlite_integrity_check,
     .backup = sqlite_backup,
     .write_stats = sqlite_write_stats,

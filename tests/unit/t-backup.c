@@ -3,6 +3,7 @@
 #include "jobs/scheduler.h"
 #include "core/time.h"
 #include "store/store.h"
+#include "core/err.h"
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -67,4 +68,32 @@ static void test_write_and_prune(void **state)
     tmp_store_free(st, path);
 }
 
-SUITE(backup, cmocka_unit_test(test_names_and_schedule), cmocka_unit_test(test_write_and_prune))
+/* A store opened STORE_IN_USE (serve) keeps restore out; closed, restore goes ahead. */
+static void test_restore_refused_in_use(void **state)
+{
+    char path[256], file[400];
+    struct strbuf err = STRBUF_INIT;
+    struct store *st = tmp_store(path, sizeof(path)), *served = NULL;
+    struct stat sb;
+
+    (void)state;
+    snprintf(file, sizeof(file), "%s.copy", path);
+    assert_int_equal(store_backup(st, file, &err), 0);
+    assert_int_equal(stat(file, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600); /* backups hold password hashes */
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(store_open(path, STORE_IN_USE, &served, &err), 0);
+    assert_false(store_degraded(served, NULL));
+    assert_int_equal(store_restore(path, file, &err), DESK_ECONFLICT);
+    assert_non_null(strstr(err.buf, "stop the server first"));
+    store_close(served);
+    strbuf_reset(&err);
+    assert_int_equal(store_restore(path, file, &err), 0);
+    strbuf_release(&err);
+    unlink(file);
+    tmp_store_free(st, path);
+}
+
+SUITE(backup, cmocka_unit_test(test_names_and_schedule), cmocka_unit_test(test_write_and_prune),
+      cmocka_unit_test(test_restore_refused_in_use))

@@ -7,9 +7,24 @@
 #include "http/metrics.h"
 #include "store/store.h"
 
+/*
+ * 200 {"status":"ok"}; 503 (Retry-After) {"status":"degraded","reason"} when the file
+ * was found damaged (the server goes on serving what it can read), 503 error when the
+ * database does not answer.
+ */
 int api_healthz(struct req *req, struct res *res)
 {
-    if (store_ping(req->store) < 0)
+    struct strbuf why = STRBUF_INIT;
+    int rc, ping = store_ping(req->store); /* first: a damaged page it meets counts too */
+
+    if (store_degraded(req->store, &why)) {
+        rc = res_json(res, 503,
+                      json_pack("{s:s,s:s}", "status", "degraded", "reason", why.buf));
+        strbuf_release(&why);
+        return rc;
+    }
+    strbuf_release(&why);
+    if (ping < 0)
         return res_error(res, DESK_EBUSY, NULL, "the database does not answer");
     return res_json(res, 200, json_pack("{s:s}", "status", "ok"));
 }
