@@ -18,7 +18,12 @@ client() { # client N: create requests until killed; record each acknowledged id
 }
 pids=()
 for n in 1 2 3 4; do client $n & pids+=($!); done
-sleep 2
+# kill once more than 20 creations were acknowledged (a busy machine takes longer), 30 s at most
+for _ in $(seq 1 300); do
+    [ "$(cat "$T"/acked.* 2>/dev/null | wc -l)" -gt 20 ] && break
+    sleep 0.1
+done
+sleep 0.3 # and while writes are in flight
 kill -9 "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null
 SERVER_PID=
