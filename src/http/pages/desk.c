@@ -131,10 +131,11 @@ static bool read_filter(struct req *req, struct ticket_filter *f, struct strbuf 
            f->assignee_id >= 0;
 }
 
-/* The desk's view of who sent a request opened by mail: "sender", and "unverified" with the claim. */
+/* Who sent a request opened by mail: "sender", and "unverified" when it is only a claim. */
 static void sender_json(json_t *o, const struct ticket *t)
 {
-    json_object_set_new(o, "sender", t->sender_address ? json_string(t->sender_address) : json_null());
+    json_object_set_new(o, "sender",
+                        t->sender_address ? json_string(t->sender_address) : json_null());
     json_object_set_new(o, "unverified", json_boolean(t->sender_address && !t->sender_verified));
 }
 
