@@ -57,7 +57,13 @@ static int open_store(const char *db, struct store **st)
 
 int cmd_mail_in(int argc, char **argv)
 {
-    static const char *const keys[] = {"db", "mail-from", "unknown-senders", "log-level", NULL};
+    static const char *const keys[] = {"db",
+                                       "mail-from",
+                                       "unknown-senders",
+                                       "mail-trusted-authserv",
+                                       "mail-authres-fields",
+                                       "log-level",
+                                       NULL};
     struct strbuf msg = STRBUF_INIT, err = STRBUF_INIT, line = STRBUF_INIT;
     struct mail_settings ms;
     struct mail_result res;
@@ -79,7 +85,7 @@ int cmd_mail_in(int argc, char **argv)
     mail_setup();
     if (crypto_setup() < 0 || (rc = open_store(c.db, &st)))
         goto out;
-    ms = (struct mail_settings){!strcmp(c.unknown_senders, "reject"), c.mail_from};
+    mail_settings_from_conf(&c, &ms);
     if ((rc = mail_inbound(st, &ms, msg.buf, msg.len, time_now(), &res, &err)) < 0) {
         fprintf(stderr, "svcdesk mail-in: %s\n", err.buf);
         rc = rc == DESK_EINVAL ? 2 : 1;

@@ -22,6 +22,11 @@ const struct conf_entry conf_table[] = {
       "mail from unknown addresses: triage (a request without organisation) or reject"),
     I("mail-retry-seconds", mail_retry_seconds, "30", 1, 300,
       "first retry of a failed send; doubles up to 5 minutes"),
+    S("mail-trusted-authserv", mail_trusted_authserv, NULL,
+      "authserv-id(s) of the receiving MTA whose Authentication-Results are trusted; none: "
+      "only signed reply addresses verify a sender"),
+    I("mail-authres-fields", mail_authres_fields, "1", 1, 8,
+      "topmost trusted Authentication-Results fields read (the number the MTA adds)"),
     S("imap-url", imap_url, NULL, "imap://HOST:PORT/MAILBOX (or imaps://) to poll for requests"),
     S("imap-user", imap_user, NULL, "IMAP login"),
     S("imap-password", imap_password, NULL,

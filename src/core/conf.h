@@ -26,6 +26,8 @@ struct conf {
     /* mail */
     char *unknown_senders;      /* triage|reject: mail from an address no organisation knows */
     int64_t mail_retry_seconds; /* first retry of a failed send; doubles up to 5 minutes */
+    char *mail_trusted_authserv; /* authserv-ids whose Authentication-Results count; NULL: none */
+    int64_t mail_authres_fields; /* topmost trusted Authentication-Results fields read */
     char *imap_url;             /* imap[s]://HOST:PORT/MAILBOX to poll; NULL: none */
     char *imap_user;            /* IMAP login */
     char *imap_password;        /* IMAP password */

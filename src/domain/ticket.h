@@ -93,6 +93,8 @@ struct ticket {
     bool priority;                 /* the customer has the priority_line extra */
     const char *root_cause;        /* NULL: none recorded */
     int64_t release_id;            /* the release that fixes it; 0: none */
+    const char *sender_address;    /* the From of the mail that opened it; NULL: not by mail */
+    bool sender_verified;          /* that sender was verified (docs/mail.md); false: claimed */
     /* inputs of the SLA clocks (domain/ticket_sla.h), filled by the store */
     const struct calendar *cal;      /* effective calendar; NULL: no clocks (not entitled) */
     struct sla_targets targets;      /* of its level under its policy */

@@ -35,7 +35,7 @@ static int handle(const char *raw, size_t len, void *arg)
 int inbox_run(struct store *st, const struct conf *c, int64_t now)
 {
     struct imap_conf ic = {c->imap_url, c->imap_user, c->imap_password, c->imap_move_to};
-    struct poll p = {st, {!strcmp(c->unknown_senders, "reject"), c->mail_from}};
+    struct poll p = {st, {0}};
     struct strbuf err = STRBUF_INIT;
     char q[512];
     int handled, rc;
@@ -43,6 +43,7 @@ int inbox_run(struct store *st, const struct conf *c, int64_t now)
     (void)now;
     if (!c->imap_url)
         return 0;
+    mail_settings_from_conf(c, &p.settings);
     rc = imap_poll(&ic, INBOX_BATCH, handle, &p, &handled, &err);
     if (rc < 0)
         log_warn("msg=\"mailbox poll failed\" error=\"%s\"", log_quote(err.buf, q, sizeof(q)));

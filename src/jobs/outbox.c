@@ -9,9 +9,11 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "mail/outbound.h"
+#include "mail/replyto.h"
 #include "mail/smtp.h"
 #include "store/store.h"
 #include <pthread.h>
+#include <sodium.h>
 #include <unistd.h>
 
 static char holder[48];
@@ -36,7 +38,8 @@ int64_t outbox_retry_at(int64_t now, int attempts, int64_t first_delay)
 }
 
 /* Build and send one row; record the outcome. */
-static int send_one(struct store *st, const struct conf *c, const struct outbox_msg *m)
+static int send_one(struct store *st, const struct conf *c, const uint8_t *key,
+                    const struct outbox_msg *m)
 {
     struct strbuf err = STRBUF_INIT;
     struct arena a = ARENA_INIT;
@@ -46,7 +49,7 @@ static int send_one(struct store *st, const struct conf *c, const struct outbox_
     int rc;
 
     log_quote(m->message_id, id, sizeof(id));
-    if ((rc = outbound_build(m, c->mail_from, now, &out, &a, &err)) == 0)
+    if ((rc = outbound_build(m, c->mail_from, key, now, &out, &a, &err)) == 0)
         rc = smtp_send(c->smtp, &out, &err);
     outbound_release(&out);
     if (rc == 0) {
@@ -68,6 +71,7 @@ int outbox_run(struct store *st, const struct conf *c, int64_t now)
 {
     struct arena a = ARENA_INIT;
     struct outbox_msg *rows;
+    uint8_t key[REPLYTO_KEY_LEN];
     int64_t started = time_mono_ns();
     size_t n;
     int rc;
@@ -80,14 +84,23 @@ int outbox_run(struct store *st, const struct conf *c, int64_t now)
         arena_release(&a);
         return rc;
     }
+    if (n && (rc = store_mail_key(st, MAIL_KEY_REPLY_TO, key, sizeof(key), now)) < 0) {
+        /* without it replies would come back unverified: give the rows back for the next run */
+        log_warn("msg=\"reply-to key unreadable; rows given back\" rc=%d", rc);
+        for (size_t i = 0; i < n; i++)
+            store_outbox_release(st, rows[i].id, holder);
+        arena_release(&a);
+        return rc;
+    }
     for (size_t i = 0; i < n; i++) {
         if (time_mono_ns() - started > (int64_t)OUTBOX_BUDGET_SECS * 1000000000LL)
             rc = store_outbox_release(st, rows[i].id, holder);
         else
-            rc = send_one(st, c, &rows[i]);
+            rc = send_one(st, c, key, &rows[i]);
         if (rc < 0)
             log_error("msg=\"outbox update failed\" row=%" PRId64 " rc=%d", rows[i].id, rc);
     }
+    sodium_memzero(key, sizeof(key));
     arena_release(&a);
     return 0;
 }

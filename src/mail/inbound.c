@@ -10,9 +10,12 @@
 #include "mail/inbound.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "mail/authres.h"
 #include "mail/mime.h"
+#include "mail/replyto.h"
 #include "mail/text.h"
 #include <glib.h>
+#include <sodium.h>
 #include <strings.h>
 
 /* ---- the decision ------------------------------------------------------------------------- */
@@ -60,12 +63,40 @@ static bool decide_join(const struct mail_facts *f, struct mail_delivery *d)
     return true;
 }
 
+/*
+ * An unverified sender: its own triage request takes the mail (by the
+ * claimed address that opened it); otherwise a new triage request, or a
+ * silent refusal of an unknown sender under unknown-senders = reject.
+ */
+static void decide_unverified(const struct mail_facts *f, struct mail_delivery *d)
+{
+    const struct mail_sender *s = &f->sender;
+    const struct ticket *t = f->thread;
+    enum ticket_status to;
+
+    d->organization_id = 0;
+    if (t && !t->organization_id && f->requester_match &&
+        ticket_reply_effect(ROLE_CUSTOMER, false, t->status, t->resolved_at, f->now, &to) == 0) {
+        d->action = MAIL_JOIN;
+        d->ticket_id = t->id;
+        d->author = (struct caller){0, ROLE_CUSTOMER, 0};
+        return;
+    }
+    d->action = !s->user_id && !s->organization_id && f->reject_unknown ? MAIL_REJECT : MAIL_OPEN;
+    d->author = CALLER_SYSTEM; /* triage: a request of no organisation */
+}
+
 void mail_decide(const struct mail_facts *f, struct mail_delivery *d)
 {
     const struct mail_sender *s = &f->sender;
 
-    d->sender_has_account = s->user_id != 0;
+    d->sender_verified = f->verified;
+    d->sender_has_account = s->user_id != 0 && f->verified; /* else the claim is kept */
     d->ticket_id = 0;
+    if (!f->verified) {
+        decide_unverified(f, d);
+        return;
+    }
     if (decide_join(f, d))
         return;
     d->organization_id = s->role >= ROLE_AGENT ? 0 : s->organization_id;
@@ -78,10 +109,62 @@ void mail_decide(const struct mail_facts *f, struct mail_delivery *d)
     }
 }
 
+/* ---- who sent it ------------------------------------------------------------------------- */
+
+void mail_settings_from_conf(const struct conf *c, struct mail_settings *ms)
+{
+    *ms = (struct mail_settings){!strcmp(c->unknown_senders, "reject"), c->mail_from,
+                                 c->mail_trusted_authserv, (int)c->mail_authres_fields};
+}
+
+/* Could address be a signed reply address of mail_from? (has "+" before the '@') */
+static bool maybe_signed(const char *address)
+{
+    const char *plus = strchr(address, '+');
+
+    return plus && plus < strrchr(address, '@');
+}
+
+bool mail_sender_verified(const struct mime_msg *msg, const struct mail_settings *ms,
+                          const uint8_t *key, int64_t *signed_ticket, struct arena *a)
+{
+    const char *at = msg->from ? strrchr(msg->from, '@') : NULL;
+
+    *signed_ticket = 0;
+    if (!at || msg->nfrom != 1)
+        return false; /* no sender, or several: whose claim would be checked? */
+    for (size_t i = 0; key && i < msg->nrcpts && !*signed_ticket; i++)
+        if (maybe_signed(msg->rcpts[i]))
+            *signed_ticket = replyto_ticket(key, ms->mail_from, msg->rcpts[i], msg->from, a);
+    if (*signed_ticket)
+        return true;
+    return authres_vouches(msg->authres, msg->nauthres, ms->trusted_authserv,
+                           ms->authres_fields < 1 ? 1 : ms->authres_fields, at + 1, a);
+}
+
+/* Verify the sender (the reply-to key is read only when a recipient may be signed). */
+static int verify_sender(struct store *st, const struct mail_settings *ms,
+                         const struct mime_msg *msg, int64_t now, bool *verified,
+                         int64_t *signed_ticket, struct arena *a)
+{
+    uint8_t key[REPLYTO_KEY_LEN];
+    bool need_key = false;
+    int rc;
+
+    for (size_t i = 0; i < msg->nrcpts && !need_key; i++)
+        need_key = maybe_signed(msg->rcpts[i]);
+    if (need_key && (rc = store_mail_key(st, MAIL_KEY_REPLY_TO, key, sizeof(key), now)) < 0)
+        return rc;
+    *verified = mail_sender_verified(msg, ms, need_key ? key : NULL, signed_ticket, a);
+    sodium_memzero(key, sizeof(key));
+    return 0;
+}
+
 /* ---- what the store knows ------------------------------------------------------------------ */
 
-static int gather_facts(struct store *st, const struct mime_msg *msg, const char *sender,
-                        struct mail_facts *f, struct ticket *t, struct arena *a)
+static int gather_facts(struct store *st, const struct mail_settings *ms,
+                        const struct mime_msg *msg, const char *sender, struct mail_facts *f,
+                        struct ticket *t, struct arena *a)
 {
     struct caller sys = CALLER_SYSTEM;
     const char *requester;
@@ -90,7 +173,8 @@ static int gather_facts(struct store *st, const struct mime_msg *msg, const char
 
     f->sender = (struct mail_sender){0, ROLE_NONE, 0};
     if ((sender && (rc = store_mail_sender(st, sender, &f->sender)) < 0) ||
-        (rc = store_mail_thread(st, msg->refs, msg->nrefs, &id)) < 0)
+        (rc = verify_sender(st, ms, msg, f->now, &f->verified, &id, a)) < 0 ||
+        (!id && (rc = store_mail_thread(st, msg->refs, msg->nrefs, &id)) < 0))
         return rc;
     if (!id)
         id = mail_subject_tag(msg->subject);
@@ -114,8 +198,8 @@ static int may_auto_reply(struct store *st, const struct mail_settings *ms,
     int rc;
 
     *ok = false;
-    if (!d->sender || msg->automatic || (d->action == MAIL_OPEN && !d->organization_id) ||
-        (own && !strcmp(own, d->sender)))
+    if (!d->sender || !d->sender_verified || msg->automatic ||
+        (d->action == MAIL_OPEN && !d->organization_id) || (own && !strcmp(own, d->sender)))
         return 0;
     if ((rc = store_mail_count(st, d->sender, now - MAIL_RATE_WINDOW, &recent)) < 0)
         return rc;
@@ -229,7 +313,7 @@ int mail_inbound(struct store *st, const struct mail_settings *ms, const char *r
     if ((rc = store_mail_seen(st, d.message_id, &seen, &d.ticket_id)) < 0)
         goto out;
     d.outcome = MAIL_DUPLICATE;
-    if (!seen && ((rc = gather_facts(st, &msg, d.sender, &f, &t, &a)) < 0 ||
+    if (!seen && ((rc = gather_facts(st, ms, &msg, d.sender, &f, &t, &a)) < 0 ||
                   (rc = deliver(st, ms, &msg, &f, &d, now, &a)) < 0)) {
         if (rc == DESK_EINVAL) /* refused by the store: not the input's fault */
             rc = DESK_EIO;
@@ -238,8 +322,10 @@ int mail_inbound(struct store *st, const struct mail_settings *ms, const char *r
         goto out;
     }
     *res = (struct mail_result){d.outcome, d.ticket_id};
-    log_info("msg=\"mail received\" message_id=\"%s\" outcome=%s ticket=%" PRId64,
-             log_quote(d.message_id, q, sizeof(q)), outcome_names[d.outcome], d.ticket_id);
+    log_info("msg=\"mail received\" message_id=\"%s\" outcome=%s ticket=%" PRId64
+             " sender_verified=%s",
+             log_quote(d.message_id, q, sizeof(q)), outcome_names[d.outcome], d.ticket_id,
+             d.outcome == MAIL_DUPLICATE ? "-" : f.verified ? "yes" : "no");
 out:
     if (rc < 0 && rc != DESK_EINVAL)
         err_addf(err, rc, "the mail could not be recorded (see the log); nothing was kept");

@@ -230,6 +230,87 @@ static bool automatic(GMimeMessage *msg, const char *from)
     return from && (!strncmp(from, "mailer-daemon@", 14) || !strncmp(from, "postmaster@", 11));
 }
 
+/* The mailboxes of an address list (and of its groups, once) into out->rcpts. */
+static void add_rcpts(struct mime_msg *out, InternetAddressList *list, int depth, size_t *alloc,
+                      struct arena *a)
+{
+    for (int i = 0; list && i < internet_address_list_length(list); i++) {
+        InternetAddress *ia = internet_address_list_get_address(list, i);
+        const char *addr;
+        bool dup = false;
+        if (INTERNET_ADDRESS_IS_GROUP(ia) && depth == 0)
+            add_rcpts(out, internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), 1,
+                      alloc, a);
+        if (!INTERNET_ADDRESS_IS_MAILBOX(ia) || out->nrcpts >= MIME_MAX_RCPTS ||
+            !(addr = address_copy(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)),
+                                  a)))
+            continue;
+        for (size_t j = 0; j < out->nrcpts && !dup; j++)
+            dup = !strcmp(out->rcpts[j], addr);
+        if (!dup) {
+            ARENA_GROW(a, out->rcpts, out->nrcpts, *alloc);
+            out->rcpts[out->nrcpts++] = addr;
+        }
+    }
+}
+
+/* Mailboxes in an address list, those of its groups included. */
+static size_t count_mailboxes(InternetAddressList *list, int depth)
+{
+    size_t n = 0;
+
+    for (int i = 0; list && i < internet_address_list_length(list); i++) {
+        InternetAddress *ia = internet_address_list_get_address(list, i);
+        if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+            n++;
+        else if (INTERNET_ADDRESS_IS_GROUP(ia) && depth == 0)
+            n += count_mailboxes(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
+                                 1);
+    }
+    return n;
+}
+
+/*
+ * What sender verification reads (mail/inbound.c): every From field's
+ * mailboxes counted, the Authentication-Results fields in order, the
+ * recipients of To, Cc and Delivered-To.
+ */
+static void read_trace(GMimeMessage *msg, GMimeParserOptions *opts, struct mime_msg *out,
+                       struct arena *a)
+{
+    GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+    int n = g_mime_header_list_get_count(hl);
+    size_t ar_alloc = 0, rcpt_alloc = 0;
+
+    for (int i = 0; i < n; i++) {
+        GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+        const char *name = g_mime_header_get_name(h);
+        const char *raw = g_mime_header_get_raw_value(h);
+        InternetAddressList *list;
+        if (!name || !raw)
+            continue;
+        if (!strcasecmp(name, "Authentication-Results")) {
+            if (out->nauthres < MIME_MAX_AUTHRES) {
+                ARENA_GROW(a, out->authres, out->nauthres, ar_alloc);
+                out->authres[out->nauthres++] = clean_copy(raw, false, a);
+            }
+            continue;
+        }
+        if (strcasecmp(name, "From") && strcasecmp(name, "To") && strcasecmp(name, "Cc") &&
+            strcasecmp(name, "Delivered-To"))
+            continue;
+        if (!g_mime_header_get_value(h))
+            continue;
+        list = internet_address_list_parse(opts, g_mime_header_get_value(h));
+        if (!strcasecmp(name, "From"))
+            out->nfrom += count_mailboxes(list, 0);
+        else
+            add_rcpts(out, list, 0, &rcpt_alloc, a);
+        if (list)
+            g_object_unref(list);
+    }
+}
+
 /* ---- the body ------------------------------------------------------------------------------ */
 
 struct walk {
@@ -448,6 +529,7 @@ static void read_message(GMimeMessage *msg, GMimeParserOptions *opts, struct mim
     out->subject = clean_copy(g_mime_message_get_subject(msg), true, a);
     read_refs(msg, opts, out, a);
     out->automatic = automatic(msg, out->from);
+    read_trace(msg, opts, out, a);
     walk(&w, g_mime_message_get_mime_part(msg), 0);
     if (w.dropped)
         strbuf_addf(&w.text,

@@ -26,6 +26,8 @@
 #define MIME_MAX_DEPTH 32  /* nested multiparts followed */
 #define MIME_MAX_FILES 100 /* attachments kept per message */
 #define MIME_MAX_REFS 64   /* Message-IDs read from In-Reply-To and References */
+#define MIME_MAX_AUTHRES 64 /* Authentication-Results fields kept, from the top */
+#define MIME_MAX_RCPTS 64   /* addresses kept from To, Cc and Delivered-To */
 
 struct mime_file {
     const char *filename;     /* as sent, without folders; "attachment-N" when none */
@@ -46,6 +48,14 @@ struct mime_msg {
     bool automatic;          /* sent by a machine: Auto-Submitted (other than "no"),
                                 Precedence bulk/junk/list, Return-Path <>, List-Id,
                                 X-Auto-Response-Suppress, a mailer-daemon sender */
+    size_t nfrom;            /* mailboxes in all From fields together (1 when from is the
+                                one sender; 0 or more make the sender ambiguous) */
+    const char **authres;    /* the values of the Authentication-Results fields, topmost
+                                first, unparsed (mail/authres.h reads them) */
+    size_t nauthres;         /* entries in authres */
+    const char **rcpts;      /* the addresses of To, Cc and Delivered-To (lower case, each
+                                once), where a signed reply address is looked for */
+    size_t nrcpts;           /* entries in rcpts */
 };
 
 /*

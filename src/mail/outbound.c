@@ -6,6 +6,7 @@
 #include "core/err.h"
 #include "mail/mail.h"
 #include "mail/mime.h"
+#include "mail/replyto.h"
 #include "store/store.h"
 #include <gmime/gmime.h>
 #include <jansson.h>
@@ -63,6 +64,18 @@ static void read_recipients(const char *json, struct outbound *out, struct arena
     json_decref(list);
 }
 
+/* Reply-To: the address signed for the row's request and its one recipient. */
+static void set_reply_to(GMimeMessage *msg, const struct outbox_msg *m, const struct outbound *out,
+                         const char *mail_from, const uint8_t *key, struct arena *a)
+{
+    const char *addr;
+
+    if (!key || m->ticket_id <= 0 || out->nrcpt != 1 ||
+        !(addr = replyto_address(key, mail_from, m->ticket_id, out->rcpt[0], a)))
+        return;
+    g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_REPLY_TO, NULL, addr);
+}
+
 static void set_headers(GMimeMessage *msg, const struct outbox_msg *m, const struct outbound *out,
                         const char *mail_from, int64_t now, struct arena *a)
 {
@@ -114,8 +127,8 @@ static void write_message(GMimeMessage *msg, struct strbuf *data)
     g_mime_format_options_free(fo);
 }
 
-int outbound_build(const struct outbox_msg *m, const char *mail_from, int64_t now,
-                   struct outbound *out, struct arena *a, struct strbuf *err)
+int outbound_build(const struct outbox_msg *m, const char *mail_from, const uint8_t *reply_key,
+                   int64_t now, struct outbound *out, struct arena *a, struct strbuf *err)
 {
     GMimeMessage *msg;
 
@@ -129,6 +142,7 @@ int outbound_build(const struct outbox_msg *m, const char *mail_from, int64_t no
         return err_addf(err, DESK_EINVAL, "no usable recipient in %s", m->recipients);
     msg = g_mime_message_new(TRUE);
     set_headers(msg, m, out, mail_from, now, a);
+    set_reply_to(msg, m, out, mail_from, reply_key, a);
     set_body(msg, m->body);
     write_message(msg, &out->data);
     g_object_unref(msg);

@@ -9,6 +9,12 @@
  * refusals, "auto-generated" for other machine notices, none for a reply a
  * person wrote) with X-Auto-Response-Suppress: All, so that well-behaved
  * systems do not answer them automatically.
+ *
+ * A notice about a request to one recipient carries Reply-To: the reply
+ * address signed for that request and recipient (mail/replyto.h), so that
+ * the answer comes back verified and finds its request. (Notices about a
+ * request are queued one row per recipient; a row with several recipients,
+ * or about no request, has no Reply-To.)
  */
 #ifndef MAIL_OUTBOUND_H
 #define MAIL_OUTBOUND_H
@@ -28,13 +34,14 @@ struct outbound {
 };
 
 /*
- * Build m as sent from mail_from ("Name <addr>" or "addr") at now. Strings
- * in a. Returns 0, or DESK_EINVAL with a reason in err when mail_from or
- * every recipient is not a usable address (recipients that are not are
- * skipped).
+ * Build m as sent from mail_from ("Name <addr>" or "addr") at now, with the
+ * signed Reply-To made with reply_key (REPLYTO_KEY_LEN bytes; NULL: none).
+ * Strings in a. Returns 0, or DESK_EINVAL with a reason in err when
+ * mail_from or every recipient is not a usable address (recipients that are
+ * not are skipped).
  */
-int outbound_build(const struct outbox_msg *m, const char *mail_from, int64_t now,
-                   struct outbound *out, struct arena *a, struct strbuf *err);
+int outbound_build(const struct outbox_msg *m, const char *mail_from, const uint8_t *reply_key,
+                   int64_t now, struct outbound *out, struct arena *a, struct strbuf *err);
 void outbound_release(struct outbound *out);
 
 /* The full Message-ID (without <>) of token id: a local part gets "@" and mail_from's domain. */

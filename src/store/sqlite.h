@@ -328,6 +328,7 @@ int sqlite__mail_thread(struct store *st, const char *const *ids, size_t n, int6
 int sqlite__mail_requester(struct store *st, int64_t ticket_id, const char **address,
                            struct arena *a);
 int sqlite__mail_count(struct store *st, const char *address, int64_t since, int64_t *n);
+int sqlite__mail_key(struct store *st, const char *name, uint8_t *key, size_t len, int64_t now);
 int sqlite__mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
                          struct store_fault *fault);
 

@@ -14,6 +14,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include <sodium.h>
 
 /* ---- the outbox ------------------------------------------------------------------------ */
 
@@ -274,6 +275,74 @@ int sqlite__mail_count(struct store *st, const char *address, int64_t since, int
     return read_int(st, SQL_MAIL_COUNT, address, NULL, since, n, &found);
 }
 
+/* ---- the installation's keys ------------------------------------------------------------ */
+
+static const char SQL_MAIL_KEY_GET[] = "SELECT secret FROM mail_keys WHERE name = ?1";
+static const char SQL_MAIL_KEY_ADD[] =
+    "INSERT OR IGNORE INTO mail_keys (name, secret, created_at) VALUES (?1, ?2, ?3)";
+
+/* The key `name` into key[0..len); *found says whether there is one. */
+static int read_key(struct store *st, const char *name, uint8_t *key, size_t len, bool *found)
+{
+    struct sqlite_conn *conn = store__get(st);
+    sqlite3_stmt *s = store__stmt(conn, SQL_MAIL_KEY_GET);
+    int rc;
+
+    store__bind_text(s, 1, name);
+    rc = sqlite3_step(s);
+    *found = rc == SQLITE_ROW;
+    if (*found && (size_t)sqlite3_column_bytes(s, 0) == len)
+        memcpy(key, sqlite3_column_blob(s, 0), len);
+    else if (*found)
+        rc = SQLITE_MISMATCH;
+    rc = store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+                        : rc == SQLITE_MISMATCH         ? DESK_EIO
+                                                        : store__err(conn, rc, "mail key"));
+    if (rc == DESK_EIO && *found)
+        log_error("msg=\"mail key has the wrong length\" name=%s", name);
+    store__put(st, conn);
+    return rc;
+}
+
+struct key_job {
+    const char *name;   /* the key */
+    const uint8_t *new; /* random bytes to store when there is none */
+    size_t len;         /* their number */
+    int64_t now;        /* created_at */
+};
+
+static int write_key(struct sqlite_conn *c, void *arg)
+{
+    struct key_job *j = arg;
+    sqlite3_stmt *s = store__stmt(c, SQL_MAIL_KEY_ADD);
+    int rc;
+
+    store__bind_text(s, 1, j->name);
+    sqlite3_bind_blob(s, 2, j->new, (int)j->len, SQLITE_STATIC);
+    store__bind_int(s, 3, j->now);
+    rc = sqlite3_step(s);
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "mail key"));
+}
+
+int sqlite__mail_key(struct store *st, const char *name, uint8_t *key, size_t len, int64_t now)
+{
+    uint8_t fresh[64];
+    struct key_job j = {name, fresh, len, now};
+    bool found;
+    int rc;
+
+    if (len > sizeof(fresh))
+        BUG("mail key of %zu bytes", len);
+    if ((rc = read_key(st, name, key, len, &found)) < 0 || found)
+        return rc;
+    randombytes_buf(fresh, len);
+    rc = store__write(st, write_key, &j);
+    sodium_memzero(fresh, sizeof(fresh));
+    if (rc < 0 || (rc = read_key(st, name, key, len, &found)) < 0)
+        return rc;
+    return found ? 0 : DESK_EIO;
+}
+
 /* ---- recording an inbound mail ------------------------------------------------------------ */
 
 static const char SQL_MAIL_ID_IN[] =
@@ -283,6 +352,8 @@ static const char SQL_MAIL_ID_TICKET[] = "UPDATE mail_ids SET ticket_id = ? WHER
 static const char SQL_MESSAGE_MAIL_ID[] = "UPDATE messages SET mail_id = ? WHERE id = ?";
 static const char SQL_REQUESTER_INSERT[] =
     "INSERT INTO mail_requesters (ticket_id, address) VALUES (?, ?)";
+static const char SQL_TICKET_SENDER[] =
+    "UPDATE tickets SET sender_address = ?, sender_verified = ? WHERE id = ?";
 
 /* Run a one-shot statement with two bound values (an integer or text each). */
 static int exec2(struct sqlite_conn *c, const char *sql, int64_t i1, const char *t1, int64_t i2,
@@ -346,6 +417,19 @@ static int deliver_join(struct sqlite_conn *c, struct mail_delivery *d, int64_t 
     return add_attachments(c, d, now, fault);
 }
 
+/* Keep the sender of a request opened by mail, and whether it was verified. */
+static int record_sender(struct sqlite_conn *c, const struct mail_delivery *d)
+{
+    sqlite3_stmt *s = store__stmt(c, SQL_TICKET_SENDER);
+    int rc;
+
+    store__bind_text(s, 1, d->sender);
+    store__bind_int(s, 2, d->sender_verified);
+    store__bind_int(s, 3, d->ticket_id);
+    rc = sqlite3_step(s);
+    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "ticket sender"));
+}
+
 static int deliver_open(struct sqlite_conn *c, struct mail_delivery *d, int64_t now,
                         struct store_fault *fault)
 {
@@ -368,6 +452,8 @@ static int deliver_open(struct sqlite_conn *c, struct mail_delivery *d, int64_t 
         return rc;
     if (d->sender && !d->sender_has_account &&
         (rc = exec2(c, SQL_REQUESTER_INSERT, d->ticket_id, NULL, 0, d->sender)) < 0)
+        return rc;
+    if ((rc = record_sender(c, d)) < 0)
         return rc;
     d->outcome = d->organization_id ? MAIL_CREATED : MAIL_TRIAGE;
     return add_attachments(c, d, now, fault);

@@ -247,7 +247,7 @@ static int insert_row(struct sqlite_conn *c, const struct outbox_row *r, const c
 }
 
 /* Queue r with a new Message-ID threaded into its request's mail, and record that id. */
-static int outbox_add(struct sqlite_conn *c, const struct outbox_row *r)
+static int outbox_add_one(struct sqlite_conn *c, const struct outbox_row *r)
 {
     struct thread th = {{NULL}, 0};
     char mid[80], rnd[33];
@@ -275,6 +275,40 @@ static int outbox_add(struct sqlite_conn *c, const struct outbox_row *r)
     store__bind_int(s, 4, r->now);
     rc = sqlite3_step(s);
     return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "mail id"));
+}
+
+/*
+ * Queue r: a notice about a request as one row per recipient, each with its
+ * own Message-ID, since each carries the reply address signed for its
+ * recipient (mail/replyto.h) and is sent, retried and marked on its own;
+ * a notice about no request as one row.
+ */
+static int outbox_add(struct sqlite_conn *c, const struct outbox_row *r)
+{
+    json_t *list, *v;
+    size_t i;
+    int rc = 0;
+
+    if (!r->vars.ticket_id)
+        return outbox_add_one(c, r);
+    list = json_loads(r->recipients, 0, NULL);
+    if (!json_is_array(list) || json_array_size(list) < 2) {
+        json_decref(list);
+        return outbox_add_one(c, r);
+    }
+    json_array_foreach(list, i, v)
+    {
+        json_t *one = json_pack("[O]", v);
+        char *text = json_dumps(one, JSON_COMPACT);
+        struct outbox_row each = *r;
+        each.recipients = text;
+        if (rc == 0)
+            rc = outbox_add_one(c, &each);
+        free(text);
+        json_decref(one);
+    }
+    json_decref(list);
+    return rc;
 }
 
 /* ---- the notices ---------------------------------------------------------------------- */

@@ -33,7 +33,8 @@
     "t.updated_at, t.billable, t.escalation_level, t.priority, t.root_cause, "                    \
     "coalesce(k.id, 0), coalesce(k.version, 0), coalesce(p.warn_at_permille, 750), "              \
     "coalesce(g.response_secs, 0), coalesce(g.update_secs, 0), coalesce(g.resolution_secs, 0), "  \
-    "coalesce(t.sort_due_at, 0), coalesce(t.release_id, 0) "                                       \
+    "coalesce(t.sort_due_at, 0), coalesce(t.release_id, 0), t.sender_address, "                   \
+    "coalesce(t.sender_verified, 0) "                                                              \
     "FROM tickets t LEFT JOIN agreements a ON a.id = t.agreement_id "                             \
     "LEFT JOIN sla_policies p ON p.id = a.sla_policy_id "                                         \
     "LEFT JOIN calendars k ON k.id = coalesce(a.calendar_id, p.calendar_id) "                     \
@@ -79,6 +80,8 @@ static void read_ticket(sqlite3_stmt *s, struct ticket *t, struct cal_key *k, in
     if (sort_due)
         *sort_due = sqlite3_column_int64(s, 27);
     t->release_id = sqlite3_column_int64(s, 28);
+    t->sender_address = store__col_text_or_null(s, 29, a);
+    t->sender_verified = sqlite3_column_int(s, 30);
 }
 
 static const char SQL_CALENDAR_DEFINITION[] = "SELECT definition FROM calendars WHERE id = ?";

@@ -511,6 +511,11 @@ int store_mail_count(struct store *st, const char *address, int64_t since, int64
     return st->ops->mail_count(st, address, since, n);
 }
 
+int store_mail_key(struct store *st, const char *name, uint8_t *key, size_t len, int64_t now)
+{
+    return st->ops->mail_key(st, name, key, len, now);
+}
+
 int store_mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
                        struct store_fault *fault)
 {

@@ -589,6 +589,14 @@ int store_mail_requester(struct store *st, int64_t ticket_id, const char **addre
                          struct arena *a);
 /* Mail received from address since `since` (the per-sender rate limit). */
 int store_mail_count(struct store *st, const char *address, int64_t since, int64_t *n);
+/*
+ * The installation's secret `name` ("reply-to": the key of signed reply
+ * addresses) into key[0..len): made of random bytes at now by the first
+ * caller, the same for every process afterwards. DESK_EIO when the stored
+ * secret is not len bytes long.
+ */
+#define MAIL_KEY_REPLY_TO "reply-to"
+int store_mail_key(struct store *st, const char *name, uint8_t *key, size_t len, int64_t now);
 
 enum mail_action {
     MAIL_JOIN,   /* add a public message to ticket_id */
@@ -614,6 +622,8 @@ struct mail_delivery {
     const char *message_id;         /* the mail's Message-ID, without <> */
     const char *sender;             /* the From address (lower case); NULL: none */
     bool sender_has_account;        /* false: the address is kept as the mail requester */
+    bool sender_verified;           /* the sender was verified (mail/inbound.h); OPEN: kept
+                                       with the request's sender_address */
     bool auto_reply;                /* false: no automatic reply to the sender (loop protection) */
     const char *subject;            /* OPEN: 1..300 characters; REJECT: for the refusal */
     const char *body;               /* the text */

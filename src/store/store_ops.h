@@ -177,6 +177,7 @@ struct store_ops {
     int (*mail_requester)(struct store *st, int64_t ticket_id, const char **address,
                           struct arena *a);
     int (*mail_count)(struct store *st, const char *address, int64_t since, int64_t *n);
+    int (*mail_key)(struct store *st, const char *name, uint8_t *key, size_t len, int64_t now);
     int (*mail_deliver)(struct store *st, struct mail_delivery *d, int64_t now,
                         struct store_fault *fault);
 

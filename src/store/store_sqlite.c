@@ -1086,6 +1086,7 @@ static const struct store_ops sqlite_ops = {
     .mail_thread = sqlite__mail_thread,
     .mail_requester = sqlite__mail_requester,
     .mail_count = sqlite__mail_count,
+    .mail_key = sqlite__mail_key,
     .mail_deliver = sqlite__mail_deliver,
     /* web sessions */
     .session_create = sqlite__session_create,

@@ -2,7 +2,11 @@
 # 3001 outbound mail: notices queued by request events go out through a real SMTP server
 # (Python's smtpd) with threading headers; only a server with --smtp sends; while the SMTP
 # server is down rows wait (attempts counted, never lost) and arrive once it is back, each
-# once, with the same Message-ID; two servers on one database send each row once.
+# once, with the same Message-ID, with the back-off doubling in the log, while the server keeps
+# answering; two servers on one database send each row once. Each notice carries Reply-To, the
+# address signed for its request and recipient: a reply to it (piped to mail-in with no trusted
+# MTA configured) threads into the request as a verified reply; a tampered tag, another
+# request's number or another sender do not.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mail-lib.sh"
 
@@ -50,15 +54,26 @@ wait_until 10 '[ "$(sunk)" -ge 2 ]'; ok $? "the reply notice arrives"
 hdr=$(grep -iE '^(In-Reply-To|References|Auto-Submitted):' "$T/sink/0002.eml" | tr -d '\r')
 is "$hdr" "In-Reply-To: <$MID1@vendor.test>
 References: <$MID1@vendor.test>" "it answers the receipt (In-Reply-To, References) and is not auto-submitted"
+RT=$(sed -n 's/^Reply-To: \([^\r]*\)\r*$/\1/p' "$T/sink/0002.eml")
+like "$RT" "^support\+$T1\.[0-9a-f]{20}@vendor\.test$" "Reply-To: support+N.TAG@ the domain of mail-from"
+is "$(sed -n 's/^Reply-To: \([^\r]*\)\r*$/\1/p' "$T/sink/0001.eml")" "$RT" \
+    "the same signed address on every notice of the request to that recipient"
 
 # ---- the SMTP server goes away: rows wait, attempts are counted ----
 stop_sink
+api GET "/api/v1/tickets/$T1" "" "$AGENT"
+is "$STATUS" 200 "the server answers while the SMTP server is away"
 api POST /api/v1/tickets '{"subject":"Second request"}' "$CA"
 T2=$(json .id)
 api PATCH "/api/v1/tickets/$T2" '{"status":"in_progress"}' "$AGENT"
 is "$STATUS" 200 "a second request moves on while the SMTP server is down"
-wait_until 15 '[ "$(sql "SELECT min(attempts) FROM outbox WHERE sent_at IS NULL")" -ge 2 ]'
+wait_until 20 '[ "$(sql "SELECT min(attempts) FROM outbox WHERE sent_at IS NULL")" -ge 3 ]'
 ok $? "failed attempts are counted and retried"
+MID2=$(sql "SELECT message_id FROM outbox WHERE ticket_id = $T2 AND kind = 'received'")
+is "$(grep "msg=\"not sent\" message_id=\"$MID2\"" "$T/server.log" | head -3 | sed 's/.* retry_in=\([0-9]*\) .*/\1/' | tr '\n' ' ')" \
+    "1 2 4 " "the wait doubles after each failure (mail-retry-seconds 1)"
+api GET /healthz
+is "$STATUS" 200 "/healthz answers meanwhile"
 is "$(sql "SELECT count(*) FROM outbox WHERE sent_at IS NULL")" 2 "both notices wait, unsent"
 like "$(sql "SELECT last_error FROM outbox WHERE sent_at IS NULL LIMIT 1")" "connect|Connection|refused" \
     "with the reason"
@@ -76,6 +91,8 @@ is "$(( $(sunk) - before ))" 2 "two messages arrive"
 for id in $waiting; do
     is "$(sunk_with_id "$id@vendor.test")" 1 "$id arrives once, with the Message-ID it was queued with"
 done
+sleep 3
+is "$(( $(sunk) - before ))" 2 "and nothing is sent twice afterwards"
 
 # ---- two servers on one database: each row sent once ----
 "$SVCDESK" serve --db "$DB" --listen 127.0.0.1:0 --smtp "smtp://127.0.0.1:$SMTP_PORT" \
@@ -89,6 +106,31 @@ is "$dups" 0 "no Message-ID arrived twice"
 is "$(sunk)" "$(sql "SELECT count(*) FROM outbox")" "one message per outbox row"
 kill -TERM "${EXTRA_PIDS[0]}"; wait "${EXTRA_PIDS[0]}"; is "$?" 0 "the second server stops cleanly"
 EXTRA_PIDS=()
+
+# ---- a reply to the signed Reply-To: verified, threaded, without any trusted MTA ----
+# reply FROM TO ID: mail-in a reply without [#N], In-Reply-To or References; sets OUT
+reply() {
+    printf 'From: %s\nTo: %s\nSubject: Re: thanks\nMessage-ID: <%s>\n\nWorks now, thank you.\n' \
+        "$1" "$2" "$3" > "$T/reply.eml"
+    OUT=$("$SVCDESK" mail-in --db "$DB" --mail-from "Support Desk <support@vendor.test>" \
+        < "$T/reply.eml" 2>> "$T/mail-in.log")
+}
+msgs=$(sql "SELECT count(*) FROM messages WHERE ticket_id = $T1")
+reply "Carl Acme <ca@acme.test>" "Support Desk <$RT>" signed1@acme.test
+is "$OUT" "ticket $T1 updated" "a reply to the signed address threads into its request"
+is "$(sql "SELECT count(*) FROM messages WHERE ticket_id = $T1 AND mail_id = 'signed1@acme.test' AND staff = 0")" 1 \
+    "as the customer's message"
+tag=${RT#*.}; tag=${tag%%@*}
+flipped=$(printf '%s' "${tag:0:1}" | tr '0-9a-f' '1-9a-f0')${tag:1}
+reply "ca@acme.test" "support+$T1.$flipped@vendor.test" signed2@acme.test
+like "$OUT" '^ticket [0-9]+ triage$' "a tampered tag does not: triage"
+reply "ca@acme.test" "support+$T2.$tag@vendor.test" signed3@acme.test
+like "$OUT" '^ticket [0-9]+ triage$' "request $T1's tag on request $T2's number does not"
+reply "cb@beta.test" "$RT" signed4@beta.test
+like "$OUT" '^ticket [0-9]+ triage$' "nor Carl's address used by another sender"
+is "$(sql "SELECT count(*) FROM messages WHERE ticket_id IN ($T1, $T2)")" "$((msgs + 1))" \
+    "none of those wrote into a request"
+ok "$(grep -cE 'Sanitizer|runtime error' "$T/mail-in.log")" "no sanitizer report from mail-in"
 
 stop_server
 done_testing

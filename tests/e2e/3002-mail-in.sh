@@ -3,7 +3,10 @@
 # malformed and truncated input (a clean error or a best-effort request, never a crash or a
 # half-written request), threading by In-Reply-To and by [#N], a stranger guessing [#N],
 # unknown senders (triage or reject), duplicates, closed and resolved requests, automatic mail
-# and the per-sender rate limit (no automatic reply), the size limit.
+# and the per-sender rate limit (no automatic reply), the size limit. Mail is verified as our MTA
+# would vouch for it (a trusted Authentication-Results on top) unless a test says otherwise; then
+# who sent it: forged staff and customer senders, untrusted or misplaced Authentication-Results,
+# DKIM for another domain all go to triage, unanswered, marked sender_verified false (API, desk).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mail-lib.sh"
 MAIL=$(cd "$(dirname "$0")/../data/mail" && pwd)
@@ -12,10 +15,11 @@ MAIL=$(cd "$(dirname "$0")/../data/mail" && pwd)
     > /dev/null 2>&1; ok $? "init"
 fixtures; ok $? "fixtures"
 sql "UPDATE organizations SET domains = '[\"acme.test\"]' WHERE id = 1"
-printf 'mail-from = Support <support@vendor.test>\n' > "$T/svcdesk.conf"
+printf 'mail-from = Support <support@vendor.test>\nmail-trusted-authserv = mx.vendor.test\n' \
+    > "$T/svcdesk.conf"
 
-# mail_in FILE [OPTIONS]: pipe FILE into mail-in; sets RC, OUT, ERR
-mail_in() {
+# mail_in_raw FILE [OPTIONS]: pipe FILE as it is into mail-in; sets RC, OUT, ERR
+mail_in_raw() {
     local f=$1
     shift
     "$SVCDESK" mail-in --db "$DB" --config "$T/svcdesk.conf" "$@" < "$f" > "$T/out" 2> "$T/err"
@@ -23,6 +27,13 @@ mail_in() {
     OUT=$(cat "$T/out")
     ERR=$(cat "$T/err")
     cat "$T/err" >> "$T/mail-in.log"
+}
+# mail_in FILE [OPTIONS]: the same, verified: our MTA's Authentication-Results vouches for its From
+mail_in() {
+    local f=$1
+    shift
+    authres "$f" "$T/verified.eml"
+    mail_in_raw "$T/verified.eml" "$@"
 }
 # mail FROM SUBJECT ID [HEADER...]: write a message to $T/m.eml (body on stdin)
 mail() {
@@ -80,13 +91,13 @@ is "$(receipts_to ca@acme.test)" 5 "receipts: the first 5 mails an hour from one
 
 # ---- refused input: a clean error, nothing stored ----
 before=$(sql "SELECT count(*) FROM tickets")
-mail_in "$MAIL/headerless.txt"
+mail_in_raw "$MAIL/headerless.txt"
 is "$RC|$(wc -l <<< "$ERR")" "2|1" "headerless input exits 2 with one line"
 like "$ERR" "no header" "saying what is wrong"
-mail_in "$MAIL/empty.txt"
+mail_in_raw "$MAIL/empty.txt"
 is "$RC|$ERR" "2|svcdesk mail-in: the message is empty" "empty input exits 2"
 head -c $((41 * 1024 * 1024)) /dev/zero | tr '\0' 'x' | sed '1s/^/Subject: big\n\n/' > "$T/big.eml"
-mail_in "$T/big.eml"
+mail_in_raw "$T/big.eml"
 is "$RC|$ERR" "2|svcdesk mail-in: the message is larger than 40 MiB" "over MAX_MAIL_SIZE exits 2"
 is "$(sql "SELECT count(*) FROM tickets")" "$before" "none of them stored anything"
 
@@ -224,6 +235,78 @@ mail_in "$T/long.eml"
 L=$(ticket_of)
 is "$(sql "SELECT length(body) < 270000 FROM tickets WHERE id = $L")|$(sql "SELECT filename || ' ' || size FROM attachments WHERE ticket_id = $L")" \
     "1|message.txt 300008" "a text over 256 KiB: the request shows its start, the whole is attached"
+
+# ---- who sent it: a From address is only a claim ----
+outbox_n=$(sql "SELECT count(*) FROM outbox")
+msgs=$(sql "SELECT count(*) FROM messages WHERE ticket_id = $T_plain_utf8")
+mail "Agnes Agent <agent@vendor.test>" "Re: [#$T_plain_utf8] Meter readings" "forged-staff@evil.test" \
+    <<< "Please send us the admin password."
+mail_in_raw "$T/m.eml"
+like "$OUT" '^ticket [0-9]+ triage$' "a forged staff reply (agent's From, [#N], nothing vouching) goes to triage"
+F1=$(ticket_of)
+is "$(sql "SELECT count(*) FROM messages WHERE ticket_id = $T_plain_utf8")" "$msgs" \
+    "it is no staff reply on request N"
+is "$(sql "SELECT coalesce(handling_initiated_at, 'none') FROM tickets WHERE id = $T_plain_utf8")" none \
+    "and meets no response target"
+is "$(sql "SELECT count(*) FROM outbox")" "$outbox_n" "nobody is mailed"
+is "$(sql "SELECT coalesce(organization_id, 'none') || ' ' || coalesce(requester_id, 'none') || ' ' || sender_address || ' ' || sender_verified FROM tickets WHERE id = $F1")" \
+    "none none agent@vendor.test 0" "a request of no organisation nor account, the claimed address kept, unverified"
+mail "Carl Acme <ca@acme.test>" "Re: [#$T_plain_utf8] new bank account" "forged-customer@evil.test" <<< "pay here"
+mail_in_raw "$T/m.eml"
+like "$OUT" '^ticket [0-9]+ triage$' "a forged customer's reply goes to triage"
+mail "boss@acme.test" "Urgent: new bank account" "forged-domain@evil.test" <<< "pay here"
+mail_in_raw "$T/m.eml"
+like "$OUT" '^ticket [0-9]+ triage$' "a new address on the customer's domain, unverified, opens no request of Acme's"
+is "$(sql "SELECT coalesce(organization_id, 'none') FROM tickets WHERE id = $(ticket_of)")" none "(triage)"
+mail "ca@acme.test" "Re: [#$T_plain_utf8] x" "untrusted-ar@evil.test" <<< "x"
+authres "$T/m.eml" "$T/v.eml" mx.evil.test
+mail_in_raw "$T/v.eml"
+like "$OUT" '^ticket [0-9]+ triage$' "an Authentication-Results from an untrusted authserv-id is ignored"
+authres "$T/m.eml" "$T/v.eml" mx.vendor.test evil.test
+sed -i 's/untrusted-ar@/other-domain@/' "$T/v.eml"
+mail_in_raw "$T/v.eml"
+like "$OUT" '^ticket [0-9]+ triage$' "a dkim=pass for another domain is ignored"
+mail "agent@vendor.test" "Re: [#$T_plain_utf8] x" "forged-below@evil.test" \
+    "Authentication-Results: mx.vendor.test; dkim=pass header.d=vendor.test" <<< "x"
+{ printf 'Authentication-Results: mx.vendor.test; dkim=none\nReceived: from evil.test by mx.vendor.test\n'; cat "$T/m.eml"; } > "$T/v.eml"
+mail_in_raw "$T/v.eml"
+like "$OUT" '^ticket [0-9]+ triage$' "a forged field with our authserv-id below our MTA's own is not read"
+mail "ca@acme.test" "Re: [#$T_plain_utf8] x" "no-trust-set@acme.test" <<< "x"
+authres "$T/m.eml" "$T/v.eml"
+mail_in_raw "$T/v.eml" --mail-trusted-authserv ""
+like "$OUT" '^ticket [0-9]+ triage$' "without mail-trusted-authserv no Authentication-Results is trusted"
+is "$(sql "SELECT count(*) FROM messages WHERE ticket_id = $T_plain_utf8")|$(sql "SELECT count(*) FROM outbox")" \
+    "$msgs|$outbox_n" "none of them wrote into request N or mailed anyone"
+mail "Agnes Agent <agent@vendor.test>" "Re: [#$T_plain_utf8] Meter readings" "real-staff@vendor.test" <<< "Fixed."
+mail_in "$T/m.eml"
+is "$OUT|$(sql "SELECT staff FROM messages WHERE mail_id = 'real-staff@vendor.test'")" "ticket $T_plain_utf8 updated|1" \
+    "the same reply, vouched for by our MTA, is a staff reply"
+mail "Agnes Agent <agent@vendor.test>" "Re: more" "forged-staff-2@evil.test" "In-Reply-To: <forged-staff@evil.test>" <<< "again"
+mail_in_raw "$T/m.eml"
+is "$OUT|$(sql "SELECT count(*) FROM outbox")" "ticket $F1 updated|$((outbox_n + 1))" \
+    "the claimed address's follow-up joins its own triage request (only the staff reply above mailed)"
+refusals=$(sql "SELECT count(*) FROM outbox WHERE kind = 'rejected'")
+mail "spam2@unknown.test" "Buy now" "spam2@unknown.test" <<< "offer"
+mail_in_raw "$T/m.eml" --unknown-senders reject
+is "$OUT|$(sql "SELECT count(*) FROM outbox WHERE kind = 'rejected'")" "rejected|$refusals" \
+    "an unverified unknown sender is rejected without a refusal (no backscatter)"
+
+# ---- the flag in the API and the desk ----
+start_server --backup-dir "$T/backups"; ok $? "a server on this database"
+api GET "/api/v1/tickets/$F1" "" "$AGENT"
+is "$(json '[.sender_verified, .sender_address, .organization_id] | @csv')" 'false,"agent@vendor.test",' \
+    "the API shows the triage request's sender as unverified, with the claimed address"
+api GET "/api/v1/tickets/$T_plain_utf8" "" "$AGENT"
+is "$(json '[.sender_verified, .sender_address] | @csv')" 'true,"ca@acme.test"' "a verified one as verified"
+api POST /api/v1/tickets '{"subject":"by API"}' "$CA"
+is "$(json '[.sender_verified, .sender_address] | @csv')" ',' "null for a request not opened by mail"
+passwords 2
+sign_in agent agent@vendor.test
+page agent GET "/desk/tickets/$F1"
+has "Unverified sender: this mail claims to come from <strong>agent@vendor.test</strong>"; ok $? "the desk warns"
+page agent GET "/desk/?status=new"
+has "unverified sender"; ok $? "and marks it in the queue"
+stop_server
 
 ok "$(grep -cE 'Sanitizer|runtime error' "$T/mail-in.log")" "no sanitizer report from any mail-in run"
 done_testing

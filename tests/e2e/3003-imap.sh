@@ -2,7 +2,10 @@
 # 3003 IMAP: a real Dovecot (Debian's, as root, recipe of notes/real-servers.md) serves a
 # Maildir; `serve` with imap-url polls it: new messages become requests and replies, are
 # marked \Seen and left in place, or moved to imap-move-to; a message that is not mail is
-# marked seen too; a copy of a message already recorded is a duplicate.
+# marked seen too; a copy of a message already recorded is a duplicate. Mail arrives as our MTA
+# delivers it, with its trusted Authentication-Results on top. The IMAP server goes away and
+# comes back: each failed poll is logged, the server keeps answering, and the mail delivered
+# meanwhile is recorded once when the mailbox is back.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mail-lib.sh"
 MAIL=$(cd "$(dirname "$0")/../data/mail" && pwd)
@@ -52,7 +55,12 @@ EOF
 dovecot -c "$D/dovecot.conf"; ok $? "dovecot starts"
 wait_until 10 '[ -s "$D/run/master.pid" ]'
 EXTRA_PIDS+=("$(cat "$D/run/master.pid")")
-stop_dovecot() { kill "$(cat "$D/run/master.pid")" 2>/dev/null; }
+stop_dovecot() {
+    local pid
+    pid=$(cat "$D/run/master.pid" 2>/dev/null)
+    kill "$pid" 2>/dev/null
+    wait_until 10 '! kill -0 "$pid" 2>/dev/null'
+}
 
 # deliver NAME FILE: put a message into the Maildir's new/ as an MTA would
 deliver() {
@@ -61,6 +69,11 @@ deliver() {
     mv "$MBOX/tmp/$1" "$MBOX/new/$1"
 }
 seen_in() { ls "$1" 2>/dev/null | grep -c ':2,.*S'; }
+# deliver_verified NAME FILE: the same, with our MTA's Authentication-Results on top
+deliver_verified() {
+    authres "$2" "$T/verified.eml"
+    deliver "$1" "$T/verified.eml"
+}
 
 "$SVCDESK" init --db "$DB" --admin-email "$ADMIN_EMAIL" --admin-password "$ADMIN_PASSWORD" \
     > /dev/null 2>&1
@@ -71,17 +84,18 @@ imap-user = desk@example.test
 imap-password = imap-secret-1
 imap-poll-seconds = 1
 mail-from = support@vendor.test
+mail-trusted-authserv = mx.vendor.test
 EOF
 
 # ---- processed mail is marked \Seen and left in place ----
-deliver 1001.a "$MAIL/plain-utf8.eml"
+deliver_verified 1001.a "$MAIL/plain-utf8.eml"
 deliver 1002.b "$MAIL/headerless.txt"
 printf 'From: ca@acme.test\nSubject: Re: [#1] more\nMessage-ID: <imap-reply@acme.test>\n\nsecond\n' > "$T/r.eml"
 start_server --backup-dir "$T/backups" --config "$T/svcdesk.conf"; ok $? "serve polls the mailbox"
 wait_until 15 '[ "$(sql "SELECT count(*) FROM tickets")" = 1 ]'; ok $? "a message becomes a request"
 is "$(sql "SELECT subject || '|' || channel || '|' || organization_id FROM tickets WHERE id = 1")" \
     "Meter readings stopped at 06:00|email|1" "with its subject, channel email, the sender's organisation"
-deliver 1003.c "$T/r.eml"
+deliver_verified 1003.c "$T/r.eml"
 wait_until 15 '[ "$(sql "SELECT count(*) FROM messages WHERE mail_id = '"'imap-reply@acme.test'"'")" = 1 ]'
 ok $? "a reply becomes a message on the request"
 wait_until 10 '[ "$(seen_in "$MBOX/cur")" = 3 ]'
@@ -104,16 +118,40 @@ stop_server
 
 # ---- with imap-move-to: processed mail moves to that folder (created when missing) ----
 echo "imap-move-to = Processed" >> "$T/svcdesk.conf"
-deliver 1006.e "$MAIL/latin1-qp.eml"
-deliver 1007.f "$MAIL/attachments.eml"
+deliver_verified 1006.e "$MAIL/latin1-qp.eml"
+deliver_verified 1007.f "$MAIL/attachments.eml"
 start_server --backup-dir "$T/backups" --config "$T/svcdesk.conf"; ok $? "serve with imap-move-to"
 wait_until 15 '[ "$(seen_in "$MBOX/.Processed/cur")" = 2 ]'; ok $? "both messages moved, seen"
 is "$(ls "$MBOX/new" | wc -l)|$(seen_in "$MBOX/cur")" "0|5" "out of INBOX"
 is "$(sql "SELECT count(*) FROM tickets")|$(sql "SELECT count(*) FROM attachments")" "3|3" \
     "they became requests, with their files"
 
-# ---- the server is down: polls fail, the job goes on ----
+# ---- the IMAP server goes away and comes back: nothing lost, nothing recorded twice ----
 stop_dovecot
 wait_until 10 'grep -q "mailbox poll failed" "$T/server.log"'; ok $? "a failed poll is logged"
+failed=$(grep -c "mailbox poll failed" "$T/server.log")
+for i in 1 2 3; do
+    printf 'From: ca@acme.test\nSubject: outage %s\nMessage-ID: <outage%s@acme.test>\n\nwhile away\n' \
+        "$i" "$i" > "$T/o.eml"
+    deliver_verified "200$i.o" "$T/o.eml"
+done
+wait_until 10 '[ "$(grep -c "mailbox poll failed" "$T/server.log")" -ge $((failed + 2)) ]'
+ok $? "each poll tries again and logs its failure"
+api GET /healthz
+is "$STATUS" 200 "the server answers while the mailbox is away"
+api GET /api/v1/tickets/1 "" "$AGENT"
+is "$STATUS" 200 "and serves requests"
+processed=$(seen_in "$MBOX/.Processed/cur")
+dovecot -c "$D/dovecot.conf"; ok $? "dovecot comes back on its port"
+wait_until 10 '[ -s "$D/run/master.pid" ]'
+EXTRA_PIDS+=("$(cat "$D/run/master.pid")")
+wait_until 20 '[ "$(sql "SELECT count(*) FROM tickets WHERE subject LIKE '"'outage %'"'")" = 3 ]'
+ok $? "the mail delivered meanwhile becomes requests once it is back"
+wait_until 10 '[ "$(seen_in "$MBOX/.Processed/cur")" = $((processed + 3)) ]'
+ok $? "and is moved out of INBOX, seen"
+sleep 3 # a few more polls
+is "$(sql "SELECT count(*) FROM tickets WHERE subject LIKE 'outage %'")|$(sql "SELECT count(*) FROM mail_ids WHERE message_id LIKE 'outage%'")|$(ls "$MBOX/new" "$MBOX/cur" | grep -c '200[0-9]\.o')" \
+    "3|3|0" "each recorded once, none left behind"
+kill -0 "$SERVER_PID"; ok $? "the server never stopped"
 stop_server
 done_testing

@@ -4,7 +4,8 @@
  * Any input is either refused with a message (empty, no header) or gives a
  * message whose every string is well-formed UTF-8 within the limits of
  * mime.h: a one-line subject, a usable sender address, file names without
- * folders. The same bytes read as HTML give well-formed UTF-8 text.
+ * folders, usable recipient addresses, Authentication-Results values as
+ * clean text. The same bytes read as HTML give well-formed UTF-8 text.
  */
 #include "core/compat.h"
 #include "core/err.h"
@@ -34,6 +35,13 @@ static void check_message(const struct mime_msg *m)
         BUG("%zu references, %zu files", m->nrefs, m->nfiles);
     for (size_t i = 0; i < m->nrefs; i++)
         check_text(m->refs[i], "reference");
+    if (m->nauthres > MIME_MAX_AUTHRES || m->nrcpts > MIME_MAX_RCPTS)
+        BUG("%zu Authentication-Results, %zu recipients", m->nauthres, m->nrcpts);
+    for (size_t i = 0; i < m->nauthres; i++)
+        check_text(m->authres[i], "Authentication-Results");
+    for (size_t i = 0; i < m->nrcpts; i++)
+        if (!mime_address_ok(m->rcpts[i]))
+            BUG("unusable recipient '%s'", m->rcpts[i]);
     for (size_t i = 0; i < m->nfiles; i++) {
         check_text(m->files[i].filename, "file name");
         if (!*m->files[i].filename || strchr(m->files[i].filename, '/'))

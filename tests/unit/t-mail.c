@@ -2,10 +2,15 @@
  * t-mail.c - the mail side of the store: recording inbound mail (open, join,
  * duplicate, triage, refusal, a request closed meanwhile), who a sender is,
  * threading by the Message-IDs svcdesk sent, notices to mail requesters and
- * loop protection, and the outbox's leases, failures and back-off.
+ * loop protection, and the outbox's leases, failures and back-off; whole
+ * mails through mail_inbound: a forged sender goes to triage and mails
+ * nobody, a verified one (Authentication-Results, signed reply address)
+ * writes into its request; the installation's key; one row per recipient.
  */
 #include "helpers.h"
 #include "core/err.h"
+#include "mail/inbound.h"
+#include "mail/replyto.h"
 #include "store/store.h"
 #include <sqlite3.h>
 
@@ -332,7 +337,129 @@ static void test_notice_threads(void **state)
     tmp_store_free(st, path);
 }
 
+/* mail_inbound of raw with mail-trusted-authserv mx.vendor.test; the outcome line. */
+static const char *inbound(struct store *st, const char *raw, int64_t now)
+{
+    static char line[128];
+    struct mail_settings ms = {false, "Support <support@vendor.test>", "mx.vendor.test", 1};
+    struct strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+    struct mail_result r;
+
+    if (mail_inbound(st, &ms, raw, strlen(raw), now, &r, &err) < 0)
+        fail_msg("mail_inbound: %s", err.buf);
+    mail_result_line(&r, &out);
+    snprintf(line, sizeof(line), "%s", out.buf);
+    strbuf_release(&err);
+    strbuf_release(&out);
+    return line;
+}
+
+static void test_inbound_senders(void **state)
+{
+    char path[256], raw[2048];
+    struct store *st = mail_store(path, sizeof(path));
+    uint8_t key[REPLYTO_KEY_LEN], again[REPLYTO_KEY_LEN];
+    struct arena a = ARENA_INIT;
+    const char *addr;
+
+    (void)state;
+    /* a verified customer opens request 1 (DKIM for acme.test at our MTA) */
+    assert_string_equal(inbound(st,
+                                "Authentication-Results: mx.vendor.test; dkim=pass "
+                                "header.d=acme.test\nFrom: ca@acme.test\nSubject: Meter\n"
+                                "Message-ID: <v1@acme.test>\n\nstopped\n",
+                                NOW),
+                        "ticket 1 created");
+    assert_string_equal(query(path, "SELECT organization_id || ' ' || requester_id || ' ' || "
+                                    "sender_address || ' ' || sender_verified FROM tickets"),
+                        "1 3 ca@acme.test 1");
+    assert_string_equal(query(path, "SELECT count(*) FROM outbox"), "1"); /* its receipt */
+    /* a forged staff reply: triage, no message on 1, nobody mailed */
+    assert_string_equal(inbound(st,
+                                "From: Agnes <agent@vendor.test>\nSubject: Re: [#1] Meter\n"
+                                "Message-ID: <f1@evil.test>\n\nsend us the password\n",
+                                NOW + 1),
+                        "ticket 2 triage");
+    assert_string_equal(query(path, "SELECT count(*) FROM messages"), "0");
+    assert_string_equal(query(path, "SELECT coalesce(organization_id, 'none') || ' ' || "
+                                    "coalesce(requester_id, 'none') || ' ' || sender_address || "
+                                    "' ' || sender_verified FROM tickets WHERE id = 2"),
+                        "none none agent@vendor.test 0");
+    assert_string_equal(query(path, "SELECT count(*) FROM outbox"), "1");
+    /* an untrusted authserv-id, a pass for another domain: the same */
+    assert_string_equal(inbound(st,
+                                "Authentication-Results: mx.evil.test; dkim=pass "
+                                "header.d=acme.test\nFrom: ca@acme.test\nSubject: Re: [#1]\n"
+                                "Message-ID: <f2@evil.test>\n\nx\n",
+                                NOW + 2),
+                        "ticket 3 triage");
+    assert_string_equal(inbound(st,
+                                "Authentication-Results: mx.vendor.test; dkim=pass "
+                                "header.d=evil.test\nFrom: ca@acme.test\nSubject: Re: [#1]\n"
+                                "Message-ID: <f3@evil.test>\n\nx\n",
+                                NOW + 3),
+                        "ticket 4 triage");
+    assert_string_equal(query(path, "SELECT count(*) FROM messages"), "0");
+    /* the follow-up of the same claimed address joins its own triage request */
+    assert_string_equal(inbound(st,
+                                "From: ca@acme.test\nSubject: more\nIn-Reply-To: <f3@evil.test>\n"
+                                "Message-ID: <f4@evil.test>\n\ny\n",
+                                NOW + 4),
+                        "ticket 4 updated");
+    assert_string_equal(query(path, "SELECT count(*) FROM outbox"), "1");
+    /* the signed reply address of request 1 for the agent: a verified staff reply */
+    assert_int_equal(store_mail_key(st, MAIL_KEY_REPLY_TO, key, sizeof(key), NOW), 0);
+    assert_int_equal(store_mail_key(st, MAIL_KEY_REPLY_TO, again, sizeof(again), NOW + 9), 0);
+    assert_memory_equal(key, again, sizeof(key)); /* made once */
+    addr = replyto_address(key, "support@vendor.test", 1, "agent@vendor.test", &a);
+    snprintf(raw, sizeof(raw),
+             "From: agent@vendor.test\nTo: %s\nSubject: Re: it\nMessage-ID: <s1@vendor.test>\n"
+             "\nFixed.\n",
+             addr);
+    assert_string_equal(inbound(st, raw, NOW + 5), "ticket 1 updated");
+    assert_string_equal(query(path, "SELECT staff || ' ' || author_id FROM messages WHERE "
+                                    "mail_id = 's1@vendor.test'"),
+                        "1 2");
+    assert_string_equal(query(path, "SELECT recipients FROM outbox WHERE kind = 'reply'"),
+                        "[\"ca@acme.test\"]");
+    /* the same address from another sender, or tampered: triage */
+    snprintf(raw, sizeof(raw),
+             "From: ca@acme.test\nTo: %s\nSubject: Re: it\nMessage-ID: <s2@x.test>\n\nx\n",
+             addr);
+    assert_string_equal(inbound(st, raw, NOW + 6), "ticket 5 triage");
+    snprintf(raw, sizeof(raw),
+             "From: agent@vendor.test\nTo: %.*s%c%s\nSubject: Re: it\nMessage-ID: <s3@x.test>\n"
+             "\nx\n",
+             12, addr, addr[12] == 'a' ? 'b' : 'a', addr + 13);
+    assert_string_equal(inbound(st, raw, NOW + 7), "ticket 6 triage");
+    assert_string_equal(query(path, "SELECT count(*) FROM messages WHERE ticket_id = 1"), "1");
+    arena_release(&a);
+    tmp_store_free(st, path);
+}
+
+/* A notice about a request to several addresses is one row per address. */
+static void test_row_per_recipient(void **state)
+{
+    char path[256];
+    struct store *st = mail_store(path, sizeof(path));
+    struct caller carl = {3, ROLE_CUSTOMER, 1};
+    struct mail_delivery d = delivery(MAIL_OPEN, carl, 1, "p1@acme.test", "ca@acme.test");
+
+    (void)state;
+    sql(path, "INSERT INTO users (id, email, name, role, organization_id, notify, created_at) "
+              "VALUES (5, 'cc@acme.test', 'Cora', 'customer', 1, 1, 0)");
+    assert_int_equal(store_mail_deliver(st, &d, NOW, NULL), 0);
+    assert_string_equal(query(path, "SELECT group_concat(recipients, ' ') FROM (SELECT "
+                                    "recipients FROM outbox ORDER BY recipients)"),
+                        "[\"ca@acme.test\"] [\"cc@acme.test\"]");
+    assert_string_equal(query(path, "SELECT count(DISTINCT message_id) || ' ' || "
+                                    "count(DISTINCT in_reply_to) FROM outbox"),
+                        "2 1"); /* each its own Message-ID, both answering the mail */
+    tmp_store_free(st, path);
+}
+
 SUITE(mail, cmocka_unit_test(test_open_join_duplicate), cmocka_unit_test(test_join_closed_request),
       cmocka_unit_test(test_triage_and_refusal), cmocka_unit_test(test_domain_sender_and_mute),
       cmocka_unit_test(test_sender_and_rate), cmocka_unit_test(test_outbox_leases),
-      cmocka_unit_test(test_notice_threads))
+      cmocka_unit_test(test_notice_threads), cmocka_unit_test(test_inbound_senders),
+      cmocka_unit_test(test_row_per_recipient))

@@ -13,6 +13,7 @@
 #include "mail/inbound.h"
 #include "mail/mime.h"
 #include "mail/outbound.h"
+#include "mail/replyto.h"
 #include "mail/text.h"
 #include "store/store.h"
 
@@ -353,20 +354,24 @@ static void test_outbound_reads_back(void **state)
                              "abc000.received.42",
                              "first@acme.test abc000.received.42",
                              0};
+    static const uint8_t key[REPLYTO_KEY_LEN] = {7, 7, 7};
     struct strbuf err = STRBUF_INIT;
     struct arena a = ARENA_INIT;
     struct outbound out;
     struct mime_msg m;
+    char *reply_to;
 
     (void)state;
-    assert_int_equal(
-        outbound_build(&row, "Support Desk <support@vendor.test>", 1795000000, &out, &a, &err), 0);
+    assert_int_equal(outbound_build(&row, "Support Desk <support@vendor.test>", key, 1795000000,
+                                    &out, &a, &err),
+                     0);
     assert_string_equal(out.from, "support@vendor.test");
     assert_int_equal(out.nrcpt, 2);
     assert_string_equal(out.rcpt[1], "cb@beta.test");
     assert_contains(out.data.buf, "\r\nMessage-Id: <abc123.reply.42@vendor.test>\r\n");
     assert_contains(out.data.buf, "In-Reply-To: <abc000.received.42@vendor.test>");
     assert_lacks(out.data.buf, "Auto-Submitted"); /* a person wrote a reply */
+    assert_lacks(out.data.buf, "\r\nReply-To:"); /* two recipients: whose signed address? */
     parse_text(out.data.buf, &m, &a);
     assert_string_equal(m.message_id, "abc123.reply.42@vendor.test");
     assert_string_equal(m.subject, row.subject);
@@ -377,14 +382,31 @@ static void test_outbound_reads_back(void **state)
     outbound_release(&out);
     row.kind = "received";
     row.recipients = "[\"not an address\"]";
-    assert_int_equal(outbound_build(&row, "support@vendor.test", 1795000000, &out, &a, &err),
+    assert_int_equal(outbound_build(&row, "support@vendor.test", key, 1795000000, &out, &a, &err),
                      DESK_EINVAL);
     outbound_release(&out);
-    row.recipients = "[\"ca@acme.test\"]";
-    assert_int_equal(outbound_build(&row, "support@vendor.test", 1795000000, &out, &a, &err), 0);
+    row.recipients = "[\"CA@acme.test\"]";
+    assert_int_equal(outbound_build(&row, "support@vendor.test", key, 1795000000, &out, &a, &err),
+                     0);
     assert_contains(out.data.buf, "Auto-Submitted: auto-replied");
+    /* one recipient: Reply-To is the address signed for request 42 and that recipient */
+    reply_to = strstr(out.data.buf, "\r\nReply-To: ");
+    assert_non_null(reply_to);
+    reply_to = arena_strndup(&a, reply_to + 12, strcspn(reply_to + 12, "\r"));
+    assert_string_equal(reply_to, replyto_address(key, "support@vendor.test", 42, "ca@acme.test", &a));
+    assert_int_equal(strncmp(reply_to, "support+42.", 11), 0);
+    assert_int_equal(replyto_ticket(key, "support@vendor.test", reply_to, "ca@acme.test", &a), 42);
     outbound_release(&out);
-    assert_int_equal(outbound_build(&row, "nobody", 1795000000, &out, &a, &err), DESK_EINVAL);
+    assert_int_equal(outbound_build(&row, "support@vendor.test", NULL, 1795000000, &out, &a, &err),
+                     0);
+    assert_lacks(out.data.buf, "\r\nReply-To:"); /* no key */
+    outbound_release(&out);
+    row.ticket_id = 0; /* a refusal: about no request */
+    assert_int_equal(outbound_build(&row, "support@vendor.test", key, 1795000000, &out, &a, &err),
+                     0);
+    assert_lacks(out.data.buf, "\r\nReply-To:");
+    outbound_release(&out);
+    assert_int_equal(outbound_build(&row, "nobody", key, 1795000000, &out, &a, &err), DESK_EINVAL);
     outbound_release(&out);
     strbuf_release(&err);
     arena_release(&a);
@@ -430,11 +452,11 @@ static void test_subject_tag(void **state)
 }
 
 /* The decision for a sender and a thread (status, resolved_at), as action/org/ticket. */
-static void decide(struct mail_sender s, const struct ticket *t, bool requester, bool reject,
-                   enum mail_action want, int64_t want_org, int64_t want_ticket,
-                   enum role want_role)
+static void decide_as(bool verified, struct mail_sender s, const struct ticket *t, bool requester,
+                      bool reject, enum mail_action want, int64_t want_org, int64_t want_ticket,
+                      enum role want_role)
 {
-    struct mail_facts f = {s, t, requester, reject, 1795000000};
+    struct mail_facts f = {s, t, requester, reject, 1795000000, verified};
     struct mail_delivery d;
 
     memset(&d, 0, sizeof(d));
@@ -443,7 +465,53 @@ static void decide(struct mail_sender s, const struct ticket *t, bool requester,
     assert_int_equal(d.organization_id, want_org);
     assert_int_equal(d.ticket_id, want_ticket);
     assert_int_equal(d.author.role, want_role);
-    assert_int_equal(d.sender_has_account, s.user_id != 0);
+    assert_int_equal(d.sender_has_account, verified && s.user_id != 0);
+    assert_int_equal(d.sender_verified, verified);
+    if (!verified)
+        assert_int_equal(d.author.user_id, 0); /* a claim is never an account */
+}
+
+/* A verified sender: the rules as they always were. */
+static void decide(struct mail_sender s, const struct ticket *t, bool requester, bool reject,
+                   enum mail_action want, int64_t want_org, int64_t want_ticket,
+                   enum role want_role)
+{
+    decide_as(true, s, t, requester, reject, want, want_org, want_ticket, want_role);
+}
+
+/* An unverified sender: triage (or a silent refusal), never a staff reply nor an organisation. */
+static void test_decide_unverified(void **state)
+{
+    const int64_t now = 1795000000;
+    struct ticket open = {0}, triage, closed_triage;
+    struct mail_sender agent = {2, ROLE_AGENT, 0}, carl = {3, ROLE_CUSTOMER, 1};
+    struct mail_sender domain = {0, ROLE_NONE, 1}, stranger = {0, ROLE_NONE, 0};
+
+    (void)state;
+    open.id = 5;
+    open.organization_id = 1;
+    open.status = TS_IN_PROGRESS;
+    triage = open;
+    triage.id = 6;
+    triage.organization_id = 0;
+    closed_triage = triage;
+    closed_triage.status = TS_CLOSED;
+    /* a forged staff reply with [#5]: a triage request, not a message on 5 */
+    decide_as(false, agent, &open, false, false, MAIL_OPEN, 0, 0, ROLE_ADMIN);
+    /* a forged customer, by account or by domain: triage, not the organisation */
+    decide_as(false, carl, &open, false, false, MAIL_OPEN, 0, 0, ROLE_ADMIN);
+    decide_as(false, carl, NULL, false, false, MAIL_OPEN, 0, 0, ROLE_ADMIN);
+    decide_as(false, domain, NULL, false, true, MAIL_OPEN, 0, 0, ROLE_ADMIN); /* known: kept */
+    /* even claiming to be the address that opened request 5 by mail */
+    decide_as(false, domain, &open, true, false, MAIL_OPEN, 0, 0, ROLE_ADMIN);
+    /* its own triage request takes its follow-up, as a message of nobody's account */
+    decide_as(false, carl, &triage, true, false, MAIL_JOIN, 0, 6, ROLE_CUSTOMER);
+    decide_as(false, stranger, &triage, true, true, MAIL_JOIN, 0, 6, ROLE_CUSTOMER);
+    decide_as(false, stranger, &triage, false, false, MAIL_OPEN, 0, 0, ROLE_ADMIN);
+    decide_as(false, stranger, &closed_triage, true, false, MAIL_OPEN, 0, 0, ROLE_ADMIN);
+    /* unknown and unverified under reject: rejected (and, being unverified, never answered) */
+    decide_as(false, stranger, NULL, false, true, MAIL_REJECT, 0, 0, ROLE_ADMIN);
+    (void)now;
 }
 
 static void test_decide(void **state)
@@ -501,4 +569,5 @@ SUITE(mime, cmocka_unit_test(test_corpus_headers_and_text),
       cmocka_unit_test(test_html_to_text), cmocka_unit_test(test_text_helpers),
       cmocka_unit_test(test_outbound_reads_back), cmocka_unit_test(test_notice_templates),
       cmocka_unit_test(test_subject_tag), cmocka_unit_test(test_decide),
+      cmocka_unit_test(test_decide_unverified),
       cmocka_unit_test(test_retry_backoff))

@@ -131,6 +131,14 @@ static bool read_filter(struct req *req, struct ticket_filter *f, struct strbuf 
            f->assignee_id >= 0;
 }
 
+/* Who sent a request opened by mail: "sender", and "unverified" when it is only a claim. */
+static void sender_json(json_t *o, const struct ticket *t)
+{
+    json_object_set_new(o, "sender",
+                        t->sender_address ? json_string(t->sender_address) : json_null());
+    json_object_set_new(o, "unverified", json_boolean(t->sender_address && !t->sender_verified));
+}
+
 static json_t *queue_rows(const struct ticket *items, size_t n, const struct names *nm)
 {
     int64_t now = time_now();
@@ -142,6 +150,7 @@ static json_t *queue_rows(const struct ticket *items, size_t n, const struct nam
                             json_string(name_of(nm->orgs, nm->norgs, items[i].organization_id)));
         json_object_set_new(o, "assignee",
                             json_string(name_of(nm->staff, nm->nstaff, items[i].assignee_id)));
+        sender_json(o, &items[i]);
         json_array_append_new(rows, o);
     }
     return rows;
@@ -211,6 +220,7 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
     json_object_set_new(tj, "organization",
                         json_string(name_of(nm.orgs, nm.norgs, t.organization_id)));
     json_object_set_new(tj, "assignee", json_string(name_of(nm.staff, nm.nstaff, t.assignee_id)));
+    sender_json(tj, &t);
     data =
         json_pack("{s:s, s:o, s:s?, s:o, s:o, s:o}", "title", t.subject, "ticket", tj, "error",
                   error, "statuses",
