@@ -8,6 +8,7 @@
 #define LOG_MODULE "mail"
 #include "core/compat.h"
 #include "mail/inbound.h"
+#include "core/utf8.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "mail/authres.h"
@@ -219,17 +220,24 @@ static const char *synthetic_id(const char *raw, size_t len, struct arena *a)
     return id;
 }
 
-/* The subject of a new request: 1..MAIL_MAX_SUBJECT characters. */
+/*
+ * The subject of a new request: one line of 1..MAIL_MAX_SUBJECT characters. A mail is never
+ * refused for its subject: control characters and bidi overrides are cleaned away
+ * (utf8_line_clean), and one with nothing visible left reads "(no subject)".
+ */
 static const char *request_subject(const char *subject, struct arena *a)
 {
-    size_t chars = 0, i;
+    size_t chars = 0, i, len;
+    char *clean = utf8_line_clean(subject, strlen(subject), &len);
+    const char *out = "(no subject)";
 
-    if (!*subject)
-        return "(no subject)";
-    for (i = 0; subject[i]; i++)
-        if (((unsigned char)subject[i] & 0xc0) != 0x80 && ++chars > MAIL_MAX_SUBJECT)
+    for (i = 0; clean[i]; i++)
+        if (((unsigned char)clean[i] & 0xc0) != 0x80 && ++chars > MAIL_MAX_SUBJECT)
             break;
-    return arena_strndup(a, subject, i);
+    if (i)
+        out = arena_strndup(a, clean, i);
+    free(clean);
+    return out;
 }
 
 static void fill_content(struct mail_delivery *d, const struct mime_msg *msg, struct arena *a)

@@ -126,6 +126,18 @@ mail_in "$MAIL/no-message-id.eml"; first=$(ticket_of)
 mail_in "$MAIL/no-message-id.eml"
 is "$OUT" "ticket $first duplicate" "a message without Message-ID: the same bytes are a duplicate"
 
+# ---- a subject is cleaned, never refused: no CR/LF, control characters or bidi overrides ----
+mail "ca@acme.test" "=?utf-8?q?Invoice=E2=80=AEfdp.exe=07_now?=" "clean1@acme.test" <<< "see subject"
+mail_in "$T/m.eml"
+id=$(ticket_of)
+is "$(sql "SELECT subject FROM tickets WHERE id = ${id:-0}")" "Invoicefdp.exe now" \
+    "a subject's bidi override and control character are cleaned away"
+mail "ca@acme.test" "=?utf-8?q?=E2=80=AE=0D=0A_?=" "clean2@acme.test" <<< "blank subject"
+mail_in "$T/m.eml"
+id=$(ticket_of)
+is "$(sql "SELECT subject FROM tickets WHERE id = ${id:-0}")" "(no subject)" \
+    "a subject with nothing visible reads (no subject)"
+
 # ---- threading ----
 R=$(sql "SELECT message_id FROM outbox WHERE ticket_id = $T_plain_utf8 AND kind = 'received'")
 mail "Carl <ca@acme.test>" "Re: your receipt" "reply1@acme.test" "In-Reply-To: <$R@vendor.test>" \
