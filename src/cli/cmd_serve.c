@@ -67,6 +67,9 @@ int cmd_serve(int argc, char **argv)
     }
     jobs = scheduler_start(st, &c, 1000);
     log_info("msg=\"serving\" listen=%s port=%d db=%s", c.listen, port, c.db);
+    if (c.imap_url && !c.mail_trusted_authserv)
+        log_warn("msg=\"mail-trusted-authserv is not set: new requests by mail go to triage "
+                 "(only replies to signed reply addresses are verified); see docs/mail.md\"");
     print_listening(c.listen, port);
     sigwait(&set, &sig);
     log_info("msg=\"stopping\" signal=%d", sig);
