@@ -359,9 +359,7 @@ int page_send_attachment(struct req *req, struct res *res)
     rc = store_attachment_get(req->store, &req->caller, req->params[0], &at, req->arena);
     if (rc < 0)
         return page_error(req, res, rc, "there is no file %" PRId64, req->params[0]);
-    res_header(res, "Content-Disposition", attachment_disposition(at.filename, req->arena));
-    res_header(res, "Cache-Control", "private, no-store");
-    return res_bytes(res, 200, at.content_type, at.data, (size_t)at.size);
+    return attachment_send(req, res, &at);
 }
 
 int64_t page_form_id(const struct req *req, const char *name)
