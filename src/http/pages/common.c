@@ -323,6 +323,11 @@ const char *page_file_problem(struct req *req, const char *field)
 
     if (!f)
         return NULL;
+    if (f->too_large)
+        return arena_sprintf(req->arena,
+                             "the file '%s' is larger than %u MiB, the most a request takes; "
+                             "choose a smaller file (what you typed is kept)",
+                             f->filename, MAX_UPLOAD >> 20);
     if ((why = attachment_filename_problem(f->filename)))
         return why;
     if (!f->len)
