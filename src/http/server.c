@@ -521,6 +521,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     struct server *srv = cls;
     struct exchange *x = *con_cls;
     size_t n = *upload_data_size;
+    bool form;
 
     (void)version;
     if (!x) {
@@ -554,10 +555,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (x->answered)
         return send_response(conn, x);
-    if (x->pp)
+    form = x->pp != NULL;
+    if (form)
         finish_form(x);
     if (strbuf_overflowed(&x->body) || x->form_too_big ||
-        (!x->pp && x->received > route_body_limit(x->route))) {
+        (!form && x->received > route_body_limit(x->route))) {
         route_error(x->route, &x->req, &x->res, DESK_ETOOBIG,
                     arena_sprintf(&x->arena, "body larger than %zu bytes",
                                   route_body_limit(x->route)));

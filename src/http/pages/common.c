@@ -40,6 +40,9 @@ int page_render(struct req *req, struct res *res, int status, const char *name, 
     json_object_set_new(data, "admin", json_boolean(req->caller.role == ROLE_ADMIN));
     json_object_set_new(data, "csrf", json_string(session_csrf(req, res)));
     json_object_set_new(data, "asset", json_string(page_asset_version()));
+    /* the most a form's file may be: svcdesk.js refuses a larger one before it is sent */
+    json_object_set_new(data, "upload_max", json_integer(MAX_UPLOAD));
+    json_object_set_new(data, "upload_max_mib", json_integer(MAX_UPLOAD >> 20));
     strbuf_reset(&res->body);
     rc = tmpl_render(name, data, &res->body);
     json_decref(data);
@@ -333,6 +336,14 @@ const char *page_file_problem(struct req *req, const char *field)
     if (!f->len)
         return arena_sprintf(req->arena, "the file '%s' is empty", f->filename);
     return NULL;
+}
+
+int page_form_status(const struct req *req)
+{
+    for (size_t i = 0; i < req->nform; i++)
+        if (req->form[i].too_large)
+            return 413;
+    return 422;
 }
 
 int page_save_file(struct req *req, int64_t ticket_id, const char *field, const char **why)
