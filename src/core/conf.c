@@ -21,7 +21,7 @@ const struct conf_entry conf_table[] = {
       "concurrent HTTP connections from one client address; 0: no limit (behind a proxy)"),
     I("header-timeout-seconds", header_timeout_seconds, "10", 1, 600,
       "seconds a connection has for a whole request header, from its start or its last answer"),
-    I("http-threads", http_threads, "16", 0, 1024,
+    I("http-threads", http_threads, "32", 0, 1024,
       "threads reading and writing HTTP connections (epoll); 0: one thread per connection"),
     I("http-workers", http_workers, "64", 1, 1024,
       "threads running the handlers of writes (they wait for the database's commit)"),
