@@ -4,7 +4,7 @@
 set -eu
 pkgs="build-essential pkg-config clang libclang-rt-14-dev curl sqlite3 ca-certificates
 libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libglib2.0-dev libical-dev
-libcmocka-dev jq wrk libbusiness-hours-perl tzdata python3
+libcmocka-dev jq wrk libbusiness-hours-perl tzdata python3 python3-requests
 libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils libcmark-dev chromium nodejs
 libgmime-3.0-dev libcurl4-openssl-dev dovecot-imapd"
 missing=""

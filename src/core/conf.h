@@ -22,6 +22,10 @@ struct conf {
     int64_t backup_keep_days; /* backups older than this are pruned */
     char *log_level;       /* error|warn|info|debug */
     int64_t max_connections; /* concurrent HTTP connections */
+    int64_t max_connections_per_address; /* from one client address; 0: no limit */
+    int64_t header_timeout_seconds; /* for a whole request header */
+    int64_t http_threads;  /* MHD's epoll threads; 0: a thread per connection */
+    int64_t http_workers;  /* threads running the handlers of writes */
     int64_t sweep_seconds; /* between escalation sweeps */
     /* mail */
     char *unknown_senders;      /* triage|reject: mail from an address no organisation knows */

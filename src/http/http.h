@@ -37,6 +37,7 @@ struct form_field {
     size_t len;               /* bytes in value */
     const char *filename;     /* a file part: the name the browser sent; NULL otherwise */
     const char *content_type; /* a file part: its type as sent; NULL otherwise */
+    bool too_large;           /* over the route's limit: value dropped (empty), the rest kept */
 };
 
 struct req {

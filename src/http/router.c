@@ -190,6 +190,14 @@ void route_run(const struct route *r, struct req *req, struct res *res)
     }
 }
 
+bool route_reads_oversized_form(const struct route *r, const struct req *req)
+{
+    const char *expect = req_header(req, "Expect");
+
+    return (r->flags & ROUTE_PAGE) && (r->flags & ROUTE_UPLOAD) && !strcmp(req->method, "POST") &&
+           !(expect && !strcasecmp(expect, "100-continue"));
+}
+
 int route_prepare(struct req *req, struct res *res, const struct route **out, size_t body_len)
 {
     const char *allow = NULL;
@@ -209,7 +217,7 @@ int route_prepare(struct req *req, struct res *res, const struct route **out, si
     }
     if ((rc = route_authorize(*out, req, res)) < 0)
         return rc;
-    if (body_len > route_body_limit(*out))
+    if (body_len > route_body_limit(*out) && !route_reads_oversized_form(*out, req))
         return route_error(*out, req, res, DESK_ETOOBIG,
                            arena_sprintf(req->arena, "body larger than %zu bytes",
                                          route_body_limit(*out)));

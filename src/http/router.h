@@ -64,9 +64,18 @@ int route_error(const struct route *r, struct req *req, struct res *res, int err
 /* Run the route's handler; an error without a body becomes one. */
 void route_run(const struct route *r, struct req *req, struct res *res);
 /*
+ * A page's form with a file (POST to a ROUTE_PAGE | ROUTE_UPLOAD route) from
+ * a client that does not wait for "100 Continue" (a browser) is read even
+ * when it is announced larger than the limit: the server keeps its fields,
+ * drops a file over the limit (form_field.too_large) and the handler
+ * answers the form again with what was typed.
+ */
+bool route_reads_oversized_form(const struct route *r, const struct req *req);
+/*
  * The checks before the body, in SPEC order: find (404, 405), authorise
- * (401, 403), then the announced body size (413). Returns 0 with *out set
- * when the handler may run; otherwise res holds the error.
+ * (401, 403), then the announced body size (413, except for
+ * route_reads_oversized_form). Returns 0 with *out set when the handler
+ * may run; otherwise res holds the error.
  */
 int route_prepare(struct req *req, struct res *res, const struct route **out, size_t body_len);
 /* Find, authorise and run: the whole pipeline for a request whose body is read. */

@@ -1,11 +1,22 @@
 /*
- * server.h - the HTTP server (libmicrohttpd, a thread per connection).
+ * server.h - the HTTP server (libmicrohttpd).
  *
- * Handlers block on the database, so each connection has its own thread
- * (measured: an event-loop pool falls to ~1.8k req/s when handlers block
- * 1 ms; thread-per-connection keeps ~40k). Keep-alive is on. A body over
- * its route's limit is answered 413 before it is read when the client
- * sent Content-Length (and so before "100 Continue").
+ * conf http-threads epoll threads read and write every connection, so an
+ * idle one costs memory, not a thread; they run reads (GET, HEAD: a pooled
+ * SQLite connection, microseconds) themselves and hand every other method
+ * to conf http-workers threads, because writes block ~1-10 ms on the group
+ * commit (an event loop whose handlers block fell to ~1.8k req/s).
+ * http-threads 0 is the old model: a thread per connection, no workers.
+ *
+ * Connections: at most max-connections-per-address from one address and
+ * max-connections in all (within RLIMIT_NOFILE, whose soft limit is raised
+ * to the hard one at start); a request header must be complete within
+ * header-timeout-seconds of the connection's start or its last answer.
+ * Keep-alive is on. An answer decided before the body (401, 404, 413 for
+ * an announced size over the route's limit, ...) goes before the body to a
+ * client that waits for "100 Continue"; from any other the body is read
+ * and dropped first (up to 64 MiB, then the connection is closed), so that
+ * clients that write before they read get the answer, not a reset.
  */
 #ifndef HTTP_SERVER_H
 #define HTTP_SERVER_H

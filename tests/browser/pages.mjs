@@ -86,6 +86,40 @@ async function customerOpensRequest(page) {
   return m ? m[1] : '0';
 }
 
+// A file over the limit is refused in the page before anything is sent (svcdesk.js reads the
+// input's data-max-bytes): a message, no navigation, no request stored, what was typed kept.
+async function fileTooLarge(page) {
+  const count = async () => (await (await page.request.get(`${base}/api/v1/tickets`)).json()).items.length;
+  const before = await count();
+  await page.goto(`${base}/portal/requests/new`);
+  const max = parseInt(await page.getAttribute('input[name=file]', 'data-max-bytes'), 10);
+  check(max === 25 * 1024 * 1024, 'the file input carries the limit (data-max-bytes)', max);
+  await page.fill('input[name=subject]', 'A file too large');
+  await page.fill('textarea[name=body]', 'typed before choosing the file');
+  let posted = false;
+  page.on('request', (r) => { if (r.method() === 'POST') posted = true; });
+  await page.setInputFiles('input[name=file]', {
+    name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(max + 1024, 0x61),
+  });
+  const note = page.locator('.file-too-large');
+  check(await note.isVisible(), 'choosing a file over 25 MiB shows a message at once');
+  check(/huge\.bin.*25 MiB/.test(await note.innerText()), 'naming the file and the limit',
+    await note.innerText());
+  await page.click('form button[type=submit].primary');
+  await page.waitForTimeout(500);
+  check(new URL(page.url()).pathname === '/portal/requests/new' && !posted,
+    'the form is not sent', { url: page.url(), posted });
+  check(await page.inputValue('input[name=subject]') === 'A file too large' &&
+    await page.inputValue('textarea[name=body]') === 'typed before choosing the file',
+    'what was typed stays');
+  await shot(page, 'portal-file-too-large');
+  await page.setInputFiles('input[name=file]', {
+    name: 'small.txt', mimeType: 'text/plain', buffer: Buffer.from('small\n'),
+  });
+  check(!(await note.isVisible()), 'a smaller file clears the message');
+  check(await count() === before, 'no request was stored', { before });
+}
+
 async function agentWorks(page, id) {
   const first = page.locator('table.queue tbody tr').first();
   check((await first.locator('td').first().innerText()).trim() === id,
@@ -196,6 +230,7 @@ async function main() {
     const customer = await newPage(browser);
     await signIn(customer, '/portal/', 'ca@acme.test');
     const id = await customerOpensRequest(customer);
+    await fileTooLarge(customer);
     const agent = await newPage(browser);
     await signIn(agent, '/desk/', 'agent@vendor.test');
     await agentWorks(agent, id);

@@ -177,7 +177,7 @@ is "$code" 200 "the customer downloads the attachment"
 cmp -s "$T/got" "$T/log.txt"; ok $? "byte for byte"
 like "$(cat "$T/h")" "Content-Disposition: attachment; filename=\"log.txt\"" "as an attachment"
 like "$(cat "$T/h")" "X-Content-Type-Options: nosniff" "with nosniff"
-like "$(cat "$T/h")" "Content-Type: text/plain" "with its content type"
+like "$(cat "$T/h")" "Content-Type: application/octet-stream" "as bytes, never the uploader's text/plain"
 for q in "" "?filename=" "?filename=a%2Fb" "?filename=%00x"; do
     code=$(curl -s -o "$T/e" -w '%{http_code}' -H "Authorization: Bearer $CA" --data-binary 'x' \
         "$BASE/api/v1/tickets/$T1/attachments$q")

@@ -82,7 +82,7 @@ void exchange_page(struct exchange *x, struct store *st, const char *method, con
     }
     for (size_t i = 0; form && form[i] && form[i + 1]; i += 2)
         x->req.form[x->req.nform++] =
-            (struct form_field){form[i], form[i + 1], strlen(form[i + 1]), NULL, NULL};
+            (struct form_field){form[i], form[i + 1], strlen(form[i + 1]), NULL, NULL, false};
     route_dispatch(&x->req, &x->res);
     if (x->res.content_type && !strcmp(x->res.content_type, "application/json"))
         x->json = json_loadb(x->res.body.buf, x->res.body.len, 0, NULL);

@@ -3,6 +3,7 @@
 #include <strings.h>
 #include "core/embed.h"
 #include "core/err.h"
+#include "http/api/api.h"
 #include "http/router.h"
 #include "store/store.h"
 
@@ -172,6 +173,25 @@ static void test_openapi_matches_routes(void **state)
     json_decref(doc);
 }
 
+/* Stored files: the uploader's type only for images and PDF, bytes for anything else. */
+static void test_attachment_served_type(void **state)
+{
+    (void)state;
+    assert_string_equal(attachment_served_type("image/png"), "image/png");
+    assert_string_equal(attachment_served_type("IMAGE/JPEG; name=x.jpg"), "image/jpeg");
+    assert_string_equal(attachment_served_type("image/gif"), "image/gif");
+    assert_string_equal(attachment_served_type("image/webp\t"), "image/webp");
+    assert_string_equal(attachment_served_type("application/pdf"), "application/pdf");
+    assert_string_equal(attachment_served_type("text/html"), "application/octet-stream");
+    assert_string_equal(attachment_served_type("image/svg+xml"), "application/octet-stream");
+    assert_string_equal(attachment_served_type("image/pngx"), "application/octet-stream");
+    assert_string_equal(attachment_served_type("image/pn"), "application/octet-stream");
+    assert_string_equal(attachment_served_type("text/plain"), "application/octet-stream");
+    assert_string_equal(attachment_served_type(""), "application/octet-stream");
+    assert_string_equal(attachment_served_type(NULL), "application/octet-stream");
+}
+
 SUITE(http, cmocka_unit_test_setup_teardown(test_check_order, setup, teardown),
+      cmocka_unit_test(test_attachment_served_type),
       cmocka_unit_test_setup_teardown(test_sign_in_and_me, setup, teardown),
       cmocka_unit_test(test_openapi_matches_routes))

@@ -3,7 +3,10 @@
       current, unless someone is using a form.
    2. A field with data-kb-suggest="ID" (the subject of a new request) lists knowledge-base
       articles matching what is typed in the element ID, read from GET /api/v1/kb/articles?q=
-      with the session cookie. Titles are set as text, never as HTML. */
+      with the session cookie. Titles are set as text, never as HTML.
+   3. A file input with data-max-bytes="N" refuses a chosen file larger than N bytes before
+      anything is sent: a message beside it, and the form does not submit (without this
+      script the server answers the form again, 413, with what was typed kept). */
 (function () {
   'use strict';
   if (document.querySelector('table.queue')) {
@@ -48,4 +51,36 @@
     });
   }
   Array.prototype.forEach.call(document.querySelectorAll('[data-kb-suggest]'), suggest);
+
+  function mib(n) { return (n / 1048576).toFixed(1).replace(/\.0$/, '') + ' MiB'; }
+  function limitFiles(input) {
+    var max = parseInt(input.getAttribute('data-max-bytes'), 10);
+    var note = document.createElement('p');
+    note.className = 'alert file-too-large';
+    note.setAttribute('role', 'alert');
+    note.hidden = true;
+    input.parentNode.insertAdjacentElement('afterend', note);
+    function check() {
+      var big = null;
+      Array.prototype.forEach.call(input.files || [], function (f) {
+        if (f.size > max && !big) big = f;
+      });
+      var msg = big ? 'The file \u201c' + big.name + '\u201d is larger than ' + mib(max) +
+        ', the most a request takes. Choose a smaller file.' : '';
+      note.textContent = msg;
+      note.hidden = !big;
+      input.setCustomValidity(msg); /* the browser does not submit the form */
+      return !big;
+    }
+    input.addEventListener('change', check);
+    if (input.form) {
+      input.form.addEventListener('submit', function (e) {
+        if (!check()) { e.preventDefault(); input.focus(); }
+      });
+    }
+  }
+  if (window.File) {
+    Array.prototype.forEach.call(document.querySelectorAll('input[type=file][data-max-bytes]'),
+                                 limitFiles);
+  }
 })();

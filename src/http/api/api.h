@@ -7,6 +7,8 @@
 
 #include "http/http.h"
 
+struct attachment;
+
 /* health.c */
 int api_healthz(struct req *req, struct res *res);
 int api_metrics(struct req *req, struct res *res);
@@ -141,6 +143,19 @@ const char *attachment_filename_problem(const char *f);
 bool attachment_type_ok(const char *t);
 /* Content-Disposition: attachment, with an ASCII fallback and the UTF-8 name (arena). */
 const char *attachment_disposition(const char *name, struct arena *a);
+/*
+ * The Content-Type a stored file is served with: the uploader's type only when
+ * it is an image (png, jpeg, gif, webp) or PDF, without its parameters;
+ * application/octet-stream for anything else (HTML, SVG, scripts, text...).
+ */
+const char *attachment_served_type(const char *uploaded);
+/*
+ * Answer a stored file (API and pages alike): Content-Security-Policy: sandbox
+ * always; inline with its type for attachment_served_type's images and PDF,
+ * otherwise a download (Content-Disposition: attachment) as
+ * application/octet-stream; Cache-Control: private, no-store. Returns 0.
+ */
+int attachment_send(struct req *req, struct res *res, const struct attachment *a);
 
 struct ticket;
 struct store_fault;

@@ -1,8 +1,8 @@
 /*
  * attachments.c - files on a request, kept in the database so that a backup
  * holds them: POST/GET /api/v1/tickets/{id}/attachments (raw body,
- * Content-Type, ?filename=), GET /api/v1/attachments/{id} (the bytes, always
- * as a download: Content-Disposition: attachment, nosniff).
+ * Content-Type, ?filename=), GET /api/v1/attachments/{id} (the bytes; see
+ * attachment_send for the headers).
  */
 #include "core/compat.h"
 #include "http/api/api.h"
@@ -11,6 +11,7 @@
 #include "core/utf8.h"
 #include "http/input.h"
 #include "store/store.h"
+#include <strings.h>
 
 #define MAX_FILENAME 255
 #define MAX_CONTENT_TYPE 127
@@ -121,6 +122,33 @@ const char *attachment_disposition(const char *name, struct arena *a)
     return out;
 }
 
+/* The types a browser may show in place: they run no script of the file's own. */
+static const char *const inline_types[] = {"image/png", "image/jpeg", "image/gif", "image/webp",
+                                           "application/pdf"};
+
+const char *attachment_served_type(const char *uploaded)
+{
+    size_t n = strcspn(uploaded ? uploaded : "", "; \t");
+
+    for (size_t i = 0; i < sizeof(inline_types) / sizeof(inline_types[0]); i++)
+        if (strlen(inline_types[i]) == n && !strncasecmp(uploaded, inline_types[i], n))
+            return inline_types[i];
+    return "application/octet-stream";
+}
+
+int attachment_send(struct req *req, struct res *res, const struct attachment *a)
+{
+    const char *type = attachment_served_type(a->content_type);
+    const char *disp = attachment_disposition(a->filename, req->arena);
+
+    if (strcmp(type, "application/octet-stream"))
+        disp = arena_sprintf(req->arena, "inline%s", disp + strlen("attachment"));
+    res_header(res, "Content-Disposition", disp);
+    res_header(res, "Content-Security-Policy", "sandbox");
+    res_header(res, "Cache-Control", "private, no-store");
+    return res_bytes(res, 200, type, a->data, (size_t)a->size);
+}
+
 int api_attachment_get(struct req *req, struct res *res)
 {
     struct attachment a;
@@ -128,7 +156,5 @@ int api_attachment_get(struct req *req, struct res *res)
 
     if ((rc = store_attachment_get(req->store, &req->caller, req->params[0], &a, req->arena)) < 0)
         return res_error(res, rc, NULL, "no attachment %" PRId64, req->params[0]);
-    res_header(res, "Content-Disposition", attachment_disposition(a.filename, req->arena));
-    res_header(res, "Cache-Control", "private, no-store");
-    return res_bytes(res, 200, a.content_type, a.data, (size_t)a.size);
+    return attachment_send(req, res, &a);
 }

@@ -228,6 +228,8 @@ int page_admin_calendar_holidays(struct req *req, struct res *res)
 
     if (!file)
         return calendar_show(req, res, 422, "choose an .ics file");
+    if ((why = page_file_problem(req, "ics")))
+        return calendar_show(req, res, page_form_status(req), why);
     rc = holidays_from_ics(file->value, file->len, floor_div(time_now(), 86400), &days, &nr, &err);
     if (rc < 0)
         why = arena_sprintf(req->arena, "the file is not usable: %s", err.buf);

@@ -40,6 +40,9 @@ int page_render(struct req *req, struct res *res, int status, const char *name, 
     json_object_set_new(data, "admin", json_boolean(req->caller.role == ROLE_ADMIN));
     json_object_set_new(data, "csrf", json_string(session_csrf(req, res)));
     json_object_set_new(data, "asset", json_string(page_asset_version()));
+    /* the most a form's file may be: svcdesk.js refuses a larger one before it is sent */
+    json_object_set_new(data, "upload_max", json_integer(MAX_UPLOAD));
+    json_object_set_new(data, "upload_max_mib", json_integer(MAX_UPLOAD >> 20));
     strbuf_reset(&res->body);
     rc = tmpl_render(name, data, &res->body);
     json_decref(data);
@@ -332,11 +335,24 @@ const char *page_file_problem(struct req *req, const char *field)
 
     if (!f)
         return NULL;
+    if (f->too_large)
+        return arena_sprintf(req->arena,
+                             "the file '%s' is larger than %u MiB, the most a request takes; "
+                             "choose a smaller file (what you typed is kept)",
+                             f->filename, MAX_UPLOAD >> 20);
     if ((why = attachment_filename_problem(f->filename)))
         return why;
     if (!f->len)
         return arena_sprintf(req->arena, "the file '%s' is empty", f->filename);
     return NULL;
+}
+
+int page_form_status(const struct req *req)
+{
+    for (size_t i = 0; i < req->nform; i++)
+        if (req->form[i].too_large)
+            return 413;
+    return 422;
 }
 
 int page_save_file(struct req *req, int64_t ticket_id, const char *field, const char **why)
@@ -368,9 +384,7 @@ int page_send_attachment(struct req *req, struct res *res)
     rc = store_attachment_get(req->store, &req->caller, req->params[0], &at, req->arena);
     if (rc < 0)
         return page_error(req, res, rc, "there is no file %" PRId64, req->params[0]);
-    res_header(res, "Content-Disposition", attachment_disposition(at.filename, req->arena));
-    res_header(res, "Cache-Control", "private, no-store");
-    return res_bytes(res, 200, at.content_type, at.data, (size_t)at.size);
+    return attachment_send(req, res, &at);
 }
 
 int64_t page_form_id(const struct req *req, const char *name)

@@ -228,6 +228,10 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
                                ticket_status_name(t.status), NULL),
                   "severities", name_options(severity_names, NULL, severity_name(t.severity), NULL),
                   "assignees", page_options(nm.staff, nm.nstaff, t.assignee_id, "nobody"));
+    if (!strcmp(req->method, "POST") && req_form(req, "body")) { /* a refused reply, kept */
+        json_object_set_new(data, "draft", json_string(req_form(req, "body")));
+        json_object_set_new(data, "draft_internal", json_boolean(req_form(req, "internal")));
+    }
     if ((rc = page_ticket_extras(req, &t, "/desk/attachments/", data)) < 0 ||
         (rc = page_ticket_work(req, &t, data)) < 0) {
         json_decref(data);
@@ -270,7 +274,7 @@ int page_desk_reply(struct req *req, struct res *res)
         return show_ticket(req, res, req->params[0], 422, "write a reply or choose a file");
     if ((why = page_text_problem("the reply", body, MAX_BODY, req->arena)) ||
         (why = page_file_problem(req, "file")))
-        return show_ticket(req, res, req->params[0], 422, why);
+        return show_ticket(req, res, req->params[0], page_form_status(req), why);
     if (body && *body) {
         m = (struct message){.ticket_id = req->params[0],
                              .body = body,
@@ -445,7 +449,7 @@ int page_desk_create(struct req *req, struct res *res)
     int rc;
 
     if ((why = read_new(req, &t, now)))
-        return show_new(req, res, 422, why);
+        return show_new(req, res, page_form_status(req), why);
     if ((rc = store_ticket_create(req->store, &req->caller, &t, now, &fault, req->arena)) < 0)
         return show_new(req, res, http_status_from_err(rc),
                         fault.message[0] ? fault.message : desk_err_code(rc));

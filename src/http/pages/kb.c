@@ -61,6 +61,7 @@ static int page_send(struct res *res, int status, struct strbuf *sb)
     res_header(res, "Content-Security-Policy",
                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; "
                "form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+    res_header(res, "Referrer-Policy", "same-origin");
     res_bytes(res, status, "text/html; charset=utf-8", sb->buf, sb->len);
     strbuf_release(sb);
     return 0;

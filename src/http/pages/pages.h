@@ -85,8 +85,13 @@ const char *page_text_problem(const char *label, const char *s, size_t max_chars
 const char *page_line_problem(const char *label, const char *s, size_t max_chars, struct arena *a);
 /* The file part of form field `field`, or NULL when there is none or no file was chosen. */
 const struct form_field *page_file_chosen(const struct req *req, const char *field);
-/* Why the file of form field `field` cannot be stored; NULL when fine or none was chosen. */
+/*
+ * Why the file of form field `field` cannot be stored; NULL when fine or none
+ * was chosen. A file over the upload limit (form_field.too_large) is one.
+ */
 const char *page_file_problem(struct req *req, const char *field);
+/* The status of a refused form: 413 when a file was over the limit, else 422. */
+int page_form_status(const struct req *req);
 /*
  * Store the file of form field `field` on request ticket_id, when one was
  * chosen (an empty file input is skipped). Returns 0, or an error with its

@@ -243,7 +243,7 @@ int page_portal_create(struct req *req, struct res *res)
     int rc;
 
     if ((why = read_new(req, &t)))
-        return show_new(req, res, 422, why);
+        return show_new(req, res, page_form_status(req), why);
     rc = store_ticket_create(req->store, &req->caller, &t, time_now(), &fault, req->arena);
     if (rc < 0)
         return show_new(req, res, http_status_from_err(rc),
@@ -267,8 +267,10 @@ static int show_request(struct req *req, struct res *res, int64_t id, int status
 
     if ((rc = store_ticket_get(req->store, &req->caller, id, &t, req->arena)) < 0)
         return page_error(req, res, rc, "there is no request %" PRId64, id);
-    data = json_pack("{s:s, s:o, s:s?}", "title", t.subject, "ticket", portal_ticket_json(&t, now),
-                     "error", error);
+    /* a refused reply comes back with what was typed */
+    data = json_pack("{s:s, s:o, s:s?, s:s?}", "title", t.subject, "ticket",
+                     portal_ticket_json(&t, now), "error", error, "draft",
+                     strcmp(req->method, "POST") ? NULL : req_form(req, "body"));
     if ((rc = page_ticket_extras(req, &t, "/portal/attachments/", data)) < 0) {
         json_decref(data);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
@@ -307,7 +309,7 @@ int page_portal_reply(struct req *req, struct res *res)
         return show_request(req, res, req->params[0], 422, "write a reply or choose a file");
     if ((why = page_text_problem("the reply", body, MAX_BODY, req->arena)) ||
         (why = page_file_problem(req, "file")))
-        return show_request(req, res, req->params[0], 422, why);
+        return show_request(req, res, req->params[0], page_form_status(req), why);
     if (body && *body) {
         m = (struct message){
             .ticket_id = req->params[0], .body = body, .author_name = req->user.name};
