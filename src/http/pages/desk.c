@@ -219,7 +219,7 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
                   "severities", name_options(severity_names, NULL, severity_name(t.severity), NULL),
                   "assignees", page_options(nm.staff, nm.nstaff, t.assignee_id, "nobody"));
     if ((rc = page_ticket_extras(req, &t, "/desk/attachments/", data)) < 0 ||
-        (rc = page_ticket_work(req, &t, data)) < 0) {
+        (rc = page_ticket_work(req, &t, data)) < 0 || (rc = page_draft_json(req, data)) < 0) {
         json_decref(data);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
     }
