@@ -6,7 +6,7 @@
 
 int64_t signin_backoff(int64_t n)
 {
-    int64_t wait = 1;
+    int64_t wait = 2; /* not 1: a clock of whole seconds would let the next try through */
 
     if (n < SIGNIN_FREE_FAILURES)
         return 0;

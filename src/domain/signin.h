@@ -7,8 +7,8 @@
  *
  * - Backoff per (address, account): the first SIGNIN_FREE_FAILURES failures
  *   within SIGNIN_WINDOW cost nothing; after that each further try must wait
- *   2^(n - SIGNIN_FREE_FAILURES) seconds after the latest failure, at most
- *   SIGNIN_BACKOFF_MAX. A stranger guessing from one address slows only
+ *   2^(n - SIGNIN_FREE_FAILURES + 1) seconds (2, 4, 8, ...) after the latest
+ *   of the n failures, at most SIGNIN_BACKOFF_MAX. A stranger guessing from one address slows only
  *   itself: the owner signing in from another address is not affected.
  * - A global ceiling per account against guessing from many addresses: with
  *   SIGNIN_ACCOUNT_CEILING failures within SIGNIN_WINDOW from all addresses
@@ -24,7 +24,7 @@
 #include "core/compat.h"
 
 #define SIGNIN_WINDOW (60 * 60)       /* seconds a failure counts */
-#define SIGNIN_FREE_FAILURES 3        /* per (address, account) before the backoff starts */
+#define SIGNIN_FREE_FAILURES 5        /* per (address, account) before the backoff starts */
 #define SIGNIN_BACKOFF_MAX (15 * 60)  /* the longest wait between two tries */
 #define SIGNIN_ACCOUNT_CEILING 100    /* failures of one account from all addresses */
 #define SIGNIN_KNOWN_DAYS 30          /* an address signed in from lately is "known" */

@@ -11,6 +11,7 @@
 #include "core/time.h"
 #include "core/xalloc.h"
 #include "domain/organization.h"
+#include "domain/signin.h"
 #include "store/store.h"
 #include <sqlite3.h>
 
@@ -474,8 +475,8 @@ static int64_t retry_after(void)
 }
 
 /*
- * Issue 12: no hard lock. Failures back off per (address, account): three are
- * free, then 1 s, 2 s, ... after the latest; the right password waits too.
+ * Issue 12: no hard lock. Failures back off per (address, account): five are
+ * free, then 2 s, 4 s, ... after the latest; the right password waits too.
  * Unknown accounts behave the same (no enumeration by the throttle).
  */
 static void test_sign_in_limit(void **state)
@@ -483,27 +484,35 @@ static void test_sign_in_limit(void **state)
     int64_t secs;
 
     (void)state;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 5; i++)
         json_decref(call("POST", "/api/v1/tokens", WRONG, NULL, 401));
     secs = retry_after(); /* the right password is refused too: checked first */
     assert_true(secs >= 1 && secs <= 2);
+    assert_int_equal(signin_backoff(4), 0);
+    assert_int_equal(signin_backoff(5), 2);
+    assert_int_equal(signin_backoff(7), 8);
+    assert_int_equal(signin_backoff(40), 900);
     json_decref(call("POST", "/api/v1/tokens",
                      "{\"email\":\"agent@example.test\",\"password\":\"" CUSTOMER_PASSWORD "\"}",
                      NULL, 201)); /* per account */
+    /* the password change is held to the same throttle (7 failures now: wait 8 s) */
+    sql("DELETE FROM sign_in_failures");
+    for (int i = 0; i < 7; i++)
+        sql("INSERT INTO sign_in_failures VALUES ('cust@acme.test', '', unixepoch())");
     json_decref(call("POST", "/api/v1/me/password",
                      "{\"old_password\":\"" CUSTOMER_PASSWORD "\",\"new_password\":\"another-"
                      "password\"}",
                      cust_tok, 429));
-    /* the backoff doubles: 5 failures, the latest 3 s ago, wait 4 s after it */
+    /* the backoff doubles: 7 failures, the latest 3 s ago, wait 8 s after it */
     sql("DELETE FROM sign_in_failures");
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 7; i++)
         sql("INSERT INTO sign_in_failures VALUES ('cust@acme.test', '', unixepoch() - 3)");
     secs = retry_after();
-    assert_true(secs >= 1 && secs <= 1);
-    sql("UPDATE sign_in_failures SET at = at - 2");
+    assert_true(secs >= 4 && secs <= 5);
+    sql("UPDATE sign_in_failures SET at = at - 6");
     json_decref(call("POST", "/api/v1/tokens", RIGHT, NULL, 201)); /* waited long enough */
     /* an unknown e-mail: the same answers, counted the same way */
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 5; i++)
         json_decref(call("POST", "/api/v1/tokens",
                          "{\"email\":\"Nobody@acme.test\",\"password\":\"wrong-password\"}",
                          NULL, 401));
@@ -512,7 +521,7 @@ static void test_sign_in_limit(void **state)
                      429));
     assert_int_equal(count("SELECT count(*) FROM sign_in_failures WHERE email = "
                            "'nobody@acme.test'"),
-                     3);
+                     5);
 }
 
 /* The ceiling per account: 100 failures an hour from elsewhere stop strangers, not known places. */
