@@ -12,7 +12,7 @@
 
 struct store;
 
-#define CLI_MAX_OPTS 32
+#define CLI_MAX_OPTS 128 /* well above the settings table (t-conf checks) plus a command's own */
 
 /*
  * A command's options: its own (own[0..nown)) followed by --config and one

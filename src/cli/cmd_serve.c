@@ -9,6 +9,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "http/server.h"
+#include "http/signin.h"
 #include "jobs/backup.h"
 #include "jobs/scheduler.h"
 #include "mail/mail.h"
@@ -57,7 +58,9 @@ int cmd_serve(int argc, char **argv)
     log_set_level((enum log_level)log_level_parse(c.log_level));
     block_signals(&set);
     mail_setup(); /* GMime and libcurl, before the mail thread starts */
-    if (crypto_setup() < 0 || (rc = cli_open_store("serve", c.db, STORE_MIGRATE | STORE_IN_USE | STORE_CHECK, &st)))
+    /* the dummy hash of unknown sign-ins, made before the first request (signin.h) */
+    if (crypto_setup() < 0 || signin_setup() < 0 ||
+        (rc = cli_open_store("serve", c.db, STORE_MIGRATE | STORE_IN_USE | STORE_CHECK, &st)))
         goto out;
     backup_warn_modes(c.backup_dir);
     if (server_start(&c, st, &srv, &port, &err) < 0) {

@@ -19,6 +19,7 @@ static const struct cmd {
     {"demo", cmd_demo, "load the demo: a vendor, customers, agreements, requests"},
     {"sla", cmd_sla, "working-hours SLA clock: due, elapsed, batch, spans, holidays"},
     {"token", cmd_token, "create an API token for a user"},
+    {"user", cmd_user, "disable or enable an account, or sign it out everywhere"},
     {"mail-in", cmd_mail_in, "record one mail message read on stdin (an MTA pipe)"},
     {"backup", cmd_backup, "write a verified backup of the database"},
     {"restore", cmd_restore, "replace the database with a backup"},

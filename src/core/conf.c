@@ -26,6 +26,19 @@ const struct conf_entry conf_table[] = {
     I("http-workers", http_workers, "64", 1, 1024,
       "threads running the handlers of writes (they wait for the database's commit)"),
     I("sweep-seconds", sweep_seconds, "30", 1, 60, "seconds between escalation sweeps"),
+    /* accounts and sign-in */
+    S("public-url", public_url, NULL,
+      "the address people use, e.g. https://desk.example.com; https: __Host- cookies, HSTS"),
+    I("session-idle-seconds", session_idle_seconds, "28800", 1, 7 * 86400,
+      "a page session unused this long ends (besides its 7-day lifetime)"),
+    I("password-checks", password_checks, "4", 1, 256,
+      "concurrent password checks (64 MiB each); beyond them sign-in answers 503 at once"),
+    I("sign-in-per-minute", sign_in_per_minute, "30", 1, 100000,
+      "sign-in attempts a minute from one client address, and for one account"),
+    I("tokens-per-user", tokens_per_user, "20", 1, 1000,
+      "live API tokens (and, apart, page sessions) a user holds; a new one ends the oldest"),
+    I("trust-forwarded-for", trust_forwarded_for, "0", 0, 1,
+      "1: the client address is the last X-Forwarded-For entry (behind a reverse proxy)"),
     /* mail */
     S("unknown-senders", unknown_senders, "triage",
       "mail from unknown addresses: triage (a request without organisation) or reject"),
@@ -79,6 +92,11 @@ static int check_value(const struct conf_entry *e, const char *value, struct str
         strbuf_addf(err, "unknown-senders: '%s' is not one of triage, reject", value);
         return DESK_EINVAL;
     }
+    if (!strcmp(e->name, "public-url") && *value && strncmp(value, "http://", 7) &&
+        strncmp(value, "https://", 8)) {
+        strbuf_addf(err, "public-url: '%s' does not start with http:// or https://", value);
+        return DESK_EINVAL;
+    }
     if (!strcmp(e->name, "imap-url") && *value && strncmp(value, "imap://", 7) &&
         strncmp(value, "imaps://", 8)) {
         strbuf_addf(err, "imap-url: '%s' does not start with imap:// or imaps://", value);
@@ -119,6 +137,11 @@ int conf_set(struct conf *c, const char *key, const char *value, struct strbuf *
         *(int64_t *)field = v;
     }
     return 0;
+}
+
+bool conf_https(const struct conf *c)
+{
+    return c && c->public_url && !strncmp(c->public_url, "https://", 8);
 }
 
 void conf_init(struct conf *c)

@@ -27,6 +27,13 @@ struct conf {
     int64_t http_threads;  /* MHD's epoll threads; 0: a thread per connection */
     int64_t http_workers;  /* threads running the handlers of writes */
     int64_t sweep_seconds; /* between escalation sweeps */
+    /* accounts and sign-in */
+    char *public_url;              /* how people reach us; NULL: unknown (not https) */
+    int64_t session_idle_seconds;  /* a session unused this long ends */
+    int64_t password_checks;       /* argon2id checks at once; beyond: 503 */
+    int64_t sign_in_per_minute;    /* attempts a minute per client address and per account */
+    int64_t tokens_per_user;       /* live tokens (and, apart, sessions) of one user */
+    int64_t trust_forwarded_for;   /* 1: client address from X-Forwarded-For */
     /* mail */
     char *unknown_senders;      /* triage|reject: mail from an address no organisation knows */
     int64_t mail_retry_seconds; /* first retry of a failed send; doubles up to 5 minutes */
@@ -62,6 +69,8 @@ int conf_set(struct conf *c, const char *key, const char *value, struct strbuf *
 int conf_load_file(struct conf *c, const char *path, struct strbuf *err);
 /* Apply SVCDESK_<KEY> variables from the environment. 0 or DESK_EINVAL. */
 int conf_load_env(struct conf *c, struct strbuf *err);
+/* True when public-url is an https:// URL (c may be NULL). */
+bool conf_https(const struct conf *c);
 /* The entry named key, or NULL. */
 const struct conf_entry *conf_find(const char *key);
 

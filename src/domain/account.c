@@ -20,8 +20,8 @@ json_t *account_to_json(const struct account *a)
     char created[TIME_RFC3339_LEN];
 
     time_format_rfc3339(u->created_at, created);
-    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:s}", "id", (json_int_t)u->id, "email",
+    return json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:b, s:s}", "id", (json_int_t)u->id, "email",
                      u->email, "name", u->name, "role", role_name(u->role), "organization_id",
                      u->organization_id ? json_integer(u->organization_id) : json_null(), "notify",
-                     a->notify, "created_at", created);
+                     a->notify, "disabled", u->disabled, "created_at", created);
 }

@@ -28,7 +28,7 @@ const char *account_org_problem(enum role role, int64_t organization_id);
 
 /*
  * The API form {"id","email","name","role","organization_id","notify",
- * "created_at"} (organization_id null for staff): a new reference.
+ * "disabled","created_at"} (organization_id null for staff): a new reference.
  */
 json_t *account_to_json(const struct account *a);
 

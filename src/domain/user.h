@@ -24,6 +24,7 @@ struct user {
     enum role role;          /* never ROLE_NONE once stored */
     int64_t organization_id; /* customers: their organisation; staff: 0 */
     int64_t created_at;      /* UTC seconds */
+    bool disabled;           /* an admin ended its access: no sign-in, no session, no token */
 };
 
 /* Who is asking: every store query that reads tenant data takes one. */

@@ -14,6 +14,26 @@ const char *req_header(const struct req *req, const char *name)
     return NULL;
 }
 
+const char *req_address(const struct req *req)
+{
+    const char *xff = req->conf && req->conf->trust_forwarded_for
+                          ? req_header(req, "X-Forwarded-For")
+                          : NULL;
+    const char *last;
+    size_t len;
+
+    if (!xff || !*xff)
+        return req->client_addr ? req->client_addr : "";
+    last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ' || *last == '\t')
+        last++;
+    len = strcspn(last, " \t");
+    if (!len || len > 45) /* the longest IPv6 text */
+        return req->client_addr ? req->client_addr : "";
+    return arena_strndup(req->arena, last, len);
+}
+
 const char *req_query(const struct req *req, const char *name)
 {
     for (size_t i = 0; i < req->nquery; i++)

@@ -61,6 +61,11 @@ struct req {
     const char *session_token;  /* the session cookie's token, when has_session */
     uint8_t session_hash[32];   /* its hash, when has_session */
     bool has_session;           /* authenticated by a session cookie (http/session.h) */
+    int64_t credential_id;      /* the row of the token or session, when either */
+    int64_t expired_user;       /* the session cookie names a session of this user that
+                                   ended by its lifetime or idle timeout (0: none) */
+    bool draft_pending;         /* a reply posted with such a session: kept, then sign-in */
+    const char *client_addr;    /* the peer's IP address as text ("" unknown) */
     struct form_field form[REQ_MAX_FORM]; /* a page's posted form */
     size_t nform;               /* fields in form */
     uint64_t id;                /* request id for the log */
@@ -74,6 +79,12 @@ struct res {
     size_t nheaders;
 };
 
+/*
+ * The client's address (arena or borrowed): the peer's IP, or with
+ * trust-forwarded-for the last entry of X-Forwarded-For (what the proxy in
+ * front saw). "" when unknown (in-process tests).
+ */
+const char *req_address(const struct req *req);
 /* Header (any case) or query argument, NULL when absent. */
 const char *req_header(const struct req *req, const char *name);
 const char *req_query(const struct req *req, const char *name);

@@ -121,12 +121,37 @@ static bool is_read(const struct req *req)
     return !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
 }
 
+/* A bearer token: the caller it names, its use recorded at most once a minute. */
+static void authenticate_token(struct req *req, const char *tok)
+{
+    struct credential cred;
+    int64_t now = time_now();
+    const char *ua;
+
+    if (token_hash(tok, strlen(tok), req->token_hash) < 0 ||
+        store_token_lookup(req->store, req->token_hash, now, &req->user, &cred, req->arena) < 0)
+        return;
+    req->has_token = true;
+    req->credential_id = cred.id;
+    req->caller = (struct caller){req->user.id, req->user.role, req->user.organization_id};
+    if (now - cred.last_seen_at >= 60) {
+        ua = req_header(req, "User-Agent");
+        store_credential_seen(req->store, CRED_TOKEN, cred.id, now, req_address(req),
+                              ua ? arena_strndup(req->arena, ua, strnlen(ua, 256)) : "");
+    }
+}
+
 /* A page's checks: the session cookie, then sign-in, portal or desk, role. */
 static int authorize_page(const struct route *r, struct req *req, struct res *res)
 {
     session_authenticate(req);
     if (r->min_role == ROLE_NONE)
         return 0;
+    if (req->caller.role == ROLE_NONE && req->expired_user && (r->flags & ROUTE_DRAFT) &&
+        !strcmp(req->method, "POST")) {
+        req->draft_pending = true; /* read the form: route_run keeps the reply, then sign-in */
+        return 0;
+    }
     if (req->caller.role == ROLE_NONE)
         return page_redirect(res, page_login_url(req)), DESK_EUNAUTH;
     if ((r->flags & ROUTE_PORTAL) && req->caller.role >= ROLE_AGENT)
@@ -144,11 +169,9 @@ int route_authorize(const struct route *r, struct req *req, struct res *res)
     if (r->flags & ROUTE_PAGE)
         return authorize_page(r, req, res);
     tok = bearer(req);
-    if (tok && token_hash(tok, strlen(tok), req->token_hash) == 0 &&
-        store_token_user(req->store, req->token_hash, time_now(), &req->user, req->arena) == 0) {
-        req->has_token = true;
-        req->caller = (struct caller){req->user.id, req->user.role, req->user.organization_id};
-    } else if (!tok && is_read(req)) {
+    if (tok) {
+        authenticate_token(req, tok);
+    } else if (is_read(req)) {
         session_authenticate(req); /* SPEC 5: the API accepts the session cookie for reads */
     }
     if (r->min_role == ROLE_NONE || req->caller.role >= r->min_role)
@@ -174,7 +197,9 @@ void route_run(const struct route *r, struct req *req, struct res *res)
 {
     int rc;
 
-    if ((r->flags & ROUTE_PAGE) && !strcmp(req->method, "POST") && !session_csrf_ok(req))
+    if (req->draft_pending)
+        rc = page_draft_keep(req, res);
+    else if ((r->flags & ROUTE_PAGE) && !strcmp(req->method, "POST") && !session_csrf_ok(req))
         rc = page_error(req, res, DESK_EDENIED,
                         "this form is out of date or did not come from this site; "
                         "reload the page and send it again");

@@ -26,6 +26,8 @@ enum route_flags {
     ROUTE_UPLOAD = 1 << 0, /* the body may be an upload (MAX_UPLOAD), not JSON (MAX_JSON_BODY) */
     ROUTE_PAGE = 1 << 1,   /* an HTML page: session cookie, redirects, CSRF on POST */
     ROUTE_PORTAL = 1 << 2, /* a customers' page: staff are sent to /desk/ */
+    ROUTE_DRAFT = 1 << 3,  /* a page's reply form: its "body" is kept when the session ended
+                              meanwhile, and the visitor signs in to come back to it */
 };
 
 struct route {

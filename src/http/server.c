@@ -219,6 +219,9 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct exchang
     for (size_t i = 0; i < res->nheaders; i++)
         MHD_add_response_header(r, res->headers[i].key, res->headers[i].value);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    /* served as https (public-url): browsers must never come back over plain http */
+    if (conf_https(x->req.conf))
+        MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
     /* every 503 is a store or capacity that may serve again shortly */
     if (res->status == 503 && !MHD_get_response_header(r, "Retry-After"))
         MHD_add_response_header(r, "Retry-After", "2");
@@ -379,6 +382,23 @@ static void watch_release(struct watch *w)
     pthread_mutex_destroy(&w->lock);
 }
 
+/* The peer's IP address as text (arena); "" when MHD cannot tell. */
+static const char *client_address(struct MHD_Connection *conn, struct arena *a)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char text[INET6_ADDRSTRLEN] = "";
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, text,
+                  sizeof(text));
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, text,
+                  sizeof(text));
+    return arena_strdup(a, text);
+}
+
 /* First call for a request: route, authorise and check the announced size. */
 static void first_call(struct server *srv, struct MHD_Connection *conn, struct exchange *x,
                        const char *url, const char *method)
@@ -392,6 +412,7 @@ static void first_call(struct server *srv, struct MHD_Connection *conn, struct e
     req->method = arena_strdup(&x->arena, method);
     req->path = arena_strdup(&x->arena, url);
     req->id = atomic_fetch_add(&next_req_id, 1);
+    req->client_addr = client_address(conn, &x->arena);
     MHD_get_connection_values(conn, MHD_HEADER_KIND | MHD_GET_ARGUMENT_KIND, collect_kv, x);
     cl = req_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
     x->answered = route_prepare(req, &x->res, &x->route, cl ? strtoull(cl, NULL, 10) : 0) < 0;

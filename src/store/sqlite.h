@@ -62,6 +62,13 @@ const char *store__col_text_or_null(sqlite3_stmt *s, int i, struct arena *a);
  */
 int store__credential_end(struct store *st, const char *sql, const char *action,
                           const char *entity, const uint8_t hash[32], int64_t now);
+/*
+ * In the current write: end every live session and token of user_id at now
+ * but the one of hash keep (NULL: none), with an audit row; *ended (may be
+ * NULL) counts them.
+ */
+int store__credentials_end_in(struct sqlite_conn *c, const struct caller *actor, int64_t user_id,
+                              int64_t now, const uint8_t *keep, int64_t *ended);
 /* Append an audit row in the current write transaction (JSON texts may be NULL). */
 int store__audit(struct sqlite_conn *c, int64_t actor_id, const char *action, const char *entity,
                  int64_t entity_id, const char *before, const char *after);
@@ -140,9 +147,11 @@ int sqlite__account_list(struct store *st, const struct caller *c, struct store_
 int sqlite__account_update(struct store *st, const struct caller *actor, int64_t id,
                            const struct account_patch *p, struct account *out,
                            struct store_fault *f, struct arena *a);
-int sqlite__sign_in_failure_add(struct store *st, int64_t user_id, int64_t now, int64_t window);
-int sqlite__sign_in_failure_nth(struct store *st, int64_t user_id, int64_t since, int n,
-                                int64_t *at);
+int sqlite__sign_in_failure_add(struct store *st, const char *email, const char *address,
+                                int64_t user_id, int64_t now, int64_t window);
+int sqlite__sign_in_counts(struct store *st, const char *email, const char *address,
+                           int64_t user_id, int64_t now, int64_t window, int ceiling,
+                           int64_t known_since, struct signin_counts *out);
 int sqlite__calendar_create(struct store *st, const struct caller *actor,
                             struct calendar_entry *c, struct store_fault *f);
 int sqlite__calendar_get(struct store *st, int64_t id, struct calendar_entry *out,
@@ -160,10 +169,6 @@ int sqlite__policy_get(struct store *st, int64_t id, struct sla_policy *out, str
 int sqlite__policy_list(struct store *st, struct store_page *pg, struct sla_policy **items,
                         size_t *nr, struct arena *a);
 
-int sqlite__token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
-                         int64_t expires_at);
-int sqlite__token_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
-                       struct arena *a);
 int sqlite__token_revoke(struct store *st, const uint8_t hash[32], int64_t now);
 /* sqlite_tickets.c: tickets, messages, attachments, SLA */
 int sqlite__ticket_create(struct store *st, const struct caller *c, struct ticket *t, int64_t now,
@@ -332,12 +337,29 @@ int sqlite__mail_key(struct store *st, const char *name, uint8_t *key, size_t le
 int sqlite__mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
                          struct store_fault *fault);
 
-/* sqlite_sessions.c: web sessions */
-int sqlite__session_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
-                           int64_t expires_at);
-int sqlite__session_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
-                         struct arena *a);
+/* sqlite_sessions.c: sessions and tokens, drafts */
 int sqlite__session_end(struct store *st, const uint8_t hash[32], int64_t now);
+int sqlite__credential_create(struct store *st, const struct credential_new *n);
+int sqlite__token_lookup(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                         struct credential *cred, struct arena *a);
+int sqlite__session_lookup(struct store *st, const uint8_t hash[32], int64_t now,
+                           int64_t idle_secs, struct user *out, struct credential *cred,
+                           struct arena *a);
+int sqlite__credential_seen(struct store *st, enum credential_kind kind, int64_t id, int64_t now,
+                            const char *address, const char *user_agent);
+int sqlite__credentials_end(struct store *st, const struct caller *actor, int64_t user_id,
+                            int64_t now, const uint8_t *keep, int64_t *ended);
+int sqlite__credential_list(struct store *st, int64_t user_id, int64_t now, int64_t idle_secs,
+                            struct credential **items, size_t *nr, struct arena *a);
+int sqlite__draft_save(struct store *st, int64_t user_id, const char *path, const char *body,
+                       int64_t now);
+int sqlite__draft_take(struct store *st, int64_t user_id, const char *path, const char **body,
+                       struct arena *a);
+/* sqlite_users.c: the columns of a user, read from a statement at col (USER_COLS) */
+#define SQLITE_USER_COLS                                                                           \
+    "u.id, u.email, u.name, u.role, coalesce(u.organization_id, 0), u.created_at, "               \
+    "u.disabled_at IS NOT NULL"
+void sqlite__read_user(sqlite3_stmt *s, int col, struct user *u, struct arena *a);
 /* sqlite_pages.c: read-only views for the pages */
 int sqlite__service_levels(struct store *st, const struct caller *c, int64_t today,
                            struct service_level **items, size_t *n, struct arena *a);

@@ -14,6 +14,7 @@
 #include "domain/account.h"
 #include "domain/organization.h"
 #include "domain/policy.h"
+#include "domain/signin.h"
 #include <jansson.h>
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -284,7 +285,8 @@ int sqlite__org_list(struct store *st, const struct caller *who, struct store_pa
 /* ---- accounts ------------------------------------------------------------------------ */
 
 #define ACCOUNT_COLS                                                                               \
-    "u.id, u.email, u.name, u.role, coalesce(u.organization_id, 0), u.created_at, u.notify"
+    "u.id, u.email, u.name, u.role, coalesce(u.organization_id, 0), u.created_at, u.notify, "     \
+    "u.disabled_at IS NOT NULL"
 
 static void read_account(sqlite3_stmt *s, void *item, struct arena *a)
 {
@@ -299,6 +301,7 @@ static void read_account(sqlite3_stmt *s, void *item, struct arena *a)
     u->organization_id = sqlite3_column_int64(s, 4);
     u->created_at = sqlite3_column_int64(s, 5);
     acc->notify = sqlite3_column_int(s, 6) != 0;
+    u->disabled = sqlite3_column_int(s, 7) != 0;
 }
 
 /* ?2: a customer's own user id, 0 for staff. */
@@ -364,6 +367,8 @@ static int apply_account_patch(const struct account *before, const struct accoun
         after->user.organization_id = p->organization_id;
     if (p->notify >= 0)
         after->notify = p->notify != 0;
+    if (p->disabled >= 0)
+        after->user.disabled = p->disabled != 0;
     if ((why = account_org_problem(after->user.role, after->user.organization_id)))
         return store__fault(f, DESK_EINVAL, "organization_id", "%s", why);
     return 0;
@@ -372,7 +377,8 @@ static int apply_account_patch(const struct account *before, const struct accoun
 static const char SQL_ACCOUNT_BY_ID[] = "SELECT " ACCOUNT_COLS " FROM users u WHERE u.id = ?1";
 static const char SQL_ACCOUNT_UPDATE[] =
     "UPDATE users SET name = ?2, role = ?3, organization_id = ?4, notify = ?5, "
-    "password_hash = coalesce(?6, password_hash) WHERE id = ?1";
+    "password_hash = coalesce(?6, password_hash), "
+    "disabled_at = CASE WHEN ?7 = 0 THEN NULL ELSE coalesce(disabled_at, ?8) END WHERE id = ?1";
 
 static int write_account_update(struct sqlite_conn *c, void *arg)
 {
@@ -393,10 +399,17 @@ static int write_account_update(struct sqlite_conn *c, void *arg)
     store__bind_id(s, 4, w->out->user.organization_id);
     store__bind_int(s, 5, w->out->notify);
     store__bind_text(s, 6, w->p->password_hash);
+    store__bind_int(s, 7, w->out->user.disabled);
+    store__bind_int(s, 8, time_now());
     if ((rc = store__exec(c, s, "user update")) == DESK_ENOTFOUND)
         return store__fault(w->f, DESK_EINVAL, "organization_id", "no organisation %" PRId64,
                      w->out->user.organization_id);
     if (rc < 0)
+        return rc;
+    /* disabling ends every session and token; a new password all but the one in use */
+    if ((w->p->disabled == 1 || w->p->password_hash) &&
+        (rc = store__credentials_end_in(c, w->actor, w->id, time_now(),
+                                        w->p->disabled == 1 ? NULL : w->p->keep, NULL)) < 0)
         return rc;
     after = account_to_json(w->out);
     if (w->p->password_hash)
@@ -415,15 +428,16 @@ int sqlite__account_update(struct store *st, const struct caller *actor, int64_t
 /* ---- sign-in failures ------------------------------------------------------------------ */
 
 struct failure_write {
-    int64_t user_id; /* whose sign-in failed */
-    int64_t now;     /* when */
-    int64_t window;  /* how long a failure counts */
+    const char *email;   /* as typed */
+    const char *address; /* the client's */
+    int64_t user_id;     /* the account of email, 0: none */
+    int64_t now;         /* when */
+    int64_t window;      /* how long a failure counts */
 };
 
 static const char SQL_FAILURE_INSERT[] =
-    "INSERT INTO sign_in_failures (user_id, at) VALUES (?1, ?2)";
-static const char SQL_FAILURE_PRUNE[] =
-    "DELETE FROM sign_in_failures WHERE user_id = ?1 AND at <= ?2";
+    "INSERT INTO sign_in_failures (email, address, at) VALUES (?1, ?2, ?3)";
+static const char SQL_FAILURE_PRUNE[] = "DELETE FROM sign_in_failures WHERE at <= ?1";
 
 static int write_failure(struct sqlite_conn *c, void *arg)
 {
@@ -431,41 +445,73 @@ static int write_failure(struct sqlite_conn *c, void *arg)
     sqlite3_stmt *s = store__stmt(c, SQL_FAILURE_PRUNE);
     int rc;
 
-    store__bind_int(s, 1, w->user_id);
-    store__bind_int(s, 2, w->now - w->window);
+    store__bind_int(s, 1, w->now - w->window);
     if ((rc = store__exec(c, s, "sign-in failure prune")) < 0)
         return rc;
     s = store__stmt(c, SQL_FAILURE_INSERT);
-    store__bind_int(s, 1, w->user_id);
-    store__bind_int(s, 2, w->now);
+    store__bind_text(s, 1, w->email);
+    store__bind_text(s, 2, w->address);
+    store__bind_int(s, 3, w->now);
     if ((rc = store__exec(c, s, "sign-in failure insert")) < 0)
         return rc;
+    if (!w->user_id)
+        return 0;
     return store__audit(c, w->user_id, "sign_in_failed", "user", w->user_id, NULL, NULL);
 }
 
-int sqlite__sign_in_failure_add(struct store *st, int64_t user_id, int64_t now, int64_t window)
+int sqlite__sign_in_failure_add(struct store *st, const char *email, const char *address,
+                                int64_t user_id, int64_t now, int64_t window)
 {
-    struct failure_write w = {user_id, now, window};
+    struct failure_write w = {email, address, user_id, now, window};
     return store__write(st, write_failure, &w);
 }
 
-static const char SQL_FAILURE_NTH[] = "SELECT at FROM sign_in_failures WHERE user_id = ?1 AND "
+static const char SQL_FAILURE_PAIR[] =
+    "SELECT count(*), coalesce(max(at), 0) FROM sign_in_failures WHERE email = ?1 AND "
+    "address = ?2 AND at > ?3";
+static const char SQL_FAILURE_NTH[] = "SELECT at FROM sign_in_failures WHERE email = ?1 AND "
                                       "at > ?2 ORDER BY at DESC LIMIT 1 OFFSET ?3";
+static const char SQL_KNOWN_ADDRESS[] =
+    "SELECT EXISTS (SELECT 1 FROM sessions WHERE user_id = ?1 AND address = ?2 AND "
+    "created_at > ?3) OR EXISTS (SELECT 1 FROM tokens WHERE user_id = ?1 AND address = ?2 AND "
+    "created_at > ?3)";
 
-int sqlite__sign_in_failure_nth(struct store *st, int64_t user_id, int64_t since, int n,
-                                int64_t *at)
+int sqlite__sign_in_counts(struct store *st, const char *email, const char *address,
+                           int64_t user_id, int64_t now, int64_t window, int ceiling,
+                           int64_t known_since, struct signin_counts *out)
 {
     struct sqlite_conn *c = store__get(st);
-    sqlite3_stmt *s = store__stmt(c, SQL_FAILURE_NTH);
+    sqlite3_stmt *s = store__stmt(c, SQL_FAILURE_PAIR);
     int rc;
 
-    store__bind_int(s, 1, user_id);
-    store__bind_int(s, 2, since);
-    store__bind_int(s, 3, n - 1);
+    memset(out, 0, sizeof(*out));
+    store__bind_text(s, 1, email);
+    store__bind_text(s, 2, address);
+    store__bind_int(s, 3, now - window);
+    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        out->pair_failures = sqlite3_column_int64(s, 0);
+        out->pair_last = sqlite3_column_int64(s, 1);
+    }
+    if ((rc = store__done(s, rc == SQLITE_ROW ? 0 : store__err(c, rc, "sign-in failures"))) < 0)
+        goto out;
+    s = store__stmt(c, SQL_FAILURE_NTH);
+    store__bind_text(s, 1, email);
+    store__bind_int(s, 2, now - window);
+    store__bind_int(s, 3, ceiling - 1);
     rc = sqlite3_step(s);
-    *at = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(c, rc, "sign-in failures");
-    store__done(s, rc);
+    out->ceiling_oldest = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    rc = store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+                                                               : store__err(c, rc, "sign-in failures"));
+    if (rc < 0 || !user_id || !out->ceiling_oldest)
+        goto out;
+    s = store__stmt(c, SQL_KNOWN_ADDRESS);
+    store__bind_int(s, 1, user_id);
+    store__bind_text(s, 2, address);
+    store__bind_int(s, 3, known_since);
+    if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        out->known_address = sqlite3_column_int(s, 0) != 0;
+    rc = store__done(s, rc == SQLITE_ROW ? 0 : store__err(c, rc, "known address"));
+out:
     store__put(st, c);
     return rc;
 }

@@ -1,5 +1,6 @@
 /*
- * sqlite_users.c - users, API tokens, job leases and metadata on SQLite.
+ * sqlite_users.c - users, ending API tokens, job leases and metadata on SQLite
+ * (making and looking up sessions and tokens: sqlite_sessions.c).
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
@@ -32,9 +33,9 @@ int store__audit(struct sqlite_conn *c, int64_t actor_id, const char *action, co
 
 /* ---- users ----------------------------------------------------------------- */
 
-#define USER_COLS "u.id, u.email, u.name, u.role, coalesce(u.organization_id, 0), u.created_at"
+#define USER_COLS SQLITE_USER_COLS
 
-static void read_user(sqlite3_stmt *s, int col, struct user *u, struct arena *a)
+void sqlite__read_user(sqlite3_stmt *s, int col, struct user *u, struct arena *a)
 {
     u->id = sqlite3_column_int64(s, col);
     u->email = store__col_text(s, col + 1, a);
@@ -43,6 +44,7 @@ static void read_user(sqlite3_stmt *s, int col, struct user *u, struct arena *a)
         u->role = ROLE_NONE;
     u->organization_id = sqlite3_column_int64(s, col + 4);
     u->created_at = sqlite3_column_int64(s, col + 5);
+    u->disabled = sqlite3_column_int(s, col + 6) != 0;
 }
 
 static char *user_json(const struct user *u)
@@ -112,7 +114,7 @@ static int write_admin_ensure(struct sqlite_conn *c, void *arg)
     struct admin_ensure *w = arg;
     sqlite3_stmt *s = store__stmt(c, SQL_USER_ROLE_BY_EMAIL);
     struct caller sys = CALLER_SYSTEM;
-    struct user u = {0, w->email, "Administrator", ROLE_ADMIN, 0, 0};
+    struct user u = {0, w->email, "Administrator", ROLE_ADMIN, 0, 0, false};
     struct user_create uc = {&sys, &u, w->hash};
     int rc;
 
@@ -149,9 +151,9 @@ int sqlite__user_by_email(struct store *st, const char *email, struct user *out,
     store__bind_text(s, 1, email);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
-        read_user(s, 0, out, a);
+        sqlite__read_user(s, 0, out, a);
         if (password_hash)
-            *password_hash = store__col_text_or_null(s, 6, a);
+            *password_hash = store__col_text_or_null(s, 7, a);
         rc = 0;
     } else {
         rc = rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "user by email");
@@ -177,7 +179,7 @@ int sqlite__user_get(struct store *st, const struct caller *who, int64_t id, str
     store__bind_int(s, 3, who->user_id);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
-        read_user(s, 0, out, a);
+        sqlite__read_user(s, 0, out, a);
         rc = 0;
     } else {
         rc = rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "user get");
@@ -188,66 +190,6 @@ int sqlite__user_get(struct store *st, const struct caller *who, int64_t id, str
 }
 
 /* ---- tokens ----------------------------------------------------------------- */
-
-struct token_write {
-    int64_t user_id;      /* owner */
-    const uint8_t *hash;  /* SHA-256 of the token */
-    int64_t now;          /* creation or revocation time */
-    int64_t expires_at;   /* creation only */
-};
-
-static const char SQL_TOKEN_INSERT[] =
-    "INSERT INTO tokens (user_id, hash, created_at, expires_at) VALUES (?, ?, ?, ?)";
-
-static int write_token_create(struct sqlite_conn *c, void *arg)
-{
-    struct token_write *w = arg;
-    sqlite3_stmt *s = store__stmt(c, SQL_TOKEN_INSERT);
-    int rc;
-
-    store__bind_int(s, 1, w->user_id);
-    sqlite3_bind_blob(s, 2, w->hash, 32, SQLITE_STATIC);
-    store__bind_int(s, 3, w->now);
-    store__bind_int(s, 4, w->expires_at);
-    rc = sqlite3_step(s);
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "token insert"));
-    if (rc < 0)
-        return rc;
-    return store__audit(c, w->user_id, "create", "token", sqlite3_last_insert_rowid(store__db(c)),
-                        NULL, NULL);
-}
-
-int sqlite__token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
-                         int64_t expires_at)
-{
-    struct token_write w = {user_id, hash, now, expires_at};
-    return store__write(st, write_token_create, &w);
-}
-
-static const char SQL_TOKEN_USER[] = "SELECT " USER_COLS " FROM tokens t JOIN users u ON "
-                                     "u.id = t.user_id WHERE t.hash = ? AND t.revoked_at IS NULL "
-                                     "AND t.expires_at > ?";
-
-int sqlite__token_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
-                       struct arena *a)
-{
-    struct sqlite_conn *c = store__get(st);
-    sqlite3_stmt *s = store__stmt(c, SQL_TOKEN_USER);
-    int rc;
-
-    sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
-    store__bind_int(s, 2, now);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        read_user(s, 0, out, a);
-        rc = 0;
-    } else {
-        rc = rc == SQLITE_DONE ? DESK_EUNAUTH : store__err(c, rc, "token lookup");
-    }
-    store__done(s, rc);
-    store__put(st, c);
-    return rc;
-}
 
 static const char SQL_TOKEN_REVOKE[] = "UPDATE tokens SET revoked_at = ?1 WHERE hash = ?2 AND "
                                        "revoked_at IS NULL AND expires_at > ?1 "

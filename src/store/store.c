@@ -135,15 +135,18 @@ int store_account_update(struct store *st, const struct caller *actor, int64_t i
     return st->ops->account_update(st, actor, id, p, out, f, a);
 }
 
-int store_sign_in_failure_add(struct store *st, int64_t user_id, int64_t now, int64_t window)
+int store_sign_in_failure_add(struct store *st, const char *email, const char *address,
+                              int64_t user_id, int64_t now, int64_t window)
 {
-    return st->ops->sign_in_failure_add(st, user_id, now, window);
+    return st->ops->sign_in_failure_add(st, email, address, user_id, now, window);
 }
 
-int store_sign_in_failure_nth(struct store *st, int64_t user_id, int64_t since, int n,
-                              int64_t *at)
+int store_sign_in_counts(struct store *st, const char *email, const char *address,
+                         int64_t user_id, int64_t now, int64_t window, int ceiling,
+                         int64_t known_since, struct signin_counts *out)
 {
-    return st->ops->sign_in_failure_nth(st, user_id, since, n, at);
+    return st->ops->sign_in_counts(st, email, address, user_id, now, window, ceiling,
+                                   known_since, out);
 }
 
 int store_calendar_create(struct store *st, const struct caller *actor, struct calendar_entry *c,
@@ -196,13 +199,14 @@ int store_policy_list(struct store *st, struct store_page *pg, struct sla_policy
 int store_token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                        int64_t expires_at)
 {
-    return st->ops->token_create(st, user_id, hash, now, expires_at);
+    struct credential_new n = {CRED_TOKEN, user_id, hash, now, expires_at, NULL, NULL, 0};
+    return st->ops->credential_create(st, &n);
 }
 
 int store_token_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
                      struct arena *a)
 {
-    return st->ops->token_user(st, hash, now, out, a);
+    return st->ops->token_lookup(st, hash, now, out, NULL, a);
 }
 
 int store_token_revoke(struct store *st, const uint8_t hash[32], int64_t now)
@@ -527,13 +531,57 @@ int store_mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
 int store_session_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                          int64_t expires_at)
 {
-    return st->ops->session_create(st, user_id, hash, now, expires_at);
+    struct credential_new n = {CRED_SESSION, user_id, hash, now, expires_at, NULL, NULL, 0};
+    return st->ops->credential_create(st, &n);
 }
 
-int store_session_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
-                       struct arena *a)
+/* ---- sessions and tokens together, drafts ---- */
+
+int store_credential_create(struct store *st, const struct credential_new *n)
 {
-    return st->ops->session_user(st, hash, now, out, a);
+    return st->ops->credential_create(st, n);
+}
+
+int store_token_lookup(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                       struct credential *cred, struct arena *a)
+{
+    return st->ops->token_lookup(st, hash, now, out, cred, a);
+}
+
+int store_session_lookup(struct store *st, const uint8_t hash[32], int64_t now, int64_t idle_secs,
+                         struct user *out, struct credential *cred, struct arena *a)
+{
+    return st->ops->session_lookup(st, hash, now, idle_secs, out, cred, a);
+}
+
+int store_credential_seen(struct store *st, enum credential_kind kind, int64_t id, int64_t now,
+                          const char *address, const char *user_agent)
+{
+    return st->ops->credential_seen(st, kind, id, now, address, user_agent);
+}
+
+int store_credentials_end(struct store *st, const struct caller *actor, int64_t user_id,
+                          int64_t now, const uint8_t *keep, int64_t *ended)
+{
+    return st->ops->credentials_end(st, actor, user_id, now, keep, ended);
+}
+
+int store_credential_list(struct store *st, int64_t user_id, int64_t now, int64_t idle_secs,
+                          struct credential **items, size_t *nr, struct arena *a)
+{
+    return st->ops->credential_list(st, user_id, now, idle_secs, items, nr, a);
+}
+
+int store_draft_save(struct store *st, int64_t user_id, const char *path, const char *body,
+                     int64_t now)
+{
+    return st->ops->draft_save(st, user_id, path, body, now);
+}
+
+int store_draft_take(struct store *st, int64_t user_id, const char *path, const char **body,
+                     struct arena *a)
+{
+    return st->ops->draft_take(st, user_id, path, body, a);
 }
 
 int store_session_end(struct store *st, const uint8_t hash[32], int64_t now)

@@ -158,7 +158,12 @@ struct account_patch {
     int64_t organization_id;   /* new organisation (customers) */
     const char *password_hash; /* new argon2id hash */
     int notify;                /* 0 or 1; -1: unchanged */
+    int disabled;              /* 1: disable (and end every session and token), 0: enable;
+                                  -1: unchanged */
+    const uint8_t *keep;       /* with a password_hash: every session and token of the user
+                                  but the one of this hash (NULL: none kept) is ended */
 };
+#define ACCOUNT_PATCH_INIT {NULL, ROLE_NONE, 0, NULL, -1, -1, NULL}
 
 /* The account as the caller may see it (customers: only themselves), or DESK_ENOTFOUND. */
 int store_account_get(struct store *st, const struct caller *c, int64_t id, struct account *out,
@@ -176,17 +181,23 @@ int store_account_update(struct store *st, const struct caller *actor, int64_t i
                          const struct account_patch *p, struct account *out,
                          struct store_fault *f, struct arena *a);
 
+struct signin_counts;
 /*
- * Record a failed sign-in of user_id at now, with an audit row; the user's
- * records at or before now - window are pruned (they no longer count).
+ * Record a failed sign-in for email (as typed; any case) from address at
+ * now; failures at or before now - window are pruned. An audit row names
+ * user_id when the e-mail is an account's (user_id 0: none).
  */
-int store_sign_in_failure_add(struct store *st, int64_t user_id, int64_t now, int64_t window);
+int store_sign_in_failure_add(struct store *st, const char *email, const char *address,
+                              int64_t user_id, int64_t now, int64_t window);
 /*
- * The time of the nth most recent failed sign-in of user_id after `since`
- * (n >= 1) into *at, 0 when there are fewer than n.
+ * The counts the throttle decides by (domain/signin.h) for email from
+ * address at now: failures after now - window, the ceiling-th latest one of
+ * the e-mail, and whether user_id (0: none) holds a session or token made
+ * from address after known_since.
  */
-int store_sign_in_failure_nth(struct store *st, int64_t user_id, int64_t since, int n,
-                              int64_t *at);
+int store_sign_in_counts(struct store *st, const char *email, const char *address,
+                         int64_t user_id, int64_t now, int64_t window, int ceiling,
+                         int64_t known_since, struct signin_counts *out);
 
 /* Create calendar c (id, version, times set). DESK_ECONFLICT (field "name") when the name is taken. */
 int store_calendar_create(struct store *st, const struct caller *actor, struct calendar_entry *c,
@@ -227,14 +238,91 @@ int store_policy_list(struct store *st, struct store_page *pg, struct sla_policy
 
 /* ---- API tokens ------------------------------------------------------- */
 
-/* Store a token hash for user_id, valid until expires_at. */
+/* Store a token hash for user_id, valid until expires_at (no cap, no address: the CLI). */
 int store_token_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                        int64_t expires_at);
-/* The user of a live token (not revoked, not expired at now), or DESK_EUNAUTH. */
+/*
+ * The user of a live token (not revoked, not expired at now, its user not
+ * disabled), or DESK_EUNAUTH.
+ */
 int store_token_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
                      struct arena *a);
 /* Revoke a token; DESK_EUNAUTH when it is not live. */
 int store_token_revoke(struct store *st, const uint8_t hash[32], int64_t now);
+
+/* ---- credentials: sessions and tokens together (0009) --------------------- */
+
+enum credential_kind { CRED_SESSION, CRED_TOKEN };
+
+/* A session or token as the admin's list shows it: never its secret or hash. */
+struct credential {
+    int64_t id;                /* row id within its kind */
+    enum credential_kind kind; /* session or token */
+    int64_t user_id;           /* whose */
+    int64_t created_at;        /* UTC seconds */
+    int64_t last_seen_at;      /* last request made with it (to the minute or finer) */
+    int64_t expires_at;        /* end of its lifetime */
+    const char *address;       /* client address when made or last seen; "" unknown */
+    const char *user_agent;    /* User-Agent then; "" unknown */
+    bool expired;              /* lookups: it exists, unended, its user enabled, but past its
+                                  lifetime or idle timeout */
+};
+
+/* What a new session or token is made with. */
+struct credential_new {
+    enum credential_kind kind; /* session or token */
+    int64_t user_id;           /* owner */
+    const uint8_t *hash;       /* SHA-256 of the secret (32 bytes) */
+    int64_t now;               /* creation time */
+    int64_t expires_at;        /* end of its lifetime */
+    const char *address;       /* client address, or NULL */
+    const char *user_agent;    /* User-Agent, or NULL */
+    int64_t keep_max;          /* live ones of this kind the user may hold, the new one
+                                  counted: the oldest beyond are ended; 0 = no cap */
+};
+
+/* Store a new session or token (audit row "sign_in"/"create"). 0 or a store error. */
+int store_credential_create(struct store *st, const struct credential_new *n);
+/*
+ * Look up the token of hash at now: 0 with *out (user) and *cred filled when
+ * live, else DESK_EUNAUTH. cred may be NULL.
+ */
+int store_token_lookup(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                       struct credential *cred, struct arena *a);
+/*
+ * Look up the session of hash at now: live when not ended, before its
+ * expiry, used within idle_secs, and its user not disabled: 0 with *out and
+ * *cred. Otherwise DESK_EUNAUTH; when only the expiry or the idle timeout
+ * ended it, *out and *cred are still filled and cred->expired is true (a
+ * draft can be kept for that user).
+ */
+int store_session_lookup(struct store *st, const uint8_t hash[32], int64_t now, int64_t idle_secs,
+                         struct user *out, struct credential *cred, struct arena *a);
+/* Record a use of credential (kind, id) at now from address with user_agent. */
+int store_credential_seen(struct store *st, enum credential_kind kind, int64_t id, int64_t now,
+                          const char *address, const char *user_agent);
+/*
+ * End every live session and token of user_id at now except the one whose
+ * hash is keep (NULL: none kept), with one audit row by actor; *ended (may
+ * be NULL) counts them. 0 or a store error (DESK_ENOTFOUND: no such user).
+ */
+int store_credentials_end(struct store *st, const struct caller *actor, int64_t user_id,
+                          int64_t now, const uint8_t *keep, int64_t *ended);
+/*
+ * The live sessions (idle_secs as in store_session_lookup) and tokens of
+ * user_id at now, most recently used first, into *items (arena).
+ */
+int store_credential_list(struct store *st, int64_t user_id, int64_t now, int64_t idle_secs,
+                          struct credential **items, size_t *nr, struct arena *a);
+
+/* ---- drafts: a reply kept across a sign-in (0009) -------------------------- */
+
+/* Keep body as user_id's draft for page path (replacing one there); older drafts are pruned. */
+int store_draft_save(struct store *st, int64_t user_id, const char *path, const char *body,
+                     int64_t now);
+/* Take (read and delete) user_id's draft for path into *body (arena); DESK_ENOTFOUND: none. */
+int store_draft_take(struct store *st, int64_t user_id, const char *path, const char **body,
+                     struct arena *a);
 
 /* ---- tickets ---------------------------------------------------------- */
 
@@ -647,16 +735,13 @@ int store_mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
 
 /*
  * Start a session of user_id: the SHA-256 of its token, live until
- * expires_at. Sessions that expired before now are deleted on the way.
+ * expires_at (no cap, no address; the pages use store_credential_create).
+ * Sessions that expired before now are deleted on the way.
  */
 int store_session_create(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
                          int64_t expires_at);
-/* The user of a live session (not ended, not expired at now), or DESK_EUNAUTH. */
-int store_session_user(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
-                       struct arena *a);
 /* End a live session (sign-out); DESK_EUNAUTH when it is not live. */
 int store_session_end(struct store *st, const uint8_t hash[32], int64_t now);
-/* Record a failed sign-in of user_id at now (SPEC 5 counts them per account). */
 
 /* What the pages read of other sections' tables (read-only). */
 

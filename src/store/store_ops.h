@@ -46,9 +46,11 @@ struct store_ops {
     int (*account_update)(struct store *st, const struct caller *actor, int64_t id,
                           const struct account_patch *p, struct account *out,
                           struct store_fault *f, struct arena *a);
-    int (*sign_in_failure_add)(struct store *st, int64_t user_id, int64_t now, int64_t window);
-    int (*sign_in_failure_nth)(struct store *st, int64_t user_id, int64_t since, int n,
-                               int64_t *at);
+    int (*sign_in_failure_add)(struct store *st, const char *email, const char *address,
+                               int64_t user_id, int64_t now, int64_t window);
+    int (*sign_in_counts)(struct store *st, const char *email, const char *address,
+                          int64_t user_id, int64_t now, int64_t window, int ceiling,
+                          int64_t known_since, struct signin_counts *out);
     int (*calendar_create)(struct store *st, const struct caller *actor, struct calendar_entry *c,
                            struct store_fault *f);
     int (*calendar_get)(struct store *st, int64_t id, struct calendar_entry *out, struct arena *a);
@@ -65,10 +67,6 @@ struct store_ops {
     int (*policy_list)(struct store *st, struct store_page *pg, struct sla_policy **items,
                        size_t *nr, struct arena *a);
 
-    int (*token_create)(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
-                        int64_t expires_at);
-    int (*token_user)(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
-                      struct arena *a);
     int (*token_revoke)(struct store *st, const uint8_t hash[32], int64_t now);
 
     /* tickets */
@@ -182,11 +180,24 @@ struct store_ops {
                         struct store_fault *fault);
 
     /* web sessions */
-    int (*session_create)(struct store *st, int64_t user_id, const uint8_t hash[32], int64_t now,
-                          int64_t expires_at);
-    int (*session_user)(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
-                        struct arena *a);
     int (*session_end)(struct store *st, const uint8_t hash[32], int64_t now);
+    /* sessions and tokens together, drafts (0009) */
+    int (*credential_create)(struct store *st, const struct credential_new *n);
+    int (*token_lookup)(struct store *st, const uint8_t hash[32], int64_t now, struct user *out,
+                        struct credential *cred, struct arena *a);
+    int (*session_lookup)(struct store *st, const uint8_t hash[32], int64_t now,
+                          int64_t idle_secs, struct user *out, struct credential *cred,
+                          struct arena *a);
+    int (*credential_seen)(struct store *st, enum credential_kind kind, int64_t id, int64_t now,
+                           const char *address, const char *user_agent);
+    int (*credentials_end)(struct store *st, const struct caller *actor, int64_t user_id,
+                           int64_t now, const uint8_t *keep, int64_t *ended);
+    int (*credential_list)(struct store *st, int64_t user_id, int64_t now, int64_t idle_secs,
+                           struct credential **items, size_t *nr, struct arena *a);
+    int (*draft_save)(struct store *st, int64_t user_id, const char *path, const char *body,
+                      int64_t now);
+    int (*draft_take)(struct store *st, int64_t user_id, const char *path, const char **body,
+                      struct arena *a);
     int (*service_levels)(struct store *st, const struct caller *c, int64_t today,
                           struct service_level **items, size_t *n, struct arena *a);
     int (*organization_names)(struct store *st, const struct caller *c, struct named **items,

@@ -84,11 +84,11 @@ page nina2 GET /account/password; TOKEN=$(csrf)
 page nina2 POST /account/password --data-urlencode old_password=reset-pass-123 \
     --data-urlencode new_password=mine-pass-123 --data-urlencode new_password_again=mine-pass-123
 is "$STATUS" 403 "a change without the token is 403"
-FAILS=$(q "SELECT count(*) FROM sign_in_failures WHERE user_id = $NINA")
+FAILS=$(q "SELECT count(*) FROM sign_in_failures WHERE email = 'new@acme.test'")
 page nina2 POST /account/password --data-urlencode "csrf=$TOKEN" --data-urlencode old_password=wrong \
     --data-urlencode new_password=mine-pass-123 --data-urlencode new_password_again=mine-pass-123
 is "$STATUS" 422 "a wrong old password is 422"; has "is wrong"; ok $? "with the message"
-is "$(q "SELECT count(*) FROM sign_in_failures WHERE user_id = $NINA")" $((FAILS + 1)) \
+is "$(q "SELECT count(*) FROM sign_in_failures WHERE email = 'new@acme.test'")" $((FAILS + 1)) \
     "and counts as a failed sign-in"
 page nina2 POST /account/password --data-urlencode "csrf=$TOKEN" \
     --data-urlencode old_password=reset-pass-123 --data-urlencode new_password=mine-pass-123 \

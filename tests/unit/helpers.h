@@ -10,6 +10,11 @@
 
 struct store;
 
+/*
+ * The settings every in-process request sees: the defaults, with
+ * sign-in-per-minute raised (tests may change fields and must restore them).
+ */
+struct conf *test_conf(void);
 /* A fresh initialised store in a temporary folder; its path in path (size n). */
 struct store *tmp_store(char *path, size_t n);
 /* Close the store and remove its folder. */

@@ -1,4 +1,5 @@
 #include "test.h"
+#include "cli/cli.h"
 #include "core/conf.h"
 #include "core/err.h"
 #include <unistd.h>
@@ -61,5 +62,16 @@ static void test_bad_values_name_the_key(void **state)
     strbuf_release(&err);
 }
 
+/* Every setting is also an option of every command that takes them all (cli_opts_init). */
+static void test_every_setting_is_an_option(void **state)
+{
+    struct cli_opts co;
+
+    (void)state;
+    assert_true(conf_table_nr + 16 <= CLI_MAX_OPTS); /* room for a command's own options */
+    cli_opts_init(&co, NULL, 0, NULL);
+    assert_int_equal(co.nkeys, conf_table_nr);
+}
+
 SUITE(conf, cmocka_unit_test(test_defaults_file_env_flags),
-      cmocka_unit_test(test_bad_values_name_the_key))
+      cmocka_unit_test(test_bad_values_name_the_key), cmocka_unit_test(test_every_setting_is_an_option))

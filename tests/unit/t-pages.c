@@ -297,6 +297,7 @@ static void test_too_many_failures(void **state)
     assert_true(set_cookie(&x.res, CSRF_COOKIE, csrf, sizeof(csrf)));
     exchange_release(&x);
     snprintf(pre, sizeof(pre), CSRF_COOKIE "=%s", csrf);
+    /* five failures are free; then the backoff (http/signin.h), the right password too */
     for (int i = 0; i < 6; i++) {
         exchange_page(&x, st, "POST", "/login", pre,
                       (const char *const[]){"email", "cb@beta.test", "password",
@@ -320,6 +321,7 @@ static void test_too_many_failures(void **state)
 static void test_sign_out_and_expiry(void **state)
 {
     char cookie[128];
+    struct credential cred;
     struct arena a = ARENA_INIT;
     struct exchange x;
     struct user u;
@@ -330,9 +332,18 @@ static void test_sign_out_and_expiry(void **state)
     assert_int_equal(token_hash(cookie + strlen(SESSION_COOKIE) + 1,
                                 strlen(cookie) - strlen(SESSION_COOKIE) - 1, hash),
                      0);
-    assert_int_equal(store_session_user(st, hash, time_now() + SESSION_LIFETIME - 60, &u, &a), 0);
-    assert_int_equal(store_session_user(st, hash, time_now() + SESSION_LIFETIME + 60, &u, &a),
+    assert_int_equal(store_session_lookup(st, hash, time_now() + 60, SESSION_LIFETIME, &u, &cred,
+                                          &a),
+                     0);
+    assert_int_equal(store_session_lookup(st, hash, time_now() + SESSION_LIFETIME + 60,
+                                          2 * SESSION_LIFETIME, &u, &cred, &a),
                      DESK_EUNAUTH);
+    assert_true(cred.expired); /* by its lifetime: the user is still named */
+    assert_int_equal(u.id, 2);
+    /* the idle timeout: unused for the setting's seconds, it has ended */
+    assert_int_equal(store_session_lookup(st, hash, time_now() + 600, 600, &u, &cred, &a),
+                     DESK_EUNAUTH);
+    assert_true(cred.expired);
     exchange_page(&x, st, "POST", "/logout", cookie,
                   (const char *const[]){"csrf", csrf_of(cookie, &a), NULL}, NULL);
     assert_int_equal(x.res.status, 303);

@@ -80,20 +80,14 @@ int api_strings(struct req *req, struct res *res, json_t *list, const char *fiel
 /* api_string_check for e-mail addresses (kept as given). */
 const char *api_check_email(const char *in, const char **out, struct arena *a);
 
-/* tokens.c: the sign-in limit of SPEC 5 (5 failures in 15 minutes an account) */
+/* tokens.c: answering a refused sign-in */
+struct signin;
 /*
- * 0 when user_id may try a password now; otherwise fills res with 429 and
- * Retry-After (seconds until the oldest of the last 5 failures leaves the
- * window) and returns DESK_ELIMIT.
+ * Answer a refused sign-in check (http/signin.h) rc: 401, 403, 429 or 503
+ * with s->message (and Retry-After for the last two); a store error is
+ * returned as it is. Returns rc.
  */
-int api_sign_in_limit(struct req *req, struct res *res, int64_t user_id);
-/*
- * The seconds an account must wait before it may sign in again (SPEC 5: 5
- * failures in 15 minutes lock it), 0 when it may now. 0 or a desk_err.
- */
-int sign_in_wait(struct req *req, int64_t user_id, int64_t *wait);
-/* Count a wrong password for user_id. Returns 0 or a store error. */
-int api_sign_in_failed(struct req *req, int64_t user_id);
+int api_sign_in_refused(struct req *req, struct res *res, int rc, const struct signin *s);
 
 /* users.c: passwords, shared with the pages (/desk/admin/users, /account/password) */
 /*
@@ -108,17 +102,25 @@ struct password_change {
     const char *old_password; /* in: what the user typed as the current password */
     const char *new_password; /* in: the new one */
     const char *field;        /* out on DESK_EINVAL: "old_password" or "new_password" */
-    const char *message;      /* out on DESK_EINVAL, DESK_ELIMIT: for people (arena) */
-    int64_t retry_after;      /* out on DESK_ELIMIT: seconds to wait */
+    const char *message;      /* out on DESK_EINVAL, DESK_ELIMIT, DESK_EBUSY: for people */
+    int64_t retry_after;      /* out on DESK_ELIMIT, DESK_EBUSY: seconds to wait */
 };
 /*
- * Change the caller's password when old_password is right. A wrong one
- * counts as a failed sign-in (SPEC 5), so the change cannot be used to guess
- * faster than the sign-in form allows; while the account is locked the
- * answer is DESK_ELIMIT whatever was typed. Returns 0, DESK_EINVAL,
- * DESK_ELIMIT (with pc's out fields) or a store error.
+ * Change the caller's password when old_password is right (checked as a
+ * sign-in, http/signin.h: a wrong one counts as a failed sign-in, so the
+ * change cannot be used to guess faster than the sign-in form allows, and
+ * the same throttle applies). Every other session and token of the user
+ * ends; the one of this request stays. Returns 0, DESK_EINVAL, DESK_ELIMIT
+ * or DESK_EBUSY (with pc's out fields) or a store error.
  */
 int api_password_change_own(struct req *req, struct password_change *pc);
+/* The hash of the credential req came with (its token or session), or NULL. */
+const uint8_t *api_credential_in_use(const struct req *req);
+struct credential;
+/* {"id","kind","created_at","last_seen_at","expires_at","address","user_agent"}: new ref. */
+json_t *api_credential_json(const struct credential *c);
+int api_user_sessions(struct req *req, struct res *res);
+int api_user_sessions_end(struct req *req, struct res *res);
 
 /* tokens.c */
 int api_token_create(struct req *req, struct res *res);

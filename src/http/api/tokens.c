@@ -1,6 +1,7 @@
 /*
  * tokens.c - sign-in for the API: POST /api/v1/tokens, DELETE
- * /api/v1/tokens/current, and GET /api/v1/me.
+ * /api/v1/tokens/current, and GET /api/v1/me. The check itself and its
+ * limits are http/signin.c's, shared with the sign-in page.
  */
 #define LOG_MODULE "api"
 #include "core/compat.h"
@@ -10,10 +11,8 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "http/input.h"
+#include "http/signin.h"
 #include "store/store.h"
-
-#define SIGN_IN_WINDOW (15 * 60)     /* SPEC 5: failed sign-ins count for 15 minutes */
-#define SIGN_IN_MAX_FAILURES 5       /* and the 5th one in the window locks the account */
 
 json_t *json_time(int64_t t)
 {
@@ -30,46 +29,13 @@ json_t *json_id(int64_t id)
     return id ? json_integer(id) : json_null();
 }
 
-/*
- * The limit is per account, not per address (SPEC 5), and is checked
- * before the password, so a locked account answers 429 even to the right
- * one. A success does not clear earlier failures: they age out of the
- * window, so guessing between successes gains nothing.
- */
-int sign_in_wait(struct req *req, int64_t user_id, int64_t *wait)
+int api_sign_in_refused(struct req *req, struct res *res, int rc, const struct signin *s)
 {
-    int64_t now = time_now(), oldest;
-    int rc;
-
-    *wait = 0;
-    if ((rc = store_sign_in_failure_nth(req->store, user_id, now - SIGN_IN_WINDOW,
-                                        SIGN_IN_MAX_FAILURES, &oldest)) < 0)
-        return rc;
-    if (oldest) {
-        *wait = oldest + SIGN_IN_WINDOW - now;
-        if (*wait < 1)
-            *wait = 1;
-    }
-    return 0;
-}
-
-int api_sign_in_limit(struct req *req, struct res *res, int64_t user_id)
-{
-    int64_t wait;
-    int rc;
-
-    if ((rc = sign_in_wait(req, user_id, &wait)) < 0 || !wait)
-        return rc;
-    res_header(res, "Retry-After", arena_sprintf(req->arena, "%" PRId64, wait));
-    log_info("msg=\"sign-in refused: too many failures\" user=%" PRId64, user_id);
-    return res_error(res, DESK_ELIMIT, NULL,
-                     "too many failed sign-ins for this account; try again in %" PRId64
-                     " seconds", wait);
-}
-
-int api_sign_in_failed(struct req *req, int64_t user_id)
-{
-    return store_sign_in_failure_add(req->store, user_id, time_now(), SIGN_IN_WINDOW);
+    if (rc == DESK_ELIMIT || rc == DESK_EBUSY)
+        res_header(res, "Retry-After", arena_sprintf(req->arena, "%" PRId64, s->retry_after));
+    if (rc == DESK_EUNAUTH || rc == DESK_EDENIED || rc == DESK_ELIMIT || rc == DESK_EBUSY)
+        return res_error(res, rc, NULL, "%s", s->message);
+    return rc;
 }
 
 static const struct field_spec token_fields[] = {
@@ -77,12 +43,16 @@ static const struct field_spec token_fields[] = {
     {"password", F_STRING, true, 1, PASSWORD_MAX_LEN, NULL},
 };
 
+/*
+ * A token per successful sign-in: at most tokens-per-user live ones, the
+ * oldest revoked when a new one is made (a client that signs in on every
+ * run cannot grow the table without end, and its newest token works).
+ */
 int api_token_create(struct req *req, struct res *res)
 {
     char text[TOKEN_TEXT_LEN + 1];
     uint8_t hash[TOKEN_HASH_LEN];
-    const char *pwhash = NULL;
-    struct user u;
+    struct signin s = {0};
     json_t *in;
     int64_t now = time_now();
     int rc;
@@ -90,20 +60,21 @@ int api_token_create(struct req *req, struct res *res)
     if ((rc = req_json(req, res, &in)) < 0 ||
         (rc = input_check(in, token_fields, ARRAY_SIZE(token_fields), res)) < 0)
         return rc;
-    rc = store_user_by_email(req->store, input_str(in, "email"), &u, &pwhash, req->arena);
-    if (rc == DESK_ENOTFOUND)
-        return res_error(res, DESK_EUNAUTH, NULL, "wrong e-mail or password");
-    if (rc < 0 || (rc = api_sign_in_limit(req, res, u.id)) < 0)
-        return rc;
-    if (!password_verify(pwhash, input_str(in, "password"))) {
-        if ((rc = api_sign_in_failed(req, u.id)) < 0)
-            return rc;
-        return res_error(res, DESK_EUNAUTH, NULL, "wrong e-mail or password");
-    }
+    s.email = input_str(in, "email");
+    s.password = input_str(in, "password");
+    if ((rc = signin_check(req, &s)) < 0)
+        return api_sign_in_refused(req, res, rc, &s);
     token_new(text, hash);
-    if ((rc = store_token_create(req->store, u.id, hash, now, now + TOKEN_LIFETIME)) < 0)
-        return rc;
-    log_info("msg=\"token issued\" user=%" PRId64, u.id);
+    {
+        const char *ua = req_header(req, "User-Agent");
+        struct credential_new n = {CRED_TOKEN, s.user.id, hash, now, now + TOKEN_LIFETIME,
+                                   req_address(req),
+                                   ua ? arena_strndup(req->arena, ua, strnlen(ua, 256)) : NULL,
+                                   req->conf ? req->conf->tokens_per_user : 0};
+        if ((rc = store_credential_create(req->store, &n)) < 0)
+            return rc;
+    }
+    log_info("msg=\"token issued\" user=%" PRId64, s.user.id);
     return res_json(res, 201, json_pack("{s:s, s:o}", "token", text, "expires_at",
                                         json_time(now + TOKEN_LIFETIME)));
 }

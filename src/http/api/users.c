@@ -1,7 +1,15 @@
 /*
  * users.c - /api/v1/users (admins create and change; admins and agents
  * list; a customer reads only itself, the store filters) and
- * POST /api/v1/me/password (any signed-in user, knowing the old password).
+ * POST /api/v1/me/password (any signed-in user, knowing the old password),
+ * and an account's sessions and tokens: GET and DELETE
+ * /api/v1/users/{id}/sessions (admins).
+ *
+ * Ending access: {"disabled": true} refuses sign-in and ends every session
+ * and token of the user in the same write; lookups refuse a disabled user on
+ * every request besides. A new password ends every other session and token
+ * of the user: all of them when an admin sets it for someone else, all but
+ * the one in use when it is the user's own change.
  *
  * Passwords are hashed here, before the write (argon2id is slow and the
  * store has one writer); neither they nor their hashes are ever answered
@@ -14,7 +22,10 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "domain/account.h"
+#include "core/time.h"
 #include "http/input.h"
+#include "http/session.h"
+#include "http/signin.h"
 #include "store/store.h"
 
 static const char *const role_values[] = {"admin", "agent", "customer", NULL};
@@ -33,6 +44,7 @@ static const struct field_spec update_fields[] = {
     {"organization_id", F_ID, false, 0, 0, NULL},
     {"password", F_STRING, false, 0, PASSWORD_MAX_LEN, NULL},
     {"notify", F_BOOL, false, 0, 0, NULL},
+    {"disabled", F_BOOL, false, 0, 0, NULL},
 };
 
 static const struct field_spec password_fields[] = {
@@ -140,23 +152,32 @@ static int read_patch(struct req *req, struct res *res, json_t *in, int64_t id,
                       struct account_patch *p)
 {
     struct user u = {0};
-    json_t *notify = json_object_get(in, "notify");
+    json_t *notify = json_object_get(in, "notify"), *disabled = json_object_get(in, "disabled");
     const char *password = input_str(in, "password");
 
     read_role_org(in, &u);
-    *p = (struct account_patch){input_str(in, "name"), u.role, u.organization_id, NULL, -1};
+    *p = (struct account_patch)ACCOUNT_PATCH_INIT;
+    p->name = input_str(in, "name");
+    p->role = u.role;
+    p->organization_id = u.organization_id;
     if (json_is_boolean(notify))
         p->notify = json_is_true(notify);
+    if (json_is_boolean(disabled))
+        p->disabled = json_is_true(disabled);
     /* an admin who demoted itself could lock everyone out: another admin must do it */
     if (id == req->caller.user_id && p->role != ROLE_NONE && p->role != req->caller.role)
         return res_error(res, DESK_EINVAL, "role", "you may not change your own role");
+    if (id == req->caller.user_id && p->disabled == 1)
+        return res_error(res, DESK_EINVAL, "disabled", "you may not disable your own account");
+    /* the admin's own change keeps the credential in use; someone else's ends them all */
+    p->keep = id == req->caller.user_id ? api_credential_in_use(req) : NULL;
     return password ? hash_new_password(req, res, "password", password, &p->password_hash) : 0;
 }
 
 static bool patch_empty(const struct account_patch *p)
 {
     return !p->name && p->role == ROLE_NONE && !p->organization_id && !p->password_hash &&
-           p->notify < 0;
+           p->notify < 0 && p->disabled < 0;
 }
 
 int api_user_update(struct req *req, struct res *res)
@@ -176,16 +197,26 @@ int api_user_update(struct req *req, struct res *res)
         return api_user_get(req, res); /* nothing to change */
     if ((rc = store_account_update(req->store, &req->caller, id, &p, &acc, &f, req->arena)) < 0)
         return api_fault(res, rc, &f, "no user %" PRId64, id);
+    if (p.disabled >= 0)
+        log_info("msg=\"account %s\" user=%" PRId64 " admin=%" PRId64,
+                 p.disabled ? "disabled" : "enabled", id, req->caller.user_id);
     return res_json(res, 200, account_to_json(&acc));
+}
+
+const uint8_t *api_credential_in_use(const struct req *req)
+{
+    if (req->has_token)
+        return req->token_hash;
+    return req->has_session ? req->session_hash : NULL;
 }
 
 int api_password_change_own(struct req *req, struct password_change *pc)
 {
-    struct account_patch p = {NULL, ROLE_NONE, 0, NULL, -1};
+    struct account_patch p = ACCOUNT_PATCH_INIT;
     struct store_fault f = {0};
-    const char *stored = NULL, *why = NULL;
+    struct signin s = {req->user.email, pc->old_password, {0}, 0, NULL};
+    const char *why = NULL;
     struct account acc;
-    struct user me;
     int rc;
 
     if ((rc = api_password_hash(req, pc->new_password, &p.password_hash, &why)) < 0) {
@@ -195,34 +226,32 @@ int api_password_change_own(struct req *req, struct password_change *pc)
         }
         return rc;
     }
-    if ((rc = sign_in_wait(req, req->caller.user_id, &pc->retry_after)) < 0)
+    rc = signin_check(req, &s);
+    if (rc == DESK_ELIMIT || rc == DESK_EBUSY) {
+        pc->retry_after = s.retry_after;
+        pc->message = s.message;
         return rc;
-    if (pc->retry_after) {
-        log_info("msg=\"sign-in refused: too many failures\" user=%" PRId64, req->caller.user_id);
-        pc->message = arena_sprintf(req->arena,
-                                    "too many failed sign-ins for this account; try again in "
-                                    "%" PRId64 " seconds", pc->retry_after);
-        return DESK_ELIMIT;
     }
-    if ((rc = store_user_by_email(req->store, req->user.email, &me, &stored, req->arena)) < 0)
-        return rc;
-    if (!stored || !password_verify(stored, pc->old_password)) {
-        if ((rc = api_sign_in_failed(req, me.id)) < 0)
-            return rc;
+    if (rc == DESK_EUNAUTH || rc == DESK_EDENIED) {
         pc->field = "old_password";
         pc->message = "old_password is wrong";
         return DESK_EINVAL;
     }
-    if ((rc = store_account_update(req->store, &req->caller, me.id, &p, &acc, &f, req->arena)) < 0)
+    if (rc < 0)
         return rc;
-    log_info("msg=\"password changed\" user=%" PRId64, me.id);
+    p.keep = api_credential_in_use(req); /* the others end: a thief's copy stops working */
+    if ((rc = store_account_update(req->store, &req->caller, s.user.id, &p, &acc, &f,
+                                   req->arena)) < 0)
+        return rc;
+    log_info("msg=\"password changed\" user=%" PRId64, s.user.id);
     return 0;
 }
 
 /*
  * A wrong old password is 422 naming old_password, and counts as a failed
  * sign-in of the account: a stolen token cannot be used to guess the
- * password faster than the sign-in form allows. Tokens stay valid.
+ * password faster than the sign-in form allows. The caller's other tokens
+ * and sessions end; this one stays valid.
  */
 int api_password_change(struct req *req, struct res *res)
 {
@@ -236,10 +265,56 @@ int api_password_change(struct req *req, struct res *res)
     pc.old_password = input_str(in, "old_password");
     pc.new_password = input_str(in, "new_password");
     rc = api_password_change_own(req, &pc);
-    if (rc == DESK_ELIMIT)
+    if (rc == DESK_ELIMIT || rc == DESK_EBUSY)
         res_header(res, "Retry-After", arena_sprintf(req->arena, "%" PRId64, pc.retry_after));
     if (rc < 0)
         return pc.message ? res_error(res, rc, pc.field, "%s", pc.message) : rc;
+    res->status = 204;
+    return 0;
+}
+
+/* ---- an account's sessions and tokens --------------------------------------------- */
+
+json_t *api_credential_json(const struct credential *c)
+{
+    return json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:s}", "id", (json_int_t)c->id, "kind",
+                     c->kind == CRED_SESSION ? "session" : "token", "created_at",
+                     json_time(c->created_at), "last_seen_at", json_time(c->last_seen_at),
+                     "expires_at", json_time(c->expires_at), "address", c->address,
+                     "user_agent", c->user_agent);
+}
+
+int api_user_sessions(struct req *req, struct res *res)
+{
+    struct credential *items;
+    struct account acc;
+    int64_t id = req->params[0], idle = req->conf && req->conf->session_idle_seconds
+                                            ? req->conf->session_idle_seconds
+                                            : SESSION_IDLE_DEFAULT;
+    json_t *arr;
+    size_t nr;
+    int rc;
+
+    if ((rc = store_account_get(req->store, &req->caller, id, &acc, req->arena)) < 0)
+        return res_error(res, rc, NULL, "no user %" PRId64, id);
+    if ((rc = store_credential_list(req->store, id, time_now(), idle, &items, &nr,
+                                    req->arena)) < 0)
+        return rc;
+    arr = json_array();
+    for (size_t i = 0; i < nr; i++)
+        json_array_append_new(arr, api_credential_json(&items[i]));
+    return res_json(res, 200, json_pack("{s:o}", "items", arr));
+}
+
+int api_user_sessions_end(struct req *req, struct res *res)
+{
+    int64_t id = req->params[0], ended = 0;
+    int rc = store_credentials_end(req->store, &req->caller, id, time_now(), NULL, &ended);
+
+    if (rc < 0)
+        return res_error(res, rc, NULL, "no user %" PRId64, id);
+    log_info("msg=\"signed out everywhere\" user=%" PRId64 " admin=%" PRId64 " ended=%" PRId64,
+             id, req->caller.user_id, ended);
     res->status = 204;
     return 0;
 }

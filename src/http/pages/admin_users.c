@@ -1,8 +1,10 @@
 /*
  * admin_users.c - GET /desk/admin/ (the admin's index), the accounts at
  * /desk/admin/users (list; create with e-mail, name, role, organisation and
- * password; set an account's password) and /account/password, where any
- * signed-in user changes its own password knowing the old one.
+ * password; set an account's password), one account at /desk/admin/users/{id}
+ * (its live sessions and tokens, a switch to disable or enable it, "sign out
+ * everywhere") and /account/password, where any signed-in user changes its
+ * own password knowing the old one.
  *
  * Passwords are checked and hashed (argon2id) by the API's helpers before
  * the write; neither they nor their hashes are shown or logged. A wrong old
@@ -13,6 +15,8 @@
 #include "http/pages/pages.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/time.h"
+#include "http/session.h"
 #include "domain/account.h"
 #include "domain/organization.h"
 #include "http/api/api.h"
@@ -57,10 +61,12 @@ static json_t *accounts_json(const struct account *a, size_t n, const struct org
 
     for (size_t i = 0; i < n; i++) {
         const struct user *u = &a[i].user;
-        json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)u->id,
-                                              "email", u->email, "name", u->name, "role",
-                                              role_name(u->role), "organization",
-                                              org_name(o, norg, u->organization_id)));
+        json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b}", "id",
+                                              (json_int_t)u->id, "email", u->email, "name",
+                                              u->name, "role", role_name(u->role),
+                                              "organization",
+                                              org_name(o, norg, u->organization_id),
+                                              "disabled", u->disabled));
     }
     return list;
 }
@@ -138,7 +144,7 @@ int page_admin_user_create(struct req *req, struct res *res)
 
 int page_admin_user_password(struct req *req, struct res *res)
 {
-    struct account_patch p = {NULL, ROLE_NONE, 0, NULL, -1};
+    struct account_patch p = ACCOUNT_PATCH_INIT;
     struct store_fault f = {0};
     struct account acc;
     const char *why = NULL;
@@ -146,12 +152,90 @@ int page_admin_user_password(struct req *req, struct res *res)
 
     if (why)
         return users_show(req, res, 422, arena_sprintf(req->arena, "the password %s", why));
+    /* every session and token of the account ends; an admin's own change keeps this one */
+    p.keep = req->params[0] == req->caller.user_id ? req->session_hash : NULL;
     if (rc < 0 || (rc = store_account_update(req->store, &req->caller, req->params[0], &p, &acc,
                                              &f, req->arena)) < 0)
         return page_error(req, res, rc, "the password was not set");
     log_info("msg=\"password set by an admin\" user=%" PRId64 " admin=%" PRId64, req->params[0],
              req->caller.user_id);
     return page_redirect(res, "/desk/admin/users");
+}
+
+/* ---- one account: its sessions, disable, sign out everywhere ------------------------- */
+
+static int account_show(struct req *req, struct res *res, int status, const char *error)
+{
+    int64_t id = req->params[0], now = time_now();
+    struct credential *items;
+    struct account acc;
+    json_t *list;
+    size_t nr;
+    int rc;
+
+    if ((rc = store_account_get(req->store, &req->caller, id, &acc, req->arena)) < 0)
+        return page_error(req, res, rc, "there is no account %" PRId64, id);
+    if ((rc = store_credential_list(req->store, id, now,
+                                    req->conf->session_idle_seconds ? req->conf->session_idle_seconds
+                                                                    : SESSION_IDLE_DEFAULT,
+                                    &items, &nr, req->arena)) < 0)
+        return page_error(req, res, rc, "the sessions cannot be shown");
+    list = json_array();
+    for (size_t i = 0; i < nr; i++)
+        json_array_append_new(
+            list, json_pack("{s:I, s:s, s:o, s:o, s:s, s:s}", "id", (json_int_t)items[i].id,
+                            "kind", items[i].kind == CRED_SESSION ? "session" : "token",
+                            "created", page_time(items[i].created_at, NULL), "last_seen",
+                            page_time(items[i].last_seen_at, NULL), "address",
+                            items[i].address, "user_agent", items[i].user_agent));
+    return page_render(req, res, status, "admin_user",
+                       json_pack("{s:s, s:s?, s:{s:I, s:s, s:s, s:s, s:b, s:b}, s:o}", "title",
+                                 acc.user.email, "error", error, "account", "id",
+                                 (json_int_t)id, "email", acc.user.email, "name", acc.user.name,
+                                 "role", role_name(acc.user.role), "disabled", acc.user.disabled,
+                                 "self", id == req->caller.user_id, "sessions", list));
+}
+
+int page_admin_user_sessions(struct req *req, struct res *res)
+{
+    return account_show(req, res, 200, NULL);
+}
+
+static int back_to_account(struct req *req, struct res *res)
+{
+    return page_redirect(res,
+                         arena_sprintf(req->arena, "/desk/admin/users/%" PRId64, req->params[0]));
+}
+
+int page_admin_user_disabled(struct req *req, struct res *res)
+{
+    struct account_patch p = ACCOUNT_PATCH_INIT;
+    struct store_fault f = {0};
+    struct account acc;
+    int rc;
+
+    p.disabled = !strcmp(page_form_str(req, "disabled"), "1");
+    if (p.disabled && req->params[0] == req->caller.user_id)
+        return account_show(req, res, 422, "you may not disable your own account");
+    if ((rc = store_account_update(req->store, &req->caller, req->params[0], &p, &acc, &f,
+                                   req->arena)) < 0)
+        return page_error(req, res, rc, "the account was not changed");
+    log_info("msg=\"account %s\" user=%" PRId64 " admin=%" PRId64,
+             p.disabled ? "disabled" : "enabled", req->params[0], req->caller.user_id);
+    return back_to_account(req, res);
+}
+
+int page_admin_user_sign_out(struct req *req, struct res *res)
+{
+    int64_t ended = 0;
+    int rc = store_credentials_end(req->store, &req->caller, req->params[0], time_now(), NULL,
+                                   &ended);
+
+    if (rc < 0)
+        return page_error(req, res, rc, "the sessions were not ended");
+    log_info("msg=\"signed out everywhere\" user=%" PRId64 " admin=%" PRId64 " ended=%" PRId64,
+             req->params[0], req->caller.user_id, ended);
+    return back_to_account(req, res);
 }
 
 /* ---- /account/password ---------------------------------------------------------- */

@@ -233,7 +233,7 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
         json_object_set_new(data, "draft_internal", json_boolean(req_form(req, "internal")));
     }
     if ((rc = page_ticket_extras(req, &t, "/desk/attachments/", data)) < 0 ||
-        (rc = page_ticket_work(req, &t, data)) < 0) {
+        (rc = page_ticket_work(req, &t, data)) < 0 || (rc = page_draft_json(req, data)) < 0) {
         json_decref(data);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
     }

@@ -2,10 +2,16 @@
  * login.c - GET /, GET and POST /login, POST /logout.
  *
  * A wrong e-mail or password shows the form again with 401 (the same
- * message for both). Failed sign-ins are counted per account: the sixth
- * attempt within 15 minutes of the first of five failures answers 429 with
- * Retry-After, whatever the password (SPEC 5). `next` is followed only when
- * it is a local path.
+ * message for both, and the same time: http/signin.c). The check and its
+ * limits are shared with POST /api/v1/tokens (http/signin.h): failures back
+ * off per (client address, account), with a looser ceiling per account;
+ * attempts are capped a minute per address and per account (429 with
+ * Retry-After), and concurrent password checks are capped (503 with
+ * Retry-After). A disabled account is 403 once its password is right.
+ * `next` is followed only when it is a local path.
+ *
+ * Also here: keeping a reply whose session ended while it was typed
+ * (page_draft_keep, for routes flagged ROUTE_DRAFT).
  */
 #define LOG_MODULE "pages"
 #include "core/compat.h"
@@ -15,8 +21,12 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/time.h"
+#include "core/utf8.h"
 #include "http/session.h"
+#include "http/signin.h"
 #include "store/store.h"
+
+#define DRAFT_MAX (256 * 1024) /* bytes of a kept reply: the reply forms' limit */
 
 
 static const char *home_of(const struct req *req)
@@ -44,9 +54,9 @@ static int show_form(struct req *req, struct res *res, int status, const char *e
     const char *next = req_form(req, "next") ? req_form(req, "next") : req_query(req, "next");
 
     return page_render(req, res, status, "login",
-                       json_pack("{s:s, s:s, s:s?, s:s?}", "title", "Sign in", "email",
+                       json_pack("{s:s, s:s, s:s?, s:s?, s:b}", "title", "Sign in", "email",
                                  email ? email : "", "next", page_next_ok(next) ? next : NULL,
-                                 "error", error));
+                                 "error", error, "kept", req_query(req, "kept") != NULL));
 }
 
 int page_login_form(struct req *req, struct res *res)
@@ -58,44 +68,63 @@ int page_login_form(struct req *req, struct res *res)
     return show_form(req, res, 200, NULL, NULL);
 }
 
-/* 429 when the account has failed too often lately (the API's rule, sign_in_wait). */
-static int check_failures(struct req *req, struct res *res, const struct user *u)
-{
-    int64_t wait;
-    int rc;
-
-    if ((rc = sign_in_wait(req, u->id, &wait)) < 0 || !wait)
-        return rc;
-    res_header(res, "Retry-After", arena_sprintf(req->arena, "%" PRId64, wait));
-    show_form(req, res, 429, u->email,
-              "too many failed sign-ins for this account; wait a few minutes and try again");
-    return DESK_ELIMIT;
-}
-
 int page_login(struct req *req, struct res *res)
 {
     const char *email = req_form(req, "email"), *password = req_form(req, "password");
-    const char *next = req_form(req, "next"), *hash = NULL;
-    struct user u;
+    const char *next = req_form(req, "next");
+    struct signin s = {email, password, {0}, 0, NULL};
     int rc;
 
     if (!email || !*email || !password || !*password)
         return show_form(req, res, 401, email, "enter your e-mail address and password");
-    rc = store_user_by_email(req->store, email, &u, &hash, req->arena);
-    if (rc == DESK_ENOTFOUND)
-        return show_form(req, res, 401, email, "wrong e-mail address or password");
-    if (rc < 0 || (rc = check_failures(req, res, &u)) < 0)
+    rc = signin_check(req, &s);
+    if (rc == DESK_ELIMIT || rc == DESK_EBUSY)
+        res_header(res, "Retry-After", arena_sprintf(req->arena, "%" PRId64, s.retry_after));
+    if (rc == DESK_EUNAUTH || rc == DESK_EDENIED || rc == DESK_ELIMIT || rc == DESK_EBUSY)
+        return show_form(req, res, http_status_from_err(rc), email, s.message);
+    if (rc < 0 || (rc = session_start(req, res, &s.user)) < 0)
         return rc;
-    if (!hash || strlen(password) > PASSWORD_MAX_LEN || !password_verify(hash, password)) {
-        if ((rc = api_sign_in_failed(req, u.id)) < 0)
-            return rc;
-        log_info("msg=\"sign-in failed\" user=%" PRId64, u.id);
-        return show_form(req, res, 401, email, "wrong e-mail address or password");
-    }
-    if ((rc = session_start(req, res, &u)) < 0)
-        return rc;
-    req->caller = (struct caller){u.id, u.role, u.organization_id};
+    req->caller = (struct caller){s.user.id, s.user.role, s.user.organization_id};
     return page_redirect(res, page_next_ok(next) ? next : home_of(req));
+}
+
+/* ---- a reply kept across a sign-in -------------------------------------------------- */
+
+int page_draft_keep(struct req *req, struct res *res)
+{
+    const char *body = req_form(req, "body"), *slash = strrchr(req->path, '/');
+    const char *page = arena_strndup(req->arena, req->path,
+                                     slash ? (size_t)(slash - req->path) : strlen(req->path));
+    struct strbuf url = STRBUF_INIT;
+    bool kept = false;
+
+    /* the form must be the expired session's own (its CSRF token), as for any post */
+    if (session_expired_csrf_ok(req) && body && *body && strlen(body) <= DRAFT_MAX &&
+        utf8_valid(body, strlen(body)) &&
+        store_draft_save(req->store, req->expired_user, page, body, time_now()) == 0) {
+        kept = true;
+        log_info("msg=\"reply kept across sign-in\" user=%" PRId64, req->expired_user);
+    }
+    strbuf_addstr(&url, "/login?next=");
+    page_url_encode(&url, page);
+    if (kept)
+        strbuf_addstr(&url, "&kept=1");
+    page_redirect(res, arena_strdup(req->arena, url.buf));
+    strbuf_release(&url);
+    return 0;
+}
+
+int page_draft_json(struct req *req, json_t *data)
+{
+    const char *body = NULL;
+    int rc;
+
+    if (!req->user.id)
+        return 0;
+    rc = store_draft_take(req->store, req->user.id, req->path, &body, req->arena);
+    if (rc == 0)
+        json_object_set_new(data, "draft", json_string(body));
+    return rc == DESK_ENOTFOUND ? 0 : rc;
 }
 
 int page_logout(struct req *req, struct res *res)

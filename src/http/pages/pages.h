@@ -115,6 +115,19 @@ int page_login(struct req *req, struct res *res);
 int page_logout(struct req *req, struct res *res);
 /* Is next a local path we may redirect to ("/x", never "//", "/\" or a scheme)? */
 bool page_next_ok(const char *next);
+/*
+ * A reply posted to a ROUTE_DRAFT page whose session ended by its lifetime
+ * or idle timeout (req->draft_pending): its "body" is kept for that user and
+ * the request page (the path without its last segment) when the form
+ * carries that session's CSRF token, and the visitor is sent to sign in with
+ * next= that page. Returns 0.
+ */
+int page_draft_keep(struct req *req, struct res *res);
+/*
+ * Add "draft" to data: the signed-in user's kept reply for this page, taken
+ * (shown once, then gone). 0 or a store error.
+ */
+int page_draft_json(struct req *req, json_t *data);
 
 /* ---- static.c ---------------------------------------------------------------------- */
 int page_static(struct req *req, struct res *res);
@@ -214,6 +227,9 @@ int page_admin_home(struct req *req, struct res *res);
 int page_admin_users(struct req *req, struct res *res);
 int page_admin_user_create(struct req *req, struct res *res);
 int page_admin_user_password(struct req *req, struct res *res);
+int page_admin_user_sessions(struct req *req, struct res *res);
+int page_admin_user_disabled(struct req *req, struct res *res);
+int page_admin_user_sign_out(struct req *req, struct res *res);
 int page_account_password_form(struct req *req, struct res *res);
 int page_account_password(struct req *req, struct res *res);
 

@@ -267,11 +267,12 @@ static int show_request(struct req *req, struct res *res, int64_t id, int status
 
     if ((rc = store_ticket_get(req->store, &req->caller, id, &t, req->arena)) < 0)
         return page_error(req, res, rc, "there is no request %" PRId64, id);
-    /* a refused reply comes back with what was typed */
+    /* a refused reply comes back with what was typed; one kept across a sign-in, too */
     data = json_pack("{s:s, s:o, s:s?, s:s?}", "title", t.subject, "ticket",
                      portal_ticket_json(&t, now), "error", error, "draft",
                      strcmp(req->method, "POST") ? NULL : req_form(req, "body"));
-    if ((rc = page_ticket_extras(req, &t, "/portal/attachments/", data)) < 0) {
+    if ((rc = page_ticket_extras(req, &t, "/portal/attachments/", data)) < 0 ||
+        (rc = page_draft_json(req, data)) < 0) {
         json_decref(data);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
     }
