@@ -2,15 +2,16 @@
 #include "core/utf8.h"
 #include "core/xalloc.h"
 
-/* Decode the code point at s[*i]; advance *i. False on malformed UTF-8. */
-static bool next_cp(const unsigned char *s, size_t n, size_t *i, unsigned *out)
+size_t utf8_decode(const char *str, size_t n, unsigned *out)
 {
-    unsigned c = s[*i], need, min, cp;
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned c, need, min, cp;
 
-    if (c < 0x80) {
-        (*i)++;
+    if (!n)
+        return 0;
+    if ((c = s[0]) < 0x80) {
         *out = c;
-        return true;
+        return 1;
     }
     if (c >= 0xc2 && c <= 0xdf)
         need = 1, min = 0x80, cp = c & 0x1f;
@@ -19,17 +20,27 @@ static bool next_cp(const unsigned char *s, size_t n, size_t *i, unsigned *out)
     else if (c >= 0xf0 && c <= 0xf4)
         need = 3, min = 0x10000, cp = c & 0x07;
     else
-        return false;
+        return 0;
+    if (need >= n)
+        return 0;
     for (unsigned k = 1; k <= need; k++) {
-        if (*i + k >= n || (s[*i + k] & 0xc0) != 0x80)
-            return false;
-        cp = (cp << 6) | (s[*i + k] & 0x3f);
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3f);
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return false;
-    *i += need + 1;
+        return 0;
     *out = cp;
-    return true;
+    return need + 1;
+}
+
+/* Decode the code point at s[*i]; advance *i. False on malformed UTF-8. */
+static bool next_cp(const unsigned char *s, size_t n, size_t *i, unsigned *out)
+{
+    size_t k = utf8_decode((const char *)s + *i, n - *i, out);
+
+    *i += k;
+    return k != 0;
 }
 
 bool utf8_valid(const char *str, size_t n)

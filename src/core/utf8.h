@@ -7,6 +7,11 @@
 
 #include "core/compat.h"
 
+/*
+ * The well-formed UTF-8 character at s[0..n): its length in bytes (1-4) with its code point
+ * in *cp, or 0 when there is none (malformed, overlong, a surrogate, past U+10FFFF, cut off).
+ */
+size_t utf8_decode(const char *s, size_t n, unsigned *cp);
 /* True when s[0..n) is well-formed UTF-8: no overlongs, surrogates or code points past U+10FFFF. */
 bool utf8_valid(const char *s, size_t n);
 

@@ -3,6 +3,7 @@
  */
 #include "core/compat.h"
 #include "mail/text.h"
+#include "core/utf8.h"
 
 void text_put_utf8(struct strbuf *sb, uint32_t cp)
 {
@@ -30,37 +31,11 @@ void text_put_utf8(struct strbuf *sb, uint32_t cp)
     }
 }
 
-/* Bytes of the well-formed UTF-8 character at s[0..n), or 0 when there is none. */
-static size_t char_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0], need, min, cp;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        need = 1, min = 0x80, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        need = 2, min = 0x800, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        need = 3, min = 0x10000, cp = c & 0x07;
-    else
-        return 0;
-    if (need >= n)
-        return 0;
-    for (unsigned k = 1; k <= need; k++) {
-        if ((s[k] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[k] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return need + 1;
-}
-
 void text_clean(struct strbuf *sb, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0, k;
+    unsigned cp;
 
     while (i < n) {
         unsigned c = s[i];
@@ -71,7 +46,7 @@ void text_clean(struct strbuf *sb, const char *str, size_t n)
             if (c == '\n' || c == '\t')
                 strbuf_addch(sb, (int)c);
             i++;
-        } else if ((k = char_len(s + i, n - i)) == 0) {
+        } else if ((k = utf8_decode((const char *)s + i, n - i, &cp)) == 0) {
             text_put_utf8(sb, 0xfffd);
             i++;
         } else {

@@ -421,13 +421,11 @@ static int deliver_join(struct sqlite_conn *c, struct mail_delivery *d, int64_t 
 static int record_sender(struct sqlite_conn *c, const struct mail_delivery *d)
 {
     sqlite3_stmt *s = store__stmt(c, SQL_TICKET_SENDER);
-    int rc;
 
     store__bind_text(s, 1, d->sender);
     store__bind_int(s, 2, d->sender_verified);
     store__bind_int(s, 3, d->ticket_id);
-    rc = sqlite3_step(s);
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "ticket sender"));
+    return store__exec(c, s, "ticket sender");
 }
 
 static int deliver_open(struct sqlite_conn *c, struct mail_delivery *d, int64_t now,
