@@ -399,7 +399,13 @@ class Session:
         return self.send("POST", action, key, body, ctype, ok_expected=ok_expected)
 
 
-SIGN_IN = threading.Lock()  # one argon2id check at a time: the soak is not a sign-in flood
+# One argon2id computation at a time (sign-ins and every write that hashes a password): the
+# soak is not a sign-in flood, and a server that caps concurrent checks may answer 503 beyond
+# its cap by design.
+SIGN_IN = threading.RLock()
+HASHING = {"POST /api/v1/users", "POST /api/v1/me/password", "POST /api/v1/tokens",
+           "POST /desk/admin/users", "POST /desk/admin/users/{id}/password",
+           "POST /account/password", "POST /login"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -509,9 +515,10 @@ def mk_org(r):
 def mk_user(r):
     u = uniq("user")
     pw = "soak-pass-" + u
-    doc = r.make("admin", "POST", "/api/v1/users",
-                 {"email": u + "@nordvand.demo", "name": "Soak " + u, "role": "customer",
-                  "organization_id": WORLD.ids["customer_org"], "password": pw})
+    with SIGN_IN:
+        doc = r.make("admin", "POST", "/api/v1/users",
+                     {"email": u + "@nordvand.demo", "name": "Soak " + u, "role": "customer",
+                      "organization_id": WORLD.ids["customer_org"], "password": pw})
     return {"id": doc["id"], "email": u + "@nordvand.demo", "password": pw}
 
 
@@ -1282,7 +1289,11 @@ def work(tid, deadline, keys, errors, gate):
                 break
             gate.check()
             try:
-                (run_op if kind == "op" else run_page)(key, r, replay)
+                if key in HASHING:
+                    with SIGN_IN:
+                        (run_op if kind == "op" else run_page)(key, r, replay)
+                else:
+                    (run_op if kind == "op" else run_page)(key, r, replay)
             except Skip:
                 pass
             except RequestFailed:
