@@ -4,6 +4,7 @@
 #   make run      install what is missing, build, create ./var/svcdesk.db with demo data, serve
 #   make test     install, build, run every test (unit, e2e, sanitizers, fuzzers)
 #   make bench    install, build, print the benchmark figures
+#   make soak     install, build, soak one server for SOAK_SECONDS (3600) and print its figures
 #
 # BUILD selects the output folder; SAN adds sanitizer flags (build/asan uses it).
 
@@ -37,7 +38,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(EMBEDS:%=$(BUILD)/obj/gen/embedde
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 
-.PHONY: all deps run test check bench clean fmt check-deep
+.PHONY: all deps run test check bench clean fmt check-deep soak fuzzers
 all: $(BUILD)/svcdesk
 
 $(BUILD)/obj/%.o: %.c
@@ -88,6 +89,13 @@ check-deep: deps
 bench: deps
 	@$(MAKE) -s all
 	@bench/run.sh
+
+# The soak by hand: an hour by default; prints requests served (per route class), RSS and
+# open file descriptors at start and end (tests/soak/soak.py).
+SOAK_SECONDS ?= 3600
+soak: deps
+	@$(MAKE) -s all
+	@SVCDESK=$(CURDIR)/$(BUILD)/svcdesk SOAK_SECONDS=$(SOAK_SECONDS) python3 tests/soak/soak.py
 
 clean:
 	rm -rf build

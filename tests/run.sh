@@ -2,15 +2,19 @@
 # tests/run.sh - everything `make test` runs; ends with "N passed, N failed".
 #
 #   build (-Werror)  unit suites (TAP)  e2e scripts (TAP)  browser (chromium, TAP)
-#   the unit and e2e suites again under AddressSanitizer + UBSan
-#   each libFuzzer target for FUZZ_SECONDS (default 10) on a copy of its corpus
+#   the soak (tests/soak/soak.py) for SOAK_SECONDS (default 60)
+#   the unit and e2e suites again under AddressSanitizer + UBSan, and the soak for
+#   SOAK_SECONDS_ASAN (default 30)
+#   each libFuzzer target for FUZZ_SECONDS (default 20) on a copy of its corpus
 #
 # tests/run.sh --deep adds long fuzzing, valgrind and ThreadSanitizer (make check-deep).
 set -u
 cd "$(dirname "$0")/.."
 deep=0
 [ "${1:-}" = "--deep" ] && deep=1
-FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+SOAK_SECONDS=${SOAK_SECONDS:-60}
+SOAK_SECONDS_ASAN=${SOAK_SECONDS_ASAN:-30}
 [ $deep = 1 ] && FUZZ_SECONDS=${FUZZ_SECONDS_DEEP:-300}
 JOBS=${JOBS:-$(nproc)}
 LOGDIR=build/test-logs
@@ -78,11 +82,16 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 if build default build/svcdesk build/t-unit; then
     suites "" build
     SVCDESK="$PWD/build/svcdesk" step "browser" bash tests/browser/run.sh
+    SVCDESK="$PWD/build/svcdesk" SOAK_SECONDS=$SOAK_SECONDS step "soak" python3 tests/soak/soak.py
 fi
 
 ASAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 if build asan BUILD=build/asan OPT="-O1 -g" SAN="$ASAN_FLAGS" build/asan/svcdesk build/asan/t-unit; then
     ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=23" suites "asan" build/asan
+    # RSS is not checked under ASan: its quarantine holds freed memory by design; LeakSanitizer
+    # at the server's exit is the leak check there
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=23" SVCDESK="$PWD/build/asan/svcdesk" \
+        SOAK_SECONDS=$SOAK_SECONDS_ASAN SOAK_RSS_CHECK=0 step "asan soak" python3 tests/soak/soak.py
 fi
 
 fuzzers=$(ls tests/fuzz/fuzz-*.c 2>/dev/null | sed 's|tests/fuzz/||; s|\.c$||')

@@ -113,3 +113,19 @@ char *utf8_line_clean(const char *str, size_t n, size_t *out_len)
         *out_len = (size_t)(w - out);
     return out;
 }
+
+void utf8_sanitize(struct strbuf *out, const char *s, size_t n)
+{
+    size_t i = 0, len;
+    unsigned cp;
+
+    while (i < n) {
+        if ((len = utf8_decode(s + i, n - i, &cp))) {
+            strbuf_add(out, s + i, len);
+            i += len;
+        } else {
+            strbuf_addstr(out, "\xef\xbf\xbd"); /* U+FFFD */
+            i++;
+        }
+    }
+}

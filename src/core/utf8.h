@@ -6,6 +6,7 @@
 #define CORE_UTF8_H
 
 #include "core/compat.h"
+#include "core/strbuf.h"
 
 /*
  * The well-formed UTF-8 character at s[0..n): its length in bytes (1-4) with its code point
@@ -14,6 +15,8 @@
 size_t utf8_decode(const char *s, size_t n, unsigned *cp);
 /* True when s[0..n) is well-formed UTF-8: no overlongs, surrogates or code points past U+10FFFF. */
 bool utf8_valid(const char *s, size_t n);
+/* Append s[0..n) to out with every byte that is not part of a well-formed sequence as U+FFFD. */
+void utf8_sanitize(struct strbuf *out, const char *s, size_t n);
 
 /*
  * Why s[0..n) is not an acceptable one-line text (a subject, a name, a title),

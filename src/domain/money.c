@@ -106,8 +106,8 @@ int money_parse(const char *s, const struct currency *cur, int64_t *out)
     }
     if (!ndigits || (point && !decimals))
         return DESK_EINVAL;
-    for (; decimals < cur->exponent; decimals++) {
-        if (v > INT64_MAX / 10)
+    for (; decimals < cur->exponent; decimals++) { /* the minor units count too */
+        if (++ndigits > MONEY_MAX_DIGITS || v > INT64_MAX / 10)
             return DESK_EINVAL;
         v *= 10;
     }

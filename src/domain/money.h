@@ -39,7 +39,9 @@ char *money_format(int64_t amount, const struct currency *cur, unsigned flags,
 /*
  * Parse decimal text ("1234.5", "-3", "0.125") into minor units of cur.
  * At most cur->exponent decimals (more would need rounding: refused), at
- * most MONEY_MAX_DIGITS digits. Returns 0 or DESK_EINVAL.
+ * most MONEY_MAX_DIGITS digits in minor units (the decimals cur->exponent
+ * implies count, so what money_format writes reads back). Returns 0 or
+ * DESK_EINVAL.
  */
 int money_parse(const char *s, const struct currency *cur, int64_t *out);
 

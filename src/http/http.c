@@ -4,6 +4,7 @@
 #include "core/compat.h"
 #include "http/http.h"
 #include "core/err.h"
+#include "core/utf8.h"
 #include <strings.h>
 
 const char *req_header(const struct req *req, const char *name)
@@ -120,6 +121,14 @@ int res_error(struct res *res, int err, const char *field, const char *fmt, ...)
     va_start(ap, fmt);
     strbuf_vaddf(&msg, fmt, ap);
     va_end(ap);
+    if (!utf8_valid(msg.buf, msg.len)) {
+        /* a message may quote what the client sent (a path, a query value): JSON strings
+           are UTF-8, and jansson refuses anything else, which would leave the body empty */
+        struct strbuf clean = STRBUF_INIT;
+        utf8_sanitize(&clean, msg.buf, msg.len);
+        strbuf_release(&msg);
+        msg = clean;
+    }
     e = json_pack("{s:s, s:s%}", "code", desk_err_code(err), "message", msg.buf, msg.len);
     if (field)
         json_object_set_new(e, "field", json_string(field));

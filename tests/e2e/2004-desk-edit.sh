@@ -79,6 +79,9 @@ page agent POST "/desk/agreements/$AGR/quote" --data-urlencode "csrf=$TOKEN" -d 
     -d valid_until=2026-12-31
 is "$STATUS" 422 "three decimals of EUR: 422"
 has 'at most 2 decimals'; ok $? "saying why"
+page agent POST "/desk/agreements/$AGR/quote" --data-urlencode "csrf=$TOKEN" \
+    -d amount=10000000000000.01 -d valid_until=2026-12-31
+is "$STATUS" 422 "an amount over the API's bound (10^15 cents): 422, as in the API"
 page agent POST "/desk/agreements/$AGR/quote" --data-urlencode "csrf=$TOKEN" -d amount=24000.50 \
     -d valid_until=2026-12-31
 is "$STATUS $(header Location)" "303 /desk/agreements/$AGR" "quoted: 303"

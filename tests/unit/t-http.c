@@ -191,7 +191,27 @@ static void test_attachment_served_type(void **state)
     assert_string_equal(attachment_served_type(NULL), "application/octet-stream");
 }
 
+/* A path or query value that is not UTF-8, quoted in an error message, still gives a JSON
+   error body (jansson refuses such strings: the body was empty, found by fuzz-handlers). */
+static void test_error_quotes_bad_utf8(void **state)
+{
+    struct exchange x;
+
+    (void)state;
+    exchange_run(&x, st, "GET", "/api/v1/\xff\xfe", NULL, NULL);
+    assert_int_equal(x.res.status, 404);
+    assert_non_null(x.json);
+    assert_string_equal(error_code(&x), "not_found");
+    assert_non_null(strcasestr(x.res.body.buf, "\\ufffd\\ufffd")); /* JSON_ENSURE_ASCII */
+    exchange_release(&x);
+    exchange_run(&x, st, "GET", "/de\xf3k/admin/rasci", NULL, NULL);
+    assert_int_equal(x.res.status, 404);
+    assert_true(x.res.body.len > 1);
+    exchange_release(&x);
+}
+
 SUITE(http, cmocka_unit_test_setup_teardown(test_check_order, setup, teardown),
       cmocka_unit_test(test_attachment_served_type),
+      cmocka_unit_test_setup_teardown(test_error_quotes_bad_utf8, setup, teardown),
       cmocka_unit_test_setup_teardown(test_sign_in_and_me, setup, teardown),
       cmocka_unit_test(test_openapi_matches_routes))

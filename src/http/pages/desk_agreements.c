@@ -25,6 +25,7 @@
 #include "domain/agreement.h"
 #include "domain/money.h"
 #include "http/api/api.h"
+#include "http/input.h"
 #include "store/store.h"
 
 #define REASON_MAX 2000          /* characters of a change order's reason (as the API) */
@@ -184,7 +185,8 @@ int page_desk_agreement_quote(struct req *req, struct res *res)
         return page_error(req, res, rc, "there is no agreement %" PRId64, req->params[0]);
     if (!(cur = currency_find(g.currency)))
         return show(req, res, 422, "the agreement has no known currency");
-    if (money_parse(page_form_str(req, "amount"), cur, &m.amount) < 0 || m.amount < 0)
+    if (money_parse(page_form_str(req, "amount"), cur, &m.amount) < 0 || m.amount < 0 ||
+        m.amount > MONEY_INPUT_MAX) /* the API's bound (http/input.h) */
         return show(req, res, 422,
                     arena_sprintf(req->arena,
                                   "the amount must be a number of %s with at most %d decimals",
