@@ -7,16 +7,22 @@
 #include "domain/calendar.h"
 #include <pthread.h>
 
+/* Compiled calendars kept at most (about 220 KB each): the least recently used goes first. */
+#define CALCACHE_MAX 128
+
 struct entry {
     int64_t id, version;   /* key */
     struct calendar *cal;  /* compiled */
     int refs;              /* holders, plus one while current */
     bool current;          /* the newest version of its calendar */
+    uint64_t used;         /* the tick of its last use, for eviction */
     struct entry *next;    /* list link */
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct entry *entries; /* current and retired versions */
+static size_t current_nr;     /* entries that are current */
+static uint64_t tick;         /* counts uses */
 
 /* Drop one reference to e; free it when it was the last. Called with mu held. */
 static void release_locked(struct entry *e)
@@ -43,11 +49,25 @@ static void unref(void *arg)
 static void retire_locked(struct entry *e)
 {
     e->current = false;
+    current_nr--;
     release_locked(e);
+}
+
+/* Make room for one more: retire the current entry used least recently. */
+static void evict_locked(void)
+{
+    struct entry *lru = NULL;
+
+    for (struct entry *e = entries; e; e = e->next)
+        if (e->current && (!lru || e->used < lru->used))
+            lru = e;
+    if (lru)
+        retire_locked(lru);
 }
 
 static const struct calendar *hold(struct entry *e, struct arena *a)
 {
+    e->used = ++tick;
     e->refs++;
     arena_defer(a, unref, e);
     return e->cal;
@@ -94,9 +114,12 @@ const struct calendar *calcache_add(int64_t id, int64_t version, const char *def
             if (old->current && old->id == id)
                 retire_locked(old);
         }
+        while (current_nr >= CALCACHE_MAX)
+            evict_locked();
         e = xcalloc(1, sizeof(*e));
-        *e = (struct entry){id, version, cal, 1, true, entries};
+        *e = (struct entry){id, version, cal, 1, true, 0, entries};
         entries = e;
+        current_nr++;
     }
     out = hold(e, a);
     pthread_mutex_unlock(&mu);

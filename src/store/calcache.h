@@ -5,7 +5,9 @@
  * Compiling a calendar (its zone table and week sums) costs far more than
  * using it, and tickets read their calendar on every request, so each
  * version is compiled once. A calendar handed out stays valid until the
- * caller's arena is released, even if a newer version replaces it.
+ * caller's arena is released, even if a newer version replaces it. At most
+ * CALCACHE_MAX (128) are kept; the least recently used is compiled again
+ * when it is next asked for, so memory does not grow with the calendars.
  */
 #ifndef STORE_CALCACHE_H
 #define STORE_CALCACHE_H

@@ -718,8 +718,12 @@ OPS = {
     "GET /api/v1/users/{id}": ("customer", lambda r: J(
         "/api/v1/users/%d" % WORLD.ids["customer"]), True),
     "PATCH /api/v1/users/{id}": ("admin", lambda r: J(
-        "/api/v1/users/%d" % r.get("user")["id"], {"name": "Renamed " + uniq(), "notify": False}),
-        True),
+        "/api/v1/users/%d" % r.get("user")["id"],
+        {"name": "Renamed " + uniq(), "notify": False, "disabled": False}), True),
+    "GET /api/v1/users/{id}/sessions": ("admin", lambda r: J(
+        "/api/v1/users/%d/sessions" % r.get("user")["id"]), True),
+    "DELETE /api/v1/users/{id}/sessions": ("admin", lambda r: J(
+        "/api/v1/users/%d/sessions" % r.get("user")["id"]), True),
     "POST /api/v1/me/password": ("round_user", lambda r: J("/api/v1/me/password", {
         "old_password": r.get("user")["password"],
         "new_password": r.get("user").__setitem__("password", "soak-new-" + uniq())
@@ -980,6 +984,8 @@ PAGE_GETS = {
                                    % r.get("attachment")),
     "GET /desk/admin/": ("admin", lambda r: "/desk/admin/"),
     "GET /desk/admin/users": ("admin", lambda r: "/desk/admin/users"),
+    "GET /desk/admin/users/{id}": ("admin", lambda r: "/desk/admin/users/%d"
+                                   % r.get("user")["id"]),
     "GET /desk/admin/organizations": ("admin", lambda r: "/desk/admin/organizations"),
     "GET /desk/admin/calendars": ("admin", lambda r: "/desk/admin/calendars"),
     "GET /desk/admin/calendars/{id}": ("admin", lambda r: "/desk/admin/calendars/%d"
@@ -1090,6 +1096,12 @@ PAGE_POSTS = {
     "POST /desk/admin/users/{id}/password": lambda r: P(
         "admin", None, "/desk/admin/users/%d/password" % mk_user(r)["id"],
         {"password": "reset-pass-" + uniq()}),
+    "POST /desk/admin/users/{id}/disabled": lambda r: (lambda u: P(
+        "admin", "/desk/admin/users/%d" % u, "/desk/admin/users/%d/disabled" % u,
+        {"disabled": "1"}))(mk_user(r)["id"]),
+    "POST /desk/admin/users/{id}/sign-out": lambda r: (lambda u: P(
+        "admin", "/desk/admin/users/%d" % u, "/desk/admin/users/%d/sign-out" % u, {}))(
+        mk_user(r)["id"]),
     "POST /desk/admin/organizations": lambda r: P(
         "admin", "/desk/admin/organizations", "/desk/admin/organizations",
         {"name": "Page org " + uniq(), "domains": uniq() + ".soak, " + uniq() + ".soak"}),
@@ -1158,7 +1170,8 @@ def run_op(key, r, replay):
     if body is not None and not isinstance(body, (str, bytes)):
         body = json.dumps(body)
     resp = request(method, path, body, ctype, token=token, key=key, ok_expected=True)
-    if key == "DELETE /api/v1/tokens/current" or key == "POST /api/v1/me/password":
+    if key in ("DELETE /api/v1/tokens/current", "POST /api/v1/me/password",
+               "DELETE /api/v1/users/{id}/sessions"):
         r.objs.pop("user_token", None)  # the token is gone (or a password change ended it)
     if key == "POST /api/v1/tokens" and resp.status in (200, 201):
         t = (resp.json() or {}).get("token")

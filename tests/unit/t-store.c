@@ -2,6 +2,8 @@
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/time.h"
+#include "domain/sla.h"
+#include "store/calcache.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 #include <pthread.h>
@@ -245,7 +247,34 @@ static void test_statement_cache_grows(void **state)
     tmp_store_free(st, path);
 }
 
+/* The compiled calendars are a bounded cache: old ones go, a held one stays valid. */
+static void test_calendar_cache_bounded(void **state)
+{
+    const char *def = "{\"timezone\": \"Europe/Copenhagen\", \"hours\": {\"mon\": [\"08:00-16:00\"]}}";
+    struct arena held = ARENA_INIT, a = ARENA_INIT;
+    const struct calendar *first;
+
+    (void)state;
+    first = calcache_add(1, 1, def, &held);
+    assert_non_null(first);
+    for (int64_t id = 2; id <= 400; id++) {
+        assert_non_null(calcache_add(id, 1, def, &a));
+        arena_release(&a);
+    }
+    assert_null(calcache_find(1, 1, &a));      /* evicted long ago */
+    assert_non_null(calcache_find(400, 1, &a)); /* the newest is there */
+    assert_non_null(calcache_find(300, 1, &a));
+    arena_release(&a);
+    /* still usable while held (ASan would see a freed one): Monday 2026-11-23, 8 h of work */
+    int64_t secs = 0;
+    assert_int_equal(sla_elapsed(first, 1795388400, 1795388400 + 86400, &secs), 0);
+    assert_int_equal(secs, 8 * 3600);
+    arena_release(&held);
+    calcache_clear();
+}
+
 SUITE(store, cmocka_unit_test(test_users_and_audit), cmocka_unit_test(test_tokens),
       cmocka_unit_test(test_group_commit), cmocka_unit_test(test_schema_guards),
       cmocka_unit_test(test_backup_and_restore), cmocka_unit_test(test_job_lease),
-      cmocka_unit_test(test_statement_cache_grows))
+      cmocka_unit_test(test_statement_cache_grows),
+      cmocka_unit_test(test_calendar_cache_bounded))
