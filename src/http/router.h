@@ -28,6 +28,8 @@ enum route_flags {
     ROUTE_PORTAL = 1 << 2, /* a customers' page: staff are sent to /desk/ */
     ROUTE_DRAFT = 1 << 3,  /* a page's reply form: its "body" is kept when the session ended
                               meanwhile, and the visitor signs in to come back to it */
+    ROUTE_SLOW = 1 << 4,   /* a read that takes milliseconds (a PDF, a report): it runs on a
+                              worker, not on the thread that serves other connections */
 };
 
 struct route {

@@ -428,13 +428,18 @@ static void first_call(struct server *srv, struct MHD_Connection *conn, struct e
 
 /*
  * Which handlers go to the pool: every one that writes (it waits for the
- * group commit). Reads (GET, HEAD) take microseconds from a pooled
+ * group commit), the reads marked ROUTE_SLOW (a PDF, a report) and searches
+ * (a `q`). Other reads (GET, HEAD) take microseconds from a pooled
  * connection that never waits for the writer, and run where they arrive:
  * a hand-over would cost more than they do.
  */
-static bool offload(const struct req *req)
+static bool offload(const struct req *req, const struct route *route)
 {
-    return strcmp(req->method, "GET") && strcmp(req->method, "HEAD");
+    const char *q;
+
+    if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD"))
+        return true;
+    return (route->flags & ROUTE_SLOW) || ((q = req_query(req, "q")) && *q);
 }
 
 static void *pool_main(void *arg)
@@ -587,7 +592,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     } else {
         x->req.body = x->body.buf;
         x->req.body_len = x->body.len;
-        if (offload(&x->req) && pool_push(&srv->pool, conn, x))
+        if (offload(&x->req, x->route) && pool_push(&srv->pool, conn, x))
             return MHD_YES; /* a worker answers it */
         route_run(x->route, &x->req, &x->res);
     }
