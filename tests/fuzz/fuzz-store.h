@@ -230,13 +230,14 @@ static void fz_dispatch(const struct fz_request *in, struct arena *a, struct res
             size_t n = fz_pairs(a, in->body, in->body_len, kv, REQ_MAX_FORM - 1);
             bool has_csrf = false;
             for (size_t i = 0; i < n; i++) {
-                req.form[req.nform++] =
-                    (struct form_field){kv[i].key, kv[i].value, strlen(kv[i].value), NULL, NULL};
+                req.form[req.nform++] = (struct form_field){
+                    kv[i].key, kv[i].value, strlen(kv[i].value), NULL, NULL, false};
                 has_csrf |= !strcmp(kv[i].key, "csrf");
             }
             if (!has_csrf && in->role != FZ_NONE)
-                req.form[req.nform++] = (struct form_field){
-                    "csrf", fz_creds[in->role].csrf, strlen(fz_creds[in->role].csrf), NULL, NULL};
+                req.form[req.nform++] =
+                    (struct form_field){"csrf", fz_creds[in->role].csrf,
+                                        strlen(fz_creds[in->role].csrf), NULL, NULL, false};
         }
     } else {
         req.body = arena_strndup(a, in->body, in->body_len);
