@@ -315,7 +315,7 @@ static int conn_open(struct sqlite_store *st, int oflags, bool reader, struct sq
 
 /* A connection without a database (it could not open): each statement on it fails as
    unavailable (503); the pool drops it and the writer replaces it. */
-static struct sqlite_conn *conn_stub(struct sqlite_store *st)
+static struct sqlite_conn *conn_unopened(struct sqlite_store *st)
 {
     struct sqlite_conn *c = xcalloc(1, sizeof(*c));
 
@@ -352,10 +352,10 @@ struct sqlite_conn *store__get(struct store *st)
     if (!c) {
         struct strbuf err = STRBUF_INIT;
         if (conn_open(s, SQLITE_OPEN_READWRITE, true, &c, &err) < 0) {
-            /* out of file descriptors or memory: store__put drops the stub */
+            /* out of file descriptors or memory: store__put drops it */
             char q[256];
             log_error("msg=\"%s\"", log_quote(err.buf, q, sizeof(q)));
-            c = conn_stub(s);
+            c = conn_unopened(s);
         }
         strbuf_release(&err);
     }
@@ -414,7 +414,7 @@ static void writer_recover(struct sqlite_store *s)
     conn_close(c);
     if (conn_open(s, SQLITE_OPEN_READWRITE, false, &s->wconn, &err) < 0) {
         log_error("msg=\"%s\"", log_quote(err.buf, q, sizeof(q)));
-        s->wconn = conn_stub(s); /* the next batch fails (503) and tries again */
+        s->wconn = conn_unopened(s); /* the next batch fails (503) and tries again */
     }
     strbuf_release(&err);
 }
