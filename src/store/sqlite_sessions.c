@@ -17,7 +17,11 @@
 
 /* ---- making one ------------------------------------------------------------------ */
 
+#define TOKEN_KEEP_SECS (30 * 86400) /* an ended token stays listed (and audited) this long */
+
 static const char SQL_SESSION_PRUNE[] = "DELETE FROM sessions WHERE expires_at <= ?";
+/* tokens that ended more than TOKEN_KEEP_SECS ago: the table does not grow with sign-ins */
+static const char SQL_TOKEN_PRUNE[] = "DELETE FROM tokens WHERE expires_at <= ?1 OR revoked_at <= ?1";
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (user_id, hash, created_at, expires_at, last_seen_at, address, "
     "user_agent) VALUES (?1, ?2, ?3, ?4, ?3, ?5, ?6)";
@@ -42,12 +46,10 @@ static int write_credential_create(struct sqlite_conn *c, void *arg)
     int64_t id;
     int rc;
 
-    if (session) {
-        s = store__stmt(c, SQL_SESSION_PRUNE);
-        store__bind_int(s, 1, n->now);
-        if ((rc = store__exec(c, s, "session prune")) < 0)
-            return rc;
-    }
+    s = store__stmt(c, session ? SQL_SESSION_PRUNE : SQL_TOKEN_PRUNE);
+    store__bind_int(s, 1, session ? n->now : n->now - TOKEN_KEEP_SECS);
+    if ((rc = store__exec(c, s, session ? "session prune" : "token prune")) < 0)
+        return rc;
     s = store__stmt(c, session ? SQL_SESSION_INSERT : SQL_TOKEN_INSERT);
     store__bind_int(s, 1, n->user_id);
     sqlite3_bind_blob(s, 2, n->hash, 32, SQLITE_STATIC);

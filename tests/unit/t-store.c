@@ -85,6 +85,11 @@ static void test_tokens(void **state)
     assert_int_equal(store_token_revoke(st, hash, 1500), 0);
     assert_int_equal(store_token_user(st, hash, 1501, &u, &a), DESK_EUNAUTH);
     assert_int_equal(store_token_revoke(st, hash, 1502), DESK_EUNAUTH);
+    /* tokens that ended a month before a new one is made are gone: the table stays small */
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM tokens"), 1);
+    assert_int_equal(store_token_create(st, u.id, other, 1502 + 30 * 86400, 1502 + 60 * 86400), 0);
+    assert_int_equal(count_rows(path, "SELECT count(*) FROM tokens"), 1);
+    assert_int_equal(store_token_user(st, other, 1502 + 30 * 86400 + 1, &u, &a), 0);
     arena_release(&a);
     tmp_store_free(st, path);
 }
