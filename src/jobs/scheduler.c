@@ -9,6 +9,7 @@
 #include "jobs/inbox.h"
 #include "jobs/outbox.h"
 #include "store/store.h"
+#include <malloc.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -195,10 +196,28 @@ static void run_due_jobs(struct scheduler *s, enum lane lane)
     }
 }
 
+/*
+ * Give the memory that the request threads freed back to the system (glibc keeps it in
+ * its arenas otherwise, so a peak of large pages would be held for good). Cheap: it walks
+ * the free lists; done by the main lane every TRIM_SECS, in this process only (no lease).
+ */
+#define TRIM_SECS 10
+
+static void trim_memory(int64_t *last)
+{
+    int64_t now = time_mono_ns() / 1000000000;
+
+    if (*last && now - *last < TRIM_SECS)
+        return;
+    *last = now;
+    malloc_trim(0);
+}
+
 static void *scheduler_main(void *arg)
 {
     struct lane_thread *lt = arg;
     struct scheduler *s = lt->s;
+    int64_t trimmed = 0;
 
     pthread_mutex_lock(&s->mu);
     while (!s->stopping) {
@@ -206,6 +225,8 @@ static void *scheduler_main(void *arg)
 
         pthread_mutex_unlock(&s->mu);
         run_due_jobs(s, lt->lane);
+        if (lt->lane == LANE_MAIN)
+            trim_memory(&trimmed);
         pthread_mutex_lock(&s->mu);
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += s->tick_ms / 1000;
