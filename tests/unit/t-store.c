@@ -4,7 +4,7 @@
 #include "core/time.h"
 #include "domain/sla.h"
 #include "store/calcache.h"
-#include "store/sqlite.h"
+#include "store/db.h"
 #include "store/store.h"
 #include <pthread.h>
 #include <sqlite3.h>
@@ -229,26 +229,26 @@ static void test_statement_cache_grows(void **state)
 {
     char path[256];
     struct store *st = tmp_store(path, sizeof(path));
-    struct sqlite_conn *c;
-    sqlite3_stmt *s;
+    struct db_conn *c;
+    struct db_stmt *s;
 
     (void)state;
-    c = store__get(st);
+    c = db_get(st);
     for (int round = 0; round < 2; round++) /* the second round finds each one cached */
         for (int i = 0; i < 1000; i++) {
             if (!round)
                 snprintf(many_sql[i], sizeof(many_sql[i]), "SELECT %d", i);
-            s = store__stmt(c, many_sql[i]);
+            s = db_stmt(c, many_sql[i]);
             assert_non_null(s);
-            assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-            assert_int_equal(sqlite3_column_int(s, 0), i);
-            assert_int_equal(store__done(s, 0), 0);
+            assert_int_equal(db_step(s), DB_ROW);
+            assert_int_equal(db_col_int(s, 0), i);
+            assert_int_equal(db_done(s, 0), 0);
         }
     /* a statement that cannot be prepared is an answer (503), not an abort */
-    s = store__stmt(c, "SELECT * FROM no_such_table");
+    s = db_stmt(c, "SELECT * FROM no_such_table");
     assert_null(s);
-    assert_int_equal(store__exec(c, s, "missing table"), DESK_EBUSY);
-    store__put(st, c);
+    assert_int_equal(db_exec(s), DESK_EBUSY);
+    db_put(st, c);
     tmp_store_free(st, path);
 }
 

@@ -1,8 +1,8 @@
 /*
- * sqlite_reports.c - the SLA compliance report (store_sla_report).
+ * reports.c - the SLA compliance report (store_sla_report).
  *
  * The clocks are derived, never stored, so the report walks the requests of
- * the range one at a time (sqlite__ticket_each_received streams them in
+ * the range one at a time (store__ticket_each_received streams them in
  * organisation and received_at order), computes each response clock with
  * ticket_clocks_compute and adds it to the row of its organisation, UTC
  * month and severity. Memory is one row per (organisation, month,
@@ -10,7 +10,7 @@
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
-#include "store/sqlite.h"
+#include "store/internal.h"
 #include "core/time.h"
 #include "domain/ticket_sla.h"
 
@@ -92,7 +92,7 @@ static void sort_severities(struct sla_report_row *rows, size_t n)
     }
 }
 
-int sqlite__sla_report(struct store *st, const struct caller *c, int64_t from_day, int64_t to_day,
+int store_sla_report(struct store *st, const struct caller *c, int64_t from_day, int64_t to_day,
                        int64_t organization_id, int64_t now, struct sla_report_row **rows,
                        size_t *n, struct arena *a)
 {
@@ -105,7 +105,7 @@ int sqlite__sla_report(struct store *st, const struct caller *c, int64_t from_da
         organization_id = c->organization_id;
     }
     if (to_day >= from_day)
-        rc = sqlite__ticket_each_received(st, organization_id, from_day * 86400,
+        rc = store__ticket_each_received(st, organization_id, from_day * 86400,
                                           (to_day + 1) * 86400, add_ticket, &r);
     sort_severities(r.rows, r.nr);
 out:

@@ -1,5 +1,5 @@
 /*
- * store_sqlite.c - the SQLite backend: connections, group commit, migrations, backups.
+ * db_sqlite.c - the SQLite driver: connections, statements, group commit, migrations, backups.
  *
  * Threads: any number of request threads; one writer thread owns the write
  * connection. A request's write is queued; the writer takes everything
@@ -9,7 +9,8 @@
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
-#include "store/sqlite.h"
+#include "store/db.h"
+#include "store/store.h"
 #include "core/embed.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -18,6 +19,7 @@
 #include "store/calcache.h"
 #include <fcntl.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,20 +34,26 @@
 
 struct sqlite_store;
 
+struct sqlite_stmt {
+    struct db_stmt base;             /* must be first */
+    sqlite3_stmt *stmt;              /* the prepared statement */
+    struct sqlite_conn *conn;        /* its connection */
+};
+
 struct sqlite_conn {
-    sqlite3 *db;                     /* the connection */
+    struct db_conn base;             /* must be first */
+    sqlite3 *db;                     /* the connection; NULL when it could not open */
     struct stmt_slot {
         const char *sql;             /* key: address of the SQL constant */
-        sqlite3_stmt *stmt;          /* its prepared statement */
+        struct sqlite_stmt *stmt;    /* its prepared statement */
     } *cache;                        /* open addressing; grows at half full, never evicts */
     size_t cache_nr, cache_alloc;    /* slots used, slots in all (a power of two) */
-    int prepare_rc;                  /* the last prepare's failure, for store__err */
     struct sqlite_store *owner;      /* the store (marked degraded on a damaged file) */
     struct sqlite_conn *next;        /* free list link */
 };
 
 struct write_job {
-    sqlite_write_fn fn;              /* the write */
+    db_write_fn fn;                  /* the write */
     void *arg;                       /* its argument */
     int rc;                          /* its result, valid once done */
     bool done;                       /* committed (or failed) */
@@ -79,13 +87,12 @@ struct sqlite_store {
 };
 
 #define SS(st) ((struct sqlite_store *)(st))
+#define SC(c) ((struct sqlite_conn *)(c))
+#define ST(s) (((struct sqlite_stmt *)(s))->stmt)
+
+static const struct db_driver sqlite_driver;
 
 /* ---- connections and statements ----------------------------------------- */
-
-sqlite3 *store__db(struct sqlite_conn *c)
-{
-    return c->db;
-}
 
 /* Record that the file is damaged (the first reason found is kept); logged once. */
 static void mark_degraded(struct sqlite_store *s, const char *fmt, ...) PRINTF_LIKE(2, 3);
@@ -111,45 +118,41 @@ static void mark_degraded(struct sqlite_store *s, const char *fmt, ...)
     }
 }
 
-int store__err(struct sqlite_conn *c, int rc, const char *what)
+static bool is_damage(int rc)
 {
+    return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+}
+
+/*
+ * Map a failed step's result code to desk_err, logging what the database itself failed at
+ * (with the statement's first words): constraints are the caller's answer, the rest is
+ * DESK_EBUSY (503), and a damaged file marks the store degraded.
+ */
+static int map_error(struct sqlite_conn *c, int rc, const char *sql)
+{
+    char q[256], w[96];
+    const char *msg;
+
     switch (rc & 0xff) {
-    case SQLITE_OK:
-    case SQLITE_DONE:
-    case SQLITE_ROW:
-        return 0;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        log_warn("msg=\"database busy\" what=\"%s\"", what);
-        return DESK_EBUSY;
     case SQLITE_CONSTRAINT:
         if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
             return DESK_ECONFLICT;
         if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
             return DESK_ENOTFOUND;
         return DESK_EINVAL;
-    case SQLITE_MISUSE:
-        if (c && c->prepare_rc) { /* a step on the NULL of a failed prepare */
-            rc = c->prepare_rc;
-            c->prepare_rc = 0;
-            log_error("msg=\"store unavailable\" what=\"%s\" rc=%d error=\"%s\"", what, rc,
-                      sqlite3_errstr(rc));
-            if (c->owner && ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB))
-                mark_degraded(c->owner, "%s (%s)", sqlite3_errstr(rc), what);
-            return DESK_EBUSY;
-        }
-        /* fall through */
-    default: {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        log_warn("msg=\"database busy\" sql=\"%s\"", log_quote(sql, w, sizeof(w)));
+        return DESK_EBUSY;
+    default:
         /* a full disk, an I/O error, a damaged file, no memory: the store cannot serve
            now, the request may succeed later (503), and nothing was half written */
-        char q[256];
-        const char *msg = c && c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
-        log_error("msg=\"store unavailable\" what=\"%s\" rc=%d error=\"%s\"", what, rc,
-                  log_quote(msg, q, sizeof(q)));
-        if (c && c->owner && ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB))
-            mark_degraded(c->owner, "%s (%s)", msg, what);
+        msg = c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
+        log_error("msg=\"store unavailable\" rc=%d error=\"%s\" sql=\"%s\"", rc,
+                  log_quote(msg, q, sizeof(q)), log_quote(sql, w, sizeof(w)));
+        if (c->owner && is_damage(rc))
+            mark_degraded(c->owner, "%s (%.40s)", msg, sql);
         return DESK_EBUSY;
-    }
     }
 }
 
@@ -176,94 +179,121 @@ static void cache_grow(struct sqlite_conn *c)
     c->cache_alloc = alloc;
 }
 
-sqlite3_stmt *store__stmt(struct sqlite_conn *c, const char *sql)
+static struct db_stmt *sq_prepare(struct db_conn *dc, const char *sql)
 {
+    struct sqlite_conn *c = SC(dc);
     struct stmt_slot *slot;
     sqlite3_stmt *s;
     int rc;
 
-    if (!c->db) /* a connection that could not open (store__get) */
-        return c->prepare_rc = SQLITE_CANTOPEN, NULL;
+    if (!c->db) { /* a connection that could not open (get) */
+        char q[96];
+        log_error("msg=\"store unavailable: no connection\" sql=\"%s\"",
+                  log_quote(sql, q, sizeof(q)));
+        return NULL;
+    }
     if (2 * (c->cache_nr + 1) > c->cache_alloc)
         cache_grow(c);
     slot = &c->cache[slot_of(c->cache, c->cache_alloc, sql)];
     if (slot->sql)
-        return slot->stmt;
+        return &slot->stmt->base;
     rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
     if (rc != SQLITE_OK) {
         /* a locked schema, a full disk, a damaged file: the caller's step on NULL
-           fails with SQLITE_MISUSE, which store__err reports as this failure */
+           answers DESK_EBUSY */
         char q[256], e[256];
-        c->prepare_rc = rc;
-        log_error("msg=\"cannot prepare statement\" rc=%d error=\"%s\" sql=\"%s\"", rc,
-                  log_quote(sqlite3_errmsg(c->db), e, sizeof(e)), log_quote(sql, q, sizeof(q)));
+        log_error("msg=\"store unavailable: cannot prepare statement\" rc=%d error=\"%s\" "
+                  "sql=\"%s\"",
+                  rc, log_quote(sqlite3_errmsg(c->db), e, sizeof(e)),
+                  log_quote(sql, q, sizeof(q)));
+        if (c->owner && is_damage(rc))
+            mark_degraded(c->owner, "%s (%.40s)", sqlite3_errmsg(c->db), sql);
         return NULL;
     }
     slot->sql = sql;
-    slot->stmt = s;
+    slot->stmt = xcalloc(1, sizeof(*slot->stmt));
+    slot->stmt->base.drv = &sqlite_driver;
+    slot->stmt->stmt = s;
+    slot->stmt->conn = c;
     c->cache_nr++;
-    return s;
+    return &slot->stmt->base;
 }
 
-int store__done(sqlite3_stmt *s, int rc)
+static int sq_step(struct db_stmt *ds)
 {
-    if (s) { /* NULL: the prepare failed (see store__stmt) */
-        sqlite3_reset(s);
-        sqlite3_clear_bindings(s);
-    }
-    return rc;
+    struct sqlite_stmt *s = (struct sqlite_stmt *)ds;
+    int rc = sqlite3_step(s->stmt);
+
+    if (rc == SQLITE_ROW)
+        return DB_ROW;
+    if (rc == SQLITE_DONE)
+        return DB_DONE;
+    return map_error(s->conn, rc, sqlite3_sql(s->stmt));
 }
 
-int store__exec(struct sqlite_conn *c, sqlite3_stmt *s, const char *what)
+static void sq_reset(struct db_stmt *s)
 {
-    int rc = sqlite3_step(s);
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, what));
+    sqlite3_reset(ST(s));
+    sqlite3_clear_bindings(ST(s));
 }
 
-int store__fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
+static void sq_bind_null(struct db_stmt *s, int i)
 {
-    va_list ap;
-
-    if (f) {
-        f->field = field;
-        va_start(ap, fmt);
-        vsnprintf(f->message, sizeof(f->message), fmt, ap);
-        va_end(ap);
-    }
-    return rc;
+    sqlite3_bind_null(ST(s), i);
 }
 
-void store__bind_text(sqlite3_stmt *s, int i, const char *v)
+static void sq_bind_int(struct db_stmt *s, int i, int64_t v)
 {
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(s, i);
+    sqlite3_bind_int64(ST(s), i, v);
 }
 
-void store__bind_int(sqlite3_stmt *s, int i, int64_t v)
+static void sq_bind_text(struct db_stmt *s, int i, const char *v)
 {
-    sqlite3_bind_int64(s, i, v);
+    sqlite3_bind_text(ST(s), i, v, -1, SQLITE_STATIC);
 }
 
-void store__bind_id(sqlite3_stmt *s, int i, int64_t id)
+static void sq_bind_text_copy(struct db_stmt *s, int i, const char *v)
 {
-    if (id)
-        sqlite3_bind_int64(s, i, id);
-    else
-        sqlite3_bind_null(s, i);
+    sqlite3_bind_text(ST(s), i, v, -1, SQLITE_TRANSIENT);
 }
 
-const char *store__col_text_or_null(sqlite3_stmt *s, int i, struct arena *a)
+static void sq_bind_blob(struct db_stmt *s, int i, const void *p, size_t n)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
-    return t ? arena_memdup(a, t, (size_t)sqlite3_column_bytes(s, i)) : NULL;
+    sqlite3_bind_blob64(ST(s), i, p, (sqlite3_uint64)n, SQLITE_STATIC);
 }
 
-const char *store__col_text(sqlite3_stmt *s, int i, struct arena *a)
+static bool sq_col_null(struct db_stmt *s, int i)
 {
-    const char *t = store__col_text_or_null(s, i, a);
-    return t ? t : "";
+    return sqlite3_column_type(ST(s), i) == SQLITE_NULL;
+}
+
+static int64_t sq_col_int(struct db_stmt *s, int i)
+{
+    return sqlite3_column_int64(ST(s), i);
+}
+
+static double sq_col_double(struct db_stmt *s, int i)
+{
+    return sqlite3_column_double(ST(s), i);
+}
+
+static const char *sq_col_text(struct db_stmt *s, int i, size_t *len)
+{
+    const char *t = (const char *)sqlite3_column_text(ST(s), i);
+    *len = t ? (size_t)sqlite3_column_bytes(ST(s), i) : 0;
+    return t;
+}
+
+static const void *sq_col_blob(struct db_stmt *s, int i, size_t *len)
+{
+    const void *p = sqlite3_column_blob(ST(s), i);
+    *len = (size_t)sqlite3_column_bytes(ST(s), i);
+    return p;
+}
+
+static int64_t sq_changes(struct db_conn *c)
+{
+    return SC(c)->db ? sqlite3_changes64(SC(c)->db) : 0;
 }
 
 static const char *const conn_pragmas =
@@ -292,6 +322,7 @@ static int conn_open(struct sqlite_store *st, int oflags, bool reader, struct sq
     struct sqlite_conn *c = xcalloc(1, sizeof(*c));
     int rc = sqlite3_open_v2(st->path, &c->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 
+    c->base.drv = &sqlite_driver;
     c->owner = st;
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
@@ -319,22 +350,24 @@ static struct sqlite_conn *conn_unopened(struct sqlite_store *st)
 {
     struct sqlite_conn *c = xcalloc(1, sizeof(*c));
 
+    c->base.drv = &sqlite_driver;
     c->owner = st;
-    c->prepare_rc = SQLITE_CANTOPEN;
     return c;
 }
 
 static void conn_close(struct sqlite_conn *c)
 {
     for (size_t i = 0; i < c->cache_alloc; i++)
-        if (c->cache[i].stmt)
-            sqlite3_finalize(c->cache[i].stmt);
+        if (c->cache[i].stmt) {
+            sqlite3_finalize(c->cache[i].stmt->stmt);
+            free(c->cache[i].stmt);
+        }
     free(c->cache);
     sqlite3_close(c->db);
     free(c);
 }
 
-struct sqlite_conn *store__get(struct store *st)
+static struct db_conn *sq_get(struct store *st)
 {
     struct sqlite_store *s = SS(st);
     struct sqlite_conn *c = NULL;
@@ -352,25 +385,26 @@ struct sqlite_conn *store__get(struct store *st)
     if (!c) {
         struct strbuf err = STRBUF_INIT;
         if (conn_open(s, SQLITE_OPEN_READWRITE, true, &c, &err) < 0) {
-            /* out of file descriptors or memory: store__put drops it */
+            /* out of file descriptors or memory: sq_put drops it */
             char q[256];
             log_error("msg=\"%s\"", log_quote(err.buf, q, sizeof(q)));
             c = conn_unopened(s);
         }
         strbuf_release(&err);
     }
-    return c;
+    return &c->base;
 }
 
-void store__put(struct store *st, struct sqlite_conn *c)
+static void sq_put(struct store *st, struct db_conn *dc)
 {
     struct sqlite_store *s = SS(st);
+    struct sqlite_conn *c = SC(dc);
 
     pthread_mutex_lock(&s->pool_mu);
     if (c->db) {
         c->next = s->free_conns;
         s->free_conns = c;
-    } else { /* never opened: the next store__get tries again */
+    } else { /* never opened: the next sq_get tries again */
         s->nconns--;
         free(c);
     }
@@ -389,9 +423,7 @@ static const char SQL_RELEASE[] = "RELEASE w";
 
 static int exec_cached(struct sqlite_conn *c, const char *sql)
 {
-    sqlite3_stmt *s = store__stmt(c, sql);
-    int rc = sqlite3_step(s);
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, sql));
+    return db_exec(db_stmt(&c->base, sql));
 }
 
 /*
@@ -432,7 +464,7 @@ static int run_batch(struct sqlite_store *s, struct write_job *batch)
     for (j = batch; j && rc == 0; j = j->next) {
         if ((rc = exec_cached(c, SQL_SAVEPOINT)) < 0)
             break;
-        j->rc = j->fn(c, j->arg);
+        j->rc = j->fn(&c->base, j->arg);
         if (j->rc < 0 && (rc = exec_cached(c, SQL_ROLLBACK_TO)) < 0)
             break;
         rc = exec_cached(c, SQL_RELEASE);
@@ -492,7 +524,7 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-int store__write(struct store *st, sqlite_write_fn fn, void *arg)
+static int sq_write(struct store *st, db_write_fn fn, void *arg)
 {
     struct sqlite_store *s = SS(st);
     struct write_job job = {fn, arg, 0, false, NULL};
@@ -674,20 +706,6 @@ static void sqlite_close(struct store *st)
     free(s);
 }
 
-static const char SQL_PING[] = "SELECT count(*) FROM sqlite_master";
-
-/* Reads the schema (the first page of the file), so a file gone bad is seen, not just SQLite. */
-static int sqlite_ping(struct store *st)
-{
-    struct sqlite_conn *c = store__get(st);
-    sqlite3_stmt *s = store__stmt(c, SQL_PING);
-    int rc = sqlite3_step(s);
-
-    rc = store__done(s, rc == SQLITE_ROW ? 0 : store__err(c, rc, "ping"));
-    store__put(st, c);
-    return rc < 0 ? DESK_EBUSY : 0;
-}
-
 static bool sqlite_degraded(struct store *st, struct strbuf *why)
 {
     struct sqlite_store *s = SS(st);
@@ -778,10 +796,10 @@ static int check_integrity(sqlite3 *db, struct strbuf *err)
 
 static int sqlite_integrity_check(struct store *st, struct strbuf *err)
 {
-    struct sqlite_conn *c = store__get(st);
-    int rc = check_integrity(c->db, err);
+    struct db_conn *c = db_get(st);
+    int rc = check_integrity(SC(c)->db, err);
 
-    store__put(st, c);
+    db_put(st, c);
     return rc;
 }
 
@@ -809,7 +827,7 @@ static int copy_database(sqlite3 *src, sqlite3 *dst, struct strbuf *err)
 
 static int sqlite_backup(struct store *st, const char *path, struct strbuf *err)
 {
-    struct sqlite_conn *c;
+    struct db_conn *c;
     sqlite3 *dst;
     int rc;
 
@@ -828,9 +846,9 @@ static int sqlite_backup(struct store *st, const char *path, struct strbuf *err)
         unlink(path);
         return DESK_EIO;
     }
-    c = store__get(st);
-    rc = copy_database(c->db, dst, err);
-    store__put(st, c);
+    c = db_get(st);
+    rc = copy_database(SC(c)->db, dst, err);
+    db_put(st, c);
     if (rc == 0)
         rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) == SQLITE_OK
                  ? check_integrity(dst, err)
@@ -885,7 +903,7 @@ static int lock_take(const char *path, bool exclusive, struct strbuf *err)
     return rc;
 }
 
-int store_sqlite_restore(const char *path, const char *file, struct strbuf *err)
+int db_sqlite_restore(const char *path, const char *file, struct strbuf *err)
 {
     sqlite3 *src = NULL, *dst = NULL;
     int rc, version, lock;
@@ -945,9 +963,7 @@ static void warn_modes(const char *path)
     }
 }
 
-static const struct store_ops sqlite_ops;
-
-int store_sqlite_open(const char *path, unsigned flags, struct store **out, struct strbuf *err)
+int db_sqlite_open(const char *path, unsigned flags, struct store **out, struct strbuf *err)
 {
     struct sqlite_store *s;
     struct stat sb;
@@ -966,7 +982,7 @@ int store_sqlite_open(const char *path, unsigned flags, struct store **out, stru
         return DESK_EIO;
     }
     s = xcalloc(1, sizeof(*s));
-    s->base.ops = &sqlite_ops;
+    s->base.drv = &sqlite_driver;
     s->path = xstrdup(path);
     s->lock_fd = -1;
     pthread_mutex_init(&s->health_mu, NULL);
@@ -1000,128 +1016,29 @@ fail:
     return rc;
 }
 
-static const struct store_ops sqlite_ops = {
+static const struct db_driver sqlite_driver = {
     .name = "sqlite",
     .close = sqlite_close,
     .schema_versions = sqlite_schema_versions,
-    .ping = sqlite_ping,
     .degraded = sqlite_degraded,
     .integrity_check = sqlite_integrity_check,
     .backup = sqlite_backup,
     .write_stats = sqlite_write_stats,
-    .user_create = sqlite__user_create,
-    .admin_ensure = sqlite__admin_ensure,
-    .user_by_email = sqlite__user_by_email,
-    .user_get = sqlite__user_get,
-    /* organisations, users, calendars, SLA policies */
-    .org_create = sqlite__org_create,
-    .org_update = sqlite__org_update,
-    .org_get = sqlite__org_get,
-    .org_list = sqlite__org_list,
-    .account_get = sqlite__account_get,
-    .account_list = sqlite__account_list,
-    .account_update = sqlite__account_update,
-    .sign_in_failure_add = sqlite__sign_in_failure_add,
-    .sign_in_counts = sqlite__sign_in_counts,
-    .calendar_create = sqlite__calendar_create,
-    .calendar_get = sqlite__calendar_get,
-    .calendar_list = sqlite__calendar_list,
-    .calendar_update = sqlite__calendar_update,
-    .policy_create = sqlite__policy_create,
-    .policy_update = sqlite__policy_update,
-    .policy_get = sqlite__policy_get,
-    .policy_list = sqlite__policy_list,
-    /* tickets */
-    .ticket_create = sqlite__ticket_create,
-    .ticket_get = sqlite__ticket_get,
-    .ticket_list = sqlite__ticket_list,
-    .ticket_update = sqlite__ticket_update,
-    .ticket_escalate = sqlite__ticket_escalate,
-    .message_add = sqlite__message_add,
-    .message_list = sqlite__message_list,
-    .attachment_add = sqlite__attachment_add,
-    .attachment_list = sqlite__attachment_list,
-    .attachment_get = sqlite__attachment_get,
-    .sla_sweep = sqlite__sla_sweep,
-    .ticket_counts = sqlite__ticket_counts,
-    .sla_report = sqlite__sla_report,
-    .token_revoke = sqlite__token_revoke,
-    /* agreements, time and expenses, invoices, catalogue, RASCI */
-    .agreement_create = sqlite__agreement_create,
-    .agreement_get = sqlite__agreement_get,
-    .agreement_list = sqlite__agreement_list,
-    .agreement_update = sqlite__agreement_update,
-    .agreement_move = sqlite__agreement_move,
-    .agreement_balance = sqlite__agreement_balance,
-    .change_order_create = sqlite__change_order_create,
-    .change_order_sign = sqlite__change_order_sign,
-    .change_order_list = sqlite__change_order_list,
-    .booking_create = sqlite__booking_create,
-    .booking_reschedule = sqlite__booking_reschedule,
-    .booking_list = sqlite__booking_list,
-    .time_entry_create = sqlite__time_entry_create,
-    .time_entry_list = sqlite__time_entry_list,
-    .expense_create = sqlite__expense_create,
-    .expense_list = sqlite__expense_list,
-    .invoice_create = sqlite__invoice_create,
-    .invoice_get = sqlite__invoice_get,
-    .invoice_list = sqlite__invoice_list,
-    .billing_set = sqlite__billing_set,
-    .catalogue_list = sqlite__catalogue_list,
-    .catalogue_save = sqlite__catalogue_save,
-    .rasci_create = sqlite__rasci_create,
-    .rasci_get = sqlite__rasci_get,
-    .rasci_list = sqlite__rasci_list,
-    .priority_sync = sqlite__priority_sync,
-    /* mail: the outbox and inbound messages */
-    .outbox_claim = sqlite__outbox_claim,
-    .outbox_sent = sqlite__outbox_sent,
-    .outbox_failed = sqlite__outbox_failed,
-    .outbox_release = sqlite__outbox_release,
-    .outbox_pending = sqlite__outbox_pending,
-    .mail_sender = sqlite__mail_sender,
-    .mail_seen = sqlite__mail_seen,
-    .mail_thread = sqlite__mail_thread,
-    .mail_requester = sqlite__mail_requester,
-    .mail_count = sqlite__mail_count,
-    .mail_key = sqlite__mail_key,
-    .mail_deliver = sqlite__mail_deliver,
-    /* web sessions */
-    .credential_create = sqlite__credential_create,
-    .token_lookup = sqlite__token_lookup,
-    .session_lookup = sqlite__session_lookup,
-    .credential_seen = sqlite__credential_seen,
-    .credentials_end = sqlite__credentials_end,
-    .credential_list = sqlite__credential_list,
-    .draft_save = sqlite__draft_save,
-    .draft_take = sqlite__draft_take,
-    .session_end = sqlite__session_end,
-    .service_levels = sqlite__service_levels,
-    .organization_names = sqlite__organization_names,
-    .staff_names = sqlite__staff_names,
-    .contact_names = sqlite__contact_names,
-    .agreement_rows = sqlite__agreement_rows,
-    /* knowledge base, known errors, releases, installations */
-    .article_create = sqlite__article_create,
-    .article_update = sqlite__article_update,
-    .article_get = sqlite__article_get,
-    .article_search = sqlite__article_search,
-    .known_error_create = sqlite__known_error_create,
-    .known_error_update = sqlite__known_error_update,
-    .known_error_link = sqlite__known_error_link,
-    .known_error_get = sqlite__known_error_get,
-    .known_error_list = sqlite__known_error_list,
-    .release_create = sqlite__release_create,
-    .release_get = sqlite__release_get,
-    .release_list = sqlite__release_list,
-    .release_publish = sqlite__release_publish,
-    .installation_create = sqlite__installation_create,
-    .installation_get = sqlite__installation_get,
-    .installation_list = sqlite__installation_list,
-    .installation_change_add = sqlite__installation_change_add,
-    .installation_changes = sqlite__installation_changes,
-    .job_lease = sqlite__job_lease,
-    .job_done = sqlite__job_done,
-    .meta_get = sqlite__meta_get,
-    .meta_set = sqlite__meta_set,
+    .get = sq_get,
+    .put = sq_put,
+    .write = sq_write,
+    .changes = sq_changes,
+    .prepare = sq_prepare,
+    .bind_null = sq_bind_null,
+    .bind_int = sq_bind_int,
+    .bind_text = sq_bind_text,
+    .bind_text_copy = sq_bind_text_copy,
+    .bind_blob = sq_bind_blob,
+    .step = sq_step,
+    .reset = sq_reset,
+    .col_null = sq_col_null,
+    .col_int = sq_col_int,
+    .col_double = sq_col_double,
+    .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
 };

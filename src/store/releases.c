@@ -1,5 +1,5 @@
 /*
- * sqlite_releases.c - releases and their publishing, customers' installations
+ * releases.c - releases and their publishing, customers' installations
  * and their log of installed changes, and the known-error log, on SQLite.
  *
  * Versions are stored as written and beside them as sort keys
@@ -10,7 +10,7 @@
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
-#include "store/sqlite.h"
+#include "store/internal.h"
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/strbuf.h"
@@ -40,15 +40,15 @@ static int key_of(const char *v, char key[VERSION_KEY_MAX], const char *field,
 }
 
 /* Is there a row for this one-parameter existence query? */
-static int exists(struct sqlite_conn *c, const char *sql, int64_t id, bool *yes)
+static int exists(struct db_conn *c, const char *sql, int64_t id, bool *yes)
 {
-    sqlite3_stmt *s = store__stmt(c, sql);
+    struct db_stmt *s = db_stmt(c, sql);
     int rc;
 
-    store__bind_int(s, 1, id);
-    rc = sqlite3_step(s);
-    *yes = rc == SQLITE_ROW;
-    return store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(c, rc, sql));
+    db_bind_int(s, 1, id);
+    rc = db_step(s);
+    *yes = rc == DB_ROW;
+    return db_done(s, db_err(rc));
 }
 
 static bool page_ok(const struct kb_page *pg) { return pg->limit >= 1 && pg->limit <= MAX_PAGE; }
@@ -59,48 +59,48 @@ static bool page_ok(const struct kb_page *pg) { return pg->limit >= 1 && pg->lim
     "r.id, r.version, r.kind, r.released_on, r.notes, coalesce(r.published_at, 0), "               \
     "coalesce(r.published_by, 0), r.created_at "
 
-static void read_release(sqlite3_stmt *s, struct release *r, struct arena *a)
+static void read_release(struct db_stmt *s, struct release *r, struct arena *a)
 {
-    const char *day = (const char *)sqlite3_column_text(s, 3);
+    const char *day = db_col_raw(s, 3);
 
     memset(r, 0, sizeof(*r));
-    r->id = sqlite3_column_int64(s, 0);
-    r->version = store__col_text(s, 1, a);
-    release_kind_parse((const char *)sqlite3_column_text(s, 2), &r->kind);
+    r->id = db_col_int(s, 0);
+    r->version = db_col_text(s, 1, a);
+    release_kind_parse(db_col_raw(s, 2), &r->kind);
     if (!day || date_parse(day, strlen(day), &r->released_on) < 0)
         r->released_on = 0;
-    r->notes = store__col_text(s, 4, a);
-    r->published_at = sqlite3_column_int64(s, 5);
-    r->published_by = sqlite3_column_int64(s, 6);
-    r->created_at = sqlite3_column_int64(s, 7);
+    r->notes = db_col_text(s, 4, a);
+    r->published_at = db_col_int(s, 5);
+    r->published_by = db_col_int(s, 6);
+    r->created_at = db_col_int(s, 7);
 }
 
 /* Customers (?2 = 0) see published releases only. */
 static const char SQL_RELEASE_GET[] = "SELECT " RELEASE_COLS "FROM releases r WHERE r.id = ?1 "
                                       "AND (?2 OR r.published_at IS NOT NULL)";
 
-static int release_read(struct sqlite_conn *c, const struct caller *who, int64_t id,
+static int release_read(struct db_conn *c, const struct caller *who, int64_t id,
                         struct release *out, struct arena *a)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_RELEASE_GET);
+    struct db_stmt *s = db_stmt(c, SQL_RELEASE_GET);
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, who->role >= ROLE_AGENT);
-    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, who->role >= ROLE_AGENT);
+    if ((rc = db_step(s)) == DB_ROW) {
         read_release(s, out, a);
-        return store__done(s, 0);
+        return db_done(s, 0);
     }
-    return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "release"));
+    return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
 }
 
-int sqlite__release_get(struct store *st, const struct caller *c, int64_t id, struct release *out,
+int store_release_get(struct store *st, const struct caller *c, int64_t id, struct release *out,
                         struct arena *a)
 {
-    struct sqlite_conn *conn = store__get(st);
+    struct db_conn *conn = db_get(st);
     int rc = release_read(conn, c, id, out, a);
 
-    store__put(st, conn);
+    db_put(st, conn);
     return rc;
 }
 
@@ -127,59 +127,58 @@ static json_t *release_audit(const struct release *r)
 static const char SQL_RELEASE_BY_KEY[] = "SELECT id, version FROM releases WHERE version_key = ?";
 static const char SQL_RELEASE_INSERT[] =
     "INSERT INTO releases (version, version_key, kind, released_on, notes, created_by, "
-    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
 /* DESK_ECONFLICT with fault when a release of this version (as a version) exists. */
-static int release_unique(struct sqlite_conn *c, const char *key, const char *version,
+static int release_unique(struct db_conn *c, const char *key, const char *version,
                           struct store_fault *fault)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_RELEASE_BY_KEY);
+    struct db_stmt *s = db_stmt(c, SQL_RELEASE_BY_KEY);
     int rc;
 
-    store__bind_text(s, 1, key);
-    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_text(s, 1, key);
+    if ((rc = db_step(s)) == DB_ROW) {
         rc = store__fault(fault, DESK_ECONFLICT, "version",
                           "release %" PRId64 " has version '%s', the same as '%s'",
-                          (int64_t)sqlite3_column_int64(s, 0),
-                          (const char *)sqlite3_column_text(s, 1), version);
-        return store__done(s, rc);
+                          (int64_t)db_col_int(s, 0),
+                          db_col_raw(s, 1), version);
+        return db_done(s, rc);
     }
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "release by key"));
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
-static int write_release_create(struct sqlite_conn *c, void *arg)
+static int write_release_create(struct db_conn *c, void *arg)
 {
     struct release_job *j = arg;
     struct release *r = j->r;
     char key[VERSION_KEY_MAX], day[DATE_LEN];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if ((rc = key_of(r->version, key, "version", j->fault)) < 0 ||
         (rc = release_unique(c, key, r->version, j->fault)) < 0)
         return rc;
     date_format(r->released_on, day);
-    s = store__stmt(c, SQL_RELEASE_INSERT);
-    store__bind_text(s, 1, r->version);
-    store__bind_text(s, 2, key);
-    store__bind_text(s, 3, release_kind_name(r->kind));
-    store__bind_text(s, 4, day);
-    store__bind_text(s, 5, r->notes);
-    store__bind_id(s, 6, j->c->user_id);
-    store__bind_int(s, 7, j->now);
-    store__bind_int(s, 8, j->now);
-    if ((rc = store__exec(c, s, "release insert")) < 0)
+    s = db_stmt(c, SQL_RELEASE_INSERT);
+    db_bind_text(s, 1, r->version);
+    db_bind_text(s, 2, key);
+    db_bind_text(s, 3, release_kind_name(r->kind));
+    db_bind_text(s, 4, day);
+    db_bind_text(s, 5, r->notes);
+    db_bind_id(s, 6, j->c->user_id);
+    db_bind_int(s, 7, j->now);
+    db_bind_int(s, 8, j->now);
+    if ((rc = db_insert(s, &r->id)) < 0)
         return rc;
-    r->id = sqlite3_last_insert_rowid(store__db(c));
     r->created_at = j->now;
     return store__audit_json(c, j->c->user_id, "create", "release", r->id, NULL, release_audit(r));
 }
 
-int sqlite__release_create(struct store *st, const struct caller *c, struct release *r, int64_t now,
+int store_release_create(struct store *st, const struct caller *c, struct release *r, int64_t now,
                            struct store_fault *fault)
 {
     struct release_job j = {c, r, 0, now, NULL, fault, NULL};
-    return store__write(st, write_release_create, &j);
+    return db_write(st, write_release_create, &j);
 }
 
 static const char SQL_RELEASE_LIST[] =
@@ -198,15 +197,15 @@ static int release_cursor(const char *cur, const char **key)
     return 0;
 }
 
-int sqlite__release_list(struct store *st, const struct caller *c, const struct kb_page *pg,
+int store_release_list(struct store *st, const struct caller *c, const struct kb_page *pg,
                          struct release **items, size_t *n, const char **next, struct arena *a)
 {
     size_t want = (size_t)pg->limit + 1;
     char last[VERSION_KEY_MAX];
-    struct sqlite_conn *conn;
+    struct db_conn *conn;
     struct release *out;
     const char *key;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     *items = NULL;
@@ -215,15 +214,15 @@ int sqlite__release_list(struct store *st, const struct caller *c, const struct 
     if (!page_ok(pg) || release_cursor(pg->cursor, &key) < 0)
         return DESK_EBADREQ;
     out = ARENA_NEWN(a, struct release, want);
-    conn = store__get(st);
-    s = store__stmt(conn, SQL_RELEASE_LIST);
-    store__bind_int(s, 2, c->role >= ROLE_AGENT);
-    store__bind_text(s, 3, key);
-    store__bind_int(s, 4, (int64_t)want);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    conn = db_get(st);
+    s = db_stmt(conn, SQL_RELEASE_LIST);
+    db_bind_int(s, 2, c->role >= ROLE_AGENT);
+    db_bind_text(s, 3, key);
+    db_bind_int(s, 4, (int64_t)want);
+    while ((rc = db_step(s)) == DB_ROW)
         read_release(s, &out[(*n)++], a);
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "releases"));
-    store__put(st, conn);
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, conn);
     if (*n == want) {
         (*n)--;
         if (version_key(out[*n - 1].version, last, NULL) == 0)
@@ -248,65 +247,62 @@ static const char SQL_OLDER[] =
     "WHERE hosting = ?1 AND version_key < ?2 ORDER BY organization_id, id";
 
 /* The installations of one hosting model below version key (arena). */
-static int older_installations(struct sqlite_conn *c, const char *hosting, const char *key,
+static int older_installations(struct db_conn *c, const char *hosting, const char *key,
                                struct older **out, size_t *n, struct arena *a)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_OLDER);
+    struct db_stmt *s = db_stmt(c, SQL_OLDER);
     size_t alloc = 0;
     int rc;
 
     *out = NULL;
     *n = 0;
-    store__bind_text(s, 1, hosting);
-    store__bind_text(s, 2, key);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_text(s, 1, hosting);
+    db_bind_text(s, 2, key);
+    while ((rc = db_step(s)) == DB_ROW) {
         ARENA_GROW(a, *out, *n, alloc);
-        (*out)[(*n)++] = (struct older){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
-                                        store__col_text(s, 2, a), store__col_text(s, 3, a)};
+        (*out)[(*n)++] = (struct older){db_col_int(s, 0), db_col_int(s, 1),
+                                        db_col_text(s, 2, a), db_col_text(s, 3, a)};
     }
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "older installations"));
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
 static const char SQL_CHANGE_INSERT[] =
     "INSERT INTO installation_changes (installation_id, what, at, by_id, documentation, "
-    "from_version, to_version, release_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "from_version, to_version, release_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_INSTALLATION_SET_VERSION[] =
     "UPDATE installations SET version = ?2, version_key = ?3, updated_at = ?4 WHERE id = ?1";
 
 /* Insert change ch (by_id, created_at as given); ch->id is set. */
-static int insert_change(struct sqlite_conn *c, struct installation_change *ch)
+static int insert_change(struct db_conn *c, struct installation_change *ch)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_CHANGE_INSERT);
-    int rc;
+    struct db_stmt *s = db_stmt(c, SQL_CHANGE_INSERT);
 
-    store__bind_int(s, 1, ch->installation_id);
-    store__bind_text(s, 2, ch->what);
-    store__bind_int(s, 3, ch->at);
-    store__bind_id(s, 4, ch->by);
-    store__bind_text(s, 5, ch->documentation ? ch->documentation : "");
-    store__bind_text(s, 6, ch->from_version);
-    store__bind_text(s, 7, ch->to_version);
-    store__bind_id(s, 8, ch->release_id);
-    store__bind_int(s, 9, ch->created_at);
-    if ((rc = store__exec(c, s, "change insert")) == 0)
-        ch->id = sqlite3_last_insert_rowid(store__db(c));
-    return rc;
+    db_bind_int(s, 1, ch->installation_id);
+    db_bind_text(s, 2, ch->what);
+    db_bind_int(s, 3, ch->at);
+    db_bind_id(s, 4, ch->by);
+    db_bind_text(s, 5, ch->documentation ? ch->documentation : "");
+    db_bind_text(s, 6, ch->from_version);
+    db_bind_text(s, 7, ch->to_version);
+    db_bind_id(s, 8, ch->release_id);
+    db_bind_int(s, 9, ch->created_at);
+    return db_insert(s, &ch->id);
 }
 
-static int set_version(struct sqlite_conn *c, int64_t id, const char *version, const char *key,
+static int set_version(struct db_conn *c, int64_t id, const char *version, const char *key,
                        int64_t now)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_INSTALLATION_SET_VERSION);
+    struct db_stmt *s = db_stmt(c, SQL_INSTALLATION_SET_VERSION);
 
-    store__bind_int(s, 1, id);
-    store__bind_text(s, 2, version);
-    store__bind_text(s, 3, key);
-    store__bind_int(s, 4, now);
-    return store__exec(c, s, "installation version");
+    db_bind_int(s, 1, id);
+    db_bind_text(s, 2, version);
+    db_bind_text(s, 3, key);
+    db_bind_int(s, 4, now);
+    return db_exec(s);
 }
 
 /* Update each vendor-hosted installation below the release, logging the update. */
-static int update_vendor_hosted(struct sqlite_conn *c, struct release_job *j, const char *key)
+static int update_vendor_hosted(struct db_conn *c, struct release_job *j, const char *key)
 {
     const struct release *r = j->r;
     struct older *v;
@@ -344,29 +340,29 @@ static const char SQL_RELEASE_OUTBOX[] =
     "created_at, next_attempt_at) VALUES ('release', NULL, ?1, ?2, ?3, ?4, ?5, ?5, ?5)";
 
 /* The e-mails of an organisation's customer contacts, as a JSON list (arena); NULL for none. */
-static const char *org_contacts(struct sqlite_conn *c, int64_t org, struct arena *a)
+static const char *org_contacts(struct db_conn *c, int64_t org, struct arena *a)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_ORG_CONTACTS);
+    struct db_stmt *s = db_stmt(c, SQL_ORG_CONTACTS);
     const char **emails = NULL;
     size_t n = 0, alloc = 0;
 
-    store__bind_int(s, 1, org);
-    while (sqlite3_step(s) == SQLITE_ROW) {
+    db_bind_int(s, 1, org);
+    while (db_step(s) == DB_ROW) {
         ARENA_GROW(a, emails, n, alloc);
-        emails[n++] = store__col_text(s, 0, a);
+        emails[n++] = db_col_text(s, 0, a);
     }
-    store__done(s, 0);
+    db_done(s, 0);
     return n ? store__json_strings(emails, n, a) : NULL;
 }
 
 /* Queue the release notice for the contacts of one organisation's installations v[0..n). */
-static int notify_org(struct sqlite_conn *c, struct release_job *j, const struct older *v, size_t n)
+static int notify_org(struct db_conn *c, struct release_job *j, const struct older *v, size_t n)
 {
     const struct release *r = j->r;
     const char *to = org_contacts(c, v[0].organization_id, j->a);
     struct strbuf body = STRBUF_INIT;
     char rnd[33], day[DATE_LEN];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if (!to)
@@ -379,15 +375,15 @@ static int notify_org(struct sqlite_conn *c, struct release_job *j, const struct
         strbuf_addf(&body, "- %s (%s)\n", v[i].name, v[i].version);
     strbuf_addf(&body, "\nRelease notes:\n\n%s\n", r->notes);
     random_hex(rnd, 16);
-    s = store__stmt(c, SQL_RELEASE_OUTBOX);
-    store__bind_text(s, 1, to);
-    store__bind_text(s, 2, arena_sprintf(j->a, "Release %s is available", r->version));
-    store__bind_text(s, 3, body.buf);
-    store__bind_text(
+    s = db_stmt(c, SQL_RELEASE_OUTBOX);
+    db_bind_text(s, 1, to);
+    db_bind_text(s, 2, arena_sprintf(j->a, "Release %s is available", r->version));
+    db_bind_text(s, 3, body.buf);
+    db_bind_text(
         s, 4,
         arena_sprintf(j->a, "%s.release.%" PRId64 ".%" PRId64, rnd, r->id, v[0].organization_id));
-    store__bind_int(s, 5, j->now);
-    rc = store__exec(c, s, "release notice");
+    db_bind_int(s, 5, j->now);
+    rc = db_exec(s);
     strbuf_release(&body);
     if (rc == 0) {
         j->res->notices++;
@@ -397,7 +393,7 @@ static int notify_org(struct sqlite_conn *c, struct release_job *j, const struct
 }
 
 /* Notify, once per organisation, the contacts of customer-hosted installations below it. */
-static int notify_customer_hosted(struct sqlite_conn *c, struct release_job *j, const char *key)
+static int notify_customer_hosted(struct db_conn *c, struct release_job *j, const char *key)
 {
     struct older *v;
     size_t n, start = 0;
@@ -414,12 +410,12 @@ static int notify_customer_hosted(struct sqlite_conn *c, struct release_job *j, 
     return rc;
 }
 
-static int write_release_publish(struct sqlite_conn *c, void *arg)
+static int write_release_publish(struct db_conn *c, void *arg)
 {
     struct release_job *j = arg;
     struct release before;
     char key[VERSION_KEY_MAX];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if ((rc = release_read(c, j->c, j->id, j->r, j->a)) < 0)
@@ -432,25 +428,25 @@ static int write_release_publish(struct sqlite_conn *c, void *arg)
     before = *j->r;
     j->r->published_at = j->now;
     j->r->published_by = j->c->user_id;
-    s = store__stmt(c, SQL_RELEASE_SET_PUBLISHED);
-    store__bind_int(s, 1, j->id);
-    store__bind_int(s, 2, j->now);
-    store__bind_id(s, 3, j->c->user_id);
-    if ((rc = store__exec(c, s, "publish")) < 0 || (rc = update_vendor_hosted(c, j, key)) < 0 ||
+    s = db_stmt(c, SQL_RELEASE_SET_PUBLISHED);
+    db_bind_int(s, 1, j->id);
+    db_bind_int(s, 2, j->now);
+    db_bind_id(s, 3, j->c->user_id);
+    if ((rc = db_exec(s)) < 0 || (rc = update_vendor_hosted(c, j, key)) < 0 ||
         (rc = notify_customer_hosted(c, j, key)) < 0)
         return rc;
     return store__audit_json(c, j->c->user_id, "publish", "release", j->id, release_audit(&before),
                              release_audit(j->r));
 }
 
-int sqlite__release_publish(struct store *st, const struct caller *c, int64_t id, int64_t now,
+int store_release_publish(struct store *st, const struct caller *c, int64_t id, int64_t now,
                             struct release *out, struct publish_result *res,
                             struct store_fault *fault, struct arena *a)
 {
     struct release_job j = {c, out, id, now, res, fault, a};
 
     memset(res, 0, sizeof(*res));
-    return store__write(st, write_release_publish, &j);
+    return db_write(st, write_release_publish, &j);
 }
 
 /* ---- installations ---------------------------------------------------------------------- */
@@ -458,44 +454,44 @@ int sqlite__release_publish(struct store *st, const struct caller *c, int64_t id
 #define INSTALLATION_COLS                                                                          \
     "i.id, i.organization_id, i.name, i.hosting, i.version, i.created_at, i.updated_at "
 
-static void read_installation(sqlite3_stmt *s, struct installation *in, struct arena *a)
+static void read_installation(struct db_stmt *s, struct installation *in, struct arena *a)
 {
     memset(in, 0, sizeof(*in));
-    in->id = sqlite3_column_int64(s, 0);
-    in->organization_id = sqlite3_column_int64(s, 1);
-    in->name = store__col_text(s, 2, a);
-    hosting_model_parse((const char *)sqlite3_column_text(s, 3), &in->vendor_hosted);
-    in->version = store__col_text(s, 4, a);
-    in->created_at = sqlite3_column_int64(s, 5);
-    in->updated_at = sqlite3_column_int64(s, 6);
+    in->id = db_col_int(s, 0);
+    in->organization_id = db_col_int(s, 1);
+    in->name = db_col_text(s, 2, a);
+    hosting_model_parse(db_col_raw(s, 3), &in->vendor_hosted);
+    in->version = db_col_text(s, 4, a);
+    in->created_at = db_col_int(s, 5);
+    in->updated_at = db_col_int(s, 6);
 }
 
 static const char SQL_INSTALLATION_GET[] =
     "SELECT " INSTALLATION_COLS "FROM installations i WHERE i.id = ?1 AND "
     "(?2 = 0 OR i.organization_id = ?2)";
 
-static int installation_read(struct sqlite_conn *c, const struct caller *who, int64_t id,
+static int installation_read(struct db_conn *c, const struct caller *who, int64_t id,
                              struct installation *out, struct arena *a)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_INSTALLATION_GET);
+    struct db_stmt *s = db_stmt(c, SQL_INSTALLATION_GET);
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, org_scope(who));
-    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, org_scope(who));
+    if ((rc = db_step(s)) == DB_ROW) {
         read_installation(s, out, a);
-        return store__done(s, 0);
+        return db_done(s, 0);
     }
-    return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "installation"));
+    return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
 }
 
-int sqlite__installation_get(struct store *st, const struct caller *c, int64_t id,
+int store_installation_get(struct store *st, const struct caller *c, int64_t id,
                              struct installation *out, struct arena *a)
 {
-    struct sqlite_conn *conn = store__get(st);
+    struct db_conn *conn = db_get(st);
     int rc = installation_read(conn, c, id, out, a);
 
-    store__put(st, conn);
+    db_put(st, conn);
     return rc;
 }
 
@@ -519,14 +515,14 @@ static json_t *installation_audit(const struct installation *in)
 static const char SQL_ORG_EXISTS[] = "SELECT 1 FROM organizations WHERE id = ?";
 static const char SQL_INSTALLATION_INSERT[] =
     "INSERT INTO installations (organization_id, name, hosting, version, version_key, "
-    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
-static int write_installation_create(struct sqlite_conn *c, void *arg)
+static int write_installation_create(struct db_conn *c, void *arg)
 {
     struct installation_job *j = arg;
     struct installation *in = j->in;
     char key[VERSION_KEY_MAX];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     bool org;
     int rc;
 
@@ -537,41 +533,40 @@ static int write_installation_create(struct sqlite_conn *c, void *arg)
                             in->organization_id);
     if ((rc = key_of(in->version, key, "version", j->fault)) < 0)
         return rc;
-    s = store__stmt(c, SQL_INSTALLATION_INSERT);
-    store__bind_int(s, 1, in->organization_id);
-    store__bind_text(s, 2, in->name);
-    store__bind_text(s, 3, hosting_model_name(in->vendor_hosted));
-    store__bind_text(s, 4, in->version);
-    store__bind_text(s, 5, key);
-    store__bind_int(s, 6, j->now);
-    store__bind_int(s, 7, j->now);
-    if ((rc = store__exec(c, s, "installation insert")) < 0)
+    s = db_stmt(c, SQL_INSTALLATION_INSERT);
+    db_bind_int(s, 1, in->organization_id);
+    db_bind_text(s, 2, in->name);
+    db_bind_text(s, 3, hosting_model_name(in->vendor_hosted));
+    db_bind_text(s, 4, in->version);
+    db_bind_text(s, 5, key);
+    db_bind_int(s, 6, j->now);
+    db_bind_int(s, 7, j->now);
+    if ((rc = db_insert(s, &in->id)) < 0)
         return rc;
-    in->id = sqlite3_last_insert_rowid(store__db(c));
     in->created_at = in->updated_at = j->now;
     return store__audit_json(c, j->c->user_id, "create", "installation", in->id, NULL,
                              installation_audit(in));
 }
 
-int sqlite__installation_create(struct store *st, const struct caller *c, struct installation *in,
+int store_installation_create(struct store *st, const struct caller *c, struct installation *in,
                                 int64_t now, struct store_fault *fault)
 {
     struct installation_job j = {c, in, NULL, NULL, now, fault, NULL};
-    return store__write(st, write_installation_create, &j);
+    return db_write(st, write_installation_create, &j);
 }
 
 static const char SQL_INSTALLATION_LIST[] =
     "SELECT " INSTALLATION_COLS "FROM installations i WHERE (?1 = 0 OR i.organization_id = ?1) "
     "AND (?2 = 0 OR i.organization_id = ?2) AND i.id > ?3 ORDER BY i.id LIMIT ?4";
 
-int sqlite__installation_list(struct store *st, const struct caller *c, int64_t organization_id,
+int store_installation_list(struct store *st, const struct caller *c, int64_t organization_id,
                               const struct kb_page *pg, struct installation **items, size_t *n,
                               const char **next, struct arena *a)
 {
     size_t want = (size_t)pg->limit + 1;
-    struct sqlite_conn *conn;
+    struct db_conn *conn;
     struct installation *out;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int64_t after;
     int rc;
 
@@ -581,16 +576,16 @@ int sqlite__installation_list(struct store *st, const struct caller *c, int64_t 
     if (!page_ok(pg) || store__cursor_id(pg->cursor, 'i', &after) < 0)
         return DESK_EBADREQ;
     out = ARENA_NEWN(a, struct installation, want);
-    conn = store__get(st);
-    s = store__stmt(conn, SQL_INSTALLATION_LIST);
-    store__bind_int(s, 1, org_scope(c));
-    store__bind_int(s, 2, organization_id);
-    store__bind_int(s, 3, after);
-    store__bind_int(s, 4, (int64_t)want);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    conn = db_get(st);
+    s = db_stmt(conn, SQL_INSTALLATION_LIST);
+    db_bind_int(s, 1, org_scope(c));
+    db_bind_int(s, 2, organization_id);
+    db_bind_int(s, 3, after);
+    db_bind_int(s, 4, (int64_t)want);
+    while ((rc = db_step(s)) == DB_ROW)
         read_installation(s, &out[(*n)++], a);
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "installations"));
-    store__put(st, conn);
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, conn);
     if (*n == want) {
         (*n)--;
         *next = store__cursor_make('i', out[*n - 1].id, a);
@@ -606,28 +601,28 @@ int sqlite__installation_list(struct store *st, const struct caller *c, int64_t 
     "ch.documentation, ch.from_version, ch.to_version, coalesce(ch.release_id, 0), "               \
     "ch.created_at "
 
-static void read_change(sqlite3_stmt *s, struct installation_change *ch, struct arena *a)
+static void read_change(struct db_stmt *s, struct installation_change *ch, struct arena *a)
 {
     *ch = (struct installation_change){
-        sqlite3_column_int64(s, 0),       sqlite3_column_int64(s, 1),
-        store__col_text(s, 2, a),         sqlite3_column_int64(s, 3),
-        sqlite3_column_int64(s, 4),       store__col_text(s, 5, a),
-        store__col_text(s, 6, a),         store__col_text_or_null(s, 7, a),
-        store__col_text_or_null(s, 8, a), sqlite3_column_int64(s, 9),
-        sqlite3_column_int64(s, 10)};
+        db_col_int(s, 0),       db_col_int(s, 1),
+        db_col_text(s, 2, a),         db_col_int(s, 3),
+        db_col_int(s, 4),       db_col_text(s, 5, a),
+        db_col_text(s, 6, a),         db_col_text_or_null(s, 7, a),
+        db_col_text_or_null(s, 8, a), db_col_int(s, 9),
+        db_col_int(s, 10)};
 }
 
 static const char SQL_CHANGE_GET[] =
     "SELECT " CHANGE_COLS "FROM installation_changes ch LEFT JOIN users u ON u.id = ch.by_id "
     "WHERE ch.id = ?";
 
-static int write_change_add(struct sqlite_conn *c, void *arg)
+static int write_change_add(struct db_conn *c, void *arg)
 {
     struct installation_job *j = arg;
     struct installation_change *ch = j->ch;
     struct installation in;
     char key[VERSION_KEY_MAX];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if ((rc = installation_read(c, j->c, ch->installation_id, &in, j->a)) < 0)
@@ -641,11 +636,11 @@ static int write_change_add(struct sqlite_conn *c, void *arg)
     if ((rc = insert_change(c, ch)) < 0 ||
         (j->new_version && (rc = set_version(c, in.id, j->new_version, key, j->now)) < 0))
         return rc;
-    s = store__stmt(c, SQL_CHANGE_GET);
-    store__bind_int(s, 1, ch->id);
-    if (sqlite3_step(s) == SQLITE_ROW)
+    s = db_stmt(c, SQL_CHANGE_GET);
+    db_bind_int(s, 1, ch->id);
+    if (db_step(s) == DB_ROW)
         read_change(s, ch, j->a);
-    store__done(s, 0);
+    db_done(s, 0);
     return store__audit_json(c, j->c->user_id, "create", "installation_change", ch->id, NULL,
                              json_pack("{s:I, s:s, s:I, s:s?, s:s?}", "installation_id",
                                        (json_int_t)ch->installation_id, "what", ch->what, "at",
@@ -653,27 +648,27 @@ static int write_change_add(struct sqlite_conn *c, void *arg)
                                        "to_version", ch->to_version));
 }
 
-int sqlite__installation_change_add(struct store *st, const struct caller *c,
+int store_installation_change_add(struct store *st, const struct caller *c,
                                     struct installation_change *ch, const char *new_version,
                                     int64_t now, struct store_fault *fault, struct arena *a)
 {
     struct installation_job j = {c, NULL, ch, new_version, now, fault, a};
-    return store__write(st, write_change_add, &j);
+    return db_write(st, write_change_add, &j);
 }
 
 static const char SQL_CHANGES[] =
     "SELECT " CHANGE_COLS "FROM installation_changes ch LEFT JOIN users u ON u.id = ch.by_id "
     "WHERE ch.installation_id = ?1 AND ch.id > ?2 ORDER BY ch.id LIMIT ?3";
 
-int sqlite__installation_changes(struct store *st, const struct caller *c, int64_t installation_id,
+int store_installation_changes(struct store *st, const struct caller *c, int64_t installation_id,
                                  const struct kb_page *pg, struct installation_change **items,
                                  size_t *n, const char **next, struct arena *a)
 {
     size_t want = (size_t)pg->limit + 1;
     struct installation_change *out;
-    struct sqlite_conn *conn;
+    struct db_conn *conn;
     struct installation in;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int64_t after;
     int rc;
 
@@ -683,17 +678,17 @@ int sqlite__installation_changes(struct store *st, const struct caller *c, int64
     if (!page_ok(pg) || store__cursor_id(pg->cursor, 'c', &after) < 0)
         return DESK_EBADREQ;
     out = ARENA_NEWN(a, struct installation_change, want);
-    conn = store__get(st);
+    conn = db_get(st);
     if ((rc = installation_read(conn, c, installation_id, &in, a)) == 0) {
-        s = store__stmt(conn, SQL_CHANGES);
-        store__bind_int(s, 1, installation_id);
-        store__bind_int(s, 2, after);
-        store__bind_int(s, 3, (int64_t)want);
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        s = db_stmt(conn, SQL_CHANGES);
+        db_bind_int(s, 1, installation_id);
+        db_bind_int(s, 2, after);
+        db_bind_int(s, 3, (int64_t)want);
+        while ((rc = db_step(s)) == DB_ROW)
             read_change(s, &out[(*n)++], a);
-        rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "changes"));
+        rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
     }
-    store__put(st, conn);
+    db_put(st, conn);
     if (*n == want) {
         (*n)--;
         *next = store__cursor_make('c', out[*n - 1].id, a);
@@ -718,18 +713,18 @@ int sqlite__installation_changes(struct store *st, const struct caller *c, int64
     "(?2 = 0 OR EXISTS (SELECT 1 FROM known_error_versions v JOIN installations i "                \
     "ON i.version_key = v.version_key WHERE v.known_error_id = k.id AND i.organization_id = ?2)) "
 
-static void read_known_error(sqlite3_stmt *s, struct known_error *k, struct arena *a)
+static void read_known_error(struct db_stmt *s, struct known_error *k, struct arena *a)
 {
     memset(k, 0, sizeof(*k));
-    k->id = sqlite3_column_int64(s, 0);
-    k->title = store__col_text(s, 1, a);
-    k->description = store__col_text(s, 2, a);
-    known_error_status_parse((const char *)sqlite3_column_text(s, 3), &k->status);
-    k->workaround = store__col_text_or_null(s, 4, a);
-    k->fixed_in_release_id = sqlite3_column_int64(s, 5);
-    k->created_by = sqlite3_column_int64(s, 6);
-    k->created_at = sqlite3_column_int64(s, 7);
-    k->updated_at = sqlite3_column_int64(s, 8);
+    k->id = db_col_int(s, 0);
+    k->title = db_col_text(s, 1, a);
+    k->description = db_col_text(s, 2, a);
+    known_error_status_parse(db_col_raw(s, 3), &k->status);
+    k->workaround = db_col_text_or_null(s, 4, a);
+    k->fixed_in_release_id = db_col_int(s, 5);
+    k->created_by = db_col_int(s, 6);
+    k->created_at = db_col_int(s, 7);
+    k->updated_at = db_col_int(s, 8);
 }
 
 static const char SQL_KE_VERSIONS[] =
@@ -738,60 +733,60 @@ static const char SQL_KE_TICKETS[] = "SELECT id FROM tickets WHERE known_error_i
                                      "(?2 = 0 OR organization_id = ?2) ORDER BY id";
 
 /* The affected versions and the linked requests (those the caller may see) of k. */
-static int known_error_lists(struct sqlite_conn *c, const struct caller *who, struct known_error *k,
+static int known_error_lists(struct db_conn *c, const struct caller *who, struct known_error *k,
                              struct arena *a)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_KE_VERSIONS);
+    struct db_stmt *s = db_stmt(c, SQL_KE_VERSIONS);
     const char **versions = NULL;
     int64_t *tickets = NULL;
     size_t alloc = 0;
     int rc;
 
-    store__bind_int(s, 1, k->id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_int(s, 1, k->id);
+    while ((rc = db_step(s)) == DB_ROW) {
         ARENA_GROW(a, versions, k->nversions, alloc);
-        versions[k->nversions++] = store__col_text(s, 0, a);
+        versions[k->nversions++] = db_col_text(s, 0, a);
     }
-    if ((rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "ke versions"))) < 0)
+    if ((rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc))) < 0)
         return rc;
-    s = store__stmt(c, SQL_KE_TICKETS);
-    store__bind_int(s, 1, k->id);
-    store__bind_int(s, 2, org_scope(who));
+    s = db_stmt(c, SQL_KE_TICKETS);
+    db_bind_int(s, 1, k->id);
+    db_bind_int(s, 2, org_scope(who));
     alloc = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         ARENA_GROW(a, tickets, k->ntickets, alloc);
-        tickets[k->ntickets++] = sqlite3_column_int64(s, 0);
+        tickets[k->ntickets++] = db_col_int(s, 0);
     }
     k->versions = versions;
     k->ticket_ids = tickets;
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "ke tickets"));
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
 static const char SQL_KE_GET[] = KNOWN_ERROR_SELECT "WHERE k.id = ?1 AND " KNOWN_ERROR_VISIBLE;
 
-static int known_error_read(struct sqlite_conn *c, const struct caller *who, int64_t id,
+static int known_error_read(struct db_conn *c, const struct caller *who, int64_t id,
                             struct known_error *out, struct arena *a)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_KE_GET);
+    struct db_stmt *s = db_stmt(c, SQL_KE_GET);
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, org_scope(who));
-    if ((rc = sqlite3_step(s)) != SQLITE_ROW)
-        return store__done(s,
-                           rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "known error"));
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, org_scope(who));
+    if ((rc = db_step(s)) != DB_ROW)
+        return db_done(s,
+                           rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
     read_known_error(s, out, a);
-    store__done(s, 0);
+    db_done(s, 0);
     return known_error_lists(c, who, out, a);
 }
 
-int sqlite__known_error_get(struct store *st, const struct caller *c, int64_t id,
+int store_known_error_get(struct store *st, const struct caller *c, int64_t id,
                             struct known_error *out, struct arena *a)
 {
-    struct sqlite_conn *conn = store__get(st);
+    struct db_conn *conn = db_get(st);
     int rc = known_error_read(conn, c, id, out, a);
 
-    store__put(st, conn);
+    db_put(st, conn);
     return rc;
 }
 
@@ -799,14 +794,14 @@ static const char SQL_KE_LIST[] =
     KNOWN_ERROR_SELECT "WHERE " KNOWN_ERROR_VISIBLE "AND (?1 = 0 OR k.id < ?1) "
                        "ORDER BY k.id DESC LIMIT ?3";
 
-int sqlite__known_error_list(struct store *st, const struct caller *c, const struct kb_page *pg,
+int store_known_error_list(struct store *st, const struct caller *c, const struct kb_page *pg,
                              struct known_error **items, size_t *n, const char **next,
                              struct arena *a)
 {
     size_t want = (size_t)pg->limit + 1;
     struct known_error *out;
-    struct sqlite_conn *conn;
-    sqlite3_stmt *s;
+    struct db_conn *conn;
+    struct db_stmt *s;
     int64_t before;
     int rc;
 
@@ -816,21 +811,21 @@ int sqlite__known_error_list(struct store *st, const struct caller *c, const str
     if (!page_ok(pg) || store__cursor_id(pg->cursor, 'k', &before) < 0)
         return DESK_EBADREQ;
     out = ARENA_NEWN(a, struct known_error, want);
-    conn = store__get(st);
-    s = store__stmt(conn, SQL_KE_LIST);
-    store__bind_int(s, 1, before);
-    store__bind_int(s, 2, org_scope(c));
-    store__bind_int(s, 3, (int64_t)want);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    conn = db_get(st);
+    s = db_stmt(conn, SQL_KE_LIST);
+    db_bind_int(s, 1, before);
+    db_bind_int(s, 2, org_scope(c));
+    db_bind_int(s, 3, (int64_t)want);
+    while ((rc = db_step(s)) == DB_ROW)
         read_known_error(s, &out[(*n)++], a);
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "known errors"));
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
     if (*n == want) {
         (*n)--;
         *next = store__cursor_make('k', out[*n - 1].id, a);
     }
     for (size_t i = 0; i < *n && rc == 0; i++)
         rc = known_error_lists(conn, c, &out[i], a);
-    store__put(st, conn);
+    db_put(st, conn);
     *items = out;
     return rc;
 }
@@ -863,7 +858,7 @@ static const char SQL_RELEASE_EXISTS[] = "SELECT 1 FROM releases WHERE id = ?";
 static const char SQL_TICKET_EXISTS[] = "SELECT 1 FROM tickets WHERE id = ?";
 static const char SQL_KE_INSERT[] =
     "INSERT INTO known_errors (title, description, status, workaround, fixed_in_release_id, "
-    "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_KE_SET[] =
     "UPDATE known_errors SET title = ?2, description = ?3, status = ?4, workaround = ?5, "
     "fixed_in_release_id = ?6, updated_at = ?7 WHERE id = ?1";
@@ -878,7 +873,7 @@ static const char SQL_KE_LINK[] =
     "UPDATE tickets SET known_error_id = ?1, updated_at = ?3 WHERE id = ?2";
 
 /* The checks of a known error about to be stored: its release, its status and workaround. */
-static int check_known_error(struct sqlite_conn *c, const struct known_error *k,
+static int check_known_error(struct db_conn *c, const struct known_error *k,
                              struct store_fault *fault)
 {
     const char *field = known_error_problem(k->status, k->workaround);
@@ -898,33 +893,33 @@ static int check_known_error(struct sqlite_conn *c, const struct known_error *k,
 }
 
 /* Store the affected versions of known error id (replacing any). */
-static int save_versions(struct sqlite_conn *c, int64_t id, const char *const *v, size_t n,
+static int save_versions(struct db_conn *c, int64_t id, const char *const *v, size_t n,
                          struct store_fault *fault)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_KE_VERSIONS_CLEAR);
+    struct db_stmt *s = db_stmt(c, SQL_KE_VERSIONS_CLEAR);
     char key[VERSION_KEY_MAX];
     int rc;
 
-    store__bind_int(s, 1, id);
-    if ((rc = store__exec(c, s, "ke versions clear")) < 0)
+    db_bind_int(s, 1, id);
+    if ((rc = db_exec(s)) < 0)
         return rc;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if ((rc = key_of(v[i], key, "affected_versions", fault)) < 0)
             break;
-        s = store__stmt(c, SQL_KE_VERSION_INSERT);
-        store__bind_int(s, 1, id);
-        store__bind_text(s, 2, key);
-        store__bind_text(s, 3, v[i]);
-        rc = store__exec(c, s, "ke version");
+        s = db_stmt(c, SQL_KE_VERSION_INSERT);
+        db_bind_int(s, 1, id);
+        db_bind_text(s, 2, key);
+        db_bind_text(s, 3, v[i]);
+        rc = db_exec(s);
     }
     return rc;
 }
 
 /* Link request ticket to known error id; DESK_EINVAL with fault naming field when it is absent. */
-static int link_ticket(struct sqlite_conn *c, int64_t id, int64_t ticket, int64_t now,
+static int link_ticket(struct db_conn *c, int64_t id, int64_t ticket, int64_t now,
                        const char *field, struct store_fault *fault)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     bool yes = true;
     int rc;
 
@@ -932,33 +927,33 @@ static int link_ticket(struct sqlite_conn *c, int64_t id, int64_t ticket, int64_
         return rc;
     if (!yes)
         return store__fault(fault, DESK_EINVAL, field, "no ticket %" PRId64, ticket);
-    s = store__stmt(c, SQL_KE_LINK);
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, ticket);
-    store__bind_int(s, 3, now);
-    return store__exec(c, s, "ke link");
+    s = db_stmt(c, SQL_KE_LINK);
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, ticket);
+    db_bind_int(s, 3, now);
+    return db_exec(s);
 }
 
 /* Replace the requests linked to known error id by tickets[0..n). */
-static int save_tickets(struct sqlite_conn *c, int64_t id, const int64_t *tickets, size_t n,
+static int save_tickets(struct db_conn *c, int64_t id, const int64_t *tickets, size_t n,
                         int64_t now, struct store_fault *fault)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_KE_UNLINK_ALL);
+    struct db_stmt *s = db_stmt(c, SQL_KE_UNLINK_ALL);
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, now);
-    rc = store__exec(c, s, "ke unlink");
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, now);
+    rc = db_exec(s);
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = link_ticket(c, id, tickets[i], now, "ticket_ids", fault);
     return rc;
 }
 
-static int write_known_error_create(struct sqlite_conn *c, void *arg)
+static int write_known_error_create(struct db_conn *c, void *arg)
 {
     struct known_error_job *j = arg;
     struct known_error *k = j->k;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     bool yes = true;
     int rc;
 
@@ -968,18 +963,17 @@ static int write_known_error_create(struct sqlite_conn *c, void *arg)
         return DESK_ENOTFOUND; /* the request of the path */
     if ((rc = check_known_error(c, k, j->fault)) < 0)
         return rc;
-    s = store__stmt(c, SQL_KE_INSERT);
-    store__bind_text(s, 1, k->title);
-    store__bind_text(s, 2, k->description);
-    store__bind_text(s, 3, known_error_status_name(k->status));
-    store__bind_text(s, 4, k->workaround);
-    store__bind_id(s, 5, k->fixed_in_release_id);
-    store__bind_id(s, 6, j->c->user_id);
-    store__bind_int(s, 7, j->now);
-    store__bind_int(s, 8, j->now);
-    if ((rc = store__exec(c, s, "ke insert")) < 0)
+    s = db_stmt(c, SQL_KE_INSERT);
+    db_bind_text(s, 1, k->title);
+    db_bind_text(s, 2, k->description);
+    db_bind_text(s, 3, known_error_status_name(k->status));
+    db_bind_text(s, 4, k->workaround);
+    db_bind_id(s, 5, k->fixed_in_release_id);
+    db_bind_id(s, 6, j->c->user_id);
+    db_bind_int(s, 7, j->now);
+    db_bind_int(s, 8, j->now);
+    if ((rc = db_insert(s, &j->id)) < 0)
         return rc;
-    j->id = sqlite3_last_insert_rowid(store__db(c));
     if ((rc = save_versions(c, j->id, k->versions, k->nversions, j->fault)) < 0 ||
         (rc = save_tickets(c, j->id, k->ticket_ids, k->ntickets, j->now, j->fault)) < 0 ||
         (j->ticket_id && (rc = link_ticket(c, j->id, j->ticket_id, j->now, NULL, j->fault)) < 0) ||
@@ -989,12 +983,12 @@ static int write_known_error_create(struct sqlite_conn *c, void *arg)
                              known_error_audit(k, j->a));
 }
 
-int sqlite__known_error_create(struct store *st, const struct caller *c, struct known_error *k,
+int store_known_error_create(struct store *st, const struct caller *c, struct known_error *k,
                                int64_t ticket_id, int64_t now, struct store_fault *fault,
                                struct arena *a)
 {
     struct known_error_job j = {c, 0, k, NULL, ticket_id, now, fault, a};
-    return store__write(st, write_known_error_create, &j);
+    return db_write(st, write_known_error_create, &j);
 }
 
 static void apply_known_error_patch(struct known_error *k, const struct known_error_patch *p)
@@ -1011,12 +1005,12 @@ static void apply_known_error_patch(struct known_error *k, const struct known_er
         k->fixed_in_release_id = p->fixed_in_release_id;
 }
 
-static int write_known_error_update(struct sqlite_conn *c, void *arg)
+static int write_known_error_update(struct db_conn *c, void *arg)
 {
     struct known_error_job *j = arg;
     const struct known_error_patch *p = j->p;
     struct known_error before, *k = j->k;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if ((rc = known_error_read(c, j->c, j->id, k, j->a)) < 0)
@@ -1025,15 +1019,15 @@ static int write_known_error_update(struct sqlite_conn *c, void *arg)
     apply_known_error_patch(k, p);
     if ((rc = check_known_error(c, k, j->fault)) < 0)
         return rc;
-    s = store__stmt(c, SQL_KE_SET);
-    store__bind_int(s, 1, j->id);
-    store__bind_text(s, 2, k->title);
-    store__bind_text(s, 3, k->description);
-    store__bind_text(s, 4, known_error_status_name(k->status));
-    store__bind_text(s, 5, k->workaround);
-    store__bind_id(s, 6, k->fixed_in_release_id);
-    store__bind_int(s, 7, j->now);
-    if ((rc = store__exec(c, s, "ke update")) < 0 ||
+    s = db_stmt(c, SQL_KE_SET);
+    db_bind_int(s, 1, j->id);
+    db_bind_text(s, 2, k->title);
+    db_bind_text(s, 3, k->description);
+    db_bind_text(s, 4, known_error_status_name(k->status));
+    db_bind_text(s, 5, k->workaround);
+    db_bind_id(s, 6, k->fixed_in_release_id);
+    db_bind_int(s, 7, j->now);
+    if ((rc = db_exec(s)) < 0 ||
         (p->has_versions &&
          (rc = save_versions(c, j->id, p->versions, p->nversions, j->fault)) < 0) ||
         (p->has_tickets &&
@@ -1044,15 +1038,15 @@ static int write_known_error_update(struct sqlite_conn *c, void *arg)
                              known_error_audit(&before, j->a), known_error_audit(k, j->a));
 }
 
-int sqlite__known_error_update(struct store *st, const struct caller *c, int64_t id,
+int store_known_error_update(struct store *st, const struct caller *c, int64_t id,
                                const struct known_error_patch *p, int64_t now,
                                struct known_error *out, struct store_fault *fault, struct arena *a)
 {
     struct known_error_job j = {c, id, out, p, 0, now, fault, a};
-    return store__write(st, write_known_error_update, &j);
+    return db_write(st, write_known_error_update, &j);
 }
 
-static int write_known_error_link(struct sqlite_conn *c, void *arg)
+static int write_known_error_link(struct db_conn *c, void *arg)
 {
     struct known_error_job *j = arg;
     int rc;
@@ -1065,10 +1059,10 @@ static int write_known_error_link(struct sqlite_conn *c, void *arg)
                              json_pack("{s:I}", "ticket_id", (json_int_t)j->ticket_id));
 }
 
-int sqlite__known_error_link(struct store *st, const struct caller *c, int64_t id,
+int store_known_error_link(struct store *st, const struct caller *c, int64_t id,
                              int64_t ticket_id, int64_t now, struct known_error *out,
                              struct store_fault *fault, struct arena *a)
 {
     struct known_error_job j = {c, id, out, NULL, ticket_id, now, fault, a};
-    return store__write(st, write_known_error_link, &j);
+    return db_write(st, write_known_error_link, &j);
 }

@@ -1,5 +1,5 @@
 /*
- * sqlite_mail.c - the outbox (claiming, sending marks, back-off) and inbound
+ * mail.c - the outbox (claiming, sending marks, back-off) and inbound
  * mail (who sent it, which thread it continues, recording it) on SQLite.
  *
  * An inbound mail is recorded by one write (write_deliver): its Message-ID
@@ -10,7 +10,7 @@
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
-#include "store/sqlite.h"
+#include "store/internal.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -35,38 +35,38 @@ struct claim_job {
     struct arena *a;          /* the caller's */
 };
 
-static void read_outbox_row(sqlite3_stmt *s, struct outbox_msg *m, struct arena *a)
+static void read_outbox_row(struct db_stmt *s, struct outbox_msg *m, struct arena *a)
 {
-    *m = (struct outbox_msg){sqlite3_column_int64(s, 0),       store__col_text(s, 1, a),
-                             sqlite3_column_int64(s, 2),       store__col_text(s, 3, a),
-                             store__col_text(s, 4, a),         store__col_text(s, 5, a),
-                             store__col_text(s, 6, a),         store__col_text_or_null(s, 7, a),
-                             store__col_text_or_null(s, 8, a), sqlite3_column_int(s, 9)};
+    *m = (struct outbox_msg){db_col_int(s, 0),       db_col_text(s, 1, a),
+                             db_col_int(s, 2),       db_col_text(s, 3, a),
+                             db_col_text(s, 4, a),         db_col_text(s, 5, a),
+                             db_col_text(s, 6, a),         db_col_text_or_null(s, 7, a),
+                             db_col_text_or_null(s, 8, a), (int)db_col_int(s, 9)};
 }
 
-static int write_claim(struct sqlite_conn *c, void *arg)
+static int write_claim(struct db_conn *c, void *arg)
 {
     struct claim_job *j = arg;
-    sqlite3_stmt *s = store__stmt(c, SQL_OUTBOX_CLAIM);
+    struct db_stmt *s = db_stmt(c, SQL_OUTBOX_CLAIM);
     int rc;
 
     j->n = 0;
-    store__bind_text(s, 1, j->holder);
-    store__bind_int(s, 2, j->now);
-    store__bind_int(s, 3, j->lease_secs);
-    store__bind_int(s, 4, j->max);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_text(s, 1, j->holder);
+    db_bind_int(s, 2, j->now);
+    db_bind_int(s, 3, j->lease_secs);
+    db_bind_int(s, 4, j->max);
+    while ((rc = db_step(s)) == DB_ROW) {
         ARENA_GROW(j->a, j->items, j->n, j->alloc);
         read_outbox_row(s, &j->items[j->n++], j->a);
     }
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "outbox claim"));
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
-int sqlite__outbox_claim(struct store *st, const char *holder, int64_t now, int64_t lease_secs,
+int store_outbox_claim(struct store *st, const char *holder, int64_t now, int64_t lease_secs,
                          int max, struct outbox_msg **items, size_t *n, struct arena *a)
 {
     struct claim_job j = {holder, now, lease_secs, max, NULL, 0, 0, a};
-    int rc = store__write(st, write_claim, &j);
+    int rc = db_write(st, write_claim, &j);
 
     *items = rc == 0 ? j.items : NULL;
     *n = rc == 0 ? j.n : 0;
@@ -93,43 +93,43 @@ struct mark_job {
     const char *error;  /* FAILED: last_error */
 };
 
-static int write_mark(struct sqlite_conn *c, void *arg)
+static int write_mark(struct db_conn *c, void *arg)
 {
     struct mark_job *j = arg;
-    sqlite3_stmt *s = store__stmt(c, j->sql);
+    struct db_stmt *s = db_stmt(c, j->sql);
     int rc;
 
-    store__bind_int(s, 1, j->id);
+    db_bind_int(s, 1, j->id);
     if (j->sql == SQL_OUTBOX_SENT) {
-        store__bind_int(s, 2, j->at);
+        db_bind_int(s, 2, j->at);
     } else {
-        store__bind_text(s, 2, j->holder);
+        db_bind_text(s, 2, j->holder);
         if (j->sql == SQL_OUTBOX_FAILED) {
-            store__bind_int(s, 3, j->at);
-            store__bind_text(s, 4, j->error);
+            db_bind_int(s, 3, j->at);
+            db_bind_text(s, 4, j->error);
         }
     }
-    rc = sqlite3_step(s);
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "outbox mark"));
+    rc = db_step(s);
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
-int sqlite__outbox_sent(struct store *st, int64_t id, int64_t now)
+int store_outbox_sent(struct store *st, int64_t id, int64_t now)
 {
     struct mark_job j = {SQL_OUTBOX_SENT, id, NULL, now, NULL};
-    return store__write(st, write_mark, &j);
+    return db_write(st, write_mark, &j);
 }
 
-int sqlite__outbox_failed(struct store *st, int64_t id, const char *holder, int64_t retry_at,
+int store_outbox_failed(struct store *st, int64_t id, const char *holder, int64_t retry_at,
                           const char *error)
 {
     struct mark_job j = {SQL_OUTBOX_FAILED, id, holder, retry_at, error};
-    return store__write(st, write_mark, &j);
+    return db_write(st, write_mark, &j);
 }
 
-int sqlite__outbox_release(struct store *st, int64_t id, const char *holder)
+int store_outbox_release(struct store *st, int64_t id, const char *holder)
 {
     struct mark_job j = {SQL_OUTBOX_RELEASE, id, holder, 0, NULL};
-    return store__write(st, write_mark, &j);
+    return db_write(st, write_mark, &j);
 }
 
 /* ---- reads ---------------------------------------------------------------------------- */
@@ -142,27 +142,27 @@ int sqlite__outbox_release(struct store *st, int64_t id, const char *holder)
 static int read_int(struct store *st, const char *sql, const char *t1, const char *t2, int64_t i2,
                     int64_t *v, bool *found)
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = store__stmt(conn, sql);
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, sql);
     int rc;
 
-    store__bind_text(s, 1, t1);
+    db_bind_text(s, 1, t1);
     if (t2)
-        store__bind_text(s, 2, t2);
+        db_bind_text(s, 2, t2);
     else
-        store__bind_int(s, 2, i2);
-    rc = sqlite3_step(s);
-    *found = rc == SQLITE_ROW;
+        db_bind_int(s, 2, i2);
+    rc = db_step(s);
+    *found = rc == DB_ROW;
     if (*found)
-        *v = sqlite3_column_int64(s, 0);
-    rc = store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(conn, rc, "mail"));
-    store__put(st, conn);
+        *v = db_col_int(s, 0);
+    rc = db_done(s, rc == DB_ROW || rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, conn);
     return rc;
 }
 
 static const char SQL_OUTBOX_PENDING[] = "SELECT count(*) FROM outbox WHERE sent_at IS NULL";
 
-int sqlite__outbox_pending(struct store *st, int64_t *n)
+int store_outbox_pending(struct store *st, int64_t *n)
 {
     bool found;
 
@@ -179,23 +179,23 @@ static const char SQL_SENDER_DOMAIN[] =
 
 static int sender_user(struct store *st, const char *address, struct mail_sender *out)
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = store__stmt(conn, SQL_SENDER_USER);
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_SENDER_USER);
     int rc;
 
-    store__bind_text(s, 1, address);
-    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        out->user_id = sqlite3_column_int64(s, 0);
-        if (role_parse((const char *)sqlite3_column_text(s, 1), &out->role) < 0)
+    db_bind_text(s, 1, address);
+    if ((rc = db_step(s)) == DB_ROW) {
+        out->user_id = db_col_int(s, 0);
+        if (role_parse(db_col_raw(s, 1), &out->role) < 0)
             out->role = ROLE_NONE;
-        out->organization_id = sqlite3_column_int64(s, 2);
+        out->organization_id = db_col_int(s, 2);
     }
-    rc = store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(conn, rc, "user"));
-    store__put(st, conn);
+    rc = db_done(s, rc == DB_ROW || rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, conn);
     return rc;
 }
 
-int sqlite__mail_sender(struct store *st, const char *address, struct mail_sender *out)
+int store_mail_sender(struct store *st, const char *address, struct mail_sender *out)
 {
     const char *at = strrchr(address, '@');
     bool found;
@@ -227,13 +227,13 @@ static int read_by_mail_id(struct store *st, const char *sql, const char *id, in
     return rc;
 }
 
-int sqlite__mail_seen(struct store *st, const char *id, bool *seen, int64_t *ticket_id)
+int store_mail_seen(struct store *st, const char *id, bool *seen, int64_t *ticket_id)
 {
     *ticket_id = 0;
     return read_by_mail_id(st, SQL_MAIL_SEEN, id, ticket_id, seen);
 }
 
-int sqlite__mail_thread(struct store *st, const char *const *ids, size_t n, int64_t *ticket_id)
+int store_mail_thread(struct store *st, const char *const *ids, size_t n, int64_t *ticket_id)
 {
     bool found = false;
     int rc = 0;
@@ -246,28 +246,28 @@ int sqlite__mail_thread(struct store *st, const char *const *ids, size_t n, int6
 
 static const char SQL_MAIL_REQUESTER[] = "SELECT address FROM mail_requesters WHERE ticket_id = ?";
 
-int sqlite__mail_requester(struct store *st, int64_t ticket_id, const char **address,
+int store_mail_requester(struct store *st, int64_t ticket_id, const char **address,
                            struct arena *a)
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = store__stmt(conn, SQL_MAIL_REQUESTER);
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_MAIL_REQUESTER);
     int rc;
 
-    store__bind_int(s, 1, ticket_id);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *address = store__col_text(s, 0, a);
-    rc = store__done(s, rc == SQLITE_ROW    ? 0
-                        : rc == SQLITE_DONE ? DESK_ENOTFOUND
-                                            : store__err(conn, rc, "requester"));
-    store__put(st, conn);
+    db_bind_int(s, 1, ticket_id);
+    rc = db_step(s);
+    if (rc == DB_ROW)
+        *address = db_col_text(s, 0, a);
+    rc = db_done(s, rc == DB_ROW    ? 0
+                        : rc == DB_DONE ? DESK_ENOTFOUND
+                                            : db_err(rc));
+    db_put(st, conn);
     return rc;
 }
 
 static const char SQL_MAIL_COUNT[] = "SELECT count(*) FROM mail_ids WHERE sender = ?1 AND "
                                      "direction = 'in' AND created_at >= ?2";
 
-int sqlite__mail_count(struct store *st, const char *address, int64_t since, int64_t *n)
+int store_mail_count(struct store *st, const char *address, int64_t since, int64_t *n)
 {
     bool found;
 
@@ -284,23 +284,25 @@ static const char SQL_MAIL_KEY_ADD[] =
 /* The key `name` into key[0..len); *found says whether there is one. */
 static int read_key(struct store *st, const char *name, uint8_t *key, size_t len, bool *found)
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = store__stmt(conn, SQL_MAIL_KEY_GET);
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_MAIL_KEY_GET);
     int rc;
 
-    store__bind_text(s, 1, name);
-    rc = sqlite3_step(s);
-    *found = rc == SQLITE_ROW;
-    if (*found && (size_t)sqlite3_column_bytes(s, 0) == len)
-        memcpy(key, sqlite3_column_blob(s, 0), len);
-    else if (*found)
-        rc = SQLITE_MISMATCH;
-    rc = store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-                        : rc == SQLITE_MISMATCH         ? DESK_EIO
-                                                        : store__err(conn, rc, "mail key"));
-    if (rc == DESK_EIO && *found)
-        log_error("msg=\"mail key has the wrong length\" name=%s", name);
-    store__put(st, conn);
+    db_bind_text(s, 1, name);
+    rc = db_step(s);
+    *found = rc == DB_ROW;
+    if (*found) {
+        size_t have;
+        const void *p = db_col_blob(s, 0, &have);
+        if (have == len) {
+            memcpy(key, p, len);
+        } else {
+            log_error("msg=\"mail key has the wrong length\" name=%s", name);
+            rc = DESK_EIO;
+        }
+    }
+    rc = db_done(s, db_err(rc));
+    db_put(st, conn);
     return rc;
 }
 
@@ -311,20 +313,20 @@ struct key_job {
     int64_t now;        /* created_at */
 };
 
-static int write_key(struct sqlite_conn *c, void *arg)
+static int write_key(struct db_conn *c, void *arg)
 {
     struct key_job *j = arg;
-    sqlite3_stmt *s = store__stmt(c, SQL_MAIL_KEY_ADD);
+    struct db_stmt *s = db_stmt(c, SQL_MAIL_KEY_ADD);
     int rc;
 
-    store__bind_text(s, 1, j->name);
-    sqlite3_bind_blob(s, 2, j->new, (int)j->len, SQLITE_STATIC);
-    store__bind_int(s, 3, j->now);
-    rc = sqlite3_step(s);
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "mail key"));
+    db_bind_text(s, 1, j->name);
+    db_bind_blob(s, 2, j->new, j->len);
+    db_bind_int(s, 3, j->now);
+    rc = db_step(s);
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
-int sqlite__mail_key(struct store *st, const char *name, uint8_t *key, size_t len, int64_t now)
+int store_mail_key(struct store *st, const char *name, uint8_t *key, size_t len, int64_t now)
 {
     uint8_t fresh[64];
     struct key_job j = {name, fresh, len, now};
@@ -336,7 +338,7 @@ int sqlite__mail_key(struct store *st, const char *name, uint8_t *key, size_t le
     if ((rc = read_key(st, name, key, len, &found)) < 0 || found)
         return rc;
     randombytes_buf(fresh, len);
-    rc = store__write(st, write_key, &j);
+    rc = db_write(st, write_key, &j);
     sodium_memzero(fresh, sizeof(fresh));
     if (rc < 0 || (rc = read_key(st, name, key, len, &found)) < 0)
         return rc;
@@ -356,40 +358,40 @@ static const char SQL_TICKET_SENDER[] =
     "UPDATE tickets SET sender_address = ?, sender_verified = ? WHERE id = ?";
 
 /* Run a one-shot statement with two bound values (an integer or text each). */
-static int exec2(struct sqlite_conn *c, const char *sql, int64_t i1, const char *t1, int64_t i2,
+static int exec2(struct db_conn *c, const char *sql, int64_t i1, const char *t1, int64_t i2,
                  const char *t2)
 {
-    sqlite3_stmt *s = store__stmt(c, sql);
+    struct db_stmt *s = db_stmt(c, sql);
     int rc;
 
     if (t1)
-        store__bind_text(s, 1, t1);
+        db_bind_text(s, 1, t1);
     else
-        store__bind_int(s, 1, i1);
+        db_bind_int(s, 1, i1);
     if (t2)
-        store__bind_text(s, 2, t2);
+        db_bind_text(s, 2, t2);
     else
-        store__bind_int(s, 2, i2);
-    rc = sqlite3_step(s);
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, sql));
+        db_bind_int(s, 2, i2);
+    rc = db_step(s);
+    return db_done(s, db_err(rc));
 }
 
 /* Record the Message-ID; false in *fresh when it was there already (a duplicate). */
-static int record_mail_id(struct sqlite_conn *c, const struct mail_delivery *d, int64_t now,
+static int record_mail_id(struct db_conn *c, const struct mail_delivery *d, int64_t now,
                           bool *fresh)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_MAIL_ID_IN);
+    struct db_stmt *s = db_stmt(c, SQL_MAIL_ID_IN);
     int rc;
 
-    store__bind_text(s, 1, d->message_id);
-    store__bind_text(s, 2, d->sender);
-    store__bind_int(s, 3, now);
-    rc = sqlite3_step(s);
-    *fresh = rc == SQLITE_DONE && sqlite3_changes(store__db(c)) == 1;
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "mail id"));
+    db_bind_text(s, 1, d->message_id);
+    db_bind_text(s, 2, d->sender);
+    db_bind_int(s, 3, now);
+    rc = db_step(s);
+    *fresh = rc == DB_DONE && db_changes(c) == 1;
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
-static int add_attachments(struct sqlite_conn *c, const struct mail_delivery *d, int64_t now,
+static int add_attachments(struct db_conn *c, const struct mail_delivery *d, int64_t now,
                            struct store_fault *fault)
 {
     int rc = 0;
@@ -397,12 +399,12 @@ static int add_attachments(struct sqlite_conn *c, const struct mail_delivery *d,
     for (size_t i = 0; i < d->natts && rc == 0; i++) {
         struct attachment at = d->atts[i];
         at.ticket_id = d->ticket_id;
-        rc = sqlite__attachment_add_in(c, &d->author, &at, now, fault);
+        rc = store__attachment_add_in(c, &d->author, &at, now, fault);
     }
     return rc;
 }
 
-static int deliver_join(struct sqlite_conn *c, struct mail_delivery *d, int64_t now,
+static int deliver_join(struct db_conn *c, struct mail_delivery *d, int64_t now,
                         struct store_fault *fault)
 {
     struct message m = {0};
@@ -410,7 +412,7 @@ static int deliver_join(struct sqlite_conn *c, struct mail_delivery *d, int64_t 
 
     m.ticket_id = d->ticket_id;
     m.body = d->body;
-    if ((rc = sqlite__message_add_in(c, &d->author, &m, now, fault)) < 0 ||
+    if ((rc = store__message_add_in(c, &d->author, &m, now, fault)) < 0 ||
         (rc = exec2(c, SQL_MESSAGE_MAIL_ID, 0, d->message_id, m.id, NULL)) < 0)
         return rc;
     d->outcome = MAIL_UPDATED;
@@ -418,17 +420,17 @@ static int deliver_join(struct sqlite_conn *c, struct mail_delivery *d, int64_t 
 }
 
 /* Keep the sender of a request opened by mail, and whether it was verified. */
-static int record_sender(struct sqlite_conn *c, const struct mail_delivery *d)
+static int record_sender(struct db_conn *c, const struct mail_delivery *d)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_TICKET_SENDER);
+    struct db_stmt *s = db_stmt(c, SQL_TICKET_SENDER);
 
-    store__bind_text(s, 1, d->sender);
-    store__bind_int(s, 2, d->sender_verified);
-    store__bind_int(s, 3, d->ticket_id);
-    return store__exec(c, s, "ticket sender");
+    db_bind_text(s, 1, d->sender);
+    db_bind_int(s, 2, d->sender_verified);
+    db_bind_int(s, 3, d->ticket_id);
+    return db_exec(s);
 }
 
-static int deliver_open(struct sqlite_conn *c, struct mail_delivery *d, int64_t now,
+static int deliver_open(struct db_conn *c, struct mail_delivery *d, int64_t now,
                         struct store_fault *fault)
 {
     struct arena a = ARENA_INIT;
@@ -443,7 +445,7 @@ static int deliver_open(struct sqlite_conn *c, struct mail_delivery *d, int64_t 
     t.subject = d->subject;
     t.body = d->body;
     t.received_at = now;
-    rc = sqlite__ticket_create_in(c, &d->author, &t, now, fault, &a);
+    rc = store__ticket_create_in(c, &d->author, &t, now, fault, &a);
     d->ticket_id = t.id;
     arena_release(&a);
     if (rc < 0)
@@ -463,7 +465,7 @@ struct deliver_job {
     struct store_fault *fault; /* why it was refused */
 };
 
-static int deliver(struct sqlite_conn *c, struct mail_delivery *d, int64_t now,
+static int deliver(struct db_conn *c, struct mail_delivery *d, int64_t now,
                    struct store_fault *fault)
 {
     switch (d->action) {
@@ -483,7 +485,7 @@ static int deliver(struct sqlite_conn *c, struct mail_delivery *d, int64_t now,
     return DESK_EIO;
 }
 
-static int write_deliver(struct sqlite_conn *c, void *arg)
+static int write_deliver(struct db_conn *c, void *arg)
 {
     struct deliver_job *j = arg;
     struct mail_delivery *d = j->d;
@@ -507,14 +509,14 @@ static int write_deliver(struct sqlite_conn *c, void *arg)
     return rc;
 }
 
-int sqlite__mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
+int store_mail_deliver(struct store *st, struct mail_delivery *d, int64_t now,
                          struct store_fault *fault)
 {
     struct deliver_job j = {d, now, fault};
     bool seen;
-    int rc = store__write(st, write_deliver, &j);
+    int rc = db_write(st, write_deliver, &j);
 
     if (rc == 0 && d->outcome == MAIL_DUPLICATE)
-        rc = sqlite__mail_seen(st, d->message_id, &seen, &d->ticket_id);
+        rc = store_mail_seen(st, d->message_id, &seen, &d->ticket_id);
     return rc;
 }

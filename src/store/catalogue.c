@@ -1,5 +1,5 @@
 /*
- * sqlite_catalogue.c - the service catalogue and RASCI matrices on SQLite.
+ * catalogue.c - the service catalogue and RASCI matrices on SQLite.
  *
  * A matrix is one row: its parties as a JSON list and its rows as a JSON
  * list of {"activity","cells":{party:"A/R"}}, cells in their stored form
@@ -7,7 +7,7 @@
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
-#include "store/sqlite.h"
+#include "store/internal.h"
 #include "core/err.h"
 #include "domain/catalogue.h"
 #include "domain/rasci.h"
@@ -28,52 +28,53 @@ static const char SQL_SERVICE_GET[] = "SELECT " SERVICE_COLS "FROM catalogue_ser
 static const char SQL_SERVICE_INSERT[] =
     "INSERT INTO catalogue_services (name, position, vendor_inclusion, vendor_comment, "
     "customer_inclusion, customer_comment, updated_at) VALUES (?2, coalesce(?3, "
-    "(SELECT coalesce(max(position), 0) + 1 FROM catalogue_services)), ?4, ?5, ?6, ?7, ?8)";
+    "(SELECT coalesce(max(position), 0) + 1 FROM catalogue_services)), ?4, ?5, ?6, ?7, ?8) "
+    "RETURNING id";
 static const char SQL_SERVICE_UPDATE[] =
     "UPDATE catalogue_services SET name = ?2, position = ?3, vendor_inclusion = ?4, "
     "vendor_comment = ?5, customer_inclusion = ?6, customer_comment = ?7, updated_at = ?8 "
     "WHERE id = ?1";
 
-static void read_offer(sqlite3_stmt *s, int col, struct service_offer *o, struct arena *ar)
+static void read_offer(struct db_stmt *s, int col, struct service_offer *o, struct arena *ar)
 {
-    if (inclusion_parse((const char *)sqlite3_column_text(s, col), &o->inclusion) < 0)
+    if (inclusion_parse(db_col_raw(s, col), &o->inclusion) < 0)
         o->inclusion = INCL_NOT_OFFERED;
-    o->comment = store__col_text(s, col + 1, ar);
+    o->comment = db_col_text(s, col + 1, ar);
 }
 
-static void read_service(sqlite3_stmt *s, struct catalogue_service *v, struct arena *ar)
+static void read_service(struct db_stmt *s, struct catalogue_service *v, struct arena *ar)
 {
-    v->id = sqlite3_column_int64(s, 0);
-    v->name = store__col_text(s, 1, ar);
-    v->position = sqlite3_column_int64(s, 2);
+    v->id = db_col_int(s, 0);
+    v->name = db_col_text(s, 1, ar);
+    v->position = db_col_int(s, 2);
     read_offer(s, 3, &v->vendor, ar);
     read_offer(s, 5, &v->customer, ar);
-    v->updated_at = sqlite3_column_int64(s, 7);
+    v->updated_at = db_col_int(s, 7);
 }
 
-int sqlite__catalogue_list(struct store *st, struct catalogue_service **items, size_t *n,
+int store_catalogue_list(struct store *st, struct catalogue_service **items, size_t *n,
                            struct arena *ar)
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = store__stmt(conn, SQL_SERVICES);
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_SERVICES);
     struct catalogue_service *out = NULL;
     size_t alloc = 0;
     int rc;
 
     *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        out = sqlite__grow(ar, out, *n, &alloc, sizeof(*out));
+    while ((rc = db_step(s)) == DB_ROW) {
+        out = store__grow(ar, out, *n, &alloc, sizeof(*out));
         read_service(s, &out[(*n)++], ar);
     }
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "catalogue"));
-    store__put(st, conn);
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, conn);
     *items = out;
     return rc;
 }
 
 static const char *service_audit(const struct catalogue_service *v, struct arena *ar)
 {
-    return sqlite__json_text(
+    return store__json_text(
         json_pack("{s:s, s:I, s:s, s:s, s:s, s:s}", "name", v->name, "position",
                   (json_int_t)v->position, "vendor_hosted", inclusion_name(v->vendor.inclusion),
                   "vendor_comment", v->vendor.comment, "customer_hosted",
@@ -103,25 +104,25 @@ static void merge_service(const struct service_job *j, struct catalogue_service 
         row->customer = j->v->customer;
 }
 
-static int service_read(struct sqlite_conn *c, int64_t id, struct catalogue_service *v,
+static int service_read(struct db_conn *c, int64_t id, struct catalogue_service *v,
                         struct arena *ar)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_SERVICE_GET);
+    struct db_stmt *s = db_stmt(c, SQL_SERVICE_GET);
     int rc;
 
-    store__bind_int(s, 1, id);
-    if ((rc = sqlite3_step(s)) != SQLITE_ROW)
-        return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "service"));
+    db_bind_int(s, 1, id);
+    if ((rc = db_step(s)) != DB_ROW)
+        return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
     read_service(s, v, ar);
-    return store__done(s, 0);
+    return db_done(s, 0);
 }
 
-static int write_service(struct sqlite_conn *c, void *arg)
+static int write_service(struct db_conn *c, void *arg)
 {
     struct service_job *j = arg;
     struct catalogue_service row = *j->v;
     const char *before = NULL;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if (row.id) {
@@ -130,41 +131,39 @@ static int write_service(struct sqlite_conn *c, void *arg)
         before = service_audit(&row, j->ar);
         merge_service(j, &row);
     }
-    s = store__stmt(c, row.id ? SQL_SERVICE_UPDATE : SQL_SERVICE_INSERT);
-    store__bind_int(s, 1, row.id);
-    store__bind_text(s, 2, row.name);
+    s = db_stmt(c, row.id ? SQL_SERVICE_UPDATE : SQL_SERVICE_INSERT);
+    db_bind_int(s, 1, row.id);
+    db_bind_text(s, 2, row.name);
     if (row.id || (j->fields & CF_POSITION))
-        store__bind_int(s, 3, row.position);
-    store__bind_text(s, 4, inclusion_name(row.vendor.inclusion));
-    store__bind_text(s, 5, row.vendor.comment);
-    store__bind_text(s, 6, inclusion_name(row.customer.inclusion));
-    store__bind_text(s, 7, row.customer.comment);
-    store__bind_int(s, 8, j->now);
-    if ((rc = store__exec(c, s, "service save")) == DESK_ECONFLICT)
+        db_bind_int(s, 3, row.position);
+    db_bind_text(s, 4, inclusion_name(row.vendor.inclusion));
+    db_bind_text(s, 5, row.vendor.comment);
+    db_bind_text(s, 6, inclusion_name(row.customer.inclusion));
+    db_bind_text(s, 7, row.customer.comment);
+    db_bind_int(s, 8, j->now);
+    if ((rc = row.id ? db_exec(s) : db_insert(s, &row.id)) == DESK_ECONFLICT)
         return store__fault(j->fault, rc, "name", "a service named '%s' exists already", row.name);
     if (rc < 0)
         return rc;
-    if (!row.id)
-        row.id = sqlite3_last_insert_rowid(store__db(c));
     if ((rc = service_read(c, row.id, j->v, j->ar)) < 0)
         return rc;
     return store__audit(c, j->c->user_id, before ? "update" : "create", "catalogue_service", row.id,
                         before, service_audit(j->v, j->ar));
 }
 
-int sqlite__catalogue_save(struct store *st, const struct caller *c, struct catalogue_service *s,
+int store_catalogue_save(struct store *st, const struct caller *c, struct catalogue_service *s,
                            unsigned fields, int64_t now, struct store_fault *fault,
                            struct arena *ar)
 {
     struct service_job j = {c, s, fields, now, fault, ar};
-    return store__write(st, write_service, &j);
+    return db_write(st, write_service, &j);
 }
 
 /* ---- RASCI matrices ------------------------------------------------------------------------ */
 
 static const char SQL_RASCI_INSERT[] =
     "INSERT INTO rasci_matrices (name, parties, rows, is_default, created_at) "
-    "VALUES (?, ?, ?, 0, ?)";
+    "VALUES (?, ?, ?, 0, ?) RETURNING id";
 /* Customers read the default matrix and those attached to their organisation's agreements. */
 #define RASCI_VISIBLE                                                                              \
     "(?1 = 0 OR m.is_default = 1 OR EXISTS (SELECT 1 FROM agreements a WHERE "                     \
@@ -191,7 +190,7 @@ static const char *rows_json(const struct rasci_matrix *m, struct arena *ar)
         json_array_append_new(
             rows, json_pack("{s:s, s:o}", "activity", m->rows[i].activity, "cells", cells));
     }
-    return sqlite__json_text(rows, ar);
+    return store__json_text(rows, ar);
 }
 
 static const char *parties_json(const struct rasci_matrix *m, struct arena *ar)
@@ -200,7 +199,7 @@ static const char *parties_json(const struct rasci_matrix *m, struct arena *ar)
 
     for (size_t i = 0; i < m->nparties; i++)
         json_array_append_new(list, json_string(m->parties[i]));
-    return sqlite__json_text(list, ar);
+    return store__json_text(list, ar);
 }
 
 /* Rows from their stored JSON; a party's cell that does not parse is read as empty. */
@@ -227,15 +226,15 @@ static void parse_rows(const char *text, struct rasci_matrix *m, struct arena *a
     json_decref(rows);
 }
 
-static void read_matrix(sqlite3_stmt *s, struct rasci_matrix *m, struct arena *ar)
+static void read_matrix(struct db_stmt *s, struct rasci_matrix *m, struct arena *ar)
 {
-    json_t *parties = json_loads((const char *)sqlite3_column_text(s, 2), 0, NULL), *v;
+    json_t *parties = json_loads(db_col_raw(s, 2), 0, NULL), *v;
     const char **names = ARENA_NEWN(ar, const char *, json_array_size(parties) + 1);
     size_t i;
 
     memset(m, 0, sizeof(*m));
-    m->id = sqlite3_column_int64(s, 0);
-    m->name = store__col_text(s, 1, ar);
+    m->id = db_col_int(s, 0);
+    m->name = db_col_text(s, 1, ar);
     json_array_foreach(parties, i, v)
     {
         const char *name = json_string_value(v);
@@ -244,9 +243,9 @@ static void read_matrix(sqlite3_stmt *s, struct rasci_matrix *m, struct arena *a
     m->parties = names;
     m->nparties = json_array_size(parties);
     json_decref(parties);
-    parse_rows((const char *)sqlite3_column_text(s, 3), m, ar);
-    m->is_default = sqlite3_column_int(s, 4);
-    m->created_at = sqlite3_column_int64(s, 5);
+    parse_rows(db_col_raw(s, 3), m, ar);
+    m->is_default = (int)db_col_int(s, 4);
+    m->created_at = db_col_int(s, 5);
 }
 
 struct rasci_job {
@@ -256,22 +255,21 @@ struct rasci_job {
     struct store_fault *fault; /* why it was refused */
 };
 
-static int write_rasci_create(struct sqlite_conn *c, void *arg)
+static int write_rasci_create(struct db_conn *c, void *arg)
 {
     struct rasci_job *j = arg;
     struct arena ar = ARENA_INIT;
-    sqlite3_stmt *s = store__stmt(c, SQL_RASCI_INSERT);
+    struct db_stmt *s = db_stmt(c, SQL_RASCI_INSERT);
     const char *rows = rows_json(j->m, &ar);
     int rc;
 
-    store__bind_text(s, 1, j->m->name);
-    store__bind_text(s, 2, parties_json(j->m, &ar));
-    store__bind_text(s, 3, rows);
-    store__bind_int(s, 4, j->now);
-    if ((rc = store__exec(c, s, "rasci insert")) == DESK_ECONFLICT)
+    db_bind_text(s, 1, j->m->name);
+    db_bind_text(s, 2, parties_json(j->m, &ar));
+    db_bind_text(s, 3, rows);
+    db_bind_int(s, 4, j->now);
+    if ((rc = db_insert(s, &j->m->id)) == DESK_ECONFLICT)
         rc = store__fault(j->fault, rc, "name", "a matrix named '%s' exists already", j->m->name);
     if (rc == 0) {
-        j->m->id = sqlite3_last_insert_rowid(store__db(c));
         j->m->created_at = j->now;
         rc = store__audit(c, j->c->user_id, "create", "rasci_matrix", j->m->id, NULL, rows);
     }
@@ -279,49 +277,49 @@ static int write_rasci_create(struct sqlite_conn *c, void *arg)
     return rc;
 }
 
-int sqlite__rasci_create(struct store *st, const struct caller *c, struct rasci_matrix *m,
+int store_rasci_create(struct store *st, const struct caller *c, struct rasci_matrix *m,
                          int64_t now, struct store_fault *fault)
 {
     struct rasci_job j = {c, m, now, fault};
-    return store__write(st, write_rasci_create, &j);
+    return db_write(st, write_rasci_create, &j);
 }
 
-int sqlite__rasci_get(struct store *st, const struct caller *c, int64_t id, struct rasci_matrix *m,
+int store_rasci_get(struct store *st, const struct caller *c, int64_t id, struct rasci_matrix *m,
                       struct arena *ar)
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = store__stmt(conn, SQL_RASCI_GET);
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_RASCI_GET);
     int rc;
 
-    store__bind_int(s, 1, ORG_FILTER(c));
-    store__bind_int(s, 2, id);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
+    db_bind_int(s, 1, ORG_FILTER(c));
+    db_bind_int(s, 2, id);
+    rc = db_step(s);
+    if (rc == DB_ROW)
         read_matrix(s, m, ar);
-    rc = store__done(s, rc == SQLITE_ROW    ? 0
-                        : rc == SQLITE_DONE ? DESK_ENOTFOUND
-                                            : store__err(conn, rc, "rasci"));
-    store__put(st, conn);
+    rc = db_done(s, rc == DB_ROW    ? 0
+                        : rc == DB_DONE ? DESK_ENOTFOUND
+                                            : db_err(rc));
+    db_put(st, conn);
     return rc;
 }
 
-int sqlite__rasci_list(struct store *st, const struct caller *c, struct rasci_matrix **items,
+int store_rasci_list(struct store *st, const struct caller *c, struct rasci_matrix **items,
                        size_t *n, struct arena *ar)
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = store__stmt(conn, SQL_RASCI_LIST);
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_RASCI_LIST);
     struct rasci_matrix *out = NULL;
     size_t alloc = 0;
     int rc;
 
     *n = 0;
-    store__bind_int(s, 1, ORG_FILTER(c));
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        out = sqlite__grow(ar, out, *n, &alloc, sizeof(*out));
+    db_bind_int(s, 1, ORG_FILTER(c));
+    while ((rc = db_step(s)) == DB_ROW) {
+        out = store__grow(ar, out, *n, &alloc, sizeof(*out));
         read_matrix(s, &out[(*n)++], ar);
     }
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "rasci list"));
-    store__put(st, conn);
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, conn);
     *items = out;
     return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * sqlite_money.c - time entries, expenses, invoices and the billing
+ * money.c - time entries, expenses, invoices and the billing
  * defaults, on SQLite.
  *
  * An invoice is built by domain/invoice.c from the agreement, its change
@@ -9,7 +9,7 @@
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
-#include "store/sqlite.h"
+#include "store/internal.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/time.h"
@@ -27,7 +27,7 @@
 
 static const char SQL_TIME_INSERT[] =
     "INSERT INTO time_entries (organization_id, ticket_id, agreement_id, user_id, minutes, kind, "
-    "on_date, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "on_date, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_TICKET_ORG[] =
     "SELECT coalesce(organization_id, 0) FROM tickets WHERE id = ?1 AND "
     "(?2 = 0 OR organization_id = ?2)";
@@ -44,32 +44,32 @@ static const char SQL_TIME_BY_AGREEMENT[] = "SELECT " TIME_COLS "FROM time_entri
                                             "ORDER BY on_date, id";
 
 /* The index of text s in a NULL-terminated name list (0 when absent). */
-static int name_at(const char *const *names, const unsigned char *s)
+static int name_at(const char *const *names, const char *s)
 {
     int i = 0;
 
-    while (names[i] && s && strcmp(names[i], (const char *)s))
+    while (names[i] && s && strcmp(names[i], s))
         i++;
     return names[i] ? i : 0;
 }
 
-static void read_time(sqlite3_stmt *s, struct time_entry *t, struct arena *ar)
+static void read_time(struct db_stmt *s, struct time_entry *t, struct arena *ar)
 {
-    t->id = sqlite3_column_int64(s, 0);
-    t->organization_id = sqlite3_column_int64(s, 1);
-    t->ticket_id = sqlite3_column_int64(s, 2);
-    t->agreement_id = sqlite3_column_int64(s, 3);
-    t->user_id = sqlite3_column_int64(s, 4);
-    t->minutes = sqlite3_column_int64(s, 5);
-    t->kind = (enum time_kind)name_at(time_kind_names, sqlite3_column_text(s, 6));
-    t->on = sqlite__col_date(s, 7);
-    t->note = store__col_text(s, 8, ar);
-    t->invoice_id = sqlite3_column_int64(s, 9);
-    t->created_at = sqlite3_column_int64(s, 10);
+    t->id = db_col_int(s, 0);
+    t->organization_id = db_col_int(s, 1);
+    t->ticket_id = db_col_int(s, 2);
+    t->agreement_id = db_col_int(s, 3);
+    t->user_id = db_col_int(s, 4);
+    t->minutes = db_col_int(s, 5);
+    t->kind = (enum time_kind)name_at(time_kind_names, db_col_raw(s, 6));
+    t->on = store__col_date(s, 7);
+    t->note = db_col_text(s, 8, ar);
+    t->invoice_id = db_col_int(s, 9);
+    t->created_at = db_col_int(s, 10);
 }
 
 /* Rows of a statement whose first parameter is bound, read with read_time. */
-static int read_times(struct sqlite_conn *c, sqlite3_stmt *s, struct time_entry **items, size_t *n,
+static int read_times(struct db_stmt *s, struct time_entry **items, size_t *n,
                       struct arena *ar)
 {
     struct time_entry *out = NULL;
@@ -77,12 +77,12 @@ static int read_times(struct sqlite_conn *c, sqlite3_stmt *s, struct time_entry 
     int rc;
 
     *n = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        out = sqlite__grow(ar, out, *n, &alloc, sizeof(*out));
+    while ((rc = db_step(s)) == DB_ROW) {
+        out = store__grow(ar, out, *n, &alloc, sizeof(*out));
         read_time(s, &out[(*n)++], ar);
     }
     *items = out;
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "time entries"));
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
 struct time_job {
@@ -94,27 +94,27 @@ struct time_job {
 };
 
 /* The organisation of the request or agreement the time is recorded on (404 when not visible). */
-static int time_owner(struct sqlite_conn *c, struct time_job *j, struct arena *ar)
+static int time_owner(struct db_conn *c, struct time_job *j, struct arena *ar)
 {
     struct time_entry *t = j->t;
     struct agreement a;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if (j->path_agreement) {
-        if ((rc = sqlite__agreement_read(c, j->c, j->path_agreement, &a, ar)) < 0)
+        if ((rc = store__agreement_read(c, j->c, j->path_agreement, &a, ar)) < 0)
             return rc;
         t->organization_id = a.organization_id;
         t->agreement_id = j->path_agreement;
         return 0;
     }
-    s = store__stmt(c, SQL_TICKET_ORG);
-    store__bind_int(s, 1, t->ticket_id);
-    store__bind_int(s, 2, ORG_FILTER(j->c));
-    if ((rc = sqlite3_step(s)) != SQLITE_ROW)
-        return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "ticket"));
-    t->organization_id = sqlite3_column_int64(s, 0);
-    store__done(s, 0);
+    s = db_stmt(c, SQL_TICKET_ORG);
+    db_bind_int(s, 1, t->ticket_id);
+    db_bind_int(s, 2, ORG_FILTER(j->c));
+    if ((rc = db_step(s)) != DB_ROW)
+        return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
+    t->organization_id = db_col_int(s, 0);
+    db_done(s, 0);
     if (!t->organization_id)
         return store__fault(j->fault, DESK_EINVAL, "ticket_id",
                              "request %" PRId64 " has no organization yet", t->ticket_id);
@@ -122,7 +122,7 @@ static int time_owner(struct sqlite_conn *c, struct time_job *j, struct arena *a
 }
 
 /* Check a named agreement: the same organisation, not maintenance, active for included time. */
-static int check_time_agreement(struct sqlite_conn *c, struct time_job *j, struct agreement *a,
+static int check_time_agreement(struct db_conn *c, struct time_job *j, struct agreement *a,
                                 struct arena *ar)
 {
     struct caller sys = CALLER_SYSTEM;
@@ -130,7 +130,7 @@ static int check_time_agreement(struct sqlite_conn *c, struct time_job *j, struc
     char day[DATE_LEN];
 
     date_format(t->on, day);
-    if (sqlite__agreement_read(c, &sys, t->agreement_id, a, ar) < 0 ||
+    if (store__agreement_read(c, &sys, t->agreement_id, a, ar) < 0 ||
         a->organization_id != t->organization_id)
         return store__fault(j->fault, DESK_EINVAL, "agreement_id",
                              "agreement %" PRId64 " is not one of organization %" PRId64,
@@ -146,20 +146,20 @@ static int check_time_agreement(struct sqlite_conn *c, struct time_job *j, struc
 }
 
 /* An included entry without an agreement draws the active bank; a billable one joins it. */
-static int find_bank(struct sqlite_conn *c, struct time_job *j)
+static int find_bank(struct db_conn *c, struct time_job *j)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_ACTIVE_BANK);
+    struct db_stmt *s = db_stmt(c, SQL_ACTIVE_BANK);
     struct time_entry *t = j->t;
     char day[DATE_LEN];
     int rc;
 
-    store__bind_int(s, 1, t->organization_id);
-    sqlite__bind_date(s, 2, t->on);
-    rc = sqlite3_step(s);
-    t->agreement_id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    store__done(s, 0);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store__err(c, rc, "active agreement");
+    db_bind_int(s, 1, t->organization_id);
+    store__bind_date(s, 2, t->on);
+    rc = db_step(s);
+    t->agreement_id = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    db_done(s, 0);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return db_err(rc);
     date_format(t->on, day);
     if (!t->agreement_id && t->kind == TIME_INCLUDED)
         return store__fault(j->fault, DESK_EINVAL, "agreement_id",
@@ -169,30 +169,29 @@ static int find_bank(struct sqlite_conn *c, struct time_job *j)
     return 0;
 }
 
-static int insert_time(struct sqlite_conn *c, const struct caller *who, struct time_entry *t,
+static int insert_time(struct db_conn *c, const struct caller *who, struct time_entry *t,
                        int64_t now)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_TIME_INSERT);
+    struct db_stmt *s = db_stmt(c, SQL_TIME_INSERT);
     int rc;
 
     t->user_id = who->user_id;
     t->created_at = now;
-    store__bind_int(s, 1, t->organization_id);
-    store__bind_id(s, 2, t->ticket_id);
-    store__bind_id(s, 3, t->agreement_id);
-    store__bind_int(s, 4, t->user_id);
-    store__bind_int(s, 5, t->minutes);
-    store__bind_text(s, 6, time_kind_names[t->kind]);
-    sqlite__bind_date(s, 7, t->on);
-    store__bind_text(s, 8, t->note);
-    store__bind_int(s, 9, now);
-    if ((rc = store__exec(c, s, "time insert")) < 0)
+    db_bind_int(s, 1, t->organization_id);
+    db_bind_id(s, 2, t->ticket_id);
+    db_bind_id(s, 3, t->agreement_id);
+    db_bind_int(s, 4, t->user_id);
+    db_bind_int(s, 5, t->minutes);
+    db_bind_text(s, 6, time_kind_names[t->kind]);
+    store__bind_date(s, 7, t->on);
+    db_bind_text(s, 8, t->note);
+    db_bind_int(s, 9, now);
+    if ((rc = db_insert(s, &t->id)) < 0)
         return rc;
-    t->id = sqlite3_last_insert_rowid(store__db(c));
     return store__audit(c, who->user_id, "create", "time_entry", t->id, NULL, NULL);
 }
 
-static int write_time_create(struct sqlite_conn *c, void *arg)
+static int write_time_create(struct db_conn *c, void *arg)
 {
     struct time_job *j = arg;
     struct time_entry *t = j->t;
@@ -207,49 +206,49 @@ static int write_time_create(struct sqlite_conn *c, void *arg)
     if (t->agreement_id && (rc = check_time_agreement(c, j, &a, &ar)) < 0)
         goto out;
     if ((rc = insert_time(c, j->c, t, j->now)) == 0 && t->kind == TIME_INCLUDED)
-        rc = sqlite__bank_warn(c, &a, t->on, j->now);
+        rc = store__bank_warn(c, &a, t->on, j->now);
 out:
     arena_release(&ar);
     return rc;
 }
 
-int sqlite__time_entry_create(struct store *st, const struct caller *c, struct time_entry *t,
+int store_time_entry_create(struct store *st, const struct caller *c, struct time_entry *t,
                               int64_t now, struct store_fault *fault)
 {
     struct time_job j = {c, t, t->ticket_id ? 0 : t->agreement_id, now, fault};
 
-    return store__write(st, write_time_create, &j);
+    return db_write(st, write_time_create, &j);
 }
 
-int sqlite__time_entry_list(struct store *st, const struct caller *c, int64_t ticket_id,
+int store_time_entry_list(struct store *st, const struct caller *c, int64_t ticket_id,
                             int64_t agreement_id, struct time_entry **items, size_t *n,
                             struct arena *ar)
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = NULL;
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = NULL;
     struct agreement a;
     int rc;
 
     *items = NULL;
     *n = 0;
     if (ticket_id) {
-        s = store__stmt(conn, SQL_TICKET_ORG);
-        store__bind_int(s, 1, ticket_id);
-        store__bind_int(s, 2, ORG_FILTER(c));
-        rc = sqlite3_step(s);
-        rc = store__done(s, rc == SQLITE_ROW    ? 0
-                            : rc == SQLITE_DONE ? DESK_ENOTFOUND
-                                                : store__err(conn, rc, "ticket"));
+        s = db_stmt(conn, SQL_TICKET_ORG);
+        db_bind_int(s, 1, ticket_id);
+        db_bind_int(s, 2, ORG_FILTER(c));
+        rc = db_step(s);
+        rc = db_done(s, rc == DB_ROW    ? 0
+                            : rc == DB_DONE ? DESK_ENOTFOUND
+                                                : db_err(rc));
     } else {
-        rc = sqlite__agreement_read(conn, c, agreement_id, &a, ar);
+        rc = store__agreement_read(conn, c, agreement_id, &a, ar);
     }
     if (rc == 0) {
-        s = store__stmt(conn, ticket_id ? SQL_TIME_BY_TICKET : SQL_TIME_BY_AGREEMENT);
-        store__bind_int(s, 1, ticket_id ? ticket_id : agreement_id);
-        store__bind_int(s, 2, c->role >= ROLE_AGENT);
-        rc = read_times(conn, s, items, n, ar);
+        s = db_stmt(conn, ticket_id ? SQL_TIME_BY_TICKET : SQL_TIME_BY_AGREEMENT);
+        db_bind_int(s, 1, ticket_id ? ticket_id : agreement_id);
+        db_bind_int(s, 2, c->role >= ROLE_AGENT);
+        rc = read_times(s, items, n, ar);
     }
-    store__put(st, conn);
+    db_put(st, conn);
     return rc;
 }
 
@@ -261,62 +260,61 @@ int sqlite__time_entry_list(struct store *st, const struct caller *c, int64_t ti
 
 static const char SQL_EXPENSE_INSERT[] =
     "INSERT INTO expenses (agreement_id, kind, amount, days, note, on_date, booking_id, "
-    "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_EXPENSES[] =
     "SELECT " EXPENSE_COLS "FROM expenses WHERE agreement_id = ? ORDER BY on_date, id";
 
-static void read_expense(sqlite3_stmt *s, struct expense *e, struct arena *ar)
+static void read_expense(struct db_stmt *s, struct expense *e, struct arena *ar)
 {
-    e->id = sqlite3_column_int64(s, 0);
-    e->agreement_id = sqlite3_column_int64(s, 1);
-    e->kind = strcmp((const char *)sqlite3_column_text(s, 2), "per_diem") ? EXPENSE_ACTUAL
+    e->id = db_col_int(s, 0);
+    e->agreement_id = db_col_int(s, 1);
+    e->kind = strcmp(db_col_raw(s, 2), "per_diem") ? EXPENSE_ACTUAL
                                                                           : EXPENSE_PER_DIEM;
-    e->amount = sqlite3_column_int64(s, 3);
-    e->days = sqlite3_column_int64(s, 4);
-    e->note = store__col_text(s, 5, ar);
-    e->on = sqlite__col_date(s, 6);
-    e->booking_id = sqlite3_column_int64(s, 7);
-    e->invoice_id = sqlite3_column_int64(s, 8);
-    e->created_at = sqlite3_column_int64(s, 9);
+    e->amount = db_col_int(s, 3);
+    e->days = db_col_int(s, 4);
+    e->note = db_col_text(s, 5, ar);
+    e->on = store__col_date(s, 6);
+    e->booking_id = db_col_int(s, 7);
+    e->invoice_id = db_col_int(s, 8);
+    e->created_at = db_col_int(s, 9);
 }
 
-static int read_expenses(struct sqlite_conn *c, int64_t agreement_id, struct expense **items,
+static int read_expenses(struct db_conn *c, int64_t agreement_id, struct expense **items,
                          size_t *n, struct arena *ar)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_EXPENSES);
+    struct db_stmt *s = db_stmt(c, SQL_EXPENSES);
     struct expense *out = NULL;
     size_t alloc = 0;
     int rc;
 
     *n = 0;
-    store__bind_int(s, 1, agreement_id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        out = sqlite__grow(ar, out, *n, &alloc, sizeof(*out));
+    db_bind_int(s, 1, agreement_id);
+    while ((rc = db_step(s)) == DB_ROW) {
+        out = store__grow(ar, out, *n, &alloc, sizeof(*out));
         read_expense(s, &out[(*n)++], ar);
     }
     *items = out;
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "expenses"));
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
-int sqlite__expense_insert(struct sqlite_conn *c, const struct caller *who, struct expense *e,
+int store__expense_insert(struct db_conn *c, const struct caller *who, struct expense *e,
                            int64_t now)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_EXPENSE_INSERT);
+    struct db_stmt *s = db_stmt(c, SQL_EXPENSE_INSERT);
     int rc;
 
     e->created_at = now;
-    store__bind_int(s, 1, e->agreement_id);
-    store__bind_text(s, 2, expense_kind_names[e->kind]);
-    store__bind_int(s, 3, e->amount);
-    store__bind_id(s, 4, e->kind == EXPENSE_PER_DIEM ? e->days : 0);
-    store__bind_text(s, 5, e->note);
-    sqlite__bind_date(s, 6, e->on);
-    store__bind_id(s, 7, e->booking_id);
-    store__bind_id(s, 8, who->user_id);
-    store__bind_int(s, 9, now);
-    if ((rc = store__exec(c, s, "expense insert")) < 0)
+    db_bind_int(s, 1, e->agreement_id);
+    db_bind_text(s, 2, expense_kind_names[e->kind]);
+    db_bind_int(s, 3, e->amount);
+    db_bind_id(s, 4, e->kind == EXPENSE_PER_DIEM ? e->days : 0);
+    db_bind_text(s, 5, e->note);
+    store__bind_date(s, 6, e->on);
+    db_bind_id(s, 7, e->booking_id);
+    db_bind_id(s, 8, who->user_id);
+    db_bind_int(s, 9, now);
+    if ((rc = db_insert(s, &e->id)) < 0)
         return rc;
-    e->id = sqlite3_last_insert_rowid(store__db(c));
     return store__audit(c, who->user_id, "create", "expense", e->id, NULL, NULL);
 }
 
@@ -327,7 +325,7 @@ struct expense_job {
     struct store_fault *fault; /* why it was refused */
 };
 
-static int write_expense_create(struct sqlite_conn *c, void *arg)
+static int write_expense_create(struct db_conn *c, void *arg)
 {
     struct expense_job *j = arg;
     struct expense *e = j->e;
@@ -335,7 +333,7 @@ static int write_expense_create(struct sqlite_conn *c, void *arg)
     struct agreement a;
     int rc;
 
-    if ((rc = sqlite__agreement_read(c, j->c, e->agreement_id, &a, &ar)) < 0)
+    if ((rc = store__agreement_read(c, j->c, e->agreement_id, &a, &ar)) < 0)
         goto out;
     if (e->kind == EXPENSE_PER_DIEM && !a.per_diem_rate)
         rc = store__fault(j->fault, DESK_EINVAL, "days",
@@ -343,31 +341,31 @@ static int write_expense_create(struct sqlite_conn *c, void *arg)
     else if (e->kind == EXPENSE_PER_DIEM && money_muldiv(e->days, a.per_diem_rate, 1, &e->amount))
         rc = store__fault(j->fault, DESK_EINVAL, "days", "the amount does not fit");
     if (rc == 0)
-        rc = sqlite__expense_insert(c, j->c, e, j->now);
+        rc = store__expense_insert(c, j->c, e, j->now);
 out:
     arena_release(&ar);
     return rc;
 }
 
-int sqlite__expense_create(struct store *st, const struct caller *c, struct expense *e, int64_t now,
+int store_expense_create(struct store *st, const struct caller *c, struct expense *e, int64_t now,
                            struct store_fault *fault)
 {
     struct expense_job j = {c, e, now, fault};
-    return store__write(st, write_expense_create, &j);
+    return db_write(st, write_expense_create, &j);
 }
 
-int sqlite__expense_list(struct store *st, const struct caller *c, int64_t agreement_id,
+int store_expense_list(struct store *st, const struct caller *c, int64_t agreement_id,
                          struct expense **items, size_t *n, struct arena *ar)
 {
-    struct sqlite_conn *conn = store__get(st);
+    struct db_conn *conn = db_get(st);
     struct agreement a;
-    int rc = sqlite__agreement_read(conn, c, agreement_id, &a, ar);
+    int rc = store__agreement_read(conn, c, agreement_id, &a, ar);
 
     *items = NULL;
     *n = 0;
     if (rc == 0)
         rc = read_expenses(conn, agreement_id, items, n, ar);
-    store__put(st, conn);
+    db_put(st, conn);
     return rc;
 }
 
@@ -385,7 +383,7 @@ static const char SQL_NEXT_SEQ[] = "SELECT coalesce(max(seq), 0) + 1 FROM invoic
 static const char SQL_INVOICE_INSERT[] =
     "INSERT INTO invoices (number, year, seq, organization_id, agreement_id, period_start, "
     "period_end, issued_on, currency, total, created_by, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_LINE_INSERT[] =
     "INSERT INTO invoice_lines (invoice_id, position, kind, description, on_date, quantity, "
     "unit, unit_price, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -404,70 +402,70 @@ struct invoice_job {
     struct arena *ar;          /* for the result */
 };
 
-static int org_name(struct sqlite_conn *c, int64_t org, const char **name, struct arena *ar)
+static int org_name(struct db_conn *c, int64_t org, const char **name, struct arena *ar)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_ORG_NAME);
+    struct db_stmt *s = db_stmt(c, SQL_ORG_NAME);
     int rc;
 
-    store__bind_int(s, 1, org);
-    if ((rc = sqlite3_step(s)) != SQLITE_ROW)
-        return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "org"));
-    *name = store__col_text(s, 0, ar);
-    return store__done(s, 0);
+    db_bind_int(s, 1, org);
+    if ((rc = db_step(s)) != DB_ROW)
+        return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
+    *name = db_col_text(s, 0, ar);
+    return db_done(s, 0);
 }
 
 /* The billing defaults from meta (the migration seeds them). */
-static int billing_defaults(struct sqlite_conn *c, int64_t *rate, const char **currency,
+static int billing_defaults(struct db_conn *c, int64_t *rate, const char **currency,
                             struct arena *ar);
 
 /* The agreement to invoice (signed, the period not billed before) and its change orders. */
-static int invoice_agreement(struct sqlite_conn *c, struct invoice_job *j, struct agreement *a,
+static int invoice_agreement(struct db_conn *c, struct invoice_job *j, struct agreement *a,
                              struct invoice_input *in)
 {
     struct change_order *cos;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
-    if ((rc = sqlite__agreement_read(c, j->c, j->agreement_id, a, j->ar)) < 0)
+    if ((rc = store__agreement_read(c, j->c, j->agreement_id, a, j->ar)) < 0)
         return rc;
     if (!a->signed_at)
         return store__fault(j->fault, DESK_ECONFLICT, NULL,
                              "agreement %" PRId64 " was never signed", a->id);
-    s = store__stmt(c, SQL_INVOICE_OVERLAP);
-    store__bind_int(s, 1, a->id);
-    sqlite__bind_date(s, 2, j->start);
-    sqlite__bind_date(s, 3, j->end);
-    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    s = db_stmt(c, SQL_INVOICE_OVERLAP);
+    db_bind_int(s, 1, a->id);
+    store__bind_date(s, 2, j->start);
+    store__bind_date(s, 3, j->end);
+    if ((rc = db_step(s)) == DB_ROW) {
         rc = store__fault(j->fault, DESK_ECONFLICT, "period_start",
-                           "the period overlaps invoice %s", sqlite3_column_text(s, 0));
-        return store__done(s, rc);
+                           "the period overlaps invoice %s", db_col_raw(s, 0));
+        return db_done(s, rc);
     }
-    if ((rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "overlap"))) < 0)
+    if ((rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc))) < 0)
         return rc;
     j->organization_id = a->organization_id;
     in->agreement = a;
     in->currency = a->currency;
     in->rate = a->rate;
-    rc = sqlite__change_orders_read(c, a->id, &cos, &in->nco, j->ar);
+    rc = store__change_orders_read(c, a->id, &cos, &in->nco, j->ar);
     in->cos = cos;
     return rc;
 }
 
 /* What is not billed yet: time (and, with an agreement, expenses) dated up to the period's end. */
-static int unbilled(struct sqlite_conn *c, struct invoice_job *j, struct invoice_input *in)
+static int unbilled(struct db_conn *c, struct invoice_job *j, struct invoice_input *in)
 {
     const struct agreement *a = in->agreement;
-    sqlite3_stmt *s = store__stmt(c, SQL_UNBILLED_TIME);
+    struct db_stmt *s = db_stmt(c, SQL_UNBILLED_TIME);
     struct time_entry *time;
     struct expense *expenses;
     int rc;
 
-    store__bind_int(s, 1, j->organization_id);
-    store__bind_int(s, 2, j->agreement_id);
-    sqlite__bind_date(s, 3, j->end);
+    db_bind_int(s, 1, j->organization_id);
+    db_bind_int(s, 2, j->agreement_id);
+    store__bind_date(s, 3, j->end);
     /* included time is billed only as the work of an advanced project invoiced monthly */
-    store__bind_int(s, 4, a && a->kind == AK_ADVANCED && a->invoicing == INVOICING_MONTHLY);
-    rc = read_times(c, s, &time, &in->ntime, j->ar);
+    db_bind_int(s, 4, a && a->kind == AK_ADVANCED && a->invoicing == INVOICING_MONTHLY);
+    rc = read_times(s, &time, &in->ntime, j->ar);
     in->time = time;
     if (rc < 0 || !a)
         return rc;
@@ -477,74 +475,73 @@ static int unbilled(struct sqlite_conn *c, struct invoice_job *j, struct invoice
 }
 
 /* Number the invoice: the next of the year of issue. */
-static int number_invoice(struct sqlite_conn *c, struct invoice *inv, int64_t *year, int64_t *seq)
+static int number_invoice(struct db_conn *c, struct invoice *inv, int64_t *year, int64_t *seq)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_NEXT_SEQ);
+    struct db_stmt *s = db_stmt(c, SQL_NEXT_SEQ);
     unsigned m, d;
     int rc;
 
     civil_from_days(inv->issued_on, year, &m, &d);
-    store__bind_int(s, 1, *year);
-    if ((rc = sqlite3_step(s)) != SQLITE_ROW)
-        return store__done(s, store__err(c, rc, "invoice number"));
-    *seq = sqlite3_column_int64(s, 0);
+    db_bind_int(s, 1, *year);
+    if ((rc = db_step(s)) != DB_ROW)
+        return db_done(s, db_err(rc));
+    *seq = db_col_int(s, 0);
     invoice_number(*year, *seq, inv->number);
-    return store__done(s, 0);
+    return db_done(s, 0);
 }
 
-static int insert_lines(struct sqlite_conn *c, const struct invoice *inv)
+static int insert_lines(struct db_conn *c, const struct invoice *inv)
 {
     int rc = 0;
 
     for (size_t i = 0; i < inv->nlines && rc == 0; i++) {
         const struct invoice_line *l = &inv->lines[i];
-        sqlite3_stmt *s = store__stmt(c, SQL_LINE_INSERT);
-        store__bind_int(s, 1, inv->id);
-        store__bind_int(s, 2, (int64_t)i + 1);
-        store__bind_text(s, 3, line_kind_names[l->kind]);
-        store__bind_text(s, 4, l->description);
-        sqlite__bind_date(s, 5, l->on);
-        store__bind_int(s, 6, l->quantity);
-        store__bind_text(s, 7, line_unit_names[l->unit]);
-        store__bind_int(s, 8, l->unit_price);
-        store__bind_int(s, 9, l->amount);
-        if ((rc = store__exec(c, s, "invoice line")) < 0)
+        struct db_stmt *s = db_stmt(c, SQL_LINE_INSERT);
+        db_bind_int(s, 1, inv->id);
+        db_bind_int(s, 2, (int64_t)i + 1);
+        db_bind_text(s, 3, line_kind_names[l->kind]);
+        db_bind_text(s, 4, l->description);
+        store__bind_date(s, 5, l->on);
+        db_bind_int(s, 6, l->quantity);
+        db_bind_text(s, 7, line_unit_names[l->unit]);
+        db_bind_int(s, 8, l->unit_price);
+        db_bind_int(s, 9, l->amount);
+        if ((rc = db_exec(s)) < 0)
             break;
         if (l->source == SRC_NONE)
             continue;
-        s = store__stmt(c, l->source == SRC_TIME ? SQL_TIME_BILLED : SQL_EXPENSE_BILLED);
-        store__bind_int(s, 1, l->source_id);
-        store__bind_int(s, 2, inv->id);
-        rc = store__exec(c, s, "mark billed");
+        s = db_stmt(c, l->source == SRC_TIME ? SQL_TIME_BILLED : SQL_EXPENSE_BILLED);
+        db_bind_int(s, 1, l->source_id);
+        db_bind_int(s, 2, inv->id);
+        rc = db_exec(s);
     }
     return rc;
 }
 
-static int insert_invoice(struct sqlite_conn *c, struct invoice_job *j)
+static int insert_invoice(struct db_conn *c, struct invoice_job *j)
 {
     struct invoice *inv = j->inv;
     int64_t year = 0, seq = 0;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if ((rc = number_invoice(c, inv, &year, &seq)) < 0)
         return rc;
-    s = store__stmt(c, SQL_INVOICE_INSERT);
-    store__bind_text(s, 1, inv->number);
-    store__bind_int(s, 2, year);
-    store__bind_int(s, 3, seq);
-    store__bind_int(s, 4, inv->organization_id);
-    store__bind_id(s, 5, inv->agreement_id);
-    sqlite__bind_date(s, 6, inv->period_start);
-    sqlite__bind_date(s, 7, inv->period_end);
-    sqlite__bind_date(s, 8, inv->issued_on);
-    store__bind_text(s, 9, inv->currency);
-    store__bind_int(s, 10, inv->total);
-    store__bind_id(s, 11, j->c->user_id);
-    store__bind_int(s, 12, j->now);
-    if ((rc = store__exec(c, s, "invoice insert")) < 0)
+    s = db_stmt(c, SQL_INVOICE_INSERT);
+    db_bind_text(s, 1, inv->number);
+    db_bind_int(s, 2, year);
+    db_bind_int(s, 3, seq);
+    db_bind_int(s, 4, inv->organization_id);
+    db_bind_id(s, 5, inv->agreement_id);
+    store__bind_date(s, 6, inv->period_start);
+    store__bind_date(s, 7, inv->period_end);
+    store__bind_date(s, 8, inv->issued_on);
+    db_bind_text(s, 9, inv->currency);
+    db_bind_int(s, 10, inv->total);
+    db_bind_id(s, 11, j->c->user_id);
+    db_bind_int(s, 12, j->now);
+    if ((rc = db_insert(s, &inv->id)) < 0)
         return rc;
-    inv->id = sqlite3_last_insert_rowid(store__db(c));
     if ((rc = insert_lines(c, inv)) < 0)
         return rc;
     return store__audit(
@@ -552,7 +549,7 @@ static int insert_invoice(struct sqlite_conn *c, struct invoice_job *j)
         arena_sprintf(j->ar, "{\"number\":\"%s\",\"total\":%" PRId64 "}", inv->number, inv->total));
 }
 
-static int write_invoice_create(struct sqlite_conn *c, void *arg)
+static int write_invoice_create(struct db_conn *c, void *arg)
 {
     struct invoice_job *j = arg;
     struct invoice_input in = {0};
@@ -579,19 +576,19 @@ static int write_invoice_create(struct sqlite_conn *c, void *arg)
                              "of the period");
     j->inv->organization_id = j->organization_id;
     j->inv->agreement_id = j->agreement_id;
-    j->inv->issued_on = sqlite__today(j->now);
+    j->inv->issued_on = store__today(j->now);
     j->inv->created_at = j->now;
     return insert_invoice(c, j);
 }
 
-int sqlite__invoice_create(struct store *st, const struct caller *c, int64_t agreement_id,
+int store_invoice_create(struct store *st, const struct caller *c, int64_t agreement_id,
                            int64_t organization_id, int64_t period_start, int64_t period_end,
                            int64_t now, struct invoice *out, struct store_fault *fault,
                            struct arena *ar)
 {
     struct invoice_job j = {
         c, agreement_id, organization_id, period_start, period_end, now, out, fault, ar};
-    return store__write(st, write_invoice_create, &j);
+    return db_write(st, write_invoice_create, &j);
 }
 
 #define INVOICE_COLS                                                                               \
@@ -609,77 +606,77 @@ static const char SQL_LINES[] =
     "SELECT kind, description, on_date, quantity, unit, unit_price, amount FROM invoice_lines "
     "WHERE invoice_id = ? ORDER BY position";
 
-static void read_invoice(sqlite3_stmt *s, struct invoice *inv, struct arena *ar)
+static void read_invoice(struct db_stmt *s, struct invoice *inv, struct arena *ar)
 {
-    const char *number = (const char *)sqlite3_column_text(s, 1);
-    const char *cur = (const char *)sqlite3_column_text(s, 8);
+    const char *number = db_col_raw(s, 1);
+    const char *cur = db_col_raw(s, 8);
 
     memset(inv, 0, sizeof(*inv));
-    inv->id = sqlite3_column_int64(s, 0);
+    inv->id = db_col_int(s, 0);
     snprintf(inv->number, sizeof(inv->number), "%s", number ? number : "");
-    inv->organization_id = sqlite3_column_int64(s, 2);
-    inv->organization_name = store__col_text(s, 3, ar);
-    inv->agreement_id = sqlite3_column_int64(s, 4);
-    inv->period_start = sqlite__col_date(s, 5);
-    inv->period_end = sqlite__col_date(s, 6);
-    inv->issued_on = sqlite__col_date(s, 7);
+    inv->organization_id = db_col_int(s, 2);
+    inv->organization_name = db_col_text(s, 3, ar);
+    inv->agreement_id = db_col_int(s, 4);
+    inv->period_start = store__col_date(s, 5);
+    inv->period_end = store__col_date(s, 6);
+    inv->issued_on = store__col_date(s, 7);
     snprintf(inv->currency, sizeof(inv->currency), "%s", cur ? cur : "");
-    inv->total = sqlite3_column_int64(s, 9);
-    inv->created_at = sqlite3_column_int64(s, 10);
+    inv->total = db_col_int(s, 9);
+    inv->created_at = db_col_int(s, 10);
 }
 
-static int read_lines(struct sqlite_conn *c, struct invoice *inv, struct arena *ar)
+static int read_lines(struct db_conn *c, struct invoice *inv, struct arena *ar)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_LINES);
+    struct db_stmt *s = db_stmt(c, SQL_LINES);
     struct invoice_line *out = NULL;
     size_t alloc = 0, n = 0;
     int rc;
 
-    store__bind_int(s, 1, inv->id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        out = sqlite__grow(ar, out, n, &alloc, sizeof(*out));
+    db_bind_int(s, 1, inv->id);
+    while ((rc = db_step(s)) == DB_ROW) {
+        out = store__grow(ar, out, n, &alloc, sizeof(*out));
         out[n++] = (struct invoice_line){
-            (enum line_kind)name_at(line_kind_names, sqlite3_column_text(s, 0)),
-            store__col_text(s, 1, ar),
-            sqlite__col_date(s, 2),
-            sqlite3_column_int64(s, 3),
-            (enum line_unit)name_at(line_unit_names, sqlite3_column_text(s, 4)),
-            sqlite3_column_int64(s, 5),
-            sqlite3_column_int64(s, 6),
+            (enum line_kind)name_at(line_kind_names, db_col_raw(s, 0)),
+            db_col_text(s, 1, ar),
+            store__col_date(s, 2),
+            db_col_int(s, 3),
+            (enum line_unit)name_at(line_unit_names, db_col_raw(s, 4)),
+            db_col_int(s, 5),
+            db_col_int(s, 6),
             SRC_NONE,
             0};
     }
     inv->lines = out;
     inv->nlines = n;
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "invoice lines"));
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
-int sqlite__invoice_get(struct store *st, const struct caller *c, int64_t id, struct invoice *out,
+int store_invoice_get(struct store *st, const struct caller *c, int64_t id, struct invoice *out,
                         struct arena *ar)
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = store__stmt(conn, SQL_INVOICE_GET);
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_INVOICE_GET);
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, ORG_FILTER(c));
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, ORG_FILTER(c));
+    rc = db_step(s);
+    if (rc == DB_ROW)
         read_invoice(s, out, ar);
-    rc = store__done(s, rc == SQLITE_ROW    ? 0
-                        : rc == SQLITE_DONE ? DESK_ENOTFOUND
-                                            : store__err(conn, rc, "invoice"));
+    rc = db_done(s, rc == DB_ROW    ? 0
+                        : rc == DB_DONE ? DESK_ENOTFOUND
+                                            : db_err(rc));
     if (rc == 0)
         rc = read_lines(conn, out, ar);
-    store__put(st, conn);
+    db_put(st, conn);
     return rc;
 }
 
-int sqlite__invoice_list(struct store *st, const struct caller *c, const struct invoice_filter *f,
+int store_invoice_list(struct store *st, const struct caller *c, const struct invoice_filter *f,
                          struct invoice **items, size_t *n, int64_t *next, struct arena *ar)
 {
-    struct sqlite_conn *conn;
-    sqlite3_stmt *s;
+    struct db_conn *conn;
+    struct db_stmt *s;
     int rc;
 
     *items = NULL;
@@ -688,17 +685,17 @@ int sqlite__invoice_list(struct store *st, const struct caller *c, const struct 
     if (f->limit < 1 || f->limit > MAX_PAGE)
         return DESK_EBADREQ;
     *items = ARENA_NEWN(ar, struct invoice, (size_t)f->limit + 1);
-    conn = store__get(st);
-    s = store__stmt(conn, SQL_INVOICE_LIST);
-    store__bind_int(s, 1, ORG_FILTER(c));
-    store__bind_int(s, 2, f->organization_id);
-    store__bind_int(s, 3, f->agreement_id);
-    store__bind_int(s, 4, f->before_id);
-    store__bind_int(s, 5, f->limit + 1);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    conn = db_get(st);
+    s = db_stmt(conn, SQL_INVOICE_LIST);
+    db_bind_int(s, 1, ORG_FILTER(c));
+    db_bind_int(s, 2, f->organization_id);
+    db_bind_int(s, 3, f->agreement_id);
+    db_bind_int(s, 4, f->before_id);
+    db_bind_int(s, 5, f->limit + 1);
+    while ((rc = db_step(s)) == DB_ROW)
         read_invoice(s, &(*items)[(*n)++], ar);
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "invoice list"));
-    store__put(st, conn);
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, conn);
     if (*n > (size_t)f->limit) {
         (*n)--;
         *next = (*items)[*n - 1].id;
@@ -712,19 +709,19 @@ static const char SQL_META_VALUE[] = "SELECT value FROM meta WHERE key = ?";
 static const char SQL_META_PUT[] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
                                    "ON CONFLICT (key) DO UPDATE SET value = ?2";
 
-static const char *meta_value(struct sqlite_conn *c, const char *key, struct arena *ar)
+static const char *meta_value(struct db_conn *c, const char *key, struct arena *ar)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_META_VALUE);
+    struct db_stmt *s = db_stmt(c, SQL_META_VALUE);
     const char *v = NULL;
 
-    store__bind_text(s, 1, key);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = store__col_text(s, 0, ar);
-    store__done(s, 0);
+    db_bind_text(s, 1, key);
+    if (db_step(s) == DB_ROW)
+        v = db_col_text(s, 0, ar);
+    db_done(s, 0);
     return v;
 }
 
-static int billing_defaults(struct sqlite_conn *c, int64_t *rate, const char **currency,
+static int billing_defaults(struct db_conn *c, int64_t *rate, const char **currency,
                             struct arena *ar)
 {
     const char *r = meta_value(c, BILLING_RATE_KEY, ar);
@@ -744,16 +741,16 @@ struct billing_job {
     const char *currency;   /* ISO 4217 */
 };
 
-static int put_meta(struct sqlite_conn *c, const char *key, const char *value)
+static int put_meta(struct db_conn *c, const char *key, const char *value)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_META_PUT);
+    struct db_stmt *s = db_stmt(c, SQL_META_PUT);
 
-    store__bind_text(s, 1, key);
-    store__bind_text(s, 2, value);
-    return store__exec(c, s, "meta put");
+    db_bind_text(s, 1, key);
+    db_bind_text(s, 2, value);
+    return db_exec(s);
 }
 
-static int write_billing(struct sqlite_conn *c, void *arg)
+static int write_billing(struct db_conn *c, void *arg)
 {
     struct billing_job *j = arg;
     struct arena ar = ARENA_INIT;
@@ -775,9 +772,9 @@ static int write_billing(struct sqlite_conn *c, void *arg)
     return rc;
 }
 
-int sqlite__billing_set(struct store *st, const struct caller *c, int64_t rate,
+int store_billing_set(struct store *st, const struct caller *c, int64_t rate,
                         const char *currency)
 {
     struct billing_job j = {c, rate, currency};
-    return store__write(st, write_billing, &j);
+    return db_write(st, write_billing, &j);
 }

@@ -1,5 +1,5 @@
 /*
- * sqlite_notify.c - notifications of request events, queued in the outbox in
+ * notify.c - notifications of request events, queued in the outbox in
  * the same transaction as the event (SPEC 2.6, 5: recipients).
  *
  * Each row carries its own Message-ID, made here ("RANDOM.kind.TICKET", the
@@ -12,7 +12,7 @@
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
-#include "store/sqlite.h"
+#include "store/internal.h"
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/time.h"
@@ -45,32 +45,32 @@ static const char SQL_ESCALATION_CONTACTS[] =
     "ON p.id = a.sla_policy_id WHERE a.id = ?1";
 
 /* Append the e-mails of a one-column query (three integer parameters) to list. */
-static void add_emails(struct sqlite_conn *c, const char *sql, int64_t p1, int64_t p2, int64_t p3,
+static void add_emails(struct db_conn *c, const char *sql, int64_t p1, int64_t p2, int64_t p3,
                        json_t *list)
 {
-    sqlite3_stmt *s = store__stmt(c, sql);
+    struct db_stmt *s = db_stmt(c, sql);
 
-    store__bind_int(s, 1, p1);
-    store__bind_int(s, 2, p2);
-    store__bind_int(s, 3, p3);
-    while (sqlite3_step(s) == SQLITE_ROW)
-        json_array_append_new(list, json_string((const char *)sqlite3_column_text(s, 0)));
-    store__done(s, 0);
+    db_bind_int(s, 1, p1);
+    db_bind_int(s, 2, p2);
+    db_bind_int(s, 3, p3);
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(list, json_string(db_col_raw(s, 0)));
+    db_done(s, 0);
 }
 
-static void add_escalation_contacts(struct sqlite_conn *c, int64_t agreement, json_t *list)
+static void add_escalation_contacts(struct db_conn *c, int64_t agreement, json_t *list)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_ESCALATION_CONTACTS);
+    struct db_stmt *s = db_stmt(c, SQL_ESCALATION_CONTACTS);
     json_t *contacts;
 
-    store__bind_int(s, 1, agreement);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        contacts = json_loads((const char *)sqlite3_column_text(s, 0), 0, NULL);
+    db_bind_int(s, 1, agreement);
+    if (db_step(s) == DB_ROW) {
+        contacts = json_loads(db_col_raw(s, 0), 0, NULL);
         if (json_is_array(contacts))
             json_array_extend(list, contacts);
         json_decref(contacts);
     }
-    store__done(s, 0);
+    db_done(s, 0);
 }
 
 static bool listed(const json_t *list, const char *address)
@@ -112,7 +112,7 @@ static bool customer_side(enum notice_kind kind, const struct message *m)
            (kind == NOTICE_REPLY && m->staff && !m->internal);
 }
 
-static char *recipients(struct sqlite_conn *c, enum notice_kind kind, const struct ticket *t,
+static char *recipients(struct db_conn *c, enum notice_kind kind, const struct ticket *t,
                         const struct message *m)
 {
     json_t *list = json_array();
@@ -155,25 +155,25 @@ static void thread_add(struct thread *th, const char *id)
  * The first Message-ID of the thread of ticket_id, then the latest ones,
  * oldest first; those of staff-only notices only when staff_only.
  */
-static void thread_load(struct sqlite_conn *c, int64_t ticket_id, bool staff_only,
+static void thread_load(struct db_conn *c, int64_t ticket_id, bool staff_only,
                         struct thread *th)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_THREAD_FIRST);
+    struct db_stmt *s = db_stmt(c, SQL_THREAD_FIRST);
     char *latest[THREAD_RECENT];
     size_t n = 0;
 
-    store__bind_int(s, 1, ticket_id);
-    store__bind_int(s, 2, staff_only);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        thread_add(th, (const char *)sqlite3_column_text(s, 0));
-    store__done(s, 0);
-    s = store__stmt(c, SQL_THREAD_LATEST);
-    store__bind_int(s, 1, ticket_id);
-    store__bind_int(s, 2, staff_only);
-    store__bind_int(s, 3, THREAD_RECENT);
-    while (n < THREAD_RECENT && sqlite3_step(s) == SQLITE_ROW)
-        latest[n++] = xstrdup((const char *)sqlite3_column_text(s, 0));
-    store__done(s, 0);
+    db_bind_int(s, 1, ticket_id);
+    db_bind_int(s, 2, staff_only);
+    if (db_step(s) == DB_ROW)
+        thread_add(th, db_col_raw(s, 0));
+    db_done(s, 0);
+    s = db_stmt(c, SQL_THREAD_LATEST);
+    db_bind_int(s, 1, ticket_id);
+    db_bind_int(s, 2, staff_only);
+    db_bind_int(s, 3, THREAD_RECENT);
+    while (n < THREAD_RECENT && db_step(s) == DB_ROW)
+        latest[n++] = xstrdup(db_col_raw(s, 0));
+    db_done(s, 0);
     while (n--) {
         thread_add(th, latest[n]);
         free(latest[n]);
@@ -217,28 +217,28 @@ struct outbox_row {
     int64_t now;               /* queued at */
 };
 
-static int insert_row(struct sqlite_conn *c, const struct outbox_row *r, const char *mid,
+static int insert_row(struct db_conn *c, const struct outbox_row *r, const char *mid,
                       const struct thread *th)
 {
     struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT, irt = STRBUF_INIT, refs = STRBUF_INIT;
-    sqlite3_stmt *s = store__stmt(c, SQL_OUTBOX_INSERT);
+    struct db_stmt *s = db_stmt(c, SQL_OUTBOX_INSERT);
     int rc;
 
     notice_render(r->tmpl, &r->vars, &subject, &body);
     thread_headers(th, &irt, &refs);
-    store__bind_text(s, 1, notice_kind_name(r->tmpl));
-    store__bind_id(s, 2, r->vars.ticket_id);
-    store__bind_text(s, 3, r->recipients);
-    store__bind_text(s, 4, subject.buf);
-    store__bind_text(s, 5, body.buf);
-    store__bind_text(s, 6, mid);
-    store__bind_int(s, 7, r->not_before);
-    store__bind_int(s, 8, r->now);
-    store__bind_int(s, 9, r->not_before);
-    store__bind_text(s, 10, irt.len ? irt.buf : NULL);
-    store__bind_text(s, 11, refs.len ? refs.buf : NULL);
-    rc = sqlite3_step(s);
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "outbox insert"));
+    db_bind_text(s, 1, notice_kind_name(r->tmpl));
+    db_bind_id(s, 2, r->vars.ticket_id);
+    db_bind_text(s, 3, r->recipients);
+    db_bind_text(s, 4, subject.buf);
+    db_bind_text(s, 5, body.buf);
+    db_bind_text(s, 6, mid);
+    db_bind_int(s, 7, r->not_before);
+    db_bind_int(s, 8, r->now);
+    db_bind_int(s, 9, r->not_before);
+    db_bind_text(s, 10, irt.len ? irt.buf : NULL);
+    db_bind_text(s, 11, refs.len ? refs.buf : NULL);
+    rc = db_step(s);
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
     strbuf_release(&subject);
     strbuf_release(&body);
     strbuf_release(&irt);
@@ -247,11 +247,11 @@ static int insert_row(struct sqlite_conn *c, const struct outbox_row *r, const c
 }
 
 /* Queue r with a new Message-ID threaded into its request's mail, and record that id. */
-static int outbox_add_one(struct sqlite_conn *c, const struct outbox_row *r)
+static int outbox_add_one(struct db_conn *c, const struct outbox_row *r)
 {
     struct thread th = {{NULL}, 0};
     char mid[80], rnd[33];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     random_hex(rnd, 16);
@@ -268,13 +268,13 @@ static int outbox_add_one(struct sqlite_conn *c, const struct outbox_row *r)
     thread_release(&th);
     if (rc < 0)
         return rc;
-    s = store__stmt(c, SQL_MAIL_ID_OUT);
-    store__bind_text(s, 1, mid);
-    store__bind_id(s, 2, r->vars.ticket_id);
-    store__bind_int(s, 3, r->staff_only);
-    store__bind_int(s, 4, r->now);
-    rc = sqlite3_step(s);
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "mail id"));
+    s = db_stmt(c, SQL_MAIL_ID_OUT);
+    db_bind_text(s, 1, mid);
+    db_bind_id(s, 2, r->vars.ticket_id);
+    db_bind_int(s, 3, r->staff_only);
+    db_bind_int(s, 4, r->now);
+    rc = db_step(s);
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
 /*
@@ -283,7 +283,7 @@ static int outbox_add_one(struct sqlite_conn *c, const struct outbox_row *r)
  * recipient (mail/replyto.h) and is sent, retried and marked on its own;
  * a notice about no request as one row.
  */
-static int outbox_add(struct sqlite_conn *c, const struct outbox_row *r)
+static int outbox_add(struct db_conn *c, const struct outbox_row *r)
 {
     json_t *list, *v;
     size_t i;
@@ -320,7 +320,7 @@ static const enum notice_template event_templates[] = {
     [NOTICE_ESCALATION] = NOTICE_T_ESCALATION,
 };
 
-int store__notify(struct sqlite_conn *c, enum notice_kind kind, const struct ticket *t,
+int store__notify(struct db_conn *c, enum notice_kind kind, const struct ticket *t,
                   const struct message *m, int64_t now)
 {
     struct outbox_row r = {event_templates[kind],
@@ -343,7 +343,7 @@ int store__notify(struct sqlite_conn *c, enum notice_kind kind, const struct tic
     return rc;
 }
 
-int store__notify_sla(struct sqlite_conn *c, int64_t ticket_id, bool breach, const char *clock,
+int store__notify_sla(struct db_conn *c, int64_t ticket_id, bool breach, const char *clock,
                       enum severity sev, int64_t due_at, int64_t not_before, int64_t now,
                       const char *recipients)
 {
@@ -359,7 +359,7 @@ int store__notify_sla(struct sqlite_conn *c, int64_t ticket_id, bool breach, con
     return outbox_add(c, &r);
 }
 
-int store__notify_rejected(struct sqlite_conn *c, const char *sender, const char *subject,
+int store__notify_rejected(struct db_conn *c, const char *sender, const char *subject,
                            const char *inbound_id, int64_t now)
 {
     struct outbox_row r = {

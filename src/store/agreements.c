@@ -1,5 +1,5 @@
 /*
- * sqlite_agreements.c - agreements, change orders, bookings, the hours bank
+ * agreements.c - agreements, change orders, bookings, the hours bank
  * and its warnings, and the priority line, on SQLite.
  *
  * The rules are in domain/agreement.c; this file reads rows into domain
@@ -9,7 +9,7 @@
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
-#include "store/sqlite.h"
+#include "store/internal.h"
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/time.h"
@@ -22,21 +22,21 @@
 
 /* ---- helpers shared by the agreement files ------------------------------------------ */
 
-void sqlite__bind_date(sqlite3_stmt *s, int i, int64_t day)
+void store__bind_date(struct db_stmt *s, int i, int64_t day)
 {
     char buf[DATE_LEN];
 
     if (day == DATE_NONE) {
-        sqlite3_bind_null(s, i);
+        db_bind_null(s, i);
         return;
     }
     date_format(day, buf);
-    sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+    db_bind_text_copy(s, i, buf);
 }
 
-int64_t sqlite__col_date(sqlite3_stmt *s, int i)
+int64_t store__col_date(struct db_stmt *s, int i)
 {
-    const char *t = (const char *)sqlite3_column_text(s, i);
+    const char *t = db_col_raw(s, i);
     int64_t day;
 
     if (!t || date_parse(t, strlen(t), &day) < 0)
@@ -44,7 +44,7 @@ int64_t sqlite__col_date(sqlite3_stmt *s, int i)
     return day;
 }
 
-void *sqlite__grow(struct arena *a, void *arr, size_t n, size_t *alloc, size_t size)
+void *store__grow(struct arena *a, void *arr, size_t n, size_t *alloc, size_t size)
 {
     void *bigger;
 
@@ -57,13 +57,13 @@ void *sqlite__grow(struct arena *a, void *arr, size_t n, size_t *alloc, size_t s
     return bigger;
 }
 
-int64_t sqlite__today(int64_t now)
+int64_t store__today(int64_t now)
 {
     return floor_div(now, 86400);
 }
 
 /* A compact JSON text (arena), or NULL when j is NULL; consumes j. */
-const char *sqlite__json_text(json_t *j, struct arena *a)
+const char *store__json_text(json_t *j, struct arena *a)
 {
     char *s;
     const char *out;
@@ -146,66 +146,66 @@ static void phases_parse(const char *text, struct agreement *a, struct arena *ar
     "coalesce(a.quoted_at, 0), coalesce(a.signed_at, 0), a.notice_given_on, a.created_at, "        \
     "a.updated_at "
 
-static void read_agreement(sqlite3_stmt *s, struct agreement *a, struct arena *ar)
+static void read_agreement(struct db_stmt *s, struct agreement *a, struct arena *ar)
 {
-    const char *cur = (const char *)sqlite3_column_text(s, 10);
+    const char *cur = db_col_raw(s, 10);
 
     memset(a, 0, sizeof(*a));
-    a->id = sqlite3_column_int64(s, 0);
-    a->organization_id = sqlite3_column_int64(s, 1);
-    agreement_kind_parse((const char *)sqlite3_column_text(s, 2), &a->kind);
-    agreement_status_parse((const char *)sqlite3_column_text(s, 3), &a->status);
-    a->starts_on = sqlite__col_date(s, 4);
-    a->ends_on = sqlite__col_date(s, 5);
-    if (hosting_parse((const char *)sqlite3_column_text(s, 6), &a->hosting) < 0)
+    a->id = db_col_int(s, 0);
+    a->organization_id = db_col_int(s, 1);
+    agreement_kind_parse(db_col_raw(s, 2), &a->kind);
+    agreement_status_parse(db_col_raw(s, 3), &a->status);
+    a->starts_on = store__col_date(s, 4);
+    a->ends_on = store__col_date(s, 5);
+    if (hosting_parse(db_col_raw(s, 6), &a->hosting) < 0)
         a->hosting = HOSTING_NONE;
-    a->sla_policy_id = sqlite3_column_int64(s, 7);
-    a->calendar_id = sqlite3_column_int64(s, 8);
-    a->rasci_matrix_id = sqlite3_column_int64(s, 9);
+    a->sla_policy_id = db_col_int(s, 7);
+    a->calendar_id = db_col_int(s, 8);
+    a->rasci_matrix_id = db_col_int(s, 9);
     snprintf(a->currency, sizeof(a->currency), "%s", cur ? cur : "");
-    a->annual_fee = sqlite3_column_int64(s, 11);
-    a->rate = sqlite3_column_int64(s, 12);
-    a->per_diem_rate = sqlite3_column_int64(s, 13);
-    a->hours_minutes = sqlite3_column_int64(s, 14);
-    a->extras = flags_parse(agreement_extra_names, (const char *)sqlite3_column_text(s, 15));
-    a->services = flags_parse(agreement_service_names, (const char *)sqlite3_column_text(s, 16));
-    if (invoicing_parse((const char *)sqlite3_column_text(s, 17), &a->invoicing) < 0)
+    a->annual_fee = db_col_int(s, 11);
+    a->rate = db_col_int(s, 12);
+    a->per_diem_rate = db_col_int(s, 13);
+    a->hours_minutes = db_col_int(s, 14);
+    a->extras = flags_parse(agreement_extra_names, db_col_raw(s, 15));
+    a->services = flags_parse(agreement_service_names, db_col_raw(s, 16));
+    if (invoicing_parse(db_col_raw(s, 17), &a->invoicing) < 0)
         a->invoicing = INVOICING_NONE;
-    phases_parse((const char *)sqlite3_column_text(s, 18), a, ar);
-    a->quote_amount = sqlite3_column_int64(s, 19);
-    a->quote_valid_until = sqlite__col_date(s, 20);
-    a->quoted_at = sqlite3_column_int64(s, 21);
-    a->signed_at = sqlite3_column_int64(s, 22);
-    a->notice_given_on = sqlite__col_date(s, 23);
-    a->created_at = sqlite3_column_int64(s, 24);
-    a->updated_at = sqlite3_column_int64(s, 25);
+    phases_parse(db_col_raw(s, 18), a, ar);
+    a->quote_amount = db_col_int(s, 19);
+    a->quote_valid_until = store__col_date(s, 20);
+    a->quoted_at = db_col_int(s, 21);
+    a->signed_at = db_col_int(s, 22);
+    a->notice_given_on = store__col_date(s, 23);
+    a->created_at = db_col_int(s, 24);
+    a->updated_at = db_col_int(s, 25);
 }
 
 static const char SQL_AGREEMENT_GET[] = "SELECT " AGREEMENT_COLS "FROM agreements a "
                                         "WHERE a.id = ?1 AND (?2 = 0 OR a.organization_id = ?2)";
 
-int sqlite__agreement_read(struct sqlite_conn *c, const struct caller *who, int64_t id,
+int store__agreement_read(struct db_conn *c, const struct caller *who, int64_t id,
                            struct agreement *a, struct arena *ar)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_AGREEMENT_GET);
+    struct db_stmt *s = db_stmt(c, SQL_AGREEMENT_GET);
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, ORG_FILTER(who));
-    rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "agreement"));
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, ORG_FILTER(who));
+    rc = db_step(s);
+    if (rc != DB_ROW)
+        return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
     read_agreement(s, a, ar);
-    return store__done(s, 0);
+    return db_done(s, 0);
 }
 
-int sqlite__agreement_get(struct store *st, const struct caller *c, int64_t id, struct agreement *a,
+int store_agreement_get(struct store *st, const struct caller *c, int64_t id, struct agreement *a,
                           struct arena *ar)
 {
-    struct sqlite_conn *conn = store__get(st);
-    int rc = sqlite__agreement_read(conn, c, id, a, ar);
+    struct db_conn *conn = db_get(st);
+    int rc = store__agreement_read(conn, c, id, a, ar);
 
-    store__put(st, conn);
+    db_put(st, conn);
     return rc;
 }
 
@@ -214,12 +214,12 @@ static const char SQL_AGREEMENT_LIST[] =
     "(?2 = 0 OR a.organization_id = ?2) AND (?3 = '' OR a.kind = ?3) AND "
     "(?4 = 0 OR a.id < ?4) ORDER BY a.id DESC LIMIT ?5";
 
-int sqlite__agreement_list(struct store *st, const struct caller *c,
+int store_agreement_list(struct store *st, const struct caller *c,
                            const struct agreement_filter *f, struct agreement **items, size_t *n,
                            int64_t *next, struct arena *ar)
 {
-    struct sqlite_conn *conn;
-    sqlite3_stmt *s;
+    struct db_conn *conn;
+    struct db_stmt *s;
     int rc;
 
     *items = NULL;
@@ -228,17 +228,17 @@ int sqlite__agreement_list(struct store *st, const struct caller *c,
     if (f->limit < 1 || f->limit > MAX_PAGE)
         return DESK_EBADREQ;
     *items = ARENA_NEWN(ar, struct agreement, (size_t)f->limit + 1);
-    conn = store__get(st);
-    s = store__stmt(conn, SQL_AGREEMENT_LIST);
-    store__bind_int(s, 1, ORG_FILTER(c));
-    store__bind_int(s, 2, f->organization_id);
-    store__bind_text(s, 3, f->kind < 0 ? "" : agreement_kind_name((enum agreement_kind)f->kind));
-    store__bind_int(s, 4, f->before_id);
-    store__bind_int(s, 5, f->limit + 1);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    conn = db_get(st);
+    s = db_stmt(conn, SQL_AGREEMENT_LIST);
+    db_bind_int(s, 1, ORG_FILTER(c));
+    db_bind_int(s, 2, f->organization_id);
+    db_bind_text(s, 3, f->kind < 0 ? "" : agreement_kind_name((enum agreement_kind)f->kind));
+    db_bind_int(s, 4, f->before_id);
+    db_bind_int(s, 5, f->limit + 1);
+    while ((rc = db_step(s)) == DB_ROW)
         read_agreement(s, &(*items)[(*n)++], ar);
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "agreement list"));
-    store__put(st, conn);
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, conn);
     if (*n > (size_t)f->limit) {
         (*n)--;
         *next = (*items)[*n - 1].id;
@@ -269,7 +269,7 @@ static const char *agreement_audit(const struct agreement *a, struct arena *ar)
                   flags_json(agreement_extra_names, a->extras), "services",
                   flags_json(agreement_service_names, a->services), "phases", phases_json(a),
                   "notice_given_on", notice);
-    return sqlite__json_text(o, ar);
+    return store__json_text(o, ar);
 }
 
 /* ---- references and the priority line ------------------------------------------------ */
@@ -280,26 +280,26 @@ static const char SQL_CALENDAR_EXISTS[] = "SELECT 1 FROM calendars WHERE id = ?"
 static const char SQL_RASCI_EXISTS[] = "SELECT 1 FROM rasci_matrices WHERE id = ?";
 
 /* 0 when the row `id` of the SQL constant exists (or id is 0), else DESK_EINVAL naming field. */
-static int reference(struct sqlite_conn *c, const char *sql, int64_t id, const char *field,
+static int reference(struct db_conn *c, const char *sql, int64_t id, const char *field,
                      struct store_fault *fault)
 {
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if (!id)
         return 0;
-    s = store__stmt(c, sql);
-    store__bind_int(s, 1, id);
-    rc = sqlite3_step(s);
-    store__done(s, 0);
-    if (rc == SQLITE_ROW)
+    s = db_stmt(c, sql);
+    db_bind_int(s, 1, id);
+    rc = db_step(s);
+    db_done(s, 0);
+    if (rc == DB_ROW)
         return 0;
-    if (rc != SQLITE_DONE)
-        return store__err(c, rc, field);
+    if (rc != DB_DONE)
+        return rc;
     return store__fault(fault, DESK_EINVAL, field, "%s %" PRId64 " does not exist", field, id);
 }
 
-static int check_references(struct sqlite_conn *c, const struct agreement *a,
+static int check_references(struct db_conn *c, const struct agreement *a,
                             struct store_fault *fault)
 {
     int rc;
@@ -324,20 +324,20 @@ static const char SQL_PRIORITY_TICKETS[] =
     "UPDATE tickets SET priority = ?2 WHERE organization_id = ?1 AND "
     "status NOT IN ('resolved', 'closed') AND priority <> ?2";
 
-static int set_priority(struct sqlite_conn *c, int64_t org, bool on, int64_t now)
+static int set_priority(struct db_conn *c, int64_t org, bool on, int64_t now)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_PRIORITY_SET);
+    struct db_stmt *s = db_stmt(c, SQL_PRIORITY_SET);
     int rc;
 
-    store__bind_int(s, 1, org);
-    store__bind_int(s, 2, on);
-    store__bind_int(s, 3, now);
-    if ((rc = store__exec(c, s, "priority line")) < 0)
+    db_bind_int(s, 1, org);
+    db_bind_int(s, 2, on);
+    db_bind_int(s, 3, now);
+    if ((rc = db_exec(s)) < 0)
         return rc;
-    s = store__stmt(c, SQL_PRIORITY_TICKETS);
-    store__bind_int(s, 1, org);
-    store__bind_int(s, 2, on);
-    if ((rc = store__exec(c, s, "ticket priority")) < 0)
+    s = db_stmt(c, SQL_PRIORITY_TICKETS);
+    db_bind_int(s, 1, org);
+    db_bind_int(s, 2, on);
+    if ((rc = db_exec(s)) < 0)
         return rc;
     return store__audit(c, 0, "priority_line", "organization", org, on ? "0" : "1", on ? "1" : "0");
 }
@@ -346,23 +346,23 @@ static int set_priority(struct sqlite_conn *c, int64_t org, bool on, int64_t now
  * Align priority_line with the active agreements on the date of now, for
  * organisation org (0: every organisation). *changed counts them.
  */
-static int sync_priority(struct sqlite_conn *c, int64_t org, int64_t now, int *changed)
+static int sync_priority(struct db_conn *c, int64_t org, int64_t now, int *changed)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_PRIORITY_DRIFT);
+    struct db_stmt *s = db_stmt(c, SQL_PRIORITY_DRIFT);
     int64_t *ids = NULL;
     bool *want = NULL;
     size_t n = 0, alloc = 0, walloc = 0;
     int rc;
 
-    store__bind_int(s, 1, org);
-    sqlite__bind_date(s, 2, sqlite__today(now));
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_int(s, 1, org);
+    store__bind_date(s, 2, store__today(now));
+    while ((rc = db_step(s)) == DB_ROW) {
         ALLOC_GROW(ids, n + 1, alloc);
         ALLOC_GROW(want, n + 1, walloc);
-        ids[n] = sqlite3_column_int64(s, 0);
-        want[n++] = sqlite3_column_int(s, 1);
+        ids[n] = db_col_int(s, 0);
+        want[n++] = (int)db_col_int(s, 1);
     }
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "priority drift"));
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
     for (size_t i = 0; i < n && rc == 0; i++)
         rc = set_priority(c, ids[i], want[i], now);
     if (changed)
@@ -377,16 +377,16 @@ struct sync_job {
     int *changed; /* out */
 };
 
-static int write_priority_sync(struct sqlite_conn *c, void *arg)
+static int write_priority_sync(struct db_conn *c, void *arg)
 {
     struct sync_job *j = arg;
     return sync_priority(c, 0, j->now, j->changed);
 }
 
-int sqlite__priority_sync(struct store *st, int64_t now, int *changed)
+int store_priority_sync(struct store *st, int64_t now, int *changed)
 {
     struct sync_job j = {now, changed};
-    return store__write(st, write_priority_sync, &j);
+    return db_write(st, write_priority_sync, &j);
 }
 
 /* ---- creating and saving ------------------------------------------------------------- */
@@ -396,7 +396,7 @@ static const char SQL_AGREEMENT_INSERT[] =
     "sla_policy_id, calendar_id, rasci_matrix_id, currency, annual_fee, rate, per_diem_rate, "
     "hours_minutes, extras, services, invoicing, phases, created_at, updated_at) "
     "VALUES (?1, ?2, 'requested', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-    "?16, ?17, ?18, ?18)";
+    "?16, ?17, ?18, ?18) RETURNING id";
 static const char SQL_AGREEMENT_SAVE[] =
     "UPDATE agreements SET status = ?2, starts_on = ?3, ends_on = ?4, hosting = ?5, "
     "sla_policy_id = ?6, calendar_id = ?7, rasci_matrix_id = ?8, currency = ?9, "
@@ -406,41 +406,41 @@ static const char SQL_AGREEMENT_SAVE[] =
     "WHERE id = ?1";
 
 /* Bind the terms shared by insert and save (parameters 3..17). */
-static void bind_terms(sqlite3_stmt *s, const struct agreement *a, struct arena *ar)
+static void bind_terms(struct db_stmt *s, const struct agreement *a, struct arena *ar)
 {
-    sqlite__bind_date(s, 3, a->starts_on);
-    sqlite__bind_date(s, 4, a->ends_on);
-    store__bind_text(s, 5, hosting_name(a->hosting));
-    store__bind_id(s, 6, a->sla_policy_id);
-    store__bind_id(s, 7, a->calendar_id);
-    store__bind_id(s, 8, a->rasci_matrix_id);
-    store__bind_text(s, 9, a->currency);
-    store__bind_int(s, 10, a->annual_fee);
-    store__bind_int(s, 11, a->rate);
-    store__bind_int(s, 12, a->per_diem_rate);
-    store__bind_int(s, 13, a->hours_minutes);
-    store__bind_text(s, 14, sqlite__json_text(flags_json(agreement_extra_names, a->extras), ar));
-    store__bind_text(s, 15,
-                     sqlite__json_text(flags_json(agreement_service_names, a->services), ar));
-    store__bind_text(s, 16, invoicing_name(a->invoicing));
-    store__bind_text(s, 17, sqlite__json_text(phases_json(a), ar));
+    store__bind_date(s, 3, a->starts_on);
+    store__bind_date(s, 4, a->ends_on);
+    db_bind_text(s, 5, hosting_name(a->hosting));
+    db_bind_id(s, 6, a->sla_policy_id);
+    db_bind_id(s, 7, a->calendar_id);
+    db_bind_id(s, 8, a->rasci_matrix_id);
+    db_bind_text(s, 9, a->currency);
+    db_bind_int(s, 10, a->annual_fee);
+    db_bind_int(s, 11, a->rate);
+    db_bind_int(s, 12, a->per_diem_rate);
+    db_bind_int(s, 13, a->hours_minutes);
+    db_bind_text(s, 14, store__json_text(flags_json(agreement_extra_names, a->extras), ar));
+    db_bind_text(s, 15,
+                     store__json_text(flags_json(agreement_service_names, a->services), ar));
+    db_bind_text(s, 16, invoicing_name(a->invoicing));
+    db_bind_text(s, 17, store__json_text(phases_json(a), ar));
 }
 
-static int save_agreement(struct sqlite_conn *c, struct agreement *a, int64_t now, struct arena *ar)
+static int save_agreement(struct db_conn *c, struct agreement *a, int64_t now, struct arena *ar)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_AGREEMENT_SAVE);
+    struct db_stmt *s = db_stmt(c, SQL_AGREEMENT_SAVE);
 
     a->updated_at = now;
-    store__bind_int(s, 1, a->id);
-    store__bind_text(s, 2, agreement_status_name(a->status));
+    db_bind_int(s, 1, a->id);
+    db_bind_text(s, 2, agreement_status_name(a->status));
     bind_terms(s, a, ar);
-    store__bind_int(s, 18, now);
-    store__bind_int(s, 19, a->quote_amount);
-    sqlite__bind_date(s, 20, a->quote_valid_until);
-    store__bind_id(s, 21, a->quoted_at);
-    store__bind_id(s, 22, a->signed_at);
-    sqlite__bind_date(s, 23, a->notice_given_on);
-    return store__exec(c, s, "agreement save");
+    db_bind_int(s, 18, now);
+    db_bind_int(s, 19, a->quote_amount);
+    store__bind_date(s, 20, a->quote_valid_until);
+    db_bind_id(s, 21, a->quoted_at);
+    db_bind_id(s, 22, a->signed_at);
+    store__bind_date(s, 23, a->notice_given_on);
+    return db_exec(s);
 }
 
 struct agreement_job {
@@ -466,12 +466,12 @@ static int check_terms(const struct agreement *a, struct store_fault *fault)
     return rc;
 }
 
-static int write_agreement_create(struct sqlite_conn *c, void *arg)
+static int write_agreement_create(struct db_conn *c, void *arg)
 {
     struct agreement_job *j = arg;
     struct agreement *a = j->a;
     struct arena ar = ARENA_INIT;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     a->status = AS_REQUESTED;
@@ -479,14 +479,13 @@ static int write_agreement_create(struct sqlite_conn *c, void *arg)
     a->created_at = a->updated_at = j->now;
     if ((rc = check_terms(a, j->fault)) < 0 || (rc = check_references(c, a, j->fault)) < 0)
         goto out;
-    s = store__stmt(c, SQL_AGREEMENT_INSERT);
-    store__bind_int(s, 1, a->organization_id);
-    store__bind_text(s, 2, agreement_kind_name(a->kind));
+    s = db_stmt(c, SQL_AGREEMENT_INSERT);
+    db_bind_int(s, 1, a->organization_id);
+    db_bind_text(s, 2, agreement_kind_name(a->kind));
     bind_terms(s, a, &ar);
-    store__bind_int(s, 18, j->now);
-    if ((rc = store__exec(c, s, "agreement insert")) < 0)
+    db_bind_int(s, 18, j->now);
+    if ((rc = db_insert(s, &a->id)) < 0)
         goto out;
-    a->id = sqlite3_last_insert_rowid(store__db(c));
     rc =
         store__audit(c, j->c->user_id, "create", "agreement", a->id, NULL, agreement_audit(a, &ar));
 out:
@@ -494,15 +493,15 @@ out:
     return rc;
 }
 
-int sqlite__agreement_create(struct store *st, const struct caller *c, struct agreement *a,
+int store_agreement_create(struct store *st, const struct caller *c, struct agreement *a,
                              int64_t now, struct store_fault *fault)
 {
     struct agreement_job j = {c, 0, a, NULL, NULL, now, fault, NULL};
-    return store__write(st, write_agreement_create, &j);
+    return db_write(st, write_agreement_create, &j);
 }
 
 /* Save a after a change from `before`, with its effects: audit, priority line, SLA clocks. */
-static int finish_change(struct sqlite_conn *c, struct agreement_job *j,
+static int finish_change(struct db_conn *c, struct agreement_job *j,
                          const struct agreement *before, const char *action)
 {
     struct agreement *a = j->a;
@@ -514,11 +513,11 @@ static int finish_change(struct sqlite_conn *c, struct agreement_job *j,
         (rc = sync_priority(c, a->organization_id, j->now, NULL)) < 0)
         return rc;
     if (a->calendar_id != before->calendar_id || a->sla_policy_id != before->sla_policy_id)
-        rc = sqlite__recompute_tickets(c, a->calendar_id, a->sla_policy_id);
+        rc = store__recompute_tickets(c, a->calendar_id, a->sla_policy_id);
     return rc;
 }
 
-static int write_agreement_update(struct sqlite_conn *c, void *arg)
+static int write_agreement_update(struct db_conn *c, void *arg)
 {
     struct agreement_job *j = arg;
     struct strbuf err = STRBUF_INIT;
@@ -526,7 +525,7 @@ static int write_agreement_update(struct sqlite_conn *c, void *arg)
     const char *field = NULL;
     int rc;
 
-    if ((rc = sqlite__agreement_read(c, j->c, j->id, j->a, j->ar)) < 0)
+    if ((rc = store__agreement_read(c, j->c, j->id, j->a, j->ar)) < 0)
         return rc;
     before = *j->a;
     if ((rc = agreement_patch_apply(j->a, j->p, &field, &err)) < 0)
@@ -537,12 +536,12 @@ static int write_agreement_update(struct sqlite_conn *c, void *arg)
     return finish_change(c, j, &before, "update");
 }
 
-int sqlite__agreement_update(struct store *st, const struct caller *c, int64_t id,
+int store_agreement_update(struct store *st, const struct caller *c, int64_t id,
                              const struct agreement_patch *p, int64_t now, struct agreement *out,
                              struct store_fault *fault, struct arena *ar)
 {
     struct agreement_job j = {c, id, out, p, NULL, now, fault, ar};
-    return store__write(st, write_agreement_update, &j);
+    return db_write(st, write_agreement_update, &j);
 }
 
 /* ---- quote, sign, cancel ----------------------------------------------------------------- */
@@ -558,7 +557,7 @@ static int move_quote(struct agreement_job *j, enum agreement_status now)
     if (now != AS_REQUESTED && now != AS_QUOTED)
         return store__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", a->id,
                              agreement_status_name(now));
-    if (j->m->valid_until < sqlite__today(j->now))
+    if (j->m->valid_until < store__today(j->now))
         return store__fault(j->fault, DESK_EINVAL, "valid_until", "valid_until is in the past");
     a->status = AS_QUOTED;
     a->quote_amount = j->m->amount;
@@ -567,30 +566,30 @@ static int move_quote(struct agreement_job *j, enum agreement_status now)
     return 0;
 }
 
-static int move_sign(struct sqlite_conn *c, struct agreement_job *j, enum agreement_status now)
+static int move_sign(struct db_conn *c, struct agreement_job *j, enum agreement_status now)
 {
     struct agreement *a = j->a;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
 
     if (now != AS_REQUESTED && now != AS_QUOTED)
         return store__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", a->id,
                              agreement_status_name(now));
     a->status = AS_SIGNED;
     a->signed_at = j->now;
-    s = store__stmt(c, SQL_BOOKINGS_CONFIRM);
-    store__bind_int(s, 1, a->id);
-    store__bind_int(s, 2, j->now);
-    return store__exec(c, s, "confirm bookings");
+    s = db_stmt(c, SQL_BOOKINGS_CONFIRM);
+    db_bind_int(s, 1, a->id);
+    db_bind_int(s, 2, j->now);
+    return db_exec(s);
 }
 
-static int remove_remaining_hours(struct sqlite_conn *c, struct agreement_job *j, int64_t notice);
+static int remove_remaining_hours(struct db_conn *c, struct agreement_job *j, int64_t notice);
 
-static int move_cancel(struct sqlite_conn *c, struct agreement_job *j)
+static int move_cancel(struct db_conn *c, struct agreement_job *j)
 {
     struct agreement *a = j->a;
     struct strbuf err = STRBUF_INIT;
     struct cancel_plan plan;
-    int rc = agreement_cancel(a, j->m->notice, sqlite__today(j->now), &plan, &err);
+    int rc = agreement_cancel(a, j->m->notice, store__today(j->now), &plan, &err);
 
     if (rc < 0)
         store__fault(j->fault, rc, rc == DESK_EINVAL ? "notice_given_on" : NULL, "%s", err.buf);
@@ -607,7 +606,7 @@ static int move_cancel(struct sqlite_conn *c, struct agreement_job *j)
     return plan.remove_hours ? remove_remaining_hours(c, j, j->m->notice) : 0;
 }
 
-static int write_agreement_move(struct sqlite_conn *c, void *arg)
+static int write_agreement_move(struct db_conn *c, void *arg)
 {
     static const char *const actions[] = {"quote", "sign", "cancel"};
     struct agreement_job *j = arg;
@@ -615,10 +614,10 @@ static int write_agreement_move(struct sqlite_conn *c, void *arg)
     enum agreement_status now;
     int rc;
 
-    if ((rc = sqlite__agreement_read(c, j->c, j->id, j->a, j->ar)) < 0)
+    if ((rc = store__agreement_read(c, j->c, j->id, j->a, j->ar)) < 0)
         return rc;
     before = *j->a;
-    now = agreement_status_on(j->a, sqlite__today(j->now));
+    now = agreement_status_on(j->a, store__today(j->now));
     switch (j->m->kind) {
     case MOVE_QUOTE:
         rc = move_quote(j, now);
@@ -633,12 +632,12 @@ static int write_agreement_move(struct sqlite_conn *c, void *arg)
     return rc < 0 ? rc : finish_change(c, j, &before, actions[j->m->kind]);
 }
 
-int sqlite__agreement_move(struct store *st, const struct caller *c, int64_t id,
+int store_agreement_move(struct store *st, const struct caller *c, int64_t id,
                            const struct agreement_move *m, int64_t now, struct agreement *out,
                            struct store_fault *fault, struct arena *ar)
 {
     struct agreement_job j = {c, id, out, NULL, m, now, fault, ar};
-    return store__write(st, write_agreement_move, &j);
+    return db_write(st, write_agreement_move, &j);
 }
 
 /* ---- change orders ----------------------------------------------------------------------- */
@@ -651,43 +650,43 @@ static const char SQL_CHANGE_ORDERS[] =
     "SELECT " CHANGE_ORDER_COLS "FROM change_orders WHERE agreement_id = ? ORDER BY id";
 static const char SQL_CHANGE_ORDER_INSERT[] =
     "INSERT INTO change_orders (agreement_id, minutes, reason, applies_to, status, signed_on, "
-    "signed_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "signed_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_CHANGE_ORDER_SIGN[] =
     "UPDATE change_orders SET status = 'signed', signed_on = ?2, signed_at = ?3 WHERE id = ?1";
 
-static void read_change_order(sqlite3_stmt *s, struct change_order *co, struct arena *ar)
+static void read_change_order(struct db_stmt *s, struct change_order *co, struct arena *ar)
 {
     int v;
 
-    co->id = sqlite3_column_int64(s, 0);
-    co->agreement_id = sqlite3_column_int64(s, 1);
-    co->minutes = sqlite3_column_int64(s, 2);
-    co->reason = store__col_text(s, 3, ar);
-    v = !strcmp((const char *)sqlite3_column_text(s, 4), "following_years");
+    co->id = db_col_int(s, 0);
+    co->agreement_id = db_col_int(s, 1);
+    co->minutes = db_col_int(s, 2);
+    co->reason = db_col_text(s, 3, ar);
+    v = !strcmp(db_col_raw(s, 4), "following_years");
     co->applies_to = v ? CO_FOLLOWING_YEARS : CO_CURRENT_YEAR;
-    v = !strcmp((const char *)sqlite3_column_text(s, 5), "signed");
+    v = !strcmp(db_col_raw(s, 5), "signed");
     co->status = v ? CO_SIGNED : CO_PROPOSED;
-    co->signed_on = sqlite__col_date(s, 6);
-    co->signed_at = sqlite3_column_int64(s, 7);
-    co->created_at = sqlite3_column_int64(s, 8);
+    co->signed_on = store__col_date(s, 6);
+    co->signed_at = db_col_int(s, 7);
+    co->created_at = db_col_int(s, 8);
 }
 
-int sqlite__change_orders_read(struct sqlite_conn *c, int64_t agreement_id,
+int store__change_orders_read(struct db_conn *c, int64_t agreement_id,
                                struct change_order **items, size_t *n, struct arena *ar)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_CHANGE_ORDERS);
+    struct db_stmt *s = db_stmt(c, SQL_CHANGE_ORDERS);
     struct change_order *out = NULL;
     size_t alloc = 0;
     int rc;
 
     *n = 0;
-    store__bind_int(s, 1, agreement_id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        out = sqlite__grow(ar, out, *n, &alloc, sizeof(*out));
+    db_bind_int(s, 1, agreement_id);
+    while ((rc = db_step(s)) == DB_ROW) {
+        out = store__grow(ar, out, *n, &alloc, sizeof(*out));
         read_change_order(s, &out[(*n)++], ar);
     }
     *items = out;
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "change orders"));
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
 static const char SQL_USED[] =
@@ -695,56 +694,55 @@ static const char SQL_USED[] =
     "kind = 'included' AND on_date BETWEEN ?2 AND ?3";
 
 /* The bank of a for the period holding day, with its change orders (*cos, *nco) read. */
-static int bank_read(struct sqlite_conn *c, const struct agreement *a, int64_t day,
+static int bank_read(struct db_conn *c, const struct agreement *a, int64_t day,
                      struct hour_bank *bank, struct change_order **cos, size_t *nco,
                      struct arena *ar)
 {
     int64_t from, to, used;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if (agreement_bank_period(a, day, &from, &to) < 0)
         return DESK_EINVAL;
-    if ((rc = sqlite__change_orders_read(c, a->id, cos, nco, ar)) < 0)
+    if ((rc = store__change_orders_read(c, a->id, cos, nco, ar)) < 0)
         return rc;
-    s = store__stmt(c, SQL_USED);
-    store__bind_int(s, 1, a->id);
-    sqlite__bind_date(s, 2, from);
-    sqlite__bind_date(s, 3, to);
-    if ((rc = sqlite3_step(s)) != SQLITE_ROW)
-        return store__done(s, store__err(c, rc, "used hours"));
-    used = sqlite3_column_int64(s, 0);
-    store__done(s, 0);
+    s = db_stmt(c, SQL_USED);
+    db_bind_int(s, 1, a->id);
+    store__bind_date(s, 2, from);
+    store__bind_date(s, 3, to);
+    if ((rc = db_step(s)) != DB_ROW)
+        return db_done(s, db_err(rc));
+    used = db_col_int(s, 0);
+    db_done(s, 0);
     hour_bank_compute(a, *cos, *nco, used, from, to, bank);
     return 0;
 }
 
-static int insert_change_order(struct sqlite_conn *c, const struct caller *who,
+static int insert_change_order(struct db_conn *c, const struct caller *who,
                                struct change_order *co, int64_t now)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_CHANGE_ORDER_INSERT);
+    struct db_stmt *s = db_stmt(c, SQL_CHANGE_ORDER_INSERT);
     int rc;
 
     co->created_at = now;
-    store__bind_int(s, 1, co->agreement_id);
-    store__bind_int(s, 2, co->minutes);
-    store__bind_text(s, 3, co->reason);
-    store__bind_text(s, 4, change_order_scope_names[co->applies_to]);
-    store__bind_text(s, 5, change_order_status_names[co->status]);
-    sqlite__bind_date(s, 6, co->signed_on);
-    store__bind_id(s, 7, co->signed_at);
-    store__bind_id(s, 8, who->user_id);
-    store__bind_int(s, 9, now);
-    if ((rc = store__exec(c, s, "change order insert")) < 0)
+    db_bind_int(s, 1, co->agreement_id);
+    db_bind_int(s, 2, co->minutes);
+    db_bind_text(s, 3, co->reason);
+    db_bind_text(s, 4, change_order_scope_names[co->applies_to]);
+    db_bind_text(s, 5, change_order_status_names[co->status]);
+    store__bind_date(s, 6, co->signed_on);
+    db_bind_id(s, 7, co->signed_at);
+    db_bind_id(s, 8, who->user_id);
+    db_bind_int(s, 9, now);
+    if ((rc = db_insert(s, &co->id)) < 0)
         return rc;
-    co->id = sqlite3_last_insert_rowid(store__db(c));
     return store__audit(c, who->user_id, "create", "change_order", co->id, NULL,
                         co->status == CO_SIGNED ? "{\"status\":\"signed\"}"
                                                 : "{\"status\":\"proposed\"}");
 }
 
 /* Advanced cancellation: a signed change order removes what is left of the bank. */
-static int remove_remaining_hours(struct sqlite_conn *c, struct agreement_job *j, int64_t notice)
+static int remove_remaining_hours(struct db_conn *c, struct agreement_job *j, int64_t notice)
 {
     struct change_order *cos, co;
     struct hour_bank bank;
@@ -762,7 +760,7 @@ static int remove_remaining_hours(struct sqlite_conn *c, struct agreement_job *j
 }
 
 /* Check co against a and its bank today (what a removal may take). */
-static int check_change_order(struct sqlite_conn *c, const struct agreement *a,
+static int check_change_order(struct db_conn *c, const struct agreement *a,
                               const struct change_order *co, int64_t now, struct store_fault *fault,
                               struct arena *ar)
 {
@@ -774,7 +772,7 @@ static int check_change_order(struct sqlite_conn *c, const struct agreement *a,
     int rc = 0;
 
     if (a->kind != AK_MAINTENANCE)
-        rc = bank_read(c, a, sqlite__today(now), &bank, &cos, &n, ar);
+        rc = bank_read(c, a, store__today(now), &bank, &cos, &n, ar);
     if (rc == 0 && (rc = change_order_check(a, co, change_order_available(a, cos, n, &bank), &field,
                                             &err)) < 0)
         store__fault(fault, rc, field, "%s", err.buf);
@@ -792,14 +790,14 @@ struct change_order_job {
     struct arena *ar;          /* for the result */
 };
 
-static int write_change_order_create(struct sqlite_conn *c, void *arg)
+static int write_change_order_create(struct db_conn *c, void *arg)
 {
     struct change_order_job *j = arg;
     struct arena ar = ARENA_INIT;
     struct agreement a;
     int rc;
 
-    if ((rc = sqlite__agreement_read(c, j->c, j->co->agreement_id, &a, &ar)) == 0 &&
+    if ((rc = store__agreement_read(c, j->c, j->co->agreement_id, &a, &ar)) == 0 &&
         (rc = check_change_order(c, &a, j->co, j->now, j->fault, &ar)) == 0) {
         j->co->status = CO_PROPOSED;
         j->co->signed_on = DATE_NONE;
@@ -810,20 +808,20 @@ static int write_change_order_create(struct sqlite_conn *c, void *arg)
     return rc;
 }
 
-int sqlite__change_order_create(struct store *st, const struct caller *c, struct change_order *co,
+int store_change_order_create(struct store *st, const struct caller *c, struct change_order *co,
                                 int64_t now, struct store_fault *fault)
 {
     struct change_order_job j = {c, co, 0, 0, now, fault, NULL};
-    return store__write(st, write_change_order_create, &j);
+    return db_write(st, write_change_order_create, &j);
 }
 
 /* The change order co_id of agreement a, from the list read for it. */
-static int find_change_order(struct sqlite_conn *c, const struct agreement *a, int64_t co_id,
+static int find_change_order(struct db_conn *c, const struct agreement *a, int64_t co_id,
                              struct change_order *out, struct arena *ar)
 {
     struct change_order *cos;
     size_t n;
-    int rc = sqlite__change_orders_read(c, a->id, &cos, &n, ar);
+    int rc = store__change_orders_read(c, a->id, &cos, &n, ar);
 
     for (size_t i = 0; i < n && rc == 0; i++)
         if (cos[i].id == co_id) {
@@ -833,15 +831,15 @@ static int find_change_order(struct sqlite_conn *c, const struct agreement *a, i
     return rc < 0 ? rc : DESK_ENOTFOUND;
 }
 
-static int write_change_order_sign(struct sqlite_conn *c, void *arg)
+static int write_change_order_sign(struct db_conn *c, void *arg)
 {
     struct change_order_job *j = arg;
     struct agreement a;
-    sqlite3_stmt *s;
-    int64_t today = sqlite__today(j->now);
+    struct db_stmt *s;
+    int64_t today = store__today(j->now);
     int rc;
 
-    if ((rc = sqlite__agreement_read(c, j->c, j->agreement_id, &a, j->ar)) < 0 ||
+    if ((rc = store__agreement_read(c, j->c, j->agreement_id, &a, j->ar)) < 0 ||
         (rc = find_change_order(c, &a, j->co_id, j->co, j->ar)) < 0)
         return rc;
     if (j->co->status == CO_SIGNED)
@@ -856,51 +854,51 @@ static int write_change_order_sign(struct sqlite_conn *c, void *arg)
     j->co->status = CO_SIGNED;
     j->co->signed_on = today;
     j->co->signed_at = j->now;
-    s = store__stmt(c, SQL_CHANGE_ORDER_SIGN);
-    store__bind_int(s, 1, j->co->id);
-    sqlite__bind_date(s, 2, today);
-    store__bind_int(s, 3, j->now);
-    if ((rc = store__exec(c, s, "change order sign")) < 0 ||
+    s = db_stmt(c, SQL_CHANGE_ORDER_SIGN);
+    db_bind_int(s, 1, j->co->id);
+    store__bind_date(s, 2, today);
+    db_bind_int(s, 3, j->now);
+    if ((rc = db_exec(s)) < 0 ||
         (rc = store__audit(c, j->c->user_id, "sign", "change_order", j->co->id,
                            "{\"status\":\"proposed\"}", "{\"status\":\"signed\"}")) < 0)
         return rc;
-    return sqlite__bank_warn(c, &a, today, j->now);
+    return store__bank_warn(c, &a, today, j->now);
 }
 
-int sqlite__change_order_sign(struct store *st, const struct caller *c, int64_t agreement_id,
+int store_change_order_sign(struct store *st, const struct caller *c, int64_t agreement_id,
                               int64_t co_id, int64_t now, struct change_order *out,
                               struct store_fault *fault, struct arena *ar)
 {
     struct change_order_job j = {c, out, agreement_id, co_id, now, fault, ar};
-    return store__write(st, write_change_order_sign, &j);
+    return db_write(st, write_change_order_sign, &j);
 }
 
-int sqlite__change_order_list(struct store *st, const struct caller *c, int64_t agreement_id,
+int store_change_order_list(struct store *st, const struct caller *c, int64_t agreement_id,
                               struct change_order **items, size_t *n, struct arena *ar)
 {
-    struct sqlite_conn *conn = store__get(st);
+    struct db_conn *conn = db_get(st);
     struct agreement a;
-    int rc = sqlite__agreement_read(conn, c, agreement_id, &a, ar);
+    int rc = store__agreement_read(conn, c, agreement_id, &a, ar);
 
     *items = NULL;
     *n = 0;
     if (rc == 0)
-        rc = sqlite__change_orders_read(conn, agreement_id, items, n, ar);
-    store__put(st, conn);
+        rc = store__change_orders_read(conn, agreement_id, items, n, ar);
+    db_put(st, conn);
     return rc;
 }
 
 /* ---- the hours bank and its warnings -------------------------------------------------------- */
 
-int sqlite__agreement_balance(struct store *st, const struct caller *c, int64_t id, int64_t day,
+int store_agreement_balance(struct store *st, const struct caller *c, int64_t id, int64_t day,
                               struct hour_bank *bank, struct store_fault *fault)
 {
-    struct sqlite_conn *conn = store__get(st);
+    struct db_conn *conn = db_get(st);
     struct arena ar = ARENA_INIT;
     struct change_order *cos;
     struct agreement a;
     size_t n;
-    int rc = sqlite__agreement_read(conn, c, id, &a, &ar);
+    int rc = store__agreement_read(conn, c, id, &a, &ar);
 
     if (rc == 0 && a.kind == AK_MAINTENANCE)
         rc = store__fault(fault, DESK_EINVAL, NULL,
@@ -908,7 +906,7 @@ int sqlite__agreement_balance(struct store *st, const struct caller *c, int64_t 
                            id);
     if (rc == 0)
         rc = bank_read(conn, &a, day, bank, &cos, &n, &ar);
-    store__put(st, conn);
+    db_put(st, conn);
     arena_release(&ar);
     return rc;
 }
@@ -923,25 +921,25 @@ static const char SQL_OUTBOX_HOURS[] =
     "created_at, next_attempt_at) VALUES ('hours_warning', NULL, ?1, ?2, ?3, ?4, ?5, ?5, ?5)";
 
 /* The organisation's contacts as a JSON list (arena). */
-static const char *contacts_json(struct sqlite_conn *c, int64_t org, struct arena *ar)
+static const char *contacts_json(struct db_conn *c, int64_t org, struct arena *ar)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_CONTACTS);
+    struct db_stmt *s = db_stmt(c, SQL_CONTACTS);
     json_t *list = json_array();
 
-    store__bind_int(s, 1, org);
-    while (sqlite3_step(s) == SQLITE_ROW)
-        json_array_append_new(list, json_string((const char *)sqlite3_column_text(s, 0)));
-    store__done(s, 0);
-    return sqlite__json_text(list, ar);
+    db_bind_int(s, 1, org);
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(list, json_string(db_col_raw(s, 0)));
+    db_done(s, 0);
+    return store__json_text(list, ar);
 }
 
-static int queue_bank_warning(struct sqlite_conn *c, const struct agreement *a,
+static int queue_bank_warning(struct db_conn *c, const struct agreement *a,
                               const struct hour_bank *b, int threshold, int64_t now,
                               struct arena *ar)
 {
     const char *to = contacts_json(c, a->organization_id, ar);
     char used[MONEY_TEXT_LEN], total[MONEY_TEXT_LEN], from[DATE_LEN], until[DATE_LEN], mid[33];
-    sqlite3_stmt *s;
+    struct db_stmt *s;
 
     if (!strcmp(to, "[]"))
         return 0; /* nobody to tell: the notice is still recorded once */
@@ -950,22 +948,22 @@ static int queue_bank_warning(struct sqlite_conn *c, const struct agreement *a,
     date_format(b->from, from);
     date_format(b->to, until);
     random_hex(mid, 16);
-    s = store__stmt(c, SQL_OUTBOX_HOURS);
-    store__bind_text(s, 1, to);
-    store__bind_text(
+    s = db_stmt(c, SQL_OUTBOX_HOURS);
+    db_bind_text(s, 1, to);
+    db_bind_text(
         s, 2,
         arena_sprintf(ar, "Hours bank of agreement #%" PRId64 ": %d %% used", a->id, threshold));
-    store__bind_text(s, 3,
+    db_bind_text(s, 3,
                      arena_sprintf(ar,
                                    "Agreement #%" PRId64 ": %s h of %s h used from "
                                    "%s to %s.\n",
                                    a->id, used, total, from, until));
-    store__bind_text(s, 4, arena_sprintf(ar, "%s.hours.%" PRId64, mid, a->id));
-    store__bind_int(s, 5, now);
-    return store__exec(c, s, "outbox insert");
+    db_bind_text(s, 4, arena_sprintf(ar, "%s.hours.%" PRId64, mid, a->id));
+    db_bind_int(s, 5, now);
+    return db_exec(s);
 }
 
-int sqlite__bank_warn(struct sqlite_conn *c, const struct agreement *a, int64_t day, int64_t now)
+int store__bank_warn(struct db_conn *c, const struct agreement *a, int64_t day, int64_t now)
 {
     static const int thresholds[] = {80, 100};
     struct arena ar = ARENA_INIT;
@@ -980,12 +978,12 @@ int sqlite__bank_warn(struct sqlite_conn *c, const struct agreement *a, int64_t 
         goto out;
     reached = hour_bank_threshold(&bank);
     for (size_t i = 0; i < ARRAY_SIZE(thresholds) && thresholds[i] <= reached && rc == 0; i++) {
-        sqlite3_stmt *s = store__stmt(c, SQL_NOTICE_ONCE);
-        store__bind_int(s, 1, a->id);
-        sqlite__bind_date(s, 2, bank.from);
-        store__bind_int(s, 3, thresholds[i]);
-        store__bind_int(s, 4, now);
-        if ((rc = store__exec(c, s, "bank notice")) == 0 && sqlite3_changes(store__db(c)))
+        struct db_stmt *s = db_stmt(c, SQL_NOTICE_ONCE);
+        db_bind_int(s, 1, a->id);
+        store__bind_date(s, 2, bank.from);
+        db_bind_int(s, 3, thresholds[i]);
+        db_bind_int(s, 4, now);
+        if ((rc = db_exec(s)) == 0 && db_changes(c))
             newest = thresholds[i];
     }
     /* both thresholds crossed at once: one mail, for the higher */
@@ -1006,7 +1004,7 @@ out:
 
 static const char SQL_BOOKING_INSERT[] =
     "INSERT INTO bookings (agreement_id, user_id, starts_on, ends_on, status, created_at, "
-    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
+    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id";
 static const char SQL_BOOKING_GET[] =
     "SELECT " BOOKING_COLS "FROM bookings WHERE id = ?1 AND agreement_id = ?2";
 static const char SQL_BOOKING_MOVE[] =
@@ -1015,31 +1013,31 @@ static const char SQL_BOOKINGS[] =
     "SELECT " BOOKING_COLS "FROM bookings WHERE agreement_id = ? ORDER BY starts_on, id";
 static const char SQL_STAFF_ROLE[] = "SELECT role FROM users WHERE id = ?";
 
-static void read_booking(sqlite3_stmt *s, struct booking *b)
+static void read_booking(struct db_stmt *s, struct booking *b)
 {
-    b->id = sqlite3_column_int64(s, 0);
-    b->agreement_id = sqlite3_column_int64(s, 1);
-    b->user_id = sqlite3_column_int64(s, 2);
-    b->starts_on = sqlite__col_date(s, 3);
-    b->ends_on = sqlite__col_date(s, 4);
-    b->status = strcmp((const char *)sqlite3_column_text(s, 5), "confirmed") ? BOOKING_TENTATIVE
+    b->id = db_col_int(s, 0);
+    b->agreement_id = db_col_int(s, 1);
+    b->user_id = db_col_int(s, 2);
+    b->starts_on = store__col_date(s, 3);
+    b->ends_on = store__col_date(s, 4);
+    b->status = strcmp(db_col_raw(s, 5), "confirmed") ? BOOKING_TENTATIVE
                                                                              : BOOKING_CONFIRMED;
-    b->created_at = sqlite3_column_int64(s, 6);
-    b->updated_at = sqlite3_column_int64(s, 7);
+    b->created_at = db_col_int(s, 6);
+    b->updated_at = db_col_int(s, 7);
 }
 
-static int check_staff_user(struct sqlite_conn *c, int64_t id, struct store_fault *fault)
+static int check_staff_user(struct db_conn *c, int64_t id, struct store_fault *fault)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_STAFF_ROLE);
+    struct db_stmt *s = db_stmt(c, SQL_STAFF_ROLE);
     bool staff = false;
     int rc;
 
-    store__bind_int(s, 1, id);
-    if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        staff = strcmp((const char *)sqlite3_column_text(s, 0), "customer") != 0;
-    store__done(s, 0);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return store__err(c, rc, "user");
+    db_bind_int(s, 1, id);
+    if ((rc = db_step(s)) == DB_ROW)
+        staff = strcmp(db_col_raw(s, 0), "customer") != 0;
+    db_done(s, 0);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return db_err(rc);
     if (!staff)
         return store__fault(fault, DESK_EINVAL, "user_id",
                              "user %" PRId64 " is not an agent or admin", id);
@@ -1047,15 +1045,15 @@ static int check_staff_user(struct sqlite_conn *c, int64_t id, struct store_faul
 }
 
 /* The agreement of a booking or expense: visible, and not cancelled or over. */
-static int open_agreement(struct sqlite_conn *c, const struct caller *who, int64_t id, int64_t now,
+static int open_agreement(struct db_conn *c, const struct caller *who, int64_t id, int64_t now,
                           struct agreement *a, struct store_fault *fault, struct arena *ar)
 {
     enum agreement_status st;
-    int rc = sqlite__agreement_read(c, who, id, a, ar);
+    int rc = store__agreement_read(c, who, id, a, ar);
 
     if (rc < 0)
         return rc;
-    st = agreement_status_on(a, sqlite__today(now));
+    st = agreement_status_on(a, store__today(now));
     if (st == AS_CANCELLED || st == AS_COMPLETED || st == AS_EXPIRED)
         return store__fault(fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", id,
                              agreement_status_name(st));
@@ -1072,13 +1070,13 @@ struct booking_job {
     struct store_fault *fault; /* why it was refused */
 };
 
-static int write_booking_create(struct sqlite_conn *c, void *arg)
+static int write_booking_create(struct db_conn *c, void *arg)
 {
     struct booking_job *j = arg;
     struct booking *b = j->b;
     struct arena ar = ARENA_INIT;
     struct agreement a;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if ((rc = open_agreement(c, j->c, b->agreement_id, j->now, &a, j->fault, &ar)) < 0 ||
@@ -1086,68 +1084,67 @@ static int write_booking_create(struct sqlite_conn *c, void *arg)
         goto out;
     b->status = booking_status_for(&a);
     b->created_at = b->updated_at = j->now;
-    s = store__stmt(c, SQL_BOOKING_INSERT);
-    store__bind_int(s, 1, b->agreement_id);
-    store__bind_int(s, 2, b->user_id);
-    sqlite__bind_date(s, 3, b->starts_on);
-    sqlite__bind_date(s, 4, b->ends_on);
-    store__bind_text(s, 5, booking_status_names[b->status]);
-    store__bind_int(s, 6, j->now);
-    if ((rc = store__exec(c, s, "booking insert")) < 0)
+    s = db_stmt(c, SQL_BOOKING_INSERT);
+    db_bind_int(s, 1, b->agreement_id);
+    db_bind_int(s, 2, b->user_id);
+    store__bind_date(s, 3, b->starts_on);
+    store__bind_date(s, 4, b->ends_on);
+    db_bind_text(s, 5, booking_status_names[b->status]);
+    db_bind_int(s, 6, j->now);
+    if ((rc = db_insert(s, &b->id)) < 0)
         goto out;
-    b->id = sqlite3_last_insert_rowid(store__db(c));
     rc = store__audit(c, j->c->user_id, "create", "booking", b->id, NULL, NULL);
 out:
     arena_release(&ar);
     return rc;
 }
 
-int sqlite__booking_create(struct store *st, const struct caller *c, struct booking *b, int64_t now,
+int store_booking_create(struct store *st, const struct caller *c, struct booking *b, int64_t now,
                            struct store_fault *fault)
 {
     struct booking_job j = {c, b, 0, NULL, 0, now, fault};
-    return store__write(st, write_booking_create, &j);
+    return db_write(st, write_booking_create, &j);
 }
 
-static int booking_read(struct sqlite_conn *c, int64_t id, int64_t agreement_id, struct booking *b)
+static int booking_read(struct db_conn *c, int64_t id, int64_t agreement_id, struct booking *b)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_BOOKING_GET);
+    struct db_stmt *s = db_stmt(c, SQL_BOOKING_GET);
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, agreement_id);
-    if ((rc = sqlite3_step(s)) != SQLITE_ROW)
-        return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "booking"));
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, agreement_id);
+    if ((rc = db_step(s)) != DB_ROW)
+        return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
     read_booking(s, b);
-    return store__done(s, 0);
+    return db_done(s, 0);
 }
 
-static int write_booking_reschedule(struct sqlite_conn *c, void *arg)
+static int write_booking_reschedule(struct db_conn *c, void *arg)
 {
     struct booking_job *j = arg;
     struct arena ar = ARENA_INIT;
     struct booking before;
     struct agreement a;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if ((rc = open_agreement(c, j->c, j->b->agreement_id, j->now, &a, j->fault, &ar)) < 0 ||
         (rc = booking_read(c, j->booking_id, a.id, &before)) < 0)
         goto out;
-    s = store__stmt(c, SQL_BOOKING_MOVE);
-    store__bind_int(s, 1, before.id);
-    sqlite__bind_date(s, 2, j->b->starts_on);
-    sqlite__bind_date(s, 3, j->b->ends_on);
-    store__bind_int(s, 4, j->now);
-    if ((rc = store__exec(c, s, "booking move")) < 0)
+    s = db_stmt(c, SQL_BOOKING_MOVE);
+    db_bind_int(s, 1, before.id);
+    store__bind_date(s, 2, j->b->starts_on);
+    store__bind_date(s, 3, j->b->ends_on);
+    db_bind_int(s, 4, j->now);
+    if ((rc = db_exec(s)) < 0)
         goto out;
     for (size_t i = 0; i < j->ncosts && rc == 0; i++) {
         struct expense e = j->costs[i];
         e.agreement_id = a.id;
         e.kind = EXPENSE_ACTUAL;
-        e.on = sqlite__today(j->now);
+        e.on = store__today(j->now);
         e.booking_id = before.id;
-        rc = sqlite__expense_insert(c, j->c, &e, j->now);
+        rc = store__expense_insert(c, j->c, &e, j->now);
     }
     if (rc == 0 &&
         (rc = store__audit(c, j->c->user_id, "reschedule", "booking", before.id, NULL, NULL)) == 0)
@@ -1157,7 +1154,7 @@ out:
     return rc;
 }
 
-int sqlite__booking_reschedule(struct store *st, const struct caller *c, int64_t agreement_id,
+int store_booking_reschedule(struct store *st, const struct caller *c, int64_t agreement_id,
                                int64_t booking_id, int64_t starts_on, int64_t ends_on,
                                const struct expense *costs, size_t n, int64_t now,
                                struct booking *out, struct store_fault *fault)
@@ -1167,31 +1164,31 @@ int sqlite__booking_reschedule(struct store *st, const struct caller *c, int64_t
     out->agreement_id = agreement_id;
     out->starts_on = starts_on;
     out->ends_on = ends_on;
-    return store__write(st, write_booking_reschedule, &j);
+    return db_write(st, write_booking_reschedule, &j);
 }
 
-int sqlite__booking_list(struct store *st, const struct caller *c, int64_t agreement_id,
+int store_booking_list(struct store *st, const struct caller *c, int64_t agreement_id,
                          struct booking **items, size_t *n, struct arena *ar)
 {
-    struct sqlite_conn *conn = store__get(st);
+    struct db_conn *conn = db_get(st);
     struct booking *out = NULL;
     size_t alloc = 0;
     struct agreement a;
-    sqlite3_stmt *s;
-    int rc = sqlite__agreement_read(conn, c, agreement_id, &a, ar);
+    struct db_stmt *s;
+    int rc = store__agreement_read(conn, c, agreement_id, &a, ar);
 
     *n = 0;
     if (rc < 0)
         goto out;
-    s = store__stmt(conn, SQL_BOOKINGS);
-    store__bind_int(s, 1, agreement_id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        out = sqlite__grow(ar, out, *n, &alloc, sizeof(*out));
+    s = db_stmt(conn, SQL_BOOKINGS);
+    db_bind_int(s, 1, agreement_id);
+    while ((rc = db_step(s)) == DB_ROW) {
+        out = store__grow(ar, out, *n, &alloc, sizeof(*out));
         read_booking(s, &out[(*n)++]);
     }
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "bookings"));
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 out:
     *items = out;
-    store__put(st, conn);
+    db_put(st, conn);
     return rc;
 }

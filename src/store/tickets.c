@@ -1,5 +1,5 @@
 /*
- * sqlite_tickets.c - requests, their history, messages and attachments, the
+ * tickets.c - requests, their history, messages and attachments, the
  * stored due times, and the escalation sweep, on SQLite.
  *
  * Clocks are derived (domain/ticket_sla.c) from the status history each time
@@ -8,7 +8,7 @@
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
-#include "store/sqlite.h"
+#include "store/internal.h"
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -46,88 +46,88 @@ struct cal_key {
     int64_t id, version;
 };
 
-static void read_ticket(sqlite3_stmt *s, struct ticket *t, struct cal_key *k, int64_t *sort_due,
+static void read_ticket(struct db_stmt *s, struct ticket *t, struct cal_key *k, int64_t *sort_due,
                         struct arena *a)
 {
     memset(t, 0, sizeof(*t));
-    t->id = sqlite3_column_int64(s, 0);
-    t->organization_id = sqlite3_column_int64(s, 1);
-    t->requester_id = sqlite3_column_int64(s, 2);
-    t->assignee_id = sqlite3_column_int64(s, 3);
-    t->agreement_id = sqlite3_column_int64(s, 4);
-    channel_parse((const char *)sqlite3_column_text(s, 5), &t->channel);
-    ticket_type_parse((const char *)sqlite3_column_text(s, 6), &t->type);
-    severity_parse((const char *)sqlite3_column_text(s, 7), &t->severity);
-    ticket_status_parse((const char *)sqlite3_column_text(s, 8), &t->status);
-    t->subject = store__col_text(s, 9, a);
-    t->body = store__col_text(s, 10, a);
-    t->received_at = sqlite3_column_int64(s, 11);
-    t->handling_initiated_at = sqlite3_column_int64(s, 12);
-    t->last_staff_reply_at = sqlite3_column_int64(s, 13);
-    t->resolved_at = sqlite3_column_int64(s, 14);
-    t->created_at = sqlite3_column_int64(s, 15);
-    t->updated_at = sqlite3_column_int64(s, 16);
-    t->billable = sqlite3_column_int(s, 17);
-    t->escalation_level = sqlite3_column_int(s, 18);
-    t->priority = sqlite3_column_int(s, 19);
-    t->root_cause = store__col_text_or_null(s, 20, a);
-    k->id = sqlite3_column_int64(s, 21);
-    k->version = sqlite3_column_int64(s, 22);
-    t->targets.warn_permille = sqlite3_column_int(s, 23);
-    t->targets.response = sqlite3_column_int64(s, 24);
-    t->targets.update = sqlite3_column_int64(s, 25);
-    t->targets.resolution = sqlite3_column_int64(s, 26);
+    t->id = db_col_int(s, 0);
+    t->organization_id = db_col_int(s, 1);
+    t->requester_id = db_col_int(s, 2);
+    t->assignee_id = db_col_int(s, 3);
+    t->agreement_id = db_col_int(s, 4);
+    channel_parse(db_col_raw(s, 5), &t->channel);
+    ticket_type_parse(db_col_raw(s, 6), &t->type);
+    severity_parse(db_col_raw(s, 7), &t->severity);
+    ticket_status_parse(db_col_raw(s, 8), &t->status);
+    t->subject = db_col_text(s, 9, a);
+    t->body = db_col_text(s, 10, a);
+    t->received_at = db_col_int(s, 11);
+    t->handling_initiated_at = db_col_int(s, 12);
+    t->last_staff_reply_at = db_col_int(s, 13);
+    t->resolved_at = db_col_int(s, 14);
+    t->created_at = db_col_int(s, 15);
+    t->updated_at = db_col_int(s, 16);
+    t->billable = (int)db_col_int(s, 17);
+    t->escalation_level = (int)db_col_int(s, 18);
+    t->priority = (int)db_col_int(s, 19);
+    t->root_cause = db_col_text_or_null(s, 20, a);
+    k->id = db_col_int(s, 21);
+    k->version = db_col_int(s, 22);
+    t->targets.warn_permille = (int)db_col_int(s, 23);
+    t->targets.response = db_col_int(s, 24);
+    t->targets.update = db_col_int(s, 25);
+    t->targets.resolution = db_col_int(s, 26);
     if (sort_due)
-        *sort_due = sqlite3_column_int64(s, 27);
-    t->release_id = sqlite3_column_int64(s, 28);
-    t->sender_address = store__col_text_or_null(s, 29, a);
-    t->sender_verified = sqlite3_column_int(s, 30);
+        *sort_due = db_col_int(s, 27);
+    t->release_id = db_col_int(s, 28);
+    t->sender_address = db_col_text_or_null(s, 29, a);
+    t->sender_verified = (int)db_col_int(s, 30);
 }
 
 static const char SQL_CALENDAR_DEFINITION[] = "SELECT definition FROM calendars WHERE id = ?";
 
-static const struct calendar *load_calendar(struct sqlite_conn *c, const struct cal_key *k,
+static const struct calendar *load_calendar(struct db_conn *c, const struct cal_key *k,
                                             struct arena *a)
 {
     const struct calendar *cal;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
 
     if (!k->id)
         return NULL;
     if ((cal = calcache_find(k->id, k->version, a)))
         return cal;
-    s = store__stmt(c, SQL_CALENDAR_DEFINITION);
-    store__bind_int(s, 1, k->id);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        cal = calcache_add(k->id, k->version, (const char *)sqlite3_column_text(s, 0), a);
-    store__done(s, 0);
+    s = db_stmt(c, SQL_CALENDAR_DEFINITION);
+    db_bind_int(s, 1, k->id);
+    if (db_step(s) == DB_ROW)
+        cal = calcache_add(k->id, k->version, db_col_raw(s, 0), a);
+    db_done(s, 0);
     return cal;
 }
 
 static const char SQL_STATUS_LOG[] =
     "SELECT at, status FROM ticket_status_log WHERE ticket_id = ? ORDER BY id";
 
-static int load_log(struct sqlite_conn *c, struct ticket *t, struct arena *a)
+static int load_log(struct db_conn *c, struct ticket *t, struct arena *a)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_STATUS_LOG);
+    struct db_stmt *s = db_stmt(c, SQL_STATUS_LOG);
     struct status_change *log = NULL;
     size_t n = 0, alloc = 0;
     int rc;
 
-    store__bind_int(s, 1, t->id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < MAX_LOG) {
+    db_bind_int(s, 1, t->id);
+    while ((rc = db_step(s)) == DB_ROW && n < MAX_LOG) {
         ARENA_GROW(a, log, n, alloc);
-        log[n].at = sqlite3_column_int64(s, 0);
-        ticket_status_parse((const char *)sqlite3_column_text(s, 1), &log[n].status);
+        log[n].at = db_col_int(s, 0);
+        ticket_status_parse(db_col_raw(s, 1), &log[n].status);
         n++;
     }
     t->log = log;
     t->nlog = n;
-    return store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(c, rc, "log"));
+    return db_done(s, rc == DB_ROW || rc == DB_DONE ? 0 : db_err(rc));
 }
 
 /* The SLA inputs of a row just read: its calendar and its history. */
-static int finish_ticket(struct sqlite_conn *c, struct ticket *t, const struct cal_key *k,
+static int finish_ticket(struct db_conn *c, struct ticket *t, const struct cal_key *k,
                          struct arena *a)
 {
     t->cal = t->agreement_id ? load_calendar(c, k, a) : NULL;
@@ -138,30 +138,30 @@ static const char SQL_TICKET_GET[] = TICKET_SELECT "WHERE t.id = ?1 AND (?2 = 0 
                                                    "t.organization_id = ?2)";
 
 /* Read request id as caller c may see it, on connection conn. */
-static int ticket_read(struct sqlite_conn *conn, const struct caller *c, int64_t id,
+static int ticket_read(struct db_conn *conn, const struct caller *c, int64_t id,
                        struct ticket *t, struct arena *a)
 {
-    sqlite3_stmt *s = store__stmt(conn, SQL_TICKET_GET);
+    struct db_stmt *s = db_stmt(conn, SQL_TICKET_GET);
     struct cal_key k;
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, ORG_FILTER(c));
-    rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW)
-        return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(conn, rc, "ticket"));
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, ORG_FILTER(c));
+    rc = db_step(s);
+    if (rc != DB_ROW)
+        return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
     read_ticket(s, t, &k, NULL, a);
-    store__done(s, 0);
+    db_done(s, 0);
     return finish_ticket(conn, t, &k, a);
 }
 
-int sqlite__ticket_get(struct store *st, const struct caller *c, int64_t id, struct ticket *t,
+int store_ticket_get(struct store *st, const struct caller *c, int64_t id, struct ticket *t,
                        struct arena *a)
 {
-    struct sqlite_conn *conn = store__get(st);
+    struct db_conn *conn = db_get(st);
     int rc = ticket_read(conn, c, id, t, a);
 
-    store__put(st, conn);
+    db_put(st, conn);
     return rc;
 }
 
@@ -170,29 +170,29 @@ static const char SQL_TICKETS_RECEIVED[] =
                   "AND t.received_at >= ?2 AND t.received_at < ?3 "
                   "ORDER BY t.organization_id, t.received_at, t.id";
 
-int sqlite__ticket_each_received(struct store *st, int64_t organization_id, int64_t from,
-                                 int64_t to, sqlite__ticket_fn fn, void *arg)
+int store__ticket_each_received(struct store *st, int64_t organization_id, int64_t from,
+                                 int64_t to, store__ticket_fn fn, void *arg)
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = store__stmt(conn, SQL_TICKETS_RECEIVED);
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_TICKETS_RECEIVED);
     struct arena row = ARENA_INIT;
     struct ticket t;
     struct cal_key k;
     int rc, ret = 0;
 
-    store__bind_int(s, 1, organization_id);
-    store__bind_int(s, 2, from);
-    store__bind_int(s, 3, to);
-    while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_int(s, 1, organization_id);
+    db_bind_int(s, 2, from);
+    db_bind_int(s, 3, to);
+    while (ret == 0 && (rc = db_step(s)) == DB_ROW) {
         read_ticket(s, &t, &k, NULL, &row);
         if ((ret = finish_ticket(conn, &t, &k, &row)) == 0)
             ret = fn(&t, arg);
         arena_release(&row);
     }
-    if (ret == 0 && rc != SQLITE_DONE)
-        ret = store__err(conn, rc, "tickets received");
-    store__done(s, 0);
-    store__put(st, conn);
+    if (ret == 0 && rc != DB_DONE)
+        ret = db_err(rc);
+    db_done(s, 0);
+    db_put(st, conn);
     return ret;
 }
 
@@ -201,21 +201,21 @@ int sqlite__ticket_each_received(struct store *st, int64_t organization_id, int6
 static const char SQL_SET_DUES[] = "UPDATE tickets SET response_due_at = ?2, "
                                    "resolution_due_at = ?3, sort_due_at = ?4 WHERE id = ?1";
 
-static int store_dues(struct sqlite_conn *c, const struct ticket *t, int64_t now)
+static int store_dues(struct db_conn *c, const struct ticket *t, int64_t now)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_SET_DUES);
+    struct db_stmt *s = db_stmt(c, SQL_SET_DUES);
     struct ticket_clocks k;
 
     ticket_clocks_compute(t, now, &k);
-    store__bind_int(s, 1, t->id);
-    store__bind_id(s, 2, k.clock[CLOCK_RESPONSE].due_at);
-    store__bind_id(s, 3, k.clock[CLOCK_RESOLUTION].due_at);
-    store__bind_id(s, 4, k.sort_due_at);
-    return store__exec(c, s, "dues");
+    db_bind_int(s, 1, t->id);
+    db_bind_id(s, 2, k.clock[CLOCK_RESPONSE].due_at);
+    db_bind_id(s, 3, k.clock[CLOCK_RESOLUTION].due_at);
+    db_bind_id(s, 4, k.sort_due_at);
+    return db_exec(s);
 }
 
 /* Re-read request id inside the write transaction and store its due times. */
-static int recompute_one(struct sqlite_conn *c, int64_t id, int64_t now, struct ticket *out,
+static int recompute_one(struct db_conn *c, int64_t id, int64_t now, struct ticket *out,
                          struct arena *a)
 {
     struct caller sys = CALLER_SYSTEM;
@@ -230,20 +230,20 @@ static const char SQL_RECOMPUTE_SET[] =
     "WHERE t.status NOT IN ('resolved', 'closed') AND "
     "((?1 <> 0 AND coalesce(a.calendar_id, p.calendar_id) = ?1) OR (?2 <> 0 AND p.id = ?2))";
 
-int sqlite__recompute_tickets(struct sqlite_conn *c, int64_t calendar_id, int64_t policy_id)
+int store__recompute_tickets(struct db_conn *c, int64_t calendar_id, int64_t policy_id)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_RECOMPUTE_SET);
+    struct db_stmt *s = db_stmt(c, SQL_RECOMPUTE_SET);
     int64_t *ids = NULL, now = time_now();
     size_t n = 0, alloc = 0;
     int rc;
 
-    store__bind_int(s, 1, calendar_id);
-    store__bind_int(s, 2, policy_id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_int(s, 1, calendar_id);
+    db_bind_int(s, 2, policy_id);
+    while ((rc = db_step(s)) == DB_ROW) {
         ALLOC_GROW(ids, n + 1, alloc);
-        ids[n++] = sqlite3_column_int64(s, 0);
+        ids[n++] = db_col_int(s, 0);
     }
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "recompute set"));
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct arena a = ARENA_INIT;
         struct ticket t;
@@ -259,16 +259,16 @@ int sqlite__recompute_tickets(struct sqlite_conn *c, int64_t calendar_id, int64_
 static const char SQL_LOG_INSERT[] =
     "INSERT INTO ticket_status_log (ticket_id, at, status, actor_id) VALUES (?, ?, ?, ?)";
 
-static int log_status(struct sqlite_conn *c, int64_t id, int64_t at, enum ticket_status st,
+static int log_status(struct db_conn *c, int64_t id, int64_t at, enum ticket_status st,
                       int64_t actor)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_LOG_INSERT);
+    struct db_stmt *s = db_stmt(c, SQL_LOG_INSERT);
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, at);
-    store__bind_text(s, 3, ticket_status_name(st));
-    store__bind_id(s, 4, actor);
-    return store__exec(c, s, "status log");
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, at);
+    db_bind_text(s, 3, ticket_status_name(st));
+    db_bind_id(s, 4, actor);
+    return db_exec(s);
 }
 
 /* The audited view of a request: the fields a change can touch. */
@@ -285,7 +285,7 @@ static char *ticket_audit_json(const struct ticket *t)
     return s;
 }
 
-static int audit_change(struct sqlite_conn *c, const struct caller *who, const char *action,
+static int audit_change(struct db_conn *c, const struct caller *who, const char *action,
                         const char *entity, const struct ticket *before,
                         const struct ticket *after)
 {
@@ -317,41 +317,41 @@ static const char SQL_ENTITLEMENT[] =
 static const char SQL_TICKET_INSERT[] =
     "INSERT INTO tickets (organization_id, requester_id, assignee_id, agreement_id, channel, "
     "type, severity, status, subject, body, received_at, billable, priority, created_at, "
-    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?)";
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
 /* A user's role and organisation; DESK_ENOTFOUND when there is none. */
-static int user_role_org(struct sqlite_conn *c, int64_t id, enum role *role, int64_t *org)
+static int user_role_org(struct db_conn *c, int64_t id, enum role *role, int64_t *org)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_USER_ROLE_ORG);
+    struct db_stmt *s = db_stmt(c, SQL_USER_ROLE_ORG);
     int rc;
 
-    store__bind_int(s, 1, id);
-    if ((rc = sqlite3_step(s)) != SQLITE_ROW)
-        return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "user"));
-    if (role_parse((const char *)sqlite3_column_text(s, 0), role) < 0)
+    db_bind_int(s, 1, id);
+    if ((rc = db_step(s)) != DB_ROW)
+        return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
+    if (role_parse(db_col_raw(s, 0), role) < 0)
         *role = ROLE_NONE;
-    *org = sqlite3_column_int64(s, 1);
-    return store__done(s, 0);
+    *org = db_col_int(s, 1);
+    return db_done(s, 0);
 }
 
 static const char SQL_RELEASE_EXISTS[] = "SELECT 1 FROM releases WHERE id = ?";
 
-static int check_release(struct sqlite_conn *c, int64_t id, struct store_fault *fault)
+static int check_release(struct db_conn *c, int64_t id, struct store_fault *fault)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_RELEASE_EXISTS);
+    struct db_stmt *s = db_stmt(c, SQL_RELEASE_EXISTS);
     int rc;
 
-    store__bind_int(s, 1, id);
-    rc = sqlite3_step(s);
-    store__done(s, 0);
-    if (rc == SQLITE_ROW)
+    db_bind_int(s, 1, id);
+    rc = db_step(s);
+    db_done(s, 0);
+    if (rc == DB_ROW)
         return 0;
-    return rc == SQLITE_DONE ? store__fault(fault, DESK_EINVAL, "release_id",
+    return rc == DB_DONE ? store__fault(fault, DESK_EINVAL, "release_id",
                                             "no release %" PRId64, id)
-                             : store__err(c, rc, "release");
+                             : db_err(rc);
 }
 
-static int check_staff(struct sqlite_conn *c, int64_t id, struct store_fault *fault)
+static int check_staff(struct db_conn *c, int64_t id, struct store_fault *fault)
 {
     enum role role;
     int64_t org;
@@ -365,39 +365,39 @@ static int check_staff(struct sqlite_conn *c, int64_t id, struct store_fault *fa
 }
 
 /* The organisation's priority_line flag, or DESK_EINVAL when it does not exist. */
-static int org_priority(struct sqlite_conn *c, int64_t org, bool *priority,
+static int org_priority(struct db_conn *c, int64_t org, bool *priority,
                         struct store_fault *fault)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_ORG_PRIORITY);
+    struct db_stmt *s = db_stmt(c, SQL_ORG_PRIORITY);
     int rc;
 
-    store__bind_int(s, 1, org);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *priority = sqlite3_column_int(s, 0);
-        return store__done(s, 0);
+    db_bind_int(s, 1, org);
+    rc = db_step(s);
+    if (rc == DB_ROW) {
+        *priority = (int)db_col_int(s, 0);
+        return db_done(s, 0);
     }
-    store__done(s, 0);
-    if (rc != SQLITE_DONE)
-        return store__err(c, rc, "organization");
+    db_done(s, 0);
+    if (rc != DB_DONE)
+        return db_err(rc);
     return store__fault(fault, DESK_EINVAL, "organization_id", "no organization %" PRId64, org);
 }
 
-static int entitlement(struct sqlite_conn *c, int64_t org, int64_t received_at, int64_t *agr)
+static int entitlement(struct db_conn *c, int64_t org, int64_t received_at, int64_t *agr)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_ENTITLEMENT);
+    struct db_stmt *s = db_stmt(c, SQL_ENTITLEMENT);
     char day[DATE_LEN];
     int rc;
 
     date_format(floor_div(received_at, 86400), day);
-    store__bind_int(s, 1, org);
-    store__bind_text(s, 2, day);
-    rc = sqlite3_step(s);
-    *agr = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    return store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(c, rc, "agr"));
+    db_bind_int(s, 1, org);
+    db_bind_text(s, 2, day);
+    rc = db_step(s);
+    *agr = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    return db_done(s, rc == DB_ROW || rc == DB_DONE ? 0 : db_err(rc));
 }
 
-static int check_requester(struct sqlite_conn *c, struct ticket *t, struct store_fault *fault)
+static int check_requester(struct db_conn *c, struct ticket *t, struct store_fault *fault)
 {
     enum role role;
     int64_t org;
@@ -412,11 +412,11 @@ static int check_requester(struct sqlite_conn *c, struct ticket *t, struct store
     return 0;
 }
 
-static int write_ticket_create(struct sqlite_conn *c, void *arg)
+static int write_ticket_create(struct db_conn *c, void *arg)
 {
     struct create_job *j = arg;
     struct ticket *t = j->t;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if (j->c->role == ROLE_CUSTOMER) {
@@ -429,24 +429,23 @@ static int write_ticket_create(struct sqlite_conn *c, void *arg)
         (rc = check_staff(c, t->assignee_id, j->fault)) < 0 ||
         (rc = entitlement(c, t->organization_id, t->received_at, &t->agreement_id)) < 0)
         return rc;
-    s = store__stmt(c, SQL_TICKET_INSERT);
-    store__bind_id(s, 1, t->organization_id);
-    store__bind_id(s, 2, t->requester_id);
-    store__bind_id(s, 3, t->assignee_id);
-    store__bind_id(s, 4, t->agreement_id);
-    store__bind_text(s, 5, channel_name(t->channel));
-    store__bind_text(s, 6, ticket_type_name(t->type));
-    store__bind_text(s, 7, severity_name(t->severity));
-    store__bind_text(s, 8, t->subject);
-    store__bind_text(s, 9, t->body);
-    store__bind_int(s, 10, t->received_at);
-    store__bind_int(s, 11, !t->agreement_id); /* not entitled: billable by default */
-    store__bind_int(s, 12, t->priority);
-    store__bind_int(s, 13, j->now);
-    store__bind_int(s, 14, j->now);
-    if ((rc = store__exec(c, s, "ticket insert")) < 0)
+    s = db_stmt(c, SQL_TICKET_INSERT);
+    db_bind_id(s, 1, t->organization_id);
+    db_bind_id(s, 2, t->requester_id);
+    db_bind_id(s, 3, t->assignee_id);
+    db_bind_id(s, 4, t->agreement_id);
+    db_bind_text(s, 5, channel_name(t->channel));
+    db_bind_text(s, 6, ticket_type_name(t->type));
+    db_bind_text(s, 7, severity_name(t->severity));
+    db_bind_text(s, 8, t->subject);
+    db_bind_text(s, 9, t->body);
+    db_bind_int(s, 10, t->received_at);
+    db_bind_int(s, 11, !t->agreement_id); /* not entitled: billable by default */
+    db_bind_int(s, 12, t->priority);
+    db_bind_int(s, 13, j->now);
+    db_bind_int(s, 14, j->now);
+    if ((rc = db_insert(s, &t->id)) < 0)
         return rc;
-    t->id = sqlite3_last_insert_rowid(store__db(c));
     if ((rc = log_status(c, t->id, t->received_at, TS_NEW, j->c->user_id)) < 0 ||
         (rc = recompute_one(c, t->id, j->now, t, j->a)) < 0 ||
         (rc = store__notify(c, NOTICE_RECEIVED, t, NULL, j->now)) < 0)
@@ -454,14 +453,14 @@ static int write_ticket_create(struct sqlite_conn *c, void *arg)
     return audit_change(c, j->c, "create", "ticket", NULL, t);
 }
 
-int sqlite__ticket_create(struct store *st, const struct caller *c, struct ticket *t, int64_t now,
+int store_ticket_create(struct store *st, const struct caller *c, struct ticket *t, int64_t now,
                           struct store_fault *fault, struct arena *a)
 {
     struct create_job j = {c, t, now, fault, a};
-    return store__write(st, write_ticket_create, &j);
+    return db_write(st, write_ticket_create, &j);
 }
 
-int sqlite__ticket_create_in(struct sqlite_conn *conn, const struct caller *c, struct ticket *t,
+int store__ticket_create_in(struct db_conn *conn, const struct caller *c, struct ticket *t,
                              int64_t now, struct store_fault *fault, struct arena *a)
 {
     struct create_job j = {c, t, now, fault, a};
@@ -487,25 +486,25 @@ static const char SQL_TICKET_SET[] =
     "last_staff_reply_at = ?9, updated_at = ?10, root_cause = ?11, release_id = ?12 WHERE id = ?1";
 
 /* Write the mutable fields of t (as changed in memory) and its status history. */
-static int save_ticket(struct sqlite_conn *c, const struct caller *who, const struct ticket *before,
+static int save_ticket(struct db_conn *c, const struct caller *who, const struct ticket *before,
                        struct ticket *t, int64_t now)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_TICKET_SET);
+    struct db_stmt *s = db_stmt(c, SQL_TICKET_SET);
     int rc;
 
-    store__bind_int(s, 1, t->id);
-    store__bind_text(s, 2, ticket_status_name(t->status));
-    store__bind_text(s, 3, severity_name(t->severity));
-    store__bind_id(s, 4, t->assignee_id);
-    store__bind_int(s, 5, t->billable);
-    store__bind_id(s, 6, t->handling_initiated_at);
-    store__bind_id(s, 7, t->resolved_at);
-    store__bind_int(s, 8, t->escalation_level);
-    store__bind_id(s, 9, t->last_staff_reply_at);
-    store__bind_int(s, 10, now);
-    store__bind_text(s, 11, t->root_cause && *t->root_cause ? t->root_cause : NULL);
-    store__bind_id(s, 12, t->release_id);
-    if ((rc = store__exec(c, s, "ticket update")) < 0)
+    db_bind_int(s, 1, t->id);
+    db_bind_text(s, 2, ticket_status_name(t->status));
+    db_bind_text(s, 3, severity_name(t->severity));
+    db_bind_id(s, 4, t->assignee_id);
+    db_bind_int(s, 5, t->billable);
+    db_bind_id(s, 6, t->handling_initiated_at);
+    db_bind_id(s, 7, t->resolved_at);
+    db_bind_int(s, 8, t->escalation_level);
+    db_bind_id(s, 9, t->last_staff_reply_at);
+    db_bind_int(s, 10, now);
+    db_bind_text(s, 11, t->root_cause && *t->root_cause ? t->root_cause : NULL);
+    db_bind_id(s, 12, t->release_id);
+    if ((rc = db_exec(s)) < 0)
         return rc;
     if (t->status != before->status && (rc = log_status(c, t->id, now, t->status, who->user_id)))
         return rc;
@@ -525,7 +524,7 @@ static void move_status(const struct caller *who, struct ticket *t, enum ticket_
     t->status = to;
 }
 
-static int write_ticket_update(struct sqlite_conn *c, void *arg)
+static int write_ticket_update(struct db_conn *c, void *arg)
 {
     struct update_job *j = arg;
     const struct ticket_patch *p = j->p;
@@ -567,34 +566,31 @@ static int write_ticket_update(struct sqlite_conn *c, void *arg)
     return audit_change(c, j->c, "update", "ticket", &before, t);
 }
 
-int sqlite__ticket_update(struct store *st, const struct caller *c, int64_t id,
+int store_ticket_update(struct store *st, const struct caller *c, int64_t id,
                           const struct ticket_patch *p, int64_t now, struct ticket *t,
                           struct store_fault *fault, struct arena *a)
 {
     struct update_job j = {c, id, p, NULL, now, t, fault, a};
-    return store__write(st, write_ticket_update, &j);
+    return db_write(st, write_ticket_update, &j);
 }
 
 static const char SQL_MESSAGE_INSERT[] = "INSERT INTO messages (ticket_id, author_id, staff, "
-                                         "internal, body, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+                                         "internal, body, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
 
-static int insert_message(struct sqlite_conn *c, struct message *m)
+static int insert_message(struct db_conn *c, struct message *m)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_MESSAGE_INSERT);
-    int rc;
+    struct db_stmt *s = db_stmt(c, SQL_MESSAGE_INSERT);
 
-    store__bind_int(s, 1, m->ticket_id);
-    store__bind_id(s, 2, m->author_id);
-    store__bind_int(s, 3, m->staff);
-    store__bind_int(s, 4, m->internal);
-    store__bind_text(s, 5, m->body);
-    store__bind_int(s, 6, m->created_at);
-    if ((rc = store__exec(c, s, "message insert")) == 0)
-        m->id = sqlite3_last_insert_rowid(store__db(c));
-    return rc;
+    db_bind_int(s, 1, m->ticket_id);
+    db_bind_id(s, 2, m->author_id);
+    db_bind_int(s, 3, m->staff);
+    db_bind_int(s, 4, m->internal);
+    db_bind_text(s, 5, m->body);
+    db_bind_int(s, 6, m->created_at);
+    return db_insert(s, &m->id);
 }
 
-static int write_ticket_escalate(struct sqlite_conn *c, void *arg)
+static int write_ticket_escalate(struct db_conn *c, void *arg)
 {
     struct update_job *j = arg;
     struct ticket before, *t = j->t;
@@ -616,12 +612,12 @@ static int write_ticket_escalate(struct sqlite_conn *c, void *arg)
     return audit_change(c, j->c, "escalate", "ticket", &before, t);
 }
 
-int sqlite__ticket_escalate(struct store *st, const struct caller *c, int64_t id,
+int store_ticket_escalate(struct store *st, const struct caller *c, int64_t id,
                             const char *reason, int64_t now, struct ticket *t,
                             struct store_fault *fault, struct arena *a)
 {
     struct update_job j = {c, id, NULL, reason, now, t, fault, a};
-    return store__write(st, write_ticket_escalate, &j);
+    return db_write(st, write_ticket_escalate, &j);
 }
 
 /* ---- messages ---------------------------------------------------------------------- */
@@ -633,7 +629,7 @@ struct message_job {
     struct store_fault *fault; /* why it was refused */
 };
 
-static int write_message_add(struct sqlite_conn *c, void *arg)
+static int write_message_add(struct db_conn *c, void *arg)
 {
     struct message_job *j = arg;
     struct arena a = ARENA_INIT;
@@ -672,14 +668,14 @@ out:
     return rc;
 }
 
-int sqlite__message_add(struct store *st, const struct caller *c, struct message *m, int64_t now,
+int store_message_add(struct store *st, const struct caller *c, struct message *m, int64_t now,
                         struct store_fault *fault)
 {
     struct message_job j = {c, m, now, fault};
-    return store__write(st, write_message_add, &j);
+    return db_write(st, write_message_add, &j);
 }
 
-int sqlite__message_add_in(struct sqlite_conn *conn, const struct caller *c, struct message *m,
+int store__message_add_in(struct db_conn *conn, const struct caller *c, struct message *m,
                            int64_t now, struct store_fault *fault)
 {
     struct message_job j = {c, m, now, fault};
@@ -689,17 +685,17 @@ int sqlite__message_add_in(struct sqlite_conn *conn, const struct caller *c, str
 static const char SQL_TICKET_VISIBLE[] =
     "SELECT 1 FROM tickets WHERE id = ?1 AND (?2 = 0 OR organization_id = ?2)";
 
-static int ticket_visible(struct sqlite_conn *c, const struct caller *who, int64_t id)
+static int ticket_visible(struct db_conn *c, const struct caller *who, int64_t id)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_TICKET_VISIBLE);
+    struct db_stmt *s = db_stmt(c, SQL_TICKET_VISIBLE);
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, ORG_FILTER(who));
-    rc = sqlite3_step(s);
-    return store__done(s, rc == SQLITE_ROW    ? 0
-                          : rc == SQLITE_DONE ? DESK_ENOTFOUND
-                                              : store__err(c, rc, "visible"));
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, ORG_FILTER(who));
+    rc = db_step(s);
+    return db_done(s, rc == DB_ROW    ? 0
+                          : rc == DB_DONE ? DESK_ENOTFOUND
+                                              : db_err(rc));
 }
 
 static const char SQL_MESSAGES[] =
@@ -707,37 +703,37 @@ static const char SQL_MESSAGES[] =
     "m.internal, m.body, m.created_at FROM messages m LEFT JOIN users u ON u.id = m.author_id "
     "WHERE m.ticket_id = ?1 AND (?2 OR m.internal = 0) ORDER BY m.id";
 
-int sqlite__message_list(struct store *st, const struct caller *c, int64_t ticket_id,
+int store_message_list(struct store *st, const struct caller *c, int64_t ticket_id,
                          struct message **items, size_t *n, struct arena *a)
 {
-    struct sqlite_conn *conn = store__get(st);
+    struct db_conn *conn = db_get(st);
     struct message *out = NULL;
     size_t alloc = 0;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     *n = 0;
     if ((rc = ticket_visible(conn, c, ticket_id)) < 0)
         goto out;
-    s = store__stmt(conn, SQL_MESSAGES);
-    store__bind_int(s, 1, ticket_id);
-    store__bind_int(s, 2, c->role >= ROLE_AGENT);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    s = db_stmt(conn, SQL_MESSAGES);
+    db_bind_int(s, 1, ticket_id);
+    db_bind_int(s, 2, c->role >= ROLE_AGENT);
+    while ((rc = db_step(s)) == DB_ROW) {
         ARENA_GROW(a, out, *n, alloc);
-        out[*n] = (struct message){sqlite3_column_int64(s, 0),
-                                   sqlite3_column_int64(s, 1),
-                                   sqlite3_column_int64(s, 2),
-                                   store__col_text(s, 3, a),
-                                   sqlite3_column_int(s, 4),
-                                   sqlite3_column_int(s, 5),
-                                   store__col_text(s, 6, a),
-                                   sqlite3_column_int64(s, 7)};
+        out[*n] = (struct message){db_col_int(s, 0),
+                                   db_col_int(s, 1),
+                                   db_col_int(s, 2),
+                                   db_col_text(s, 3, a),
+                                   (int)db_col_int(s, 4),
+                                   (int)db_col_int(s, 5),
+                                   db_col_text(s, 6, a),
+                                   db_col_int(s, 7)};
         (*n)++;
     }
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "messages"));
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 out:
     *items = out;
-    store__put(st, conn);
+    db_put(st, conn);
     return rc;
 }
 
@@ -754,49 +750,48 @@ static const char SQL_TICKET_STATUS[] =
     "SELECT status FROM tickets WHERE id = ?1 AND (?2 = 0 OR organization_id = ?2)";
 static const char SQL_ATTACHMENT_INSERT[] =
     "INSERT INTO attachments (ticket_id, filename, content_type, size, data, uploaded_by, "
-    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
-static int write_attachment_add(struct sqlite_conn *c, void *arg)
+static int write_attachment_add(struct db_conn *c, void *arg)
 {
     struct attachment_job *j = arg;
     struct attachment *at = j->at;
-    sqlite3_stmt *s = store__stmt(c, SQL_TICKET_STATUS);
+    struct db_stmt *s = db_stmt(c, SQL_TICKET_STATUS);
     int rc;
     bool closed;
 
-    store__bind_int(s, 1, at->ticket_id);
-    store__bind_int(s, 2, ORG_FILTER(j->c));
-    if ((rc = sqlite3_step(s)) != SQLITE_ROW)
-        return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "status"));
-    closed = !strcmp((const char *)sqlite3_column_text(s, 0), "closed");
-    store__done(s, 0);
+    db_bind_int(s, 1, at->ticket_id);
+    db_bind_int(s, 2, ORG_FILTER(j->c));
+    if ((rc = db_step(s)) != DB_ROW)
+        return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
+    closed = !strcmp(db_col_raw(s, 0), "closed");
+    db_done(s, 0);
     if (closed)
         return store__fault(j->fault, DESK_ECONFLICT, NULL, "request %" PRId64 " is closed",
                          at->ticket_id);
-    s = store__stmt(c, SQL_ATTACHMENT_INSERT);
-    store__bind_int(s, 1, at->ticket_id);
-    store__bind_text(s, 2, at->filename);
-    store__bind_text(s, 3, at->content_type);
-    store__bind_int(s, 4, at->size);
-    sqlite3_bind_blob64(s, 5, at->data ? at->data : "", (sqlite3_uint64)at->size, SQLITE_STATIC);
-    store__bind_id(s, 6, j->c->user_id); /* 0: the system or a mail sender without account */
-    store__bind_int(s, 7, j->now);
-    if ((rc = store__exec(c, s, "attachment insert")) < 0)
+    s = db_stmt(c, SQL_ATTACHMENT_INSERT);
+    db_bind_int(s, 1, at->ticket_id);
+    db_bind_text(s, 2, at->filename);
+    db_bind_text(s, 3, at->content_type);
+    db_bind_int(s, 4, at->size);
+    db_bind_blob(s, 5, at->data ? at->data : "", at->size);
+    db_bind_id(s, 6, j->c->user_id); /* 0: the system or a mail sender without account */
+    db_bind_int(s, 7, j->now);
+    if ((rc = db_insert(s, &at->id)) < 0)
         return rc;
-    at->id = sqlite3_last_insert_rowid(store__db(c));
     at->uploaded_by = j->c->user_id;
     at->created_at = j->now;
     return store__audit(c, j->c->user_id, "create", "attachment", at->id, NULL, NULL);
 }
 
-int sqlite__attachment_add(struct store *st, const struct caller *c, struct attachment *at,
+int store_attachment_add(struct store *st, const struct caller *c, struct attachment *at,
                            int64_t now, struct store_fault *fault)
 {
     struct attachment_job j = {c, at, now, fault};
-    return store__write(st, write_attachment_add, &j);
+    return db_write(st, write_attachment_add, &j);
 }
 
-int sqlite__attachment_add_in(struct sqlite_conn *conn, const struct caller *c,
+int store__attachment_add_in(struct db_conn *conn, const struct caller *c,
                               struct attachment *at, int64_t now, struct store_fault *fault)
 {
     struct attachment_job j = {c, at, now, fault};
@@ -807,39 +802,39 @@ int sqlite__attachment_add_in(struct sqlite_conn *conn, const struct caller *c,
     "x.id, x.ticket_id, x.filename, x.content_type, x.size, coalesce(x.uploaded_by, 0), "         \
     "x.created_at "
 
-static void read_attachment(sqlite3_stmt *s, struct attachment *at, struct arena *a)
+static void read_attachment(struct db_stmt *s, struct attachment *at, struct arena *a)
 {
-    *at = (struct attachment){sqlite3_column_int64(s, 0),  sqlite3_column_int64(s, 1),
-                              store__col_text(s, 2, a),    store__col_text(s, 3, a),
-                              sqlite3_column_int64(s, 4),  NULL,
-                              sqlite3_column_int64(s, 5),  sqlite3_column_int64(s, 6)};
+    *at = (struct attachment){db_col_int(s, 0),  db_col_int(s, 1),
+                              db_col_text(s, 2, a),    db_col_text(s, 3, a),
+                              db_col_int(s, 4),  NULL,
+                              db_col_int(s, 5),  db_col_int(s, 6)};
 }
 
 static const char SQL_ATTACHMENTS[] =
     "SELECT " ATTACHMENT_COLS "FROM attachments x WHERE x.ticket_id = ? ORDER BY x.id";
 
-int sqlite__attachment_list(struct store *st, const struct caller *c, int64_t ticket_id,
+int store_attachment_list(struct store *st, const struct caller *c, int64_t ticket_id,
                             struct attachment **items, size_t *n, struct arena *a)
 {
-    struct sqlite_conn *conn = store__get(st);
+    struct db_conn *conn = db_get(st);
     struct attachment *out = NULL;
     size_t alloc = 0;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     *n = 0;
     if ((rc = ticket_visible(conn, c, ticket_id)) < 0)
         goto out;
-    s = store__stmt(conn, SQL_ATTACHMENTS);
-    store__bind_int(s, 1, ticket_id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    s = db_stmt(conn, SQL_ATTACHMENTS);
+    db_bind_int(s, 1, ticket_id);
+    while ((rc = db_step(s)) == DB_ROW) {
         ARENA_GROW(a, out, *n, alloc);
         read_attachment(s, &out[(*n)++], a);
     }
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "attachments"));
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 out:
     *items = out;
-    store__put(st, conn);
+    db_put(st, conn);
     return rc;
 }
 
@@ -847,25 +842,27 @@ static const char SQL_ATTACHMENT_GET[] =
     "SELECT " ATTACHMENT_COLS ", x.data FROM attachments x JOIN tickets t ON t.id = x.ticket_id "
     "WHERE x.id = ?1 AND (?2 = 0 OR t.organization_id = ?2)";
 
-int sqlite__attachment_get(struct store *st, const struct caller *c, int64_t id,
+int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
                            struct attachment *at, struct arena *a)
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = store__stmt(conn, SQL_ATTACHMENT_GET);
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_ATTACHMENT_GET);
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, ORG_FILTER(c));
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, ORG_FILTER(c));
+    rc = db_step(s);
+    if (rc == DB_ROW) {
         read_attachment(s, at, a);
-        at->data = arena_memdup(a, sqlite3_column_blob(s, 7), (size_t)sqlite3_column_bytes(s, 7));
+        size_t len;
+        const void *p = db_col_blob(s, 7, &len);
+        at->data = arena_memdup(a, p, len);
         rc = 0;
     } else {
-        rc = rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(conn, rc, "attachment");
+        rc = rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc);
     }
-    store__done(s, rc);
-    store__put(st, conn);
+    db_done(s, rc);
+    db_put(st, conn);
     return rc;
 }
 
@@ -962,29 +959,29 @@ struct page {
     size_t n, want;       /* rows read, rows wanted (limit + 1) */
 };
 
-static int run_page_query(struct sqlite_conn *c, const char *sql, const struct caller *who,
+static int run_page_query(struct db_conn *c, const char *sql, const struct caller *who,
                           const struct ticket_filter *f, const char *words,
                           const struct keyset *k, struct page *pg, struct arena *a)
 {
-    sqlite3_stmt *s = store__stmt(c, sql);
+    struct db_stmt *s = db_stmt(c, sql);
     int rc;
 
-    store__bind_int(s, 1, ORG_FILTER(who));
-    store__bind_int(s, 2, f->organization_id);
-    store__bind_int(s, 3, f->statuses);
-    store__bind_int(s, 4, f->severities);
-    store__bind_int(s, 5, f->assignee_id);
-    store__bind_text(s, 6, words);
-    store__bind_int(s, 7, who->role >= ROLE_AGENT);
-    store__bind_int(s, 8, k->due);
-    store__bind_int(s, 9, k->id);
-    store__bind_int(s, 10, k->priority);
-    store__bind_int(s, 11, (int64_t)(pg->want - pg->n));
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_int(s, 1, ORG_FILTER(who));
+    db_bind_int(s, 2, f->organization_id);
+    db_bind_int(s, 3, f->statuses);
+    db_bind_int(s, 4, f->severities);
+    db_bind_int(s, 5, f->assignee_id);
+    db_bind_text(s, 6, words);
+    db_bind_int(s, 7, who->role >= ROLE_AGENT);
+    db_bind_int(s, 8, k->due);
+    db_bind_int(s, 9, k->id);
+    db_bind_int(s, 10, k->priority);
+    db_bind_int(s, 11, (int64_t)(pg->want - pg->n));
+    while ((rc = db_step(s)) == DB_ROW) {
         read_ticket(s, &pg->items[pg->n], &pg->keys[pg->n], &pg->dues[pg->n], a);
         pg->n++;
     }
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "list"));
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
 static const char *words_json(const struct ticket_filter *f, struct arena *a)
@@ -1004,14 +1001,14 @@ static const char *words_json(const struct ticket_filter *f, struct arena *a)
     return out;
 }
 
-int sqlite__ticket_list(struct store *st, const struct caller *c, const struct ticket_filter *f,
+int store_ticket_list(struct store *st, const struct caller *c, const struct ticket_filter *f,
                         struct ticket **items, size_t *n, const char **next, struct arena *a)
 {
     static const char *const first[] = {SQL_LIST_NEWEST, SQL_LIST_DUE, SQL_LIST_PRIORITY};
     static const char *const rest[] = {NULL, SQL_LIST_DUE_NONE, SQL_LIST_PRIORITY_NONE};
     struct page pg = {NULL, NULL, NULL, 0, (size_t)f->limit + 1};
     const char *words = words_json(f, a);
-    struct sqlite_conn *conn;
+    struct db_conn *conn;
     struct keyset k;
     int rc;
 
@@ -1023,7 +1020,7 @@ int sqlite__ticket_list(struct store *st, const struct caller *c, const struct t
     pg.items = ARENA_NEWN(a, struct ticket, pg.want);
     pg.keys = ARENA_NEWN(a, struct cal_key, pg.want);
     pg.dues = ARENA_NEWN(a, int64_t, pg.want);
-    conn = store__get(st);
+    conn = db_get(st);
     rc = k.phase == 1 ? run_page_query(conn, first[f->sort], c, f, words, &k, &pg, a) : 0;
     if (rc == 0 && rest[f->sort] && pg.n < pg.want) {
         if (k.phase == 1)
@@ -1036,7 +1033,7 @@ int sqlite__ticket_list(struct store *st, const struct caller *c, const struct t
     }
     for (size_t i = 0; i < pg.n && rc == 0; i++)
         rc = finish_ticket(conn, &pg.items[i], &pg.keys[i], a);
-    store__put(st, conn);
+    db_put(st, conn);
     *items = pg.items;
     *n = rc == 0 ? pg.n : 0;
     return rc;
@@ -1074,20 +1071,20 @@ struct notice_job {
 };
 
 /* The addresses a notice goes to, as a JSON list (arena); "[]" when there are none. */
-static const char *notice_recipients(struct sqlite_conn *c, const struct notice_job *j,
+static const char *notice_recipients(struct db_conn *c, const struct notice_job *j,
                                      struct arena *a)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_RECIPIENTS);
+    struct db_stmt *s = db_stmt(c, SQL_RECIPIENTS);
     json_t *list = NULL, *out = json_array();
     const char *assignee = "", *text;
     char *dump;
 
-    store__bind_int(s, 1, j->ticket_id);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        assignee = store__col_text(s, 0, a);
-        list = json_loads((const char *)sqlite3_column_text(s, 1), 0, NULL);
+    db_bind_int(s, 1, j->ticket_id);
+    if (db_step(s) == DB_ROW) {
+        assignee = db_col_text(s, 0, a);
+        list = json_loads(db_col_raw(s, 1), 0, NULL);
     }
-    store__done(s, 0);
+    db_done(s, 0);
     /* a warning goes to the assignee, or with none to the escalation contacts */
     if (!j->breach && *assignee)
         json_array_append_new(out, json_string(assignee));
@@ -1101,7 +1098,7 @@ static const char *notice_recipients(struct sqlite_conn *c, const struct notice_
     return text;
 }
 
-static int queue_notice(struct sqlite_conn *c, const struct notice_job *j, struct arena *a)
+static int queue_notice(struct db_conn *c, const struct notice_job *j, struct arena *a)
 {
     const char *to = notice_recipients(c, j, a);
 
@@ -1111,24 +1108,24 @@ static int queue_notice(struct sqlite_conn *c, const struct notice_job *j, struc
                              j->due_at, j->not_before, j->now, to);
 }
 
-static int write_notice(struct sqlite_conn *c, void *arg)
+static int write_notice(struct db_conn *c, void *arg)
 {
     struct notice_job *j = arg;
-    sqlite3_stmt *s = store__stmt(c, SQL_NOTICE_INSERT);
+    struct db_stmt *s = db_stmt(c, SQL_NOTICE_INSERT);
     struct arena a = ARENA_INIT;
     int rc;
 
-    store__bind_int(s, 1, j->ticket_id);
-    store__bind_text(s, 2, j->notice);
-    store__bind_int(s, 3, j->now);
-    if ((rc = store__exec(c, s, "notice insert")) < 0 || sqlite3_changes(store__db(c)) == 0)
+    db_bind_int(s, 1, j->ticket_id);
+    db_bind_text(s, 2, j->notice);
+    db_bind_int(s, 3, j->now);
+    if ((rc = db_exec(s)) < 0 || db_changes(c) == 0)
         return rc; /* recorded before (by this server or another) */
     j->queued = true;
     rc = queue_notice(c, j, &a);
     if (rc == 0 && j->breach) {
-        s = store__stmt(c, SQL_RAISE_ESCALATION);
-        store__bind_int(s, 1, j->ticket_id);
-        rc = store__exec(c, s, "escalation");
+        s = db_stmt(c, SQL_RAISE_ESCALATION);
+        db_bind_int(s, 1, j->ticket_id);
+        rc = db_exec(s);
     }
     if (rc == 0)
         rc = store__audit(c, 0, j->breach ? "sla_breach" : "sla_warning", "ticket",
@@ -1137,15 +1134,15 @@ static int write_notice(struct sqlite_conn *c, void *arg)
     return rc;
 }
 
-static bool notice_seen(struct sqlite_conn *c, int64_t ticket, const char *notice)
+static bool notice_seen(struct db_conn *c, int64_t ticket, const char *notice)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_NOTICE_SEEN);
+    struct db_stmt *s = db_stmt(c, SQL_NOTICE_SEEN);
     bool seen;
 
-    store__bind_int(s, 1, ticket);
-    store__bind_text(s, 2, notice);
-    seen = sqlite3_step(s) == SQLITE_ROW;
-    store__done(s, 0);
+    db_bind_int(s, 1, ticket);
+    db_bind_text(s, 2, notice);
+    seen = db_step(s) == DB_ROW;
+    db_done(s, 0);
     return seen;
 }
 
@@ -1164,7 +1161,7 @@ static int64_t next_opening(const struct calendar *cal, int64_t now)
 static int sweep_ticket(struct store *st, const struct ticket *t, int64_t now, int *queued,
                         struct arena *a)
 {
-    struct sqlite_conn *conn;
+    struct db_conn *conn;
     struct ticket_clocks k;
     int rc = 0;
 
@@ -1185,12 +1182,12 @@ static int sweep_ticket(struct store *st, const struct ticket *t, int64_t now, i
                                        t->last_staff_reply_at)
                        : arena_sprintf(a, "%s_%s", clock_kind_name(j.clock),
                                        breach ? "breach" : "warning");
-        conn = store__get(st);
+        conn = db_get(st);
         seen = notice_seen(conn, t->id, j.notice);
-        store__put(st, conn);
+        db_put(st, conn);
         if (seen)
             continue;
-        if ((rc = store__write(st, write_notice, &j)) == 0 && j.queued)
+        if ((rc = db_write(st, write_notice, &j)) == 0 && j.queued)
             (*queued)++;
     }
     return rc;
@@ -1201,7 +1198,7 @@ struct close_job {
     int64_t now; /* when its window ended (the sweep's time) */
 };
 
-static int write_close_expired(struct sqlite_conn *c, void *arg)
+static int write_close_expired(struct db_conn *c, void *arg)
 {
     struct close_job *j = arg;
     struct caller sys = CALLER_SYSTEM;
@@ -1222,24 +1219,24 @@ static int write_close_expired(struct sqlite_conn *c, void *arg)
 /* Ids from a one-column query with one integer parameter, into a growing array. */
 static int select_ids(struct store *st, const char *sql, int64_t param, int64_t **ids, size_t *n)
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = store__stmt(conn, sql);
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, sql);
     size_t alloc = 0;
     int rc;
 
     *ids = NULL;
     *n = 0;
-    store__bind_int(s, 1, param);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_int(s, 1, param);
+    while ((rc = db_step(s)) == DB_ROW) {
         ALLOC_GROW(*ids, *n + 1, alloc);
-        (*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+        (*ids)[(*n)++] = db_col_int(s, 0);
     }
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "ids"));
-    store__put(st, conn);
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, conn);
     return rc;
 }
 
-int sqlite__sla_sweep(struct store *st, int64_t now, int *queued)
+int store_sla_sweep(struct store *st, int64_t now, int *queued)
 {
     struct caller sys = CALLER_SYSTEM;
     int64_t *ids, last = 0;
@@ -1251,14 +1248,14 @@ int sqlite__sla_sweep(struct store *st, int64_t now, int *queued)
         return rc;
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct close_job j = {ids[i], now};
-        rc = store__write(st, write_close_expired, &j);
+        rc = db_write(st, write_close_expired, &j);
     }
     free(ids);
     while (rc == 0 && (rc = select_ids(st, SQL_SWEEP_OPEN, last, &ids, &n)) == 0 && n) {
         for (size_t i = 0; i < n && rc == 0; i++) {
             struct arena a = ARENA_INIT;
             struct ticket t;
-            if ((rc = sqlite__ticket_get(st, &sys, ids[i], &t, &a)) == 0)
+            if ((rc = store_ticket_get(st, &sys, ids[i], &t, &a)) == 0)
                 rc = sweep_ticket(st, &t, now, queued, &a);
             arena_release(&a);
         }
@@ -1272,18 +1269,18 @@ int sqlite__sla_sweep(struct store *st, int64_t now, int *queued)
 
 static const char SQL_TICKET_COUNTS[] = "SELECT status, count(*) FROM tickets GROUP BY status";
 
-int sqlite__ticket_counts(struct store *st, int64_t counts[TS_COUNT])
+int store_ticket_counts(struct store *st, int64_t counts[TS_COUNT])
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = store__stmt(conn, SQL_TICKET_COUNTS);
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_TICKET_COUNTS);
     enum ticket_status status;
     int rc;
 
     memset(counts, 0, TS_COUNT * sizeof(*counts));
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        if (ticket_status_parse((const char *)sqlite3_column_text(s, 0), &status) == 0)
-            counts[status] = sqlite3_column_int64(s, 1);
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "ticket counts"));
-    store__put(st, conn);
+    while ((rc = db_step(s)) == DB_ROW)
+        if (ticket_status_parse(db_col_raw(s, 0), &status) == 0)
+            counts[status] = db_col_int(s, 1);
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, conn);
     return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * sqlite_kb.c - knowledge-base articles and their full-text search on SQLite,
+ * kb.c - knowledge-base articles and their full-text search on SQLite,
  * and the helpers the files of this section share (sqlite.h).
  *
  * kb_articles_fts (FTS5, porter stemming) indexes title, tags and body; the
@@ -10,7 +10,7 @@
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
-#include "store/sqlite.h"
+#include "store/internal.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 
@@ -62,7 +62,7 @@ const char *store__cursor_make(char tag, int64_t id, struct arena *a)
     return arena_sprintf(a, "%c.%" PRId64, tag, id);
 }
 
-int store__audit_json(struct sqlite_conn *c, int64_t actor_id, const char *action,
+int store__audit_json(struct db_conn *c, int64_t actor_id, const char *action,
                       const char *entity, int64_t entity_id, json_t *before, json_t *after)
 {
     char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -83,9 +83,9 @@ int store__audit_json(struct sqlite_conn *c, int64_t actor_id, const char *actio
     "a.updated_at "
 
 /* The strings of a JSON list column (arena); an empty list for anything else. */
-static const char *const *col_strings(sqlite3_stmt *s, int col, size_t *n, struct arena *a)
+static const char *const *col_strings(struct db_stmt *s, int col, size_t *n, struct arena *a)
 {
-    json_t *arr = json_loads((const char *)sqlite3_column_text(s, col), 0, NULL);
+    json_t *arr = json_loads(db_col_raw(s, col), 0, NULL);
     const char **out;
     size_t i, m = json_is_array(arr) ? json_array_size(arr) : 0;
 
@@ -101,45 +101,45 @@ static const char *const *col_strings(sqlite3_stmt *s, int col, size_t *n, struc
 }
 
 /* An article row (ARTICLE_COLS from column 0); with_body false leaves body NULL. */
-static void read_article(sqlite3_stmt *s, struct kb_article *art, bool with_body, struct arena *a)
+static void read_article(struct db_stmt *s, struct kb_article *art, bool with_body, struct arena *a)
 {
     memset(art, 0, sizeof(*art));
-    art->id = sqlite3_column_int64(s, 0);
-    art->title = store__col_text(s, 1, a);
-    art->body = with_body ? store__col_text(s, 2, a) : NULL;
+    art->id = db_col_int(s, 0);
+    art->title = db_col_text(s, 1, a);
+    art->body = with_body ? db_col_text(s, 2, a) : NULL;
     art->tags = col_strings(s, 3, &art->ntags, a);
-    if (kb_visibility_parse((const char *)sqlite3_column_text(s, 4), &art->visibility) < 0)
+    if (kb_visibility_parse(db_col_raw(s, 4), &art->visibility) < 0)
         art->visibility = KB_INTERNAL;
-    art->author_id = sqlite3_column_int64(s, 5);
-    art->created_at = sqlite3_column_int64(s, 6);
-    art->updated_at = sqlite3_column_int64(s, 7);
+    art->author_id = db_col_int(s, 5);
+    art->created_at = db_col_int(s, 6);
+    art->updated_at = db_col_int(s, 7);
 }
 
 static const char SQL_ARTICLE_GET[] =
     "SELECT " ARTICLE_COLS "FROM kb_articles a WHERE a.id = ?1 AND " KB_LEVEL " <= ?2";
 
-static int article_read(struct sqlite_conn *c, enum kb_visibility level, int64_t id,
+static int article_read(struct db_conn *c, enum kb_visibility level, int64_t id,
                         struct kb_article *out, struct arena *a)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_ARTICLE_GET);
+    struct db_stmt *s = db_stmt(c, SQL_ARTICLE_GET);
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, level);
-    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, level);
+    if ((rc = db_step(s)) == DB_ROW) {
         read_article(s, out, true, a);
-        return store__done(s, 0);
+        return db_done(s, 0);
     }
-    return store__done(s, rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "article"));
+    return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
 }
 
-int sqlite__article_get(struct store *st, const struct caller *c, int64_t id,
+int store_article_get(struct store *st, const struct caller *c, int64_t id,
                         struct kb_article *out, struct arena *a)
 {
-    struct sqlite_conn *conn = store__get(st);
+    struct db_conn *conn = db_get(st);
     int rc = article_read(conn, kb_visibility_for(c->role), id, out, a);
 
-    store__put(st, conn);
+    db_put(st, conn);
     return rc;
 }
 
@@ -164,25 +164,24 @@ static json_t *article_audit(const struct kb_article *art, struct arena *a)
 
 static const char SQL_ARTICLE_INSERT[] =
     "INSERT INTO kb_articles (title, body, tags, visibility, author_id, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+    "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
-static int write_article_create(struct sqlite_conn *c, void *arg)
+static int write_article_create(struct db_conn *c, void *arg)
 {
     struct article_job *j = arg;
     struct kb_article *art = j->art;
-    sqlite3_stmt *s = store__stmt(c, SQL_ARTICLE_INSERT);
+    struct db_stmt *s = db_stmt(c, SQL_ARTICLE_INSERT);
     struct arena a = ARENA_INIT;
     int rc;
 
-    store__bind_text(s, 1, art->title);
-    store__bind_text(s, 2, art->body);
-    store__bind_text(s, 3, store__json_strings(art->tags, art->ntags, &a));
-    store__bind_text(s, 4, kb_visibility_name(art->visibility));
-    store__bind_id(s, 5, j->c->user_id);
-    store__bind_int(s, 6, j->now);
-    store__bind_int(s, 7, j->now);
-    if ((rc = store__exec(c, s, "article insert")) == 0) {
-        art->id = sqlite3_last_insert_rowid(store__db(c));
+    db_bind_text(s, 1, art->title);
+    db_bind_text(s, 2, art->body);
+    db_bind_text(s, 3, store__json_strings(art->tags, art->ntags, &a));
+    db_bind_text(s, 4, kb_visibility_name(art->visibility));
+    db_bind_id(s, 5, j->c->user_id);
+    db_bind_int(s, 6, j->now);
+    db_bind_int(s, 7, j->now);
+    if ((rc = db_insert(s, &art->id)) == 0) {
         art->author_id = j->c->user_id;
         art->created_at = art->updated_at = j->now;
         rc = store__audit_json(c, j->c->user_id, "create", "kb_article", art->id, NULL,
@@ -192,11 +191,11 @@ static int write_article_create(struct sqlite_conn *c, void *arg)
     return rc;
 }
 
-int sqlite__article_create(struct store *st, const struct caller *c, struct kb_article *art,
+int store_article_create(struct store *st, const struct caller *c, struct kb_article *art,
                            int64_t now)
 {
     struct article_job j = {c, art, NULL, 0, now, NULL};
-    return store__write(st, write_article_create, &j);
+    return db_write(st, write_article_create, &j);
 }
 
 static const char SQL_ARTICLE_SET[] = "UPDATE kb_articles SET title = ?2, body = ?3, tags = ?4, "
@@ -216,11 +215,11 @@ static void apply_article_patch(struct kb_article *art, const struct kb_article_
         art->visibility = p->visibility;
 }
 
-static int write_article_update(struct sqlite_conn *c, void *arg)
+static int write_article_update(struct db_conn *c, void *arg)
 {
     struct article_job *j = arg;
     struct kb_article *art = j->art, before;
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if ((rc = article_read(c, KB_INTERNAL, j->id, art, j->a)) < 0)
@@ -228,25 +227,25 @@ static int write_article_update(struct sqlite_conn *c, void *arg)
     before = *art;
     apply_article_patch(art, j->p);
     art->updated_at = j->now;
-    s = store__stmt(c, SQL_ARTICLE_SET);
-    store__bind_int(s, 1, art->id);
-    store__bind_text(s, 2, art->title);
-    store__bind_text(s, 3, art->body);
-    store__bind_text(s, 4, store__json_strings(art->tags, art->ntags, j->a));
-    store__bind_text(s, 5, kb_visibility_name(art->visibility));
-    store__bind_int(s, 6, j->now);
-    if ((rc = store__exec(c, s, "article update")) < 0)
+    s = db_stmt(c, SQL_ARTICLE_SET);
+    db_bind_int(s, 1, art->id);
+    db_bind_text(s, 2, art->title);
+    db_bind_text(s, 3, art->body);
+    db_bind_text(s, 4, store__json_strings(art->tags, art->ntags, j->a));
+    db_bind_text(s, 5, kb_visibility_name(art->visibility));
+    db_bind_int(s, 6, j->now);
+    if ((rc = db_exec(s)) < 0)
         return rc;
     return store__audit_json(c, j->c->user_id, "update", "kb_article", art->id,
                              article_audit(&before, j->a), article_audit(art, j->a));
 }
 
-int sqlite__article_update(struct store *st, const struct caller *c, int64_t id,
+int store_article_update(struct store *st, const struct caller *c, int64_t id,
                            const struct kb_article_patch *p, int64_t now, struct kb_article *out,
                            struct arena *a)
 {
     struct article_job j = {c, out, p, id, now, a};
-    return store__write(st, write_article_update, &j);
+    return db_write(st, write_article_update, &j);
 }
 
 /* ---- search and listing ------------------------------------------------------------ */
@@ -290,31 +289,31 @@ struct hits {
     size_t n, want;       /* rows read, rows wanted (limit + 1) */
 };
 
-static int run_search(struct sqlite_conn *c, const char *sql, const char *match, int level,
+static int run_search(struct db_conn *c, const char *sql, const char *match, int level,
                       int64_t key, struct hits *h, struct arena *a)
 {
-    sqlite3_stmt *s = store__stmt(c, sql);
+    struct db_stmt *s = db_stmt(c, sql);
     int rc;
 
-    store__bind_text(s, 1, match);
-    store__bind_int(s, 2, level);
-    store__bind_int(s, 3, (int64_t)h->want);
-    store__bind_int(s, 4, key);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_text(s, 1, match);
+    db_bind_int(s, 2, level);
+    db_bind_int(s, 3, (int64_t)h->want);
+    db_bind_int(s, 4, key);
+    while ((rc = db_step(s)) == DB_ROW) {
         struct kb_hit *hit = &h->items[h->n++];
         read_article(s, &hit->article, false, a);
-        hit->score = sqlite3_column_double(s, 8);
-        hit->snippet = match ? kb_snippet_html((const char *)sqlite3_column_text(s, 9), a) : NULL;
+        hit->score = db_col_double(s, 8);
+        hit->snippet = match ? kb_snippet_html(db_col_raw(s, 9), a) : NULL;
     }
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "article search"));
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
-int sqlite__article_search(struct store *st, const struct caller *c, const struct kb_query *q,
+int store_article_search(struct store *st, const struct caller *c, const struct kb_query *q,
                            struct kb_hit **items, size_t *n, const char **next, struct arena *a)
 {
     struct hits h = {NULL, 0, (size_t)q->limit + 1};
     const char *match = NULL;
-    struct sqlite_conn *conn;
+    struct db_conn *conn;
     int64_t key;
     int rc;
 
@@ -329,10 +328,10 @@ int sqlite__article_search(struct store *st, const struct caller *c, const struc
     if (q->search)
         match = fts_query(q->terms, q->nterms, a);
     h.items = ARENA_NEWN(a, struct kb_hit, h.want);
-    conn = store__get(st);
+    conn = db_get(st);
     rc = run_search(conn, q->search ? SQL_ARTICLE_SEARCH : SQL_ARTICLE_LIST, match,
                     (int)kb_visibility_for(c->role), key, &h, a);
-    store__put(st, conn);
+    db_put(st, conn);
     if (rc < 0)
         return rc;
     if (h.n == h.want) {

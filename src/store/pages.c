@@ -1,11 +1,11 @@
 /*
- * sqlite_pages.c - what the pages read of tables that other sections own
+ * pages.c - what the pages read of tables that other sections own
  * (policies, calendars, organisations, users), read-only, filtered by the
  * caller like every other query.
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
-#include "store/sqlite.h"
+#include "store/internal.h"
 #include "core/err.h"
 #include "core/time.h"
 
@@ -36,29 +36,29 @@ static int level_index(const char *level)
     return level && severity_parse(level, &sev) == 0 ? (int)sev : -1;
 }
 
-static int read_targets(struct sqlite_conn *c, struct service_level *l)
+static int read_targets(struct db_conn *c, struct service_level *l)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_LEVEL_TARGETS);
+    struct db_stmt *s = db_stmt(c, SQL_LEVEL_TARGETS);
     int rc;
 
-    store__bind_int(s, 1, l->policy_id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int i = level_index((const char *)sqlite3_column_text(s, 0));
+    db_bind_int(s, 1, l->policy_id);
+    while ((rc = db_step(s)) == DB_ROW) {
+        int i = level_index(db_col_raw(s, 0));
         if (i < 0)
             continue;
-        l->targets[i].response = sqlite3_column_int64(s, 1);
-        l->targets[i].update = sqlite3_column_int64(s, 2);
-        l->targets[i].resolution = sqlite3_column_int64(s, 3);
+        l->targets[i].response = db_col_int(s, 1);
+        l->targets[i].update = db_col_int(s, 2);
+        l->targets[i].resolution = db_col_int(s, 3);
     }
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "sla targets"));
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
-int sqlite__service_levels(struct store *st, const struct caller *c, int64_t today,
+int store_service_levels(struct store *st, const struct caller *c, int64_t today,
                            struct service_level **items, size_t *n, struct arena *a)
 {
-    struct sqlite_conn *conn = store__get(st);
+    struct db_conn *conn = db_get(st);
     bool customer = c->role == ROLE_CUSTOMER;
-    sqlite3_stmt *s = store__stmt(conn, customer ? SQL_LEVELS_CUSTOMER : SQL_LEVELS_STAFF);
+    struct db_stmt *s = db_stmt(conn, customer ? SQL_LEVELS_CUSTOMER : SQL_LEVELS_STAFF);
     struct service_level *out = NULL;
     size_t alloc = 0;
     char date[DATE_LEN];
@@ -67,10 +67,10 @@ int sqlite__service_levels(struct store *st, const struct caller *c, int64_t tod
     *n = 0;
     date_format(today, date);
     if (customer) {
-        store__bind_int(s, 1, c->organization_id);
-        store__bind_text(s, 2, date);
+        db_bind_int(s, 1, c->organization_id);
+        db_bind_text(s, 2, date);
     }
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < MAX_NAMES) {
+    while ((rc = db_step(s)) == DB_ROW && *n < MAX_NAMES) {
         struct service_level *l;
         if (*n == alloc) {
             struct service_level *bigger =
@@ -81,17 +81,17 @@ int sqlite__service_levels(struct store *st, const struct caller *c, int64_t tod
         }
         l = &out[(*n)++];
         memset(l, 0, sizeof(*l));
-        l->policy_id = sqlite3_column_int64(s, 0);
-        l->policy_name = store__col_text(s, 1, a);
-        l->calendar_name = store__col_text(s, 2, a);
-        l->calendar = store__col_text(s, 3, a);
+        l->policy_id = db_col_int(s, 0);
+        l->policy_name = db_col_text(s, 1, a);
+        l->calendar_name = db_col_text(s, 2, a);
+        l->calendar = db_col_text(s, 3, a);
         for (int i = 0; i <= SEV_COUNT; i++)
-            l->targets[i].warn_permille = sqlite3_column_int(s, 4);
+            l->targets[i].warn_permille = (int)db_col_int(s, 4);
     }
-    rc = store__done(s, rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store__err(conn, rc, "levels"));
+    rc = db_done(s, rc == DB_DONE || rc == DB_ROW ? 0 : db_err(rc));
     for (size_t i = 0; i < *n && rc == 0; i++)
         rc = read_targets(conn, &out[i]);
-    store__put(st, conn);
+    db_put(st, conn);
     *items = out;
     return rc;
 }
@@ -110,43 +110,43 @@ static const char SQL_STAFF_NAMES[] =
 static int read_names(struct store *st, const char *sql, int64_t param, struct named **items,
                       size_t *n, struct arena *a)
 {
-    struct sqlite_conn *c = store__get(st);
-    sqlite3_stmt *s = store__stmt(c, sql);
+    struct db_conn *c = db_get(st);
+    struct db_stmt *s = db_stmt(c, sql);
     struct named *out = NULL;
     size_t alloc = 0;
     int rc;
 
     *n = 0;
-    store__bind_int(s, 1, param);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < MAX_NAMES) {
+    db_bind_int(s, 1, param);
+    while ((rc = db_step(s)) == DB_ROW && *n < MAX_NAMES) {
         if (*n == alloc) {
             struct named *bigger = ARENA_NEWN(a, struct named, alloc = alloc ? 2 * alloc : 16);
             if (*n)
                 memcpy(bigger, out, *n * sizeof(*out));
             out = bigger;
         }
-        out[(*n)++] = (struct named){sqlite3_column_int64(s, 0), store__col_text(s, 1, a)};
+        out[(*n)++] = (struct named){db_col_int(s, 0), db_col_text(s, 1, a)};
     }
-    rc = store__done(s, rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store__err(c, rc, "names"));
-    store__put(st, c);
+    rc = db_done(s, rc == DB_DONE || rc == DB_ROW ? 0 : db_err(rc));
+    db_put(st, c);
     *items = out;
     return rc;
 }
 
-int sqlite__organization_names(struct store *st, const struct caller *c, struct named **items,
+int store_organization_names(struct store *st, const struct caller *c, struct named **items,
                                size_t *n, struct arena *a)
 {
     return read_names(st, SQL_ORG_NAMES, c->role == ROLE_CUSTOMER ? c->organization_id : 0, items,
                       n, a);
 }
 
-int sqlite__staff_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
+int store_staff_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
                         struct arena *a)
 {
     return read_names(st, SQL_STAFF_NAMES, c->role == ROLE_CUSTOMER, items, n, a);
 }
 
-int sqlite__contact_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
+int store_contact_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
                           struct arena *a)
 {
     return read_names(st, SQL_CONTACT_NAMES, c->role == ROLE_CUSTOMER ? c->organization_id : 0,
@@ -169,30 +169,30 @@ static const char SQL_AGREEMENTS[] =
     "WHERE (?1 = 0 OR g.organization_id = ?1) AND (?2 = 0 OR g.organization_id = ?2) "
     "ORDER BY g.starts_on DESC, g.id DESC LIMIT 1000";
 
-static void read_agreement(sqlite3_stmt *s, struct agreement_row *g, struct arena *a)
+static void read_agreement(struct db_stmt *s, struct agreement_row *g, struct arena *a)
 {
-    g->id = sqlite3_column_int64(s, 0);
-    g->organization_id = sqlite3_column_int64(s, 1);
-    g->organization = store__col_text(s, 2, a);
-    g->kind = store__col_text(s, 3, a);
-    g->status = store__col_text(s, 4, a);
-    g->starts_on = store__col_text(s, 5, a);
-    g->ends_on = store__col_text(s, 6, a);
-    g->hosting = store__col_text(s, 7, a);
-    g->policy = store__col_text(s, 8, a);
-    g->hours_minutes = sqlite3_column_int64(s, 9);
-    g->extras = store__col_text(s, 10, a);
-    g->services = store__col_text(s, 11, a);
-    g->active = sqlite3_column_int(s, 12);
-    g->quote_overdue = sqlite3_column_int(s, 13);
+    g->id = db_col_int(s, 0);
+    g->organization_id = db_col_int(s, 1);
+    g->organization = db_col_text(s, 2, a);
+    g->kind = db_col_text(s, 3, a);
+    g->status = db_col_text(s, 4, a);
+    g->starts_on = db_col_text(s, 5, a);
+    g->ends_on = db_col_text(s, 6, a);
+    g->hosting = db_col_text(s, 7, a);
+    g->policy = db_col_text(s, 8, a);
+    g->hours_minutes = db_col_int(s, 9);
+    g->extras = db_col_text(s, 10, a);
+    g->services = db_col_text(s, 11, a);
+    g->active = (int)db_col_int(s, 12);
+    g->quote_overdue = (int)db_col_int(s, 13);
 }
 
-int sqlite__agreement_rows(struct store *st, const struct caller *c, int64_t organization_id,
+int store_agreement_rows(struct store *st, const struct caller *c, int64_t organization_id,
                            int64_t today, int64_t now, struct agreement_row **items, size_t *n,
                            struct arena *a)
 {
-    struct sqlite_conn *conn = store__get(st);
-    sqlite3_stmt *s = store__stmt(conn, SQL_AGREEMENTS);
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_AGREEMENTS);
     struct agreement_row *out = NULL;
     size_t alloc = 0;
     char date[DATE_LEN];
@@ -200,11 +200,11 @@ int sqlite__agreement_rows(struct store *st, const struct caller *c, int64_t org
 
     *n = 0;
     date_format(today, date);
-    store__bind_int(s, 1, c->role == ROLE_CUSTOMER ? c->organization_id : 0);
-    store__bind_int(s, 2, organization_id);
-    store__bind_text(s, 3, date);
-    store__bind_int(s, 4, now - QUOTE_OVERDUE_SECS);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    db_bind_int(s, 1, c->role == ROLE_CUSTOMER ? c->organization_id : 0);
+    db_bind_int(s, 2, organization_id);
+    db_bind_text(s, 3, date);
+    db_bind_int(s, 4, now - QUOTE_OVERDUE_SECS);
+    while ((rc = db_step(s)) == DB_ROW) {
         if (*n == alloc) {
             struct agreement_row *bigger =
                 ARENA_NEWN(a, struct agreement_row, alloc = alloc ? 2 * alloc : 8);
@@ -214,8 +214,8 @@ int sqlite__agreement_rows(struct store *st, const struct caller *c, int64_t org
         }
         read_agreement(s, &out[(*n)++], a);
     }
-    rc = store__done(s, rc == SQLITE_DONE ? 0 : store__err(conn, rc, "agreements"));
-    store__put(st, conn);
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, conn);
     *items = out;
     return rc;
 }

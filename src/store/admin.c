@@ -1,5 +1,5 @@
 /*
- * sqlite_admin.c - organisations, accounts, sign-in failures, calendars and
+ * admin.c - organisations, accounts, sign-in failures, calendars and
  * SLA policies on SQLite (see store.h for the contracts).
  *
  * Writes run on the writer thread (store__write) and add their audit row
@@ -8,7 +8,7 @@
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
-#include "store/sqlite.h"
+#include "store/internal.h"
 #include "core/err.h"
 #include "core/time.h"
 #include "domain/account.h"
@@ -26,7 +26,7 @@ static int64_t customer_scope(const struct caller *who, int64_t own)
 }
 
 /* Append an audit row whose before/after are JSON values (consumed; NULL for none). */
-static int audit_json(struct sqlite_conn *c, const struct caller *actor, const char *action,
+static int audit_json(struct db_conn *c, const struct caller *actor, const char *action,
                       const char *entity, int64_t id, json_t *before, json_t *after)
 {
     char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
@@ -69,13 +69,13 @@ static const char *const *strings_from_json(const char *text, size_t *nr, struct
     return v;
 }
 
-typedef void (*read_row_fn)(sqlite3_stmt *s, void *item, struct arena *a);
+typedef void (*read_row_fn)(struct db_stmt *s, void *item, struct arena *a);
 
 /*
  * Step a list query bound to fetch pg->limit + 1 rows into a new arena
  * array of items of `size` bytes, read by fn; sets pg->more.
  */
-static int read_page(struct sqlite_conn *c, sqlite3_stmt *s, struct store_page *pg, size_t size,
+static int read_page(struct db_stmt *s, struct store_page *pg, size_t size,
                      read_row_fn fn, void **items, size_t *nr, struct arena *a)
 {
     char *arr = arena_zalloc(a, size * pg->limit);
@@ -83,7 +83,7 @@ static int read_page(struct sqlite_conn *c, sqlite3_stmt *s, struct store_page *
 
     *nr = 0;
     pg->more = false;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = db_step(s)) == DB_ROW) {
         if (*nr == pg->limit) {
             pg->more = true;
             break;
@@ -92,37 +92,37 @@ static int read_page(struct sqlite_conn *c, sqlite3_stmt *s, struct store_page *
         (*nr)++;
     }
     *items = arr;
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store__err(c, rc, "list");
-    return store__done(s, rc);
+    rc = rc == DB_ROW || rc == DB_DONE ? 0 : db_err(rc);
+    return db_done(s, rc);
 }
 
 /* Step a query for one row read by fn; DESK_ENOTFOUND when there is none. */
-static int read_one(struct sqlite_conn *c, sqlite3_stmt *s, read_row_fn fn, void *item,
+static int read_one(struct db_stmt *s, read_row_fn fn, void *item,
                     struct arena *a)
 {
-    int rc = sqlite3_step(s);
+    int rc = db_step(s);
 
-    if (rc == SQLITE_ROW) {
+    if (rc == DB_ROW) {
         fn(s, item, a);
         rc = 0;
     } else {
-        rc = rc == SQLITE_DONE ? DESK_ENOTFOUND : store__err(c, rc, "read");
+        rc = rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc);
     }
-    return store__done(s, rc);
+    return db_done(s, rc);
 }
 
 /* ---- organisations ---------------------------------------------------------------- */
 
 #define ORG_COLS "o.id, o.name, o.domains, o.created_at"
 
-static void read_org(sqlite3_stmt *s, void *item, struct arena *a)
+static void read_org(struct db_stmt *s, void *item, struct arena *a)
 {
     struct organization *o = item;
 
-    o->id = sqlite3_column_int64(s, 0);
-    o->name = store__col_text(s, 1, a);
-    o->domains = strings_from_json(store__col_text(s, 2, a), &o->domains_nr, a);
-    o->created_at = sqlite3_column_int64(s, 3);
+    o->id = db_col_int(s, 0);
+    o->name = db_col_text(s, 1, a);
+    o->domains = strings_from_json(db_col_text(s, 2, a), &o->domains_nr, a);
+    o->created_at = db_col_int(s, 3);
 }
 
 struct org_write {
@@ -138,22 +138,22 @@ static const char SQL_ORG_DOMAIN_TAKEN[] =
     "WHERE o.id <> ?1 AND d.value IN (SELECT value FROM json_each(?2)) LIMIT 1";
 
 /* DESK_ECONFLICT when one of domains (JSON text) belongs to an organisation other than id. */
-static int check_domains(struct sqlite_conn *c, int64_t id, const char *domains,
+static int check_domains(struct db_conn *c, int64_t id, const char *domains,
                          struct store_fault *f)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_ORG_DOMAIN_TAKEN);
+    struct db_stmt *s = db_stmt(c, SQL_ORG_DOMAIN_TAKEN);
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_text(s, 2, domains);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
+    db_bind_int(s, 1, id);
+    db_bind_text(s, 2, domains);
+    rc = db_step(s);
+    if (rc == DB_ROW)
         rc =
             store__fault(f, DESK_ECONFLICT, "domains", "domain '%s' belongs to organisation '%s'",
-                  (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
+                  db_col_raw(s, 0), db_col_raw(s, 1));
     else
-        rc = rc == SQLITE_DONE ? 0 : store__err(c, rc, "domain check");
-    return store__done(s, rc);
+        rc = rc == DB_DONE ? 0 : db_err(rc);
+    return db_done(s, rc);
 }
 
 static int name_conflict(int rc, struct store_fault *f, const char *what, const char *name)
@@ -164,26 +164,25 @@ static int name_conflict(int rc, struct store_fault *f, const char *what, const 
 }
 
 static const char SQL_ORG_INSERT[] = "INSERT INTO organizations (name, domains, created_at, "
-                                     "updated_at) VALUES (?1, ?2, ?3, ?3)";
+                                     "updated_at) VALUES (?1, ?2, ?3, ?3) RETURNING id";
 
-static int write_org_create(struct sqlite_conn *c, void *arg)
+static int write_org_create(struct db_conn *c, void *arg)
 {
     struct org_write *w = arg;
     char *domains = strings_json(w->o->domains, w->o->domains_nr);
-    sqlite3_stmt *s;
+    struct db_stmt *s;
     int rc;
 
     if ((rc = check_domains(c, 0, domains, w->f)) < 0)
         goto out;
     w->o->created_at = time_now();
-    s = store__stmt(c, SQL_ORG_INSERT);
-    store__bind_text(s, 1, w->o->name);
-    store__bind_text(s, 2, domains);
-    store__bind_int(s, 3, w->o->created_at);
-    if ((rc = name_conflict(store__exec(c, s, "organization insert"), w->f, "organisation",
+    s = db_stmt(c, SQL_ORG_INSERT);
+    db_bind_text(s, 1, w->o->name);
+    db_bind_text(s, 2, domains);
+    db_bind_int(s, 3, w->o->created_at);
+    if ((rc = name_conflict(db_insert(s, &w->o->id), w->f, "organisation",
                             w->o->name)) < 0)
         goto out;
-    w->o->id = sqlite3_last_insert_rowid(store__db(c));
     rc = audit_json(c, w->actor, "create", "organization", w->o->id, NULL,
                     organization_to_json(w->o));
 out:
@@ -191,27 +190,27 @@ out:
     return rc;
 }
 
-int sqlite__org_create(struct store *st, const struct caller *actor, struct organization *o,
+int store_org_create(struct store *st, const struct caller *actor, struct organization *o,
                        struct store_fault *f)
 {
     struct org_write w = {actor, o, NULL, f, NULL};
-    return store__write(st, write_org_create, &w);
+    return db_write(st, write_org_create, &w);
 }
 
 static const char SQL_ORG_BY_ID[] = "SELECT " ORG_COLS " FROM organizations o WHERE o.id = ?1";
 static const char SQL_ORG_UPDATE[] = "UPDATE organizations SET name = ?2, domains = ?3, "
                                      "updated_at = ?4 WHERE id = ?1";
 
-static int write_org_update(struct sqlite_conn *c, void *arg)
+static int write_org_update(struct db_conn *c, void *arg)
 {
     struct org_write *w = arg;
-    sqlite3_stmt *s = store__stmt(c, SQL_ORG_BY_ID);
+    struct db_stmt *s = db_stmt(c, SQL_ORG_BY_ID);
     struct organization before;
     char *domains = NULL;
     int rc;
 
-    store__bind_int(s, 1, w->patch->id);
-    if ((rc = read_one(c, s, read_org, &before, w->a)) < 0)
+    db_bind_int(s, 1, w->patch->id);
+    if ((rc = read_one(s, read_org, &before, w->a)) < 0)
         return rc;
     *w->o = before;
     if (w->patch->name)
@@ -223,12 +222,12 @@ static int write_org_update(struct sqlite_conn *c, void *arg)
     domains = strings_json(w->o->domains, w->o->domains_nr);
     if ((rc = check_domains(c, before.id, domains, w->f)) < 0)
         goto out;
-    s = store__stmt(c, SQL_ORG_UPDATE);
-    store__bind_int(s, 1, before.id);
-    store__bind_text(s, 2, w->o->name);
-    store__bind_text(s, 3, domains);
-    store__bind_int(s, 4, time_now());
-    if ((rc = name_conflict(store__exec(c, s, "organization update"), w->f, "organisation",
+    s = db_stmt(c, SQL_ORG_UPDATE);
+    db_bind_int(s, 1, before.id);
+    db_bind_text(s, 2, w->o->name);
+    db_bind_text(s, 3, domains);
+    db_bind_int(s, 4, time_now());
+    if ((rc = name_conflict(db_exec(s), w->f, "organisation",
                             w->o->name)) < 0)
         goto out;
     rc = audit_json(c, w->actor, "update", "organization", before.id, organization_to_json(&before),
@@ -238,47 +237,47 @@ out:
     return rc;
 }
 
-int sqlite__org_update(struct store *st, const struct caller *actor,
+int store_org_update(struct store *st, const struct caller *actor,
                        const struct organization *patch, struct organization *out,
                        struct store_fault *f, struct arena *a)
 {
     struct org_write w = {actor, out, patch, f, a};
-    return store__write(st, write_org_update, &w);
+    return db_write(st, write_org_update, &w);
 }
 
 /* ?2: a customer's organisation, 0 for staff. */
 static const char SQL_ORG_GET[] =
     "SELECT " ORG_COLS " FROM organizations o WHERE o.id = ?1 AND (?2 = 0 OR o.id = ?2)";
 
-int sqlite__org_get(struct store *st, const struct caller *who, int64_t id,
+int store_org_get(struct store *st, const struct caller *who, int64_t id,
                     struct organization *out, struct arena *a)
 {
-    struct sqlite_conn *c = store__get(st);
-    sqlite3_stmt *s = store__stmt(c, SQL_ORG_GET);
+    struct db_conn *c = db_get(st);
+    struct db_stmt *s = db_stmt(c, SQL_ORG_GET);
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, customer_scope(who, who->organization_id));
-    rc = read_one(c, s, read_org, out, a);
-    store__put(st, c);
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, customer_scope(who, who->organization_id));
+    rc = read_one(s, read_org, out, a);
+    db_put(st, c);
     return rc;
 }
 
 static const char SQL_ORG_LIST[] = "SELECT " ORG_COLS " FROM organizations o WHERE o.id > ?1 AND "
                                    "(?2 = 0 OR o.id = ?2) ORDER BY o.id LIMIT ?3";
 
-int sqlite__org_list(struct store *st, const struct caller *who, struct store_page *pg,
+int store_org_list(struct store *st, const struct caller *who, struct store_page *pg,
                      struct organization **items, size_t *nr, struct arena *a)
 {
-    struct sqlite_conn *c = store__get(st);
-    sqlite3_stmt *s = store__stmt(c, SQL_ORG_LIST);
+    struct db_conn *c = db_get(st);
+    struct db_stmt *s = db_stmt(c, SQL_ORG_LIST);
     int rc;
 
-    store__bind_int(s, 1, pg->after);
-    store__bind_int(s, 2, customer_scope(who, who->organization_id));
-    store__bind_int(s, 3, (int64_t)pg->limit + 1);
-    rc = read_page(c, s, pg, sizeof(**items), read_org, (void **)items, nr, a);
-    store__put(st, c);
+    db_bind_int(s, 1, pg->after);
+    db_bind_int(s, 2, customer_scope(who, who->organization_id));
+    db_bind_int(s, 3, (int64_t)pg->limit + 1);
+    rc = read_page(s, pg, sizeof(**items), read_org, (void **)items, nr, a);
+    db_put(st, c);
     return rc;
 }
 
@@ -288,55 +287,55 @@ int sqlite__org_list(struct store *st, const struct caller *who, struct store_pa
     "u.id, u.email, u.name, u.role, coalesce(u.organization_id, 0), u.created_at, u.notify, "     \
     "u.disabled_at IS NOT NULL"
 
-static void read_account(sqlite3_stmt *s, void *item, struct arena *a)
+static void read_account(struct db_stmt *s, void *item, struct arena *a)
 {
     struct account *acc = item;
     struct user *u = &acc->user;
 
-    u->id = sqlite3_column_int64(s, 0);
-    u->email = store__col_text(s, 1, a);
-    u->name = store__col_text(s, 2, a);
-    if (role_parse(store__col_text(s, 3, a), &u->role) < 0)
+    u->id = db_col_int(s, 0);
+    u->email = db_col_text(s, 1, a);
+    u->name = db_col_text(s, 2, a);
+    if (role_parse(db_col_text(s, 3, a), &u->role) < 0)
         u->role = ROLE_NONE;
-    u->organization_id = sqlite3_column_int64(s, 4);
-    u->created_at = sqlite3_column_int64(s, 5);
-    acc->notify = sqlite3_column_int(s, 6) != 0;
-    u->disabled = sqlite3_column_int(s, 7) != 0;
+    u->organization_id = db_col_int(s, 4);
+    u->created_at = db_col_int(s, 5);
+    acc->notify = (int)db_col_int(s, 6) != 0;
+    u->disabled = (int)db_col_int(s, 7) != 0;
 }
 
 /* ?2: a customer's own user id, 0 for staff. */
 static const char SQL_ACCOUNT_GET[] =
     "SELECT " ACCOUNT_COLS " FROM users u WHERE u.id = ?1 AND (?2 = 0 OR u.id = ?2)";
 
-int sqlite__account_get(struct store *st, const struct caller *who, int64_t id, struct account *out,
+int store_account_get(struct store *st, const struct caller *who, int64_t id, struct account *out,
                         struct arena *a)
 {
-    struct sqlite_conn *c = store__get(st);
-    sqlite3_stmt *s = store__stmt(c, SQL_ACCOUNT_GET);
+    struct db_conn *c = db_get(st);
+    struct db_stmt *s = db_stmt(c, SQL_ACCOUNT_GET);
     int rc;
 
-    store__bind_int(s, 1, id);
-    store__bind_int(s, 2, customer_scope(who, who->user_id));
-    rc = read_one(c, s, read_account, out, a);
-    store__put(st, c);
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, customer_scope(who, who->user_id));
+    rc = read_one(s, read_account, out, a);
+    db_put(st, c);
     return rc;
 }
 
 static const char SQL_ACCOUNT_LIST[] = "SELECT " ACCOUNT_COLS " FROM users u WHERE u.id > ?1 AND "
                                        "(?2 = 0 OR u.id = ?2) ORDER BY u.id LIMIT ?3";
 
-int sqlite__account_list(struct store *st, const struct caller *who, struct store_page *pg,
+int store_account_list(struct store *st, const struct caller *who, struct store_page *pg,
                          struct account **items, size_t *nr, struct arena *a)
 {
-    struct sqlite_conn *c = store__get(st);
-    sqlite3_stmt *s = store__stmt(c, SQL_ACCOUNT_LIST);
+    struct db_conn *c = db_get(st);
+    struct db_stmt *s = db_stmt(c, SQL_ACCOUNT_LIST);
     int rc;
 
-    store__bind_int(s, 1, pg->after);
-    store__bind_int(s, 2, customer_scope(who, who->user_id));
-    store__bind_int(s, 3, (int64_t)pg->limit + 1);
-    rc = read_page(c, s, pg, sizeof(**items), read_account, (void **)items, nr, a);
-    store__put(st, c);
+    db_bind_int(s, 1, pg->after);
+    db_bind_int(s, 2, customer_scope(who, who->user_id));
+    db_bind_int(s, 3, (int64_t)pg->limit + 1);
+    rc = read_page(s, pg, sizeof(**items), read_account, (void **)items, nr, a);
+    db_put(st, c);
     return rc;
 }
 
@@ -380,28 +379,28 @@ static const char SQL_ACCOUNT_UPDATE[] =
     "password_hash = coalesce(?6, password_hash), "
     "disabled_at = CASE WHEN ?7 = 0 THEN NULL ELSE coalesce(disabled_at, ?8) END WHERE id = ?1";
 
-static int write_account_update(struct sqlite_conn *c, void *arg)
+static int write_account_update(struct db_conn *c, void *arg)
 {
     struct account_write *w = arg;
-    sqlite3_stmt *s = store__stmt(c, SQL_ACCOUNT_BY_ID);
+    struct db_stmt *s = db_stmt(c, SQL_ACCOUNT_BY_ID);
     struct account before;
     json_t *after;
     int rc;
 
-    store__bind_int(s, 1, w->id);
-    if ((rc = read_one(c, s, read_account, &before, w->a)) < 0 ||
+    db_bind_int(s, 1, w->id);
+    if ((rc = read_one(s, read_account, &before, w->a)) < 0 ||
         (rc = apply_account_patch(&before, w->p, w->out, w->f)) < 0)
         return rc;
-    s = store__stmt(c, SQL_ACCOUNT_UPDATE);
-    store__bind_int(s, 1, w->id);
-    store__bind_text(s, 2, w->out->user.name);
-    store__bind_text(s, 3, role_name(w->out->user.role));
-    store__bind_id(s, 4, w->out->user.organization_id);
-    store__bind_int(s, 5, w->out->notify);
-    store__bind_text(s, 6, w->p->password_hash);
-    store__bind_int(s, 7, w->out->user.disabled);
-    store__bind_int(s, 8, time_now());
-    if ((rc = store__exec(c, s, "user update")) == DESK_ENOTFOUND)
+    s = db_stmt(c, SQL_ACCOUNT_UPDATE);
+    db_bind_int(s, 1, w->id);
+    db_bind_text(s, 2, w->out->user.name);
+    db_bind_text(s, 3, role_name(w->out->user.role));
+    db_bind_id(s, 4, w->out->user.organization_id);
+    db_bind_int(s, 5, w->out->notify);
+    db_bind_text(s, 6, w->p->password_hash);
+    db_bind_int(s, 7, w->out->user.disabled);
+    db_bind_int(s, 8, time_now());
+    if ((rc = db_exec(s)) == DESK_ENOTFOUND)
         return store__fault(w->f, DESK_EINVAL, "organization_id", "no organisation %" PRId64,
                      w->out->user.organization_id);
     if (rc < 0)
@@ -417,12 +416,12 @@ static int write_account_update(struct sqlite_conn *c, void *arg)
     return audit_json(c, w->actor, "update", "user", w->id, account_to_json(&before), after);
 }
 
-int sqlite__account_update(struct store *st, const struct caller *actor, int64_t id,
+int store_account_update(struct store *st, const struct caller *actor, int64_t id,
                            const struct account_patch *p, struct account *out,
                            struct store_fault *f, struct arena *a)
 {
     struct account_write w = {actor, id, p, out, f, a};
-    return store__write(st, write_account_update, &w);
+    return db_write(st, write_account_update, &w);
 }
 
 /* ---- sign-in failures ------------------------------------------------------------------ */
@@ -439,31 +438,31 @@ static const char SQL_FAILURE_INSERT[] =
     "INSERT INTO sign_in_failures (email, address, at) VALUES (?1, ?2, ?3)";
 static const char SQL_FAILURE_PRUNE[] = "DELETE FROM sign_in_failures WHERE at <= ?1";
 
-static int write_failure(struct sqlite_conn *c, void *arg)
+static int write_failure(struct db_conn *c, void *arg)
 {
     struct failure_write *w = arg;
-    sqlite3_stmt *s = store__stmt(c, SQL_FAILURE_PRUNE);
+    struct db_stmt *s = db_stmt(c, SQL_FAILURE_PRUNE);
     int rc;
 
-    store__bind_int(s, 1, w->now - w->window);
-    if ((rc = store__exec(c, s, "sign-in failure prune")) < 0)
+    db_bind_int(s, 1, w->now - w->window);
+    if ((rc = db_exec(s)) < 0)
         return rc;
-    s = store__stmt(c, SQL_FAILURE_INSERT);
-    store__bind_text(s, 1, w->email);
-    store__bind_text(s, 2, w->address);
-    store__bind_int(s, 3, w->now);
-    if ((rc = store__exec(c, s, "sign-in failure insert")) < 0)
+    s = db_stmt(c, SQL_FAILURE_INSERT);
+    db_bind_text(s, 1, w->email);
+    db_bind_text(s, 2, w->address);
+    db_bind_int(s, 3, w->now);
+    if ((rc = db_exec(s)) < 0)
         return rc;
     if (!w->user_id)
         return 0;
     return store__audit(c, w->user_id, "sign_in_failed", "user", w->user_id, NULL, NULL);
 }
 
-int sqlite__sign_in_failure_add(struct store *st, const char *email, const char *address,
+int store_sign_in_failure_add(struct store *st, const char *email, const char *address,
                                 int64_t user_id, int64_t now, int64_t window)
 {
     struct failure_write w = {email, address, user_id, now, window};
-    return store__write(st, write_failure, &w);
+    return db_write(st, write_failure, &w);
 }
 
 static const char SQL_FAILURE_PAIR[] =
@@ -476,43 +475,43 @@ static const char SQL_KNOWN_ADDRESS[] =
     "created_at > ?3) OR EXISTS (SELECT 1 FROM tokens WHERE user_id = ?1 AND address = ?2 AND "
     "created_at > ?3)";
 
-int sqlite__sign_in_counts(struct store *st, const char *email, const char *address,
+int store_sign_in_counts(struct store *st, const char *email, const char *address,
                            int64_t user_id, int64_t now, int64_t window, int ceiling,
                            int64_t known_since, struct signin_counts *out)
 {
-    struct sqlite_conn *c = store__get(st);
-    sqlite3_stmt *s = store__stmt(c, SQL_FAILURE_PAIR);
+    struct db_conn *c = db_get(st);
+    struct db_stmt *s = db_stmt(c, SQL_FAILURE_PAIR);
     int rc;
 
     memset(out, 0, sizeof(*out));
-    store__bind_text(s, 1, email);
-    store__bind_text(s, 2, address);
-    store__bind_int(s, 3, now - window);
-    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        out->pair_failures = sqlite3_column_int64(s, 0);
-        out->pair_last = sqlite3_column_int64(s, 1);
+    db_bind_text(s, 1, email);
+    db_bind_text(s, 2, address);
+    db_bind_int(s, 3, now - window);
+    if ((rc = db_step(s)) == DB_ROW) {
+        out->pair_failures = db_col_int(s, 0);
+        out->pair_last = db_col_int(s, 1);
     }
-    if ((rc = store__done(s, rc == SQLITE_ROW ? 0 : store__err(c, rc, "sign-in failures"))) < 0)
+    if ((rc = db_done(s, rc == DB_ROW ? 0 : db_err(rc))) < 0)
         goto out;
-    s = store__stmt(c, SQL_FAILURE_NTH);
-    store__bind_text(s, 1, email);
-    store__bind_int(s, 2, now - window);
-    store__bind_int(s, 3, ceiling - 1);
-    rc = sqlite3_step(s);
-    out->ceiling_oldest = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    rc = store__done(s, rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-                                                               : store__err(c, rc, "sign-in failures"));
+    s = db_stmt(c, SQL_FAILURE_NTH);
+    db_bind_text(s, 1, email);
+    db_bind_int(s, 2, now - window);
+    db_bind_int(s, 3, ceiling - 1);
+    rc = db_step(s);
+    out->ceiling_oldest = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    rc = db_done(s, rc == DB_ROW || rc == DB_DONE ? 0
+                                                               : db_err(rc));
     if (rc < 0 || !user_id || !out->ceiling_oldest)
         goto out;
-    s = store__stmt(c, SQL_KNOWN_ADDRESS);
-    store__bind_int(s, 1, user_id);
-    store__bind_text(s, 2, address);
-    store__bind_int(s, 3, known_since);
-    if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        out->known_address = sqlite3_column_int(s, 0) != 0;
-    rc = store__done(s, rc == SQLITE_ROW ? 0 : store__err(c, rc, "known address"));
+    s = db_stmt(c, SQL_KNOWN_ADDRESS);
+    db_bind_int(s, 1, user_id);
+    db_bind_text(s, 2, address);
+    db_bind_int(s, 3, known_since);
+    if ((rc = db_step(s)) == DB_ROW)
+        out->known_address = (int)db_col_int(s, 0) != 0;
+    rc = db_done(s, rc == DB_ROW ? 0 : db_err(rc));
 out:
-    store__put(st, c);
+    db_put(st, c);
     return rc;
 }
 
@@ -520,16 +519,16 @@ out:
 
 #define CALENDAR_COLS "id, name, definition, version, created_at, updated_at"
 
-static void read_calendar(sqlite3_stmt *s, void *item, struct arena *a)
+static void read_calendar(struct db_stmt *s, void *item, struct arena *a)
 {
     struct calendar_entry *e = item;
 
-    e->id = sqlite3_column_int64(s, 0);
-    e->name = store__col_text(s, 1, a);
-    e->definition = store__col_text(s, 2, a);
-    e->version = sqlite3_column_int64(s, 3);
-    e->created_at = sqlite3_column_int64(s, 4);
-    e->updated_at = sqlite3_column_int64(s, 5);
+    e->id = db_col_int(s, 0);
+    e->name = db_col_text(s, 1, a);
+    e->definition = db_col_text(s, 2, a);
+    e->version = db_col_int(s, 3);
+    e->created_at = db_col_int(s, 4);
+    e->updated_at = db_col_int(s, 5);
 }
 
 /* The audit form of a calendar: {"name","version","definition":{...}}. */
@@ -547,30 +546,29 @@ struct calendar_write {
 };
 
 static const char SQL_CALENDAR_INSERT[] = "INSERT INTO calendars (name, definition, version, "
-                                          "created_at, updated_at) VALUES (?1, ?2, 1, ?3, ?3)";
+                                          "created_at, updated_at) VALUES (?1, ?2, 1, ?3, ?3) RETURNING id";
 
-static int write_calendar_create(struct sqlite_conn *c, void *arg)
+static int write_calendar_create(struct db_conn *c, void *arg)
 {
     struct calendar_write *w = arg;
-    sqlite3_stmt *s = store__stmt(c, SQL_CALENDAR_INSERT);
+    struct db_stmt *s = db_stmt(c, SQL_CALENDAR_INSERT);
     int rc;
 
     w->e->version = 1;
     w->e->created_at = w->e->updated_at = time_now();
-    store__bind_text(s, 1, w->e->name);
-    store__bind_text(s, 2, w->e->definition);
-    store__bind_int(s, 3, w->e->created_at);
-    if ((rc = name_conflict(store__exec(c, s, "calendar insert"), w->f, "calendar", w->e->name)) < 0)
+    db_bind_text(s, 1, w->e->name);
+    db_bind_text(s, 2, w->e->definition);
+    db_bind_int(s, 3, w->e->created_at);
+    if ((rc = name_conflict(db_insert(s, &w->e->id), w->f, "calendar", w->e->name)) < 0)
         return rc;
-    w->e->id = sqlite3_last_insert_rowid(store__db(c));
     return audit_json(c, w->actor, "create", "calendar", w->e->id, NULL, calendar_audit(w->e));
 }
 
-int sqlite__calendar_create(struct store *st, const struct caller *actor, struct calendar_entry *e,
+int store_calendar_create(struct store *st, const struct caller *actor, struct calendar_entry *e,
                             struct store_fault *f)
 {
     struct calendar_write w = {actor, e, f, ARENA_INIT};
-    return store__write(st, write_calendar_create, &w);
+    return db_write(st, write_calendar_create, &w);
 }
 
 static const char SQL_CALENDAR_GET[] = "SELECT " CALENDAR_COLS " FROM calendars WHERE id = ?1";
@@ -578,19 +576,19 @@ static const char SQL_CALENDAR_UPDATE[] =
     "UPDATE calendars SET name = ?2, definition = ?3, version = version + 1, updated_at = ?4 "
     "WHERE id = ?1";
 
-static int calendar_save(struct sqlite_conn *c, struct calendar_write *w,
+static int calendar_save(struct db_conn *c, struct calendar_write *w,
                          const struct calendar_entry *before)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_CALENDAR_UPDATE);
+    struct db_stmt *s = db_stmt(c, SQL_CALENDAR_UPDATE);
     int rc;
 
     w->e->created_at = before->created_at;
     w->e->updated_at = time_now();
-    store__bind_int(s, 1, before->id);
-    store__bind_text(s, 2, w->e->name);
-    store__bind_text(s, 3, w->e->definition);
-    store__bind_int(s, 4, w->e->updated_at);
-    if ((rc = name_conflict(store__exec(c, s, "calendar update"), w->f, "calendar", w->e->name)) < 0)
+    db_bind_int(s, 1, before->id);
+    db_bind_text(s, 2, w->e->name);
+    db_bind_text(s, 3, w->e->definition);
+    db_bind_int(s, 4, w->e->updated_at);
+    if ((rc = name_conflict(db_exec(s), w->f, "calendar", w->e->name)) < 0)
         return rc;
     w->e->version = before->version + 1;
     if ((rc = audit_json(c, w->actor, "update", "calendar", before->id, calendar_audit(before),
@@ -598,18 +596,18 @@ static int calendar_save(struct sqlite_conn *c, struct calendar_write *w,
         return rc;
     if (!strcmp(before->definition, w->e->definition))
         return 0; /* a new name moves no due time */
-    return sqlite__recompute_tickets(c, before->id, 0);
+    return store__recompute_tickets(c, before->id, 0);
 }
 
-static int write_calendar_update(struct sqlite_conn *c, void *arg)
+static int write_calendar_update(struct db_conn *c, void *arg)
 {
     struct calendar_write *w = arg;
-    sqlite3_stmt *s = store__stmt(c, SQL_CALENDAR_GET);
+    struct db_stmt *s = db_stmt(c, SQL_CALENDAR_GET);
     struct calendar_entry before;
     int rc;
 
-    store__bind_int(s, 1, w->e->id);
-    if ((rc = read_one(c, s, read_calendar, &before, &w->a)) < 0)
+    db_bind_int(s, 1, w->e->id);
+    if ((rc = read_one(s, read_calendar, &before, &w->a)) < 0)
         return rc;
     if (before.version != w->e->version)
         return store__fault(w->f, DESK_ECONFLICT, NULL,
@@ -617,42 +615,42 @@ static int write_calendar_update(struct sqlite_conn *c, void *arg)
     return calendar_save(c, w, &before);
 }
 
-int sqlite__calendar_update(struct store *st, const struct caller *actor, struct calendar_entry *e,
+int store_calendar_update(struct store *st, const struct caller *actor, struct calendar_entry *e,
                             struct store_fault *f)
 {
     struct calendar_write w = {actor, e, f, ARENA_INIT};
-    int rc = store__write(st, write_calendar_update, &w);
+    int rc = db_write(st, write_calendar_update, &w);
 
     arena_release(&w.a);
     return rc;
 }
 
-int sqlite__calendar_get(struct store *st, int64_t id, struct calendar_entry *out, struct arena *a)
+int store_calendar_get(struct store *st, int64_t id, struct calendar_entry *out, struct arena *a)
 {
-    struct sqlite_conn *c = store__get(st);
-    sqlite3_stmt *s = store__stmt(c, SQL_CALENDAR_GET);
+    struct db_conn *c = db_get(st);
+    struct db_stmt *s = db_stmt(c, SQL_CALENDAR_GET);
     int rc;
 
-    store__bind_int(s, 1, id);
-    rc = read_one(c, s, read_calendar, out, a);
-    store__put(st, c);
+    db_bind_int(s, 1, id);
+    rc = read_one(s, read_calendar, out, a);
+    db_put(st, c);
     return rc;
 }
 
 static const char SQL_CALENDAR_LIST[] =
     "SELECT " CALENDAR_COLS " FROM calendars WHERE id > ?1 ORDER BY id LIMIT ?2";
 
-int sqlite__calendar_list(struct store *st, struct store_page *pg, struct calendar_entry **items,
+int store_calendar_list(struct store *st, struct store_page *pg, struct calendar_entry **items,
                           size_t *nr, struct arena *a)
 {
-    struct sqlite_conn *c = store__get(st);
-    sqlite3_stmt *s = store__stmt(c, SQL_CALENDAR_LIST);
+    struct db_conn *c = db_get(st);
+    struct db_stmt *s = db_stmt(c, SQL_CALENDAR_LIST);
     int rc;
 
-    store__bind_int(s, 1, pg->after);
-    store__bind_int(s, 2, (int64_t)pg->limit + 1);
-    rc = read_page(c, s, pg, sizeof(**items), read_calendar, (void **)items, nr, a);
-    store__put(st, c);
+    db_bind_int(s, 1, pg->after);
+    db_bind_int(s, 2, (int64_t)pg->limit + 1);
+    rc = read_page(s, pg, sizeof(**items), read_calendar, (void **)items, nr, a);
+    db_put(st, c);
     return rc;
 }
 
@@ -661,17 +659,17 @@ int sqlite__calendar_list(struct store *st, struct store_page *pg, struct calend
 #define POLICY_COLS                                                                                \
     "id, name, calendar_id, warn_at_permille, escalation_emails, created_at, updated_at"
 
-static void read_policy(sqlite3_stmt *s, void *item, struct arena *a)
+static void read_policy(struct db_stmt *s, void *item, struct arena *a)
 {
     struct sla_policy *p = item;
 
-    p->id = sqlite3_column_int64(s, 0);
-    p->name = store__col_text(s, 1, a);
-    p->calendar_id = sqlite3_column_int64(s, 2);
-    p->warn_permille = sqlite3_column_int(s, 3);
-    p->escalation_emails = strings_from_json(store__col_text(s, 4, a), &p->escalation_nr, a);
-    p->created_at = sqlite3_column_int64(s, 5);
-    p->updated_at = sqlite3_column_int64(s, 6);
+    p->id = db_col_int(s, 0);
+    p->name = db_col_text(s, 1, a);
+    p->calendar_id = db_col_int(s, 2);
+    p->warn_permille = (int)db_col_int(s, 3);
+    p->escalation_emails = strings_from_json(db_col_text(s, 4, a), &p->escalation_nr, a);
+    p->created_at = db_col_int(s, 5);
+    p->updated_at = db_col_int(s, 6);
 }
 
 static const char SQL_TARGETS_GET[] =
@@ -679,24 +677,24 @@ static const char SQL_TARGETS_GET[] =
     "coalesce(resolution_secs, 0) FROM sla_targets WHERE policy_id = ?1";
 
 /* Fill p->target from sla_targets; levels without a row have no targets. */
-static int read_targets(struct sqlite_conn *c, struct sla_policy *p)
+static int read_targets(struct db_conn *c, struct sla_policy *p)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_TARGETS_GET);
+    struct db_stmt *s = db_stmt(c, SQL_TARGETS_GET);
     int rc;
 
     memset(p->target, 0, sizeof(p->target));
-    store__bind_int(s, 1, p->id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *level = (const char *)sqlite3_column_text(s, 0);
+    db_bind_int(s, 1, p->id);
+    while ((rc = db_step(s)) == DB_ROW) {
+        const char *level = db_col_raw(s, 0);
         for (int l = 0; l < POLICY_LEVELS; l++) {
             if (!level || strcmp(level, policy_level_names[l]))
                 continue;
             p->target[l].set = true;
             for (int k = 0; k < POLICY_TARGETS; k++)
-                p->target[l].secs[k] = sqlite3_column_int64(s, 1 + k);
+                p->target[l].secs[k] = db_col_int(s, 1 + k);
         }
     }
-    return store__done(s, rc == SQLITE_DONE ? 0 : store__err(c, rc, "targets"));
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
 struct policy_write {
@@ -713,23 +711,23 @@ static const char SQL_TARGET_INSERT[] =
     "VALUES (?1, ?2, ?3, ?4, ?5)";
 
 /* Replace the sla_targets rows of p by its levels that are set. */
-static int save_targets(struct sqlite_conn *c, const struct sla_policy *p)
+static int save_targets(struct db_conn *c, const struct sla_policy *p)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_TARGETS_DELETE);
+    struct db_stmt *s = db_stmt(c, SQL_TARGETS_DELETE);
     int rc;
 
-    store__bind_int(s, 1, p->id);
-    if ((rc = store__exec(c, s, "targets delete")) < 0)
+    db_bind_int(s, 1, p->id);
+    if ((rc = db_exec(s)) < 0)
         return rc;
     for (int l = 0; l < POLICY_LEVELS; l++) {
         if (!p->target[l].set)
             continue;
-        s = store__stmt(c, SQL_TARGET_INSERT);
-        store__bind_int(s, 1, p->id);
-        store__bind_text(s, 2, policy_level_names[l]);
+        s = db_stmt(c, SQL_TARGET_INSERT);
+        db_bind_int(s, 1, p->id);
+        db_bind_text(s, 2, policy_level_names[l]);
         for (int k = 0; k < POLICY_TARGETS; k++)
-            store__bind_id(s, 3 + k, p->target[l].secs[k]); /* 0: NULL, no target */
-        if ((rc = store__exec(c, s, "target insert")) < 0)
+            db_bind_id(s, 3 + k, p->target[l].secs[k]); /* 0: NULL, no target */
+        if ((rc = db_exec(s)) < 0)
             return rc;
     }
     return 0;
@@ -737,39 +735,37 @@ static int save_targets(struct sqlite_conn *c, const struct sla_policy *p)
 
 static const char SQL_POLICY_INSERT[] =
     "INSERT INTO sla_policies (name, calendar_id, warn_at_permille, escalation_emails, "
-    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
+    "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id";
 static const char SQL_POLICY_UPDATE[] =
     "UPDATE sla_policies SET name = ?1, calendar_id = ?2, warn_at_permille = ?3, "
     "escalation_emails = ?4, updated_at = ?5 WHERE id = ?6";
 
 /* Insert (p->id 0) or update the sla_policies row of p; blames a missing calendar or a taken name.
  */
-static int save_policy_row(struct sqlite_conn *c, struct sla_policy *p, struct store_fault *f)
+static int save_policy_row(struct db_conn *c, struct sla_policy *p, struct store_fault *f)
 {
-    sqlite3_stmt *s = store__stmt(c, p->id ? SQL_POLICY_UPDATE : SQL_POLICY_INSERT);
+    struct db_stmt *s = db_stmt(c, p->id ? SQL_POLICY_UPDATE : SQL_POLICY_INSERT);
     char *emails = strings_json(p->escalation_emails, p->escalation_nr);
     int rc;
 
     p->updated_at = time_now();
     if (!p->id)
         p->created_at = p->updated_at;
-    store__bind_text(s, 1, p->name);
-    store__bind_int(s, 2, p->calendar_id);
-    store__bind_int(s, 3, p->warn_permille);
-    store__bind_text(s, 4, emails);
-    store__bind_int(s, 5, p->updated_at);
+    db_bind_text(s, 1, p->name);
+    db_bind_int(s, 2, p->calendar_id);
+    db_bind_int(s, 3, p->warn_permille);
+    db_bind_text(s, 4, emails);
+    db_bind_int(s, 5, p->updated_at);
     if (p->id)
-        store__bind_int(s, 6, p->id);
-    rc = name_conflict(store__exec(c, s, "policy save"), f, "policy", p->name);
+        db_bind_int(s, 6, p->id);
+    rc = name_conflict(p->id ? db_exec(s) : db_insert(s, &p->id), f, "policy", p->name);
     free(emails);
     if (rc == DESK_ENOTFOUND)
         return store__fault(f, DESK_EINVAL, "calendar_id", "no calendar %" PRId64, p->calendar_id);
-    if (rc == 0 && !p->id)
-        p->id = sqlite3_last_insert_rowid(store__db(c));
     return rc;
 }
 
-static int write_policy_create(struct sqlite_conn *c, void *arg)
+static int write_policy_create(struct db_conn *c, void *arg)
 {
     struct policy_write *w = arg;
     int rc;
@@ -780,33 +776,33 @@ static int write_policy_create(struct sqlite_conn *c, void *arg)
                       sla_policy_to_json(w->p));
 }
 
-int sqlite__policy_create(struct store *st, const struct caller *actor, struct sla_policy *p,
+int store_policy_create(struct store *st, const struct caller *actor, struct sla_policy *p,
                           struct store_fault *f)
 {
     struct policy_write w = {actor, p, NULL, f, NULL};
-    return store__write(st, write_policy_create, &w);
+    return db_write(st, write_policy_create, &w);
 }
 
 static const char SQL_POLICY_GET[] = "SELECT " POLICY_COLS " FROM sla_policies WHERE id = ?1";
 
 /* Policy id with its targets, on connection c. */
-static int policy_read(struct sqlite_conn *c, int64_t id, struct sla_policy *out, struct arena *a)
+static int policy_read(struct db_conn *c, int64_t id, struct sla_policy *out, struct arena *a)
 {
-    sqlite3_stmt *s = store__stmt(c, SQL_POLICY_GET);
+    struct db_stmt *s = db_stmt(c, SQL_POLICY_GET);
     int rc;
 
-    store__bind_int(s, 1, id);
-    if ((rc = read_one(c, s, read_policy, out, a)) < 0)
+    db_bind_int(s, 1, id);
+    if ((rc = read_one(s, read_policy, out, a)) < 0)
         return rc;
     return read_targets(c, out);
 }
 
-int sqlite__policy_get(struct store *st, int64_t id, struct sla_policy *out, struct arena *a)
+int store_policy_get(struct store *st, int64_t id, struct sla_policy *out, struct arena *a)
 {
-    struct sqlite_conn *c = store__get(st);
+    struct db_conn *c = db_get(st);
     int rc = policy_read(c, id, out, a);
 
-    store__put(st, c);
+    db_put(st, c);
     return rc;
 }
 
@@ -815,7 +811,7 @@ struct policy_update {
     int64_t id;            /* the policy */
 };
 
-static int write_policy_update(struct sqlite_conn *c, void *arg)
+static int write_policy_update(struct db_conn *c, void *arg)
 {
     struct policy_update *u = arg;
     struct policy_write *w = &u->w;
@@ -832,32 +828,32 @@ static int write_policy_update(struct sqlite_conn *c, void *arg)
     if ((rc = audit_json(c, w->actor, "update", "sla_policy", u->id, sla_policy_to_json(&before),
                          sla_policy_to_json(w->p))) < 0)
         return rc;
-    return moves ? sqlite__recompute_tickets(c, 0, u->id) : 0;
+    return moves ? store__recompute_tickets(c, 0, u->id) : 0;
 }
 
-int sqlite__policy_update(struct store *st, const struct caller *actor, int64_t id,
+int store_policy_update(struct store *st, const struct caller *actor, int64_t id,
                           const struct sla_policy_patch *patch, struct sla_policy *out,
                           struct store_fault *f, struct arena *a)
 {
     struct policy_update u = {{actor, out, patch, f, a}, id};
-    return store__write(st, write_policy_update, &u);
+    return db_write(st, write_policy_update, &u);
 }
 
 static const char SQL_POLICY_LIST[] =
     "SELECT " POLICY_COLS " FROM sla_policies WHERE id > ?1 ORDER BY id LIMIT ?2";
 
-int sqlite__policy_list(struct store *st, struct store_page *pg, struct sla_policy **items,
+int store_policy_list(struct store *st, struct store_page *pg, struct sla_policy **items,
                         size_t *nr, struct arena *a)
 {
-    struct sqlite_conn *c = store__get(st);
-    sqlite3_stmt *s = store__stmt(c, SQL_POLICY_LIST);
+    struct db_conn *c = db_get(st);
+    struct db_stmt *s = db_stmt(c, SQL_POLICY_LIST);
     int rc;
 
-    store__bind_int(s, 1, pg->after);
-    store__bind_int(s, 2, (int64_t)pg->limit + 1);
-    rc = read_page(c, s, pg, sizeof(**items), read_policy, (void **)items, nr, a);
+    db_bind_int(s, 1, pg->after);
+    db_bind_int(s, 2, (int64_t)pg->limit + 1);
+    rc = read_page(s, pg, sizeof(**items), read_policy, (void **)items, nr, a);
     for (size_t i = 0; rc == 0 && i < *nr; i++)
         rc = read_targets(c, &(*items)[i]);
-    store__put(st, c);
+    db_put(st, c);
     return rc;
 }

@@ -1,0 +1,162 @@
+/*
+ * db.h - the store's database driver: connections, statements, writes (private to src/store).
+ *
+ * The store's functions (src/store/<entity>.c) are written once against this interface;
+ * a driver (db_sqlite.c today) implements it. The store holds its driver first, so that
+ * every call below reaches the driver that opened it:
+ *
+ *     struct db_conn *c = db_get(st);              borrow a connection for a read
+ *     struct db_stmt *s = db_stmt(c, SQL_X);        the cached statement of SQL_X
+ *     db_bind_int(s, 1, id);
+ *     while ((rc = db_step(s)) == DB_ROW) ... db_col_int(s, 0) ...
+ *     rc = db_done(s, db_err(rc));                  reset; DB_DONE and DB_ROW give 0
+ *     db_put(st, c);
+ *
+ * and a write is a function run by db_write() inside a transaction of its own
+ * (db_write_fn). Errors are desk_err values, mapped and logged by the driver once:
+ * a uniqueness or primary-key violation is DESK_ECONFLICT, a foreign key DESK_ENOTFOUND,
+ * another constraint DESK_EINVAL; every failure of the database itself (busy, locked,
+ * full, I/O, damaged, a statement that cannot be prepared, a connection that cannot
+ * open) is DESK_EBUSY, which the API answers 503 with Retry-After.
+ *
+ * SQL is written once, in the portable subset both SQLite and PostgreSQL run: placeholders
+ * ? and ?N (a driver rewrites them as its dialect needs), RETURNING for new ids,
+ * ON CONFLICT for upserts, explicit CAST where a type cannot be inferred. The few
+ * statements a dialect must say otherwise (full-text search, JSON lists) are named
+ * SQL_<NAME>_SQLITE beside the function that uses them.
+ */
+#ifndef STORE_DB_H
+#define STORE_DB_H
+
+#include "core/compat.h"
+#include "core/strbuf.h"
+
+struct arena;
+struct store;
+struct db_driver;
+
+/* What a driver's connection and statement begin with (a driver embeds it first). */
+struct db_conn {
+    const struct db_driver *drv;
+};
+struct db_stmt {
+    const struct db_driver *drv;
+};
+
+/* A write: runs inside a transaction on a connection of the driver's; 0 or a desk_err. */
+typedef int (*db_write_fn)(struct db_conn *c, void *arg);
+
+/* db_step's results besides errors (negative desk_err). */
+enum { DB_ROW = 100, DB_DONE = 101 };
+
+/* ---- what a driver implements ---------------------------------------------------- */
+
+struct db_driver {
+    const char *name;
+    /* the database */
+    void (*close)(struct store *st);
+    void (*schema_versions)(struct store *st, int *db_version, int *binary_version);
+    bool (*degraded)(struct store *st, struct strbuf *why);
+    int (*integrity_check)(struct store *st, struct strbuf *err);
+    int (*backup)(struct store *st, const char *path, struct strbuf *err);
+    void (*write_stats)(struct store *st, uint64_t *commits, uint64_t *writes);
+    /* connections and transactions */
+    struct db_conn *(*get)(struct store *st);
+    void (*put)(struct store *st, struct db_conn *c);
+    int (*write)(struct store *st, db_write_fn fn, void *arg);
+    int64_t (*changes)(struct db_conn *c);
+    /* statements: prepare returns NULL when it cannot (logged); the rest never see NULL */
+    struct db_stmt *(*prepare)(struct db_conn *c, const char *sql);
+    void (*bind_null)(struct db_stmt *s, int i);
+    void (*bind_int)(struct db_stmt *s, int i, int64_t v);
+    void (*bind_text)(struct db_stmt *s, int i, const char *v);
+    void (*bind_text_copy)(struct db_stmt *s, int i, const char *v);
+    void (*bind_blob)(struct db_stmt *s, int i, const void *p, size_t n);
+    int (*step)(struct db_stmt *s);
+    void (*reset)(struct db_stmt *s);
+    bool (*col_null)(struct db_stmt *s, int i);
+    int64_t (*col_int)(struct db_stmt *s, int i);
+    double (*col_double)(struct db_stmt *s, int i);
+    const char *(*col_text)(struct db_stmt *s, int i, size_t *len);
+    const void *(*col_blob)(struct db_stmt *s, int i, size_t *len);
+};
+
+/* What a store begins with: its driver (a driver's own state embeds it first). */
+struct store {
+    const struct db_driver *drv;
+};
+
+/* The SQLite driver (db_sqlite.c): path is a file. */
+int db_sqlite_open(const char *path, unsigned flags, struct store **out, struct strbuf *err);
+int db_sqlite_restore(const char *path, const char *file, struct strbuf *err);
+
+/* ---- what the store's functions call ----------------------------------------------- */
+
+/* Borrow a connection for reads (blocks while all are busy); give it back with db_put. */
+static inline struct db_conn *db_get(struct store *st)
+{
+    return st->drv->get(st);
+}
+static inline void db_put(struct store *st, struct db_conn *c)
+{
+    st->drv->put(st, c);
+}
+/*
+ * Run fn(c, arg) in a transaction and return its result once committed; fn's changes are
+ * undone when it fails. fn may run again after a conflict with another writer, so it must
+ * have no effect outside the transaction (no mail sent, no file written, no process state
+ * changed): what it does outside is done by the caller after db_write returns 0.
+ */
+static inline int db_write(struct store *st, db_write_fn fn, void *arg)
+{
+    return st->drv->write(st, fn, arg);
+}
+/* Rows the last INSERT, UPDATE or DELETE on c changed. */
+static inline int64_t db_changes(struct db_conn *c)
+{
+    return c->drv->changes(c);
+}
+
+/*
+ * The statement of the SQL constant sql on c, prepared once per connection and cached by
+ * the constant's address (always pass the named constant). NULL when it cannot be prepared:
+ * binding NULL does nothing and stepping it answers DESK_EBUSY.
+ */
+struct db_stmt *db_stmt(struct db_conn *c, const char *sql);
+
+/* Bind parameter i (from 1): text and blob are used as they are, so keep them alive until
+   db_done; text NULL binds NULL; _id binds NULL for 0. */
+void db_bind_text(struct db_stmt *s, int i, const char *v);
+/* Bind a copy of v (for a buffer that ends before db_done). */
+void db_bind_text_copy(struct db_stmt *s, int i, const char *v);
+void db_bind_int(struct db_stmt *s, int i, int64_t v);
+void db_bind_id(struct db_stmt *s, int i, int64_t id);
+void db_bind_null(struct db_stmt *s, int i);
+void db_bind_blob(struct db_stmt *s, int i, const void *p, size_t n);
+
+/* DB_ROW, DB_DONE, or a negative desk_err (mapped and logged by the driver). */
+int db_step(struct db_stmt *s);
+/* Reset s and clear its bindings; returns rc unchanged (for tail calls). */
+int db_done(struct db_stmt *s, int rc);
+/* 0 for DB_ROW and DB_DONE, else rc: the error of a step. */
+static inline int db_err(int rc)
+{
+    return rc < 0 ? rc : 0;
+}
+/* Step a statement that returns no row and reset it: 0 or the error. */
+int db_exec(struct db_stmt *s);
+/* Step an INSERT ... RETURNING id, set *id (0: no row, as after ON CONFLICT DO NOTHING)
+   and reset it: 0 or the error. */
+int db_insert(struct db_stmt *s, int64_t *id);
+
+/* Column i (from 0) of the current row. Text: NULL for NULL, valid until the next step
+   (db_col_text copies into the arena, "" for NULL unless _or_null). */
+bool db_col_null(struct db_stmt *s, int i);
+int64_t db_col_int(struct db_stmt *s, int i);
+double db_col_double(struct db_stmt *s, int i);
+const char *db_col_raw(struct db_stmt *s, int i);
+const char *db_col_text(struct db_stmt *s, int i, struct arena *a);
+const char *db_col_text_or_null(struct db_stmt *s, int i, struct arena *a);
+const void *db_col_blob(struct db_stmt *s, int i, size_t *len);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * internal.h - what the store's entity files (src/store/<entity>.c) share: faults, audit,
+ * credentials, notices, and the helpers of more than one file. Each helper has one home,
+ * named beside it. The database is reached through db.h only.
+ */
+#ifndef STORE_INTERNAL_H
+#define STORE_INTERNAL_H
+
+#include "core/compat.h"
+#include "store/db.h"
+#include "store/store.h"
+#include <jansson.h>
+
+/*
+ * Fill f (when non-NULL) with the field at fault and a message, and return
+ * rc: `return store__fault(fault, DESK_EINVAL, "version", "no release %d", id);`.
+ */
+int store__fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
+    PRINTF_LIKE(4, 5);
+
+/*
+ * End a credential by its hash in a write: sql is an UPDATE binding ?1 now and
+ * ?2 the hash and RETURNING id, user_id; the audit row records action on
+ * entity. DESK_EUNAUTH when no live credential matched.
+ */
+int store__credential_end(struct store *st, const char *sql, const char *action,
+                          const char *entity, const uint8_t hash[32], int64_t now);
+/*
+ * In the current write: end every live session and token of user_id at now
+ * but the one of hash keep (NULL: none), with an audit row; *ended (may be
+ * NULL) counts them.
+ */
+int store__credentials_end_in(struct db_conn *c, const struct caller *actor, int64_t user_id,
+                              int64_t now, const uint8_t *keep, int64_t *ended);
+/* Append an audit row in the current write transaction (JSON texts may be NULL). */
+int store__audit(struct db_conn *c, int64_t actor_id, const char *action, const char *entity,
+                 int64_t entity_id, const char *before, const char *after);
+
+/* ---- notifications (sqlite_notify.c) ---- */
+
+enum notice_kind {
+    NOTICE_RECEIVED,   /* a request was opened: to its requester and opted-in contacts */
+    NOTICE_REPLY,      /* a message: public staff replies to the customer side, customer
+                          messages to the assignee; internal notes to nobody */
+    NOTICE_STATUS,     /* the status changed: to the requester and opted-in contacts */
+    NOTICE_ESCALATION, /* a customer escalation: to the assignee and the escalation contacts */
+};
+
+/*
+ * Queue the notification of an event on request t (m: the message, for
+ * replies and escalations) in the outbox, inside the caller's write
+ * transaction, so that it is queued exactly when the change commits.
+ */
+int store__notify(struct db_conn *c, enum notice_kind kind, const struct ticket *t,
+                  const struct message *m, int64_t now);
+/*
+ * Queue an SLA warning or breach notice of request ticket_id to recipients (a
+ * JSON list), to go out at not_before, inside the caller's write transaction.
+ */
+int store__notify_sla(struct db_conn *c, int64_t ticket_id, bool breach, const char *clock,
+                      enum severity sev, int64_t due_at, int64_t not_before, int64_t now,
+                      const char *recipients);
+/*
+ * Queue the polite refusal of a mail from an unknown sender (unknown-senders =
+ * reject), threaded under its Message-ID inbound_id.
+ */
+int store__notify_rejected(struct db_conn *c, const char *sender, const char *subject,
+                           const char *inbound_id, int64_t now);
+
+/*
+ * The inbound mail a write is recording (sqlite_mail.c sets it around the
+ * ticket functions it calls, on the writer thread, and clears it before the
+ * write returns): notices queued meanwhile thread under inbound_id, are not
+ * sent to mute (loop protection), and the customer-side ones also go to
+ * extra_to (a sender without an account). Every field may be NULL.
+ */
+struct notify_ctx {
+    const char *inbound_id; /* the Message-ID being answered */
+    const char *mute;       /* an address that gets no automatic notice */
+    const char *extra_to;   /* an address added to the customer side */
+};
+/* Set the context of this thread's notices; NULL clears it. */
+void store__notify_ctx(const struct notify_ctx *ctx);
+
+/* ---- the entity files' functions, gathered into the ops table ---- */
+
+/* sqlite_users.c: users, tokens, job leases, metadata (see store.h) */
+/* sqlite_admin.c: organisations, users, calendars, SLA policies */
+
+/* sqlite_tickets.c: tickets, messages, attachments, SLA */
+/*
+ * The writes of store_ticket_create, store_message_add and
+ * store_attachment_add, run inside the caller's write transaction (conn is
+ * the writer's), so that one inbound mail becomes a request or a message with
+ * its attachments all at once or not at all.
+ */
+int store__ticket_create_in(struct db_conn *conn, const struct caller *c, struct ticket *t,
+                             int64_t now, struct store_fault *fault, struct arena *a);
+int store__message_add_in(struct db_conn *conn, const struct caller *c, struct message *m,
+                           int64_t now, struct store_fault *fault);
+int store__attachment_add_in(struct db_conn *conn, const struct caller *c,
+                              struct attachment *at, int64_t now, struct store_fault *fault);
+/* Called once per request of store__ticket_each_received; non-zero stops the walk. */
+typedef int (*store__ticket_fn)(const struct ticket *t, void *arg);
+/*
+ * Call fn for each request of organization_id (0: every organisation; triage
+ * requests never) received in [from, to), ordered by organisation, then
+ * received_at, with its SLA inputs filled. Rows are streamed: t and what it
+ * points to live only during the call. Returns 0, fn's non-zero result, or
+ * a store error.
+ */
+int store__ticket_each_received(struct store *st, int64_t organization_id, int64_t from,
+                                 int64_t to, store__ticket_fn fn, void *arg);
+/* sqlite_reports.c */
+/*
+ * Recompute the stored due times of the open requests whose effective
+ * calendar is calendar_id or whose policy is policy_id (0: that one does
+ * not apply), inside the caller's write transaction.
+ */
+int store__recompute_tickets(struct db_conn *c, int64_t calendar_id, int64_t policy_id);
+
+/* sqlite_agreements.c: agreements, time and expenses, invoices, catalogue, RASCI */
+/* helpers shared by sqlite_agreements.c, sqlite_money.c and sqlite_catalogue.c */
+/* Bind a day number as 'YYYY-MM-DD' (DATE_NONE binds NULL); read one back (NULL: DATE_NONE). */
+void store__bind_date(struct db_stmt *s, int i, int64_t day);
+int64_t store__col_date(struct db_stmt *s, int i);
+/* The UTC date of now. */
+int64_t store__today(int64_t now);
+/* arr with room for element n (doubling into arena a; *alloc is the capacity). */
+void *store__grow(struct arena *a, void *arr, size_t n, size_t *alloc, size_t size);
+/* A JSON value as compact text in arena a (NULL for NULL); consumes j. */
+struct json_t;
+const char *store__json_text(struct json_t *j, struct arena *a);
+/* Read agreement id as caller who may see it, on connection c (DESK_ENOTFOUND otherwise). */
+int store__agreement_read(struct db_conn *c, const struct caller *who, int64_t id,
+                           struct agreement *a, struct arena *ar);
+/* The change orders of an agreement, oldest first. */
+int store__change_orders_read(struct db_conn *c, int64_t agreement_id,
+                               struct change_order **items, size_t *n, struct arena *ar);
+/*
+ * Queue the hour-bank warnings (80 %, 100 % used) of a's bank period holding
+ * day that are due and not queued before: once per agreement, period and
+ * threshold, to the organisation's contacts, in the caller's transaction.
+ */
+int store__bank_warn(struct db_conn *c, const struct agreement *a, int64_t day,
+                      int64_t now);
+/* Insert expense e (agreement_id, kind, amount, days, note, on, booking_id) and its audit row. */
+int store__expense_insert(struct db_conn *c, const struct caller *who, struct expense *e,
+                           int64_t now);
+
+/* sqlite_mail.c: the outbox and inbound messages */
+
+/* sqlite_sessions.c: sessions and tokens, drafts */
+/* sqlite_users.c: the columns of a user, read from a statement at col (USER_COLS) */
+#define STORE_USER_COLS                                                                           \
+    "u.id, u.email, u.name, u.role, coalesce(u.organization_id, 0), u.created_at, "               \
+    "u.disabled_at IS NOT NULL"
+void store__read_user(struct db_stmt *s, int col, struct user *u, struct arena *a);
+/* sqlite_pages.c: read-only views for the pages */
+
+/* sqlite_kb.c: knowledge base, known errors, releases, installations */
+/* The JSON list (arena) of n strings, for a bound parameter or a column. */
+const char *store__json_strings(const char *const *v, size_t n, struct arena *a);
+/*
+ * Parse an id cursor "<tag>.<id>" (id > 0) into *id; NULL gives 0 (the
+ * first page). 0 or DESK_EBADREQ. store__cursor_make is the inverse (arena).
+ */
+int store__cursor_id(const char *cur, char tag, int64_t *id);
+const char *store__cursor_make(char tag, int64_t id, struct arena *a);
+/* store__audit with JSON values (consumed; either may be NULL). */
+int store__audit_json(struct db_conn *c, int64_t actor_id, const char *action,
+                      const char *entity, int64_t entity_id, json_t *before, json_t *after);
+/* sqlite_releases.c: releases, installations and their changes, known errors */
+
+
+#endif
