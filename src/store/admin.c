@@ -247,7 +247,7 @@ int store_org_update(struct store *st, const struct caller *actor,
 
 /* ?2: a customer's organisation, 0 for staff. */
 static const char SQL_ORG_GET[] =
-    "SELECT " ORG_COLS " FROM organizations o WHERE o.id = ?1 AND (?2 = 0 OR o.id = ?2)";
+    "SELECT " ORG_COLS " FROM organizations o WHERE o.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR o.id = ?2)";
 
 int store_org_get(struct store *st, const struct caller *who, int64_t id,
                     struct organization *out, struct arena *a)
@@ -264,7 +264,7 @@ int store_org_get(struct store *st, const struct caller *who, int64_t id,
 }
 
 static const char SQL_ORG_LIST[] = "SELECT " ORG_COLS " FROM organizations o WHERE o.id > ?1 AND "
-                                   "(?2 = 0 OR o.id = ?2) ORDER BY o.id LIMIT ?3";
+                                   "(CAST(?2 AS BIGINT) = 0 OR o.id = ?2) ORDER BY o.id LIMIT ?3";
 
 int store_org_list(struct store *st, const struct caller *who, struct store_page *pg,
                      struct organization **items, size_t *nr, struct arena *a)
@@ -305,7 +305,7 @@ static void read_account(struct db_stmt *s, void *item, struct arena *a)
 
 /* ?2: a customer's own user id, 0 for staff. */
 static const char SQL_ACCOUNT_GET[] =
-    "SELECT " ACCOUNT_COLS " FROM users u WHERE u.id = ?1 AND (?2 = 0 OR u.id = ?2)";
+    "SELECT " ACCOUNT_COLS " FROM users u WHERE u.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR u.id = ?2)";
 
 int store_account_get(struct store *st, const struct caller *who, int64_t id, struct account *out,
                         struct arena *a)
@@ -322,7 +322,7 @@ int store_account_get(struct store *st, const struct caller *who, int64_t id, st
 }
 
 static const char SQL_ACCOUNT_LIST[] = "SELECT " ACCOUNT_COLS " FROM users u WHERE u.id > ?1 AND "
-                                       "(?2 = 0 OR u.id = ?2) ORDER BY u.id LIMIT ?3";
+                                       "(CAST(?2 AS BIGINT) = 0 OR u.id = ?2) ORDER BY u.id LIMIT ?3";
 
 int store_account_list(struct store *st, const struct caller *who, struct store_page *pg,
                          struct account **items, size_t *nr, struct arena *a)

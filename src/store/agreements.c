@@ -182,7 +182,7 @@ static void read_agreement(struct db_stmt *s, struct agreement *a, struct arena 
 }
 
 static const char SQL_AGREEMENT_GET[] = "SELECT " AGREEMENT_COLS "FROM agreements a "
-                                        "WHERE a.id = ?1 AND (?2 = 0 OR a.organization_id = ?2)";
+                                        "WHERE a.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR a.organization_id = ?2)";
 
 int store__agreement_read(struct db_conn *c, const struct caller *who, int64_t id,
                            struct agreement *a, struct arena *ar)
@@ -210,9 +210,9 @@ int store_agreement_get(struct store *st, const struct caller *c, int64_t id, st
 }
 
 static const char SQL_AGREEMENT_LIST[] =
-    "SELECT " AGREEMENT_COLS "FROM agreements a WHERE (?1 = 0 OR a.organization_id = ?1) AND "
-    "(?2 = 0 OR a.organization_id = ?2) AND (?3 = '' OR a.kind = ?3) AND "
-    "(?4 = 0 OR a.id < ?4) ORDER BY a.id DESC LIMIT ?5";
+    "SELECT " AGREEMENT_COLS "FROM agreements a WHERE (CAST(?1 AS BIGINT) = 0 OR a.organization_id = ?1) AND "
+    "(CAST(?2 AS BIGINT) = 0 OR a.organization_id = ?2) AND (?3 = '' OR a.kind = ?3) AND "
+    "(CAST(?4 AS BIGINT) = 0 OR a.id < ?4) ORDER BY a.id DESC LIMIT ?5";
 
 int store_agreement_list(struct store *st, const struct caller *c,
                            const struct agreement_filter *f, struct agreement **items, size_t *n,
@@ -316,7 +316,7 @@ static const char SQL_PRIORITY_DRIFT[] =
     "SELECT id, want FROM (SELECT o.id, o.priority_line, EXISTS (SELECT 1 FROM agreements a, "
     "json_each(a.extras) e WHERE a.organization_id = o.id AND a.status = 'signed' AND "
     "a.starts_on <= ?2 AND (a.ends_on IS NULL OR a.ends_on >= ?2) AND "
-    "e.value = 'priority_line') AS want FROM organizations o WHERE ?1 = 0 OR o.id = ?1) "
+    "e.value = 'priority_line') AS want FROM organizations o WHERE CAST(?1 AS BIGINT) = 0 OR o.id = ?1) "
     "WHERE want <> priority_line";
 static const char SQL_PRIORITY_SET[] =
     "UPDATE organizations SET priority_line = ?2, updated_at = ?3 WHERE id = ?1";
@@ -912,8 +912,8 @@ int store_agreement_balance(struct store *st, const struct caller *c, int64_t id
 }
 
 static const char SQL_NOTICE_ONCE[] =
-    "INSERT OR IGNORE INTO hour_bank_notices (agreement_id, period_start, threshold, created_at) "
-    "VALUES (?, ?, ?, ?)";
+    "INSERT INTO hour_bank_notices (agreement_id, period_start, threshold, created_at) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
 static const char SQL_CONTACTS[] = "SELECT email FROM users WHERE organization_id = ? AND "
                                    "role = 'customer' ORDER BY id";
 static const char SQL_OUTBOX_HOURS[] =

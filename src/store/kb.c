@@ -282,7 +282,7 @@ static const char SQL_ARTICLE_SEARCH[] =
     "ORDER BY " KB_RANK ", a.id LIMIT ?3 OFFSET ?4";
 static const char SQL_ARTICLE_LIST[] =
     "SELECT " ARTICLE_COLS ", 0.0, NULL FROM kb_articles a WHERE " KB_LEVEL " <= ?2 AND "
-    "(?4 = 0 OR a.id < ?4) ORDER BY a.id DESC LIMIT ?3"; /* ?1 unused */
+    "(CAST(?4 AS BIGINT) = 0 OR a.id < ?4) ORDER BY a.id DESC LIMIT ?3"; /* ?1 unused */
 
 struct hits {
     struct kb_hit *items; /* rows read */

@@ -279,7 +279,7 @@ int store_mail_count(struct store *st, const char *address, int64_t since, int64
 
 static const char SQL_MAIL_KEY_GET[] = "SELECT secret FROM mail_keys WHERE name = ?1";
 static const char SQL_MAIL_KEY_ADD[] =
-    "INSERT OR IGNORE INTO mail_keys (name, secret, created_at) VALUES (?1, ?2, ?3)";
+    "INSERT INTO mail_keys (name, secret, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
 
 /* The key `name` into key[0..len); *found says whether there is one. */
 static int read_key(struct store *st, const char *name, uint8_t *key, size_t len, bool *found)
@@ -348,8 +348,8 @@ int store_mail_key(struct store *st, const char *name, uint8_t *key, size_t len,
 /* ---- recording an inbound mail ------------------------------------------------------------ */
 
 static const char SQL_MAIL_ID_IN[] =
-    "INSERT OR IGNORE INTO mail_ids (message_id, direction, sender, created_at) "
-    "VALUES (?, 'in', ?, ?)";
+    "INSERT INTO mail_ids (message_id, direction, sender, created_at) "
+    "VALUES (?, 'in', ?, ?) ON CONFLICT DO NOTHING";
 static const char SQL_MAIL_ID_TICKET[] = "UPDATE mail_ids SET ticket_id = ? WHERE message_id = ?";
 static const char SQL_MESSAGE_MAIL_ID[] = "UPDATE messages SET mail_id = ? WHERE id = ?";
 static const char SQL_REQUESTER_INSERT[] =

@@ -30,7 +30,7 @@ static const char SQL_TIME_INSERT[] =
     "on_date, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_TICKET_ORG[] =
     "SELECT coalesce(organization_id, 0) FROM tickets WHERE id = ?1 AND "
-    "(?2 = 0 OR organization_id = ?2)";
+    "(CAST(?2 AS BIGINT) = 0 OR organization_id = ?2)";
 /* The active enhanced or advanced agreement of an organisation on a date; enhanced first. */
 static const char SQL_ACTIVE_BANK[] =
     "SELECT id FROM agreements WHERE organization_id = ?1 AND kind IN ('enhanced', 'advanced') "
@@ -597,11 +597,11 @@ int store_invoice_create(struct store *st, const struct caller *c, int64_t agree
 
 static const char SQL_INVOICE_GET[] =
     "SELECT " INVOICE_COLS "FROM invoices i JOIN organizations o ON o.id = i.organization_id "
-    "WHERE i.id = ?1 AND (?2 = 0 OR i.organization_id = ?2)";
+    "WHERE i.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR i.organization_id = ?2)";
 static const char SQL_INVOICE_LIST[] =
     "SELECT " INVOICE_COLS "FROM invoices i JOIN organizations o ON o.id = i.organization_id "
-    "WHERE (?1 = 0 OR i.organization_id = ?1) AND (?2 = 0 OR i.organization_id = ?2) AND "
-    "(?3 = 0 OR i.agreement_id = ?3) AND (?4 = 0 OR i.id < ?4) ORDER BY i.id DESC LIMIT ?5";
+    "WHERE (CAST(?1 AS BIGINT) = 0 OR i.organization_id = ?1) AND (CAST(?2 AS BIGINT) = 0 OR i.organization_id = ?2) AND "
+    "(CAST(?3 AS BIGINT) = 0 OR i.agreement_id = ?3) AND (CAST(?4 AS BIGINT) = 0 OR i.id < ?4) ORDER BY i.id DESC LIMIT ?5";
 static const char SQL_LINES[] =
     "SELECT kind, description, on_date, quantity, unit, unit_price, amount FROM invoice_lines "
     "WHERE invoice_id = ? ORDER BY position";

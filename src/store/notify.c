@@ -133,9 +133,9 @@ static char *recipients(struct db_conn *c, enum notice_kind kind, const struct t
 
 /* ?2: include the ids of notices to staff only (never in what customers receive) */
 static const char SQL_THREAD_FIRST[] = "SELECT message_id FROM mail_ids WHERE ticket_id = ?1 AND "
-                                       "(?2 OR staff_only = 0) ORDER BY rowid LIMIT 1";
+                                       "(?2 OR staff_only = 0) ORDER BY id LIMIT 1";
 static const char SQL_THREAD_LATEST[] = "SELECT message_id FROM mail_ids WHERE ticket_id = ?1 AND "
-                                        "(?2 OR staff_only = 0) ORDER BY rowid DESC LIMIT ?3";
+                                        "(?2 OR staff_only = 0) ORDER BY id DESC LIMIT ?3";
 
 struct thread {
     char *ids[THREAD_RECENT + 2]; /* oldest first, each once (malloc'd) */

@@ -99,13 +99,13 @@ int store_service_levels(struct store *st, const struct caller *c, int64_t today
 /* ---- pick lists ------------------------------------------------------------------ */
 
 static const char SQL_ORG_NAMES[] =
-    "SELECT id, name FROM organizations WHERE ?1 = 0 OR id = ?1 ORDER BY name, id";
+    "SELECT id, name FROM organizations WHERE CAST(?1 AS BIGINT) = 0 OR id = ?1 ORDER BY name, id";
 static const char SQL_CONTACT_NAMES[] =
     "SELECT u.id, u.name || ' <' || u.email || '> (' || o.name || ')' FROM users u "
     "JOIN organizations o ON o.id = u.organization_id WHERE u.role = 'customer' "
-    "AND (?1 = 0 OR o.id = ?1) ORDER BY o.name, u.name, u.id";
+    "AND (CAST(?1 AS BIGINT) = 0 OR o.id = ?1) ORDER BY o.name, u.name, u.id";
 static const char SQL_STAFF_NAMES[] =
-    "SELECT id, name FROM users WHERE role IN ('agent', 'admin') AND ?1 = 0 ORDER BY name, id";
+    "SELECT id, name FROM users WHERE role IN ('agent', 'admin') AND CAST(?1 AS BIGINT) = 0 ORDER BY name, id";
 
 static int read_names(struct store *st, const char *sql, int64_t param, struct named **items,
                       size_t *n, struct arena *a)
@@ -166,7 +166,7 @@ static const char SQL_AGREEMENTS[] =
     "g.status = 'requested' AND g.quoted_at IS NULL AND g.created_at < ?4 "
     "FROM agreements g JOIN organizations o ON o.id = g.organization_id "
     "LEFT JOIN sla_policies p ON p.id = g.sla_policy_id "
-    "WHERE (?1 = 0 OR g.organization_id = ?1) AND (?2 = 0 OR g.organization_id = ?2) "
+    "WHERE (CAST(?1 AS BIGINT) = 0 OR g.organization_id = ?1) AND (CAST(?2 AS BIGINT) = 0 OR g.organization_id = ?2) "
     "ORDER BY g.starts_on DESC, g.id DESC LIMIT 1000";
 
 static void read_agreement(struct db_stmt *s, struct agreement_row *g, struct arena *a)

@@ -468,7 +468,7 @@ static void read_installation(struct db_stmt *s, struct installation *in, struct
 
 static const char SQL_INSTALLATION_GET[] =
     "SELECT " INSTALLATION_COLS "FROM installations i WHERE i.id = ?1 AND "
-    "(?2 = 0 OR i.organization_id = ?2)";
+    "(CAST(?2 AS BIGINT) = 0 OR i.organization_id = ?2)";
 
 static int installation_read(struct db_conn *c, const struct caller *who, int64_t id,
                              struct installation *out, struct arena *a)
@@ -556,8 +556,8 @@ int store_installation_create(struct store *st, const struct caller *c, struct i
 }
 
 static const char SQL_INSTALLATION_LIST[] =
-    "SELECT " INSTALLATION_COLS "FROM installations i WHERE (?1 = 0 OR i.organization_id = ?1) "
-    "AND (?2 = 0 OR i.organization_id = ?2) AND i.id > ?3 ORDER BY i.id LIMIT ?4";
+    "SELECT " INSTALLATION_COLS "FROM installations i WHERE (CAST(?1 AS BIGINT) = 0 OR i.organization_id = ?1) "
+    "AND (CAST(?2 AS BIGINT) = 0 OR i.organization_id = ?2) AND i.id > ?3 ORDER BY i.id LIMIT ?4";
 
 int store_installation_list(struct store *st, const struct caller *c, int64_t organization_id,
                               const struct kb_page *pg, struct installation **items, size_t *n,
@@ -706,11 +706,11 @@ int store_installation_changes(struct store *st, const struct caller *c, int64_t
  */
 #define KNOWN_ERROR_SELECT                                                                         \
     "SELECT k.id, k.title, k.description, k.status, k.workaround, "                                \
-    "CASE WHEN ?2 = 0 OR EXISTS (SELECT 1 FROM releases r WHERE r.id = k.fixed_in_release_id "     \
+    "CASE WHEN CAST(?2 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM releases r WHERE r.id = k.fixed_in_release_id "     \
     "AND r.published_at IS NOT NULL) THEN coalesce(k.fixed_in_release_id, 0) ELSE 0 END, "         \
     "coalesce(k.created_by, 0), k.created_at, k.updated_at FROM known_errors k "
 #define KNOWN_ERROR_VISIBLE                                                                        \
-    "(?2 = 0 OR EXISTS (SELECT 1 FROM known_error_versions v JOIN installations i "                \
+    "(CAST(?2 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM known_error_versions v JOIN installations i "                \
     "ON i.version_key = v.version_key WHERE v.known_error_id = k.id AND i.organization_id = ?2)) "
 
 static void read_known_error(struct db_stmt *s, struct known_error *k, struct arena *a)
@@ -730,7 +730,7 @@ static void read_known_error(struct db_stmt *s, struct known_error *k, struct ar
 static const char SQL_KE_VERSIONS[] =
     "SELECT version FROM known_error_versions WHERE known_error_id = ? ORDER BY version_key";
 static const char SQL_KE_TICKETS[] = "SELECT id FROM tickets WHERE known_error_id = ?1 AND "
-                                     "(?2 = 0 OR organization_id = ?2) ORDER BY id";
+                                     "(CAST(?2 AS BIGINT) = 0 OR organization_id = ?2) ORDER BY id";
 
 /* The affected versions and the linked requests (those the caller may see) of k. */
 static int known_error_lists(struct db_conn *c, const struct caller *who, struct known_error *k,
@@ -791,7 +791,7 @@ int store_known_error_get(struct store *st, const struct caller *c, int64_t id,
 }
 
 static const char SQL_KE_LIST[] =
-    KNOWN_ERROR_SELECT "WHERE " KNOWN_ERROR_VISIBLE "AND (?1 = 0 OR k.id < ?1) "
+    KNOWN_ERROR_SELECT "WHERE " KNOWN_ERROR_VISIBLE "AND (CAST(?1 AS BIGINT) = 0 OR k.id < ?1) "
                        "ORDER BY k.id DESC LIMIT ?3";
 
 int store_known_error_list(struct store *st, const struct caller *c, const struct kb_page *pg,
@@ -865,8 +865,8 @@ static const char SQL_KE_SET[] =
 static const char SQL_KE_VERSIONS_CLEAR[] =
     "DELETE FROM known_error_versions WHERE known_error_id = ?";
 static const char SQL_KE_VERSION_INSERT[] =
-    "INSERT OR IGNORE INTO known_error_versions "
-    "(known_error_id, version_key, version) VALUES (?, ?, ?)";
+    "INSERT INTO known_error_versions "
+    "(known_error_id, version_key, version) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 static const char SQL_KE_UNLINK_ALL[] =
     "UPDATE tickets SET known_error_id = NULL, updated_at = ?2 WHERE known_error_id = ?1";
 static const char SQL_KE_LINK[] =

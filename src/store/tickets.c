@@ -134,7 +134,7 @@ static int finish_ticket(struct db_conn *c, struct ticket *t, const struct cal_k
     return load_log(c, t, a);
 }
 
-static const char SQL_TICKET_GET[] = TICKET_SELECT "WHERE t.id = ?1 AND (?2 = 0 OR "
+static const char SQL_TICKET_GET[] = TICKET_SELECT "WHERE t.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR "
                                                    "t.organization_id = ?2)";
 
 /* Read request id as caller c may see it, on connection conn. */
@@ -166,7 +166,7 @@ int store_ticket_get(struct store *st, const struct caller *c, int64_t id, struc
 }
 
 static const char SQL_TICKETS_RECEIVED[] =
-    TICKET_SELECT "WHERE t.organization_id IS NOT NULL AND (?1 = 0 OR t.organization_id = ?1) "
+    TICKET_SELECT "WHERE t.organization_id IS NOT NULL AND (CAST(?1 AS BIGINT) = 0 OR t.organization_id = ?1) "
                   "AND t.received_at >= ?2 AND t.received_at < ?3 "
                   "ORDER BY t.organization_id, t.received_at, t.id";
 
@@ -683,7 +683,7 @@ int store__message_add_in(struct db_conn *conn, const struct caller *c, struct m
 }
 
 static const char SQL_TICKET_VISIBLE[] =
-    "SELECT 1 FROM tickets WHERE id = ?1 AND (?2 = 0 OR organization_id = ?2)";
+    "SELECT 1 FROM tickets WHERE id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR organization_id = ?2)";
 
 static int ticket_visible(struct db_conn *c, const struct caller *who, int64_t id)
 {
@@ -747,7 +747,7 @@ struct attachment_job {
 };
 
 static const char SQL_TICKET_STATUS[] =
-    "SELECT status FROM tickets WHERE id = ?1 AND (?2 = 0 OR organization_id = ?2)";
+    "SELECT status FROM tickets WHERE id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR organization_id = ?2)";
 static const char SQL_ATTACHMENT_INSERT[] =
     "INSERT INTO attachments (ticket_id, filename, content_type, size, data, uploaded_by, "
     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
@@ -840,7 +840,7 @@ out:
 
 static const char SQL_ATTACHMENT_GET[] =
     "SELECT " ATTACHMENT_COLS ", x.data FROM attachments x JOIN tickets t ON t.id = x.ticket_id "
-    "WHERE x.id = ?1 AND (?2 = 0 OR t.organization_id = ?2)";
+    "WHERE x.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR t.organization_id = ?2)";
 
 int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
                            struct attachment *at, struct arena *a)
@@ -879,17 +879,17 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
    Words go through the full-text index ticket_search (schema 0007: stemmed tokens of the
    subject, body and messages of each request): a request matches when it holds every word. */
 #define LIST_WHERE                                                                                 \
-    "WHERE (?1 = 0 OR t.organization_id = ?1) AND (?2 = 0 OR t.organization_id = ?2) "            \
-    "AND (?3 = 0 OR (CASE t.status WHEN 'new' THEN 1 WHEN 'in_progress' THEN 2 "                  \
+    "WHERE (CAST(?1 AS BIGINT) = 0 OR t.organization_id = ?1) AND (CAST(?2 AS BIGINT) = 0 OR t.organization_id = ?2) "            \
+    "AND (CAST(?3 AS BIGINT) = 0 OR (CASE t.status WHEN 'new' THEN 1 WHEN 'in_progress' THEN 2 "                  \
     "WHEN 'waiting_customer' THEN 4 WHEN 'resolved' THEN 8 ELSE 16 END) & ?3) "                    \
-    "AND (?4 = 0 OR (CASE t.severity WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 4 ELSE 8 END) " \
-    "& ?4) AND (?5 = 0 OR t.assignee_id = ?5) "                                                    \
+    "AND (CAST(?4 AS BIGINT) = 0 OR (CASE t.severity WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 4 ELSE 8 END) " \
+    "& ?4) AND (CAST(?5 AS BIGINT) = 0 OR t.assignee_id = ?5) "                                                    \
     "AND (?6 IS NULL OR t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH "       \
     FTS_QUERY ")) "
 
 /* Keyset parameters: ?8 due, ?9 id, ?10 priority, ?11 limit. */
 static const char SQL_LIST_NEWEST[] =
-    TICKET_SELECT LIST_WHERE "AND (?9 = 0 OR t.id < ?9) ORDER BY t.id DESC LIMIT ?11";
+    TICKET_SELECT LIST_WHERE "AND (CAST(?9 AS BIGINT) = 0 OR t.id < ?9) ORDER BY t.id DESC LIMIT ?11";
 static const char SQL_LIST_DUE[] =
     TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NOT NULL AND (t.sort_due_at > ?8 OR "
                              "(t.sort_due_at = ?8 AND t.id > ?9)) "
@@ -1049,7 +1049,7 @@ static const char SQL_SWEEP_OPEN[] =
 static const char SQL_NOTICE_SEEN[] =
     "SELECT 1 FROM sla_notices WHERE ticket_id = ? AND notice = ?";
 static const char SQL_NOTICE_INSERT[] =
-    "INSERT OR IGNORE INTO sla_notices (ticket_id, notice, created_at) VALUES (?, ?, ?)";
+    "INSERT INTO sla_notices (ticket_id, notice, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
 static const char SQL_RECIPIENTS[] =
     "SELECT coalesce(u.email, ''), coalesce(p.escalation_emails, '[]') FROM tickets t "
     "LEFT JOIN users u ON u.id = t.assignee_id LEFT JOIN agreements a ON a.id = t.agreement_id "

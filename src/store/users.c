@@ -162,7 +162,7 @@ int store_user_by_email(struct store *st, const char *email, struct user *out,
 
 /* Customers see themselves and the users of their own organisation; staff see everyone. */
 static const char SQL_USER_GET[] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?1 AND "
-                                   "(?2 = 0 OR u.id = ?3 OR u.organization_id = ?2)";
+                                   "(CAST(?2 AS BIGINT) = 0 OR u.id = ?3 OR u.organization_id = ?2)";
 
 int store_user_get(struct store *st, const struct caller *who, int64_t id, struct user *out,
                      struct arena *a)
@@ -241,7 +241,7 @@ struct lease_write {
 
 /* Take the lease when free or expired and the job is due; a row is created on first use. */
 static const char SQL_LEASE_SEED[] =
-    "INSERT OR IGNORE INTO job_leases (name, holder, lease_until) VALUES (?, '', 0)";
+    "INSERT INTO job_leases (name, holder, lease_until) VALUES (?, '', 0) ON CONFLICT DO NOTHING";
 static const char SQL_LEASE_TAKE[] =
     "UPDATE job_leases SET holder = ?2, lease_until = ?3 + ?4 WHERE name = ?1 AND "
     "(lease_until <= ?3 OR holder = ?2) AND (last_run_at IS NULL OR last_run_at < ?5)";
