@@ -12,6 +12,7 @@
 
 struct entry {
     int64_t id, version;   /* key */
+    uint64_t scope;        /* key: 0 (committed) or the write that compiled it */
     struct calendar *cal;  /* compiled */
     int refs;              /* holders, plus one while current */
     bool current;          /* the newest version of its calendar */
@@ -73,13 +74,14 @@ static const struct calendar *hold(struct entry *e, struct arena *a)
     return e->cal;
 }
 
-const struct calendar *calcache_find(int64_t id, int64_t version, struct arena *a)
+const struct calendar *calcache_find(int64_t id, int64_t version, uint64_t scope,
+                                     struct arena *a)
 {
     const struct calendar *cal = NULL;
 
     pthread_mutex_lock(&mu);
     for (struct entry *e = entries; e; e = e->next)
-        if (e->current && e->id == id && e->version == version) {
+        if (e->current && e->id == id && e->version == version && e->scope == scope) {
             cal = hold(e, a);
             break;
         }
@@ -87,8 +89,8 @@ const struct calendar *calcache_find(int64_t id, int64_t version, struct arena *
     return cal;
 }
 
-const struct calendar *calcache_add(int64_t id, int64_t version, const char *definition,
-                                    struct arena *a)
+const struct calendar *calcache_add(int64_t id, int64_t version, uint64_t scope,
+                                    const char *definition, struct arena *a)
 {
     struct strbuf err = STRBUF_INIT;
     struct calendar *cal;
@@ -104,20 +106,20 @@ const struct calendar *calcache_add(int64_t id, int64_t version, const char *def
     }
     pthread_mutex_lock(&mu);
     for (e = entries; e; e = e->next)
-        if (e->current && e->id == id && e->version == version)
+        if (e->current && e->id == id && e->version == version && e->scope == scope)
             break;
     if (e) {
         calendar_free(cal); /* another thread compiled it first */
     } else {
         for (struct entry *old = entries, *next; old; old = next) {
             next = old->next;
-            if (old->current && old->id == id)
+            if (old->current && old->id == id && old->scope == scope)
                 retire_locked(old);
         }
         while (current_nr >= CALCACHE_MAX)
             evict_locked();
         e = xcalloc(1, sizeof(*e));
-        *e = (struct entry){id, version, cal, 1, true, 0, entries};
+        *e = (struct entry){id, version, scope, cal, 1, true, 0, entries};
         entries = e;
         current_nr++;
     }

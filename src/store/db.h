@@ -38,6 +38,7 @@ struct db_driver;
 /* What a driver's connection and statement begin with (a driver embeds it first). */
 struct db_conn {
     const struct db_driver *drv;
+    uint64_t write_scope; /* 0 on a read; while a write runs, a number no other write had */
 };
 struct db_stmt {
     const struct db_driver *drv;
@@ -110,6 +111,16 @@ static inline void db_put(struct store *st, struct db_conn *c)
 static inline int db_write(struct store *st, db_write_fn fn, void *arg)
 {
     return st->drv->write(st, fn, arg);
+}
+/*
+ * 0 when c reads committed data only; while a write function runs on c, a number unique to
+ * that run in this process. What a write computes from the rows it sees may be cached under
+ * its scope only: those rows are not committed, may be rolled back, and their version
+ * numbers may then come again with other contents (calcache.h).
+ */
+static inline uint64_t db_write_scope(const struct db_conn *c)
+{
+    return c->write_scope;
 }
 /* Rows the last INSERT, UPDATE or DELETE on c changed. */
 static inline int64_t db_changes(struct db_conn *c)

@@ -78,6 +78,7 @@ struct sqlite_store {
     pthread_t writer;                /* the writer thread */
     struct sqlite_conn *wconn;       /* the writer's connection */
     uint64_t commits, writes;        /* counters for metrics and benchmarks */
+    uint64_t write_scopes;           /* the last write scope handed out (writer thread) */
     uint64_t failed_batches;         /* batches rolled back as a whole (a full disk, I/O) */
     int lock_fd;                     /* the in-use lock held (STORE_IN_USE), else -1 */
 
@@ -464,7 +465,9 @@ static int run_batch(struct sqlite_store *s, struct write_job *batch)
     for (j = batch; j && rc == 0; j = j->next) {
         if ((rc = exec_cached(c, SQL_SAVEPOINT)) < 0)
             break;
+        c->base.write_scope = ++s->write_scopes;
         j->rc = j->fn(&c->base, j->arg);
+        c->base.write_scope = 0;
         if (j->rc < 0 && (rc = exec_cached(c, SQL_ROLLBACK_TO)) < 0)
             break;
         rc = exec_cached(c, SQL_RELEASE);

@@ -89,17 +89,21 @@ static const char SQL_CALENDAR_DEFINITION[] = "SELECT definition FROM calendars 
 static const struct calendar *load_calendar(struct db_conn *c, const struct cal_key *k,
                                             struct arena *a)
 {
+    uint64_t scope = db_write_scope(c);
     const struct calendar *cal;
     struct db_stmt *s;
 
     if (!k->id)
         return NULL;
-    if ((cal = calcache_find(k->id, k->version, a)))
+    /* a committed version's entry serves writes too: a write that changed the calendar
+       has a version no committed row had */
+    if ((cal = calcache_find(k->id, k->version, 0, a)) ||
+        (scope && (cal = calcache_find(k->id, k->version, scope, a))))
         return cal;
     s = db_stmt(c, SQL_CALENDAR_DEFINITION);
     db_bind_int(s, 1, k->id);
     if (db_step(s) == DB_ROW)
-        cal = calcache_add(k->id, k->version, db_col_raw(s, 0), a);
+        cal = calcache_add(k->id, k->version, scope, db_col_raw(s, 0), a);
     db_done(s, 0);
     return cal;
 }

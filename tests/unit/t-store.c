@@ -260,15 +260,15 @@ static void test_calendar_cache_bounded(void **state)
     const struct calendar *first;
 
     (void)state;
-    first = calcache_add(1, 1, def, &held);
+    first = calcache_add(1, 1, 0, def, &held);
     assert_non_null(first);
     for (int64_t id = 2; id <= 400; id++) {
-        assert_non_null(calcache_add(id, 1, def, &a));
+        assert_non_null(calcache_add(id, 1, 0, def, &a));
         arena_release(&a);
     }
-    assert_null(calcache_find(1, 1, &a));      /* evicted long ago */
-    assert_non_null(calcache_find(400, 1, &a)); /* the newest is there */
-    assert_non_null(calcache_find(300, 1, &a));
+    assert_null(calcache_find(1, 1, 0, &a));      /* evicted long ago */
+    assert_non_null(calcache_find(400, 1, 0, &a)); /* the newest is there */
+    assert_non_null(calcache_find(300, 1, 0, &a));
     arena_release(&a);
     /* still usable while held (ASan would see a freed one): Monday 2026-11-23, 8 h of work */
     int64_t secs = 0;
@@ -278,8 +278,40 @@ static void test_calendar_cache_bounded(void **state)
     calcache_clear();
 }
 
+/*
+ * What a write compiled is its own: the write may be rolled back, and the next change of
+ * the calendar then has the same version with other hours. Neither reads nor later writes
+ * see it; the committed version compiles afresh.
+ */
+static void test_calendar_cache_write_scope(void **state)
+{
+    const char *mon = "{\"timezone\": \"UTC\", \"hours\": {\"mon\": [\"08:00-16:00\"]}}";
+    const char *tue = "{\"timezone\": \"UTC\", \"hours\": {\"tue\": [\"08:00-16:00\"]}}";
+    struct arena a = ARENA_INIT;
+    const struct calendar *rolled, *committed;
+    int64_t secs = -1;
+
+    (void)state;
+    rolled = calcache_add(7, 2, 41, mon, &a); /* write 41 saw version 2 = Mondays */
+    assert_non_null(rolled);
+    assert_ptr_equal(calcache_find(7, 2, 41, &a), rolled);
+    assert_null(calcache_find(7, 2, 0, &a)); /* not for reads */
+    assert_null(calcache_find(7, 2, 42, &a)); /* nor for the next write */
+    committed = calcache_add(7, 2, 0, tue, &a); /* version 2 as committed: Tuesdays */
+    assert_ptr_not_equal(committed, rolled);
+    /* Tuesday 2026-11-24 00:00 UTC to Wednesday: 8 h on the committed calendar, 0 h on
+       the rolled-back one */
+    assert_int_equal(sla_elapsed(committed, 1795478400, 1795478400 + 86400, &secs), 0);
+    assert_int_equal(secs, 8 * 3600);
+    assert_int_equal(sla_elapsed(rolled, 1795478400, 1795478400 + 86400, &secs), 0);
+    assert_int_equal(secs, 0);
+    arena_release(&a);
+    calcache_clear();
+}
+
 SUITE(store, cmocka_unit_test(test_users_and_audit), cmocka_unit_test(test_tokens),
       cmocka_unit_test(test_group_commit), cmocka_unit_test(test_schema_guards),
       cmocka_unit_test(test_backup_and_restore), cmocka_unit_test(test_job_lease),
       cmocka_unit_test(test_statement_cache_grows),
-      cmocka_unit_test(test_calendar_cache_bounded))
+      cmocka_unit_test(test_calendar_cache_bounded),
+      cmocka_unit_test(test_calendar_cache_write_scope))
