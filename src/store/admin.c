@@ -25,49 +25,6 @@ static int64_t customer_scope(const struct caller *who, int64_t own)
     return who->role == ROLE_CUSTOMER ? own : 0;
 }
 
-/* Append an audit row whose before/after are JSON values (consumed; NULL for none). */
-static int audit_json(struct db_conn *c, const struct caller *actor, const char *action,
-                      const char *entity, int64_t id, json_t *before, json_t *after)
-{
-    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    int rc = store__audit(c, actor->user_id, action, entity, id, b, a);
-
-    free(b);
-    free(a);
-    json_decref(before);
-    json_decref(after);
-    return rc;
-}
-
-/* A list of strings as JSON text (free() it). */
-static char *strings_json(const char *const *v, size_t nr)
-{
-    json_t *arr = json_array();
-    char *s;
-
-    for (size_t i = 0; i < nr; i++)
-        json_array_append_new(arr, json_string(v[i]));
-    s = json_dumps(arr, JSON_COMPACT);
-    json_decref(arr);
-    return s;
-}
-
-/* The strings of a stored JSON list (arena a); a damaged value reads as empty. */
-static const char *const *strings_from_json(const char *text, size_t *nr, struct arena *a)
-{
-    json_t *arr = json_loads(text, 0, NULL);
-    const char **v;
-
-    *nr = json_is_array(arr) ? json_array_size(arr) : 0;
-    v = ARENA_NEWN(a, const char *, *nr + 1);
-    for (size_t i = 0; i < *nr; i++) {
-        const char *s = json_string_value(json_array_get(arr, i));
-        v[i] = arena_strdup(a, s ? s : "");
-    }
-    json_decref(arr);
-    return v;
-}
 
 typedef void (*read_row_fn)(struct db_stmt *s, void *item, struct arena *a);
 
@@ -121,7 +78,7 @@ static void read_org(struct db_stmt *s, void *item, struct arena *a)
 
     o->id = db_col_int(s, 0);
     o->name = db_col_text(s, 1, a);
-    o->domains = strings_from_json(db_col_text(s, 2, a), &o->domains_nr, a);
+    o->domains = store__json_list(db_col_text(s, 2, a), &o->domains_nr, a);
     o->created_at = db_col_int(s, 3);
 }
 
@@ -169,7 +126,8 @@ static const char SQL_ORG_INSERT[] = "INSERT INTO organizations (name, domains, 
 static int write_org_create(struct db_conn *c, void *arg)
 {
     struct org_write *w = arg;
-    char *domains = strings_json(w->o->domains, w->o->domains_nr);
+    struct arena ar = ARENA_INIT;
+    const char *domains = store__json_strings(w->o->domains, w->o->domains_nr, &ar);
     struct db_stmt *s;
     int rc;
 
@@ -183,10 +141,10 @@ static int write_org_create(struct db_conn *c, void *arg)
     if ((rc = name_conflict(db_insert(s, &w->o->id), w->f, "organisation",
                             w->o->name)) < 0)
         goto out;
-    rc = audit_json(c, w->actor, "create", "organization", w->o->id, NULL,
+    rc = store__audit_json(c, w->actor->user_id, "create", "organization", w->o->id, NULL,
                     organization_to_json(w->o));
 out:
-    free(domains);
+    arena_release(&ar);
     return rc;
 }
 
@@ -206,7 +164,7 @@ static int write_org_update(struct db_conn *c, void *arg)
     struct org_write *w = arg;
     struct db_stmt *s = db_stmt(c, SQL_ORG_BY_ID);
     struct organization before;
-    char *domains = NULL;
+    const char *domains;
     int rc;
 
     db_bind_int(s, 1, w->patch->id);
@@ -219,22 +177,18 @@ static int write_org_update(struct db_conn *c, void *arg)
         w->o->domains = w->patch->domains;
         w->o->domains_nr = w->patch->domains_nr;
     }
-    domains = strings_json(w->o->domains, w->o->domains_nr);
+    domains = store__json_strings(w->o->domains, w->o->domains_nr, w->a);
     if ((rc = check_domains(c, before.id, domains, w->f)) < 0)
-        goto out;
+        return rc;
     s = db_stmt(c, SQL_ORG_UPDATE);
     db_bind_int(s, 1, before.id);
     db_bind_text(s, 2, w->o->name);
     db_bind_text(s, 3, domains);
     db_bind_int(s, 4, time_now());
-    if ((rc = name_conflict(db_exec(s), w->f, "organisation",
-                            w->o->name)) < 0)
-        goto out;
-    rc = audit_json(c, w->actor, "update", "organization", before.id, organization_to_json(&before),
-                    organization_to_json(w->o));
-out:
-    free(domains);
-    return rc;
+    if ((rc = name_conflict(db_exec(s), w->f, "organisation", w->o->name)) < 0)
+        return rc;
+    return store__audit_json(c, w->actor->user_id, "update", "organization", before.id,
+                      organization_to_json(&before), organization_to_json(w->o));
 }
 
 int store_org_update(struct store *st, const struct caller *actor,
@@ -413,7 +367,7 @@ static int write_account_update(struct db_conn *c, void *arg)
     after = account_to_json(w->out);
     if (w->p->password_hash)
         json_object_set_new(after, "password_changed", json_true());
-    return audit_json(c, w->actor, "update", "user", w->id, account_to_json(&before), after);
+    return store__audit_json(c, w->actor->user_id, "update", "user", w->id, account_to_json(&before), after);
 }
 
 int store_account_update(struct store *st, const struct caller *actor, int64_t id,
@@ -561,7 +515,7 @@ static int write_calendar_create(struct db_conn *c, void *arg)
     db_bind_int(s, 3, w->e->created_at);
     if ((rc = name_conflict(db_insert(s, &w->e->id), w->f, "calendar", w->e->name)) < 0)
         return rc;
-    return audit_json(c, w->actor, "create", "calendar", w->e->id, NULL, calendar_audit(w->e));
+    return store__audit_json(c, w->actor->user_id, "create", "calendar", w->e->id, NULL, calendar_audit(w->e));
 }
 
 int store_calendar_create(struct store *st, const struct caller *actor, struct calendar_entry *e,
@@ -591,7 +545,7 @@ static int calendar_save(struct db_conn *c, struct calendar_write *w,
     if ((rc = name_conflict(db_exec(s), w->f, "calendar", w->e->name)) < 0)
         return rc;
     w->e->version = before->version + 1;
-    if ((rc = audit_json(c, w->actor, "update", "calendar", before->id, calendar_audit(before),
+    if ((rc = store__audit_json(c, w->actor->user_id, "update", "calendar", before->id, calendar_audit(before),
                          calendar_audit(w->e))) < 0)
         return rc;
     if (!strcmp(before->definition, w->e->definition))
@@ -667,7 +621,7 @@ static void read_policy(struct db_stmt *s, void *item, struct arena *a)
     p->name = db_col_text(s, 1, a);
     p->calendar_id = db_col_int(s, 2);
     p->warn_permille = (int)db_col_int(s, 3);
-    p->escalation_emails = strings_from_json(db_col_text(s, 4, a), &p->escalation_nr, a);
+    p->escalation_emails = store__json_list(db_col_text(s, 4, a), &p->escalation_nr, a);
     p->created_at = db_col_int(s, 5);
     p->updated_at = db_col_int(s, 6);
 }
@@ -745,7 +699,8 @@ static const char SQL_POLICY_UPDATE[] =
 static int save_policy_row(struct db_conn *c, struct sla_policy *p, struct store_fault *f)
 {
     struct db_stmt *s = db_stmt(c, p->id ? SQL_POLICY_UPDATE : SQL_POLICY_INSERT);
-    char *emails = strings_json(p->escalation_emails, p->escalation_nr);
+    struct arena ar = ARENA_INIT;
+    const char *emails = store__json_strings(p->escalation_emails, p->escalation_nr, &ar);
     int rc;
 
     p->updated_at = time_now();
@@ -759,7 +714,7 @@ static int save_policy_row(struct db_conn *c, struct sla_policy *p, struct store
     if (p->id)
         db_bind_int(s, 6, p->id);
     rc = name_conflict(p->id ? db_exec(s) : db_insert(s, &p->id), f, "policy", p->name);
-    free(emails);
+    arena_release(&ar);
     if (rc == DESK_ENOTFOUND)
         return store__fault(f, DESK_EINVAL, "calendar_id", "no calendar %" PRId64, p->calendar_id);
     return rc;
@@ -772,7 +727,7 @@ static int write_policy_create(struct db_conn *c, void *arg)
 
     if ((rc = save_policy_row(c, w->p, w->f)) < 0 || (rc = save_targets(c, w->p)) < 0)
         return rc;
-    return audit_json(c, w->actor, "create", "sla_policy", w->p->id, NULL,
+    return store__audit_json(c, w->actor->user_id, "create", "sla_policy", w->p->id, NULL,
                       sla_policy_to_json(w->p));
 }
 
@@ -825,7 +780,7 @@ static int write_policy_update(struct db_conn *c, void *arg)
     moves = sla_policy_apply(w->p, w->patch);
     if ((rc = save_policy_row(c, w->p, w->f)) < 0 || (rc = save_targets(c, w->p)) < 0)
         return rc;
-    if ((rc = audit_json(c, w->actor, "update", "sla_policy", u->id, sla_policy_to_json(&before),
+    if ((rc = store__audit_json(c, w->actor->user_id, "update", "sla_policy", u->id, sla_policy_to_json(&before),
                          sla_policy_to_json(w->p))) < 0)
         return rc;
     return moves ? store__recompute_tickets(c, 0, u->id) : 0;

@@ -17,65 +17,6 @@
 #include "domain/agreement.h"
 #include <jansson.h>
 
-#define ORG_FILTER(c) ((c)->role == ROLE_CUSTOMER ? (c)->organization_id : 0)
-#define MAX_PAGE 1000 /* agreements per page */
-
-/* ---- helpers shared by the agreement files ------------------------------------------ */
-
-void store__bind_date(struct db_stmt *s, int i, int64_t day)
-{
-    char buf[DATE_LEN];
-
-    if (day == DATE_NONE) {
-        db_bind_null(s, i);
-        return;
-    }
-    date_format(day, buf);
-    db_bind_text_copy(s, i, buf);
-}
-
-int64_t store__col_date(struct db_stmt *s, int i)
-{
-    const char *t = db_col_raw(s, i);
-    int64_t day;
-
-    if (!t || date_parse(t, strlen(t), &day) < 0)
-        return DATE_NONE;
-    return day;
-}
-
-void *store__grow(struct arena *a, void *arr, size_t n, size_t *alloc, size_t size)
-{
-    void *bigger;
-
-    if (n < *alloc)
-        return arr;
-    *alloc = *alloc ? 2 * *alloc : 16;
-    bigger = arena_alloc(a, *alloc * size);
-    if (n)
-        memcpy(bigger, arr, n * size);
-    return bigger;
-}
-
-int64_t store__today(int64_t now)
-{
-    return floor_div(now, 86400);
-}
-
-/* A compact JSON text (arena), or NULL when j is NULL; consumes j. */
-const char *store__json_text(json_t *j, struct arena *a)
-{
-    char *s;
-    const char *out;
-
-    if (!j)
-        return NULL;
-    s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-    out = arena_strdup(a, s);
-    free(s);
-    json_decref(j);
-    return out;
-}
 
 /* ---- agreements as rows ------------------------------------------------------------- */
 
@@ -191,7 +132,7 @@ int store__agreement_read(struct db_conn *c, const struct caller *who, int64_t i
     int rc;
 
     db_bind_int(s, 1, id);
-    db_bind_int(s, 2, ORG_FILTER(who));
+    db_bind_int(s, 2, STORE_ORG_FILTER(who));
     rc = db_step(s);
     if (rc != DB_ROW)
         return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
@@ -225,12 +166,12 @@ int store_agreement_list(struct store *st, const struct caller *c,
     *items = NULL;
     *n = 0;
     *next = 0;
-    if (f->limit < 1 || f->limit > MAX_PAGE)
+    if (f->limit < 1 || f->limit > STORE_PAGE_MAX)
         return DESK_EBADREQ;
     *items = ARENA_NEWN(ar, struct agreement, (size_t)f->limit + 1);
     conn = db_get(st);
     s = db_stmt(conn, SQL_AGREEMENT_LIST);
-    db_bind_int(s, 1, ORG_FILTER(c));
+    db_bind_int(s, 1, STORE_ORG_FILTER(c));
     db_bind_int(s, 2, f->organization_id);
     db_bind_text(s, 3, f->kind < 0 ? "" : agreement_kind_name((enum agreement_kind)f->kind));
     db_bind_int(s, 4, f->before_id);

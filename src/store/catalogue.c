@@ -13,7 +13,6 @@
 #include "domain/rasci.h"
 #include <jansson.h>
 
-#define ORG_FILTER(c) ((c)->role == ROLE_CUSTOMER ? (c)->organization_id : 0)
 
 /* ---- the catalogue ----------------------------------------------------------------------- */
 
@@ -291,7 +290,7 @@ int store_rasci_get(struct store *st, const struct caller *c, int64_t id, struct
     struct db_stmt *s = db_stmt(conn, SQL_RASCI_GET);
     int rc;
 
-    db_bind_int(s, 1, ORG_FILTER(c));
+    db_bind_int(s, 1, STORE_ORG_FILTER(c));
     db_bind_int(s, 2, id);
     rc = db_step(s);
     if (rc == DB_ROW)
@@ -313,7 +312,7 @@ int store_rasci_list(struct store *st, const struct caller *c, struct rasci_matr
     int rc;
 
     *n = 0;
-    db_bind_int(s, 1, ORG_FILTER(c));
+    db_bind_int(s, 1, STORE_ORG_FILTER(c));
     while ((rc = db_step(s)) == DB_ROW) {
         out = store__grow(ar, out, *n, &alloc, sizeof(*out));
         read_matrix(s, &out[(*n)++], ar);

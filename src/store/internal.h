@@ -1,7 +1,10 @@
 /*
- * internal.h - what the store's entity files (src/store/<entity>.c) share: faults, audit,
- * credentials, notices, and the helpers of more than one file. Each helper has one home,
- * named beside it. The database is reached through db.h only.
+ * internal.h - what the store's entity files (src/store/<entity>.c) share. Each helper has
+ * one home, named above it; the database is reached through db.h only.
+ *
+ * Writes (db_write) may run again after a conflict with another writer (db.h), so a write
+ * function and what it calls here change nothing outside the transaction: notices are
+ * rows of the outbox, sent after commit by the outbox job; audit rows are rows.
  */
 #ifndef STORE_INTERNAL_H
 #define STORE_INTERNAL_H
@@ -11,6 +14,13 @@
 #include "store/store.h"
 #include <jansson.h>
 
+/* The organisation a caller's queries are filtered to: a customer's own, 0 (none) for staff. */
+#define STORE_ORG_FILTER(c) ((c)->role == ROLE_CUSTOMER ? (c)->organization_id : 0)
+/* Rows per page of every list at most. */
+#define STORE_PAGE_MAX 1000
+
+/* ---- common.c: faults, dates, arrays, JSON lists, cursors, full-text queries ---- */
+
 /*
  * Fill f (when non-NULL) with the field at fault and a message, and return
  * rc: `return store__fault(fault, DESK_EINVAL, "version", "no release %d", id);`.
@@ -18,6 +28,50 @@
 int store__fault(struct store_fault *f, int rc, const char *field, const char *fmt, ...)
     PRINTF_LIKE(4, 5);
 
+/* Bind a day number as 'YYYY-MM-DD' (DATE_NONE binds NULL); read one back (NULL: DATE_NONE). */
+void store__bind_date(struct db_stmt *s, int i, int64_t day);
+int64_t store__col_date(struct db_stmt *s, int i);
+/* The UTC date of now. */
+int64_t store__today(int64_t now);
+/* arr with room for element n (doubling into arena a; *alloc is the capacity). */
+void *store__grow(struct arena *a, void *arr, size_t n, size_t *alloc, size_t size);
+/* A JSON value as compact text in arena a (NULL for NULL); consumes j. */
+struct json_t;
+const char *store__json_text(json_t *j, struct arena *a);
+/* The JSON list (arena) of n strings, for a bound parameter or a column. */
+const char *store__json_strings(const char *const *v, size_t n, struct arena *a);
+/* The strings of a stored JSON list (arena, NULL-terminated); anything else reads as empty. */
+const char *const *store__json_list(const char *text, size_t *n, struct arena *a);
+/*
+ * Parse an id cursor "<tag>.<id>" (id > 0) into *id; NULL gives 0 (the
+ * first page). 0 or DESK_EBADREQ. store__cursor_make is the inverse (arena).
+ */
+int store__cursor_id(const char *cur, char tag, int64_t *id);
+const char *store__cursor_make(char tag, int64_t id, struct arena *a);
+/*
+ * The full-text query of the words terms[0..n) (arena; NULL when n is 0): every word quoted
+ * as a string (a quote inside doubled), so that none is read as query syntax; a request or
+ * article matches when it holds every word. column (may be NULL) limits it to one column.
+ */
+const char *store__fts_match(const char *const *terms, size_t n, const char *column,
+                             struct arena *a);
+
+/* ---- audit.c: the audit trail ---- */
+
+/* Append an audit row in the current write transaction (JSON texts may be NULL). */
+int store__audit(struct db_conn *c, int64_t actor_id, const char *action, const char *entity,
+                 int64_t entity_id, const char *before, const char *after);
+/* store__audit with JSON values (consumed; either may be NULL). */
+int store__audit_json(struct db_conn *c, int64_t actor_id, const char *action,
+                      const char *entity, int64_t entity_id, json_t *before, json_t *after);
+
+/* ---- users.c and sessions.c: users and credentials ---- */
+
+/* The columns of a user, read from a statement at col by store__read_user. */
+#define STORE_USER_COLS                                                                           \
+    "u.id, u.email, u.name, u.role, coalesce(u.organization_id, 0), u.created_at, "               \
+    "u.disabled_at IS NOT NULL"
+void store__read_user(struct db_stmt *s, int col, struct user *u, struct arena *a);
 /*
  * End a credential by its hash in a write: sql is an UPDATE binding ?1 now and
  * ?2 the hash and RETURNING id, user_id; the audit row records action on
@@ -32,11 +86,8 @@ int store__credential_end(struct store *st, const char *sql, const char *action,
  */
 int store__credentials_end_in(struct db_conn *c, const struct caller *actor, int64_t user_id,
                               int64_t now, const uint8_t *keep, int64_t *ended);
-/* Append an audit row in the current write transaction (JSON texts may be NULL). */
-int store__audit(struct db_conn *c, int64_t actor_id, const char *action, const char *entity,
-                 int64_t entity_id, const char *before, const char *after);
 
-/* ---- notifications (sqlite_notify.c) ---- */
+/* ---- notify.c: notices queued in the outbox ---- */
 
 enum notice_kind {
     NOTICE_RECEIVED,   /* a request was opened: to its requester and opted-in contacts */
@@ -68,7 +119,7 @@ int store__notify_rejected(struct db_conn *c, const char *sender, const char *su
                            const char *inbound_id, int64_t now);
 
 /*
- * The inbound mail a write is recording (sqlite_mail.c sets it around the
+ * The inbound mail a write is recording (mail.c sets it around the
  * ticket functions it calls, on the writer thread, and clears it before the
  * write returns): notices queued meanwhile thread under inbound_id, are not
  * sent to mute (loop protection), and the customer-side ones also go to
@@ -82,12 +133,8 @@ struct notify_ctx {
 /* Set the context of this thread's notices; NULL clears it. */
 void store__notify_ctx(const struct notify_ctx *ctx);
 
-/* ---- the entity files' functions, gathered into the ops table ---- */
+/* ---- tickets.c: requests ---- */
 
-/* sqlite_users.c: users, tokens, job leases, metadata (see store.h) */
-/* sqlite_admin.c: organisations, users, calendars, SLA policies */
-
-/* sqlite_tickets.c: tickets, messages, attachments, SLA */
 /*
  * The writes of store_ticket_create, store_message_add and
  * store_attachment_add, run inside the caller's write transaction (conn is
@@ -111,7 +158,6 @@ typedef int (*store__ticket_fn)(const struct ticket *t, void *arg);
  */
 int store__ticket_each_received(struct store *st, int64_t organization_id, int64_t from,
                                  int64_t to, store__ticket_fn fn, void *arg);
-/* sqlite_reports.c */
 /*
  * Recompute the stored due times of the open requests whose effective
  * calendar is calendar_id or whose policy is policy_id (0: that one does
@@ -119,18 +165,8 @@ int store__ticket_each_received(struct store *st, int64_t organization_id, int64
  */
 int store__recompute_tickets(struct db_conn *c, int64_t calendar_id, int64_t policy_id);
 
-/* sqlite_agreements.c: agreements, time and expenses, invoices, catalogue, RASCI */
-/* helpers shared by sqlite_agreements.c, sqlite_money.c and sqlite_catalogue.c */
-/* Bind a day number as 'YYYY-MM-DD' (DATE_NONE binds NULL); read one back (NULL: DATE_NONE). */
-void store__bind_date(struct db_stmt *s, int i, int64_t day);
-int64_t store__col_date(struct db_stmt *s, int i);
-/* The UTC date of now. */
-int64_t store__today(int64_t now);
-/* arr with room for element n (doubling into arena a; *alloc is the capacity). */
-void *store__grow(struct arena *a, void *arr, size_t n, size_t *alloc, size_t size);
-/* A JSON value as compact text in arena a (NULL for NULL); consumes j. */
-struct json_t;
-const char *store__json_text(struct json_t *j, struct arena *a);
+/* ---- agreements.c and money.c: agreements, hour banks, expenses ---- */
+
 /* Read agreement id as caller who may see it, on connection c (DESK_ENOTFOUND otherwise). */
 int store__agreement_read(struct db_conn *c, const struct caller *who, int64_t id,
                            struct agreement *a, struct arena *ar);
@@ -147,30 +183,5 @@ int store__bank_warn(struct db_conn *c, const struct agreement *a, int64_t day,
 /* Insert expense e (agreement_id, kind, amount, days, note, on, booking_id) and its audit row. */
 int store__expense_insert(struct db_conn *c, const struct caller *who, struct expense *e,
                            int64_t now);
-
-/* sqlite_mail.c: the outbox and inbound messages */
-
-/* sqlite_sessions.c: sessions and tokens, drafts */
-/* sqlite_users.c: the columns of a user, read from a statement at col (USER_COLS) */
-#define STORE_USER_COLS                                                                           \
-    "u.id, u.email, u.name, u.role, coalesce(u.organization_id, 0), u.created_at, "               \
-    "u.disabled_at IS NOT NULL"
-void store__read_user(struct db_stmt *s, int col, struct user *u, struct arena *a);
-/* sqlite_pages.c: read-only views for the pages */
-
-/* sqlite_kb.c: knowledge base, known errors, releases, installations */
-/* The JSON list (arena) of n strings, for a bound parameter or a column. */
-const char *store__json_strings(const char *const *v, size_t n, struct arena *a);
-/*
- * Parse an id cursor "<tag>.<id>" (id > 0) into *id; NULL gives 0 (the
- * first page). 0 or DESK_EBADREQ. store__cursor_make is the inverse (arena).
- */
-int store__cursor_id(const char *cur, char tag, int64_t *id);
-const char *store__cursor_make(char tag, int64_t id, struct arena *a);
-/* store__audit with JSON values (consumed; either may be NULL). */
-int store__audit_json(struct db_conn *c, int64_t actor_id, const char *action,
-                      const char *entity, int64_t entity_id, json_t *before, json_t *after);
-/* sqlite_releases.c: releases, installations and their changes, known errors */
-
 
 #endif

@@ -14,7 +14,6 @@
 #include "core/err.h"
 #include "core/strbuf.h"
 
-#define MAX_PAGE 1000 /* rows per page */
 
 /* The bm25 weights of title, tags and body: a title hit counts most. */
 #define KB_RANK "bm25(kb_articles_fts, 10.0, 4.0, 1.0)"
@@ -22,83 +21,11 @@
 #define KB_LEVEL "(CASE a.visibility WHEN 'public' THEN 0 WHEN 'customers' THEN 1 ELSE 2 END)"
 #define SNIPPET_TOKENS "16"
 
-/* ---- helpers shared by this section's files ------------------------------------ */
-
-const char *store__json_strings(const char *const *v, size_t n, struct arena *a)
-{
-    json_t *arr = json_array();
-    const char *out;
-    char *s;
-
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, json_string(v[i]));
-    s = json_dumps(arr, JSON_COMPACT);
-    out = arena_strdup(a, s);
-    free(s);
-    json_decref(arr);
-    return out;
-}
-
-int store__cursor_id(const char *cur, char tag, int64_t *id)
-{
-    char *end;
-    long long v;
-
-    *id = 0;
-    if (!cur)
-        return 0;
-    if (cur[0] != tag || cur[1] != '.' || cur[2] < '1' || cur[2] > '9')
-        return DESK_EBADREQ;
-    errno = 0;
-    v = strtoll(cur + 2, &end, 10);
-    if (errno || *end || v < 1)
-        return DESK_EBADREQ;
-    *id = v;
-    return 0;
-}
-
-const char *store__cursor_make(char tag, int64_t id, struct arena *a)
-{
-    return arena_sprintf(a, "%c.%" PRId64, tag, id);
-}
-
-int store__audit_json(struct db_conn *c, int64_t actor_id, const char *action,
-                      const char *entity, int64_t entity_id, json_t *before, json_t *after)
-{
-    char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *af = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    int rc = store__audit(c, actor_id, action, entity, entity_id, b, af);
-
-    free(b);
-    free(af);
-    json_decref(before);
-    json_decref(after);
-    return rc;
-}
-
 /* ---- reading articles ------------------------------------------------------------ */
 
 #define ARTICLE_COLS                                                                               \
     "a.id, a.title, a.body, a.tags, a.visibility, coalesce(a.author_id, 0), a.created_at, "        \
     "a.updated_at "
-
-/* The strings of a JSON list column (arena); an empty list for anything else. */
-static const char *const *col_strings(struct db_stmt *s, int col, size_t *n, struct arena *a)
-{
-    json_t *arr = json_loads(db_col_raw(s, col), 0, NULL);
-    const char **out;
-    size_t i, m = json_is_array(arr) ? json_array_size(arr) : 0;
-
-    out = ARENA_NEWN(a, const char *, m + 1);
-    *n = 0;
-    for (i = 0; i < m; i++) {
-        const char *v = json_string_value(json_array_get(arr, i));
-        if (v)
-            out[(*n)++] = arena_strdup(a, v);
-    }
-    json_decref(arr);
-    return out;
-}
 
 /* An article row (ARTICLE_COLS from column 0); with_body false leaves body NULL. */
 static void read_article(struct db_stmt *s, struct kb_article *art, bool with_body, struct arena *a)
@@ -107,7 +34,7 @@ static void read_article(struct db_stmt *s, struct kb_article *art, bool with_bo
     art->id = db_col_int(s, 0);
     art->title = db_col_text(s, 1, a);
     art->body = with_body ? db_col_text(s, 2, a) : NULL;
-    art->tags = col_strings(s, 3, &art->ntags, a);
+    art->tags = store__json_list(db_col_raw(s, 3), &art->ntags, a);
     if (kb_visibility_parse(db_col_raw(s, 4), &art->visibility) < 0)
         art->visibility = KB_INTERNAL;
     art->author_id = db_col_int(s, 5);
@@ -256,25 +183,6 @@ int store_article_update(struct store *st, const struct caller *c, int64_t id,
  * phrase of the tokens it holds: never an operator, a column filter or a
  * prefix. The porter tokenizer of the table stems it like the text.
  */
-static const char *fts_query(const char *const *terms, size_t n, struct arena *a)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const char *out;
-
-    for (size_t i = 0; i < n; i++) {
-        strbuf_addstr(&sb, i ? " \"" : "\"");
-        for (const char *p = terms[i]; *p; p++) {
-            if (*p == '"')
-                strbuf_addch(&sb, '"'); /* "" is a quote inside a string */
-            strbuf_addch(&sb, *p);
-        }
-        strbuf_addch(&sb, '"');
-    }
-    out = arena_memdup(a, sb.buf, sb.len);
-    strbuf_release(&sb);
-    return out;
-}
-
 static const char SQL_ARTICLE_SEARCH[] =
     "SELECT " ARTICLE_COLS ", -" KB_RANK ", snippet(kb_articles_fts, -1, char(2), char(3), "
     "'\xe2\x80\xa6', " SNIPPET_TOKENS ") FROM kb_articles_fts JOIN kb_articles a "
@@ -320,13 +228,13 @@ int store_article_search(struct store *st, const struct caller *c, const struct 
     *items = NULL;
     *n = 0;
     *next = NULL;
-    if (q->limit < 1 || q->limit > MAX_PAGE ||
+    if (q->limit < 1 || q->limit > STORE_PAGE_MAX ||
         store__cursor_id(q->cursor, q->search ? 'r' : 'n', &key) < 0)
         return DESK_EBADREQ;
     if (q->search && q->nterms == 0)
         return 0; /* a search without a word matches nothing */
     if (q->search)
-        match = fts_query(q->terms, q->nterms, a);
+        match = store__fts_match(q->terms, q->nterms, NULL, a);
     h.items = ARENA_NEWN(a, struct kb_hit, h.want);
     conn = db_get(st);
     rc = run_search(conn, q->search ? SQL_ARTICLE_SEARCH : SQL_ARTICLE_LIST, match,

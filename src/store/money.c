@@ -16,8 +16,6 @@
 #include "domain/invoice.h"
 #include <jansson.h>
 
-#define ORG_FILTER(c) ((c)->role == ROLE_CUSTOMER ? (c)->organization_id : 0)
-#define MAX_PAGE 1000
 
 /* ---- time entries --------------------------------------------------------------------- */
 
@@ -110,7 +108,7 @@ static int time_owner(struct db_conn *c, struct time_job *j, struct arena *ar)
     }
     s = db_stmt(c, SQL_TICKET_ORG);
     db_bind_int(s, 1, t->ticket_id);
-    db_bind_int(s, 2, ORG_FILTER(j->c));
+    db_bind_int(s, 2, STORE_ORG_FILTER(j->c));
     if ((rc = db_step(s)) != DB_ROW)
         return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
     t->organization_id = db_col_int(s, 0);
@@ -234,7 +232,7 @@ int store_time_entry_list(struct store *st, const struct caller *c, int64_t tick
     if (ticket_id) {
         s = db_stmt(conn, SQL_TICKET_ORG);
         db_bind_int(s, 1, ticket_id);
-        db_bind_int(s, 2, ORG_FILTER(c));
+        db_bind_int(s, 2, STORE_ORG_FILTER(c));
         rc = db_step(s);
         rc = db_done(s, rc == DB_ROW    ? 0
                             : rc == DB_DONE ? DESK_ENOTFOUND
@@ -659,7 +657,7 @@ int store_invoice_get(struct store *st, const struct caller *c, int64_t id, stru
     int rc;
 
     db_bind_int(s, 1, id);
-    db_bind_int(s, 2, ORG_FILTER(c));
+    db_bind_int(s, 2, STORE_ORG_FILTER(c));
     rc = db_step(s);
     if (rc == DB_ROW)
         read_invoice(s, out, ar);
@@ -682,12 +680,12 @@ int store_invoice_list(struct store *st, const struct caller *c, const struct in
     *items = NULL;
     *n = 0;
     *next = 0;
-    if (f->limit < 1 || f->limit > MAX_PAGE)
+    if (f->limit < 1 || f->limit > STORE_PAGE_MAX)
         return DESK_EBADREQ;
     *items = ARENA_NEWN(ar, struct invoice, (size_t)f->limit + 1);
     conn = db_get(st);
     s = db_stmt(conn, SQL_INVOICE_LIST);
-    db_bind_int(s, 1, ORG_FILTER(c));
+    db_bind_int(s, 1, STORE_ORG_FILTER(c));
     db_bind_int(s, 2, f->organization_id);
     db_bind_int(s, 3, f->agreement_id);
     db_bind_int(s, 4, f->before_id);

@@ -17,7 +17,6 @@
 #include "core/time.h"
 #include "domain/version.h"
 
-#define MAX_PAGE 1000 /* rows per page */
 
 /* The organisation a caller is limited to: 0 for staff (all), -1 for anonymous (none). */
 static int64_t org_scope(const struct caller *c)
@@ -51,7 +50,7 @@ static int exists(struct db_conn *c, const char *sql, int64_t id, bool *yes)
     return db_done(s, db_err(rc));
 }
 
-static bool page_ok(const struct kb_page *pg) { return pg->limit >= 1 && pg->limit <= MAX_PAGE; }
+static bool page_ok(const struct kb_page *pg) { return pg->limit >= 1 && pg->limit <= STORE_PAGE_MAX; }
 
 /* ---- releases --------------------------------------------------------------------- */
 

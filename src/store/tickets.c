@@ -19,9 +19,7 @@
 #include "store/calcache.h"
 #include <jansson.h>
 
-#define ORG_FILTER(c) ((c)->role == ROLE_CUSTOMER ? (c)->organization_id : 0)
 #define MAX_LOG 4096  /* status changes read per request */
-#define MAX_PAGE 1000 /* requests per page */
 
 /* ---- reading a request ------------------------------------------------------ */
 
@@ -150,7 +148,7 @@ static int ticket_read(struct db_conn *conn, const struct caller *c, int64_t id,
     int rc;
 
     db_bind_int(s, 1, id);
-    db_bind_int(s, 2, ORG_FILTER(c));
+    db_bind_int(s, 2, STORE_ORG_FILTER(c));
     rc = db_step(s);
     if (rc != DB_ROW)
         return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
@@ -695,7 +693,7 @@ static int ticket_visible(struct db_conn *c, const struct caller *who, int64_t i
     int rc;
 
     db_bind_int(s, 1, id);
-    db_bind_int(s, 2, ORG_FILTER(who));
+    db_bind_int(s, 2, STORE_ORG_FILTER(who));
     rc = db_step(s);
     return db_done(s, rc == DB_ROW    ? 0
                           : rc == DB_DONE ? DESK_ENOTFOUND
@@ -765,7 +763,7 @@ static int write_attachment_add(struct db_conn *c, void *arg)
     bool closed;
 
     db_bind_int(s, 1, at->ticket_id);
-    db_bind_int(s, 2, ORG_FILTER(j->c));
+    db_bind_int(s, 2, STORE_ORG_FILTER(j->c));
     if ((rc = db_step(s)) != DB_ROW)
         return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
     closed = !strcmp(db_col_raw(s, 0), "closed");
@@ -854,7 +852,7 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
     int rc;
 
     db_bind_int(s, 1, id);
-    db_bind_int(s, 2, ORG_FILTER(c));
+    db_bind_int(s, 2, STORE_ORG_FILTER(c));
     rc = db_step(s);
     if (rc == DB_ROW) {
         read_attachment(s, at, a);
@@ -872,43 +870,39 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
 
 /* ---- the list and the queue -------------------------------------------------------- */
 
-/* ?6 as an FTS5 query: every word quoted as a string (a quote inside doubled), so that none is
-   read as query syntax; customers (?7 = 0) search the public column only. */
-#define FTS_QUERY                                                                                  \
-    "(CASE WHEN ?7 THEN '' ELSE 'public : ' END) || '(' || (SELECT group_concat('\"' || "          \
-    "replace(value, '\"', '\"\"') || '\"', ' ') FROM json_each(?6)) || ')'"
+/* The requests that hold every word of the full-text query ?6 (store__fts_match): FTS5 on
+   ticket_search (schema 0007: stemmed tokens of the subject, body and messages of each
+   request; internal notes in a column customers' queries do not name). */
+#define TICKET_WORDS_SQLITE "t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?6)"
 
 /* Filters shared by every order: ?1 caller's organisation, ?2 organization_id, ?3 statuses,
-   ?4 severities, ?5 assignee, ?6 words (JSON list), ?7 staff may search internal notes.
-   Words go through the full-text index ticket_search (schema 0007: stemmed tokens of the
-   subject, body and messages of each request): a request matches when it holds every word. */
+   ?4 severities, ?5 assignee, ?6 the words as a full-text query (NULL: none). */
 #define LIST_WHERE                                                                                 \
     "WHERE (CAST(?1 AS BIGINT) = 0 OR t.organization_id = ?1) AND (CAST(?2 AS BIGINT) = 0 OR t.organization_id = ?2) "            \
     "AND (CAST(?3 AS BIGINT) = 0 OR (CASE t.status WHEN 'new' THEN 1 WHEN 'in_progress' THEN 2 "                  \
     "WHEN 'waiting_customer' THEN 4 WHEN 'resolved' THEN 8 ELSE 16 END) & ?3) "                    \
     "AND (CAST(?4 AS BIGINT) = 0 OR (CASE t.severity WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 4 ELSE 8 END) " \
     "& ?4) AND (CAST(?5 AS BIGINT) = 0 OR t.assignee_id = ?5) "                                                    \
-    "AND (?6 IS NULL OR t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH "       \
-    FTS_QUERY ")) "
+    "AND (?6 IS NULL OR " TICKET_WORDS_SQLITE ") "
 
-/* Keyset parameters: ?8 due, ?9 id, ?10 priority, ?11 limit. */
+/* Keyset parameters: ?7 due, ?8 id, ?9 priority, ?10 limit. */
 static const char SQL_LIST_NEWEST[] =
-    TICKET_SELECT LIST_WHERE "AND (CAST(?9 AS BIGINT) = 0 OR t.id < ?9) ORDER BY t.id DESC LIMIT ?11";
+    TICKET_SELECT LIST_WHERE "AND (CAST(?8 AS BIGINT) = 0 OR t.id < ?8) ORDER BY t.id DESC LIMIT ?10";
 static const char SQL_LIST_DUE[] =
-    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NOT NULL AND (t.sort_due_at > ?8 OR "
-                             "(t.sort_due_at = ?8 AND t.id > ?9)) "
-                             "ORDER BY t.sort_due_at, t.id LIMIT ?11";
+    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NOT NULL AND (t.sort_due_at > ?7 OR "
+                             "(t.sort_due_at = ?7 AND t.id > ?8)) "
+                             "ORDER BY t.sort_due_at, t.id LIMIT ?10";
 static const char SQL_LIST_DUE_NONE[] =
-    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NULL AND t.id > ?9 ORDER BY t.id LIMIT ?11";
+    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NULL AND t.id > ?8 ORDER BY t.id LIMIT ?10";
 static const char SQL_LIST_PRIORITY[] =
-    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NOT NULL AND (t.priority < ?10 OR "
-                             "(t.priority = ?10 AND (t.sort_due_at > ?8 OR "
-                             "(t.sort_due_at = ?8 AND t.id > ?9)))) "
-                             "ORDER BY t.priority DESC, t.sort_due_at, t.id LIMIT ?11";
+    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NOT NULL AND (t.priority < ?9 OR "
+                             "(t.priority = ?9 AND (t.sort_due_at > ?7 OR "
+                             "(t.sort_due_at = ?7 AND t.id > ?8)))) "
+                             "ORDER BY t.priority DESC, t.sort_due_at, t.id LIMIT ?10";
 static const char SQL_LIST_PRIORITY_NONE[] =
-    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NULL AND (t.priority < ?10 OR "
-                             "(t.priority = ?10 AND t.id > ?9)) "
-                             "ORDER BY t.priority DESC, t.id LIMIT ?11";
+    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NULL AND (t.priority < ?9 OR "
+                             "(t.priority = ?9 AND t.id > ?8)) "
+                             "ORDER BY t.priority DESC, t.id LIMIT ?10";
 
 /* Where a page starts: which query (phase) and the keys of the last row seen. */
 struct keyset {
@@ -970,39 +964,21 @@ static int run_page_query(struct db_conn *c, const char *sql, const struct calle
     struct db_stmt *s = db_stmt(c, sql);
     int rc;
 
-    db_bind_int(s, 1, ORG_FILTER(who));
+    db_bind_int(s, 1, STORE_ORG_FILTER(who));
     db_bind_int(s, 2, f->organization_id);
     db_bind_int(s, 3, f->statuses);
     db_bind_int(s, 4, f->severities);
     db_bind_int(s, 5, f->assignee_id);
     db_bind_text(s, 6, words);
-    db_bind_int(s, 7, who->role >= ROLE_AGENT);
-    db_bind_int(s, 8, k->due);
-    db_bind_int(s, 9, k->id);
-    db_bind_int(s, 10, k->priority);
-    db_bind_int(s, 11, (int64_t)(pg->want - pg->n));
+    db_bind_int(s, 7, k->due);
+    db_bind_int(s, 8, k->id);
+    db_bind_int(s, 9, k->priority);
+    db_bind_int(s, 10, (int64_t)(pg->want - pg->n));
     while ((rc = db_step(s)) == DB_ROW) {
         read_ticket(s, &pg->items[pg->n], &pg->keys[pg->n], &pg->dues[pg->n], a);
         pg->n++;
     }
     return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
-}
-
-static const char *words_json(const struct ticket_filter *f, struct arena *a)
-{
-    json_t *arr;
-    char *s, *out;
-
-    if (!f->nwords)
-        return NULL;
-    arr = json_array();
-    for (size_t i = 0; i < f->nwords; i++)
-        json_array_append_new(arr, json_string(f->words[i]));
-    s = json_dumps(arr, JSON_COMPACT);
-    out = arena_strdup(a, s);
-    free(s);
-    json_decref(arr);
-    return out;
 }
 
 int store_ticket_list(struct store *st, const struct caller *c, const struct ticket_filter *f,
@@ -1011,7 +987,9 @@ int store_ticket_list(struct store *st, const struct caller *c, const struct tic
     static const char *const first[] = {SQL_LIST_NEWEST, SQL_LIST_DUE, SQL_LIST_PRIORITY};
     static const char *const rest[] = {NULL, SQL_LIST_DUE_NONE, SQL_LIST_PRIORITY_NONE};
     struct page pg = {NULL, NULL, NULL, 0, (size_t)f->limit + 1};
-    const char *words = words_json(f, a);
+    /* staff search internal notes too; customers the public column only */
+    const char *words = store__fts_match(f->words, f->nwords,
+                                         c->role >= ROLE_AGENT ? NULL : "public", a);
     struct db_conn *conn;
     struct keyset k;
     int rc;
@@ -1019,7 +997,7 @@ int store_ticket_list(struct store *st, const struct caller *c, const struct tic
     *items = NULL;
     *n = 0;
     *next = NULL;
-    if (f->limit < 1 || f->limit > MAX_PAGE || parse_cursor(f->cursor, f->sort, &k) < 0)
+    if (f->limit < 1 || f->limit > STORE_PAGE_MAX || parse_cursor(f->cursor, f->sort, &k) < 0)
         return DESK_EBADREQ;
     pg.items = ARENA_NEWN(a, struct ticket, pg.want);
     pg.keys = ARENA_NEWN(a, struct cal_key, pg.want);

@@ -9,28 +9,6 @@
 #include "core/time.h"
 #include <jansson.h>
 
-/* ---- audit ----------------------------------------------------------------- */
-
-static const char SQL_AUDIT[] = "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, "
-                                "before, after) VALUES (?, ?, ?, ?, ?, ?, ?)";
-
-int store__audit(struct db_conn *c, int64_t actor_id, const char *action, const char *entity,
-                 int64_t entity_id, const char *before, const char *after)
-{
-    struct db_stmt *s = db_stmt(c, SQL_AUDIT);
-    int rc;
-
-    db_bind_int(s, 1, time_now());
-    db_bind_id(s, 2, actor_id);
-    db_bind_text(s, 3, action);
-    db_bind_text(s, 4, entity);
-    db_bind_id(s, 5, entity_id);
-    db_bind_text(s, 6, before);
-    db_bind_text(s, 7, after);
-    rc = db_step(s);
-    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
-}
-
 /* ---- users ----------------------------------------------------------------- */
 
 #define USER_COLS STORE_USER_COLS
