@@ -3,6 +3,7 @@
  */
 #include "core/compat.h"
 #include "domain/notice.h"
+#include <strings.h>
 
 /* The signature of notices about a request: replies come back into it. */
 #define FOOTER "\n-- \nReply to this message to add to request #{id}.\n"
@@ -93,4 +94,48 @@ void notice_render(enum notice_template t, const struct notice_vars *v, struct s
         if (subject->buf[i] == '\r' || subject->buf[i] == '\n' || subject->buf[i] == '\t')
             subject->buf[i] = ' ';
     fill(templates[t].body, v, body);
+}
+
+unsigned notice_audience(enum notice_event e, bool staff_author, bool internal)
+{
+    switch (e) {
+    case NOTICE_RECEIVED:
+    case NOTICE_STATUS:
+        return NOTICE_TO_CUSTOMER;
+    case NOTICE_REPLY:
+        if (internal)
+            return 0;
+        return staff_author ? NOTICE_TO_CUSTOMER : NOTICE_TO_ASSIGNEE;
+    case NOTICE_ESCALATION:
+        return NOTICE_TO_ASSIGNEE | NOTICE_TO_ESCALATION;
+    }
+    return 0;
+}
+
+static bool listed(const json_t *list, const char *address)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(list, i, v) if (!strcasecmp(json_string_value(v), address)) return true;
+    return false;
+}
+
+char *notice_recipients(json_t *list, const char *mute)
+{
+    json_t *out = json_array(), *v;
+    char *text = NULL;
+    size_t i;
+
+    json_array_foreach(list, i, v)
+    {
+        const char *addr = json_string_value(v);
+        if (addr && *addr && !(mute && !strcasecmp(addr, mute)) && !listed(out, addr))
+            json_array_append(out, v);
+    }
+    if (json_array_size(out))
+        text = json_dumps(out, JSON_COMPACT);
+    json_decref(out);
+    json_decref(list);
+    return text;
 }

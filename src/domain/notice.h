@@ -12,6 +12,7 @@
 
 #include "core/compat.h"
 #include "core/strbuf.h"
+#include <jansson.h>
 
 enum notice_template {
     NOTICE_T_RECEIVED,    /* a request was opened */
@@ -35,6 +36,28 @@ struct notice_vars {
     const char *due;      /* {due}: RFC 3339 UTC */
     const char *sender;   /* {sender}: the address of a refused mail */
 };
+
+/* The events of a request that notify people (SPEC 2.6, 5), and who hears of each. */
+enum notice_event {
+    NOTICE_RECEIVED,   /* a request was opened: to its requester and opted-in contacts */
+    NOTICE_REPLY,      /* a message: public staff replies to the customer side, customer
+                          messages to the assignee; internal notes to nobody */
+    NOTICE_STATUS,     /* the status changed: to the requester and opted-in contacts */
+    NOTICE_ESCALATION, /* an escalation: to the assignee and the escalation contacts */
+};
+enum notice_audience {
+    NOTICE_TO_CUSTOMER = 1 << 0,   /* the requester, opted-in contacts, a mail requester */
+    NOTICE_TO_ASSIGNEE = 1 << 1,   /* the agent the request is assigned to */
+    NOTICE_TO_ESCALATION = 1 << 2, /* the escalation contacts of the request's policy */
+};
+/* Who hears of event e (for a message: by staff or not, a note or not); 0: nobody. */
+unsigned notice_audience(enum notice_event e, bool staff_author, bool internal);
+/*
+ * The addresses of list (a JSON array of strings; consumed) to send to: each once in any
+ * case, none empty, none equal to mute (may be NULL), as compact JSON text (free() it), or
+ * NULL when nobody is left.
+ */
+char *notice_recipients(json_t *list, const char *mute);
 
 /* The outbox kind of a template: "received", "reply", ..., "sla_breach", "rejected". */
 const char *notice_kind_name(enum notice_template t);

@@ -113,6 +113,56 @@ bool ticket_status_stopped(enum ticket_status s)
     return s == TS_RESOLVED || s == TS_CLOSED;
 }
 
+void ticket_move(struct ticket *t, enum role role, enum ticket_status to, int64_t now)
+{
+    if (to == t->status)
+        return;
+    if (to == TS_IN_PROGRESS && role >= ROLE_AGENT && !t->handling_initiated_at)
+        t->handling_initiated_at = now;
+    if (to == TS_RESOLVED)
+        t->resolved_at = now;
+    t->status = to;
+}
+
+int ticket_status_change(struct ticket *t, enum role role, bool has_status,
+                         enum ticket_status to, int64_t now)
+{
+    int rc;
+
+    if (t->status == TS_CLOSED && (!has_status || to != TS_CLOSED))
+        return DESK_ECONFLICT;
+    if (!has_status)
+        return 0;
+    if ((rc = ticket_move_check(role, t->status, to, t->resolved_at, now)) < 0)
+        return rc;
+    ticket_move(t, role, to, now);
+    return 0;
+}
+
+int ticket_reply(struct ticket *t, enum role role, bool internal, int64_t now)
+{
+    enum ticket_status to;
+    int rc = ticket_reply_effect(role, internal, t->status, t->resolved_at, now, &to);
+
+    if (rc < 0)
+        return rc;
+    if (role >= ROLE_AGENT && !internal) {
+        if (!t->handling_initiated_at)
+            t->handling_initiated_at = now;
+        t->last_staff_reply_at = now;
+    }
+    ticket_move(t, role, to, now);
+    return 0;
+}
+
+int ticket_escalate(struct ticket *t)
+{
+    if (ticket_status_stopped(t->status))
+        return DESK_ECONFLICT;
+    t->escalation_level++;
+    return 0;
+}
+
 int ticket_reply_effect(enum role role, bool internal, enum ticket_status from,
                         int64_t resolved_at, int64_t now, enum ticket_status *to)
 {

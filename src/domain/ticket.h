@@ -150,4 +150,26 @@ bool ticket_status_running(enum ticket_status s);
 /* Is the request finished for the clocks? (resolved, closed) */
 bool ticket_status_stopped(enum ticket_status s);
 
+/*
+ * The decisions of a change to a request, made on the request as read (the store reads
+ * and writes; these say what changes). Each works on t in memory and returns 0 or the
+ * desk_err to answer.
+ */
+
+/* Move t to status to: handling starts when staff take it in progress; resolving is dated. */
+void ticket_move(struct ticket *t, enum role role, enum ticket_status to, int64_t now);
+/*
+ * A status change asked for by role: a closed request changes no more (DESK_ECONFLICT, also
+ * for a patch without a status), else ticket_move_check's answer; moves t when allowed.
+ */
+int ticket_status_change(struct ticket *t, enum role role, bool has_status,
+                         enum ticket_status to, int64_t now);
+/*
+ * A message by role (internal: a note) on t: the status moves as ticket_reply_effect says,
+ * and a public staff reply initiates handling and restarts the update clock.
+ */
+int ticket_reply(struct ticket *t, enum role role, bool internal, int64_t now);
+/* An escalation: one level up; DESK_ECONFLICT for a resolved or closed request. */
+int ticket_escalate(struct ticket *t);
+
 #endif

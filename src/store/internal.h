@@ -12,6 +12,7 @@
 #include "core/compat.h"
 #include "store/db.h"
 #include "store/store.h"
+#include "domain/notice.h"
 #include <jansson.h>
 
 /* The organisation a caller's queries are filtered to: a customer's own, 0 (none) for staff. */
@@ -89,20 +90,13 @@ int store__credentials_end_in(struct db_conn *c, const struct caller *actor, int
 
 /* ---- notify.c: notices queued in the outbox ---- */
 
-enum notice_kind {
-    NOTICE_RECEIVED,   /* a request was opened: to its requester and opted-in contacts */
-    NOTICE_REPLY,      /* a message: public staff replies to the customer side, customer
-                          messages to the assignee; internal notes to nobody */
-    NOTICE_STATUS,     /* the status changed: to the requester and opted-in contacts */
-    NOTICE_ESCALATION, /* a customer escalation: to the assignee and the escalation contacts */
-};
 
 /*
  * Queue the notification of an event on request t (m: the message, for
  * replies and escalations) in the outbox, inside the caller's write
  * transaction, so that it is queued exactly when the change commits.
  */
-int store__notify(struct db_conn *c, enum notice_kind kind, const struct ticket *t,
+int store__notify(struct db_conn *c, enum notice_event kind, const struct ticket *t,
                   const struct message *m, int64_t now);
 /*
  * Queue an SLA warning or breach notice of request ticket_id to recipients (a

@@ -73,60 +73,21 @@ static void add_escalation_contacts(struct db_conn *c, int64_t agreement, json_t
     db_done(s, 0);
 }
 
-static bool listed(const json_t *list, const char *address)
-{
-    size_t i;
-    json_t *v;
-
-    json_array_foreach(list, i, v) if (!strcasecmp(json_string_value(v), address)) return true;
-    return false;
-}
-
-/*
- * The list to send to: each address once (in any case), without the muted
- * one, as JSON text (malloc'd), or NULL when nobody is left. Takes list.
- */
-static char *final_recipients(json_t *list)
-{
-    json_t *out = json_array(), *v;
-    char *text = NULL;
-    size_t i;
-
-    json_array_foreach(list, i, v)
-    {
-        const char *addr = json_string_value(v);
-        if (addr && *addr && !(ctx.mute && !strcasecmp(addr, ctx.mute)) && !listed(out, addr))
-            json_array_append(out, v);
-    }
-    if (json_array_size(out))
-        text = json_dumps(out, JSON_COMPACT);
-    json_decref(out);
-    json_decref(list);
-    return text;
-}
-
-/* Does a notice of this event go to the customer side (else to staff only)? */
-static bool customer_side(enum notice_kind kind, const struct message *m)
-{
-    return kind == NOTICE_RECEIVED || kind == NOTICE_STATUS ||
-           (kind == NOTICE_REPLY && m->staff && !m->internal);
-}
-
-static char *recipients(struct db_conn *c, enum notice_kind kind, const struct ticket *t,
-                        const struct message *m)
+/* The addresses of the audience of a notice (notice_audience), as JSON text or NULL. */
+static char *recipients(struct db_conn *c, unsigned audience, const struct ticket *t)
 {
     json_t *list = json_array();
 
-    if (customer_side(kind, m)) {
+    if (audience & NOTICE_TO_CUSTOMER) {
         add_emails(c, SQL_CUSTOMER_SIDE, t->requester_id, t->organization_id, t->id, list);
         if (ctx.extra_to)
             json_array_append_new(list, json_string(ctx.extra_to));
     }
-    if ((kind == NOTICE_REPLY && !m->staff) || kind == NOTICE_ESCALATION)
+    if (audience & NOTICE_TO_ASSIGNEE)
         add_emails(c, SQL_ASSIGNEE, t->assignee_id, 0, 0, list);
-    if (kind == NOTICE_ESCALATION)
+    if (audience & NOTICE_TO_ESCALATION)
         add_escalation_contacts(c, t->agreement_id, list);
-    return final_recipients(list);
+    return notice_recipients(list, ctx.mute);
 }
 
 /* ---- threading ---------------------------------------------------------------------- */
@@ -320,22 +281,21 @@ static const enum notice_template event_templates[] = {
     [NOTICE_ESCALATION] = NOTICE_T_ESCALATION,
 };
 
-int store__notify(struct db_conn *c, enum notice_kind kind, const struct ticket *t,
+int store__notify(struct db_conn *c, enum notice_event kind, const struct ticket *t,
                   const struct message *m, int64_t now)
 {
+    unsigned audience = notice_audience(kind, m && m->staff, m && m->internal);
     struct outbox_row r = {event_templates[kind],
                            {t->id, t->subject, m ? m->body : t->body, ticket_status_name(t->status),
                             severity_name(t->severity), NULL, NULL, NULL},
                            NULL,
-                           !customer_side(kind, m),
+                           !(audience & NOTICE_TO_CUSTOMER),
                            now,
                            now};
     char *to;
     int rc;
 
-    if (kind == NOTICE_REPLY && m->internal)
-        return 0;
-    if (!(to = recipients(c, kind, t, m)))
+    if (!audience || !(to = recipients(c, audience, t)))
         return 0;
     r.recipients = to;
     rc = outbox_add(c, &r);
@@ -371,7 +331,7 @@ int store__notify_rejected(struct db_conn *c, const char *sender, const char *su
     int rc;
 
     json_array_append_new(list, json_string(sender));
-    if (!(to = final_recipients(list)))
+    if (!(to = notice_recipients(list, ctx.mute)))
         return 0;
     r.recipients = to;
     ctx.inbound_id = inbound_id;

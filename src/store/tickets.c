@@ -513,19 +513,6 @@ static int save_ticket(struct db_conn *c, const struct caller *who, const struct
     return 0;
 }
 
-/* Move t to status `to` in memory: handling starts at a staff in_progress; resolving is dated. */
-static void move_status(const struct caller *who, struct ticket *t, enum ticket_status to,
-                        int64_t now)
-{
-    if (to == t->status)
-        return;
-    if (to == TS_IN_PROGRESS && who->role >= ROLE_AGENT && !t->handling_initiated_at)
-        t->handling_initiated_at = now;
-    if (to == TS_RESOLVED)
-        t->resolved_at = now;
-    t->status = to;
-}
-
 static int write_ticket_update(struct db_conn *c, void *arg)
 {
     struct update_job *j = arg;
@@ -536,15 +523,12 @@ static int write_ticket_update(struct db_conn *c, void *arg)
     if ((rc = ticket_read(c, j->c, j->id, t, j->a)) < 0)
         return rc;
     before = *t;
-    if (t->status == TS_CLOSED && (p->has_status ? p->status != TS_CLOSED : true))
-        return store__fault(j->fault, DESK_ECONFLICT, NULL, "request %" PRId64 " is closed", j->id);
-    if (p->has_status) {
-        rc = ticket_move_check(j->c->role, t->status, p->status, t->resolved_at, j->now);
-        if (rc < 0)
-            return store__fault(j->fault, rc, "status", "cannot move from %s to %s%s",
-                             ticket_status_name(t->status), ticket_status_name(p->status),
-                             rc == DESK_EDENIED ? " as a customer" : "");
-        move_status(j->c, t, p->status, j->now);
+    if ((rc = ticket_status_change(t, j->c->role, p->has_status, p->status, j->now)) < 0) {
+        if (before.status == TS_CLOSED)
+            return store__fault(j->fault, rc, NULL, "request %" PRId64 " is closed", j->id);
+        return store__fault(j->fault, rc, "status", "cannot move from %s to %s%s",
+                            ticket_status_name(before.status), ticket_status_name(p->status),
+                            rc == DESK_EDENIED ? " as a customer" : "");
     }
     if (p->has_assignee && (rc = check_staff(c, p->assignee_id, j->fault)) < 0)
         return rc;
@@ -601,11 +585,10 @@ static int write_ticket_escalate(struct db_conn *c, void *arg)
 
     if ((rc = ticket_read(c, j->c, j->id, t, j->a)) < 0)
         return rc;
-    if (ticket_status_stopped(t->status))
-        return store__fault(j->fault, DESK_ECONFLICT, NULL, "request %" PRId64 " is %s already",
-                         j->id, ticket_status_name(t->status));
     before = *t;
-    t->escalation_level++;
+    if ((rc = ticket_escalate(t)) < 0)
+        return store__fault(j->fault, rc, NULL, "request %" PRId64 " is %s already", j->id,
+                            ticket_status_name(t->status));
     m = (struct message){0, t->id, j->c->user_id, "", j->c->role >= ROLE_AGENT, false,
                          arena_sprintf(j->a, "Escalated: %s", j->reason), j->now};
     if ((rc = insert_message(c, &m)) < 0 || (rc = save_ticket(c, j->c, &before, t, j->now)) < 0 ||
@@ -636,14 +619,12 @@ static int write_message_add(struct db_conn *c, void *arg)
     struct message_job *j = arg;
     struct arena a = ARENA_INIT;
     struct ticket t, before;
-    enum ticket_status to;
     int rc;
 
     if ((rc = ticket_read(c, j->c, j->m->ticket_id, &t, &a)) < 0)
         goto out;
     before = t;
-    if ((rc = ticket_reply_effect(j->c->role, j->m->internal, t.status, t.resolved_at, j->now,
-                                  &to)) < 0) {
+    if ((rc = ticket_reply(&t, j->c->role, j->m->internal, j->now)) < 0) {
         rc = store__fault(j->fault, rc, NULL, "request %" PRId64 " is %s", t.id,
                        ticket_status_name(t.status));
         goto out;
@@ -653,13 +634,6 @@ static int write_message_add(struct db_conn *c, void *arg)
     j->m->created_at = j->now;
     if ((rc = insert_message(c, j->m)) < 0)
         goto out;
-    if (j->m->staff && !j->m->internal) {
-        /* a public staff reply initiates handling and restarts the update clock */
-        if (!t.handling_initiated_at)
-            t.handling_initiated_at = j->now;
-        t.last_staff_reply_at = j->now;
-    }
-    move_status(j->c, &t, to, j->now);
     if ((rc = save_ticket(c, j->c, &before, &t, j->now)) < 0 ||
         (rc = recompute_one(c, t.id, j->now, &t, &a)) < 0 ||
         (rc = store__notify(c, NOTICE_REPLY, &t, j->m, j->now)) < 0)
@@ -1053,7 +1027,7 @@ struct notice_job {
 };
 
 /* The addresses a notice goes to, as a JSON list (arena); "[]" when there are none. */
-static const char *notice_recipients(struct db_conn *c, const struct notice_job *j,
+static const char *sla_notice_recipients(struct db_conn *c, const struct notice_job *j,
                                      struct arena *a)
 {
     struct db_stmt *s = db_stmt(c, SQL_RECIPIENTS);
@@ -1082,7 +1056,7 @@ static const char *notice_recipients(struct db_conn *c, const struct notice_job 
 
 static int queue_notice(struct db_conn *c, const struct notice_job *j, struct arena *a)
 {
-    const char *to = notice_recipients(c, j, a);
+    const char *to = sla_notice_recipients(c, j, a);
 
     if (!strcmp(to, "[]"))
         return 0; /* nobody to tell: the notice is still recorded once */

@@ -2,6 +2,7 @@
 #include "fixture.h"
 #include "core/err.h"
 #include "domain/calendar.h"
+#include "domain/notice.h"
 #include "domain/ticket.h"
 #include "domain/ticket_sla.h"
 
@@ -62,6 +63,67 @@ static void test_reply_effects(void **state)
                      DESK_ECONFLICT);
     assert_int_equal(ticket_default_severity(TT_ASSISTANCE), SEV_D);
     assert_int_equal(ticket_default_severity(TT_ERROR), SEV_C);
+}
+
+/* The decisions the store applies to a request it read (domain/ticket.h). */
+static void test_change_decisions(void **state)
+{
+    int64_t now = 1790000000;
+    struct ticket t = {0};
+
+    (void)state;
+    t.status = TS_NEW;
+    ticket_move(&t, ROLE_CUSTOMER, TS_IN_PROGRESS, now);
+    assert_int_equal(t.handling_initiated_at, 0); /* only staff initiate handling */
+    t.status = TS_NEW;
+    assert_int_equal(ticket_status_change(&t, ROLE_AGENT, true, TS_IN_PROGRESS, now), 0);
+    assert_int_equal(t.status, TS_IN_PROGRESS);
+    assert_int_equal(t.handling_initiated_at, now);
+    assert_int_equal(ticket_status_change(&t, ROLE_AGENT, true, TS_RESOLVED, now + 60), 0);
+    assert_int_equal(t.resolved_at, now + 60);
+    /* a customer's public reply reopens; a staff reply restarts the update clock */
+    assert_int_equal(ticket_reply(&t, ROLE_CUSTOMER, false, now + 120), 0);
+    assert_int_equal(t.status, TS_IN_PROGRESS);
+    assert_int_equal(t.last_staff_reply_at, 0);
+    assert_int_equal(ticket_reply(&t, ROLE_AGENT, true, now + 180), 0);
+    assert_int_equal(t.last_staff_reply_at, 0); /* a note is not a reply */
+    assert_int_equal(ticket_reply(&t, ROLE_AGENT, false, now + 240), 0);
+    assert_int_equal(t.last_staff_reply_at, now + 240);
+    assert_int_equal(t.handling_initiated_at, now); /* kept from the first */
+    assert_int_equal(ticket_escalate(&t), 0);
+    assert_int_equal(t.escalation_level, 1);
+    /* closed is final: no patch, reply or escalation changes it */
+    t.status = TS_CLOSED;
+    assert_int_equal(ticket_status_change(&t, ROLE_ADMIN, false, TS_NEW, now), DESK_ECONFLICT);
+    assert_int_equal(ticket_status_change(&t, ROLE_ADMIN, true, TS_CLOSED, now), 0);
+    assert_int_equal(ticket_reply(&t, ROLE_AGENT, false, now), DESK_ECONFLICT);
+    assert_int_equal(ticket_escalate(&t), DESK_ECONFLICT);
+    assert_int_equal(t.escalation_level, 1);
+    t.status = TS_WAITING_CUSTOMER;
+    assert_int_equal(ticket_status_change(&t, ROLE_CUSTOMER, true, TS_RESOLVED, now),
+                     DESK_EDENIED);
+    assert_int_equal(t.status, TS_WAITING_CUSTOMER);
+}
+
+/* Who hears of what (domain/notice.h), and each address once. */
+static void test_notice_audience(void **state)
+{
+    json_t *list = json_pack("[s,s,s,s,s]", "Ca@acme.test", "ca@ACME.test", "", "loop@x.test",
+                             "boss@vendor.test");
+    char *to;
+
+    (void)state;
+    assert_int_equal(notice_audience(NOTICE_RECEIVED, false, false), NOTICE_TO_CUSTOMER);
+    assert_int_equal(notice_audience(NOTICE_STATUS, true, false), NOTICE_TO_CUSTOMER);
+    assert_int_equal(notice_audience(NOTICE_REPLY, true, false), NOTICE_TO_CUSTOMER);
+    assert_int_equal(notice_audience(NOTICE_REPLY, false, false), NOTICE_TO_ASSIGNEE);
+    assert_int_equal(notice_audience(NOTICE_REPLY, true, true), 0);
+    assert_int_equal(notice_audience(NOTICE_ESCALATION, false, false),
+                     NOTICE_TO_ASSIGNEE | NOTICE_TO_ESCALATION);
+    to = notice_recipients(list, "LOOP@x.test");
+    assert_string_equal(to, "[\"Ca@acme.test\",\"boss@vendor.test\"]");
+    free(to);
+    assert_null(notice_recipients(json_pack("[s]", "loop@x.test"), "loop@x.test"));
 }
 
 static void test_hours_to_seconds(void **state)
@@ -198,5 +260,6 @@ static void test_resolution_and_update_clocks(void **state)
 }
 
 SUITE(ticket, cmocka_unit_test(test_status_machine), cmocka_unit_test(test_reply_effects),
+      cmocka_unit_test(test_change_decisions), cmocka_unit_test(test_notice_audience),
       cmocka_unit_test(test_hours_to_seconds), cmocka_unit_test(test_response_clock),
       cmocka_unit_test(test_resolution_and_update_clocks))
