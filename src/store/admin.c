@@ -201,7 +201,8 @@ int store_org_update(struct store *st, const struct caller *actor,
 
 /* ?2: a customer's organisation, 0 for staff. */
 static const char SQL_ORG_GET[] =
-    "SELECT " ORG_COLS " FROM organizations o WHERE o.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR o.id = ?2)";
+    "SELECT " ORG_COLS " FROM organizations o WHERE o.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR "
+    "o.id = ?2)";
 
 int store_org_get(struct store *st, const struct caller *who, int64_t id,
                     struct organization *out, struct arena *a)
@@ -259,7 +260,8 @@ static void read_account(struct db_stmt *s, void *item, struct arena *a)
 
 /* ?2: a customer's own user id, 0 for staff. */
 static const char SQL_ACCOUNT_GET[] =
-    "SELECT " ACCOUNT_COLS " FROM users u WHERE u.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR u.id = ?2)";
+    "SELECT " ACCOUNT_COLS " FROM users u WHERE u.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR u.id = "
+    "?2)";
 
 int store_account_get(struct store *st, const struct caller *who, int64_t id, struct account *out,
                         struct arena *a)
@@ -276,7 +278,8 @@ int store_account_get(struct store *st, const struct caller *who, int64_t id, st
 }
 
 static const char SQL_ACCOUNT_LIST[] = "SELECT " ACCOUNT_COLS " FROM users u WHERE u.id > ?1 AND "
-                                       "(CAST(?2 AS BIGINT) = 0 OR u.id = ?2) ORDER BY u.id LIMIT ?3";
+                                       "(CAST(?2 AS BIGINT) = 0 OR u.id = ?2) ORDER BY u.id "
+                                       "LIMIT ?3";
 
 int store_account_list(struct store *st, const struct caller *who, struct store_page *pg,
                          struct account **items, size_t *nr, struct arena *a)
@@ -367,7 +370,8 @@ static int write_account_update(struct db_conn *c, void *arg)
     after = account_to_json(w->out);
     if (w->p->password_hash)
         json_object_set_new(after, "password_changed", json_true());
-    return store__audit_json(c, w->actor->user_id, "update", "user", w->id, account_to_json(&before), after);
+    return store__audit_json(c, w->actor->user_id, "update", "user", w->id,
+                             account_to_json(&before), after);
 }
 
 int store_account_update(struct store *st, const struct caller *actor, int64_t id,
@@ -500,7 +504,8 @@ struct calendar_write {
 };
 
 static const char SQL_CALENDAR_INSERT[] = "INSERT INTO calendars (name, definition, version, "
-                                          "created_at, updated_at) VALUES (?1, ?2, 1, ?3, ?3) RETURNING id";
+                                          "created_at, updated_at) VALUES (?1, ?2, 1, ?3, ?3) "
+                                          "RETURNING id";
 
 static int write_calendar_create(struct db_conn *c, void *arg)
 {
@@ -515,7 +520,8 @@ static int write_calendar_create(struct db_conn *c, void *arg)
     db_bind_int(s, 3, w->e->created_at);
     if ((rc = name_conflict(db_insert(s, &w->e->id), w->f, "calendar", w->e->name)) < 0)
         return rc;
-    return store__audit_json(c, w->actor->user_id, "create", "calendar", w->e->id, NULL, calendar_audit(w->e));
+    return store__audit_json(c, w->actor->user_id, "create", "calendar", w->e->id,
+                             NULL, calendar_audit(w->e));
 }
 
 int store_calendar_create(struct store *st, const struct caller *actor, struct calendar_entry *e,
@@ -545,7 +551,8 @@ static int calendar_save(struct db_conn *c, struct calendar_write *w,
     if ((rc = name_conflict(db_exec(s), w->f, "calendar", w->e->name)) < 0)
         return rc;
     w->e->version = before->version + 1;
-    if ((rc = store__audit_json(c, w->actor->user_id, "update", "calendar", before->id, calendar_audit(before),
+    if ((rc = store__audit_json(c, w->actor->user_id, "update", "calendar", before->id,
+                                calendar_audit(before),
                          calendar_audit(w->e))) < 0)
         return rc;
     if (!strcmp(before->definition, w->e->definition))
@@ -780,7 +787,8 @@ static int write_policy_update(struct db_conn *c, void *arg)
     moves = sla_policy_apply(w->p, w->patch);
     if ((rc = save_policy_row(c, w->p, w->f)) < 0 || (rc = save_targets(c, w->p)) < 0)
         return rc;
-    if ((rc = store__audit_json(c, w->actor->user_id, "update", "sla_policy", u->id, sla_policy_to_json(&before),
+    if ((rc = store__audit_json(c, w->actor->user_id, "update", "sla_policy", u->id,
+                                sla_policy_to_json(&before),
                          sla_policy_to_json(w->p))) < 0)
         return rc;
     return moves ? store__recompute_tickets(c, 0, u->id) : 0;

@@ -123,7 +123,8 @@ static void read_agreement(struct db_stmt *s, struct agreement *a, struct arena 
 }
 
 static const char SQL_AGREEMENT_GET[] = "SELECT " AGREEMENT_COLS "FROM agreements a "
-                                        "WHERE a.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR a.organization_id = ?2)";
+                                        "WHERE a.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR "
+                                        "a.organization_id = ?2)";
 
 int store__agreement_read(struct db_conn *c, const struct caller *who, int64_t id,
                            struct agreement *a, struct arena *ar)
@@ -151,7 +152,8 @@ int store_agreement_get(struct store *st, const struct caller *c, int64_t id, st
 }
 
 static const char SQL_AGREEMENT_LIST[] =
-    "SELECT " AGREEMENT_COLS "FROM agreements a WHERE (CAST(?1 AS BIGINT) = 0 OR a.organization_id = ?1) AND "
+    "SELECT " AGREEMENT_COLS "FROM agreements a WHERE (CAST(?1 AS BIGINT) = 0 OR "
+    "a.organization_id = ?1) AND "
     "(CAST(?2 AS BIGINT) = 0 OR a.organization_id = ?2) AND (?3 = '' OR a.kind = ?3) AND "
     "(CAST(?4 AS BIGINT) = 0 OR a.id < ?4) ORDER BY a.id DESC LIMIT ?5";
 
@@ -257,7 +259,8 @@ static const char SQL_PRIORITY_DRIFT[] =
     "SELECT id, want FROM (SELECT o.id, o.priority_line, EXISTS (SELECT 1 FROM agreements a, "
     "json_each(a.extras) e WHERE a.organization_id = o.id AND a.status = 'signed' AND "
     "a.starts_on <= ?2 AND (a.ends_on IS NULL OR a.ends_on >= ?2) AND "
-    "e.value = 'priority_line') AS want FROM organizations o WHERE CAST(?1 AS BIGINT) = 0 OR o.id = ?1) "
+    "e.value = 'priority_line') AS want FROM organizations o WHERE CAST(?1 AS BIGINT) = 0 OR "
+    "o.id = ?1) "
     "WHERE want <> priority_line";
 static const char SQL_PRIORITY_SET[] =
     "UPDATE organizations SET priority_line = ?2, updated_at = ?3 WHERE id = ?1";

@@ -165,7 +165,7 @@ static const char SQL_RASCI_INSERT[] =
     "VALUES (?, ?, ?, 0, ?) RETURNING id";
 /* Customers read the default matrix and those attached to their organisation's agreements. */
 #define RASCI_VISIBLE                                                                              \
-    "(CAST(?1 AS BIGINT) = 0 OR m.is_default = 1 OR EXISTS (SELECT 1 FROM agreements a WHERE "                     \
+    "(CAST(?1 AS BIGINT) = 0 OR m.is_default = 1 OR EXISTS (SELECT 1 FROM agreements a WHERE " \
     "a.rasci_matrix_id = m.id AND a.organization_id = ?1))"
 static const char SQL_RASCI_GET[] =
     "SELECT m.id, m.name, m.parties, m.rows, m.is_default, m.created_at FROM rasci_matrices m "

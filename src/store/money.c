@@ -598,8 +598,10 @@ static const char SQL_INVOICE_GET[] =
     "WHERE i.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR i.organization_id = ?2)";
 static const char SQL_INVOICE_LIST[] =
     "SELECT " INVOICE_COLS "FROM invoices i JOIN organizations o ON o.id = i.organization_id "
-    "WHERE (CAST(?1 AS BIGINT) = 0 OR i.organization_id = ?1) AND (CAST(?2 AS BIGINT) = 0 OR i.organization_id = ?2) AND "
-    "(CAST(?3 AS BIGINT) = 0 OR i.agreement_id = ?3) AND (CAST(?4 AS BIGINT) = 0 OR i.id < ?4) ORDER BY i.id DESC LIMIT ?5";
+    "WHERE (CAST(?1 AS BIGINT) = 0 OR i.organization_id = ?1) AND (CAST(?2 AS BIGINT) = 0 OR "
+    "i.organization_id = ?2) AND "
+    "(CAST(?3 AS BIGINT) = 0 OR i.agreement_id = ?3) AND (CAST(?4 AS BIGINT) = 0 OR i.id < ?4) "
+    "ORDER BY i.id DESC LIMIT ?5";
 static const char SQL_LINES[] =
     "SELECT kind, description, on_date, quantity, unit, unit_price, amount FROM invoice_lines "
     "WHERE invoice_id = ? ORDER BY position";

@@ -105,7 +105,8 @@ static const char SQL_CONTACT_NAMES[] =
     "JOIN organizations o ON o.id = u.organization_id WHERE u.role = 'customer' "
     "AND (CAST(?1 AS BIGINT) = 0 OR o.id = ?1) ORDER BY o.name, u.name, u.id";
 static const char SQL_STAFF_NAMES[] =
-    "SELECT id, name FROM users WHERE role IN ('agent', 'admin') AND CAST(?1 AS BIGINT) = 0 ORDER BY name, id";
+    "SELECT id, name FROM users WHERE role IN ('agent', 'admin') AND CAST(?1 AS BIGINT) = 0 "
+    "ORDER BY name, id";
 
 static int read_names(struct store *st, const char *sql, int64_t param, struct named **items,
                       size_t *n, struct arena *a)
@@ -166,7 +167,8 @@ static const char SQL_AGREEMENTS[] =
     "g.status = 'requested' AND g.quoted_at IS NULL AND g.created_at < ?4 "
     "FROM agreements g JOIN organizations o ON o.id = g.organization_id "
     "LEFT JOIN sla_policies p ON p.id = g.sla_policy_id "
-    "WHERE (CAST(?1 AS BIGINT) = 0 OR g.organization_id = ?1) AND (CAST(?2 AS BIGINT) = 0 OR g.organization_id = ?2) "
+    "WHERE (CAST(?1 AS BIGINT) = 0 OR g.organization_id = ?1) AND (CAST(?2 AS BIGINT) = 0 OR "
+    "g.organization_id = ?2) "
     "ORDER BY g.starts_on DESC, g.id DESC LIMIT 1000";
 
 static void read_agreement(struct db_stmt *s, struct agreement_row *g, struct arena *a)

@@ -50,7 +50,10 @@ static int exists(struct db_conn *c, const char *sql, int64_t id, bool *yes)
     return db_done(s, db_err(rc));
 }
 
-static bool page_ok(const struct kb_page *pg) { return pg->limit >= 1 && pg->limit <= STORE_PAGE_MAX; }
+static bool page_ok(const struct kb_page *pg)
+{
+    return pg->limit >= 1 && pg->limit <= STORE_PAGE_MAX;
+}
 
 /* ---- releases --------------------------------------------------------------------- */
 
@@ -267,7 +270,8 @@ static int older_installations(struct db_conn *c, const char *hosting, const cha
 
 static const char SQL_CHANGE_INSERT[] =
     "INSERT INTO installation_changes (installation_id, what, at, by_id, documentation, "
-    "from_version, to_version, release_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    "from_version, to_version, release_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "RETURNING id";
 static const char SQL_INSTALLATION_SET_VERSION[] =
     "UPDATE installations SET version = ?2, version_key = ?3, updated_at = ?4 WHERE id = ?1";
 
@@ -555,7 +559,8 @@ int store_installation_create(struct store *st, const struct caller *c, struct i
 }
 
 static const char SQL_INSTALLATION_LIST[] =
-    "SELECT " INSTALLATION_COLS "FROM installations i WHERE (CAST(?1 AS BIGINT) = 0 OR i.organization_id = ?1) "
+    "SELECT " INSTALLATION_COLS "FROM installations i WHERE (CAST(?1 AS BIGINT) = 0 OR "
+    "i.organization_id = ?1) "
     "AND (CAST(?2 AS BIGINT) = 0 OR i.organization_id = ?2) AND i.id > ?3 ORDER BY i.id LIMIT ?4";
 
 int store_installation_list(struct store *st, const struct caller *c, int64_t organization_id,
@@ -705,11 +710,13 @@ int store_installation_changes(struct store *st, const struct caller *c, int64_t
  */
 #define KNOWN_ERROR_SELECT                                                                         \
     "SELECT k.id, k.title, k.description, k.status, k.workaround, "                                \
-    "CASE WHEN CAST(?2 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM releases r WHERE r.id = k.fixed_in_release_id "     \
+    "CASE WHEN CAST(?2 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM releases r WHERE r.id = " \
+    "k.fixed_in_release_id "     \
     "AND r.published_at IS NOT NULL) THEN coalesce(k.fixed_in_release_id, 0) ELSE 0 END, "         \
     "coalesce(k.created_by, 0), k.created_at, k.updated_at FROM known_errors k "
 #define KNOWN_ERROR_VISIBLE                                                                        \
-    "(CAST(?2 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM known_error_versions v JOIN installations i "                \
+    "(CAST(?2 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM known_error_versions v JOIN installations " \
+    "i "                \
     "ON i.version_key = v.version_key WHERE v.known_error_id = k.id AND i.organization_id = ?2)) "
 
 static void read_known_error(struct db_stmt *s, struct known_error *k, struct arena *a)

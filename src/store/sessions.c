@@ -21,7 +21,8 @@
 
 static const char SQL_SESSION_PRUNE[] = "DELETE FROM sessions WHERE expires_at <= ?";
 /* tokens that ended more than TOKEN_KEEP_SECS ago: the table does not grow with sign-ins */
-static const char SQL_TOKEN_PRUNE[] = "DELETE FROM tokens WHERE expires_at <= ?1 OR revoked_at <= ?1";
+static const char SQL_TOKEN_PRUNE[] = "DELETE FROM tokens WHERE expires_at <= ?1 OR revoked_at "
+                                      "<= ?1";
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (user_id, hash, created_at, expires_at, last_seen_at, address, "
     "user_agent) VALUES (?1, ?2, ?3, ?4, ?3, ?5, ?6) RETURNING id";

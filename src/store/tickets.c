@@ -168,7 +168,8 @@ int store_ticket_get(struct store *st, const struct caller *c, int64_t id, struc
 }
 
 static const char SQL_TICKETS_RECEIVED[] =
-    TICKET_SELECT "WHERE t.organization_id IS NOT NULL AND (CAST(?1 AS BIGINT) = 0 OR t.organization_id = ?1) "
+    TICKET_SELECT "WHERE t.organization_id IS NOT NULL AND (CAST(?1 AS BIGINT) = 0 OR "
+                  "t.organization_id = ?1) "
                   "AND t.received_at >= ?2 AND t.received_at < ?3 "
                   "ORDER BY t.organization_id, t.received_at, t.id";
 
@@ -426,7 +427,8 @@ static int write_ticket_create(struct db_conn *c, void *arg)
         t->requester_id = j->c->user_id;
     }
     /* organization_id 0 is a request held for triage (mail from an unknown sender) */
-    if ((t->organization_id && (rc = org_priority(c, t->organization_id, &t->priority, j->fault)) < 0) ||
+    if ((t->organization_id &&
+         (rc = org_priority(c, t->organization_id, &t->priority, j->fault)) < 0) ||
         (rc = check_requester(c, t, j->fault)) < 0 ||
         (rc = check_staff(c, t->assignee_id, j->fault)) < 0 ||
         (rc = entitlement(c, t->organization_id, t->received_at, &t->agreement_id)) < 0)
@@ -561,7 +563,8 @@ int store_ticket_update(struct store *st, const struct caller *c, int64_t id,
 }
 
 static const char SQL_MESSAGE_INSERT[] = "INSERT INTO messages (ticket_id, author_id, staff, "
-                                         "internal, body, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+                                         "internal, body, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+                                         "RETURNING id";
 
 static int insert_message(struct db_conn *c, struct message *m)
 {
@@ -852,16 +855,19 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
 /* Filters shared by every order: ?1 caller's organisation, ?2 organization_id, ?3 statuses,
    ?4 severities, ?5 assignee, ?6 the words as a full-text query (NULL: none). */
 #define LIST_WHERE                                                                                 \
-    "WHERE (CAST(?1 AS BIGINT) = 0 OR t.organization_id = ?1) AND (CAST(?2 AS BIGINT) = 0 OR t.organization_id = ?2) "            \
-    "AND (CAST(?3 AS BIGINT) = 0 OR (CASE t.status WHEN 'new' THEN 1 WHEN 'in_progress' THEN 2 "                  \
+    "WHERE (CAST(?1 AS BIGINT) = 0 OR t.organization_id = ?1) "                                    \
+    "AND (CAST(?2 AS BIGINT) = 0 OR t.organization_id = ?2) "                                      \
+    "AND (CAST(?3 AS BIGINT) = 0 OR (CASE t.status WHEN 'new' THEN 1 WHEN 'in_progress' THEN 2 "   \
     "WHEN 'waiting_customer' THEN 4 WHEN 'resolved' THEN 8 ELSE 16 END) & ?3) "                    \
-    "AND (CAST(?4 AS BIGINT) = 0 OR (CASE t.severity WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 4 ELSE 8 END) " \
-    "& ?4) AND (CAST(?5 AS BIGINT) = 0 OR t.assignee_id = ?5) "                                                    \
+    "AND (CAST(?4 AS BIGINT) = 0 OR (CASE t.severity WHEN 'A' THEN 1 WHEN 'B' THEN 2 "             \
+    "WHEN 'C' THEN 4 ELSE 8 END) & ?4) "                                                           \
+    "AND (CAST(?5 AS BIGINT) = 0 OR t.assignee_id = ?5) "                                          \
     "AND (?6 IS NULL OR " TICKET_WORDS_SQLITE ") "
 
 /* Keyset parameters: ?7 due, ?8 id, ?9 priority, ?10 limit. */
 static const char SQL_LIST_NEWEST[] =
-    TICKET_SELECT LIST_WHERE "AND (CAST(?8 AS BIGINT) = 0 OR t.id < ?8) ORDER BY t.id DESC LIMIT ?10";
+    TICKET_SELECT LIST_WHERE "AND (CAST(?8 AS BIGINT) = 0 OR t.id < ?8) ORDER BY t.id DESC "
+                             "LIMIT ?10";
 static const char SQL_LIST_DUE[] =
     TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NOT NULL AND (t.sort_due_at > ?7 OR "
                              "(t.sort_due_at = ?7 AND t.id > ?8)) "
@@ -1005,7 +1011,8 @@ static const char SQL_SWEEP_OPEN[] =
 static const char SQL_NOTICE_SEEN[] =
     "SELECT 1 FROM sla_notices WHERE ticket_id = ? AND notice = ?";
 static const char SQL_NOTICE_INSERT[] =
-    "INSERT INTO sla_notices (ticket_id, notice, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+    "INSERT INTO sla_notices (ticket_id, notice, created_at) VALUES (?, ?, ?) ON CONFLICT DO "
+    "NOTHING";
 static const char SQL_RECIPIENTS[] =
     "SELECT coalesce(u.email, ''), coalesce(p.escalation_emails, '[]') FROM tickets t "
     "LEFT JOIN users u ON u.id = t.assignee_id LEFT JOIN agreements a ON a.id = t.agreement_id "

@@ -45,7 +45,8 @@ struct user_create {
 };
 
 static const char SQL_USER_INSERT[] = "INSERT INTO users (email, name, role, organization_id, "
-                                      "password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id";
+                                      "password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+                                      "RETURNING id";
 
 static int write_user_create(struct db_conn *c, void *arg)
 {
@@ -140,7 +141,8 @@ int store_user_by_email(struct store *st, const char *email, struct user *out,
 
 /* Customers see themselves and the users of their own organisation; staff see everyone. */
 static const char SQL_USER_GET[] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?1 AND "
-                                   "(CAST(?2 AS BIGINT) = 0 OR u.id = ?3 OR u.organization_id = ?2)";
+                                   "(CAST(?2 AS BIGINT) = 0 OR u.id = ?3 OR u.organization_id = "
+                                   "?2)";
 
 int store_user_get(struct store *st, const struct caller *who, int64_t id, struct user *out,
                      struct arena *a)
