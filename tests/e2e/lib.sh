@@ -134,36 +134,36 @@ on_sqlite() {
 # interface shows what it reads.
 sqlite_only_q() { sqlite3 -cmd ".timeout 5000" "${2:-$DB}" "$1"; }
 
-# api_count PATH [TOKEN]: the number of items of a list route, all pages (PATH without limit)
-api_count() {
-    local path=$1 token=${2:-$ADMIN} sep=? cursor= n=0 page
+# api_ids PATH [TOKEN]: the ids of every item of a list route (admin by default), one a line,
+# all pages (PATH without limit or cursor); fails unless every page answers 200
+api_ids() {
+    local path=$1 token=${2:-$ADMIN} sep=? cursor=
     case "$path" in *\?*) sep='&' ;; esac
     while :; do
         api GET "$path${sep}limit=1000${cursor:+&cursor=$cursor}" "" "$token"
-        [ "$STATUS" = 200 ] || { echo "api_count $path: $STATUS" >&2; echo -1; return 1; }
-        page=$(json '.items | length')
-        n=$((n + page))
+        [ "$STATUS" = 200 ] || { echo "# api_ids $path: $STATUS $BODY" >&2; return 1; }
+        json '.items[].id'
         cursor=$(json '.next_cursor // empty')
-        [ -n "$cursor" ] || break
+        [ -n "$cursor" ] || return 0
     done
-    echo "$n"
 }
 
-# messages_with TEXT [TOKEN]: how many messages of every request the caller sees (admin by
-# default) have TEXT in their body
+# api_count PATH [TOKEN]: how many items a list route has (all pages); -1 when it fails
+api_count() {
+    local ids
+    ids=$(api_ids "$@") || { echo -1; return 1; }
+    printf '%s' "$ids" | grep -c . || true
+}
+
+# messages_with TEXT [TOKEN]: how many messages, on every request the caller sees (admin by
+# default), have TEXT in their body
 messages_with() {
-    local token=${2:-$ADMIN} id n=0 cursor= sep
-    while :; do
-        api GET "/api/v1/tickets?limit=1000${cursor:+&cursor=$cursor}" "" "$token"
+    local token=${2:-$ADMIN} id ids n=0
+    ids=$(api_ids /api/v1/tickets "$token") || { echo -1; return 1; }
+    for id in $ids; do
+        api GET "/api/v1/tickets/$id/messages" "" "$token"
         [ "$STATUS" = 200 ] || { echo -1; return 1; }
-        local ids next
-        ids=$(json '.items[].id'); next=$(json '.next_cursor // empty')
-        for id in $ids; do
-            api GET "/api/v1/tickets/$id/messages?limit=1000" "" "$token"
-            n=$((n + $(printf '%s' "$BODY" | jq --arg t "$1" '[.items[] | select(.body | contains($t))] | length')))
-        done
-        cursor=$next
-        [ -n "$cursor" ] || break
+        n=$((n + $(json "[.items[] | select(.body | contains(\"$1\"))] | length")))
     done
     echo "$n"
 }
