@@ -134,6 +134,10 @@ on_sqlite() {
 # interface shows what it reads.
 sqlite_only_q() { sqlite3 -cmd ".timeout 5000" "${2:-$DB}" "$1"; }
 
+# sqlite_only_shell [FILE]: a sqlite3 shell on the file ($DB unless FILE) reading its input,
+# e.g. to hold a transaction open; the same rules as sqlite_only_q
+sqlite_only_shell() { sqlite3 "${1:-$DB}"; }
+
 # api_ids PATH [TOKEN]: the ids of every item of a list route (admin by default), one a line,
 # all pages (PATH without limit or cursor); fails unless every page answers 200
 api_ids() {
