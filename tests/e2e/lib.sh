@@ -159,7 +159,14 @@ api_count() {
     printf '%s' "$ids" | grep -c . || true
 }
 
-# messages_with TEXT [TOKEN]: how many messages, on every request the caller sees (admin by
+# get PATH FILTER [TOKEN]: GET PATH (admin by default) and print FILTER (jq) of its answer,
+# or "HTTP <status>" when it is not 200
+get() {
+    api GET "$1" "" "${3:-$ADMIN}"
+    if [ "$STATUS" = 200 ]; then json "$2"; else echo "HTTP $STATUS"; fi
+}
+
+# messages_with TEXT [TOKEN]: how many messages ("": all of them), on every request the caller sees (admin by
 # default), have TEXT in their body
 messages_with() {
     local token=${2:-$ADMIN} id ids n=0
