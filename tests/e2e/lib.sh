@@ -166,6 +166,11 @@ get() {
     if [ "$STATUS" = 200 ]; then json "$2"; else echo "HTTP $STATUS"; fi
 }
 
+# metric NAME: the value of one line of /metrics (read as admin), e.g. svcdesk_outbox_pending
+metric() {
+    curl -s -H "Authorization: Bearer $ADMIN" "$BASE/metrics" | sed -n "s/^$1 \([0-9.e+-]*\)$/\1/p"
+}
+
 # messages_with TEXT [TOKEN]: how many messages ("": all of them), on every request the caller sees (admin by
 # default), have TEXT in their body
 messages_with() {
