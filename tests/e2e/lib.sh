@@ -274,7 +274,3 @@ sign_in() {
         --data-urlencode "password=${3:-$PAGE_PASSWORD}" --data-urlencode "csrf=$(csrf)"
 }
 has() { case "$BODY" in *"$1"*) return 0 ;; esac; return 1; }
-
-# TEMPORARY while the scripts move to the product's interfaces
-count_rows() { sqlite3 "$DB" "SELECT count(*) FROM $1"; }
-q() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
