@@ -3,6 +3,8 @@
 #   GET  /api/v1/tickets/{id}   >= 20,000 requests/s, p99 <= 10 ms (2 threads, 64 connections)
 #   POST /api/v1/tickets        >= 5,000 a second on SQLite with synchronous=FULL (group commit)
 # next to GET /healthz from the same run. Each is run RUNS times; the median is printed.
+# sqlite-only: its organisation and agents are written into the SQLite file, and the requests
+# made are counted there (the figures are the SQLite backend's)
 set -eu
 cd "$(dirname "$0")/.."
 SVCDESK=${SVCDESK:-build/svcdesk}

@@ -7,6 +7,7 @@
 # Two runs: the defaults (a limit per address), then without that limit
 # (SVCDESK_MAX_CONNECTIONS_PER_ADDRESS=0) so that the header deadline and cheap idle
 # connections hold on their own. Server settings come from SVCDESK_* variables.
+# sqlite-only: its organisation is written into the SQLite file
 set -eu
 cd "$(dirname "$0")/.."
 SVCDESK=${SVCDESK:-build/svcdesk}

@@ -4,6 +4,8 @@
 #   server memory (RSS) <= 64 MB after serving it
 # The requests are written straight into a SQLite file (a recursive CTE), most of them
 # closed, 5 % open with stored due times, as a year of a busy desk would leave them.
+# sqlite-only: the million requests are written straight into the SQLite file (the API would
+# take hours)
 set -eu
 cd "$(dirname "$0")/.."
 SVCDESK=${SVCDESK:-build/svcdesk}

@@ -7,6 +7,7 @@
 # share of the messages. Then GET /api/v1/tickets?q=… (an agent: internal notes included,
 # newest first, 50 a page) is timed with curl, RUNS times per search, and the p50/p95 of all
 # of them printed; then the same for the knowledge base's ranked search over ARTICLES articles.
+# sqlite-only: the million messages are written straight into the SQLite file (see below)
 set -eu
 cd "$(dirname "$0")/.."
 SVCDESK=${SVCDESK:-build/svcdesk}

@@ -27,7 +27,9 @@ failures=()
 count() {
     local name=$1 log=$2 rc=$3 ok bad
     ok=$(grep -c '^ok ' "$log")
-    bad=$(grep -c '^not ok ' "$log")
+    # cmocka's TAP says "not ok N # SKIP" for a skipped test (a sqlite-only test on another
+    # backend, docs/testing.md): a skip is not a failure
+    bad=$(grep '^not ok ' "$log" | grep -vc '# SKIP')
     if [ "$rc" != 0 ] && [ "$bad" = 0 ]; then
         bad=1 # crashed or exited non-zero without saying which test failed
         echo "not ok - $name exited with status $rc" >> "$log"

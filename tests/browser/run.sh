@@ -26,7 +26,8 @@ start_server --backup-dir "$T/backups"; ok $? "server starts"
 fixtures; ok $? "fixtures"
 
 passwords "2, 3, 4" "$PASSWORD" &&
-    q "UPDATE users SET name = 'Carl \"><img src=x onerror=alert(1)>' WHERE id = 3"
+    api PATCH /api/v1/users/3 '{"name":"Carl \"><img src=x onerror=alert(1)>"}' "$ADMIN" &&
+    [ "$STATUS" = 200 ]
 ok $? "passwords for the agent and the customers; a hostile customer name"
 
 # Requests already in the queue: Acme's D (due later than a B opened now) and Beta's
@@ -47,7 +48,7 @@ while IFS= read -r line; do
     esac
 done < "$T/node.out"
 is "$rc" 0 "the browser script finished"
-is "$(sqlite3 "$DB" "SELECT count(*) FROM messages WHERE body LIKE '%forged%'")" 0 \
+is "$(messages_with forged)" 0 \
     "the post without a CSRF token stored nothing"
 stop_server
 done_testing

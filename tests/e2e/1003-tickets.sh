@@ -16,8 +16,9 @@ is "$STATUS" 201 "a customer of Beta opens a request"
 T2=$(json .id)
 is "$(json '[.organization_id,.requester_id,.severity,.entitled,.billable,.sla.state]|@csv')" \
     '2,4,"D",false,true,"none"' "own organisation, requester, D for assistance, not entitled: billable, no clock"
-is "$(sqlite3 "$DB" "SELECT kind || ' ' || recipients FROM outbox WHERE ticket_id = $T2")" \
-    'received ["cb@beta.test"]' "the requester's receipt is queued in the same transaction"
+on_sqlite "queued notices (the outbox) have no read interface" &&
+    is "$(sqlite_only_q "SELECT kind || ' ' || recipients FROM outbox WHERE ticket_id = $T2")" \
+        'received ["cb@beta.test"]' "the requester's receipt is queued in the same transaction"
 printf 'log line\n' > "$T/log.txt"
 code=$(curl -s -o "$T/att" -w '%{http_code}' -H "Authorization: Bearer $AGENT" \
     -H 'Content-Type: text/plain' --data-binary @"$T/log.txt" "$BASE/api/v1/tickets/$T1/attachments?filename=log.txt")
@@ -82,7 +83,7 @@ is "$STATUS" 403 "a customer may not write an internal note"
 is "$(json .error.field)" internal "naming the field"
 
 # ---- bad input: 4xx, the field named, nothing stored ----
-before=$(count_rows tickets)
+before=$(api_count /api/v1/tickets)
 bad() { # bad BODY STATUS FIELD DESCRIPTION [TOKEN]
     api POST /api/v1/tickets "$1" "${5:-$AGENT}"
     is "$STATUS|$(json '.error.field // ""')" "$2|$3" "$4"
@@ -116,7 +117,7 @@ bad '{"subject":"x","organization_id":2}' 422 organization_id "a customer naming
 bad '[1,2]' 400 "" "a JSON array"
 bad '{"subject":' 400 "" "malformed JSON"
 bad "{\"subject\":\"$(printf '\xc3\x28')\",\"organization_id\":1}" 400 "" "invalid UTF-8"
-is "$(count_rows tickets)" "$before" "no bad request stored anything"
+is "$(api_count /api/v1/tickets)" "$before" "no bad request stored anything"
 for q in "limit=0" "limit=1001" "limit=abc" "status=done" "severity=E" "sort=fast" "cursor=zzz" "organization_id=x"; do
     api GET "/api/v1/tickets?$q" "" "$AGENT"
     is "$STATUS" 400 "GET /api/v1/tickets?$q is 400"
@@ -136,8 +137,9 @@ api POST "/api/v1/tickets/$T2/messages" '{"body":"here is the export"}' "$CB"
 is "$STATUS" 201 "the customer replies"
 api GET "/api/v1/tickets/$T2" "" "$CB"
 is "$(json .status)" in_progress "a customer's reply to a waiting request resumes it"
-is "$(sqlite3 "$DB" "SELECT recipients FROM outbox WHERE ticket_id = $T2 AND kind = 'reply'")" \
-    '["agent@vendor.test"]' "the customer's reply is queued for the assignee"
+on_sqlite "queued notices (the outbox) have no read interface" &&
+    is "$(sqlite_only_q "SELECT recipients FROM outbox WHERE ticket_id = $T2 AND kind = 'reply'")" \
+        '["agent@vendor.test"]' "the customer's reply is queued for the assignee"
 api PATCH "/api/v1/tickets/$T2" '{"status":"resolved"}' "$CB"
 is "$STATUS" 403 "a customer may not resolve"
 api PATCH "/api/v1/tickets/$T2" '{"status":"resolved"}' "$AGENT"
@@ -209,12 +211,12 @@ while :; do
     cur=$(json '.next_cursor // ""')
     [ -n "$cur" ] || break
 done
-is "$(echo $all | tr ' ' '\n' | sort -n | uniq | wc -l)" "$(count_rows tickets)" "sort=due pages through every request once"
+is "$(echo $all | tr ' ' '\n' | sort -n | uniq | wc -l)" "$(api_count /api/v1/tickets)" "sort=due pages through every request once"
 
-is "$(sqlite3 "$DB" "SELECT count(*) FROM audit_log WHERE entity = 'ticket'")" \
-    "$(sqlite3 "$DB" "SELECT count(*) FROM audit_log WHERE entity = 'ticket'")" "(audit readable)"
-[ "$(sqlite3 "$DB" "SELECT count(*) FROM audit_log WHERE entity = 'ticket' AND action = 'update'")" -ge 5 ]
-ok $? "every change left an audit row"
+if on_sqlite "the audit log has no read interface"; then
+    [ "$(sqlite_only_q "SELECT count(*) FROM audit_log WHERE entity = 'ticket' AND action = 'update'")" -ge 5 ]
+    ok $? "every change left an audit row"
+fi
 
 stop_server
 done_testing

@@ -9,7 +9,11 @@ fixtures; ok $? "fixtures"
 passwords "1, 2, 3, 4"
 ok $? "passwords"
 # the hostile name of Acme shows everywhere as text
-q "UPDATE organizations SET name = 'Acme <script>alert(1)</script>' WHERE id = 1"
+acme_name() { # acme_name NAME: rename organisation 1 through the API
+    api PATCH /api/v1/organizations/1 "$(jq -nc --arg n "$1" '{name: $n}')" "$ADMIN"
+    [ "$STATUS" = 200 ] || echo "# renaming Acme: $STATUS $BODY"
+}
+acme_name 'Acme <script>alert(1)</script>'
 
 # ---- the SLA report: three C requests received in March 2026 (target 16 working hours) -------
 ticket() { # ticket RECEIVED_AT SEVERITY: sets TID
@@ -20,53 +24,59 @@ ticket 2026-03-02T09:00:00Z C; MET=$TID
 ticket 2026-03-03T09:00:00Z C; MISSED=$TID
 ticket 2026-03-04T09:00:00Z C; BREACHED=$TID
 ticket 2026-04-01T09:00:00Z A; APRIL=$TID
-q "UPDATE tickets SET handling_initiated_at = received_at + 3600 WHERE id = $MET;
-   UPDATE tickets SET handling_initiated_at = received_at + 30 * 86400 WHERE id IN ($MISSED, $APRIL)"
-api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-03-31" "" "$AGENT"
-is "$STATUS" 200 "GET /api/v1/reports/sla"
-is "$(json '.rows|length')" 1 "one row: Acme, March, C"
-is "$(json '.rows[0]|[.organization_id,.month,.severity,.total,.met,.missed,.breached]|@csv')" \
-    '1,"2026-03","C",3,1,1,1' "3 with a clock: met, missed, breached"
-like "$(json '.rows[0].compliance')" '^0\.333' "compliance 1/3"
-api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-04-30" "" "$AGENT"
-is "$(json '[.rows[]|[.month,.severity,(.compliance*1000|floor)]|@csv]|join(" ")')" \
-    '"2026-03","C",333 "2026-04","A",0' "months by received_at, one row each"
-api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-03-02" "" "$AGENT"
-is "$(json '.rows[0].total')" 1 "to is inclusive"
-api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-04-30" "" "$CA"
-is "$STATUS $(json '.rows|length')" "200 2" "a customer reads its own organisation's"
-api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-04-30" "" "$CB"
-is "$STATUS $(json '.rows|length')" "200 0" "another customer gets none"
-api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-04-30&organization_id=1" "" "$CB"
-is "$STATUS $(json '.rows|length')" "200 0" "also when naming the other organisation"
-api GET "/api/v1/reports/sla?from=March" "" "$AGENT"
-is "$STATUS $(json .error.field)" "400 from" "a date that does not parse is 400"
-api GET "/api/v1/reports/sla"
-is "$STATUS" 401 "without a token 401"
+# sqlite-only: the worked example needs handling begun at a past time, which no interface
+# records (a status change begins it now), so the report's figures are checked on SQLite only
+if on_sqlite "the SLA report's worked example backdates when handling began"; then
+    sqlite_only_q "UPDATE tickets SET handling_initiated_at = received_at + 3600 WHERE id = $MET;
+       UPDATE tickets SET handling_initiated_at = received_at + 30 * 86400 WHERE id IN ($MISSED, $APRIL)"
+    api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-03-31" "" "$AGENT"
+    is "$STATUS" 200 "GET /api/v1/reports/sla"
+    is "$(json '.rows|length')" 1 "one row: Acme, March, C"
+    is "$(json '.rows[0]|[.organization_id,.month,.severity,.total,.met,.missed,.breached]|@csv')" \
+        '1,"2026-03","C",3,1,1,1' "3 with a clock: met, missed, breached"
+    like "$(json '.rows[0].compliance')" '^0\.333' "compliance 1/3"
+    api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-04-30" "" "$AGENT"
+    is "$(json '[.rows[]|[.month,.severity,(.compliance*1000|floor)]|@csv]|join(" ")')" \
+        '"2026-03","C",333 "2026-04","A",0' "months by received_at, one row each"
+    api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-03-02" "" "$AGENT"
+    is "$(json '.rows[0].total')" 1 "to is inclusive"
+    api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-04-30" "" "$CA"
+    is "$STATUS $(json '.rows|length')" "200 2" "a customer reads its own organisation's"
+    api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-04-30" "" "$CB"
+    is "$STATUS $(json '.rows|length')" "200 0" "another customer gets none"
+    api GET "/api/v1/reports/sla?from=2026-03-01&to=2026-04-30&organization_id=1" "" "$CB"
+    is "$STATUS $(json '.rows|length')" "200 0" "also when naming the other organisation"
+    api GET "/api/v1/reports/sla?from=March" "" "$AGENT"
+    is "$STATUS $(json .error.field)" "400 from" "a date that does not parse is 400"
+    api GET "/api/v1/reports/sla"
+    is "$STATUS" 401 "without a token 401"
 
-sign_in agent agent@vendor.test
-page agent GET "/desk/reports?from=2026-03-01&to=2026-04-30"
-is "$STATUS" 200 "the reports page"
-like "$BODY" '<svg class="chart"' "with an inline SVG chart"
-like "$BODY" '33.3 %' "and the compliance"
-like "$BODY" 'Acme &lt;script&gt;alert\(1\)&lt;/script&gt;' "the organisation's name is escaped"
-is "$(printf '%s' "$BODY" | grep -c '<script>alert')" 0 "never raw"
-page agent GET "/desk/reports/sla.csv?from=2026-03-01&to=2026-04-30"
-is "$STATUS $(header Content-Type)" "200 text/csv; charset=utf-8" "the CSV export"
-like "$(header Content-Disposition)" '^attachment; filename="sla.csv"' "as a download"
-is "$(sed -n 2p "$T/body" | tr -d '\r')" \
-    '1,Acme <script>alert(1)</script>,2026-03,C,3,1,1,1,0.3333' "one line a row"
-q "UPDATE organizations SET name = 'Acme, \"Inc\"' WHERE id = 1"
-page agent GET "/desk/reports/sla.csv?from=2026-03-01&to=2026-03-31"
-is "$(sed -n 2p "$T/body" | tr -d '\r')" '1,"Acme, ""Inc""",2026-03,C,3,1,1,1,0.3333' \
-    "a name with a comma and quotes is quoted"
-q "UPDATE organizations SET name = 'Acme <script>alert(1)</script>' WHERE id = 1"
+    sign_in agent agent@vendor.test
+    page agent GET "/desk/reports?from=2026-03-01&to=2026-04-30"
+    is "$STATUS" 200 "the reports page"
+    like "$BODY" '<svg class="chart"' "with an inline SVG chart"
+    like "$BODY" '33.3 %' "and the compliance"
+    like "$BODY" 'Acme &lt;script&gt;alert\(1\)&lt;/script&gt;' "the organisation's name is escaped"
+    is "$(printf '%s' "$BODY" | grep -c '<script>alert')" 0 "never raw"
+    page agent GET "/desk/reports/sla.csv?from=2026-03-01&to=2026-04-30"
+    is "$STATUS $(header Content-Type)" "200 text/csv; charset=utf-8" "the CSV export"
+    like "$(header Content-Disposition)" '^attachment; filename="sla.csv"' "as a download"
+    is "$(sed -n 2p "$T/body" | tr -d '\r')" \
+        '1,Acme <script>alert(1)</script>,2026-03,C,3,1,1,1,0.3333' "one line a row"
+    acme_name 'Acme, "Inc"'
+    page agent GET "/desk/reports/sla.csv?from=2026-03-01&to=2026-03-31"
+    is "$(sed -n 2p "$T/body" | tr -d '\r')" '1,"Acme, ""Inc""",2026-03,C,3,1,1,1,0.3333' \
+        "a name with a comma and quotes is quoted"
+    acme_name 'Acme <script>alert(1)</script>'
+fi
 
 # ---- hour banks ----------------------------------------------------------------------------
 YEAR=$(date -u +%Y)
-q "INSERT INTO agreements (id, organization_id, kind, status, starts_on, hours_minutes,
-     currency, rate, annual_fee, signed_at, created_at, updated_at) VALUES (2, 1, 'enhanced', 'signed',
-     '$YEAR-01-01', 6000, 'EUR', 10000, 1250000, 1, 0, 0)"
+api POST /api/v1/agreements "{\"organization_id\":1,\"kind\":\"enhanced\",\"starts_on\":\"$YEAR-01-01\",
+    \"hours\":100,\"currency\":\"EUR\",\"rate\":10000,\"annual_fee\":1250000}" "$ADMIN"
+is "$STATUS $(json .id)" "201 2" "an enhanced agreement of 100 hours this year"
+api POST /api/v1/agreements/2/sign "" "$ADMIN"
+is "$STATUS" 200 "signed"
 api POST /api/v1/tickets/$MET/time-entries '{"minutes":90,"kind":"included","agreement_id":2}' "$AGENT"
 is "$STATUS" 201 "time recorded against the bank"
 page agent GET "/desk/reports"
@@ -95,7 +105,8 @@ is "$STATUS $(header Location)" "303 /desk/" "staff opening the portal go to the
 
 api POST /api/v1/rasci-matrices '{"name":"Acme <b>RASCI</b>","parties":["Customer","Vendor"],"rows":[{"activity":"Backups <i>","cells":{"Customer":"I","Vendor":"A/R"}}]}' "$AGENT"
 is "$STATUS" 201 "a RASCI matrix"
-q "UPDATE agreements SET rasci_matrix_id = $(json .id) WHERE id = 1"
+api PATCH /api/v1/agreements/1 "{\"rasci_matrix_id\":$(json .id)}" "$ADMIN"
+is "$STATUS" 200 "given to Acme's maintenance agreement"
 page ca GET /portal/responsibilities
 is "$STATUS" 200 "the responsibilities page"
 like "$BODY" 'Acme &lt;b&gt;RASCI&lt;/b&gt;' "the organisation's matrix"
@@ -168,7 +179,7 @@ like "$BODY" 'action="/desk/tickets/'$MET'/time"' "with the time form"
 TOKEN_AG=$(csrf)
 page agent POST "/desk/tickets/$MET/time" -d minutes=45 -d kind=billable --data-urlencode "note=<script>n</script> call"
 is "$STATUS" 403 "time without the CSRF token is refused"
-is "$(q "SELECT count(*) FROM time_entries WHERE ticket_id = $MET AND minutes = 45")" 0 "and nothing stored"
+is "$(get "/api/v1/tickets/$MET/time-entries" '[.items[]|select(.minutes == 45)]|length')" 0 "and nothing stored"
 page agent POST "/desk/tickets/$MET/time" --data-urlencode "csrf=$TOKEN_AG" -d minutes=45 -d kind=billable \
     --data-urlencode "note=<script>n</script> call"
 is "$STATUS $(header Location)" "303 /desk/tickets/$MET" "time recorded"
@@ -176,7 +187,7 @@ page agent GET "/desk/tickets/$MET"
 like "$BODY" '<td data-label="Time">0:45</td><td data-label="Kind">billable</td><td data-label="Note">&lt;script&gt;n&lt;/script&gt; call</td>' "listed, the note escaped"
 page agent POST "/desk/tickets/$MET/time" --data-urlencode "csrf=$TOKEN_AG" -d minutes=0 -d kind=billable
 is "$STATUS" 422 "0 minutes is 422"
-KE=$(q "SELECT id FROM known_errors LIMIT 1")
+KE=$(get /api/v1/known-errors '[.items[].id]|.[0]')
 page agent POST "/desk/tickets/$MET/known-error" --data-urlencode "csrf=$TOKEN_AG" -d known_error_id=$KE
 is "$STATUS" 303 "a known error linked"
 page agent GET "/desk/tickets/$MET"
@@ -200,10 +211,10 @@ page agent POST /desk/releases --data-urlencode "csrf=$TOKEN_AG" -d version=6.0 
 is "$STATUS" 409 "the same version again is 409"
 page agent POST /desk/releases --data-urlencode "csrf=$TOKEN_AG" -d version=six -d kind=major
 is "$STATUS" 422 "a version that is not one is 422"
-R6=$(q "SELECT id FROM releases WHERE version = '6.0.0'")
+R6=$(get "/api/v1/releases?limit=1000" '.items[]|select(.version == "6.0.0")|.id')
 page agent POST "/desk/releases/$R6/publish" --data-urlencode "csrf=$TOKEN_AG"
 is "$STATUS" 303 "published"
-is "$(q "SELECT published_at IS NOT NULL FROM releases WHERE id = $R6")" 1 "stored"
+is "$(get "/api/v1/releases/$R6" '.published_at != null')" true "stored"
 page agent POST "/desk/releases/$R6/publish" --data-urlencode "csrf=$TOKEN_AG"
 is "$STATUS" 409 "publishing twice is 409"
 page ca GET /portal/releases

@@ -39,7 +39,7 @@ page ca GET /desk/agreements; TOKEN_CA=$(csrf)
 page ca GET /portal/; TOKEN_CA=$(csrf)
 page ca POST "/desk/agreements/$AGR/sign" --data-urlencode "csrf=$TOKEN_CA"
 is "$STATUS" 403 "customer: POST sign is 403"
-is "$(q "SELECT status FROM agreements WHERE id = $AGR")" requested "and signs nothing"
+is "$(get "/api/v1/agreements/$AGR" .status)" requested "and signs nothing"
 
 # ---- root cause and release --------------------------------------------------------------------
 page agent GET "/desk/tickets/$TICKET"; TOKEN=$(csrf)
@@ -48,12 +48,12 @@ has '>5.4.1 (patch, not published)</option>'; ok $? "its select lists the releas
 page agent POST "/desk/tickets/$TICKET/root-cause" --data-urlencode "root_cause=<b>race</b> in save" \
     -d "release_id=$RELEASE"
 is "$STATUS" 403 "root cause without the token: 403"
-is "$(q "SELECT coalesce(root_cause, '-') || ' ' || coalesce(release_id, 0) FROM tickets WHERE id = $TICKET")" \
+is "$(get "/api/v1/tickets/$TICKET" '"\(.root_cause // "-") \(.release_id // 0)"')" \
     "- 0" "and nothing recorded"
 page agent POST "/desk/tickets/$TICKET/root-cause" --data-urlencode "csrf=$TOKEN" \
     --data-urlencode "root_cause=<b>race</b> in save" -d "release_id=$RELEASE"
 is "$STATUS $(header Location)" "303 /desk/tickets/$TICKET" "root cause and release recorded: 303"
-is "$(q "SELECT root_cause || ' ' || release_id FROM tickets WHERE id = $TICKET")" \
+is "$(get "/api/v1/tickets/$TICKET" '"\(.root_cause) \(.release_id)"')" \
     "<b>race</b> in save $RELEASE" "both stored"
 page agent GET "/desk/tickets/$TICKET"
 has 'Root cause: &lt;b&gt;race&lt;/b&gt; in save'; ok $? "the root cause shows, escaped"
@@ -62,11 +62,11 @@ has "selected>5.4.1 (patch"; ok $? "the release selected"
 page agent POST "/desk/tickets/$TICKET/root-cause" --data-urlencode "csrf=$TOKEN" \
     --data-urlencode "root_cause=x" -d "release_id=9999"
 is "$STATUS" 422 "an unknown release: 422"
-is "$(q "SELECT release_id FROM tickets WHERE id = $TICKET")" "$RELEASE" "and the release unchanged"
+is "$(get "/api/v1/tickets/$TICKET" .release_id)" "$RELEASE" "and the release unchanged"
 page agent POST "/desk/tickets/$TICKET/root-cause" --data-urlencode "csrf=$TOKEN" \
     --data-urlencode "root_cause=" -d "release_id="
 is "$STATUS" 303 "an empty form clears both"
-is "$(q "SELECT coalesce(root_cause, '-') || ' ' || coalesce(release_id, 0) FROM tickets WHERE id = $TICKET")" \
+is "$(get "/api/v1/tickets/$TICKET" '"\(.root_cause // "-") \(.release_id // 0)"')" \
     "- 0" "cleared"
 
 # ---- an agreement: quote, sign, change orders, bookings, cancel ------------------------------------
@@ -74,7 +74,7 @@ page agent GET "/desk/agreements/$AGR"; TOKEN=$(csrf)
 has "action=\"/desk/agreements/$AGR/quote\""; ok $? "a requested agreement offers the quote form"
 page agent POST "/desk/agreements/$AGR/quote" -d amount=24000.50 -d valid_until=2026-12-31
 is "$STATUS" 403 "quote without the token: 403"
-is "$(q "SELECT status FROM agreements WHERE id = $AGR")" requested "and nothing quoted"
+is "$(get "/api/v1/agreements/$AGR" .status)" requested "and nothing quoted"
 page agent POST "/desk/agreements/$AGR/quote" --data-urlencode "csrf=$TOKEN" -d amount=12.345 \
     -d valid_until=2026-12-31
 is "$STATUS" 422 "three decimals of EUR: 422"
@@ -85,7 +85,7 @@ is "$STATUS" 422 "an amount over the API's bound (10^15 cents): 422, as in the A
 page agent POST "/desk/agreements/$AGR/quote" --data-urlencode "csrf=$TOKEN" -d amount=24000.50 \
     -d valid_until=2026-12-31
 is "$STATUS $(header Location)" "303 /desk/agreements/$AGR" "quoted: 303"
-is "$(q "SELECT status || ' ' || quote_amount || ' ' || quote_valid_until FROM agreements WHERE id = $AGR")" \
+is "$(get "/api/v1/agreements/$AGR" '"\(.status) \(.quote.amount) \(.quote.valid_until)"')" \
     "quoted 2400050 2026-12-31" "stored in minor units"
 page agent GET "/desk/agreements/$AGR"
 has '24,000.50 EUR'; ok $? "the page shows the quote"
@@ -95,11 +95,11 @@ is "$STATUS" 422 "hours that are not a number: 422"
 page agent POST "/desk/agreements/$AGR/bookings" --data-urlencode "csrf=$TOKEN" -d user_id=2 \
     -d starts_on=2026-12-01 -d ends_on=2026-12-03
 is "$STATUS" 303 "a booking before signing: 303"
-is "$(q "SELECT status FROM bookings WHERE agreement_id = $AGR")" tentative "tentative"
+is "$(get "/api/v1/agreements/$AGR/bookings" '.items[].status')" tentative "tentative"
 page agent POST "/desk/agreements/$AGR/sign" --data-urlencode "csrf=$TOKEN"
 is "$STATUS" 303 "signed: 303"
-is "$(q "SELECT status || ' ' || (signed_at IS NOT NULL) FROM agreements WHERE id = $AGR")" "signed 1" "stored"
-is "$(q "SELECT status FROM bookings WHERE agreement_id = $AGR")" confirmed "the booking confirmed"
+is "$(get "/api/v1/agreements/$AGR" '"\(.status) \(.signed_at != null)"')" "signed true" "stored"
+is "$(get "/api/v1/agreements/$AGR/bookings" '.items[].status')" confirmed "the booking confirmed"
 page agent GET "/desk/agreements/$AGR"
 has 'Agnes Agent'; ok $? "the booking shows who"
 page agent POST "/desk/agreements/$AGR/sign" --data-urlencode "csrf=$TOKEN"
@@ -108,14 +108,15 @@ has 'class="alert"'; ok $? "with the store's message"
 page agent POST "/desk/agreements/$AGR/change-orders" --data-urlencode "csrf=$TOKEN" -d hours=12.5 \
     --data-urlencode "reason=<i>extra</i> migration" -d applies_to=current_year
 is "$STATUS" 303 "a change order proposed: 303"
-CO=$(q "SELECT id FROM change_orders WHERE agreement_id = $AGR")
-is "$(q "SELECT minutes || ' ' || status FROM change_orders WHERE id = $CO")" "750 proposed" "stored (12.5 h)"
+CO=$(get "/api/v1/agreements/$AGR/change-orders" '.items[].id')
+is "$(get "/api/v1/agreements/$AGR/change-orders" ".items[]|select(.id == $CO)|\"\\(.minutes) \\(.status)\"")" \
+    "750 proposed" "stored (12.5 h)"
 page agent GET "/desk/agreements/$AGR"
 has "action=\"/desk/agreements/$AGR/change-orders/$CO/sign\""; ok $? "with a sign button"
 has '&lt;i&gt;extra&lt;/i&gt; migration'; ok $? "its reason escaped"
 page agent POST "/desk/agreements/$AGR/change-orders/$CO/sign" --data-urlencode "csrf=$TOKEN"
 is "$STATUS" 303 "the change order signed: 303"
-is "$(q "SELECT status FROM change_orders WHERE id = $CO")" signed "stored"
+is "$(get "/api/v1/agreements/$AGR/change-orders" ".items[]|select(.id == $CO)|.status")" signed "stored"
 page agent GET "/desk/agreements/$AGR"
 has '112.50'; ok $? "the bank counts it (100 + 12.5 h)"
 page agent POST "/desk/agreements/$AGR/change-orders/$CO/sign" --data-urlencode "csrf=$TOKEN"
@@ -124,12 +125,12 @@ page agent POST "/desk/agreements/$AGR/change-orders/9999/sign" --data-urlencode
 is "$STATUS" 404 "a missing change order: 404"
 page agent POST "/desk/agreements/$AGR/cancel" -d notice_given_on=2026-11-01
 is "$STATUS" 403 "cancel without the token: 403"
-is "$(q "SELECT coalesce(notice_given_on, '-') FROM agreements WHERE id = $AGR")" - "and no notice"
+is "$(get "/api/v1/agreements/$AGR" '.notice_given_on // "-"')" - "and no notice"
 page agent POST "/desk/agreements/$AGR/cancel" --data-urlencode "csrf=$TOKEN" -d notice_given_on=2999-01-01
 is "$STATUS" 422 "a notice after today: 422"
 page agent POST "/desk/agreements/$AGR/cancel" --data-urlencode "csrf=$TOKEN" -d notice_given_on=2026-11-01
 is "$STATUS" 303 "notice given: 303"
-is "$(q "SELECT notice_given_on || ' ' || ends_on FROM agreements WHERE id = $AGR")" \
+is "$(get "/api/v1/agreements/$AGR" '"\(.notice_given_on) \(.ends_on)"')" \
     "2026-11-01 2027-12-31" "stored: less than 90 days before the year's end, so the next year's end"
 page agent GET "/desk/agreements/$AGR"
 has 'Notice given on 2026-11-01; the agreement ends on <span class="ends-on">2027-12-31</span>'
@@ -144,7 +145,7 @@ page agent GET /desk/kb; TOKEN=$(csrf)
 page agent POST /desk/kb --data-urlencode "title=<script>alert(1)</script> Backups" \
     --data-urlencode "body=# Restore" -d tags=ops -d visibility=public
 is "$STATUS" 403 "an article without the token: 403"
-is "$(q "SELECT count(*) FROM kb_articles")" 0 "and none written"
+is "$(api_count /api/v1/kb/articles)" 0 "and none written"
 page agent POST /desk/kb --data-urlencode "csrf=$TOKEN" --data-urlencode "title=" -d visibility=public
 is "$STATUS" 422 "an article without a title: 422"
 page agent POST /desk/kb --data-urlencode "csrf=$TOKEN" \
@@ -152,11 +153,12 @@ page agent POST /desk/kb --data-urlencode "csrf=$TOKEN" \
     --data-urlencode $'body=# Restore\n\nRun **restore** <script>x()</script>' \
     --data-urlencode "tags= ops , backup,, " -d visibility=internal
 is "$STATUS" 303 "an article written: 303"
-ART=$(q "SELECT id FROM kb_articles")
-is "$(header Location)" "/desk/kb/$ART" "to its page"
-is "$(q "SELECT title || '|' || visibility FROM kb_articles WHERE id = $ART")" \
+LOC=$(header Location)
+ART=$(get /api/v1/kb/articles '[.items[].id]|.[0]')
+is "$LOC" "/desk/kb/$ART" "to its page"
+is "$(get "/api/v1/kb/articles/$ART" '"\(.title)|\(.visibility)"')" \
     "<script>alert(1)</script> Backups|internal" "stored as typed"
-is "$(q "SELECT group_concat(value, ',') FROM json_each((SELECT tags FROM kb_articles WHERE id = $ART))")" \
+is "$(get "/api/v1/kb/articles/$ART" '.tags|join(",")')" \
     "ops,backup" "tags split and trimmed"
 page agent GET /desk/kb
 has '&lt;script&gt;alert(1)&lt;/script&gt; Backups'; ok $? "the list shows the title escaped"
@@ -170,7 +172,7 @@ has "href=\"/kb/$ART\""; ok $((! $?)) "no public link for an internal article"
 page agent POST "/desk/kb/$ART" --data-urlencode "title=Backups" --data-urlencode "body=new" \
     -d tags=ops -d visibility=public
 is "$STATUS" 403 "an edit without the token: 403"
-is "$(q "SELECT title FROM kb_articles WHERE id = $ART")" "<script>alert(1)</script> Backups" "unchanged"
+is "$(get "/api/v1/kb/articles/$ART" .title)" "<script>alert(1)</script> Backups" "unchanged"
 page agent POST "/desk/kb/$ART" --data-urlencode "csrf=$TOKEN" --data-urlencode "title=Backups & restores" \
     --data-urlencode "body=Use *restore*." -d tags=ops -d visibility=bogus
 is "$STATUS" 422 "an unknown visibility: 422"
@@ -178,7 +180,7 @@ has 'value="Backups &amp; restores"'; ok $? "what was typed kept, escaped"
 page agent POST "/desk/kb/$ART" --data-urlencode "csrf=$TOKEN" --data-urlencode "title=Backups & restores" \
     --data-urlencode "body=Use *restore*." -d tags=ops -d visibility=public
 is "$STATUS $(header Location)" "303 /desk/kb/$ART" "edited: 303"
-is "$(q "SELECT title || '|' || body || '|' || visibility FROM kb_articles WHERE id = $ART")" \
+is "$(get "/api/v1/kb/articles/$ART" '"\(.title)|\(.body)|\(.visibility)"')" \
     "Backups & restores|Use *restore*.|public" "stored"
 page agent GET "/desk/kb/$ART"
 has "href=\"/kb/$ART\""; ok $? "a public article links its public page"
@@ -187,7 +189,7 @@ page agent POST /desk/kb/999 --data-urlencode "csrf=$TOKEN" --data-urlencode "ti
 is "$STATUS" 404 "editing a missing article: 404"
 page ca POST "/desk/kb/$ART" --data-urlencode "csrf=$TOKEN_CA" --data-urlencode "title=mine" -d visibility=public
 is "$STATUS" 403 "customer: POST an article is 403"
-is "$(q "SELECT title FROM kb_articles WHERE id = $ART")" "Backups & restores" "unchanged"
+is "$(get "/api/v1/kb/articles/$ART" .title)" "Backups & restores" "unchanged"
 
 stop_server
 done_testing

@@ -30,7 +30,7 @@ has '250.50 EUR a day'; ok $? "the per-diem form shows the rate"
 # ---- time ------------------------------------------------------------------------------------------
 page agent POST "/desk/agreements/$AGR/time" -d minutes=90 -d kind=billable -d on=2026-11-10 -d note=x
 is "$STATUS" 403 "time without the token: 403"
-is "$(q "SELECT count(*) FROM time_entries")" 0 "and none recorded"
+is "$(api_count "/api/v1/agreements/$AGR/time-entries")" 0 "and none recorded"
 page agent POST "/desk/agreements/$AGR/time" --data-urlencode "csrf=$TOKEN" -d minutes=0 -d kind=billable
 is "$STATUS" 422 "0 minutes: 422"
 page agent POST "/desk/agreements/$AGR/time" --data-urlencode "csrf=$TOKEN" -d minutes=30 -d kind=bogus
@@ -41,7 +41,7 @@ is "$STATUS" 422 "a date that is not one: 422"
 page agent POST "/desk/agreements/$AGR/time" --data-urlencode "csrf=$TOKEN" -d minutes=90 \
     -d kind=billable -d on=2026-11-10 --data-urlencode "note=<script>alert(1)</script> upgrade"
 is "$STATUS $(header Location)" "303 /desk/agreements/$AGR" "time recorded: 303"
-is "$(q "SELECT agreement_id || ' ' || minutes || ' ' || kind || ' ' || on_date || ' ' || user_id || ' ' || note FROM time_entries")" \
+is "$(get "/api/v1/agreements/$AGR/time-entries" '.items[]|"\(.agreement_id) \(.minutes) \(.kind) \(.on) \(.user_id) \(.note)"')" \
     "$AGR 90 billable 2026-11-10 2 <script>alert(1)</script> upgrade" "stored against the agreement, by the agent"
 page agent GET "/desk/agreements/$AGR"
 has '&lt;script&gt;alert(1)&lt;/script&gt; upgrade'; ok $? "the note shows escaped"
@@ -51,7 +51,7 @@ has '>1:30<'; ok $? "the time as h:mm"
 # ---- expenses --------------------------------------------------------------------------------------
 page agent POST "/desk/agreements/$AGR/expenses" -d kind=actual -d amount=123.45 -d note=train
 is "$STATUS" 403 "an expense without the token: 403"
-is "$(q "SELECT count(*) FROM expenses")" 0 "and none recorded"
+is "$(api_count "/api/v1/agreements/$AGR/expenses")" 0 "and none recorded"
 page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=actual \
     -d amount=12.345 -d note=train
 is "$STATUS" 422 "three decimals of EUR: 422"
@@ -62,14 +62,14 @@ is "$STATUS" 422 "an expense without a note: 422"
 page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=per_diem \
     -d days=0 -d note=visit
 is "$STATUS" 422 "per diem without days: 422"
-is "$(q "SELECT count(*) FROM expenses")" 0 "none recorded by the refusals"
+is "$(api_count "/api/v1/agreements/$AGR/expenses")" 0 "none recorded by the refusals"
 page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=actual \
     -d amount=123.45 --data-urlencode "note=<b>train</b> ticket" -d on=2026-11-11
 is "$STATUS $(header Location)" "303 /desk/agreements/$AGR" "an actual expense: 303"
 page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=per_diem \
     -d days=2 -d note=on-site -d on=2026-11-12
 is "$STATUS" 303 "a per diem: 303"
-is "$(q "SELECT group_concat(kind || ' ' || amount || ' ' || coalesce(days, '-') || ' ' || on_date || ' ' || note, '|') FROM (SELECT * FROM expenses ORDER BY id)")" \
+is "$(get "/api/v1/agreements/$AGR/expenses" '[.items|sort_by(.id)[]|"\(.kind) \(.amount) \(.days // "-") \(.on) \(.note)"]|join("|")')" \
     "actual 12345 - 2026-11-11 <b>train</b> ticket|per_diem 50100 2 2026-11-12 on-site" \
     "stored in minor units; per diem as days x the rate"
 page agent GET "/desk/agreements/$AGR"
@@ -80,13 +80,13 @@ has '&lt;b&gt;train&lt;/b&gt; ticket'; ok $? "and the note escaped"
 page agent POST "/desk/agreements/$AGR/bookings" --data-urlencode "csrf=$TOKEN" -d user_id=2 \
     -d starts_on=2026-12-01 -d ends_on=2026-12-03
 is "$STATUS" 303 "a booking"
-BK=$(q "SELECT id FROM bookings WHERE agreement_id = $AGR")
+BK=$(get "/api/v1/agreements/$AGR/bookings" '.items[].id')
 page agent GET "/desk/agreements/$AGR"
 has "action=\"/desk/agreements/$AGR/bookings/$BK/reschedule\""; ok $? "with a reschedule form"
 page agent POST "/desk/agreements/$AGR/bookings/$BK/reschedule" -d starts_on=2026-12-08 \
     -d ends_on=2026-12-10 -d cost=40 -d cost_note=rebooked
 is "$STATUS" 403 "reschedule without the token: 403"
-is "$(q "SELECT starts_on || ' ' || ends_on FROM bookings WHERE id = $BK")" "2026-12-01 2026-12-03" \
+is "$(get "/api/v1/agreements/$AGR/bookings" ".items[]|select(.id == $BK)|\"\\(.starts_on) \\(.ends_on)\"")" "2026-12-01 2026-12-03" \
     "and the booking unchanged"
 page agent POST "/desk/agreements/$AGR/bookings/$BK/reschedule" --data-urlencode "csrf=$TOKEN" \
     -d starts_on=2026-12-08 -d ends_on=2026-12-05
@@ -100,19 +100,19 @@ is "$STATUS" 404 "a missing booking: 404"
 page agent POST "/desk/agreements/$AGR/bookings/$BK/reschedule" --data-urlencode "csrf=$TOKEN" \
     -d starts_on=2026-12-08 -d ends_on=2026-12-10 -d cost=40.00 -d cost_note=rebooked
 is "$STATUS $(header Location)" "303 /desk/agreements/$AGR" "rescheduled: 303"
-is "$(q "SELECT starts_on || ' ' || ends_on FROM bookings WHERE id = $BK")" "2026-12-08 2026-12-10" \
+is "$(get "/api/v1/agreements/$AGR/bookings" ".items[]|select(.id == $BK)|\"\\(.starts_on) \\(.ends_on)\"")" "2026-12-08 2026-12-10" \
     "the booking moved"
-is "$(q "SELECT kind || ' ' || amount || ' ' || note FROM expenses WHERE booking_id = $BK")" \
+is "$(get "/api/v1/agreements/$AGR/expenses" ".items[]|select(.booking_id == $BK)|\"\\(.kind) \\(.amount) \\(.note)\"")" \
     "actual 4000 rebooked" "its cost an expense of the booking"
 page agent POST "/desk/agreements/$AGR/bookings/$BK/reschedule" --data-urlencode "csrf=$TOKEN" \
     -d starts_on=2026-12-15 -d ends_on=2026-12-16
 is "$STATUS" 303 "rescheduled again without a cost: 303"
-is "$(q "SELECT count(*) FROM expenses WHERE booking_id = $BK")" 1 "no expense added"
+is "$(get "/api/v1/agreements/$AGR/expenses" "[.items[]|select(.booking_id == $BK)]|length")" 1 "no expense added"
 
 # ---- invoices --------------------------------------------------------------------------------------
 page agent POST "/desk/agreements/$AGR/invoices" -d period_start=2026-11-01 -d period_end=2026-12-31
 is "$STATUS" 403 "an invoice without the token: 403"
-is "$(q "SELECT count(*) FROM invoices")" 0 "and none issued"
+is "$(api_count /api/v1/invoices)" 0 "and none issued"
 page agent POST "/desk/agreements/$AGR/invoices" --data-urlencode "csrf=$TOKEN" \
     -d period_start=2026-11-01 -d period_end=2026-12-31
 is "$STATUS" 409 "an unsigned agreement: 409 on the page"
@@ -125,11 +125,11 @@ is "$STATUS" 422 "a reversed period: 422"
 page agent POST "/desk/agreements/$AGR/invoices" --data-urlencode "csrf=$TOKEN" \
     -d period_start=2026-11-01 -d period_end=2026-12-31
 is "$STATUS $(header Location)" "303 /desk/agreements/$AGR" "invoiced: 303"
-INV=$(q "SELECT id FROM invoices")
+INV=$(get /api/v1/invoices '.items[].id')
 # 1.5 h x 100.00 + 123.45 + 2 x 250.50 + 40.00
-is "$(q "SELECT agreement_id || ' ' || period_start || ' ' || period_end || ' ' || total FROM invoices")" \
+is "$(get "/api/v1/invoices/$INV" '"\(.agreement_id) \(.period_start) \(.period_end) \(.total)"')" \
     "$AGR 2026-11-01 2026-12-31 81445" "stored: time, expenses and the rescheduling cost"
-is "$(q "SELECT (SELECT count(*) FROM time_entries WHERE invoice_id = $INV) || ' ' || (SELECT count(*) FROM expenses WHERE invoice_id = $INV)")" \
+is "$(get "/api/v1/agreements/$AGR/time-entries" "[.items[]|select(.invoice_id == $INV)]|length") $(get "/api/v1/agreements/$AGR/expenses" "[.items[]|select(.invoice_id == $INV)]|length")" \
     "1 3" "what it bills marked invoiced"
 page agent GET "/desk/agreements/$AGR"
 has "href=\"/api/v1/invoices/$INV.html\""; ok $? "the page links the invoice's HTML"
@@ -139,13 +139,13 @@ page agent GET "/api/v1/invoices/$INV.html"; is "$STATUS" 200 "which the agent o
 page agent POST "/desk/agreements/$AGR/invoices" --data-urlencode "csrf=$TOKEN" \
     -d period_start=2026-12-01 -d period_end=2026-12-31
 is "$STATUS" 409 "an overlapping period: 409 on the page"
-is "$(q "SELECT count(*) FROM invoices")" 1 "and nothing more issued"
+is "$(api_count /api/v1/invoices)" 1 "and nothing more issued"
 
 # ---- roles -----------------------------------------------------------------------------------------
 page ca GET /portal/; TOKEN_CA=$(csrf)
 page ca POST "/desk/agreements/$AGR/time" --data-urlencode "csrf=$TOKEN_CA" -d minutes=5 -d kind=billable
 is "$STATUS" 403 "customer: POST time is 403"
-is "$(q "SELECT count(*) FROM time_entries")" 1 "and nothing recorded"
+is "$(api_count "/api/v1/agreements/$AGR/time-entries")" 1 "and nothing recorded"
 
 # ---- organisations (admins) ------------------------------------------------------------------------
 p=/desk/admin/organizations
@@ -158,7 +158,7 @@ page anon GET "$p"; is "$STATUS $(header Location)" "303 /login?next=${p//\//%2F
 page admin GET "$p"; TOKEN_ADMIN=$(csrf)
 page admin POST "$p" --data-urlencode "name=Gamma" -d domains=gamma.test
 is "$STATUS" 403 "an organisation without the token: 403"
-is "$(q "SELECT count(*) FROM organizations")" 2 "and none created"
+is "$(api_count /api/v1/organizations)" 2 "and none created"
 page agent POST "$p" --data-urlencode "csrf=$TOKEN" --data-urlencode "name=Gamma"
 is "$STATUS" 403 "agent: POST $p is 403"
 page admin POST "$p" --data-urlencode "csrf=$TOKEN_ADMIN" --data-urlencode "name=" -d domains=
@@ -168,13 +168,13 @@ page admin POST "$p" --data-urlencode "csrf=$TOKEN_ADMIN" --data-urlencode "name
 is "$STATUS" 422 "a bad domain: 422"
 has "&#39;not a domain&#39; is not a mail domain"; ok $? "naming it"
 has 'value="Gamma &amp; Co"'; ok $? "what was typed kept, escaped"
-is "$(q "SELECT count(*) FROM organizations")" 2 "none created by the refusals"
+is "$(api_count /api/v1/organizations)" 2 "none created by the refusals"
 page admin POST "$p" --data-urlencode "csrf=$TOKEN_ADMIN" \
     --data-urlencode "name=<script>alert(1)</script> Gamma" --data-urlencode "domains= Gamma.TEST , ,gamma-group.test"
 is "$STATUS $(header Location)" "303 $p" "created: 303"
-GAMMA=$(q "SELECT id FROM organizations WHERE name LIKE '%Gamma'")
-is "$(q "SELECT name FROM organizations WHERE id = $GAMMA")" "<script>alert(1)</script> Gamma" "stored as typed"
-is "$(q "SELECT group_concat(value, ',') FROM (SELECT value FROM json_each((SELECT domains FROM organizations WHERE id = $GAMMA)) ORDER BY value)")" \
+GAMMA=$(get "/api/v1/organizations?limit=1000" '.items[]|select(.name|endswith("Gamma"))|.id')
+is "$(get "/api/v1/organizations/$GAMMA" .name)" "<script>alert(1)</script> Gamma" "stored as typed"
+is "$(get "/api/v1/organizations/$GAMMA" '.domains|sort|join(",")')" \
     "gamma-group.test,gamma.test" "domains trimmed, lower-cased, empty ones skipped"
 page admin GET "$p"
 has '&lt;script&gt;alert(1)&lt;/script&gt; Gamma'; ok $? "the list shows the name escaped"
@@ -186,7 +186,7 @@ has 'class="alert"'; ok $? "shown on the form"
 has 'value="acme"'; ok $? "with what was typed"
 page admin POST "$p" --data-urlencode "csrf=$TOKEN_ADMIN" --data-urlencode "name=Delta" -d domains=gamma.test
 is "$STATUS" 409 "another organisation's domain: 409"
-is "$(q "SELECT count(*) FROM organizations")" 3 "nothing more created"
+is "$(api_count /api/v1/organizations)" 3 "nothing more created"
 
 stop_server
 done_testing

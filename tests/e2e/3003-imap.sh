@@ -87,23 +87,35 @@ mail-from = support@vendor.test
 mail-trusted-authserv = mx.vendor.test
 EOF
 
+# tickets: how many requests there are; outages: how many with a subject "outage ..."
+tickets() { api_count /api/v1/tickets; }
+outages() { get "/api/v1/tickets?limit=1000" '[.items[]|select(.subject|startswith("outage "))]|length'; }
+# attachments: the files of every request
+attachments() {
+    local id n=0
+    for id in $(api_ids /api/v1/tickets); do
+        n=$((n + $(get "/api/v1/tickets/$id/attachments" '.items|length')))
+    done
+    echo "$n"
+}
+
 # ---- processed mail is marked \Seen and left in place ----
 deliver_verified 1001.a "$MAIL/plain-utf8.eml"
 deliver 1002.b "$MAIL/headerless.txt"
 printf 'From: ca@acme.test\nSubject: Re: [#1] more\nMessage-ID: <imap-reply@acme.test>\n\nsecond\n' > "$T/r.eml"
 start_server --backup-dir "$T/backups" --config "$T/svcdesk.conf"; ok $? "serve polls the mailbox"
-wait_until 15 '[ "$(sql "SELECT count(*) FROM tickets")" = 1 ]'; ok $? "a message becomes a request"
-is "$(sql "SELECT subject || '|' || channel || '|' || organization_id FROM tickets WHERE id = 1")" \
+wait_until 15 '[ "$(tickets)" = 1 ]'; ok $? "a message becomes a request"
+is "$(get /api/v1/tickets/1 '"\(.subject)|\(.channel)|\(.organization_id)"')" \
     "Meter readings stopped at 06:00|email|1" "with its subject, channel email, the sender's organisation"
 deliver_verified 1003.c "$T/r.eml"
-wait_until 15 '[ "$(sql "SELECT count(*) FROM messages WHERE mail_id = '"'imap-reply@acme.test'"'")" = 1 ]'
+wait_until 15 '[ "$(get /api/v1/tickets/1/messages "[.items[]|select(.body|startswith(\"second\"))]|length")" = 1 ]'
 ok $? "a reply becomes a message on the request"
 wait_until 10 '[ "$(seen_in "$MBOX/cur")" = 3 ]'
 ok $? "all three are marked \\Seen, the non-mail one too (it would never become mail)"
 is "$(ls "$MBOX/new" | wc -l)" 0 "nothing is left unseen"
 deliver 1004.d "$MAIL/plain-utf8.eml"
 wait_until 10 '[ "$(seen_in "$MBOX/cur")" = 4 ]'; ok $? "a copy of a recorded message is marked seen"
-is "$(sql "SELECT count(*) FROM tickets")" 1 "and is a duplicate"
+is "$(tickets)" 1 "and is a duplicate"
 grep -q 'not a mail message; marked seen' "$T/server.log"; ok $? "the non-mail message is logged"
 {
     printf 'From: ca@acme.test\nSubject: huge\nMessage-ID: <huge@acme.test>\n\n'
@@ -113,7 +125,7 @@ deliver 1005.big "$T/huge.eml"
 rm -f "$T/huge.eml"
 wait_until 20 '[ "$(seen_in "$MBOX/cur")" = 5 ]'; ok $? "a message over 40 MiB is marked seen unread"
 grep -q 'over the size limit; marked seen' "$T/server.log"; ok $? "with a warning"
-is "$(sql "SELECT count(*) FROM tickets")" 1 "and recorded nowhere"
+is "$(tickets)" 1 "and recorded nowhere"
 stop_server
 
 # ---- with imap-move-to: processed mail moves to that folder (created when missing) ----
@@ -123,7 +135,7 @@ deliver_verified 1007.f "$MAIL/attachments.eml"
 start_server --backup-dir "$T/backups" --config "$T/svcdesk.conf"; ok $? "serve with imap-move-to"
 wait_until 15 '[ "$(seen_in "$MBOX/.Processed/cur")" = 2 ]'; ok $? "both messages moved, seen"
 is "$(ls "$MBOX/new" | wc -l)|$(seen_in "$MBOX/cur")" "0|5" "out of INBOX"
-is "$(sql "SELECT count(*) FROM tickets")|$(sql "SELECT count(*) FROM attachments")" "3|3" \
+is "$(tickets)|$(attachments)" "3|3" \
     "they became requests, with their files"
 
 # ---- the IMAP server goes away and comes back: nothing lost, nothing recorded twice ----
@@ -146,13 +158,16 @@ processed=$(seen_in "$MBOX/.Processed/cur")
 dovecot -c "$D/dovecot.conf"; ok $? "dovecot comes back on its port"
 wait_until 10 '[ -s "$D/run/master.pid" ]'
 EXTRA_PIDS+=("$(cat "$D/run/master.pid")")
-wait_until 20 '[ "$(sql "SELECT count(*) FROM tickets WHERE subject LIKE '"'outage %'"'")" = 3 ]'
+wait_until 20 '[ "$(outages)" = 3 ]'
 ok $? "the mail delivered meanwhile becomes requests once it is back"
 wait_until 10 '[ "$(seen_in "$MBOX/.Processed/cur")" = $((processed + 3)) ]'
 ok $? "and is moved out of INBOX, seen"
 sleep 3 # a few more polls
-is "$(sql "SELECT count(*) FROM tickets WHERE subject LIKE 'outage %'")|$(sql "SELECT count(*) FROM mail_ids WHERE message_id LIKE 'outage%'")|$(ls "$MBOX/new" "$MBOX/cur" | grep -c '200[0-9]\.o')" \
-    "3|3|0" "each recorded once, none left behind"
+is "$(outages)|$(ls "$MBOX/new" "$MBOX/cur" | grep -c '200[0-9]\.o')" \
+    "3|0" "each recorded once, none left behind"
+on_sqlite "the Message-IDs recorded (mail_ids) have no read interface" &&
+    is "$(sqlite_only_q "SELECT count(*) FROM mail_ids WHERE message_id LIKE 'outage%'")" 3 \
+        "each Message-ID recorded once"
 kill -0 "$SERVER_PID"; ok $? "the server never stopped"
 stop_server
 done_testing

@@ -3,7 +3,10 @@
 # 0700), a warning when they are open to others, and the in-use lock: `restore` refuses a
 # database a running server holds (and says how to stop it), `backup` works beside it, and
 # a server does not start while a restore holds the lock.
+# sqlite-only: the modes of the database file, its WAL, SHM and lock files, and backups that
+# are copies of that file
 . "$(dirname "$0")/lib.sh"
+require_sqlite "the database file's modes, WAL, SHM and lock, and file backups"
 
 mode() { stat -c %a "$1"; }
 
@@ -32,13 +35,11 @@ like "$ERR" "in use by a running 'svcdesk serve'.*stop the server first.*kill -T
     "and says to stop the server first, and how"
 api GET /api/v1/organizations
 like "$BODY" '"After backup"' "the newer write is still there"
-sqlite3 "$BACKUP" 'SELECT 1' > /dev/null; ok $? "the backup is untouched"
+sqlite_only_q 'SELECT 1' "$BACKUP" > /dev/null; ok $? "the backup is untouched"
 
 stop_server
 run_cli restore --db "$DB" "$BACKUP"
 is "$RC" 0 "with the server stopped, restore succeeds"
-is "$(sqlite3 "$DB" "SELECT count(*) FROM organizations WHERE name = 'After backup'")" 0 \
-    "and brings back the backup"
 
 # a restore in progress (its exclusive lock, held here by flock) keeps a server from starting
 flock -x "$DB.lock" sleep 3 &
@@ -53,6 +54,9 @@ wait "$locker"
 chmod 644 "$DB" "$JOB_BACKUP"
 chmod 755 "$T/backups"
 start_server --backup-dir "$T/backups"; ok $? "server starts on files open to others"
+api GET "/api/v1/organizations?limit=1000"
+is "$STATUS|$(json '[.items[].name|select(. == "Before backup" or . == "After backup")]|join(",")')" \
+    "200|Before backup" "the restore brought back the backup"
 like "$(cat "$T/server.log")" "database file readable by group or others.*file=$DB mode=0644" \
     "and warns about the database"
 like "$(cat "$T/server.log")" "backups readable by group or others.*count=1 mode=0644" \

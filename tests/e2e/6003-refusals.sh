@@ -105,7 +105,7 @@ sign_in ca ca@acme.test
 page ca GET /portal/requests/new
 like "$BODY" 'data-max-bytes="26214400"' "the form's file input carries the limit for svcdesk.js"
 head -c $((26 * 1024 * 1024)) /dev/zero > "$T/huge.bin"
-before=$(count_rows tickets)
+before=$(api_count /api/v1/tickets)
 page ca POST /portal/requests -H 'Expect:' -F "csrf=$(csrf)" \
     --form-string 'subject=Concentrator <offline>' --form-string 'body=since 06:00, typed with care' \
     -F severity=B -F type=error -F "file=@$T/huge.bin;type=application/octet-stream"
@@ -114,7 +114,7 @@ like "$BODY" 'value="Concentrator &lt;offline&gt;"' "the form again with the sub
 like "$BODY" '>since 06:00, typed with care</textarea>' "and the description"
 like "$BODY" 'value="B" checked' "and the severity"
 like "$BODY" 'huge.bin&#39; is larger than 25 MiB' "with a message naming the file and the limit"
-is "$(count_rows tickets)" "$before" "nothing stored"
+is "$(api_count /api/v1/tickets)" "$before" "nothing stored"
 page ca POST /portal/requests -H 'Expect: 100-continue' -F "csrf=$(csrf)" \
     --form-string 'subject=x' -F "file=@$T/huge.bin"
 is "$STATUS" 413 "with Expect: 100-continue the 413 comes before the file is sent"
@@ -129,7 +129,7 @@ page agent POST "/desk/tickets/$TID/reply" -H 'Expect:' -F "csrf=$(csrf)" \
 is "$STATUS" 413 "a desk reply with a 26 MiB file: 413"
 like "$BODY" '>a note, kept</textarea>' "the reply is kept"
 like "$BODY" 'name="internal" value="1" checked' "and so is 'internal'"
-is "$(q "SELECT count(*) FROM messages WHERE body LIKE '%kept'")" 0 "nothing stored"
+is "$(messages_with ", kept")" 0 "nothing stored"
 page agent POST "/desk/tickets/$TID/reply" -H 'Expect:' -F "csrf=$(csrf)" \
     --form-string 'body=a small file now' -F "file=@$T/big;filename=ok.json"
 is "$STATUS" 303 "the same form with a file under the limit is taken"

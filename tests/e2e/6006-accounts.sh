@@ -59,9 +59,11 @@ sign_in ca2 ca@acme.test; is "$STATUS" 403 "sign-in (page) refused too"
 has "disabled"; ok $? "the form says why"
 api GET /api/v1/users/$CA_ID/sessions "" "$ADMIN"; is "$(json '.items|length')" 0 "none is left"
 # a session row the server did not end (restored, or made behind its back) is refused too
-q "UPDATE sessions SET ended_at = NULL WHERE user_id = $CA_ID"
-page ca GET /portal/; is "$STATUS" 303 "a disabled user is refused on every request, not only once"
-q "UPDATE sessions SET ended_at = unixepoch() WHERE user_id = $CA_ID"
+if on_sqlite "a live session row is made behind the server's back in the file"; then
+    sqlite_only_q "UPDATE sessions SET ended_at = NULL WHERE user_id = $CA_ID"
+    page ca GET /portal/; is "$STATUS" 303 "a disabled user is refused on every request, not only once"
+    sqlite_only_q "UPDATE sessions SET ended_at = unixepoch() WHERE user_id = $CA_ID"
+fi
 api PATCH /api/v1/users/$CA_ID '{"disabled":false}' "$ADMIN"
 is "$STATUS $(json .disabled)" "200 false" "PATCH {disabled: false} enables it"
 token_for ca@acme.test; is "$STATUS" 201 "it signs in again"; CA_TOK=$TOK
@@ -185,7 +187,7 @@ grep -il '^Retry-After: 1' $(grep -l ' 503 ' "$T"/par[0-9]* 2>/dev/null) > /dev/
     grep -l 'HTTP/1.1 503' "$T"/par[0-9]* | xargs grep -il '^Retry-After:' > /dev/null
 ok $? "with Retry-After"
 for i in 1 2 3 4; do token_for agent@vendor.test; done
-is "$(q "SELECT count(*) FROM tokens WHERE user_id = 2 AND revoked_at IS NULL")" 3 \
+is "$(get /api/v1/users/2/sessions '[.items[]|select(.kind == "token")]|length')" 3 \
     "tokens-per-user 3: no more than 3 live tokens, the oldest revoked"
 api GET /api/v1/me "" "$TOK"; is "$STATUS" 200 "the newest works"
 api GET /api/v1/me "" "$AGENT"; is "$STATUS" 401 "the oldest was revoked"
@@ -226,8 +228,9 @@ UNKNOWN=$(avg_ms ghost1@acme.test ghost2@acme.test ghost3@acme.test ghost4@acme.
 echo "# wrong sign-in: known account ${KNOWN} ms, unknown ${UNKNOWN} ms"
 [ "$((UNKNOWN * 3))" -ge "$KNOWN" ] && [ "$((KNOWN * 3))" -ge "$UNKNOWN" ]
 ok $? "an unknown e-mail costs about the same time as a known one ($UNKNOWN vs $KNOWN ms)"
-is "$(q "SELECT count(*) FROM sign_in_failures WHERE email LIKE 'ghost%'")" 4 \
-    "and its failures count the same way"
+on_sqlite "failed sign-ins of unknown addresses have no read interface" &&
+    is "$(sqlite_only_q "SELECT count(*) FROM sign_in_failures WHERE email LIKE 'ghost%'")" 4 \
+        "and its failures count the same way"
 stop_server
 
 # ---- 5. the idle timeout, and a reply kept across the sign-in --------------------------------------
@@ -239,7 +242,7 @@ sleep 3
 page ca POST "/portal/requests/$TID/reply" -F "csrf=$CA_CSRF" --form-string 'body=The <b>draft</b> I typed'
 is "$STATUS $(header Location)" "303 /login?next=%2Fportal%2Frequests%2F$TID&kept=1" \
     "a reply after the idle timeout goes to sign-in, the draft kept"
-is "$(q "SELECT count(*) FROM messages WHERE ticket_id = $TID")" 0 "nothing was posted"
+is "$(get "/api/v1/tickets/$TID/messages" '.items|length')" 0 "nothing was posted"
 page ca GET "/login?next=%2Fportal%2Frequests%2F$TID&kept=1"
 has "your reply is kept"; ok $? "the form says the reply is kept"
 page ca POST /login --data-urlencode email=ca@acme.test --data-urlencode "password=$PAGE_PASSWORD" \
@@ -254,7 +257,8 @@ has '<textarea name="body" rows="5"></textarea>'; ok $? "shown once"
 sleep 3
 page ca POST "/portal/requests/$TID/reply" -F "csrf=0000" --form-string 'body=forged'
 is "$STATUS" 303 "a post with a wrong token also goes to sign-in"
-is "$(q "SELECT count(*) FROM drafts")" 0 "but keeps nothing"
+on_sqlite "kept drafts have no read interface but the form they go back to" &&
+    is "$(sqlite_only_q "SELECT count(*) FROM drafts")" 0 "but keeps nothing"
 # the desk, for an agent
 sign_in agent agent@vendor.test
 page agent GET "/desk/tickets/$TID"; AG_CSRF=$(csrf)

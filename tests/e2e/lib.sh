@@ -104,53 +104,157 @@ api() {
 # json FILTER: apply a jq filter to $BODY
 json() { printf '%s' "$BODY" | jq -r "$1"; }
 
-# fixtures: with the server's database initialised, add by SQL two organisations (1 Acme,
-# entitled by a signed maintenance agreement under the Copenhagen support calendar and an
-# A-D policy; 2 Beta, no agreement), an agent and a customer of each, and API tokens:
-# ADMIN AGENT CA (customer of Acme) CB (customer of Beta). Ids: agent 2, ca 3, cb 4.
-fixtures() {
-    local cal
-    cal=$(jq -c . "$(dirname "${BASH_SOURCE[0]}")/../data/sla-vectors/support-copenhagen.json")
-    # .timeout: the server's writer may hold the lock a moment (startup jobs), so wait for it
-    sqlite3 -cmd ".timeout 5000" "$DB" "
-    INSERT INTO organizations (id, name, created_at) VALUES (1, 'Acme', 0), (2, 'Beta', 0);
-    INSERT INTO users (id, email, name, role, organization_id, created_at) VALUES
-      (2, 'agent@vendor.test', 'Agnes Agent', 'agent', NULL, 0),
-      (3, 'ca@acme.test', 'Carl Acme', 'customer', 1, 0),
-      (4, 'cb@beta.test', 'Berit Beta', 'customer', 2, 0);
-    INSERT INTO calendars (id, name, definition, created_at, updated_at)
-      VALUES (1, 'Support hours', '$cal', 0, 0);
-    INSERT INTO sla_policies (id, name, calendar_id, escalation_emails, created_at, updated_at)
-      VALUES (1, 'Standard', 1, '[\"escalation@vendor.test\"]', 0, 0);
-    INSERT INTO sla_targets VALUES (1, 'A', 14400, 28800, 57600), (1, 'B', 28800, NULL, NULL),
-      (1, 'C', 57600, NULL, NULL), (1, 'D', 57600, NULL, NULL);
-    INSERT INTO agreements (id, organization_id, kind, status, starts_on, hosting, sla_policy_id,
-      created_at, updated_at) VALUES (1, 1, 'maintenance', 'signed', '2020-01-01',
-      'vendor_hosted', 1, 0, 0);" || return 1
-    ADMIN=$("$SVCDESK" token create --db "$DB" --email "$ADMIN_EMAIL")
-    AGENT=$("$SVCDESK" token create --db "$DB" --email agent@vendor.test)
-    CA=$("$SVCDESK" token create --db "$DB" --email ca@acme.test)
-    CB=$("$SVCDESK" token create --db "$DB" --email cb@beta.test)
+# ---- the database under test ----
+#
+# Tests reach the database through the product: the API, the pages and the CLI, so that the
+# same scripts run on every backend. SVCDESK_TEST_DB names the backend (sqlite, the default).
+# The few facts that only the file shows (its pages, its mode, its journal, a row no interface
+# reads) go through sqlite_only_q, each behind on_sqlite with the reason, or the whole script
+# says `# sqlite-only: REASON` at its top and calls require_sqlite (docs/testing.md).
+SVCDESK_TEST_DB=${SVCDESK_TEST_DB:-sqlite}
+
+# require_sqlite REASON: skip the whole script (TAP "1..0 # SKIP") unless the backend is SQLite
+require_sqlite() {
+    [ "$SVCDESK_TEST_DB" = sqlite ] && return 0
+    echo "1..0 # SKIP sqlite-only: $1"
+    exit 0
 }
 
-# count_rows TABLE: rows in a table of $DB
-count_rows() { sqlite3 "$DB" "SELECT count(*) FROM $1"; }
+# on_sqlite REASON: true on SQLite; elsewhere one skipped test ("ok N # SKIP sqlite-only: ...")
+# and false, so that `on_sqlite "why" && is "$(sqlite_only_q ...)" ...` skips the check
+on_sqlite() {
+    [ "$SVCDESK_TEST_DB" = sqlite ] && return 0
+    TAP_N=$((TAP_N + 1))
+    echo "ok $TAP_N # SKIP sqlite-only: $1"
+    return 1
+}
 
-# q SQL: run SQL on $DB, waiting for the server's write lock when it holds it
-q() { sqlite3 -cmd ".timeout 5000" "$DB" "$1"; }
+# sqlite_only_q SQL [FILE]: run SQL on the SQLite file ($DB unless FILE), waiting for the
+# server's write lock when it holds it. Only behind on_sqlite or require_sqlite: no product
+# interface shows what it reads.
+sqlite_only_q() { sqlite3 -cmd ".timeout 5000" "${2:-$DB}" "$1"; }
+
+# sqlite_only_shell [FILE]: a sqlite3 shell on the file ($DB unless FILE) reading its input,
+# e.g. to hold a transaction open; the same rules as sqlite_only_q
+sqlite_only_shell() { sqlite3 "${1:-$DB}"; }
+
+# api_ids PATH [TOKEN]: the ids of every item of a list route (admin by default), one a line,
+# all pages (PATH without limit or cursor); fails unless every page answers 200
+api_ids() {
+    local path=$1 token=${2:-$ADMIN} sep=? cursor=
+    case "$path" in *\?*) sep='&' ;; esac
+    while :; do
+        api GET "$path${sep}limit=1000${cursor:+&cursor=$cursor}" "" "$token"
+        [ "$STATUS" = 200 ] || { echo "# api_ids $path: $STATUS $BODY" >&2; return 1; }
+        json '.items[].id'
+        cursor=$(json '.next_cursor // empty')
+        [ -n "$cursor" ] || return 0
+    done
+}
+
+# api_count PATH [TOKEN]: how many items a list route has (all pages); -1 when it fails
+api_count() {
+    local ids
+    ids=$(api_ids "$@") || { echo -1; return 1; }
+    printf '%s' "$ids" | grep -c . || true
+}
+
+# get PATH FILTER [TOKEN]: GET PATH (admin by default) and print FILTER (jq) of its answer,
+# or "HTTP <status>" when it is not 200
+get() {
+    api GET "$1" "" "${3:-$ADMIN}"
+    if [ "$STATUS" = 200 ]; then json "$2"; else echo "HTTP $STATUS"; fi
+}
+
+# metric NAME: the value of one line of /metrics (read as admin), e.g. svcdesk_outbox_pending
+metric() {
+    curl -s -H "Authorization: Bearer $ADMIN" "$BASE/metrics" | sed -n "s/^$1 \([0-9.e+-]*\)$/\1/p"
+}
+
+# messages_with TEXT [TOKEN]: how many messages ("": all of them), on every request the caller sees (admin by
+# default), have TEXT in their body
+messages_with() {
+    local token=${2:-$ADMIN} id ids n=0
+    ids=$(api_ids /api/v1/tickets "$token") || { echo -1; return 1; }
+    for id in $ids; do
+        api GET "/api/v1/tickets/$id/messages" "" "$token"
+        [ "$STATUS" = 200 ] || { echo -1; return 1; }
+        n=$((n + $(json "[.items[] | select(.body | contains(\"$1\"))] | length")))
+    done
+    echo "$n"
+}
+
+# fixtures: with the server running on a fresh database, add through the API two
+# organisations (1 Acme, entitled by a signed maintenance agreement under the Copenhagen
+# support calendar and an A-D policy; 2 Beta, no agreement), an agent and a customer of each,
+# and API tokens (svcdesk token create): ADMIN AGENT CA (customer of Acme) CB (customer of
+# Beta). Ids: agent 2, ca 3, cb 4. The users get a password nobody knows (see passwords).
+# Without a running server, one is started for the fixtures and stopped again.
+fixtures() {
+    local rc
+    [ -n "$SERVER_PID" ] && { make_fixtures; return; }
+    start_server || return 1
+    make_fixtures
+    rc=$?
+    kill -TERM "$SERVER_PID" && wait "$SERVER_PID"
+    SERVER_PID=
+    return $rc
+}
+make_fixtures() {
+    local cal pw
+    cal=$(jq -c '{name: "Support hours"} + .' \
+        "$(dirname "${BASH_SOURCE[0]}")/../data/sla-vectors/support-copenhagen.json")
+    pw="fixture-$RANDOM$RANDOM$RANDOM"
+    ADMIN=$("$SVCDESK" token create --db "$DB" --email "$ADMIN_EMAIL") || return 1
+    fixture_post() { # fixture_post PATH BODY WANT_ID: create one thing, with the id wanted
+        api POST "$1" "$2" "$ADMIN"
+        [ "$STATUS" = 201 ] && [ "$(json .id)" = "$3" ] && return 0
+        echo "# fixtures: POST $1 answered $STATUS: $BODY (wanted id $3)" >&2
+        return 1
+    }
+    fixture_post /api/v1/organizations '{"name":"Acme"}' 1 &&
+        fixture_post /api/v1/organizations '{"name":"Beta"}' 2 &&
+        fixture_post /api/v1/users "{\"email\":\"agent@vendor.test\",\"name\":\"Agnes Agent\",
+            \"role\":\"agent\",\"password\":\"$pw\"}" 2 &&
+        fixture_post /api/v1/users "{\"email\":\"ca@acme.test\",\"name\":\"Carl Acme\",
+            \"role\":\"customer\",\"organization_id\":1,\"password\":\"$pw\"}" 3 &&
+        fixture_post /api/v1/users "{\"email\":\"cb@beta.test\",\"name\":\"Berit Beta\",
+            \"role\":\"customer\",\"organization_id\":2,\"password\":\"$pw\"}" 4 &&
+        fixture_post /api/v1/calendars "$cal" 1 &&
+        fixture_post /api/v1/sla-policies '{"name":"Standard","calendar_id":1,
+            "escalation_emails":["escalation@vendor.test"],"targets":{
+            "A":{"response_hours":4,"update_hours":8,"resolution_hours":16},
+            "B":{"response_hours":8},"C":{"response_hours":16},"D":{"response_hours":16}}}' 1 &&
+        fixture_post /api/v1/agreements '{"organization_id":1,"kind":"maintenance",
+            "starts_on":"2020-01-01","currency":"EUR","hosting":"vendor_hosted",
+            "sla_policy_id":1}' 1 || return 1
+    api POST /api/v1/agreements/1/sign "" "$ADMIN"
+    [ "$STATUS" = 200 ] || { echo "# fixtures: sign answered $STATUS: $BODY" >&2; return 1; }
+    AGENT=$("$SVCDESK" token create --db "$DB" --email agent@vendor.test) &&
+        CA=$("$SVCDESK" token create --db "$DB" --email ca@acme.test) &&
+        CB=$("$SVCDESK" token create --db "$DB" --email cb@beta.test)
+}
 
 # ---- the pages, over real HTTP with curl and a cookie jar per person ----
 
 PAGE_PASSWORD=pages-pass-1
 
-# passwords IDS [PASSWORD]: give users IDS ("2, 3, 4") an argon2id hash of PASSWORD, made by
-# `svcdesk init` on a throwaway database (the fixtures create users without passwords)
+# passwords IDS [PASSWORD]: set the password of users IDS ("2, 3, 4") to PASSWORD through
+# PATCH /api/v1/users/{id} as admin (the fixtures' users have one nobody knows). A new
+# password ends the user's tokens (the admin's own excepted), so the fixtures' tokens of those
+# users (AGENT CA CB) are made again with svcdesk token create.
 passwords() {
-    rm -f "$T/hash.db"
-    "$SVCDESK" init --db "$T/hash.db" --admin-email hash@example.test \
-        --admin-password "${2:-$PAGE_PASSWORD}" > /dev/null 2>&1 &&
-        sqlite3 -cmd ".timeout 5000" -cmd "ATTACH '$T/hash.db' AS hash_db" "$DB" \
-            "UPDATE users SET password_hash = (SELECT password_hash FROM hash_db.users) WHERE id IN ($1)"
+    local id email
+    for id in ${1//,/ }; do
+        api PATCH "/api/v1/users/$id" "{\"password\":\"${2:-$PAGE_PASSWORD}\"}" "$ADMIN"
+        [ "$STATUS" = 200 ] || { echo "# passwords: user $id: $STATUS $BODY" >&2; return 1; }
+        email=$(json .email)
+        case "$email" in
+        agent@vendor.test) AGENT=$("$SVCDESK" token create --db "$DB" --email "$email") ;;
+        ca@acme.test) CA=$("$SVCDESK" token create --db "$DB" --email "$email") ;;
+        cb@beta.test) CB=$("$SVCDESK" token create --db "$DB" --email "$email") ;;
+        esac || return 1
+    done
 }
 
 # page JAR METHOD PATH [CURL ARGS...]: sets STATUS, BODY, HEADERS ($T/headers)

@@ -2,6 +2,8 @@
 #include "core/crypto.h"
 #include "http/router.h"
 #include "store/store.h"
+#include <sqlite3.h>
+#include <stdlib.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -114,4 +116,65 @@ void exchange_release(struct exchange *x)
     json_decref(x->json);
     res_release(&x->res);
     arena_release(&x->arena);
+}
+
+/* ---- sqlite-only: reading and writing the SQLite file behind the store's back ---- */
+
+bool test_on_sqlite(void)
+{
+    const char *db = getenv("SVCDESK_TEST_DB");
+
+    return !db || !*db || !strcmp(db, "sqlite");
+}
+
+static sqlite3_stmt *sqlite_only_prepare(const char *path, const char *sql, sqlite3 **db)
+{
+    sqlite3_stmt *s;
+
+    assert_true(test_on_sqlite());
+    assert_int_equal(sqlite3_open(path, db), SQLITE_OK);
+    sqlite3_busy_timeout(*db, 5000);
+    if (sqlite3_prepare_v2(*db, sql, -1, &s, NULL) != SQLITE_OK)
+        fail_msg("bad test SQL: %s: %s", sql, sqlite3_errmsg(*db));
+    return s;
+}
+
+int64_t sqlite_only_int(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s = sqlite_only_prepare(path, sql, &db);
+    int64_t n = 0;
+
+    if (sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return n;
+}
+
+char *sqlite_only_text(const char *path, const char *sql, char *out, size_t n)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s = sqlite_only_prepare(path, sql, &db);
+
+    out[0] = '\0';
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        snprintf(out, n, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return out;
+}
+
+void sqlite_only_exec(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    char *err = NULL;
+
+    assert_true(test_on_sqlite());
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        fail_msg("bad test SQL: %s: %s", sql, err ? err : "?");
+    sqlite3_free(err);
+    sqlite3_close(db);
 }

@@ -46,4 +46,26 @@ void exchange_page(struct exchange *x, struct store *st, const char *method, con
 /* The value of response header name (the first when repeated; any case), or NULL. */
 const char *res_header_value(const struct res *res, const char *name);
 
+/*
+ * The backend under test. Tests reach the database through the store's public
+ * functions (store/store.h) or the router; what only the SQLite file shows (its
+ * pages, its internals, a table no function reads) goes through the sqlite_only_*
+ * calls below, each use marked with a comment "sqlite-only: REASON" and behind
+ * test_on_sqlite(), or the whole test starts with SQLITE_ONLY() (docs/testing.md).
+ */
+/* True unless SVCDESK_TEST_DB names another backend than sqlite (unset: sqlite). */
+bool test_on_sqlite(void);
+/* Skip the calling test (cmocka skip()) unless the backend is SQLite. */
+#define SQLITE_ONLY()                                                                              \
+    do {                                                                                           \
+        if (!test_on_sqlite())                                                                     \
+            skip();                                                                                \
+    } while (0)
+/* The first column of the first row of sql on the SQLite file path (0: no row). */
+int64_t sqlite_only_int(const char *path, const char *sql);
+/* The same as text, in a buffer of the caller (n bytes; "" for no row or NULL); returns out. */
+char *sqlite_only_text(const char *path, const char *sql, char *out, size_t n);
+/* Run sql (one or more statements) on the SQLite file path; a failure fails the test. */
+void sqlite_only_exec(const char *path, const char *sql);
+
 #endif

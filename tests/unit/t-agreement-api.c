@@ -10,7 +10,6 @@
 #include "core/err.h"
 #include "http/router.h"
 #include "store/store.h"
-#include <sqlite3.h>
 
 static struct store *st;
 static char path[256];
@@ -25,16 +24,16 @@ static void token_for(int64_t id, char text[TOKEN_TEXT_LEN + 1])
     assert_int_equal(store_token_create(st, id, hash, time(NULL), time(NULL) + 3600), 0);
 }
 
-static void sql(const char *text)
+/* POST body to path as the admin; the new thing must get id want. */
+static void make(const char *path_, const char *body, int64_t want)
 {
-    sqlite3 *db;
-    char *err = NULL;
+    struct exchange x;
 
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("sql: %s", err);
-    sqlite3_close(db);
+    exchange_run(&x, st, "POST", path_, body, admin);
+    if (x.res.status != 201)
+        fail_msg("POST %s: %d", path_, x.res.status);
+    assert_int_equal(json_integer_value(json_object_get(x.json, "id")), want);
+    exchange_release(&x);
 }
 
 static int setup(void **state)
@@ -46,14 +45,20 @@ static int setup(void **state)
     st = tmp_store(path, sizeof(path));
     assert_int_equal(password_hash("admin-password", hash), 0);
     assert_int_equal(store_admin_ensure(st, "root@example.test", hash, &created), 0);
-    sql("INSERT INTO organizations (name, created_at) VALUES ('Acme', 0), ('Other', 0);"
-        "INSERT INTO users (email, name, role, organization_id, created_at) VALUES "
-        "('ann@acme.test', 'Ann', 'customer', 1, 0), ('bob@other.test', 'Bob', 'customer', 2, 0);"
-        "INSERT INTO calendars (name, definition, created_at, updated_at) VALUES ('utc', "
-        "'{\"timezone\":\"UTC\",\"hours\":{\"mon\":[\"09:00-17:00\"]}}', 0, 0);"
-        "INSERT INTO sla_policies (name, calendar_id, created_at, updated_at) VALUES ('p', 1, 0, "
-        "0);");
     token_for(1, admin);
+    make("/api/v1/organizations", "{\"name\":\"Acme\"}", 1);
+    make("/api/v1/organizations", "{\"name\":\"Other\"}", 2);
+    make("/api/v1/users",
+         "{\"email\":\"ann@acme.test\",\"name\":\"Ann\",\"role\":\"customer\","
+         "\"organization_id\":1,\"password\":\"ann-password-1\"}",
+         2);
+    make("/api/v1/users",
+         "{\"email\":\"bob@other.test\",\"name\":\"Bob\",\"role\":\"customer\","
+         "\"organization_id\":2,\"password\":\"bob-password-1\"}",
+         3);
+    make("/api/v1/calendars",
+         "{\"name\":\"utc\",\"timezone\":\"UTC\",\"hours\":{\"mon\":[\"09:00-17:00\"]}}", 1);
+    make("/api/v1/sla-policies", "{\"name\":\"p\",\"calendar_id\":1}", 1);
     token_for(2, ann);
     token_for(3, bob);
     return 0;

@@ -6,6 +6,7 @@
 #include "core/crypto.h"
 #include "core/err.h"
 #include "domain/kb.h"
+#include "domain/organization.h"
 #include "http/markdown.h"
 #include "store/store.h"
 
@@ -148,16 +149,14 @@ static void token_for(const char *email, enum role role, char out[TOKEN_TEXT_LEN
 static int setup(void **state)
 {
     struct exchange x;
-    char cmd[600];
+    struct caller sys = CALLER_SYSTEM;
+    struct organization acme = {0, "Acme", NULL, 0, 0};
 
     (void)state;
     st = tmp_store(path, sizeof(path));
-    /* an organisation for the customer: the store has no call for it on this branch */
-    snprintf(cmd, sizeof(cmd),
-             "sqlite3 '%s' \"INSERT INTO organizations (id, name, created_at) VALUES "
-             "(1, 'Acme', 0)\"",
-             path);
-    assert_int_equal(system(cmd), 0);
+    /* an organisation for the customer (id 1) */
+    assert_int_equal(store_org_create(st, &sys, &acme, NULL), 0);
+    assert_int_equal(acme.id, 1);
     token_for("agent@t.test", ROLE_AGENT, agent);
     token_for("customer@t.test", ROLE_CUSTOMER, customer);
     exchange_run(

@@ -2,6 +2,7 @@
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/time.h"
+#include "domain/account.h"
 #include "domain/sla.h"
 #include "store/calcache.h"
 #include "store/db.h"
@@ -9,19 +10,23 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
-static int count_rows(const char *path, const char *sql)
+/* The accounts the store lists (as the system, every page). */
+static size_t accounts(struct store *st)
 {
-    sqlite3 *db;
-    sqlite3_stmt *s;
-    int n = -1;
+    struct caller sys = CALLER_SYSTEM;
+    struct store_page pg = {0, 1000, false};
+    struct account *items;
+    struct arena a = ARENA_INIT;
+    size_t nr, total = 0;
 
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return n;
+    do {
+        assert_int_equal(store_account_list(st, &sys, &pg, &items, &nr, &a), 0);
+        total += nr;
+        if (nr)
+            pg.after = items[nr - 1].user.id;
+    } while (pg.more);
+    arena_release(&a);
+    return total;
 }
 
 static void test_users_and_audit(void **state)
@@ -56,9 +61,12 @@ static void test_users_and_audit(void **state)
     assert_string_equal(hash, "h1"); /* the second init left the password alone */
     assert_int_equal(store_admin_ensure(st, "agent@example.test", "h", &created),
                      DESK_ECONFLICT);
-    /* one audit row per stored change; failed writes left none */
-    assert_int_equal(count_rows(path, "SELECT count(*) FROM audit_log WHERE entity = 'user'"), 2);
-    assert_int_equal(count_rows(path, "SELECT count(*) FROM users"), 2);
+    /* failed writes stored nothing */
+    assert_int_equal(accounts(st), 2);
+    /* sqlite-only: one audit row per stored change; the audit log has no read function */
+    if (test_on_sqlite())
+        assert_int_equal(
+            sqlite_only_int(path, "SELECT count(*) FROM audit_log WHERE entity = 'user'"), 2);
     arena_release(&a);
     tmp_store_free(st, path);
 }
@@ -85,10 +93,15 @@ static void test_tokens(void **state)
     assert_int_equal(store_token_revoke(st, hash, 1500), 0);
     assert_int_equal(store_token_user(st, hash, 1501, &u, &a), DESK_EUNAUTH);
     assert_int_equal(store_token_revoke(st, hash, 1502), DESK_EUNAUTH);
-    /* tokens that ended a month before a new one is made are gone: the table stays small */
-    assert_int_equal(count_rows(path, "SELECT count(*) FROM tokens"), 1);
+    /*
+     * sqlite-only: tokens that ended a month before a new one is made are gone, so the table
+     * stays small; no function reads ended tokens
+     */
+    if (test_on_sqlite())
+        assert_int_equal(sqlite_only_int(path, "SELECT count(*) FROM tokens"), 1);
     assert_int_equal(store_token_create(st, u.id, other, 1502 + 30 * 86400, 1502 + 60 * 86400), 0);
-    assert_int_equal(count_rows(path, "SELECT count(*) FROM tokens"), 1);
+    if (test_on_sqlite())
+        assert_int_equal(sqlite_only_int(path, "SELECT count(*) FROM tokens"), 1);
     assert_int_equal(store_token_user(st, other, 1502 + 30 * 86400 + 1, &u, &a), 0);
     arena_release(&a);
     tmp_store_free(st, path);
@@ -141,13 +154,13 @@ static void test_group_commit(void **state)
     store_write_stats(st, &commits, &writes);
     assert_int_equal(writes, 2 * WRITERS * WRITES_EACH);
     assert_true(commits < writes); /* concurrent writes shared transactions */
-    assert_int_equal(count_rows(path, "SELECT count(*) FROM users"), WRITERS * WRITES_EACH + 1);
+    assert_int_equal(accounts(st), WRITERS * WRITES_EACH + 1);
     tmp_store_free(st, path);
 }
 
 static void test_schema_guards(void **state)
 {
-    char path[256], cmd[600];
+    char path[256];
     struct strbuf err = STRBUF_INIT;
     struct store *st = tmp_store(path, sizeof(path)), *again = NULL;
     int dbv, binv;
@@ -160,12 +173,13 @@ static void test_schema_guards(void **state)
     assert_int_equal(store_open("/nonexistent/dir/x.db", 0, &again, &err), DESK_ENOTFOUND);
     assert_non_null(strstr(err.buf, "svcdesk init"));
     strbuf_reset(&err);
-    snprintf(cmd, sizeof(cmd),
-             "sqlite3 '%s' \"INSERT INTO schema_migrations VALUES (9999, 'future', 0)\"", path);
-    assert_int_equal(system(cmd), 0);
-    assert_int_equal(store_open(path, STORE_MIGRATE, &again, &err), DESK_EIO);
-    assert_non_null(strstr(err.buf, "newer than this svcdesk"));
-    assert_null(again);
+    /* sqlite-only: a schema from the future is made by writing schema_migrations in the file */
+    if (test_on_sqlite()) {
+        sqlite_only_exec(path, "INSERT INTO schema_migrations VALUES (9999, 'future', 0)");
+        assert_int_equal(store_open(path, STORE_MIGRATE, &again, &err), DESK_EIO);
+        assert_non_null(strstr(err.buf, "newer than this svcdesk"));
+        assert_null(again);
+    }
     strbuf_release(&err);
     st = tmp_store(path, sizeof(path));
     tmp_store_free(st, path);
@@ -225,6 +239,7 @@ static void test_job_lease(void **state)
 /* Far more distinct statements than any fixed table held: none aborts, each answers. */
 static char many_sql[1000][48];
 
+/* The driver's statement cache (store/db.h), through the driver interface: any backend. */
 static void test_statement_cache_grows(void **state)
 {
     char path[256];
