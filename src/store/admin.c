@@ -732,6 +732,7 @@ static int write_policy_create(struct db_conn *c, void *arg)
     struct policy_write *w = arg;
     int rc;
 
+    w->p->id = 0; /* re-runnable: a create inserts, whatever id a rolled-back run set */
     if ((rc = save_policy_row(c, w->p, w->f)) < 0 || (rc = save_targets(c, w->p)) < 0)
         return rc;
     return store__audit_json(c, w->actor->user_id, "create", "sla_policy", w->p->id, NULL,

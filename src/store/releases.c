@@ -421,6 +421,7 @@ static int write_release_publish(struct db_conn *c, void *arg)
     struct db_stmt *s;
     int rc;
 
+    memset(j->res, 0, sizeof(*j->res)); /* re-runnable: counts start again */
     if ((rc = release_read(c, j->c, j->id, j->r, j->a)) < 0)
         return rc;
     if (j->r->published_at)
@@ -448,7 +449,6 @@ int store_release_publish(struct store *st, const struct caller *c, int64_t id, 
 {
     struct release_job j = {c, out, id, now, res, fault, a};
 
-    memset(res, 0, sizeof(*res));
     return db_write(st, write_release_publish, &j);
 }
 

@@ -1078,6 +1078,7 @@ static int write_notice(struct db_conn *c, void *arg)
     struct arena a = ARENA_INIT;
     int rc;
 
+    j->queued = false; /* re-runnable: set again only when this run queues it */
     db_bind_int(s, 1, j->ticket_id);
     db_bind_text(s, 2, j->notice);
     db_bind_int(s, 3, j->now);
