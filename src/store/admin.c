@@ -501,6 +501,7 @@ struct calendar_write {
     struct calendar_entry *e;   /* in/out */
     struct store_fault *f;      /* why it was refused */
     struct arena a;             /* for the row read back (released by the caller) */
+    int64_t expected;           /* update: the version the caller read */
 };
 
 static const char SQL_CALENDAR_INSERT[] = "INSERT INTO calendars (name, definition, version, "
@@ -527,7 +528,7 @@ static int write_calendar_create(struct db_conn *c, void *arg)
 int store_calendar_create(struct store *st, const struct caller *actor, struct calendar_entry *e,
                             struct store_fault *f)
 {
-    struct calendar_write w = {actor, e, f, ARENA_INIT};
+    struct calendar_write w = {actor, e, f, ARENA_INIT, 0};
     return db_write(st, write_calendar_create, &w);
 }
 
@@ -570,7 +571,7 @@ static int write_calendar_update(struct db_conn *c, void *arg)
     db_bind_int(s, 1, w->e->id);
     if ((rc = read_one(s, read_calendar, &before, &w->a)) < 0)
         return rc;
-    if (before.version != w->e->version)
+    if (before.version != w->expected)
         return store__fault(w->f, DESK_ECONFLICT, NULL,
                      "calendar %" PRId64 " changed meanwhile; read it again", before.id);
     return calendar_save(c, w, &before);
@@ -579,7 +580,7 @@ static int write_calendar_update(struct db_conn *c, void *arg)
 int store_calendar_update(struct store *st, const struct caller *actor, struct calendar_entry *e,
                             struct store_fault *f)
 {
-    struct calendar_write w = {actor, e, f, ARENA_INIT};
+    struct calendar_write w = {actor, e, f, ARENA_INIT, e->version};
     int rc = db_write(st, write_calendar_update, &w);
 
     arena_release(&w.a);

@@ -88,6 +88,7 @@ struct service_job {
     int64_t now;                 /* when */
     struct store_fault *fault;   /* why it was refused */
     struct arena *ar;            /* for the result */
+    struct catalogue_service in; /* *v as the caller gave it (a re-run starts from it) */
 };
 
 /* Merge the fields of j->v into the stored row *row. */
@@ -119,7 +120,7 @@ static int service_read(struct db_conn *c, int64_t id, struct catalogue_service 
 static int write_service(struct db_conn *c, void *arg)
 {
     struct service_job *j = arg;
-    struct catalogue_service row = *j->v;
+    struct catalogue_service row = (*j->v = j->in);
     const char *before = NULL;
     struct db_stmt *s;
     int rc;
@@ -154,7 +155,7 @@ int store_catalogue_save(struct store *st, const struct caller *c, struct catalo
                            unsigned fields, int64_t now, struct store_fault *fault,
                            struct arena *ar)
 {
-    struct service_job j = {c, s, fields, now, fault, ar};
+    struct service_job j = {c, s, fields, now, fault, ar, *s};
     return db_write(st, write_service, &j);
 }
 

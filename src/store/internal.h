@@ -6,13 +6,13 @@
  * function and what it calls here change nothing outside the transaction: notices are
  * rows of the outbox, sent after commit by the outbox job; audit rows are rows.
  *
- * Changed for this (issue 13), each resetting at its start what a rolled-back run set:
+ * Changed for this (issue 13), each starting from what a rolled-back run set or overwrote:
  * write_policy_create (the policy's id, which chose insert or update), write_notice (its
- * "queued" flag), write_release_publish (its counts); load_calendar caches under the
- * write's scope (calcache.h). Still to change before a driver re-runs writes (they read
- * back an input they overwrote): write_calendar_update (the expected version),
- * write_service (the service's id), write_time_create (the agreement it found),
- * write_known_error_create (the input read back into *k).
+ * "queued" flag), write_release_publish (its counts), write_calendar_update (the version
+ * the caller read, kept apart from the one read back), write_service, write_time_create and
+ * write_known_error_create (the caller's input, kept in the job and restored at the start);
+ * load_calendar caches under the write's scope (calcache.h). The test run replays every
+ * write (SVCDESK_TEST_REPLAY_WRITES, db_sqlite.c) to hold the rest to this.
  */
 #ifndef STORE_INTERNAL_H
 #define STORE_INTERNAL_H

@@ -89,6 +89,7 @@ struct time_job {
     int64_t path_agreement;    /* the agreement of the route (POST /agreements/{id}/...) */
     int64_t now;               /* when */
     struct store_fault *fault; /* why it was refused */
+    struct time_entry in;      /* *t as the caller gave it (a re-run starts from it) */
 };
 
 /* The organisation of the request or agreement the time is recorded on (404 when not visible). */
@@ -197,6 +198,7 @@ static int write_time_create(struct db_conn *c, void *arg)
     struct agreement a;
     int rc;
 
+    *t = j->in;
     if ((rc = time_owner(c, j, &ar)) < 0)
         goto out;
     if (!t->agreement_id && t->kind != TIME_INTERNAL && (rc = find_bank(c, j)) < 0)
@@ -213,7 +215,7 @@ out:
 int store_time_entry_create(struct store *st, const struct caller *c, struct time_entry *t,
                               int64_t now, struct store_fault *fault)
 {
-    struct time_job j = {c, t, t->ticket_id ? 0 : t->agreement_id, now, fault};
+    struct time_job j = {c, t, t->ticket_id ? 0 : t->agreement_id, now, fault, *t};
 
     return db_write(st, write_time_create, &j);
 }

@@ -845,6 +845,7 @@ struct known_error_job {
     int64_t now;                       /* when */
     struct store_fault *fault;         /* why it was refused */
     struct arena *a;                   /* for strings */
+    struct known_error in;             /* create: *k as given (a re-run starts from it) */
 };
 
 static json_t *known_error_audit(const struct known_error *k, struct arena *a)
@@ -963,6 +964,7 @@ static int write_known_error_create(struct db_conn *c, void *arg)
     bool yes = true;
     int rc;
 
+    *k = j->in;
     if (j->ticket_id && (rc = exists(c, SQL_TICKET_EXISTS, j->ticket_id, &yes)) < 0)
         return rc;
     if (j->ticket_id && !yes)
@@ -993,7 +995,7 @@ int store_known_error_create(struct store *st, const struct caller *c, struct kn
                                int64_t ticket_id, int64_t now, struct store_fault *fault,
                                struct arena *a)
 {
-    struct known_error_job j = {c, 0, k, NULL, ticket_id, now, fault, a};
+    struct known_error_job j = {c, 0, k, NULL, ticket_id, now, fault, a, *k};
     return db_write(st, write_known_error_create, &j);
 }
 
@@ -1048,7 +1050,7 @@ int store_known_error_update(struct store *st, const struct caller *c, int64_t i
                                const struct known_error_patch *p, int64_t now,
                                struct known_error *out, struct store_fault *fault, struct arena *a)
 {
-    struct known_error_job j = {c, id, out, p, 0, now, fault, a};
+    struct known_error_job j = {c, id, out, p, 0, now, fault, a, {0}};
     return db_write(st, write_known_error_update, &j);
 }
 
@@ -1069,6 +1071,6 @@ int store_known_error_link(struct store *st, const struct caller *c, int64_t id,
                              int64_t ticket_id, int64_t now, struct known_error *out,
                              struct store_fault *fault, struct arena *a)
 {
-    struct known_error_job j = {c, id, out, NULL, ticket_id, now, fault, a};
+    struct known_error_job j = {c, id, out, NULL, ticket_id, now, fault, a, {0}};
     return db_write(st, write_known_error_link, &j);
 }
