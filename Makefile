@@ -13,7 +13,7 @@ CC ?= cc
 OPT ?= -O2 -g
 SAN ?=
 PKGS := libmicrohttpd jansson sqlite3 libsodium glib-2.0 libical cairo pangocairo libcmark \
-	gmime-3.0 libcurl
+	gmime-3.0 libcurl libpq
 TEST_PKGS := cmocka
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -Wstrict-prototypes \
@@ -30,10 +30,11 @@ MAIN_SRC := src/cli/main.c
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
 # Files compiled into the binary (core/embed.h): NAME := the files of embedded_NAME[].
 EMBED_sql := $(sort $(wildcard sql/sqlite/*.sql))
+EMBED_pgsql := $(sort $(wildcard sql/postgres/*.sql))
 EMBED_openapi := docs/openapi.json
 EMBED_templates := $(sort $(wildcard web/templates/*.html))
 EMBED_static := $(sort $(wildcard web/static/*))
-EMBEDS := sql openapi templates static
+EMBEDS := sql pgsql openapi templates static
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(EMBEDS:%=$(BUILD)/obj/gen/embedded_%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))

@@ -15,6 +15,8 @@ struct embedded_file {
 
 /* the files of sql/sqlite, in name order */
 extern const struct embedded_file embedded_sql[];
+/* the files of sql/postgres, in name order */
+extern const struct embedded_file embedded_pgsql[];
 /* docs/openapi.json */
 extern const struct embedded_file embedded_openapi[];
 /* the templates of web/templates (http/tmpl.h), in name order */

@@ -256,11 +256,11 @@ static int check_references(struct db_conn *c, const struct agreement *a,
 
 /* Organisations (one, or all with org 0) whose priority_line differs from their agreements'. */
 static const char SQL_PRIORITY_DRIFT[] =
-    "SELECT id, want FROM (SELECT o.id, o.priority_line, EXISTS (SELECT 1 FROM agreements a, "
-    "json_each(a.extras) e WHERE a.organization_id = o.id AND a.status = 'signed' AND "
-    "a.starts_on <= ?2 AND (a.ends_on IS NULL OR a.ends_on >= ?2) AND "
-    "e.value = 'priority_line') AS want FROM organizations o WHERE CAST(?1 AS BIGINT) = 0 OR "
-    "o.id = ?1) "
+    "SELECT id, want FROM (SELECT o.id, o.priority_line, CASE WHEN EXISTS (SELECT 1 FROM "
+    "agreements a, json_each(a.extras) e WHERE a.organization_id = o.id AND a.status = 'signed' "
+    "AND a.starts_on <= ?2 AND (a.ends_on IS NULL OR a.ends_on >= ?2) AND "
+    "e.value = 'priority_line') THEN 1 ELSE 0 END AS want FROM organizations o WHERE CAST(?1 AS BIGINT) = 0 OR "
+    "o.id = ?1) AS drift "
     "WHERE want <> priority_line";
 static const char SQL_PRIORITY_SET[] =
     "UPDATE organizations SET priority_line = ?2, updated_at = ?3 WHERE id = ?1";

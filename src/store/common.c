@@ -140,14 +140,21 @@ const char *store__cursor_make(char tag, int64_t id, struct arena *a)
 
 /* ---- full-text queries --------------------------------------------------------------- */
 
-const char *store__fts_match(const char *const *terms, size_t n, const char *column,
-                             struct arena *a)
+const char *store__fts_match(const struct db_conn *c, const char *const *terms, size_t n,
+                             const char *column, struct arena *a)
 {
     struct strbuf sb = STRBUF_INIT;
     const char *out;
 
     if (!n)
         return NULL;
+    if (db_dialect(c) == DB_POSTGRES) {
+        for (size_t i = 0; i < n; i++)
+            strbuf_addf(&sb, "%s%s", i ? " " : "", terms[i]);
+        out = arena_memdup(a, sb.buf, sb.len);
+        strbuf_release(&sb);
+        return out;
+    }
     if (column)
         strbuf_addf(&sb, "%s : (", column);
     for (size_t i = 0; i < n; i++) {

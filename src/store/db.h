@@ -22,8 +22,9 @@
  * SQL is written once, in the portable subset both SQLite and PostgreSQL run: placeholders
  * ? and ?N (a driver rewrites them as its dialect needs), RETURNING for new ids,
  * ON CONFLICT for upserts, explicit CAST where a type cannot be inferred. The few
- * statements a dialect must say otherwise (full-text search, JSON lists) are named
- * SQL_<NAME>_SQLITE beside the function that uses them.
+ * statements a dialect must say otherwise (full-text search, JSON lists) are written
+ * twice, SQL_<NAME>_SQLITE and SQL_<NAME>_PG beside the function that uses them, which
+ * picks one by db_dialect().
  */
 #ifndef STORE_DB_H
 #define STORE_DB_H
@@ -52,8 +53,12 @@ enum { DB_ROW = 100, DB_DONE = 101 };
 
 /* ---- what a driver implements ---------------------------------------------------- */
 
+/* The SQL dialect a driver speaks (db_dialect), for the few statements written twice. */
+enum db_dialect { DB_SQLITE, DB_POSTGRES };
+
 struct db_driver {
     const char *name;
+    enum db_dialect dialect;
     /* the database */
     void (*close)(struct store *st);
     void (*schema_versions)(struct store *st, int *db_version, int *binary_version);
@@ -90,6 +95,9 @@ struct store {
 /* The SQLite driver (db_sqlite.c): path is a file. */
 int db_sqlite_open(const char *path, unsigned flags, struct store **out, struct strbuf *err);
 int db_sqlite_restore(const char *path, const char *file, struct strbuf *err);
+/* The PostgreSQL driver (db_pg.c): url is postgres:// or postgresql://. */
+int db_pg_open(const char *url, unsigned flags, struct store **out, struct strbuf *err);
+int db_pg_restore(const char *url, const char *file, struct strbuf *err);
 
 /* ---- what the store's functions call ----------------------------------------------- */
 
@@ -121,6 +129,11 @@ static inline int db_write(struct store *st, db_write_fn fn, void *arg)
 static inline uint64_t db_write_scope(const struct db_conn *c)
 {
     return c->write_scope;
+}
+/* The dialect of c: a statement written per dialect picks SQL_<NAME>_SQLITE or _PG by it. */
+static inline enum db_dialect db_dialect(const struct db_conn *c)
+{
+    return c->drv->dialect;
 }
 /* Rows the last INSERT, UPDATE or DELETE on c changed. */
 static inline int64_t db_changes(struct db_conn *c)

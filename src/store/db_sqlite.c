@@ -1041,6 +1041,7 @@ fail:
 
 static const struct db_driver sqlite_driver = {
     .name = "sqlite",
+    .dialect = DB_SQLITE,
     .close = sqlite_close,
     .schema_versions = sqlite_schema_versions,
     .degraded = sqlite_degraded,

@@ -58,12 +58,14 @@ const char *const *store__json_list(const char *text, size_t *n, struct arena *a
 int store__cursor_id(const char *cur, char tag, int64_t *id);
 const char *store__cursor_make(char tag, int64_t id, struct arena *a);
 /*
- * The full-text query of the words terms[0..n) (arena; NULL when n is 0): every word quoted
- * as a string (a quote inside doubled), so that none is read as query syntax; a request or
- * article matches when it holds every word. column (may be NULL) limits it to one column.
+ * The full-text query of the words terms[0..n) on c's dialect (arena; NULL when n is 0); a
+ * request or article matches when it holds every word, and no word is read as query syntax.
+ * SQLite (FTS5 MATCH): every word quoted as a string (a quote inside doubled); column (may
+ * be NULL) limits it to one column. PostgreSQL (plainto_tsquery's text): the words joined
+ * by spaces; the statement names the column.
  */
-const char *store__fts_match(const char *const *terms, size_t n, const char *column,
-                             struct arena *a);
+const char *store__fts_match(const struct db_conn *c, const char *const *terms, size_t n,
+                             const char *column, struct arena *a);
 
 /* ---- audit.c: the audit trail ---- */
 

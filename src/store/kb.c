@@ -183,11 +183,23 @@ int store_article_update(struct store *st, const struct caller *c, int64_t id,
  * phrase of the tokens it holds: never an operator, a column filter or a
  * prefix. The porter tokenizer of the table stems it like the text.
  */
-static const char SQL_ARTICLE_SEARCH[] =
+static const char SQL_ARTICLE_SEARCH_SQLITE[] =
     "SELECT " ARTICLE_COLS ", -" KB_RANK ", snippet(kb_articles_fts, -1, char(2), char(3), "
     "'\xe2\x80\xa6', " SNIPPET_TOKENS ") FROM kb_articles_fts JOIN kb_articles a "
     "ON a.id = kb_articles_fts.rowid WHERE kb_articles_fts MATCH ?1 AND " KB_LEVEL " <= ?2 "
     "ORDER BY " KB_RANK ", a.id LIMIT ?3 OFFSET ?4";
+/*
+ * The same on PostgreSQL: kb_articles_fts.doc is the tsvector of title (weight A), tags (B)
+ * and body (C); ts_rank weighs them about as bm25 above; ts_headline (only for the rows of
+ * the page) marks the words with the same \2 and \3 as snippet().
+ */
+#define KB_QUERY_PG "svcdesk_tsquery(CAST(?1 AS TEXT))"
+static const char SQL_ARTICLE_SEARCH_PG[] =
+    "SELECT " ARTICLE_COLS ", r.score, ts_headline('english', a.body, " KB_QUERY_PG ", "
+    "'StartSel=\x02, StopSel=\x03, MaxWords=" SNIPPET_TOKENS ", MinWords=6') FROM (SELECT f.id, "
+    "ts_rank('{0.1, 0.1, 0.4, 1.0}', f.doc, " KB_QUERY_PG ") AS score FROM kb_articles_fts f "
+    "WHERE f.doc @@ " KB_QUERY_PG ") r JOIN kb_articles a ON a.id = r.id WHERE " KB_LEVEL
+    " <= ?2 ORDER BY r.score DESC, a.id LIMIT ?3 OFFSET ?4";
 static const char SQL_ARTICLE_LIST[] =
     "SELECT " ARTICLE_COLS ", 0.0, NULL FROM kb_articles a WHERE " KB_LEVEL " <= ?2 AND "
     "(CAST(?4 AS BIGINT) = 0 OR a.id < ?4) ORDER BY a.id DESC LIMIT ?3"; /* ?1 unused */
@@ -233,11 +245,15 @@ int store_article_search(struct store *st, const struct caller *c, const struct 
         return DESK_EBADREQ;
     if (q->search && q->nterms == 0)
         return 0; /* a search without a word matches nothing */
-    if (q->search)
-        match = store__fts_match(q->terms, q->nterms, NULL, a);
     h.items = ARENA_NEWN(a, struct kb_hit, h.want);
     conn = db_get(st);
-    rc = run_search(conn, q->search ? SQL_ARTICLE_SEARCH : SQL_ARTICLE_LIST, match,
+    if (q->search)
+        match = store__fts_match(conn, q->terms, q->nterms, NULL, a);
+    rc = run_search(conn,
+                    !q->search                          ? SQL_ARTICLE_LIST
+                    : db_dialect(conn) == DB_POSTGRES ? SQL_ARTICLE_SEARCH_PG
+                                                        : SQL_ARTICLE_SEARCH_SQLITE,
+                    match,
                     (int)kb_visibility_for(c->role), key, &h, a);
     db_put(st, conn);
     if (rc < 0)

@@ -213,10 +213,10 @@ struct end_all_write {
 static const char SQL_USER_EXISTS[] = "SELECT 1 FROM users WHERE id = ?";
 static const char SQL_SESSIONS_END_ALL[] =
     "UPDATE sessions SET ended_at = ?2 WHERE user_id = ?1 AND ended_at IS NULL AND "
-    "expires_at > ?2 AND hash IS NOT ?3";
+    "expires_at > ?2 AND hash IS DISTINCT FROM ?3";
 static const char SQL_TOKENS_END_ALL[] =
     "UPDATE tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL AND "
-    "expires_at > ?2 AND hash IS NOT ?3";
+    "expires_at > ?2 AND hash IS DISTINCT FROM ?3";
 
 /* End them in table sql; adds the rows changed to *n. */
 static int end_all_in(struct db_conn *c, const char *sql, const struct end_all_write *w,

@@ -14,19 +14,15 @@ static bool is_postgres(const char *url)
 
 int store_open(const char *url, unsigned flags, struct store **out, struct strbuf *err)
 {
-    if (is_postgres(url)) {
-        strbuf_addstr(err, "this build has no PostgreSQL driver yet; use a SQLite file path");
-        return DESK_EINVAL;
-    }
+    if (is_postgres(url))
+        return db_pg_open(url, flags, out, err);
     return db_sqlite_open(url, flags, out, err);
 }
 
 int store_restore(const char *url, const char *file, struct strbuf *err)
 {
-    if (is_postgres(url)) {
-        strbuf_addstr(err, "restore of a PostgreSQL database is done with pg_restore");
-        return DESK_EINVAL;
-    }
+    if (is_postgres(url))
+        return db_pg_restore(url, file, err);
     return db_sqlite_restore(url, file, err);
 }
 

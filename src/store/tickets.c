@@ -851,38 +851,61 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
    ticket_search (schema 0007: stemmed tokens of the subject, body and messages of each
    request; internal notes in a column customers' queries do not name). */
 #define TICKET_WORDS_SQLITE "t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?6)"
+/* The same on PostgreSQL: tsvector columns public and internal of ticket_search (GIN
+   indexes on public and on public || internal); ?11 is 1 for staff, who search both. */
+#define TICKET_WORDS_PG                                                                            \
+    "t.id IN (SELECT id FROM ticket_search WHERE CAST(?11 AS BIGINT) = 1 AND "                     \
+    "(public || internal) @@ svcdesk_tsquery(CAST(?6 AS TEXT)) UNION ALL "              \
+    "SELECT id FROM ticket_search WHERE CAST(?11 AS BIGINT) = 0 AND "                              \
+    "public @@ svcdesk_tsquery(CAST(?6 AS TEXT)))"
 
 /* Filters shared by every order: ?1 caller's organisation, ?2 organization_id, ?3 statuses,
-   ?4 severities, ?5 assignee, ?6 the words as a full-text query (NULL: none). */
-#define LIST_WHERE                                                                                 \
+   ?4 severities, ?5 assignee, ?6 the words as a full-text query (NULL: none) matched by
+   WORDS (TICKET_WORDS_SQLITE or _PG). */
+#define LIST_WHERE(WORDS)                                                                          \
     "WHERE (CAST(?1 AS BIGINT) = 0 OR t.organization_id = ?1) "                                    \
     "AND (CAST(?2 AS BIGINT) = 0 OR t.organization_id = ?2) "                                      \
     "AND (CAST(?3 AS BIGINT) = 0 OR (CASE t.status WHEN 'new' THEN 1 WHEN 'in_progress' THEN 2 "   \
-    "WHEN 'waiting_customer' THEN 4 WHEN 'resolved' THEN 8 ELSE 16 END) & ?3) "                    \
+    "WHEN 'waiting_customer' THEN 4 WHEN 'resolved' THEN 8 ELSE 16 END) & ?3 <> 0)"                    \
     "AND (CAST(?4 AS BIGINT) = 0 OR (CASE t.severity WHEN 'A' THEN 1 WHEN 'B' THEN 2 "             \
-    "WHEN 'C' THEN 4 ELSE 8 END) & ?4) "                                                           \
+    "WHEN 'C' THEN 4 ELSE 8 END) & ?4 <> 0) "                                                      \
     "AND (CAST(?5 AS BIGINT) = 0 OR t.assignee_id = ?5) "                                          \
-    "AND (?6 IS NULL OR " TICKET_WORDS_SQLITE ") "
+    "AND (CAST(?6 AS TEXT) IS NULL OR " WORDS ") "
 
 /* Keyset parameters: ?7 due, ?8 id, ?9 priority, ?10 limit. */
-static const char SQL_LIST_NEWEST[] =
-    TICKET_SELECT LIST_WHERE "AND (CAST(?8 AS BIGINT) = 0 OR t.id < ?8) ORDER BY t.id DESC "
-                             "LIMIT ?10";
-static const char SQL_LIST_DUE[] =
-    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NOT NULL AND (t.sort_due_at > ?7 OR "
-                             "(t.sort_due_at = ?7 AND t.id > ?8)) "
-                             "ORDER BY t.sort_due_at, t.id LIMIT ?10";
-static const char SQL_LIST_DUE_NONE[] =
-    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NULL AND t.id > ?8 ORDER BY t.id LIMIT ?10";
-static const char SQL_LIST_PRIORITY[] =
-    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NOT NULL AND (t.priority < ?9 OR "
-                             "(t.priority = ?9 AND (t.sort_due_at > ?7 OR "
-                             "(t.sort_due_at = ?7 AND t.id > ?8)))) "
-                             "ORDER BY t.priority DESC, t.sort_due_at, t.id LIMIT ?10";
-static const char SQL_LIST_PRIORITY_NONE[] =
-    TICKET_SELECT LIST_WHERE "AND t.sort_due_at IS NULL AND (t.priority < ?9 OR "
-                             "(t.priority = ?9 AND t.id > ?8)) "
-                             "ORDER BY t.priority DESC, t.id LIMIT ?10";
+#define SQL_LIST_NEWEST(WORDS)                                                                     \
+    TICKET_SELECT LIST_WHERE(WORDS) "AND (CAST(?8 AS BIGINT) = 0 OR t.id < ?8) "                   \
+                                    "ORDER BY t.id DESC LIMIT ?10"
+#define SQL_LIST_DUE(WORDS)                                                                        \
+    TICKET_SELECT LIST_WHERE(WORDS) "AND t.sort_due_at IS NOT NULL AND (t.sort_due_at > ?7 OR "    \
+                                    "(t.sort_due_at = ?7 AND t.id > ?8)) "                         \
+                                    "ORDER BY t.sort_due_at, t.id LIMIT ?10"
+#define SQL_LIST_DUE_NONE(WORDS)                                                                   \
+    TICKET_SELECT LIST_WHERE(WORDS) "AND t.sort_due_at IS NULL AND t.id > ?8 ORDER BY t.id "       \
+                                    "LIMIT ?10"
+#define SQL_LIST_PRIORITY(WORDS)                                                                   \
+    TICKET_SELECT LIST_WHERE(WORDS) "AND t.sort_due_at IS NOT NULL AND (t.priority < ?9 OR "       \
+                                    "(t.priority = ?9 AND (t.sort_due_at > ?7 OR "                 \
+                                    "(t.sort_due_at = ?7 AND t.id > ?8)))) "                       \
+                                    "ORDER BY t.priority DESC, t.sort_due_at, t.id LIMIT ?10"
+#define SQL_LIST_PRIORITY_NONE(WORDS)                                                              \
+    TICKET_SELECT LIST_WHERE(WORDS) "AND t.sort_due_at IS NULL AND (t.priority < ?9 OR "           \
+                                    "(t.priority = ?9 AND t.id > ?8)) "                            \
+                                    "ORDER BY t.priority DESC, t.id LIMIT ?10"
+
+/* The first query of each order (enum ticket_sort) and the one after it, per dialect. */
+static const char *const list_first[][3] = {
+    [DB_SQLITE] = {SQL_LIST_NEWEST(TICKET_WORDS_SQLITE), SQL_LIST_DUE(TICKET_WORDS_SQLITE),
+                   SQL_LIST_PRIORITY(TICKET_WORDS_SQLITE)},
+    [DB_POSTGRES] = {SQL_LIST_NEWEST(TICKET_WORDS_PG), SQL_LIST_DUE(TICKET_WORDS_PG),
+                     SQL_LIST_PRIORITY(TICKET_WORDS_PG)},
+};
+static const char *const list_rest[][3] = {
+    [DB_SQLITE] = {NULL, SQL_LIST_DUE_NONE(TICKET_WORDS_SQLITE),
+                   SQL_LIST_PRIORITY_NONE(TICKET_WORDS_SQLITE)},
+    [DB_POSTGRES] = {NULL, SQL_LIST_DUE_NONE(TICKET_WORDS_PG),
+                     SQL_LIST_PRIORITY_NONE(TICKET_WORDS_PG)},
+};
 
 /* Where a page starts: which query (phase) and the keys of the last row seen. */
 struct keyset {
@@ -954,6 +977,8 @@ static int run_page_query(struct db_conn *c, const char *sql, const struct calle
     db_bind_int(s, 8, k->id);
     db_bind_int(s, 9, k->priority);
     db_bind_int(s, 10, (int64_t)(pg->want - pg->n));
+    if (db_dialect(c) == DB_POSTGRES)
+        db_bind_int(s, 11, who->role >= ROLE_AGENT);
     while ((rc = db_step(s)) == DB_ROW) {
         read_ticket(s, &pg->items[pg->n], &pg->keys[pg->n], &pg->dues[pg->n], a);
         pg->n++;
@@ -964,12 +989,8 @@ static int run_page_query(struct db_conn *c, const char *sql, const struct calle
 int store_ticket_list(struct store *st, const struct caller *c, const struct ticket_filter *f,
                         struct ticket **items, size_t *n, const char **next, struct arena *a)
 {
-    static const char *const first[] = {SQL_LIST_NEWEST, SQL_LIST_DUE, SQL_LIST_PRIORITY};
-    static const char *const rest[] = {NULL, SQL_LIST_DUE_NONE, SQL_LIST_PRIORITY_NONE};
     struct page pg = {NULL, NULL, NULL, 0, (size_t)f->limit + 1};
-    /* staff search internal notes too; customers the public column only */
-    const char *words = store__fts_match(f->words, f->nwords,
-                                         c->role >= ROLE_AGENT ? NULL : "public", a);
+    const char *const *first, *const *rest, *words;
     struct db_conn *conn;
     struct keyset k;
     int rc;
@@ -983,6 +1004,11 @@ int store_ticket_list(struct store *st, const struct caller *c, const struct tic
     pg.keys = ARENA_NEWN(a, struct cal_key, pg.want);
     pg.dues = ARENA_NEWN(a, int64_t, pg.want);
     conn = db_get(st);
+    first = list_first[db_dialect(conn)];
+    rest = list_rest[db_dialect(conn)];
+    /* staff search internal notes too; customers the public column only */
+    words = store__fts_match(conn, f->words, f->nwords, c->role >= ROLE_AGENT ? NULL : "public",
+                             a);
     rc = k.phase == 1 ? run_page_query(conn, first[f->sort], c, f, words, &k, &pg, a) : 0;
     if (rc == 0 && rest[f->sort] && pg.n < pg.want) {
         if (k.phase == 1)

@@ -2,10 +2,33 @@
 #include "core/crypto.h"
 #include "http/router.h"
 #include "store/store.h"
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <unistd.h>
+
+/*
+ * On PostgreSQL (SVCDESK_TEST_DB=postgres), a fresh database t_<pid>_<n> on the server of
+ * SVCDESK_TEST_PG_URL (a URL ending in /postgres, as tests/pg.sh exports): path is its URL.
+ */
+static void pg_admin(const char *sql)
+{
+    const char *url = getenv("SVCDESK_TEST_PG_URL");
+    PGconn *pg;
+    PGresult *r;
+
+    if (!url)
+        fail_msg("SVCDESK_TEST_DB=postgres needs SVCDESK_TEST_PG_URL (tests/pg.sh)");
+    pg = PQconnectdb(url);
+    if (PQstatus(pg) != CONNECTION_OK)
+        fail_msg("cannot connect to %s: %s", url, PQerrorMessage(pg));
+    r = PQexec(pg, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+    PQclear(r);
+    PQfinish(pg);
+}
 
 struct store *tmp_store(char *path, size_t n)
 {
@@ -13,9 +36,20 @@ struct store *tmp_store(char *path, size_t n)
     struct strbuf err = STRBUF_INIT;
     struct store *st = NULL;
 
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, n, "%s/t.db", dir);
     assert_int_equal(crypto_setup(), 0);
+    if (test_on_sqlite()) {
+        assert_non_null(mkdtemp(dir));
+        snprintf(path, n, "%s/t.db", dir);
+    } else {
+        static int made;
+        const char *url = getenv("SVCDESK_TEST_PG_URL");
+        char sql[128], name[64];
+
+        snprintf(name, sizeof(name), "t_%d_%d", (int)getpid(), ++made);
+        snprintf(sql, sizeof(sql), "CREATE DATABASE %s TEMPLATE template0", name);
+        pg_admin(sql);
+        snprintf(path, n, "%.*s/%s", (int)(strrchr(url, '/') - url), url, name);
+    }
     if (store_open(path, STORE_CREATE | STORE_MIGRATE, &st, &err) < 0)
         fail_msg("store_open: %s", err.buf);
     strbuf_release(&err);
@@ -27,6 +61,11 @@ void tmp_store_free(struct store *st, const char *path)
     char cmd[512];
 
     store_close(st);
+    if (!test_on_sqlite()) {
+        snprintf(cmd, sizeof(cmd), "DROP DATABASE %s", strrchr(path, '/') + 1);
+        pg_admin(cmd);
+        return;
+    }
     snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", (int)(strrchr(path, '/') - path), path);
     assert_int_equal(system(cmd), 0);
 }

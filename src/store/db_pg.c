@@ -1,0 +1,843 @@
+/*
+ * db_pg.c - the PostgreSQL driver (libpq): a pool of connections, statements prepared once
+ * per connection, writes at SERIALIZABLE re-run after a serialization failure, migrations.
+ *
+ * Every connection of the pool serves reads (autocommit: each statement sees what was
+ * committed before it) and writes (db_write: BEGIN ISOLATION LEVEL SERIALIZABLE, the
+ * write function, COMMIT). PostgreSQL refuses a transaction that could have lost an update
+ * with SQLSTATE 40001 (or 40P01, a deadlock); the driver then rolls back and runs the
+ * write function again, which is why write functions are re-runnable (db.h, internal.h).
+ * synchronous_commit stays as the server has it (on by default): COMMIT returns once the
+ * commit is on disk.
+ *
+ * SQL is the store's portable SQL: ?N and ? placeholders are rewritten as $N here; every
+ * parameter is sent as text (blobs as binary) and typed by PostgreSQL from its context,
+ * results come back as text. A connection that breaks is reset at its next use; until
+ * the server answers again, statements fail with DESK_EBUSY (503).
+ */
+#define LOG_MODULE "store"
+#include "core/compat.h"
+#include "store/db.h"
+#include "store/store.h"
+#include "core/embed.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/strbuf.h"
+#include "core/time.h"
+#include "core/xalloc.h"
+#include "store/calcache.h"
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
+
+#define POOL_MAX 32            /* connections at most */
+#define STMT_CACHE_MIN 256     /* first size of a connection's statement table */
+#define PARAMS_MAX 64          /* parameters of a statement at most */
+#define WRITE_TRIES 30         /* runs of a write before a conflict is answered 503 */
+#define CONNECT_TIMEOUT_S "5"  /* libpq connect_timeout */
+#define BYTEA_OID 17           /* pg_type oids (catalog/pg_type_d.h, not installed) */
+#define TEXT_OID 25
+
+struct pg_conn;
+
+struct pg_stmt {
+    struct db_stmt base;           /* must be first */
+    struct pg_conn *conn;          /* its connection */
+    const char *sql;               /* the store's SQL (for logs) */
+    char name[16];                 /* the prepared statement's name on the connection */
+    int nparams;                   /* $1..$nparams */
+    const char *values[PARAMS_MAX];
+    int lengths[PARAMS_MAX];
+    int formats[PARAMS_MAX];
+    char ints[PARAMS_MAX][24];     /* integers bound, as text */
+    char *copies[PARAMS_MAX];      /* bind_text_copy's copies */
+    PGresult *res;                 /* the result of the execution, while stepping */
+    int row, nrows;                /* the current row, rows in res */
+    unsigned char *blob;           /* the last bytea column decoded (PQunescapeBytea) */
+};
+
+struct pg_conn {
+    struct db_conn base;           /* must be first */
+    PGconn *pg;                    /* NULL when it could not connect */
+    struct stmt_slot {
+        const char *sql;           /* key: address of the SQL constant */
+        struct pg_stmt *stmt;
+    } *cache;                      /* open addressing; grows at half full */
+    size_t cache_nr, cache_alloc;
+    unsigned prepared;             /* statements prepared on this connection (names) */
+    int64_t changes;               /* rows the last command changed */
+    bool in_write;                 /* a write transaction is open */
+    bool failed;                   /* a statement of the open transaction failed */
+    bool retry;                    /* ... with a serialization failure or deadlock */
+    struct pg_store *owner;
+    struct pg_conn *next;          /* free list */
+};
+
+struct pg_store {
+    struct store base;             /* must be first */
+    char *url;                     /* the connection string */
+    int db_version;
+    pthread_mutex_t pool_mu;
+    pthread_cond_t pool_cv;
+    struct pg_conn *free_conns;
+    int nconns;
+    atomic_uint_fast64_t write_scopes, commits, writes, retries;
+};
+
+#define PS(st) ((struct pg_store *)(st))
+#define PC(c) ((struct pg_conn *)(c))
+#define PST(s) ((struct pg_stmt *)(s))
+
+static const struct db_driver pg_driver;
+
+/* ---- SQL: placeholders ---------------------------------------------------------------- */
+
+/*
+ * Rewrite SQLite's placeholders as PostgreSQL's: ?N becomes $N, a bare ? the number after
+ * the largest seen so far (SQLite's rule); used[N - 1] is set for each. Quoted strings and
+ * names are copied as they are. Returns the number of parameters, or -1 when a number is
+ * out of range.
+ */
+static int rewrite_placeholders(const char *sql, struct strbuf *out, bool *used)
+{
+    int top = 0;
+
+    for (const char *p = sql; *p; p++) {
+        if (*p == '\'' || *p == '"') {
+            const char *q = strchr(p + 1, *p);
+            size_t n = q ? (size_t)(q - p) + 1 : strlen(p);
+            strbuf_add(out, p, n);
+            p += n - 1;
+            continue;
+        }
+        if (*p != '?') {
+            strbuf_addch(out, *p);
+            continue;
+        }
+        int n;
+        if (p[1] >= '0' && p[1] <= '9') {
+            char *end;
+            n = (int)strtol(p + 1, &end, 10);
+            p = end - 1;
+        } else {
+            n = top + 1;
+        }
+        if (n < 1 || n > PARAMS_MAX)
+            return -1;
+        if (n > top)
+            top = n;
+        used[n - 1] = true;
+        strbuf_addf(out, "$%d", n);
+    }
+    return top;
+}
+
+/* ---- errors --------------------------------------------------------------------------- */
+
+static bool sqlstate_is(const char *state, const char *prefix)
+{
+    return state && !strncmp(state, prefix, strlen(prefix));
+}
+
+/*
+ * Map a failed result to desk_err, as the SQLite driver does: a uniqueness violation is
+ * DESK_ECONFLICT, a foreign key DESK_ENOTFOUND, another constraint or bad data DESK_EINVAL,
+ * the rest (the server gone, a serialization failure, no memory) DESK_EBUSY, logged.
+ */
+static int map_error(struct pg_conn *c, const PGresult *r, const char *sql)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(c->pg);
+    char q[256], w[96];
+
+    if (c->in_write)
+        c->failed = true;
+    if (sqlstate_is(state, "23505"))
+        return DESK_ECONFLICT;
+    if (sqlstate_is(state, "23503"))
+        return DESK_ENOTFOUND;
+    if (sqlstate_is(state, "23") || sqlstate_is(state, "22"))
+        return DESK_EINVAL;
+    if (sqlstate_is(state, "40001") || sqlstate_is(state, "40P01")) {
+        c->retry = true; /* db_write runs it again; not an error worth a line */
+        return DESK_EBUSY;
+    }
+    log_error("msg=\"store unavailable\" sqlstate=%s error=\"%s\" sql=\"%s\"",
+              state ? state : "none", log_quote(msg ? msg : "?", q, sizeof(q)),
+              log_quote(sql, w, sizeof(w)));
+    return DESK_EBUSY;
+}
+
+/* ---- connections ----------------------------------------------------------------------- */
+
+static void stmt_clear(struct pg_stmt *s)
+{
+    PQclear(s->res);
+    s->res = NULL;
+    s->row = -1;
+    s->nrows = 0;
+    PQfreemem(s->blob);
+    s->blob = NULL;
+    for (int i = 0; i < s->nparams; i++) {
+        free(s->copies[i]);
+        s->copies[i] = NULL;
+        s->values[i] = NULL;
+        s->lengths[i] = 0;
+        s->formats[i] = 0;
+    }
+}
+
+/* Forget the prepared statements (a reset connection has none). */
+static void cache_drop(struct pg_conn *c)
+{
+    for (size_t i = 0; i < c->cache_alloc; i++)
+        if (c->cache[i].stmt) {
+            stmt_clear(c->cache[i].stmt);
+            free(c->cache[i].stmt);
+        }
+    free(c->cache);
+    c->cache = NULL;
+    c->cache_nr = c->cache_alloc = 0;
+}
+
+static bool conn_ok(struct pg_conn *c)
+{
+    return c->pg && PQstatus(c->pg) == CONNECTION_OK;
+}
+
+static void notice_quiet(void *arg, const char *msg)
+{
+    (void)arg;
+    (void)msg; /* NOTICEs (an IF NOT EXISTS that did nothing) are not log lines */
+}
+
+/* Connect, or reconnect a broken connection: 0, or DESK_EBUSY with the reason logged. */
+static int conn_connect(struct pg_conn *c)
+{
+    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
+    const char *vals[] = {c->owner->url, CONNECT_TIMEOUT_S, "svcdesk", NULL};
+    char q[256];
+
+    if (conn_ok(c))
+        return 0;
+    cache_drop(c);
+    c->prepared = 0;
+    if (c->pg)
+        PQfinish(c->pg);
+    c->pg = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(c->pg) == CONNECTION_OK) {
+        PGresult *r;
+        PQsetNoticeProcessor(c->pg, notice_quiet, NULL);
+        r = PQexec(c->pg, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
+        PQclear(r);
+        return 0;
+    }
+    log_error("msg=\"store unavailable: cannot connect to PostgreSQL\" error=\"%s\"",
+              log_quote(c->pg ? PQerrorMessage(c->pg) : "out of memory", q, sizeof(q)));
+    return DESK_EBUSY;
+}
+
+static struct pg_conn *conn_new(struct pg_store *s)
+{
+    struct pg_conn *c = xcalloc(1, sizeof(*c));
+
+    c->base.drv = &pg_driver;
+    c->owner = s;
+    return c;
+}
+
+static void conn_free(struct pg_conn *c)
+{
+    cache_drop(c);
+    if (c->pg)
+        PQfinish(c->pg);
+    free(c);
+}
+
+static struct db_conn *pg_get(struct store *st)
+{
+    struct pg_store *s = PS(st);
+    struct pg_conn *c = NULL;
+
+    pthread_mutex_lock(&s->pool_mu);
+    while (!s->free_conns && s->nconns >= POOL_MAX)
+        pthread_cond_wait(&s->pool_cv, &s->pool_mu);
+    if (s->free_conns) {
+        c = s->free_conns;
+        s->free_conns = c->next;
+    } else {
+        s->nconns++;
+    }
+    pthread_mutex_unlock(&s->pool_mu);
+    if (!c)
+        c = conn_new(s);
+    conn_connect(c); /* a failure shows as NULL statements (503) */
+    return &c->base;
+}
+
+static void pg_put(struct store *st, struct db_conn *dc)
+{
+    struct pg_store *s = PS(st);
+    struct pg_conn *c = PC(dc);
+
+    pthread_mutex_lock(&s->pool_mu);
+    c->next = s->free_conns;
+    s->free_conns = c;
+    pthread_cond_signal(&s->pool_cv);
+    pthread_mutex_unlock(&s->pool_mu);
+}
+
+/* ---- statements ------------------------------------------------------------------------ */
+
+static size_t slot_of(const struct stmt_slot *t, size_t alloc, const char *sql)
+{
+    size_t h = ((uintptr_t)sql >> 4) & (alloc - 1);
+
+    while (t[h].sql && t[h].sql != sql)
+        h = (h + 1) & (alloc - 1);
+    return h;
+}
+
+static void cache_grow(struct pg_conn *c)
+{
+    size_t alloc = c->cache_alloc ? c->cache_alloc * 2 : STMT_CACHE_MIN;
+    struct stmt_slot *t = xcalloc(alloc, sizeof(*t));
+
+    for (size_t i = 0; i < c->cache_alloc; i++)
+        if (c->cache[i].sql)
+            t[slot_of(t, alloc, c->cache[i].sql)] = c->cache[i];
+    free(c->cache);
+    c->cache = t;
+    c->cache_alloc = alloc;
+}
+
+static struct db_stmt *pg_prepare(struct db_conn *dc, const char *sql)
+{
+    struct pg_conn *c = PC(dc);
+    struct strbuf text = STRBUF_INIT;
+    struct stmt_slot *slot;
+    bool used[PARAMS_MAX] = {false};
+    Oid types[PARAMS_MAX];
+    struct pg_stmt *s;
+    PGresult *r;
+    int n;
+
+    /* an aborted transaction runs nothing more; a broken connection is reset at its next
+       borrow (pg_get, write_once), not here, where statements of it are still held */
+    if (c->failed || !conn_ok(c))
+        return NULL;
+    if (2 * (c->cache_nr + 1) > c->cache_alloc)
+        cache_grow(c);
+    slot = &c->cache[slot_of(c->cache, c->cache_alloc, sql)];
+    if (slot->sql)
+        return &slot->stmt->base;
+    if ((n = rewrite_placeholders(sql, &text, used)) < 0) {
+        char q[96];
+        log_error("msg=\"BUG: bad placeholder\" sql=\"%s\"", log_quote(sql, q, sizeof(q)));
+        strbuf_release(&text);
+        return NULL;
+    }
+    s = xcalloc(1, sizeof(*s));
+    s->base.drv = &pg_driver;
+    s->conn = c;
+    s->sql = sql;
+    s->nparams = n;
+    s->row = -1;
+    snprintf(s->name, sizeof(s->name), "s%u", ++c->prepared);
+    /* PostgreSQL types each parameter from where it stands; one the SQL does not use (bound
+       for the statement's siblings) it cannot type, so it is declared text */
+    for (int i = 0; i < n; i++)
+        types[i] = used[i] ? 0 : TEXT_OID;
+    r = PQprepare(c->pg, s->name, text.buf, n, types);
+    strbuf_release(&text);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        map_error(c, r, sql);
+        PQclear(r);
+        free(s);
+        return NULL;
+    }
+    PQclear(r);
+    slot->sql = sql;
+    slot->stmt = s;
+    c->cache_nr++;
+    return &s->base;
+}
+
+static void pg_bind_null(struct db_stmt *ds, int i)
+{
+    struct pg_stmt *s = PST(ds);
+
+    if (i >= 1 && i <= s->nparams) {
+        free(s->copies[i - 1]);
+        s->copies[i - 1] = NULL;
+        s->values[i - 1] = NULL;
+        s->formats[i - 1] = 0;
+    }
+}
+
+static void pg_bind_int(struct db_stmt *ds, int i, int64_t v)
+{
+    struct pg_stmt *s = PST(ds);
+
+    if (i >= 1 && i <= s->nparams) {
+        pg_bind_null(ds, i);
+        snprintf(s->ints[i - 1], sizeof(s->ints[i - 1]), "%" PRId64, v);
+        s->values[i - 1] = s->ints[i - 1];
+    }
+}
+
+static void pg_bind_text(struct db_stmt *ds, int i, const char *v)
+{
+    struct pg_stmt *s = PST(ds);
+
+    if (i >= 1 && i <= s->nparams) {
+        pg_bind_null(ds, i);
+        s->values[i - 1] = v;
+    }
+}
+
+static void pg_bind_text_copy(struct db_stmt *ds, int i, const char *v)
+{
+    struct pg_stmt *s = PST(ds);
+
+    if (i >= 1 && i <= s->nparams) {
+        pg_bind_null(ds, i);
+        if (v)
+            s->values[i - 1] = s->copies[i - 1] = xstrdup(v);
+    }
+}
+
+static void pg_bind_blob(struct db_stmt *ds, int i, const void *p, size_t n)
+{
+    struct pg_stmt *s = PST(ds);
+
+    if (i >= 1 && i <= s->nparams && n <= INT_MAX) {
+        pg_bind_null(ds, i);
+        s->values[i - 1] = p;
+        s->lengths[i - 1] = (int)n;
+        s->formats[i - 1] = 1;
+    }
+}
+
+static int pg_step(struct db_stmt *ds)
+{
+    struct pg_stmt *s = PST(ds);
+    struct pg_conn *c = s->conn;
+    ExecStatusType st;
+
+    if (s->res) { /* the next row of the result */
+        PQfreemem(s->blob);
+        s->blob = NULL;
+        return ++s->row < s->nrows ? DB_ROW : DB_DONE;
+    }
+    if (c->failed) /* an earlier statement of this write failed: the transaction is over */
+        return DESK_EBUSY;
+    s->res = PQexecPrepared(c->pg, s->name, s->nparams, s->values, s->lengths, s->formats, 0);
+    st = PQresultStatus(s->res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        int rc = map_error(c, s->res, s->sql);
+        PQclear(s->res);
+        s->res = NULL;
+        return rc;
+    }
+    c->changes = strtoll(PQcmdTuples(s->res), NULL, 10);
+    s->nrows = st == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
+    s->row = 0;
+    return s->nrows > 0 ? DB_ROW : DB_DONE;
+}
+
+static void pg_reset(struct db_stmt *ds)
+{
+    stmt_clear(PST(ds));
+}
+
+static bool in_row(const struct pg_stmt *s, int i)
+{
+    return s->res && s->row >= 0 && s->row < s->nrows && i >= 0 && i < PQnfields(s->res);
+}
+
+static bool pg_col_null(struct db_stmt *ds, int i)
+{
+    struct pg_stmt *s = PST(ds);
+    return !in_row(s, i) || PQgetisnull(s->res, s->row, i);
+}
+
+/* An integer column; a boolean (a comparison selected as a value) is 1 or 0, as in SQLite. */
+static int64_t pg_col_int(struct db_stmt *ds, int i)
+{
+    struct pg_stmt *s = PST(ds);
+    const char *v;
+
+    if (pg_col_null(ds, i))
+        return 0;
+    v = PQgetvalue(s->res, s->row, i);
+    if (v[0] == 't' && !v[1])
+        return 1;
+    if (v[0] == 'f' && !v[1])
+        return 0;
+    if (strpbrk(v, ".eE"))
+        return (int64_t)strtod(v, NULL);
+    return strtoll(v, NULL, 10);
+}
+
+static double pg_col_double(struct db_stmt *ds, int i)
+{
+    struct pg_stmt *s = PST(ds);
+    return pg_col_null(ds, i) ? 0 : strtod(PQgetvalue(s->res, s->row, i), NULL);
+}
+
+static const char *pg_col_text(struct db_stmt *ds, int i, size_t *len)
+{
+    struct pg_stmt *s = PST(ds);
+
+    *len = 0;
+    if (pg_col_null(ds, i))
+        return NULL;
+    *len = (size_t)PQgetlength(s->res, s->row, i);
+    return PQgetvalue(s->res, s->row, i);
+}
+
+
+static const void *pg_col_blob(struct db_stmt *ds, int i, size_t *len)
+{
+    struct pg_stmt *s = PST(ds);
+
+    *len = 0;
+    if (pg_col_null(ds, i))
+        return NULL;
+    if (PQftype(s->res, i) != BYTEA_OID)
+        return pg_col_text(ds, i, len);
+    PQfreemem(s->blob);
+    s->blob = PQunescapeBytea((const unsigned char *)PQgetvalue(s->res, s->row, i), len);
+    return s->blob;
+}
+
+static int64_t pg_changes(struct db_conn *c)
+{
+    return PC(c)->changes;
+}
+
+/* ---- writes ---------------------------------------------------------------------------- */
+
+/* Run a command outside the statement cache: 0, or the mapped error. */
+static int run(struct pg_conn *c, const char *sql)
+{
+    PGresult *r = PQexec(c->pg, sql);
+    int rc = 0;
+
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+        rc = map_error(c, r, sql);
+    PQclear(r);
+    return rc;
+}
+
+/* Sleep a little before the next run of a write that conflicted: 1..2^n ms, at most 64. */
+static void backoff(int attempt)
+{
+    unsigned cap = 1u << (attempt < 6 ? attempt : 6);
+    unsigned seed = (unsigned)time_mono_ns();
+    struct timespec ts = {0, (long)(1 + (unsigned)rand_r(&seed) % cap) * 1000000L};
+
+    nanosleep(&ts, NULL);
+}
+
+/*
+ * One run of a write: BEGIN, fn, COMMIT (or ROLLBACK). Sets c->retry when PostgreSQL
+ * refused it for a conflict with another transaction.
+ */
+static int write_once(struct pg_store *s, struct pg_conn *c, db_write_fn fn, void *arg)
+{
+    int rc;
+
+    c->failed = c->retry = false;
+    if (conn_connect(c) < 0)
+        return DESK_EBUSY;
+    c->in_write = true;
+    if ((rc = run(c, "BEGIN ISOLATION LEVEL SERIALIZABLE")) == 0) {
+        c->base.write_scope = atomic_fetch_add(&s->write_scopes, 1) + 1;
+        rc = fn(&c->base, arg);
+        c->base.write_scope = 0;
+        if (rc == 0 && c->failed) {
+            /* fn went on after a statement failed: the transaction is aborted */
+            if (!c->retry)
+                log_error("msg=\"BUG: a write went on after a failed statement\"");
+            rc = DESK_EBUSY;
+        }
+        c->in_write = false; /* COMMIT and ROLLBACK run whatever failed before */
+        c->failed = false;
+        if (rc == 0)
+            rc = run(c, "COMMIT"); /* a serialization failure may come here too */
+        else
+            run(c, "ROLLBACK");
+    }
+    c->in_write = c->failed = false;
+    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE && conn_ok(c))
+        run(c, "ROLLBACK");
+    return rc;
+}
+
+static int pg_write(struct store *st, db_write_fn fn, void *arg)
+{
+    struct pg_store *s = PS(st);
+    struct pg_conn *c = PC(pg_get(st));
+    int rc = DESK_EBUSY;
+
+    for (int attempt = 0; attempt < WRITE_TRIES; attempt++) {
+        rc = write_once(s, c, fn, arg);
+        if (!c->retry)
+            break;
+        c->retry = false;
+        atomic_fetch_add(&s->retries, 1);
+        backoff(attempt);
+    }
+    atomic_fetch_add(&s->writes, 1);
+    if (rc == 0)
+        atomic_fetch_add(&s->commits, 1);
+    pg_put(st, &c->base);
+    return rc;
+}
+
+static void pg_write_stats(struct store *st, uint64_t *commits, uint64_t *writes)
+{
+    *commits = atomic_load(&PS(st)->commits);
+    *writes = atomic_load(&PS(st)->writes);
+}
+
+/* ---- migrations ------------------------------------------------------------------------ */
+
+static int binary_schema_version(void)
+{
+    int v = 0;
+    for (const struct embedded_file *f = embedded_pgsql; f->name; f++)
+        v = (int)strtol(f->name, NULL, 10);
+    return v;
+}
+
+/* A one-value query outside the cache (migrations): its text, or NULL (then *rc). */
+static char *query_value(struct pg_conn *c, const char *sql, int nparams, const char *const *vals,
+                         struct strbuf *err)
+{
+    PGresult *r = PQexecParams(c->pg, sql, nparams, NULL, vals, NULL, NULL, 0);
+    char *v = NULL;
+
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+        v = xstrdup(PQgetvalue(r, 0, 0));
+    else if (PQresultStatus(r) != PGRES_TUPLES_OK)
+        strbuf_addf(err, "%s", PQresultErrorMessage(r));
+    PQclear(r);
+    return v;
+}
+
+/* One server migrates at a time (the key is arbitrary, ours). */
+static const char SQL_MIGRATION_LOCK[] = "SELECT pg_advisory_xact_lock(7463001)";
+static const char SQL_MIGRATIONS_TABLE[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+    "NULL, applied_at BIGINT NOT NULL)";
+
+/* The newest migration recorded, 0 when there is no schema_migrations table; -1 on error. */
+static int read_db_version(struct pg_conn *c, struct strbuf *err)
+{
+    char *v = query_value(c, "SELECT to_regclass('schema_migrations') IS NOT NULL", 0, NULL, err);
+    int version = -1;
+
+    if (v && !strcmp(v, "f"))
+        version = 0;
+    else if (v) {
+        free(v);
+        v = query_value(c, "SELECT coalesce(max(version), 0) FROM schema_migrations", 0, NULL,
+                        err);
+        if (v)
+            version = (int)strtol(v, NULL, 10);
+    }
+    free(v);
+    return version;
+}
+
+/* Apply what is not applied yet, in one transaction each, one server at a time. */
+static int migrate_all(struct pg_conn *c, struct strbuf *err)
+{
+    for (const struct embedded_file *f = embedded_pgsql; f->name; f++) {
+        char ver[16], now[24];
+        const char *vals[3] = {ver, f->name, now};
+        PGresult *r;
+        char *done;
+        int rc;
+
+        snprintf(ver, sizeof(ver), "%d", (int)strtol(f->name, NULL, 10));
+        snprintf(now, sizeof(now), "%" PRId64, time_now());
+        if ((rc = run(c, "BEGIN")) < 0 ||
+            (rc = run(c, SQL_MIGRATION_LOCK)) < 0 ||
+            (rc = run(c, SQL_MIGRATIONS_TABLE)) < 0) {
+            strbuf_addf(err, "cannot start migration %s: %s", f->name, PQerrorMessage(c->pg));
+            run(c, "ROLLBACK");
+            return DESK_EIO;
+        }
+        done = query_value(c, "SELECT 1 FROM schema_migrations WHERE version = $1::integer", 1,
+                           vals, err);
+        if (done) {
+            free(done);
+            run(c, "COMMIT");
+            continue;
+        }
+        r = PQexec(c->pg, f->data); /* embedded SQL, not input; several statements */
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
+            strbuf_addf(err, "migration %s failed: %s", f->name, PQresultErrorMessage(r));
+            PQclear(r);
+            run(c, "ROLLBACK");
+            return DESK_EIO;
+        }
+        PQclear(r);
+        r = PQexecParams(c->pg,
+                         "INSERT INTO schema_migrations (version, name, applied_at) VALUES "
+                         "($1::integer, $2, $3::bigint)",
+                         3, NULL, vals, NULL, NULL, 0);
+        rc = PQresultStatus(r) == PGRES_COMMAND_OK ? run(c, "COMMIT") : DESK_EIO;
+        if (rc < 0) {
+            strbuf_addf(err, "migration %s failed: %s", f->name, PQresultErrorMessage(r));
+            PQclear(r);
+            run(c, "ROLLBACK");
+            return DESK_EIO;
+        }
+        PQclear(r);
+        log_info("msg=\"migration applied\" name=%s", f->name);
+    }
+    return 0;
+}
+
+static int migrate(struct pg_store *s, struct pg_conn *c, unsigned flags, struct strbuf *err)
+{
+    int have = read_db_version(c, err), newest = binary_schema_version();
+
+    if (have < 0)
+        return DESK_EIO; /* err says why */
+    if (have > newest) {
+        strbuf_addf(err,
+                    "database schema %d is newer than this svcdesk (schema %d); upgrade svcdesk",
+                    have, newest);
+        return DESK_EIO;
+    }
+    if (have == 0 && !(flags & STORE_CREATE)) {
+        strbuf_addstr(err, "the PostgreSQL database is not initialised; run 'svcdesk init'");
+        return DESK_ENOTFOUND;
+    }
+    if (flags & STORE_MIGRATE) {
+        if (migrate_all(c, err) < 0)
+            return DESK_EIO;
+        have = newest;
+    }
+    s->db_version = have;
+    return 0;
+}
+
+static void pg_schema_versions(struct store *st, int *db_version, int *binary_version)
+{
+    *db_version = PS(st)->db_version;
+    *binary_version = binary_schema_version();
+}
+
+/* ---- the database ----------------------------------------------------------------------- */
+
+static bool pg_degraded(struct store *st, struct strbuf *why)
+{
+    (void)st;
+    (void)why; /* PostgreSQL keeps its own pages sound; an outage is a failed ping */
+    return false;
+}
+
+static int pg_integrity_check(struct store *st, struct strbuf *err)
+{
+    int rc = store_ping(st);
+
+    if (rc < 0)
+        strbuf_addstr(err, "integrity check failed: PostgreSQL does not answer");
+    return rc < 0 ? DESK_EIO : 0;
+}
+
+static int pg_backup(struct store *st, const char *path, struct strbuf *err)
+{
+    (void)st;
+    (void)path;
+    strbuf_addstr(err, "backups of a PostgreSQL database are not built yet; use pg_dump -Fc");
+    return DESK_EINVAL;
+}
+
+static void pg_close(struct store *st)
+{
+    struct pg_store *s = PS(st);
+
+    while (s->free_conns) {
+        struct pg_conn *c = s->free_conns;
+        s->free_conns = c->next;
+        conn_free(c);
+    }
+    calcache_clear();
+    pthread_mutex_destroy(&s->pool_mu);
+    pthread_cond_destroy(&s->pool_cv);
+    free(s->url);
+    free(s);
+}
+
+int db_pg_open(const char *url, unsigned flags, struct store **out, struct strbuf *err)
+{
+    struct pg_store *s = xcalloc(1, sizeof(*s));
+    struct pg_conn *c;
+    int rc;
+
+    s->base.drv = &pg_driver;
+    s->url = xstrdup(url);
+    pthread_mutex_init(&s->pool_mu, NULL);
+    pthread_cond_init(&s->pool_cv, NULL);
+    c = conn_new(s);
+    s->nconns = 1;
+    if (conn_connect(c) < 0) {
+        const char *why = c->pg ? PQerrorMessage(c->pg) : "out of memory";
+        strbuf_addf(err, "cannot connect to PostgreSQL: %.*s", (int)strcspn(why, "\n"), why);
+        rc = DESK_EIO;
+    } else {
+        rc = migrate(s, c, flags, err);
+    }
+    pg_put(&s->base, &c->base);
+    if (rc < 0) {
+        pg_close(&s->base);
+        return rc;
+    }
+    *out = &s->base;
+    return 0;
+}
+
+int db_pg_restore(const char *url, const char *file, struct strbuf *err)
+{
+    (void)url;
+    (void)file;
+    strbuf_addstr(err, "restore of a PostgreSQL database is not built yet; use pg_restore");
+    return DESK_EINVAL;
+}
+
+static const struct db_driver pg_driver = {
+    .name = "postgresql",
+    .dialect = DB_POSTGRES,
+    .close = pg_close,
+    .schema_versions = pg_schema_versions,
+    .degraded = pg_degraded,
+    .integrity_check = pg_integrity_check,
+    .backup = pg_backup,
+    .write_stats = pg_write_stats,
+    .get = pg_get,
+    .put = pg_put,
+    .write = pg_write,
+    .changes = pg_changes,
+    .prepare = pg_prepare,
+    .bind_null = pg_bind_null,
+    .bind_int = pg_bind_int,
+    .bind_text = pg_bind_text,
+    .bind_text_copy = pg_bind_text_copy,
+    .bind_blob = pg_bind_blob,
+    .step = pg_step,
+    .reset = pg_reset,
+    .col_null = pg_col_null,
+    .col_int = pg_col_int,
+    .col_double = pg_col_double,
+    .col_text = pg_col_text,
+    .col_blob = pg_col_blob,
+};
