@@ -3,6 +3,7 @@
 #
 #   build (-Werror)  unit suites (TAP)  e2e scripts (TAP)  browser (chromium, TAP)
 #   the unit and e2e suites again with every write replayed (SVCDESK_TEST_REPLAY_WRITES)
+#   the unit and e2e suites again on PostgreSQL (SVCDESK_TEST_DB=postgres, tests/pg.sh)
 #   the soak (tests/soak/soak.py) for SOAK_SECONDS (default 60)
 #   the unit and e2e suites again under AddressSanitizer + UBSan, and the soak for
 #   SOAK_SECONDS_ASAN (default 30)
@@ -87,6 +88,20 @@ if build default build/svcdesk build/t-unit; then
     # every write run twice in its transaction, the first run rolled back: the writes are
     # re-runnable, as PostgreSQL's driver needs after a serialization failure (db.h)
     SVCDESK_TEST_REPLAY_WRITES=1 suites "replay" build
+    # the unit and e2e suites again on PostgreSQL: one server of the run's own, a fresh
+    # database for each test (tests/pg.sh, docs/testing.md)
+    . tests/pg.sh
+    pgdir=$(mktemp -d)
+    trap pg_stop EXIT
+    if pg_start "$pgdir" > "$LOGDIR/pg-server.log" 2>&1; then
+        SVCDESK_TEST_DB=postgres SVCDESK_TEST_PG_URL=$SVCDESK_PG_URL suites "pg" build
+    else
+        echo "not ok - PostgreSQL for the pg suites did not start" > "$LOGDIR/pg-start.log"
+        count "pg start" "$LOGDIR/pg-start.log" 1
+    fi
+    pg_stop
+    trap - EXIT
+    rm -rf "$pgdir"
     SVCDESK="$PWD/build/svcdesk" step "browser" bash tests/browser/run.sh
     SVCDESK="$PWD/build/svcdesk" SOAK_SECONDS=$SOAK_SECONDS step "soak" python3 tests/soak/soak.py
 fi

@@ -26,9 +26,12 @@
 #include "core/time.h"
 #include "core/xalloc.h"
 #include "store/calcache.h"
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <spawn.h>
 #include <stdatomic.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define POOL_MAX 32            /* connections at most */
@@ -36,6 +39,8 @@
 #define PARAMS_MAX 64          /* parameters of a statement at most */
 #define WRITE_TRIES 30         /* runs of a write before a conflict is answered 503 */
 #define CONNECT_TIMEOUT_S "5"  /* libpq connect_timeout */
+#define APP_SERVE "svcdesk serve" /* application_name of a server's sessions (restore) */
+#define APP_OTHER "svcdesk"
 #define BYTEA_OID 17           /* pg_type oids (catalog/pg_type_d.h, not installed) */
 #define TEXT_OID 25
 
@@ -77,6 +82,7 @@ struct pg_conn {
 struct pg_store {
     struct store base;             /* must be first */
     char *url;                     /* the connection string */
+    const char *app_name;          /* application_name: "svcdesk serve" while serving */
     int db_version;
     pthread_mutex_t pool_mu;
     pthread_cond_t pool_cv;
@@ -216,7 +222,7 @@ static void notice_quiet(void *arg, const char *msg)
 static int conn_connect(struct pg_conn *c)
 {
     const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-    const char *vals[] = {c->owner->url, CONNECT_TIMEOUT_S, "svcdesk", NULL};
+    const char *vals[] = {c->owner->url, CONNECT_TIMEOUT_S, c->owner->app_name, NULL};
     char q[256];
 
     if (conn_ok(c))
@@ -754,12 +760,165 @@ static int pg_integrity_check(struct store *st, struct strbuf *err)
     return rc < 0 ? DESK_EIO : 0;
 }
 
+/* ---- backups: pg_dump and pg_restore -------------------------------------------------- */
+
+#define TOOL_OUTPUT_MAX 2048 /* of a tool's stderr, kept for the error message */
+extern char **environ;
+
+/* Run argv (found on PATH) and wait: 0 when it exited 0, else DESK_EIO with its stderr. */
+static int run_tool(char *const argv[], struct strbuf *err)
+{
+    posix_spawn_file_actions_t fa;
+    char buf[512];
+    int fds[2], status = 0, rc = DESK_EIO;
+    struct strbuf out = STRBUF_INIT;
+    pid_t pid;
+    ssize_t n;
+
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        strbuf_addf(err, "cannot run %s: %s", argv[0], strerror(errno));
+        return DESK_EIO;
+    }
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], STDERR_FILENO);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    if ((errno = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ)) != 0) {
+        strbuf_addf(err, "cannot run %s: %s", argv[0], strerror(errno));
+        posix_spawn_file_actions_destroy(&fa);
+        close(fds[0]);
+        close(fds[1]);
+        return DESK_EIO;
+    }
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    while ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0 && out.len < TOOL_OUTPUT_MAX)
+            strbuf_add(&out, buf, (size_t)n);
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        rc = 0;
+    else
+        strbuf_addf(err, "%s failed: %.*s", argv[0], (int)strcspn(out.buf ? out.buf : "", "\n"),
+                    out.buf ? out.buf : "");
+    strbuf_release(&out);
+    return rc;
+}
+
+/* The connection string of url with another database name, for the tools (-d). */
+static int conninfo_with_db(const char *url, const char *dbname, struct strbuf *out)
+{
+    PQconninfoOption *opts = PQconninfoParse(url, NULL);
+
+    if (!opts)
+        return DESK_EINVAL;
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        const char *v = !strcmp(o->keyword, "dbname") && dbname ? dbname : o->val;
+        if (!v)
+            continue;
+        strbuf_addf(out, "%s%s='", out->len ? " " : "", o->keyword);
+        for (const char *p = v; *p; p++) {
+            if (*p == '\'' || *p == '\\')
+                strbuf_addch(out, '\\');
+            strbuf_addch(out, *p);
+        }
+        strbuf_addch(out, '\'');
+    }
+    PQconninfoFree(opts);
+    return 0;
+}
+
+/* One command on a borrowed connection: 0, or DESK_EIO with the server's message. */
+static int admin_run(struct pg_store *s, const char *sql, struct strbuf *err)
+{
+    struct pg_conn *c = PC(pg_get(&s->base));
+    PGresult *r = conn_ok(c) ? PQexec(c->pg, sql) : NULL;
+    int rc = 0;
+
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
+        const char *m = r ? PQresultErrorMessage(r) : "PostgreSQL does not answer";
+        strbuf_addf(err, "%.*s", (int)strcspn(m, "\n"), m);
+        rc = DESK_EIO;
+    }
+    PQclear(r);
+    pg_put(&s->base, &c->base);
+    return rc;
+}
+
+/*
+ * Verify a dump by restoring it into a scratch database, which is dropped afterwards; where
+ * the role may not create databases, by reading the archive's table of contents.
+ */
+static int verify_dump(struct pg_store *s, const char *path, struct strbuf *err)
+{
+    static atomic_uint made;
+    struct strbuf sql = STRBUF_INIT, target = STRBUF_INIT, why = STRBUF_INIT;
+    struct strbuf failed = STRBUF_INIT;
+    char name[64];
+    int rc;
+
+    snprintf(name, sizeof(name), "svcdesk_verify_%d_%u", (int)getpid(), atomic_fetch_add(&made, 1));
+    strbuf_addf(&sql, "CREATE DATABASE %s TEMPLATE template0", name);
+    if (admin_run(s, sql.buf, &why) < 0) {
+        char *argv[] = {"pg_restore", "--list", (char *)path, NULL};
+        char q[256];
+        log_warn("msg=\"backup checked by its table of contents only: cannot create a scratch "
+                 "database\" error=\"%s\"",
+                 log_quote(why.buf, q, sizeof(q)));
+        rc = run_tool(argv, &failed);
+        goto out;
+    }
+    conninfo_with_db(s->url, name, &target);
+    {
+        char *argv[] = {"pg_restore", "--exit-on-error", "--no-owner", "--single-transaction",
+                        "-d", target.buf, (char *)path, NULL};
+        rc = run_tool(argv, &failed);
+    }
+    strbuf_reset(&sql);
+    strbuf_addf(&sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+    strbuf_reset(&why);
+    admin_run(s, sql.buf, &why);
+out:
+    if (rc < 0)
+        strbuf_addf(err, "backup verification failed: %s", failed.buf);
+    strbuf_release(&failed);
+    strbuf_release(&sql);
+    strbuf_release(&target);
+    strbuf_release(&why);
+    return rc;
+}
+
 static int pg_backup(struct store *st, const char *path, struct strbuf *err)
 {
-    (void)st;
-    (void)path;
-    strbuf_addstr(err, "backups of a PostgreSQL database are not built yet; use pg_dump -Fc");
-    return DESK_EINVAL;
+    struct pg_store *s = PS(st);
+    struct strbuf target = STRBUF_INIT;
+    int fd, rc;
+
+    /* created here, 0600 and exclusively: it holds password and token hashes; pg_dump
+       writes into it (an existing file keeps its mode) */
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST) {
+        strbuf_addf(err, "backup file '%s' exists already", path);
+        return DESK_ECONFLICT;
+    }
+    if (fd < 0) {
+        strbuf_addf(err, "cannot create backup '%s': %s", path, strerror(errno));
+        return DESK_EIO;
+    }
+    close(fd);
+    conninfo_with_db(s->url, NULL, &target);
+    {
+        char *argv[] = {"pg_dump", "--format=custom", "--file", (char *)path, "-d", target.buf,
+                        NULL};
+        rc = run_tool(argv, err);
+    }
+    strbuf_release(&target);
+    if (rc == 0)
+        rc = verify_dump(s, path, err);
+    if (rc < 0)
+        unlink(path);
+    return rc;
 }
 
 static void pg_close(struct store *st)
@@ -786,6 +945,7 @@ int db_pg_open(const char *url, unsigned flags, struct store **out, struct strbu
 
     s->base.drv = &pg_driver;
     s->url = xstrdup(url);
+    s->app_name = flags & STORE_IN_USE ? APP_SERVE : APP_OTHER;
     pthread_mutex_init(&s->pool_mu, NULL);
     pthread_cond_init(&s->pool_cv, NULL);
     c = conn_new(s);
@@ -806,12 +966,62 @@ int db_pg_open(const char *url, unsigned flags, struct store **out, struct strbu
     return 0;
 }
 
+/* Sessions of a serving svcdesk on the database of c (application_name, db_pg_open). */
+static const char SQL_SERVERS[] =
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND "
+    "application_name = '" APP_SERVE "' AND pid <> pg_backend_pid()";
+
+/*
+ * Replace the database's contents by a pg_dump archive, in one transaction (pg_restore
+ * --clean --single-transaction: all or nothing); refused while a server is connected.
+ */
 int db_pg_restore(const char *url, const char *file, struct strbuf *err)
 {
-    (void)url;
-    (void)file;
-    strbuf_addstr(err, "restore of a PostgreSQL database is not built yet; use pg_restore");
-    return DESK_EINVAL;
+    struct store *st = NULL;
+    struct strbuf target = STRBUF_INIT;
+    char *servers;
+    int rc;
+
+    if (access(file, R_OK) != 0) {
+        strbuf_addf(err, "cannot open backup '%s': %s", file, strerror(errno));
+        return DESK_EIO;
+    }
+    {
+        char *argv[] = {"pg_restore", "--list", (char *)file, NULL};
+        struct strbuf why = STRBUF_INIT;
+        rc = run_tool(argv, &why);
+        strbuf_release(&why);
+        if (rc < 0) {
+            strbuf_addf(err, "'%s' is not a PostgreSQL backup of svcdesk (pg_dump -Fc)", file);
+            return DESK_EINVAL;
+        }
+    }
+    if ((rc = db_pg_open(url, STORE_CREATE, &st, err)) < 0)
+        return rc;
+    {
+        struct pg_conn *c = PC(pg_get(st));
+        servers = conn_ok(c) ? query_value(c, SQL_SERVERS, 0, NULL, err) : NULL;
+        pg_put(st, &c->base);
+    }
+    store_close(st);
+    if (!servers)
+        return DESK_EIO;
+    rc = strcmp(servers, "0") ? DESK_ECONFLICT : 0;
+    free(servers);
+    if (rc < 0) {
+        strbuf_addf(err, "database '%s' is in use by a running 'svcdesk serve'; stop the server "
+                         "first (every server on this database), then restore",
+                    url);
+        return rc;
+    }
+    conninfo_with_db(url, NULL, &target);
+    {
+        char *argv[] = {"pg_restore", "--clean", "--if-exists", "--exit-on-error", "--no-owner",
+                        "--single-transaction", "-d", target.buf, (char *)file, NULL};
+        rc = run_tool(argv, err);
+    }
+    strbuf_release(&target);
+    return rc;
 }
 
 static const struct db_driver pg_driver = {

@@ -185,7 +185,7 @@ int store_release_create(struct store *st, const struct caller *c, struct releas
 
 static const char SQL_RELEASE_LIST[] =
     "SELECT " RELEASE_COLS "FROM releases r WHERE (?2 OR r.published_at IS NOT NULL) "
-    "AND (?3 IS NULL OR r.version_key < ?3) ORDER BY r.version_key DESC LIMIT ?4";
+    "AND (CAST(?3 AS TEXT) IS NULL OR r.version_key < ?3) ORDER BY r.version_key DESC LIMIT ?4";
 
 /* A release cursor is "v.<sort key of the last row>"; NULL for the first page. */
 static int release_cursor(const char *cur, const char **key)

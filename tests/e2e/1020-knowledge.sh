@@ -87,7 +87,11 @@ like "$html" "raw HTML omitted" "raw HTML in Markdown is omitted"
 like "$html" "<strong>bold</strong>" "Markdown is rendered"
 api GET "/api/v1/kb/articles?q=alert" "" ""
 snip=$(json '.items[0].snippet')
-like "$snip" "&lt;script&gt;<mark>alert</mark>" "the snippet escapes the article's HTML and marks the hit"
+if [ "$SVCDESK_TEST_DB" = postgres ]; then # ts_headline leaves the body's HTML tags out
+    like "$snip" "<mark>alert</mark>" "the snippet marks the hit, the article's tags left out"
+else
+    like "$snip" "&lt;script&gt;<mark>alert</mark>" "the snippet escapes the article's HTML and marks the hit"
+fi
 ! printf '%s' "$snip" | grep -q '<script'; ok $? "no markup but <mark> in a snippet"
 
 # ---- search input that looks like FTS5 syntax or SQL ----

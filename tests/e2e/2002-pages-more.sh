@@ -26,6 +26,7 @@ ticket 2026-03-04T09:00:00Z C; BREACHED=$TID
 ticket 2026-04-01T09:00:00Z A; APRIL=$TID
 # sqlite-only: the worked example needs handling begun at a past time, which no interface
 # records (a status change begins it now), so the report's figures are checked on SQLite only
+sign_in agent agent@vendor.test
 if on_sqlite "the SLA report's worked example backdates when handling began"; then
     sqlite_only_q "UPDATE tickets SET handling_initiated_at = received_at + 3600 WHERE id = $MET;
        UPDATE tickets SET handling_initiated_at = received_at + 30 * 86400 WHERE id IN ($MISSED, $APRIL)"
@@ -51,7 +52,6 @@ if on_sqlite "the SLA report's worked example backdates when handling began"; th
     api GET "/api/v1/reports/sla"
     is "$STATUS" 401 "without a token 401"
 
-    sign_in agent agent@vendor.test
     page agent GET "/desk/reports?from=2026-03-01&to=2026-04-30"
     is "$STATUS" 200 "the reports page"
     like "$BODY" '<svg class="chart"' "with an inline SVG chart"

@@ -9,6 +9,8 @@ TAP_FAILED=0
 SERVER_PID=
 cleanup() {
     [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null
+    [ -n "${PG_DBNAME:-}" ] && psql -qX "$SVCDESK_TEST_PG_URL" \
+        -c "DROP DATABASE IF EXISTS $PG_DBNAME WITH (FORCE)" > /dev/null 2>&1
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -52,10 +54,29 @@ run_cli() {
 ADMIN_EMAIL=admin@example.test
 ADMIN_PASSWORD=admin-password-1
 DB=$T/svcdesk.db
+# On PostgreSQL (SVCDESK_TEST_DB=postgres, with the server of SVCDESK_TEST_PG_URL, tests/pg.sh)
+# $DB is the URL of a fresh database of the script's own, dropped at its end.
+PG_DBNAME=
+if [ "${SVCDESK_TEST_DB:-sqlite}" = postgres ]; then
+    : "${SVCDESK_TEST_PG_URL:?SVCDESK_TEST_DB=postgres needs SVCDESK_TEST_PG_URL (tests/pg.sh)}"
+    PG_DBNAME=e2e_$$_$RANDOM
+    psql -qX "$SVCDESK_TEST_PG_URL" -c "CREATE DATABASE $PG_DBNAME TEMPLATE template0" \
+        > /dev/null || exit 1
+    DB=${SVCDESK_TEST_PG_URL%/*}/$PG_DBNAME
+fi
+
+# db_initialised: true once `svcdesk init` made $DB (the file; on PostgreSQL, its schema)
+db_initialised() {
+    if [ -n "$PG_DBNAME" ]; then
+        [ "$(psql -qXAt "$DB" -c "SELECT to_regclass('schema_migrations') IS NOT NULL")" = t ]
+    else
+        [ -f "$DB" ]
+    fi
+}
 
 # start_server [SERVE OPTIONS...]: init $DB when missing, serve on a free port, set BASE
 start_server() {
-    [ -f "$DB" ] || "$SVCDESK" init --db "$DB" --admin-email "$ADMIN_EMAIL" \
+    db_initialised || "$SVCDESK" init --db "$DB" --admin-email "$ADMIN_EMAIL" \
         --admin-password "$ADMIN_PASSWORD" > /dev/null 2>> "$T/server.log" || return 1
     "$SVCDESK" serve --db "$DB" --listen 127.0.0.1:0 "$@" > "$T/server.out" 2>> "$T/server.log" &
     SERVER_PID=$!

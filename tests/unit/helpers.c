@@ -62,12 +62,22 @@ void tmp_store_free(struct store *st, const char *path)
 
     store_close(st);
     if (!test_on_sqlite()) {
-        snprintf(cmd, sizeof(cmd), "DROP DATABASE %s", strrchr(path, '/') + 1);
+        snprintf(cmd, sizeof(cmd), "DROP DATABASE %s WITH (FORCE)", strrchr(path, '/') + 1);
         pg_admin(cmd);
+        snprintf(cmd, sizeof(cmd), "rm -rf /tmp/svcdesk-%s*", strrchr(path, '/') + 1);
+        assert_int_equal(system(cmd), 0);
         return;
     }
     snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", (int)(strrchr(path, '/') - path), path);
     assert_int_equal(system(cmd), 0);
+}
+
+void tmp_store_file(const char *path, const char *suffix, char *out, size_t n)
+{
+    if (test_on_sqlite())
+        snprintf(out, n, "%s%s", path, suffix);
+    else
+        snprintf(out, n, "/tmp/svcdesk-%s%s", strrchr(path, '/') + 1, suffix);
 }
 
 struct conf *test_conf(void)

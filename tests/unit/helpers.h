@@ -19,6 +19,9 @@ struct conf *test_conf(void);
 struct store *tmp_store(char *path, size_t n);
 /* Close the store and remove its folder. */
 void tmp_store_free(struct store *st, const char *path);
+/* A file path beside the store of path, ending in suffix (a backup, a copy): in its folder on
+   SQLite, in /tmp named after the database on PostgreSQL; tmp_store_free removes it. */
+void tmp_store_file(const char *path, const char *suffix, char *out, size_t n);
 
 struct exchange {
     struct arena arena; /* the request's memory */

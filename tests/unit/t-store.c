@@ -190,7 +190,7 @@ static void test_schema_guards(void **state)
 
 static void test_backup_and_restore(void **state)
 {
-    char path[256], bak[300], restored[300];
+    char path[256], bak[300], restored[256];
     struct strbuf err = STRBUF_INIT;
     struct store *st = tmp_store(path, sizeof(path)), *back;
     struct arena a = ARENA_INIT;
@@ -199,8 +199,8 @@ static void test_backup_and_restore(void **state)
 
     (void)state;
     assert_int_equal(store_admin_ensure(st, "root@example.test", "h", &created), 0);
-    snprintf(bak, sizeof(bak), "%s.bak", path);
-    snprintf(restored, sizeof(restored), "%s.restored", path);
+    tmp_store_file(path, ".bak", bak, sizeof(bak));
+    store_close(tmp_store(restored, sizeof(restored))); /* a database to restore into */
     assert_int_equal(store_backup(st, bak, &err), 0);
     assert_int_equal(store_backup(st, bak, &err), DESK_ECONFLICT); /* never overwrites */
     assert_int_equal(store_restore(restored, bak, &err), 0);
@@ -213,6 +213,8 @@ static void test_backup_and_restore(void **state)
     assert_true(err.len > 0);
     arena_release(&a);
     strbuf_release(&err);
+    assert_int_equal(store_open(restored, 0, &back, &err), 0);
+    tmp_store_free(back, restored);
     tmp_store_free(st, path);
 }
 
