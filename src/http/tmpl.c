@@ -257,6 +257,8 @@ struct render {
     json_t *stack[TMPL_MAX_DEPTH]; /* contexts, innermost last */
     size_t depth;                  /* contexts on the stack */
     struct strbuf *out, *err;      /* where to */
+    size_t steps;                  /* nodes visited so far (TMPL_MAX_STEPS) */
+    size_t out_start;              /* out->len before this rendering (TMPL_MAX_OUTPUT) */
 };
 
 /* Member seg of an object, or element seg (decimal) of an array; NULL when missing. */
@@ -402,6 +404,12 @@ static int render_nodes(struct render *r, const struct tmpl *t, size_t from, siz
 
     for (size_t i = from; i < to && rc == 0;) {
         const struct node *n = &t->nodes[i];
+        if (++r->steps > TMPL_MAX_STEPS)
+            return err_addf(r->err, DESK_EINVAL, "rendering visits more than %u nodes",
+                            TMPL_MAX_STEPS);
+        if (r->out->len - r->out_start > TMPL_MAX_OUTPUT)
+            return err_addf(r->err, DESK_EINVAL, "rendering makes more than %u bytes",
+                            TMPL_MAX_OUTPUT);
         switch (n->kind) {
         case N_TEXT:
             strbuf_add(r->out, n->text, n->len);
@@ -433,7 +441,7 @@ static int render_nodes(struct render *r, const struct tmpl *t, size_t from, siz
 int tmpl_set_render(struct tmpl_set *set, const char *name, json_t *data, struct strbuf *out,
                     struct strbuf *err)
 {
-    struct render r = {set, {data}, 1, out, err};
+    struct render r = {set, {data}, 1, out, err, 0, out->len};
 
     return render_template(&r, name, strlen(name));
 }

@@ -35,7 +35,9 @@
 struct embedded_file;
 struct tmpl_set;
 
-#define TMPL_MAX_DEPTH 32 /* nested sections and partials while rendering */
+#define TMPL_MAX_DEPTH 32             /* nested sections and partials while rendering */
+#define TMPL_MAX_STEPS (1u << 21)     /* nodes one rendering visits (sections over lists) */
+#define TMPL_MAX_OUTPUT (32u << 20)   /* bytes one rendering appends */
 
 /*
  * A set over files (name "x.html" is template "x"). The files are borrowed
@@ -47,8 +49,10 @@ void tmpl_set_free(struct tmpl_set *set);
 /*
  * Append template `name` rendered with data to out. Returns 0, or
  * DESK_ENOTFOUND (no such template, also for a partial), DESK_EINVAL (it
- * does not parse, or nests deeper than TMPL_MAX_DEPTH), with the reason in
- * err (when non-NULL). out may hold a partial rendering on error.
+ * does not parse, nests deeper than TMPL_MAX_DEPTH, or would visit more than
+ * TMPL_MAX_STEPS nodes or append more than TMPL_MAX_OUTPUT bytes: nested
+ * sections over lists multiply), with the reason in err (when non-NULL).
+ * out may hold a partial rendering on error.
  */
 int tmpl_set_render(struct tmpl_set *set, const char *name, json_t *data, struct strbuf *out,
                     struct strbuf *err);

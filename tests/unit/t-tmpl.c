@@ -97,6 +97,49 @@ static void test_partials(void **state)
     strbuf_release(&out);
 }
 
+/* `levels` sections over l around `inner` */
+static void nested(struct strbuf *text, int levels, const char *inner)
+{
+    strbuf_reset(text);
+    for (int i = 0; i < levels; i++)
+        strbuf_addstr(text, "{{#l}}");
+    strbuf_addstr(text, inner);
+    for (int i = 0; i < levels; i++)
+        strbuf_addstr(text, "{{/l}}");
+}
+
+/* Sections nested over lists multiply: the rendering stops at a budget, with a message. */
+static void test_budget(void **state)
+{
+    struct strbuf text = STRBUF_INIT, out = STRBUF_INIT, data = STRBUF_INIT;
+    const char *four = "{\"l\":[1,2,3,4]}";
+    char line[201];
+
+    (void)state;
+    memset(line, 'y', 200);
+    line[200] = 0;
+    nested(&text, 20, "x"); /* 4^20 visits */
+    assert_int_equal(render(text.buf, four, &out), DESK_EINVAL);
+    assert_non_null(strstr(out.buf, "visits more than"));
+    nested(&text, 8, line); /* 4^8 copies: 13 MB, under both budgets */
+    assert_int_equal(render(text.buf, four, &out), 0);
+    assert_int_equal(out.len, 200u << 16);
+    nested(&text, 9, line); /* 52 MB */
+    assert_int_equal(render(text.buf, four, &out), DESK_EINVAL);
+    assert_non_null(strstr(out.buf, "makes more than"));
+    /* a long page: 20,000 rows of a few values each renders whole */
+    strbuf_addstr(&data, "{\"rows\":[");
+    for (int i = 0; i < 20000; i++)
+        strbuf_addf(&data, "%s{\"id\":%d,\"s\":\"r\"}", i ? "," : "", i);
+    strbuf_addstr(&data, "]}");
+    assert_int_equal(render("{{#rows}}<tr><td>{{id}}</td><td>{{s}}</td></tr>{{/rows}}", data.buf,
+                            &out), 0);
+    assert_non_null(strstr(out.buf, "<td>19999</td>"));
+    strbuf_release(&data);
+    strbuf_release(&text);
+    strbuf_release(&out);
+}
+
 static void test_parse_errors(void **state)
 {
     static const struct {
@@ -140,5 +183,5 @@ static void test_builtin_templates_parse(void **state)
 }
 
 SUITE(tmpl, cmocka_unit_test(test_escapes_by_default), cmocka_unit_test(test_values),
-      cmocka_unit_test(test_sections), cmocka_unit_test(test_partials),
+      cmocka_unit_test(test_sections), cmocka_unit_test(test_partials), cmocka_unit_test(test_budget),
       cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_builtin_templates_parse))
