@@ -141,6 +141,14 @@ require_sqlite() {
     exit 0
 }
 
+# require_postgres REASON: skip the whole script unless the backend is PostgreSQL (the 8xxx
+# scripts: several servers on one database, the database restarted, `svcdesk copy`)
+require_postgres() {
+    [ "$SVCDESK_TEST_DB" = postgres ] && return 0
+    echo "1..0 # SKIP postgres-only: $1"
+    exit 0
+}
+
 # on_sqlite REASON: true on SQLite; elsewhere one skipped test ("ok N # SKIP sqlite-only: ...")
 # and false, so that `on_sqlite "why" && is "$(sqlite_only_q ...)" ...` skips the check
 on_sqlite() {
