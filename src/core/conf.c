@@ -26,6 +26,9 @@ const struct conf_entry conf_table[] = {
     I("http-workers", http_workers, "64", 1, 1024,
       "threads running the handlers of writes (they wait for the database's commit)"),
     I("sweep-seconds", sweep_seconds, "30", 1, 60, "seconds between escalation sweeps"),
+    I("lease-seconds", lease_seconds, "300", 2, 86400,
+      "how long a server holds a background job it runs; when a server dies, another takes "
+      "the job over this long after (keep it above the longest backup)"),
     /* accounts and sign-in */
     S("public-url", public_url, NULL,
       "the address people use, e.g. https://desk.example.com; https: __Host- cookies, HSTS"),

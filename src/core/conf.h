@@ -27,6 +27,7 @@ struct conf {
     int64_t http_threads;  /* MHD's epoll threads; 0: a thread per connection */
     int64_t http_workers;  /* threads running the handlers of writes */
     int64_t sweep_seconds; /* between escalation sweeps */
+    int64_t lease_seconds; /* a job's lease in the database (scheduler.h, outbox.h) */
     /* accounts and sign-in */
     char *public_url;              /* how people reach us; NULL: unknown (not https) */
     int64_t session_idle_seconds;  /* a session unused this long ends */

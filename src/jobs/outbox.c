@@ -67,6 +67,16 @@ static int send_one(struct store *st, const struct conf *c, const uint8_t *key,
     return rc;
 }
 
+int64_t outbox_budget(const struct conf *c)
+{
+    return c->lease_seconds < OUTBOX_BUDGET_SECS ? c->lease_seconds : OUTBOX_BUDGET_SECS;
+}
+
+int64_t outbox_lease(const struct conf *c)
+{
+    return outbox_budget(c) + SMTP_CONNECT_SECS + SMTP_TIMEOUT_SECS + 1;
+}
+
 int outbox_run(struct store *st, const struct conf *c, int64_t now)
 {
     struct arena a = ARENA_INIT;
@@ -79,7 +89,7 @@ int outbox_run(struct store *st, const struct conf *c, int64_t now)
     if (!c->smtp)
         return 0;
     pthread_once(&holder_once, make_holder);
-    if ((rc = store_outbox_claim(st, holder, now, OUTBOX_LEASE_SECS, OUTBOX_BATCH, &rows, &n, &a)) <
+    if ((rc = store_outbox_claim(st, holder, now, outbox_lease(c), OUTBOX_BATCH, &rows, &n, &a)) <
         0) {
         arena_release(&a);
         return rc;
@@ -93,7 +103,7 @@ int outbox_run(struct store *st, const struct conf *c, int64_t now)
         return rc;
     }
     for (size_t i = 0; i < n; i++) {
-        if (time_mono_ns() - started > (int64_t)OUTBOX_BUDGET_SECS * 1000000000LL)
+        if (time_mono_ns() - started > outbox_budget(c) * 1000000000LL)
             rc = store_outbox_release(st, rows[i].id, holder);
         else
             rc = send_one(st, c, key, &rows[i]);

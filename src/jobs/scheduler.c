@@ -13,7 +13,6 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#define LEASE_SECS 600 /* a job that takes longer may be run again by another server */
 #define RETRY_MAX_SECS 60 /* a failed job is tried again after 2, 4, ... up to this many seconds */
 
 /*
@@ -182,7 +181,7 @@ static void run_due_jobs(struct scheduler *s, enum lane lane)
 
         if (jobs[i].lane != lane || !job_enabled(&jobs[i], s->conf) || now < s->retry_at[i])
             continue;
-        if (store_job_lease(s->store, jobs[i].name, s->holder, now, LEASE_SECS,
+        if (store_job_lease(s->store, jobs[i].name, s->holder, now, s->conf->lease_seconds,
                             jobs[i].due_since(s->conf, now), &got) < 0 ||
             !got)
             continue;

@@ -7,8 +7,11 @@
  * and enabled: the main lane (backup, sweep, priority line), and the mail
  * lane (started only with --smtp or imap-url), whose jobs wait on other
  * servers and so must not hold back the sweep. A job runs under a lease in
- * the database (store_job_lease), so with several servers on one database
- * each run happens once.
+ * the database (store_job_lease), one per job, held for lease-seconds, so
+ * with several servers on one database each run happens once; the server
+ * that took it marks it done, or, when it died, another server takes it over
+ * once the lease ends (so a run longer than the lease may happen twice:
+ * lease-seconds stays above the longest job, a backup).
  */
 #ifndef JOBS_SCHEDULER_H
 #define JOBS_SCHEDULER_H

@@ -18,13 +18,21 @@
 
 /* ---- the outbox ------------------------------------------------------------------------ */
 
-static const char SQL_OUTBOX_CLAIM[] =
-    "UPDATE outbox SET lease_holder = ?1, lease_until = ?2 + ?3 WHERE id IN ("
-    "SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?2 AND "
-    "not_before <= ?2 AND (lease_until IS NULL OR lease_until <= ?2) "
-    "ORDER BY next_attempt_at, id LIMIT ?4) "
-    "RETURNING id, kind, coalesce(ticket_id, 0), recipients, subject, body, message_id, "
-    "in_reply_to, refs, attempts";
+/*
+ * Claim the due rows nobody holds. On PostgreSQL, where several servers claim at once,
+ * the rows another server's claim has locked are skipped (FOR UPDATE SKIP LOCKED), so the
+ * claims take different rows instead of waiting or conflicting; on SQLite one writer at a
+ * time claims anyway.
+ */
+#define OUTBOX_CLAIM(lock)                                                                         \
+    "UPDATE outbox SET lease_holder = ?1, lease_until = ?2 + ?3 WHERE id IN ("                     \
+    "SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?2 AND "                   \
+    "not_before <= ?2 AND (lease_until IS NULL OR lease_until <= ?2) "                             \
+    "ORDER BY next_attempt_at, id LIMIT ?4" lock ") "                                              \
+    "RETURNING id, kind, coalesce(ticket_id, 0), recipients, subject, body, message_id, "          \
+    "in_reply_to, refs, attempts"
+static const char SQL_OUTBOX_CLAIM_SQLITE[] = OUTBOX_CLAIM("");
+static const char SQL_OUTBOX_CLAIM_PG[] = OUTBOX_CLAIM(" FOR UPDATE SKIP LOCKED");
 
 struct claim_job {
     const char *holder;       /* who takes the rows */
@@ -47,7 +55,8 @@ static void read_outbox_row(struct db_stmt *s, struct outbox_msg *m, struct aren
 static int write_claim(struct db_conn *c, void *arg)
 {
     struct claim_job *j = arg;
-    struct db_stmt *s = db_stmt(c, SQL_OUTBOX_CLAIM);
+    struct db_stmt *s = db_stmt(c, db_dialect(c) == DB_POSTGRES ? SQL_OUTBOX_CLAIM_PG
+                                                                 : SQL_OUTBOX_CLAIM_SQLITE);
     int rc;
 
     j->n = 0;
