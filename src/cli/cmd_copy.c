@@ -78,7 +78,10 @@ int cmd_copy(int argc, char **argv)
                 rep.nr ? "; nothing was written (rolled back)" : "");
         rc = 1;
     } else {
-        printf("copied %s to %s: %zu tables, all verified\n", from, to, rep.nr);
+        size_t copied = 0;
+        for (size_t k = 0; k < rep.nr; k++)
+            copied += !rep.tables[k].derived;
+        printf("copied %s to %s: %zu tables, all verified\n", from, to, copied);
     }
     store_copy_report_release(&rep);
     strbuf_release(&err);
