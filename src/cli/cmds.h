@@ -14,6 +14,7 @@ int cmd_token(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 int cmd_sla(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_mail_in(int argc, char **argv);

@@ -23,6 +23,7 @@ static const struct cmd {
     {"mail-in", cmd_mail_in, "record one mail message read on stdin (an MTA pipe)"},
     {"backup", cmd_backup, "write a verified backup of the database"},
     {"restore", cmd_restore, "replace the database with a backup"},
+    {"copy", cmd_copy, "move an installation from SQLite into an empty PostgreSQL database"},
     {"version", cmd_version, "print the version"},
 };
 

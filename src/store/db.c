@@ -11,6 +11,17 @@ struct db_stmt *db_stmt(struct db_conn *c, const char *sql)
     return c->drv->prepare(c, sql);
 }
 
+struct db_stmt *db_stmt_uncached(struct db_conn *c, const char *sql)
+{
+    return c->drv->prepare_uncached(c, sql);
+}
+
+void db_stmt_free(struct db_stmt *s)
+{
+    if (s)
+        s->drv->finalize(s);
+}
+
 void db_bind_text(struct db_stmt *s, int i, const char *v)
 {
     if (s && v)

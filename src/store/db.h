@@ -73,6 +73,9 @@ struct db_driver {
     int64_t (*changes)(struct db_conn *c);
     /* statements: prepare returns NULL when it cannot (logged); the rest never see NULL */
     struct db_stmt *(*prepare)(struct db_conn *c, const char *sql);
+    /* a statement of SQL text made at run time, not cached (NULL as prepare), and its end */
+    struct db_stmt *(*prepare_uncached)(struct db_conn *c, const char *sql);
+    void (*finalize)(struct db_stmt *s);
     void (*bind_null)(struct db_stmt *s, int i);
     void (*bind_int)(struct db_stmt *s, int i, int64_t v);
     void (*bind_text)(struct db_stmt *s, int i, const char *v);
@@ -147,6 +150,19 @@ static inline int64_t db_changes(struct db_conn *c)
  * binding NULL does nothing and stepping it answers DESK_EBUSY.
  */
 struct db_stmt *db_stmt(struct db_conn *c, const char *sql);
+
+/*
+ * A statement of SQL text made at run time (store_copy: names read from the schema), which
+ * db_stmt must not see: its cache keys on the address, which a freed buffer's next contents
+ * would share. The text is copied; the statement is prepared anew on each call, is not
+ * shared, and must be given back with db_stmt_free (NULL is ignored). NULL when it cannot
+ * be prepared, as db_stmt. Names in it must be quoted as identifiers, values bound.
+ */
+struct db_stmt *db_stmt_uncached(struct db_conn *c, const char *sql);
+void db_stmt_free(struct db_stmt *s);
+
+/* Parameters of a statement at most (the PostgreSQL driver's arrays). */
+#define DB_PARAMS_MAX 64
 
 /* Bind parameter i (from 1): text and blob are used as they are, so keep them alive until
    db_done; text NULL binds NULL; _id binds NULL for 0. */

@@ -36,7 +36,7 @@
 
 #define POOL_MAX 32            /* connections at most */
 #define STMT_CACHE_MIN 256     /* first size of a connection's statement table */
-#define PARAMS_MAX 64          /* parameters of a statement at most */
+#define PARAMS_MAX DB_PARAMS_MAX /* parameters of a statement at most */
 #define WRITE_TRIES 30         /* runs of a write before a conflict is answered 503 */
 #define CONNECT_TIMEOUT_S "5"  /* libpq connect_timeout */
 #define APP_SERVE "svcdesk serve" /* application_name of a server's sessions (restore) */
@@ -50,6 +50,7 @@ struct pg_stmt {
     struct db_stmt base;           /* must be first */
     struct pg_conn *conn;          /* its connection */
     const char *sql;               /* the store's SQL (for logs) */
+    char *owned_sql;               /* sql, when it is a copy (prepare_uncached) */
     char name[16];                 /* the prepared statement's name on the connection */
     int nparams;                   /* $1..$nparams */
     const char *values[PARAMS_MAX];
@@ -318,26 +319,16 @@ static void cache_grow(struct pg_conn *c)
     c->cache_alloc = alloc;
 }
 
-static struct db_stmt *pg_prepare(struct db_conn *dc, const char *sql)
+/* Prepare sql on c under a name of its own: the statement, or NULL with the reason logged. */
+static struct pg_stmt *stmt_new(struct pg_conn *c, const char *sql)
 {
-    struct pg_conn *c = PC(dc);
     struct strbuf text = STRBUF_INIT;
-    struct stmt_slot *slot;
     bool used[PARAMS_MAX] = {false};
     Oid types[PARAMS_MAX];
     struct pg_stmt *s;
     PGresult *r;
     int n;
 
-    /* an aborted transaction runs nothing more; a broken connection is reset at its next
-       borrow (pg_get, write_once), not here, where statements of it are still held */
-    if (c->failed || !conn_ok(c))
-        return NULL;
-    if (2 * (c->cache_nr + 1) > c->cache_alloc)
-        cache_grow(c);
-    slot = &c->cache[slot_of(c->cache, c->cache_alloc, sql)];
-    if (slot->sql)
-        return &slot->stmt->base;
     if ((n = rewrite_placeholders(sql, &text, used)) < 0) {
         char q[96];
         log_error("msg=\"BUG: bad placeholder\" sql=\"%s\"", log_quote(sql, q, sizeof(q)));
@@ -364,10 +355,60 @@ static struct db_stmt *pg_prepare(struct db_conn *dc, const char *sql)
         return NULL;
     }
     PQclear(r);
+    return s;
+}
+
+static struct db_stmt *pg_prepare(struct db_conn *dc, const char *sql)
+{
+    struct pg_conn *c = PC(dc);
+    struct stmt_slot *slot;
+    struct pg_stmt *s;
+
+    /* an aborted transaction runs nothing more; a broken connection is reset at its next
+       borrow (pg_get, write_once), not here, where statements of it are still held */
+    if (c->failed || !conn_ok(c))
+        return NULL;
+    if (2 * (c->cache_nr + 1) > c->cache_alloc)
+        cache_grow(c);
+    slot = &c->cache[slot_of(c->cache, c->cache_alloc, sql)];
+    if (slot->sql)
+        return &slot->stmt->base;
+    if (!(s = stmt_new(c, sql)))
+        return NULL;
     slot->sql = sql;
     slot->stmt = s;
     c->cache_nr++;
     return &s->base;
+}
+
+/* The text is kept (owned_sql) for the logs; the statement is deallocated by pg_finalize. */
+static struct db_stmt *pg_prepare_uncached(struct db_conn *dc, const char *sql)
+{
+    struct pg_conn *c = PC(dc);
+    char *copy = xstrdup(sql);
+    struct pg_stmt *s;
+
+    if (c->failed || !conn_ok(c) || !(s = stmt_new(c, copy))) {
+        free(copy);
+        return NULL;
+    }
+    s->owned_sql = copy;
+    return &s->base;
+}
+
+static void pg_finalize(struct db_stmt *ds)
+{
+    struct pg_stmt *s = PST(ds);
+    char sql[32];
+
+    stmt_clear(s);
+    /* DEALLOCATE is not transactional and fails only in an aborted transaction: the name is
+       then left on the connection, unused (names are never used twice on a connection) */
+    snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
+    if (conn_ok(s->conn) && !s->conn->failed)
+        PQclear(PQexec(s->conn->pg, sql));
+    free(s->owned_sql);
+    free(s);
 }
 
 static void pg_bind_null(struct db_stmt *ds, int i)
@@ -1038,6 +1079,8 @@ static const struct db_driver pg_driver = {
     .write = pg_write,
     .changes = pg_changes,
     .prepare = pg_prepare,
+    .prepare_uncached = pg_prepare_uncached,
+    .finalize = pg_finalize,
     .bind_null = pg_bind_null,
     .bind_int = pg_bind_int,
     .bind_text = pg_bind_text,

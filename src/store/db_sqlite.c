@@ -181,10 +181,9 @@ static void cache_grow(struct sqlite_conn *c)
     c->cache_alloc = alloc;
 }
 
-static struct db_stmt *sq_prepare(struct db_conn *dc, const char *sql)
+/* Prepare sql on c: the statement, or NULL with the reason logged (flags: sqlite3_prepare_v3). */
+static sqlite3_stmt *prepare_logged(struct sqlite_conn *c, const char *sql, unsigned flags)
 {
-    struct sqlite_conn *c = SC(dc);
-    struct stmt_slot *slot;
     sqlite3_stmt *s;
     int rc;
 
@@ -194,12 +193,7 @@ static struct db_stmt *sq_prepare(struct db_conn *dc, const char *sql)
                   log_quote(sql, q, sizeof(q)));
         return NULL;
     }
-    if (2 * (c->cache_nr + 1) > c->cache_alloc)
-        cache_grow(c);
-    slot = &c->cache[slot_of(c->cache, c->cache_alloc, sql)];
-    if (slot->sql)
-        return &slot->stmt->base;
-    rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+    rc = sqlite3_prepare_v3(c->db, sql, -1, flags, &s, NULL);
     if (rc != SQLITE_OK) {
         /* a locked schema, a full disk, a damaged file: the caller's step on NULL
            answers DESK_EBUSY */
@@ -212,13 +206,51 @@ static struct db_stmt *sq_prepare(struct db_conn *dc, const char *sql)
             mark_degraded(c->owner, "%s (%.40s)", sqlite3_errmsg(c->db), sql);
         return NULL;
     }
+    return s;
+}
+
+static struct sqlite_stmt *stmt_wrap(struct sqlite_conn *c, sqlite3_stmt *s)
+{
+    struct sqlite_stmt *w = xcalloc(1, sizeof(*w));
+
+    w->base.drv = &sqlite_driver;
+    w->stmt = s;
+    w->conn = c;
+    return w;
+}
+
+static struct db_stmt *sq_prepare(struct db_conn *dc, const char *sql)
+{
+    struct sqlite_conn *c = SC(dc);
+    struct stmt_slot *slot;
+    sqlite3_stmt *s;
+
+    if (c->db && 2 * (c->cache_nr + 1) > c->cache_alloc)
+        cache_grow(c);
+    slot = c->db ? &c->cache[slot_of(c->cache, c->cache_alloc, sql)] : NULL;
+    if (slot && slot->sql)
+        return &slot->stmt->base;
+    if (!(s = prepare_logged(c, sql, SQLITE_PREPARE_PERSISTENT)))
+        return NULL;
     slot->sql = sql;
-    slot->stmt = xcalloc(1, sizeof(*slot->stmt));
-    slot->stmt->base.drv = &sqlite_driver;
-    slot->stmt->stmt = s;
-    slot->stmt->conn = c;
+    slot->stmt = stmt_wrap(c, s);
     c->cache_nr++;
     return &slot->stmt->base;
+}
+
+/* SQLite copies the text into the statement (sqlite3_sql), so sql may go after this. */
+static struct db_stmt *sq_prepare_uncached(struct db_conn *dc, const char *sql)
+{
+    struct sqlite_conn *c = SC(dc);
+    sqlite3_stmt *s = prepare_logged(c, sql, 0);
+
+    return s ? &stmt_wrap(c, s)->base : NULL;
+}
+
+static void sq_finalize(struct db_stmt *ds)
+{
+    sqlite3_finalize(ST(ds));
+    free(ds);
 }
 
 static int sq_step(struct db_stmt *ds)
@@ -1053,6 +1085,8 @@ static const struct db_driver sqlite_driver = {
     .write = sq_write,
     .changes = sq_changes,
     .prepare = sq_prepare,
+    .prepare_uncached = sq_prepare_uncached,
+    .finalize = sq_finalize,
     .bind_null = sq_bind_null,
     .bind_int = sq_bind_int,
     .bind_text = sq_bind_text,

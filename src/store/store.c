@@ -7,21 +7,21 @@
 #include "core/err.h"
 #include "store/db.h"
 
-static bool is_postgres(const char *url)
+bool store_url_is_postgres(const char *url)
 {
     return !strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13);
 }
 
 int store_open(const char *url, unsigned flags, struct store **out, struct strbuf *err)
 {
-    if (is_postgres(url))
+    if (store_url_is_postgres(url))
         return db_pg_open(url, flags, out, err);
     return db_sqlite_open(url, flags, out, err);
 }
 
 int store_restore(const char *url, const char *file, struct strbuf *err)
 {
-    if (is_postgres(url))
+    if (store_url_is_postgres(url))
         return db_pg_restore(url, file, err);
     return db_sqlite_restore(url, file, err);
 }

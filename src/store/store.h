@@ -65,6 +65,48 @@ int store_backup(struct store *st, const char *path, struct strbuf *err);
 int store_restore(const char *url, const char *file, struct strbuf *err);
 /* Group-commit counters since open: transactions committed and writes in them. */
 void store_write_stats(struct store *st, uint64_t *commits, uint64_t *writes);
+/* True when url names a PostgreSQL database (postgres:// or postgresql://). */
+bool store_url_is_postgres(const char *url);
+
+/* ---- moving an installation: SQLite to PostgreSQL (copy.c) ------------------ */
+
+/* One table of a copy as verified: rows and checksum read from each side. */
+struct store_copy_table {
+    char *name;              /* the table */
+    int64_t rows_from;       /* rows in the source */
+    int64_t rows_to;         /* rows in the target after the copy */
+    char sum_from[65];       /* SHA-256 of the source's rows, hex ("" until computed) */
+    char sum_to[65];         /* ... of the target's */
+    bool derived;            /* a search index the target's triggers filled (rows_to only) */
+    bool ok;                 /* rows and checksums agree (derived: always) */
+};
+
+/* What store_copy did: every table, in the order copied. Release with _release. */
+struct store_copy_report {
+    struct store_copy_table *tables;
+    size_t nr, alloc;
+};
+#define STORE_COPY_REPORT_INIT {NULL, 0, 0}
+void store_copy_report_release(struct store_copy_report *rep);
+
+/*
+ * Copy the installation in the SQLite file from into the PostgreSQL database to (created or
+ * migrated to this binary's schema first), in one PostgreSQL transaction, and verify it:
+ * every table's rows with their ids, in foreign-key order, identity sequences set past the
+ * largest id, then for each table the row count and a checksum read back from both sides
+ * in that transaction. The tables and columns come from the two schemas, which must agree
+ * by name. A failure of any kind, a verification too, rolls everything back: the target is
+ * left as empty as it was. Refused (nothing written):
+ *   DESK_EINVAL     from is not an initialised svcdesk SQLite file at this binary's schema,
+ *                   to is not a PostgreSQL URL, or the schemas do not agree;
+ *   DESK_ECONFLICT  the target holds rows other than those its migrations made
+ *                   ("the target database is not empty: table X has N rows");
+ *   DESK_EIO        a database failed, or the verification found a table that differs
+ *                   (rep says which).
+ * rep (zeroed by the caller) holds the verification, also after a failed one; err the message.
+ */
+int store_copy(const char *from, const char *to, struct store_copy_report *rep,
+               struct strbuf *err);
 
 /* ---- users and sign-in ------------------------------------------------ */
 
