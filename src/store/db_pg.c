@@ -1199,9 +1199,12 @@ int db_pg_restore(const char *url, const char *file, struct strbuf *err)
     rc = strcmp(servers, "0") ? DESK_ECONFLICT : 0;
     free(servers);
     if (rc < 0) {
+        struct strbuf shown = STRBUF_INIT;
+        store_url_redact(url, &shown); /* the message is printed: no password in it */
         strbuf_addf(err, "database '%s' is in use by a running 'svcdesk serve'; stop the server "
                          "first (every server on this database), then restore",
-                    url);
+                    shown.buf);
+        strbuf_release(&shown);
         return rc;
     }
     conninfo_with_db(url, NULL, &target);
