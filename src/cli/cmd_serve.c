@@ -75,7 +75,12 @@ int cmd_serve(int argc, char **argv)
         goto out;
     }
     jobs = scheduler_start(st, &c, 1000);
-    log_info("msg=\"serving\" listen=%s port=%d db=%s", c.listen, port, c.db);
+    {
+        struct strbuf db = STRBUF_INIT;
+        store_url_redact(c.db, &db); /* a PostgreSQL URL may carry a password */
+        log_info("msg=\"serving\" listen=%s port=%d db=%s", c.listen, port, db.buf);
+        strbuf_release(&db);
+    }
     if (c.imap_url && !c.mail_trusted_authserv)
         log_warn("msg=\"mail-trusted-authserv is not set: new requests by mail go to triage "
                  "(only replies to signed reply addresses are verified); see docs/mail.md\"");

@@ -116,21 +116,40 @@ static const char *bearer(const struct req *req)
     return h;
 }
 
+/*
+ * The store failed while it looked up who is asking: the database does not answer, so the
+ * answer is that (503 with Retry-After), not "sign in" (401, or the login page).
+ */
+static bool store_failed(int rc)
+{
+    return rc == DESK_EBUSY || rc == DESK_EIO;
+}
+
+#define STORE_DOWN_MESSAGE "the database does not answer; try again in a moment"
+
 static bool is_read(const struct req *req)
 {
     return !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
 }
 
-/* A bearer token: the caller it names, its use recorded at most once a minute. */
-static void authenticate_token(struct req *req, const char *tok)
+/*
+ * A bearer token: the caller it names, its use recorded at most once a minute. Returns 0,
+ * DESK_EUNAUTH, or the store's error when it could not tell (DESK_EBUSY, DESK_EIO).
+ */
+static int authenticate_token(struct req *req, const char *tok)
 {
     struct credential cred;
     int64_t now = time_now();
     const char *ua;
+    int rc;
 
-    if (token_hash(tok, strlen(tok), req->token_hash) < 0 ||
-        store_token_lookup(req->store, req->token_hash, now, &req->user, &cred, req->arena) < 0)
-        return;
+    if (token_hash(tok, strlen(tok), req->token_hash) < 0)
+        return DESK_EUNAUTH;
+    rc = store_token_lookup(req->store, req->token_hash, now, &req->user, &cred, req->arena);
+    if (rc < 0) {
+        memset(&req->user, 0, sizeof(req->user));
+        return store_failed(rc) ? rc : DESK_EUNAUTH;
+    }
     req->has_token = true;
     req->credential_id = cred.id;
     req->caller = (struct caller){req->user.id, req->user.role, req->user.organization_id};
@@ -139,14 +158,18 @@ static void authenticate_token(struct req *req, const char *tok)
         store_credential_seen(req->store, CRED_TOKEN, cred.id, now, req_address(req),
                               ua ? arena_strndup(req->arena, ua, strnlen(ua, 256)) : "");
     }
+    return 0;
 }
 
 /* A page's checks: the session cookie, then sign-in, portal or desk, role. */
 static int authorize_page(const struct route *r, struct req *req, struct res *res)
 {
-    session_authenticate(req);
+    int auth = session_authenticate(req);
+
     if (r->min_role == ROLE_NONE)
         return 0;
+    if (req->caller.role == ROLE_NONE && store_failed(auth))
+        return page_error(req, res, auth, STORE_DOWN_MESSAGE);
     if (req->caller.role == ROLE_NONE && req->expired_user && (r->flags & ROUTE_DRAFT) &&
         !strcmp(req->method, "POST")) {
         req->draft_pending = true; /* read the form: route_run keeps the reply, then sign-in */
@@ -165,17 +188,19 @@ static int authorize_page(const struct route *r, struct req *req, struct res *re
 int route_authorize(const struct route *r, struct req *req, struct res *res)
 {
     const char *tok;
+    int auth = 0;
 
     if (r->flags & ROUTE_PAGE)
         return authorize_page(r, req, res);
     tok = bearer(req);
-    if (tok) {
-        authenticate_token(req, tok);
-    } else if (is_read(req)) {
-        session_authenticate(req); /* SPEC 5: the API accepts the session cookie for reads */
-    }
+    if (tok)
+        auth = authenticate_token(req, tok);
+    else if (is_read(req))
+        auth = session_authenticate(req); /* SPEC 5: the API accepts the cookie for reads */
     if (r->min_role == ROLE_NONE || req->caller.role >= r->min_role)
         return 0;
+    if (req->caller.role == ROLE_NONE && store_failed(auth))
+        return res_error(res, auth, NULL, STORE_DOWN_MESSAGE);
     if (req->caller.role == ROLE_NONE) {
         res_header(res, "WWW-Authenticate", "Bearer");
         return res_error(res, DESK_EUNAUTH, NULL,

@@ -84,7 +84,7 @@ int session_authenticate(struct req *req)
             req->session_token = tok;
         }
         memset(&req->user, 0, sizeof(req->user));
-        return DESK_EUNAUTH;
+        return rc == DESK_EBUSY || rc == DESK_EIO ? rc : DESK_EUNAUTH;
     }
     req->session_token = tok;
     req->has_session = true;

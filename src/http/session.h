@@ -42,8 +42,10 @@ const char *req_cookie(const struct req *req, const char *name);
  * req->user, req->caller, session_token, session_hash, credential_id and
  * has_session, and records the use (the idle clock). Returns 0, or
  * DESK_EUNAUTH (no cookie, unknown, ended or expired session, disabled
- * user); a session that only timed out sets req->expired_user and
- * session_token (a draft may be kept, see session_expired_csrf_ok).
+ * user), or DESK_EBUSY / DESK_EIO when the store could not tell (the
+ * database does not answer: not the caller's fault, so not a sign-in); a
+ * session that only timed out sets req->expired_user and session_token (a
+ * draft may be kept, see session_expired_csrf_ok).
  */
 int session_authenticate(struct req *req);
 

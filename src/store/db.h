@@ -63,6 +63,8 @@ struct db_driver {
     void (*close)(struct store *st);
     void (*schema_versions)(struct store *st, int *db_version, int *binary_version);
     bool (*degraded)(struct store *st, struct strbuf *why);
+    /* append the last reason the database failed, for people (no secrets); NULL: none */
+    void (*why_unavailable)(struct store *st, struct strbuf *why);
     int (*integrity_check)(struct store *st, struct strbuf *err);
     int (*backup)(struct store *st, const char *path, struct strbuf *err);
     void (*write_stats)(struct store *st, uint64_t *commits, uint64_t *writes);

@@ -12,8 +12,22 @@
  *
  * SQL is the store's portable SQL: ?N and ? placeholders are rewritten as $N here; every
  * parameter is sent as text (blobs as binary) and typed by PostgreSQL from its context,
- * results come back as text. A connection that breaks is reset at its next use; until
- * the server answers again, statements fail with DESK_EBUSY (503).
+ * results come back as text.
+ *
+ * A connection that breaks (PostgreSQL restarted, the session terminated) is reconnected
+ * where that is safe, so that requests after the server is back see no error (the rules,
+ * and why, in docs/internals/store.md, "When PostgreSQL goes away"):
+ *   - a read re-runs its statement once on a new session;
+ *   - a write whose transaction broke before COMMIT was sent runs again on a new session
+ *     (it never committed; writes are re-runnable, db.h);
+ *   - a write whose COMMIT broke answers DESK_EBUSY and does not run again: it may have
+ *     committed, and running it again could do it twice.
+ * A new session keeps the statement objects that callers may hold (a read holds several):
+ * each connection counts its sessions (gen), and a statement prepared in an older one is
+ * prepared again, under its name, at its next use. While PostgreSQL does not answer,
+ * reconnecting fails at once (connection refused; connect_timeout for a host that does not
+ * answer) and statements fail with DESK_EBUSY (503); one line is logged when the database
+ * is lost and one when it is back.
  */
 #define LOG_MODULE "store"
 #include "core/compat.h"
@@ -43,6 +57,7 @@
 #define APP_OTHER "svcdesk"
 #define BYTEA_OID 17           /* pg_type oids (catalog/pg_type_d.h, not installed) */
 #define TEXT_OID 25
+#define REASON_MAX 256         /* of the last reason the database failed (store_ping) */
 
 struct pg_conn;
 
@@ -52,6 +67,7 @@ struct pg_stmt {
     const char *sql;               /* the store's SQL (for logs) */
     char *owned_sql;               /* sql, when it is a copy (prepare_uncached) */
     char name[16];                 /* the prepared statement's name on the connection */
+    unsigned gen;                  /* the connection's session it is prepared in (0: none) */
     int nparams;                   /* $1..$nparams */
     const char *values[PARAMS_MAX];
     int lengths[PARAMS_MAX];
@@ -71,11 +87,14 @@ struct pg_conn {
         struct pg_stmt *stmt;
     } *cache;                      /* open addressing; grows at half full */
     size_t cache_nr, cache_alloc;
-    unsigned prepared;             /* statements prepared on this connection (names) */
+    unsigned prepared;             /* statement names given on this connection (never reset:
+                                      a name stays unique across its sessions) */
+    unsigned gen;                  /* sessions opened so far: the current one's number */
     int64_t changes;               /* rows the last command changed */
     bool in_write;                 /* a write transaction is open */
     bool failed;                   /* a statement of the open transaction failed */
-    bool retry;                    /* ... with a serialization failure or deadlock */
+    bool retry;                    /* ... with a serialization failure or deadlock, or the
+                                      connection broke before COMMIT: run the write again */
     struct pg_store *owner;
     struct pg_conn *next;          /* free list */
 };
@@ -84,11 +103,15 @@ struct pg_store {
     struct store base;             /* must be first */
     char *url;                     /* the connection string */
     const char *app_name;          /* application_name: "svcdesk serve" while serving */
+    char *password;                /* the URL's password (NULL: none), kept out of reasons */
     int db_version;
     pthread_mutex_t pool_mu;
     pthread_cond_t pool_cv;
     struct pg_conn *free_conns;
     int nconns;
+    pthread_mutex_t state_mu;      /* guards the two below */
+    bool down;                     /* the last connection attempt failed */
+    char reason[REASON_MAX];       /* the last reason the database failed, first line */
     atomic_uint_fast64_t write_scopes, commits, writes, retries;
 };
 
@@ -148,6 +171,65 @@ static bool sqlstate_is(const char *state, const char *prefix)
 }
 
 /*
+ * Keep the first line of msg as the reason the database failed (store_ping tells it), the
+ * URL's password replaced by "***" should the message quote it.
+ */
+static void set_reason(struct pg_store *s, const char *msg)
+{
+    struct strbuf r = STRBUF_INIT;
+    size_t n = strcspn(msg, "\r\n"), plen = s->password ? strlen(s->password) : 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (plen && i + plen <= n && !memcmp(msg + i, s->password, plen)) {
+            strbuf_addstr(&r, "***");
+            i += plen - 1;
+            continue;
+        }
+        strbuf_addch(&r, msg[i]);
+    }
+    pthread_mutex_lock(&s->state_mu);
+    snprintf(s->reason, sizeof(s->reason), "%s", r.buf);
+    pthread_mutex_unlock(&s->state_mu);
+    strbuf_release(&r);
+}
+
+/* A connection attempt failed with msg: one line when the database was answering before. */
+static void note_lost(struct pg_store *s, const char *msg)
+{
+    char why[REASON_MAX], q[2 * REASON_MAX];
+    bool was_down;
+
+    set_reason(s, msg);
+    pthread_mutex_lock(&s->state_mu);
+    was_down = s->down;
+    s->down = true;
+    memcpy(why, s->reason, sizeof(why));
+    pthread_mutex_unlock(&s->state_mu);
+    if (!was_down)
+        log_error("msg=\"database lost: cannot connect to PostgreSQL; requests answer 503 until "
+                  "it is back\" error=\"%s\"",
+                  log_quote(why, q, sizeof(q)));
+}
+
+/* A connection attempt succeeded: one line when the database was lost before. */
+static void note_back(struct pg_store *s)
+{
+    bool was_down;
+
+    pthread_mutex_lock(&s->state_mu);
+    was_down = s->down;
+    s->down = false;
+    pthread_mutex_unlock(&s->state_mu);
+    if (was_down)
+        log_info("msg=\"database back: connected to PostgreSQL again\"");
+}
+
+static bool conn_broken(const struct pg_conn *c)
+{
+    return !c->pg || PQstatus(c->pg) == CONNECTION_BAD;
+}
+
+/*
  * Map a failed result to desk_err, as the SQLite driver does: a uniqueness violation is
  * DESK_ECONFLICT, a foreign key DESK_ENOTFOUND, another constraint or bad data DESK_EINVAL,
  * the rest (the server gone, a serialization failure, no memory) DESK_EBUSY, logged.
@@ -170,6 +252,9 @@ static int map_error(struct pg_conn *c, const PGresult *r, const char *sql)
         c->retry = true; /* db_write runs it again; not an error worth a line */
         return DESK_EBUSY;
     }
+    set_reason(c->owner, msg ? msg : "?");
+    if (conn_broken(c)) /* reconnected, or logged once as lost (note_lost) */
+        return DESK_EBUSY;
     log_error("msg=\"store unavailable\" sqlstate=%s error=\"%s\" sql=\"%s\"",
               state ? state : "none", log_quote(msg ? msg : "?", q, sizeof(q)),
               log_quote(sql, w, sizeof(w)));
@@ -195,7 +280,7 @@ static void stmt_clear(struct pg_stmt *s)
     }
 }
 
-/* Forget the prepared statements (a reset connection has none). */
+/* Free the statements of c (it is going away). */
 static void cache_drop(struct pg_conn *c)
 {
     for (size_t i = 0; i < c->cache_alloc; i++)
@@ -224,24 +309,26 @@ static int conn_connect(struct pg_conn *c)
 {
     const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
     const char *vals[] = {c->owner->url, CONNECT_TIMEOUT_S, c->owner->app_name, NULL};
-    char q[256];
 
     if (conn_ok(c))
         return 0;
-    cache_drop(c);
-    c->prepared = 0;
-    if (c->pg)
+    if (c->pg) {
         PQfinish(c->pg);
+        log_debug("msg=\"reconnecting to PostgreSQL\"");
+    }
+    /* a new session: the statements of the cache stay (callers may hold them) and are
+       prepared again at their next use (stmt_ready) */
+    c->gen++;
     c->pg = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(c->pg) == CONNECTION_OK) {
         PGresult *r;
         PQsetNoticeProcessor(c->pg, notice_quiet, NULL);
         r = PQexec(c->pg, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
         PQclear(r);
+        note_back(c->owner);
         return 0;
     }
-    log_error("msg=\"store unavailable: cannot connect to PostgreSQL\" error=\"%s\"",
-              log_quote(c->pg ? PQerrorMessage(c->pg) : "out of memory", q, sizeof(q)));
+    note_lost(c->owner, c->pg ? PQerrorMessage(c->pg) : "out of memory");
     return DESK_EBUSY;
 }
 
@@ -319,20 +406,68 @@ static void cache_grow(struct pg_conn *c)
     c->cache_alloc = alloc;
 }
 
-/* Prepare sql on c under a name of its own: the statement, or NULL with the reason logged. */
-static struct pg_stmt *stmt_new(struct pg_conn *c, const char *sql)
+/* Prepare s on the current session of c unless it is already: 0, or the mapped error. */
+static int server_prepare(struct pg_conn *c, struct pg_stmt *s)
 {
     struct strbuf text = STRBUF_INIT;
     bool used[PARAMS_MAX] = {false};
     Oid types[PARAMS_MAX];
-    struct pg_stmt *s;
     PGresult *r;
-    int n;
+    int rc = 0;
 
-    if ((n = rewrite_placeholders(sql, &text, used)) < 0) {
+    if (s->gen == c->gen)
+        return 0;
+    if (c->failed || !conn_ok(c))
+        return DESK_EBUSY;
+    rewrite_placeholders(s->sql, &text, used); /* checked when s was made (pg_prepare) */
+    /* PostgreSQL types each parameter from where it stands; one the SQL does not use (bound
+       for the statement's siblings) it cannot type, so it is declared text */
+    for (int i = 0; i < s->nparams; i++)
+        types[i] = used[i] ? 0 : TEXT_OID;
+    r = PQprepare(c->pg, s->name, text.buf, s->nparams, types);
+    if (PQresultStatus(r) == PGRES_COMMAND_OK)
+        s->gen = c->gen;
+    else
+        rc = map_error(c, r, s->sql);
+    PQclear(r);
+    strbuf_release(&text);
+    return rc;
+}
+
+/*
+ * A read whose session broke during the last command (it was fine before): reconnect, so
+ * that the caller runs the command once more. Not in a write: its transaction is gone with
+ * the session, and pg_write decides whether it may run again.
+ */
+static bool reconnect_read(struct pg_conn *c, bool was_ok)
+{
+    return was_ok && !c->in_write && conn_broken(c) && conn_connect(c) == 0;
+}
+
+/* Make s ready to run on c's current session: 0, or the mapped error. */
+static int stmt_ready(struct pg_conn *c, struct pg_stmt *s)
+{
+    bool was_ok = conn_ok(c);
+    int rc = server_prepare(c, s);
+
+    if (rc < 0 && reconnect_read(c, was_ok))
+        rc = server_prepare(c, s);
+    return rc;
+}
+
+/* The statement object of sql on c, made and cached at its first use (not yet prepared). */
+/* A statement object of sql on c, not yet prepared and not cached; NULL for bad SQL. */
+static struct pg_stmt *stmt_new(struct pg_conn *c, const char *sql)
+{
+    struct strbuf text = STRBUF_INIT;
+    bool used[PARAMS_MAX] = {false};
+    struct pg_stmt *s;
+    int n = rewrite_placeholders(sql, &text, used);
+
+    strbuf_release(&text);
+    if (n < 0) {
         char q[96];
         log_error("msg=\"BUG: bad placeholder\" sql=\"%s\"", log_quote(sql, q, sizeof(q)));
-        strbuf_release(&text);
         return NULL;
     }
     s = xcalloc(1, sizeof(*s));
@@ -342,57 +477,61 @@ static struct pg_stmt *stmt_new(struct pg_conn *c, const char *sql)
     s->nparams = n;
     s->row = -1;
     snprintf(s->name, sizeof(s->name), "s%u", ++c->prepared);
-    /* PostgreSQL types each parameter from where it stands; one the SQL does not use (bound
-       for the statement's siblings) it cannot type, so it is declared text */
-    for (int i = 0; i < n; i++)
-        types[i] = used[i] ? 0 : TEXT_OID;
-    r = PQprepare(c->pg, s->name, text.buf, n, types);
-    strbuf_release(&text);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        map_error(c, r, sql);
-        PQclear(r);
-        free(s);
+    return s;
+}
+
+/* The statement object of sql on c, made and cached at its first use (not yet prepared). */
+static struct pg_stmt *stmt_of(struct pg_conn *c, const char *sql)
+{
+    struct stmt_slot *slot;
+    struct pg_stmt *s;
+
+    if (2 * (c->cache_nr + 1) > c->cache_alloc)
+        cache_grow(c);
+    slot = &c->cache[slot_of(c->cache, c->cache_alloc, sql)];
+    if (slot->sql)
+        return slot->stmt;
+    if (!(s = stmt_new(c, sql)))
         return NULL;
-    }
-    PQclear(r);
+    slot->sql = sql;
+    slot->stmt = s;
+    c->cache_nr++;
     return s;
 }
 
 static struct db_stmt *pg_prepare(struct db_conn *dc, const char *sql)
 {
     struct pg_conn *c = PC(dc);
-    struct stmt_slot *slot;
     struct pg_stmt *s;
 
-    /* an aborted transaction runs nothing more; a broken connection is reset at its next
-       borrow (pg_get, write_once), not here, where statements of it are still held */
+    /* an aborted transaction runs nothing more; a connection that could not connect is
+       tried again at its next borrow (pg_get, write_once) */
     if (c->failed || !conn_ok(c))
         return NULL;
-    if (2 * (c->cache_nr + 1) > c->cache_alloc)
-        cache_grow(c);
-    slot = &c->cache[slot_of(c->cache, c->cache_alloc, sql)];
-    if (slot->sql)
-        return &slot->stmt->base;
-    if (!(s = stmt_new(c, sql)))
-        return NULL;
-    slot->sql = sql;
-    slot->stmt = s;
-    c->cache_nr++;
-    return &s->base;
+    s = stmt_of(c, sql);
+    return s && stmt_ready(c, s) == 0 ? &s->base : NULL;
 }
 
 /* The text is kept (owned_sql) for the logs; the statement is deallocated by pg_finalize. */
 static struct db_stmt *pg_prepare_uncached(struct db_conn *dc, const char *sql)
 {
     struct pg_conn *c = PC(dc);
-    char *copy = xstrdup(sql);
+    char *copy;
     struct pg_stmt *s;
 
-    if (c->failed || !conn_ok(c) || !(s = stmt_new(c, copy))) {
+    if (c->failed || !conn_ok(c))
+        return NULL;
+    copy = xstrdup(sql);
+    if (!(s = stmt_new(c, copy))) {
         free(copy);
         return NULL;
     }
     s->owned_sql = copy;
+    if (stmt_ready(c, s) < 0) {
+        free(copy);
+        free(s);
+        return NULL;
+    }
     return &s->base;
 }
 
@@ -405,7 +544,7 @@ static void pg_finalize(struct db_stmt *ds)
     /* DEALLOCATE is not transactional and fails only in an aborted transaction: the name is
        then left on the connection, unused (names are never used twice on a connection) */
     snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
-    if (conn_ok(s->conn) && !s->conn->failed)
+    if (s->gen == s->conn->gen && conn_ok(s->conn) && !s->conn->failed)
         PQclear(PQexec(s->conn->pg, sql));
     free(s->owned_sql);
     free(s);
@@ -472,6 +611,8 @@ static int pg_step(struct db_stmt *ds)
     struct pg_stmt *s = PST(ds);
     struct pg_conn *c = s->conn;
     ExecStatusType st;
+    bool was_ok;
+    int rc;
 
     if (s->res) { /* the next row of the result */
         PQfreemem(s->blob);
@@ -480,10 +621,24 @@ static int pg_step(struct db_stmt *ds)
     }
     if (c->failed) /* an earlier statement of this write failed: the transaction is over */
         return DESK_EBUSY;
+    if ((rc = stmt_ready(c, s)) < 0) /* another statement of c's may have reconnected */
+        return rc;
+    was_ok = conn_ok(c);
     s->res = PQexecPrepared(c->pg, s->name, s->nparams, s->values, s->lengths, s->formats, 0);
     st = PQresultStatus(s->res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && conn_broken(c)) {
+        PQclear(s->res);
+        s->res = NULL;
+        if (c->in_write) /* the transaction is gone: pg_write decides what happens next */
+            return map_error(c, NULL, s->sql);
+        if (!reconnect_read(c, was_ok) || (rc = stmt_ready(c, s)) < 0)
+            return DESK_EBUSY; /* logged as lost (note_lost), or by map_error */
+        s->res = PQexecPrepared(c->pg, s->name, s->nparams, s->values, s->lengths, s->formats,
+                                0);
+        st = PQresultStatus(s->res);
+    }
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-        int rc = map_error(c, s->res, s->sql);
+        rc = map_error(c, s->res, s->sql);
         PQclear(s->res);
         s->res = NULL;
         return rc;
@@ -590,11 +745,16 @@ static void backoff(int attempt)
 }
 
 /*
- * One run of a write: BEGIN, fn, COMMIT (or ROLLBACK). Sets c->retry when PostgreSQL
- * refused it for a conflict with another transaction.
+ * One run of a write: BEGIN, fn, COMMIT (or ROLLBACK). Sets c->retry when it may run again:
+ * PostgreSQL refused it for a conflict with another transaction, or the session broke
+ * before COMMIT was sent, so that nothing of it committed (the next run reconnects). When
+ * the session breaks during COMMIT, the server may have committed or not, and the answer
+ * is lost with the session: running fn again could do its work twice (a second ticket),
+ * so the write answers DESK_EBUSY and is not run again.
  */
 static int write_once(struct pg_store *s, struct pg_conn *c, db_write_fn fn, void *arg)
 {
+    bool commit_sent = false;
     int rc;
 
     c->failed = c->retry = false;
@@ -607,18 +767,27 @@ static int write_once(struct pg_store *s, struct pg_conn *c, db_write_fn fn, voi
         c->base.write_scope = 0;
         if (rc == 0 && c->failed) {
             /* fn went on after a statement failed: the transaction is aborted */
-            if (!c->retry)
+            if (!c->retry && !conn_broken(c))
                 log_error("msg=\"BUG: a write went on after a failed statement\"");
             rc = DESK_EBUSY;
         }
         c->in_write = false; /* COMMIT and ROLLBACK run whatever failed before */
         c->failed = false;
-        if (rc == 0)
+        if (rc == 0) {
+            commit_sent = true;
             rc = run(c, "COMMIT"); /* a serialization failure may come here too */
-        else
+        } else {
             run(c, "ROLLBACK");
+        }
     }
     c->in_write = c->failed = false;
+    if (rc < 0 && conn_broken(c)) {
+        c->retry = !commit_sent;
+        if (commit_sent)
+            log_warn("msg=\"the connection to PostgreSQL broke during COMMIT: the write's "
+                     "outcome is unknown; answered 503, not run again\"");
+        return rc;
+    }
     if (PQtransactionStatus(c->pg) != PQTRANS_IDLE && conn_ok(c))
         run(c, "ROLLBACK");
     return rc;
@@ -785,6 +954,15 @@ static void pg_schema_versions(struct store *st, int *db_version, int *binary_ve
 
 /* ---- the database ----------------------------------------------------------------------- */
 
+static void pg_why_unavailable(struct store *st, struct strbuf *why)
+{
+    struct pg_store *s = PS(st);
+
+    pthread_mutex_lock(&s->state_mu);
+    strbuf_addstr(why, s->reason);
+    pthread_mutex_unlock(&s->state_mu);
+}
+
 static bool pg_degraded(struct store *st, struct strbuf *why)
 {
     (void)st;
@@ -794,10 +972,13 @@ static bool pg_degraded(struct store *st, struct strbuf *why)
 
 static int pg_integrity_check(struct store *st, struct strbuf *err)
 {
-    int rc = store_ping(st);
+    struct strbuf why = STRBUF_INIT;
+    int rc = store_ping(st, &why);
 
     if (rc < 0)
-        strbuf_addstr(err, "integrity check failed: PostgreSQL does not answer");
+        strbuf_addf(err, "integrity check failed: PostgreSQL does not answer%s%s",
+                    why.len ? ": " : "", why.buf);
+    strbuf_release(&why);
     return rc < 0 ? DESK_EIO : 0;
 }
 
@@ -962,6 +1143,19 @@ static int pg_backup(struct store *st, const char *path, struct strbuf *err)
     return rc;
 }
 
+/* The password of the connection string url, or NULL when it has none (caller frees). */
+static char *url_password(const char *url)
+{
+    PQconninfoOption *opts = PQconninfoParse(url, NULL);
+    char *pw = NULL;
+
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (!strcmp(o->keyword, "password") && o->val && *o->val)
+            pw = xstrdup(o->val);
+    PQconninfoFree(opts);
+    return pw;
+}
+
 static void pg_close(struct store *st)
 {
     struct pg_store *s = PS(st);
@@ -973,8 +1167,10 @@ static void pg_close(struct store *st)
     }
     calcache_clear();
     pthread_mutex_destroy(&s->pool_mu);
+    pthread_mutex_destroy(&s->state_mu);
     pthread_cond_destroy(&s->pool_cv);
     free(s->url);
+    free(s->password);
     free(s);
 }
 
@@ -987,7 +1183,9 @@ int db_pg_open(const char *url, unsigned flags, struct store **out, struct strbu
     s->base.drv = &pg_driver;
     s->url = xstrdup(url);
     s->app_name = flags & STORE_IN_USE ? APP_SERVE : APP_OTHER;
+    s->password = url_password(url);
     pthread_mutex_init(&s->pool_mu, NULL);
+    pthread_mutex_init(&s->state_mu, NULL);
     pthread_cond_init(&s->pool_cv, NULL);
     c = conn_new(s);
     s->nconns = 1;
@@ -1050,9 +1248,12 @@ int db_pg_restore(const char *url, const char *file, struct strbuf *err)
     rc = strcmp(servers, "0") ? DESK_ECONFLICT : 0;
     free(servers);
     if (rc < 0) {
+        struct strbuf shown = STRBUF_INIT;
+        store_url_redact(url, &shown); /* the message is printed: no password in it */
         strbuf_addf(err, "database '%s' is in use by a running 'svcdesk serve'; stop the server "
                          "first (every server on this database), then restore",
-                    url);
+                    shown.buf);
+        strbuf_release(&shown);
         return rc;
     }
     conninfo_with_db(url, NULL, &target);
@@ -1071,6 +1272,7 @@ static const struct db_driver pg_driver = {
     .close = pg_close,
     .schema_versions = pg_schema_versions,
     .degraded = pg_degraded,
+    .why_unavailable = pg_why_unavailable,
     .integrity_check = pg_integrity_check,
     .backup = pg_backup,
     .write_stats = pg_write_stats,

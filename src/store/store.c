@@ -19,6 +19,33 @@ int store_open(const char *url, unsigned flags, struct store **out, struct strbu
     return db_sqlite_open(url, flags, out, err);
 }
 
+void store_url_redact(const char *url, struct strbuf *out)
+{
+    const char *p = strstr(url, "://"), *end, *at, *colon, *q;
+
+    if (!store_url_is_postgres(url) || !p) {
+        strbuf_addstr(out, url);
+        return;
+    }
+    p += 3;
+    end = p + strcspn(p, "/?");
+    at = memrchr(p, '@', (size_t)(end - p));
+    colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
+    if (colon) {
+        strbuf_add(out, url, (size_t)(colon + 1 - url));
+        strbuf_addstr(out, "***");
+        p = at;
+    } else {
+        strbuf_add(out, url, (size_t)(p - url));
+    }
+    while ((q = strstr(p, "password=")) && (q == p || q[-1] == '?' || q[-1] == '&')) {
+        strbuf_add(out, p, (size_t)(q + 9 - p));
+        strbuf_addstr(out, "***");
+        p = q + 9 + strcspn(q + 9, "&");
+    }
+    strbuf_addstr(out, p);
+}
+
 int store_restore(const char *url, const char *file, struct strbuf *err)
 {
     if (store_url_is_postgres(url))
@@ -40,7 +67,7 @@ void store_schema_versions(struct store *st, int *db_version, int *binary_versio
 /* Reads a table (pages of the file), so that a file gone bad is seen, not just the driver. */
 static const char SQL_PING[] = "SELECT count(*) FROM schema_migrations";
 
-int store_ping(struct store *st)
+int store_ping(struct store *st, struct strbuf *why)
 {
     struct db_conn *c = db_get(st);
     struct db_stmt *s = db_stmt(c, SQL_PING);
@@ -48,6 +75,8 @@ int store_ping(struct store *st)
 
     rc = db_done(s, db_err(rc));
     db_put(st, c);
+    if (rc < 0 && why && st->drv->why_unavailable)
+        st->drv->why_unavailable(st, why);
     return rc < 0 ? DESK_EBUSY : 0;
 }
 

@@ -44,10 +44,19 @@ enum store_open_flags {
  */
 int store_open(const char *url, unsigned flags, struct store **out, struct strbuf *err);
 void store_close(struct store *st);
+/*
+ * Append url to out as it may be shown in logs and messages: the password of a PostgreSQL
+ * URL (postgres://user:PASSWORD@host/db, or ?password=PASSWORD) replaced by ***.
+ */
+void store_url_redact(const char *url, struct strbuf *out);
 /* Schema versions: the database's and the newest this binary knows. */
 void store_schema_versions(struct store *st, int *db_version, int *binary_version);
-/* 0 when the database answers a query that reads the file, else DESK_EBUSY (logged). */
-int store_ping(struct store *st);
+/*
+ * 0 when the database answers a query that reads the file, else DESK_EBUSY (logged), with
+ * the driver's reason appended to why when it has one (PostgreSQL: the first line of the
+ * server's or libpq's message, no password). why may be NULL.
+ */
+int store_ping(struct store *st, struct strbuf *why);
 /*
  * True when the database was found damaged (the start-up check, or a read or write that
  * met a damaged page); the reason is appended to why (may be NULL). It stays so until

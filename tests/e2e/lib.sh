@@ -55,9 +55,11 @@ ADMIN_EMAIL=admin@example.test
 ADMIN_PASSWORD=admin-password-1
 DB=$T/svcdesk.db
 # On PostgreSQL (SVCDESK_TEST_DB=postgres, with the server of SVCDESK_TEST_PG_URL, tests/pg.sh)
-# $DB is the URL of a fresh database of the script's own, dropped at its end.
+# $DB is the URL of a fresh database of the script's own, dropped at its end. A script that
+# runs a PostgreSQL server of its own (8001 restarts it) sets E2E_OWN_PG=1 before sourcing
+# this file and sets DB itself: SVCDESK_TEST_PG_URL is not used then.
 PG_DBNAME=
-if [ "${SVCDESK_TEST_DB:-sqlite}" = postgres ]; then
+if [ "${SVCDESK_TEST_DB:-sqlite}" = postgres ] && [ -z "${E2E_OWN_PG:-}" ]; then
     : "${SVCDESK_TEST_PG_URL:?SVCDESK_TEST_DB=postgres needs SVCDESK_TEST_PG_URL (tests/pg.sh)}"
     PG_DBNAME=e2e_$$_$RANDOM
     psql -qX "$SVCDESK_TEST_PG_URL" -c "CREATE DATABASE $PG_DBNAME TEMPLATE template0" \
@@ -67,7 +69,7 @@ fi
 
 # db_initialised: true once `svcdesk init` made $DB (the file; on PostgreSQL, its schema)
 db_initialised() {
-    if [ -n "$PG_DBNAME" ]; then
+    if [ -n "$PG_DBNAME" ] || [ -n "${E2E_OWN_PG:-}" ]; then
         [ "$(psql -qXAt "$DB" -c "SELECT to_regclass('schema_migrations') IS NOT NULL")" = t ]
     else
         [ -f "$DB" ]

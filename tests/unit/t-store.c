@@ -329,7 +329,29 @@ static void test_calendar_cache_write_scope(void **state)
     calcache_clear();
 }
 
-SUITE(store, cmocka_unit_test(test_users_and_audit), cmocka_unit_test(test_tokens),
+/* A URL in a log line or a message: a PostgreSQL URL's password is replaced, the rest kept. */
+static void test_url_redact(void **state)
+{
+    static const char *const cases[][2] = {
+        {"/var/lib/svcdesk/desk.db", "/var/lib/svcdesk/desk.db"},
+        {"postgresql://desk@db:5432/desk", "postgresql://desk@db:5432/desk"},
+        {"postgresql://desk:pw@db:5432/desk", "postgresql://desk:***@db:5432/desk"},
+        {"postgres://desk:p%40ss@db/desk?sslmode=require",
+         "postgres://desk:***@db/desk?sslmode=require"},
+        {"postgresql://db/desk?user=desk&password=pw&sslmode=require",
+         "postgresql://db/desk?user=desk&password=***&sslmode=require"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct strbuf out = STRBUF_INIT;
+        store_url_redact(cases[i][0], &out);
+        assert_string_equal(out.buf, cases[i][1]);
+        strbuf_release(&out);
+    }
+}
+
+SUITE(store, cmocka_unit_test(test_url_redact), cmocka_unit_test(test_users_and_audit), cmocka_unit_test(test_tokens),
       cmocka_unit_test(test_group_commit), cmocka_unit_test(test_schema_guards),
       cmocka_unit_test(test_backup_and_restore), cmocka_unit_test(test_job_lease),
       cmocka_unit_test(test_statement_cache_grows),
