@@ -110,10 +110,16 @@ is "$STATUS" 200 "an advanced agreement, signed"
 # timeout, so the lock is held for 12 s.
 invoice_before 2025-01 busy
 clients_start
-(echo "BEGIN IMMEDIATE;"; echo "INSERT INTO meta (key, value) VALUES ('fault-test', 'x');"
+# The shell waits for the lock itself (the clients' writes hold it now and then) and says
+# when it has it; the check starts only then.
+rm -f "$T/locked"
+(echo ".timeout 20000"; echo "BEGIN IMMEDIATE;"
+    echo "INSERT INTO meta (key, value) VALUES ('fault-test', 'x');"
+    echo ".system touch $T/locked"
     sleep 12; echo "ROLLBACK;") | sqlite_only_shell &
 locker=$!
-sleep 0.5
+for _ in $(seq 1 200); do [ -e "$T/locked" ] && break; sleep 0.05; done
+[ -e "$T/locked" ]; ok $? "busy: another process holds the write lock"
 started=$(date +%s%N)
 expect_503 busy POST "/api/v1/agreements/$ADV/invoices" '{"period_start":"2025-01-01","period_end":"2025-01-28"}'
 waited=$(( ($(date +%s%N) - started) / 1000000 ))
