@@ -15,8 +15,9 @@
 # The server refuses to run as root: as root, initdb and pg_ctl run as the postgres user, DIR
 # is given to that user, and the folders above DIR that root owns inside the temporary folder
 # (a mktemp -d is 0700) let it through (o+x, not o+r). As any other user they run as that
-# user. Settings are for tests: max_connections = 200, fsync on, small shared buffers.
-# PG_BIN may be set beforehand to use another installation.
+# user. Settings are for tests: max_connections = 200, fsync on, small shared buffers;
+# PG_SETTINGS (lines of postgresql.conf, set beforehand) come after them, as the benchmarks'
+# bigger buffers. PG_BIN may be set beforehand to use another installation.
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_DIR=
@@ -87,6 +88,7 @@ max_connections = 200
 shared_buffers = 32MB
 fsync = on
 EOF
+    [ -n "${PG_SETTINGS:-}" ] && printf '%s\n' "$PG_SETTINGS" >> "$dir/data/postgresql.conf"
     PG_DIR=$dir
     for try in 1 2 3 4 5; do
         port=$(pg__free_port) || { echo "pg_start: no free port" >&2; return 1; }

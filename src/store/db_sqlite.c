@@ -566,11 +566,12 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-static int sq_write(struct store *st, db_write_fn fn, void *arg)
+static int sq_write(struct store *st, db_write_fn fn, void *arg, enum db_isolation level)
 {
     struct sqlite_store *s = SS(st);
     struct write_job job = {fn, arg, 0, false, NULL};
 
+    (void)level; /* one writer: every write is serializable */
     pthread_mutex_lock(&s->write_mu);
     if (s->tail)
         s->tail->next = &job;

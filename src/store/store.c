@@ -95,6 +95,11 @@ int store_backup(struct store *st, const char *path, struct strbuf *err)
     return st->drv->backup(st, path, err);
 }
 
+int store_connection_limit(struct store *st)
+{
+    return st->drv->connection_limit ? st->drv->connection_limit(st) : 0;
+}
+
 void store_write_stats(struct store *st, uint64_t *commits, uint64_t *writes)
 {
     st->drv->write_stats(st, commits, writes);

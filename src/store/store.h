@@ -74,6 +74,11 @@ int store_backup(struct store *st, const char *path, struct strbuf *err);
 int store_restore(const char *url, const char *file, struct strbuf *err);
 /* Group-commit counters since open: transactions committed and writes in them. */
 void store_write_stats(struct store *st, uint64_t *commits, uint64_t *writes);
+/*
+ * The database connections a server keeps at most (PostgreSQL: 4 a core, 4..32), or 0 when
+ * the driver has no such limit (SQLite). Threads beyond it only wait for a connection.
+ */
+int store_connection_limit(struct store *st);
 /* True when url names a PostgreSQL database (postgres:// or postgresql://). */
 bool store_url_is_postgres(const char *url);
 

@@ -23,26 +23,42 @@
 
 /* ---- reading a request ------------------------------------------------------ */
 
+/* The SLA inputs of a request under agreement a (TICKET_SELECT, SQL_ENTITLEMENT): its
+   calendar's id and version, and the targets of its level (read_sla_inputs). */
+#define SLA_INPUT_COLS                                                                             \
+    "coalesce(k.id, 0), coalesce(k.version, 0), coalesce(p.warn_at_permille, 750), "              \
+    "coalesce(g.response_secs, 0), coalesce(g.update_secs, 0), coalesce(g.resolution_secs, 0) "
+#define SLA_INPUT_JOINS(LEVEL)                                                                     \
+    "LEFT JOIN sla_policies p ON p.id = a.sla_policy_id "                                         \
+    "LEFT JOIN calendars k ON k.id = coalesce(a.calendar_id, p.calendar_id) "                     \
+    "LEFT JOIN sla_targets g ON g.policy_id = p.id AND g.level = " LEVEL " "
+
 #define TICKET_SELECT                                                                              \
     "SELECT t.id, coalesce(t.organization_id, 0), coalesce(t.requester_id, 0), "                  \
     "coalesce(t.assignee_id, 0), coalesce(t.agreement_id, 0), t.channel, t.type, t.severity, "    \
     "t.status, t.subject, t.body, t.received_at, coalesce(t.handling_initiated_at, 0), "          \
     "coalesce(t.last_staff_reply_at, 0), coalesce(t.resolved_at, 0), t.created_at, "             \
     "t.updated_at, t.billable, t.escalation_level, t.priority, t.root_cause, "                    \
-    "coalesce(k.id, 0), coalesce(k.version, 0), coalesce(p.warn_at_permille, 750), "              \
-    "coalesce(g.response_secs, 0), coalesce(g.update_secs, 0), coalesce(g.resolution_secs, 0), "  \
-    "coalesce(t.sort_due_at, 0), coalesce(t.release_id, 0), t.sender_address, "                   \
+    SLA_INPUT_COLS ", coalesce(t.sort_due_at, 0), coalesce(t.release_id, 0), t.sender_address, "                   \
     "coalesce(t.sender_verified, 0) "                                                              \
     "FROM tickets t LEFT JOIN agreements a ON a.id = t.agreement_id "                             \
-    "LEFT JOIN sla_policies p ON p.id = a.sla_policy_id "                                         \
-    "LEFT JOIN calendars k ON k.id = coalesce(a.calendar_id, p.calendar_id) "                     \
-    "LEFT JOIN sla_targets g ON g.policy_id = p.id AND g.level = "                                \
-    "CASE WHEN t.type = 'enhancement' THEN 'enhancement' ELSE t.severity END "
+    SLA_INPUT_JOINS("CASE WHEN t.type = 'enhancement' THEN 'enhancement' ELSE t.severity END")
 
 /* Calendar id and version of a row, kept until its calendar is loaded. */
 struct cal_key {
     int64_t id, version;
 };
+
+/* SLA_INPUT_COLS, from column col on. */
+static void read_sla_inputs(struct db_stmt *s, int col, struct ticket *t, struct cal_key *k)
+{
+    k->id = db_col_int(s, col);
+    k->version = db_col_int(s, col + 1);
+    t->targets.warn_permille = (int)db_col_int(s, col + 2);
+    t->targets.response = db_col_int(s, col + 3);
+    t->targets.update = db_col_int(s, col + 4);
+    t->targets.resolution = db_col_int(s, col + 5);
+}
 
 static void read_ticket(struct db_stmt *s, struct ticket *t, struct cal_key *k, int64_t *sort_due,
                         struct arena *a)
@@ -69,12 +85,7 @@ static void read_ticket(struct db_stmt *s, struct ticket *t, struct cal_key *k, 
     t->escalation_level = (int)db_col_int(s, 18);
     t->priority = (int)db_col_int(s, 19);
     t->root_cause = db_col_text_or_null(s, 20, a);
-    k->id = db_col_int(s, 21);
-    k->version = db_col_int(s, 22);
-    t->targets.warn_permille = (int)db_col_int(s, 23);
-    t->targets.response = db_col_int(s, 24);
-    t->targets.update = db_col_int(s, 25);
-    t->targets.resolution = db_col_int(s, 26);
+    read_sla_inputs(s, 21, t, k);
     if (sort_due)
         *sort_due = db_col_int(s, 27);
     t->release_id = db_col_int(s, 28);
@@ -313,14 +324,17 @@ struct create_job {
 static const char SQL_ORG_PRIORITY[] = "SELECT priority_line FROM organizations WHERE id = ?";
 static const char SQL_USER_ROLE_ORG[] =
     "SELECT role, coalesce(organization_id, 0) FROM users WHERE id = ?";
+/* The entitling agreement and, under its policy, the SLA inputs of level ?3 (TICKET_SELECT's). */
 static const char SQL_ENTITLEMENT[] =
-    "SELECT id FROM agreements WHERE organization_id = ?1 AND kind = 'maintenance' AND "
-    "status = 'signed' AND starts_on <= ?2 AND (ends_on IS NULL OR ends_on >= ?2) "
-    "ORDER BY starts_on DESC, id DESC LIMIT 1";
+    "SELECT a.id, " SLA_INPUT_COLS "FROM agreements a " SLA_INPUT_JOINS("?3")
+    "WHERE a.organization_id = ?1 AND a.kind = 'maintenance' AND a.status = 'signed' AND "
+    "a.starts_on <= ?2 AND (a.ends_on IS NULL OR a.ends_on >= ?2) "
+    "ORDER BY a.starts_on DESC, a.id DESC LIMIT 1";
 static const char SQL_TICKET_INSERT[] =
     "INSERT INTO tickets (organization_id, requester_id, assignee_id, agreement_id, channel, "
     "type, severity, status, subject, body, received_at, billable, priority, created_at, "
-    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    "updated_at, response_due_at, resolution_due_at, sort_due_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 
 /* A user's role and organisation; DESK_ENOTFOUND when there is none. */
 static int user_role_org(struct db_conn *c, int64_t id, enum role *role, int64_t *org)
@@ -386,18 +400,53 @@ static int org_priority(struct db_conn *c, int64_t org, bool *priority,
     return store__fault(fault, DESK_EINVAL, "organization_id", "no organization %" PRId64, org);
 }
 
-static int entitlement(struct db_conn *c, int64_t org, int64_t received_at, int64_t *agr)
+/* The agreement entitling new request t (t->agreement_id, 0: none) and its SLA inputs. */
+static int entitlement(struct db_conn *c, struct ticket *t, struct cal_key *k, struct arena *a)
 {
     struct db_stmt *s = db_stmt(c, SQL_ENTITLEMENT);
     char day[DATE_LEN];
     int rc;
 
-    date_format(floor_div(received_at, 86400), day);
-    db_bind_int(s, 1, org);
+    date_format(floor_div(t->received_at, 86400), day);
+    db_bind_int(s, 1, t->organization_id);
     db_bind_text(s, 2, day);
+    db_bind_text(s, 3, t->type == TT_ENHANCEMENT ? "enhancement" : severity_name(t->severity));
     rc = db_step(s);
-    *agr = rc == DB_ROW ? db_col_int(s, 0) : 0;
-    return db_done(s, rc == DB_ROW || rc == DB_DONE ? 0 : db_err(rc));
+    *k = (struct cal_key){0, 0};
+    t->targets = (struct sla_targets){0};
+    t->targets.warn_permille = 750;
+    t->agreement_id = 0;
+    if (rc == DB_ROW) {
+        t->agreement_id = db_col_int(s, 0);
+        read_sla_inputs(s, 1, t, k);
+    }
+    rc = db_done(s, rc == DB_ROW || rc == DB_DONE ? 0 : db_err(rc));
+    t->cal = rc == 0 && t->agreement_id ? load_calendar(c, k, a) : NULL;
+    return rc;
+}
+
+/*
+ * New request t as its row will read: what the INSERT does not write is empty, its history
+ * is its one status (received_at, new). So its due times are computed before the INSERT
+ * and written by it, without reading the row back.
+ */
+static void new_ticket_row(struct ticket *t, int64_t now, struct arena *a)
+{
+    struct status_change *log = arena_alloc(a, sizeof(*log));
+
+    t->status = TS_NEW;
+    t->handling_initiated_at = t->last_staff_reply_at = t->resolved_at = 0;
+    t->created_at = t->updated_at = now;
+    t->billable = !t->agreement_id; /* not entitled: billable by default */
+    t->escalation_level = 0;
+    t->root_cause = NULL;
+    t->release_id = 0;
+    t->sender_address = NULL;
+    t->sender_verified = false;
+    log->at = t->received_at;
+    log->status = TS_NEW;
+    t->log = log;
+    t->nlog = 1;
 }
 
 static int check_requester(struct db_conn *c, struct ticket *t, struct store_fault *fault)
@@ -419,6 +468,8 @@ static int write_ticket_create(struct db_conn *c, void *arg)
 {
     struct create_job *j = arg;
     struct ticket *t = j->t;
+    struct ticket_clocks clk;
+    struct cal_key k;
     struct db_stmt *s;
     int rc;
 
@@ -431,8 +482,10 @@ static int write_ticket_create(struct db_conn *c, void *arg)
          (rc = org_priority(c, t->organization_id, &t->priority, j->fault)) < 0) ||
         (rc = check_requester(c, t, j->fault)) < 0 ||
         (rc = check_staff(c, t->assignee_id, j->fault)) < 0 ||
-        (rc = entitlement(c, t->organization_id, t->received_at, &t->agreement_id)) < 0)
+        (rc = entitlement(c, t, &k, j->a)) < 0)
         return rc;
+    new_ticket_row(t, j->now, j->a);
+    ticket_clocks_compute(t, j->now, &clk);
     s = db_stmt(c, SQL_TICKET_INSERT);
     db_bind_id(s, 1, t->organization_id);
     db_bind_id(s, 2, t->requester_id);
@@ -444,14 +497,16 @@ static int write_ticket_create(struct db_conn *c, void *arg)
     db_bind_text(s, 8, t->subject);
     db_bind_text(s, 9, t->body);
     db_bind_int(s, 10, t->received_at);
-    db_bind_int(s, 11, !t->agreement_id); /* not entitled: billable by default */
+    db_bind_int(s, 11, t->billable);
     db_bind_int(s, 12, t->priority);
     db_bind_int(s, 13, j->now);
     db_bind_int(s, 14, j->now);
+    db_bind_id(s, 15, clk.clock[CLOCK_RESPONSE].due_at);
+    db_bind_id(s, 16, clk.clock[CLOCK_RESOLUTION].due_at);
+    db_bind_id(s, 17, clk.sort_due_at);
     if ((rc = db_insert(s, &t->id)) < 0)
         return rc;
     if ((rc = log_status(c, t->id, t->received_at, TS_NEW, j->c->user_id)) < 0 ||
-        (rc = recompute_one(c, t->id, j->now, t, j->a)) < 0 ||
         (rc = store__notify(c, NOTICE_RECEIVED, t, NULL, j->now)) < 0)
         return rc;
     return audit_change(c, j->c, "create", "ticket", NULL, t);
@@ -461,7 +516,7 @@ int store_ticket_create(struct store *st, const struct caller *c, struct ticket 
                           struct store_fault *fault, struct arena *a)
 {
     struct create_job j = {c, t, now, fault, a};
-    return db_write(st, write_ticket_create, &j);
+    return db_write_new_rows(st, write_ticket_create, &j); /* new rows only (db.h) */
 }
 
 int store__ticket_create_in(struct db_conn *conn, const struct caller *c, struct ticket *t,
@@ -851,17 +906,22 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
    ticket_search (schema 0007: stemmed tokens of the subject, body and messages of each
    request; internal notes in a column customers' queries do not name). */
 #define TICKET_WORDS_SQLITE "t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?6)"
-/* The same on PostgreSQL: tsvector columns public and internal of ticket_search (GIN
-   indexes on public and on public || internal); ?11 is 1 for staff, who search both. */
-#define TICKET_WORDS_PG                                                                            \
-    "t.id IN (SELECT id FROM ticket_search WHERE CAST(?11 AS BIGINT) = 1 AND "                     \
-    "(public || internal) @@ svcdesk_tsquery(CAST(?6 AS TEXT)) UNION ALL "              \
-    "SELECT id FROM ticket_search WHERE CAST(?11 AS BIGINT) = 0 AND "                              \
-    "public @@ svcdesk_tsquery(CAST(?6 AS TEXT)))"
+/* The same on PostgreSQL: tsvector columns everything (public messages and internal notes:
+   staff) and public (customers) of ticket_search, each with a GIN index (schema 0012). A
+   correlated EXISTS, which PostgreSQL plans as a join: it walks the requests newest first
+   and probes each when the words are common, and reads the GIN index first when they are
+   rare (an IN (...) list made it read every match: 190 ms for a word in every message). */
+#define TICKET_WORDS_PG(COLUMN)                                                                    \
+    "EXISTS (SELECT 1 FROM ticket_search s WHERE s.id = t.id AND "                                 \
+    "s." COLUMN " @@ svcdesk_tsquery(CAST(?6 AS TEXT)))"
+
+/* Without words: ?6 is NULL (no full-text condition). */
+#define TICKET_NO_WORDS "CAST(?6 AS TEXT) IS NULL"
 
 /* Filters shared by every order: ?1 caller's organisation, ?2 organization_id, ?3 statuses,
-   ?4 severities, ?5 assignee, ?6 the words as a full-text query (NULL: none) matched by
-   WORDS (TICKET_WORDS_SQLITE or _PG). */
+   ?4 severities, ?5 assignee, then WORDS: TICKET_NO_WORDS, or ?6 the words as a full-text
+   query (store__fts_match) matched by TICKET_WORDS_SQLITE or _PG. Each has its own query
+   (not "?6 IS NULL OR ..."), so that PostgreSQL can plan the words as a join. */
 #define LIST_WHERE(WORDS)                                                                          \
     "WHERE (CAST(?1 AS BIGINT) = 0 OR t.organization_id = ?1) "                                    \
     "AND (CAST(?2 AS BIGINT) = 0 OR t.organization_id = ?2) "                                      \
@@ -870,15 +930,15 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
     "AND (CAST(?4 AS BIGINT) = 0 OR (CASE t.severity WHEN 'A' THEN 1 WHEN 'B' THEN 2 "             \
     "WHEN 'C' THEN 4 ELSE 8 END) & ?4 <> 0) "                                                      \
     "AND (CAST(?5 AS BIGINT) = 0 OR t.assignee_id = ?5) "                                          \
-    "AND (CAST(?6 AS TEXT) IS NULL OR " WORDS ") "
+    "AND " WORDS " "
 
 /* Keyset parameters: ?7 due, ?8 id, ?9 priority, ?10 limit. */
 #define SQL_LIST_NEWEST(WORDS)                                                                     \
     TICKET_SELECT LIST_WHERE(WORDS) "AND (CAST(?8 AS BIGINT) = 0 OR t.id < ?8) "                   \
                                     "ORDER BY t.id DESC LIMIT ?10"
 #define SQL_LIST_DUE(WORDS)                                                                        \
-    TICKET_SELECT LIST_WHERE(WORDS) "AND t.sort_due_at IS NOT NULL AND (t.sort_due_at > ?7 OR "    \
-                                    "(t.sort_due_at = ?7 AND t.id > ?8)) "                         \
+    TICKET_SELECT LIST_WHERE(WORDS) "AND t.sort_due_at IS NOT NULL AND "                           \
+                                    "(t.sort_due_at, t.id) > (?7, ?8) "                            \
                                     "ORDER BY t.sort_due_at, t.id LIMIT ?10"
 #define SQL_LIST_DUE_NONE(WORDS)                                                                   \
     TICKET_SELECT LIST_WHERE(WORDS) "AND t.sort_due_at IS NULL AND t.id > ?8 ORDER BY t.id "       \
@@ -893,18 +953,21 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
                                     "(t.priority = ?9 AND t.id > ?8)) "                            \
                                     "ORDER BY t.priority DESC, t.id LIMIT ?10"
 
-/* The first query of each order (enum ticket_sort) and the one after it, per dialect. */
-static const char *const list_first[][3] = {
-    [DB_SQLITE] = {SQL_LIST_NEWEST(TICKET_WORDS_SQLITE), SQL_LIST_DUE(TICKET_WORDS_SQLITE),
-                   SQL_LIST_PRIORITY(TICKET_WORDS_SQLITE)},
-    [DB_POSTGRES] = {SQL_LIST_NEWEST(TICKET_WORDS_PG), SQL_LIST_DUE(TICKET_WORDS_PG),
-                     SQL_LIST_PRIORITY(TICKET_WORDS_PG)},
+/* The first query of each order (enum ticket_sort) and the one after it, per dialect,
+   without words [0], with words searched by staff [1] and by customers [2]. */
+#define LIST_FIRST(WORDS) {SQL_LIST_NEWEST(WORDS), SQL_LIST_DUE(WORDS), SQL_LIST_PRIORITY(WORDS)}
+#define LIST_REST(WORDS) {NULL, SQL_LIST_DUE_NONE(WORDS), SQL_LIST_PRIORITY_NONE(WORDS)}
+static const char *const list_first[][3][3] = {
+    [DB_SQLITE] = {LIST_FIRST(TICKET_NO_WORDS), LIST_FIRST(TICKET_WORDS_SQLITE),
+                   LIST_FIRST(TICKET_WORDS_SQLITE)},
+    [DB_POSTGRES] = {LIST_FIRST(TICKET_NO_WORDS), LIST_FIRST(TICKET_WORDS_PG("everything")),
+                     LIST_FIRST(TICKET_WORDS_PG("public"))},
 };
-static const char *const list_rest[][3] = {
-    [DB_SQLITE] = {NULL, SQL_LIST_DUE_NONE(TICKET_WORDS_SQLITE),
-                   SQL_LIST_PRIORITY_NONE(TICKET_WORDS_SQLITE)},
-    [DB_POSTGRES] = {NULL, SQL_LIST_DUE_NONE(TICKET_WORDS_PG),
-                     SQL_LIST_PRIORITY_NONE(TICKET_WORDS_PG)},
+static const char *const list_rest[][3][3] = {
+    [DB_SQLITE] = {LIST_REST(TICKET_NO_WORDS), LIST_REST(TICKET_WORDS_SQLITE),
+                   LIST_REST(TICKET_WORDS_SQLITE)},
+    [DB_POSTGRES] = {LIST_REST(TICKET_NO_WORDS), LIST_REST(TICKET_WORDS_PG("everything")),
+                     LIST_REST(TICKET_WORDS_PG("public"))},
 };
 
 /* Where a page starts: which query (phase) and the keys of the last row seen. */
@@ -977,8 +1040,6 @@ static int run_page_query(struct db_conn *c, const char *sql, const struct calle
     db_bind_int(s, 8, k->id);
     db_bind_int(s, 9, k->priority);
     db_bind_int(s, 10, (int64_t)(pg->want - pg->n));
-    if (db_dialect(c) == DB_POSTGRES)
-        db_bind_int(s, 11, who->role >= ROLE_AGENT);
     while ((rc = db_step(s)) == DB_ROW) {
         read_ticket(s, &pg->items[pg->n], &pg->keys[pg->n], &pg->dues[pg->n], a);
         pg->n++;
@@ -986,11 +1047,71 @@ static int run_page_query(struct db_conn *c, const char *sql, const struct calle
     return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
+static const char SQL_STATUS_LOGS[] =
+    "SELECT ticket_id, at, status FROM ticket_status_log WHERE ticket_id IN "
+    "(SELECT CAST(value AS BIGINT) FROM json_each(?1)) ORDER BY ticket_id, id";
+
+/* The request of pg with id, or NULL. */
+static struct ticket *page_find(struct page *pg, int64_t id)
+{
+    for (size_t i = 0; i < pg->n; i++)
+        if (pg->items[i].id == id)
+            return &pg->items[i];
+    return NULL;
+}
+
+/*
+ * The SLA inputs of a page of requests: their calendars (cached), and their histories in one
+ * query, not one a request (on PostgreSQL each is a round trip: 50 of them made the queue
+ * of docs/benchmarks.md four times slower).
+ */
+static int finish_page(struct db_conn *c, struct page *pg, struct arena *a)
+{
+    struct strbuf ids = STRBUF_INIT;
+    struct ticket *t = NULL;
+    struct status_change *log = NULL;
+    size_t alloc = 0;
+    struct db_stmt *s;
+    int rc;
+
+    if (!pg->n)
+        return 0;
+    for (size_t i = 0; i < pg->n; i++) {
+        struct ticket *it = &pg->items[i];
+        it->cal = it->agreement_id ? load_calendar(c, &pg->keys[i], a) : NULL;
+        it->log = NULL;
+        it->nlog = 0;
+        strbuf_addf(&ids, "%c%" PRId64, i ? ',' : '[', it->id);
+    }
+    strbuf_addch(&ids, ']');
+    s = db_stmt(c, SQL_STATUS_LOGS);
+    db_bind_text(s, 1, ids.buf);
+    while ((rc = db_step(s)) == DB_ROW) {
+        int64_t id = db_col_int(s, 0);
+        if (!t || t->id != id) { /* rows come a request at a time */
+            t = page_find(pg, id);
+            log = NULL;
+            alloc = 0;
+        }
+        if (!t || t->nlog >= MAX_LOG)
+            continue;
+        ARENA_GROW(a, log, t->nlog, alloc);
+        log[t->nlog].at = db_col_int(s, 1);
+        ticket_status_parse(db_col_raw(s, 2), &log[t->nlog].status);
+        t->log = log;
+        t->nlog++;
+    }
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    strbuf_release(&ids);
+    return rc;
+}
+
 int store_ticket_list(struct store *st, const struct caller *c, const struct ticket_filter *f,
                         struct ticket **items, size_t *n, const char **next, struct arena *a)
 {
     struct page pg = {NULL, NULL, NULL, 0, (size_t)f->limit + 1};
     const char *const *first, *const *rest, *words;
+    int which;
     struct db_conn *conn;
     struct keyset k;
     int rc;
@@ -1004,11 +1125,12 @@ int store_ticket_list(struct store *st, const struct caller *c, const struct tic
     pg.keys = ARENA_NEWN(a, struct cal_key, pg.want);
     pg.dues = ARENA_NEWN(a, int64_t, pg.want);
     conn = db_get(st);
-    first = list_first[db_dialect(conn)];
-    rest = list_rest[db_dialect(conn)];
     /* staff search internal notes too; customers the public column only */
     words = store__fts_match(conn, f->words, f->nwords, c->role >= ROLE_AGENT ? NULL : "public",
                              a);
+    which = !words ? 0 : c->role >= ROLE_AGENT ? 1 : 2;
+    first = list_first[db_dialect(conn)][which];
+    rest = list_rest[db_dialect(conn)][which];
     rc = k.phase == 1 ? run_page_query(conn, first[f->sort], c, f, words, &k, &pg, a) : 0;
     if (rc == 0 && rest[f->sort] && pg.n < pg.want) {
         if (k.phase == 1)
@@ -1019,8 +1141,8 @@ int store_ticket_list(struct store *st, const struct caller *c, const struct tic
         pg.n--;
         *next = make_cursor(f->sort, &pg.items[pg.n - 1], pg.dues[pg.n - 1], a);
     }
-    for (size_t i = 0; i < pg.n && rc == 0; i++)
-        rc = finish_ticket(conn, &pg.items[i], &pg.keys[i], a);
+    if (rc == 0)
+        rc = finish_page(conn, &pg, a);
     db_put(st, conn);
     *items = pg.items;
     *n = rc == 0 ? pg.n : 0;

@@ -11,6 +11,16 @@ is "$STATUS" 201 "an agent opens a request for Acme"
 T1=$(json .id)
 is "$(json '[.entitled,.billable,.status,.channel,.requester_id]|@csv')" 'true,false,"new","api",3' \
     "entitled, not billable, new, api, requester"
+# the answer to the creation is the request as stored (its due times are computed before the
+# INSERT, not read back): the same as reading it, the SLA clock aside (it moves with time)
+read_back() { printf '%s' "$BODY" | jq -S -c 'del(.sla) + {due: (.sla | [.response_due_at,
+    .update_due_at, .resolution_due_at])}'; }
+created=$(read_back)
+api GET "/api/v1/tickets/$T1" "" "$AGENT"
+is "$(read_back)" "$created" "the created request reads back the same, field by field, due times too"
+is "$(json '.sla.response_due_at != null')" true "with a response due time"
+api GET "/api/v1/tickets?sort=due&limit=100" "" "$AGENT"
+is "$(json "[.items[].id] | index($T1) != null")" true "and a stored one: it is in the queue by due time"
 api POST /api/v1/tickets '{"subject":"How do I export?","type":"assistance"}' "$CB"
 is "$STATUS" 201 "a customer of Beta opens a request"
 T2=$(json .id)

@@ -273,15 +273,15 @@ is "$(pg_psql "$PGDB" -A -t -c "
     WHERE c.relname IN ('kb_articles_fts', 'ticket_search') GROUP BY c.relname ORDER BY 1" |
     tr '\n' ' ')" \
     "kb_articles_fts id:bigint!,doc:tsvector! $(
-    )ticket_search id:bigint!,public:tsvector!,internal:tsvector! " \
-    "PostgreSQL: kb_articles_fts (id, doc), ticket_search (id, public, internal), NOT NULL"
+    )ticket_search id:bigint!,public:tsvector!,internal:tsvector!,everything:tsvector " \
+    "PostgreSQL: kb_articles_fts (id, doc), ticket_search (id, public, internal, NOT NULL; everything, generated)"
 is "$(pg_psql "$PGDB" -A -t -c "
     SELECT string_agg(tablename || ':' || substring(indexdef from 'USING (.*)$'), ' '
                       ORDER BY tablename, indexname)
     FROM pg_indexes WHERE tablename IN ('kb_articles_fts', 'ticket_search')
       AND indexname NOT LIKE '%_pkey'")" \
-    "kb_articles_fts:gin (doc) ticket_search:gin (((public || internal))) ticket_search:gin (internal) ticket_search:gin (public)" \
-    "with GIN indexes on doc, public, internal and public || internal (staff search both)"
+    "kb_articles_fts:gin (doc) ticket_search:gin (everything) ticket_search:gin (public)" \
+    "with GIN indexes on doc, everything (what staff search) and public (what customers search)"
 is "$(pg_psql "$PGDB" -A -t -c "
     SELECT string_agg(conrelid::regclass || '->' || confrelid::regclass || ':' ||
                       confdeltype::text, ' ' ORDER BY 1)
@@ -350,6 +350,8 @@ is "$(find public 'rebooted')" 7 "a stemmed word of a public message finds its r
 is "$(find public 'reading missing')" 7 "so do the words of its subject"
 is "$(find public 'watchdog')" - "an internal note's word is not in public"
 is "$(find internal 'watchdog')" 7 "it is in internal"
+is "$(find everything 'watchdog')|$(find everything 'rebooted')" "7|7" \
+    "and both are in everything (generated from public and internal)"
 is "$(find internal 'rebooting')" - "and a public message's word is not in internal"
 is "$(find public 'cafe ferme')" 7 "diacritics are ignored in the text (café, fermé)"
 is "$(q "SELECT count(*) FROM ticket_search WHERE public @@ svcdesk_tsquery('Café')")" 1 \

@@ -5,7 +5,8 @@
 # next request, a burst of notices goes out once, the daily backup is written once; then one
 # server is killed (SIGKILL) with mail in flight and the other takes its jobs over after the
 # lease: every notice arrives, none twice but the one the dead server may have had at the
-# relay (same Message-ID), and the survivor serves throughout.
+# relay (same Message-ID), and the survivor serves throughout. Each server runs no more HTTP
+# threads than its pool has connections.
 . "$(dirname "$0")/lib.sh"
 require_postgres "several servers share one PostgreSQL database"
 . "$(dirname "$0")/mail-lib.sh"
@@ -15,6 +16,11 @@ OPTS=(--smtp "smtp://127.0.0.1:$SMTP_PORT" --mail-from support@vendor.test --mai
     --lease-seconds 3 --backup-dir "$T/backups" --backup-at "$(date -u +%H:%M)")
 start_server "${OPTS[@]}"; ok $? "server A starts"
 A=$BASE A_PID=$SERVER_PID
+# the pool is 4 connections a core (4..32); more HTTP threads or workers would only wait
+want=$(( $(nproc) * 4 )); [ "$want" -lt 4 ] && want=4; [ "$want" -gt 32 ] && want=32
+grep -q "HTTP threads and workers limited to the database connections\" connections=$want http_threads=32 http_workers=64" \
+    "$T/server.log"
+ok $? "the HTTP threads and workers (32, 64 by default) are limited to the pool's $want connections"
 EXTRA_PIDS+=("$A_PID")
 start_server "${OPTS[@]}"; ok $? "server B starts on the same database"
 B=$BASE

@@ -1,0 +1,3 @@
+-- Numbered as sql/postgres/0012_search_terms.sql, which makes PostgreSQL's search read each
+-- term as a phrase, as FTS5 does here already (store__fts_match quotes each term): nothing
+-- changes on SQLite.
