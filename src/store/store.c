@@ -38,10 +38,15 @@ void store_url_redact(const char *url, struct strbuf *out)
     } else {
         strbuf_add(out, url, (size_t)(p - url));
     }
-    while ((q = strstr(p, "password=")) && (q == p || q[-1] == '?' || q[-1] == '&')) {
+    /* every password= parameter, not only the first "password=" in the text */
+    for (q = strstr(p, "password="); q; q = strstr(q, "password=")) {
+        if (q[-1] != '?' && q[-1] != '&') { /* part of another name or value */
+            q += 9;
+            continue;
+        }
         strbuf_add(out, p, (size_t)(q + 9 - p));
         strbuf_addstr(out, "***");
-        p = q + 9 + strcspn(q + 9, "&");
+        p = q = q + 9 + strcspn(q + 9, "&");
     }
     strbuf_addstr(out, p);
 }

@@ -340,6 +340,10 @@ static void test_url_redact(void **state)
          "postgres://desk:***@db/desk?sslmode=require"},
         {"postgresql://db/desk?user=desk&password=pw&sslmode=require",
          "postgresql://db/desk?user=desk&password=***&sslmode=require"},
+        {"postgresql://db/desk?application_name=xpassword=1&password=pw",
+         "postgresql://db/desk?application_name=xpassword=1&password=***"},
+        {"postgresql://u:a@db/desk?password=b&password=c",
+         "postgresql://u:***@db/desk?password=***&password=***"},
     };
 
     (void)state;
