@@ -138,7 +138,10 @@ static inline int db_write(struct store *st, db_write_fn fn, void *arg)
  * changed by another transaction meanwhile is a serialization failure and runs again)
  * instead of SERIALIZABLE, whose predicate locks cancel most concurrent creations: each
  * reads its new row back through the index page the others insert into (measured in
- * docs/benchmarks.md). SQLite has one writer: the same as db_write.
+ * docs/benchmarks.md). Its reads of rows it did not insert are committed data, so on
+ * PostgreSQL its write scope is 0 (a calendar compiled for it serves every request); fn must
+ * not insert calendars. SQLite has one writer, whose batches share a transaction: the same
+ * as db_write there.
  */
 static inline int db_write_new_rows(struct store *st, db_write_fn fn, void *arg)
 {

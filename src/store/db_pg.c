@@ -805,7 +805,9 @@ static int write_once(struct pg_store *s, struct pg_conn *c, db_write_fn fn, voi
     c->in_write = true;
     if ((rc = run(c, level == DB_SNAPSHOT ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
                                           : "BEGIN ISOLATION LEVEL SERIALIZABLE")) == 0) {
-        c->base.write_scope = atomic_fetch_add(&s->write_scopes, 1) + 1;
+        /* a write of new rows reads only committed rows of its snapshot but those it
+           inserts, and inserts no calendar: what it computes from them is shared (0) */
+        c->base.write_scope = level == DB_SNAPSHOT ? 0 : atomic_fetch_add(&s->write_scopes, 1) + 1;
         rc = fn(&c->base, arg);
         c->base.write_scope = 0;
         if (rc == 0 && c->failed) {

@@ -907,13 +907,15 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
    request; internal notes in a column customers' queries do not name). */
 #define TICKET_WORDS_SQLITE "t.id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?6)"
 /* The same on PostgreSQL: tsvector columns everything (public messages and internal notes:
-   staff) and public (customers) of ticket_search, each with a GIN index (schema 0012). A
+   staff) and public (customers) of ticket_search, each with a GIN index, the documents
+   holding the pairs of adjacent words that svcdesk_ticket_tsquery asks for besides each
+   term's phrase, so that a phrase of common words is as rare as it is (schema 0012). A
    correlated EXISTS, which PostgreSQL plans as a join: it walks the requests newest first
    and probes each when the words are common, and reads the GIN index first when they are
    rare (an IN (...) list made it read every match: 190 ms for a word in every message). */
 #define TICKET_WORDS_PG(COLUMN)                                                                    \
     "EXISTS (SELECT 1 FROM ticket_search s WHERE s.id = t.id AND "                                 \
-    "s." COLUMN " @@ svcdesk_tsquery(CAST(?6 AS TEXT)))"
+    "s." COLUMN " @@ svcdesk_ticket_tsquery(CAST(?6 AS TEXT)))"
 
 /* Without words: ?6 is NULL (no full-text condition). */
 #define TICKET_NO_WORDS "CAST(?6 AS TEXT) IS NULL"

@@ -88,6 +88,19 @@ api GET "/api/v1/tickets?q=firmware" "" "$CA"
 is "$(json '.items|length')" 0 "nor find requests by their words"
 api GET "/api/v1/tickets?q=FIRMWARE%20root" "" "$AGENT"
 is "$(json '[.items[].id]|@csv')" "$T1" "agents search internal notes (every word, any case)"
+# a term is a phrase of its words, on both backends: ERR_4711 is "err 4711", next to each other
+# and in that order (FTS5 splits at the underscore; PostgreSQL indexes the pair of words too)
+phrase_ids=
+for body in "meter stops with ERR_4711 at night" "meter shows err 4711 again" \
+    "4711 readings, then err" "err_ 17 and 4711"; do
+    api POST /api/v1/tickets "{\"subject\":\"phrase\",\"body\":\"$body\",\"organization_id\":1}" "$AGENT"
+    phrase_ids="$phrase_ids $(json .id)"
+done
+read -r P1 P2 _ _ <<< "$phrase_ids"
+api GET "/api/v1/tickets?q=ERR_4711" "" "$AGENT"
+is "$(json '[.items[].id]|sort|@csv')" "$P1,$P2" "a term of two words finds them side by side, in order"
+api GET "/api/v1/tickets?q=4711%20err" "" "$AGENT"
+is "$(json '[.items[].id]|length')" 4 "two terms find their words anywhere"
 api POST "/api/v1/tickets/$T1/messages" '{"body":"x","internal":true}' "$CA"
 is "$STATUS" 403 "a customer may not write an internal note"
 is "$(json .error.field)" internal "naming the field"
