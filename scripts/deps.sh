@@ -7,7 +7,7 @@ libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libglib2.0-dev lib
 libcmocka-dev jq wrk libbusiness-hours-perl tzdata python3 python3-requests
 libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils libcmark-dev chromium nodejs
 libgmime-3.0-dev libcurl4-openssl-dev dovecot-imapd libpq-dev postgresql-15
-postgresql-contrib"
+postgresql-contrib nginx openssl"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
