@@ -23,36 +23,6 @@ sql "UPDATE organizations SET domains = '[\"acme.test\"]' WHERE id = 1"
 printf 'mail-from = Support <support@vendor.test>\nmail-trusted-authserv = mx.vendor.test\n' \
     > "$T/svcdesk.conf"
 
-# mail_in_raw FILE [OPTIONS]: pipe FILE as it is into mail-in; sets RC, OUT, ERR
-mail_in_raw() {
-    local f=$1
-    shift
-    "$SVCDESK" mail-in --db "$DB" --config "$T/svcdesk.conf" "$@" < "$f" > "$T/out" 2> "$T/err"
-    RC=$?
-    OUT=$(cat "$T/out")
-    ERR=$(cat "$T/err")
-    cat "$T/err" >> "$T/mail-in.log"
-}
-# mail_in FILE [OPTIONS]: the same, verified: our MTA's Authentication-Results vouches for its From
-mail_in() {
-    local f=$1
-    shift
-    authres "$f" "$T/verified.eml"
-    mail_in_raw "$T/verified.eml" "$@"
-}
-# mail FROM SUBJECT ID [HEADER...]: write a message to $T/m.eml (body on stdin)
-mail() {
-    local from=$1 subject=$2 id=$3
-    shift 3
-    {
-        printf 'From: %s\nTo: support@vendor.test\nSubject: %s\nMessage-ID: <%s>\n' \
-            "$from" "$subject" "$id"
-        for h in "$@"; do printf '%s\n' "$h"; done
-        printf '\n'
-        cat
-    } > "$T/m.eml"
-}
-ticket_of() { sed -n 's/^ticket \([0-9]*\) .*/\1/p' <<< "$OUT"; }
 receipts_to() { sql "SELECT count(*) FROM outbox WHERE kind = 'received' AND recipients LIKE '%\"$1\"%'"; }
 
 # ---- the corpus: every shape becomes a request with clean text ----
