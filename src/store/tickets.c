@@ -23,7 +23,7 @@
 
 /* ---- reading a request ------------------------------------------------------ */
 
-/* The SLA inputs of a request under agreement a (TICKET_SELECT, SQL_ENTITLEMENT): its
+/* The SLA inputs of a request under agreement a (TICKET_SELECT, SQL_ORG_TERMS): its
    calendar's id and version, and the targets of its level (read_sla_inputs). */
 #define SLA_INPUT_COLS                                                                             \
     "coalesce(k.id, 0), coalesce(k.version, 0), coalesce(p.warn_at_permille, 750), "              \
@@ -321,15 +321,16 @@ struct create_job {
     struct arena *a;           /* for the result */
 };
 
-static const char SQL_ORG_PRIORITY[] = "SELECT priority_line FROM organizations WHERE id = ?";
 static const char SQL_USER_ROLE_ORG[] =
     "SELECT role, coalesce(organization_id, 0) FROM users WHERE id = ?";
-/* The entitling agreement and, under its policy, the SLA inputs of level ?3 (TICKET_SELECT's). */
-static const char SQL_ENTITLEMENT[] =
-    "SELECT a.id, " SLA_INPUT_COLS "FROM agreements a " SLA_INPUT_JOINS("?3")
-    "WHERE a.organization_id = ?1 AND a.kind = 'maintenance' AND a.status = 'signed' AND "
-    "a.starts_on <= ?2 AND (a.ends_on IS NULL OR a.ends_on >= ?2) "
-    "ORDER BY a.starts_on DESC, a.id DESC LIMIT 1";
+/* The organisation ?1's priority_line flag, the maintenance agreement entitling a request
+   received on day ?2 (0: none) and, under its policy, the SLA inputs of level ?3. */
+static const char SQL_ORG_TERMS[] =
+    "SELECT o.priority_line, coalesce(a.id, 0), " SLA_INPUT_COLS
+    "FROM organizations o LEFT JOIN agreements a ON a.id = "
+    "(SELECT x.id FROM agreements x WHERE x.organization_id = o.id AND x.kind = 'maintenance' "
+    "AND x.status = 'signed' AND x.starts_on <= ?2 AND (x.ends_on IS NULL OR x.ends_on >= ?2) "
+    "ORDER BY x.starts_on DESC, x.id DESC LIMIT 1) " SLA_INPUT_JOINS("?3") "WHERE o.id = ?1";
 static const char SQL_TICKET_INSERT[] =
     "INSERT INTO tickets (organization_id, requester_id, assignee_id, agreement_id, channel, "
     "type, severity, status, subject, body, received_at, billable, priority, created_at, "
@@ -381,48 +382,46 @@ static int check_staff(struct db_conn *c, int64_t id, struct store_fault *fault)
     return 0;
 }
 
-/* The organisation's priority_line flag, or DESK_EINVAL when it does not exist. */
-static int org_priority(struct db_conn *c, int64_t org, bool *priority,
-                        struct store_fault *fault)
+/*
+ * What the organisation of new request t gives it, in one query (each is a round trip on
+ * PostgreSQL): t->priority, the entitling agreement t->agreement_id (0: none), its targets
+ * and calendar. DESK_EINVAL when the organisation does not exist; a request held for triage
+ * (organisation 0) has none of them.
+ */
+static int organization_terms(struct db_conn *c, struct ticket *t, struct cal_key *k,
+                              struct store_fault *fault, struct arena *a)
 {
-    struct db_stmt *s = db_stmt(c, SQL_ORG_PRIORITY);
-    int rc;
-
-    db_bind_int(s, 1, org);
-    rc = db_step(s);
-    if (rc == DB_ROW) {
-        *priority = (int)db_col_int(s, 0);
-        return db_done(s, 0);
-    }
-    db_done(s, 0);
-    if (rc != DB_DONE)
-        return db_err(rc);
-    return store__fault(fault, DESK_EINVAL, "organization_id", "no organization %" PRId64, org);
-}
-
-/* The agreement entitling new request t (t->agreement_id, 0: none) and its SLA inputs. */
-static int entitlement(struct db_conn *c, struct ticket *t, struct cal_key *k, struct arena *a)
-{
-    struct db_stmt *s = db_stmt(c, SQL_ENTITLEMENT);
+    struct db_stmt *s;
     char day[DATE_LEN];
     int rc;
 
+    *k = (struct cal_key){0, 0};
+    t->targets = (struct sla_targets){0};
+    t->targets.warn_permille = 750;
+    t->agreement_id = 0;
+    t->cal = NULL;
+    if (!t->organization_id)
+        return 0;
+    s = db_stmt(c, SQL_ORG_TERMS);
     date_format(floor_div(t->received_at, 86400), day);
     db_bind_int(s, 1, t->organization_id);
     db_bind_text(s, 2, day);
     db_bind_text(s, 3, t->type == TT_ENHANCEMENT ? "enhancement" : severity_name(t->severity));
     rc = db_step(s);
-    *k = (struct cal_key){0, 0};
-    t->targets = (struct sla_targets){0};
-    t->targets.warn_permille = 750;
-    t->agreement_id = 0;
-    if (rc == DB_ROW) {
-        t->agreement_id = db_col_int(s, 0);
-        read_sla_inputs(s, 1, t, k);
+    if (rc != DB_ROW) {
+        db_done(s, 0);
+        if (rc != DB_DONE)
+            return db_err(rc);
+        return store__fault(fault, DESK_EINVAL, "organization_id", "no organization %" PRId64,
+                            t->organization_id);
     }
-    rc = db_done(s, rc == DB_ROW || rc == DB_DONE ? 0 : db_err(rc));
-    t->cal = rc == 0 && t->agreement_id ? load_calendar(c, k, a) : NULL;
-    return rc;
+    t->priority = (int)db_col_int(s, 0);
+    t->agreement_id = db_col_int(s, 1);
+    read_sla_inputs(s, 2, t, k);
+    if ((rc = db_done(s, 0)) < 0)
+        return rc;
+    t->cal = t->agreement_id ? load_calendar(c, k, a) : NULL;
+    return 0;
 }
 
 /*
@@ -478,11 +477,9 @@ static int write_ticket_create(struct db_conn *c, void *arg)
         t->requester_id = j->c->user_id;
     }
     /* organization_id 0 is a request held for triage (mail from an unknown sender) */
-    if ((t->organization_id &&
-         (rc = org_priority(c, t->organization_id, &t->priority, j->fault)) < 0) ||
+    if ((rc = organization_terms(c, t, &k, j->fault, j->a)) < 0 ||
         (rc = check_requester(c, t, j->fault)) < 0 ||
-        (rc = check_staff(c, t->assignee_id, j->fault)) < 0 ||
-        (rc = entitlement(c, t, &k, j->a)) < 0)
+        (rc = check_staff(c, t->assignee_id, j->fault)) < 0)
         return rc;
     new_ticket_row(t, j->now, j->a);
     ticket_clocks_compute(t, j->now, &clk);
