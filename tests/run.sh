@@ -3,7 +3,8 @@
 #
 #   build (-Werror)  unit suites (TAP)  e2e scripts (TAP)  browser (chromium, TAP)
 #   the unit and e2e suites again with every write replayed (SVCDESK_TEST_REPLAY_WRITES)
-#   the unit and e2e suites again on PostgreSQL (SVCDESK_TEST_DB=postgres, tests/pg.sh)
+#   the unit and e2e suites and the browser again on PostgreSQL (SVCDESK_TEST_DB=postgres,
+#   tests/pg.sh)
 #   the soak (tests/soak/soak.py) for SOAK_SECONDS (default 60)
 #   the unit and e2e suites again under AddressSanitizer + UBSan, and the soak for
 #   SOAK_SECONDS_ASAN (default 30)
@@ -95,6 +96,8 @@ if build default build/svcdesk build/t-unit; then
     trap pg_stop EXIT
     if pg_start "$pgdir" > "$LOGDIR/pg-server.log" 2>&1; then
         SVCDESK_TEST_DB=postgres SVCDESK_TEST_PG_URL=$SVCDESK_PG_URL suites "pg" build
+        SVCDESK_TEST_DB=postgres SVCDESK_TEST_PG_URL=$SVCDESK_PG_URL SVCDESK="$PWD/build/svcdesk" \
+            step "pg browser" bash tests/browser/run.sh
     else
         echo "not ok - PostgreSQL for the pg suites did not start" > "$LOGDIR/pg-start.log"
         count "pg start" "$LOGDIR/pg-start.log" 1
