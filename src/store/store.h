@@ -411,6 +411,8 @@ enum ticket_sort { SORT_NEWEST, SORT_DUE, SORT_PRIORITY };
 struct ticket_filter {
     unsigned statuses;       /* bit per enum ticket_status; 0: any */
     unsigned severities;     /* bit per enum severity; 0: any */
+    unsigned types;          /* bit per enum ticket_type; 0: any */
+    unsigned channels;       /* bit per enum channel; 0: any */
     int64_t organization_id; /* 0: any the caller may see */
     int64_t assignee_id;     /* 0: any */
     const char *const *words; /* q split into lower-case words; NULL: none */

@@ -918,7 +918,8 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
 #define TICKET_NO_WORDS "CAST(?6 AS TEXT) IS NULL"
 
 /* Filters shared by every order: ?1 caller's organisation, ?2 organization_id, ?3 statuses,
-   ?4 severities, ?5 assignee, then WORDS: TICKET_NO_WORDS, or ?6 the words as a full-text
+   ?4 severities, ?5 assignee, ?11 types, ?12 channels (bits in the order of ticket_type_names
+   and channel_names), then WORDS: TICKET_NO_WORDS, or ?6 the words as a full-text
    query (store__fts_match) matched by TICKET_WORDS_SQLITE or _PG. Each has its own query
    (not "?6 IS NULL OR ..."), so that PostgreSQL can plan the words as a join. */
 #define LIST_WHERE(WORDS)                                                                          \
@@ -929,6 +930,10 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
     "AND (CAST(?4 AS BIGINT) = 0 OR (CASE t.severity WHEN 'A' THEN 1 WHEN 'B' THEN 2 "             \
     "WHEN 'C' THEN 4 ELSE 8 END) & ?4 <> 0) "                                                      \
     "AND (CAST(?5 AS BIGINT) = 0 OR t.assignee_id = ?5) "                                          \
+    "AND (CAST(?11 AS BIGINT) = 0 OR (CASE t.type WHEN 'error' THEN 1 WHEN 'assistance' THEN 2 "   \
+    "WHEN 'enhancement' THEN 4 ELSE 8 END) & ?11 <> 0) "                                            \
+    "AND (CAST(?12 AS BIGINT) = 0 OR (CASE t.channel WHEN 'portal' THEN 1 WHEN 'email' THEN 2 "    \
+    "WHEN 'phone' THEN 4 WHEN 'chat' THEN 8 WHEN 'api' THEN 16 ELSE 32 END) & ?12 <> 0) "          \
     "AND " WORDS " "
 
 /* Keyset parameters: ?7 due, ?8 id, ?9 priority, ?10 limit. */
@@ -1039,6 +1044,8 @@ static int run_page_query(struct db_conn *c, const char *sql, const struct calle
     db_bind_int(s, 8, k->id);
     db_bind_int(s, 9, k->priority);
     db_bind_int(s, 10, (int64_t)(pg->want - pg->n));
+    db_bind_int(s, 11, f->types);
+    db_bind_int(s, 12, f->channels);
     while ((rc = db_step(s)) == DB_ROW) {
         read_ticket(s, &pg->items[pg->n], &pg->keys[pg->n], &pg->dues[pg->n], a);
         pg->n++;

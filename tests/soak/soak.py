@@ -696,6 +696,7 @@ def tickets_query(r):
         {"q": "Meter", "sort": "priority"},
         {"organization_id": WORLD.ids["customer_org"], "assignee_id": WORLD.ids["agent"]},
         {"limit": 2, "cursor": "bm9wZQ"},
+        {"type": "error,enhancement", "channel": "api,portal", "limit": 5},
     ])))
 
 

@@ -57,6 +57,19 @@ int api_query_id(struct req *req, struct res *res, const char *name, int64_t *ou
     return 0;
 }
 
+int api_query_known(struct req *req, struct res *res, const char *const *names)
+{
+    for (size_t i = 0; i < req->nquery; i++) {
+        const char *const *n = names;
+        while (*n && strcmp(*n, req->query[i].key))
+            n++;
+        if (!*n)
+            return res_error(res, DESK_EBADREQ, req->query[i].key,
+                             "unknown query parameter '%.64s'", req->query[i].key);
+    }
+    return 0;
+}
+
 int api_page_params(struct req *req, struct res *res, int *limit, int64_t *before)
 {
     int64_t lim;

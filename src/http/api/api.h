@@ -235,6 +235,9 @@ int64_t hours_to_minutes(double hours);
 int api_page_params(struct req *req, struct res *res, int *limit, int64_t *before);
 /* A positive id from query parameter name (0 when absent); 400 in res when it does not parse. */
 int api_query_id(struct req *req, struct res *res, const char *name, int64_t *out);
+/* 0 when every query parameter of req is one of names (NULL-terminated), else 400 in res
+   naming the first that is not, and DESK_EBADREQ: a misspelt filter must not list all. */
+int api_query_known(struct req *req, struct res *res, const char *const *names);
 struct field_spec;
 /*
  * A JSON body that may be left out: *in is NULL for an empty body, else the

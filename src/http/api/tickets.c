@@ -354,6 +354,11 @@ static size_t split_words(const char *q, const char **words, struct arena *a)
     return n;
 }
 
+/* The query parameters GET /api/v1/tickets knows (docs/openapi.json); any other is a 400. */
+static const char *const list_params[] = {"status", "severity", "type", "channel",
+                                          "organization_id", "assignee_id", "q", "sort",
+                                          "limit", "cursor", NULL};
+
 static int read_filter(struct req *req, struct ticket_filter *f, struct res *res)
 {
     const char *sort = req_query(req, "sort");
@@ -362,12 +367,20 @@ static int read_filter(struct req *req, struct ticket_filter *f, struct res *res
     int rc;
 
     memset(f, 0, sizeof(*f));
+    if ((rc = api_query_known(req, res, list_params)) < 0)
+        return rc;
     if (parse_set(req_query(req, "status"), ticket_status_names, &f->statuses) < 0)
         return res_error(res, DESK_EBADREQ, "status", "status: unknown status in '%s'",
                          req_query(req, "status"));
     if (parse_set(req_query(req, "severity"), severity_names, &f->severities) < 0)
         return res_error(res, DESK_EBADREQ, "severity", "severity: unknown level in '%s'",
                          req_query(req, "severity"));
+    if (parse_set(req_query(req, "type"), ticket_type_names, &f->types) < 0)
+        return res_error(res, DESK_EBADREQ, "type", "type: unknown type in '%s'",
+                         req_query(req, "type"));
+    if (parse_set(req_query(req, "channel"), channel_names, &f->channels) < 0)
+        return res_error(res, DESK_EBADREQ, "channel", "channel: unknown channel in '%s'",
+                         req_query(req, "channel"));
     if ((rc = api_query_id(req, res, "organization_id", &f->organization_id)) < 0 ||
         (rc = api_query_id(req, res, "assignee_id", &f->assignee_id)) < 0)
         return rc;
