@@ -194,6 +194,8 @@ api GET /api/v1/me "" "$AGENT"; is "$STATUS" 401 "the oldest was revoked"
 stop_server
 
 start_server --sign-in-per-minute 4; ok $? "sign-in-per-minute 4"
+# the limit counts per clock minute: the five attempts (slow under ASan) must fall in one
+s=$(date +%S); [ $((10#$s)) -gt 30 ] && sleep $((61 - 10#$s))
 for i in 1 2 3 4; do token_for "nobody$i@acme.test" wrong-password-1; done
 is "$STATUS" 401 "four attempts from one address are answered"
 token_for agent@vendor.test
