@@ -124,7 +124,8 @@ grep -q 'not a mail message; marked seen' "$T/server.log"; ok $? "the non-mail m
 deliver 1005.big "$T/huge.eml"
 rm -f "$T/huge.eml"
 wait_until 20 '[ "$(seen_in "$MBOX/cur")" = 5 ]'; ok $? "a message over 40 MiB is marked seen unread"
-grep -q 'over the size limit; marked seen' "$T/server.log"; ok $? "with a warning"
+# the flag is set on the server before the line reaches the log: wait for it as well
+wait_until 10 'grep -q "over the size limit; marked seen" "$T/server.log"'; ok $? "with a warning"
 is "$(tickets)" 1 "and recorded nowhere"
 stop_server
 
