@@ -116,7 +116,7 @@ is "$(ls "$MBOX/new" | wc -l)" 0 "nothing is left unseen"
 deliver 1004.d "$MAIL/plain-utf8.eml"
 wait_until 10 '[ "$(seen_in "$MBOX/cur")" = 4 ]'; ok $? "a copy of a recorded message is marked seen"
 is "$(tickets)" 1 "and is a duplicate"
-grep -q 'not a mail message; marked seen' "$T/server.log"; ok $? "the non-mail message is logged"
+wait_until 10 'grep -q "not a mail message; marked seen" "$T/server.log"'; ok $? "the non-mail message is logged"
 {
     printf 'From: ca@acme.test\nSubject: huge\nMessage-ID: <huge@acme.test>\n\n'
     head -c $((41 * 1024 * 1024)) /dev/zero | tr '\0' 'x'
