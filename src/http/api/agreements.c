@@ -5,6 +5,7 @@
  * store's.
  */
 #include "core/compat.h"
+#include "core/utf8.h"
 #include "http/api/api.h"
 #include "core/err.h"
 #include "core/time.h"
@@ -63,9 +64,13 @@ int api_query_known(struct req *req, struct res *res, const char *const *names)
         const char *const *n = names;
         while (*n && strcmp(*n, req->query[i].key))
             n++;
-        if (!*n)
-            return res_error(res, DESK_EBADREQ, req->query[i].key,
-                             "unknown query parameter '%.64s'", req->query[i].key);
+        if (!*n) {
+            const char *key = req->query[i].key;
+            if (strlen(key) > 64 || utf8_line_problem(key, strlen(key))) /* not a JSON string */
+                return res_error(res, DESK_EBADREQ, "query",
+                                 "an unknown query parameter (not a name)");
+            return res_error(res, DESK_EBADREQ, key, "unknown query parameter '%s'", key);
+        }
     }
     return 0;
 }
