@@ -5,7 +5,8 @@
  * Versions are written as users wrote them and compared by their sort
  * keys (domain/version.h). Publishing a release updates each vendor-hosted
  * installation on an older version (logged as an installed change) and
- * notifies the contacts of each customer-hosted one; installations at or
+ * notifies, once per organisation, the contacts of the vendor-hosted
+ * installations updated and of the customer-hosted ones to update; installations at or
  * above the release's version are left alone. A customer sees the known
  * errors whose affected versions include, exactly, the version of one of
  * its organisation's installations.
@@ -42,7 +43,7 @@ struct release {
 /* What publishing a release did. */
 struct publish_result {
     int64_t updated;  /* vendor-hosted installations updated (each logged as a change) */
-    int64_t notified; /* customer-hosted installations whose organisation's contacts got a notice */
+    int64_t notified; /* installations named in a notice (updated for them, or theirs to update) */
     int64_t notices;  /* notices queued in the outbox (one per organisation with contacts) */
 };
 

@@ -24,6 +24,20 @@ const char *segment_mode_name(enum segment_mode m)
     return mode_names[m];
 }
 
+enum clock_kind ticket_clocks_headline(const struct ticket_clocks *k, bool handling_initiated)
+{
+    static const enum clock_kind order[] = {CLOCK_RESPONSE, CLOCK_RESOLUTION, CLOCK_UPDATE};
+    static const enum sla_state worst[] = {SLA_BREACHED, SLA_MISSED};
+
+    for (size_t w = 0; w < ARRAY_SIZE(worst); w++)
+        for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+            if (k->clock[order[i]].state == worst[w])
+                return order[i];
+    if (handling_initiated && k->clock[CLOCK_RESOLUTION].state != SLA_NONE)
+        return CLOCK_RESOLUTION;
+    return CLOCK_RESPONSE;
+}
+
 int64_t hours_to_seconds(double hours)
 {
     return (int64_t)floor(hours * 3600.0 + 0.5);

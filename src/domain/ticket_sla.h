@@ -65,6 +65,15 @@ int ticket_clocks_compute(const struct ticket *in, int64_t now,
                           struct ticket_clocks *out);
 
 /*
+ * The clock a person should see first for a request (the "Service level" of a list or a
+ * page): a breached clock (response, resolution, update, in that order), else a missed one,
+ * so that a page never says "on track" where the API says missed; else the clock that runs:
+ * the resolution clock once handling was initiated (response when it has no target), the
+ * response clock before.
+ */
+enum clock_kind ticket_clocks_headline(const struct ticket_clocks *k, bool handling_initiated);
+
+/*
  * The segments of one clock up to now, at most max into out; returns how
  * many there are (may exceed max: only max are written).
  */

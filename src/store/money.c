@@ -31,9 +31,9 @@ static const char SQL_TICKET_ORG[] =
     "(CAST(?2 AS BIGINT) = 0 OR organization_id = ?2)";
 /* The active enhanced or advanced agreement of an organisation on a date; enhanced first. */
 static const char SQL_ACTIVE_BANK[] =
-    "SELECT id FROM agreements WHERE organization_id = ?1 AND kind IN ('enhanced', 'advanced') "
+    "SELECT id FROM agreements WHERE organization_id = ?1 AND kind = 'enhanced' "
     "AND status = 'signed' AND starts_on <= ?2 AND (ends_on IS NULL OR ends_on >= ?2) "
-    "ORDER BY kind = 'enhanced' DESC, starts_on DESC, id DESC LIMIT 1";
+    "ORDER BY starts_on DESC, id DESC LIMIT 1";
 static const char SQL_TIME_BY_TICKET[] = "SELECT " TIME_COLS "FROM time_entries WHERE "
                                          "ticket_id = ?1 AND (?2 OR kind <> 'internal') "
                                          "ORDER BY on_date, id";
@@ -144,7 +144,13 @@ static int check_time_agreement(struct db_conn *c, struct time_job *j, struct ag
     return 0;
 }
 
-/* An included entry without an agreement draws the active bank; a billable one joins it. */
+/*
+ * An entry that names no agreement belongs to the organisation's active enhanced agreement
+ * (the hours bank that covers support requests): an included one draws it, a billable one is
+ * invoiced with it. Without one, billable time is time and materials (agreement 0) and
+ * included time is refused. An advanced agreement (a statement of work) is never chosen for
+ * an entry: its time names it (POST /agreements/{id}/time-entries or agreement_id).
+ */
 static int find_bank(struct db_conn *c, struct time_job *j)
 {
     struct db_stmt *s = db_stmt(c, SQL_ACTIVE_BANK);
@@ -162,8 +168,8 @@ static int find_bank(struct db_conn *c, struct time_job *j)
     date_format(t->on, day);
     if (!t->agreement_id && t->kind == TIME_INCLUDED)
         return store__fault(j->fault, DESK_EINVAL, "agreement_id",
-                             "organization %" PRId64 " has no active enhanced or advanced "
-                             "agreement on %s",
+                             "organization %" PRId64 " has no active enhanced agreement on %s "
+                             "(time on a statement of work names its agreement_id)",
                              t->organization_id, day);
     return 0;
 }

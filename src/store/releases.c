@@ -304,16 +304,13 @@ static int set_version(struct db_conn *c, int64_t id, const char *version, const
     return db_exec(s);
 }
 
-/* Update each vendor-hosted installation below the release, logging the update. */
-static int update_vendor_hosted(struct db_conn *c, struct release_job *j, const char *key)
+/* Update each vendor-hosted installation v[0..n) below the release, logging the update. */
+static int update_vendor_hosted(struct db_conn *c, struct release_job *j, const struct older *v,
+                                size_t n, const char *key)
 {
     const struct release *r = j->r;
-    struct older *v;
-    size_t n;
-    int rc;
+    int rc = 0;
 
-    if ((rc = older_installations(c, "vendor_hosted", key, &v, &n, j->a)) < 0)
-        return rc;
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct installation_change ch = {
             0,
@@ -358,57 +355,102 @@ static const char *org_contacts(struct db_conn *c, int64_t org, struct arena *a)
     return n ? store__json_strings(emails, n, a) : NULL;
 }
 
-/* Queue the release notice for the contacts of one organisation's installations v[0..n). */
-static int notify_org(struct db_conn *c, struct release_job *j, const struct older *v, size_t n)
+/* One organisation's installations in a publish: those updated for it, those it updates. */
+struct org_part {
+    int64_t organization_id;
+    const struct older *updated; /* vendor-hosted, updated by the publish */
+    size_t nupdated;
+    const struct older *older; /* customer-hosted, on an older version */
+    size_t nolder;
+};
+
+/* The subject and text of the release notice to one organisation (arena). */
+static void release_notice(const struct release *r, const struct org_part *p,
+                           const char **subject, struct strbuf *body, struct arena *a)
 {
-    const struct release *r = j->r;
-    const char *to = org_contacts(c, v[0].organization_id, j->a);
+    char day[DATE_LEN];
+
+    date_format(r->released_on, day);
+    *subject = !p->nolder     ? arena_sprintf(a, "Release %s was installed for you", r->version)
+               : p->nupdated ? arena_sprintf(a, "Release %s: installed for you, available for "
+                                                "your own installations", r->version)
+                             : arena_sprintf(a, "Release %s is available", r->version);
+    strbuf_addf(body, "Release %s (%s, released on %s) is %s.\n\n", r->version,
+                release_kind_name(r->kind), day, p->nolder ? "available" : "out");
+    if (p->nupdated)
+        strbuf_addstr(body, "We updated the installations we host for you:\n");
+    for (size_t i = 0; i < p->nupdated; i++)
+        strbuf_addf(body, "- %s (%s to %s)\n", p->updated[i].name, p->updated[i].version,
+                    r->version);
+    if (p->nupdated && p->nolder)
+        strbuf_addch(body, '\n');
+    if (p->nolder)
+        strbuf_addstr(body, "Your installations on an older version:\n");
+    for (size_t i = 0; i < p->nolder; i++)
+        strbuf_addf(body, "- %s (%s)\n", p->older[i].name, p->older[i].version);
+    strbuf_addf(body, "\nRelease notes:\n\n%s\n", r->notes);
+}
+
+/* Queue the release notice for the contacts of one organisation (none without contacts). */
+static int notify_org(struct db_conn *c, struct release_job *j, const struct org_part *p)
+{
+    const char *to = org_contacts(c, p->organization_id, j->a), *subject;
     struct strbuf body = STRBUF_INIT;
-    char rnd[33], day[DATE_LEN];
+    char rnd[33];
     struct db_stmt *s;
     int rc;
 
     if (!to)
         return 0; /* no contact to tell */
-    date_format(r->released_on, day);
-    strbuf_addf(&body, "Release %s (%s, released on %s) is available.\n\n", r->version,
-                release_kind_name(r->kind), day);
-    strbuf_addstr(&body, "Your installations on an older version:\n");
-    for (size_t i = 0; i < n; i++)
-        strbuf_addf(&body, "- %s (%s)\n", v[i].name, v[i].version);
-    strbuf_addf(&body, "\nRelease notes:\n\n%s\n", r->notes);
+    release_notice(j->r, p, &subject, &body, j->a);
     random_hex(rnd, 16);
     s = db_stmt(c, SQL_RELEASE_OUTBOX);
     db_bind_text(s, 1, to);
-    db_bind_text(s, 2, arena_sprintf(j->a, "Release %s is available", r->version));
+    db_bind_text(s, 2, subject);
     db_bind_text(s, 3, body.buf);
-    db_bind_text(
-        s, 4,
-        arena_sprintf(j->a, "%s.release.%" PRId64 ".%" PRId64, rnd, r->id, v[0].organization_id));
+    db_bind_text(s, 4,
+                 arena_sprintf(j->a, "%s.release.%" PRId64 ".%" PRId64, rnd, j->r->id,
+                               p->organization_id));
     db_bind_int(s, 5, j->now);
     rc = db_exec(s);
     strbuf_release(&body);
     if (rc == 0) {
         j->res->notices++;
-        j->res->notified += (int64_t)n;
+        j->res->notified += (int64_t)(p->nupdated + p->nolder);
     }
     return rc;
 }
 
-/* Notify, once per organisation, the contacts of customer-hosted installations below it. */
-static int notify_customer_hosted(struct db_conn *c, struct release_job *j, const char *key)
+/* The leading run of v[0..n) of one organisation: its length. */
+static size_t org_run(const struct older *v, size_t n, int64_t org)
 {
-    struct older *v;
-    size_t n, start = 0;
-    int rc;
+    size_t k = 0;
 
-    if ((rc = older_installations(c, "customer_hosted", key, &v, &n, j->a)) < 0)
-        return rc;
-    for (size_t i = 1; i <= n && rc == 0; i++) {
-        if (i < n && v[i].organization_id == v[start].organization_id)
-            continue;
-        rc = notify_org(c, j, v + start, i - start);
-        start = i;
+    while (k < n && v[k].organization_id == org)
+        k++;
+    return k;
+}
+
+/*
+ * Notify once per organisation: the vendor-hosted installations updated (vend, by
+ * organisation) and the customer-hosted ones below the release (cust, by organisation).
+ */
+static int notify_orgs(struct db_conn *c, struct release_job *j, const struct older *vend,
+                       size_t nvend, const struct older *cust, size_t ncust)
+{
+    int rc = 0;
+
+    while (rc == 0 && (nvend || ncust)) {
+        int64_t org = !ncust ? vend->organization_id
+                      : !nvend ? cust->organization_id
+                               : vend->organization_id < cust->organization_id
+                                     ? vend->organization_id
+                                     : cust->organization_id;
+        struct org_part p = {org, vend, org_run(vend, nvend, org), cust, org_run(cust, ncust, org)};
+
+        rc = notify_org(c, j, &p);
+        vend += p.nupdated, nvend -= p.nupdated;
+        cust += p.nolder, ncust -= p.nolder;
     }
     return rc;
 }
@@ -418,6 +460,8 @@ static int write_release_publish(struct db_conn *c, void *arg)
     struct release_job *j = arg;
     struct release before;
     char key[VERSION_KEY_MAX];
+    struct older *vend, *cust;
+    size_t nvend, ncust;
     struct db_stmt *s;
     int rc;
 
@@ -436,8 +480,11 @@ static int write_release_publish(struct db_conn *c, void *arg)
     db_bind_int(s, 1, j->id);
     db_bind_int(s, 2, j->now);
     db_bind_id(s, 3, j->c->user_id);
-    if ((rc = db_exec(s)) < 0 || (rc = update_vendor_hosted(c, j, key)) < 0 ||
-        (rc = notify_customer_hosted(c, j, key)) < 0)
+    if ((rc = db_exec(s)) < 0 ||
+        (rc = older_installations(c, "vendor_hosted", key, &vend, &nvend, j->a)) < 0 ||
+        (rc = older_installations(c, "customer_hosted", key, &cust, &ncust, j->a)) < 0 ||
+        (rc = update_vendor_hosted(c, j, vend, nvend, key)) < 0 ||
+        (rc = notify_orgs(c, j, vend, nvend, cust, ncust)) < 0)
         return rc;
     return store__audit_json(c, j->c->user_id, "publish", "release", j->id, release_audit(&before),
                              release_audit(j->r));

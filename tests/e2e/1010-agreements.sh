@@ -297,6 +297,17 @@ api POST /api/v1/organizations/2/invoices '{"period_start":"2026-11-01","period_
 is "$STATUS/$(json .currency)/$(json .total)" 201/JPY/13502 "is invoiced at the default rate (13,501.5 -> 13,502 yen)"
 api GET /api/v1/invoices "" "$ANN"
 is "$(json '[.items[].organization_id]|unique|@csv')" 1 "customers list their own invoices only"
+# a support request's time never joins an unrelated statement of work (issue 16)
+api POST /api/v1/agreements '{"organization_id":2,"kind":"advanced","starts_on":"2026-10-01","ends_on":"2027-03-31","currency":"EUR","hours":20,"rate":10000,"invoicing":"end"}'
+SOW2=$(json .id)
+api POST "/api/v1/agreements/$SOW2/sign"
+is "$STATUS" 200 "organization 2 signs an advanced project"
+api POST "/api/v1/tickets/$TK2/time-entries" '{"minutes":15,"kind":"billable","on":"2026-11-20"}'
+is "$STATUS/$(json .agreement_id)" 201/null "billable time on a support request stays time and materials beside a SOW"
+api POST "/api/v1/tickets/$TK2/time-entries" '{"minutes":15,"kind":"included","on":"2026-11-20"}'
+is "$STATUS/$(json .error.field)" 422/agreement_id "included time does not draw a SOW's hours"
+api POST "/api/v1/tickets/$TK2/time-entries" "{\"minutes\":15,\"kind\":\"included\",\"on\":\"2026-11-20\",\"agreement_id\":$SOW2}"
+is "$STATUS/$(json .agreement_id)" "201/$SOW2" "time names the SOW to be recorded on it"
 
 # ---- phases: reached by PATCH, invoiced in their period ----------------------------------------------------
 api POST /api/v1/agreements '{"organization_id":1,"kind":"advanced","starts_on":"2026-09-01","ends_on":"2027-02-28","currency":"EUR","hours":50,"rate":10000,"invoicing":"phases","phases":[{"name":"Design","amount":500000},{"name":"Go-live","amount":250000}]}'

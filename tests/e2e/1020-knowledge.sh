@@ -278,7 +278,7 @@ api POST "/api/v1/releases/999999/publish" "" "$AGENT"
 is "$STATUS" 404 "publishing a missing release is 404"
 api POST "/api/v1/releases/$R2/publish" "" "$AGENT"
 is "$STATUS|$(json '[.published,.installations_updated,.installations_notified,.notices_queued]|@csv')" \
-    "200|true,1,2,2" "publishing 5.10.0: one vendor-hosted update, two customer-hosted notified, one notice per organisation with contacts"
+    "200|true,1,3,2" "publishing 5.10.0: one vendor-hosted update, three installations named in notices, one notice per organisation with contacts"
 api GET "/api/v1/installations/$I1" "" "$AGENT"
 is "$(json .version)" 5.10.0 "the older vendor-hosted installation now runs 5.10.0"
 api GET "/api/v1/installations/$I1/changes" "" "$CA"
@@ -296,6 +296,12 @@ if on_sqlite "queued notices (the outbox) have no read interface"; then
         '["ca@acme.test"] ["cb@beta.test"]' "the contacts of each organisation are notified through the outbox"
     like "$(sqlite_only_q "SELECT body FROM outbox WHERE kind = 'release' AND recipients LIKE '%acme%'")" \
         "Acme test \(5\.2\.3\)" "the notice names the customer's older installation"
+    is "$(sqlite_only_q "SELECT subject FROM outbox WHERE kind = 'release' AND recipients LIKE '%acme%'")" \
+        "Release 5.10.0: installed for you, available for your own installations" \
+        "a customer with both hosting models: one notice says both"
+    like "$(sqlite_only_q "SELECT replace(body, char(10), ' ') FROM outbox WHERE kind = 'release' AND recipients LIKE '%acme%'")" \
+        "We updated the installations we host for you: - Acme production \(5\.9\.3 to 5\.10\.0\)" \
+        "a vendor-hosted customer is told its installation was updated (issue 16)"
     ! sqlite_only_q "SELECT body FROM outbox WHERE kind = 'release' AND recipients LIKE '%acme%'" | grep -q "Beta"
     ok $? "and nothing of the other organisation"
     is "$(sqlite_only_q "SELECT count(DISTINCT message_id) FROM outbox WHERE kind = 'release' AND message_id LIKE '%.release.$R2.%'")" 2 \

@@ -5,6 +5,8 @@
 #include "domain/notice.h"
 #include "domain/ticket.h"
 #include "domain/ticket_sla.h"
+#include "http/api/api.h"
+#include "http/pages/pages.h"
 
 /* Every status move, for each role, against SPEC 5's graph. */
 static void test_status_machine(void **state)
@@ -259,7 +261,52 @@ static void test_resolution_and_update_clocks(void **state)
     calendar_free(cal);
 }
 
+/*
+ * Response missed (handling at 14:00, due 13:00), resolution running and on track: the
+ * headline is the missed response, in the pages as in the API (issue 16: the portal said "on
+ * track" where the API said missed).
+ */
+static void test_headline(void **state)
+{
+    struct calendar *cal = fx_calendar(office);
+    struct status_change log[] = {{fx_time("2026-11-16T09:00:00Z"), TS_NEW},
+                                  {fx_time("2026-11-16T14:00:00Z"), TS_IN_PROGRESS}};
+    int64_t now = fx_time("2026-11-16T15:00:00Z");
+    struct ticket_clocks k;
+    struct ticket t;
+    json_t *page, *api;
+
+    (void)state;
+    ticket_fixture(&t, cal, log, 2);
+    t.subject = "a subject";
+    t.body = "";
+    t.status = TS_IN_PROGRESS;
+    t.handling_initiated_at = fx_time("2026-11-16T14:00:00Z");
+    ticket_clocks_compute(&t, now, &k);
+    assert_int_equal(k.clock[CLOCK_RESPONSE].state, SLA_MISSED);
+    assert_int_equal(k.clock[CLOCK_RESOLUTION].state, SLA_RUNNING);
+    assert_int_equal(ticket_clocks_headline(&k, true), CLOCK_RESPONSE);
+    page = page_ticket_json(&t, now);
+    api = ticket_to_json(&t, now);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(page, "sla"), "label")),
+                        "response missed");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(page, "sla"), "state")),
+                        json_string_value(json_object_get(json_object_get(api, "sla"), "state")));
+    json_decref(page);
+    json_decref(api);
+    /* a breach outranks a miss; without either, the clock that runs */
+    k.clock[CLOCK_UPDATE].state = SLA_BREACHED;
+    assert_int_equal(ticket_clocks_headline(&k, true), CLOCK_UPDATE);
+    k.clock[CLOCK_UPDATE].state = SLA_RUNNING;
+    k.clock[CLOCK_RESPONSE].state = SLA_MET;
+    assert_int_equal(ticket_clocks_headline(&k, true), CLOCK_RESOLUTION);
+    assert_int_equal(ticket_clocks_headline(&k, false), CLOCK_RESPONSE);
+    k.clock[CLOCK_RESOLUTION].state = SLA_NONE;
+    assert_int_equal(ticket_clocks_headline(&k, true), CLOCK_RESPONSE);
+    calendar_free(cal);
+}
+
 SUITE(ticket, cmocka_unit_test(test_status_machine), cmocka_unit_test(test_reply_effects),
       cmocka_unit_test(test_change_decisions), cmocka_unit_test(test_notice_audience),
       cmocka_unit_test(test_hours_to_seconds), cmocka_unit_test(test_response_clock),
-      cmocka_unit_test(test_resolution_and_update_clocks))
+      cmocka_unit_test(test_resolution_and_update_clocks), cmocka_unit_test(test_headline))

@@ -209,6 +209,14 @@ static const char *sla_label(enum sla_state s)
     return (size_t)s < ARRAY_SIZE(labels) ? labels[s] : "";
 }
 
+/* A headline's words: "response missed", "resolution breached"; the others say no clock. */
+static const char *sla_headline_label(enum clock_kind k, enum sla_state s, struct arena *a)
+{
+    if (s == SLA_BREACHED || s == SLA_MISSED || s == SLA_MET)
+        return arena_sprintf(a, "%s %s", clock_kind_name(k), sla_label(s));
+    return sla_label(s);
+}
+
 /* ---- a request ------------------------------------------------------------------------- */
 
 /* Working seconds from now to due (negative once due has passed); false without a clock. */
@@ -229,16 +237,17 @@ static json_t *sla_page_json(const struct ticket *t, int64_t now)
     struct arena a = ARENA_INIT;
     struct ticket_clocks k;
     const struct clock_result *c;
+    enum clock_kind headline;
     int64_t left;
     json_t *o;
 
     ticket_clocks_compute(t, now, &k);
-    c = &k.clock[t->handling_initiated_at ? CLOCK_RESOLUTION : CLOCK_RESPONSE];
-    if (c->state == SLA_NONE)
-        c = &k.clock[CLOCK_RESPONSE];
+    headline = ticket_clocks_headline(&k, t->handling_initiated_at != 0);
+    c = &k.clock[headline];
     o = json_pack(
-        "{s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "state", sla_state_name(c->state), "label",
-        sla_label(c->state), "response_due", page_time(k.clock[CLOCK_RESPONSE].due_at, t->cal),
+        "{s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "state", sla_state_name(c->state),
+        "clock", clock_kind_name(headline), "label", sla_headline_label(headline, c->state, &a),
+        "response_due", page_time(k.clock[CLOCK_RESPONSE].due_at, t->cal),
         "resolution_due", page_time(k.clock[CLOCK_RESOLUTION].due_at, t->cal), "response_state",
         sla_label(k.clock[CLOCK_RESPONSE].state), "resolution_state",
         sla_label(k.clock[CLOCK_RESOLUTION].state), "due", page_time(k.sort_due_at, t->cal));
