@@ -63,3 +63,11 @@ int token_hash(const char *text, size_t len, uint8_t hash[TOKEN_HASH_LEN])
     crypto_hash_sha256(hash, (const unsigned char *)text, len);
     return 0;
 }
+
+void sha256_hex(const void *p, size_t n, char out[SHA256_HEX_LEN + 1])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+
+    crypto_hash_sha256(h, p, n);
+    sodium_bin2hex(out, SHA256_HEX_LEN + 1, h, sizeof(h));
+}

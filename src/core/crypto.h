@@ -35,5 +35,8 @@ void token_new(char text[TOKEN_TEXT_LEN + 1], uint8_t hash[TOKEN_HASH_LEN]);
 int token_hash(const char *text, size_t len, uint8_t hash[TOKEN_HASH_LEN]);
 /* Random bytes as hex (2n characters plus NUL into out). */
 void random_hex(char *out, size_t n);
+/* The SHA-256 of p[0..n) as 64 lower-case hex characters plus NUL (a file's checksum). */
+#define SHA256_HEX_LEN 64
+void sha256_hex(const void *p, size_t n, char out[SHA256_HEX_LEN + 1]);
 
 #endif

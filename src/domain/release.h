@@ -57,6 +57,23 @@ struct installation {
     int64_t updated_at;      /* UTC seconds */
 };
 
+/*
+ * A hot-fix file of a release: staff upload it, customers of an organisation
+ * with an active maintenance agreement download it once the release is
+ * published. Its name is unique in its release.
+ */
+struct release_file {
+    int64_t id;               /* 0 until stored */
+    int64_t release_id;       /* the release */
+    const char *filename;     /* 1..255 characters, no path */
+    const char *content_type; /* as uploaded */
+    int64_t size;             /* bytes */
+    char sha256[65];          /* hex checksum of the bytes */
+    const void *data;         /* the bytes (only when fetched) */
+    int64_t uploaded_by;      /* user id */
+    int64_t created_at;       /* UTC seconds */
+};
+
 /* One entry of an installation's log of installed changes. */
 struct installation_change {
     int64_t id;                /* 0 until stored */

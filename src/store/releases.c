@@ -234,6 +234,161 @@ int store_release_list(struct store *st, const struct caller *c, const struct kb
     return rc;
 }
 
+/* ---- hot-fix files ------------------------------------------------------------------ */
+
+#define RELEASE_FILE_COLS                                                                          \
+    "f.id, f.release_id, f.filename, f.content_type, f.size, f.sha256, "                          \
+    "coalesce(f.uploaded_by, 0), f.created_at "
+
+static const char SQL_RELEASE_FILE_INSERT[] =
+    "INSERT INTO release_files (release_id, filename, content_type, size, sha256, data, "
+    "uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id";
+static const char SQL_RELEASE_FILES[] =
+    "SELECT " RELEASE_FILE_COLS "FROM release_files f WHERE f.release_id = ? ORDER BY f.id";
+static const char SQL_RELEASE_FILE_GET[] =
+    "SELECT " RELEASE_FILE_COLS ", f.data FROM release_files f WHERE f.id = ?";
+/* Is organisation ?1 entitled on date ?2: an active signed maintenance agreement? */
+static const char SQL_ENTITLED[] =
+    "SELECT 1 FROM agreements WHERE organization_id = ?1 AND kind = 'maintenance' AND "
+    "status = 'signed' AND starts_on <= ?2 AND (ends_on IS NULL OR ends_on >= ?2) LIMIT 1";
+
+static void read_release_file(struct db_stmt *s, struct release_file *f, struct arena *a)
+{
+    const char *sum = db_col_raw(s, 5);
+
+    memset(f, 0, sizeof(*f));
+    f->id = db_col_int(s, 0);
+    f->release_id = db_col_int(s, 1);
+    f->filename = db_col_text(s, 2, a);
+    f->content_type = db_col_text(s, 3, a);
+    f->size = db_col_int(s, 4);
+    snprintf(f->sha256, sizeof(f->sha256), "%s", sum ? sum : "");
+    f->uploaded_by = db_col_int(s, 6);
+    f->created_at = db_col_int(s, 7);
+}
+
+struct release_file_job {
+    const struct caller *c;    /* the uploader */
+    struct release_file *f;    /* in: fields and bytes; out: id, checksum */
+    int64_t now;               /* when */
+    struct store_fault *fault; /* why it was refused */
+};
+
+static int write_release_file_add(struct db_conn *c, void *arg)
+{
+    struct release_file_job *j = arg;
+    struct release_file *f = j->f;
+    struct arena a = ARENA_INIT;
+    struct release r;
+    struct db_stmt *s;
+    int rc = release_read(c, j->c, f->release_id, &r, &a);
+
+    arena_release(&a);
+    if (rc < 0)
+        return rc;
+    sha256_hex(f->data, (size_t)f->size, f->sha256);
+    s = db_stmt(c, SQL_RELEASE_FILE_INSERT);
+    db_bind_int(s, 1, f->release_id);
+    db_bind_text(s, 2, f->filename);
+    db_bind_text(s, 3, f->content_type);
+    db_bind_int(s, 4, f->size);
+    db_bind_text(s, 5, f->sha256);
+    db_bind_blob(s, 6, f->data, (size_t)f->size);
+    db_bind_id(s, 7, j->c->user_id);
+    db_bind_int(s, 8, j->now);
+    if ((rc = db_insert(s, &f->id)) < 0)
+        return rc;
+    if (!f->id)
+        return store__fault(j->fault, DESK_ECONFLICT, "filename",
+                            "release %" PRId64 " has a file named '%s' already", f->release_id,
+                            f->filename);
+    f->uploaded_by = j->c->user_id;
+    f->created_at = j->now;
+    return store__audit_json(c, j->c->user_id, "create", "release_file", f->id, NULL,
+                             json_pack("{s:I, s:s, s:I, s:s}", "release_id",
+                                       (json_int_t)f->release_id, "filename", f->filename, "size",
+                                       (json_int_t)f->size, "sha256", f->sha256));
+}
+
+int store_release_file_add(struct store *st, const struct caller *c, struct release_file *f,
+                           int64_t now, struct store_fault *fault)
+{
+    struct release_file_job j = {c, f, now, fault};
+
+    return db_write(st, write_release_file_add, &j);
+}
+
+/* 0 when caller c may download the files of release r at now: staff, or a customer whose
+   organisation is entitled (DESK_EDENIED). */
+static int may_download(struct db_conn *c, const struct caller *who, int64_t now)
+{
+    struct db_stmt *s;
+    int rc;
+
+    if (who->role >= ROLE_AGENT)
+        return 0;
+    s = db_stmt(c, SQL_ENTITLED);
+    db_bind_int(s, 1, who->organization_id);
+    store__bind_date(s, 2, store__today(now));
+    rc = db_step(s);
+    return db_done(s, rc == DB_ROW ? 0 : rc == DB_DONE ? DESK_EDENIED : db_err(rc));
+}
+
+int store_release_file_list(struct store *st, const struct caller *c, int64_t release_id,
+                            int64_t now, struct release_file **items, size_t *n, bool *entitled,
+                            struct arena *a)
+{
+    struct db_conn *conn = db_get(st);
+    struct release r;
+    size_t alloc = 0;
+    int rc = release_read(conn, c, release_id, &r, a);
+
+    *items = NULL;
+    *n = 0;
+    if (rc == 0) {
+        rc = may_download(conn, c, now);
+        *entitled = rc == 0;
+        rc = rc == DESK_EDENIED ? 0 : rc;
+    }
+    if (rc == 0) {
+        struct db_stmt *s = db_stmt(conn, SQL_RELEASE_FILES);
+        db_bind_int(s, 1, release_id);
+        while ((rc = db_step(s)) == DB_ROW) {
+            *items = store__grow(a, *items, *n, &alloc, sizeof(**items));
+            read_release_file(s, &(*items)[(*n)++], a);
+        }
+        rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    }
+    db_put(st, conn);
+    return rc;
+}
+
+int store_release_file_get(struct store *st, const struct caller *c, int64_t id, int64_t now,
+                           struct release_file *f, struct arena *a)
+{
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_RELEASE_FILE_GET);
+    struct release r;
+    int rc;
+
+    db_bind_int(s, 1, id);
+    if ((rc = db_step(s)) == DB_ROW) {
+        size_t len;
+        const void *p = db_col_blob(s, 8, &len);
+        read_release_file(s, f, a);
+        f->data = arena_memdup(a, p, len);
+        rc = 0;
+    } else {
+        rc = rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc);
+    }
+    db_done(s, rc);
+    /* a customer sees the files of published releases, and downloads them when entitled */
+    if (rc == 0 && (rc = release_read(conn, c, f->release_id, &r, a)) == 0)
+        rc = may_download(conn, c, now);
+    db_put(st, conn);
+    return rc;
+}
+
 /* ---- publishing ---------------------------------------------------------------------- */
 
 /* An installation on an older version than the release being published. */

@@ -1015,6 +1015,28 @@ int store_installation_change_add(struct store *st, const struct caller *c,
 int store_installation_changes(struct store *st, const struct caller *c, int64_t installation_id,
                                const struct kb_page *pg, struct installation_change **items,
                                size_t *n, const char **next, struct arena *a);
+/* ---- hot-fix files of releases (releases.c) ---- */
+
+/*
+ * Store hot-fix file f (release_id, filename, content_type, size, data) of a release; f->id
+ * and f->sha256 are set. A name the release has already is DESK_ECONFLICT (fault filename).
+ */
+int store_release_file_add(struct store *st, const struct caller *c, struct release_file *f,
+                           int64_t now, struct store_fault *fault);
+/*
+ * The files of release_id (without bytes); a customer sees those of published releases
+ * (else DESK_ENOTFOUND), *entitled says whether the caller may download them at now.
+ */
+int store_release_file_list(struct store *st, const struct caller *c, int64_t release_id,
+                            int64_t now, struct release_file **items, size_t *n, bool *entitled,
+                            struct arena *a);
+/*
+ * One file with its bytes: DESK_ENOTFOUND as for its release; DESK_EDENIED for a customer
+ * whose organisation has no active maintenance agreement at now.
+ */
+int store_release_file_get(struct store *st, const struct caller *c, int64_t id, int64_t now,
+                           struct release_file *f, struct arena *a);
+
 /* ---- background jobs and metadata ------------------------------------- */
 
 /*

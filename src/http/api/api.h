@@ -203,6 +203,10 @@ int api_expense_list(struct req *req, struct res *res);
 int api_agreement_invoice_create(struct req *req, struct res *res);
 int api_organization_invoice_create(struct req *req, struct res *res);
 int api_organization_invoice_yearly(struct req *req, struct res *res);
+/* release_files.c */
+int api_release_file_add(struct req *req, struct res *res);
+int api_release_file_list(struct req *req, struct res *res);
+int api_release_file_get(struct req *req, struct res *res);
 /* addons.c */
 int api_addon_create(struct req *req, struct res *res);
 int api_addon_list(struct req *req, struct res *res);

@@ -16,6 +16,7 @@
  */
 #include "core/compat.h"
 #include "http/pages/pages.h"
+#include "http/api/api.h"
 #include "core/err.h"
 #include "core/time.h"
 #include "domain/agreement.h"
@@ -201,16 +202,40 @@ int page_portal_catalogue(struct req *req, struct res *res)
 
 /* ---- releases and known errors ----------------------------------------------------------- */
 
-static json_t *releases_json(const struct release *r, size_t n)
+/* The hot-fix files of release id with their links under /portal/ or /desk/. */
+static json_t *release_files_json(struct req *req, int64_t id, bool *downloadable)
+{
+    const char *area = req->caller.role >= ROLE_AGENT ? "desk" : "portal";
+    json_t *list = json_array();
+    struct release_file *f;
+    size_t n = 0;
+
+    *downloadable = false;
+    if (store_release_file_list(req->store, &req->caller, id, time_now(), &f, &n, downloadable,
+                                req->arena) < 0)
+        return list;
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            list, json_pack("{s:s, s:s, s:I, s:s}", "filename", f[i].filename, "href",
+                            arena_sprintf(req->arena, "/%s/release-files/%" PRId64, area, f[i].id),
+                            "size", (json_int_t)f[i].size, "sha256", f[i].sha256));
+    return list;
+}
+
+static json_t *releases_json(struct req *req, const struct release *r, size_t n)
 {
     json_t *list = json_array();
 
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        bool downloadable;
+        json_t *files = release_files_json(req, r[i].id, &downloadable);
         json_array_append_new(
-            list, json_pack("{s:I, s:s, s:s, s:o, s:s, s:b}", "id", (json_int_t)r[i].id,
+            list, json_pack("{s:I, s:s, s:s, s:o, s:s, s:b, s:o, s:b}", "id", (json_int_t)r[i].id,
                             "version", r[i].version, "kind", release_kind_name(r[i].kind),
                             "released_on", date_json(r[i].released_on), "notes", r[i].notes,
-                            "published", r[i].published_at != 0));
+                            "published", r[i].published_at != 0, "files", files,
+                            "downloadable", downloadable));
+    }
     return list;
 }
 
@@ -246,7 +271,7 @@ int page_releases_json(struct req *req, json_t *data)
     if ((rc = store_known_error_list(req->store, &req->caller, &pg, &k, &nk, &next,
                                      req->arena)) < 0)
         return rc;
-    json_object_set_new(data, "releases", releases_json(r, nr));
+    json_object_set_new(data, "releases", releases_json(req, r, nr));
     json_object_set_new(data, "known_errors", known_errors_json(k, nk));
     return 0;
 }
@@ -291,4 +316,21 @@ int page_portal_invoices(struct req *req, struct res *res)
     }
     return page_render(req, res, 200, "invoices",
                        json_pack("{s:s, s:o}", "title", "Invoices", "invoices", list));
+}
+
+int page_send_release_file(struct req *req, struct res *res)
+{
+    struct release_file f;
+    struct attachment a;
+    int rc = store_release_file_get(req->store, &req->caller, req->params[0], time_now(), &f,
+                                    req->arena);
+
+    if (rc == DESK_EDENIED)
+        return page_error(req, res, rc,
+                          "hot-fix files are for customers with an active maintenance agreement");
+    if (rc < 0)
+        return page_error(req, res, rc, "there is no file %" PRId64, req->params[0]);
+    a = (struct attachment){f.id, 0, f.filename, f.content_type, f.size, f.data, f.uploaded_by,
+                            f.created_at};
+    return attachment_send(req, res, &a);
 }
