@@ -143,6 +143,13 @@ int api_attachment_get(struct req *req, struct res *res);
 const char *attachment_filename_problem(const char *f);
 /* Is t a media type (type/subtype[; params], printable ASCII, at most 127 bytes)? */
 bool attachment_type_ok(const char *t);
+/*
+ * The ?filename= and Content-Type of an upload (the raw body): 0, or a 422 in res naming
+ * filename, content_type or body (an empty file). A missing type is
+ * application/octet-stream.
+ */
+int attachment_upload_read(struct req *req, struct res *res, const char **name,
+                           const char **type);
 /* Content-Disposition: attachment, with an ASCII fallback and the UTF-8 name (arena). */
 const char *attachment_disposition(const char *name, struct arena *a);
 /*
@@ -204,6 +211,10 @@ int api_agreement_invoice_create(struct req *req, struct res *res);
 int api_organization_invoice_create(struct req *req, struct res *res);
 int api_organization_invoice_yearly(struct req *req, struct res *res);
 /* release_files.c */
+#define RELEASE_FILE_DENIED "hot-fix files are for customers with an active maintenance agreement"
+struct release_file; /* domain/release.h */
+/* Send hot-fix file f as attachment_send does, with Digest: sha-256=HEX. */
+int release_file_send(struct req *req, struct res *res, const struct release_file *f);
 int api_release_file_add(struct req *req, struct res *res);
 int api_release_file_list(struct req *req, struct res *res);
 int api_release_file_get(struct req *req, struct res *res);

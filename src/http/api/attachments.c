@@ -57,23 +57,34 @@ bool attachment_type_ok(const char *t)
     return true;
 }
 
-int api_attachment_create(struct req *req, struct res *res)
+int attachment_upload_read(struct req *req, struct res *res, const char **name,
+                           const char **type)
 {
-    const char *name = req_query(req, "filename"), *why = attachment_filename_problem(name);
-    const char *type = req_header(req, "Content-Type");
-    struct store_fault fault = {0};
-    struct attachment a = {0};
-    int rc;
+    const char *why;
 
-    if (why)
+    *name = req_query(req, "filename");
+    *type = req_header(req, "Content-Type");
+    if ((why = attachment_filename_problem(*name)))
         return res_error(res, DESK_EINVAL, "filename", "%s", why);
-    if (!type || !*type)
-        type = "application/octet-stream";
-    if (!attachment_type_ok(type))
+    if (!*type || !**type)
+        *type = "application/octet-stream";
+    if (!attachment_type_ok(*type))
         return res_error(res, DESK_EINVAL, "content_type", "Content-Type '%.60s' is not a type",
-                         type);
+                         *type);
     if (!req->body_len)
         return res_error(res, DESK_EINVAL, "body", "the file is empty");
+    return 0;
+}
+
+int api_attachment_create(struct req *req, struct res *res)
+{
+    struct store_fault fault = {0};
+    struct attachment a = {0};
+    const char *name, *type;
+    int rc;
+
+    if ((rc = attachment_upload_read(req, res, &name, &type)) < 0)
+        return rc;
     a.ticket_id = req->params[0];
     a.filename = name;
     a.content_type = type;

@@ -24,21 +24,13 @@ static json_t *file_json(struct req *req, const struct release_file *f)
 
 int api_release_file_add(struct req *req, struct res *res)
 {
-    const char *name = req_query(req, "filename"), *why = attachment_filename_problem(name);
-    const char *type = req_header(req, "Content-Type");
     struct store_fault fault = {0};
     struct release_file f = {0};
+    const char *name, *type;
     int rc;
 
-    if (why)
-        return res_error(res, DESK_EINVAL, "filename", "%s", why);
-    if (!type || !*type)
-        type = "application/octet-stream";
-    if (!attachment_type_ok(type))
-        return res_error(res, DESK_EINVAL, "content_type", "Content-Type '%.60s' is not a type",
-                         type);
-    if (!req->body_len)
-        return res_error(res, DESK_EINVAL, "body", "the file is empty");
+    if ((rc = attachment_upload_read(req, res, &name, &type)) < 0)
+        return rc;
     f.release_id = req->params[0];
     f.filename = name;
     f.content_type = type;
@@ -70,20 +62,24 @@ int api_release_file_list(struct req *req, struct res *res)
     return res_json(res, 200, out);
 }
 
+int release_file_send(struct req *req, struct res *res, const struct release_file *f)
+{
+    struct attachment a = {f->id,   0,       f->filename,    f->content_type,
+                           f->size, f->data, f->uploaded_by, f->created_at};
+
+    res_header(res, "Digest", arena_sprintf(req->arena, "sha-256=%s", f->sha256));
+    return attachment_send(req, res, &a);
+}
+
 int api_release_file_get(struct req *req, struct res *res)
 {
     struct release_file f;
-    struct attachment a;
     int rc = store_release_file_get(req->store, &req->caller, req->params[0], time_now(), &f,
                                     req->arena);
 
     if (rc == DESK_EDENIED)
-        return res_error(res, rc, NULL,
-                         "hot-fix files are for customers with an active maintenance agreement");
+        return res_error(res, rc, NULL, "%s", RELEASE_FILE_DENIED);
     if (rc < 0)
         return res_error(res, rc, NULL, "no release file %" PRId64, req->params[0]);
-    a = (struct attachment){f.id, 0, f.filename, f.content_type, f.size, f.data, f.uploaded_by,
-                            f.created_at};
-    res_header(res, "Digest", arena_sprintf(req->arena, "sha-256=%s", f.sha256));
-    return attachment_send(req, res, &a);
+    return release_file_send(req, res, &f);
 }

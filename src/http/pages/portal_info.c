@@ -321,16 +321,12 @@ int page_portal_invoices(struct req *req, struct res *res)
 int page_send_release_file(struct req *req, struct res *res)
 {
     struct release_file f;
-    struct attachment a;
     int rc = store_release_file_get(req->store, &req->caller, req->params[0], time_now(), &f,
                                     req->arena);
 
     if (rc == DESK_EDENIED)
-        return page_error(req, res, rc,
-                          "hot-fix files are for customers with an active maintenance agreement");
+        return page_error(req, res, rc, "%s", RELEASE_FILE_DENIED);
     if (rc < 0)
         return page_error(req, res, rc, "there is no file %" PRId64, req->params[0]);
-    a = (struct attachment){f.id, 0, f.filename, f.content_type, f.size, f.data, f.uploaded_by,
-                            f.created_at};
-    return attachment_send(req, res, &a);
+    return release_file_send(req, res, &f);
 }
