@@ -22,6 +22,7 @@
 #include "core/compat.h"
 #include "core/arena.h"
 #include "core/strbuf.h"
+#include "domain/alert.h"
 #include "domain/kb.h"
 #include "domain/release.h"
 #include "domain/ticket.h"
@@ -977,6 +978,28 @@ int store_installation_change_add(struct store *st, const struct caller *c,
 int store_installation_changes(struct store *st, const struct caller *c, int64_t installation_id,
                                const struct kb_page *pg, struct installation_change **items,
                                size_t *n, const char **next, struct arena *a);
+/* ---- monitoring alerts (alerts.c) ---------------------------------------- */
+
+/*
+ * Fold alert in (organization_id, fingerprint, summary, severity: one of
+ * alert_severity_names, status) posted by caller c at now into its
+ * fingerprint's request, as alert_decide says: *out is the alert after it
+ * (count, first and last seen, its request's id, status and severity) and
+ * *opened says whether it opened a new request (channel monitoring, type
+ * error, severity mapped, the summary its subject) through the path of
+ * store_ticket_create. A resolved alert adds an internal note to an open
+ * request and never changes its status. DESK_ENOTFOUND (fault
+ * organization_id) for an organisation that does not exist or, for a
+ * customer, is not its own; DESK_ENOTFOUND (fault fingerprint) for a
+ * resolved alert that nothing fired before.
+ */
+int store_alert_post(struct store *st, const struct caller *c, const struct alert *in,
+                     int64_t now, struct alert *out, bool *opened, struct store_fault *fault,
+                     struct arena *a);
+/* A page of alerts in id order (organization_id 0: all the caller may see). */
+int store_alert_list(struct store *st, const struct caller *c, int64_t organization_id,
+                     struct store_page *pg, struct alert **items, size_t *n, struct arena *a);
+
 /* ---- background jobs and metadata ------------------------------------- */
 
 /*
