@@ -286,3 +286,23 @@ int store_alert_list(struct store *st, const struct caller *c, int64_t organizat
     db_put(st, conn);
     return rc;
 }
+
+static const char SQL_ALERT_OF_TICKET[] =
+    "SELECT " ALERT_COLS "WHERE a.ticket_id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR "
+    "a.organization_id = ?2)";
+
+int store_alert_of_ticket(struct store *st, const struct caller *c, int64_t ticket_id,
+                          struct alert *out, struct arena *a)
+{
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_ALERT_OF_TICKET);
+    int rc;
+
+    db_bind_int(s, 1, ticket_id);
+    db_bind_int(s, 2, STORE_ORG_FILTER(c));
+    if ((rc = db_step(s)) == DB_ROW)
+        read_alert(s, out, a);
+    rc = db_done(s, rc == DB_ROW ? 0 : rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
+    db_put(st, conn);
+    return rc;
+}

@@ -1000,6 +1000,10 @@ int store_alert_post(struct store *st, const struct caller *c, const struct aler
 int store_alert_list(struct store *st, const struct caller *c, int64_t organization_id,
                      struct store_page *pg, struct alert **items, size_t *n, struct arena *a);
 
+/* The alert that opened request ticket_id; DESK_ENOTFOUND when none did (or c may not see it). */
+int store_alert_of_ticket(struct store *st, const struct caller *c, int64_t ticket_id,
+                          struct alert *out, struct arena *a);
+
 /* ---- background jobs and metadata ------------------------------------- */
 
 /*

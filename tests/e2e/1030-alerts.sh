@@ -180,5 +180,15 @@ api GET "/api/v1/alerts?limit=2&cursor=$(json .next_cursor)" "" "$ADMIN"
 is "$STATUS|$(json "(.items | length) == 2 and all(.items[]; .id > $last)")" "200|true" \
     "paging: the next page follows the first"
 
+# ---- the desk's request page shows the alert ----
+passwords 2 > /dev/null
+sign_in agent agent@vendor.test
+page agent GET "/desk/tickets/$TS"
+is "$STATUS" 200 "the desk shows the storm's request"
+like "$BODY" "Monitoring alert</dt><dd>storm:head-end-7 · firing · 10000 alerts, last <time" \
+    "with its alert: fingerprint, status, count and last seen"
+page agent GET "/desk/tickets/$T2"
+like "$BODY" "Monitoring alert</dt><dd>disk-full:meter-db-1 · firing · 1 alerts" "each request its own alert"
+
 stop_server
 done_testing
