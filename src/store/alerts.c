@@ -63,6 +63,16 @@ static const char SQL_ALERT_CURRENT[] =
     "SELECT " ALERT_COLS "WHERE a.organization_id = ?1 AND a.fingerprint = ?2 "
     "AND a.retired_at IS NULL";
 
+/* Step s (bound, ALERT_COLS) for one alert into *out: 0, DESK_ENOTFOUND or the error. */
+static int step_alert(struct db_stmt *s, struct alert *out, struct arena *a)
+{
+    int rc = db_step(s);
+
+    if (rc == DB_ROW)
+        read_alert(s, out, a);
+    return db_done(s, rc == DB_ROW ? 0 : rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
+}
+
 /* The current alert of j's fingerprint into *cur; *has says whether there is one. */
 static int current_alert(struct db_conn *c, const struct alert_job *j, struct alert *cur,
                          bool *has)
@@ -72,11 +82,9 @@ static int current_alert(struct db_conn *c, const struct alert_job *j, struct al
 
     db_bind_int(s, 1, j->in->organization_id);
     db_bind_text(s, 2, j->in->fingerprint);
-    rc = db_step(s);
-    *has = rc == DB_ROW;
-    if (*has)
-        read_alert(s, cur, j->a);
-    return db_done(s, db_err(rc));
+    rc = step_alert(s, cur, j->a);
+    *has = rc == 0;
+    return rc == DESK_ENOTFOUND ? 0 : rc;
 }
 
 static const char SQL_ORG_EXISTS[] = "SELECT 1 FROM organizations WHERE id = ?";
@@ -300,9 +308,7 @@ int store_alert_of_ticket(struct store *st, const struct caller *c, int64_t tick
 
     db_bind_int(s, 1, ticket_id);
     db_bind_int(s, 2, STORE_ORG_FILTER(c));
-    if ((rc = db_step(s)) == DB_ROW)
-        read_alert(s, out, a);
-    rc = db_done(s, rc == DB_ROW ? 0 : rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
+    rc = step_alert(s, out, a);
     db_put(st, conn);
     return rc;
 }
