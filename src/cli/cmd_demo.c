@@ -398,6 +398,26 @@ static int add_request(struct demo *d, const struct demo_request *r)
     return rc;
 }
 
+/* Solution monitoring: one alert of Nordvand's database server, posted three times. */
+static int monitoring_alert(struct demo *d)
+{
+    struct alert in = {0}, out;
+    struct store_fault f = {0};
+    bool opened;
+    int rc;
+
+    in.organization_id = d->org[0];
+    in.fingerprint = "disk-full:meter-db-1";
+    in.summary = "Disk almost full on meter-db-1 (92 %)";
+    in.severity = "major";
+    in.status = ALERT_FIRING;
+    for (int i = 3; i > 0; i--)
+        if ((rc = store_alert_post(d->st, &d->sys, &in, d->now - i * 20 * 60, &out, &opened, &f,
+                                   &d->a)) < 0)
+            return fail("the monitoring alert", rc, &f);
+    return 0;
+}
+
 /* ---- the command ------------------------------------------------------------------- */
 
 static void print_sign_ins(void)
@@ -442,6 +462,8 @@ static int load(struct demo *d)
     for (size_t i = 0; i < ARRAY_SIZE(requests); i++)
         if ((rc = add_request(d, &requests[i])))
             return rc;
+    if ((rc = monitoring_alert(d)))
+        return rc;
     return store_meta_set(d->st, "demo_loaded_at", "1");
 }
 

@@ -184,6 +184,11 @@ const struct route routes[] = {
     /* reports */
     {"GET", "/api/v1/reports/sla", api_report_sla, ROLE_CUSTOMER, ROUTE_SLOW,
      "SLA compliance per organisation, month and severity (customers: their own)"},
+    /* solution monitoring */
+    {"POST", "/api/v1/alerts", api_alert_post, ROLE_CUSTOMER, 0,
+     "a monitoring alert: folds into its fingerprint's open request, or opens one"},
+    {"GET", "/api/v1/alerts", api_alert_list, ROLE_AGENT, 0,
+     "alerts folded into requests: count, first and last seen"},
     {"GET", "/kb/", page_kb_index, ROLE_NONE, 0, "knowledge base page: search and results"},
     {"GET", "/kb/:id", page_kb_article, ROLE_NONE, 0, "knowledge base page: an article"},
 

@@ -38,10 +38,13 @@ static const char SQL_ADDON_INSERT[] =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id";
 static const char SQL_ADDON_UPDATE[] =
     "UPDATE addons SET ends_on = ?2, annual_price = ?3, note = ?4, updated_at = ?5 WHERE id = ?1";
+/* An add-on of feature ?2 running on ?3, or an active signed agreement with it as an extra. */
 static const char SQL_FEATURE_RUNS[] =
     "SELECT 1 FROM addons d JOIN catalogue_services s ON s.id = d.service_id WHERE "
     "d.organization_id = ?1 AND s.feature = ?2 AND d.starts_on <= ?3 AND "
-    "(d.ends_on IS NULL OR d.ends_on >= ?3) LIMIT 1";
+    "(d.ends_on IS NULL OR d.ends_on >= ?3) UNION ALL SELECT 1 FROM agreements a, "
+    "json_each(a.extras) e WHERE a.organization_id = ?1 AND a.status = 'signed' AND "
+    "a.starts_on <= ?3 AND (a.ends_on IS NULL OR a.ends_on >= ?3) AND e.value = ?2 LIMIT 1";
 
 static void read_addon(struct db_stmt *s, struct addon *d, struct arena *ar)
 {

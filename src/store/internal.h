@@ -110,7 +110,8 @@ int store__priority_sync(struct db_conn *c, int64_t org, int64_t now, int *chang
    [start, end] (arena ar): those a yearly invoice may bill. */
 int store__addons_in(struct db_conn *c, int64_t organization_id, int64_t start, int64_t end,
                      struct addon **items, size_t *n, struct arena *ar);
-/* 1 when an add-on giving feature (addon_feature_names) runs for the organisation on day, else
+/* 1 when an add-on giving feature (addon_feature_names) runs for the organisation on day, or
+   an active agreement has it as an extra (live_chat, priority_line, solution_monitoring); else
    0 or an error. */
 int store__feature_runs(struct db_conn *c, int64_t organization_id, const char *feature,
                         int64_t day);

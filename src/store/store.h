@@ -22,6 +22,7 @@
 #include "core/compat.h"
 #include "core/arena.h"
 #include "core/strbuf.h"
+#include "domain/alert.h"
 #include "domain/kb.h"
 #include "domain/release.h"
 #include "domain/ticket.h"
@@ -667,7 +668,7 @@ int store_addon_update(struct store *st, const struct caller *c, int64_t id,
 int store_addon_get(struct store *st, const struct caller *c, int64_t id, struct addon *out,
                     struct arena *ar);
 /* 1 when an add-on giving feature (addon_feature_names) runs for organization_id on the date
-   of now, 0 when none does, or an error. */
+   of now, or an active agreement has it as an extra; 0 when neither, or an error. */
 int store_feature_runs(struct store *st, int64_t organization_id, const char *feature,
                        int64_t now);
 /* An organisation's add-ons by start; DESK_ENOTFOUND for one the caller may not see. */
@@ -1036,6 +1037,32 @@ int store_release_file_list(struct store *st, const struct caller *c, int64_t re
  */
 int store_release_file_get(struct store *st, const struct caller *c, int64_t id, int64_t now,
                            struct release_file *f, struct arena *a);
+
+/* ---- monitoring alerts (alerts.c) ---------------------------------------- */
+
+/*
+ * Fold alert in (organization_id, fingerprint, summary, severity: one of
+ * alert_severity_names, status) posted by caller c at now into its
+ * fingerprint's request, as alert_decide says: *out is the alert after it
+ * (count, first and last seen, its request's id, status and severity) and
+ * *opened says whether it opened a new request (channel monitoring, type
+ * error, severity mapped, the summary its subject) through the path of
+ * store_ticket_create. A resolved alert adds an internal note to an open
+ * request and never changes its status. DESK_ENOTFOUND (fault
+ * organization_id) for an organisation that does not exist or, for a
+ * customer, is not its own; DESK_ENOTFOUND (fault fingerprint) for a
+ * resolved alert that nothing fired before.
+ */
+int store_alert_post(struct store *st, const struct caller *c, const struct alert *in,
+                     int64_t now, struct alert *out, bool *opened, struct store_fault *fault,
+                     struct arena *a);
+/* A page of alerts in id order (organization_id 0: all the caller may see). */
+int store_alert_list(struct store *st, const struct caller *c, int64_t organization_id,
+                     struct store_page *pg, struct alert **items, size_t *n, struct arena *a);
+
+/* The alert that opened request ticket_id; DESK_ENOTFOUND when none did (or c may not see it). */
+int store_alert_of_ticket(struct store *st, const struct caller *c, int64_t ticket_id,
+                          struct alert *out, struct arena *a);
 
 /* ---- background jobs and metadata ------------------------------------- */
 

@@ -323,6 +323,10 @@ const char *report_month(const struct sla_report_row *r, struct arena *a);
 /* met / (met + missed + breached) into *out; false when none is decided (null). */
 bool report_compliance(const struct sla_report_row *r, double *out);
 
+/* alerts.c: POST/GET /api/v1/alerts (solution monitoring) */
+int api_alert_post(struct req *req, struct res *res);
+int api_alert_list(struct req *req, struct res *res);
+
 /* JSON value of an instant: "YYYY-MM-DDTHH:MM:SSZ", or null for 0. */
 json_t *json_time(int64_t t);
 /* JSON id, or null for 0. */

@@ -205,6 +205,27 @@ int page_desk_queue(struct req *req, struct res *res)
 
 /* ---- a request ------------------------------------------------------------------------- */
 
+/* The facts of the alert a monitoring request folds: its count and last seen (tj's "alert"). */
+static int alert_facts(struct req *req, const struct ticket *t, json_t *tj)
+{
+    struct alert al;
+    int rc;
+
+    if (t->channel != CH_MONITORING)
+        return 0;
+    rc = store_alert_of_ticket(req->store, &req->caller, t->id, &al, req->arena);
+    if (rc == DESK_ENOTFOUND) /* channel monitoring set by hand: no alert behind it */
+        return 0;
+    if (rc < 0)
+        return rc;
+    json_object_set_new(tj, "alert",
+                        json_pack("{s:s, s:s, s:I, s:o}", "fingerprint", al.fingerprint,
+                                  "status", alert_status_name(al.status), "count",
+                                  (json_int_t)al.count, "last_seen",
+                                  page_time(al.last_seen_at, t->cal)));
+    return 0;
+}
+
 static int show_ticket(struct req *req, struct res *res, int64_t id, int status, const char *error)
 {
     struct ticket t;
@@ -221,6 +242,10 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
                         json_string(name_of(nm.orgs, nm.norgs, t.organization_id)));
     json_object_set_new(tj, "assignee", json_string(name_of(nm.staff, nm.nstaff, t.assignee_id)));
     sender_json(tj, &t);
+    if ((rc = alert_facts(req, &t, tj)) < 0) {
+        json_decref(tj);
+        return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
+    }
     data =
         json_pack("{s:s, s:o, s:s?, s:o, s:o, s:o}", "title", t.subject, "ticket", tj, "error",
                   error, "statuses",
