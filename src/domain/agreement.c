@@ -460,3 +460,8 @@ enum booking_status booking_status_for(const struct agreement *a)
 {
     return a->status == AS_SIGNED ? BOOKING_CONFIRMED : BOOKING_TENTATIVE;
 }
+
+bool booking_dates_overlap(int64_t a_from, int64_t a_to, int64_t b_from, int64_t b_to)
+{
+    return a_from <= b_to && b_from <= a_to;
+}

@@ -270,11 +270,19 @@ struct booking {
     int64_t user_id;            /* the booked person (staff) */
     int64_t starts_on, ends_on; /* inclusive dates */
     enum booking_status status; /* tentative until the agreement is signed */
+    const char *overlap_reason; /* why it overlaps another booking of the person; NULL: none */
     int64_t created_at, updated_at;
 };
 
+#define BOOKING_REASON_MAX 500 /* characters of overlap_reason */
+
 /* tentative before the agreement is signed, confirmed after. */
 enum booking_status booking_status_for(const struct agreement *a);
+/*
+ * Do the inclusive date ranges [a_from, a_to] and [b_from, b_to] share a
+ * day? (A booking ending on the day another starts overlaps it.)
+ */
+bool booking_dates_overlap(int64_t a_from, int64_t a_to, int64_t b_from, int64_t b_to);
 
 enum time_kind {
     TIME_INCLUDED, /* draws the hours bank */

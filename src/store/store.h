@@ -575,17 +575,34 @@ int store_change_order_sign(struct store *st, const struct caller *c, int64_t ag
 int store_change_order_list(struct store *st, const struct caller *c, int64_t agreement_id,
                             struct change_order **items, size_t *n, struct arena *ar);
 
-/* Book b->user_id (staff) on b->agreement_id; tentative or confirmed by the agreement's status. */
+/*
+ * Book b->user_id (staff) on b->agreement_id; tentative or confirmed by the
+ * agreement's status. A booking that shares a day with another booking of
+ * the same person (bookings of agreements cancelled before signing do not
+ * count) is DESK_ECONFLICT (field "starts_on", the message names the other
+ * booking and its agreement) unless b->overlap_reason (in) gives a reason:
+ * then it is stored with the booking and in the audit trail. On return
+ * b->overlap_reason is that reason when there was an overlap, else NULL.
+ */
 int store_booking_create(struct store *st, const struct caller *c, struct booking *b, int64_t now,
                          struct store_fault *fault);
+
+/* Where a booking moves, and what moving it cost. */
+struct booking_move {
+    int64_t starts_on, ends_on;  /* the new inclusive dates */
+    const char *force_reason;    /* forces an overlap (see store_booking_create); NULL: none */
+    const struct expense *costs; /* amounts and notes of the costs already incurred */
+    size_t ncosts;               /* entries in costs */
+};
+
 /*
- * Move booking booking_id of agreement_id to [starts_on, ends_on] and record
- * costs[0..n) (amount, note) as actual expenses of the agreement dated today.
+ * Move booking booking_id of agreement_id to m's dates (the overlap rule of
+ * store_booking_create) and record m's costs as actual expenses of the
+ * agreement dated today. The booking as it now is goes into *out (arena ar).
  */
 int store_booking_reschedule(struct store *st, const struct caller *c, int64_t agreement_id,
-                             int64_t booking_id, int64_t starts_on, int64_t ends_on,
-                             const struct expense *costs, size_t n, int64_t now,
-                             struct booking *out, struct store_fault *fault);
+                             int64_t booking_id, const struct booking_move *m, int64_t now,
+                             struct booking *out, struct store_fault *fault, struct arena *ar);
 int store_booking_list(struct store *st, const struct caller *c, int64_t agreement_id,
                        struct booking **items, size_t *n, struct arena *ar);
 

@@ -415,7 +415,20 @@ static void test_hours_and_names(void **state)
     assert_int_equal(booking_status_for(&a), BOOKING_TENTATIVE);
 }
 
-SUITE(agreement, cmocka_unit_test(test_years), cmocka_unit_test(test_leap_day),
+/* Bookings' inclusive ranges: sharing one day is an overlap, the next day is not. */
+static void test_booking_overlap(void **state)
+{
+    (void)state;
+    assert_true(booking_dates_overlap(10, 12, 12, 14));  /* ends the day the other starts */
+    assert_true(booking_dates_overlap(12, 14, 10, 12));  /* and the other way round */
+    assert_true(booking_dates_overlap(10, 20, 12, 13));  /* holds the other */
+    assert_true(booking_dates_overlap(12, 13, 10, 20));  /* inside the other */
+    assert_true(booking_dates_overlap(5, 5, 5, 5));      /* the same single day */
+    assert_false(booking_dates_overlap(10, 12, 13, 14)); /* the next day */
+    assert_false(booking_dates_overlap(13, 14, 10, 12)); /* the day before */
+}
+
+SUITE(agreement, cmocka_unit_test(test_years), cmocka_unit_test(test_booking_overlap), cmocka_unit_test(test_leap_day),
       cmocka_unit_test(test_status), cmocka_unit_test(test_quote_overdue),
       cmocka_unit_test(test_check), cmocka_unit_test(test_bank_enhanced),
       cmocka_unit_test(test_bank_advanced), cmocka_unit_test(test_change_order_rules),

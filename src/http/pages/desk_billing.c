@@ -271,8 +271,9 @@ int page_desk_booking_reschedule(struct req *req, struct res *res)
         costs[0].note = note;
         n = 1;
     }
-    rc = store_booking_reschedule(req->store, &req->caller, req->params[0], req->params[1],
-                                  starts_on, ends_on, costs, n, time_now(), &out, &fault);
+    struct booking_move m = {starts_on, ends_on, NULL, costs, n};
+    rc = store_booking_reschedule(req->store, &req->caller, req->params[0], req->params[1], &m,
+                                  time_now(), &out, &fault, req->arena);
     if (rc == DESK_ENOTFOUND && !fault.field && !*fault.message)
         return page_error(req, res, rc, "there is no booking %" PRId64, req->params[1]);
     return done(req, res, rc, &fault);

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# 1011 the rules between people and agreements: no double booking of a person (409 naming the
+# other booking, or forced with a reason kept on the booking and in the audit trail); an
+# enhanced agreement needs a maintenance agreement of its organisation (to exist to be created,
+# signed to be signed); the default support hours and severity policy of `svcdesk init`; the
+# account executive of an organisation and the representative of an agreement, in the API and
+# in the customers' portal ("Your contacts").
+. "$(dirname "$0")/lib.sh"
+
+export SVCDESK_FAKE_NOW=2026-11-20T12:00:00Z
+
+# q SQL: one value from the database under test, on either backend
+q() {
+    if [ -n "$PG_DBNAME" ]; then psql -qXAt "$DB" -c "$1"; else sqlite_only_q "$1"; fi
+}
+
+start_server; ok $? "server starts"
+fixtures; ok $? "fixtures (Acme 1 with signed maintenance agreement 1, Beta 2, agent 2)"
+
+# ---- 1. no double booking ------------------------------------------------------------------
+api POST /api/v1/agreements/1/bookings '{"user_id":2,"starts_on":"2026-12-01","ends_on":"2026-12-03"}' "$ADMIN"
+is "$STATUS/$(json .id)/$(json .overlap_reason)" "201/1/null" "a first booking of the agent"
+api POST /api/v1/agreements '{"organization_id":2,"kind":"advanced","starts_on":"2026-10-01","ends_on":"2027-03-31","currency":"EUR","hours":40,"rate":10000,"invoicing":"end"}' "$ADMIN"
+is "$STATUS/$(json .id)" 201/2 "an advanced agreement of Beta"
+api POST /api/v1/agreements/2/bookings '{"user_id":2,"starts_on":"2026-12-03","ends_on":"2026-12-05"}' "$ADMIN"
+is "$STATUS/$(json .error.field)" 409/starts_on "sharing the last day of another booking is 409 naming starts_on"
+like "$(json .error.message)" "booking 1 of agreement 1" "the message names the other booking and its agreement"
+is "$(api_count /api/v1/agreements/2/bookings "$ADMIN")" 0 "and nothing is stored"
+api POST /api/v1/agreements/2/bookings '{"user_id":2,"starts_on":"2026-11-25","ends_on":"2026-12-10"}' "$ADMIN"
+is "$STATUS" 409 "a booking holding the other one is 409 too"
+api POST /api/v1/agreements/2/bookings '{"user_id":2,"starts_on":"2026-12-03","ends_on":"2026-12-05","force":true}' "$ADMIN"
+is "$STATUS/$(json .error.field)" 422/reason "force without a reason is 422 naming reason"
+api POST /api/v1/agreements/2/bookings '{"user_id":2,"starts_on":"2026-12-03","ends_on":"2026-12-05","force":true,"reason":""}' "$ADMIN"
+is "$STATUS/$(json .error.field)" 422/reason "an empty reason is 422 naming reason"
+api POST /api/v1/agreements/2/bookings "{\"user_id\":2,\"starts_on\":\"2026-12-03\",\"ends_on\":\"2026-12-05\",\"force\":true,\"reason\":\"$(printf 'x%.0s' $(seq 501))\"}" "$ADMIN"
+is "$STATUS/$(json .error.field)" 422/reason "a reason over 500 characters is 422"
+api POST /api/v1/agreements/2/bookings '{"user_id":2,"starts_on":"2026-12-03","ends_on":"2026-12-05","force":"yes","reason":"x"}' "$ADMIN"
+is "$STATUS/$(json .error.field)" 422/force "a force that is not a boolean is 422"
+api POST /api/v1/agreements/2/bookings '{"user_id":2,"starts_on":"2026-12-03","ends_on":"2026-12-05","force":true,"reason":"half days on each"}' "$ADMIN"
+is "$STATUS/$(json .overlap_reason)" "201/half days on each" "forced with a reason: stored, the reason on the booking"
+B2=$(json .id)
+is "$(q "SELECT after FROM audit_log WHERE entity = 'booking' AND entity_id = $B2 AND action = 'create'" | jq -r .overlap_reason)" \
+    "half days on each" "and in the audit trail"
+api POST /api/v1/agreements/2/bookings '{"user_id":2,"starts_on":"2026-12-06","ends_on":"2026-12-06"}' "$ADMIN"
+is "$STATUS/$(json .overlap_reason)" 201/null "the next free day needs no force"
+B3=$(json .id)
+api POST /api/v1/agreements/2/bookings '{"user_id":1,"starts_on":"2026-12-01","ends_on":"2026-12-06"}' "$ADMIN"
+is "$STATUS" 201 "another person on the same days is no double booking"
+api POST "/api/v1/agreements/2/bookings/$B3/reschedule" '{"starts_on":"2026-12-05","ends_on":"2026-12-07"}' "$ADMIN"
+is "$STATUS/$(json .error.field)" 409/starts_on "moving onto another booking is 409"
+like "$(json .error.message)" "booking $B2 of agreement 2" "naming it"
+is "$(get /api/v1/agreements/2/bookings "[.items[]|select(.id == $B3)|.starts_on]|.[0]" "$ADMIN")" 2026-12-06 "and the booking stays"
+api POST "/api/v1/agreements/2/bookings/$B3/reschedule" '{"starts_on":"2026-12-05","ends_on":"2026-12-07","force":true}' "$ADMIN"
+is "$STATUS/$(json .error.field)" 422/reason "a forced move without a reason is 422"
+api POST "/api/v1/agreements/2/bookings/$B3/reschedule" '{"starts_on":"2026-12-05","ends_on":"2026-12-07","force":true,"reason":"overlap agreed"}' "$ADMIN"
+is "$STATUS/$(json .starts_on)/$(json .overlap_reason)" "200/2026-12-05/overlap agreed" "a forced move keeps its reason"
+api POST "/api/v1/agreements/2/bookings/$B3/reschedule" '{"starts_on":"2026-12-07","ends_on":"2026-12-08"}' "$ADMIN"
+is "$STATUS/$(json .overlap_reason)" 200/null "moving onto its own days and free ones is no overlap, the reason goes"
+api POST /api/v1/agreements '{"organization_id":2,"kind":"advanced","starts_on":"2026-10-01","ends_on":"2027-03-31","currency":"EUR","hours":40,"rate":10000,"invoicing":"end"}' "$ADMIN"
+C=$(json .id)
+api POST "/api/v1/agreements/$C/bookings" '{"user_id":2,"starts_on":"2027-01-04","ends_on":"2027-01-05"}' "$ADMIN"
+api POST "/api/v1/agreements/$C/cancel" '{"notice_given_on":"2026-11-20"}' "$ADMIN"
+api POST /api/v1/agreements/2/bookings '{"user_id":2,"starts_on":"2027-01-04","ends_on":"2027-01-04"}' "$ADMIN"
+is "$STATUS" 201 "bookings of a cancelled agreement do not count"
+
+stop_server
+done_testing
