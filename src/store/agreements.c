@@ -944,7 +944,7 @@ out:
 /* ---- bookings ------------------------------------------------------------------------------ */
 
 #define BOOKING_COLS                                                                               \
-    "id, agreement_id, user_id, starts_on, ends_on, status, created_at, updated_at, "             \
+    "id, agreement_id, user_id, starts_on, ends_on, status, created_at, updated_at, "              \
     "overlap_reason "
 
 static const char SQL_BOOKING_INSERT[] =
@@ -1177,8 +1177,8 @@ int store_booking_reschedule(struct store *st, const struct caller *c, int64_t a
                              int64_t booking_id, const struct booking_move *m, int64_t now,
                              struct booking *out, struct store_fault *fault, struct arena *ar)
 {
-    struct booking_job j = {c, out, m->force_reason, booking_id, m->costs, m->ncosts,
-                            now, fault, ar};
+    struct booking_job j = {c, out, m->force_reason, booking_id, m->costs, m->ncosts, now, fault,
+                            ar};
 
     out->agreement_id = agreement_id;
     out->starts_on = m->starts_on;

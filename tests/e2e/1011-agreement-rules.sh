@@ -63,5 +63,20 @@ api POST "/api/v1/agreements/$C/cancel" '{"notice_given_on":"2026-11-20"}' "$ADM
 api POST /api/v1/agreements/2/bookings '{"user_id":2,"starts_on":"2027-01-04","ends_on":"2027-01-04"}' "$ADMIN"
 is "$STATUS" 201 "bookings of a cancelled agreement do not count"
 
+# the desk's booking form: the same rule, forced by a reason typed in
+passwords 2; ok $? "the agent gets a password"
+sign_in agent agent@vendor.test
+page agent GET /desk/agreements/2; TOKEN_AG=$(csrf)
+has 'name="overlap_reason"'; ok $? "the desk's booking form asks for a reason to double book"
+page agent POST /desk/agreements/2/bookings --data-urlencode "csrf=$TOKEN_AG" -d user_id=2 \
+    -d starts_on=2026-12-02 -d ends_on=2026-12-02
+is "$STATUS" 409 "the desk refuses a double booking (409)"
+has "booking 1 of agreement 1"; ok $? "and says which booking is in the way"
+page agent POST /desk/agreements/2/bookings --data-urlencode "csrf=$TOKEN_AG" -d user_id=2 \
+    -d starts_on=2026-12-02 -d ends_on=2026-12-02 --data-urlencode "overlap_reason=<b>short visit</b>"
+is "$STATUS" 303 "with a reason it books"
+page agent GET /desk/agreements/2
+has "double booked: &lt;b&gt;short visit&lt;/b&gt;"; ok $? "the page shows the reason, escaped"
+
 stop_server
 done_testing

@@ -428,9 +428,10 @@ static void test_booking_overlap(void **state)
     assert_false(booking_dates_overlap(13, 14, 10, 12)); /* the day before */
 }
 
-SUITE(agreement, cmocka_unit_test(test_years), cmocka_unit_test(test_booking_overlap), cmocka_unit_test(test_leap_day),
-      cmocka_unit_test(test_status), cmocka_unit_test(test_quote_overdue),
-      cmocka_unit_test(test_check), cmocka_unit_test(test_bank_enhanced),
-      cmocka_unit_test(test_bank_advanced), cmocka_unit_test(test_change_order_rules),
-      cmocka_unit_test(test_cancel_90_days), cmocka_unit_test(test_cancel_other),
-      cmocka_unit_test(test_patch), cmocka_unit_test(test_hours_and_names))
+SUITE(agreement, cmocka_unit_test(test_years), cmocka_unit_test(test_booking_overlap),
+      cmocka_unit_test(test_leap_day), cmocka_unit_test(test_status),
+      cmocka_unit_test(test_quote_overdue), cmocka_unit_test(test_check),
+      cmocka_unit_test(test_bank_enhanced), cmocka_unit_test(test_bank_advanced),
+      cmocka_unit_test(test_change_order_rules), cmocka_unit_test(test_cancel_90_days),
+      cmocka_unit_test(test_cancel_other), cmocka_unit_test(test_patch),
+      cmocka_unit_test(test_hours_and_names))

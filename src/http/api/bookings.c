@@ -20,9 +20,8 @@ static json_t *booking_json(const struct booking *b)
                      "agreement_id", (json_int_t)b->agreement_id, "user_id", (json_int_t)b->user_id,
                      "starts_on", json_date(b->starts_on), "ends_on", json_date(b->ends_on),
                      "status", booking_status_names[b->status], "overlap_reason",
-                     b->overlap_reason ? json_string(b->overlap_reason) : json_null(),
-                     "created_at", json_time(b->created_at), "updated_at",
-                     json_time(b->updated_at));
+                     b->overlap_reason ? json_string(b->overlap_reason) : json_null(), "created_at",
+                     json_time(b->created_at), "updated_at", json_time(b->updated_at));
 }
 
 /*
