@@ -465,3 +465,14 @@ bool booking_dates_overlap(int64_t a_from, int64_t a_to, int64_t b_from, int64_t
 {
     return a_from <= b_to && b_from <= a_to;
 }
+
+bool agreement_supports_enhanced(const struct agreement *m, int64_t today, bool to_sign)
+{
+    enum agreement_status st = agreement_status_on(m, today);
+
+    if (m->kind != AK_MAINTENANCE)
+        return false;
+    if (to_sign)
+        return st == AS_SIGNED;
+    return st == AS_REQUESTED || st == AS_QUOTED || st == AS_SIGNED;
+}

@@ -112,6 +112,13 @@ bool agreement_active_on(const struct agreement *a, int64_t today);
 bool agreement_quote_overdue(const struct agreement *a, int64_t now);
 /* Is day inside the term? */
 bool agreement_term_holds(const struct agreement *a, int64_t day);
+/*
+ * May maintenance agreement m stand under an enhanced agreement of its
+ * organisation on `today`? To create the enhanced one, m must not be over
+ * (requested, quoted or signed, as shown on today); to sign it, m must be
+ * signed and not over. False for an agreement of another kind.
+ */
+bool agreement_supports_enhanced(const struct agreement *m, int64_t today, bool to_sign);
 
 /*
  * Check the terms of a: the rules of its kind (hosting and the SLA policy

@@ -333,6 +333,44 @@ int store_priority_sync(struct store *st, int64_t now, int *changed)
     return db_write(st, write_priority_sync, &j);
 }
 
+/* ---- an enhanced agreement stands on a maintenance agreement ------------------------- */
+
+static const char SQL_ORG_MAINTENANCE[] = "SELECT " AGREEMENT_COLS "FROM agreements a "
+                                          "WHERE a.organization_id = ?1 AND "
+                                          "a.kind = 'maintenance' ORDER BY a.id";
+
+/*
+ * 0 when organisation org has a maintenance agreement that supports an
+ * enhanced one on today (agreement_supports_enhanced: to create it, or to
+ * sign it), else DESK_ECONFLICT naming organization_id.
+ */
+static int check_maintenance(struct db_conn *c, int64_t org, int64_t today, bool to_sign,
+                             struct store_fault *fault)
+{
+    struct db_stmt *s = db_stmt(c, SQL_ORG_MAINTENANCE);
+    struct arena ar = ARENA_INIT;
+    struct agreement m;
+    bool found = false;
+    int rc;
+
+    db_bind_int(s, 1, org);
+    while (!found && (rc = db_step(s)) == DB_ROW) {
+        read_agreement(s, &m, &ar);
+        found = agreement_supports_enhanced(&m, today, to_sign);
+    }
+    rc = db_done(s, found || rc == DB_DONE ? 0 : db_err(rc));
+    arena_release(&ar);
+    if (rc < 0 || found)
+        return rc;
+    if (to_sign)
+        return store__fault(fault, DESK_ECONFLICT, "organization_id",
+                            "organization %" PRId64 " has no signed maintenance agreement", org);
+    return store__fault(fault, DESK_ECONFLICT, "organization_id",
+                        "organization %" PRId64 " has no maintenance agreement (an enhanced "
+                        "agreement needs one, signed before the enhanced one is signed)",
+                        org);
+}
+
 /* ---- creating and saving ------------------------------------------------------------- */
 
 static const char SQL_AGREEMENT_INSERT[] =
@@ -422,6 +460,9 @@ static int write_agreement_create(struct db_conn *c, void *arg)
     a->quote_valid_until = a->notice_given_on = DATE_NONE;
     a->created_at = a->updated_at = j->now;
     if ((rc = check_terms(a, j->fault)) < 0 || (rc = check_references(c, a, j->fault)) < 0)
+        goto out;
+    if (a->kind == AK_ENHANCED &&
+        (rc = check_maintenance(c, a->organization_id, store__today(j->now), false, j->fault)) < 0)
         goto out;
     s = db_stmt(c, SQL_AGREEMENT_INSERT);
     db_bind_int(s, 1, a->organization_id);
@@ -515,9 +556,14 @@ static int move_sign(struct db_conn *c, struct agreement_job *j, enum agreement_
     struct agreement *a = j->a;
     struct db_stmt *s;
 
+    int rc;
+
     if (now != AS_REQUESTED && now != AS_QUOTED)
         return store__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", a->id,
                              agreement_status_name(now));
+    if (a->kind == AK_ENHANCED &&
+        (rc = check_maintenance(c, a->organization_id, store__today(j->now), true, j->fault)) < 0)
+        return rc;
     a->status = AS_SIGNED;
     a->signed_at = j->now;
     s = db_stmt(c, SQL_BOOKINGS_CONFIRM);

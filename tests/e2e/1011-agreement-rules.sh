@@ -78,5 +78,32 @@ is "$STATUS" 303 "with a reason it books"
 page agent GET /desk/agreements/2
 has "double booked: &lt;b&gt;short visit&lt;/b&gt;"; ok $? "the page shows the reason, escaped"
 
+# ---- 2. an enhanced agreement stands on a maintenance agreement -------------------------------
+ENH2='{"organization_id":2,"kind":"enhanced","starts_on":"2027-01-01","currency":"EUR","hours":20}'
+agreements=$(api_count "/api/v1/agreements?limit=100" "$ADMIN")
+api POST /api/v1/agreements "$ENH2" "$ADMIN"
+is "$STATUS/$(json .error.field)" 409/organization_id "an enhanced agreement of Beta, which has no maintenance agreement, is 409"
+like "$(json .error.message)" "^organization 2 has no maintenance agreement" "naming the organisation"
+is "$(api_count "/api/v1/agreements?limit=100" "$ADMIN")" "$agreements" "and nothing is stored"
+api POST /api/v1/agreements '{"organization_id":2,"kind":"enhanced","starts_on":"2027-01-01","currency":"XXX"}' "$ADMIN"
+is "$STATUS/$(json .error.field)" 422/currency "bad terms are still 422 first"
+api POST /api/v1/agreements '{"organization_id":2,"kind":"maintenance","starts_on":"2027-01-01","currency":"EUR","hosting":"customer_hosted","sla_policy_id":1}' "$ADMIN"
+is "$STATUS/$(json .status)" 201/requested "Beta requests a maintenance agreement"
+M2=$(json .id)
+api POST /api/v1/agreements "$ENH2" "$ADMIN"
+is "$STATUS/$(json .status)" 201/requested "now the enhanced agreement may be requested with it"
+E2=$(json .id)
+api POST "/api/v1/agreements/$E2/sign" "" "$ADMIN"
+is "$STATUS/$(json .error.field)/$(json .error.message)" \
+    "409/organization_id/organization 2 has no signed maintenance agreement" \
+    "signing it before the maintenance agreement is 409"
+is "$(get "/api/v1/agreements/$E2" .status "$ADMIN")" requested "and leaves it unsigned"
+api POST "/api/v1/agreements/$M2/sign" "" "$ADMIN"
+is "$STATUS" 200 "the maintenance agreement is signed"
+api POST "/api/v1/agreements/$E2/sign" "" "$ADMIN"
+is "$STATUS/$(json .status)" 200/signed "then the enhanced one may be"
+api POST /api/v1/agreements '{"organization_id":1,"kind":"enhanced","starts_on":"2026-01-01","currency":"EUR","hours":10}' "$ADMIN"
+is "$STATUS" 201 "Acme, with its signed maintenance agreement, may have one straight away"
+
 stop_server
 done_testing
