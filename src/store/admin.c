@@ -822,3 +822,57 @@ int store_policy_list(struct store *st, struct store_page *pg, struct sla_policy
     db_put(st, c);
     return rc;
 }
+
+/* ---- the default support hours and severity policy ------------------------------------ */
+
+static const char SQL_ANY_POLICY[] = "SELECT 1 FROM sla_policies LIMIT 1";
+
+struct default_write {
+    const struct caller *actor; /* who writes */
+    struct calendar_entry *cal; /* in/out */
+    struct sla_policy *p;       /* in/out */
+    struct store_fault *f;      /* why it was refused */
+    bool *created;              /* out */
+};
+
+/* Does any SLA policy exist? 0 or the error; *any set. */
+static int any_policy(struct db_conn *c, bool *any)
+{
+    struct db_stmt *s = db_stmt(c, SQL_ANY_POLICY);
+    int rc = db_step(s);
+
+    *any = rc == DB_ROW;
+    return db_done(s, rc == DB_ROW || rc == DB_DONE ? 0 : db_err(rc));
+}
+
+static int write_default_policy(struct db_conn *c, void *arg)
+{
+    struct default_write *w = arg;
+    struct calendar_write cw = {w->actor, w->cal, w->f, ARENA_INIT, 0};
+    struct policy_write pw = {w->actor, w->p, NULL, w->f, NULL};
+    char id[24];
+    bool any;
+    int rc;
+
+    *w->created = false;
+    if ((rc = any_policy(c, &any)) < 0 || any)
+        return rc; /* an installation with policies keeps its own */
+    if ((rc = write_calendar_create(c, &cw)) < 0)
+        return rc;
+    w->p->calendar_id = w->cal->id;
+    if ((rc = write_policy_create(c, &pw)) < 0)
+        return rc;
+    snprintf(id, sizeof(id), "%" PRId64, w->p->id);
+    if ((rc = store__meta_put(c, STORE_DEFAULT_POLICY_KEY, id)) < 0)
+        return rc;
+    *w->created = true;
+    return 0;
+}
+
+int store_default_policy_ensure(struct store *st, const struct caller *actor,
+                                struct calendar_entry *cal, struct sla_policy *p,
+                                struct store_fault *f, bool *created)
+{
+    struct default_write w = {actor, cal, p, f, created};
+    return db_write(st, write_default_policy, &w);
+}

@@ -448,6 +448,14 @@ static int check_terms(const struct agreement *a, struct store_fault *fault)
     return rc;
 }
 
+/* The default SLA policy (STORE_DEFAULT_POLICY_KEY), 0 when there is none. */
+static int64_t default_policy(struct db_conn *c, struct arena *ar)
+{
+    const char *v = store__meta_value(c, STORE_DEFAULT_POLICY_KEY, ar);
+
+    return v ? strtoll(v, NULL, 10) : 0;
+}
+
 static int write_agreement_create(struct db_conn *c, void *arg)
 {
     struct agreement_job *j = arg;
@@ -459,6 +467,8 @@ static int write_agreement_create(struct db_conn *c, void *arg)
     a->status = AS_REQUESTED;
     a->quote_valid_until = a->notice_given_on = DATE_NONE;
     a->created_at = a->updated_at = j->now;
+    if (a->kind == AK_MAINTENANCE && !a->sla_policy_id)
+        a->sla_policy_id = default_policy(c, &ar);
     if ((rc = check_terms(a, j->fault)) < 0 || (rc = check_references(c, a, j->fault)) < 0)
         goto out;
     if (a->kind == AK_ENHANCED &&

@@ -172,3 +172,30 @@ const char *store__fts_match(const struct db_conn *c, const char *const *terms, 
     strbuf_release(&sb);
     return out;
 }
+
+/* ---- meta, inside a transaction ---- */
+
+static const char SQL_META_VALUE[] = "SELECT value FROM meta WHERE key = ?";
+static const char SQL_META_PUT[] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                                   "ON CONFLICT (key) DO UPDATE SET value = ?2";
+
+const char *store__meta_value(struct db_conn *c, const char *key, struct arena *ar)
+{
+    struct db_stmt *s = db_stmt(c, SQL_META_VALUE);
+    const char *v = NULL;
+
+    db_bind_text(s, 1, key);
+    if (db_step(s) == DB_ROW)
+        v = db_col_text(s, 0, ar);
+    db_done(s, 0);
+    return v;
+}
+
+int store__meta_put(struct db_conn *c, const char *key, const char *value)
+{
+    struct db_stmt *s = db_stmt(c, SQL_META_PUT);
+
+    db_bind_text(s, 1, key);
+    db_bind_text(s, 2, value);
+    return db_exec(s);
+}

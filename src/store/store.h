@@ -289,6 +289,20 @@ int store_policy_update(struct store *st, const struct caller *actor, int64_t id
                         const struct sla_policy_patch *patch, struct sla_policy *out,
                         struct store_fault *f, struct arena *a);
 int store_policy_get(struct store *st, int64_t id, struct sla_policy *out, struct arena *a);
+
+/* The meta key naming the default SLA policy (its id in decimal). */
+#define STORE_DEFAULT_POLICY_KEY "sla.default_policy_id"
+/*
+ * On a database without any SLA policy, create calendar cal and policy p on
+ * it (p->calendar_id is set) and record p as the default policy, which a
+ * maintenance agreement created without sla_policy_id takes; all in one
+ * transaction. *created says whether it did; a database that has a policy
+ * is left alone (0, *created false). Errors as store_calendar_create and
+ * store_policy_create.
+ */
+int store_default_policy_ensure(struct store *st, const struct caller *actor,
+                                struct calendar_entry *cal, struct sla_policy *p,
+                                struct store_fault *f, bool *created);
 int store_policy_list(struct store *st, struct store_page *pg, struct sla_policy **items,
                       size_t *nr, struct arena *a);
 

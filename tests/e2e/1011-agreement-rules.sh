@@ -105,5 +105,52 @@ is "$STATUS/$(json .status)" 200/signed "then the enhanced one may be"
 api POST /api/v1/agreements '{"organization_id":1,"kind":"enhanced","starts_on":"2026-01-01","currency":"EUR","hours":10}' "$ADMIN"
 is "$STATUS" 201 "Acme, with its signed maintenance agreement, may have one straight away"
 
+# ---- 3. the default support hours and severity policy of `svcdesk init` -------------------------
+stop_server
+MAIN_DB=$DB
+if [ -n "$PG_DBNAME" ]; then
+    psql -qX "$SVCDESK_TEST_PG_URL" -c "CREATE DATABASE ${PG_DBNAME}_d TEMPLATE template0" > /dev/null
+    DB=${SVCDESK_TEST_PG_URL%/*}/${PG_DBNAME}_d
+else
+    DB=$T/defaults.db
+fi
+run_cli init --db "$DB" --admin-email "$ADMIN_EMAIL" --admin-password "$ADMIN_PASSWORD"
+is "$RC" 0 "init on a new database"
+like "$OUT" "default support hours 'Support hours' \(calendar 1\) and SLA policy 'Severity levels A-D' \(policy 1\) created" \
+    "creates the default support hours and SLA policy"
+run_cli init --db "$DB" --admin-email "$ADMIN_EMAIL" --admin-password "$ADMIN_PASSWORD"
+is "$RC/$(printf '%s' "$OUT" | grep -c 'SLA policy')" 0/0 "a second init creates no second default"
+start_server; ok $? "a server on it"
+api POST /api/v1/tokens "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" ""
+DTOKEN=$(json .token)
+api GET /api/v1/calendars "" "$DTOKEN"
+is "$(json '.items|length')/$(json '.items[0].name')/$(json '.items[0].timezone')" "1/Support hours/Europe/Copenhagen" \
+    "one calendar, in Copenhagen"
+is "$(json '.items[0].hours|to_entries|map("\(.key)=\(.value|join(","))")|join(" ")')" \
+    "mon=08:00-16:00 tue=08:00-16:00 wed=08:00-16:00 thu=08:00-16:00 fri=08:00-14:30" \
+    "Mon-Thu 08:00-16:00, Fri 08:00-14:30"
+api GET /api/v1/sla-policies "" "$DTOKEN"
+is "$(json '.items|length')/$(json '.items[0].name')/$(json '.items[0].calendar_id')" "1/Severity levels A-D/1" \
+    "one policy on that calendar"
+is "$(json '[.items[0].targets|(.A,.B,.C,.D)|.response_hours]|join(",")')" 4,8,16,16 \
+    "A-D: 4, 8, 16 and 16 working hours"
+api PATCH /api/v1/sla-policies/1 '{"targets":{"A":{"response_hours":2}}}' "$DTOKEN"
+is "$STATUS/$(json .targets.A.response_hours)" 200/2 "the default is editable"
+api POST /api/v1/organizations '{"name":"Gamma"}' "$DTOKEN"
+api POST /api/v1/agreements '{"organization_id":1,"kind":"maintenance","starts_on":"2026-01-01","currency":"EUR","hosting":"vendor_hosted"}' "$DTOKEN"
+is "$STATUS/$(json .sla_policy_id)" 201/1 "a maintenance agreement without sla_policy_id takes the default policy"
+api POST /api/v1/agreements '{"organization_id":1,"kind":"maintenance","starts_on":"2026-01-01","currency":"EUR","hosting":"vendor_hosted","sla_policy_id":1}' "$DTOKEN"
+is "$STATUS/$(json .sla_policy_id)" 201/1 "(one naming it is as before)"
+stop_server
+if [ -n "$PG_DBNAME" ]; then
+    psql -qX "$SVCDESK_TEST_PG_URL" -c "DROP DATABASE ${PG_DBNAME}_d" > /dev/null
+fi
+DB=$MAIN_DB
+start_server; ok $? "back on the first database (made with --no-default-policy)"
+api GET /api/v1/calendars "" "$ADMIN"
+is "$(json '.items|length')/$(json '.items[0].name')" "1/Support hours" "only the fixtures' calendar there"
+api POST /api/v1/agreements '{"organization_id":1,"kind":"maintenance","starts_on":"2026-01-01","currency":"EUR","hosting":"vendor_hosted"}' "$ADMIN"
+is "$STATUS/$(json .error.field)" 422/sla_policy_id "without a default policy sla_policy_id stays required"
+
 stop_server
 done_testing
