@@ -81,7 +81,7 @@ static int add_user(struct demo *d, const char *email, const char *name, enum ro
 static int add_org(struct demo *d, const char *name, const char *domain, int64_t *id)
 {
     const char *domains[] = {domain};
-    struct organization o = {0, name, domains, 1, 0};
+    struct organization o = {0, name, domains, 1, 0, 0};
     struct store_fault f = {0};
     int rc = store_org_create(d->st, &d->sys, &o, &f);
 
@@ -404,6 +404,25 @@ static int add_request(struct demo *d, const struct demo_request *r)
     return rc;
 }
 
+/* ---- people on accounts ----------------------------------------------------------- */
+
+/* Bo is Nordvand's account executive, Agnes the representative on its enhanced agreement. */
+static int account_people(struct demo *d)
+{
+    struct organization patch = {.id = d->org[0], .account_executive_id = d->bo}, o;
+    struct agreement_patch ap = {.fields = AF_REPRESENTATIVE};
+    struct store_fault f = {0};
+    struct agreement a;
+    int rc;
+
+    if ((rc = store_org_update(d->st, &d->sys, &patch, &o, &f, &d->a)) < 0)
+        return fail("Nordvand's account executive", rc, &f);
+    ap.to.representative_id = d->agnes;
+    if ((rc = store_agreement_update(d->st, &d->sys, d->enhanced, &ap, d->now, &a, &f, &d->a)) < 0)
+        return fail("the enhanced agreement's representative", rc, &f);
+    return 0;
+}
+
 /* ---- the command ------------------------------------------------------------------- */
 
 static void print_sign_ins(void)
@@ -422,6 +441,8 @@ static int load(struct demo *d)
     for (size_t i = 0; i < ARRAY_SIZE(requests); i++)
         if ((rc = add_request(d, &requests[i])))
             return rc;
+    if ((rc = account_people(d)))
+        return rc;
     return store_meta_set(d->st, "demo_loaded_at", "1");
 }
 

@@ -261,6 +261,7 @@ int agreement_patch_apply(struct agreement *a, const struct agreement_patch *p, 
     a->sla_policy_id = f & AF_SLA_POLICY ? to->sla_policy_id : a->sla_policy_id;
     a->calendar_id = f & AF_CALENDAR ? to->calendar_id : a->calendar_id;
     a->rasci_matrix_id = f & AF_RASCI ? to->rasci_matrix_id : a->rasci_matrix_id;
+    a->representative_id = f & AF_REPRESENTATIVE ? to->representative_id : a->representative_id;
     if (f & AF_CURRENCY)
         memcpy(a->currency, to->currency, sizeof(a->currency));
     a->annual_fee = f & AF_ANNUAL_FEE ? to->annual_fee : a->annual_fee;

@@ -67,6 +67,7 @@ struct agreement {
     int64_t sla_policy_id;        /* required for maintenance; 0: none */
     int64_t calendar_id;          /* overrides the policy's calendar; 0: none */
     int64_t rasci_matrix_id;      /* 0: none */
+    int64_t representative_id;    /* the vendor's representative (a staff user); 0: none */
     char currency[CURRENCY_LEN];  /* ISO 4217 code of every amount */
     int64_t annual_fee;           /* invoiced at the start of each agreement year */
     int64_t rate;                 /* an hour: billable time, hours of advanced projects */
@@ -162,6 +163,7 @@ enum agreement_field {
     AF_SERVICES = 1 << 12,
     AF_INVOICING = 1 << 13,
     AF_PHASES = 1 << 14,
+    AF_REPRESENTATIVE = 1 << 15,
 };
 /* The commercial terms, fixed once signed (hours change by change orders). */
 #define AF_SIGNED_FIXED                                                                            \

@@ -85,7 +85,7 @@ static void phases_parse(const char *text, struct agreement *a, struct arena *ar
     "coalesce(a.per_diem_rate, 0), coalesce(a.hours_minutes, 0), a.extras, a.services, "           \
     "a.invoicing, a.phases, coalesce(a.quote_amount, 0), a.quote_valid_until, "                    \
     "coalesce(a.quoted_at, 0), coalesce(a.signed_at, 0), a.notice_given_on, a.created_at, "        \
-    "a.updated_at "
+    "a.updated_at, coalesce(a.representative_id, 0) "
 
 static void read_agreement(struct db_stmt *s, struct agreement *a, struct arena *ar)
 {
@@ -120,6 +120,7 @@ static void read_agreement(struct db_stmt *s, struct agreement *a, struct arena 
     a->notice_given_on = store__col_date(s, 23);
     a->created_at = db_col_int(s, 24);
     a->updated_at = db_col_int(s, 25);
+    a->representative_id = db_col_int(s, 26);
 }
 
 static const char SQL_AGREEMENT_GET[] = "SELECT " AGREEMENT_COLS "FROM agreements a "
@@ -201,7 +202,7 @@ static const char *agreement_audit(const struct agreement *a, struct arena *ar)
     if (a->notice_given_on != DATE_NONE)
         date_format(a->notice_given_on, notice);
     o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, "
-                  "s:o, s:s}",
+                  "s:o, s:s, s:I}",
                   "organization_id", (json_int_t)a->organization_id, "kind",
                   agreement_kind_name(a->kind), "status", agreement_status_name(a->status),
                   "starts_on", starts, "ends_on", ends, "currency", a->currency, "annual_fee",
@@ -211,7 +212,7 @@ static const char *agreement_audit(const struct agreement *a, struct arena *ar)
                   (json_int_t)a->calendar_id, "quote_amount", (json_int_t)a->quote_amount, "extras",
                   flags_json(agreement_extra_names, a->extras), "services",
                   flags_json(agreement_service_names, a->services), "phases", phases_json(a),
-                  "notice_given_on", notice);
+                  "notice_given_on", notice, "representative_id", (json_int_t)a->representative_id);
     return store__json_text(o, ar);
 }
 
@@ -250,6 +251,9 @@ static int check_references(struct db_conn *c, const struct agreement *a,
     if ((rc = reference(c, SQL_ORG_EXISTS, a->organization_id, "organization_id", fault)) < 0 ||
         (rc = reference(c, SQL_POLICY_EXISTS, a->sla_policy_id, "sla_policy_id", fault)) < 0 ||
         (rc = reference(c, SQL_CALENDAR_EXISTS, a->calendar_id, "calendar_id", fault)) < 0)
+        return rc;
+    if (a->representative_id &&
+        (rc = store__check_staff(c, a->representative_id, "representative_id", fault)) < 0)
         return rc;
     return reference(c, SQL_RASCI_EXISTS, a->rasci_matrix_id, "rasci_matrix_id", fault);
 }
@@ -376,16 +380,16 @@ static int check_maintenance(struct db_conn *c, int64_t org, int64_t today, bool
 static const char SQL_AGREEMENT_INSERT[] =
     "INSERT INTO agreements (organization_id, kind, status, starts_on, ends_on, hosting, "
     "sla_policy_id, calendar_id, rasci_matrix_id, currency, annual_fee, rate, per_diem_rate, "
-    "hours_minutes, extras, services, invoicing, phases, created_at, updated_at) "
-    "VALUES (?1, ?2, 'requested', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-    "?16, ?17, ?18, ?18) RETURNING id";
+    "hours_minutes, extras, services, invoicing, phases, created_at, updated_at, "
+    "representative_id) VALUES (?1, ?2, 'requested', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+    "?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19) RETURNING id";
 static const char SQL_AGREEMENT_SAVE[] =
     "UPDATE agreements SET status = ?2, starts_on = ?3, ends_on = ?4, hosting = ?5, "
     "sla_policy_id = ?6, calendar_id = ?7, rasci_matrix_id = ?8, currency = ?9, "
     "annual_fee = ?10, rate = ?11, per_diem_rate = ?12, hours_minutes = ?13, extras = ?14, "
     "services = ?15, invoicing = ?16, phases = ?17, updated_at = ?18, quote_amount = ?19, "
-    "quote_valid_until = ?20, quoted_at = ?21, signed_at = ?22, notice_given_on = ?23 "
-    "WHERE id = ?1";
+    "quote_valid_until = ?20, quoted_at = ?21, signed_at = ?22, notice_given_on = ?23, "
+    "representative_id = ?24 WHERE id = ?1";
 
 /* Bind the terms shared by insert and save (parameters 3..17). */
 static void bind_terms(struct db_stmt *s, const struct agreement *a, struct arena *ar)
@@ -422,6 +426,7 @@ static int save_agreement(struct db_conn *c, struct agreement *a, int64_t now, s
     db_bind_id(s, 21, a->quoted_at);
     db_bind_id(s, 22, a->signed_at);
     store__bind_date(s, 23, a->notice_given_on);
+    db_bind_id(s, 24, a->representative_id);
     return db_exec(s);
 }
 
@@ -479,6 +484,7 @@ static int write_agreement_create(struct db_conn *c, void *arg)
     db_bind_text(s, 2, agreement_kind_name(a->kind));
     bind_terms(s, a, &ar);
     db_bind_int(s, 18, j->now);
+    db_bind_id(s, 19, a->representative_id);
     if ((rc = db_insert(s, &a->id)) < 0)
         goto out;
     rc =
@@ -1017,7 +1023,6 @@ static const char SQL_PERSON_BOOKINGS[] =
     "SELECT b.id, b.agreement_id, b.starts_on, b.ends_on FROM bookings b "
     "JOIN agreements a ON a.id = b.agreement_id WHERE b.user_id = ?1 AND b.id <> ?2 AND "
     "a.status <> 'cancelled' ORDER BY b.starts_on, b.id";
-static const char SQL_STAFF_ROLE[] = "SELECT role FROM users WHERE id = ?";
 
 static void read_booking(struct db_stmt *s, struct booking *b, struct arena *ar)
 {
@@ -1031,24 +1036,6 @@ static void read_booking(struct db_stmt *s, struct booking *b, struct arena *ar)
     b->created_at = db_col_int(s, 6);
     b->updated_at = db_col_int(s, 7);
     b->overlap_reason = db_col_text_or_null(s, 8, ar);
-}
-
-static int check_staff_user(struct db_conn *c, int64_t id, struct store_fault *fault)
-{
-    struct db_stmt *s = db_stmt(c, SQL_STAFF_ROLE);
-    bool staff = false;
-    int rc;
-
-    db_bind_int(s, 1, id);
-    if ((rc = db_step(s)) == DB_ROW)
-        staff = strcmp(db_col_raw(s, 0), "customer") != 0;
-    db_done(s, 0);
-    if (rc != DB_ROW && rc != DB_DONE)
-        return db_err(rc);
-    if (!staff)
-        return store__fault(fault, DESK_EINVAL, "user_id",
-                             "user %" PRId64 " is not an agent or admin", id);
-    return 0;
 }
 
 /*
@@ -1144,7 +1131,7 @@ static int write_booking_create(struct db_conn *c, void *arg)
     int rc;
 
     if ((rc = open_agreement(c, j->c, b->agreement_id, j->now, &a, j->fault, &ar)) < 0 ||
-        (rc = check_staff_user(c, b->user_id, j->fault)) < 0)
+        (rc = store__check_staff(c, b->user_id, "user_id", j->fault)) < 0)
         goto out;
     b->id = 0; /* re-runnable: a rolled-back run may have set it */
     if ((rc = check_double_booking(c, b, j->reason, j->fault)) < 0)

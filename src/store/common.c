@@ -199,3 +199,25 @@ int store__meta_put(struct db_conn *c, const char *key, const char *value)
     db_bind_text(s, 2, value);
     return db_exec(s);
 }
+
+/* ---- staff references ---- */
+
+static const char SQL_STAFF_ROLE[] = "SELECT role FROM users WHERE id = ?";
+
+int store__check_staff(struct db_conn *c, int64_t id, const char *field, struct store_fault *fault)
+{
+    struct db_stmt *s = db_stmt(c, SQL_STAFF_ROLE);
+    bool staff = false;
+    int rc;
+
+    db_bind_int(s, 1, id);
+    if ((rc = db_step(s)) == DB_ROW)
+        staff = strcmp(db_col_raw(s, 0), "customer") != 0;
+    db_done(s, 0);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return db_err(rc);
+    if (!staff)
+        return store__fault(fault, DESK_EINVAL, field, "user %" PRId64 " is not an agent or admin",
+                            id);
+    return 0;
+}

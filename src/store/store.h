@@ -864,6 +864,21 @@ int store_organization_names(struct store *st, const struct caller *c, struct na
 /* Agents and admins by name (who may be assigned); empty for a customer. */
 int store_staff_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
                       struct arena *a);
+/* One of a customer's contacts at the vendor (the portal's "Your contacts"). */
+struct your_contact {
+    const char *name, *email; /* the staff user's name and e-mail, nothing more */
+    int64_t agreement_id;     /* a representative of this agreement; 0: the account executive */
+    const char *kind;         /* that agreement's kind; "" for the account executive */
+};
+
+/*
+ * A customer's contacts: its organisation's account executive, then the
+ * representatives of its agreements (not those cancelled before signing),
+ * leaving out disabled users; empty for staff.
+ */
+int store_your_contacts(struct store *st, const struct caller *c, struct your_contact **items,
+                        size_t *n, struct arena *a);
+
 /* An agreement as the pages list it (read-only; SPEC 2.3). */
 struct agreement_row {
     int64_t id;              /* the agreement */

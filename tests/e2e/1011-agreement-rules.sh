@@ -152,5 +152,72 @@ is "$(json '.items|length')/$(json '.items[0].name')" "1/Support hours" "only th
 api POST /api/v1/agreements '{"organization_id":1,"kind":"maintenance","starts_on":"2026-01-01","currency":"EUR","hosting":"vendor_hosted"}' "$ADMIN"
 is "$STATUS/$(json .error.field)" 422/sla_policy_id "without a default policy sla_policy_id stays required"
 
+# ---- 4. the account executive of an organisation, the representative of an agreement -------------
+api PATCH /api/v1/organizations/1 '{"account_executive_id":2}' "$ADMIN"
+is "$STATUS/$(json .account_executive_id)" 200/2 "PATCH an organisation's account executive (the agent)"
+api PATCH /api/v1/organizations/1 '{"account_executive_id":3}' "$ADMIN"
+is "$STATUS/$(json .error.field)" 422/account_executive_id "a customer is 422 naming account_executive_id"
+like "$(json .error.message)" "user 3 is not an agent or admin" "saying why"
+api PATCH /api/v1/organizations/1 '{"account_executive_id":999}' "$ADMIN"
+is "$STATUS/$(json .error.field)" 422/account_executive_id "an unknown user is 422"
+api PATCH /api/v1/organizations/1 '{"account_executive_id":"bo"}' "$ADMIN"
+is "$STATUS/$(json .error.field)" 422/account_executive_id "a non-id is 422"
+is "$(get /api/v1/organizations/1 .account_executive_id "$ADMIN")" 2 "and none of them changed it"
+api PATCH /api/v1/organizations/1 '{"account_executive_id":2}' "$AGENT"
+is "$STATUS" 403 "agents do not change organisations"
+api POST /api/v1/organizations '{"name":"Delta","account_executive_id":1}' "$ADMIN"
+is "$STATUS/$(json .account_executive_id)" 201/1 "set on create"
+DELTA=$(json .id)
+api POST /api/v1/organizations '{"name":"Epsilon","account_executive_id":4}' "$ADMIN"
+is "$STATUS/$(json .error.field)" 422/account_executive_id "a customer on create is 422"
+api PATCH "/api/v1/organizations/$DELTA" '{"account_executive_id":null}' "$ADMIN"
+is "$STATUS/$(json .account_executive_id)" 200/null "null clears it"
+api POST /api/v1/organizations '{"name":"Zeta"}' "$ADMIN"
+is "$(json .account_executive_id)" null "none by default"
+
+api PATCH /api/v1/agreements/1 '{"representative_id":1}' "$ADMIN"
+is "$STATUS/$(json .representative_id)" 200/1 "PATCH a signed agreement's representative (the admin)"
+api PATCH /api/v1/agreements/1 '{"representative_id":4}' "$AGENT"
+is "$STATUS/$(json .error.field)" 422/representative_id "a customer as representative is 422 naming it"
+api PATCH /api/v1/agreements/1 '{"representative_id":0}' "$AGENT"
+is "$STATUS/$(json .error.field)" 422/representative_id "0 is no id: 422"
+is "$(get /api/v1/agreements/1 .representative_id "$CA")" 1 "the customer reads it in the API"
+api POST /api/v1/agreements '{"organization_id":2,"kind":"advanced","starts_on":"2026-12-01","ends_on":"2027-03-31","currency":"EUR","hours":40,"rate":10000,"invoicing":"end","representative_id":2}' "$AGENT"
+is "$STATUS/$(json .representative_id)" 201/2 "set on create"
+BETA_AGR=$(json .id)
+api PATCH "/api/v1/agreements/$BETA_AGR" '{"representative_id":null}' "$AGENT"
+is "$STATUS/$(json .representative_id)" 200/null "null clears it"
+api PATCH "/api/v1/agreements/$BETA_AGR" '{"representative_id":2}' "$AGENT"
+api POST /api/v1/agreements '{"organization_id":2,"kind":"advanced","starts_on":"2026-12-01","ends_on":"2027-03-31","currency":"EUR","hours":40,"rate":10000,"invoicing":"end","representative_id":3}' "$AGENT"
+is "$STATUS/$(json .error.field)" 422/representative_id "a customer on create is 422"
+
+# the customers' portal: "Your contacts", name and e-mail only, their own organisation's
+passwords "3, 4"; ok $? "the customers get passwords"
+ADMIN_NAME=$(get /api/v1/users/1 .name "$ADMIN")
+sign_in ca ca@acme.test
+page ca GET /portal/agreements
+has "Your contacts"; ok $? "Acme's portal shows Your contacts"
+has "Agnes Agent</span> &lt;<a href=\"mailto:agent@vendor.test\">agent@vendor.test</a>&gt; — account executive"
+ok $? "the account executive with name and e-mail"
+has "$ADMIN_NAME</span> &lt;<a href=\"mailto:$ADMIN_EMAIL\">$ADMIN_EMAIL</a>&gt; — representative, Software Maintenance Agreement #1"
+ok $? "the representative of its agreement"
+has "representative, Advanced Services #$BETA_AGR"; is $? 1 "not Beta's representative"
+sign_in cb cb@beta.test
+page cb GET /portal/agreements
+has "agent@vendor.test</a>&gt; — representative, Advanced Services #$BETA_AGR"; ok $? "Beta sees its own representative"
+has "account executive"; is $? 1 "and no account executive (Beta has none)"
+has "$ADMIN_EMAIL"; is $? 1 "nor Acme's representative"
+api PATCH /api/v1/organizations/1 '{"account_executive_id":null}' "$ADMIN"
+page ca GET /portal/agreements
+has "account executive"; is $? 1 "a cleared account executive leaves the portal"
+
+# the desk: the organisation's account executive and the agreement's representative by name
+api PATCH /api/v1/organizations/1 '{"account_executive_id":2}' "$ADMIN"
+sign_in admin "$ADMIN_EMAIL" "$ADMIN_PASSWORD"
+page admin GET /desk/admin/organizations
+has '<td data-label="Account executive">Agnes Agent</td>'; ok $? "the desk's organisations list the account executive"
+page agent GET /desk/agreements/1
+has "representative <span class=\"representative\">$ADMIN_NAME</span>"; ok $? "the desk's agreement names its representative"
+
 stop_server
 done_testing

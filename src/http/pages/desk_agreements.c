@@ -43,14 +43,6 @@ static json_t *day_json(int64_t day)
     return json_string(buf);
 }
 
-static const char *name_of(const struct named *list, size_t n, int64_t id)
-{
-    for (size_t i = 0; i < n; i++)
-        if (list[i].id == id)
-            return list[i].name;
-    return "";
-}
-
 /* The bookings with the booked person's name. */
 static json_t *bookings_json(const struct booking *b, size_t n, const struct named *staff,
                              size_t nstaff)
@@ -61,8 +53,8 @@ static json_t *bookings_json(const struct booking *b, size_t n, const struct nam
         json_array_append_new(
             list,
             json_pack("{s:I, s:s, s:o, s:o, s:s, s:s?}", "id", (json_int_t)b[i].id, "user",
-                      name_of(staff, nstaff, b[i].user_id), "starts_on", day_json(b[i].starts_on),
-                      "ends_on", day_json(b[i].ends_on), "status",
+                      page_name_of(staff, nstaff, b[i].user_id), "starts_on",
+                      day_json(b[i].starts_on), "ends_on", day_json(b[i].ends_on), "status",
                       booking_status_names[b[i].status], "overlap_reason", b[i].overlap_reason));
     return list;
 }
@@ -123,7 +115,9 @@ static int show(struct req *req, struct res *res, int status, const char *error)
         (rc = page_agreement_json(req, id, &o)) < 0 ||
         (rc = page_agreement_billing(req, &g, o)) < 0)
         return page_error(req, res, rc, "agreement %" PRId64 " cannot be shown", id);
-    add_terms(o, &g, name_of(orgs, norgs, g.organization_id));
+    add_terms(o, &g, page_name_of(orgs, norgs, g.organization_id));
+    json_object_set_new(o, "representative",
+                        json_string(page_name_of(staff, nstaff, g.representative_id)));
     mark_proposed(o);
     json_object_set_new(o, "bookings", bookings_json(b, nb, staff, nstaff));
     scopes = json_array();
