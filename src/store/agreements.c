@@ -1073,8 +1073,7 @@ static int check_double_booking(struct db_conn *c, struct booking *b, const char
     date_format(to, t);
     return store__fault(fault, DESK_ECONFLICT, "starts_on",
                         "user %" PRId64 " is already booked from %s to %s (booking %" PRId64
-                        " of agreement %" PRId64 "); send \"force\": true with a \"reason\" "
-                        "to book anyway",
+                        " of agreement %" PRId64 "); a reason may force a double booking",
                         b->user_id, f, t, other, other_agreement);
 }
 
