@@ -63,7 +63,7 @@ bench_db() {
         *) echo "bench_db: unknown backend $1 (sqlite or postgres)" >&2; return 1 ;;
     esac
     "$SVCDESK" init --db "$DBURL" --admin-email bench@example.test \
-        --admin-password bench-password > "$T/init.log" 2>&1 ||
+        --admin-password bench-password --no-default-policy > "$T/init.log" 2>&1 ||
         { echo "bench_db: svcdesk init failed: $(cat "$T/init.log")" >&2; return 1; }
 }
 

@@ -1,7 +1,7 @@
 /*
  * cmd_demo.c - `svcdesk demo`: a realistic demo in one command (what `make
  * run` starts from). A software vendor, three customers (vendor-hosted,
- * customer-hosted, one without agreement), agents and customer contacts who
+ * customer-hosted, one whose agreements are only requested), agents and customer contacts who
  * sign in with the fixed demo password, the Copenhagen support calendar
  * with the Danish public holidays of this year and the next two, the A-D
  * policy, agreements of every kind with time booked, and requests in every
@@ -57,7 +57,7 @@ static const struct {
     {"bo@vendor.demo", "Bo Berg (agent, account executive)"},
     {"mette@nordvand.demo", "Mette Nielsen, Nordvand Forsyning (vendor-hosted)"},
     {"lars@fjordby.demo", "Lars Holm, Fjordby Energi (customer-hosted)"},
-    {"sofie@lillea.demo", "Sofie Dahl, Lilleaa Vand (no agreement)"},
+    {"sofie@lillea.demo", "Sofie Dahl, Lilleaa Vand (agreements requested, none signed)"},
 };
 
 static int fail(const char *what, int rc, const struct store_fault *f)
@@ -83,7 +83,7 @@ static int add_user(struct demo *d, const char *email, const char *name, enum ro
 static int add_org(struct demo *d, const char *name, const char *domain, int64_t *id)
 {
     const char *domains[] = {domain};
-    struct organization o = {0, name, domains, 1, 0};
+    struct organization o = {0, name, domains, 1, 0, 0};
     struct store_fault f = {0};
     int rc = store_org_create(d->st, &d->sys, &o, &f);
 
@@ -224,7 +224,8 @@ static int agreements(struct demo *d)
         {"Migration of the meter database", 6000000, DATE_NONE},
         {"Acceptance and go-live", 1500000, DATE_NONE},
     };
-    struct agreement nv_main = {0}, nv_enh = {0}, fj_main = {0}, fj_adv = {0}, li_req = {0};
+    struct agreement nv_main = {0}, nv_enh = {0}, fj_main = {0}, fj_adv = {0}, li_main = {0},
+                     li_req = {0};
     int rc;
 
     nv_main = (struct agreement){.organization_id = d->org[0], .kind = AK_MAINTENANCE,
@@ -250,6 +251,12 @@ static int agreements(struct demo *d)
                                 .phases = phases, .nphases = ARRAY_SIZE(phases),
                                 .services = 1u << 3, /* system migrations */
                                 .quote_valid_until = DATE_NONE, .notice_given_on = DATE_NONE};
+    /* requested together: the enhanced agreement stands on the maintenance agreement */
+    li_main = (struct agreement){.organization_id = d->org[2], .kind = AK_MAINTENANCE,
+                                 .starts_on = new_year(d->today, 1), .ends_on = DATE_NONE,
+                                 .hosting = HOSTING_VENDOR, .sla_policy_id = d->policy,
+                                 .annual_fee = 6000000, .rate = 120000,
+                                 .quote_valid_until = DATE_NONE, .notice_given_on = DATE_NONE};
     li_req = (struct agreement){.organization_id = d->org[2], .kind = AK_ENHANCED,
                                 .starts_on = new_year(d->today, 1), .ends_on = DATE_NONE,
                                 .annual_fee = 2400000, .rate = 120000, .hours_minutes = 20 * 60,
@@ -258,6 +265,7 @@ static int agreements(struct demo *d)
         (rc = add_agreement(d, &nv_enh, true, "Nordvand's enhanced agreement")) ||
         (rc = add_agreement(d, &fj_main, true, "Fjordby's maintenance agreement")) ||
         (rc = add_agreement(d, &fj_adv, true, "Fjordby's statement of work")) ||
+        (rc = add_agreement(d, &li_main, false, "Lilleaa's requested maintenance agreement")) ||
         (rc = add_agreement(d, &li_req, false, "Lilleaa's requested agreement")))
         return rc;
     d->enhanced = nv_enh.id;
@@ -418,6 +426,25 @@ static int monitoring_alert(struct demo *d)
     return 0;
 }
 
+/* ---- people on accounts ----------------------------------------------------------- */
+
+/* Bo is Nordvand's account executive, Agnes the representative on its enhanced agreement. */
+static int account_people(struct demo *d)
+{
+    struct organization patch = {.id = d->org[0], .account_executive_id = d->bo}, o;
+    struct agreement_patch ap = {.fields = AF_REPRESENTATIVE};
+    struct store_fault f = {0};
+    struct agreement a;
+    int rc;
+
+    if ((rc = store_org_update(d->st, &d->sys, &patch, &o, &f, &d->a)) < 0)
+        return fail("Nordvand's account executive", rc, &f);
+    ap.to.representative_id = d->agnes;
+    if ((rc = store_agreement_update(d->st, &d->sys, d->enhanced, &ap, d->now, &a, &f, &d->a)) < 0)
+        return fail("the enhanced agreement's representative", rc, &f);
+    return 0;
+}
+
 /* ---- the command ------------------------------------------------------------------- */
 
 static void print_sign_ins(void)
@@ -462,7 +489,7 @@ static int load(struct demo *d)
     for (size_t i = 0; i < ARRAY_SIZE(requests); i++)
         if ((rc = add_request(d, &requests[i])))
             return rc;
-    if ((rc = monitoring_alert(d)))
+    if ((rc = monitoring_alert(d)) || (rc = account_people(d)))
         return rc;
     return store_meta_set(d->st, "demo_loaded_at", "1");
 }

@@ -261,6 +261,7 @@ int agreement_patch_apply(struct agreement *a, const struct agreement_patch *p, 
     a->sla_policy_id = f & AF_SLA_POLICY ? to->sla_policy_id : a->sla_policy_id;
     a->calendar_id = f & AF_CALENDAR ? to->calendar_id : a->calendar_id;
     a->rasci_matrix_id = f & AF_RASCI ? to->rasci_matrix_id : a->rasci_matrix_id;
+    a->representative_id = f & AF_REPRESENTATIVE ? to->representative_id : a->representative_id;
     if (f & AF_CURRENCY)
         memcpy(a->currency, to->currency, sizeof(a->currency));
     a->annual_fee = f & AF_ANNUAL_FEE ? to->annual_fee : a->annual_fee;
@@ -459,4 +460,20 @@ int agreement_cancel(const struct agreement *a, int64_t notice, int64_t today,
 enum booking_status booking_status_for(const struct agreement *a)
 {
     return a->status == AS_SIGNED ? BOOKING_CONFIRMED : BOOKING_TENTATIVE;
+}
+
+bool booking_dates_overlap(int64_t a_from, int64_t a_to, int64_t b_from, int64_t b_to)
+{
+    return a_from <= b_to && b_from <= a_to;
+}
+
+bool agreement_supports_enhanced(const struct agreement *m, int64_t today, bool to_sign)
+{
+    enum agreement_status st = agreement_status_on(m, today);
+
+    if (m->kind != AK_MAINTENANCE)
+        return false;
+    if (to_sign)
+        return st == AS_SIGNED;
+    return st == AS_REQUESTED || st == AS_QUOTED || st == AS_SIGNED;
 }

@@ -67,6 +67,7 @@ struct agreement {
     int64_t sla_policy_id;        /* required for maintenance; 0: none */
     int64_t calendar_id;          /* overrides the policy's calendar; 0: none */
     int64_t rasci_matrix_id;      /* 0: none */
+    int64_t representative_id;    /* the vendor's representative (a staff user); 0: none */
     char currency[CURRENCY_LEN];  /* ISO 4217 code of every amount */
     int64_t annual_fee;           /* invoiced at the start of each agreement year */
     int64_t rate;                 /* an hour: billable time, hours of advanced projects */
@@ -112,6 +113,13 @@ bool agreement_active_on(const struct agreement *a, int64_t today);
 bool agreement_quote_overdue(const struct agreement *a, int64_t now);
 /* Is day inside the term? */
 bool agreement_term_holds(const struct agreement *a, int64_t day);
+/*
+ * May maintenance agreement m stand under an enhanced agreement of its
+ * organisation on `today`? To create the enhanced one, m must not be over
+ * (requested, quoted or signed, as shown on today); to sign it, m must be
+ * signed and not over. False for an agreement of another kind.
+ */
+bool agreement_supports_enhanced(const struct agreement *m, int64_t today, bool to_sign);
 
 /*
  * Check the terms of a: the rules of its kind (hosting and the SLA policy
@@ -155,6 +163,7 @@ enum agreement_field {
     AF_SERVICES = 1 << 12,
     AF_INVOICING = 1 << 13,
     AF_PHASES = 1 << 14,
+    AF_REPRESENTATIVE = 1 << 15,
 };
 /* The commercial terms, fixed once signed (hours change by change orders). */
 #define AF_SIGNED_FIXED                                                                            \
@@ -270,11 +279,19 @@ struct booking {
     int64_t user_id;            /* the booked person (staff) */
     int64_t starts_on, ends_on; /* inclusive dates */
     enum booking_status status; /* tentative until the agreement is signed */
+    const char *overlap_reason; /* why it overlaps another booking of the person; NULL: none */
     int64_t created_at, updated_at;
 };
 
+#define BOOKING_REASON_MAX 500 /* characters of overlap_reason */
+
 /* tentative before the agreement is signed, confirmed after. */
 enum booking_status booking_status_for(const struct agreement *a);
+/*
+ * Do the inclusive date ranges [a_from, a_to] and [b_from, b_to] share a
+ * day? (A booking ending on the day another starts overlaps it.)
+ */
+bool booking_dates_overlap(int64_t a_from, int64_t a_to, int64_t b_from, int64_t b_to);
 
 enum time_kind {
     TIME_INCLUDED, /* draws the hours bank */

@@ -60,6 +60,8 @@ json_t *organization_to_json(const struct organization *o)
 
     for (size_t i = 0; i < o->domains_nr; i++)
         json_array_append_new(domains, json_string(o->domains[i]));
-    return json_pack("{s:I, s:s, s:o}", "id", (json_int_t)o->id, "name", o->name, "domains",
-                     domains);
+    return json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)o->id, "name", o->name, "domains",
+                     domains, "account_executive_id",
+                     o->account_executive_id > 0 ? json_integer(o->account_executive_id)
+                                                 : json_null());
 }

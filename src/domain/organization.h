@@ -23,7 +23,11 @@ struct organization {
     const char *const *domains; /* lower-case mail domains */
     size_t domains_nr;          /* entries in domains */
     int64_t created_at;         /* UTC seconds */
+    int64_t account_executive_id; /* the vendor's account executive (staff); 0: none. In a
+                                     patch: 0 leaves it, ORG_CLEAR clears it */
 };
+
+#define ORG_CLEAR (-1) /* a patch's account_executive_id that clears it */
 
 /*
  * Check that `in` is a mail domain ("example.com": two or more labels of
@@ -33,7 +37,7 @@ struct organization {
  */
 const char *mail_domain_normalize(const char *in, char out[MAIL_DOMAIN_MAX + 1]);
 
-/* The API form {"id","name","domains"}: a new reference. */
+/* The API form {"id","name","domains","account_executive_id"}: a new reference. */
 json_t *organization_to_json(const struct organization *o);
 
 #endif

@@ -19,6 +19,11 @@ static const int64_t default_response_hours[POLICY_LEVELS] = {4, 8, 16, 16, 0};
 
 static int64_t default_response(enum policy_level l) { return default_response_hours[l] * 3600; }
 
+const char policy_default_calendar_json[] =
+    "{\"timezone\":\"Europe/Copenhagen\",\"hours\":{\"mon\":[\"08:00-16:00\"],"
+    "\"tue\":[\"08:00-16:00\"],\"wed\":[\"08:00-16:00\"],\"thu\":[\"08:00-16:00\"],"
+    "\"fri\":[\"08:00-14:30\"]}}";
+
 void policy_defaults(struct sla_policy *p)
 {
     p->warn_permille = POLICY_WARN_DEFAULT;

@@ -64,6 +64,16 @@ struct sla_policy_patch {
 void policy_defaults(struct sla_policy *p);
 
 /*
+ * The support hours and severity policy of the vendor's documents, which
+ * `svcdesk init` creates as an editable default: the calendar's name and
+ * JSON (Mon-Thu 08:00-16:00, Fri 08:00-14:30, Europe/Copenhagen, no
+ * holidays) and the policy's name (its targets are policy_defaults').
+ */
+#define POLICY_DEFAULT_CALENDAR_NAME "Support hours"
+#define POLICY_DEFAULT_NAME "Severity levels A-D"
+extern const char policy_default_calendar_json[];
+
+/*
  * Decimal working hours to seconds, rounded half up. Returns 0, or
  * DESK_EINVAL with *why set when hours is not finite, not more than 0,
  * rounds to 0 seconds, or exceeds what the SLA clock takes.

@@ -70,7 +70,7 @@ static int read_one(struct db_stmt *s, read_row_fn fn, void *item,
 
 /* ---- organisations ---------------------------------------------------------------- */
 
-#define ORG_COLS "o.id, o.name, o.domains, o.created_at"
+#define ORG_COLS "o.id, o.name, o.domains, o.created_at, coalesce(o.account_executive_id, 0)"
 
 static void read_org(struct db_stmt *s, void *item, struct arena *a)
 {
@@ -80,6 +80,7 @@ static void read_org(struct db_stmt *s, void *item, struct arena *a)
     o->name = db_col_text(s, 1, a);
     o->domains = store__json_list(db_col_text(s, 2, a), &o->domains_nr, a);
     o->created_at = db_col_int(s, 3);
+    o->account_executive_id = db_col_int(s, 4);
 }
 
 struct org_write {
@@ -120,8 +121,9 @@ static int name_conflict(int rc, struct store_fault *f, const char *what, const 
     return rc;
 }
 
-static const char SQL_ORG_INSERT[] = "INSERT INTO organizations (name, domains, created_at, "
-                                     "updated_at) VALUES (?1, ?2, ?3, ?3) RETURNING id";
+static const char SQL_ORG_INSERT[] =
+    "INSERT INTO organizations (name, domains, created_at, updated_at, account_executive_id) "
+    "VALUES (?1, ?2, ?3, ?3, ?4) RETURNING id";
 
 static int write_org_create(struct db_conn *c, void *arg)
 {
@@ -131,13 +133,16 @@ static int write_org_create(struct db_conn *c, void *arg)
     struct db_stmt *s;
     int rc;
 
-    if ((rc = check_domains(c, 0, domains, w->f)) < 0)
+    if ((rc = check_domains(c, 0, domains, w->f)) < 0 ||
+        (w->o->account_executive_id && (rc = store__check_staff(c, w->o->account_executive_id,
+                                                                "account_executive_id", w->f)) < 0))
         goto out;
     w->o->created_at = time_now();
     s = db_stmt(c, SQL_ORG_INSERT);
     db_bind_text(s, 1, w->o->name);
     db_bind_text(s, 2, domains);
     db_bind_int(s, 3, w->o->created_at);
+    db_bind_id(s, 4, w->o->account_executive_id);
     if ((rc = name_conflict(db_insert(s, &w->o->id), w->f, "organisation",
                             w->o->name)) < 0)
         goto out;
@@ -157,7 +162,7 @@ int store_org_create(struct store *st, const struct caller *actor, struct organi
 
 static const char SQL_ORG_BY_ID[] = "SELECT " ORG_COLS " FROM organizations o WHERE o.id = ?1";
 static const char SQL_ORG_UPDATE[] = "UPDATE organizations SET name = ?2, domains = ?3, "
-                                     "updated_at = ?4 WHERE id = ?1";
+                                     "updated_at = ?4, account_executive_id = ?5 WHERE id = ?1";
 
 static int write_org_update(struct db_conn *c, void *arg)
 {
@@ -177,14 +182,21 @@ static int write_org_update(struct db_conn *c, void *arg)
         w->o->domains = w->patch->domains;
         w->o->domains_nr = w->patch->domains_nr;
     }
+    if (w->patch->account_executive_id)
+        w->o->account_executive_id =
+            w->patch->account_executive_id == ORG_CLEAR ? 0 : w->patch->account_executive_id;
     domains = store__json_strings(w->o->domains, w->o->domains_nr, w->a);
     if ((rc = check_domains(c, before.id, domains, w->f)) < 0)
+        return rc;
+    if (w->patch->account_executive_id > 0 &&
+        (rc = store__check_staff(c, w->o->account_executive_id, "account_executive_id", w->f)) < 0)
         return rc;
     s = db_stmt(c, SQL_ORG_UPDATE);
     db_bind_int(s, 1, before.id);
     db_bind_text(s, 2, w->o->name);
     db_bind_text(s, 3, domains);
     db_bind_int(s, 4, time_now());
+    db_bind_id(s, 5, w->o->account_executive_id);
     if ((rc = name_conflict(db_exec(s), w->f, "organisation", w->o->name)) < 0)
         return rc;
     return store__audit_json(c, w->actor->user_id, "update", "organization", before.id,
@@ -821,4 +833,58 @@ int store_policy_list(struct store *st, struct store_page *pg, struct sla_policy
         rc = read_targets(c, &(*items)[i]);
     db_put(st, c);
     return rc;
+}
+
+/* ---- the default support hours and severity policy ------------------------------------ */
+
+static const char SQL_ANY_POLICY[] = "SELECT 1 FROM sla_policies LIMIT 1";
+
+struct default_write {
+    const struct caller *actor; /* who writes */
+    struct calendar_entry *cal; /* in/out */
+    struct sla_policy *p;       /* in/out */
+    struct store_fault *f;      /* why it was refused */
+    bool *created;              /* out */
+};
+
+/* Does any SLA policy exist? 0 or the error; *any set. */
+static int any_policy(struct db_conn *c, bool *any)
+{
+    struct db_stmt *s = db_stmt(c, SQL_ANY_POLICY);
+    int rc = db_step(s);
+
+    *any = rc == DB_ROW;
+    return db_done(s, rc == DB_ROW || rc == DB_DONE ? 0 : db_err(rc));
+}
+
+static int write_default_policy(struct db_conn *c, void *arg)
+{
+    struct default_write *w = arg;
+    struct calendar_write cw = {w->actor, w->cal, w->f, ARENA_INIT, 0};
+    struct policy_write pw = {w->actor, w->p, NULL, w->f, NULL};
+    char id[24];
+    bool any;
+    int rc;
+
+    *w->created = false;
+    if ((rc = any_policy(c, &any)) < 0 || any)
+        return rc; /* an installation with policies keeps its own */
+    if ((rc = write_calendar_create(c, &cw)) < 0)
+        return rc;
+    w->p->calendar_id = w->cal->id;
+    if ((rc = write_policy_create(c, &pw)) < 0)
+        return rc;
+    snprintf(id, sizeof(id), "%" PRId64, w->p->id);
+    if ((rc = store__meta_put(c, STORE_DEFAULT_POLICY_KEY, id)) < 0)
+        return rc;
+    *w->created = true;
+    return 0;
+}
+
+int store_default_policy_ensure(struct store *st, const struct caller *actor,
+                                struct calendar_entry *cal, struct sla_policy *p,
+                                struct store_fault *f, bool *created)
+{
+    struct default_write w = {actor, cal, p, f, created};
+    return db_write(st, write_default_policy, &w);
 }

@@ -85,7 +85,7 @@ static void phases_parse(const char *text, struct agreement *a, struct arena *ar
     "coalesce(a.per_diem_rate, 0), coalesce(a.hours_minutes, 0), a.extras, a.services, "           \
     "a.invoicing, a.phases, coalesce(a.quote_amount, 0), a.quote_valid_until, "                    \
     "coalesce(a.quoted_at, 0), coalesce(a.signed_at, 0), a.notice_given_on, a.created_at, "        \
-    "a.updated_at "
+    "a.updated_at, coalesce(a.representative_id, 0) "
 
 static void read_agreement(struct db_stmt *s, struct agreement *a, struct arena *ar)
 {
@@ -120,6 +120,7 @@ static void read_agreement(struct db_stmt *s, struct agreement *a, struct arena 
     a->notice_given_on = store__col_date(s, 23);
     a->created_at = db_col_int(s, 24);
     a->updated_at = db_col_int(s, 25);
+    a->representative_id = db_col_int(s, 26);
 }
 
 static const char SQL_AGREEMENT_GET[] = "SELECT " AGREEMENT_COLS "FROM agreements a "
@@ -201,7 +202,7 @@ static const char *agreement_audit(const struct agreement *a, struct arena *ar)
     if (a->notice_given_on != DATE_NONE)
         date_format(a->notice_given_on, notice);
     o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, "
-                  "s:o, s:s}",
+                  "s:o, s:s, s:I}",
                   "organization_id", (json_int_t)a->organization_id, "kind",
                   agreement_kind_name(a->kind), "status", agreement_status_name(a->status),
                   "starts_on", starts, "ends_on", ends, "currency", a->currency, "annual_fee",
@@ -211,7 +212,7 @@ static const char *agreement_audit(const struct agreement *a, struct arena *ar)
                   (json_int_t)a->calendar_id, "quote_amount", (json_int_t)a->quote_amount, "extras",
                   flags_json(agreement_extra_names, a->extras), "services",
                   flags_json(agreement_service_names, a->services), "phases", phases_json(a),
-                  "notice_given_on", notice);
+                  "notice_given_on", notice, "representative_id", (json_int_t)a->representative_id);
     return store__json_text(o, ar);
 }
 
@@ -250,6 +251,9 @@ static int check_references(struct db_conn *c, const struct agreement *a,
     if ((rc = reference(c, SQL_ORG_EXISTS, a->organization_id, "organization_id", fault)) < 0 ||
         (rc = reference(c, SQL_POLICY_EXISTS, a->sla_policy_id, "sla_policy_id", fault)) < 0 ||
         (rc = reference(c, SQL_CALENDAR_EXISTS, a->calendar_id, "calendar_id", fault)) < 0)
+        return rc;
+    if (a->representative_id &&
+        (rc = store__check_staff(c, a->representative_id, "representative_id", fault)) < 0)
         return rc;
     return reference(c, SQL_RASCI_EXISTS, a->rasci_matrix_id, "rasci_matrix_id", fault);
 }
@@ -333,21 +337,59 @@ int store_priority_sync(struct store *st, int64_t now, int *changed)
     return db_write(st, write_priority_sync, &j);
 }
 
+/* ---- an enhanced agreement stands on a maintenance agreement ------------------------- */
+
+static const char SQL_ORG_MAINTENANCE[] = "SELECT " AGREEMENT_COLS "FROM agreements a "
+                                          "WHERE a.organization_id = ?1 AND "
+                                          "a.kind = 'maintenance' ORDER BY a.id";
+
+/*
+ * 0 when organisation org has a maintenance agreement that supports an
+ * enhanced one on today (agreement_supports_enhanced: to create it, or to
+ * sign it), else DESK_ECONFLICT naming organization_id.
+ */
+static int check_maintenance(struct db_conn *c, int64_t org, int64_t today, bool to_sign,
+                             struct store_fault *fault)
+{
+    struct db_stmt *s = db_stmt(c, SQL_ORG_MAINTENANCE);
+    struct arena ar = ARENA_INIT;
+    struct agreement m;
+    bool found = false;
+    int rc;
+
+    db_bind_int(s, 1, org);
+    while (!found && (rc = db_step(s)) == DB_ROW) {
+        read_agreement(s, &m, &ar);
+        found = agreement_supports_enhanced(&m, today, to_sign);
+    }
+    rc = db_done(s, found || rc == DB_DONE ? 0 : db_err(rc));
+    arena_release(&ar);
+    if (rc < 0 || found)
+        return rc;
+    if (to_sign)
+        return store__fault(fault, DESK_ECONFLICT, "organization_id",
+                            "organization %" PRId64 " has no signed maintenance agreement", org);
+    return store__fault(fault, DESK_ECONFLICT, "organization_id",
+                        "organization %" PRId64 " has no maintenance agreement (an enhanced "
+                        "agreement needs one, signed before the enhanced one is signed)",
+                        org);
+}
+
 /* ---- creating and saving ------------------------------------------------------------- */
 
 static const char SQL_AGREEMENT_INSERT[] =
     "INSERT INTO agreements (organization_id, kind, status, starts_on, ends_on, hosting, "
     "sla_policy_id, calendar_id, rasci_matrix_id, currency, annual_fee, rate, per_diem_rate, "
-    "hours_minutes, extras, services, invoicing, phases, created_at, updated_at) "
-    "VALUES (?1, ?2, 'requested', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-    "?16, ?17, ?18, ?18) RETURNING id";
+    "hours_minutes, extras, services, invoicing, phases, created_at, updated_at, "
+    "representative_id) VALUES (?1, ?2, 'requested', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+    "?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19) RETURNING id";
 static const char SQL_AGREEMENT_SAVE[] =
     "UPDATE agreements SET status = ?2, starts_on = ?3, ends_on = ?4, hosting = ?5, "
     "sla_policy_id = ?6, calendar_id = ?7, rasci_matrix_id = ?8, currency = ?9, "
     "annual_fee = ?10, rate = ?11, per_diem_rate = ?12, hours_minutes = ?13, extras = ?14, "
     "services = ?15, invoicing = ?16, phases = ?17, updated_at = ?18, quote_amount = ?19, "
-    "quote_valid_until = ?20, quoted_at = ?21, signed_at = ?22, notice_given_on = ?23 "
-    "WHERE id = ?1";
+    "quote_valid_until = ?20, quoted_at = ?21, signed_at = ?22, notice_given_on = ?23, "
+    "representative_id = ?24 WHERE id = ?1";
 
 /* Bind the terms shared by insert and save (parameters 3..17). */
 static void bind_terms(struct db_stmt *s, const struct agreement *a, struct arena *ar)
@@ -384,6 +426,7 @@ static int save_agreement(struct db_conn *c, struct agreement *a, int64_t now, s
     db_bind_id(s, 21, a->quoted_at);
     db_bind_id(s, 22, a->signed_at);
     store__bind_date(s, 23, a->notice_given_on);
+    db_bind_id(s, 24, a->representative_id);
     return db_exec(s);
 }
 
@@ -410,6 +453,14 @@ static int check_terms(const struct agreement *a, struct store_fault *fault)
     return rc;
 }
 
+/* The default SLA policy (STORE_DEFAULT_POLICY_KEY), 0 when there is none. */
+static int64_t default_policy(struct db_conn *c, struct arena *ar)
+{
+    const char *v = store__meta_value(c, STORE_DEFAULT_POLICY_KEY, ar);
+
+    return v ? strtoll(v, NULL, 10) : 0;
+}
+
 static int write_agreement_create(struct db_conn *c, void *arg)
 {
     struct agreement_job *j = arg;
@@ -421,13 +472,19 @@ static int write_agreement_create(struct db_conn *c, void *arg)
     a->status = AS_REQUESTED;
     a->quote_valid_until = a->notice_given_on = DATE_NONE;
     a->created_at = a->updated_at = j->now;
+    if (a->kind == AK_MAINTENANCE && !a->sla_policy_id)
+        a->sla_policy_id = default_policy(c, &ar);
     if ((rc = check_terms(a, j->fault)) < 0 || (rc = check_references(c, a, j->fault)) < 0)
+        goto out;
+    if (a->kind == AK_ENHANCED &&
+        (rc = check_maintenance(c, a->organization_id, store__today(j->now), false, j->fault)) < 0)
         goto out;
     s = db_stmt(c, SQL_AGREEMENT_INSERT);
     db_bind_int(s, 1, a->organization_id);
     db_bind_text(s, 2, agreement_kind_name(a->kind));
     bind_terms(s, a, &ar);
     db_bind_int(s, 18, j->now);
+    db_bind_id(s, 19, a->representative_id);
     if ((rc = db_insert(s, &a->id)) < 0)
         goto out;
     rc =
@@ -515,9 +572,14 @@ static int move_sign(struct db_conn *c, struct agreement_job *j, enum agreement_
     struct agreement *a = j->a;
     struct db_stmt *s;
 
+    int rc;
+
     if (now != AS_REQUESTED && now != AS_QUOTED)
         return store__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", a->id,
                              agreement_status_name(now));
+    if (a->kind == AK_ENHANCED &&
+        (rc = check_maintenance(c, a->organization_id, store__today(j->now), true, j->fault)) < 0)
+        return rc;
     a->status = AS_SIGNED;
     a->signed_at = j->now;
     s = db_stmt(c, SQL_BOOKINGS_CONFIRM);
@@ -944,20 +1006,25 @@ out:
 /* ---- bookings ------------------------------------------------------------------------------ */
 
 #define BOOKING_COLS                                                                               \
-    "id, agreement_id, user_id, starts_on, ends_on, status, created_at, updated_at "
+    "id, agreement_id, user_id, starts_on, ends_on, status, created_at, updated_at, "              \
+    "overlap_reason "
 
 static const char SQL_BOOKING_INSERT[] =
     "INSERT INTO bookings (agreement_id, user_id, starts_on, ends_on, status, created_at, "
-    "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id";
+    "updated_at, overlap_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7) RETURNING id";
 static const char SQL_BOOKING_GET[] =
     "SELECT " BOOKING_COLS "FROM bookings WHERE id = ?1 AND agreement_id = ?2";
-static const char SQL_BOOKING_MOVE[] =
-    "UPDATE bookings SET starts_on = ?2, ends_on = ?3, updated_at = ?4 WHERE id = ?1";
+static const char SQL_BOOKING_MOVE[] = "UPDATE bookings SET starts_on = ?2, ends_on = ?3, "
+                                       "updated_at = ?4, overlap_reason = ?5 WHERE id = ?1";
 static const char SQL_BOOKINGS[] =
     "SELECT " BOOKING_COLS "FROM bookings WHERE agreement_id = ? ORDER BY starts_on, id";
-static const char SQL_STAFF_ROLE[] = "SELECT role FROM users WHERE id = ?";
+/* The person's other bookings that count: those of agreements not cancelled unsigned. */
+static const char SQL_PERSON_BOOKINGS[] =
+    "SELECT b.id, b.agreement_id, b.starts_on, b.ends_on FROM bookings b "
+    "JOIN agreements a ON a.id = b.agreement_id WHERE b.user_id = ?1 AND b.id <> ?2 AND "
+    "a.status <> 'cancelled' ORDER BY b.starts_on, b.id";
 
-static void read_booking(struct db_stmt *s, struct booking *b)
+static void read_booking(struct db_stmt *s, struct booking *b, struct arena *ar)
 {
     b->id = db_col_int(s, 0);
     b->agreement_id = db_col_int(s, 1);
@@ -968,24 +1035,61 @@ static void read_booking(struct db_stmt *s, struct booking *b)
                                                                              : BOOKING_CONFIRMED;
     b->created_at = db_col_int(s, 6);
     b->updated_at = db_col_int(s, 7);
+    b->overlap_reason = db_col_text_or_null(s, 8, ar);
 }
 
-static int check_staff_user(struct db_conn *c, int64_t id, struct store_fault *fault)
+/*
+ * Refuse b when it overlaps another booking of the same person (bookings of
+ * agreements cancelled unsigned do not count), unless a reason forces it:
+ * then b->overlap_reason is the reason. 0 or DESK_ECONFLICT (field starts_on).
+ */
+static int check_double_booking(struct db_conn *c, struct booking *b, const char *reason,
+                                struct store_fault *fault)
 {
-    struct db_stmt *s = db_stmt(c, SQL_STAFF_ROLE);
-    bool staff = false;
+    struct db_stmt *s = db_stmt(c, SQL_PERSON_BOOKINGS);
+    int64_t other = 0, other_agreement = 0, from = 0, to = 0;
     int rc;
 
-    db_bind_int(s, 1, id);
-    if ((rc = db_step(s)) == DB_ROW)
-        staff = strcmp(db_col_raw(s, 0), "customer") != 0;
-    db_done(s, 0);
-    if (rc != DB_ROW && rc != DB_DONE)
-        return db_err(rc);
-    if (!staff)
-        return store__fault(fault, DESK_EINVAL, "user_id",
-                             "user %" PRId64 " is not an agent or admin", id);
-    return 0;
+    b->overlap_reason = NULL;
+    db_bind_int(s, 1, b->user_id);
+    db_bind_int(s, 2, b->id);
+    while ((rc = db_step(s)) == DB_ROW) {
+        from = store__col_date(s, 2);
+        to = store__col_date(s, 3);
+        if (booking_dates_overlap(b->starts_on, b->ends_on, from, to)) {
+            other = db_col_int(s, 0);
+            other_agreement = db_col_int(s, 1);
+            break;
+        }
+    }
+    if ((rc = db_done(s, rc == DB_ROW || rc == DB_DONE ? 0 : db_err(rc))) < 0 || !other)
+        return rc;
+    if (reason) {
+        b->overlap_reason = reason;
+        return 0;
+    }
+    char f[DATE_LEN], t[DATE_LEN];
+    date_format(from, f);
+    date_format(to, t);
+    return store__fault(fault, DESK_ECONFLICT, "starts_on",
+                        "user %" PRId64 " is already booked from %s to %s (booking %" PRId64
+                        " of agreement %" PRId64 "); a reason may force a double booking",
+                        b->user_id, f, t, other, other_agreement);
+}
+
+/* The audit form of a booking: its dates, and the reason when it was forced. */
+static json_t *booking_audit(const struct booking *b)
+{
+    char from[DATE_LEN], to[DATE_LEN];
+    json_t *o;
+
+    date_format(b->starts_on, from);
+    date_format(b->ends_on, to);
+    o = json_pack("{s:I, s:I, s:s, s:s}", "agreement_id", (json_int_t)b->agreement_id, "user_id",
+                  (json_int_t)b->user_id, "starts_on", from, "ends_on", to);
+    if (b->overlap_reason)
+        json_object_set_new(o, "overlap_reason", json_string(b->overlap_reason));
+    return o;
 }
 
 /* The agreement of a booking or expense: visible, and not cancelled or over. */
@@ -1007,11 +1111,13 @@ static int open_agreement(struct db_conn *c, const struct caller *who, int64_t i
 struct booking_job {
     const struct caller *c;      /* who */
     struct booking *b;           /* in/out */
+    const char *reason;          /* forces an overlap; NULL: an overlap is refused */
     int64_t booking_id;          /* reschedule */
     const struct expense *costs; /* reschedule: amounts and notes */
     size_t ncosts;
     int64_t now;               /* when */
     struct store_fault *fault; /* why it was refused */
+    struct arena *ar;          /* reschedule: for the booking read back */
 };
 
 static int write_booking_create(struct db_conn *c, void *arg)
@@ -1024,7 +1130,10 @@ static int write_booking_create(struct db_conn *c, void *arg)
     int rc;
 
     if ((rc = open_agreement(c, j->c, b->agreement_id, j->now, &a, j->fault, &ar)) < 0 ||
-        (rc = check_staff_user(c, b->user_id, j->fault)) < 0)
+        (rc = store__check_staff(c, b->user_id, "user_id", j->fault)) < 0)
+        goto out;
+    b->id = 0; /* re-runnable: a rolled-back run may have set it */
+    if ((rc = check_double_booking(c, b, j->reason, j->fault)) < 0)
         goto out;
     b->status = booking_status_for(&a);
     b->created_at = b->updated_at = j->now;
@@ -1035,9 +1144,10 @@ static int write_booking_create(struct db_conn *c, void *arg)
     store__bind_date(s, 4, b->ends_on);
     db_bind_text(s, 5, booking_status_names[b->status]);
     db_bind_int(s, 6, j->now);
+    db_bind_text(s, 7, b->overlap_reason);
     if ((rc = db_insert(s, &b->id)) < 0)
         goto out;
-    rc = store__audit(c, j->c->user_id, "create", "booking", b->id, NULL, NULL);
+    rc = store__audit_json(c, j->c->user_id, "create", "booking", b->id, NULL, booking_audit(b));
 out:
     arena_release(&ar);
     return rc;
@@ -1046,11 +1156,12 @@ out:
 int store_booking_create(struct store *st, const struct caller *c, struct booking *b, int64_t now,
                            struct store_fault *fault)
 {
-    struct booking_job j = {c, b, 0, NULL, 0, now, fault};
+    struct booking_job j = {c, b, b->overlap_reason, 0, NULL, 0, now, fault, NULL};
     return db_write(st, write_booking_create, &j);
 }
 
-static int booking_read(struct db_conn *c, int64_t id, int64_t agreement_id, struct booking *b)
+static int booking_read(struct db_conn *c, int64_t id, int64_t agreement_id, struct booking *b,
+                        struct arena *ar)
 {
     struct db_stmt *s = db_stmt(c, SQL_BOOKING_GET);
     int rc;
@@ -1059,7 +1170,7 @@ static int booking_read(struct db_conn *c, int64_t id, int64_t agreement_id, str
     db_bind_int(s, 2, agreement_id);
     if ((rc = db_step(s)) != DB_ROW)
         return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
-    read_booking(s, b);
+    read_booking(s, b, ar);
     return db_done(s, 0);
 }
 
@@ -1067,19 +1178,25 @@ static int write_booking_reschedule(struct db_conn *c, void *arg)
 {
     struct booking_job *j = arg;
     struct arena ar = ARENA_INIT;
-    struct booking before;
+    struct booking before, after;
     struct agreement a;
     struct db_stmt *s;
     int rc;
 
     if ((rc = open_agreement(c, j->c, j->b->agreement_id, j->now, &a, j->fault, &ar)) < 0 ||
-        (rc = booking_read(c, j->booking_id, a.id, &before)) < 0)
+        (rc = booking_read(c, j->booking_id, a.id, &before, &ar)) < 0)
+        goto out;
+    after = before;
+    after.starts_on = j->b->starts_on;
+    after.ends_on = j->b->ends_on;
+    if ((rc = check_double_booking(c, &after, j->reason, j->fault)) < 0)
         goto out;
     s = db_stmt(c, SQL_BOOKING_MOVE);
     db_bind_int(s, 1, before.id);
-    store__bind_date(s, 2, j->b->starts_on);
-    store__bind_date(s, 3, j->b->ends_on);
+    store__bind_date(s, 2, after.starts_on);
+    store__bind_date(s, 3, after.ends_on);
     db_bind_int(s, 4, j->now);
+    db_bind_text(s, 5, after.overlap_reason);
     if ((rc = db_exec(s)) < 0)
         goto out;
     for (size_t i = 0; i < j->ncosts && rc == 0; i++) {
@@ -1090,24 +1207,24 @@ static int write_booking_reschedule(struct db_conn *c, void *arg)
         e.booking_id = before.id;
         rc = store__expense_insert(c, j->c, &e, j->now);
     }
-    if (rc == 0 &&
-        (rc = store__audit(c, j->c->user_id, "reschedule", "booking", before.id, NULL, NULL)) == 0)
-        rc = booking_read(c, before.id, a.id, j->b);
+    if (rc == 0 && (rc = store__audit_json(c, j->c->user_id, "reschedule", "booking", before.id,
+                                           booking_audit(&before), booking_audit(&after))) == 0)
+        rc = booking_read(c, before.id, a.id, j->b, j->ar);
 out:
     arena_release(&ar);
     return rc;
 }
 
 int store_booking_reschedule(struct store *st, const struct caller *c, int64_t agreement_id,
-                               int64_t booking_id, int64_t starts_on, int64_t ends_on,
-                               const struct expense *costs, size_t n, int64_t now,
-                               struct booking *out, struct store_fault *fault)
+                             int64_t booking_id, const struct booking_move *m, int64_t now,
+                             struct booking *out, struct store_fault *fault, struct arena *ar)
 {
-    struct booking_job j = {c, out, booking_id, costs, n, now, fault};
+    struct booking_job j = {c, out, m->force_reason, booking_id, m->costs, m->ncosts, now, fault,
+                            ar};
 
     out->agreement_id = agreement_id;
-    out->starts_on = starts_on;
-    out->ends_on = ends_on;
+    out->starts_on = m->starts_on;
+    out->ends_on = m->ends_on;
     return db_write(st, write_booking_reschedule, &j);
 }
 
@@ -1128,7 +1245,7 @@ int store_booking_list(struct store *st, const struct caller *c, int64_t agreeme
     db_bind_int(s, 1, agreement_id);
     while ((rc = db_step(s)) == DB_ROW) {
         out = store__grow(ar, out, *n, &alloc, sizeof(*out));
-        read_booking(s, &out[(*n)++]);
+        read_booking(s, &out[(*n)++], ar);
     }
     rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 out:

@@ -172,3 +172,52 @@ const char *store__fts_match(const struct db_conn *c, const char *const *terms, 
     strbuf_release(&sb);
     return out;
 }
+
+/* ---- meta, inside a transaction ---- */
+
+static const char SQL_META_VALUE[] = "SELECT value FROM meta WHERE key = ?";
+static const char SQL_META_PUT[] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                                   "ON CONFLICT (key) DO UPDATE SET value = ?2";
+
+const char *store__meta_value(struct db_conn *c, const char *key, struct arena *ar)
+{
+    struct db_stmt *s = db_stmt(c, SQL_META_VALUE);
+    const char *v = NULL;
+
+    db_bind_text(s, 1, key);
+    if (db_step(s) == DB_ROW)
+        v = db_col_text(s, 0, ar);
+    db_done(s, 0);
+    return v;
+}
+
+int store__meta_put(struct db_conn *c, const char *key, const char *value)
+{
+    struct db_stmt *s = db_stmt(c, SQL_META_PUT);
+
+    db_bind_text(s, 1, key);
+    db_bind_text(s, 2, value);
+    return db_exec(s);
+}
+
+/* ---- staff references ---- */
+
+static const char SQL_STAFF_ROLE[] = "SELECT role FROM users WHERE id = ?";
+
+int store__check_staff(struct db_conn *c, int64_t id, const char *field, struct store_fault *fault)
+{
+    struct db_stmt *s = db_stmt(c, SQL_STAFF_ROLE);
+    bool staff = false;
+    int rc;
+
+    db_bind_int(s, 1, id);
+    if ((rc = db_step(s)) == DB_ROW)
+        staff = strcmp(db_col_raw(s, 0), "customer") != 0;
+    db_done(s, 0);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return db_err(rc);
+    if (!staff)
+        return store__fault(fault, DESK_EINVAL, field, "user %" PRId64 " is not an agent or admin",
+                            id);
+    return 0;
+}

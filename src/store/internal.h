@@ -67,6 +67,17 @@ const char *store__cursor_make(char tag, int64_t id, struct arena *a);
 const char *store__fts_match(const struct db_conn *c, const char *const *terms, size_t n,
                              const char *column, struct arena *a);
 
+/* A meta value read on c (arena), or NULL when the key is absent. */
+const char *store__meta_value(struct db_conn *c, const char *key, struct arena *ar);
+/* Insert or replace a meta value on c, in the caller's transaction. */
+int store__meta_put(struct db_conn *c, const char *key, const char *value);
+
+/*
+ * 0 when user id is staff (an agent or admin), else DESK_EINVAL naming field
+ * ("user 3 is not an agent or admin"; also for an unknown id).
+ */
+int store__check_staff(struct db_conn *c, int64_t id, const char *field, struct store_fault *fault);
+
 /* ---- audit.c: the audit trail ---- */
 
 /* Append an audit row in the current write transaction (JSON texts may be NULL). */

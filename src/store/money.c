@@ -847,28 +847,12 @@ int store_invoice_list(struct store *st, const struct caller *c, const struct in
 
 /* ---- billing defaults ---------------------------------------------------------------------- */
 
-static const char SQL_META_VALUE[] = "SELECT value FROM meta WHERE key = ?";
-static const char SQL_META_PUT[] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
-                                   "ON CONFLICT (key) DO UPDATE SET value = ?2";
-
-static const char *meta_value(struct db_conn *c, const char *key, struct arena *ar)
-{
-    struct db_stmt *s = db_stmt(c, SQL_META_VALUE);
-    const char *v = NULL;
-
-    db_bind_text(s, 1, key);
-    if (db_step(s) == DB_ROW)
-        v = db_col_text(s, 0, ar);
-    db_done(s, 0);
-    return v;
-}
-
 static int billing_defaults(struct db_conn *c, int64_t *rate, const char **currency,
                             struct arena *ar)
 {
-    const char *r = meta_value(c, BILLING_RATE_KEY, ar);
+    const char *r = store__meta_value(c, BILLING_RATE_KEY, ar);
 
-    *currency = meta_value(c, BILLING_CURRENCY_KEY, ar);
+    *currency = store__meta_value(c, BILLING_CURRENCY_KEY, ar);
     if (!r || !*currency) {
         log_error("msg=\"billing defaults missing from meta\"");
         return DESK_EIO;
@@ -882,15 +866,6 @@ struct billing_job {
     int64_t rate;           /* minor units an hour */
     const char *currency;   /* ISO 4217 */
 };
-
-static int put_meta(struct db_conn *c, const char *key, const char *value)
-{
-    struct db_stmt *s = db_stmt(c, SQL_META_PUT);
-
-    db_bind_text(s, 1, key);
-    db_bind_text(s, 2, value);
-    return db_exec(s);
-}
 
 static int write_billing(struct db_conn *c, void *arg)
 {
@@ -906,8 +881,9 @@ static int write_billing(struct db_conn *c, void *arg)
             arena_sprintf(&ar, "{\"default_rate\":%" PRId64 ",\"currency\":\"%s\"}", rate, cur);
         after = arena_sprintf(&ar, "{\"default_rate\":%" PRId64 ",\"currency\":\"%s\"}", j->rate,
                               j->currency);
-        if ((rc = put_meta(c, BILLING_RATE_KEY, arena_sprintf(&ar, "%" PRId64, j->rate))) == 0 &&
-            (rc = put_meta(c, BILLING_CURRENCY_KEY, j->currency)) == 0)
+        if ((rc = store__meta_put(c, BILLING_RATE_KEY, arena_sprintf(&ar, "%" PRId64, j->rate))) ==
+                0 &&
+            (rc = store__meta_put(c, BILLING_CURRENCY_KEY, j->currency)) == 0)
             rc = store__audit(c, j->c->user_id, "update", "billing", 0, before, after);
     }
     arena_release(&ar);

@@ -154,6 +154,43 @@ int store_contact_names(struct store *st, const struct caller *c, struct named *
                       items, n, a);
 }
 
+/* ---- "Your contacts": the vendor's people of a customer's organisation ------------- */
+
+/* ?1 the customer's organisation: its account executive, then its agreements' representatives. */
+static const char SQL_YOUR_CONTACTS[] =
+    "SELECT u.name, u.email, 0, '' FROM organizations o JOIN users u ON "
+    "u.id = o.account_executive_id WHERE o.id = ?1 AND u.disabled_at IS NULL "
+    "UNION ALL SELECT u.name, u.email, g.id, g.kind FROM agreements g JOIN users u ON "
+    "u.id = g.representative_id WHERE g.organization_id = ?1 AND g.status <> 'cancelled' AND "
+    "u.disabled_at IS NULL ORDER BY 3";
+
+int store_your_contacts(struct store *st, const struct caller *c, struct your_contact **items,
+                        size_t *n, struct arena *a)
+{
+    struct db_conn *conn;
+    struct db_stmt *s;
+    struct your_contact *out = NULL;
+    size_t alloc = 0;
+    int rc;
+
+    *items = NULL;
+    *n = 0;
+    if (c->role != ROLE_CUSTOMER)
+        return 0;
+    conn = db_get(st);
+    s = db_stmt(conn, SQL_YOUR_CONTACTS);
+    db_bind_int(s, 1, c->organization_id);
+    while ((rc = db_step(s)) == DB_ROW && *n < MAX_NAMES) {
+        out = store__grow(a, out, *n, &alloc, sizeof(*out));
+        out[(*n)++] = (struct your_contact){db_col_text(s, 0, a), db_col_text(s, 1, a),
+                                            db_col_int(s, 2), db_col_text(s, 3, a)};
+    }
+    rc = db_done(s, rc == DB_DONE || rc == DB_ROW ? 0 : db_err(rc));
+    db_put(st, conn);
+    *items = out;
+    return rc;
+}
+
 /* ---- agreements ---------------------------------------------------------------------- */
 
 #define QUOTE_OVERDUE_SECS (7 * 86400) /* SPEC 2.3: a request without a quote after 7 days */

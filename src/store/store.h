@@ -290,6 +290,20 @@ int store_policy_update(struct store *st, const struct caller *actor, int64_t id
                         const struct sla_policy_patch *patch, struct sla_policy *out,
                         struct store_fault *f, struct arena *a);
 int store_policy_get(struct store *st, int64_t id, struct sla_policy *out, struct arena *a);
+
+/* The meta key naming the default SLA policy (its id in decimal). */
+#define STORE_DEFAULT_POLICY_KEY "sla.default_policy_id"
+/*
+ * On a database without any SLA policy, create calendar cal and policy p on
+ * it (p->calendar_id is set) and record p as the default policy, which a
+ * maintenance agreement created without sla_policy_id takes; all in one
+ * transaction. *created says whether it did; a database that has a policy
+ * is left alone (0, *created false). Errors as store_calendar_create and
+ * store_policy_create.
+ */
+int store_default_policy_ensure(struct store *st, const struct caller *actor,
+                                struct calendar_entry *cal, struct sla_policy *p,
+                                struct store_fault *f, bool *created);
 int store_policy_list(struct store *st, struct store_page *pg, struct sla_policy **items,
                       size_t *nr, struct arena *a);
 
@@ -576,17 +590,34 @@ int store_change_order_sign(struct store *st, const struct caller *c, int64_t ag
 int store_change_order_list(struct store *st, const struct caller *c, int64_t agreement_id,
                             struct change_order **items, size_t *n, struct arena *ar);
 
-/* Book b->user_id (staff) on b->agreement_id; tentative or confirmed by the agreement's status. */
+/*
+ * Book b->user_id (staff) on b->agreement_id; tentative or confirmed by the
+ * agreement's status. A booking that shares a day with another booking of
+ * the same person (bookings of agreements cancelled before signing do not
+ * count) is DESK_ECONFLICT (field "starts_on", the message names the other
+ * booking and its agreement) unless b->overlap_reason (in) gives a reason:
+ * then it is stored with the booking and in the audit trail. On return
+ * b->overlap_reason is that reason when there was an overlap, else NULL.
+ */
 int store_booking_create(struct store *st, const struct caller *c, struct booking *b, int64_t now,
                          struct store_fault *fault);
+
+/* Where a booking moves, and what moving it cost. */
+struct booking_move {
+    int64_t starts_on, ends_on;  /* the new inclusive dates */
+    const char *force_reason;    /* forces an overlap (see store_booking_create); NULL: none */
+    const struct expense *costs; /* amounts and notes of the costs already incurred */
+    size_t ncosts;               /* entries in costs */
+};
+
 /*
- * Move booking booking_id of agreement_id to [starts_on, ends_on] and record
- * costs[0..n) (amount, note) as actual expenses of the agreement dated today.
+ * Move booking booking_id of agreement_id to m's dates (the overlap rule of
+ * store_booking_create) and record m's costs as actual expenses of the
+ * agreement dated today. The booking as it now is goes into *out (arena ar).
  */
 int store_booking_reschedule(struct store *st, const struct caller *c, int64_t agreement_id,
-                             int64_t booking_id, int64_t starts_on, int64_t ends_on,
-                             const struct expense *costs, size_t n, int64_t now,
-                             struct booking *out, struct store_fault *fault);
+                             int64_t booking_id, const struct booking_move *m, int64_t now,
+                             struct booking *out, struct store_fault *fault, struct arena *ar);
 int store_booking_list(struct store *st, const struct caller *c, int64_t agreement_id,
                        struct booking **items, size_t *n, struct arena *ar);
 
@@ -872,6 +903,21 @@ int store_organization_names(struct store *st, const struct caller *c, struct na
 /* Agents and admins by name (who may be assigned); empty for a customer. */
 int store_staff_names(struct store *st, const struct caller *c, struct named **items, size_t *n,
                       struct arena *a);
+/* One of a customer's contacts at the vendor (the portal's "Your contacts"). */
+struct your_contact {
+    const char *name, *email; /* the staff user's name and e-mail, nothing more */
+    int64_t agreement_id;     /* a representative of this agreement; 0: the account executive */
+    const char *kind;         /* that agreement's kind; "" for the account executive */
+};
+
+/*
+ * A customer's contacts: its organisation's account executive, then the
+ * representatives of its agreements (not those cancelled before signing),
+ * leaving out disabled users; empty for staff.
+ */
+int store_your_contacts(struct store *st, const struct caller *c, struct your_contact **items,
+                        size_t *n, struct arena *a);
+
 /* An agreement as the pages list it (read-only; SPEC 2.3). */
 struct agreement_row {
     int64_t id;              /* the agreement */

@@ -14,7 +14,7 @@ start_sink; ok $? "an SMTP server listens"
 
 # ---- no --smtp: nothing is sent ----
 "$SVCDESK" init --db "$DB" --admin-email "$ADMIN_EMAIL" --admin-password "$ADMIN_PASSWORD" \
-    > /dev/null 2>&1
+    $INIT_OPTS > /dev/null 2>&1
 fixtures; ok $? "fixtures"
 start_server --backup-dir "$T/backups"; ok $? "a server without --smtp starts"
 api POST /api/v1/tickets '{"subject":"Zählerstand fehlt","body":"seit 06:00 – bitte prüfen"}' "$CA"

@@ -17,7 +17,7 @@ require_sqlite "the outbox, mail_ids, a trigger and past resolutions are read an
 MAIL=$(cd "$(dirname "$0")/../data/mail" && pwd)
 
 "$SVCDESK" init --db "$DB" --admin-email "$ADMIN_EMAIL" --admin-password "$ADMIN_PASSWORD" \
-    > /dev/null 2>&1; ok $? "init"
+    $INIT_OPTS > /dev/null 2>&1; ok $? "init"
 fixtures; ok $? "fixtures"
 sql "UPDATE organizations SET domains = '[\"acme.test\"]' WHERE id = 1"
 printf 'mail-from = Support <support@vendor.test>\nmail-trusted-authserv = mx.vendor.test\n' \

@@ -76,7 +76,7 @@ deliver_verified() {
 }
 
 "$SVCDESK" init --db "$DB" --admin-email "$ADMIN_EMAIL" --admin-password "$ADMIN_PASSWORD" \
-    > /dev/null 2>&1
+    $INIT_OPTS > /dev/null 2>&1
 fixtures; ok $? "fixtures"
 cat > "$T/svcdesk.conf" <<EOF
 imap-url = imap://127.0.0.1:$IMAP_PORT/INBOX

@@ -29,7 +29,7 @@ is "$(json '[.items[].status]|unique|join(",")')" \
     "closed,in_progress,new,resolved,waiting_customer" "requests in every state"
 api GET "/api/v1/agreements?limit=1000" "" "$TOK_admin"
 is "$(json '[.items|sort_by(.id)[]|"\(.kind):\(.status)"]|join(",")')" \
-    "maintenance:signed,enhanced:signed,maintenance:signed,advanced:signed,enhanced:requested" \
+    "maintenance:signed,enhanced:signed,maintenance:signed,advanced:signed,maintenance:requested,enhanced:requested" \
     "agreements of every kind"
 PRIO_ORG=$(json '[.items[]|select(.status == "signed" and (.extras // [] | index("priority_line")))|.organization_id]|unique|join(",")')
 api GET "/api/v1/organizations/$PRIO_ORG" "" "$TOK_admin"

@@ -123,7 +123,8 @@ is "$(pgq "SELECT (SELECT count(*) FROM tickets) || '/' || (SELECT count(*) FROM
 PG2_NAME=${PG_DBNAME}_2
 psql -qX "$SVCDESK_TEST_PG_URL" -c "CREATE DATABASE $PG2_NAME TEMPLATE template0" > /dev/null
 PG2=${SVCDESK_TEST_PG_URL%/*}/$PG2_NAME
-"$SVCDESK" init --db "$PG2" --admin-email x@example.test --admin-password xx-password-1 > /dev/null 2>&1
+"$SVCDESK" init --db "$PG2" --admin-email x@example.test --admin-password xx-password-1 \
+    $INIT_OPTS > /dev/null 2>&1
 pgq "DELETE FROM audit_log; DELETE FROM users" "$PG2"
 pgq "CREATE FUNCTION tamper() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN NEW.subject := NEW.subject || '!'; RETURN NEW; END \$\$; CREATE TRIGGER tamper BEFORE INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION tamper()" "$PG2"
 run_cli copy --from "$SRC" --to "$PG2"

@@ -589,7 +589,8 @@ def mk_change_order(r):
 def mk_booking(r):
     a = r.get("advanced")
     return r.make("agent", "POST", "/api/v1/agreements/%d/bookings" % a,
-                  {"user_id": WORLD.ids["agent"], "starts_on": day(10), "ends_on": day(12)})["id"]
+                  {"user_id": WORLD.ids["agent"], "starts_on": day(10), "ends_on": day(12),
+                   "force": True, "reason": "soak: the same days again"})["id"]
 
 
 def mk_invoice(r):
@@ -823,12 +824,13 @@ OPS = {
                                                          r.get("change_order"))), True),
     "POST /api/v1/agreements/{id}/bookings": ("agent", lambda r: J(
         "/api/v1/agreements/%d/bookings" % r.get("advanced"),
-        {"user_id": WORLD.ids["agent2"], "starts_on": day(40), "ends_on": day(41)}), True),
+        {"user_id": WORLD.ids["agent2"], "starts_on": day(40), "ends_on": day(41),
+         "force": True, "reason": "soak: the same days again"}), True),
     "GET /api/v1/agreements/{id}/bookings": ("customer", lambda r: J(
         "/api/v1/agreements/%d/bookings" % r.get("advanced")), True),
     "POST /api/v1/agreements/{id}/bookings/{bid}/reschedule": ("agent", lambda r: J(
         "/api/v1/agreements/%d/bookings/%d/reschedule" % (r.get("advanced"), r.get("booking")),
-        {"starts_on": day(20), "ends_on": day(22),
+        {"starts_on": day(20), "ends_on": day(22), "force": True, "reason": "soak",
          "costs": [{"amount": 8900, "note": "flight change " + uniq()}]}), True),
     "POST /api/v1/agreements/{id}/time-entries": ("agent", lambda r: J(
         "/api/v1/agreements/%d/time-entries" % r.get("advanced"),
@@ -1050,10 +1052,12 @@ PAGE_POSTS = {
         "%s/change-orders/%d/sign" % (desk_agr(r, "enhanced"), mk_change_order(r)), {}),
     "POST /desk/agreements/{id}/bookings": lambda r: P(
         "agent", desk_agr(r), desk_agr(r) + "/bookings",
-        {"user_id": WORLD.ids["agent"], "starts_on": day(50), "ends_on": day(52)}),
+        {"user_id": WORLD.ids["agent"], "starts_on": day(50), "ends_on": day(52),
+         "overlap_reason": "soak"}),
     "POST /desk/agreements/{id}/bookings/{bid}/reschedule": lambda r: P(
         "agent", desk_agr(r), "%s/bookings/%d/reschedule" % (desk_agr(r), mk_booking(r)),
-        {"starts_on": day(60), "ends_on": day(61), "cost": "89.00", "cost_note": "fee " + uniq()}),
+        {"starts_on": day(60), "ends_on": day(61), "cost": "89.00", "cost_note": "fee " + uniq(),
+         "overlap_reason": "soak"}),
     "POST /desk/agreements/{id}/time": lambda r: P(
         "agent", desk_agr(r), desk_agr(r) + "/time",
         {"minutes": "75", "kind": "included", "on": day(0), "note": "<script>n</script>"}),

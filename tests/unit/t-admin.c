@@ -48,7 +48,7 @@ static int64_t make_user(const char *email, enum role role, int64_t org, const c
 static int64_t make_org(const char *name)
 {
     struct caller sys = CALLER_SYSTEM;
-    struct organization o = {0, name, NULL, 0, 0};
+    struct organization o = {0, name, NULL, 0, 0, 0};
     struct store_fault f = {0};
 
     assert_int_equal(store_org_create(st, &sys, &o, &f), 0);

@@ -36,6 +36,17 @@ static void make(const char *path_, const char *body, int64_t want)
     exchange_release(&x);
 }
 
+/* POST path (no body) as admin, which must answer 200. */
+static void sign_fixture(const char *path_)
+{
+    struct exchange x;
+
+    exchange_run(&x, st, "POST", path_, NULL, admin);
+    if (x.res.status != 200)
+        fail_msg("POST %s: %d", path_, x.res.status);
+    exchange_release(&x);
+}
+
 static int setup(void **state)
 {
     bool created;
@@ -59,6 +70,12 @@ static int setup(void **state)
     make("/api/v1/calendars",
          "{\"name\":\"utc\",\"timezone\":\"UTC\",\"hours\":{\"mon\":[\"09:00-17:00\"]}}", 1);
     make("/api/v1/sla-policies", "{\"name\":\"p\",\"calendar_id\":1}", 1);
+    /* Acme's signed maintenance agreement: its enhanced agreements stand on it */
+    make("/api/v1/agreements",
+         "{\"organization_id\":1,\"kind\":\"maintenance\",\"starts_on\":\"2020-01-01\","
+         "\"currency\":\"EUR\",\"hosting\":\"vendor_hosted\",\"sla_policy_id\":1}",
+         1);
+    sign_fixture("/api/v1/agreements/1/sign");
     token_for(2, ann);
     token_for(3, bob);
     return 0;

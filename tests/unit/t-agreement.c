@@ -415,9 +415,44 @@ static void test_hours_and_names(void **state)
     assert_int_equal(booking_status_for(&a), BOOKING_TENTATIVE);
 }
 
-SUITE(agreement, cmocka_unit_test(test_years), cmocka_unit_test(test_leap_day),
-      cmocka_unit_test(test_status), cmocka_unit_test(test_quote_overdue),
-      cmocka_unit_test(test_check), cmocka_unit_test(test_bank_enhanced),
-      cmocka_unit_test(test_bank_advanced), cmocka_unit_test(test_change_order_rules),
-      cmocka_unit_test(test_cancel_90_days), cmocka_unit_test(test_cancel_other),
-      cmocka_unit_test(test_patch), cmocka_unit_test(test_hours_and_names))
+/* Bookings' inclusive ranges: sharing one day is an overlap, the next day is not. */
+static void test_booking_overlap(void **state)
+{
+    (void)state;
+    assert_true(booking_dates_overlap(10, 12, 12, 14));  /* ends the day the other starts */
+    assert_true(booking_dates_overlap(12, 14, 10, 12));  /* and the other way round */
+    assert_true(booking_dates_overlap(10, 20, 12, 13));  /* holds the other */
+    assert_true(booking_dates_overlap(12, 13, 10, 20));  /* inside the other */
+    assert_true(booking_dates_overlap(5, 5, 5, 5));      /* the same single day */
+    assert_false(booking_dates_overlap(10, 12, 13, 14)); /* the next day */
+    assert_false(booking_dates_overlap(13, 14, 10, 12)); /* the day before */
+}
+
+/* An enhanced agreement stands on a maintenance agreement: not over to create, signed to sign. */
+static void test_supports_enhanced(void **state)
+{
+    struct agreement m = {.kind = AK_MAINTENANCE, .status = AS_REQUESTED, .starts_on = 100,
+                          .ends_on = 200, .notice_given_on = DATE_NONE};
+
+    (void)state;
+    assert_true(agreement_supports_enhanced(&m, 150, false));
+    assert_false(agreement_supports_enhanced(&m, 150, true)); /* not signed */
+    m.status = AS_SIGNED;
+    assert_true(agreement_supports_enhanced(&m, 150, true));
+    assert_true(agreement_supports_enhanced(&m, 50, true)); /* signed, its term ahead */
+    assert_false(agreement_supports_enhanced(&m, 201, false)); /* expired */
+    m.status = AS_CANCELLED;
+    assert_false(agreement_supports_enhanced(&m, 150, false));
+    m.status = AS_SIGNED;
+    m.kind = AK_ADVANCED;
+    assert_false(agreement_supports_enhanced(&m, 150, false)); /* not a maintenance agreement */
+}
+
+SUITE(agreement, cmocka_unit_test(test_years), cmocka_unit_test(test_booking_overlap),
+      cmocka_unit_test(test_supports_enhanced),
+      cmocka_unit_test(test_leap_day), cmocka_unit_test(test_status),
+      cmocka_unit_test(test_quote_overdue), cmocka_unit_test(test_check),
+      cmocka_unit_test(test_bank_enhanced), cmocka_unit_test(test_bank_advanced),
+      cmocka_unit_test(test_change_order_rules), cmocka_unit_test(test_cancel_90_days),
+      cmocka_unit_test(test_cancel_other), cmocka_unit_test(test_patch),
+      cmocka_unit_test(test_hours_and_names))

@@ -6,6 +6,7 @@
 #include "core/strbuf.h"
 #include "core/time.h"
 #include "domain/calendar.h"
+#include "domain/policy.h"
 #include "fixture.h"
 #include "test.h"
 
@@ -164,6 +165,38 @@ static void test_weeks(void **state)
     calendar_free(cal);
 }
 
+/* The default support hours of `svcdesk init`: Mon-Thu 08:00-16:00, Fri 08:00-14:30, closed
+ * weekends. */
+static void test_default_support_hours(void **state)
+{
+    static const int32_t ends[7] = {16 * 3600, 16 * 3600, 16 * 3600, 16 * 3600, 14 * 3600 + 1800};
+    struct strbuf err = STRBUF_INIT;
+    const struct cal_interval *iv;
+    struct calendar *cal = NULL;
+    struct sla_policy p = {0};
+
+    (void)state;
+    assert_int_equal(calendar_parse(policy_default_calendar_json,
+                                    strlen(policy_default_calendar_json), &cal, &err),
+                     0);
+    for (int d = 0; d < 7; d++) {
+        size_t n = calendar_hours(cal, d, &iv);
+        assert_int_equal(n, d < 5 ? 1 : 0);
+        if (n) {
+            assert_int_equal(iv[0].start, 8 * 3600);
+            assert_int_equal(iv[0].end, ends[d]);
+        }
+    }
+    calendar_free(cal);
+    strbuf_release(&err);
+    policy_defaults(&p); /* and its policy: A 4, B 8, C 16, D 16 working hours */
+    assert_int_equal(p.target[LEVEL_A].secs[TARGET_RESPONSE], 4 * 3600);
+    assert_int_equal(p.target[LEVEL_B].secs[TARGET_RESPONSE], 8 * 3600);
+    assert_int_equal(p.target[LEVEL_C].secs[TARGET_RESPONSE], 16 * 3600);
+    assert_int_equal(p.target[LEVEL_D].secs[TARGET_RESPONSE], 16 * 3600);
+}
+
 SUITE(calendar, cmocka_unit_test(test_errors_name_field_and_value),
-      cmocka_unit_test(test_no_working_hours), cmocka_unit_test(test_limits),
-      cmocka_unit_test(test_canonical_form), cmocka_unit_test(test_weeks))
+      cmocka_unit_test(test_default_support_hours), cmocka_unit_test(test_no_working_hours),
+      cmocka_unit_test(test_limits), cmocka_unit_test(test_canonical_form),
+      cmocka_unit_test(test_weeks))

@@ -150,7 +150,7 @@ static int setup(void **state)
 {
     struct exchange x;
     struct caller sys = CALLER_SYSTEM;
-    struct organization acme = {0, "Acme", NULL, 0, 0};
+    struct organization acme = {0, "Acme", NULL, 0, 0, 0};
 
     (void)state;
     st = tmp_store(path, sizeof(path));

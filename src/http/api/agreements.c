@@ -142,7 +142,7 @@ json_t *agreement_to_json(const struct agreement *a, int64_t now)
 
     return json_pack(
         "{s:I, s:I, s:s, s:s, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:I, s:I, s:o, "
-        "s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+        "s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
         "id", (json_int_t)a->id, "organization_id", (json_int_t)a->organization_id, "kind",
         agreement_kind_name(a->kind), "status",
         agreement_status_name(agreement_status_on(a, today)), "active",
@@ -157,7 +157,8 @@ json_t *agreement_to_json(const struct agreement *a, int64_t now)
         flags_json(agreement_service_names, a->services), "invoicing",
         nullable_string(invoicing_name(a->invoicing)), "phases", phases_json(a), "quote", quote,
         "signed_at", json_time(a->signed_at), "notice_given_on", json_date(a->notice_given_on),
-        "created_at", json_time(a->created_at), "updated_at", json_time(a->updated_at));
+        "created_at", json_time(a->created_at), "updated_at", json_time(a->updated_at),
+        "representative_id", json_id(a->representative_id));
 }
 
 /* ---- reading the terms --------------------------------------------------------------------- */
@@ -181,6 +182,7 @@ static const struct field_spec term_fields[] = {
     {"services", F_ARRAY, false, 0, 0, NULL},
     {"invoicing", F_ENUM, false, 0, 0, invoicing_names},
     {"phases", F_ARRAY, false, 0, PHASES_MAX, NULL},
+    {"representative_id", F_ID, false, 0, 0, NULL},
 };
 #define PATCH_SKIP 2 /* organization_id and kind are fixed */
 
@@ -269,6 +271,7 @@ static void read_scalars(json_t *in, struct agreement_patch *p)
         {"annual_fee", AF_ANNUAL_FEE, offsetof(struct agreement, annual_fee)},
         {"rate", AF_RATE, offsetof(struct agreement, rate)},
         {"per_diem_rate", AF_PER_DIEM, offsetof(struct agreement, per_diem_rate)},
+        {"representative_id", AF_REPRESENTATIVE, offsetof(struct agreement, representative_id)},
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
@@ -276,6 +279,8 @@ static void read_scalars(json_t *in, struct agreement_patch *p)
             p->fields |= ids[i].bit;
             *(int64_t *)((char *)to + ids[i].offset) = input_int(in, ids[i].key, 0);
         }
+    if (json_is_null(json_object_get(in, "representative_id")))
+        p->fields |= AF_REPRESENTATIVE; /* null clears it (to->representative_id stays 0) */
     if (present(in, "starts_on"))
         p->fields |= AF_STARTS_ON;
     to->starts_on = input_date(in, "starts_on", DATE_NONE);

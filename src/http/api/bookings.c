@@ -16,11 +16,27 @@
 
 static json_t *booking_json(const struct booking *b)
 {
-    return json_pack("{s:I, s:I, s:I, s:o, s:o, s:s, s:o, s:o}", "id", (json_int_t)b->id,
+    return json_pack("{s:I, s:I, s:I, s:o, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)b->id,
                      "agreement_id", (json_int_t)b->agreement_id, "user_id", (json_int_t)b->user_id,
                      "starts_on", json_date(b->starts_on), "ends_on", json_date(b->ends_on),
-                     "status", booking_status_names[b->status], "created_at",
+                     "status", booking_status_names[b->status], "overlap_reason",
+                     b->overlap_reason ? json_string(b->overlap_reason) : json_null(), "created_at",
                      json_time(b->created_at), "updated_at", json_time(b->updated_at));
+}
+
+/*
+ * "force" and "reason" of in: the reason that forces a double booking, or
+ * NULL. force true without a reason is 422 naming reason.
+ */
+static int read_force(json_t *in, const char **reason, struct res *res)
+{
+    *reason = NULL;
+    if (!json_is_true(json_object_get(in, "force")))
+        return 0;
+    if (!(*reason = input_str(in, "reason")))
+        return res_error(res, DESK_EINVAL, "reason",
+                         "force needs a reason: say why the person may be booked twice");
+    return 0;
 }
 
 /* starts_on and ends_on of in (checked as dates), ends_on not before starts_on. */
@@ -37,6 +53,8 @@ static const struct field_spec create_fields[] = {
     {"user_id", F_ID, true, 0, 0, NULL},
     {"starts_on", F_DATE, true, 0, 0, NULL},
     {"ends_on", F_DATE, true, 0, 0, NULL},
+    {"force", F_BOOL, false, 0, 0, NULL},
+    {"reason", F_LINE, false, 1, BOOKING_REASON_MAX, NULL},
 };
 
 int api_booking_create(struct req *req, struct res *res)
@@ -48,7 +66,7 @@ int api_booking_create(struct req *req, struct res *res)
 
     if ((rc = req_json(req, res, &in)) < 0 ||
         (rc = input_check(in, create_fields, ARRAY_SIZE(create_fields), res)) < 0 ||
-        (rc = read_dates(in, &b, res)) < 0)
+        (rc = read_dates(in, &b, res)) < 0 || (rc = read_force(in, &b.overlap_reason, res)) < 0)
         return rc;
     b.agreement_id = req->params[0];
     b.user_id = input_int(in, "user_id", 0);
@@ -77,6 +95,8 @@ static const struct field_spec reschedule_fields[] = {
     {"starts_on", F_DATE, true, 0, 0, NULL},
     {"ends_on", F_DATE, true, 0, 0, NULL},
     {"costs", F_ARRAY, false, 0, COSTS_MAX, NULL},
+    {"force", F_BOOL, false, 0, 0, NULL},
+    {"reason", F_LINE, false, 1, BOOKING_REASON_MAX, NULL},
 };
 
 /* costs: [{"amount": minor units, "note": 1..500 characters}] as expenses (arena). */
@@ -111,16 +131,22 @@ int api_booking_reschedule(struct req *req, struct res *res)
     struct store_fault fault = {0};
     struct expense *costs;
     struct booking b = {0};
+    struct booking_move m;
     size_t n;
     json_t *in;
     int rc;
 
     if ((rc = req_json(req, res, &in)) < 0 ||
         (rc = input_check(in, reschedule_fields, ARRAY_SIZE(reschedule_fields), res)) < 0 ||
-        (rc = read_dates(in, &b, res)) < 0 || (rc = read_costs(req, in, &costs, &n, res)) < 0)
+        (rc = read_dates(in, &b, res)) < 0 || (rc = read_costs(req, in, &costs, &n, res)) < 0 ||
+        (rc = read_force(in, &m.force_reason, res)) < 0)
         return rc;
-    rc = store_booking_reschedule(req->store, &req->caller, req->params[0], req->params[1],
-                                  b.starts_on, b.ends_on, costs, n, time_now(), &b, &fault);
+    m.starts_on = b.starts_on;
+    m.ends_on = b.ends_on;
+    m.costs = costs;
+    m.ncosts = n;
+    rc = store_booking_reschedule(req->store, &req->caller, req->params[0], req->params[1], &m,
+                                  time_now(), &b, &fault, req->arena);
     if (rc < 0)
         return api_fault(res, rc, &fault, "no booking");
     return res_json(res, 200, booking_json(&b));

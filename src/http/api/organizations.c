@@ -13,11 +13,13 @@
 static const struct field_spec create_fields[] = {
     {"name", F_LINE, true, 1, ORG_NAME_MAX, NULL},
     {"domains", F_ARRAY, false, 0, ORG_MAX_DOMAINS, NULL},
+    {"account_executive_id", F_ID, false, 0, 0, NULL},
 };
 
 static const struct field_spec update_fields[] = {
     {"name", F_LINE, false, 1, ORG_NAME_MAX, NULL},
     {"domains", F_ARRAY, false, 0, ORG_MAX_DOMAINS, NULL},
+    {"account_executive_id", F_ID, false, 0, 0, NULL},
 };
 
 /* api_string_check for mail domains: lower-cased. */
@@ -30,12 +32,18 @@ static const char *check_domain(const char *in, const char **out, struct arena *
     return why;
 }
 
-/* Name and domains of the body into o; domains stays NULL when not given. */
+/*
+ * Name, domains and account executive of the body into o; domains stays NULL
+ * when not given, account_executive_id 0 (ORG_CLEAR for null).
+ */
 static int read_body(struct req *req, struct res *res, json_t *in, struct organization *o)
 {
-    json_t *domains = json_object_get(in, "domains");
+    json_t *domains = json_object_get(in, "domains"),
+           *ae = json_object_get(in, "account_executive_id");
 
     o->name = input_str(in, "name");
+    o->account_executive_id =
+        json_is_null(ae) ? ORG_CLEAR : input_int(in, "account_executive_id", 0);
     if (!domains || json_is_null(domains))
         return 0;
     return api_strings(req, res, domains, "domains", check_domain, &o->domains, &o->domains_nr);
@@ -52,6 +60,8 @@ int api_org_create(struct req *req, struct res *res)
         (rc = input_check(in, create_fields, ARRAY_SIZE(create_fields), res)) < 0 ||
         (rc = read_body(req, res, in, &o)) < 0)
         return rc;
+    if (o.account_executive_id == ORG_CLEAR)
+        o.account_executive_id = 0; /* null: none */
     if ((rc = store_org_create(req->store, &req->caller, &o, &f)) < 0)
         return api_fault(res, rc, &f, "organisation not created");
     return res_json(res, 201, organization_to_json(&o));
@@ -96,7 +106,7 @@ int api_org_update(struct req *req, struct res *res)
         (rc = input_check(in, update_fields, ARRAY_SIZE(update_fields), res)) < 0 ||
         (rc = read_body(req, res, in, &patch)) < 0)
         return rc;
-    if (!patch.name && !patch.domains)
+    if (!patch.name && !patch.domains && !patch.account_executive_id)
         return api_org_get(req, res); /* nothing to change */
     if ((rc = store_org_update(req->store, &req->caller, &patch, &o, &f, req->arena)) < 0)
         return api_fault(res, rc, &f, "no organisation %" PRId64, patch.id);

@@ -18,7 +18,8 @@
 
 #define ORGS_PAGE 200 /* organisations a page shows */
 
-static json_t *orgs_json(const struct organization *o, size_t n)
+static json_t *orgs_json(const struct organization *o, size_t n, const struct named *staff,
+                         size_t nstaff)
 {
     json_t *list = json_array();
 
@@ -27,8 +28,10 @@ static json_t *orgs_json(const struct organization *o, size_t n)
 
         for (size_t d = 0; d < o[i].domains_nr; d++)
             json_array_append_new(domains, json_string(o[i].domains[d]));
-        json_array_append_new(list, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)o[i].id, "name",
-                                              o[i].name, "domains", domains));
+        json_array_append_new(list,
+                              json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)o[i].id, "name",
+                                        o[i].name, "domains", domains, "account_executive",
+                                        page_name_of(staff, nstaff, o[i].account_executive_id)));
     }
     return list;
 }
@@ -38,20 +41,22 @@ static int show(struct req *req, struct res *res, int status, const char *error)
     struct store_page pg = {0, ORGS_PAGE, false};
     const char *after = req_query(req, "after");
     struct organization *o;
-    size_t n;
+    struct named *staff;
+    size_t n, nstaff;
     int rc;
 
     if (after)
         pg.after = strtoll(after, NULL, 10);
     if (pg.after < 0)
         pg.after = 0;
-    if ((rc = store_org_list(req->store, &req->caller, &pg, &o, &n, req->arena)) < 0)
+    if ((rc = store_org_list(req->store, &req->caller, &pg, &o, &n, req->arena)) < 0 ||
+        (rc = store_staff_names(req->store, &req->caller, &staff, &nstaff, req->arena)) < 0)
         return page_error(req, res, rc, "the organisations cannot be shown");
     return page_render(req, res, status, "admin_orgs",
                        json_pack("{s:s, s:s?, s:o, s:o, s:s, s:s}", "title", "Organisations",
-                                 "error", error, "organizations", orgs_json(o, n), "next",
-                                 pg.more && n ? json_integer(o[n - 1].id) : json_null(), "name",
-                                 page_form_str(req, "name"), "domains",
+                                 "error", error, "organizations", orgs_json(o, n, staff, nstaff),
+                                 "next", pg.more && n ? json_integer(o[n - 1].id) : json_null(),
+                                 "name", page_form_str(req, "name"), "domains",
                                  page_form_str(req, "domains")));
 }
 

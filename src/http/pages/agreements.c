@@ -4,7 +4,9 @@
  * with their kind, status, term, hosting, SLA policy, hours bought, extras
  * and services. Staff rows link /desk/agreements/{id} (desk_agreements.c),
  * where an agreement is quoted, signed, cancelled and changed; customers'
- * link /portal/agreements/{id}.
+ * link /portal/agreements/{id}. Customers also see "Your contacts": their
+ * organisation's account executive and their agreements' representatives
+ * (name and e-mail).
  */
 #include "core/compat.h"
 #include "http/pages/pages.h"
@@ -72,6 +74,22 @@ static json_t *row_json(const struct agreement_row *g, struct arena *a)
     return o;
 }
 
+/* The portal's "Your contacts": name, e-mail and what each is to the customer. */
+static json_t *contacts_json(const struct your_contact *c, size_t n, struct arena *a)
+{
+    json_t *list = json_array();
+
+    for (size_t i = 0; i < n; i++) {
+        const char *role = c[i].agreement_id
+                               ? arena_sprintf(a, "representative, %s #%" PRId64,
+                                               kind_label(c[i].kind), c[i].agreement_id)
+                               : "account executive";
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "name", c[i].name, "email",
+                                              c[i].email, "role", role));
+    }
+    return list;
+}
+
 int page_agreements(struct req *req, struct res *res)
 {
     const char *q = req_query(req, "organization_id");
@@ -79,7 +97,8 @@ int page_agreements(struct req *req, struct res *res)
     bool staff = req->caller.role >= ROLE_AGENT;
     struct agreement_row *rows;
     struct named *orgs = NULL;
-    size_t n, norgs = 0;
+    struct your_contact *contacts = NULL;
+    size_t n, norgs = 0, ncontacts = 0;
     json_t *list, *data;
     int rc;
 
@@ -89,6 +108,8 @@ int page_agreements(struct req *req, struct res *res)
                               req->arena);
     if (rc == 0 && staff)
         rc = store_organization_names(req->store, &req->caller, &orgs, &norgs, req->arena);
+    else if (rc == 0)
+        rc = store_your_contacts(req->store, &req->caller, &contacts, &ncontacts, req->arena);
     if (rc < 0)
         return page_error(req, res, rc, "the agreements cannot be shown");
     list = json_array();
@@ -97,5 +118,7 @@ int page_agreements(struct req *req, struct res *res)
     data = json_pack("{s:s, s:o}", "title", "Agreements", "agreements", list);
     if (staff)
         json_object_set_new(data, "organizations", page_options(orgs, norgs, org, "any"));
+    else
+        json_object_set_new(data, "contacts", contacts_json(contacts, ncontacts, req->arena));
     return page_render(req, res, 200, "agreements", data);
 }

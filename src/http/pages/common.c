@@ -113,6 +113,14 @@ bool page_path(const char *path)
     return !strncmp(path, "/portal/", 8) || !strncmp(path, "/desk/", 6);
 }
 
+const char *page_name_of(const struct named *list, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n && id; i++)
+        if (list[i].id == id)
+            return list[i].name;
+    return "";
+}
+
 json_t *page_options(const struct named *list, size_t n, int64_t selected, const char *any)
 {
     json_t *o = json_array();

@@ -30,14 +30,6 @@ static int load_names(struct req *req, struct names *nm)
                : store_staff_names(req->store, &req->caller, &nm->staff, &nm->nstaff, req->arena);
 }
 
-static const char *name_of(const struct named *list, size_t n, int64_t id)
-{
-    for (size_t i = 0; i < n && id; i++)
-        if (list[i].id == id)
-            return list[i].name;
-    return "";
-}
-
 /* Options over names (labels beside them, or the names themselves when labels is NULL). */
 static json_t *name_options(const char *const *names, const char *const *labels,
                             const char *selected, const char *any)
@@ -146,10 +138,11 @@ static json_t *queue_rows(const struct ticket *items, size_t n, const struct nam
 
     for (size_t i = 0; i < n; i++) {
         json_t *o = page_ticket_json(&items[i], now);
-        json_object_set_new(o, "organization",
-                            json_string(name_of(nm->orgs, nm->norgs, items[i].organization_id)));
+        json_object_set_new(
+            o, "organization",
+            json_string(page_name_of(nm->orgs, nm->norgs, items[i].organization_id)));
         json_object_set_new(o, "assignee",
-                            json_string(name_of(nm->staff, nm->nstaff, items[i].assignee_id)));
+                            json_string(page_name_of(nm->staff, nm->nstaff, items[i].assignee_id)));
         sender_json(o, &items[i]);
         json_array_append_new(rows, o);
     }
@@ -239,8 +232,9 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
     tj = page_ticket_json(&t, time_now());
     json_object_set_new(tj, "organization",
-                        json_string(name_of(nm.orgs, nm.norgs, t.organization_id)));
-    json_object_set_new(tj, "assignee", json_string(name_of(nm.staff, nm.nstaff, t.assignee_id)));
+                        json_string(page_name_of(nm.orgs, nm.norgs, t.organization_id)));
+    json_object_set_new(tj, "assignee",
+                        json_string(page_name_of(nm.staff, nm.nstaff, t.assignee_id)));
     sender_json(tj, &t);
     if ((rc = alert_facts(req, &t, tj)) < 0) {
         json_decref(tj);

@@ -11,7 +11,9 @@
  *   POST …/change-orders                hours (decimal, negative removes),
  *                                       reason, applies_to
  *   POST …/change-orders/{cid}/sign     apply one
- *   POST …/bookings                     user_id (staff), starts_on, ends_on
+ *   POST …/bookings                     user_id (staff), starts_on, ends_on,
+ *                                       overlap_reason (non-empty: forces a
+ *                                       double booking)
  *
  * Each answers 303 to the agreement's page, or shows it again with the
  * store's status (409, 422) and message; a missing agreement is the 404 page.
@@ -41,14 +43,6 @@ static json_t *day_json(int64_t day)
     return json_string(buf);
 }
 
-static const char *name_of(const struct named *list, size_t n, int64_t id)
-{
-    for (size_t i = 0; i < n; i++)
-        if (list[i].id == id)
-            return list[i].name;
-    return "";
-}
-
 /* The bookings with the booked person's name. */
 static json_t *bookings_json(const struct booking *b, size_t n, const struct named *staff,
                              size_t nstaff)
@@ -56,12 +50,12 @@ static json_t *bookings_json(const struct booking *b, size_t n, const struct nam
     json_t *list = json_array();
 
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:o, s:s}", "id",
-                                              (json_int_t)b[i].id, "user",
-                                              name_of(staff, nstaff, b[i].user_id), "starts_on",
-                                              day_json(b[i].starts_on), "ends_on",
-                                              day_json(b[i].ends_on), "status",
-                                              booking_status_names[b[i].status]));
+        json_array_append_new(
+            list,
+            json_pack("{s:I, s:s, s:o, s:o, s:s, s:s?}", "id", (json_int_t)b[i].id, "user",
+                      page_name_of(staff, nstaff, b[i].user_id), "starts_on",
+                      day_json(b[i].starts_on), "ends_on", day_json(b[i].ends_on), "status",
+                      booking_status_names[b[i].status], "overlap_reason", b[i].overlap_reason));
     return list;
 }
 
@@ -121,7 +115,9 @@ static int show(struct req *req, struct res *res, int status, const char *error)
         (rc = page_agreement_json(req, id, &o)) < 0 ||
         (rc = page_agreement_billing(req, &g, o)) < 0)
         return page_error(req, res, rc, "agreement %" PRId64 " cannot be shown", id);
-    add_terms(o, &g, name_of(orgs, norgs, g.organization_id));
+    add_terms(o, &g, page_name_of(orgs, norgs, g.organization_id));
+    json_object_set_new(o, "representative",
+                        json_string(page_name_of(staff, nstaff, g.representative_id)));
     mark_proposed(o);
     json_object_set_new(o, "bookings", bookings_json(b, nb, staff, nstaff));
     scopes = json_array();
@@ -255,11 +251,15 @@ int page_desk_change_order_sign(struct req *req, struct res *res)
 int page_desk_booking_create(struct req *req, struct res *res)
 {
     struct booking b = {.agreement_id = req->params[0]};
+    const char *reason = page_form_str(req, "overlap_reason"), *why;
     struct store_fault fault = {0};
     int rc;
 
     if (!(b.user_id = page_form_id(req, "user_id")))
         return show(req, res, 422, "choose who is booked");
+    if (*reason && (why = page_line_problem("the reason", reason, BOOKING_REASON_MAX, req->arena)))
+        return show(req, res, 422, why);
+    b.overlap_reason = *reason ? reason : NULL;
     if (form_date(req, "starts_on", DATE_NONE, &b.starts_on) < 0 ||
         form_date(req, "ends_on", DATE_NONE, &b.ends_on) < 0)
         return show(req, res, 422, "the booking's dates must be YYYY-MM-DD");

@@ -8,7 +8,9 @@
  *                                       agreement's currency), note, on;
  *                                       kind per_diem: days, note, on
  *   POST …/invoices                     period_start, period_end
- *   POST …/bookings/{bid}/reschedule    starts_on, ends_on, and one cost:
+ *   POST …/bookings/{bid}/reschedule    starts_on, ends_on, overlap_reason
+ *                                       (non-empty: forces a double booking),
+ *                                       and one cost:
  *                                       cost (decimal; empty: none), cost_note
  *
  * Each answers 303 to the agreement's page, or shows it again
@@ -246,6 +248,7 @@ int page_desk_agreement_invoice(struct req *req, struct res *res)
 int page_desk_booking_reschedule(struct req *req, struct res *res)
 {
     const char *cost = page_form_str(req, "cost"), *note = page_form_str(req, "cost_note"), *why;
+    const char *reason = page_form_str(req, "overlap_reason");
     struct expense costs[1] = {{0}};
     struct store_fault fault = {0};
     const struct currency *cur;
@@ -271,8 +274,11 @@ int page_desk_booking_reschedule(struct req *req, struct res *res)
         costs[0].note = note;
         n = 1;
     }
-    rc = store_booking_reschedule(req->store, &req->caller, req->params[0], req->params[1],
-                                  starts_on, ends_on, costs, n, time_now(), &out, &fault);
+    if (*reason && (why = page_line_problem("the reason", reason, BOOKING_REASON_MAX, req->arena)))
+        return page_desk_agreement_again(req, res, 422, why);
+    struct booking_move m = {starts_on, ends_on, *reason ? reason : NULL, costs, n};
+    rc = store_booking_reschedule(req->store, &req->caller, req->params[0], req->params[1], &m,
+                                  time_now(), &out, &fault, req->arena);
     if (rc == DESK_ENOTFOUND && !fault.field && !*fault.message)
         return page_error(req, res, rc, "there is no booking %" PRId64, req->params[1]);
     return done(req, res, rc, &fault);

@@ -48,6 +48,8 @@ struct named;
  * a first option "" labelled any (selected when selected is 0).
  */
 json_t *page_options(const struct named *list, size_t n, int64_t selected, const char *any);
+/* The name of id in list[0..n) (borrowed), "" when it is not there or id is 0. */
+const char *page_name_of(const struct named *list, size_t n, int64_t id);
 /* {"text": local time in cal's zone (UTC without one), "iso": RFC 3339 UTC}, or null for 0. */
 json_t *page_time(int64_t t, const struct calendar *cal);
 /* Minutes as decimal hours with two decimals ("12.50", "-3.00"), into the arena. */
