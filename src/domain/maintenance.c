@@ -4,6 +4,7 @@
  */
 #include "core/compat.h"
 #include "domain/maintenance.h"
+#include "core/conf.h"
 #include "core/time.h"
 
 const char *const maintenance_status_names[] = {"scheduled", "completed", NULL};
@@ -29,6 +30,17 @@ const char *maintenance_notice_name(enum maintenance_notice n)
         break;
     }
     return "none";
+}
+
+struct maintenance_leads maintenance_leads_of(const struct conf *c)
+{
+    struct maintenance_leads l = {120 * 3600, 24 * 3600};
+
+    if (c) {
+        l.announce = c->maintenance_announce_hours * 3600;
+        l.remind = c->maintenance_reminder_hours * 3600;
+    }
+    return l;
 }
 
 /* A reminder adds nothing when the announcement went out at or after its time. */

@@ -101,6 +101,10 @@ struct maintenance_leads {
     int64_t remind;   /* maintenance-reminder-hours; 0: none */
 };
 
+struct conf;
+/* The leads of the settings (hours to seconds); the defaults for a NULL c. */
+struct maintenance_leads maintenance_leads_of(const struct conf *c);
+
 /* A way in to an installation; the secret stays sealed (core/crypto.h) outside the handler. */
 struct remote_access {
     int64_t id;              /* 0 until stored */
