@@ -227,6 +227,8 @@ const struct route routes[] = {
      "the service catalogue of my hosting model"},
     {"GET", "/portal/releases", page_portal_releases, ROLE_CUSTOMER, PORTAL,
      "release notes and known errors touching my installations"},
+    {"GET", "/portal/maintenance", page_portal_maintenance, ROLE_CUSTOMER, PORTAL,
+     "my organisation's maintenance windows: when, what, status"},
     {"GET", "/portal/kb", page_portal_kb, ROLE_CUSTOMER, PORTAL, "search the knowledge base"},
     {"GET", "/portal/invoices", page_portal_invoices, ROLE_CUSTOMER, PORTAL, "my invoices"},
     {"GET", "/desk/agreements", page_agreements, ROLE_AGENT, PAGE, "agreements, by organisation"},
