@@ -113,7 +113,8 @@ struct remote_access {
     const char *host;        /* "" for none */
     const char *username;    /* "" for none */
     const char *notes;       /* "" for none */
-    const uint8_t *sealed;   /* nonce || box; NULL: no secret */
+    bool has_secret;         /* a secret is stored */
+    const uint8_t *sealed;   /* nonce || box when read with its secret, else NULL */
     size_t sealed_len;       /* bytes of sealed */
     int64_t created_by;      /* user id */
     int64_t created_at, updated_at; /* UTC seconds */

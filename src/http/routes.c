@@ -179,7 +179,7 @@ const struct route routes[] = {
      "delete a remote-access record (staff)"},
     /* maintenance windows */
     {"GET", "/api/v1/maintenance-windows", api_maintenance_list, ROLE_CUSTOMER, 0,
-     "maintenance windows, latest first (customers: their organisation's)"},
+     "maintenance windows, newest first (customers: their organisation's)"},
     {"POST", "/api/v1/maintenance-windows", api_maintenance_create, ROLE_AGENT, 0,
      "plan downtime of vendor-hosted installations; its customers are told"},
     {"GET", "/api/v1/maintenance-windows/:id", api_maintenance_get, ROLE_CUSTOMER, 0,

@@ -40,8 +40,7 @@ static void read_ra(struct db_stmt *s, bool with_secret, struct remote_access *r
     ra->host = db_col_text(s, 3, a);
     ra->username = db_col_text(s, 4, a);
     ra->notes = db_col_text(s, 5, a);
-    if (!db_col_null(s, 6)) {
-        ra->sealed_len = 1; /* "has a secret", whether or not it is read */
+    if ((ra->has_secret = !db_col_null(s, 6))) {
         if (with_secret && (blob = db_col_blob(s, 6, &len))) {
             uint8_t *copy = arena_alloc(a, len ? len : 1);
             memcpy(copy, blob, len);
@@ -58,7 +57,7 @@ static json_t *ra_audit(const struct remote_access *ra)
 {
     return json_pack("{s:I, s:s, s:s, s:s, s:b}", "installation_id",
                      (json_int_t)ra->installation_id, "method", ra->method, "host", ra->host,
-                     "username", ra->username, "secret", ra->sealed_len > 0);
+                     "username", ra->username, "secret", ra->has_secret);
 }
 
 static const char SQL_RA_GET[] = "SELECT " RA_COLS "FROM remote_access r WHERE r.id = ?";
@@ -130,6 +129,7 @@ static int write_ra_create(struct db_conn *c, void *arg)
     db_bind_int(s, 8, j->now);
     if ((rc = db_insert(s, &ra->id)) < 0)
         return rc;
+    ra->has_secret = ra->sealed != NULL;
     ra->created_by = j->c->user_id;
     ra->created_at = ra->updated_at = j->now;
     return store__audit_json(c, j->c->user_id, "create", "remote_access", ra->id, NULL,
@@ -241,7 +241,7 @@ static int write_ra_update(struct db_conn *c, void *arg)
         bind_sealed(s, 2, j->p->sealed, j->p->sealed_len);
         if ((rc = db_exec(s)) < 0)
             return rc;
-        j->ra->sealed_len = j->p->sealed ? j->p->sealed_len : 0;
+        j->ra->has_secret = j->p->sealed != NULL;
     }
     return store__audit_json(c, j->c->user_id, "update", "remote_access", j->id, ra_audit(&before),
                              ra_audit(j->ra));
@@ -370,7 +370,7 @@ int store_maintenance_get(struct store *st, const struct caller *c, int64_t id,
     return rc;
 }
 
-/* Latest start first; the cursor "m.<id>" is the last id of a page (ids by start: see below). */
+/* Newest first; the cursor "m.<id>" is the last id of a page. */
 static const char SQL_MW_LIST[] =
     "SELECT " MW_COLS MW_FROM "WHERE (CAST(?1 AS BIGINT) = 0 OR w.organization_id = ?1) "
     "AND (CAST(?2 AS BIGINT) = 0 OR w.organization_id = ?2) "

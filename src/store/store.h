@@ -1027,7 +1027,7 @@ int store_maintenance_create(struct store *st, const struct caller *c,
                              int64_t now, struct store_fault *fault, struct arena *a);
 int store_maintenance_get(struct store *st, const struct caller *c, int64_t id,
                           struct maintenance_window *out, struct arena *a);
-/* Windows by start, latest first (organization_id 0: every one the caller may see). */
+/* Windows newest first (organization_id 0: every one the caller may see). */
 int store_maintenance_list(struct store *st, const struct caller *c, int64_t organization_id,
                            const struct kb_page *pg, struct maintenance_window **items, size_t *n,
                            const char **next, struct arena *a);

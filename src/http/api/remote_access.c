@@ -29,7 +29,7 @@ static json_t *ra_json(const struct remote_access *ra)
     return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "id",
                      (json_int_t)ra->id, "installation_id", (json_int_t)ra->installation_id,
                      "method", ra->method, "host", ra->host, "username", ra->username, "notes",
-                     ra->notes, "has_secret", ra->sealed_len > 0, "created_by",
+                     ra->notes, "has_secret", ra->has_secret, "created_by",
                      json_id(ra->created_by), "created_at", json_time(ra->created_at),
                      "updated_at", json_time(ra->updated_at));
 }
