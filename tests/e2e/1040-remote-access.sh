@@ -40,6 +40,7 @@ is "$(json '.items[0].has_secret')" true "and says which has one"
 before=$(dbq "SELECT count(*) FROM audit_log WHERE action = 'read_secret' AND entity_id = $R1")
 api GET "/api/v1/remote-access/$R1" "" "$AGENT"
 is "$STATUS|$(json .secret)|$(json .host)" "200|$PLAIN|mdm.acme.test" "GET of one record returns the secret"
+is "$(header Cache-Control)" no-store "with Cache-Control: no-store"
 is "$(dbq "SELECT count(*) FROM audit_log WHERE action = 'read_secret' AND entity_id = $R1")" \
     "$((before + 1))" "the read is in the audit trail"
 is "$(dbq "SELECT actor_id FROM audit_log WHERE action = 'read_secret' AND entity_id = $R1")" 2 \

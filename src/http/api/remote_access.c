@@ -147,6 +147,7 @@ static int ra_with_secret(struct req *req, struct res *res, const struct remote_
     char *plain;
     int rc;
 
+    res_header(res, "Cache-Control", "no-store"); /* a secret is kept by no cache */
     if (!ra->sealed) {
         json_object_set_new(j, "secret", json_null());
         return res_json(res, 200, j);
