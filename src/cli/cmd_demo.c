@@ -19,8 +19,10 @@
 #include "core/time.h"
 #include "core/xalloc.h"
 #include "domain/account.h"
+#include "domain/addon.h"
 #include "domain/agreement.h"
 #include "domain/calendar.h"
+#include "domain/catalogue.h"
 #include "domain/holidays.h"
 #include "domain/organization.h"
 #include "domain/policy.h"
@@ -426,11 +428,37 @@ static void print_sign_ins(void)
         printf("  %-22s %s\n", sign_ins[i].email, sign_ins[i].name);
 }
 
+/* Nordvand has bought API access for its own integration since January: on its yearly invoice. */
+static int addons(struct demo *d)
+{
+    struct store_fault f = {0};
+    struct catalogue_service *items;
+    struct addon in = {0}, out;
+    size_t n;
+    int rc;
+
+    if ((rc = store_catalogue_list(d->st, &items, &n, &d->a)) < 0)
+        return fail("the catalogue", rc, NULL);
+    for (size_t i = 0; i < n && !in.service_id; i++)
+        if (!strcmp(items[i].name, "API access"))
+            in.service_id = items[i].id;
+    in.organization_id = d->org[0];
+    in.starts_on = new_year(d->today, 0);
+    in.ends_on = DATE_NONE;
+    snprintf(in.currency, sizeof(in.currency), "EUR");
+    in.annual_price = 150000;
+    in.note = "for the meter-data integration";
+    if ((rc = store_addon_create(d->st, &d->sys, &in, d->now, &out, &f, &d->a)) < 0)
+        return fail("the add-on", rc, &f);
+    return 0;
+}
+
 static int load(struct demo *d)
 {
     int rc;
 
-    if ((rc = people(d)) || (rc = calendar_and_policy(d)) || (rc = agreements(d)))
+    if ((rc = people(d)) || (rc = calendar_and_policy(d)) || (rc = agreements(d)) ||
+        (rc = addons(d)))
         return rc;
     for (size_t i = 0; i < ARRAY_SIZE(requests); i++)
         if ((rc = add_request(d, &requests[i])))

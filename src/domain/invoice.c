@@ -3,8 +3,9 @@
 #include "core/err.h"
 #include "core/time.h"
 
-const char *const line_kind_names[] = {"fee",     "change_order", "phase",   "work",
-                                       "project", "time",         "expense", NULL};
+const char *const line_kind_names[] = {"fee",  "change_order", "phase",   "work", "project",
+                                       "time", "expense",      "add_on", NULL};
+const char *const invoice_kind_names[] = {"agreement", "time", "yearly", NULL};
 const char *const line_unit_names[] = {"item", "minute", "day", NULL};
 
 /* Lines being built: a growing array in the arena, and the first error. */
@@ -80,17 +81,23 @@ static void add_yearly_changes(struct builder *b, int64_t from, int64_t to)
     }
 }
 
+/* The first year [*from, *to] of a term from starts_on that begins on or after day. */
+static void first_year_from(int64_t starts_on, int64_t day, int64_t *from, int64_t *to)
+{
+    if (day < starts_on)
+        day = starts_on;
+    agreement_year(starts_on, day, from, to);
+    if (*from < day)
+        agreement_year(starts_on, *to + 1, from, to);
+}
+
 /* The annual fee (and the yearly changes) of each agreement year starting in the period. */
 static void add_fees(struct builder *b)
 {
     const struct agreement *ag = b->in->agreement;
-    int64_t from, to, day = b->in->period_start;
+    int64_t from, to;
 
-    if (day < ag->starts_on)
-        day = ag->starts_on;
-    agreement_year(ag->starts_on, day, &from, &to);
-    if (from < day)
-        agreement_year(ag->starts_on, to + 1, &from, &to);
+    first_year_from(ag->starts_on, b->in->period_start, &from, &to);
     for (; from <= b->in->period_end && agreement_term_holds(ag, from);
          agreement_year(ag->starts_on, to + 1, &from, &to)) {
         if (ag->annual_fee) {
@@ -212,6 +219,38 @@ static void add_expenses(struct builder *b)
     }
 }
 
+/* The annual price of each add-on year starting in the period (and before the add-on ends). */
+static void add_addons(struct builder *b)
+{
+    for (size_t i = 0; i < b->in->naddons; i++) {
+        const struct addon *ad = &b->in->addons[i];
+        int64_t from, to;
+        if (!ad->annual_price)
+            continue; /* given free: no line, as for an agreement without a fee */
+        first_year_from(ad->starts_on, b->in->period_start, &from, &to);
+        for (; from <= b->in->period_end && addon_runs_on(ad, from);
+             agreement_year(ad->starts_on, to + 1, &from, &to)) {
+            struct invoice_line *l = add_line(b, LINE_ADDON, from, 1, UNIT_ITEM, ad->annual_price);
+            l->description = arena_sprintf(b->a, "Add-on: %s, year %s to %s", ad->service_name,
+                                           date_text(from, b->a), date_text(to, b->a));
+        }
+    }
+}
+
+/* The lines of one input: its agreement's terms, then time, expenses and add-ons. */
+static void build_lines(struct builder *b)
+{
+    if (b->in->agreement) {
+        add_fees(b);
+        add_change_orders(b);
+        add_phases(b);
+        add_project(b);
+    }
+    add_time(b);
+    add_expenses(b);
+    add_addons(b);
+}
+
 int invoice_period_check(int64_t start, int64_t end, struct strbuf *err)
 {
     if (end < start)
@@ -221,6 +260,8 @@ int invoice_period_check(int64_t start, int64_t end, struct strbuf *err)
                         INVOICE_PERIOD_MAX_DAYS);
     return 0;
 }
+
+static int finish(struct builder *b, struct invoice *inv, struct strbuf *err);
 
 int invoice_build(const struct invoice_input *in, struct invoice *inv, struct arena *a,
                   struct strbuf *err)
@@ -232,22 +273,53 @@ int invoice_build(const struct invoice_input *in, struct invoice *inv, struct ar
         return err_addf(err, DESK_EINVAL, "currency '%s' is not an ISO 4217 code", in->currency);
     if ((rc = invoice_period_check(in->period_start, in->period_end, err)) < 0)
         return rc;
-    if (in->agreement) {
-        add_fees(&b);
-        add_change_orders(&b);
-        add_phases(&b);
-        add_project(&b);
+    build_lines(&b);
+    return finish(&b, inv, err);
+}
+
+int invoice_build_combined(const struct invoice_input *parts, size_t n, struct invoice *inv,
+                           struct arena *a, struct strbuf *err)
+{
+    struct builder b = {parts, NULL, NULL, 0, 0, 0, 0, a};
+    int rc;
+
+    if (!n)
+        return err_addf(err, DESK_EINVAL, "nothing to combine");
+    if (!(b.cur = currency_find(parts[0].currency)))
+        return err_addf(err, DESK_EINVAL, "currency '%s' is not an ISO 4217 code",
+                        parts[0].currency);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(parts[i].currency, parts[0].currency))
+            return err_addf(err, DESK_ECONFLICT, "%s is in %s, the invoice in %s",
+                            parts[i].agreement
+                                ? arena_sprintf(a, "agreement %" PRId64, parts[i].agreement->id)
+                                : "an add-on",
+                            parts[i].currency, parts[0].currency);
+        if (parts[i].period_start != parts[0].period_start ||
+            parts[i].period_end != parts[0].period_end)
+            return err_addf(err, DESK_EINVAL, "the parts cover different periods");
     }
-    add_time(&b);
-    add_expenses(&b);
-    if (b.rc < 0)
-        return err_addf(err, b.rc, "an amount does not fit in 64 bits");
-    inv->lines = b.lines;
-    inv->nlines = b.n;
-    inv->total = b.total;
-    inv->period_start = in->period_start;
-    inv->period_end = in->period_end;
-    snprintf(inv->currency, sizeof(inv->currency), "%s", in->currency);
+    if ((rc = invoice_period_check(parts[0].period_start, parts[0].period_end, err)) < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        b.in = &parts[i];
+        build_lines(&b);
+    }
+    b.in = parts;
+    return finish(&b, inv, err);
+}
+
+/* The built lines into inv: its lines, total, period and currency. */
+static int finish(struct builder *b, struct invoice *inv, struct strbuf *err)
+{
+    if (b->rc < 0)
+        return err_addf(err, b->rc, "an amount does not fit in 64 bits");
+    inv->lines = b->lines;
+    inv->nlines = b->n;
+    inv->total = b->total;
+    inv->period_start = b->in->period_start;
+    inv->period_end = b->in->period_end;
+    snprintf(inv->currency, sizeof(inv->currency), "%s", b->in->currency);
     return 0;
 }
 

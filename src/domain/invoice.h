@@ -16,6 +16,8 @@
  *                 (purchased + signed change orders) minutes x rate
  *   time          billable time entries, minutes x rate
  *   expense       actual amounts, and per-diem days x the per-diem rate
+ *   add_on        the annual price of each add-on year starting in the period
+ *                 (before the add-on ends); none for an add-on given free
  * Time entries and expenses count when not yet invoiced and dated on or
  * before period_end (work entered late goes on the next invoice). Each line
  * is rounded half up to the currency's minor unit; the total is the exact
@@ -27,6 +29,7 @@
 #include "core/compat.h"
 #include "core/arena.h"
 #include "core/strbuf.h"
+#include "domain/addon.h"
 #include "domain/agreement.h"
 
 #define INVOICE_NUMBER_LEN 24             /* "2026-0001" plus room for long years and sequences */
@@ -42,7 +45,8 @@ enum line_kind {
     LINE_WORK,
     LINE_PROJECT,
     LINE_TIME,
-    LINE_EXPENSE
+    LINE_EXPENSE,
+    LINE_ADDON
 };
 enum line_unit {
     UNIT_ITEM,   /* quantity items at unit_price each */
@@ -78,10 +82,17 @@ struct invoice_input {
     size_t ntime;
     const struct expense *expenses; /* candidate expenses, by date */
     size_t nexpenses;
+    const struct addon *addons; /* add-ons billed a year (the yearly invoice) */
+    size_t naddons;
 };
+
+/* What an invoice bills: one agreement, time without agreement, an organisation's year. */
+enum invoice_kind { INVOICE_AGREEMENT, INVOICE_TIME, INVOICE_YEARLY };
+extern const char *const invoice_kind_names[]; /* agreement, time, yearly */
 
 struct invoice {
     int64_t id;                       /* 0 until stored */
+    enum invoice_kind kind;           /* agreement, time, yearly */
     char number[INVOICE_NUMBER_LEN];  /* "2026-0001" */
     int64_t organization_id;          /* billed */
     const char *organization_name;    /* for the printed invoice */
@@ -102,6 +113,14 @@ struct invoice {
  */
 int invoice_build(const struct invoice_input *in, struct invoice *inv, struct arena *a,
                   struct strbuf *err);
+/*
+ * The yearly invoice of an organisation: the lines of each input parts[0..n) in turn (its
+ * agreement's, then its time, expenses and add-ons), one total. Every part has the same
+ * period and currency. Returns 0; DESK_ECONFLICT (err names the part) for a part in
+ * another currency; DESK_EINVAL as invoice_build.
+ */
+int invoice_build_combined(const struct invoice_input *parts, size_t n, struct invoice *inv,
+                           struct arena *a, struct strbuf *err);
 /* The number of the seq-th invoice (from 1) of year: "2026-0001". */
 void invoice_number(int64_t year, int64_t seq, char out[INVOICE_NUMBER_LEN]);
 /* Check a period: start <= end, at most INVOICE_PERIOD_MAX_DAYS. 0 or DESK_EINVAL with err. */

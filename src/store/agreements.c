@@ -254,12 +254,16 @@ static int check_references(struct db_conn *c, const struct agreement *a,
     return reference(c, SQL_RASCI_EXISTS, a->rasci_matrix_id, "rasci_matrix_id", fault);
 }
 
-/* Organisations (one, or all with org 0) whose priority_line differs from their agreements'. */
+/* Organisations (one, or all with org 0) whose priority_line differs from what their agreements'
+   extras and their priority-line add-ons give on date ?2. */
 static const char SQL_PRIORITY_DRIFT[] =
     "SELECT id, want FROM (SELECT o.id, o.priority_line, CASE WHEN EXISTS (SELECT 1 FROM "
     "agreements a, json_each(a.extras) e WHERE a.organization_id = o.id AND a.status = 'signed' "
     "AND a.starts_on <= ?2 AND (a.ends_on IS NULL OR a.ends_on >= ?2) AND "
-    "e.value = 'priority_line') THEN 1 ELSE 0 END AS want FROM organizations o WHERE CAST(?1 AS BIGINT) = 0 OR "
+    "e.value = 'priority_line') OR EXISTS (SELECT 1 FROM addons d JOIN catalogue_services s "
+    "ON s.id = d.service_id WHERE d.organization_id = o.id AND s.feature = 'priority_line' AND "
+    "d.starts_on <= ?2 AND (d.ends_on IS NULL OR d.ends_on >= ?2)) THEN 1 ELSE 0 END AS want "
+    "FROM organizations o WHERE CAST(?1 AS BIGINT) = 0 OR "
     "o.id = ?1) AS drift "
     "WHERE want <> priority_line";
 static const char SQL_PRIORITY_SET[] =
@@ -286,11 +290,7 @@ static int set_priority(struct db_conn *c, int64_t org, bool on, int64_t now)
     return store__audit(c, 0, "priority_line", "organization", org, on ? "0" : "1", on ? "1" : "0");
 }
 
-/*
- * Align priority_line with the active agreements on the date of now, for
- * organisation org (0: every organisation). *changed counts them.
- */
-static int sync_priority(struct db_conn *c, int64_t org, int64_t now, int *changed)
+int store__priority_sync(struct db_conn *c, int64_t org, int64_t now, int *changed)
 {
     struct db_stmt *s = db_stmt(c, SQL_PRIORITY_DRIFT);
     int64_t *ids = NULL;
@@ -324,7 +324,7 @@ struct sync_job {
 static int write_priority_sync(struct db_conn *c, void *arg)
 {
     struct sync_job *j = arg;
-    return sync_priority(c, 0, j->now, j->changed);
+    return store__priority_sync(c, 0, j->now, j->changed);
 }
 
 int store_priority_sync(struct store *st, int64_t now, int *changed)
@@ -454,7 +454,7 @@ static int finish_change(struct db_conn *c, struct agreement_job *j,
     if ((rc = save_agreement(c, a, j->now, j->ar)) < 0 ||
         (rc = store__audit(c, j->c->user_id, action, "agreement", a->id,
                            agreement_audit(before, j->ar), agreement_audit(a, j->ar))) < 0 ||
-        (rc = sync_priority(c, a->organization_id, j->now, NULL)) < 0)
+        (rc = store__priority_sync(c, a->organization_id, j->now, NULL)) < 0)
         return rc;
     if (a->calendar_id != before->calendar_id || a->sla_policy_id != before->sla_policy_id)
         rc = store__recompute_tickets(c, a->calendar_id, a->sla_policy_id);

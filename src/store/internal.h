@@ -98,6 +98,23 @@ int store__credential_end(struct store *st, const char *sql, const char *action,
 int store__credentials_end_in(struct db_conn *c, const struct caller *actor, int64_t user_id,
                               int64_t now, const uint8_t *keep, int64_t *ended);
 
+/* ---- agreements.c and addons.c: agreements, add-ons, the features they give ---- */
+
+/*
+ * Align priority_line with the active agreements' extras and priority-line add-ons on the
+ * date of now, for organisation org (0: every organisation). *changed (may be NULL) counts
+ * them.
+ */
+int store__priority_sync(struct db_conn *c, int64_t org, int64_t now, int *changed);
+/* The priced add-ons (annual_price > 0) of an organisation that run at some day of
+   [start, end] (arena ar): those a yearly invoice may bill. */
+int store__addons_in(struct db_conn *c, int64_t organization_id, int64_t start, int64_t end,
+                     struct addon **items, size_t *n, struct arena *ar);
+/* 1 when an add-on giving feature (addon_feature_names) runs for the organisation on day, else
+   0 or an error. */
+int store__feature_runs(struct db_conn *c, int64_t organization_id, const char *feature,
+                        int64_t day);
+
 /* ---- notify.c: notices queued in the outbox ---- */
 
 

@@ -377,9 +377,21 @@ int store_expense_list(struct store *st, const struct caller *c, int64_t agreeme
 
 /* ---- invoices -------------------------------------------------------------------------------- */
 
+/* An invoice of agreement ?1 (alone, or in a yearly invoice) overlapping [?2, ?3]. */
 static const char SQL_INVOICE_OVERLAP[] =
-    "SELECT number FROM invoices WHERE agreement_id = ?1 AND period_start <= ?3 AND "
-    "period_end >= ?2 LIMIT 1";
+    "SELECT i.number FROM invoices i WHERE (i.agreement_id = ?1 OR EXISTS (SELECT 1 FROM "
+    "invoice_agreements x WHERE x.invoice_id = i.id AND x.agreement_id = ?1)) AND "
+    "i.period_start <= ?3 AND i.period_end >= ?2 LIMIT 1";
+static const char SQL_YEARLY_OVERLAP[] =
+    "SELECT number FROM invoices WHERE organization_id = ?1 AND kind = 'yearly' AND "
+    "period_start <= ?3 AND period_end >= ?2 LIMIT 1";
+/* The maintenance and enhanced agreements a yearly invoice of [?2, ?3] carries. */
+static const char SQL_YEARLY_AGREEMENTS[] =
+    "SELECT id FROM agreements WHERE organization_id = ?1 AND kind IN ('maintenance', "
+    "'enhanced') AND signed_at IS NOT NULL AND starts_on <= ?3 AND (ends_on IS NULL OR "
+    "ends_on >= ?2) ORDER BY kind = 'enhanced', starts_on, id";
+static const char SQL_INVOICE_AGREEMENT_INSERT[] =
+    "INSERT INTO invoice_agreements (invoice_id, agreement_id) VALUES (?1, ?2)";
 static const char SQL_UNBILLED_TIME[] =
     "SELECT " TIME_COLS "FROM time_entries WHERE organization_id = ?1 AND "
     "(CASE WHEN ?2 = 0 THEN agreement_id IS NULL ELSE agreement_id = ?2 END) AND "
@@ -388,8 +400,8 @@ static const char SQL_UNBILLED_TIME[] =
 static const char SQL_NEXT_SEQ[] = "SELECT coalesce(max(seq), 0) + 1 FROM invoices WHERE year = ?";
 static const char SQL_INVOICE_INSERT[] =
     "INSERT INTO invoices (number, year, seq, organization_id, agreement_id, period_start, "
-    "period_end, issued_on, currency, total, created_by, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    "period_end, issued_on, currency, total, created_by, created_at, kind) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_LINE_INSERT[] =
     "INSERT INTO invoice_lines (invoice_id, position, kind, description, on_date, quantity, "
     "unit, unit_price, amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -399,8 +411,9 @@ static const char SQL_ORG_NAME[] = "SELECT name FROM organizations WHERE id = ?"
 
 struct invoice_job {
     const struct caller *c;    /* who issues it */
-    int64_t agreement_id;      /* 0: the organisation's time without agreement */
+    int64_t agreement_id;      /* 0: the organisation's time without agreement, or its year */
     int64_t organization_id;   /* with agreement_id 0 */
+    bool yearly;               /* the organisation's yearly invoice */
     int64_t start, end;        /* the period */
     int64_t now;               /* when */
     struct invoice *inv;       /* out */
@@ -424,15 +437,15 @@ static int org_name(struct db_conn *c, int64_t org, const char **name, struct ar
 static int billing_defaults(struct db_conn *c, int64_t *rate, const char **currency,
                             struct arena *ar);
 
-/* The agreement to invoice (signed, the period not billed before) and its change orders. */
-static int invoice_agreement(struct db_conn *c, struct invoice_job *j, struct agreement *a,
-                             struct invoice_input *in)
+/* Agreement id to invoice (signed, the period not billed before) and its change orders. */
+static int invoice_agreement(struct db_conn *c, struct invoice_job *j, int64_t id,
+                             struct agreement *a, struct invoice_input *in)
 {
     struct change_order *cos;
     struct db_stmt *s;
     int rc;
 
-    if ((rc = store__agreement_read(c, j->c, j->agreement_id, a, j->ar)) < 0)
+    if ((rc = store__agreement_read(c, j->c, id, a, j->ar)) < 0)
         return rc;
     if (!a->signed_at)
         return store__fault(j->fault, DESK_ECONFLICT, NULL,
@@ -467,7 +480,7 @@ static int unbilled(struct db_conn *c, struct invoice_job *j, struct invoice_inp
     int rc;
 
     db_bind_int(s, 1, j->organization_id);
-    db_bind_int(s, 2, j->agreement_id);
+    db_bind_int(s, 2, a ? a->id : 0);
     store__bind_date(s, 3, j->end);
     /* included time is billed only as the work of an advanced project invoiced monthly */
     db_bind_int(s, 4, a && a->kind == AK_ADVANCED && a->invoicing == INVOICING_MONTHLY);
@@ -546,6 +559,7 @@ static int insert_invoice(struct db_conn *c, struct invoice_job *j)
     db_bind_int(s, 10, inv->total);
     db_bind_id(s, 11, j->c->user_id);
     db_bind_int(s, 12, j->now);
+    db_bind_text(s, 13, invoice_kind_names[inv->kind]);
     if ((rc = db_insert(s, &inv->id)) < 0)
         return rc;
     if ((rc = insert_lines(c, inv)) < 0)
@@ -554,6 +568,8 @@ static int insert_invoice(struct db_conn *c, struct invoice_job *j)
         c, j->c->user_id, "create", "invoice", inv->id, NULL,
         arena_sprintf(j->ar, "{\"number\":\"%s\",\"total\":%" PRId64 "}", inv->number, inv->total));
 }
+
+static int issue(struct db_conn *c, struct invoice_job *j);
 
 static int write_invoice_create(struct db_conn *c, void *arg)
 {
@@ -566,7 +582,7 @@ static int write_invoice_create(struct db_conn *c, void *arg)
     memset(j->inv, 0, sizeof(*j->inv));
     in.period_start = j->start;
     in.period_end = j->end;
-    rc = j->agreement_id ? invoice_agreement(c, j, &a, &in)
+    rc = j->agreement_id ? invoice_agreement(c, j, j->agreement_id, &a, &in)
                          : billing_defaults(c, &in.rate, &in.currency, j->ar);
     if (rc < 0 || (rc = org_name(c, j->organization_id, &j->inv->organization_name, j->ar)) < 0 ||
         (rc = unbilled(c, j, &in)) < 0)
@@ -576,15 +592,132 @@ static int write_invoice_create(struct db_conn *c, void *arg)
     strbuf_release(&err);
     if (rc < 0)
         return rc;
+    j->inv->kind = j->agreement_id ? INVOICE_AGREEMENT : INVOICE_TIME;
+    return issue(c, j);
+}
+
+/* Stamp and store the built invoice j->inv; nothing to bill is DESK_ECONFLICT. */
+static int issue(struct db_conn *c, struct invoice_job *j)
+{
     if (!j->inv->nlines)
         return store__fault(j->fault, DESK_ECONFLICT, NULL,
-                             "nothing to invoice up to the end "
-                             "of the period");
+                             "nothing to invoice up to the end of the period");
     j->inv->organization_id = j->organization_id;
     j->inv->agreement_id = j->agreement_id;
     j->inv->issued_on = store__today(j->now);
     j->inv->created_at = j->now;
     return insert_invoice(c, j);
+}
+
+/* The ids of the agreements a yearly invoice carries (arena). */
+static int yearly_agreements(struct db_conn *c, struct invoice_job *j, int64_t **ids, size_t *n)
+{
+    struct db_stmt *s = db_stmt(c, SQL_YEARLY_AGREEMENTS);
+    size_t alloc = 0;
+    int rc;
+
+    *ids = NULL;
+    *n = 0;
+    db_bind_int(s, 1, j->organization_id);
+    store__bind_date(s, 2, j->start);
+    store__bind_date(s, 3, j->end);
+    while ((rc = db_step(s)) == DB_ROW) {
+        *ids = store__grow(j->ar, *ids, *n, &alloc, sizeof(**ids));
+        (*ids)[(*n)++] = db_col_int(s, 0);
+    }
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+}
+
+/* A yearly invoice of the organisation overlapping the period: DESK_ECONFLICT naming it. */
+static int yearly_overlap(struct db_conn *c, struct invoice_job *j)
+{
+    struct db_stmt *s = db_stmt(c, SQL_YEARLY_OVERLAP);
+    int rc;
+
+    db_bind_int(s, 1, j->organization_id);
+    store__bind_date(s, 2, j->start);
+    store__bind_date(s, 3, j->end);
+    if ((rc = db_step(s)) == DB_ROW)
+        return db_done(s, store__fault(j->fault, DESK_ECONFLICT, "period_start",
+                                       "the period overlaps yearly invoice %s",
+                                       db_col_raw(s, 0)));
+    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+}
+
+/*
+ * The organisation's yearly invoice: each signed maintenance and enhanced agreement of the
+ * period (its fees, change orders, billable time and expenses, as its own invoice would
+ * bill them) and the add-ons running in it, in one invoice; the agreements are recorded in
+ * invoice_agreements so that neither kind of invoice bills their period again.
+ */
+static int write_invoice_yearly(struct db_conn *c, void *arg)
+{
+    struct invoice_job *j = arg;
+    struct strbuf err = STRBUF_INIT;
+    struct invoice_input *parts;
+    struct addon *addons;
+    struct agreement *ags;
+    size_t n, nags, naddons;
+    int64_t *ids;
+    int rc;
+
+    memset(j->inv, 0, sizeof(*j->inv));
+    if ((rc = org_name(c, j->organization_id, &j->inv->organization_name, j->ar)) < 0 ||
+        (rc = yearly_overlap(c, j)) < 0 || (rc = yearly_agreements(c, j, &ids, &n)) < 0 ||
+        (rc = store__addons_in(c, j->organization_id, j->start, j->end, &addons, &naddons,
+                               j->ar)) < 0)
+        return rc;
+    parts = ARENA_NEWN(j->ar, struct invoice_input, n + 1);
+    ags = ARENA_NEWN(j->ar, struct agreement, n + 1);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        parts[i] = (struct invoice_input){.period_start = j->start, .period_end = j->end};
+        if ((rc = invoice_agreement(c, j, ids[i], &ags[i], &parts[i])) == 0)
+            rc = unbilled(c, j, &parts[i]);
+    }
+    if (rc < 0)
+        return rc;
+    nags = n;
+    if (naddons) /* the add-ons, in the currency of the first agreement (or their own) */
+        parts[n++] = (struct invoice_input){.currency = nags ? parts[0].currency
+                                                             : addons[0].currency,
+                                            .period_start = j->start,
+                                            .period_end = j->end,
+                                            .addons = addons,
+                                            .naddons = naddons};
+    if (!n)
+        return store__fault(j->fault, DESK_ECONFLICT, NULL,
+                            "organization %" PRId64 " has no signed maintenance or enhanced "
+                            "agreement and no add-on in the period",
+                            j->organization_id);
+    for (size_t i = 0; i < naddons && rc == 0; i++)
+        if (strcmp(addons[i].currency, parts[n - 1].currency))
+            rc = store__fault(j->fault, DESK_ECONFLICT, NULL,
+                              "add-on %" PRId64 " is in %s, the invoice in %s", addons[i].id,
+                              addons[i].currency, parts[n - 1].currency);
+    if (rc == 0 && (rc = invoice_build_combined(parts, n, j->inv, j->ar, &err)) < 0)
+        store__fault(j->fault, rc, rc == DESK_ECONFLICT ? NULL : "period_end", "%s", err.buf);
+    strbuf_release(&err);
+    if (rc < 0)
+        return rc;
+    j->inv->kind = INVOICE_YEARLY;
+    if ((rc = issue(c, j)) < 0)
+        return rc;
+    for (size_t i = 0; i < nags && rc == 0; i++) {
+        struct db_stmt *s = db_stmt(c, SQL_INVOICE_AGREEMENT_INSERT);
+        db_bind_int(s, 1, j->inv->id);
+        db_bind_int(s, 2, ags[i].id);
+        rc = db_exec(s);
+    }
+    return rc;
+}
+
+int store_invoice_create_yearly(struct store *st, const struct caller *c, int64_t organization_id,
+                                int64_t period_start, int64_t period_end, int64_t now,
+                                struct invoice *out, struct store_fault *fault, struct arena *ar)
+{
+    struct invoice_job j = {c,   0,  organization_id, true,  period_start,
+                            period_end, now, out,       fault, ar};
+    return db_write(st, write_invoice_yearly, &j);
 }
 
 int store_invoice_create(struct store *st, const struct caller *c, int64_t agreement_id,
@@ -593,13 +726,13 @@ int store_invoice_create(struct store *st, const struct caller *c, int64_t agree
                            struct arena *ar)
 {
     struct invoice_job j = {
-        c, agreement_id, organization_id, period_start, period_end, now, out, fault, ar};
+        c, agreement_id, organization_id, false, period_start, period_end, now, out, fault, ar};
     return db_write(st, write_invoice_create, &j);
 }
 
 #define INVOICE_COLS                                                                               \
     "i.id, i.number, i.organization_id, o.name, coalesce(i.agreement_id, 0), i.period_start, "     \
-    "i.period_end, i.issued_on, i.currency, i.total, i.created_at "
+    "i.period_end, i.issued_on, i.currency, i.total, i.created_at, i.kind "
 
 static const char SQL_INVOICE_GET[] =
     "SELECT " INVOICE_COLS "FROM invoices i JOIN organizations o ON o.id = i.organization_id "
@@ -631,6 +764,7 @@ static void read_invoice(struct db_stmt *s, struct invoice *inv, struct arena *a
     snprintf(inv->currency, sizeof(inv->currency), "%s", cur ? cur : "");
     inv->total = db_col_int(s, 9);
     inv->created_at = db_col_int(s, 10);
+    inv->kind = (enum invoice_kind)name_at(invoice_kind_names, db_col_raw(s, 11));
 }
 
 static int read_lines(struct db_conn *c, struct invoice *inv, struct arena *ar)

@@ -593,9 +593,10 @@ int store_booking_list(struct store *st, const struct caller *c, int64_t agreeme
 /*
  * Record time t against t->ticket_id or t->agreement_id (the other 0 unless
  * given). The organisation comes from the request or agreement; an included
- * entry without an agreement draws the organisation's active enhanced or
- * advanced agreement on t->on (a billable one is attached to it when there
- * is one). Another organisation's or a maintenance agreement is DESK_EINVAL.
+ * entry without an agreement draws the organisation's active enhanced
+ * agreement on t->on (a billable one is attached to it when there is one,
+ * else it is time and materials); an advanced agreement is never chosen for
+ * an entry. Another organisation's or a maintenance agreement is DESK_EINVAL.
  * Included time queues the hour-bank warnings (80 %, 100 %) once.
  */
 int store_time_entry_create(struct store *st, const struct caller *c, struct time_entry *t,
@@ -621,6 +622,17 @@ int store_invoice_create(struct store *st, const struct caller *c, int64_t agree
                          int64_t organization_id, int64_t period_start, int64_t period_end,
                          int64_t now, struct invoice *out, struct store_fault *fault,
                          struct arena *ar);
+/*
+ * Issue organization_id's yearly invoice for [period_start, period_end]: each signed
+ * maintenance and enhanced agreement of the period (fees, change orders, billable time and
+ * expenses, as its own invoice would) and the annual price of each add-on year starting in
+ * it, in one invoice. A period overlapping another yearly invoice of the organisation, or an
+ * invoice of one of the agreements, is DESK_ECONFLICT, as are nothing to bill and amounts
+ * in different currencies. Advanced agreements keep their own invoices.
+ */
+int store_invoice_create_yearly(struct store *st, const struct caller *c, int64_t organization_id,
+                                int64_t period_start, int64_t period_end, int64_t now,
+                                struct invoice *out, struct store_fault *fault, struct arena *ar);
 int store_invoice_get(struct store *st, const struct caller *c, int64_t id, struct invoice *out,
                       struct arena *ar);
 
@@ -636,6 +648,32 @@ int store_invoice_list(struct store *st, const struct caller *c, const struct in
 /* Set the default rate (minor units an hour) and currency of billable time without agreement. */
 int store_billing_set(struct store *st, const struct caller *c, int64_t rate,
                       const char *currency);
+
+/* ---- add-ons (domain/addon.h) ---- */
+
+struct addon; /* domain/addon.h */
+/*
+ * Record in's purchase (organization_id, service_id, starts_on, ends_on, currency,
+ * annual_price, note); *out is the add-on as stored. The service must be an add-on for
+ * the organisation's hosting model (DESK_EINVAL naming service_id); an organisation the
+ * caller may not see is DESK_ENOTFOUND. A priority-line add-on aligns priority_line.
+ */
+int store_addon_create(struct store *st, const struct caller *c, const struct addon *in,
+                       int64_t now, struct addon *out, struct store_fault *fault,
+                       struct arena *ar);
+/* Change add-on id's ends_on, annual_price and note to those of terms. */
+int store_addon_update(struct store *st, const struct caller *c, int64_t id,
+                       const struct addon *terms, int64_t now, struct addon *out,
+                       struct store_fault *fault, struct arena *ar);
+int store_addon_get(struct store *st, const struct caller *c, int64_t id, struct addon *out,
+                    struct arena *ar);
+/* 1 when an add-on giving feature (addon_feature_names) runs for organization_id on the date
+   of now, 0 when none does, or an error. */
+int store_feature_runs(struct store *st, int64_t organization_id, const char *feature,
+                       int64_t now);
+/* An organisation's add-ons by start; DESK_ENOTFOUND for one the caller may not see. */
+int store_addon_list(struct store *st, const struct caller *c, int64_t organization_id,
+                     struct addon **items, size_t *n, struct arena *ar);
 
 /* The service catalogue, in its order. */
 int store_catalogue_list(struct store *st, struct catalogue_service **items, size_t *n,

@@ -20,6 +20,10 @@ is "$STATUS" 201 "create organisation Acme"
 ACME=$(json .id)
 api POST /api/v1/organizations '{"name":"Beta"}' "$ADMIN"
 BETA=$(json .id)
+for org in "$ACME" "$BETA"; do # API access, so that their customers may take API tokens
+    api POST "/api/v1/organizations/$org/add-ons" '{"service_id":9,"starts_on":"2020-01-01","currency":"EUR","annual_price":0}' "$ADMIN"
+    [ "$STATUS" = 201 ] || echo "# API access for $org: $STATUS $BODY" >&2
+done
 api POST /api/v1/calendars '{"name":"Support","timezone":"Europe/Copenhagen",
     "hours":{"mon":["08:00-16:00"],"tue":["08:00-16:00"],"wed":["08:00-16:00"],
              "thu":["08:00-16:00"],"fri":["08:00-14:30"]}}' "$ADMIN"

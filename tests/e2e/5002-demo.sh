@@ -13,10 +13,14 @@ if on_sqlite "PRAGMA integrity_check reads the file"; then
     is "$(sqlite_only_q 'PRAGMA integrity_check')" ok "the database file is sound"
 fi
 start_server --backup-dir "$T/backups"; ok $? "serve on the demo database"
-for who in admin@vendor.demo agnes@vendor.demo mette@nordvand.demo lars@fjordby.demo sofie@lillea.demo; do
+for who in admin@vendor.demo agnes@vendor.demo mette@nordvand.demo; do
     api POST /api/v1/tokens "{\"email\":\"$who\",\"password\":\"svcdesk-demo\"}" ""
     is "$STATUS" 201 "$who signs in with the demo password"
     eval "TOK_${who%%@*}=$(json .token)"
+done
+for who in lars@fjordby.demo sofie@lillea.demo; do
+    api POST /api/v1/tokens "{\"email\":\"$who\",\"password\":\"svcdesk-demo\"}" ""
+    is "$STATUS/$(json .error.code)" 403/forbidden "$who takes no API token: no API-access add-on"
 done
 is "$(curl -s "$BASE/healthz" | jq -r .status)" ok "the server finds the database sound"
 is "$(api_count /api/v1/users "$TOK_admin")" 6 "no second copy of anyone"
@@ -37,5 +41,8 @@ is "$(json '.items[0].priority')" true "the desk's priority order puts the prior
 api GET "/api/v1/agreements/2/balance" "" "$TOK_mette"
 is "$STATUS" 200 "the enhanced agreement has an hours bank"
 like "$(json .used_hours)" "^[1-9]" "with time booked"
+api GET "/api/v1/organizations/$PRIO_ORG/add-ons" "" "$TOK_mette"
+is "$STATUS/$(json '[.items[]|.service+":"+.feature]|@csv')" '200/"API access:api_access"' \
+    "Nordvand has bought the API-access add-on"
 stop_server
 done_testing

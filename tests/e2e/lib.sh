@@ -261,6 +261,12 @@ make_fixtures() {
             "sla_policy_id":1}' 1 || return 1
     api POST /api/v1/agreements/1/sign "" "$ADMIN"
     [ "$STATUS" = 200 ] || { echo "# fixtures: sign answered $STATUS: $BODY" >&2; return 1; }
+    # both have bought API access (catalogue service 9), so their customers may take API
+    # tokens (POST /api/v1/tokens; docs/api.md, add-ons)
+    fixture_post /api/v1/organizations/1/add-ons '{"service_id":9,"starts_on":"2020-01-01",
+        "currency":"EUR","annual_price":0}' 1 &&
+        fixture_post /api/v1/organizations/2/add-ons '{"service_id":9,"starts_on":"2020-01-01",
+        "currency":"EUR","annual_price":0}' 2 || return 1
     AGENT=$("$SVCDESK" token create --db "$DB" --email agent@vendor.test) &&
         CA=$("$SVCDESK" token create --db "$DB" --email ca@acme.test) &&
         CB=$("$SVCDESK" token create --db "$DB" --email cb@beta.test)

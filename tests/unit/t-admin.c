@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/time.h"
 #include "core/xalloc.h"
+#include "domain/addon.h"
 #include "domain/organization.h"
 #include "domain/policy.h"
 #include "domain/signin.h"
@@ -55,6 +56,20 @@ static int64_t make_org(const char *name)
 }
 
 /* Admin (user 1), Acme and Beta, an agent, a customer of each; a token for each user. */
+/* Organisation org buys API access (catalogue service 9, migration 0016): its customers may
+   take API tokens (POST /api/v1/tokens). */
+static void buy_api_access(int64_t org)
+{
+    struct caller sys = CALLER_SYSTEM;
+    struct store_fault f = {0};
+    struct arena a = ARENA_INIT;
+    struct addon in = {0, org, 9, NULL, NULL, 0, DATE_NONE, "EUR", 0, "", 0, 0}, out;
+
+    assert_int_equal(store_addon_create(st, &sys, &in, time_now(), &out, &f, &a), 0);
+    assert_string_equal(out.feature, "api_access");
+    arena_release(&a);
+}
+
 static int setup(void **state)
 {
     static char hash[PASSWORD_HASH_MAX];
@@ -70,6 +85,8 @@ static int setup(void **state)
     agent_id = make_user("agent@example.test", ROLE_AGENT, 0, hash);
     cust_id = make_user("cust@acme.test", ROLE_CUSTOMER, acme_id, hash);
     other_id = make_user("cust@beta.test", ROLE_CUSTOMER, beta_id, hash);
+    buy_api_access(acme_id);
+    buy_api_access(beta_id);
     make_token(1, admin_tok);
     make_token(agent_id, agent_tok);
     make_token(cust_id, cust_tok);

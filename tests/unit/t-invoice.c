@@ -80,7 +80,7 @@ static void test_monthly(void **state)
     };
     struct invoice_input in = {&ag,          "EUR", ag.rate, day("2026-01-01"), day("2026-01-31"),
                                NULL,         0,     t,       ARRAY_SIZE(t),     e,
-                               ARRAY_SIZE(e)};
+                               ARRAY_SIZE(e), NULL, 0};
     struct arena a = ARENA_INIT;
     struct invoice inv;
 
@@ -130,7 +130,7 @@ static void test_phases(void **state)
     };
     struct invoice_input in = {&ag, "EUR",          ag.rate, day("2026-01-01"), day("2026-03-31"),
                                co,  ARRAY_SIZE(co), t,       ARRAY_SIZE(t),     NULL,
-                               0};
+                               0, NULL, 0};
     struct arena a = ARENA_INIT;
     struct invoice inv;
 
@@ -173,7 +173,7 @@ static void test_end(void **state)
     };
     struct invoice_input in = {
         &ag, "EUR", ag.rate, day("2026-05-01"), day("2026-05-31"), co, ARRAY_SIZE(co), NULL,
-        0,   NULL,  0};
+        0,   NULL,  0, NULL, 0};
     struct arena a = ARENA_INIT;
     struct invoice inv;
 
@@ -206,7 +206,7 @@ static void test_enhanced_fees(void **state)
     };
     struct invoice_input in = {
         &ag, "EUR", 10000, day("2026-01-01"), day("2026-03-31"), co, ARRAY_SIZE(co), NULL,
-        0,   NULL,  0};
+        0,   NULL,  0, NULL, 0};
     struct arena a = ARENA_INIT;
     struct invoice inv;
 
@@ -250,7 +250,7 @@ static void test_currencies(void **state)
     };
     struct invoice_input in = {NULL, "JPY", 5001, day("2026-03-01"), day("2026-03-31"),
                                NULL, 0,     t,    ARRAY_SIZE(t),     NULL,
-                               0};
+                               0, NULL, 0};
     struct arena a = ARENA_INIT;
     struct strbuf err = STRBUF_INIT;
     struct invoice inv;
@@ -289,6 +289,60 @@ static void test_numbers(void **state)
     assert_string_equal(n, "2027-12345");
 }
 
+/*
+ * The yearly invoice of 2027: a maintenance agreement from 1 Jan 2026 (12,000.00 a year), an
+ * enhanced one from 1 Apr 2026 (24,000.00) and two add-ons: API access from 1 Mar 2026 at
+ * 1,500.00 (its year 2027-03-01 starts in the period) and live chat from 1 Feb 2026 ended on
+ * 31 Dec 2026 (no year of it starts in 2027).
+ */
+static void test_yearly(void **state)
+{
+    struct agreement m = {0}, e = {0};
+    struct addon ads[] = {
+        {1, 1, 9, "API access", "api_access", day("2026-03-01"), DATE_NONE, "EUR", 150000, "", 0,
+         0},
+        {2, 1, 10, "Live chat", "live_chat", day("2026-02-01"), day("2026-12-31"), "EUR", 90000,
+         "", 0, 0},
+    };
+    struct invoice_input parts[3] = {
+        {.agreement = &m, .currency = "EUR"},
+        {.agreement = &e, .currency = "EUR"},
+        {.currency = "EUR", .addons = ads, .naddons = ARRAY_SIZE(ads)},
+    };
+    struct strbuf err = STRBUF_INIT;
+    struct arena a = ARENA_INIT;
+    struct invoice inv;
+
+    (void)state;
+    m = (struct agreement){.id = 1, .kind = AK_MAINTENANCE, .status = AS_SIGNED,
+                           .starts_on = day("2026-01-01"), .ends_on = DATE_NONE,
+                           .annual_fee = 1200000};
+    e = (struct agreement){.id = 2, .kind = AK_ENHANCED, .status = AS_SIGNED,
+                           .starts_on = day("2026-04-01"), .ends_on = DATE_NONE,
+                           .annual_fee = 2400000};
+    for (size_t i = 0; i < 3; i++) {
+        parts[i].period_start = day("2027-01-01");
+        parts[i].period_end = day("2027-12-31");
+    }
+    assert_int_equal(invoice_build_combined(parts, 3, &inv, &a, &err), 0);
+    assert_int_equal(inv.nlines, 3);
+    assert_int_equal(inv.lines[0].kind, LINE_FEE);
+    assert_int_equal(inv.lines[0].on, day("2027-01-01"));
+    assert_int_equal(inv.lines[1].kind, LINE_FEE);
+    assert_int_equal(inv.lines[1].on, day("2027-04-01"));
+    assert_int_equal(inv.lines[2].kind, LINE_ADDON);
+    assert_int_equal(inv.lines[2].on, day("2027-03-01"));
+    assert_string_equal(inv.lines[2].description, "Add-on: API access, year 2027-03-01 to 2028-02-29");
+    assert_int_equal(inv.total, 1200000 + 2400000 + 150000);
+    /* a part in another currency is a conflict that names it */
+    parts[1].currency = "DKK";
+    assert_int_equal(invoice_build_combined(parts, 3, &inv, &a, &err), DESK_ECONFLICT);
+    assert_non_null(strstr(err.buf, "agreement 2 is in DKK"));
+    strbuf_release(&err);
+    arena_release(&a);
+}
+
 SUITE(invoice, cmocka_unit_test(test_monthly), cmocka_unit_test(test_phases),
       cmocka_unit_test(test_end), cmocka_unit_test(test_enhanced_fees),
-      cmocka_unit_test(test_currencies), cmocka_unit_test(test_numbers))
+      cmocka_unit_test(test_currencies), cmocka_unit_test(test_numbers),
+      cmocka_unit_test(test_yearly))

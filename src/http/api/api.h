@@ -202,6 +202,12 @@ int api_expense_list(struct req *req, struct res *res);
 /* invoices.c (invoice_render.c draws the HTML, CSV and PDF) */
 int api_agreement_invoice_create(struct req *req, struct res *res);
 int api_organization_invoice_create(struct req *req, struct res *res);
+int api_organization_invoice_yearly(struct req *req, struct res *res);
+/* addons.c */
+int api_addon_create(struct req *req, struct res *res);
+int api_addon_list(struct req *req, struct res *res);
+int api_addon_get(struct req *req, struct res *res);
+int api_addon_update(struct req *req, struct res *res);
 int api_invoice_list(struct req *req, struct res *res);
 int api_invoice_get(struct req *req, struct res *res);
 int api_invoice_html(struct req *req, struct res *res);

@@ -38,6 +38,7 @@ static json_t *invoice_json(const struct invoice *inv, bool with_lines)
                   "currency", inv->currency, "total", (json_int_t)inv->total, "total_text",
                   cur ? money_format(inv->total, cur, 0, total) : "", "created_at",
                   json_time(inv->created_at));
+    json_object_set_new(o, "kind", json_string(invoice_kind_names[inv->kind]));
     if (with_lines) {
         json_t *lines = json_array();
         for (size_t i = 0; i < inv->nlines; i++)
@@ -54,7 +55,9 @@ static const struct field_spec period_fields[] = {
     {"period_end", F_DATE, true, 0, 0, NULL},
 };
 
-static int invoice_create(struct req *req, struct res *res, int64_t agreement_id, int64_t org)
+/* Issue an invoice: of agreement_id, or of org's time without agreement, or org's year. */
+static int invoice_create(struct req *req, struct res *res, int64_t agreement_id, int64_t org,
+                          bool yearly)
 {
     struct store_fault fault = {0};
     struct invoice inv;
@@ -69,8 +72,10 @@ static int invoice_create(struct req *req, struct res *res, int64_t agreement_id
     end = input_date(in, "period_end", DATE_NONE);
     if (end < start)
         return res_error(res, DESK_EINVAL, "period_end", "period_end is before period_start");
-    rc = store_invoice_create(req->store, &req->caller, agreement_id, org, start, end, time_now(),
-                              &inv, &fault, req->arena);
+    rc = yearly ? store_invoice_create_yearly(req->store, &req->caller, org, start, end,
+                                              time_now(), &inv, &fault, req->arena)
+                : store_invoice_create(req->store, &req->caller, agreement_id, org, start, end,
+                                       time_now(), &inv, &fault, req->arena);
     if (rc < 0)
         return api_fault(res, rc, &fault, "no %s", agreement_id ? "agreement" : "organization");
     res_header(res, "Location", arena_sprintf(req->arena, "/api/v1/invoices/%" PRId64, inv.id));
@@ -79,12 +84,17 @@ static int invoice_create(struct req *req, struct res *res, int64_t agreement_id
 
 int api_agreement_invoice_create(struct req *req, struct res *res)
 {
-    return invoice_create(req, res, req->params[0], 0);
+    return invoice_create(req, res, req->params[0], 0, false);
 }
 
 int api_organization_invoice_create(struct req *req, struct res *res)
 {
-    return invoice_create(req, res, 0, req->params[0]);
+    return invoice_create(req, res, 0, req->params[0], false);
+}
+
+int api_organization_invoice_yearly(struct req *req, struct res *res)
+{
+    return invoice_create(req, res, 0, req->params[0], true);
 }
 
 /* ---- reading -------------------------------------------------------------------------------- */

@@ -64,6 +64,14 @@ int api_token_create(struct req *req, struct res *res)
     s.password = input_str(in, "password");
     if ((rc = signin_check(req, &s)) < 0)
         return api_sign_in_refused(req, res, rc, &s);
+    if (s.user.role == ROLE_CUSTOMER &&
+        (rc = store_feature_runs(req->store, s.user.organization_id, "api_access", now)) <= 0)
+        return rc < 0 ? rc
+                      : res_error(res, DESK_EDENIED, NULL,
+                                  "API tokens for a customer's integration need the API-access "
+                                  "add-on, which organization %" PRId64 " has not bought (the "
+                                  "portal needs none)",
+                                  s.user.organization_id);
     token_new(text, hash);
     {
         const char *ua = req_header(req, "User-Agent");
