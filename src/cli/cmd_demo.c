@@ -447,6 +447,27 @@ static int account_people(struct demo *d)
 
 /* ---- the command ------------------------------------------------------------------- */
 
+/* Nordvand's hosted installation, with a maintenance window a week ahead. */
+static int maintenance(struct demo *d)
+{
+    struct installation in = {0, d->org[0], "Nordvand Hosted MDM", true, "5.2.0", 0, 0};
+    struct maintenance_leads l = maintenance_leads_of(NULL);
+    struct maintenance_window w = {0};
+    struct store_fault f = {0};
+    int rc;
+
+    if ((rc = store_installation_create(d->st, &d->sys, &in, d->now, &f)) < 0)
+        return fail("the hosted installation", rc, &f);
+    w.installation_id = in.id;
+    w.t.starts_at = (d->today + 7) * DAY + 22 * HOUR;
+    w.t.ends_at = w.t.starts_at + 3 * HOUR;
+    w.summary = "Database upgrade of the hosted MDM";
+    w.details = "The portal and the head-end are read-only while the database is upgraded.";
+    if ((rc = store_maintenance_create(d->st, &d->sys, &w, &l, d->now, &f, &d->a)) < 0)
+        return fail("the maintenance window", rc, &f);
+    return 0;
+}
+
 static void print_sign_ins(void)
 {
     printf("demo sign-ins (password '%s' for everyone):\n", DEMO_PASSWORD);
@@ -489,7 +510,7 @@ static int load(struct demo *d)
     for (size_t i = 0; i < ARRAY_SIZE(requests); i++)
         if ((rc = add_request(d, &requests[i])))
             return rc;
-    if ((rc = monitoring_alert(d)) || (rc = account_people(d)))
+    if ((rc = monitoring_alert(d)) || (rc = account_people(d)) || (rc = maintenance(d)))
         return rc;
     return store_meta_set(d->st, "demo_loaded_at", "1");
 }

@@ -59,6 +59,13 @@ const struct conf_entry conf_table[] = {
     S("imap-move-to", imap_move_to, NULL,
       "folder to move processed mail to; default: left in place, seen"),
     I("imap-poll-seconds", imap_poll_seconds, "60", 1, 3600, "seconds between polls of the mailbox"),
+    /* installations */
+    S("remote-access-key-file", remote_access_key_file, "./var/remote-access.key",
+      "file of the key sealing remote-access secrets (outside the database; made 0600 if missing)"),
+    I("maintenance-announce-hours", maintenance_announce_hours, "120", 1, 8760,
+      "hours before a maintenance window starts that its customers are told"),
+    I("maintenance-reminder-hours", maintenance_reminder_hours, "24", 0, 8760,
+      "hours before a maintenance window starts that a reminder goes; 0: none"),
 };
 const size_t conf_table_nr = ARRAY_SIZE(conf_table);
 

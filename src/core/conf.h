@@ -45,6 +45,10 @@ struct conf {
     char *imap_password;        /* IMAP password */
     char *imap_move_to;         /* folder for processed mail; NULL: left in place, seen */
     int64_t imap_poll_seconds;  /* between polls of the mailbox */
+    /* installations */
+    char *remote_access_key_file;       /* the key sealing remote-access secrets */
+    int64_t maintenance_announce_hours; /* a maintenance window is announced this long ahead */
+    int64_t maintenance_reminder_hours; /* and recalled this long ahead; 0: no reminder */
 };
 
 enum conf_type { CONF_STRING, CONF_INT };

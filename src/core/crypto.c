@@ -1,7 +1,10 @@
 #include "core/compat.h"
 #include "core/crypto.h"
 #include "core/err.h"
+#include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int crypto_setup(void)
 {
@@ -70,4 +73,86 @@ void sha256_hex(const void *p, size_t n, char out[SHA256_HEX_LEN + 1])
 
     crypto_hash_sha256(h, p, n);
     sodium_bin2hex(out, SHA256_HEX_LEN + 1, h, sizeof(h));
+}
+
+/* ---- sealed secrets ------------------------------------------------------------------- */
+
+_Static_assert(SECRET_KEY_LEN == crypto_secretbox_KEYBYTES, "secretbox key size");
+_Static_assert(SECRET_SEAL_OVERHEAD == crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES,
+               "secretbox overhead");
+
+/* A new key file at path: O_EXCL, so two servers starting at once keep one key. */
+static int key_create(const char *path, uint8_t key[SECRET_KEY_LEN], struct strbuf *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    bool ok;
+
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return 1; /* made meanwhile: read it */
+        return err_addf(err, DESK_EIO, "cannot create key file '%s': %s", path,
+                        strerror(errno));
+    }
+    randombytes_buf(key, SECRET_KEY_LEN);
+    ok = write(fd, key, SECRET_KEY_LEN) == SECRET_KEY_LEN && fsync(fd) == 0;
+    if (close(fd) < 0)
+        ok = false;
+    if (!ok) {
+        unlink(path);
+        sodium_memzero(key, SECRET_KEY_LEN);
+        return err_addf(err, DESK_EIO, "cannot write key file '%s'", path);
+    }
+    return 0;
+}
+
+int secret_key_load(const char *path, bool create, uint8_t key[SECRET_KEY_LEN],
+                    struct strbuf *err)
+{
+    struct stat sb;
+    ssize_t got;
+    int fd, rc;
+
+    if (!path)
+        return err_addf(err, DESK_EIO, "no remote-access-key-file is set");
+    if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+        if (errno != ENOENT || !create)
+            return err_addf(err, DESK_EIO, "cannot open key file '%s': %s", path,
+                            strerror(errno));
+        if ((rc = key_create(path, key, err)) <= 0)
+            return rc;
+        return secret_key_load(path, false, key, err);
+    }
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return err_addf(err, DESK_EIO, "key file '%s' is not a regular file", path);
+    }
+    if (sb.st_mode & 077) {
+        close(fd);
+        return err_addf(err, DESK_EIO, "key file '%s' is open to others (mode %04o): chmod 600 it",
+                        path, (unsigned)(sb.st_mode & 07777));
+    }
+    got = sb.st_size == SECRET_KEY_LEN ? read(fd, key, SECRET_KEY_LEN) : -1;
+    close(fd);
+    if (got != SECRET_KEY_LEN) {
+        sodium_memzero(key, SECRET_KEY_LEN);
+        return err_addf(err, DESK_EIO, "key file '%s' is not a key (%lld bytes, expected %d)",
+                        path, (long long)sb.st_size, SECRET_KEY_LEN);
+    }
+    return 0;
+}
+
+void secret_seal(const uint8_t key[SECRET_KEY_LEN], const void *plain, size_t len, uint8_t *out)
+{
+    randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+    crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, plain, len, out, key);
+}
+
+int secret_open(const uint8_t key[SECRET_KEY_LEN], const uint8_t *sealed, size_t len, char *out)
+{
+    if (len < SECRET_SEAL_OVERHEAD ||
+        crypto_secretbox_open_easy((unsigned char *)out, sealed + crypto_secretbox_NONCEBYTES,
+                                   len - crypto_secretbox_NONCEBYTES, sealed, key) != 0)
+        return DESK_EIO;
+    out[len - SECRET_SEAL_OVERHEAD] = '\0';
+    return 0;
 }

@@ -118,6 +118,19 @@ static int priority_run(struct store *st, const struct conf *c, int64_t now)
     return rc;
 }
 
+/* Maintenance-window notices fall due with time: looked for at each sweep. */
+static int maintenance_run(struct store *st, const struct conf *c, int64_t now)
+{
+    struct maintenance_leads l = maintenance_leads_of(c);
+    int queued = 0, rc = store_maintenance_sweep(st, &l, now, &queued);
+
+    if (rc < 0)
+        log_error("msg=\"maintenance notices failed\" rc=%d", rc);
+    else if (queued)
+        log_info("msg=\"maintenance notices queued\" count=%d", queued);
+    return rc;
+}
+
 /* The outbox is sent every second (outbox.h), by a server started with --smtp. */
 static int64_t outbox_due(const struct conf *c, int64_t now)
 {
@@ -145,6 +158,7 @@ static const struct job jobs[] = {
     {"backup", backup_due, backup_run, LANE_MAIN, NULL},
     {"sla-sweep", sweep_due, sweep_run, LANE_MAIN, NULL},
     {"priority-line", priority_due, priority_run, LANE_MAIN, NULL},
+    {"maintenance-notices", sweep_due, maintenance_run, LANE_MAIN, NULL},
     /* mail */
     {"outbox", outbox_due, outbox_run, LANE_MAIL, outbox_enabled},
     {"imap-poll", imap_due, inbox_run, LANE_MAIL, imap_enabled},

@@ -1,6 +1,6 @@
 /*
  * scheduler.h - background jobs of `serve`: the daily backup, the SLA sweep,
- * the hourly priority-line sync, and the mail jobs (sending the outbox,
+ * the hourly priority-line sync, the maintenance-window notices (each sweep), and the mail jobs (sending the outbox,
  * polling IMAP).
  *
  * A thread per lane wakes every tick and runs each of its jobs that is due

@@ -166,6 +166,11 @@ struct notify_ctx {
 /* Set the context of this thread's notices; NULL clears it. */
 void store__notify_ctx(const struct notify_ctx *ctx);
 
+/* ---- releases.c: releases and installations ---- */
+
+/* The e-mails of an organisation's customer contacts, as a JSON list (arena); NULL for none. */
+const char *store__org_contacts(struct db_conn *c, int64_t org, struct arena *a);
+
 /* ---- tickets.c: requests ---- */
 
 /*

@@ -494,8 +494,7 @@ static const char SQL_RELEASE_OUTBOX[] =
     "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
     "created_at, next_attempt_at) VALUES ('release', NULL, ?1, ?2, ?3, ?4, ?5, ?5, ?5)";
 
-/* The e-mails of an organisation's customer contacts, as a JSON list (arena); NULL for none. */
-static const char *org_contacts(struct db_conn *c, int64_t org, struct arena *a)
+const char *store__org_contacts(struct db_conn *c, int64_t org, struct arena *a)
 {
     struct db_stmt *s = db_stmt(c, SQL_ORG_CONTACTS);
     const char **emails = NULL;
@@ -549,7 +548,7 @@ static void release_notice(const struct release *r, const struct org_part *p,
 /* Queue the release notice for the contacts of one organisation (none without contacts). */
 static int notify_org(struct db_conn *c, struct release_job *j, const struct org_part *p)
 {
-    const char *to = org_contacts(c, p->organization_id, j->a), *subject;
+    const char *to = store__org_contacts(c, p->organization_id, j->a), *subject;
     struct strbuf body = STRBUF_INIT;
     char rnd[33];
     struct db_stmt *s;

@@ -24,6 +24,7 @@
 #include "core/strbuf.h"
 #include "domain/alert.h"
 #include "domain/kb.h"
+#include "domain/maintenance.h"
 #include "domain/release.h"
 #include "domain/ticket.h"
 #include "domain/user.h"
@@ -1109,6 +1110,75 @@ int store_alert_list(struct store *st, const struct caller *c, int64_t organizat
 /* The alert that opened request ticket_id; DESK_ENOTFOUND when none did (or c may not see it). */
 int store_alert_of_ticket(struct store *st, const struct caller *c, int64_t ticket_id,
                           struct alert *out, struct arena *a);
+
+/* ---- remote access and maintenance windows (maintenance.c) ---------------- */
+
+/*
+ * Remote access to installations: staff only. For a customer (or anyone
+ * below agent) every call answers DESK_ENOTFOUND, as for a missing record,
+ * so a customer never learns whether one exists. Secrets come and go
+ * sealed (core/crypto.h); the store never sees them in the clear.
+ */
+/* Record ra (installation_id, method, host, username, notes, sealed); ra->id etc. are set. */
+int store_remote_access_create(struct store *st, const struct caller *c, struct remote_access *ra,
+                               int64_t now, struct store_fault *fault);
+/* The records of an installation, oldest first, without their secrets (sealed NULL). */
+int store_remote_access_list(struct store *st, const struct caller *c, int64_t installation_id,
+                             struct remote_access **items, size_t *n, struct arena *a);
+/*
+ * Record id with its sealed secret (arena). When the record has a secret,
+ * the read is written to the audit trail (read_secret: who, which, when) in
+ * the same transaction, before the secret is returned.
+ */
+int store_remote_access_get(struct store *st, const struct caller *c, int64_t id, int64_t now,
+                            struct remote_access *out, struct arena *a);
+/* Apply p to record id; out is the record after (without its secret). */
+int store_remote_access_update(struct store *st, const struct caller *c, int64_t id,
+                               const struct remote_access_patch *p, int64_t now,
+                               struct remote_access *out, struct store_fault *fault,
+                               struct arena *a);
+/* Delete record id (audited). */
+int store_remote_access_delete(struct store *st, const struct caller *c, int64_t id, int64_t now);
+/* How many records hold a secret (a missing key file is only made anew when none does). */
+int store_remote_access_sealed_count(struct store *st, int64_t *n);
+
+/*
+ * Maintenance windows of vendor-hosted installations. Customers read their
+ * organisation's (another's id: DESK_ENOTFOUND); staff write. Each write
+ * queues, in its transaction, the notices that are due by then
+ * (domain/maintenance.h), each once, to the organisation's customer
+ * contacts; store_maintenance_sweep queues those that fall due with time.
+ */
+/*
+ * Record w (organization_id and/or installation_id, times, texts). The
+ * installation must be vendor-hosted (DESK_EINVAL naming installation_id),
+ * an organisation must have one (organization_id).
+ */
+int store_maintenance_create(struct store *st, const struct caller *c,
+                             struct maintenance_window *w, const struct maintenance_leads *l,
+                             int64_t now, struct store_fault *fault, struct arena *a);
+int store_maintenance_get(struct store *st, const struct caller *c, int64_t id,
+                          struct maintenance_window *out, struct arena *a);
+/* Windows newest first (organization_id 0: every one the caller may see). */
+int store_maintenance_list(struct store *st, const struct caller *c, int64_t organization_id,
+                           const struct kb_page *pg, struct maintenance_window **items, size_t *n,
+                           const char **next, struct arena *a);
+/*
+ * Apply p to window id. A completed window is DESK_ECONFLICT. When its
+ * times change after it was announced, an updated notice is queued and the
+ * reminder is due again.
+ */
+int store_maintenance_update(struct store *st, const struct caller *c, int64_t id,
+                             const struct maintenance_patch *p, const struct maintenance_leads *l,
+                             int64_t now, struct maintenance_window *out,
+                             struct store_fault *fault, struct arena *a);
+/* Mark window id completed (DESK_ECONFLICT when it is already); the all-clear is queued. */
+int store_maintenance_complete(struct store *st, const struct caller *c, int64_t id,
+                               const struct maintenance_leads *l, int64_t now,
+                               struct maintenance_window *out, struct arena *a);
+/* Queue every notice due at now; *queued counts the mails queued. */
+int store_maintenance_sweep(struct store *st, const struct maintenance_leads *l, int64_t now,
+                            int *queued);
 
 /* ---- background jobs and metadata ------------------------------------- */
 

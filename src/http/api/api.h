@@ -287,6 +287,20 @@ int api_installation_list(struct req *req, struct res *res);
 int api_installation_get(struct req *req, struct res *res);
 int api_installation_change_create(struct req *req, struct res *res);
 int api_installation_change_list(struct req *req, struct res *res);
+/* remote_access.c, maintenance.c */
+int api_remote_access_create(struct req *req, struct res *res);
+int api_remote_access_list(struct req *req, struct res *res);
+int api_remote_access_get(struct req *req, struct res *res);
+int api_remote_access_update(struct req *req, struct res *res);
+int api_remote_access_delete(struct req *req, struct res *res);
+int api_maintenance_create(struct req *req, struct res *res);
+int api_maintenance_list(struct req *req, struct res *res);
+int api_maintenance_get(struct req *req, struct res *res);
+int api_maintenance_update(struct req *req, struct res *res);
+int api_maintenance_complete(struct req *req, struct res *res);
+struct maintenance_window;
+/* The API form of a maintenance window (new reference). */
+json_t *maintenance_window_json(const struct maintenance_window *w);
 
 struct kb_page;
 /*

@@ -154,6 +154,7 @@ int page_portal_rasci(struct req *req, struct res *res);
 int page_portal_catalogue(struct req *req, struct res *res);
 int page_portal_releases(struct req *req, struct res *res);
 int page_portal_invoices(struct req *req, struct res *res);
+int page_portal_maintenance(struct req *req, struct res *res);
 /*
  * Agreement id as the caller may see it, for the page "agreement": facts,
  * change orders and (enhanced, advanced) the bank today with its chart's

@@ -11,6 +11,7 @@
  *                            errors touching the organisation's installations
  *   /portal/invoices         the invoices, linked to the API's .html and .pdf
  *                            (which take the session cookie for GET)
+ *   /portal/maintenance      the organisation's maintenance windows: when, what, status
  *
  * Another organisation's agreement is the same 404 page as a missing one.
  */
@@ -22,6 +23,7 @@
 #include "domain/agreement.h"
 #include "domain/catalogue.h"
 #include "domain/invoice.h"
+#include "domain/maintenance.h"
 #include "domain/money.h"
 #include "domain/rasci.h"
 #include "domain/release.h"
@@ -329,4 +331,41 @@ int page_send_release_file(struct req *req, struct res *res)
     if (rc < 0)
         return page_error(req, res, rc, "there is no file %" PRId64, req->params[0]);
     return release_file_send(req, res, &f);
+}
+
+/* ---- maintenance windows ----------------------------------------------------------------- */
+
+/* "2027-03-04 08:00 UTC" (arena) */
+static const char *when_text(int64_t t, struct arena *a)
+{
+    char s[TIME_RFC3339_LEN];
+
+    time_format_rfc3339(t, s);
+    return arena_sprintf(a, "%.10s %.5s UTC", s, s + 11);
+}
+
+int page_portal_maintenance(struct req *req, struct res *res)
+{
+    struct kb_page pg = {NULL, LIST_MAX};
+    struct maintenance_window *w;
+    const char *next;
+    json_t *list;
+    size_t n;
+    int rc;
+
+    rc = store_maintenance_list(req->store, &req->caller, 0, &pg, &w, &n, &next, req->arena);
+    if (rc < 0)
+        return page_error(req, res, rc, "the maintenance windows cannot be shown");
+    list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "starts_at",
+                            when_text(w[i].t.starts_at, req->arena), "ends_at",
+                            when_text(w[i].t.ends_at, req->arena), "summary", w[i].summary,
+                            "details", w[i].details, "where",
+                            w[i].installation_name ? w[i].installation_name
+                                                   : "all hosted installations",
+                            "status", maintenance_status_name(w[i].status)));
+    return page_render(req, res, 200, "maintenance",
+                       json_pack("{s:s, s:o}", "title", "Maintenance", "windows", list));
 }
