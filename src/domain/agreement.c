@@ -15,6 +15,10 @@ const char *const agreement_service_names[] = {
     "operator_training",   "it_administrator_training", "end_to_end_upgrades",
     "system_migrations",   "best_practice_consulting",  "database_administration",
     "database_migrations", "annual_health_checks",      NULL};
+const char *const agreement_service_labels[] = {
+    "Operator training",           "IT/administrator training", "End-to-end upgrades",
+    "System migrations",           "Consulting on best practice", "Database administration",
+    "Database migrations",         "Annual health checks",      NULL};
 const char *const change_order_scope_names[] = {"current_year", "following_years", NULL};
 const char *const change_order_status_names[] = {"proposed", "signed", NULL};
 const char *const booking_status_names[] = {"tentative", "confirmed", NULL};

@@ -93,6 +93,8 @@ extern const char *const agreement_status_names[];
 extern const char *const invoicing_names[];       /* monthly, phases, end (from 1) */
 extern const char *const agreement_extra_names[]; /* live_chat, priority_line, ... */
 extern const char *const agreement_service_names[];
+/* The supplemental services in words ("Operator training"), in agreement_service_names' order. */
+extern const char *const agreement_service_labels[];
 
 const char *agreement_kind_name(enum agreement_kind k);
 const char *agreement_status_name(enum agreement_status s);

@@ -6,6 +6,7 @@
 #define HTTP_API_H
 
 #include "http/http.h"
+#include "domain/ticket.h"
 
 struct attachment;
 
@@ -210,6 +211,21 @@ int api_expense_list(struct req *req, struct res *res);
 int api_agreement_invoice_create(struct req *req, struct res *res);
 int api_organization_invoice_create(struct req *req, struct res *res);
 int api_organization_invoice_yearly(struct req *req, struct res *res);
+/* quote_requests.c */
+int api_supplemental_services(struct req *req, struct res *res);
+int api_quote_request_create(struct req *req, struct res *res);
+/* The supplemental services the active agreements of organisation org cover (bits of
+   agreement_service_names), as the caller may see them. */
+int supplemental_covered(struct req *req, int64_t org, unsigned *covered);
+/* The supplemental services [{name, label, covered}] (covered: bits as above). */
+json_t *supplemental_services_json(unsigned covered);
+/*
+ * Open org's request for a quote for supplemental service `service` (a name of
+ * agreement_service_names; else DESK_EINVAL naming service in fault) with the customer's
+ * note: a request of type service, "Quote request: <label>", through store_ticket_create.
+ */
+int quote_request_create(struct req *req, int64_t org, const char *service, const char *note,
+                         enum channel channel, struct ticket *t, struct store_fault *fault);
 /* release_files.c */
 #define RELEASE_FILE_DENIED "hot-fix files are for customers with an active maintenance agreement"
 struct release_file; /* domain/release.h */

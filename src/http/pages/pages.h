@@ -109,6 +109,8 @@ struct store_fault;
 const char *page_fault_message(int rc, const struct store_fault *f);
 /* GET .../attachments/:id: the file as a download, or a 404 page. */
 int page_send_attachment(struct req *req, struct res *res);
+/* POST /portal/quote-requests: ask for a quote for a supplemental service (portal_info.c). */
+int page_portal_quote_request(struct req *req, struct res *res);
 /* GET /portal/release-files/{id}, /desk/release-files/{id}: a hot-fix file (portal_info.c). */
 int page_send_release_file(struct req *req, struct res *res);
 

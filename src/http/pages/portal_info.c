@@ -179,6 +179,7 @@ int page_portal_catalogue(struct req *req, struct res *res)
 {
     struct catalogue_service *s;
     json_t *list = json_array();
+    unsigned covered = 0;
     enum hosting h;
     size_t n = 0;
     int rc;
@@ -197,9 +198,31 @@ int page_portal_catalogue(struct req *req, struct res *res)
                                               inclusion_name(o->inclusion), "comment",
                                               o->comment));
     }
+    if ((rc = supplemental_covered(req, req->caller.organization_id, &covered)) < 0) {
+        json_decref(list);
+        return page_error(req, res, rc, "the catalogue cannot be shown");
+    }
     return page_render(req, res, 200, "catalogue",
-                       json_pack("{s:s, s:s, s:o}", "title", "Service catalogue", "hosting",
-                                 h == HOSTING_NONE ? "" : hosting_name(h), "services", list));
+                       json_pack("{s:s, s:s, s:o, s:o}", "title", "Service catalogue", "hosting",
+                                 h == HOSTING_NONE ? "" : hosting_name(h), "services", list,
+                                 "supplemental", supplemental_services_json(covered)));
+}
+
+/* POST /portal/quote-requests (service, note): the request for a quote, then its page. */
+int page_portal_quote_request(struct req *req, struct res *res)
+{
+    const char *service = req_form(req, "service"), *note = req_form(req, "note"), *why;
+    struct store_fault fault = {0};
+    struct ticket t;
+    int rc;
+
+    if ((why = page_text_problem("the note", note ? note : "", 10000, req->arena)))
+        return page_error(req, res, DESK_EINVAL, "%s", why);
+    rc = quote_request_create(req, req->caller.organization_id, service, note, CH_PORTAL, &t,
+                              &fault);
+    if (rc < 0)
+        return page_error(req, res, rc, "%s", page_fault_message(rc, &fault));
+    return page_redirect(res, arena_sprintf(req->arena, "/portal/requests/%" PRId64, t.id));
 }
 
 /* ---- releases and known errors ----------------------------------------------------------- */
