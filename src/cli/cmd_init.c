@@ -5,9 +5,9 @@
  * editable default. Idempotent: a second run changes nothing, and an
  * existing admin's password is left alone.
  */
+#include "core/compat.h"
 #include "cli/cli.h"
 #include "cli/cmds.h"
-#include "core/compat.h"
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/strbuf.h"
