@@ -144,5 +144,37 @@ is "$STATUS/$(json .error.field)" 422/period_end "a reversed period is 422"
 api GET "/api/v1/invoices?organization_id=1" "" "$CA"
 is "$(json '[.items[].kind]|@csv')" '"agreement","yearly"' "the customer lists both kinds"
 
+# ---- the pages ------------------------------------------------------------------------------------
+passwords "2, 3"; ok $? "passwords"
+sign_in agent agent@vendor.test; is "$STATUS" 303 "the agent signs in"
+page agent GET "/desk/agreements?organization_id=2"
+like "$BODY" "Live chat</td>" "the desk lists Beta's add-ons"
+like "$BODY" 'action="/desk/organizations/2/add-ons"' "with the form to record one"
+page agent POST /desk/organizations/2/add-ons --data-urlencode "service_id=11" \
+    --data-urlencode "starts_on=2027-02-01" --data-urlencode "currency=DKK" \
+    --data-urlencode "annual_price=1234.50" --data-urlencode "note=<i>form</i>" --data-urlencode "csrf=$(csrf)"
+is "$STATUS/$(header Location)" "303//desk/agreements?organization_id=2&saved=add-on" "the form records an add-on"
+page agent GET "$(header Location)"
+like "$BODY" "The add-on is recorded." "and says so"
+like "$BODY" "1,234.50 DKK" "the price as entered"
+like "$BODY" "&lt;i&gt;form&lt;/i&gt;" "the note escaped"
+page agent POST /desk/organizations/2/add-ons --data-urlencode "service_id=11" \
+    --data-urlencode "starts_on=2027-02-01" --data-urlencode "currency=DKK" \
+    --data-urlencode "annual_price=12,34,5" --data-urlencode "csrf=$(csrf)"
+is "$STATUS" 422 "a price that is not a number is 422"
+page agent GET "/desk/agreements?organization_id=2"
+page agent POST /desk/organizations/2/invoices/yearly --data-urlencode "period_start=2028-01-01" \
+    --data-urlencode "period_end=2028-12-31" --data-urlencode "csrf=$(csrf)"
+like "$(header Location)" "saved=2026-[0-9]{4}$" "the yearly invoice form issues one"
+page agent GET "$(header Location)"
+like "$BODY" "Yearly invoice 2026-[0-9]{4} is issued." "and names it"
+page agent GET "/desk/agreements?organization_id=2&saved=<script>"
+! has "<script>" && ! has "is issued"; ok $? "a made-up saved= shows nothing"
+sign_in ca ca@acme.test; is "$STATUS" 303 "Acme's customer signs in"
+page ca GET /portal/agreements
+like "$BODY" "API access</td>" "the portal lists the organisation's add-ons"
+! has "&lt;i&gt;form" && ! has "Record an add-on"; ok $? "not another organisation's, and no form"
+page ca POST /desk/organizations/1/add-ons --data-urlencode "service_id=11" --data-urlencode "csrf=$(csrf)"
+is "$STATUS" 403 "a customer posting the desk's form: 403"
 stop_server
 done_testing

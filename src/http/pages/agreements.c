@@ -6,12 +6,18 @@
  * where an agreement is quoted, signed, cancelled and changed; customers'
  * link /portal/agreements/{id}. Customers also see "Your contacts": their
  * organisation's account executive and their agreements' representatives
- * (name and e-mail).
+ * (name and e-mail), and both see the organisation's add-ons; for staff with
+ * one organisation chosen, the forms that record an add-on and issue the
+ * yearly invoice (desk_billing.c).
  */
 #include "core/compat.h"
 #include "http/pages/pages.h"
 #include "core/err.h"
 #include "core/time.h"
+#include "domain/addon.h"
+#include "domain/catalogue.h"
+#include "domain/invoice.h"
+#include "domain/money.h"
 #include "store/store.h"
 
 static const struct {
@@ -90,6 +96,58 @@ static json_t *contacts_json(const struct your_contact *c, size_t n, struct aren
     return list;
 }
 
+/* ?saved= of the forms' redirect: "add-on", or the number of the yearly invoice issued; else
+   nothing (the query is the visitor's to write). */
+static json_t *saved_json(const char *saved)
+{
+    if (!saved || !*saved || strlen(saved) >= INVOICE_NUMBER_LEN)
+        return json_null();
+    if (!strcmp(saved, "add-on"))
+        return json_string("The add-on is recorded.");
+    for (const char *p = saved; *p; p++)
+        if (!strchr("0123456789-", *p))
+            return json_null();
+    return json_sprintf("Yearly invoice %s is issued.", saved);
+}
+
+/* The add-ons of organisation org (0: none) as rows of the page. */
+static int addons_json(struct req *req, int64_t org, json_t **out)
+{
+    struct addon *d;
+    size_t n = 0;
+    int rc = org ? store_addon_list(req->store, &req->caller, org, &d, &n, req->arena) : 0;
+
+    *out = json_array();
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const struct currency *cur = currency_find(d[i].currency);
+        char price[MONEY_TEXT_LEN], from[DATE_LEN], to[DATE_LEN] = "";
+        date_format(d[i].starts_on, from);
+        if (d[i].ends_on != DATE_NONE)
+            date_format(d[i].ends_on, to);
+        json_array_append_new(
+            *out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "service", d[i].service_name,
+                            "starts_on", from, "ends_on", *to ? to : "open-ended", "price",
+                            cur ? money_format(d[i].annual_price, cur, MONEY_GROUP, price) : "",
+                            "currency", d[i].currency, "note", d[i].note));
+    }
+    return rc;
+}
+
+/* The catalogue services that are add-ons (in either hosting model), for the form. */
+static int addon_services_json(struct req *req, json_t **out)
+{
+    struct catalogue_service *s;
+    size_t n;
+    int rc = store_catalogue_list(req->store, &s, &n, req->arena);
+
+    *out = json_array();
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (s[i].vendor.inclusion == INCL_ADD_ON || s[i].customer.inclusion == INCL_ADD_ON)
+            json_array_append_new(*out, json_pack("{s:I, s:s}", "id", (json_int_t)s[i].id,
+                                                  "name", s[i].name));
+    return rc;
+}
+
 int page_agreements(struct req *req, struct res *res)
 {
     const char *q = req_query(req, "organization_id");
@@ -99,7 +157,7 @@ int page_agreements(struct req *req, struct res *res)
     struct named *orgs = NULL;
     struct your_contact *contacts = NULL;
     size_t n, norgs = 0, ncontacts = 0;
-    json_t *list, *data;
+    json_t *list, *data, *addons = NULL, *services = NULL;
     int rc;
 
     if (org < 0)
@@ -112,10 +170,23 @@ int page_agreements(struct req *req, struct res *res)
         rc = store_your_contacts(req->store, &req->caller, &contacts, &ncontacts, req->arena);
     if (rc < 0)
         return page_error(req, res, rc, "the agreements cannot be shown");
+    if ((rc = addons_json(req, staff ? org : req->caller.organization_id, &addons)) < 0 ||
+        (staff && org && (rc = addon_services_json(req, &services)) < 0)) {
+        json_decref(addons);
+        json_decref(services);
+        return page_error(req, res, rc, "the add-ons cannot be shown");
+    }
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, row_json(&rows[i], req->arena));
-    data = json_pack("{s:s, s:o}", "title", "Agreements", "agreements", list);
+    data = json_pack("{s:s, s:o, s:o, s:b}", "title", "Agreements", "agreements", list, "addons",
+                     addons, "one_org", staff && org);
+    if (services)
+        json_object_set_new(data, "addon_services", services);
+    if (staff && org) {
+        json_object_set_new(data, "org_id", json_integer(org));
+        json_object_set_new(data, "saved", saved_json(req_query(req, "saved")));
+    }
     if (staff)
         json_object_set_new(data, "organizations", page_options(orgs, norgs, org, "any"));
     else

@@ -13,13 +13,23 @@
  *                                       and one cost:
  *                                       cost (decimal; empty: none), cost_note
  *
- * Each answers 303 to the agreement's page, or shows it again
+ * and, for an organisation (the agreements list filtered to it):
+ *
+ *   POST /desk/organizations/{id}/add-ons          service_id, starts_on, ends_on (empty:
+ *                                                  runs on), currency, annual_price
+ *                                                  (decimal), note
+ *   POST /desk/organizations/{id}/invoices/yearly  period_start, period_end
+ *
+ * which answer 303 to /desk/agreements?organization_id={id}&saved=…, or the error page.
+ *
+ * Each agreement form answers 303 to the agreement's page, or shows it again
  * (page_desk_agreement_again) with 422 and why, or the store's status and
  * message (409 for an invoice period that overlaps another, or nothing to bill).
  */
 #include "core/compat.h"
 #include "core/err.h"
 #include "core/time.h"
+#include "domain/addon.h"
 #include "domain/agreement.h"
 #include "domain/invoice.h"
 #include "domain/money.h"
@@ -146,6 +156,15 @@ static int form_date(const struct req *req, const char *name, int64_t dflt, int6
     return date_parse(s, strlen(s), day) < 0 ? DESK_EINVAL : 0;
 }
 
+/* An invoice period from period_start and period_end: NULL, or why it is not one. */
+static const char *form_period(const struct req *req, int64_t *start, int64_t *end)
+{
+    if (form_date(req, "period_start", DATE_NONE, start) < 0 ||
+        form_date(req, "period_end", DATE_NONE, end) < 0)
+        return "the period's dates must be YYYY-MM-DD";
+    return *end < *start ? "the period ends before it starts" : NULL;
+}
+
 /* The agreement's currency into *cur; the page or the 404 page when it cannot be had. */
 static int agreement_currency(struct req *req, struct res *res, const struct currency **cur)
 {
@@ -233,13 +252,11 @@ int page_desk_agreement_invoice(struct req *req, struct res *res)
     struct store_fault fault = {0};
     int64_t start, end;
     struct invoice inv;
+    const char *why;
     int rc;
 
-    if (form_date(req, "period_start", DATE_NONE, &start) < 0 ||
-        form_date(req, "period_end", DATE_NONE, &end) < 0)
-        return page_desk_agreement_again(req, res, 422, "the period's dates must be YYYY-MM-DD");
-    if (end < start)
-        return page_desk_agreement_again(req, res, 422, "the period ends before it starts");
+    if ((why = form_period(req, &start, &end)))
+        return page_desk_agreement_again(req, res, 422, why);
     rc = store_invoice_create(req->store, &req->caller, req->params[0], 0, start, end, time_now(),
                               &inv, &fault, req->arena);
     return done(req, res, rc, &fault);
@@ -282,4 +299,62 @@ int page_desk_booking_reschedule(struct req *req, struct res *res)
     if (rc == DESK_ENOTFOUND && !fault.field && !*fault.message)
         return page_error(req, res, rc, "there is no booking %" PRId64, req->params[1]);
     return done(req, res, rc, &fault);
+}
+
+/* ---- an organisation's add-ons and yearly invoice (/desk/agreements?organization_id=) ---- */
+
+/* Back to the organisation's agreements, saying what was done (or the refusal, 4xx). */
+static int org_done(struct req *req, struct res *res, int rc, const struct store_fault *f,
+                    const char *saved)
+{
+    if (rc < 0)
+        return page_error(req, res, rc, "%s", page_fault_message(rc, f));
+    return page_redirect(res, arena_sprintf(req->arena,
+                                            "/desk/agreements?organization_id=%" PRId64
+                                            "&saved=%s",
+                                            req->params[0], saved));
+}
+
+/* POST /desk/organizations/{id}/add-ons: service_id, starts_on, ends_on, currency, price, note */
+int page_desk_addon_create(struct req *req, struct res *res)
+{
+    const char *currency = page_form_str(req, "currency"), *note = page_form_str(req, "note");
+    struct store_fault fault = {0};
+    const struct currency *cur;
+    struct addon in = {0}, out;
+    const char *why;
+    int rc;
+
+    in.organization_id = req->params[0];
+    if (!(in.service_id = page_form_id(req, "service_id")))
+        return page_error(req, res, DESK_EINVAL, "choose the service");
+    in.ends_on = DATE_NONE; /* an empty end: it runs on */
+    if (form_date(req, "starts_on", DATE_NONE, &in.starts_on) < 0 ||
+        (*page_form_str(req, "ends_on") && form_date(req, "ends_on", DATE_NONE, &in.ends_on) < 0))
+        return page_error(req, res, DESK_EINVAL, "the dates must be YYYY-MM-DD");
+    if (!(cur = currency_find(currency)))
+        return page_error(req, res, DESK_EINVAL, "the currency must be an ISO 4217 code");
+    if ((why = amount_problem(req, page_form_str(req, "annual_price"), cur, &in.annual_price)) ||
+        (why = page_text_problem("the note", note, ADDON_NOTE_MAX, req->arena)))
+        return page_error(req, res, DESK_EINVAL, "%s", why);
+    snprintf(in.currency, sizeof(in.currency), "%s", cur->code);
+    in.note = note;
+    rc = store_addon_create(req->store, &req->caller, &in, time_now(), &out, &fault, req->arena);
+    return org_done(req, res, rc, &fault, "add-on");
+}
+
+/* POST /desk/organizations/{id}/invoices/yearly: period_start, period_end */
+int page_desk_yearly_invoice(struct req *req, struct res *res)
+{
+    struct store_fault fault = {0};
+    int64_t start, end;
+    struct invoice inv;
+    const char *why;
+    int rc;
+
+    if ((why = form_period(req, &start, &end)))
+        return page_error(req, res, DESK_EINVAL, "%s", why);
+    rc = store_invoice_create_yearly(req->store, &req->caller, req->params[0], start, end,
+                                     time_now(), &inv, &fault, req->arena);
+    return org_done(req, res, rc, &fault, rc < 0 ? "" : inv.number);
 }

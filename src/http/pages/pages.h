@@ -211,6 +211,8 @@ int page_agreement_billing(struct req *req, const struct agreement *g, json_t *d
 int page_desk_agreement_time(struct req *req, struct res *res);
 int page_desk_agreement_expense(struct req *req, struct res *res);
 int page_desk_agreement_invoice(struct req *req, struct res *res);
+int page_desk_addon_create(struct req *req, struct res *res);
+int page_desk_yearly_invoice(struct req *req, struct res *res);
 int page_desk_booking_reschedule(struct req *req, struct res *res);
 
 /* ---- desk_kb.c: knowledge-base editing ----------------------------------------------- */
