@@ -215,6 +215,45 @@ async function otherCustomer(browser, id) {
   check(desk.status() === 403, 'a customer opening the desk gets 403', desk.status());
 }
 
+// The service business (issue 16) as a customer sees it: its contacts and add-ons, a planned
+// maintenance window, a hot-fix file to download, and a quote asked for a supplemental
+// service; and an agent recording an add-on on the desk.
+async function serviceBusiness(customer, agent) {
+  await customer.goto(`${base}/portal/agreements`);
+  check((await customer.locator('.contacts').innerText()).includes('account executive'),
+    'the portal names the account executive under "Your contacts"');
+  check((await customer.locator('.addons').innerText()).includes('API access'),
+    "the portal lists the organisation's add-ons");
+  await shot(customer, 'portal-agreements-contacts');
+  await customer.goto(`${base}/portal/maintenance`);
+  check((await customer.content()).includes('Database upgrade'),
+    'the portal shows the planned maintenance window');
+  await customer.goto(`${base}/portal/releases`);
+  const fix = customer.locator('a[href^="/portal/release-files/"]');
+  check(await fix.count() === 1 && (await fix.innerText()).trim() === 'meter-import-5.9.4.zip',
+    'the portal links the hot-fix file');
+  const got = await customer.request.get(base + await fix.getAttribute('href'));
+  check(got.status() === 200 && (await got.text()) === 'fix', 'which downloads', got.status());
+  await customer.goto(`${base}/portal/catalogue`);
+  const row = customer.locator('#supplemental tr', { hasText: 'Database migrations' });
+  await row.locator('input[name=note]').fill('two meter databases');
+  await Promise.all([customer.waitForNavigation(), row.locator('button[type=submit]').click()]);
+  check(/^\/portal\/requests\/\d+$/.test(new URL(customer.url()).pathname) &&
+    (await customer.locator('h1').innerText()).includes('Quote request: Database migrations'),
+    'asking for a quote opens an advanced-services request', customer.url());
+  await shot(customer, 'portal-quote-request');
+  await agent.goto(`${base}/desk/agreements?organization_id=1`);
+  await agent.selectOption('select[name=service_id]', { label: 'Priority line' });
+  await agent.fill('input[name=starts_on]', '2026-01-01');
+  await agent.fill('input[name=annual_price]', '1500.00');
+  await Promise.all([agent.waitForNavigation(),
+    agent.click('form[action$="/add-ons"] button[type=submit]')]);
+  check((await agent.locator('.notice').innerText()).includes('The add-on is recorded.') &&
+    (await agent.locator('.addons').innerText()).includes('Priority line'),
+    'an agent records an add-on on the desk');
+  await shot(agent, 'desk-addons');
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath,
@@ -236,6 +275,7 @@ async function main() {
     await agentWorks(agent, id);
     await agentReads(agent);
     await customerSeesReply(customer, id);
+    await serviceBusiness(customer, agent);
     await otherCustomer(browser, id);
     const portal = await agent.goto(`${base}/portal/`);
     check(new URL(agent.url()).pathname === '/desk/', 'an agent opening the portal goes to the desk',

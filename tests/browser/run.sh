@@ -37,6 +37,21 @@ is "$STATUS" 201 "an older request of severity D"
 api POST /api/v1/tickets '{"subject":"Beta asks","organization_id":2}' "$AGENT"
 is "$STATUS" 201 "a request of an organisation without an agreement"
 
+# The service business (issue 16): Acme's account executive is the agent; a vendor-hosted
+# installation with a maintenance window next week; a published hot-fix release with a file.
+api PATCH /api/v1/organizations/1 '{"account_executive_id":2}' "$ADMIN" && [ "$STATUS" = 200 ] &&
+    api POST /api/v1/installations '{"organization_id":1,"name":"Acme production","hosting":"vendor_hosted","version":"5.9.3"}' "$AGENT" &&
+    [ "$STATUS" = 201 ] &&
+    api POST /api/v1/maintenance-windows "{\"organization_id\":1,\"starts_at\":\"$(date -u -d '+7 days' +%Y-%m-%dT02:00:00Z)\",\"ends_at\":\"$(date -u -d '+7 days' +%Y-%m-%dT04:00:00Z)\",\"summary\":\"Database upgrade\"}" "$AGENT" &&
+    [ "$STATUS" = 201 ] &&
+    api POST /api/v1/releases '{"version":"5.9.4","kind":"hotfix","notes":"Meter import fix."}' "$AGENT" &&
+    R=$(json .id) && printf 'fix' > "$T/fix.bin" &&
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $AGENT" \
+        -H 'Content-Type: application/zip' --data-binary @"$T/fix.bin" \
+        "$BASE/api/v1/releases/$R/files?filename=meter-import-5.9.4.zip")" = 201 ] &&
+    api POST "/api/v1/releases/$R/publish" "" "$AGENT" && [ "$STATUS" = 200 ]
+ok $? "an account executive, a maintenance window, a hot-fix file (issue 16)"
+
 mkdir -p "$B/artifacts"
 node "$B/pages.mjs" "$BASE" "$PASSWORD" "$B/artifacts" "$CHROMIUM" > "$T/node.out" 2>&1
 rc=$?
