@@ -14,7 +14,8 @@
 /*
  * Does one pattern segment match one path segment? Fills *id for :params.
  * A param may carry a literal suffix after a dot: ":id.html" matches
- * "42.html" (the id is 42), never "42" or "42.pdf".
+ * "42.html" (the id is 42), never "42" or "42.pdf". A "*" segment matches
+ * any non-empty segment (a token: the handler reads and checks it).
  */
 static bool segment_matches(const char *pat, size_t plen, const char *seg, size_t slen,
                             int64_t *id, bool *is_param)
@@ -23,6 +24,8 @@ static bool segment_matches(const char *pat, size_t plen, const char *seg, size_
     size_t suffix;
 
     *is_param = plen && pat[0] == ':';
+    if (plen == 1 && pat[0] == '*')
+        return slen > 0;
     if (!*is_param)
         return plen == slen && !memcmp(pat, seg, slen);
     dot = memchr(pat, '.', plen);

@@ -394,6 +394,14 @@ int store_account_update(struct store *st, const struct caller *actor, int64_t i
     return db_write(st, write_account_update, &w);
 }
 
+int store__account_update_in(struct db_conn *c, const struct caller *actor, int64_t id,
+                             const struct account_patch *p, struct account *out,
+                             struct store_fault *f, struct arena *a)
+{
+    struct account_write w = {actor, id, p, out, f, a};
+    return write_account_update(c, &w);
+}
+
 /* ---- sign-in failures ------------------------------------------------------------------ */
 
 struct failure_write {

@@ -127,6 +127,13 @@ int store__addons_in(struct db_conn *c, int64_t organization_id, int64_t start, 
 int store__feature_runs(struct db_conn *c, int64_t organization_id, const char *feature,
                         int64_t day);
 
+/* ---- admin.c: accounts ---- */
+
+/* store_account_update inside the caller's write transaction. */
+int store__account_update_in(struct db_conn *c, const struct caller *actor, int64_t id,
+                             const struct account_patch *p, struct account *out,
+                             struct store_fault *f, struct arena *a);
+
 /* ---- notify.c: notices queued in the outbox ---- */
 
 

@@ -223,6 +223,30 @@ struct account_patch {
 };
 #define ACCOUNT_PATCH_INIT {NULL, ROLE_NONE, 0, NULL, -1, -1, NULL}
 
+/* ---- password resets by e-mail (resets.c) ---- */
+
+#define RESET_LIFETIME 3600 /* seconds a reset link works */
+#define RESETS_PER_HOUR 3   /* links mailed to one account an hour at most */
+#define RESETS_PER_ADDRESS_HOUR 20 /* links made for one client address an hour at most */
+/*
+ * Someone asks to reset the password of the account of email: when it exists (enabled, with
+ * a password) and has had fewer than RESETS_PER_HOUR links this hour, store the link's hash
+ * (valid RESET_LIFETIME) and queue the mail with link. 0 whether or not it did (the answer
+ * must not tell), or a store error.
+ */
+int store_password_reset_ask(struct store *st, const char *email, const uint8_t hash[32],
+                             const char *link, const char *address, int64_t now);
+/*
+ * Use the live link of hash: the account's password becomes password_hash, every session
+ * and token of the account ends, every live link of it is spent; *user_id is the account.
+ * DESK_ENOTFOUND for a link that is unknown, used, expired, or of a disabled account.
+ */
+int store_password_reset_use(struct store *st, const uint8_t hash[32], const char *password_hash,
+                             int64_t now, int64_t *user_id);
+/* 0 when the link of hash is live (as store_password_reset_use would take it), else
+   DESK_ENOTFOUND. */
+int store_password_reset_valid(struct store *st, const uint8_t hash[32], int64_t now);
+
 /* The account as the caller may see it (customers: only themselves), or DESK_ENOTFOUND. */
 int store_account_get(struct store *st, const struct caller *c, int64_t id, struct account *out,
                       struct arena *a);

@@ -112,13 +112,16 @@ static void test_sign_in_and_me(void **state)
     exchange_release(&x);
 }
 
-/* "/api/v1/tickets/:id" -> "/api/v1/tickets/{id}", "/api/v1/invoices/:id.pdf" -> ".../{id}.pdf" */
+/* "/api/v1/tickets/:id" -> "/api/v1/tickets/{id}", "/api/v1/invoices/:id.pdf" -> ".../{id}.pdf";
+   a "*" segment (a token) is "{token}" */
 static void openapi_path(const char *pattern, char *out, size_t n)
 {
     size_t j = 0;
 
     for (const char *p = pattern; *p && j + 8 < n; p++) {
-        if (*p == ':') {
+        if (*p == '*') {
+            j += (size_t)snprintf(out + j, n - j, "{token}");
+        } else if (*p == ':') {
             size_t len = strcspn(p + 1, "/.");
             j += (size_t)snprintf(out + j, n - j, "{%.*s}", (int)len, p + 1);
             p += len;

@@ -226,6 +226,20 @@ json_t *supplemental_services_json(unsigned covered);
  */
 int quote_request_create(struct req *req, int64_t org, const char *service, const char *note,
                          enum channel channel, struct ticket *t, struct store_fault *fault);
+/* password_resets.c: what the API and the sign-in pages share */
+/* Mail a reset link for the account of email, if there is one (store_password_reset_ask). */
+int password_reset_ask(struct req *req, const char *email);
+/* The hash of the token in the last segment of path; DESK_ENOTFOUND when it is not one. */
+int password_reset_token(const char *path, uint8_t hash[32]);
+/*
+ * Set the password of the link of hash to password: 0; DESK_EINVAL (*why: the password's
+ * problem), DESK_ENOTFOUND (*why: the link is unknown, used or expired), or another error
+ * (*why NULL).
+ */
+int password_reset_use(struct req *req, const uint8_t hash[32], const char *password,
+                       const char **why);
+int api_password_reset_ask(struct req *req, struct res *res);
+int api_password_reset_use(struct req *req, struct res *res);
 /* release_files.c */
 #define RELEASE_FILE_DENIED "hot-fix files are for customers with an active maintenance agreement"
 struct release_file; /* domain/release.h */

@@ -109,6 +109,11 @@ struct store_fault;
 const char *page_fault_message(int rc, const struct store_fault *f);
 /* GET .../attachments/:id: the file as a download, or a 404 page. */
 int page_send_attachment(struct req *req, struct res *res);
+/* reset.c: GET/POST /login/forgot, GET/POST /reset/{token} */
+int page_forgot_form(struct req *req, struct res *res);
+int page_forgot(struct req *req, struct res *res);
+int page_reset_form(struct req *req, struct res *res);
+int page_reset(struct req *req, struct res *res);
 /* POST /portal/quote-requests: ask for a quote for a supplemental service (portal_info.c). */
 int page_portal_quote_request(struct req *req, struct res *res);
 /* GET /portal/release-files/{id}, /desk/release-files/{id}: a hot-fix file (portal_info.c). */
