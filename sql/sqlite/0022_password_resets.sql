@@ -11,3 +11,5 @@ CREATE TABLE password_resets (
 );
 CREATE INDEX password_resets_user ON password_resets(user_id, created_at);
 CREATE INDEX password_resets_address ON password_resets(address, created_at);
+-- GET /api/v1/audit-log by who (issue 15): the actor's rows newest first.
+CREATE INDEX audit_actor ON audit_log(actor_id, id);

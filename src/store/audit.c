@@ -3,6 +3,7 @@
  */
 #include "core/compat.h"
 #include "store/internal.h"
+#include "core/err.h"
 #include "core/time.h"
 
 static const char SQL_AUDIT[] = "INSERT INTO audit_log (at, actor_id, action, entity, entity_id, "
@@ -34,5 +35,58 @@ int store__audit_json(struct db_conn *c, int64_t actor_id, const char *action,
     free(af);
     json_decref(before);
     json_decref(after);
+    return rc;
+}
+
+/* ---- reading the trail (GET /api/v1/audit-log) ---------------------------------------- */
+
+static const char SQL_AUDIT_LIST[] =
+    "SELECT a.id, a.at, coalesce(a.actor_id, 0), coalesce(u.name, ''), a.action, a.entity, "
+    "coalesce(a.entity_id, 0), a.before, a.after FROM audit_log a LEFT JOIN users u ON "
+    "u.id = a.actor_id WHERE (CAST(?1 AS TEXT) IS NULL OR a.entity = ?1) AND "
+    "(CAST(?2 AS BIGINT) = 0 OR a.entity_id = ?2) AND (CAST(?3 AS BIGINT) = 0 OR "
+    "a.actor_id = ?3) AND a.at >= ?4 AND a.at <= ?5 AND (CAST(?6 AS BIGINT) = 0 OR a.id < ?6) "
+    "ORDER BY a.id DESC LIMIT ?7";
+
+int store_audit_list(struct store *st, const struct audit_filter *f, struct audit_entry **items,
+                     size_t *n, int64_t *next, struct arena *ar)
+{
+    struct db_conn *c;
+    struct db_stmt *s;
+    int rc;
+
+    *items = NULL;
+    *n = 0;
+    *next = 0;
+    if (f->limit < 1 || f->limit > STORE_PAGE_MAX)
+        return DESK_EBADREQ;
+    *items = ARENA_NEWN(ar, struct audit_entry, (size_t)f->limit + 1);
+    c = db_get(st);
+    s = db_stmt(c, SQL_AUDIT_LIST);
+    db_bind_text(s, 1, f->entity);
+    db_bind_int(s, 2, f->entity_id);
+    db_bind_int(s, 3, f->actor_id);
+    db_bind_int(s, 4, f->from);
+    db_bind_int(s, 5, f->to);
+    db_bind_int(s, 6, f->before_id);
+    db_bind_int(s, 7, f->limit + 1);
+    while ((rc = db_step(s)) == DB_ROW) {
+        struct audit_entry *e = &(*items)[(*n)++];
+        e->id = db_col_int(s, 0);
+        e->at = db_col_int(s, 1);
+        e->actor_id = db_col_int(s, 2);
+        e->actor_name = db_col_text(s, 3, ar);
+        e->action = db_col_text(s, 4, ar);
+        e->entity = db_col_text(s, 5, ar);
+        e->entity_id = db_col_int(s, 6);
+        e->before = db_col_text_or_null(s, 7, ar);
+        e->after = db_col_text_or_null(s, 8, ar);
+    }
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, c);
+    if (*n > (size_t)f->limit) {
+        (*n)--;
+        *next = (*items)[*n - 1].id;
+    }
     return rc;
 }

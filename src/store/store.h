@@ -223,6 +223,27 @@ struct account_patch {
 };
 #define ACCOUNT_PATCH_INIT {NULL, ROLE_NONE, 0, NULL, -1, -1, NULL}
 
+/* ---- the audit trail (audit.c) ---- */
+
+struct audit_entry {
+    int64_t id, at;              /* the row, when (UTC seconds) */
+    int64_t actor_id;            /* 0: the system */
+    const char *actor_name;      /* "" for the system or a user gone */
+    const char *action, *entity; /* "update", "ticket" */
+    int64_t entity_id;           /* 0: none */
+    const char *before, *after;  /* JSON text, or NULL */
+};
+struct audit_filter {
+    const char *entity;          /* NULL: any */
+    int64_t entity_id, actor_id; /* 0: any */
+    int64_t from, to;            /* inclusive, UTC seconds */
+    int64_t before_id;           /* keyset, newest first; 0: the first page */
+    int limit;                   /* 1..1000 */
+};
+/* A page of the audit trail, newest first (staff only: the caller checks the role). */
+int store_audit_list(struct store *st, const struct audit_filter *f, struct audit_entry **items,
+                     size_t *n, int64_t *next, struct arena *ar);
+
 /* ---- password resets by e-mail (resets.c) ---- */
 
 #define RESET_LIFETIME 3600 /* seconds a reset link works */

@@ -226,6 +226,13 @@ json_t *supplemental_services_json(unsigned covered);
  */
 int quote_request_create(struct req *req, int64_t org, const char *service, const char *note,
                          enum channel channel, struct ticket *t, struct store_fault *fault);
+/* audit.c */
+struct audit_filter;
+struct audit_entry;
+int api_audit_list(struct req *req, struct res *res);
+/* The audit-log filters of req's query into *f: 0, or 400 in res naming the parameter. */
+int audit_query(struct req *req, struct res *res, struct audit_filter *f);
+json_t *audit_entry_json(const struct audit_entry *e);
 /* password_resets.c: what the API and the sign-in pages share */
 /* Mail a reset link for the account of email, if there is one (store_password_reset_ask). */
 int password_reset_ask(struct req *req, const char *email);

@@ -3,12 +3,13 @@
  *
  * Written with strbuf and strbuf_add_html until the pages move to the
  * template engine: each value goes through html() or, for a URL query,
- * url(); the only raw HTML is what markdown_html() and the store's
+ * page_url_encode(); the only raw HTML is what markdown_html() and the store's
  * snippets produce, both escaped at their source.
  */
 #define LOG_MODULE "http"
 #include "core/compat.h"
 #include "http/pages/kb.h"
+#include "http/pages/pages.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/strbuf.h"
@@ -26,19 +27,6 @@ static const char page_style[] =
     "font-size:.9em}input[type=search]{width:70%}";
 
 static void html(struct strbuf *sb, const char *s) { strbuf_add_html(sb, s, strlen(s)); }
-
-/* Percent-encode s for a URL query value (everything but unreserved characters). */
-static void url(struct strbuf *sb, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            strchr("-._~", c))
-            strbuf_addch(sb, c);
-        else
-            strbuf_addf(sb, "%%%02X", c);
-    }
-}
 
 static void page_open(struct strbuf *sb, const char *title)
 {
@@ -103,11 +91,11 @@ static void next_link(struct strbuf *sb, const char *q, const char *next)
     strbuf_addstr(sb, "<p><a rel=\"next\" href=\"/kb/?");
     if (q) {
         strbuf_addstr(sb, "q=");
-        url(sb, q);
+        page_url_encode(sb, q);
         strbuf_addstr(sb, "&amp;");
     }
     strbuf_addstr(sb, "cursor=");
-    url(sb, next);
+    page_url_encode(sb, next);
     strbuf_addstr(sb, "\">More results</a></p>\n");
 }
 

@@ -109,6 +109,8 @@ struct store_fault;
 const char *page_fault_message(int rc, const struct store_fault *f);
 /* GET .../attachments/:id: the file as a download, or a 404 page. */
 int page_send_attachment(struct req *req, struct res *res);
+/* admin_audit.c: GET /desk/admin/audit */
+int page_admin_audit(struct req *req, struct res *res);
 /* reset.c: GET/POST /login/forgot, GET/POST /reset/{token} */
 int page_forgot_form(struct req *req, struct res *res);
 int page_forgot(struct req *req, struct res *res);
