@@ -18,6 +18,7 @@ Environment: SVCDESK (the binary), SOAK_SECONDS (60), SOAK_THREADS (4), SOAK_RSS
 SOAK_FD_SLACK (4). Loopback only; the request loops end at the deadline.
 """
 import http.client
+import hashlib
 import html.parser
 import json
 import os
@@ -26,13 +27,14 @@ import re
 import shutil
 import signal
 import subprocess
+import sqlite3
 import sys
 import tempfile
 import threading
 import time
 import traceback
 import urllib.parse
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SVCDESK = os.environ.get("SVCDESK", os.path.join(ROOT, "build", "svcdesk"))
@@ -183,7 +185,8 @@ class Server:
             raise RuntimeError("svcdesk demo failed: %s%s" % (r.stdout, r.stderr))
         self.err = open(self.errpath, "wb")
         self.proc = subprocess.Popen(
-            [SVCDESK, "serve", "--db", self.db, "--listen", "127.0.0.1:0"],
+            [SVCDESK, "serve", "--db", self.db, "--listen", "127.0.0.1:0",
+             "--remote-access-key-file", os.path.join(self.dir, "remote-access.key")],
             stdout=subprocess.PIPE, stderr=self.err)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -452,6 +455,8 @@ class World:
         self.ids["calendar"] = items(cals)[0]["id"]
         pols = self.api("admin", "GET", "/api/v1/sla-policies").json()
         self.ids["policy"] = items(pols)[0]["id"]
+        cat = self.api("admin", "GET", "/api/v1/catalog").json()
+        self.ids["api_access_service"] = [s["id"] for s in items(cat) if s["name"] == "API access"][0]
         for k in ("admin", "agent", "agent2", "customer", "customer2", "customer_org"):
             if k not in self.ids:
                 raise RuntimeError("the demo has no %s" % k)
@@ -632,6 +637,73 @@ def mk_installation(r):
                    "hosting": "vendor_hosted", "version": "5.2"})["id"]
 
 
+def year_period():
+    """A calendar year no yearly invoice of the soak has billed yet (far ahead)."""
+    y = 2100 + UNIQ.next() % 7000
+    return {"period_start": "%04d-01-01" % y, "period_end": "%04d-12-31" % y}
+
+
+def mk_addon(r):
+    return r.make("agent", "POST", "/api/v1/organizations/%d/add-ons" % WORLD.ids["customer2_org"],
+                  {"service_id": WORLD.ids["api_access_service"], "starts_on": day(0),
+                   "currency": "EUR", "annual_price": 10000 + r.n, "note": "soak " + uniq()})["id"]
+
+
+def mk_release_file(r, release=None):
+    doc = r.make("agent", "POST", "/api/v1/releases/%d/files?filename=%s" % (
+        release or r.get("release"), urllib.parse.quote("fix %s.zip" % uniq())),
+        "PK\x03\x04 " + uniq(), ctype="application/zip")
+    return doc["id"]
+
+
+def mk_published_file(r):
+    rel = mk_release(r)
+    f = mk_release_file(r, rel)
+    r.make("agent", "POST", "/api/v1/releases/%d/publish" % rel, None)
+    return f
+
+
+def mk_remote_access(r):
+    return r.make("agent", "POST", "/api/v1/installations/%d/remote-access" % r.get("installation"),
+                  {"method": "ssh", "host": "meter-%s.example" % uniq(), "username": "ops",
+                   "notes": "jump host", "secret": "s3cret-" + uniq()})["id"]
+
+
+def mk_window(r):
+    start = datetime.now(timezone.utc) + timedelta(days=10, minutes=r.n % 600)
+    return r.make("agent", "POST", "/api/v1/maintenance-windows",
+                  {"installation_id": r.get("installation"),
+                   "starts_at": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                   "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                   "summary": "Upgrade " + uniq()})["id"]
+
+
+def mk_reset_token(r):
+    """A live reset link of the round's user: no interface hands one out but the mail, so the
+    row is written into the SQLite file (as a mail would have carried its token)."""
+    token = "%064x" % random.getrandbits(256)
+    now = int(time.time())
+    db = sqlite3.connect(SERVER.db, timeout=30)
+    try:
+        db.execute("INSERT INTO password_resets (user_id, hash, created_at, expires_at) "
+                   "VALUES (?, ?, ?, ?)", (r.get("user")["id"],
+                                           hashlib.sha256(token.encode()).digest(), now,
+                                           now + 3600))
+        db.commit()
+    finally:
+        db.close()
+    return token
+
+
+def reset_password(r, token):
+    """After a reset the round's user has a new password and no session or token."""
+    r.get("user")["password"] = "soak-reset-" + token[:12]
+    r.objs.pop("user_token", None)
+    r.objs.pop("user_session", None)
+    r.objs.pop("reset_token", None)
+    return r.get("user")["password"]
+
+
 def mk_article(r):
     return r.make("agent", "POST", "/api/v1/kb/articles",
                   {"title": "Meters " + uniq(), "visibility": "public", "tags": ["meters"],
@@ -686,6 +758,8 @@ MAKERS = {
     "known_error": mk_known_error, "installation": mk_installation, "article": mk_article,
     "service": mk_service, "rasci": mk_rasci, "attachment": mk_attachment,
     "user_token": mk_user_token, "user_session": mk_user_session,
+    "addon": mk_addon, "release_file": mk_release_file, "published_file": mk_published_file,
+    "remote_access": mk_remote_access, "window": mk_window, "reset_token": mk_reset_token,
 }
 
 
@@ -940,6 +1014,78 @@ OPS = {
             4 + UNIQ.next())}), True),
     "GET /kb/": ("anonymous", lambda r: J("/kb/?q=meters"), True),
     "GET /kb/{id}": ("anonymous", lambda r: J("/kb/%d" % r.get("article")), True),
+    # issue 16: add-ons and the yearly invoice, quote requests, hot-fix files, remote access,
+    # maintenance windows, monitoring alerts; issue 15: the audit log, password resets
+    "GET /api/v1/organizations/{id}/add-ons": ("customer", lambda r: J(
+        "/api/v1/organizations/%d/add-ons" % WORLD.ids["customer_org"]), True),
+    "POST /api/v1/organizations/{id}/add-ons": ("agent", lambda r: J(
+        "/api/v1/organizations/%d/add-ons" % WORLD.ids["customer2_org"],
+        {"service_id": WORLD.ids["api_access_service"], "starts_on": day(-r.n % 300),
+         "ends_on": day(400), "currency": "EUR", "annual_price": 5000, "note": "<b>" + uniq()}),
+        True),
+    "GET /api/v1/add-ons/{id}": ("agent", lambda r: J("/api/v1/add-ons/%d" % r.get("addon")), True),
+    "PATCH /api/v1/add-ons/{id}": ("agent", lambda r: J(
+        "/api/v1/add-ons/%d" % r.get("addon"), {"annual_price": 12000, "note": uniq()}), True),
+    "POST /api/v1/organizations/{id}/invoices/yearly": ("agent", lambda r: (
+        r.get("addon"), J("/api/v1/organizations/%d/invoices/yearly" % WORLD.ids["customer2_org"],
+                          year_period()))[1], True),
+    "GET /api/v1/supplemental-services": ("customer", lambda r: J(
+        "/api/v1/supplemental-services"), True),
+    "POST /api/v1/quote-requests": ("customer", lambda r: J("/api/v1/quote-requests", {
+        "service": random.choice(["system_migrations", "operator_training"]),
+        "note": "for <i>2027</i> " + uniq()}), True),
+    "POST /api/v1/releases/{id}/files": ("agent", lambda r: (
+        "/api/v1/releases/%d/files?filename=%s" % (r.get("release"),
+                                                   urllib.parse.quote("hotfix %s.zip" % uniq())),
+        "PK " + uniq(), "application/zip"), True),
+    "GET /api/v1/releases/{id}/files": ("agent", lambda r: J(
+        "/api/v1/releases/%d/files" % r.get("release")), True),
+    "GET /api/v1/release-files/{id}": ("customer", lambda r: J(
+        "/api/v1/release-files/%d" % r.get("published_file")), True),
+    "GET /api/v1/installations/{id}/remote-access": ("agent", lambda r: J(
+        "/api/v1/installations/%d/remote-access" % r.get("installation")), True),
+    "POST /api/v1/installations/{id}/remote-access": ("agent", lambda r: J(
+        "/api/v1/installations/%d/remote-access" % r.get("installation"),
+        {"method": "vpn", "host": "vpn.example", "secret": "pw-" + uniq()}), True),
+    "GET /api/v1/remote-access/{id}": ("agent", lambda r: J(
+        "/api/v1/remote-access/%d" % r.get("remote_access")), True),
+    "PATCH /api/v1/remote-access/{id}": ("agent", lambda r: J(
+        "/api/v1/remote-access/%d" % r.get("remote_access"),
+        {"notes": "rotated " + uniq(), "secret": "pw2-" + uniq()}), True),
+    "DELETE /api/v1/remote-access/{id}": ("agent", lambda r: J(
+        "/api/v1/remote-access/%d" % r.objs.pop("remote_access", None) if "remote_access" in
+        r.objs else "/api/v1/remote-access/%d" % mk_remote_access(r)), False),
+    "GET /api/v1/maintenance-windows": ("customer", lambda r: J(
+        "/api/v1/maintenance-windows?limit=5"), True),
+    "POST /api/v1/maintenance-windows": ("agent", lambda r: J("/api/v1/maintenance-windows", {
+        "organization_id": WORLD.ids["customer_org"],
+        "starts_at": (datetime.now(timezone.utc) + timedelta(days=20)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"),
+        "ends_at": (datetime.now(timezone.utc) + timedelta(days=20, hours=1)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"), "summary": "All hosted " + uniq()}), True),
+    "GET /api/v1/maintenance-windows/{id}": ("agent", lambda r: J(
+        "/api/v1/maintenance-windows/%d" % r.get("window")), True),
+    "PATCH /api/v1/maintenance-windows/{id}": ("agent", lambda r: J(
+        "/api/v1/maintenance-windows/%d" % r.get("window"), {"details": "moved " + uniq()}), True),
+    "POST /api/v1/maintenance-windows/{id}/complete": ("agent", lambda r: J(
+        "/api/v1/maintenance-windows/%d/complete" % r.objs.pop("window", None)
+        if "window" in r.objs else "/api/v1/maintenance-windows/%d/complete" % mk_window(r)),
+        False),
+    "GET /api/v1/alerts": ("agent", lambda r: J("/api/v1/alerts?limit=5"), True),
+    "POST /api/v1/alerts": ("agent", lambda r: J("/api/v1/alerts", {
+        "fingerprint": "disk:%d" % (r.n % 7), "summary": "Disk full " + uniq(),
+        "severity": random.choice(["critical", "minor", "warning", "C"]),
+        "organization_id": WORLD.ids["customer_org"],
+        "status": random.choice(["firing", "firing", "resolved"])}), True),
+    "GET /api/v1/audit-log": ("admin", lambda r: J("/api/v1/audit-log?" + urllib.parse.urlencode(
+        random.choice([{"limit": 5}, {"entity": "ticket", "limit": 3},
+                       {"actor_id": WORLD.ids["agent"], "from": day(-1)}]))), True),
+    "POST /api/v1/password-resets": ("anonymous", lambda r: J("/api/v1/password-resets", {
+        "email": random.choice([r.get("user")["email"], "nobody-%s@example.test" % uniq()])}),
+        True),
+    "POST /api/v1/password-resets/{token}": ("anonymous", lambda r: (lambda t: J(
+        "/api/v1/password-resets/" + t, {"password": reset_password(r, t)}))(
+        r.get("reset_token")), False),
     "GET /api/v1/reports/sla": ("customer", lambda r: J(
         "/api/v1/reports/sla?from=%s&to=%s" % (day(-60), day(0))), True),
 }
@@ -1006,6 +1152,14 @@ PAGE_GETS = {
     "GET /desk/admin/rasci": ("admin", lambda r: "/desk/admin/rasci"),
     "GET /desk/admin/catalogue": ("admin", lambda r: "/desk/admin/catalogue"),
     "GET /account/password": ("customer", lambda r: "/account/password"),
+    "GET /portal/release-files/{id}": ("customer", lambda r: "/portal/release-files/%d"
+                                       % r.get("published_file")),
+    "GET /desk/release-files/{id}": ("agent", lambda r: "/desk/release-files/%d"
+                                     % r.get("release_file")),
+    "GET /portal/maintenance": ("customer", lambda r: "/portal/maintenance"),
+    "GET /desk/admin/audit": ("admin", lambda r: "/desk/admin/audit?entity=ticket"),
+    "GET /login/forgot": ("anonymous", lambda r: "/login/forgot"),
+    "GET /reset/{token}": ("anonymous", lambda r: "/reset/" + r.get("reset_token")),
 }
 
 
@@ -1138,6 +1292,24 @@ PAGE_POSTS = {
         {"vendor_inclusion": "included", "customer_inclusion": "add_on",
          "customer_comment": "<script>alert(2)</script> " + uniq()}),
     "POST /account/password": lambda r: ("password", None),
+    "POST /portal/quote-requests": lambda r: P(
+        "customer", "/portal/catalogue", "/portal/quote-requests",
+        {"service": "database_migrations", "note": "<b>two</b> " + uniq()}),
+    "POST /desk/organizations/{id}/add-ons": lambda r: P(
+        "agent", "/desk/agreements?organization_id=%d" % WORLD.ids["customer2_org"],
+        "/desk/organizations/%d/add-ons" % WORLD.ids["customer2_org"],
+        {"service_id": WORLD.ids["api_access_service"], "starts_on": day(0), "currency": "EUR",
+         "annual_price": "99.50", "note": "page " + uniq()}),
+    "POST /desk/organizations/{id}/invoices/yearly": lambda r: (r.get("addon"), P(
+        "agent", "/desk/agreements?organization_id=%d" % WORLD.ids["customer2_org"],
+        "/desk/organizations/%d/invoices/yearly" % WORLD.ids["customer2_org"],
+        year_period()))[1],
+    "POST /login/forgot": lambda r: P("anonymous", "/login/forgot", "/login/forgot",
+                                      {"email": r.get("user")["email"]}),
+    "POST /reset/{token}": lambda r: (lambda t: P(
+        "anonymous", "/reset/" + t, "/reset/" + t,
+        {"password": reset_password(r, t), "password_again": r.get("user")["password"]}))(
+        r.get("reset_token")),
 }
 
 
@@ -1147,7 +1319,7 @@ def route_table():
     out = {}
     for m in re.finditer(r'\{"(GET|POST|PUT|PATCH|DELETE)",\s*"([^"]+)",\s*(\w+),\s*(\w+),\s*'
                          r'([^,]+),', text):
-        path = re.sub(r":(\w+)", r"{\1}", m.group(2))
+        path = re.sub(r":(\w+)", r"{\1}", m.group(2)).replace("/*", "/{token}")
         out["%s %s" % (m.group(1), path)] = m.group(5).strip()
     return out
 
@@ -1200,7 +1372,8 @@ def run_op(key, r, replay):
     if resp.status < 500 and path.startswith("/api/") and resp.status != 204 and \
             not re.search(r"\.(html|pdf|csv)$", path.split("?")[0]) and \
             "/attachments/" not in path[len("/api/v1/tickets"):] and \
-            not (path.startswith("/api/v1/attachments/") and resp.status == 200):
+            not (path.startswith(("/api/v1/attachments/", "/api/v1/release-files/")) and
+                 resp.status == 200):
         if resp.json() is None and key != "GET /metrics":
             STATS.record(key + " (not JSON)", method, path, 599, resp.body, False)
     if key == "GET /api/v1/tickets" and resp.status == 200:  # follow the cursor once
@@ -1250,7 +1423,7 @@ def run_page(key, r, replay):
         r.objs.pop("user_token", None)
         return
     role, source, action, values, files = spec
-    s = WORLD.sessions[role]
+    s = Session() if role == "anonymous" else WORLD.sessions[role]
     s.post_form(key, source, action, values, files)
     if replay:  # as nobody (no session: sign-in asked for) and without the token (403)
         body = urllib.parse.urlencode(values)
