@@ -223,6 +223,22 @@ struct account_patch {
 };
 #define ACCOUNT_PATCH_INIT {NULL, ROLE_NONE, 0, NULL, -1, -1, NULL}
 
+/* ---- canned replies (canned.c; staff only: the caller checks the role) ---- */
+
+struct canned_reply; /* domain/canned.h */
+/* Store in's title and body as the caller's reply; *out as stored. */
+int store_canned_create(struct store *st, const struct caller *c, const struct canned_reply *in,
+                        int64_t now, struct canned_reply *out, struct arena *a);
+/* Change reply id's title and body: its owner or an admin (DESK_EDENIED), DESK_ENOTFOUND. */
+int store_canned_update(struct store *st, const struct caller *c, int64_t id,
+                        const struct canned_reply *in, int64_t now, struct canned_reply *out,
+                        struct arena *a);
+/* Delete reply id: its owner or an admin (DESK_EDENIED), DESK_ENOTFOUND. */
+int store_canned_delete(struct store *st, const struct caller *c, int64_t id, int64_t now);
+int store_canned_get(struct store *st, int64_t id, struct canned_reply *out, struct arena *a);
+/* Every reply by title (at most STORE_PAGE_MAX). */
+int store_canned_list(struct store *st, struct canned_reply **items, size_t *n, struct arena *a);
+
 /* ---- the audit trail (audit.c) ---- */
 
 struct audit_entry {

@@ -704,6 +704,12 @@ def reset_password(r, token):
     return r.get("user")["password"]
 
 
+def mk_canned(r):
+    return r.make("agent", "POST", "/api/v1/canned-replies",
+                  {"title": "Canned " + uniq(), "body": "Dear {{requester_name}}, #{{ticket_id}} "
+                   "is due {{due}}. {{agent_name}} " + uniq()})["id"]
+
+
 def mk_article(r):
     return r.make("agent", "POST", "/api/v1/kb/articles",
                   {"title": "Meters " + uniq(), "visibility": "public", "tags": ["meters"],
@@ -759,7 +765,7 @@ MAKERS = {
     "service": mk_service, "rasci": mk_rasci, "attachment": mk_attachment,
     "user_token": mk_user_token, "user_session": mk_user_session,
     "addon": mk_addon, "release_file": mk_release_file, "published_file": mk_published_file,
-    "remote_access": mk_remote_access, "window": mk_window, "reset_token": mk_reset_token,
+    "canned": mk_canned, "remote_access": mk_remote_access, "window": mk_window, "reset_token": mk_reset_token,
 }
 
 
@@ -1077,6 +1083,17 @@ OPS = {
         "severity": random.choice(["critical", "minor", "warning", "C"]),
         "organization_id": WORLD.ids["customer_org"],
         "status": random.choice(["firing", "firing", "resolved"])}), True),
+    "GET /api/v1/canned-replies": ("agent", lambda r: J("/api/v1/canned-replies"), True),
+    "POST /api/v1/canned-replies": ("agent", lambda r: J("/api/v1/canned-replies", {
+        "title": "Snippet " + uniq(), "body": "Hello {{requester_name}} <b>" + uniq()}), True),
+    "GET /api/v1/canned-replies/{id}": ("agent", lambda r: J(
+        "/api/v1/canned-replies/%d?ticket_id=%d" % (r.get("canned"), r.get("ticket"))), True),
+    "PATCH /api/v1/canned-replies/{id}": ("agent", lambda r: J(
+        "/api/v1/canned-replies/%d" % r.get("canned"), {"body": "Hi {{agent_name}} " + uniq()}),
+        True),
+    "DELETE /api/v1/canned-replies/{id}": ("agent", lambda r: J(
+        "/api/v1/canned-replies/%d" % (r.objs.pop("canned") if "canned" in r.objs
+                                       else mk_canned(r))), False),
     "GET /api/v1/audit-log": ("admin", lambda r: J("/api/v1/audit-log?" + urllib.parse.urlencode(
         random.choice([{"limit": 5}, {"entity": "ticket", "limit": 3},
                        {"actor_id": WORLD.ids["agent"], "from": day(-1)}]))), True),

@@ -226,6 +226,12 @@ json_t *supplemental_services_json(unsigned covered);
  */
 int quote_request_create(struct req *req, int64_t org, const char *service, const char *note,
                          enum channel channel, struct ticket *t, struct store_fault *fault);
+/* canned.c */
+int api_canned_list(struct req *req, struct res *res);
+int api_canned_create(struct req *req, struct res *res);
+int api_canned_get(struct req *req, struct res *res);
+int api_canned_update(struct req *req, struct res *res);
+int api_canned_delete(struct req *req, struct res *res);
 /* audit.c */
 struct audit_filter;
 struct audit_entry;
