@@ -18,7 +18,7 @@ static const struct {
                            "{body}\n" FOOTER},
     [NOTICE_T_REPLY] = {"reply", "Re: [#{id}] {subject}", "{body}\n" FOOTER},
     [NOTICE_T_STATUS] = {"status", "[#{id}] {status}: {subject}",
-                         "Request #{id} is now {status}.\n" FOOTER},
+                         "Request #{id}: {status}.\n" FOOTER},
     [NOTICE_T_ESCALATION] = {"escalation", "[#{id}] Escalated: {subject}", "{body}\n" FOOTER},
     [NOTICE_T_SLA_WARNING] = {"sla_warning",
                               "[#{id}] SLA warning: {clock} target (severity "

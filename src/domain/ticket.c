@@ -19,6 +19,13 @@ static int parse(const char *const *names, const char *s, int *out)
     return DESK_EINVAL;
 }
 
+const char *ticket_status_words(enum ticket_status s)
+{
+    static const char *const words[] = {"New", "In progress", "Waiting for your reply",
+                                        "Resolved", "Closed"};
+    return (size_t)s < ARRAY_SIZE(words) ? words[s] : "";
+}
+
 const char *ticket_status_name(enum ticket_status s)
 {
     return ticket_status_names[s];

@@ -28,6 +28,8 @@ enum channel { CH_PORTAL, CH_EMAIL, CH_PHONE, CH_CHAT, CH_API, CH_MONITORING };
 
 /* Names as in the API ("waiting_customer", "B", "enhancement", "phone"). */
 const char *ticket_status_name(enum ticket_status s);
+/* The status in words for the customer's mail: "In progress", "Waiting for your reply". */
+const char *ticket_status_words(enum ticket_status s);
 const char *severity_name(enum severity s);
 const char *ticket_type_name(enum ticket_type t);
 const char *channel_name(enum channel c);

@@ -286,7 +286,7 @@ int store__notify(struct db_conn *c, enum notice_event kind, const struct ticket
 {
     unsigned audience = notice_audience(kind, m && m->staff, m && m->internal);
     struct outbox_row r = {event_templates[kind],
-                           {t->id, t->subject, m ? m->body : t->body, ticket_status_name(t->status),
+                           {t->id, t->subject, m ? m->body : t->body, ticket_status_words(t->status),
                             severity_name(t->severity), NULL, NULL, NULL},
                            NULL,
                            !(audience & NOTICE_TO_CUSTOMER),

@@ -3,6 +3,7 @@
 # account; a one-time link valid one hour arrives through a real SMTP server; it sets the new
 # password and ends every session and token of the account; used, expired or made-up links
 # are refused; at most three links an hour for an account; the sign-in pages do the same.
+# Also: a status notice's subject speaks words ("Waiting for your reply").
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mail-lib.sh"
 
@@ -94,5 +95,15 @@ page anon GET "$PPATH"
 is "$STATUS" 404 "the used link is refused in the page too"
 page anon POST "$PPATH" --data-urlencode "password=x-new-pass-11" --data-urlencode "password_again=x-new-pass-11"
 is "$STATUS" 403 "a form without its CSRF token is refused"
+
+# ---- human words in a notice's subject (issue 15): not waiting_customer ----
+api POST /api/v1/tickets '{"subject":"Export stops","organization_id":1,"requester_id":3}' "$AGENT"
+TW=$(json .id)
+api PATCH "/api/v1/tickets/$TW" '{"status":"in_progress"}' "$AGENT"
+api PATCH "/api/v1/tickets/$TW" '{"status":"waiting_customer"}' "$AGENT"
+is "$STATUS" 200 "an agent waits for the customer"
+wait_until 10 'grep -lq "^Subject: \[#$TW\] Waiting for your reply: Export stops" "$T"/sink/*.eml'
+ok $? "a status notice says 'Waiting for your reply' in its subject"
+! grep -q "waiting_customer" "$T"/sink/*.eml; ok $? "and never waiting_customer"
 stop_server
 done_testing

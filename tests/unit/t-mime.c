@@ -414,14 +414,14 @@ static void test_outbound_reads_back(void **state)
 
 static void test_notice_templates(void **state)
 {
-    struct notice_vars v = {7,   "Line\none", "The body {id}",        "resolved",
+    struct notice_vars v = {7,   "Line\none", "The body {id}",        "Waiting for your reply",
                             "B", "response",  "2026-11-20T12:00:00Z", "x@y.test"};
     struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
 
     (void)state;
     notice_render(NOTICE_T_STATUS, &v, &subject, &body);
-    assert_string_equal(subject.buf, "[#7] resolved: Line one");
-    assert_contains(body.buf, "Request #7 is now resolved.\n");
+    assert_string_equal(subject.buf, "[#7] Waiting for your reply: Line one");
+    assert_contains(body.buf, "Request #7: Waiting for your reply.\n");
     assert_contains(body.buf, "Reply to this message to add to request #7.");
     strbuf_reset(&subject);
     strbuf_reset(&body);
