@@ -110,6 +110,34 @@ int ticket_move_check(enum role role, enum ticket_status from, enum ticket_statu
     return 0;
 }
 
+enum ticket_status ticket_next_toward(enum ticket_status from, enum ticket_status to)
+{
+    enum ticket_status first[TS_COUNT], queue[TS_COUNT];
+    unsigned seen = BIT(from);
+    size_t head = 0, tail = 0;
+
+    if (from == to)
+        return to;
+    for (int s = 0; s < TS_COUNT; s++)
+        if (moves[from] & BIT(s)) {
+            first[s] = (enum ticket_status)s;
+            queue[tail++] = (enum ticket_status)s;
+            seen |= BIT(s);
+        }
+    while (head < tail) { /* breadth first: the first step of a shortest way */
+        enum ticket_status s = queue[head++];
+        if (s == to)
+            return first[s];
+        for (int n = 0; n < TS_COUNT; n++)
+            if ((moves[s] & BIT(n)) && !(seen & BIT(n))) {
+                seen |= BIT(n);
+                first[n] = first[s];
+                queue[tail++] = (enum ticket_status)n;
+            }
+    }
+    return from;
+}
+
 bool ticket_status_running(enum ticket_status s)
 {
     return s == TS_NEW || s == TS_IN_PROGRESS;

@@ -44,6 +44,10 @@ extern const char *const severity_names[];
 extern const char *const ticket_type_names[];
 extern const char *const channel_names[];
 
+/* The first status on the shortest way of moves from `from` to `to` (staff moves); `to` when
+   they are one move apart, `from` when there is no way (out of closed). */
+enum ticket_status ticket_next_toward(enum ticket_status from, enum ticket_status to);
+
 /* The severity of a request that names none: D for assistance, C otherwise. */
 enum severity ticket_default_severity(enum ticket_type t);
 
@@ -91,6 +95,7 @@ struct ticket {
     int64_t created_at;            /* UTC seconds */
     int64_t updated_at;            /* UTC seconds */
     bool billable;                 /* invoiced on top of agreements */
+    int64_t merged_into_id;        /* 0, or the request this one was merged into */
     int escalation_level;          /* raised by breaches and customer escalations */
     bool priority;                 /* the customer has the priority_line extra */
     const char *root_cause;        /* NULL: none recorded */

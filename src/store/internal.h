@@ -186,6 +186,12 @@ const char *store__org_contacts(struct db_conn *c, int64_t org, struct arena *a)
  * the writer's), so that one inbound mail becomes a request or a message with
  * its attachments all at once or not at all.
  */
+/* store_ticket_update inside the caller's write; the request as the caller may see it. */
+int store__ticket_update_in(struct db_conn *c, const struct caller *who, int64_t id,
+                            const struct ticket_patch *p, int64_t now, struct ticket *t,
+                            struct store_fault *fault, struct arena *a);
+int store__ticket_read(struct db_conn *c, const struct caller *who, int64_t id, struct ticket *t,
+                       struct arena *a);
 int store__ticket_create_in(struct db_conn *conn, const struct caller *c, struct ticket *t,
                              int64_t now, struct store_fault *fault, struct arena *a);
 int store__message_add_in(struct db_conn *conn, const struct caller *c, struct message *m,

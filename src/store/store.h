@@ -223,6 +223,36 @@ struct account_patch {
 };
 #define ACCOUNT_PATCH_INIT {NULL, ROLE_NONE, 0, NULL, -1, -1, NULL}
 
+/* ---- merging and linking requests (links.c; staff only: the caller checks the role) ---- */
+
+/*
+ * Merge request from into request into (same organisation; neither merged nor closed): its
+ * messages are copied there (marked with where they came from), its files and time move, a
+ * note on each says so, and from points at into and is closed. *out is into after.
+ * DESK_EINVAL (fault into_id) for itself, another organisation's or a missing one;
+ * DESK_ECONFLICT for a merged or closed one.
+ */
+int store_ticket_merge(struct store *st, const struct caller *c, int64_t from, int64_t into,
+                       int64_t now, struct ticket *out, struct store_fault *fault,
+                       struct arena *a);
+/* link_kinds(): related, parent, child (NULL-terminated); link_kind_parse: 0 or DESK_EINVAL. */
+const char *const *link_kinds(void);
+int link_kind_parse(const char *s, int *out);
+/*
+ * Link request id to other as kind (its index in link_kinds(): other is id's related, parent
+ * or child; the mirror link is stored too). DESK_EINVAL (fault ticket_id) for itself or a
+ * missing one; linking again changes the kind.
+ */
+int store_ticket_link(struct store *st, const struct caller *c, int64_t id, int64_t other,
+                      int kind, int64_t now, struct store_fault *fault);
+struct ticket_link {
+    int64_t ticket_id;                   /* the other request */
+    const char *kind, *subject, *status; /* what it is to this one; its subject and status */
+};
+/* The links of request id that the caller may see. */
+int store_ticket_links(struct store *st, const struct caller *c, int64_t id,
+                       struct ticket_link **items, size_t *n, struct arena *a);
+
 /* ---- canned replies (canned.c; staff only: the caller checks the role) ---- */
 
 struct canned_reply; /* domain/canned.h */

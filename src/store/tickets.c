@@ -40,7 +40,7 @@
     "coalesce(t.last_staff_reply_at, 0), coalesce(t.resolved_at, 0), t.created_at, "             \
     "t.updated_at, t.billable, t.escalation_level, t.priority, t.root_cause, "                    \
     SLA_INPUT_COLS ", coalesce(t.sort_due_at, 0), coalesce(t.release_id, 0), t.sender_address, "                   \
-    "coalesce(t.sender_verified, 0) "                                                              \
+    "coalesce(t.sender_verified, 0), coalesce(t.merged_into_id, 0) "                               \
     "FROM tickets t LEFT JOIN agreements a ON a.id = t.agreement_id "                             \
     SLA_INPUT_JOINS("CASE WHEN t.type = 'enhancement' THEN 'enhancement' ELSE t.severity END")
 
@@ -91,6 +91,7 @@ static void read_ticket(struct db_stmt *s, struct ticket *t, struct cal_key *k, 
     t->release_id = db_col_int(s, 28);
     t->sender_address = db_col_text_or_null(s, 29, a);
     t->sender_verified = (int)db_col_int(s, 30);
+    t->merged_into_id = db_col_int(s, 31);
 }
 
 static const char SQL_CALENDAR_DEFINITION[] = "SELECT definition FROM calendars WHERE id = ?";
@@ -612,6 +613,20 @@ int store_ticket_update(struct store *st, const struct caller *c, int64_t id,
 {
     struct update_job j = {c, id, p, NULL, now, t, fault, a};
     return db_write(st, write_ticket_update, &j);
+}
+
+int store__ticket_update_in(struct db_conn *c, const struct caller *who, int64_t id,
+                            const struct ticket_patch *p, int64_t now, struct ticket *t,
+                            struct store_fault *fault, struct arena *a)
+{
+    struct update_job j = {who, id, p, NULL, now, t, fault, a};
+    return write_ticket_update(c, &j);
+}
+
+int store__ticket_read(struct db_conn *c, const struct caller *who, int64_t id, struct ticket *t,
+                       struct arena *a)
+{
+    return ticket_read(c, who, id, t, a);
 }
 
 static const char SQL_MESSAGE_INSERT[] = "INSERT INTO messages (ticket_id, author_id, staff, "

@@ -1083,6 +1083,14 @@ OPS = {
         "severity": random.choice(["critical", "minor", "warning", "C"]),
         "organization_id": WORLD.ids["customer_org"],
         "status": random.choice(["firing", "firing", "resolved"])}), True),
+    "POST /api/v1/tickets/{id}/merge": ("agent", lambda r: J(
+        "/api/v1/tickets/%d/merge" % mk_ticket(r), {"into_id": r.get("ticket")}), True),
+    "POST /api/v1/tickets/{id}/links": ("agent", lambda r: J(
+        "/api/v1/tickets/%d/links" % r.get("ticket"),
+        {"ticket_id": r.get("org_ticket"), "kind": random.choice(["related", "parent", "child"])}),
+        True),
+    "GET /api/v1/tickets/{id}/links": ("customer", lambda r: J(
+        "/api/v1/tickets/%d/links" % r.get("ticket")), True),
     "GET /api/v1/canned-replies": ("agent", lambda r: J("/api/v1/canned-replies"), True),
     "POST /api/v1/canned-replies": ("agent", lambda r: J("/api/v1/canned-replies", {
         "title": "Snippet " + uniq(), "body": "Hello {{requester_name}} <b>" + uniq()}), True),

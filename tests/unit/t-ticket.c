@@ -306,7 +306,21 @@ static void test_headline(void **state)
     calendar_free(cal);
 }
 
+/* The way of staff moves toward closed, one step at a time (merging closes a duplicate). */
+static void test_next_toward(void **state)
+{
+    (void)state;
+    assert_int_equal(ticket_next_toward(TS_NEW, TS_CLOSED), TS_IN_PROGRESS);
+    assert_int_equal(ticket_next_toward(TS_IN_PROGRESS, TS_CLOSED), TS_RESOLVED);
+    assert_int_equal(ticket_next_toward(TS_WAITING_CUSTOMER, TS_CLOSED), TS_RESOLVED);
+    assert_int_equal(ticket_next_toward(TS_RESOLVED, TS_CLOSED), TS_CLOSED);
+    assert_int_equal(ticket_next_toward(TS_CLOSED, TS_CLOSED), TS_CLOSED);
+    assert_int_equal(ticket_next_toward(TS_CLOSED, TS_NEW), TS_CLOSED); /* no way out */
+    assert_int_equal(ticket_next_toward(TS_NEW, TS_WAITING_CUSTOMER), TS_IN_PROGRESS);
+}
+
 SUITE(ticket, cmocka_unit_test(test_status_machine), cmocka_unit_test(test_reply_effects),
       cmocka_unit_test(test_change_decisions), cmocka_unit_test(test_notice_audience),
       cmocka_unit_test(test_hours_to_seconds), cmocka_unit_test(test_response_clock),
-      cmocka_unit_test(test_resolution_and_update_clocks), cmocka_unit_test(test_headline))
+      cmocka_unit_test(test_resolution_and_update_clocks), cmocka_unit_test(test_headline),
+      cmocka_unit_test(test_next_toward))

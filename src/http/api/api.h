@@ -226,6 +226,10 @@ json_t *supplemental_services_json(unsigned covered);
  */
 int quote_request_create(struct req *req, int64_t org, const char *service, const char *note,
                          enum channel channel, struct ticket *t, struct store_fault *fault);
+/* links.c */
+int api_ticket_merge(struct req *req, struct res *res);
+int api_ticket_link(struct req *req, struct res *res);
+int api_ticket_links(struct req *req, struct res *res);
 /* canned.c */
 int api_canned_list(struct req *req, struct res *res);
 int api_canned_create(struct req *req, struct res *res);

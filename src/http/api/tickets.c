@@ -56,6 +56,8 @@ json_t *ticket_to_json(const struct ticket *t, int64_t now)
 
     json_object_set_new(o, "root_cause", t->root_cause ? json_string(t->root_cause) : json_null());
     json_object_set_new(o, "release_id", json_id(t->release_id));
+    /* a duplicate merged into another request points at it */
+    json_object_set_new(o, "merged_into_id", json_id(t->merged_into_id));
     /* a request opened by mail: its From address and whether it was verified (docs/mail.md) */
     json_object_set_new(o, "sender_address",
                         t->sender_address ? json_string(t->sender_address) : json_null());
