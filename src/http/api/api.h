@@ -171,6 +171,10 @@ struct ticket;
 struct store_fault;
 /* The API form of a request, with its SLA block computed at now. */
 json_t *ticket_to_json(const struct ticket *t, int64_t now);
+/* q split at spaces into at most TICKET_QUERY_WORDS_MAX lower-case words (arena): the search
+   of GET /api/v1/tickets, the desk and the portal. */
+#define TICKET_QUERY_WORDS_MAX 16
+size_t ticket_query_words(const char *q, const char **words, struct arena *a);
 /*
  * Read the RFC 3339 string field of in into *out (left alone when absent).
  * Returns 0, or fills res with 422 naming the field (also for a leap second

@@ -332,14 +332,11 @@ static int parse_set(const char *list, const char *const *names, unsigned *out)
     return 0;
 }
 
-#define MAX_WORDS 16
-
-/* Split q into lower-case words (arena). */
-static size_t split_words(const char *q, const char **words, struct arena *a)
+size_t ticket_query_words(const char *q, const char **words, struct arena *a)
 {
     size_t n = 0;
 
-    while (q && *q && n < MAX_WORDS) {
+    while (q && *q && n < TICKET_QUERY_WORDS_MAX) {
         size_t len;
         char *w;
         while (*q == ' ' || *q == '\t')
@@ -364,7 +361,7 @@ static const char *const list_params[] = {"status", "severity", "type", "channel
 static int read_filter(struct req *req, struct ticket_filter *f, struct res *res)
 {
     const char *sort = req_query(req, "sort");
-    const char **words = ARENA_NEWN(req->arena, const char *, MAX_WORDS);
+    const char **words = ARENA_NEWN(req->arena, const char *, TICKET_QUERY_WORDS_MAX);
     int64_t lim;
     int rc;
 
@@ -398,7 +395,7 @@ static int read_filter(struct req *req, struct ticket_filter *f, struct res *res
     else
         return res_error(res, DESK_EBADREQ, "sort", "sort must be newest, due or priority");
     f->words = words;
-    f->nwords = split_words(req_query(req, "q"), words, req->arena);
+    f->nwords = ticket_query_words(req_query(req, "q"), words, req->arena);
     f->cursor = req_query(req, "cursor");
     return 0;
 }

@@ -13,6 +13,7 @@
 #include "domain/agreement.h"
 #include "domain/calendar.h"
 #include "domain/sla.h"
+#include <strings.h>
 #include "domain/ticket_sla.h"
 #include "domain/tz.h"
 #include "http/api/api.h"
@@ -265,6 +266,31 @@ static json_t *sla_page_json(const struct ticket *t, int64_t now)
     }
     arena_release(&a);
     return o;
+}
+
+json_t *page_highlight(const char *text, const char *const *words, size_t n)
+{
+    json_t *parts = json_array();
+    const char *p = text, *plain = text;
+
+    while (n && *p) {
+        size_t len = 0;
+        for (size_t i = 0; i < n && !len; i++)
+            if (!strncasecmp(p, words[i], strlen(words[i])))
+                len = strlen(words[i]);
+        if (!len) {
+            p++;
+            continue;
+        }
+        if (p > plain)
+            json_array_append_new(parts, json_pack("{s:s%, s:b}", "t", plain, (size_t)(p - plain),
+                                                   "hit", 0));
+        json_array_append_new(parts, json_pack("{s:s%, s:b}", "t", p, len, "hit", 1));
+        plain = p += len;
+    }
+    if (*plain)
+        json_array_append_new(parts, json_pack("{s:s, s:b}", "t", plain, "hit", 0));
+    return parts;
 }
 
 json_t *page_ticket_json(const struct ticket *t, int64_t now)

@@ -9,6 +9,7 @@
 #include "http/pages/pages.h"
 #include "core/err.h"
 #include "core/time.h"
+#include "http/api/api.h"
 #include "store/store.h"
 
 #define PAGE_SIZE 50
@@ -102,8 +103,12 @@ static int64_t query_id(const struct req *req, const char *name)
 static bool read_filter(struct req *req, struct ticket_filter *f, struct strbuf *base)
 {
     const char *status = req_query(req, "status"), *sev = req_query(req, "severity");
+    const char *q = req_query(req, "q");
+    const char **words = ARENA_NEWN(req->arena, const char *, TICKET_QUERY_WORDS_MAX);
 
     memset(f, 0, sizeof(*f));
+    f->words = words;
+    f->nwords = ticket_query_words(q, words, req->arena);
     status = status ? status : OPEN_STATUSES;
     f->sort = SORT_PRIORITY;
     f->limit = PAGE_SIZE;
@@ -118,6 +123,10 @@ static bool read_filter(struct req *req, struct ticket_filter *f, struct strbuf 
         strbuf_addf(base, "&organization_id=%" PRId64, f->organization_id);
     if (f->assignee_id > 0)
         strbuf_addf(base, "&assignee_id=%" PRId64, f->assignee_id);
+    if (f->nwords) {
+        strbuf_addstr(base, "&q=");
+        page_url_encode(base, q);
+    }
     return parse_bits(status, parse_status, &f->statuses) &&
            parse_bits(sev, parse_severity, &f->severities) && f->organization_id >= 0 &&
            f->assignee_id >= 0;
@@ -131,7 +140,8 @@ static void sender_json(json_t *o, const struct ticket *t)
     json_object_set_new(o, "unverified", json_boolean(t->sender_address && !t->sender_verified));
 }
 
-static json_t *queue_rows(const struct ticket *items, size_t n, const struct names *nm)
+static json_t *queue_rows(const struct ticket *items, size_t n, const struct names *nm,
+                          const struct ticket_filter *f)
 {
     int64_t now = time_now();
     json_t *rows = json_array();
@@ -144,6 +154,8 @@ static json_t *queue_rows(const struct ticket *items, size_t n, const struct nam
         json_object_set_new(o, "assignee",
                             json_string(page_name_of(nm->staff, nm->nstaff, items[i].assignee_id)));
         sender_json(o, &items[i]);
+        json_object_set_new(o, "subject_parts", page_highlight(items[i].subject, f->words,
+                                                               f->nwords));
         json_array_append_new(rows, o);
     }
     return rows;
@@ -157,8 +169,10 @@ static json_t *filter_json(struct req *req, const struct ticket_filter *f, const
         "open", "new", "in progress", "waiting for customer", "resolved", "closed"};
     const char *status = req_query(req, "status");
 
+    const char *q = req_query(req, "q");
+
     return json_pack(
-        "{s:o, s:o, s:o, s:o}", "statuses",
+        "{s:s, s:o, s:o, s:o, s:o}", "q", f->nwords && q ? q : "", "statuses",
         name_options(status_choices, status_labels, status ? status : OPEN_STATUSES, "any"),
         "severities", name_options(severity_names, NULL, req_query(req, "severity"), "any"),
         "organizations", page_options(nm->orgs, nm->norgs, f->organization_id, "any"), "assignees",
@@ -185,8 +199,8 @@ int page_desk_queue(struct req *req, struct res *res)
         strbuf_release(&base);
         return page_error(req, res, rc, "the queue cannot be shown (%s)", desk_err_code(rc));
     }
-    data = json_pack("{s:s, s:o, s:o}", "title", "Queue", "tickets", queue_rows(items, n, &nm),
-                     "filter", filter_json(req, &f, &nm));
+    data = json_pack("{s:s, s:o, s:o}", "title", f.nwords ? "Search" : "Queue", "tickets",
+                     queue_rows(items, n, &nm, &f), "filter", filter_json(req, &f, &nm));
     if (next) {
         strbuf_addstr(&base, "&cursor=");
         page_url_encode(&base, next);

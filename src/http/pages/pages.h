@@ -70,6 +70,13 @@ const char *page_hmm(int64_t secs, struct arena *a);
  */
 json_t *page_ticket_json(const struct ticket *t, int64_t now);
 /*
+ * text cut where it holds one of words[0..n) (ASCII case folded) into
+ * [{"t": text, "hit": bool}], for a template to mark the hits; one part
+ * without a hit when there is none. A word is matched whole where it starts,
+ * never inside a UTF-8 sequence's continuation (words start at a character).
+ */
+json_t *page_highlight(const char *text, const char *const *words, size_t n);
+/*
  * The conversation and the files of request t as caller may see them,
  * added to data as "messages" and "attachments" (links under link_prefix,
  * e.g. "/portal/attachments/"). Returns 0 or a store error.

@@ -10,6 +10,7 @@
 #include "http/pages/pages.h"
 #include "core/err.h"
 #include "core/time.h"
+#include "http/api/api.h"
 #include "domain/calendar.h"
 #include "domain/tz.h"
 #include "store/store.h"
@@ -50,23 +51,39 @@ static json_t *next_link(const char *base, const char *next)
 int page_portal_list(struct req *req, struct res *res)
 {
     struct ticket_filter f = {.sort = SORT_NEWEST, .limit = PAGE_SIZE};
+    const char **words = ARENA_NEWN(req->arena, const char *, TICKET_QUERY_WORDS_MAX);
+    const char *q = req_query(req, "q");
+    struct strbuf base = STRBUF_INIT;
     int64_t now = time_now();
     struct ticket *items;
     const char *next;
-    json_t *list;
+    json_t *list, *data;
     size_t n;
     int rc;
 
     f.cursor = req_query(req, "cursor");
+    f.words = words;
+    f.nwords = ticket_query_words(q, words, req->arena);
     rc = store_ticket_list(req->store, &req->caller, &f, &items, &n, &next, req->arena);
     if (rc < 0)
         return page_error(req, res, rc, "the list cannot be shown (%s)", desk_err_code(rc));
     list = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, portal_ticket_json(&items[i], now));
-    return page_render(req, res, 200, "portal_list",
-                       json_pack("{s:s, s:o, s:o}", "title", "Your requests", "tickets", list,
-                                 "next", next_link("/portal/", next)));
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = portal_ticket_json(&items[i], now);
+        json_object_set_new(o, "subject_parts",
+                            page_highlight(items[i].subject, f.words, f.nwords));
+        json_array_append_new(list, o);
+    }
+    strbuf_addstr(&base, "/portal/");
+    if (f.nwords) {
+        strbuf_addstr(&base, "?q=");
+        page_url_encode(&base, q);
+    }
+    data = json_pack("{s:s, s:o, s:o, s:s}", "title", f.nwords ? "Search" : "Your requests",
+                     "tickets", list, "next", next_link(base.buf, next), "q",
+                     f.nwords ? q : "");
+    strbuf_release(&base);
+    return page_render(req, res, 200, "portal_list", data);
 }
 
 /* ---- service levels -------------------------------------------------------------------- */
