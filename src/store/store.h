@@ -524,6 +524,9 @@ struct ticket_filter {
     int64_t assignee_id;     /* 0: any */
     const char *const *words; /* q split into lower-case words; NULL: none */
     size_t nwords;
+    bool unassigned;         /* only requests nobody is assigned */
+    bool escalated;          /* only requests escalated (escalation_level > 0) */
+    int64_t due_before;      /* only requests due at or before this (UTC seconds); 0: any */
     enum ticket_sort sort;
     const char *cursor;      /* from a previous page's next_cursor; NULL: first page */
     int limit;               /* 1..1000 */

@@ -949,6 +949,9 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
     "WHEN 'enhancement' THEN 4 ELSE 8 END) & ?11 <> 0) "                                            \
     "AND (CAST(?12 AS BIGINT) = 0 OR (CASE t.channel WHEN 'portal' THEN 1 WHEN 'email' THEN 2 "    \
     "WHEN 'phone' THEN 4 WHEN 'chat' THEN 8 WHEN 'api' THEN 16 ELSE 32 END) & ?12 <> 0) "          \
+    "AND (CAST(?13 AS BIGINT) = 0 OR t.assignee_id IS NULL) "                                      \
+    "AND (CAST(?14 AS BIGINT) = 0 OR t.escalation_level > 0) "                                     \
+    "AND (CAST(?15 AS BIGINT) = 0 OR t.sort_due_at <= ?15) "                                       \
     "AND " WORDS " "
 
 /* Keyset parameters: ?7 due, ?8 id, ?9 priority, ?10 limit. */
@@ -1061,6 +1064,9 @@ static int run_page_query(struct db_conn *c, const char *sql, const struct calle
     db_bind_int(s, 10, (int64_t)(pg->want - pg->n));
     db_bind_int(s, 11, f->types);
     db_bind_int(s, 12, f->channels);
+    db_bind_int(s, 13, f->unassigned);
+    db_bind_int(s, 14, f->escalated);
+    db_bind_int(s, 15, f->due_before);
     while ((rc = db_step(s)) == DB_ROW) {
         read_ticket(s, &pg->items[pg->n], &pg->keys[pg->n], &pg->dues[pg->n], a);
         pg->n++;

@@ -2,7 +2,8 @@
 # 2007 search in the desk and the portal (issue 15): GET /desk/?q= and GET /portal/?q= find
 # requests by their words (the API's full-text search), the words marked in the subjects,
 # hostile text escaped; a customer finds only its own organisation's; every page's header has
-# a search box.
+# a search box. The queue's views: mine, unassigned, escalated, waiting on customer, breaching
+# today, and the order (priority line first, or due time only).
 . "$(dirname "$0")/lib.sh"
 
 fixtures; ok $? "fixtures"
@@ -27,6 +28,28 @@ page agent GET "/desk/?q=nothing-matches-this"
 ! has "/desk/tickets/$A\""; ok $? "words that match nothing find nothing"
 page agent GET "/desk/reports"
 like "$BODY" '<form class="search" method="get" action="/desk/"' "the header of a desk page has the search box"
+
+# ---- the queue's views ----
+api PATCH "/api/v1/tickets/$A" '{"assignee_id":2,"status":"in_progress"}' "$AGENT"
+api POST "/api/v1/tickets/$B/escalate" '{"reason":"production stopped"}' "$CA"
+api PATCH "/api/v1/tickets/$C" '{"status":"in_progress"}' "$AGENT"
+api PATCH "/api/v1/tickets/$C" '{"status":"waiting_customer"}' "$AGENT"
+view() { page agent GET "/desk/?view=$1"; printf '%s' "$BODY" | grep -o 'href="/desk/tickets/[0-9]*"' | sed 's/[^0-9]//g' | sort -n | paste -sd, -; }
+is "$(view mine)" "$A" "mine: what is assigned to me"
+like "$(view unassigned)" "^$B(,|$)" "unassigned: nobody's (not mine, not $A)"
+is "$(view escalated)" "$B" "escalated"
+is "$(view waiting)" "$C" "waiting on customer"
+page agent GET "/desk/?view=waiting"
+like "$BODY" 'aria-current="page" class="current">Waiting on customer' "the current view is marked"
+page agent GET "/desk/?view=everything"
+is "$STATUS" 400 "a view it does not have is 400"
+page agent GET "/desk/?sort=due"
+is "$STATUS" 200 "the queue by due time only"
+like "$BODY" '<option value="due" selected>' "keeps the order chosen"
+page agent GET "/desk/?sort=sideways"
+is "$STATUS" 400 "an order it does not have is 400"
+page agent GET "/desk/?view=breaching_today"
+is "$STATUS" 200 "breaching today"
 
 sign_in ca ca@acme.test; is "$STATUS" 303 "Acme's customer signs in"
 page ca GET "/portal/?q=firmware"

@@ -99,6 +99,39 @@ static int64_t query_id(const struct req *req, const char *name)
     return *end || v < 1 ? -1 : v;
 }
 
+/* The queue's views (?view=): name, label. */
+static const char *const views[][2] = {
+    {"", "All open"},          {"mine", "Mine"},
+    {"unassigned", "Unassigned"}, {"escalated", "Escalated"},
+    {"waiting", "Waiting on customer"}, {"breaching_today", "Breaching today"},
+};
+
+/* View v (an index of views) into f: who, what, when. */
+static void apply_view(struct req *req, size_t v, struct ticket_filter *f, const char **status)
+{
+    int64_t now = time_now();
+
+    switch (v) {
+    case 1:
+        f->assignee_id = req->caller.user_id;
+        break;
+    case 2:
+        f->unassigned = true;
+        break;
+    case 3:
+        f->escalated = true;
+        break;
+    case 4:
+        *status = "waiting_customer";
+        break;
+    case 5: /* due before the end of today (UTC) */
+        f->due_before = floor_div(now, 86400) * 86400 + 86399;
+        break;
+    default:
+        break;
+    }
+}
+
 /* The queue's filters from the query; the link of this view (without a cursor) into base. */
 static bool read_filter(struct req *req, struct ticket_filter *f, struct strbuf *base)
 {
@@ -106,15 +139,23 @@ static bool read_filter(struct req *req, struct ticket_filter *f, struct strbuf 
     const char *q = req_query(req, "q");
     const char **words = ARENA_NEWN(req->arena, const char *, TICKET_QUERY_WORDS_MAX);
 
+    const char *view = req_query(req, "view"), *sort = req_query(req, "sort");
+    size_t v = 0;
+
     memset(f, 0, sizeof(*f));
     f->words = words;
     f->nwords = ticket_query_words(q, words, req->arena);
+    while (view && *view && v < ARRAY_SIZE(views) && strcmp(views[v][0], view))
+        v++;
+    if (v == ARRAY_SIZE(views) || (sort && strcmp(sort, "due") && strcmp(sort, "priority")))
+        return false;
     status = status ? status : OPEN_STATUSES;
-    f->sort = SORT_PRIORITY;
+    f->sort = sort && !strcmp(sort, "due") ? SORT_DUE : SORT_PRIORITY;
     f->limit = PAGE_SIZE;
     f->cursor = req_query(req, "cursor");
     f->organization_id = query_id(req, "organization_id");
     f->assignee_id = query_id(req, "assignee_id");
+    apply_view(req, v, f, &status);
     strbuf_addstr(base, "/desk/?status=");
     page_url_encode(base, status);
     strbuf_addstr(base, "&severity=");
@@ -127,6 +168,10 @@ static bool read_filter(struct req *req, struct ticket_filter *f, struct strbuf 
         strbuf_addstr(base, "&q=");
         page_url_encode(base, q);
     }
+    if (v)
+        strbuf_addf(base, "&view=%s", views[v][0]);
+    if (f->sort == SORT_DUE)
+        strbuf_addstr(base, "&sort=due");
     return parse_bits(status, parse_status, &f->statuses) &&
            parse_bits(sev, parse_severity, &f->severities) && f->organization_id >= 0 &&
            f->assignee_id >= 0;
@@ -169,14 +214,26 @@ static json_t *filter_json(struct req *req, const struct ticket_filter *f, const
         "open", "new", "in progress", "waiting for customer", "resolved", "closed"};
     const char *status = req_query(req, "status");
 
-    const char *q = req_query(req, "q");
+    const char *q = req_query(req, "q"), *view = req_query(req, "view");
+    json_t *tabs = json_array(), *out;
 
-    return json_pack(
+    for (size_t i = 0; i < ARRAY_SIZE(views); i++)
+        json_array_append_new(
+            tabs, json_pack("{s:s, s:s, s:b}", "href",
+                            *views[i][0] ? arena_sprintf(req->arena, "/desk/?view=%s", views[i][0])
+                                         : "/desk/",
+                            "label", views[i][1], "current",
+                            !strcmp(views[i][0], view ? view : "")));
+    out = json_pack(
         "{s:s, s:o, s:o, s:o, s:o}", "q", f->nwords && q ? q : "", "statuses",
         name_options(status_choices, status_labels, status ? status : OPEN_STATUSES, "any"),
         "severities", name_options(severity_names, NULL, req_query(req, "severity"), "any"),
         "organizations", page_options(nm->orgs, nm->norgs, f->organization_id, "any"), "assignees",
         page_options(nm->staff, nm->nstaff, f->assignee_id, "anyone"));
+    json_object_set_new(out, "views", tabs);
+    json_object_set_new(out, "view", json_string(view && *view ? view : ""));
+    json_object_set_new(out, "by_due", json_boolean(f->sort == SORT_DUE));
+    return out;
 }
 
 int page_desk_queue(struct req *req, struct res *res)
