@@ -142,15 +142,20 @@ async function agentWorks(page, id) {
   await page.goto(`${base}/desk/tickets/${id}`);
   check((await page.locator('.conversation .original .body').innerText()).trim() === BODY,
     'the agent sees the description as text');
+  check((await page.locator('.facts').innerText()).includes('ca@acme.test'),
+    "the requester's name and e-mail are at the top");
   await page.fill('textarea[name=body]', NOTE);
-  await page.check('input[name=internal]');
-  await Promise.all([page.waitForNavigation(), page.click('form[action$="/reply"] button')]);
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/reply"] button.note')]);
   await page.fill('textarea[name=body]', REPLY);
-  await Promise.all([page.waitForNavigation(), page.click('form[action$="/reply"] button')]);
+  await Promise.all([page.waitForNavigation(),
+    page.click('form[action$="/reply"] button.primary')]);
   check(await page.locator('.message.internal').count() === 1, 'the internal note is marked');
+  check(await page.locator('form.take button').count() === 1, 'a "Take it" button for the agent');
   await page.selectOption('form[action$="/update"] select[name=status]', 'in_progress');
   await page.selectOption('form[action$="/update"] select[name=assignee_id]', { label: 'Agnes Agent' });
-  await Promise.all([page.waitForNavigation(), page.click('form[action$="/update"] button')]);
+  await Promise.all([page.waitForNavigation(),
+    page.click('form[action$="/update"]:has(select[name=status]) button')]);
+  check(await page.locator('form.take').count() === 0, 'no "Take it" once it is hers');
   check((await page.locator('.facts .status').innerText()).trim() === 'In progress',
     'the agent set it in progress');
   const author = page.locator('.message', { hasText: 'Request' }).first();

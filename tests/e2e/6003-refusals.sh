@@ -128,7 +128,7 @@ page agent POST "/desk/tickets/$TID/reply" -H 'Expect:' -F "csrf=$(csrf)" \
     --form-string 'body=a note, kept' -F internal=1 -F "file=@$T/huge.bin"
 is "$STATUS" 413 "a desk reply with a 26 MiB file: 413"
 like "$BODY" '>a note, kept</textarea>' "the reply is kept"
-like "$BODY" 'name="internal" value="1" checked' "and so is 'internal'"
+like "$BODY" 'Your internal note is kept below' "and that it was an internal note"
 is "$(messages_with ", kept")" 0 "nothing stored"
 page agent POST "/desk/tickets/$TID/reply" -H 'Expect:' -F "csrf=$(csrf)" \
     --form-string 'body=a small file now' -F "file=@$T/big;filename=ok.json"

@@ -9,6 +9,7 @@
 #include "http/pages/pages.h"
 #include "core/err.h"
 #include "core/time.h"
+#include "domain/account.h"
 #include "http/api/api.h"
 #include "store/store.h"
 
@@ -290,6 +291,17 @@ static int alert_facts(struct req *req, const struct ticket *t, json_t *tj)
     return 0;
 }
 
+/* Who asked: the requester's name and e-mail, at the top of the request page. */
+static void requester_json(struct req *req, const struct ticket *t, json_t *tj)
+{
+    struct account a;
+
+    if (t->requester_id &&
+        store_account_get(req->store, &req->caller, t->requester_id, &a, req->arena) == 0)
+        json_object_set_new(tj, "requester", json_pack("{s:s, s:s}", "name", a.user.name,
+                                                       "email", a.user.email));
+}
+
 static int show_ticket(struct req *req, struct res *res, int64_t id, int status, const char *error)
 {
     struct ticket t;
@@ -307,6 +319,7 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
     json_object_set_new(tj, "assignee",
                         json_string(page_name_of(nm.staff, nm.nstaff, t.assignee_id)));
     sender_json(tj, &t);
+    requester_json(req, &t, tj);
     if ((rc = alert_facts(req, &t, tj)) < 0) {
         json_decref(tj);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
@@ -318,6 +331,8 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
                                ticket_status_name(t.status), NULL),
                   "severities", name_options(severity_names, NULL, severity_name(t.severity), NULL),
                   "assignees", page_options(nm.staff, nm.nstaff, t.assignee_id, "nobody"));
+    if (t.assignee_id != req->caller.user_id) /* "Take it": assign the request to me */
+        json_object_set_new(data, "take", json_integer(req->caller.user_id));
     if (!strcmp(req->method, "POST") && req_form(req, "body")) { /* a refused reply, kept */
         json_object_set_new(data, "draft", json_string(req_form(req, "body")));
         json_object_set_new(data, "draft_internal", json_boolean(req_form(req, "internal")));
