@@ -52,3 +52,14 @@ const struct service_offer *catalogue_offer(const struct catalogue_service *s, e
         return &s->customer;
     BUG("no offer for hosting %d", (int)h);
 }
+
+const char *inclusion_words(enum inclusion i)
+{
+    static const char *const words[] = {"included", "an add-on to purchase", "not offered"};
+    return (size_t)i < ARRAY_SIZE(words) ? words[i] : "";
+}
+
+const char *hosting_words(enum hosting h)
+{
+    return h == HOSTING_VENDOR ? "hosted by us" : h == HOSTING_CUSTOMER ? "on your own servers" : "";
+}

@@ -49,6 +49,11 @@ const char *inclusion_name(enum inclusion i);
 int hosting_parse(const char *s, enum hosting *out);
 int inclusion_parse(const char *s, enum inclusion *out);
 
+/* In words for customers: "included", "an add-on to purchase", "not offered"; "hosted by us",
+   "on your own servers". */
+const char *inclusion_words(enum inclusion i);
+const char *hosting_words(enum hosting h);
+
 /* The offer of service s for hosting model h (not HOSTING_NONE). */
 const struct service_offer *catalogue_offer(const struct catalogue_service *s, enum hosting h);
 

@@ -116,8 +116,8 @@ is "$(printf '%s' "$BODY" | grep -c 'Acme &lt;b&gt;RASCI')" 0 "not another organ
 
 page ca GET /portal/catalogue
 is "$STATUS" 200 "the catalogue page"
-like "$BODY" 'vendor_hosted' "of the customer's hosting model"
-like "$BODY" '<td data-label="Inclusion">add_on</td>' "with inclusions"
+like "$BODY" 'For your hosting model: hosted by us' "of the customer's hosting model, in words"
+like "$BODY" '<td data-label="Inclusion">an add-on to purchase</td>' "with inclusions in words (not add_on)"
 page cb GET /portal/catalogue
 like "$BODY" 'no maintenance agreement in force' "a customer without one is told so"
 

@@ -195,7 +195,7 @@ int page_portal_catalogue(struct req *req, struct res *res)
         const struct service_offer *o = h == HOSTING_VENDOR ? &s[i].vendor : &s[i].customer;
 
         json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "name", s[i].name, "inclusion",
-                                              inclusion_name(o->inclusion), "comment",
+                                              inclusion_words(o->inclusion), "comment",
                                               o->comment));
     }
     if ((rc = supplemental_covered(req, req->caller.organization_id, &covered)) < 0) {
@@ -204,7 +204,7 @@ int page_portal_catalogue(struct req *req, struct res *res)
     }
     return page_render(req, res, 200, "catalogue",
                        json_pack("{s:s, s:s, s:o, s:o}", "title", "Service catalogue", "hosting",
-                                 h == HOSTING_NONE ? "" : hosting_name(h), "services", list,
+                                 h == HOSTING_NONE ? "" : hosting_words(h), "services", list,
                                  "supplemental", supplemental_services_json(covered)));
 }
 
