@@ -267,6 +267,8 @@ const struct route routes[] = {
      "sign an agreement"},
     {"POST", "/desk/agreements/:id/cancel", page_desk_agreement_cancel, ROLE_AGENT, PAGE,
      "give notice on an agreement"},
+    {"POST", "/desk/agreements/:id/requirements", page_desk_requirements_record, ROLE_AGENT,
+     PAGE, "record a year's requirements"},
     {"POST", "/desk/agreements/:id/change-orders", page_desk_change_order_create, ROLE_AGENT,
      PAGE, "propose a change order"},
     {"POST", "/desk/agreements/:id/change-orders/:cid/sign", page_desk_change_order_sign,
