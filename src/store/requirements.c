@@ -197,7 +197,10 @@ static int write_requirements_record(struct db_conn *c, void *arg)
     else
         db_bind_null(s, 7);
     db_bind_int(s, 8, j->now);
-    db_bind_int(s, 9, j->c->user_id);
+    if (j->c->user_id)
+        db_bind_int(s, 9, j->c->user_id);
+    else
+        db_bind_null(s, 9); /* the system */
     if ((rc = db_exec(s)) < 0 ||
         (rc = requirements_read(c, a.id, in->year_start, j->out, j->a)) < 0)
         return rc;
