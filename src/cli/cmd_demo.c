@@ -500,6 +500,27 @@ static int addons(struct demo *d)
     return 0;
 }
 
+/* Next year's requirements of Nordvand's enhanced agreement, gathered early: its task complete. */
+static int yearly_requirements(struct demo *d)
+{
+    struct requirements in = {0}, out;
+    struct store_fault f = {0};
+    int64_t from, to;
+    int rc;
+
+    agreement_year(new_year(d->today, 0), d->today, &from, &to);
+    in.year_start = to + 1;
+    in.scope = "Upgrade the hosted MDM to 6.0; train two new operators";
+    in.assumptions = "A test system with a copy of production is ready by March";
+    in.schedule = "Upgrade in May, training in September, health check in November";
+    in.roles = "Vendor: upgrade and training; Nordvand: acceptance test (default RASCI matrix)";
+    in.rasci_matrix_id = 1;
+    if ((rc = store_requirements_record(d->st, &d->sys, d->enhanced, &in, d->now, &out, &f,
+                                        &d->a)) < 0)
+        return fail("next year's requirements", rc, &f);
+    return 0;
+}
+
 static int load(struct demo *d)
 {
     int rc;
@@ -511,6 +532,8 @@ static int load(struct demo *d)
         if ((rc = add_request(d, &requests[i])))
             return rc;
     if ((rc = monitoring_alert(d)) || (rc = account_people(d)) || (rc = maintenance(d)))
+        return rc;
+    if ((rc = yearly_requirements(d)))
         return rc;
     return store_meta_set(d->st, "demo_loaded_at", "1");
 }

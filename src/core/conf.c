@@ -66,6 +66,11 @@ const struct conf_entry conf_table[] = {
       "hours before a maintenance window starts that its customers are told"),
     I("maintenance-reminder-hours", maintenance_reminder_hours, "24", 0, 8760,
       "hours before a maintenance window starts that a reminder goes; 0: none"),
+    /* agreements */
+    I("requirements-lead-days", requirements_lead_days, "60", 1, 365,
+      "days before each year of an enhanced agreement that its requirements task opens"),
+    S("lapse-notice-days", lapse_notice_days, "60,14",
+      "days before an enhanced agreement's year ends that unused hours are announced (a list)"),
 };
 const size_t conf_table_nr = ARRAY_SIZE(conf_table);
 
@@ -112,7 +117,47 @@ static int check_value(const struct conf_entry *e, const char *value, struct str
         strbuf_addf(err, "imap-url: '%s' does not start with imap:// or imaps://", value);
         return DESK_EINVAL;
     }
+    if (!strcmp(e->name, "lapse-notice-days") && *value) {
+        int64_t days[CONF_LIST_MAX];
+        size_t n;
+        if (conf_int_list(value, 1, 366, days, CONF_LIST_MAX, &n) < 0) {
+            strbuf_addf(err, "lapse-notice-days: '%s' is not a list of 1 to %d different "
+                        "numbers of days 1..366, e.g. 60,14", value, CONF_LIST_MAX);
+            return DESK_EINVAL;
+        }
+    }
     return 0;
+}
+
+static bool list_has(const int64_t *v, size_t n, int64_t x)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == x)
+            return true;
+    return false;
+}
+
+int conf_int_list(const char *s, int64_t lo, int64_t hi, int64_t *out, size_t max, size_t *n)
+{
+    *n = 0;
+    for (;;) {
+        char *end;
+        long long v;
+
+        while (*s == ' ')
+            s++;
+        errno = 0;
+        v = *s >= '0' && *s <= '9' ? strtoll(s, &end, 10) : (end = (char *)s, 0);
+        if (end == s || errno || v < lo || v > hi || *n == max || list_has(out, *n, v))
+            return DESK_EINVAL;
+        out[(*n)++] = v;
+        for (s = end; *s == ' '; s++)
+            ;
+        if (!*s)
+            return 0;
+        if (*s++ != ',')
+            return DESK_EINVAL;
+    }
 }
 
 int conf_set(struct conf *c, const char *key, const char *value, struct strbuf *err)

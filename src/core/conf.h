@@ -49,6 +49,9 @@ struct conf {
     char *remote_access_key_file;       /* the key sealing remote-access secrets */
     int64_t maintenance_announce_hours; /* a maintenance window is announced this long ahead */
     int64_t maintenance_reminder_hours; /* and recalled this long ahead; 0: no reminder */
+    /* agreements */
+    int64_t requirements_lead_days; /* a year's requirements task opens this long ahead */
+    char *lapse_notice_days;        /* "60,14": unused hours announced so long before a year ends */
 };
 
 enum conf_type { CONF_STRING, CONF_INT };
@@ -76,6 +79,12 @@ int conf_load_file(struct conf *c, const char *path, struct strbuf *err);
 int conf_load_env(struct conf *c, struct strbuf *err);
 /* True when public-url is an https:// URL (c may be NULL). */
 bool conf_https(const struct conf *c);
+#define CONF_LIST_MAX 8 /* numbers in a list setting */
+/*
+ * Parse a list setting "60,14": 1..max different whole numbers in lo..hi,
+ * comma separated (spaces allowed), into out[0..*n). 0 or DESK_EINVAL.
+ */
+int conf_int_list(const char *s, int64_t lo, int64_t hi, int64_t *out, size_t max, size_t *n);
 /* The entry named key, or NULL. */
 const struct conf_entry *conf_find(const char *key);
 

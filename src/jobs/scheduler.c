@@ -131,6 +131,30 @@ static int maintenance_run(struct store *st, const struct conf *c, int64_t now)
     return rc;
 }
 
+/* Requirements tasks and lapse notices fall due by date; a look at each sweep is cheap. */
+static int requirements_run(struct store *st, const struct conf *c, int64_t now)
+{
+    int opened = 0, rc = store_requirements_sweep(st, requirements_lead_days_of(c), now, &opened);
+
+    if (rc < 0)
+        log_error("msg=\"requirements tasks failed\" rc=%d", rc);
+    else if (opened)
+        log_info("msg=\"requirements tasks opened\" count=%d", opened);
+    return rc;
+}
+
+static int lapse_run(struct store *st, const struct conf *c, int64_t now)
+{
+    struct lapse_days l = lapse_days_of(c);
+    int queued = 0, rc = store_lapse_sweep(st, &l, now, &queued);
+
+    if (rc < 0)
+        log_error("msg=\"lapse notices failed\" rc=%d", rc);
+    else if (queued)
+        log_info("msg=\"lapse notices queued\" count=%d", queued);
+    return rc;
+}
+
 /* The outbox is sent every second (outbox.h), by a server started with --smtp. */
 static int64_t outbox_due(const struct conf *c, int64_t now)
 {
@@ -159,6 +183,8 @@ static const struct job jobs[] = {
     {"sla-sweep", sweep_due, sweep_run, LANE_MAIN, NULL},
     {"priority-line", priority_due, priority_run, LANE_MAIN, NULL},
     {"maintenance-notices", sweep_due, maintenance_run, LANE_MAIN, NULL},
+    {"requirements-tasks", sweep_due, requirements_run, LANE_MAIN, NULL},
+    {"lapse-notices", sweep_due, lapse_run, LANE_MAIN, NULL},
     /* mail */
     {"outbox", outbox_due, outbox_run, LANE_MAIL, outbox_enabled},
     {"imap-poll", imap_due, inbox_run, LANE_MAIL, imap_enabled},

@@ -724,6 +724,18 @@ static int bank_read(struct db_conn *c, const struct agreement *a, int64_t day,
     return 0;
 }
 
+int store__bank_of(struct db_conn *c, const struct agreement *a, int64_t day,
+                   struct hour_bank *bank)
+{
+    struct arena ar = ARENA_INIT;
+    struct change_order *cos;
+    size_t n;
+    int rc = bank_read(c, a, day, bank, &cos, &n, &ar);
+
+    arena_release(&ar);
+    return rc;
+}
+
 static int insert_change_order(struct db_conn *c, const struct caller *who,
                                struct change_order *co, int64_t now)
 {

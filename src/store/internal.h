@@ -231,6 +231,9 @@ int store__change_orders_read(struct db_conn *c, int64_t agreement_id,
  */
 int store__bank_warn(struct db_conn *c, const struct agreement *a, int64_t day,
                       int64_t now);
+/* The hours bank of a for the period holding day, on connection c (DESK_EINVAL: maintenance). */
+int store__bank_of(struct db_conn *c, const struct agreement *a, int64_t day,
+                   struct hour_bank *bank);
 /* Insert expense e (agreement_id, kind, amount, days, note, on, booking_id) and its audit row. */
 int store__expense_insert(struct db_conn *c, const struct caller *who, struct expense *e,
                            int64_t now);

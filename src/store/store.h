@@ -26,6 +26,7 @@
 #include "domain/kb.h"
 #include "domain/maintenance.h"
 #include "domain/release.h"
+#include "domain/requirements.h"
 #include "domain/ticket.h"
 #include "domain/user.h"
 
@@ -1273,6 +1274,58 @@ int store_maintenance_complete(struct store *st, const struct caller *c, int64_t
 /* Queue every notice due at now; *queued counts the mails queued. */
 int store_maintenance_sweep(struct store *st, const struct maintenance_leads *l, int64_t now,
                             int *queued);
+
+/* ---- yearly requirements and lapse notices (requirements.c) ---------------- */
+
+/*
+ * The requirements of one year of an enhanced agreement: an internal task
+ * (title, assignee, opened_at: staff only) completed by recording scope,
+ * assumptions, schedule and roles (NULL until recorded).
+ */
+struct requirements {
+    int64_t id;                 /* 0 until stored */
+    int64_t agreement_id;       /* the agreement */
+    int64_t year_start;         /* first day of the agreement year (an anniversary) */
+    int64_t year_end;           /* its last day */
+    const char *title;          /* "Requirements for 2027" */
+    int64_t assignee_id;        /* the representative when opened; 0: unassigned */
+    int64_t opened_at;          /* UTC seconds */
+    const char *scope;          /* texts, NULL until recorded */
+    const char *assumptions;
+    const char *schedule;
+    const char *roles;
+    int64_t rasci_matrix_id;    /* 0: none */
+    int64_t completed_at;       /* requirements_completed_at; 0: open */
+    int64_t completed_by;       /* user id; 0: open */
+};
+
+/*
+ * The years of agreement_id with a task or recorded requirements, oldest
+ * first; a customer (own organisation only, else DESK_ENOTFOUND) sees the
+ * recorded ones only.
+ */
+int store_requirements_list(struct store *st, const struct caller *c, int64_t agreement_id,
+                            struct requirements **items, size_t *n, struct arena *a);
+/*
+ * Record the requirements of the year of agreement_id from in->year_start
+ * (scope, assumptions, schedule, roles, rasci_matrix_id), opening its task
+ * when there is none; the first recording completes it (completed_at stays).
+ * DESK_ECONFLICT unless a signed enhanced agreement; DESK_EINVAL (fault)
+ * for a year_start that is no year's first day in the term or an unknown
+ * matrix.
+ */
+int store_requirements_record(struct store *st, const struct caller *c, int64_t agreement_id,
+                              const struct requirements *in, int64_t now,
+                              struct requirements *out, struct store_fault *fault,
+                              struct arena *a);
+/* Open the requirements tasks due at now (lead_days ahead), each once; *opened counts them. */
+int store_requirements_sweep(struct store *st, int64_t lead_days, int64_t now, int *opened);
+/*
+ * Queue the lapse notices due at now (domain/requirements.h) to the
+ * customer contacts and the representative, once per agreement, year and
+ * threshold; nothing is sent when no hours remain. *queued counts mails.
+ */
+int store_lapse_sweep(struct store *st, const struct lapse_days *l, int64_t now, int *queued);
 
 /* ---- background jobs and metadata ------------------------------------- */
 

@@ -47,6 +47,29 @@ sql() { sqlite_only_q "$1"; }
 # sunk: the number of messages the SMTP server has received
 sunk() { ls "$T/sink" 2>/dev/null | grep -c '\.eml$'; }
 
+# mails: one line per received message, in order: "recipients (sorted)|subject"
+mails() {
+    python3 - "$T/sink" <<'PY'
+import email, email.policy, glob, sys
+for f in sorted(glob.glob(sys.argv[1] + "/*.eml")):
+    env = open(f[:-4] + ".env").read().split("\n")
+    to = ",".join(sorted(l[3:] for l in env if l.startswith("to ")))
+    m = email.message_from_binary_file(open(f, "rb"), policy=email.policy.default)
+    print(to + "|" + str(m["Subject"]))
+PY
+}
+# body_of SUBJECT_PART: the text of the last message whose subject holds it
+body_of() {
+    python3 - "$T/sink" "$1" <<'PY'
+import email, email.policy, glob, sys
+out = ""
+for f in sorted(glob.glob(sys.argv[1] + "/*.eml")):
+    m = email.message_from_binary_file(open(f, "rb"), policy=email.policy.default)
+    if sys.argv[2] in str(m["Subject"]):
+        out = m.get_content()
+print(out.strip())
+PY
+}
 # sunk_with_id ID: how many received messages carry Message-ID <ID>
 sunk_with_id() { grep -il "^Message-Id: <$1>" "$T"/sink/*.eml 2>/dev/null | wc -l; }
 

@@ -1091,6 +1091,12 @@ OPS = {
         True),
     "GET /api/v1/tickets/{id}/links": ("customer", lambda r: J(
         "/api/v1/tickets/%d/links" % r.get("ticket")), True),
+    "GET /api/v1/agreements/{id}/years": ("customer", lambda r: J(
+        "/api/v1/agreements/%d/years" % r.get("enhanced")), True),
+    "POST /api/v1/agreements/{id}/requirements": ("agent", lambda r: J(
+        "/api/v1/agreements/%d/requirements" % r.get("enhanced"),
+        {"year_start": day(-40), "scope": "upgrade <b>5.3</b> " + uniq(), "assumptions": "VPN",
+         "schedule": "Q1", "roles": "Agnes leads"}), True),
     "GET /api/v1/canned-replies": ("agent", lambda r: J("/api/v1/canned-replies"), True),
     "POST /api/v1/canned-replies": ("agent", lambda r: J("/api/v1/canned-replies", {
         "title": "Snippet " + uniq(), "body": "Hello {{requester_name}} <b>" + uniq()}), True),
@@ -1317,6 +1323,10 @@ PAGE_POSTS = {
         {"vendor_inclusion": "included", "customer_inclusion": "add_on",
          "customer_comment": "<script>alert(2)</script> " + uniq()}),
     "POST /account/password": lambda r: ("password", None),
+    "POST /desk/agreements/{id}/requirements": lambda r: P(
+        "agent", desk_agr(r, "enhanced"), desk_agr(r, "enhanced") + "/requirements",
+        {"year_start": day(-40), "scope": "form " + uniq(), "assumptions": "", "schedule": "",
+         "roles": ""}),
     "POST /portal/quote-requests": lambda r: P(
         "customer", "/portal/catalogue", "/portal/quote-requests",
         {"service": "database_migrations", "note": "<b>two</b> " + uniq()}),

@@ -201,6 +201,9 @@ int api_agreement_balance(struct req *req, struct res *res);
 int api_change_order_create(struct req *req, struct res *res);
 int api_change_order_list(struct req *req, struct res *res);
 int api_change_order_sign(struct req *req, struct res *res);
+/* requirements.c: the yearly requirements of enhanced agreements */
+int api_agreement_years(struct req *req, struct res *res);
+int api_requirements_record(struct req *req, struct res *res);
 int api_booking_create(struct req *req, struct res *res);
 int api_booking_list(struct req *req, struct res *res);
 int api_booking_reschedule(struct req *req, struct res *res);

@@ -95,6 +95,12 @@ static void add_terms(json_t *o, const struct agreement *g, const char *org)
     json_object_set_new(o, "can_cancel", json_boolean(g->status != AS_CANCELLED &&
                                                       g->notice_given_on == DATE_NONE));
     json_object_set_new(o, "can_change", json_boolean(g->kind != AK_MAINTENANCE));
+    if (g->kind == AK_ENHANCED && g->status == AS_SIGNED) { /* requirements by year */
+        int64_t from, to;
+        agreement_year(g->starts_on, floor_div(time_now(), 86400), &from, &to);
+        json_object_set_new(o, "can_record", json_true());
+        json_object_set_new(o, "next_year_start", day_json(to + 1));
+    }
 }
 
 static int show(struct req *req, struct res *res, int status, const char *error)

@@ -217,6 +217,8 @@ int page_desk_booking_create(struct req *req, struct res *res);
  * (a form that failed); a missing agreement is the 404 page. Returns 0.
  */
 int page_desk_agreement_again(struct req *req, struct res *res, int status, const char *error);
+/* desk_requirements.c: POST /desk/agreements/{id}/requirements */
+int page_desk_requirements_record(struct req *req, struct res *res);
 
 /* ---- desk_billing.c: an agreement's time, expenses, invoices; rescheduling -------------- */
 struct agreement;

@@ -74,6 +74,43 @@ static json_t *change_orders_json(const struct change_order *co, size_t n, struc
     return list;
 }
 
+/*
+ * The agreement's years with their requirements (texts "" until recorded); staff also get the
+ * internal task (title, assignee), customers only the recorded years (the store's rule).
+ */
+static int years_json(struct req *req, int64_t id, json_t **out)
+{
+    bool staff = req->caller.role >= ROLE_AGENT;
+    struct requirements *r;
+    struct named *names = NULL;
+    size_t n, nnames = 0;
+    int rc;
+
+    if ((rc = store_requirements_list(req->store, &req->caller, id, &r, &n, req->arena)) < 0 ||
+        (staff && (rc = store_staff_names(req->store, &req->caller, &names, &nnames,
+                                          req->arena)) < 0))
+        return rc;
+    *out = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *y = json_pack(
+            "{s:o, s:o, s:b, s:s, s:s, s:s, s:s, s:o}", "year_start", date_json(r[i].year_start),
+            "year_end", date_json(r[i].year_end), "complete", r[i].completed_at != 0, "scope",
+            r[i].scope ? r[i].scope : "", "assumptions", r[i].assumptions ? r[i].assumptions : "",
+            "schedule", r[i].schedule ? r[i].schedule : "", "roles", r[i].roles ? r[i].roles : "",
+            "completed_at", page_time(r[i].completed_at, NULL));
+        if (r[i].rasci_matrix_id)
+            json_object_set_new(y, "rasci_matrix_id", json_integer(r[i].rasci_matrix_id));
+        if (staff)
+            json_object_set_new(y, "task",
+                                json_pack("{s:s, s:s}", "title", r[i].title, "assignee",
+                                          r[i].assignee_id
+                                              ? page_name_of(names, nnames, r[i].assignee_id)
+                                              : "unassigned"));
+        json_array_append_new(*out, y);
+    }
+    return 0;
+}
+
 int page_agreement_json(struct req *req, int64_t id, json_t **out)
 {
     int64_t today = floor_div(time_now(), 86400);
@@ -98,6 +135,13 @@ int page_agreement_json(struct req *req, int64_t id, json_t **out)
     if (g.kind != AK_MAINTENANCE &&
         store_agreement_balance(req->store, &req->caller, id, today, &b, &fault) == 0)
         json_object_set_new(*out, "bank", bank_json(&b, req->arena));
+    if (g.kind == AK_ENHANCED) {
+        json_t *years;
+        if ((rc = years_json(req, id, &years)) < 0)
+            return rc;
+        json_object_set_new(*out, "years", years);
+        json_object_set_new(*out, "enhanced", json_true());
+    }
     return 0;
 }
 
