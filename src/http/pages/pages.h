@@ -155,6 +155,9 @@ int page_portal_catalogue(struct req *req, struct res *res);
 int page_portal_releases(struct req *req, struct res *res);
 int page_portal_invoices(struct req *req, struct res *res);
 int page_portal_maintenance(struct req *req, struct res *res);
+int page_portal_changes(struct req *req, struct res *res);
+int page_portal_change_approve(struct req *req, struct res *res);
+int page_portal_change_decline(struct req *req, struct res *res);
 /*
  * Agreement id as the caller may see it, for the page "agreement": facts,
  * change orders and (enhanced, advanced) the bank today with its chart's
