@@ -115,7 +115,7 @@ EXTRA_PIDS+=($!)
 wait_until 10 '[ "$(count "Release 5.2 was installed for you")" -ge 2 ]'
 ok $? "the was-updated notices arrive"
 sleep 3
-is "$(mails | grep -F "was installed")" "ca@acme.test,cc@acme.test|Release 5.2 was installed for you
+is "$(mails | grep -F "was installed" | sort)" "ca@acme.test,cc@acme.test|Release 5.2 was installed for you
 cb@beta.test|Release 5.2 was installed for you" "once to each organisation, with two servers sweeping"
 like "$(body_of "Release 5.2 was installed")" "We updated the installations we host for you:" \
     "saying it was updated"
