@@ -529,10 +529,10 @@ struct org_part {
 /* "2027-03-04 08:00 UTC" (arena) */
 static const char *when_text(int64_t t, struct arena *a)
 {
-    char s[TIME_RFC3339_LEN];
+    char s[TIME_UTC_TEXT_LEN];
 
-    time_format_rfc3339(t, s);
-    return arena_sprintf(a, "%.10s %.5s UTC", s, s + 11);
+    time_format_utc_text(t, s);
+    return arena_strdup(a, s);
 }
 
 /* The subject of the release notice: installed (or to be, on when; 0: done), available. */

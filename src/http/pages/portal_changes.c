@@ -11,14 +11,6 @@
 #include "domain/release.h"
 #include "store/store.h"
 
-/* "2027-03-04 08:00 UTC" (arena) */
-static const char *when_text(int64_t t, struct arena *a)
-{
-    char s[TIME_RFC3339_LEN];
-
-    time_format_rfc3339(t, s);
-    return arena_sprintf(a, "%.10s %.5s UTC", s, s + 11);
-}
 
 static json_t *proposal_json(const struct installation_change *ch, const char *installation,
                              int64_t now, struct arena *a)
@@ -27,7 +19,7 @@ static json_t *proposal_json(const struct installation_change *ch, const char *i
                      "installation", installation, "what", ch->what, "documentation",
                      ch->documentation ? ch->documentation : "", "by", ch->by_name,
                      "to_version", ch->to_version, "when",
-                     ch->at > now ? when_text(ch->at, a) : "when approved");
+                     ch->at > now ? page_utc_text(ch->at, a) : "when approved");
 }
 
 /* The page; status and error for a decision that was refused. */
