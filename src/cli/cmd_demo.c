@@ -468,6 +468,32 @@ static int maintenance(struct demo *d)
     return 0;
 }
 
+/* A module installation Agnes proposed for Nordvand's hosted installation: it waits for
+   Mette's approval (portal, Changes). */
+static int proposed_change(struct demo *d)
+{
+    const struct caller agnes = {d->agnes, ROLE_AGENT, 0};
+    struct installation_change ch = {0};
+    struct kb_page pg = {NULL, 1};
+    struct installation *in;
+    struct store_fault f = {0};
+    const char *next;
+    size_t n;
+    int rc;
+
+    if ((rc = store_installation_list(d->st, &d->sys, d->org[0], &pg, &in, &n, &next, &d->a)) < 0 ||
+        n == 0)
+        return fail("Nordvand's installation", rc < 0 ? rc : DESK_ENOTFOUND, NULL);
+    ch.installation_id = in[0].id;
+    ch.what = "Install the leakage-detection module";
+    ch.documentation = "Adds night-flow analysis of district meters and a leakage report. "
+                       "About 20 minutes of read-only portal while the module is installed.";
+    ch.at = (d->today + 10) * DAY + 21 * HOUR;
+    if ((rc = store_installation_change_add(d->st, &agnes, &ch, NULL, true, d->now, &f, &d->a)) < 0)
+        return fail("the proposed change", rc, &f);
+    return 0;
+}
+
 static void print_sign_ins(void)
 {
     printf("demo sign-ins (password '%s' for everyone):\n", DEMO_PASSWORD);
@@ -533,7 +559,7 @@ static int load(struct demo *d)
             return rc;
     if ((rc = monitoring_alert(d)) || (rc = account_people(d)) || (rc = maintenance(d)))
         return rc;
-    if ((rc = yearly_requirements(d)))
+    if ((rc = yearly_requirements(d)) || (rc = proposed_change(d)))
         return rc;
     return store_meta_set(d->st, "demo_loaded_at", "1");
 }

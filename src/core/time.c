@@ -230,6 +230,13 @@ void time_format_rfc3339(int64_t t, char out[TIME_RFC3339_LEN])
     out[20] = '\0';
 }
 
+void time_format_utc_text(int64_t t, char out[TIME_UTC_TEXT_LEN])
+{
+    put_datetime(out, t);
+    out[10] = ' ';
+    memcpy(out + 16, " UTC", 5);
+}
+
 void time_format_rfc3339_offset(int64_t t, int32_t off, char out[TIME_LOCAL_LEN])
 {
     unsigned a = (unsigned)(off < 0 ? -off : off);

@@ -14,6 +14,7 @@
 
 #define TIME_RFC3339_LEN 21 /* "YYYY-MM-DDTHH:MM:SSZ" plus NUL */
 #define TIME_LOCAL_LEN 26   /* "YYYY-MM-DDTHH:MM:SS+HH:MM" plus NUL */
+#define TIME_UTC_TEXT_LEN 21 /* "YYYY-MM-DD HH:MM UTC" plus NUL */
 #define DATE_LEN 11         /* "YYYY-MM-DD" plus NUL */
 /* Instants outside years 0001..9999 are refused by the parsers. */
 #define TIME_MIN (-62135596800LL) /* 0001-01-01T00:00:00Z */
@@ -50,6 +51,8 @@ static inline int64_t floor_div(int64_t a, int64_t b)
 int time_parse_rfc3339(const char *s, size_t len, int64_t *out, const char **why);
 /* Write t as "YYYY-MM-DDTHH:MM:SSZ" into out (no printf: fast enough for sla batch). */
 void time_format_rfc3339(int64_t t, char out[TIME_RFC3339_LEN]);
+/* Write t as "YYYY-MM-DD HH:MM UTC", for people (notices, pages). */
+void time_format_utc_text(int64_t t, char out[TIME_UTC_TEXT_LEN]);
 /*
  * Write t as the local time of UTC offset off (seconds east), e.g.
  * "2026-11-23T08:00:00+01:00". RFC 3339 offsets are whole minutes: an offset

@@ -71,10 +71,10 @@ bool maintenance_notice_silent(const struct maintenance_times *w, enum maintenan
 /* "2026-12-10 22:00 UTC" */
 static void add_time(struct strbuf *sb, int64_t t)
 {
-    char s[TIME_RFC3339_LEN];
+    char s[TIME_UTC_TEXT_LEN];
 
-    time_format_rfc3339(t, s);
-    strbuf_addf(sb, "%.10s %.5s UTC", s, s + 11);
+    time_format_utc_text(t, s);
+    strbuf_addstr(sb, s);
 }
 
 void maintenance_notice_render(enum maintenance_notice n, const struct maintenance_text *t,

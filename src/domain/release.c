@@ -67,3 +67,52 @@ const char *known_error_problem(enum known_error_status status, const char *work
         return "workaround";
     return NULL;
 }
+
+const char *const change_status_names[] = {"proposed", "approved", "declined", "scheduled",
+                                           "installed", NULL};
+
+const char *change_status_name(enum change_status s)
+{
+    return change_status_names[s];
+}
+
+int change_status_parse(const char *s, enum change_status *out)
+{
+    int i = name_index(change_status_names, s);
+
+    if (i < 0)
+        return DESK_EINVAL;
+    *out = (enum change_status)i;
+    return 0;
+}
+
+enum change_status change_status_new(bool proposed, int64_t at, int64_t now)
+{
+    if (proposed)
+        return CS_PROPOSED;
+    return at > now ? CS_SCHEDULED : CS_INSTALLED;
+}
+
+int change_status_after(enum change_status from, enum change_action act, int64_t at, int64_t now,
+                        enum change_status *to)
+{
+    if (act == CA_APPROVE && from == CS_PROPOSED)
+        *to = at > now ? CS_APPROVED : CS_INSTALLED;
+    else if (act == CA_DECLINE && from == CS_PROPOSED)
+        *to = CS_DECLINED;
+    else if (act == CA_APPLY && change_due(from, at, now))
+        *to = CS_INSTALLED;
+    else
+        return DESK_ECONFLICT;
+    return 0;
+}
+
+bool change_due(enum change_status s, int64_t at, int64_t now)
+{
+    return (s == CS_APPROVED || s == CS_SCHEDULED) && at <= now;
+}
+
+bool change_applies(enum change_status s)
+{
+    return s == CS_INSTALLED;
+}

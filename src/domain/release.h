@@ -20,6 +20,17 @@ enum release_kind { RK_HOTFIX, RK_PATCH, RK_MINOR, RK_MAJOR };
 
 enum known_error_status { KE_INVESTIGATING, KE_WORKAROUND, KE_FIXED, KE_CLOSED };
 
+/*
+ * Where an installation change stands. A proposed change waits for the customer's
+ * approval; approved, it is applied at once, or, dated later, waits as approved. A
+ * change logged with a later date waits as scheduled. The sweep applies approved and
+ * scheduled changes when their time comes; declined and installed are final.
+ */
+enum change_status { CS_PROPOSED, CS_APPROVED, CS_DECLINED, CS_SCHEDULED, CS_INSTALLED };
+
+/* What is done to a change. */
+enum change_action { CA_APPROVE, CA_DECLINE, CA_APPLY };
+
 #define RELEASE_NOTES_MAX (256 * 1024)    /* characters of release notes (Markdown) */
 #define INSTALLATION_NAME_MAX 200         /* characters of an installation's name */
 #define CHANGE_WHAT_MAX 2000              /* characters of a change's description */
@@ -43,6 +54,7 @@ struct release {
 /* What publishing a release did. */
 struct publish_result {
     int64_t updated;  /* vendor-hosted installations updated (each logged as a change) */
+    int64_t scheduled; /* vendor-hosted installations whose update is scheduled (update_at) */
     int64_t notified; /* installations named in a notice (updated for them, or theirs to update) */
     int64_t notices;  /* notices queued in the outbox (one per organisation with contacts) */
 };
@@ -87,7 +99,13 @@ struct installation_change {
     const char *to_version;    /* the version after, or NULL when it did not change */
     int64_t release_id;        /* the release it installed; 0: none */
     int64_t created_at;        /* UTC seconds */
+    enum change_status status; /* proposed, approved, declined, scheduled, installed */
+    int64_t decided_by;        /* the customer who approved or declined; 0: none */
+    int64_t decided_at;        /* when (UTC seconds); 0: not decided */
+    const char *decline_reason; /* the customer's reason; "" for none */
 };
+
+#define CHANGE_REASON_MAX 2000 /* characters of a reason for declining */
 
 struct known_error {
     int64_t id;                     /* 0 until stored */
@@ -127,6 +145,7 @@ struct known_error_patch {
 extern const char *const release_kind_names[];       /* hotfix, patch, minor, major */
 extern const char *const known_error_status_names[]; /* investigating, workaround, fixed, closed */
 extern const char *const hosting_model_names[];      /* vendor_hosted, customer_hosted */
+extern const char *const change_status_names[];      /* proposed, ... installed */
 
 const char *release_kind_name(enum release_kind k);
 const char *known_error_status_name(enum known_error_status s);
@@ -135,6 +154,26 @@ const char *hosting_model_name(bool vendor_hosted);
 int release_kind_parse(const char *s, enum release_kind *out);
 int known_error_status_parse(const char *s, enum known_error_status *out);
 int hosting_model_parse(const char *s, bool *vendor_hosted);
+const char *change_status_name(enum change_status s);
+int change_status_parse(const char *s, enum change_status *out);
+
+/* The status a new change starts in: proposed when asked, scheduled when at is later than now,
+   else installed (applied at once). */
+enum change_status change_status_new(bool proposed, int64_t at, int64_t now);
+
+/*
+ * The status after action act on a change in status from, dated at, at now: approve
+ * (proposed: installed, or approved when at is later), decline (proposed: declined), apply
+ * (approved or scheduled, when due: installed). 0 with *to set, or DESK_ECONFLICT.
+ */
+int change_status_after(enum change_status from, enum change_action act, int64_t at, int64_t now,
+                        enum change_status *to);
+
+/* Is a change in status s, dated at, for the sweep to apply at now? */
+bool change_due(enum change_status s, int64_t at, int64_t now);
+
+/* Does status s change the installation (its version set): installed only. */
+bool change_applies(enum change_status s);
 
 /*
  * Is a known error consistent? A workaround status needs a workaround

@@ -155,6 +155,19 @@ static int lapse_run(struct store *st, const struct conf *c, int64_t now)
     return rc;
 }
 
+/* Scheduled and approved installation changes are applied when due: looked for at each sweep. */
+static int changes_run(struct store *st, const struct conf *c, int64_t now)
+{
+    int applied = 0, rc = store_installation_change_sweep(st, now, &applied);
+
+    (void)c;
+    if (rc < 0)
+        log_error("msg=\"installation changes failed\" rc=%d", rc);
+    else if (applied)
+        log_info("msg=\"installation changes applied\" count=%d", applied);
+    return rc;
+}
+
 /* The outbox is sent every second (outbox.h), by a server started with --smtp. */
 static int64_t outbox_due(const struct conf *c, int64_t now)
 {
@@ -185,6 +198,7 @@ static const struct job jobs[] = {
     {"maintenance-notices", sweep_due, maintenance_run, LANE_MAIN, NULL},
     {"requirements-tasks", sweep_due, requirements_run, LANE_MAIN, NULL},
     {"lapse-notices", sweep_due, lapse_run, LANE_MAIN, NULL},
+    {"installation-changes", sweep_due, changes_run, LANE_MAIN, NULL},
     /* mail */
     {"outbox", outbox_due, outbox_run, LANE_MAIL, outbox_enabled},
     {"imap-poll", imap_due, inbox_run, LANE_MAIL, imap_enabled},

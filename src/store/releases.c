@@ -111,6 +111,7 @@ struct release_job {
     struct release *r;          /* create: in and out; publish: out */
     int64_t id;                 /* publish: which release */
     int64_t now;                /* when */
+    int64_t update_at;          /* publish: when vendor-hosted installations are updated */
     struct publish_result *res; /* publish: what it did */
     struct store_fault *fault;  /* why it was refused */
     struct arena *a;            /* for strings */
@@ -179,7 +180,7 @@ static int write_release_create(struct db_conn *c, void *arg)
 int store_release_create(struct store *st, const struct caller *c, struct release *r, int64_t now,
                            struct store_fault *fault)
 {
-    struct release_job j = {c, r, 0, now, NULL, fault, NULL};
+    struct release_job j = {c, r, 0, now, now, NULL, fault, NULL};
     return db_write(st, write_release_create, &j);
 }
 
@@ -354,7 +355,7 @@ int store_release_file_list(struct store *st, const struct caller *c, int64_t re
         struct db_stmt *s = db_stmt(conn, SQL_RELEASE_FILES);
         db_bind_int(s, 1, release_id);
         while ((rc = db_step(s)) == DB_ROW) {
-            *items = store__grow(a, *items, *n, &alloc, sizeof(**items));
+            ARENA_GROW(a, *items, *n, alloc);
             read_release_file(s, &(*items)[(*n)++], a);
         }
         rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
@@ -425,8 +426,8 @@ static int older_installations(struct db_conn *c, const char *hosting, const cha
 
 static const char SQL_CHANGE_INSERT[] =
     "INSERT INTO installation_changes (installation_id, what, at, by_id, documentation, "
-    "from_version, to_version, release_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "RETURNING id";
+    "from_version, to_version, release_id, created_at, status) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 static const char SQL_INSTALLATION_SET_VERSION[] =
     "UPDATE installations SET version = ?2, version_key = ?3, updated_at = ?4 WHERE id = ?1";
 
@@ -444,6 +445,7 @@ static int insert_change(struct db_conn *c, struct installation_change *ch)
     db_bind_text(s, 7, ch->to_version);
     db_bind_id(s, 8, ch->release_id);
     db_bind_int(s, 9, ch->created_at);
+    db_bind_text(s, 10, change_status_name(ch->status));
     return db_insert(s, &ch->id);
 }
 
@@ -459,31 +461,37 @@ static int set_version(struct db_conn *c, int64_t id, const char *version, const
     return db_exec(s);
 }
 
-/* Update each vendor-hosted installation v[0..n) below the release, logging the update. */
+/*
+ * Update each vendor-hosted installation v[0..n) below the release, logging the update: at
+ * once, or, with update_at later than now, as a change scheduled then (the sweep applies it).
+ */
 static int update_vendor_hosted(struct db_conn *c, struct release_job *j, const struct older *v,
                                 size_t n, const char *key)
 {
     const struct release *r = j->r;
+    enum change_status status = change_status_new(false, j->update_at, j->now);
     int rc = 0;
 
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct installation_change ch = {
-            0,
-            v[i].id,
-            arena_sprintf(j->a, "Update from %s to %s scheduled (%s release)", v[i].version,
-                          r->version, release_kind_name(r->kind)),
-            j->now,
-            j->c->user_id,
-            "",
-            arena_sprintf(j->a, "Release %s: /api/v1/releases/%" PRId64 "\n\n%s", r->version, r->id,
-                          r->notes),
-            v[i].version,
-            r->version,
-            r->id,
-            j->now};
-        if ((rc = insert_change(c, &ch)) == 0)
+            .installation_id = v[i].id,
+            .what = arena_sprintf(j->a, "Update from %s to %s scheduled (%s release)",
+                                  v[i].version, r->version, release_kind_name(r->kind)),
+            .at = status == CS_INSTALLED ? j->now : j->update_at,
+            .by = j->c->user_id,
+            .documentation = arena_sprintf(j->a, "Release %s: /api/v1/releases/%" PRId64 "\n\n%s",
+                                           r->version, r->id, r->notes),
+            .from_version = status == CS_INSTALLED ? v[i].version : NULL,
+            .to_version = r->version,
+            .release_id = r->id,
+            .created_at = j->now,
+            .status = status};
+        if ((rc = insert_change(c, &ch)) == 0 && status == CS_INSTALLED)
             rc = set_version(c, v[i].id, r->version, key, j->now);
-        j->res->updated++;
+        if (status == CS_INSTALLED)
+            j->res->updated++;
+        else
+            j->res->scheduled++;
     }
     return rc;
 }
@@ -518,20 +526,51 @@ struct org_part {
     size_t nolder;
 };
 
-/* The subject and text of the release notice to one organisation (arena). */
-static void release_notice(const struct release *r, const struct org_part *p,
+/* "2027-03-04 08:00 UTC" (arena) */
+static const char *when_text(int64_t t, struct arena *a)
+{
+    char s[TIME_UTC_TEXT_LEN];
+
+    time_format_utc_text(t, s);
+    return arena_strdup(a, s);
+}
+
+/* The subject of the release notice: installed (or to be, on when; 0: done), available. */
+static const char *release_subject(const struct release *r, const struct org_part *p,
+                                   int64_t when, struct arena *a)
+{
+    const char *done = when ? arena_sprintf(a, "will be installed for you on %s",
+                                            when_text(when, a))
+                            : "was installed for you";
+
+    if (!p->nolder)
+        return arena_sprintf(a, "Release %s %s", r->version, done);
+    if (p->nupdated)
+        return arena_sprintf(a, "Release %s: %s, available for your own installations",
+                             r->version,
+                             when ? arena_sprintf(a, "to be installed for you on %s",
+                                                  when_text(when, a))
+                                  : "installed for you");
+    return arena_sprintf(a, "Release %s is available", r->version);
+}
+
+/*
+ * The subject and text of the release notice to one organisation (arena); when: the time its
+ * vendor-hosted installations will be updated, 0 when they were.
+ */
+static void release_notice(const struct release *r, const struct org_part *p, int64_t when,
                            const char **subject, struct strbuf *body, struct arena *a)
 {
     char day[DATE_LEN];
 
     date_format(r->released_on, day);
-    *subject = !p->nolder     ? arena_sprintf(a, "Release %s was installed for you", r->version)
-               : p->nupdated ? arena_sprintf(a, "Release %s: installed for you, available for "
-                                                "your own installations", r->version)
-                             : arena_sprintf(a, "Release %s is available", r->version);
+    *subject = release_subject(r, p, when, a);
     strbuf_addf(body, "Release %s (%s, released on %s) is %s.\n\n", r->version,
                 release_kind_name(r->kind), day, p->nolder ? "available" : "out");
-    if (p->nupdated)
+    if (p->nupdated && when)
+        strbuf_addf(body, "We will update the installations we host for you on %s:\n",
+                    when_text(when, a));
+    else if (p->nupdated)
         strbuf_addstr(body, "We updated the installations we host for you:\n");
     for (size_t i = 0; i < p->nupdated; i++)
         strbuf_addf(body, "- %s (%s to %s)\n", p->updated[i].name, p->updated[i].version,
@@ -556,7 +595,7 @@ static int notify_org(struct db_conn *c, struct release_job *j, const struct org
 
     if (!to)
         return 0; /* no contact to tell */
-    release_notice(j->r, p, &subject, &body, j->a);
+    release_notice(j->r, p, j->update_at > j->now ? j->update_at : 0, &subject, &body, j->a);
     random_hex(rnd, 16);
     s = db_stmt(c, SQL_RELEASE_OUTBOX);
     db_bind_text(s, 1, to);
@@ -620,6 +659,8 @@ static int write_release_publish(struct db_conn *c, void *arg)
     int rc;
 
     memset(j->res, 0, sizeof(*j->res)); /* re-runnable: counts start again */
+    if (j->update_at < j->now)
+        j->update_at = j->now;
     if ((rc = release_read(c, j->c, j->id, j->r, j->a)) < 0)
         return rc;
     if (j->r->published_at)
@@ -645,10 +686,10 @@ static int write_release_publish(struct db_conn *c, void *arg)
 }
 
 int store_release_publish(struct store *st, const struct caller *c, int64_t id, int64_t now,
-                            struct release *out, struct publish_result *res,
-                            struct store_fault *fault, struct arena *a)
+                          int64_t update_at, struct release *out, struct publish_result *res,
+                          struct store_fault *fault, struct arena *a)
 {
-    struct release_job j = {c, out, id, now, res, fault, a};
+    struct release_job j = {c, out, id, now, update_at, res, fault, a};
 
     return db_write(st, write_release_publish, &j);
 }
@@ -702,8 +743,6 @@ int store_installation_get(struct store *st, const struct caller *c, int64_t id,
 struct installation_job {
     const struct caller *c;         /* who */
     struct installation *in;        /* create: in and out */
-    struct installation_change *ch; /* change: in and out */
-    const char *new_version;        /* change: the version it now runs, or NULL */
     int64_t now;                    /* when */
     struct store_fault *fault;      /* why it was refused */
     struct arena *a;                /* for strings */
@@ -755,7 +794,7 @@ static int write_installation_create(struct db_conn *c, void *arg)
 int store_installation_create(struct store *st, const struct caller *c, struct installation *in,
                                 int64_t now, struct store_fault *fault)
 {
-    struct installation_job j = {c, in, NULL, NULL, now, fault, NULL};
+    struct installation_job j = {c, in, now, fault, NULL};
     return db_write(st, write_installation_create, &j);
 }
 
@@ -804,66 +843,366 @@ int store_installation_list(struct store *st, const struct caller *c, int64_t or
 #define CHANGE_COLS                                                                                \
     "ch.id, ch.installation_id, ch.what, ch.at, coalesce(ch.by_id, 0), coalesce(u.name, ''), "     \
     "ch.documentation, ch.from_version, ch.to_version, coalesce(ch.release_id, 0), "               \
-    "ch.created_at "
+    "ch.created_at, ch.status, coalesce(ch.decided_by, 0), coalesce(ch.decided_at, 0), "           \
+    "ch.decline_reason, i.organization_id, i.name, i.hosting "
+#define CHANGE_FROM                                                                                \
+    "FROM installation_changes ch JOIN installations i ON i.id = ch.installation_id "             \
+    "LEFT JOIN users u ON u.id = ch.by_id "
 
-static void read_change(struct db_stmt *s, struct installation_change *ch, struct arena *a)
+/* A change and, beside it, its installation's organisation, name and hosting. */
+struct change_row {
+    struct installation_change ch;
+    int64_t organization_id;
+    const char *installation_name;
+    bool vendor_hosted;
+};
+
+static void read_change(struct db_stmt *s, struct change_row *r, struct arena *a)
 {
-    *ch = (struct installation_change){
-        db_col_int(s, 0),       db_col_int(s, 1),
-        db_col_text(s, 2, a),         db_col_int(s, 3),
-        db_col_int(s, 4),       db_col_text(s, 5, a),
-        db_col_text(s, 6, a),         db_col_text_or_null(s, 7, a),
-        db_col_text_or_null(s, 8, a), db_col_int(s, 9),
-        db_col_int(s, 10)};
+    struct installation_change *ch = &r->ch;
+
+    *ch = (struct installation_change){.id = db_col_int(s, 0),
+                                       .installation_id = db_col_int(s, 1),
+                                       .what = db_col_text(s, 2, a),
+                                       .at = db_col_int(s, 3),
+                                       .by = db_col_int(s, 4),
+                                       .by_name = db_col_text(s, 5, a),
+                                       .documentation = db_col_text(s, 6, a),
+                                       .from_version = db_col_text_or_null(s, 7, a),
+                                       .to_version = db_col_text_or_null(s, 8, a),
+                                       .release_id = db_col_int(s, 9),
+                                       .created_at = db_col_int(s, 10),
+                                       .decided_by = db_col_int(s, 12),
+                                       .decided_at = db_col_int(s, 13),
+                                       .decline_reason = db_col_text(s, 14, a)};
+    change_status_parse(db_col_raw(s, 11), &ch->status);
+    r->organization_id = db_col_int(s, 15);
+    r->installation_name = db_col_text(s, 16, a);
+    hosting_model_parse(db_col_raw(s, 17), &r->vendor_hosted);
 }
 
-static const char SQL_CHANGE_GET[] =
-    "SELECT " CHANGE_COLS "FROM installation_changes ch LEFT JOIN users u ON u.id = ch.by_id "
-    "WHERE ch.id = ?";
+/* ?2: the caller's organisation scope (0: all). */
+static const char SQL_CHANGE_GET[] = "SELECT " CHANGE_COLS CHANGE_FROM "WHERE ch.id = ?1 AND "
+                                     "(CAST(?2 AS BIGINT) = 0 OR i.organization_id = ?2)";
+
+static int change_read(struct db_conn *c, int64_t id, int64_t scope, struct change_row *out,
+                       struct arena *a)
+{
+    struct db_stmt *s = db_stmt(c, SQL_CHANGE_GET);
+    int rc;
+
+    db_bind_int(s, 1, id);
+    db_bind_int(s, 2, scope);
+    if ((rc = db_step(s)) == DB_ROW) {
+        read_change(s, out, a);
+        return db_done(s, 0);
+    }
+    return db_done(s, rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc));
+}
+
+struct change_job {
+    const struct caller *c;         /* who */
+    int64_t id;                     /* decide, apply: which change */
+    struct installation_change *ch; /* add: in and out; decide: out */
+    struct installation_change in;  /* add: *ch as given (a re-run starts from it) */
+    const char *new_version;        /* add: the version it brings, or NULL */
+    bool proposed;                  /* add: wait for the customer's approval */
+    enum change_action act;         /* decide: approve or decline */
+    const char *reason;             /* decline: the customer's reason, "" for none */
+    int64_t now;                    /* when */
+    int applied;                    /* apply: 1 when this run applied it */
+    struct store_fault *fault;      /* why it was refused */
+    struct arena *a;                /* for strings */
+};
+
+static json_t *change_audit(const struct installation_change *ch)
+{
+    return json_pack("{s:I, s:s, s:I, s:s?, s:s?, s:s}", "installation_id",
+                     (json_int_t)ch->installation_id, "what", ch->what, "at", (json_int_t)ch->at,
+                     "from_version", ch->from_version, "to_version", ch->to_version, "status",
+                     change_status_name(ch->status));
+}
+
+/*
+ * Apply change ch to its installation, which runs version now: the installation is set to
+ * the change's to_version (when it has one) and the change records the version before.
+ */
+static int apply_change(struct db_conn *c, struct installation_change *ch, const char *version,
+                        int64_t now, struct store_fault *fault)
+{
+    char key[VERSION_KEY_MAX];
+    int rc;
+
+    if (!ch->to_version)
+        return 0;
+    if ((rc = key_of(ch->to_version, key, "version", fault)) < 0)
+        return rc;
+    ch->from_version = version;
+    return set_version(c, ch->installation_id, ch->to_version, key, now);
+}
+
+static const char SQL_PROPOSAL_OUTBOX[] =
+    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
+    "created_at, next_attempt_at) VALUES ('change_proposed', NULL, ?1, ?2, ?3, ?4, ?5, ?5, ?5)";
+
+/* Tell the customer contacts of the installation's organisation of proposed change ch. */
+static int notify_proposal(struct db_conn *c, const struct installation *in,
+                           const struct installation_change *ch, int64_t now, struct arena *a)
+{
+    const char *to = store__org_contacts(c, in->organization_id, a);
+    struct strbuf body = STRBUF_INIT;
+    struct db_stmt *s;
+    char rnd[33];
+    int rc;
+
+    if (!to)
+        return 0;
+    strbuf_addf(&body, "We propose a change to your installation '%s':\n\n%s\n\n", in->name,
+                ch->what);
+    if (ch->to_version)
+        strbuf_addf(&body, "Version: %s to %s\n", in->version, ch->to_version);
+    strbuf_addf(&body, "Planned for: %s\n", when_text(ch->at > now ? ch->at : now, a));
+    if (ch->documentation && *ch->documentation)
+        strbuf_addf(&body, "\nDocumentation:\n\n%s\n", ch->documentation);
+    strbuf_addstr(&body, "\nNothing is changed until you approve it. Approve or decline it in "
+                         "the portal, under Changes (/portal/changes).\n");
+    random_hex(rnd, 16);
+    s = db_stmt(c, SQL_PROPOSAL_OUTBOX);
+    db_bind_text(s, 1, to);
+    db_bind_text(s, 2, arena_sprintf(a, "Your approval: a change to %s", in->name));
+    db_bind_text(s, 3, body.buf);
+    db_bind_text(s, 4, arena_sprintf(a, "%s.change.%" PRId64 ".proposed", rnd, ch->id));
+    db_bind_int(s, 5, now);
+    rc = db_exec(s);
+    strbuf_release(&body);
+    return rc;
+}
 
 static int write_change_add(struct db_conn *c, void *arg)
 {
-    struct installation_job *j = arg;
+    struct change_job *j = arg;
     struct installation_change *ch = j->ch;
+    struct change_row row;
     struct installation in;
     char key[VERSION_KEY_MAX];
-    struct db_stmt *s;
     int rc;
 
+    *ch = j->in;
     if ((rc = installation_read(c, j->c, ch->installation_id, &in, j->a)) < 0)
         return rc;
     if (j->new_version && (rc = key_of(j->new_version, key, "version", j->fault)) < 0)
         return rc;
     ch->by = j->c->user_id;
     ch->created_at = j->now;
-    ch->from_version = j->new_version ? in.version : NULL;
+    ch->status = change_status_new(j->proposed, ch->at, j->now);
     ch->to_version = j->new_version;
-    if ((rc = insert_change(c, ch)) < 0 ||
-        (j->new_version && (rc = set_version(c, in.id, j->new_version, key, j->now)) < 0))
+    if (change_applies(ch->status) && (rc = apply_change(c, ch, in.version, j->now, j->fault)) < 0)
         return rc;
-    s = db_stmt(c, SQL_CHANGE_GET);
-    db_bind_int(s, 1, ch->id);
-    if (db_step(s) == DB_ROW)
-        read_change(s, ch, j->a);
-    db_done(s, 0);
+    if ((rc = insert_change(c, ch)) < 0 ||
+        (ch->status == CS_PROPOSED && (rc = notify_proposal(c, &in, ch, j->now, j->a)) < 0) ||
+        (rc = change_read(c, ch->id, 0, &row, j->a)) < 0)
+        return rc;
+    *ch = row.ch;
     return store__audit_json(c, j->c->user_id, "create", "installation_change", ch->id, NULL,
-                             json_pack("{s:I, s:s, s:I, s:s?, s:s?}", "installation_id",
-                                       (json_int_t)ch->installation_id, "what", ch->what, "at",
-                                       (json_int_t)ch->at, "from_version", ch->from_version,
-                                       "to_version", ch->to_version));
+                             change_audit(ch));
 }
 
 int store_installation_change_add(struct store *st, const struct caller *c,
-                                    struct installation_change *ch, const char *new_version,
-                                    int64_t now, struct store_fault *fault, struct arena *a)
+                                  struct installation_change *ch, const char *new_version,
+                                  bool proposed, int64_t now, struct store_fault *fault,
+                                  struct arena *a)
 {
-    struct installation_job j = {c, NULL, ch, new_version, now, fault, a};
+    struct change_job j = {.c = c, .ch = ch, .in = *ch, .new_version = new_version,
+                           .proposed = proposed, .now = now, .fault = fault, .a = a};
+
     return db_write(st, write_change_add, &j);
 }
 
+/* Record the move of change ch from status from (guarded: *won when this write made it). */
+static const char SQL_CHANGE_MOVE[] =
+    "UPDATE installation_changes SET status = ?3, at = ?4, from_version = ?5, decided_by = ?6, "
+    "decided_at = ?7, decline_reason = ?8 WHERE id = ?1 AND status = ?2 RETURNING id";
+
+static int move_change(struct db_conn *c, const struct installation_change *ch,
+                       enum change_status from, bool *won)
+{
+    struct db_stmt *s = db_stmt(c, SQL_CHANGE_MOVE);
+    int rc;
+
+    db_bind_int(s, 1, ch->id);
+    db_bind_text(s, 2, change_status_name(from));
+    db_bind_text(s, 3, change_status_name(ch->status));
+    db_bind_int(s, 4, ch->at);
+    db_bind_text(s, 5, ch->from_version);
+    db_bind_id(s, 6, ch->decided_by);
+    db_bind_id(s, 7, ch->decided_at);
+    db_bind_text(s, 8, ch->decline_reason ? ch->decline_reason : "");
+    rc = db_step(s);
+    *won = rc == DB_ROW;
+    return db_done(s, db_err(rc));
+}
+
+/* The installation's version now (for from_version). */
+static int installation_version(struct db_conn *c, int64_t id, const char **version,
+                                struct arena *a)
+{
+    const struct caller sys = CALLER_SYSTEM;
+    struct installation in;
+    int rc = installation_read(c, &sys, id, &in, a);
+
+    *version = rc == 0 ? in.version : NULL;
+    return rc;
+}
+
+static int write_change_decide(struct db_conn *c, void *arg)
+{
+    struct change_job *j = arg;
+    struct installation_change *ch = j->ch, before;
+    enum change_status to;
+    struct change_row row;
+    const char *version;
+    bool won;
+    int rc;
+
+    if (j->c->role != ROLE_CUSTOMER)
+        return store__fault(j->fault, DESK_EDENIED, NULL,
+                            "the customer decides on a proposed change");
+    if ((rc = change_read(c, j->id, j->c->organization_id, &row, j->a)) < 0)
+        return rc;
+    *ch = before = row.ch;
+    if (change_status_after(ch->status, j->act, ch->at, j->now, &to) < 0)
+        return store__fault(j->fault, DESK_ECONFLICT, "status",
+                            "change %" PRId64 " is %s, not proposed", ch->id,
+                            change_status_name(ch->status));
+    ch->status = to;
+    ch->decided_by = j->c->user_id;
+    ch->decided_at = j->now;
+    ch->decline_reason = j->act == CA_DECLINE ? j->reason : "";
+    if (change_applies(to)) {
+        ch->at = j->now; /* installed when approved */
+        if ((rc = installation_version(c, ch->installation_id, &version, j->a)) < 0 ||
+            (rc = apply_change(c, ch, version, j->now, j->fault)) < 0)
+            return rc;
+    }
+    if ((rc = move_change(c, ch, before.status, &won)) < 0)
+        return rc;
+    if (!won)
+        return store__fault(j->fault, DESK_ECONFLICT, "status", "change %" PRId64 " was decided",
+                            ch->id);
+    return store__audit_json(c, j->c->user_id, j->act == CA_APPROVE ? "approve" : "decline",
+                             "installation_change", ch->id, change_audit(&before),
+                             change_audit(ch));
+}
+
+int store_installation_change_decide(struct store *st, const struct caller *c, int64_t id,
+                                     enum change_action act, const char *reason, int64_t now,
+                                     struct installation_change *out, struct store_fault *fault,
+                                     struct arena *a)
+{
+    struct change_job j = {.c = c, .id = id, .ch = out, .act = act,
+                           .reason = reason ? reason : "", .now = now, .fault = fault, .a = a};
+
+    return db_write(st, write_change_decide, &j);
+}
+
+/* ---- the sweep: changes whose time has come ------------------------------------------------- */
+
+#define CHANGE_SWEEP_BATCH 200 /* changes applied in one sweep at most; the rest next time */
+
+static const char SQL_CHANGES_DUE[] =
+    "SELECT id FROM installation_changes WHERE status IN ('approved', 'scheduled') AND at <= ?1 "
+    "ORDER BY at, id LIMIT 200";
+_Static_assert(CHANGE_SWEEP_BATCH == 200, "SQL_CHANGES_DUE's LIMIT");
+
+/* Tell the contacts that the release of change ch (applied) was installed for them. */
+static int notify_updated(struct db_conn *c, const struct change_row *row, int64_t now,
+                          struct arena *a)
+{
+    const struct caller sys = CALLER_SYSTEM;
+    const struct installation_change *ch = &row->ch;
+    struct older one = {ch->installation_id, row->organization_id, row->installation_name,
+                        ch->from_version ? ch->from_version : ""};
+    struct org_part p = {row->organization_id, &one, 1, NULL, 0};
+    struct publish_result res = {0};
+    struct release r;
+    struct release_job j = {&sys, &r, ch->release_id, now, now, &res, NULL, a};
+    int rc;
+
+    if ((rc = release_read(c, &sys, ch->release_id, &r, a)) < 0)
+        return rc;
+    return notify_org(c, &j, &p);
+}
+
+static int write_change_apply(struct db_conn *c, void *arg)
+{
+    struct change_job *j = arg;
+    const struct caller *sys = j->c;
+    enum change_status from, to;
+    struct change_row row;
+    const char *version;
+    bool won;
+    int rc;
+
+    j->applied = 0; /* re-runnable */
+    if ((rc = change_read(c, j->id, 0, &row, j->a)) < 0)
+        return rc == DESK_ENOTFOUND ? 0 : rc;
+    from = row.ch.status;
+    if (change_status_after(from, CA_APPLY, row.ch.at, j->now, &to) < 0)
+        return 0; /* applied or decided meanwhile (another server) */
+    row.ch.status = to;
+    if ((rc = installation_version(c, row.ch.installation_id, &version, j->a)) < 0 ||
+        (rc = apply_change(c, &row.ch, version, j->now, j->fault)) < 0 ||
+        (rc = move_change(c, &row.ch, from, &won)) < 0 || !won)
+        return rc;
+    j->applied = 1;
+    if (row.ch.release_id && row.vendor_hosted && (rc = notify_updated(c, &row, j->now, j->a)) < 0)
+        return rc;
+    return store__audit_json(c, sys->user_id, "apply", "installation_change", row.ch.id, NULL,
+                             change_audit(&row.ch));
+}
+
+/* The ids of the changes due at now (at most CHANGE_SWEEP_BATCH, arena). */
+static int due_changes(struct store *st, int64_t now, int64_t **ids, size_t *n, struct arena *a)
+{
+    struct db_conn *conn = db_get(st);
+    struct db_stmt *s = db_stmt(conn, SQL_CHANGES_DUE);
+    int rc;
+
+    *ids = ARENA_NEWN(a, int64_t, CHANGE_SWEEP_BATCH);
+    *n = 0;
+    db_bind_int(s, 1, now);
+    while ((rc = db_step(s)) == DB_ROW && *n < CHANGE_SWEEP_BATCH)
+        (*ids)[(*n)++] = db_col_int(s, 0);
+    rc = db_done(s, rc == DB_DONE || rc == DB_ROW ? 0 : db_err(rc));
+    db_put(st, conn);
+    return rc;
+}
+
+int store_installation_change_sweep(struct store *st, int64_t now, int *applied)
+{
+    const struct caller sys = CALLER_SYSTEM;
+    struct store_fault fault = {0};
+    struct arena a = ARENA_INIT;
+    int64_t *ids;
+    size_t n;
+    int rc;
+
+    *applied = 0;
+    rc = due_changes(st, now, &ids, &n, &a);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct change_job j = {.c = &sys, .id = ids[i], .now = now, .fault = &fault, .a = &a};
+        if ((rc = db_write(st, write_change_apply, &j)) == 0)
+            *applied += j.applied;
+    }
+    arena_release(&a);
+    return rc;
+}
+
+/* ---- reading the log ------------------------------------------------------------------------ */
+
 static const char SQL_CHANGES[] =
-    "SELECT " CHANGE_COLS "FROM installation_changes ch LEFT JOIN users u ON u.id = ch.by_id "
-    "WHERE ch.installation_id = ?1 AND ch.id > ?2 ORDER BY ch.id LIMIT ?3";
+    "SELECT " CHANGE_COLS CHANGE_FROM "WHERE ch.installation_id = ?1 AND ch.id > ?2 "
+    "ORDER BY ch.id LIMIT ?3";
 
 int store_installation_changes(struct store *st, const struct caller *c, int64_t installation_id,
                                  const struct kb_page *pg, struct installation_change **items,
@@ -873,6 +1212,7 @@ int store_installation_changes(struct store *st, const struct caller *c, int64_t
     struct installation_change *out;
     struct db_conn *conn;
     struct installation in;
+    struct change_row row;
     struct db_stmt *s;
     int64_t after;
     int rc;
@@ -889,8 +1229,10 @@ int store_installation_changes(struct store *st, const struct caller *c, int64_t
         db_bind_int(s, 1, installation_id);
         db_bind_int(s, 2, after);
         db_bind_int(s, 3, (int64_t)want);
-        while ((rc = db_step(s)) == DB_ROW)
-            read_change(s, &out[(*n)++], a);
+        while ((rc = db_step(s)) == DB_ROW) {
+            read_change(s, &row, a);
+            out[(*n)++] = row.ch;
+        }
         rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
     }
     db_put(st, conn);
@@ -899,6 +1241,41 @@ int store_installation_changes(struct store *st, const struct caller *c, int64_t
         *next = store__cursor_make('c', out[*n - 1].id, a);
     }
     *items = out;
+    return rc;
+}
+
+static const char SQL_CHANGES_PROPOSED[] =
+    "SELECT " CHANGE_COLS CHANGE_FROM "WHERE ch.status = 'proposed' AND i.organization_id = ?1 "
+    "ORDER BY ch.at, ch.id LIMIT 200";
+
+int store_installation_changes_proposed(struct store *st, const struct caller *c,
+                                        struct installation_change **items,
+                                        const char ***installation_names, size_t *n,
+                                        struct arena *a)
+{
+    struct db_conn *conn;
+    struct change_row row;
+    struct db_stmt *s;
+    size_t alloc = 0, nalloc = 0;
+    int rc;
+
+    *items = NULL;
+    *installation_names = NULL;
+    *n = 0;
+    if (c->role != ROLE_CUSTOMER)
+        return 0;
+    conn = db_get(st);
+    s = db_stmt(conn, SQL_CHANGES_PROPOSED);
+    db_bind_int(s, 1, c->organization_id);
+    while ((rc = db_step(s)) == DB_ROW) {
+        read_change(s, &row, a);
+        ARENA_GROW(a, *items, *n, alloc);
+        ARENA_GROW(a, *installation_names, *n, nalloc);
+        (*items)[*n] = row.ch;
+        (*installation_names)[(*n)++] = row.installation_name;
+    }
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, conn);
     return rc;
 }
 

@@ -1127,10 +1127,13 @@ int store_release_list(struct store *st, const struct caller *c, const struct kb
  * as an installed change; the customer contacts of each organisation with a
  * customer-hosted installation on an older version get a notice in the
  * outbox; installations at or above the version are left alone.
+ * With update_at later than now the vendor-hosted updates are logged as
+ * changes scheduled then (applied by store_installation_change_sweep) and
+ * the notice says when; update_at at or before now: at once.
  * DESK_ECONFLICT when it was published before.
  */
 int store_release_publish(struct store *st, const struct caller *c, int64_t id, int64_t now,
-                          struct release *out, struct publish_result *res,
+                          int64_t update_at, struct release *out, struct publish_result *res,
                           struct store_fault *fault, struct arena *a);
 
 /*
@@ -1148,12 +1151,37 @@ int store_installation_list(struct store *st, const struct caller *c, int64_t or
                             const char **next, struct arena *a);
 /*
  * Log change ch (installation_id, what, at, documentation) by the caller;
- * with new_version (not NULL) the installation now runs it and the change
- * records from_version and to_version. ch->id, by, created_at are set.
+ * with new_version (not NULL) the change brings that version. Its status
+ * (change_status_new): proposed (the customer contacts are mailed, nothing
+ * changes until approved), scheduled (at later than now: the sweep applies
+ * it), else installed at once (the installation now runs new_version and
+ * the change records from_version). ch is set as stored.
  */
 int store_installation_change_add(struct store *st, const struct caller *c,
                                   struct installation_change *ch, const char *new_version,
-                                  int64_t now, struct store_fault *fault, struct arena *a);
+                                  bool proposed, int64_t now, struct store_fault *fault,
+                                  struct arena *a);
+/*
+ * A customer approves (act CA_APPROVE) or declines (CA_DECLINE, with reason) proposed
+ * change id of its organisation: who and when are recorded (and audited); approved and
+ * not dated later, it is applied at once. Another organisation's change is DESK_ENOTFOUND,
+ * staff DESK_EDENIED, a change no longer proposed DESK_ECONFLICT (fault status).
+ */
+int store_installation_change_decide(struct store *st, const struct caller *c, int64_t id,
+                                     enum change_action act, const char *reason, int64_t now,
+                                     struct installation_change *out, struct store_fault *fault,
+                                     struct arena *a);
+/*
+ * Apply the approved and scheduled changes due at now, each once (a guarded move, safe with
+ * several servers); a release's update tells the contacts it was installed. *applied: how many.
+ */
+int store_installation_change_sweep(struct store *st, int64_t now, int *applied);
+/* The proposed changes of a customer's organisation, soonest first, with their installations'
+   names (arena); staff: none. */
+int store_installation_changes_proposed(struct store *st, const struct caller *c,
+                                        struct installation_change **items,
+                                        const char ***installation_names, size_t *n,
+                                        struct arena *a);
 /* The log of an installation, oldest first; DESK_ENOTFOUND when the caller may not see it. */
 int store_installation_changes(struct store *st, const struct caller *c, int64_t installation_id,
                                const struct kb_page *pg, struct installation_change **items,

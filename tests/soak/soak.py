@@ -704,6 +704,12 @@ def reset_password(r, token):
     return r.get("user")["password"]
 
 
+def mk_proposed_change(r):
+    return r.make("agent", "POST", "/api/v1/installations/%d/changes" % r.get("installation"),
+                  {"what": "Install the billing module " + uniq(), "proposed": True,
+                   "documentation": "module guide"})["id"]
+
+
 def mk_canned(r):
     return r.make("agent", "POST", "/api/v1/canned-replies",
                   {"title": "Canned " + uniq(), "body": "Dear {{requester_name}}, #{{ticket_id}} "
@@ -1091,6 +1097,11 @@ OPS = {
         True),
     "GET /api/v1/tickets/{id}/links": ("customer", lambda r: J(
         "/api/v1/tickets/%d/links" % r.get("ticket")), True),
+    "POST /api/v1/installation-changes/{id}/approve": ("customer", lambda r: J(
+        "/api/v1/installation-changes/%d/approve" % mk_proposed_change(r), {}), False),
+    "POST /api/v1/installation-changes/{id}/decline": ("customer", lambda r: J(
+        "/api/v1/installation-changes/%d/decline" % mk_proposed_change(r),
+        {"reason": "not now " + uniq()}), False),
     "GET /api/v1/agreements/{id}/years": ("customer", lambda r: J(
         "/api/v1/agreements/%d/years" % r.get("enhanced")), True),
     "POST /api/v1/agreements/{id}/requirements": ("agent", lambda r: J(
@@ -1188,6 +1199,7 @@ PAGE_GETS = {
     "GET /desk/release-files/{id}": ("agent", lambda r: "/desk/release-files/%d"
                                      % r.get("release_file")),
     "GET /portal/maintenance": ("customer", lambda r: "/portal/maintenance"),
+    "GET /portal/changes": ("customer", lambda r: "/portal/changes"),
     "GET /desk/admin/audit": ("admin", lambda r: "/desk/admin/audit?entity=ticket"),
     "GET /login/forgot": ("anonymous", lambda r: "/login/forgot"),
     "GET /reset/{token}": ("anonymous", lambda r: "/reset/" + r.get("reset_token")),
@@ -1327,6 +1339,12 @@ PAGE_POSTS = {
         "agent", desk_agr(r, "enhanced"), desk_agr(r, "enhanced") + "/requirements",
         {"year_start": day(-40), "scope": "form " + uniq(), "assumptions": "", "schedule": "",
          "roles": ""}),
+    "POST /portal/changes/{id}/approve": lambda r: (lambda c: P(
+        "customer", "/portal/changes", "/portal/changes/%d/approve" % c, {}))(
+        mk_proposed_change(r)),
+    "POST /portal/changes/{id}/decline": lambda r: (lambda c: P(
+        "customer", "/portal/changes", "/portal/changes/%d/decline" % c,
+        {"reason": "later " + uniq()}))(mk_proposed_change(r)),
     "POST /portal/quote-requests": lambda r: P(
         "customer", "/portal/catalogue", "/portal/quote-requests",
         {"service": "database_migrations", "note": "<b>two</b> " + uniq()}),

@@ -88,5 +88,14 @@ static void test_format_offset(void **state)
     }
 }
 
-SUITE(time, cmocka_unit_test(test_rfc3339), cmocka_unit_test(test_dates),
+static void test_utc_text(void **state)
+{
+    char out[TIME_UTC_TEXT_LEN];
+
+    (void)state;
+    time_format_utc_text(20777LL * 86400 + 13 * 3600 + 61, out);
+    assert_string_equal(out, "2026-11-20 13:01 UTC");
+}
+
+SUITE(time, cmocka_unit_test(test_rfc3339), cmocka_unit_test(test_utc_text), cmocka_unit_test(test_dates),
       cmocka_unit_test(test_format_offset))

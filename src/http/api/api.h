@@ -341,6 +341,8 @@ int api_installation_list(struct req *req, struct res *res);
 int api_installation_get(struct req *req, struct res *res);
 int api_installation_change_create(struct req *req, struct res *res);
 int api_installation_change_list(struct req *req, struct res *res);
+int api_installation_change_approve(struct req *req, struct res *res);
+int api_installation_change_decline(struct req *req, struct res *res);
 /* remote_access.c, maintenance.c */
 int api_remote_access_create(struct req *req, struct res *res);
 int api_remote_access_list(struct req *req, struct res *res);

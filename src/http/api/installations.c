@@ -1,10 +1,13 @@
 /*
  * installations.c - customers' installations and their log of installed
  * changes: POST/GET /api/v1/installations, GET /api/v1/installations/{id},
- * POST/GET /api/v1/installations/{id}/changes.
+ * POST/GET /api/v1/installations/{id}/changes,
+ * POST /api/v1/installation-changes/{id}/approve and .../decline.
  *
  * Customers read their organisation's installations and logs (the store
- * filters: another organisation's id is 404); staff write them.
+ * filters: another organisation's id is 404); staff write them. A change
+ * staff propose waits for a customer of the organisation to approve or
+ * decline it; a change dated later waits for the sweep (domain/release.h).
  */
 #include "core/compat.h"
 #include "http/api/api.h"
@@ -25,13 +28,20 @@ static json_t *installation_json(const struct installation *in)
 
 static json_t *change_json(const struct installation_change *ch)
 {
-    return json_pack("{s:I, s:I, s:s, s:o, s:o, s:s, s:s, s:s?, s:s?, s:o, s:o}", "id",
-                     (json_int_t)ch->id, "installation_id", (json_int_t)ch->installation_id, "what",
-                     ch->what, "at", json_time(ch->at), "by", json_id(ch->by), "by_name",
-                     ch->by_name ? ch->by_name : "", "documentation",
-                     ch->documentation ? ch->documentation : "", "from_version", ch->from_version,
-                     "to_version", ch->to_version, "release_id", json_id(ch->release_id),
-                     "created_at", json_time(ch->created_at));
+    json_t *j = json_pack("{s:I, s:I, s:s, s:o, s:o, s:s, s:s, s:s?, s:s?, s:o, s:o}", "id",
+                          (json_int_t)ch->id, "installation_id", (json_int_t)ch->installation_id,
+                          "what", ch->what, "at", json_time(ch->at), "by", json_id(ch->by),
+                          "by_name", ch->by_name ? ch->by_name : "", "documentation",
+                          ch->documentation ? ch->documentation : "", "from_version",
+                          ch->from_version, "to_version", ch->to_version, "release_id",
+                          json_id(ch->release_id), "created_at", json_time(ch->created_at));
+
+    json_object_set_new(j, "status", json_string(change_status_name(ch->status)));
+    json_object_set_new(j, "decided_by", json_id(ch->decided_by));
+    json_object_set_new(j, "decided_at", ch->decided_at ? json_time(ch->decided_at) : json_null());
+    json_object_set_new(j, "decline_reason",
+                        json_string(ch->decline_reason ? ch->decline_reason : ""));
+    return j;
 }
 
 /* 422 naming field when the string field of in is present and not a version. */
@@ -125,6 +135,7 @@ static const struct field_spec change_fields[] = {
     {"at", F_STRING, false, 1, 64, NULL},
     {"documentation", F_STRING, false, 0, CHANGE_DOC_MAX, NULL},
     {"version", F_STRING, false, 1, VERSION_MAX_LEN, NULL},
+    {"proposed", F_BOOL, false, 0, 0, NULL},
 };
 
 int api_installation_change_create(struct req *req, struct res *res)
@@ -145,8 +156,9 @@ int api_installation_change_create(struct req *req, struct res *res)
     if ((rc = json_to_time(in, "at", &ch.at, res)) < 0)
         return rc;
     ch.documentation = input_str(in, "documentation") ? input_str(in, "documentation") : "";
-    rc = store_installation_change_add(req->store, &req->caller, &ch, input_str(in, "version"), now,
-                                       &fault, req->arena);
+    rc = store_installation_change_add(req->store, &req->caller, &ch, input_str(in, "version"),
+                                       json_is_true(json_object_get(in, "proposed")), now, &fault,
+                                       req->arena);
     if (rc == DESK_ENOTFOUND)
         return res_error(res, rc, NULL, "no installation %" PRId64, req->params[0]);
     if (rc < 0)
@@ -175,4 +187,44 @@ int api_installation_change_list(struct req *req, struct res *res)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, change_json(&items[i]));
     return res_list(res, list, next);
+}
+
+/* ---- POST /api/v1/installation-changes/{id}/approve, .../decline ------------------------- */
+
+static const struct field_spec decline_fields[] = {
+    {"reason", F_STRING, false, 0, CHANGE_REASON_MAX, NULL},
+};
+
+/* A customer's decision on a proposed change of its organisation (the body may be empty). */
+static int decide(struct req *req, struct res *res, enum change_action act)
+{
+    struct store_fault fault = {0};
+    struct installation_change ch;
+    const char *reason = NULL;
+    json_t *in;
+    int rc;
+
+    if (req->body_len) {
+        if ((rc = req_json(req, res, &in)) < 0 ||
+            (rc = input_check(in, decline_fields, act == CA_DECLINE ? 1 : 0, res)) < 0)
+            return rc;
+        reason = input_str(in, "reason");
+    }
+    rc = store_installation_change_decide(req->store, &req->caller, req->params[0], act, reason,
+                                          time_now(), &ch, &fault, req->arena);
+    if (rc == DESK_ENOTFOUND)
+        return res_error(res, rc, NULL, "no installation change %" PRId64, req->params[0]);
+    if (rc < 0)
+        return api_fault(res, rc, &fault, "no installation change");
+    return res_json(res, 200, change_json(&ch));
+}
+
+int api_installation_change_approve(struct req *req, struct res *res)
+{
+    return decide(req, res, CA_APPROVE);
+}
+
+int api_installation_change_decline(struct req *req, struct res *res)
+{
+    return decide(req, res, CA_DECLINE);
 }

@@ -107,22 +107,46 @@ int api_release_list(struct req *req, struct res *res)
 
 /* ---- POST /api/v1/releases/{id}/publish ------------------------------------------------------ */
 
+static const struct field_spec publish_fields[] = {
+    {"update_at", F_STRING, false, 1, 64, NULL},
+};
+
+/* The optional body {"update_at"}: when vendor-hosted installations are updated (now). */
+static int read_update_at(struct req *req, struct res *res, int64_t now, int64_t *update_at)
+{
+    json_t *in;
+    int rc;
+
+    *update_at = now;
+    if (!req->body_len)
+        return 0;
+    if ((rc = req_json(req, res, &in)) < 0 ||
+        (rc = input_check(in, publish_fields, ARRAY_SIZE(publish_fields), res)) < 0)
+        return rc;
+    return json_to_time(in, "update_at", update_at, res);
+}
+
 int api_release_publish(struct req *req, struct res *res)
 {
     struct store_fault fault = {0};
     struct publish_result done;
+    int64_t now = time_now(), update_at;
     struct release r;
     json_t *out;
     int rc;
 
-    rc = store_release_publish(req->store, &req->caller, req->params[0], time_now(), &r, &done,
-                               &fault, req->arena);
+    if ((rc = read_update_at(req, res, now, &update_at)) < 0)
+        return rc;
+    rc = store_release_publish(req->store, &req->caller, req->params[0], now, update_at, &r,
+                               &done, &fault, req->arena);
     if (rc == DESK_ENOTFOUND)
         return res_error(res, rc, NULL, "no release %" PRId64, req->params[0]);
     if (rc < 0)
         return api_fault(res, rc, &fault, "no release");
     out = release_json(&r, req->arena);
     json_object_set_new(out, "installations_updated", json_integer(done.updated));
+    json_object_set_new(out, "installations_scheduled", json_integer(done.scheduled));
+    json_object_set_new(out, "update_at", json_time(update_at > now ? update_at : now));
     json_object_set_new(out, "installations_notified", json_integer(done.notified));
     json_object_set_new(out, "notices_queued", json_integer(done.notices));
     return res_json(res, 200, out);

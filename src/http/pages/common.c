@@ -344,6 +344,14 @@ int page_ticket_extras(struct req *req, const struct ticket *t, const char *link
 
 /* ---- posted text and files ---------------------------------------------------------------- */
 
+const char *page_utc_text(int64_t t, struct arena *a)
+{
+    char s[TIME_UTC_TEXT_LEN];
+
+    time_format_utc_text(t, s);
+    return arena_strdup(a, s);
+}
+
 const char *page_text_problem(const char *label, const char *s, size_t max_chars, struct arena *a)
 {
     size_t len = s ? strlen(s) : 0;

@@ -68,9 +68,10 @@ int page_desk_release_publish(struct req *req, struct res *res)
     struct store_fault fault = {0};
     struct publish_result done;
     struct release r;
+    int64_t now = time_now();
     int rc;
 
-    rc = store_release_publish(req->store, &req->caller, req->params[0], time_now(), &r, &done,
+    rc = store_release_publish(req->store, &req->caller, req->params[0], now, now, &r, &done,
                                &fault, req->arena);
     if (rc < 0)
         return refused(req, res, rc, &fault);

@@ -90,6 +90,8 @@ const char *severity_label(int sev);
 const char *severity_meaning(int sev);
 /* A posted text field checked: valid UTF-8, max_chars at most; NULL when fine, else why. */
 const char *page_text_problem(const char *label, const char *s, size_t max_chars, struct arena *a);
+/* t as "2027-03-04 08:00 UTC" (arena). */
+const char *page_utc_text(int64_t t, struct arena *a);
 /* As page_text_problem, for one line of visible text (a subject, a name): utf8_line_problem. */
 const char *page_line_problem(const char *label, const char *s, size_t max_chars, struct arena *a);
 /* The file part of form field `field`, or NULL when there is none or no file was chosen. */
@@ -171,6 +173,9 @@ int page_portal_catalogue(struct req *req, struct res *res);
 int page_portal_releases(struct req *req, struct res *res);
 int page_portal_invoices(struct req *req, struct res *res);
 int page_portal_maintenance(struct req *req, struct res *res);
+int page_portal_changes(struct req *req, struct res *res);
+int page_portal_change_approve(struct req *req, struct res *res);
+int page_portal_change_decline(struct req *req, struct res *res);
 /*
  * Agreement id as the caller may see it, for the page "agreement": facts,
  * change orders and (enhanced, advanced) the bank today with its chart's

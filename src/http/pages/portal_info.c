@@ -402,14 +402,6 @@ int page_send_release_file(struct req *req, struct res *res)
 
 /* ---- maintenance windows ----------------------------------------------------------------- */
 
-/* "2027-03-04 08:00 UTC" (arena) */
-static const char *when_text(int64_t t, struct arena *a)
-{
-    char s[TIME_RFC3339_LEN];
-
-    time_format_rfc3339(t, s);
-    return arena_sprintf(a, "%.10s %.5s UTC", s, s + 11);
-}
 
 int page_portal_maintenance(struct req *req, struct res *res)
 {
@@ -427,8 +419,8 @@ int page_portal_maintenance(struct req *req, struct res *res)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
             list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "starts_at",
-                            when_text(w[i].t.starts_at, req->arena), "ends_at",
-                            when_text(w[i].t.ends_at, req->arena), "summary", w[i].summary,
+                            page_utc_text(w[i].t.starts_at, req->arena), "ends_at",
+                            page_utc_text(w[i].t.ends_at, req->arena), "summary", w[i].summary,
                             "details", w[i].details, "where",
                             w[i].installation_name ? w[i].installation_name
                                                    : "all hosted installations",
