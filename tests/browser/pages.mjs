@@ -239,6 +239,13 @@ async function serviceBusiness(customer, agent) {
     'the portal links the hot-fix file');
   const got = await customer.request.get(base + await fix.getAttribute('href'));
   check(got.status() === 200 && (await got.text()) === 'fix', 'which downloads', got.status());
+  await customer.goto(`${base}/portal/changes`);
+  check((await customer.content()).includes('Install the billing module'),
+    'the portal asks to approve the proposed module');
+  await Promise.all([customer.waitForNavigation(),
+    customer.click('form[action$="/approve"] button')]);
+  check((await customer.content()).includes('No change waits for your approval'),
+    'the customer approves it');
   await customer.goto(`${base}/portal/catalogue`);
   const row = customer.locator('#supplemental tr', { hasText: 'Database migrations' });
   await row.locator('input[name=note]').fill('two meter databases');

@@ -49,8 +49,10 @@ api PATCH /api/v1/organizations/1 '{"account_executive_id":2}' "$ADMIN" && [ "$S
     [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $AGENT" \
         -H 'Content-Type: application/zip' --data-binary @"$T/fix.bin" \
         "$BASE/api/v1/releases/$R/files?filename=meter-import-5.9.4.zip")" = 201 ] &&
-    api POST "/api/v1/releases/$R/publish" "" "$AGENT" && [ "$STATUS" = 200 ]
-ok $? "an account executive, a maintenance window, a hot-fix file (issue 16)"
+    api POST "/api/v1/releases/$R/publish" "" "$AGENT" && [ "$STATUS" = 200 ] &&
+    api POST /api/v1/installations/1/changes '{"what":"Install the billing module","proposed":true}' "$AGENT" &&
+    [ "$STATUS" = 201 ]
+ok $? "an account executive, a maintenance window, a hot-fix file, a proposed module (issue 16)"
 
 mkdir -p "$B/artifacts"
 node "$B/pages.mjs" "$BASE" "$PASSWORD" "$B/artifacts" "$CHROMIUM" > "$T/node.out" 2>&1
