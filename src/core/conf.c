@@ -25,6 +25,10 @@ const struct conf_entry conf_table[] = {
       "threads reading and writing HTTP connections (epoll); 0: one thread per connection"),
     I("http-workers", http_workers, "64", 1, 1024,
       "threads running the handlers of writes (they wait for the database's commit)"),
+    I("events-max-waiters", events_max_waiters, "1000", 1, 65536,
+      "GET /api/v1/events requests held open at once (no thread each); beyond them 503"),
+    I("events-per-user", events_per_user, "16", 1, 65536,
+      "GET /api/v1/events requests held open at once for one user (tabs, devices)"),
     I("sweep-seconds", sweep_seconds, "30", 1, 60, "seconds between escalation sweeps"),
     I("lease-seconds", lease_seconds, "300", 2, 86400,
       "how long a server holds a background job it runs; when a server dies, another takes "

@@ -26,6 +26,8 @@ struct conf {
     int64_t header_timeout_seconds; /* for a whole request header */
     int64_t http_threads;  /* MHD's epoll threads; 0: a thread per connection */
     int64_t http_workers;  /* threads running the handlers of writes */
+    int64_t events_max_waiters; /* held GET /api/v1/events in all */
+    int64_t events_per_user;    /* held GET /api/v1/events of one user */
     int64_t sweep_seconds; /* between escalation sweeps */
     int64_t lease_seconds; /* a job's lease in the database (scheduler.h, outbox.h) */
     /* accounts and sign-in */

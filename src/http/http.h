@@ -77,6 +77,9 @@ struct res {
     struct strbuf body;         /* the bytes */
     struct kv headers[RES_MAX_HEADERS];
     size_t nheaders;
+    bool hold;                  /* GET /api/v1/events: no event yet, the server holds the
+                                   request (http/waiters.h) and asks again from hold_after */
+    int64_t hold_after;
 };
 
 /*

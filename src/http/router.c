@@ -1,6 +1,7 @@
 #define LOG_MODULE "http"
 #include "core/compat.h"
 #include "http/router.h"
+#include "http/api/api.h"
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -236,7 +237,7 @@ void route_run(const struct route *r, struct req *req, struct res *res)
     if (rc < 0 && !res->status)
         route_error(r, req, res, rc, rc == DESK_EIO ? "internal error (logged)"
                                                      : desk_err_code(rc));
-    if (!res->status) { /* a handler's bug: answer and log it, the server goes on */
+    if (!res->status && !res->hold) { /* a handler's bug: answer and log it, the server goes on */
         log_error("msg=\"handler set no response\" method=%s route=%s rc=%d", r->method,
                   r->pattern, rc);
         route_error(r, req, res, DESK_EIO, "internal error (logged)");
@@ -283,4 +284,8 @@ void route_dispatch(struct req *req, struct res *res)
 
     if (route_prepare(req, res, &r, req->body_len) == 0)
         route_run(r, req, res);
+    if (res->hold) { /* nothing here holds a request: answer it as a server stopping would */
+        res->hold = false;
+        api_events_answer(req, res, &res->hold_after, true);
+    }
 }

@@ -72,6 +72,9 @@ const struct route routes[] = {
     {"GET", "/api/v1/tickets/:id/attachments", api_attachment_list, ROLE_CUSTOMER, 0,
      "the files of a request"},
     {"GET", "/api/v1/attachments/:id", api_attachment_get, ROLE_CUSTOMER, 0, "a file's bytes"},
+    /* events and live chat (issues 15, 16) */
+    {"GET", "/api/v1/events", api_events, ROLE_CUSTOMER, 0,
+     "text/event-stream of the changes the caller may see (long poll, Last-Event-ID)"},
     /* agreements, time and expenses, invoices, catalogue, RASCI */
     {"POST", "/api/v1/agreements", api_agreement_create, ROLE_AGENT, 0, "request an agreement"},
     {"GET", "/api/v1/agreements", api_agreement_list, ROLE_CUSTOMER, 0,

@@ -18,6 +18,8 @@
 #include "core/xalloc.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "http/api/api.h"
+#include "http/waiters.h"
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -34,6 +36,8 @@
 #define FD_RESERVE 128
 /* How often the watch looks for connections past their header deadline. */
 #define WATCH_TICK_NS (250 * 1000000LL)
+/* A held GET /api/v1/events is answered after this many seconds without events. */
+#define EVENTS_HOLD_SECONDS 25
 /* MHD's inactivity timeout (a body that stops arriving), seconds. */
 #define IDLE_TIMEOUT 60
 
@@ -88,6 +92,7 @@ struct server {
     struct store *store;       /* the database */
     struct watch watch;        /* the header deadline */
     struct pool pool;          /* the handlers' threads; nr 0: none */
+    struct waiters *waiters;   /* held GET /api/v1/events; NULL: none (no suspending) */
 };
 
 /* One request in flight (MHD's con_cls). */
@@ -105,7 +110,7 @@ struct exchange {
     bool form_too_big;         /* a form field that is not a file outgrew the limit */
     bool queued;               /* the response is queued: nothing more to do */
     int64_t start_ns;          /* for the latency histogram */
-    struct MHD_Connection *conn; /* while queued for a worker */
+    struct MHD_Connection *conn; /* while queued for a worker or held */
     struct exchange *next;     /* in the pool's queue */
 };
 
@@ -461,6 +466,10 @@ static void *pool_main(void *arg)
         pthread_mutex_unlock(&p->lock);
         log_set_req(x->req.id);
         route_run(x->route, &x->req, &x->res);
+        if (x->res.hold) { /* a worker holds nothing: what there is now */
+            x->res.hold = false;
+            api_events_answer(&x->req, &x->res, &x->res.hold_after, true);
+        }
         log_set_req(0);
         /* MHD takes a response for a suspended connection from any thread */
         send_response(x->conn, x);
@@ -526,6 +535,45 @@ static void pool_release(struct pool *p)
     free(p->threads);
     pthread_cond_destroy(&p->work);
     pthread_mutex_destroy(&p->lock);
+}
+
+/* ---- held requests (GET /api/v1/events) ------------------------------------------ */
+
+/* The waiters' question (waiters.h): answer a held request when it has events. */
+static bool answer_held(void *item, int64_t *after, bool last)
+{
+    struct exchange *x = item;
+
+    log_set_req(x->req.id);
+    if (!api_events_answer(&x->req, &x->res, after, last)) {
+        log_set_req(0);
+        return false;
+    }
+    send_response(x->conn, x);
+    log_set_req(0);
+    return true;
+}
+
+/*
+ * The handler asked to hold the request (res.hold): list it with the waiters (true), or
+ * answer now (false): 503 beyond their limits, the events so far when they are stopping.
+ */
+static bool hold_request(struct server *srv, struct MHD_Connection *conn, struct exchange *x)
+{
+    enum waiter_result r = WAITER_STOPPING;
+
+    x->res.hold = false;
+    x->conn = conn;
+    if (srv->waiters)
+        r = waiters_add(srv->waiters, conn, x, x->req.caller.user_id, x->res.hold_after);
+    if (r == WAITER_HELD)
+        return true;
+    if (r == WAITER_FULL)
+        res_error(&x->res, DESK_EBUSY, NULL, "too many clients wait for events; come back "
+                                             "shortly");
+    else
+        api_events_answer(&x->req, &x->res, &x->res.hold_after, true);
+    return false;
 }
 
 /* Refuse what arrived past MAX_DISCARD: answer now, and MHD closes the connection. */
@@ -595,6 +643,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (offload(&x->req, x->route) && pool_push(&srv->pool, conn, x))
             return MHD_YES; /* a worker answers it */
         route_run(x->route, &x->req, &x->res);
+        if (x->res.hold && hold_request(srv, conn, x))
+            return MHD_YES; /* the waiters answer it */
     }
     return send_response(conn, x);
 }
@@ -742,6 +792,12 @@ int server_start(const struct conf *conf, struct store *st, struct server **out,
     srv->store = st;
     watch_init(&srv->watch, conf->header_timeout_seconds);
     pool_init(&srv->pool);
+    if (threads && !(srv->waiters = waiters_start(st, (unsigned)conf->events_max_waiters,
+                                                  (unsigned)conf->events_per_user,
+                                                  EVENTS_HOLD_SECONDS, answer_held))) {
+        strbuf_addstr(err, "cannot start the HTTP server's threads");
+        goto fail;
+    }
     if (watch_start(&srv->watch) < 0 ||
         pool_start(&srv->pool, workers) < 0) {
         strbuf_addstr(err, "cannot start the HTTP server's threads");
@@ -767,6 +823,7 @@ int server_start(const struct conf *conf, struct store *st, struct server **out,
     *out = srv;
     return 0;
 fail:
+    waiters_free(srv->waiters);
     pool_stop(&srv->pool);
     pool_release(&srv->pool);
     watch_stop(&srv->watch);
@@ -779,11 +836,14 @@ void server_stop(struct server *srv)
 {
     if (!srv)
         return;
-    /* the workers finish and resume every suspended connection first: MHD may not stop with
-       one suspended; requests that arrive meanwhile run in MHD's threads */
+    /* the waiters and the workers answer and resume every suspended connection first: MHD
+       may not stop with one suspended; requests that arrive meanwhile are answered in MHD's
+       threads */
+    waiters_stop(srv->waiters);
     pool_stop(&srv->pool);
     watch_stop(&srv->watch);
     MHD_stop_daemon(srv->daemon); /* its CLOSED notifications empty the watch's list */
+    waiters_free(srv->waiters);
     pool_release(&srv->pool);
     watch_release(&srv->watch);
     free(srv);

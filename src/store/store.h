@@ -1371,4 +1371,29 @@ int store_job_done(struct store *st, const char *name, const char *holder, int64
 int store_meta_get(struct store *st, const char *key, const char **value, struct arena *a);
 int store_meta_set(struct store *st, const char *key, const char *value);
 
+/* ---- events (GET /api/v1/events) ------------------------------------------------ */
+
+/* One change a caller may see: an audit row of a request or of a message on one. */
+struct store_event {
+    int64_t id;          /* the audit row: monotonic, the stream's event id */
+    const char *entity;  /* "ticket" or "message" */
+    const char *action;  /* create, update, escalate, close, sla_warning, sla_breach */
+    int64_t ticket_id;   /* the request */
+    const char *channel; /* the request's channel ("chat": a live chat) */
+    int64_t message_id;  /* a message's id; 0 for a request's change */
+    bool staff;          /* the message was written by staff */
+    bool internal;       /* an internal note (never for a customer) */
+};
+
+/* The newest audit id (0: none yet). */
+int store_events_head(struct store *st, int64_t *head);
+/*
+ * Up to max events after id `after` that c may see (customers: their
+ * organisation's requests, never internal notes), oldest first. *seen is
+ * the id up to which the trail was read: the next read starts there (it
+ * may pass rows c may not see; at most a few thousand rows are read).
+ */
+int store_events_after(struct store *st, const struct caller *c, int64_t after, size_t max,
+                       struct store_event **items, size_t *n, int64_t *seen, struct arena *a);
+
 #endif

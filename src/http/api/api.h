@@ -12,6 +12,14 @@ struct attachment;
 
 /* health.c */
 int api_healthz(struct req *req, struct res *res);
+/* GET /api/v1/events: the events after Last-Event-ID (or ?after=), or res->hold when none yet. */
+int api_events(struct req *req, struct res *res);
+/*
+ * Answer the events req->caller may see after *after into res (text/event-stream) and return
+ * true; with none yet return false (res untouched, *after moved past rows read) unless last,
+ * which answers without events.
+ */
+bool api_events_answer(struct req *req, struct res *res, int64_t *after, bool last);
 int api_metrics(struct req *req, struct res *res);
 /* openapi.c */
 int api_openapi(struct req *req, struct res *res);
