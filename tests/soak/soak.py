@@ -1102,6 +1102,8 @@ OPS = {
     "POST /api/v1/installation-changes/{id}/decline": ("customer", lambda r: J(
         "/api/v1/installation-changes/%d/decline" % mk_proposed_change(r),
         {"reason": "not now " + uniq()}), False),
+    # after=0: the events from the start at once (a cursor of now would be held ~25 s)
+    "GET /api/v1/events": ("customer", lambda r: J("/api/v1/events?after=%d" % (r.n % 50)), True),
     "GET /api/v1/agreements/{id}/years": ("customer", lambda r: J(
         "/api/v1/agreements/%d/years" % r.get("enhanced")), True),
     "POST /api/v1/agreements/{id}/requirements": ("agent", lambda r: J(
@@ -1425,8 +1427,8 @@ def run_op(key, r, replay):
     if resp.status < 500 and path.startswith("/api/") and resp.status != 204 and \
             not re.search(r"\.(html|pdf|csv)$", path.split("?")[0]) and \
             "/attachments/" not in path[len("/api/v1/tickets"):] and \
-            not (path.startswith(("/api/v1/attachments/", "/api/v1/release-files/")) and
-                 resp.status == 200):
+            not (path.startswith(("/api/v1/attachments/", "/api/v1/release-files/",
+                                  "/api/v1/events")) and resp.status == 200):
         if resp.json() is None and key != "GET /metrics":
             STATS.record(key + " (not JSON)", method, path, 599, resp.body, False)
     if key == "GET /api/v1/tickets" and resp.status == 200:  # follow the cursor once
