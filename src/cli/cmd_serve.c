@@ -89,6 +89,7 @@ int cmd_serve(int argc, char **argv)
         (rc = cli_open_store("serve", c.db, STORE_MIGRATE | STORE_IN_USE | STORE_CHECK, &st)))
         goto out;
     backup_warn_modes(c.backup_dir);
+    store_set_disk_reserve(st, (uint64_t)c.disk_reserve_mib << 20);
     limit_threads(&c, store_connection_limit(st));
     if (server_start(&c, st, &srv, &port, &err) < 0) {
         fprintf(stderr, "svcdesk serve: %s\n", err.buf);

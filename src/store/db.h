@@ -72,6 +72,7 @@ struct db_driver {
     int (*backup)(struct store *st, const char *path, struct strbuf *err);
     void (*write_stats)(struct store *st, uint64_t *commits, uint64_t *writes);
     int (*connection_limit)(struct store *st); /* NULL: none (store_connection_limit) */
+    void (*set_disk_reserve)(struct store *st, uint64_t bytes); /* NULL: not a local file */
     /* connections and transactions */
     struct db_conn *(*get)(struct store *st);
     void (*put)(struct store *st, struct db_conn *c);

@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #define STMT_CACHE_MIN 256   /* first size of a connection's statement table (power of two) */
@@ -82,6 +83,9 @@ struct sqlite_store {
     uint64_t failed_batches;         /* batches rolled back as a whole (a full disk, I/O) */
     bool replay_writes;              /* tests: run each write twice, the first rolled back */
     int lock_fd;                     /* the in-use lock held (STORE_IN_USE), else -1 */
+    char *dir;                       /* the folder of the file (its disk's free space) */
+    uint64_t disk_reserve;           /* bytes kept free: writes refused below (write_mu) */
+    bool disk_low;                   /* the last batch was refused for it (writer thread) */
 
     pthread_mutex_t health_mu;       /* guards degraded, why */
     bool degraded;                   /* the file was found damaged: sticks until restart */
@@ -485,12 +489,55 @@ static void writer_recover(struct sqlite_store *s)
     strbuf_release(&err);
 }
 
-static int run_batch(struct sqlite_store *s, struct write_job *batch)
+/*
+ * A disk with less than the reserve free refuses the batch before it begins (503). SQLite
+ * alone would take writes while its journal has room inside the space it holds already,
+ * and refuse them once it must grow: which writes fail on a full disk would depend on the
+ * journal's size. The reserve makes it the disk's free space, and leaves the room that a
+ * checkpoint of the journal into the file needs. Logged when it begins and when it ends.
+ */
+/* The folder holding path ("." for a bare name), malloc'd. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (!slash)
+        return xstrdup(".");
+    return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+static bool disk_too_full(struct sqlite_store *s, uint64_t reserve)
+{
+    struct statvfs v;
+    uint64_t free_bytes;
+    bool low;
+
+    if (!reserve || statvfs(s->dir, &v) != 0)
+        return false;
+    free_bytes = (uint64_t)v.f_bavail * v.f_frsize;
+    low = free_bytes < reserve;
+    if (low && !s->disk_low)
+        log_error("msg=\"database or disk is full: writes refused until space is freed\" "
+                  "free_bytes=%" PRIu64 " disk_reserve_bytes=%" PRIu64 " db=%s",
+                  free_bytes, reserve, s->path);
+    else if (!low && s->disk_low)
+        log_info("msg=\"disk space back: writes taken again\" free_bytes=%" PRIu64 " db=%s",
+                 free_bytes, s->path);
+    s->disk_low = low;
+    return low;
+}
+
+static int run_batch(struct sqlite_store *s, struct write_job *batch, uint64_t reserve)
 {
     struct sqlite_conn *c;
     struct write_job *j;
     int rc;
 
+    if (disk_too_full(s, reserve)) {
+        for (j = batch; j; j = j->next)
+            j->rc = DESK_EBUSY;
+        return DESK_EBUSY;
+    }
     if (!s->wconn->db) /* the last reopen failed: try again */
         writer_recover(s);
     c = s->wconn;
@@ -529,6 +576,7 @@ static void *writer_main(void *arg)
     pthread_mutex_lock(&s->write_mu);
     for (;;) {
         struct write_job *batch, *j, *last;
+        uint64_t reserve;
         size_t n = 1;
         int rc;
 
@@ -545,9 +593,10 @@ static void *writer_main(void *arg)
         if (!s->head)
             s->tail = NULL;
         last->next = NULL;
+        reserve = s->disk_reserve;
         pthread_mutex_unlock(&s->write_mu);
 
-        rc = run_batch(s, batch);
+        rc = run_batch(s, batch, reserve);
 
         pthread_mutex_lock(&s->write_mu);
         if (rc < 0) {
@@ -583,6 +632,15 @@ static int sq_write(struct store *st, db_write_fn fn, void *arg, enum db_isolati
         pthread_cond_wait(&s->done_cv, &s->write_mu);
     pthread_mutex_unlock(&s->write_mu);
     return job.rc;
+}
+
+static void sqlite_set_disk_reserve(struct store *st, uint64_t bytes)
+{
+    struct sqlite_store *s = SS(st);
+
+    pthread_mutex_lock(&s->write_mu);
+    s->disk_reserve = bytes;
+    pthread_mutex_unlock(&s->write_mu);
 }
 
 static void sqlite_write_stats(struct store *st, uint64_t *commits, uint64_t *writes)
@@ -745,6 +803,7 @@ static void sqlite_close(struct store *st)
     pthread_mutex_destroy(&s->write_mu);
     pthread_cond_destroy(&s->work_cv);
     pthread_cond_destroy(&s->done_cv);
+    free(s->dir);
     free(s->path);
     free(s);
 }
@@ -1039,6 +1098,7 @@ int db_sqlite_open(const char *path, unsigned flags, struct store **out, struct 
     s = xcalloc(1, sizeof(*s));
     s->base.drv = &sqlite_driver;
     s->path = xstrdup(path);
+    s->dir = dir_of(path);
     s->lock_fd = -1;
     s->replay_writes = replay_writes_asked();
     pthread_mutex_init(&s->health_mu, NULL);
@@ -1067,6 +1127,7 @@ fail:
     if (s->lock_fd >= 0)
         close(s->lock_fd);
     pthread_mutex_destroy(&s->health_mu);
+    free(s->dir);
     free(s->path);
     free(s);
     return rc;
@@ -1081,6 +1142,7 @@ static const struct db_driver sqlite_driver = {
     .integrity_check = sqlite_integrity_check,
     .backup = sqlite_backup,
     .write_stats = sqlite_write_stats,
+    .set_disk_reserve = sqlite_set_disk_reserve,
     .get = sq_get,
     .put = sq_put,
     .write = sq_write,

@@ -105,6 +105,12 @@ int store_connection_limit(struct store *st)
     return st->drv->connection_limit ? st->drv->connection_limit(st) : 0;
 }
 
+void store_set_disk_reserve(struct store *st, uint64_t bytes)
+{
+    if (st->drv->set_disk_reserve)
+        st->drv->set_disk_reserve(st, bytes);
+}
+
 void store_write_stats(struct store *st, uint64_t *commits, uint64_t *writes)
 {
     st->drv->write_stats(st, commits, writes);

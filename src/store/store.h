@@ -75,6 +75,11 @@ int store_backup(struct store *st, const char *path, struct strbuf *err);
  * do in err) while a server holds the database (STORE_IN_USE).
  */
 int store_restore(const char *url, const char *file, struct strbuf *err);
+/*
+ * Refuse writes (DESK_EBUSY, logged once) while the disk under a SQLite file has less than
+ * bytes free; 0: never. Without effect on PostgreSQL, whose disk is the server's.
+ */
+void store_set_disk_reserve(struct store *st, uint64_t bytes);
 /* Group-commit counters since open: transactions committed and writes in them. */
 void store_write_stats(struct store *st, uint64_t *commits, uint64_t *writes);
 /*
