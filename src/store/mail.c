@@ -179,6 +179,54 @@ int store_outbox_pending(struct store *st, int64_t *n)
     return read_int(st, SQL_OUTBOX_PENDING, NULL, NULL, 0, n, &found);
 }
 
+/* ---- reading the outbox (GET /api/v1/outbox) ---------------------------------------- */
+
+static const char SQL_OUTBOX_LIST[] =
+    "SELECT id, kind, coalesce(ticket_id, 0), recipients, subject, body, message_id, "
+    "in_reply_to, refs, attempts, created_at, not_before, coalesce(next_attempt_at, 0), "
+    "coalesce(sent_at, 0), last_error FROM outbox WHERE (CAST(?1 AS BIGINT) = 0 OR "
+    "ticket_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR kind = ?2) AND (?3 = 0 OR (?3 = 1 AND "
+    "sent_at IS NULL) OR (?3 = 2 AND sent_at IS NOT NULL)) AND (CAST(?4 AS BIGINT) = 0 OR "
+    "id < ?4) ORDER BY id DESC LIMIT ?5";
+
+int store_outbox_list(struct store *st, const struct outbox_filter *f, struct outbox_entry **items,
+                      size_t *n, int64_t *next, struct arena *a)
+{
+    struct db_conn *c;
+    struct db_stmt *s;
+    int rc;
+
+    *items = NULL;
+    *n = 0;
+    *next = 0;
+    if (f->limit < 1 || f->limit > STORE_PAGE_MAX)
+        return DESK_EBADREQ;
+    *items = ARENA_NEWN(a, struct outbox_entry, (size_t)f->limit + 1);
+    c = db_get(st);
+    s = db_stmt(c, SQL_OUTBOX_LIST);
+    db_bind_int(s, 1, f->ticket_id);
+    db_bind_text(s, 2, f->kind);
+    db_bind_int(s, 3, f->state);
+    db_bind_int(s, 4, f->before_id);
+    db_bind_int(s, 5, f->limit + 1);
+    while ((rc = db_step(s)) == DB_ROW) {
+        struct outbox_entry *e = &(*items)[(*n)++];
+        read_outbox_row(s, &e->msg, a);
+        e->created_at = db_col_int(s, 10);
+        e->not_before = db_col_int(s, 11);
+        e->next_attempt_at = db_col_int(s, 12);
+        e->sent_at = db_col_int(s, 13);
+        e->last_error = db_col_text_or_null(s, 14, a);
+    }
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    db_put(st, c);
+    if (*n > (size_t)f->limit) {
+        (*n)--;
+        *next = (*items)[*n - 1].msg.id;
+    }
+    return rc;
+}
+
 static const char SQL_SENDER_USER[] =
     "SELECT id, role, coalesce(organization_id, 0) FROM users WHERE email = ?1";
 static const char SQL_SENDER_DOMAIN[] =

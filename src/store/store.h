@@ -882,6 +882,27 @@ int store_outbox_release(struct store *st, int64_t id, const char *holder);
 /* Rows not yet sent (for /metrics and tests). */
 int store_outbox_pending(struct store *st, int64_t *n);
 
+/* An outbox row as GET /api/v1/outbox shows it (strings in the caller's arena). */
+struct outbox_entry {
+    struct outbox_msg msg;       /* what is sent */
+    int64_t created_at;          /* queued, UTC seconds */
+    int64_t not_before;          /* not sent before (SLA notices wait for support hours) */
+    int64_t next_attempt_at;     /* the next attempt; 0: none */
+    int64_t sent_at;             /* 0: not yet */
+    const char *last_error;      /* of the last failed attempt; NULL: none */
+};
+enum outbox_state { OUTBOX_ANY, OUTBOX_PENDING, OUTBOX_SENT };
+struct outbox_filter {
+    int64_t ticket_id;           /* 0: any */
+    const char *kind;            /* NULL: any */
+    enum outbox_state state;     /* any, not yet sent, sent */
+    int64_t before_id;           /* keyset, newest first; 0: the first page */
+    int limit;                   /* 1..STORE_PAGE_MAX */
+};
+/* A page of the outbox, newest first (admins only: the caller checks the role). */
+int store_outbox_list(struct store *st, const struct outbox_filter *f, struct outbox_entry **items,
+                      size_t *n, int64_t *next, struct arena *a);
+
 /* Who an inbound mail's sender is, by exact user address or the organisations' mail domains. */
 struct mail_sender {
     int64_t user_id;         /* the user with this address; 0: none */

@@ -63,7 +63,7 @@ like "$(json .decided_at)" "^2027-05-03T08:" "and when"
 is "$(version_of "$IA")" "5.2" "the version is set on approval"
 api POST "/api/v1/installation-changes/$P1/decline" "" "$CA"
 is "$STATUS|$(json .error.field)" "409|status" "a decided change: 409"
-on_sqlite "no interface reads the audit log" && is "$(sqlite_only_q "SELECT action || ':' || actor_id FROM audit_log WHERE entity = 'installation_change' AND entity_id = $P1 ORDER BY id")" \
+is "$(audit_q "entity=installation_change&entity_id=$P1" 'map(.action + ":" + (.actor_id|tostring))|join("\n")')" \
     "create:2
 approve:3" "created and approved, audited with who"
 
@@ -138,7 +138,7 @@ is "$(json "[.items[] | select(.id == $S1)][0] | .status + \"|\" + .from_version
     "marked installed, from the version it replaced"
 is "$(json "[.items[] | select(.id == $P4)][0].status")" approved "the approved change dated later still waits"
 sleep 2
-on_sqlite "no interface reads the audit log" && is "$(sqlite_only_q "SELECT count(*) FROM audit_log WHERE entity = 'installation_change' AND entity_id = $S1 AND action = 'apply'")" \
+is "$(audit_q "entity=installation_change&entity_id=$S1" 'map(select(.action == "apply"))|length')" \
     1 "applied once, with two servers sweeping"
 kill -TERM "${EXTRA_PIDS[0]}"; wait "${EXTRA_PIDS[0]}"; is "$?" 0 "the second server stops cleanly"
 EXTRA_PIDS=()

@@ -171,6 +171,19 @@ on_sqlite() {
 # interface shows what it reads.
 sqlite_only_q() { sqlite3 -cmd ".timeout 5000" "${2:-$DB}" "$1"; }
 
+# outbox_q QUERY JQ [TOKEN]: the queued mail that GET /api/v1/outbox?QUERY lists (as the admin,
+# all of it up to 1000 rows), oldest first, through the jq filter JQ on that list, e.g.
+# outbox_q "ticket_id=$T&kind=reply" 'map(.recipients|tojson)|join(" ")'
+outbox_q() {
+    curl -s -H "Authorization: Bearer ${3:-$ADMIN}" "$BASE/api/v1/outbox?limit=1000&$1" |
+        jq -r "(.items|reverse) | $2"
+}
+# audit_q QUERY JQ [TOKEN]: the same for the audit trail (GET /api/v1/audit-log?QUERY)
+audit_q() {
+    curl -s -H "Authorization: Bearer ${3:-$ADMIN}" "$BASE/api/v1/audit-log?limit=1000&$1" |
+        jq -r "(.items|reverse) | $2"
+}
+
 # sqlite_only_shell [FILE]: a sqlite3 shell on the file ($DB unless FILE) reading its input,
 # e.g. to hold a transaction open; the same rules as sqlite_only_q
 sqlite_only_shell() { sqlite3 "${1:-$DB}"; }

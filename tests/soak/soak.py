@@ -1124,6 +1124,9 @@ OPS = {
     "GET /api/v1/audit-log": ("admin", lambda r: J("/api/v1/audit-log?" + urllib.parse.urlencode(
         random.choice([{"limit": 5}, {"entity": "ticket", "limit": 3},
                        {"actor_id": WORLD.ids["agent"], "from": day(-1)}]))), True),
+    "GET /api/v1/outbox": ("admin", lambda r: J("/api/v1/outbox?" + urllib.parse.urlencode(
+        random.choice([{"limit": 5}, {"state": "pending", "limit": 3},
+                       {"ticket_id": r.get("ticket"), "kind": "received"}]))), True),
     "POST /api/v1/password-resets": ("anonymous", lambda r: J("/api/v1/password-resets", {
         "email": random.choice([r.get("user")["email"], "nobody-%s@example.test" % uniq()])}),
         True),
@@ -1203,6 +1206,8 @@ PAGE_GETS = {
     "GET /portal/maintenance": ("customer", lambda r: "/portal/maintenance"),
     "GET /portal/changes": ("customer", lambda r: "/portal/changes"),
     "GET /desk/admin/audit": ("admin", lambda r: "/desk/admin/audit?entity=ticket"),
+    "GET /desk/admin/outbox": ("admin", lambda r: "/desk/admin/outbox?state=" + random.choice(
+        ["", "pending", "sent"])),
     "GET /login/forgot": ("anonymous", lambda r: "/login/forgot"),
     "GET /reset/{token}": ("anonymous", lambda r: "/reset/" + r.get("reset_token")),
 }

@@ -255,6 +255,10 @@ int api_canned_delete(struct req *req, struct res *res);
 struct audit_filter;
 struct audit_entry;
 int api_audit_list(struct req *req, struct res *res);
+/* outbox.c: GET /api/v1/outbox (admins); its filters read from the query (a 400 answered) */
+int api_outbox_list(struct req *req, struct res *res);
+struct outbox_filter;
+int outbox_query(struct req *req, struct res *res, struct outbox_filter *f);
 /* The audit-log filters of req's query into *f: 0, or 400 in res naming the parameter. */
 int audit_query(struct req *req, struct res *res, struct audit_filter *f);
 json_t *audit_entry_json(const struct audit_entry *e);

@@ -2,7 +2,8 @@
  * admin_audit.c - GET /desk/admin/audit: the audit trail for admins with the
  * filters of GET /api/v1/audit-log (who, what, when) in a GET form, 50 rows a
  * page, newest first, an "older" link to the next page. Values are shown as
- * text (the before and after JSON too).
+ * text (the before and after JSON too). GET /desk/admin/outbox: the mail
+ * queue in the same way (GET /api/v1/outbox's filters).
  */
 #include "core/compat.h"
 #include "http/pages/pages.h"
@@ -16,7 +17,6 @@ int page_admin_audit(struct req *req, struct res *res)
     static const char *const keep[] = {"entity", "entity_id", "actor_id", "from", "to"};
     struct audit_filter f;
     struct audit_entry *items;
-    struct strbuf older = STRBUF_INIT;
     json_t *rows, *filters, *data;
     int64_t next;
     size_t n;
@@ -46,8 +46,21 @@ int page_admin_audit(struct req *req, struct res *res)
                             items[i].after ? items[i].after : ""));
     }
     filters = json_object();
-    strbuf_addstr(&older, "/desk/admin/audit?");
-    for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+    data = json_pack("{s:s, s:o, s:o, s:s?}", "title", "Audit log", "rows", rows, "filters",
+                     filters, "older",
+                     page_list_filters(req, "/desk/admin/audit", keep, ARRAY_SIZE(keep), next,
+                                       filters));
+    return page_render(req, res, 200, "admin_audit", data);
+}
+
+const char *page_list_filters(struct req *req, const char *path, const char *const *keep,
+                              size_t n, int64_t next, json_t *filters)
+{
+    struct strbuf older = STRBUF_INIT;
+    const char *out;
+
+    strbuf_addf(&older, "%s?", path);
+    for (size_t i = 0; i < n; i++) {
         const char *v = req_query(req, keep[i]);
         json_object_set_new(filters, keep[i], json_string(v && *v ? v : ""));
         if (v && *v) {
@@ -56,10 +69,58 @@ int page_admin_audit(struct req *req, struct res *res)
             strbuf_addch(&older, '&');
         }
     }
-    if (next)
-        strbuf_addf(&older, "cursor=%" PRId64, next);
-    data = json_pack("{s:s, s:o, s:o, s:s?}", "title", "Audit log", "rows", rows, "filters",
-                     filters, "older", next ? older.buf : NULL);
+    strbuf_addf(&older, "cursor=%" PRId64, next);
+    out = next ? arena_strdup(req->arena, older.buf) : NULL;
     strbuf_release(&older);
-    return page_render(req, res, 200, "admin_audit", data);
+    return out;
+}
+
+/* GET /desk/admin/outbox: the mail queue with GET /api/v1/outbox's filters, newest first. */
+int page_admin_outbox(struct req *req, struct res *res)
+{
+    static const char *const keep[] = {"ticket_id", "kind", "state"};
+    struct outbox_filter f;
+    struct outbox_entry *items;
+    json_t *rows, *filters, *data;
+    int64_t next;
+    size_t n;
+    int rc;
+
+    if (outbox_query(req, res, &f) < 0)
+        return page_error(req, res, DESK_EBADREQ,
+                          "a filter is not valid: the request is a number, the kind a name "
+                          "(reply, status, ...), the state pending or sent");
+    if ((rc = store_outbox_list(req->store, &f, &items, &n, &next, req->arena)) < 0)
+        return page_error(req, res, rc, "the mail queue cannot be shown");
+    rows = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const struct outbox_entry *e = &items[i];
+        char at[TIME_RFC3339_LEN], sent[TIME_RFC3339_LEN] = "";
+        json_t *to = json_loads(e->msg.recipients, 0, NULL);
+        char *to_text = json_is_array(to) ? json_dumps(to, JSON_COMPACT) : NULL;
+
+        time_format_rfc3339(e->created_at, at);
+        if (e->sent_at)
+            time_format_rfc3339(e->sent_at, sent);
+        json_array_append_new(
+            rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:i, s:s, s:s?}", "id",
+                            (json_int_t)e->msg.id, "at", at, "kind", e->msg.kind, "to",
+                            to_text ? to_text : e->msg.recipients, "subject", e->msg.subject,
+                            "ticket",
+                            e->msg.ticket_id
+                                ? arena_sprintf(req->arena, "%" PRId64, e->msg.ticket_id)
+                                : NULL,
+                            "attempts", e->msg.attempts, "sent", e->sent_at ? sent : "not yet",
+                            "error", e->last_error));
+        free(to_text);
+        json_decref(to);
+    }
+    filters = json_object();
+    data = json_pack("{s:s, s:o, s:o, s:s?}", "title", "Mail queue", "rows", rows, "filters",
+                     filters, "older",
+                     page_list_filters(req, "/desk/admin/outbox", keep, ARRAY_SIZE(keep), next,
+                                       filters));
+    json_object_set_new(data, "pending", json_boolean(f.state == OUTBOX_PENDING));
+    json_object_set_new(data, "sent", json_boolean(f.state == OUTBOX_SENT));
+    return page_render(req, res, 200, "admin_outbox", data);
 }

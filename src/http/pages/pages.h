@@ -120,6 +120,14 @@ const char *page_fault_message(int rc, const struct store_fault *f);
 int page_send_attachment(struct req *req, struct res *res);
 /* admin_audit.c: GET /desk/admin/audit */
 int page_admin_audit(struct req *req, struct res *res);
+int page_admin_outbox(struct req *req, struct res *res);
+/*
+ * The filters keep[0..n) of a list page as the query has them ("" when absent) into
+ * filters, and the link to the page after, path?FILTERS&cursor=next (NULL when next is 0;
+ * arena).
+ */
+const char *page_list_filters(struct req *req, const char *path, const char *const *keep,
+                              size_t n, int64_t next, json_t *filters);
 /* reset.c: GET/POST /login/forgot, GET/POST /reset/{token} */
 int page_forgot_form(struct req *req, struct res *res);
 int page_forgot(struct req *req, struct res *res);
