@@ -88,7 +88,8 @@ start_server() {
         --admin-password "$ADMIN_PASSWORD" $INIT_OPTS > /dev/null 2>> "$T/server.log" || return 1
     "$SVCDESK" serve --db "$DB" --listen 127.0.0.1:0 "$@" > "$T/server.out" 2>> "$T/server.log" &
     SERVER_PID=$!
-    for _ in $(seq 1 200); do
+    # up to 30 s, then 15 s more to answer: a loaded machine under sanitizers is slow to start
+    for _ in $(seq 1 600); do
         PORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T/server.out")
         [ -n "$PORT" ] && break
         kill -0 "$SERVER_PID" 2>/dev/null || break
@@ -96,7 +97,7 @@ start_server() {
     done
     [ -n "${PORT:-}" ] || { cat "$T/server.log" >&2; return 1; }
     BASE=http://127.0.0.1:$PORT
-    for _ in $(seq 1 100); do # listening; wait until it answers, too (slow under sanitizers)
+    for _ in $(seq 1 300); do # listening; wait until it answers, too (slow under sanitizers)
         [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] && return 0
         sleep 0.05
     done
