@@ -4,7 +4,8 @@
 # invoices (issued for a period, linked to the API's HTML and PDF; an overlapping period is 409 on
 # the page); a booking rescheduled with its cost (an expense of the booking); the admin's
 # organisations (list, create with mail domains, 409 for a taken name or domain); hostile text only
-# escaped; every form's POST without its token is 403 and changes nothing.
+# escaped; every form's POST without its token is 403 and changes nothing. Messages in Markdown
+# (issue 15): rendered in the desk and the portal, line breaks kept, typed HTML shown as text.
 . "$(dirname "$0")/lib.sh"
 
 start_server; ok $? "server starts"
@@ -187,6 +188,22 @@ has 'value="acme"'; ok $? "with what was typed"
 page admin POST "$p" --data-urlencode "csrf=$TOKEN_ADMIN" --data-urlencode "name=Delta" -d domains=gamma.test
 is "$STATUS" 409 "another organisation's domain: 409"
 is "$(api_count /api/v1/organizations)" 3 "nothing more created"
+
+# ---- messages in Markdown ----
+api POST /api/v1/tickets '{"subject":"markdown","body":"The **meter** stops.\nSee `log.txt`."}' "$CA"
+MD=$(json .id)
+api POST "/api/v1/tickets/$MD/messages" '{"body":"Fixed in *5.10*:\n\n- restart\n- the <meter> tag <b>kept</b>\n\n<script>alert(1)</script>"}' "$AGENT"
+page agent GET "/desk/tickets/$MD"
+has '<strong>meter</strong> stops.<br />'; ok $? "the description in Markdown, its line break kept"
+has '<code>log.txt</code>'; ok $? "code spans"
+has '<em>5.10</em>'; ok $? "a reply's emphasis"
+has '<li>restart</li>'; ok $? "and its list"
+has 'the &lt;meter&gt; tag &lt;b&gt;kept&lt;/b&gt;'; ok $? "typed HTML shown as the text it is"
+has '&lt;script&gt;alert(1)&lt;/script&gt;'; ok $? "a script as text"
+has '<script>alert'; ok $((! $?)) "never as markup"
+page ca GET "/portal/requests/$MD"
+has '<em>5.10</em>'; ok $? "the portal renders it too"
+has '<b>kept'; ok $((! $?)) "as safely"
 
 stop_server
 done_testing

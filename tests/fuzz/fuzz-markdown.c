@@ -1,6 +1,7 @@
 /*
  * fuzz-markdown.c - libFuzzer target for Markdown as the knowledge base, the
- * release notes and the known errors show it: markdown_html (cmark, safe
+ * release notes, the known errors and (markdown_message_html) the messages of a
+ * request show it: markdown_html (cmark, safe
  * mode, dangerous URLs dropped), the search words of a query (kb_terms), and
  * the HTML of a search snippet with hit markers (kb_snippet_html).
  *
@@ -15,7 +16,7 @@
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "domain/kb.h"
-#include "http/markdown.h"
+#include "core/markdown.h"
 #include <strings.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -87,6 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0; /* cmark is linear, but keep each run short */
     md = xstrndup((const char *)data, size);
     check_html(markdown_html(md, &a), md);
+    check_html(markdown_message_html(md, &a), md); /* a request's messages */
     if (kb_terms(md, terms, &nterms, &a) == 0) {
         if (nterms > KB_TERMS_MAX)
             BUG("%zu words", nterms);

@@ -7,7 +7,7 @@
 #include "core/err.h"
 #include "domain/kb.h"
 #include "domain/organization.h"
-#include "http/markdown.h"
+#include "core/markdown.h"
 #include "store/store.h"
 
 static const char *snippet(const char *raw, struct arena *a) { return kb_snippet_html(raw, a); }
@@ -129,6 +129,26 @@ static void test_markdown_is_safe(void **state)
     arena_release(&a);
 }
 
+/* A message keeps its lines (mail clients write plain text) and is as safe as an article. */
+static void test_markdown_message_keeps_lines(void **state)
+{
+    struct arena a = ARENA_INIT;
+    const char *h;
+
+    (void)state;
+    assert_string_equal(markdown_message_html("Hello,\nthe meter stopped.\n\n-- \nAnn", &a),
+                        "<p>Hello,<br />\nthe meter stopped.</p>\n<p>--<br />\nAnn</p>\n");
+    h = markdown_message_html("see `log`, the <meter> tag\n[x](javascript:y)", &a);
+    assert_non_null(strstr(h, "<code>log</code>"));
+    assert_non_null(strstr(h, "the &lt;meter&gt; tag"));
+    assert_null(strstr(h, "javascript:"));
+    h = markdown_message_html("<script>alert(1)</script>\n<div onclick=x>", &a);
+    assert_null(strstr(h, "<script"));
+    assert_null(strstr(h, "<div"));
+    assert_non_null(strstr(h, "<pre><code>&lt;script&gt;alert(1)&lt;/script&gt;"));
+    arena_release(&a);
+}
+
 /* ---- the article routes in-process ---- */
 
 static struct store *st;
@@ -224,4 +244,5 @@ SUITE(kb, cmocka_unit_test(test_snippet_escapes_and_marks),
       cmocka_unit_test(test_snippet_markers_always_balance),
       cmocka_unit_test(test_terms_are_plain_words), cmocka_unit_test(test_visibility_by_role),
       cmocka_unit_test(test_markdown_is_safe),
+      cmocka_unit_test(test_markdown_message_keeps_lines),
       cmocka_unit_test_setup_teardown(test_article_routes_filter_by_role, setup, teardown))

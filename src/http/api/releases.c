@@ -12,7 +12,7 @@
 #include "core/time.h"
 #include "domain/version.h"
 #include "http/input.h"
-#include "http/markdown.h"
+#include "core/markdown.h"
 #include "store/store.h"
 
 static json_t *release_json(const struct release *r, struct arena *a)

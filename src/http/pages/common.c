@@ -17,6 +17,7 @@
 #include "domain/ticket_sla.h"
 #include "domain/tz.h"
 #include "http/api/api.h"
+#include "core/markdown.h"
 #include "http/input.h"
 #include "http/session.h"
 #include "http/tmpl.h"
@@ -327,9 +328,12 @@ int page_ticket_extras(struct req *req, const struct ticket *t, const char *link
         json_array_append_new(list,
                               json_pack("{s:s, s:b, s:b, s:s, s:o}", "author",
                                         *m[i].author_name ? m[i].author_name : "(system)", "staff",
-                                        m[i].staff, "internal", m[i].internal, "body", m[i].body,
-                                        "at", page_time(m[i].created_at, t->cal)));
+                                        m[i].staff, "internal", m[i].internal, "body_html",
+                                        markdown_message_html(m[i].body, req->arena), "at",
+                                        page_time(m[i].created_at, t->cal)));
     json_object_set_new(data, "messages", list);
+    json_object_set_new(data, "ticket_body_html",
+                        json_string(markdown_message_html(t->body, req->arena)));
     if ((rc = store_attachment_list(req->store, &req->caller, t->id, &at, &n, req->arena)) < 0)
         return rc;
     list = json_array();

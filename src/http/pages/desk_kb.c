@@ -18,7 +18,7 @@
 #include "core/time.h"
 #include "http/input.h"
 #include "domain/kb.h"
-#include "http/markdown.h"
+#include "core/markdown.h"
 #include "store/store.h"
 
 #define LIST_LIMIT 100 /* articles a page of the list */

@@ -15,7 +15,7 @@
 #include "core/strbuf.h"
 #include "core/time.h"
 #include "domain/kb.h"
-#include "http/markdown.h"
+#include "core/markdown.h"
 #include "store/store.h"
 
 #define PAGE_LIMIT 20        /* results per page */

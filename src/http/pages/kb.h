@@ -4,7 +4,7 @@
  *
  * Server-rendered HTML that works without JavaScript; every value is
  * HTML-escaped, article bodies are Markdown rendered safely
- * (http/markdown.h), and snippets are the store's escaped HTML. Readers
+ * (core/markdown.h), and snippets are the store's escaped HTML. Readers
  * see what their role may (anonymous: public articles).
  */
 #ifndef HTTP_PAGES_KB_H

@@ -7,13 +7,19 @@
  * their URL. Text is escaped. So an article, release note or any other
  * Markdown a user wrote can be shown in a page as it is rendered.
  */
-#ifndef HTTP_MARKDOWN_H
-#define HTTP_MARKDOWN_H
+#ifndef CORE_MARKDOWN_H
+#define CORE_MARKDOWN_H
 
 #include "core/compat.h"
 #include "core/arena.h"
 
 /* The HTML of the Markdown text md (arena). Invalid UTF-8 is replaced, never passed on. */
 const char *markdown_html(const char *md, struct arena *a);
+/*
+ * As markdown_html, for the messages of a request, which are often plain text from a mail
+ * client: every line break kept (a <br>), and raw HTML shown as the text it is (an HTML
+ * block as a code block), never omitted and never markup.
+ */
+const char *markdown_message_html(const char *md, struct arena *a);
 
 #endif
