@@ -129,3 +129,12 @@ void utf8_sanitize(struct strbuf *out, const char *s, size_t n)
         }
     }
 }
+
+size_t utf8_cut(const char *s, size_t n, size_t max)
+{
+    if (n <= max)
+        return n;
+    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+        max--;
+    return max;
+}

@@ -15,6 +15,8 @@
 size_t utf8_decode(const char *s, size_t n, unsigned *cp);
 /* True when s[0..n) is well-formed UTF-8: no overlongs, surrogates or code points past U+10FFFF. */
 bool utf8_valid(const char *s, size_t n);
+/* The length of the longest prefix of s[0..n) of at most max bytes ending on a character. */
+size_t utf8_cut(const char *s, size_t n, size_t max);
 /* Append s[0..n) to out with every byte that is not part of a well-formed sequence as U+FFFD. */
 void utf8_sanitize(struct strbuf *out, const char *s, size_t n);
 

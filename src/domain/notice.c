@@ -3,6 +3,8 @@
  */
 #include "core/compat.h"
 #include "domain/notice.h"
+#include "core/time.h"
+#include "core/utf8.h"
 #include <strings.h>
 
 /* The signature of notices about a request: replies come back into it. */
@@ -16,9 +18,9 @@ static const struct {
     [NOTICE_T_RECEIVED] = {"received", "[#{id}] Request received: {subject}",
                            "We have received your request #{id} (severity {severity}).\n\n"
                            "{body}\n" FOOTER},
-    [NOTICE_T_REPLY] = {"reply", "Re: [#{id}] {subject}", "{body}\n" FOOTER},
+    [NOTICE_T_REPLY] = {"reply", "Re: [#{id}] {subject}", "{body}\n{history}" FOOTER},
     [NOTICE_T_STATUS] = {"status", "[#{id}] {status}: {subject}",
-                         "Request #{id}: {status}.\n" FOOTER},
+                         "Request #{id}: {status}.\n{history}" FOOTER},
     [NOTICE_T_ESCALATION] = {"escalation", "[#{id}] Escalated: {subject}", "{body}\n" FOOTER},
     [NOTICE_T_SLA_WARNING] = {"sla_warning",
                               "[#{id}] SLA warning: {clock} target (severity "
@@ -56,6 +58,7 @@ static bool lookup(const struct notice_vars *v, const char *name, size_t len, st
         {"clock", offsetof(struct notice_vars, clock)},
         {"due", offsetof(struct notice_vars, due)},
         {"sender", offsetof(struct notice_vars, sender)},
+        {"history", offsetof(struct notice_vars, history)},
     };
 
     if (len == 2 && !memcmp(name, "id", 2)) {
@@ -94,6 +97,32 @@ void notice_render(enum notice_template t, const struct notice_vars *v, struct s
         if (subject->buf[i] == '\r' || subject->buf[i] == '\n' || subject->buf[i] == '\t')
             subject->buf[i] = ' ';
     fill(templates[t].body, v, body);
+}
+
+void notice_history(const struct notice_quote *q, size_t n, struct strbuf *out)
+{
+    if (!n)
+        return;
+    strbuf_addstr(out, "\nEarlier in this request:\n");
+    for (size_t i = 0; i < n; i++) {
+        const char *body = q[i].body ? q[i].body : "", *p = body;
+        size_t len = strlen(body), keep = utf8_cut(body, len, NOTICE_QUOTE_MAX_BYTES);
+        char at[TIME_UTC_TEXT_LEN];
+
+        time_format_utc_text(q[i].at, at);
+        strbuf_addf(out, "\nOn %s, %s wrote:\n", at,
+                    q[i].author && *q[i].author ? q[i].author : q[i].staff ? "support" : "the customer");
+        while (p < body + keep) {
+            const char *nl = memchr(p, '\n', (size_t)(body + keep - p));
+            size_t line = nl ? (size_t)(nl - p) : (size_t)(body + keep - p);
+            strbuf_addstr(out, line ? "> " : ">");
+            strbuf_add(out, p, line);
+            strbuf_addch(out, '\n');
+            p += line + (nl ? 1 : 0);
+        }
+        if (keep < len)
+            strbuf_addstr(out, "> …\n");
+    }
 }
 
 unsigned notice_audience(enum notice_event e, bool staff_author, bool internal)

@@ -35,7 +35,25 @@ struct notice_vars {
     const char *clock;    /* {clock}: response, update or resolution */
     const char *due;      /* {due}: RFC 3339 UTC */
     const char *sender;   /* {sender}: the address of a refused mail */
+    const char *history;  /* {history}: the conversation before, quoted (notice_history) */
 };
+
+/* One earlier message of a request, as a notice quotes it. */
+struct notice_quote {
+    const char *author; /* a name; "" or NULL: "support" for staff, else "the customer" */
+    bool staff;         /* written by the vendor's staff */
+    int64_t at;         /* UTC seconds */
+    const char *body;   /* the text */
+};
+#define NOTICE_HISTORY_MAX 5         /* earlier messages a notice quotes, the newest */
+#define NOTICE_QUOTE_MAX_BYTES 4000  /* of each, cut at a character */
+/*
+ * Append the conversation before a notice, quoted the way mail clients do, newest first:
+ * a blank line, "Earlier in this request:", then for each "On 2026-12-01 10:00 UTC, NAME
+ * wrote:" and its lines behind "> " (a body longer than NOTICE_QUOTE_MAX_BYTES cut, "> …").
+ * Nothing for n == 0.
+ */
+void notice_history(const struct notice_quote *q, size_t n, struct strbuf *out);
 
 /* The events of a request that notify people (SPEC 2.6, 5), and who hears of each. */
 enum notice_event {

@@ -252,7 +252,7 @@ static void fill_content(struct mail_delivery *d, const struct mime_msg *msg, st
         atts[n++] = (struct attachment){
             0, 0, "message.txt", "text/plain; charset=utf-8", (int64_t)text_len, msg->text, 0, 0};
         d->body = arena_sprintf(a, "%.*s\n\n[the text goes on: see message.txt]",
-                                (int)text_cut(msg->text, text_len, MAIL_MAX_TEXT), msg->text);
+                                (int)utf8_cut(msg->text, text_len, MAIL_MAX_TEXT), msg->text);
     }
     if (!*d->body && d->action == MAIL_JOIN)
         d->body = n ? "(files only)" : "(no text)";

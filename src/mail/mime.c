@@ -368,7 +368,7 @@ static const char *clean_filename(const char *raw, size_t index, const char *ext
         base = slash + 1;
     text_clean(&sb, base, strlen(base));
     text_one_line(&sb, 0);
-    strbuf_setlen(&sb, text_cut(sb.buf, sb.len, FILENAME_MAX_BYTES));
+    strbuf_setlen(&sb, utf8_cut(sb.buf, sb.len, FILENAME_MAX_BYTES));
     if (!sb.len || !strcmp(sb.buf, ".") || !strcmp(sb.buf, ".."))
         out = arena_sprintf(a, "attachment-%zu%s", index, ext);
     else

@@ -4,6 +4,7 @@
 #include "core/compat.h"
 #include "mail/outbound.h"
 #include "core/err.h"
+#include "core/markdown.h"
 #include "mail/mail.h"
 #include "mail/mime.h"
 #include "mail/replyto.h"
@@ -101,16 +102,44 @@ static void set_headers(GMimeMessage *msg, const struct outbox_msg *m, const str
     g_mime_object_set_header(o, "X-Auto-Response-Suppress", "All", NULL);
 }
 
-static void set_body(GMimeMessage *msg, const char *text)
+/* The HTML part: the text as Markdown (markdown_message_html), in a page mail clients show. */
+static const char HTML_HEAD[] =
+    "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    "<style>body{font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;"
+    "color:#1f2937;margin:0;padding:16px}blockquote{margin:8px 0;padding:0 0 0 12px;"
+    "border-left:3px solid #9ca3af;color:#4b5563}pre,code{font-family:Consolas,Menlo,"
+    "monospace;font-size:13px}pre{white-space:pre-wrap}</style></head>\n<body>\n";
+static const char HTML_FOOT[] = "</body></html>\n";
+
+static GMimeObject *text_part(const char *subtype, const char *text)
 {
-    GMimeTextPart *tp = g_mime_text_part_new_with_subtype("plain");
+    GMimeTextPart *tp = g_mime_text_part_new_with_subtype(subtype);
     GMimePart *part = GMIME_PART(tp);
 
     g_mime_text_part_set_text(tp, text);
     g_mime_part_set_content_encoding(
         part, g_mime_part_get_best_content_encoding(part, GMIME_ENCODING_CONSTRAINT_7BIT));
-    g_mime_message_set_mime_part(msg, GMIME_OBJECT(tp));
-    g_object_unref(tp);
+    return GMIME_OBJECT(tp);
+}
+
+/*
+ * multipart/alternative: the text as it is, then the same as HTML (last: the richer one, which
+ * clients that can show it prefer; RFC 2046 5.1.4).
+ */
+static void set_body(GMimeMessage *msg, const char *text, struct arena *a)
+{
+    GMimeMultipart *alt = g_mime_multipart_new_with_subtype("alternative");
+    const char *html = arena_sprintf(a, "%s%s%s", HTML_HEAD, markdown_message_html(text, a),
+                                     HTML_FOOT);
+    GMimeObject *plain = text_part("plain", text), *rich = text_part("html", html);
+
+    g_mime_multipart_add(alt, plain);
+    g_mime_multipart_add(alt, rich);
+    g_object_unref(plain);
+    g_object_unref(rich);
+    g_mime_message_set_mime_part(msg, GMIME_OBJECT(alt));
+    g_object_unref(alt);
 }
 
 static void write_message(GMimeMessage *msg, struct strbuf *data)
@@ -143,7 +172,7 @@ int outbound_build(const struct outbox_msg *m, const char *mail_from, const uint
     msg = g_mime_message_new(TRUE);
     set_headers(msg, m, out, mail_from, now, a);
     set_reply_to(msg, m, out, mail_from, reply_key, a);
-    set_body(msg, m->body);
+    set_body(msg, m->body, a);
     write_message(msg, &out->data);
     g_object_unref(msg);
     return 0;

@@ -1,8 +1,10 @@
 /*
  * outbound.h - the bytes of a notice from the outbox, built with GMime.
  *
- * A plain-text UTF-8 message (quoted-printable or base64 as needed, CRLF
- * line ends) with From (mail-from), To (the row's recipients), Subject,
+ * A multipart/alternative UTF-8 message: the notice's text, then the same
+ * as HTML (the text read as Markdown with its line breaks kept, quoted lines
+ * as quotes; core/markdown.h), each quoted-printable or base64 as needed,
+ * CRLF line ends, with From (mail-from), To (the row's recipients), Subject,
  * Date, Message-ID <LOCAL@DOMAIN> where DOMAIN is that of mail-from (so the
  * same id on every attempt), In-Reply-To and References from the row's
  * thread, and Auto-Submitted (RFC 3834: "auto-replied" for receipts and

@@ -73,12 +73,3 @@ void text_one_line(struct strbuf *sb, size_t from)
         out--;
     strbuf_setlen(sb, out);
 }
-
-size_t text_cut(const char *s, size_t n, size_t max)
-{
-    if (n <= max)
-        return n;
-    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
-        max--;
-    return max;
-}

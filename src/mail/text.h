@@ -18,7 +18,5 @@ void text_put_utf8(struct strbuf *sb, uint32_t cp);
 void text_clean(struct strbuf *sb, const char *s, size_t n);
 /* Make sb[from..] one line: runs of white space become one space; trimmed. */
 void text_one_line(struct strbuf *sb, size_t from);
-/* The length of the longest prefix of s[0..n) of at most max bytes ending on a character. */
-size_t text_cut(const char *s, size_t n, size_t max);
 
 #endif

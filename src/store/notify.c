@@ -281,25 +281,73 @@ static const enum notice_template event_templates[] = {
     [NOTICE_ESCALATION] = NOTICE_T_ESCALATION,
 };
 
+/* The public messages before this one (?2: its id, 0 for none), newest first; their authors. */
+static const char SQL_HISTORY[] =
+    "SELECT coalesce(u.name, ''), m.staff, m.created_at, m.body FROM messages m LEFT JOIN users "
+    "u ON u.id = m.author_id WHERE m.ticket_id = ?1 AND m.internal = 0 AND m.id <> ?2 "
+    "ORDER BY m.id DESC LIMIT ?3";
+static const char SQL_USER_NAME[] = "SELECT name FROM users WHERE id = ?1";
+
+/*
+ * The conversation a reply or status notice quotes (notice_history): the newest public
+ * messages but the one being sent, then the request's own description while there is room.
+ * Internal notes never: a notice to staff quotes what its customer could read too.
+ */
+static void load_history(struct db_conn *c, const struct ticket *t, int64_t skip,
+                         struct strbuf *out, struct arena *a)
+{
+    struct notice_quote q[NOTICE_HISTORY_MAX];
+    struct db_stmt *s = db_stmt(c, SQL_HISTORY);
+    size_t n = 0;
+
+    db_bind_int(s, 1, t->id);
+    db_bind_int(s, 2, skip);
+    db_bind_int(s, 3, NOTICE_HISTORY_MAX);
+    while (n < NOTICE_HISTORY_MAX && db_step(s) == DB_ROW)
+        q[n++] = (struct notice_quote){db_col_text(s, 0, a), db_col_int(s, 1) != 0,
+                                       db_col_int(s, 2), db_col_text(s, 3, a)};
+    db_done(s, 0);
+    if (n < NOTICE_HISTORY_MAX && t->body && *t->body) {
+        const char *name = "";
+        s = db_stmt(c, SQL_USER_NAME);
+        db_bind_int(s, 1, t->requester_id);
+        if (db_step(s) == DB_ROW)
+            name = db_col_text(s, 0, a);
+        db_done(s, 0);
+        q[n++] = (struct notice_quote){name, false, t->received_at, t->body};
+    }
+    notice_history(q, n, out);
+}
+
 int store__notify(struct db_conn *c, enum notice_event kind, const struct ticket *t,
                   const struct message *m, int64_t now)
 {
     unsigned audience = notice_audience(kind, m && m->staff, m && m->internal);
-    struct outbox_row r = {event_templates[kind],
-                           {t->id, t->subject, m ? m->body : t->body, ticket_status_words(t->status),
-                            severity_name(t->severity), NULL, NULL, NULL},
-                           NULL,
-                           !(audience & NOTICE_TO_CUSTOMER),
-                           now,
-                           now};
+    struct outbox_row r = {.tmpl = event_templates[kind],
+                           .vars = {.ticket_id = t->id,
+                                    .subject = t->subject,
+                                    .body = m ? m->body : t->body,
+                                    .status = ticket_status_words(t->status),
+                                    .severity = severity_name(t->severity)},
+                           .staff_only = !(audience & NOTICE_TO_CUSTOMER),
+                           .not_before = now,
+                           .now = now};
+    struct strbuf history = STRBUF_INIT;
+    struct arena a = ARENA_INIT;
     char *to;
     int rc;
 
     if (!audience || !(to = recipients(c, audience, t)))
         return 0;
+    if (kind == NOTICE_REPLY || kind == NOTICE_STATUS) {
+        load_history(c, t, m ? m->id : 0, &history, &a);
+        r.vars.history = history.buf;
+    }
     r.recipients = to;
     rc = outbox_add(c, &r);
     free(to);
+    strbuf_release(&history);
+    arena_release(&a);
     return rc;
 }
 
@@ -308,12 +356,15 @@ int store__notify_sla(struct db_conn *c, int64_t ticket_id, bool breach, const c
                       const char *recipients)
 {
     char due[TIME_RFC3339_LEN];
-    struct outbox_row r = {breach ? NOTICE_T_SLA_BREACH : NOTICE_T_SLA_WARNING,
-                           {ticket_id, NULL, NULL, NULL, severity_name(sev), clock, due, NULL},
-                           recipients,
-                           true,
-                           not_before,
-                           now};
+    struct outbox_row r = {.tmpl = breach ? NOTICE_T_SLA_BREACH : NOTICE_T_SLA_WARNING,
+                           .vars = {.ticket_id = ticket_id,
+                                    .severity = severity_name(sev),
+                                    .clock = clock,
+                                    .due = due},
+                           .recipients = recipients,
+                           .staff_only = true,
+                           .not_before = not_before,
+                           .now = now};
 
     time_format_rfc3339(due_at, due);
     return outbox_add(c, &r);
@@ -322,9 +373,10 @@ int store__notify_sla(struct db_conn *c, int64_t ticket_id, bool breach, const c
 int store__notify_rejected(struct db_conn *c, const char *sender, const char *subject,
                            const char *inbound_id, int64_t now)
 {
-    struct outbox_row r = {
-        NOTICE_T_REJECTED, {0, subject, NULL, NULL, NULL, NULL, NULL, sender}, NULL, false, now,
-        now};
+    struct outbox_row r = {.tmpl = NOTICE_T_REJECTED,
+                           .vars = {.subject = subject, .sender = sender},
+                           .not_before = now,
+                           .now = now};
     struct notify_ctx saved = ctx;
     json_t *list = json_array();
     char *to;

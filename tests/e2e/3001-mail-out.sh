@@ -40,7 +40,7 @@ decoded=$(python3 - "$T/sink/0001.eml" <<'PY'
 import email, email.policy, sys
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
 print(m["Subject"]); print(m["From"]); print(m["Auto-Submitted"])
-print(m.get_content().strip().splitlines()[2])
+print(m.get_body(preferencelist=("plain",)).get_content().strip().splitlines()[2])
 PY
 )
 is "$decoded" "[#$T1] Request received: Zählerstand fehlt
@@ -53,6 +53,16 @@ is "$(outbox_q "ticket_id=$T1&kind=received" "map(select(.message_id == \"$MID1\
 api POST "/api/v1/tickets/$T1/messages" '{"body":"We are looking into it."}' "$AGENT"
 is "$STATUS" 201 "an agent replies"
 wait_until 10 '[ "$(sunk)" -ge 2 ]'; ok $? "the reply notice arrives"
+# multipart/alternative: the text, and the same as HTML, with the conversation quoted (issue 15)
+text=$(body_of "Re: [#$T1]")
+like "$text" "^We are looking into it\." "the text alternative starts with the reply"
+like "$(tr '\n' ' ' <<< "$text" | tr -s ' ')" "Earlier in this request: On [0-9-]+ [0-9:]+ UTC, Carl Acme wrote: > seit 06:00" \
+    "and quotes the request before it, with who and when"
+html=$(body_of "Re: [#$T1]" html)
+like "$html" "<p>We are looking into it\.</p>" "the HTML alternative has the reply"
+like "$html" "<blockquote>" "with the conversation as a quote"
+like "$html" "^<!doctype html>" "a whole page"
+grep -q "Content-Type: multipart/alternative" "$T/sink/0002.eml"; ok $? "sent as multipart/alternative"
 hdr=$(grep -iE '^(In-Reply-To|References|Auto-Submitted):' "$T/sink/0002.eml" | tr -d '\r')
 is "$hdr" "In-Reply-To: <$MID1@vendor.test>
 References: <$MID1@vendor.test>" "it answers the receipt (In-Reply-To, References) and is not auto-submitted"

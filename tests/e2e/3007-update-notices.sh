@@ -14,29 +14,6 @@ T0=2027-06-01T08:00:00Z
 at() { date -u -d "2027-06-01T08:00:00Z $1" +%Y-%m-%dT%H:%M:%SZ; } # at '+3 days'
 export SVCDESK_FAKE_NOW=$T0
 
-# mails: one line per received message, in order: "recipients (sorted)|subject"
-mails() {
-    python3 - "$T/sink" <<'PY'
-import email, email.policy, glob, sys
-for f in sorted(glob.glob(sys.argv[1] + "/*.eml")):
-    env = open(f[:-4] + ".env").read().split("\n")
-    to = ",".join(sorted(l[3:] for l in env if l.startswith("to ")))
-    m = email.message_from_binary_file(open(f, "rb"), policy=email.policy.default)
-    print(to + "|" + str(m["Subject"]))
-PY
-}
-# body_of SUBJECT_PART: the text of the last message whose subject holds it
-body_of() {
-    python3 - "$T/sink" "$1" <<'PY'
-import email, email.policy, glob, sys
-out = ""
-for f in sorted(glob.glob(sys.argv[1] + "/*.eml")):
-    m = email.message_from_binary_file(open(f, "rb"), policy=email.policy.default)
-    if sys.argv[2] in str(m["Subject"]):
-        out = m.get_content()
-print(out.strip())
-PY
-}
 count() { mails | grep -c -F -- "$1"; }
 serve() { start_server --smtp "smtp://127.0.0.1:$SMTP_PORT" --mail-from support@vendor.test \
     --mail-retry-seconds 1 --sweep-seconds 1 --backup-dir "$T/backups"; }

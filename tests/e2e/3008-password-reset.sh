@@ -19,7 +19,7 @@ link_of() {
     python3 - "$T/sink/$(printf '%04d' "$1").eml" <<'PY'
 import email, email.policy, re, sys
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
-found = re.search(r"https://desk\.example\.test/reset/[0-9a-f]{64}", m.get_content())
+found = re.search(r"https://desk\.example\.test/reset/[0-9a-f]{64}", m.get_body(preferencelist=("plain",)).get_content())
 print(found.group(0) if found else "")
 PY
 }

@@ -58,15 +58,17 @@ for f in sorted(glob.glob(sys.argv[1] + "/*.eml")):
     print(to + "|" + str(m["Subject"]))
 PY
 }
-# body_of SUBJECT_PART: the text of the last message whose subject holds it
+# body_of SUBJECT_PART [plain|html]: the text (or the HTML alternative) of the last message
+# whose subject holds it
 body_of() {
-    python3 - "$T/sink" "$1" <<'PY'
+    python3 - "$T/sink" "$1" "${2:-plain}" <<'PY'
 import email, email.policy, glob, sys
 out = ""
 for f in sorted(glob.glob(sys.argv[1] + "/*.eml")):
     m = email.message_from_binary_file(open(f, "rb"), policy=email.policy.default)
     if sys.argv[2] in str(m["Subject"]):
-        out = m.get_content()
+        part = m.get_body(preferencelist=(sys.argv[3],))
+        out = part.get_content() if part else ""
 print(out.strip())
 PY
 }

@@ -15,6 +15,8 @@
 #include "mail/outbound.h"
 #include "mail/replyto.h"
 #include "mail/text.h"
+#include "core/utf8.h"
+#include "core/xalloc.h"
 #include "store/store.h"
 
 #define MAIL_DATA FX_DATA "mail/"
@@ -337,8 +339,8 @@ static void test_text_helpers(void **state)
     strbuf_addstr(&sb, "  many\t\n spaces  here ");
     text_one_line(&sb, 0);
     assert_string_equal(sb.buf, "many spaces here");
-    assert_int_equal(text_cut("aé", 3, 2), 1); /* never inside é */
-    assert_int_equal(text_cut("aé", 3, 3), 3);
+    assert_int_equal(utf8_cut("aé", 3, 2), 1); /* never inside é */
+    assert_int_equal(utf8_cut("aé", 3, 3), 3);
     strbuf_release(&sb);
 }
 
@@ -372,6 +374,11 @@ static void test_outbound_reads_back(void **state)
     assert_contains(out.data.buf, "In-Reply-To: <abc000.received.42@vendor.test>");
     assert_lacks(out.data.buf, "Auto-Submitted"); /* a person wrote a reply */
     assert_lacks(out.data.buf, "\r\nReply-To:"); /* two recipients: whose signed address? */
+    /* text and HTML alternatives, the text first */
+    assert_contains(out.data.buf, "Content-Type: multipart/alternative;");
+    assert_true(strstr(out.data.buf, "Content-Type: text/plain") <
+                strstr(out.data.buf, "Content-Type: text/html"));
+    assert_non_null(strstr(out.data.buf, "Content-Type: text/plain"));
     parse_text(out.data.buf, &m, &a);
     assert_string_equal(m.message_id, "abc123.reply.42@vendor.test");
     assert_string_equal(m.subject, row.subject);
@@ -415,7 +422,8 @@ static void test_outbound_reads_back(void **state)
 static void test_notice_templates(void **state)
 {
     struct notice_vars v = {7,   "Line\none", "The body {id}",        "Waiting for your reply",
-                            "B", "response",  "2026-11-20T12:00:00Z", "x@y.test"};
+                            "B", "response",  "2026-11-20T12:00:00Z", "x@y.test",
+                            "\nEarlier: {id}\n"};
     struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
 
     (void)state;
@@ -427,6 +435,7 @@ static void test_notice_templates(void **state)
     strbuf_reset(&body);
     notice_render(NOTICE_T_REPLY, &v, &subject, &body);
     assert_contains(body.buf, "The body {id}\n"); /* values are not templates */
+    assert_contains(body.buf, "\nEarlier: {id}\n\n-- \n");  /* the history before the footer */
     strbuf_reset(&subject);
     strbuf_reset(&body);
     notice_render(NOTICE_T_SLA_BREACH, &v, &subject, &body);
@@ -439,6 +448,35 @@ static void test_notice_templates(void **state)
     assert_string_equal(notice_kind_name(NOTICE_T_REJECTED), "rejected");
     strbuf_release(&subject);
     strbuf_release(&body);
+}
+
+/* The conversation quoted as mail clients do: newest first, "> " lines, long ones cut. */
+static void test_notice_history(void **state)
+{
+    char *big = xmalloc(NOTICE_QUOTE_MAX_BYTES + 10);
+    struct notice_quote q[] = {{"Agnes Agent", true, 1764583200, "Restart it.\n\nThen tell us."},
+                               {"", false, 1764579600, "It stopped."},
+                               {NULL, true, 1764576000, big}};
+    struct strbuf out = STRBUF_INIT;
+
+    (void)state;
+    memset(big, 'x', NOTICE_QUOTE_MAX_BYTES + 9);
+    big[NOTICE_QUOTE_MAX_BYTES + 9] = '\0';
+    notice_history(q, 0, &out);
+    assert_int_equal(out.len, 0);
+    notice_history(q, 2, &out);
+    assert_string_equal(out.buf, "\nEarlier in this request:\n"
+                                 "\nOn 2025-12-01 10:00 UTC, Agnes Agent wrote:\n"
+                                 "> Restart it.\n>\n> Then tell us.\n"
+                                 "\nOn 2025-12-01 09:00 UTC, the customer wrote:\n"
+                                 "> It stopped.\n");
+    strbuf_reset(&out);
+    notice_history(q + 2, 1, &out);
+    assert_contains(out.buf, "On 2025-12-01 08:00 UTC, support wrote:\n> xxx");
+    assert_contains(out.buf, "x\n> …\n");
+    assert_true(out.len < NOTICE_QUOTE_MAX_BYTES + 100);
+    strbuf_release(&out);
+    free(big);
 }
 
 static void test_subject_tag(void **state)
@@ -568,6 +606,7 @@ SUITE(mime, cmocka_unit_test(test_corpus_headers_and_text),
       cmocka_unit_test(test_references_order), cmocka_unit_test(test_charsets),
       cmocka_unit_test(test_html_to_text), cmocka_unit_test(test_text_helpers),
       cmocka_unit_test(test_outbound_reads_back), cmocka_unit_test(test_notice_templates),
+      cmocka_unit_test(test_notice_history),
       cmocka_unit_test(test_subject_tag), cmocka_unit_test(test_decide),
       cmocka_unit_test(test_decide_unverified),
       cmocka_unit_test(test_retry_backoff))
