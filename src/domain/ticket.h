@@ -129,7 +129,11 @@ struct attachment {
     const void *data;         /* the bytes (only when fetched) */
     int64_t uploaded_by;      /* user id */
     int64_t created_at;       /* UTC seconds */
+    int64_t message_id;       /* the message it came with; 0: the request's own */
+    const char *preview;      /* a text file's first bytes (lists only); NULL: none */
+    size_t preview_len;       /* bytes in preview (at most ATTACHMENT_PREVIEW_BYTES) */
 };
+#define ATTACHMENT_PREVIEW_BYTES 2048 /* of a text file, shown in the request page */
 
 /* Changes a PATCH asks for; has_* says which fields are present. */
 struct ticket_patch {

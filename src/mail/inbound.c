@@ -249,22 +249,20 @@ static void fill_content(struct mail_delivery *d, const struct mime_msg *msg, st
     d->body = msg->text;
     if (text_len > MAIL_MAX_TEXT) {
         /* the whole text is kept as a file; the request shows its beginning */
-        atts[n++] = (struct attachment){
-            0, 0, "message.txt", "text/plain; charset=utf-8", (int64_t)text_len, msg->text, 0, 0};
+        atts[n++] = (struct attachment){.filename = "message.txt",
+                                        .content_type = "text/plain; charset=utf-8",
+                                        .size = (int64_t)text_len,
+                                        .data = msg->text};
         d->body = arena_sprintf(a, "%.*s\n\n[the text goes on: see message.txt]",
                                 (int)utf8_cut(msg->text, text_len, MAIL_MAX_TEXT), msg->text);
     }
     if (!*d->body && d->action == MAIL_JOIN)
         d->body = n ? "(files only)" : "(no text)";
     for (size_t i = 0; i < msg->nfiles; i++)
-        atts[i] = (struct attachment){0,
-                                      0,
-                                      msg->files[i].filename,
-                                      msg->files[i].content_type,
-                                      (int64_t)msg->files[i].size,
-                                      msg->files[i].data,
-                                      0,
-                                      0};
+        atts[i] = (struct attachment){.filename = msg->files[i].filename,
+                                      .content_type = msg->files[i].content_type,
+                                      .size = (int64_t)msg->files[i].size,
+                                      .data = msg->files[i].data};
     d->atts = atts;
     d->natts = n;
 }

@@ -448,14 +448,16 @@ static int record_mail_id(struct db_conn *c, const struct mail_delivery *d, int6
     return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 }
 
-static int add_attachments(struct db_conn *c, const struct mail_delivery *d, int64_t now,
-                           struct store_fault *fault)
+/* The mail's files, with the message it made (0: the request it opened). */
+static int add_attachments(struct db_conn *c, const struct mail_delivery *d, int64_t message_id,
+                           int64_t now, struct store_fault *fault)
 {
     int rc = 0;
 
     for (size_t i = 0; i < d->natts && rc == 0; i++) {
         struct attachment at = d->atts[i];
         at.ticket_id = d->ticket_id;
+        at.message_id = message_id;
         rc = store__attachment_add_in(c, &d->author, &at, now, fault);
     }
     return rc;
@@ -473,7 +475,7 @@ static int deliver_join(struct db_conn *c, struct mail_delivery *d, int64_t now,
         (rc = exec2(c, SQL_MESSAGE_MAIL_ID, 0, d->message_id, m.id, NULL)) < 0)
         return rc;
     d->outcome = MAIL_UPDATED;
-    return add_attachments(c, d, now, fault);
+    return add_attachments(c, d, m.id, now, fault);
 }
 
 /* Keep the sender of a request opened by mail, and whether it was verified. */
@@ -513,7 +515,7 @@ static int deliver_open(struct db_conn *c, struct mail_delivery *d, int64_t now,
     if ((rc = record_sender(c, d)) < 0)
         return rc;
     d->outcome = d->organization_id ? MAIL_CREATED : MAIL_TRIAGE;
-    return add_attachments(c, d, now, fault);
+    return add_attachments(c, d, 0, now, fault);
 }
 
 struct deliver_job {

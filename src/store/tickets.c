@@ -796,7 +796,11 @@ static const char SQL_TICKET_STATUS[] =
     "SELECT status FROM tickets WHERE id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR organization_id = ?2)";
 static const char SQL_ATTACHMENT_INSERT[] =
     "INSERT INTO attachments (ticket_id, filename, content_type, size, data, uploaded_by, "
-    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    "created_at, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+/* The message a file comes with is of its request and the uploader may see it (a customer:
+   not an internal note). */
+static const char SQL_ATTACHMENT_MESSAGE[] =
+    "SELECT 1 FROM messages WHERE id = ?1 AND ticket_id = ?2 AND (?3 = 0 OR internal = 0)";
 
 static int write_attachment_add(struct db_conn *c, void *arg)
 {
@@ -815,6 +819,19 @@ static int write_attachment_add(struct db_conn *c, void *arg)
     if (closed)
         return store__fault(j->fault, DESK_ECONFLICT, NULL, "request %" PRId64 " is closed",
                          at->ticket_id);
+    if (at->message_id) {
+        s = db_stmt(c, SQL_ATTACHMENT_MESSAGE);
+        db_bind_int(s, 1, at->message_id);
+        db_bind_int(s, 2, at->ticket_id);
+        db_bind_int(s, 3, j->c->role < ROLE_AGENT);
+        rc = db_step(s);
+        db_done(s, 0);
+        if (rc != DB_ROW)
+            return rc == DB_DONE ? store__fault(j->fault, DESK_EINVAL, "message_id",
+                                                "request %" PRId64 " has no message %" PRId64,
+                                                at->ticket_id, at->message_id)
+                                 : db_err(rc);
+    }
     s = db_stmt(c, SQL_ATTACHMENT_INSERT);
     db_bind_int(s, 1, at->ticket_id);
     db_bind_text(s, 2, at->filename);
@@ -823,6 +840,7 @@ static int write_attachment_add(struct db_conn *c, void *arg)
     db_bind_blob(s, 5, at->data ? at->data : "", at->size);
     db_bind_id(s, 6, j->c->user_id); /* 0: the system or a mail sender without account */
     db_bind_int(s, 7, j->now);
+    db_bind_id(s, 8, at->message_id);
     if ((rc = db_insert(s, &at->id)) < 0)
         return rc;
     at->uploaded_by = j->c->user_id;
@@ -846,18 +864,31 @@ int store__attachment_add_in(struct db_conn *conn, const struct caller *c,
 
 #define ATTACHMENT_COLS                                                                            \
     "x.id, x.ticket_id, x.filename, x.content_type, x.size, coalesce(x.uploaded_by, 0), "         \
-    "x.created_at "
+    "x.created_at, coalesce(x.message_id, 0) "
+/* ?9: a customer's query: the files of internal notes are not there (404 as missing) */
+#define ATTACHMENT_PUBLIC(P)                                                                       \
+    "(CAST(" P " AS BIGINT) = 0 OR x.message_id IS NULL OR NOT EXISTS (SELECT 1 FROM messages "   \
+    "n WHERE n.id = x.message_id AND n.internal = 1))"
 
 static void read_attachment(struct db_stmt *s, struct attachment *at, struct arena *a)
 {
-    *at = (struct attachment){db_col_int(s, 0),  db_col_int(s, 1),
-                              db_col_text(s, 2, a),    db_col_text(s, 3, a),
-                              db_col_int(s, 4),  NULL,
-                              db_col_int(s, 5),  db_col_int(s, 6)};
+    *at = (struct attachment){.id = db_col_int(s, 0),
+                              .ticket_id = db_col_int(s, 1),
+                              .filename = db_col_text(s, 2, a),
+                              .content_type = db_col_text(s, 3, a),
+                              .size = db_col_int(s, 4),
+                              .uploaded_by = db_col_int(s, 5),
+                              .created_at = db_col_int(s, 6),
+                              .message_id = db_col_int(s, 7)};
 }
 
+/* The list: with the first bytes (ATTACHMENT_PREVIEW_BYTES) of text files (text/..., JSON,
+   XML) for the page to show. */
 static const char SQL_ATTACHMENTS[] =
-    "SELECT " ATTACHMENT_COLS "FROM attachments x WHERE x.ticket_id = ? ORDER BY x.id";
+    "SELECT " ATTACHMENT_COLS ", CASE WHEN x.content_type LIKE 'text/%' OR x.content_type "
+    "LIKE 'application/json%' OR x.content_type LIKE 'application/xml%' THEN substr(x.data, 1, "
+    "2048) END FROM attachments x WHERE x.ticket_id = ?1 AND " ATTACHMENT_PUBLIC("?2")
+    " ORDER BY x.id";
 
 int store_attachment_list(struct store *st, const struct caller *c, int64_t ticket_id,
                             struct attachment **items, size_t *n, struct arena *a)
@@ -873,9 +904,15 @@ int store_attachment_list(struct store *st, const struct caller *c, int64_t tick
         goto out;
     s = db_stmt(conn, SQL_ATTACHMENTS);
     db_bind_int(s, 1, ticket_id);
+    db_bind_int(s, 2, c->role < ROLE_AGENT);
     while ((rc = db_step(s)) == DB_ROW) {
+        struct attachment *at;
+        const void *p;
         ARENA_GROW(a, out, *n, alloc);
-        read_attachment(s, &out[(*n)++], a);
+        at = &out[(*n)++];
+        read_attachment(s, at, a);
+        if (!db_col_null(s, 8) && (p = db_col_blob(s, 8, &at->preview_len)))
+            at->preview = arena_memdup(a, p, at->preview_len);
     }
     rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
 out:
@@ -886,7 +923,8 @@ out:
 
 static const char SQL_ATTACHMENT_GET[] =
     "SELECT " ATTACHMENT_COLS ", x.data FROM attachments x JOIN tickets t ON t.id = x.ticket_id "
-    "WHERE x.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR t.organization_id = ?2)";
+    "WHERE x.id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR t.organization_id = ?2) AND "
+    ATTACHMENT_PUBLIC("?3");
 
 int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
                            struct attachment *at, struct arena *a)
@@ -897,11 +935,12 @@ int store_attachment_get(struct store *st, const struct caller *c, int64_t id,
 
     db_bind_int(s, 1, id);
     db_bind_int(s, 2, STORE_ORG_FILTER(c));
+    db_bind_int(s, 3, c->role < ROLE_AGENT);
     rc = db_step(s);
     if (rc == DB_ROW) {
         read_attachment(s, at, a);
         size_t len;
-        const void *p = db_col_blob(s, 7, &len);
+        const void *p = db_col_blob(s, 8, &len);
         at->data = arena_memdup(a, p, len);
         rc = 0;
     } else {

@@ -205,5 +205,47 @@ page ca GET "/portal/requests/$MD"
 has '<em>5.10</em>'; ok $? "the portal renders it too"
 has '<b>kept'; ok $((! $?)) "as safely"
 
+# ---- several files with their message; a note's files for staff only (issue 15) ----
+printf 'line one\nline <two>\n' > "$T/notes.txt"
+printf '\x89PNG\r\n\x1a\n0000' > "$T/shot.png"
+page agent GET "/desk/tickets/$MD"; TOKEN_AGENT=$(csrf)
+page agent POST "/desk/tickets/$MD/reply" -F "csrf=$TOKEN_AGENT" -F "body=Two files for you" \
+    -F "file=@$T/notes.txt;type=text/plain" -F "file=@$T/shot.png;type=image/png"
+is "$STATUS" 303 "an agent replies with two files at once"
+page agent POST "/desk/tickets/$MD/reply" -F "csrf=$TOKEN_AGENT" -F "body=Staff eyes only" -F internal=1 \
+    -F "file=@$T/notes.txt;type=text/plain;filename=secret.txt"
+is "$STATUS" 303 "and adds a note with a file"
+api GET "/api/v1/tickets/$MD/attachments" "" "$AGENT"
+is "$(json '[.items[]|.filename]|@csv')" '"notes.txt","shot.png","secret.txt"' "three files stored"
+is "$(json '[.items[]|.message_id != null]|all')" true "each with the message it came with"
+SECRET=$(json '.items[2].id'); SHOT=$(json '.items[1].id')
+page agent GET "/desk/tickets/$MD"
+has '20 bytes'; ok $? "sizes in words"
+has "<img src=\"/desk/attachments/$SHOT\""; ok $? "an image shown in place"
+has '<summary>Preview</summary><pre>line one'; ok $? "a text file's beginning, to open"
+has 'line &lt;two&gt;'; ok $? "escaped"
+like "$(tr -d '\n' <<< "$BODY")" 'Two files for you.*notes\.txt.*shot\.png.*Staff eyes only.*secret\.txt' \
+    "each file under its message"
+page ca GET "/portal/requests/$MD"
+has 'notes.txt'; ok $? "the customer sees the reply's files"
+has 'secret.txt'; ok $((! $?)) "never a note's"
+api GET "/api/v1/tickets/$MD/attachments" "" "$CA"
+is "$(json '[.items[]|.filename]|@csv')" '"notes.txt","shot.png"' "nor in the API's list"
+api GET "/api/v1/attachments/$SECRET" "" "$CA"
+is "$STATUS" 404 "and a note's file is 404 to a customer, as a missing one"
+api GET "/api/v1/tickets/$MD/messages" "" "$AGENT"
+NOTE=$(json '[.items[]|select(.internal)][0].id'); REPLY=$(json '[.items[]|select(.internal|not)][0].id')
+code=$(curl -s -o "$T/up" -w '%{http_code}' -H "Authorization: Bearer $CA" -H 'Content-Type: text/plain' \
+    --data-binary @"$T/notes.txt" "$BASE/api/v1/tickets/$MD/attachments?filename=more.txt&message_id=$REPLY")
+is "$code|$(jq -r .message_id "$T/up")" "201|$REPLY" "the API takes a file with its message"
+code=$(curl -s -o "$T/up" -w '%{http_code}' -H "Authorization: Bearer $CA" -H 'Content-Type: text/plain' \
+    --data-binary @"$T/notes.txt" "$BASE/api/v1/tickets/$MD/attachments?filename=x.txt&message_id=$NOTE")
+is "$code|$(jq -r .error.field "$T/up")" "422|message_id" "a customer may not add to a note"
+api POST /api/v1/tickets '{"subject":"another"}' "$CA"
+OTHER=$(json .id)
+code=$(curl -s -o "$T/up" -w '%{http_code}' -H "Authorization: Bearer $AGENT" -H 'Content-Type: text/plain' \
+    --data-binary @"$T/notes.txt" "$BASE/api/v1/tickets/$OTHER/attachments?filename=x.txt&message_id=$REPLY")
+is "$code|$(jq -r .error.field "$T/up")" "422|message_id" "a message of another request: 422 naming it"
+
 stop_server
 done_testing

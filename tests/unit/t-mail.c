@@ -75,7 +75,8 @@ static void test_open_join_duplicate(void **state)
     struct store *st = mail_store(path, sizeof(path));
     struct caller carl = {3, ROLE_CUSTOMER, 1};
     struct mail_delivery d = delivery(MAIL_OPEN, carl, 1, "m1@acme.test", "ca@acme.test");
-    struct attachment file = {0, 0, "log.txt", "text/plain", 3, "abc", 0, 0};
+    struct attachment file = {.filename = "log.txt", .content_type = "text/plain", .size = 3,
+                              .data = "abc"};
     const char *refs[2];
     int64_t tid;
     bool seen;
@@ -151,7 +152,8 @@ static void test_triage_and_refusal(void **state)
     struct store *st = mail_store(path, sizeof(path));
     struct caller agent = {2, ROLE_AGENT, 0};
     struct mail_delivery d = delivery(MAIL_OPEN, CALLER_SYSTEM, 0, "t1@x.test", "who@x.test");
-    struct attachment file = {0, 0, "a.bin", "application/octet-stream", 1, "z", 0, 0};
+    struct attachment file = {
+        .filename = "a.bin", .content_type = "application/octet-stream", .size = 1, .data = "z"};
     struct message m = {0};
 
     (void)state;

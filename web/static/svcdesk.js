@@ -4,7 +4,8 @@
    2. A field with data-kb-suggest="ID" (the subject of a new request) lists knowledge-base
       articles matching what is typed in the element ID, read from GET /api/v1/kb/articles?q=
       with the session cookie. Titles are set as text, never as HTML.
-   3. A file input with data-max-bytes="N" refuses a chosen file larger than N bytes before
+   3. A file input with data-max-bytes="N" refuses chosen files larger than N bytes (each, or
+      together) before
       anything is sent: a message beside it, and the form does not submit (without this
       script the server answers the form again, 413, with what was typed kept). */
 (function () {
@@ -61,16 +62,21 @@
     note.hidden = true;
     input.parentNode.insertAdjacentElement('afterend', note);
     function check() {
-      var big = null;
+      var big = null, total = 0, msg = '';
       Array.prototype.forEach.call(input.files || [], function (f) {
         if (f.size > max && !big) big = f;
+        total += f.size;
       });
-      var msg = big ? 'The file \u201c' + big.name + '\u201d is larger than ' + mib(max) +
-        ', the most a request takes. Choose a smaller file.' : '';
+      if (big)
+        msg = 'The file \u201c' + big.name + '\u201d is larger than ' + mib(max) +
+          ', the most a request takes. Choose a smaller file.';
+      else if (total > max)
+        msg = 'The files come to ' + mib(total) + ', more than the ' + mib(max) +
+          ' a request takes. Send them in two replies.';
       note.textContent = msg;
-      note.hidden = !big;
+      note.hidden = !msg;
       input.setCustomValidity(msg); /* the browser does not submit the form */
-      return !big;
+      return !msg;
     }
     input.addEventListener('change', check);
     if (input.form) {

@@ -1,8 +1,9 @@
 /*
  * attachments.c - files on a request, kept in the database so that a backup
  * holds them: POST/GET /api/v1/tickets/{id}/attachments (raw body,
- * Content-Type, ?filename=), GET /api/v1/attachments/{id} (the bytes; see
- * attachment_send for the headers).
+ * Content-Type, ?filename=, ?message_id= for the message it comes with),
+ * GET /api/v1/attachments/{id} (the bytes; see attachment_send for the
+ * headers). A customer never sees the files of an internal note.
  */
 #include "core/compat.h"
 #include "http/api/api.h"
@@ -18,10 +19,11 @@
 
 static json_t *attachment_json(const struct attachment *a)
 {
-    return json_pack("{s:I, s:I, s:s, s:I, s:s, s:o, s:o}", "id", (json_int_t)a->id, "ticket_id",
-                     (json_int_t)a->ticket_id, "filename", a->filename, "size",
+    return json_pack("{s:I, s:I, s:s, s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)a->id,
+                     "ticket_id", (json_int_t)a->ticket_id, "filename", a->filename, "size",
                      (json_int_t)a->size, "content_type", a->content_type, "uploaded_by",
-                     json_id(a->uploaded_by), "created_at", json_time(a->created_at));
+                     json_id(a->uploaded_by), "created_at", json_time(a->created_at),
+                     "message_id", json_id(a->message_id));
 }
 
 /* A file name: 1..255 characters of valid UTF-8, no control characters, no path. */
@@ -83,7 +85,8 @@ int api_attachment_create(struct req *req, struct res *res)
     const char *name, *type;
     int rc;
 
-    if ((rc = attachment_upload_read(req, res, &name, &type)) < 0)
+    if ((rc = attachment_upload_read(req, res, &name, &type)) < 0 ||
+        (rc = api_query_id(req, res, "message_id", &a.message_id)) < 0)
         return rc;
     a.ticket_id = req->params[0];
     a.filename = name;

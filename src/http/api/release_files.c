@@ -64,8 +64,13 @@ int api_release_file_list(struct req *req, struct res *res)
 
 int release_file_send(struct req *req, struct res *res, const struct release_file *f)
 {
-    struct attachment a = {f->id,   0,       f->filename,    f->content_type,
-                           f->size, f->data, f->uploaded_by, f->created_at};
+    struct attachment a = {.id = f->id,
+                           .filename = f->filename,
+                           .content_type = f->content_type,
+                           .size = f->size,
+                           .data = f->data,
+                           .uploaded_by = f->uploaded_by,
+                           .created_at = f->created_at};
 
     res_header(res, "Digest", arena_sprintf(req->arena, "sha-256=%s", f->sha256));
     return attachment_send(req, res, &a);

@@ -312,36 +312,79 @@ json_t *page_ticket_json(const struct ticket *t, int64_t now)
     return o;
 }
 
+const char *page_size_text(int64_t bytes, struct arena *a)
+{
+    if (bytes < 1024)
+        return arena_sprintf(a, "%" PRId64 " byte%s", bytes, bytes == 1 ? "" : "s");
+    if (bytes < 1024 * 1024)
+        return arena_sprintf(a, "%.1f KiB", (double)bytes / 1024);
+    return arena_sprintf(a, "%.1f MiB", (double)bytes / (1024 * 1024));
+}
+
+/* A file as the conversation shows it: its link, size in words, and what can be previewed. */
+static json_t *file_json(struct req *req, const struct attachment *at, const char *link_prefix,
+                         const struct calendar *cal)
+{
+    const char *served = attachment_served_type(at->content_type);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:b, s:b}", "filename", at->filename, "href",
+                          arena_sprintf(req->arena, "%s%" PRId64, link_prefix, at->id), "size",
+                          page_size_text(at->size, req->arena), "at",
+                          page_time(at->created_at, cal), "image",
+                          !strncmp(served, "image/", 6), "pdf",
+                          !strcmp(served, "application/pdf"));
+
+    if (at->preview) {
+        bool cut = at->preview_len && (size_t)at->size > at->preview_len;
+        /* a cut preview loses its last character, which the cut may have split */
+        size_t n = cut ? utf8_cut(at->preview, at->preview_len, at->preview_len - 1)
+                       : at->preview_len;
+        struct strbuf sb = STRBUF_INIT;
+        utf8_sanitize(&sb, at->preview, n);
+        if (cut)
+            strbuf_addstr(&sb, "\n…");
+        json_object_set_new(o, "preview", json_string(sb.buf));
+        strbuf_release(&sb);
+    }
+    return o;
+}
+
 int page_ticket_extras(struct req *req, const struct ticket *t, const char *link_prefix,
                        json_t *data)
 {
     struct message *m;
     struct attachment *at;
-    json_t *list;
-    size_t n;
+    json_t *list, *files;
+    size_t n, nat;
     int rc;
 
-    if ((rc = store_message_list(req->store, &req->caller, t->id, &m, &n, req->arena)) < 0)
+    if ((rc = store_message_list(req->store, &req->caller, t->id, &m, &n, req->arena)) < 0 ||
+        (rc = store_attachment_list(req->store, &req->caller, t->id, &at, &nat, req->arena)) < 0)
         return rc;
     list = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(list,
-                              json_pack("{s:s, s:b, s:b, s:s, s:o}", "author",
-                                        *m[i].author_name ? m[i].author_name : "(system)", "staff",
-                                        m[i].staff, "internal", m[i].internal, "body_html",
-                                        markdown_message_html(m[i].body, req->arena), "at",
-                                        page_time(m[i].created_at, t->cal)));
+    for (size_t i = 0; i < n; i++) {
+        files = json_array();
+        for (size_t k = 0; k < nat; k++)
+            if (at[k].message_id == m[i].id)
+                json_array_append_new(files, file_json(req, &at[k], link_prefix, t->cal));
+        json_array_append_new(
+            list, json_pack("{s:s, s:b, s:b, s:s, s:o, s:o}", "author",
+                            *m[i].author_name ? m[i].author_name : "(system)", "staff",
+                            m[i].staff, "internal", m[i].internal, "body_html",
+                            markdown_message_html(m[i].body, req->arena), "at",
+                            page_time(m[i].created_at, t->cal), "files", files));
+    }
     json_object_set_new(data, "messages", list);
     json_object_set_new(data, "ticket_body_html",
                         json_string(markdown_message_html(t->body, req->arena)));
-    if ((rc = store_attachment_list(req->store, &req->caller, t->id, &at, &n, req->arena)) < 0)
-        return rc;
+    /* the request's own files, and those of messages not in the list (a merged request's) */
     list = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(
-            list, json_pack("{s:s, s:s, s:I, s:o}", "filename", at[i].filename, "href",
-                            arena_sprintf(req->arena, "%s%" PRId64, link_prefix, at[i].id), "size",
-                            (json_int_t)at[i].size, "at", page_time(at[i].created_at, t->cal)));
+    for (size_t k = 0; k < nat; k++) {
+        bool shown = false;
+        for (size_t i = 0; i < n && !shown; i++)
+            shown = at[k].message_id && at[k].message_id == m[i].id;
+        if (!shown)
+            json_array_append_new(list, file_json(req, &at[k], link_prefix, t->cal));
+    }
     json_object_set_new(data, "attachments", list);
     return 0;
 }
@@ -376,20 +419,24 @@ const char *page_line_problem(const char *label, const char *s, size_t max_chars
     return why;
 }
 
-const struct form_field *page_file_chosen(const struct req *req, const char *field)
+/* A file part of field that holds a chosen file (an empty file input sends an empty one). */
+static bool file_chosen(const struct form_field *f, const char *field)
 {
-    const struct form_field *f = req_form_field(req, field);
-
-    return f && f->filename && (*f->filename || f->len) ? f : NULL;
+    return !strcmp(f->name, field) && f->filename && (*f->filename || f->len);
 }
 
-const char *page_file_problem(struct req *req, const char *field)
+const struct form_field *page_file_chosen(const struct req *req, const char *field)
 {
-    const struct form_field *f = page_file_chosen(req, field);
+    for (size_t i = 0; i < req->nform; i++)
+        if (file_chosen(&req->form[i], field))
+            return &req->form[i];
+    return NULL;
+}
+
+static const char *one_file_problem(struct req *req, const struct form_field *f)
+{
     const char *why;
 
-    if (!f)
-        return NULL;
     if (f->too_large)
         return arena_sprintf(req->arena,
                              "the file '%s' is larger than %u MiB, the most a request takes; "
@@ -402,6 +449,22 @@ const char *page_file_problem(struct req *req, const char *field)
     return NULL;
 }
 
+const char *page_file_problem(struct req *req, const char *field)
+{
+    const char *why;
+    size_t n = 0;
+
+    for (size_t i = 0; i < req->nform; i++) {
+        if (!file_chosen(&req->form[i], field))
+            continue;
+        if (++n > PAGE_FILES_MAX)
+            return arena_sprintf(req->arena, "choose at most %d files at once", PAGE_FILES_MAX);
+        if ((why = one_file_problem(req, &req->form[i])))
+            return why;
+    }
+    return NULL;
+}
+
 int page_form_status(const struct req *req)
 {
     for (size_t i = 0; i < req->nform; i++)
@@ -410,24 +473,34 @@ int page_form_status(const struct req *req)
     return 422;
 }
 
-int page_save_file(struct req *req, int64_t ticket_id, const char *field, const char **why)
+int page_save_file(struct req *req, int64_t ticket_id, int64_t message_id, const char *field,
+                   const char **why)
 {
-    const struct form_field *f = page_file_chosen(req, field);
-    const char *type =
-        f && f->content_type && *f->content_type ? f->content_type : "application/octet-stream";
-    struct store_fault fault = {0};
-    struct attachment at = {0};
-    int rc;
+    int rc = 0;
 
-    if (!f)
-        return *why = NULL, 0;
+    *why = NULL;
     if ((*why = page_file_problem(req, field)))
         return DESK_EINVAL;
-    if (!attachment_type_ok(type))
-        type = "application/octet-stream";
-    at = (struct attachment){0, ticket_id, f->filename, type, (int64_t)f->len, f->value, 0, 0};
-    if ((rc = store_attachment_add(req->store, &req->caller, &at, time_now(), &fault)) < 0)
-        *why = fault.message[0] ? arena_strdup(req->arena, fault.message) : desk_err_code(rc);
+    for (size_t i = 0; i < req->nform && rc == 0; i++) {
+        const struct form_field *f = &req->form[i];
+        const char *type =
+            f->content_type && *f->content_type ? f->content_type : "application/octet-stream";
+        struct store_fault fault = {0};
+        struct attachment at;
+
+        if (!file_chosen(f, field))
+            continue;
+        if (!attachment_type_ok(type))
+            type = "application/octet-stream";
+        at = (struct attachment){.ticket_id = ticket_id,
+                                 .filename = f->filename,
+                                 .content_type = type,
+                                 .size = (int64_t)f->len,
+                                 .data = f->value,
+                                 .message_id = message_id};
+        if ((rc = store_attachment_add(req->store, &req->caller, &at, time_now(), &fault)) < 0)
+            *why = fault.message[0] ? arena_strdup(req->arena, fault.message) : desk_err_code(rc);
+    }
     return rc;
 }
 

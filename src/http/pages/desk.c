@@ -388,7 +388,7 @@ int page_desk_reply(struct req *req, struct res *res)
         if ((rc = store_message_add(req->store, &req->caller, &m, time_now(), &fault)) < 0)
             return refused(req, res, rc, fault.message);
     }
-    if ((rc = page_save_file(req, req->params[0], "file", &why)) < 0)
+    if ((rc = page_save_file(req, req->params[0], m.id, "file", &why)) < 0)
         return refused(req, res, rc, why);
     return back_to_ticket(req, res);
 }
@@ -558,7 +558,7 @@ int page_desk_create(struct req *req, struct res *res)
     if ((rc = store_ticket_create(req->store, &req->caller, &t, now, &fault, req->arena)) < 0)
         return show_new(req, res, http_status_from_err(rc),
                         fault.message[0] ? fault.message : desk_err_code(rc));
-    if (page_save_file(req, t.id, "file", &why) < 0)
+    if (page_save_file(req, t.id, 0, "file", &why) < 0)
         return page_error(req, res, DESK_EINVAL,
                           "request %" PRId64 " was recorded, but its file was not stored: %s", t.id,
                           why);

@@ -76,10 +76,15 @@ json_t *page_ticket_json(const struct ticket *t, int64_t now);
  * never inside a UTF-8 sequence's continuation (words start at a character).
  */
 json_t *page_highlight(const char *text, const char *const *words, size_t n);
+/* A size for people: "812 bytes", "12.4 KiB", "3.1 MiB" (arena). */
+const char *page_size_text(int64_t bytes, struct arena *a);
 /*
  * The conversation and the files of request t as caller may see them,
- * added to data as "messages" and "attachments" (links under link_prefix,
- * e.g. "/portal/attachments/"). Returns 0 or a store error.
+ * added to data as "messages" (each with the "files" it came with) and
+ * "attachments" (the request's own; links under link_prefix, e.g.
+ * "/portal/attachments/"), each file with its size in words, whether it is
+ * an image or a PDF, and a text file's beginning as "preview". Returns 0 or
+ * a store error.
  */
 int page_ticket_extras(struct req *req, const struct ticket *t, const char *link_prefix,
                        json_t *data);
@@ -94,21 +99,24 @@ const char *page_text_problem(const char *label, const char *s, size_t max_chars
 const char *page_utc_text(int64_t t, struct arena *a);
 /* As page_text_problem, for one line of visible text (a subject, a name): utf8_line_problem. */
 const char *page_line_problem(const char *label, const char *s, size_t max_chars, struct arena *a);
-/* The file part of form field `field`, or NULL when there is none or no file was chosen. */
+#define PAGE_FILES_MAX 10 /* files one form sends at once (an input with `multiple`) */
+/* The first file part of form field `field`, or NULL when there is none or none was chosen. */
 const struct form_field *page_file_chosen(const struct req *req, const char *field);
 /*
- * Why the file of form field `field` cannot be stored; NULL when fine or none
- * was chosen. A file over the upload limit (form_field.too_large) is one.
+ * Why the files of form field `field` cannot be stored; NULL when fine or none
+ * was chosen. A file over the upload limit (form_field.too_large) is one, and
+ * more than PAGE_FILES_MAX files.
  */
 const char *page_file_problem(struct req *req, const char *field);
 /* The status of a refused form: 413 when a file was over the limit, else 422. */
 int page_form_status(const struct req *req);
 /*
- * Store the file of form field `field` on request ticket_id, when one was
- * chosen (an empty file input is skipped). Returns 0, or an error with its
- * reason in *why (arena).
+ * Store each file of form field `field` on request ticket_id, with the message
+ * message_id (0: the request's own), when any was chosen (an empty file input
+ * is skipped). Returns 0, or an error with its reason in *why (arena).
  */
-int page_save_file(struct req *req, int64_t ticket_id, const char *field, const char **why);
+int page_save_file(struct req *req, int64_t ticket_id, int64_t message_id, const char *field,
+                   const char **why);
 /* Form field `name` as a positive integer (an id, minutes): 0 when absent or not one. */
 int64_t page_form_id(const struct req *req, const char *name);
 /* Form field `name`, "" when absent (never NULL). */
