@@ -340,6 +340,8 @@ const struct route routes[] = {
      "a reply or an internal note, with a file"},
     {"POST", "/desk/tickets/:id/update", page_desk_update, ROLE_AGENT, PAGE,
      "status, severity, assignee"},
+    {"POST", "/desk/tickets/:id/escalate", page_desk_escalate, ROLE_AGENT, PAGE,
+     "escalate, with a reason (staff as customers)"},
     {"GET", "/desk/reports", page_desk_reports, ROLE_AGENT, PAGE | ROUTE_SLOW,
      "reports: SLA compliance and hours used against banks, with charts"},
     {"GET", "/desk/reports/sla.csv", page_desk_reports_sla_csv, ROLE_AGENT, PAGE | ROUTE_SLOW,

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # 1017 canned replies (issue 15): staff keep text snippets with placeholders; any other {{...}}
 # is refused naming the body; filled in for a request on GET ?ticket_id=; every agent reads
-# every one, its owner or an admin changes or deletes it; customers get 403.
+# every one, its owner or an admin changes or deletes it; customers get 403. The desk's request
+# page offers them: ?canned=ID fills the reply box (svcdesk.js inserts it at the cursor instead,
+# through the API with the session: the browser test).
 . "$(dirname "$0")/lib.sh"
 
 fixtures; ok $? "fixtures"
@@ -32,6 +34,22 @@ api GET "/api/v1/canned-replies/$C?ticket_id=999999" "" "$BO"
 is "$STATUS/$(json .error.field)" 404/ticket_id "a request that does not exist is 404"
 api GET "/api/v1/canned-replies/$C?ticket=1" "" "$BO"
 is "$STATUS" 400 "an unknown parameter is 400"
+
+# ---- in the desk's request page ----
+passwords "2" > /dev/null
+sign_in agent agent@vendor.test; is "$STATUS" 303 "the agent signs in"
+page agent GET "/desk/tickets/$TK"
+has "<option value=\"$C\">Received</option>"; ok $? "the reply box offers the canned replies"
+has 'data-canned-insert="reply-body"'; ok $? "(an insert form the script takes over)"
+page agent GET "/desk/tickets/$TK?canned=$C"
+like "$BODY" "<textarea id=\"reply-body\" name=\"body\" rows=\"6\">Dear Carl &lt;b&gt;Acme&lt;/b&gt;, we have #$TK" \
+    "without script, ?canned= fills the reply box for the request, escaped"
+has "<option value=\"$C\" selected>"; ok $? "with the reply chosen"
+page agent GET "/desk/tickets/$TK?canned=999"
+is "$STATUS" 200 "an unknown canned reply leaves the box empty"
+page agent GET "/api/v1/canned-replies/$C?ticket_id=$TK"
+is "$STATUS" 200 "the script's read works with the page session"
+like "$(printf '%s' "$BODY" | jq -r .text)" "^Dear Carl" "filled in"
 
 api PATCH "/api/v1/canned-replies/$C" '{"title":"Stolen"}' "$BO"
 is "$STATUS" 403 "another agent may not change it"

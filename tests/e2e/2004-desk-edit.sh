@@ -191,5 +191,22 @@ page ca POST "/desk/kb/$ART" --data-urlencode "csrf=$TOKEN_CA" --data-urlencode 
 is "$STATUS" 403 "customer: POST an article is 403"
 is "$(get "/api/v1/kb/articles/$ART" .title)" "Backups & restores" "unchanged"
 
+# ---- staff escalate too (issue 15) ----
+page agent GET "/desk/tickets/$TICKET"; TOKEN=$(csrf)
+has "action=\"/desk/tickets/$TICKET/escalate\""; ok $? "the request page has an escalate form"
+page agent POST "/desk/tickets/$TICKET/escalate" --data-urlencode "reason=x"
+is "$STATUS" 403 "without its token: 403"
+page agent POST "/desk/tickets/$TICKET/escalate" --data-urlencode "csrf=$TOKEN" --data-urlencode "reason="
+is "$STATUS" 422 "a reason is needed"
+level=$(get "/api/v1/tickets/$TICKET" .escalation_level)
+page agent POST "/desk/tickets/$TICKET/escalate" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode "reason=The customer's <b>meters</b> are all down"
+is "$STATUS" 303 "an agent escalates"
+is "$(get "/api/v1/tickets/$TICKET" .escalation_level)" "$((level + 1))" "one level up"
+page agent GET "/desk/tickets/$TICKET"
+has "Escalated: The customer's &lt;b&gt;meters&lt;/b&gt; are all down"; ok $? "the reason is in the conversation, escaped"
+page ca POST "/desk/tickets/$TICKET/escalate" --data-urlencode "csrf=$TOKEN_CA" --data-urlencode "reason=x"
+is "$STATUS" 403 "a customer may not use the desk's form"
+
 stop_server
 done_testing

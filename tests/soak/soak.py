@@ -1280,6 +1280,9 @@ PAGE_POSTS = {
     "POST /desk/tickets/{id}/reply": lambda r: P(
         "agent", "/desk/tickets/%d" % r.get("ticket"), "/desk/tickets/%d/reply" % r.get("ticket"),
         {"body": "We are on it " + uniq()}, form_file()),
+    "POST /desk/tickets/{id}/escalate": lambda r: P(
+        "agent", "/desk/tickets/%d" % r.get("ticket"),
+        "/desk/tickets/%d/escalate" % r.get("ticket"), {"reason": "staff escalate " + uniq()}),
     "POST /desk/tickets/{id}/update": lambda r: P(
         "agent", "/desk/tickets/%d" % r.get("ticket"), "/desk/tickets/%d/update" % r.get("ticket"),
         {"status": random.choice(["in_progress", "waiting_customer"]), "severity": "C",

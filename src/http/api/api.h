@@ -245,7 +245,10 @@ int quote_request_create(struct req *req, int64_t org, const char *service, cons
 int api_ticket_merge(struct req *req, struct res *res);
 int api_ticket_link(struct req *req, struct res *res);
 int api_ticket_links(struct req *req, struct res *res);
-/* canned.c */
+/* canned.c; canned_values: the placeholders' values for request ticket_id as the caller
+   inserts a reply (0 or a store error: DESK_ENOTFOUND for a request it may not see) */
+#include "domain/canned.h"
+int canned_values(struct req *req, int64_t ticket_id, const char *v[CP_COUNT]);
 int api_canned_list(struct req *req, struct res *res);
 int api_canned_create(struct req *req, struct res *res);
 int api_canned_get(struct req *req, struct res *res);

@@ -79,9 +79,7 @@ int api_canned_create(struct req *req, struct res *res)
     return res_json(res, 201, canned_json(&out));
 }
 
-/* The values of the placeholders for request ticket_id as the caller inserts a reply. */
-static int placeholder_values(struct req *req, int64_t ticket_id, const char *v[CP_COUNT],
-                              struct res *res)
+int canned_values(struct req *req, int64_t ticket_id, const char *v[CP_COUNT])
 {
     struct account requester, agent;
     struct organization org;
@@ -92,7 +90,7 @@ static int placeholder_values(struct req *req, int64_t ticket_id, const char *v[
     int rc;
 
     if ((rc = store_ticket_get(req->store, &req->caller, ticket_id, &t, req->arena)) < 0)
-        return res_error(res, rc, "ticket_id", "no ticket %" PRId64, ticket_id);
+        return rc;
     memset(v, 0, CP_COUNT * sizeof(*v));
     if (t.requester_id &&
         store_account_get(req->store, &req->caller, t.requester_id, &requester, req->arena) == 0) {
@@ -131,9 +129,9 @@ int api_canned_get(struct req *req, struct res *res)
     out = canned_json(&r);
     if (ticket_id) {
         struct strbuf text = STRBUF_INIT;
-        if ((rc = placeholder_values(req, ticket_id, values, res)) < 0) {
+        if ((rc = canned_values(req, ticket_id, values)) < 0) {
             json_decref(out);
-            return rc;
+            return res_error(res, rc, "ticket_id", "no ticket %" PRId64, ticket_id);
         }
         canned_expand(r.body, values, &text);
         json_object_set_new(out, "text", json_string(text.buf));

@@ -389,6 +389,14 @@ int page_ticket_extras(struct req *req, const struct ticket *t, const char *link
     return 0;
 }
 
+const char *page_reason_problem(struct req *req, const char **reason)
+{
+    *reason = req_form(req, "reason");
+    if (!*reason || !**reason)
+        return "say why the request is urgent";
+    return page_text_problem("the reason", *reason, PAGE_REASON_MAX, req->arena);
+}
+
 /* ---- posted text and files ---------------------------------------------------------------- */
 
 const char *page_utc_text(int64_t t, struct arena *a)

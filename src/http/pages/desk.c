@@ -302,6 +302,40 @@ static void requester_json(struct req *req, const struct ticket *t, json_t *tj)
                                                        "email", a.user.email));
 }
 
+/*
+ * The canned replies to choose from, and with ?canned=ID the chosen one filled in for t as the
+ * reply's draft (the page without script; svcdesk.js inserts it where the cursor is instead).
+ */
+static int canned_choice(struct req *req, const struct ticket *t, json_t *data)
+{
+    const char *values[CP_COUNT];
+    struct canned_reply *items, r;
+    int64_t chosen = 0;
+    json_t *list;
+    size_t n;
+    int rc;
+
+    if (!strcmp(req->method, "GET") && req_query(req, "canned"))
+        chosen = strtoll(req_query(req, "canned"), NULL, 10);
+    if ((rc = store_canned_list(req->store, &items, &n, req->arena)) < 0)
+        return rc;
+    list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:I, s:s, s:b}", "value", (json_int_t)items[i].id,
+                                              "label", items[i].title, "selected",
+                                              items[i].id == chosen));
+    json_object_set_new(data, "canned", list);
+    if (chosen > 0 && !json_object_get(data, "draft") &&
+        store_canned_get(req->store, chosen, &r, req->arena) == 0 &&
+        canned_values(req, t->id, values) == 0) {
+        struct strbuf text = STRBUF_INIT;
+        canned_expand(r.body, values, &text);
+        json_object_set_new(data, "draft", json_string(text.buf));
+        strbuf_release(&text);
+    }
+    return 0;
+}
+
 static int show_ticket(struct req *req, struct res *res, int64_t id, int status, const char *error)
 {
     struct ticket t;
@@ -336,6 +370,10 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
     if (!strcmp(req->method, "POST") && req_form(req, "body")) { /* a refused reply, kept */
         json_object_set_new(data, "draft", json_string(req_form(req, "body")));
         json_object_set_new(data, "draft_internal", json_boolean(req_form(req, "internal")));
+    }
+    if ((rc = canned_choice(req, &t, data)) < 0) {
+        json_decref(data);
+        return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
     }
     if ((rc = page_ticket_extras(req, &t, "/desk/attachments/", data)) < 0 ||
         (rc = page_ticket_work(req, &t, data)) < 0 || (rc = page_draft_json(req, data)) < 0) {
@@ -391,6 +429,21 @@ int page_desk_reply(struct req *req, struct res *res)
     if ((rc = page_save_file(req, req->params[0], m.id, "file", &why)) < 0)
         return refused(req, res, rc, why);
     return back_to_ticket(req, res);
+}
+
+/* Staff escalate as customers do (issue 15): the reason becomes a message, level + 1. */
+int page_desk_escalate(struct req *req, struct res *res)
+{
+    const char *reason, *why;
+    struct store_fault fault = {0};
+    struct ticket t;
+    int rc;
+
+    if ((why = page_reason_problem(req, &reason)))
+        return show_ticket(req, res, req->params[0], 422, why);
+    rc = store_ticket_escalate(req->store, &req->caller, req->params[0], reason, time_now(), &t,
+                               &fault, req->arena);
+    return rc < 0 ? refused(req, res, rc, fault.message) : back_to_ticket(req, res);
 }
 
 /* The fields of the form that differ from the request: PATCH semantics from a full form. */

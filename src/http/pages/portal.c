@@ -18,7 +18,6 @@
 #define PAGE_SIZE 50
 #define MAX_SUBJECT 300
 #define MAX_BODY (256 * 1024)
-#define MAX_REASON 2000
 #define MAX_HOLIDAYS_SHOWN 20
 
 /* ---- the list ---------------------------------------------------------------------- */
@@ -343,14 +342,12 @@ int page_portal_reply(struct req *req, struct res *res)
 
 int page_portal_escalate(struct req *req, struct res *res)
 {
-    const char *reason = req_form(req, "reason"), *why;
+    const char *reason, *why;
     struct store_fault fault = {0};
     struct ticket t;
     int rc;
 
-    if (!reason || !*reason)
-        return show_request(req, res, req->params[0], 422, "say why the request is urgent");
-    if ((why = page_text_problem("the reason", reason, MAX_REASON, req->arena)))
+    if ((why = page_reason_problem(req, &reason)))
         return show_request(req, res, req->params[0], 422, why);
     rc = store_ticket_escalate(req->store, &req->caller, req->params[0], reason, time_now(), &t,
                                &fault, req->arena);
