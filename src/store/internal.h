@@ -84,6 +84,9 @@ int store__check_staff(struct db_conn *c, int64_t id, const char *field, struct 
 int store__audit(struct db_conn *c, int64_t actor_id, const char *action, const char *entity,
                  int64_t entity_id, const char *before, const char *after);
 /* store__audit with JSON values (consumed; either may be NULL). */
+/* store_user_create inside the caller's write transaction (audited the same way). */
+int store__user_create_in(struct db_conn *c, const struct caller *actor, struct user *u,
+                          const char *password_hash);
 int store__audit_json(struct db_conn *c, int64_t actor_id, const char *action,
                       const char *entity, int64_t entity_id, json_t *before, json_t *after);
 

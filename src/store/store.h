@@ -554,6 +554,21 @@ int store_ticket_list(struct store *st, const struct caller *c, const struct tic
 int store_ticket_update(struct store *st, const struct caller *c, int64_t id,
                         const struct ticket_patch *p, int64_t now, struct ticket *t,
                         struct store_fault *fault, struct arena *a);
+/*
+ * Triage (staff): move request id, held without an organisation (mail from an unknown
+ * sender), to organization_id, which gives it its agreement, priority and SLA as if it had
+ * been opened there; with contact_name, its mail sender becomes that organisation's contact
+ * and the requester (a new customer user of that name, "" for the address's local part,
+ * without a password, or the user the
+ * address is already when it is one of that organisation's contacts). One transaction,
+ * audited "triage". DESK_ECONFLICT (fault "organization_id") when the request has an
+ * organisation already, ("add_contact") when the address is another kind of user;
+ * DESK_EINVAL ("organization_id") for no such organisation, ("add_contact") without a
+ * sender.
+ */
+int store_ticket_triage(struct store *st, const struct caller *c, int64_t id,
+                        int64_t organization_id, const char *contact_name, int64_t now,
+                        struct ticket *t, struct store_fault *fault, struct arena *a);
 /* A customer escalation: raise escalation_level, record the reason as a public message. */
 int store_ticket_escalate(struct store *st, const struct caller *c, int64_t id,
                           const char *reason, int64_t now, struct ticket *t,

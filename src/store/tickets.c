@@ -675,6 +675,105 @@ int store_ticket_escalate(struct store *st, const struct caller *c, int64_t id,
     return db_write(st, write_ticket_escalate, &j);
 }
 
+/* ---- triage: a request from an unknown sender moved to its organisation ------------ */
+
+struct triage_job {
+    const struct caller *c;        /* the agent */
+    int64_t id, organization_id;   /* which request, to which organisation */
+    const char *contact_name;      /* add the sender as a contact by this name; NULL: not */
+    int64_t now;                   /* when */
+    struct ticket *t;              /* out: the request after */
+    struct store_fault *fault;     /* why it was refused */
+    struct arena *a;               /* for the result */
+};
+
+static const char SQL_TICKET_TRIAGE[] =
+    "UPDATE tickets SET organization_id = ?2, agreement_id = ?3, priority = ?4, billable = ?5, "
+    "requester_id = coalesce(?6, requester_id), updated_at = ?7 WHERE id = ?1";
+static const char SQL_USER_BY_ADDRESS[] = "SELECT id FROM users WHERE email = ?1";
+
+/* The sender of t as a contact of its new organisation: the user it is, or a new one. */
+static int triage_contact(struct db_conn *c, const struct triage_job *j, const struct ticket *t,
+                          int64_t *requester)
+{
+    struct db_stmt *s = db_stmt(c, SQL_USER_BY_ADDRESS);
+    struct user u = {0};
+    enum role role;
+    int64_t org;
+    int rc;
+
+    if (!t->sender_address || !*t->sender_address)
+        return store__fault(j->fault, DESK_EINVAL, "add_contact",
+                            "request %" PRId64 " came from no mail sender", t->id);
+    db_bind_text(s, 1, t->sender_address);
+    rc = db_step(s);
+    *requester = rc == DB_ROW ? db_col_int(s, 0) : 0;
+    if ((rc = db_done(s, rc == DB_ROW || rc == DB_DONE ? 0 : db_err(rc))) < 0)
+        return rc;
+    if (*requester) {
+        if (user_role_org(c, *requester, &role, &org) < 0 || role != ROLE_CUSTOMER ||
+            org != j->organization_id)
+            return store__fault(j->fault, DESK_ECONFLICT, "add_contact",
+                                "%s is a user already, not a contact of organization %" PRId64,
+                                t->sender_address, j->organization_id);
+        return 0;
+    }
+    u = (struct user){.email = t->sender_address,
+                      .name = *j->contact_name ? j->contact_name
+                                               : arena_strndup(j->a, t->sender_address,
+                                                               strcspn(t->sender_address, "@")),
+                      .role = ROLE_CUSTOMER,
+                      .organization_id = j->organization_id};
+    if ((rc = store__user_create_in(c, j->c, &u, NULL)) < 0)
+        return rc;
+    *requester = u.id;
+    return 0;
+}
+
+static int write_ticket_triage(struct db_conn *c, void *arg)
+{
+    struct triage_job *j = arg;
+    struct ticket *t = j->t;
+    struct cal_key k;
+    struct db_stmt *s;
+    int64_t requester = 0;
+    int rc;
+
+    if ((rc = ticket_read(c, j->c, j->id, t, j->a)) < 0)
+        return rc;
+    if (t->organization_id)
+        return store__fault(j->fault, DESK_ECONFLICT, "organization_id",
+                            "request %" PRId64 " belongs to an organization already", j->id);
+    t->organization_id = j->organization_id;
+    if ((rc = organization_terms(c, t, &k, j->fault, j->a)) < 0 ||
+        (j->contact_name && (rc = triage_contact(c, j, t, &requester)) < 0))
+        return rc;
+    s = db_stmt(c, SQL_TICKET_TRIAGE);
+    db_bind_int(s, 1, t->id);
+    db_bind_int(s, 2, t->organization_id);
+    db_bind_id(s, 3, t->agreement_id);
+    db_bind_int(s, 4, t->priority);
+    db_bind_int(s, 5, !t->agreement_id); /* not entitled: billable, as a new request */
+    db_bind_id(s, 6, requester);
+    db_bind_int(s, 7, j->now);
+    if ((rc = db_exec(s)) < 0 || (rc = recompute_one(c, t->id, j->now, t, j->a)) < 0)
+        return rc;
+    return store__audit_json(c, j->c->user_id, "triage", "ticket", t->id,
+                             json_pack("{s:n}", "organization_id"),
+                             json_pack("{s:I, s:o}", "organization_id",
+                                       (json_int_t)t->organization_id, "requester_id",
+                                       t->requester_id ? json_integer(t->requester_id)
+                                                       : json_null()));
+}
+
+int store_ticket_triage(struct store *st, const struct caller *c, int64_t id,
+                        int64_t organization_id, const char *contact_name, int64_t now,
+                        struct ticket *t, struct store_fault *fault, struct arena *a)
+{
+    struct triage_job j = {c, id, organization_id, contact_name, now, t, fault, a};
+    return db_write(st, write_ticket_triage, &j);
+}
+
 /* ---- messages ---------------------------------------------------------------------- */
 
 struct message_job {

@@ -70,6 +70,13 @@ static int write_user_create(struct db_conn *c, void *arg)
     return rc;
 }
 
+int store__user_create_in(struct db_conn *c, const struct caller *actor, struct user *u,
+                          const char *password_hash)
+{
+    struct user_create w = {actor, u, password_hash};
+    return write_user_create(c, &w);
+}
+
 int store_user_create(struct store *st, const struct caller *actor, struct user *u,
                         const char *password_hash)
 {

@@ -208,5 +208,25 @@ has "Escalated: The customer's &lt;b&gt;meters&lt;/b&gt; are all down"; ok $? "t
 page ca POST "/desk/tickets/$TICKET/escalate" --data-urlencode "csrf=$TOKEN_CA" --data-urlencode "reason=x"
 is "$STATUS" 403 "a customer may not use the desk's form"
 
+# ---- triage from the desk (issue 15) ----
+printf 'From: Nils Nobody <nils@nowhere.test>\nTo: support@vendor.test\nSubject: Help\nMessage-ID: <t1@nowhere.test>\n\nWho reads this?\n' |
+    "$SVCDESK" mail-in --db "$DB" > "$T/out" 2>> "$T/server.log"
+TR=$(sed -n 's/^ticket \([0-9]*\) triage$/\1/p' "$T/out")
+[ -n "$TR" ]; ok $? "an unknown sender's mail is held for triage"
+page agent GET "/desk/tickets/$TR"; TOKEN=$(csrf)
+has "action=\"/desk/tickets/$TR/triage\""; ok $? "its page offers to move it"
+has 'add nils@nowhere.test as its contact'; ok $? "and to add the sender as a contact"
+has 'name="contact_name" value="nils"'; ok $? "named by the address until changed"
+page agent POST "/desk/tickets/$TR/triage" --data-urlencode "csrf=$TOKEN" -d organization_id=
+is "$STATUS" 422 "an organisation is needed"
+page agent POST "/desk/tickets/$TR/triage" --data-urlencode "csrf=$TOKEN" -d organization_id=1 \
+    -d add_contact=1 --data-urlencode "contact_name=Nils <Nobody>"
+is "$STATUS" 303 "moved to Acme in one action"
+is "$(get "/api/v1/tickets/$TR" .organization_id)" 1 "the request is Acme's"
+is "$(get "/api/v1/users/$(get "/api/v1/tickets/$TR" .requester_id)" .name)" "Nils <Nobody>" "its sender Acme's contact"
+page agent GET "/desk/tickets/$TR"
+has "action=\"/desk/tickets/$TR/triage\""; ok $((! $?)) "no triage form any more"
+has 'Nils &lt;Nobody&gt;'; ok $? "the requester shown, escaped"
+
 stop_server
 done_testing

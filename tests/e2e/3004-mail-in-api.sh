@@ -3,7 +3,9 @@
 # SMTP server): `svcdesk mail-in` turns the corpus of MIME shapes and charsets into requests
 # with clean text and their files, the receipt goes out by SMTP once, a reply to it joins its
 # request by In-Reply-To, a [#N] tag joins request N, an agent's mail is a staff message, a
-# stranger guessing [#N] and an unknown sender go to triage, unanswered. 3002 covers the rest
+# stranger guessing [#N] and an unknown sender go to triage, unanswered, until staff move it to an
+# organisation (POST /api/v1/tickets/{id}/triage, the sender added as a contact; the desk's form
+# in 2004). 3002 covers the rest
 # (the outbox's rows, past resolutions, a failing attachment) on the SQLite file.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mail-lib.sh"
@@ -81,6 +83,28 @@ like "$OUT" '^ticket [0-9]+ triage$' "an unknown sender: triage"
 sleep 2
 is "$(grep -li '^To:.*nobody@unknown.test' "$T"/sink/*.eml 2> /dev/null | wc -l)" 0 \
     "without an automatic reply"
+
+# ---- triage: moved to an organisation, the sender added as its contact (issue 15) ----
+TR=$(ticket_of)
+api POST "/api/v1/tickets/$TR/triage" '{"organization_id":1}' "$CA"
+is "$STATUS" 403 "customers do not triage"
+api POST "/api/v1/tickets/$TR/triage" '{"organization_id":999}' "$AGENT"
+is "$STATUS/$(json .error.field)" 422/organization_id "a missing organisation is 422 naming it"
+api POST "/api/v1/tickets/$TR/triage" '{"organization_id":1,"colour":"red"}' "$AGENT"
+is "$STATUS/$(json .error.field)" 422/colour "an unknown field is 422 naming it"
+api POST "/api/v1/tickets/$TR/triage" '{"organization_id":1,"add_contact":true}' "$AGENT"
+is "$STATUS/$(json .organization_id)/$(json .entitled)/$(json .sla.state|test("none")|not)" "200/1/true/true" \
+    "an agent moves it to Acme: entitled by Acme's agreement, with its service level"
+NB=$(json .requester_id)
+api GET "/api/v1/users/$NB" "" "$ADMIN"
+is "$(json '[.email,.name,.role,.organization_id]|@csv')" '"nobody@unknown.test","nobody","customer",1' \
+    "the sender became Acme's contact (named by the address) and the requester"
+api GET "/api/v1/tickets/$TR" "" "$CA"
+is "$STATUS" 200 "Acme's customers see it now"
+api POST "/api/v1/tickets/$TR/triage" '{"organization_id":2}' "$AGENT"
+is "$STATUS/$(json .error.field)" 409/organization_id "a request of an organisation is not triaged again"
+api GET "/api/v1/audit-log?entity=ticket&entity_id=$TR" "" "$ADMIN"
+is "$(json '[.items[]|select(.action == "triage")]|length')" 1 "audited once"
 
 stop_server
 done_testing

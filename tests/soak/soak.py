@@ -542,6 +542,19 @@ def mk_ticket(r):
                    "severity": random.choice("ABCD"), "type": "error"})["id"]
 
 
+def mk_triage_ticket(r):
+    """A request held for triage: mail from an unknown sender through `svcdesk mail-in`."""
+    who = "stranger-%s@nowhere.test" % uniq()
+    mail = ("From: %s\nTo: support@vendor.test\nSubject: Help %s\nMessage-ID: <%s>\n\nhello\n"
+            % (who, uniq(), uniq() + "@nowhere.test"))
+    out = subprocess.run([SVCDESK, "mail-in", "--db", SERVER.db], input=mail,
+                         capture_output=True, text=True)
+    found = re.match(r"ticket (\d+) triage", out.stdout)
+    if not found:
+        raise RuntimeError("svcdesk mail-in: %s %s" % (out.stdout, out.stderr))
+    return int(found.group(1))
+
+
 def mk_org_ticket(r):
     return r.make("admin", "POST", "/api/v1/tickets",
                   {"subject": "Call " + uniq(), "organization_id": r.get("org"),
@@ -1127,6 +1140,10 @@ OPS = {
     "GET /api/v1/outbox": ("admin", lambda r: J("/api/v1/outbox?" + urllib.parse.urlencode(
         random.choice([{"limit": 5}, {"state": "pending", "limit": 3},
                        {"ticket_id": r.get("ticket"), "kind": "received"}]))), True),
+    "POST /api/v1/tickets/{id}/triage": ("agent", lambda r: J(
+        "/api/v1/tickets/%d/triage" % mk_triage_ticket(r),
+        {"organization_id": WORLD.ids["customer_org"], "add_contact": random.random() < 0.5}),
+        True),
     "POST /api/v1/password-resets": ("anonymous", lambda r: J("/api/v1/password-resets", {
         "email": random.choice([r.get("user")["email"], "nobody-%s@example.test" % uniq()])}),
         True),
@@ -1280,6 +1297,10 @@ PAGE_POSTS = {
     "POST /desk/tickets/{id}/reply": lambda r: P(
         "agent", "/desk/tickets/%d" % r.get("ticket"), "/desk/tickets/%d/reply" % r.get("ticket"),
         {"body": "We are on it " + uniq()}, form_file()),
+    "POST /desk/tickets/{id}/triage": lambda r: (lambda t: P(
+        "agent", "/desk/tickets/%d" % t, "/desk/tickets/%d/triage" % t,
+        {"organization_id": WORLD.ids["customer_org"], "add_contact": "1",
+         "contact_name": "Stranger " + uniq()}))(mk_triage_ticket(r)),
     "POST /desk/tickets/{id}/escalate": lambda r: P(
         "agent", "/desk/tickets/%d" % r.get("ticket"),
         "/desk/tickets/%d/escalate" % r.get("ticket"), {"reason": "staff escalate " + uniq()}),

@@ -142,6 +142,7 @@ int api_ticket_list(struct req *req, struct res *res);
 int api_ticket_get(struct req *req, struct res *res);
 int api_ticket_patch(struct req *req, struct res *res);
 int api_ticket_escalate(struct req *req, struct res *res);
+int api_ticket_triage(struct req *req, struct res *res);
 int api_ticket_sla(struct req *req, struct res *res);
 int api_message_create(struct req *req, struct res *res);
 int api_message_list(struct req *req, struct res *res);

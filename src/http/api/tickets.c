@@ -271,6 +271,37 @@ int api_ticket_escalate(struct req *req, struct res *res)
     return res_json(res, 200, ticket_to_json(&t, now));
 }
 
+/* ---- POST /api/v1/tickets/{id}/triage ----------------------------------------------------- */
+
+static const struct field_spec triage_fields[] = {
+    {"organization_id", F_ID, true, 0, 0, NULL},
+    {"add_contact", F_BOOL, false, 0, 0, NULL},
+    {"contact_name", F_LINE, false, 1, 200, NULL},
+};
+
+int api_ticket_triage(struct req *req, struct res *res)
+{
+    struct store_fault fault = {0};
+    int64_t now = time_now();
+    const char *name;
+    struct ticket t;
+    json_t *in;
+    int rc;
+
+    if ((rc = req_json(req, res, &in)) < 0 ||
+        (rc = input_check(in, triage_fields, ARRAY_SIZE(triage_fields), res)) < 0)
+        return rc;
+    name = json_is_true(json_object_get(in, "add_contact"))
+               ? (input_str(in, "contact_name") ? input_str(in, "contact_name") : "")
+               : NULL;
+    rc = store_ticket_triage(req->store, &req->caller, req->params[0],
+                             input_int(in, "organization_id", 0), name, now, &t, &fault,
+                             req->arena);
+    if (rc < 0)
+        return api_fault(res, rc, &fault, "no ticket %" PRId64, req->params[0]);
+    return res_json(res, 200, ticket_to_json(&t, now));
+}
+
 /* ---- GET /api/v1/tickets/{id}/sla ----------------------------------------------------- */
 
 #define MAX_SEGMENTS 1000

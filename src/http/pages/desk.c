@@ -365,6 +365,16 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
                                ticket_status_name(t.status), NULL),
                   "severities", name_options(severity_names, NULL, severity_name(t.severity), NULL),
                   "assignees", page_options(nm.staff, nm.nstaff, t.assignee_id, "nobody"));
+    if (!t.organization_id) /* held for triage: move it to an organisation */
+        json_object_set_new(
+            data, "triage",
+            json_pack("{s:o, s:s}", "organizations",
+                      page_options(nm.orgs, nm.norgs, page_form_id(req, "organization_id"),
+                                   "choose one"),
+                      "name",
+                      t.sender_address ? arena_strndup(req->arena, t.sender_address,
+                                                       strcspn(t.sender_address, "@"))
+                                       : ""));
     if (t.assignee_id != req->caller.user_id) /* "Take it": assign the request to me */
         json_object_set_new(data, "take", json_integer(req->caller.user_id));
     if (!strcmp(req->method, "POST") && req_form(req, "body")) { /* a refused reply, kept */
@@ -443,6 +453,26 @@ int page_desk_escalate(struct req *req, struct res *res)
         return show_ticket(req, res, req->params[0], 422, why);
     rc = store_ticket_escalate(req->store, &req->caller, req->params[0], reason, time_now(), &t,
                                &fault, req->arena);
+    return rc < 0 ? refused(req, res, rc, fault.message) : back_to_ticket(req, res);
+}
+
+/* Triage: the request to the organisation chosen, its sender (when ticked) to its contacts. */
+int page_desk_triage(struct req *req, struct res *res)
+{
+    const char *name = page_form_str(req, "contact_name"), *why = NULL;
+    int64_t org = page_form_id(req, "organization_id");
+    struct store_fault fault = {0};
+    struct ticket t;
+    int rc;
+
+    if (!org)
+        return show_ticket(req, res, req->params[0], 422, "choose the organisation");
+    if (req_form(req, "add_contact") && *name &&
+        (why = page_line_problem("the contact's name", name, 200, req->arena)))
+        return show_ticket(req, res, req->params[0], 422, why);
+    rc = store_ticket_triage(req->store, &req->caller, req->params[0], org,
+                             req_form(req, "add_contact") ? name : NULL, time_now(), &t, &fault,
+                             req->arena);
     return rc < 0 ? refused(req, res, rc, fault.message) : back_to_ticket(req, res);
 }
 
