@@ -19,6 +19,9 @@ static int parse(const char *const *names, const char *s, int *out)
     return DESK_EINVAL;
 }
 
+const char *const ticket_status_labels[TS_COUNT + 1] = {
+    "New", "In progress", "Waiting for customer", "Resolved", "Closed", NULL};
+
 const char *ticket_status_words(enum ticket_status s)
 {
     static const char *const words[] = {"New", "In progress", "Waiting for your reply",

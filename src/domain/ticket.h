@@ -28,6 +28,9 @@ enum channel { CH_PORTAL, CH_EMAIL, CH_PHONE, CH_CHAT, CH_API, CH_MONITORING };
 
 /* Names as in the API ("waiting_customer", "B", "enhancement", "phone"). */
 const char *ticket_status_name(enum ticket_status s);
+/* The statuses as staff read them, in enum order, NULL-terminated: "New", "In progress",
+   "Waiting for customer", "Resolved", "Closed". */
+extern const char *const ticket_status_labels[];
 /* The status in words for the customer's mail: "In progress", "Waiting for your reply". */
 const char *ticket_status_words(enum ticket_status s);
 const char *severity_name(enum severity s);

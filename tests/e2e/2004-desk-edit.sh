@@ -203,8 +203,18 @@ page agent POST "/desk/tickets/$TICKET/escalate" --data-urlencode "csrf=$TOKEN" 
     --data-urlencode "reason=The customer's <b>meters</b> are all down"
 is "$STATUS" 303 "an agent escalates"
 is "$(get "/api/v1/tickets/$TICKET" .escalation_level)" "$((level + 1))" "one level up"
+api PATCH "/api/v1/tickets/$TICKET" '{"status":"in_progress"}' "$AGENT"
 page agent GET "/desk/tickets/$TICKET"
 has "Escalated: The customer's &lt;b&gt;meters&lt;/b&gt; are all down"; ok $? "the reason is in the conversation, escaped"
+# the history between the messages: who did what, in words, from the audit trail
+like "$(tr -d '\n' <<< "$BODY")" '<p class="event"><time[^>]*>[^<]*</time> <strong>Agnes Agent</strong> escalated it \(level [0-9]+\)</p>' \
+    "the escalation in the request's history"
+like "$BODY" 'changed the status from New to In progress' "and its status changes"
+api GET "/api/v1/tickets/$TICKET" "" "$AGENT"
+if [ "$(json .organization_id)" = 1 ]; then
+    page ca GET "/portal/requests/$TICKET"
+    has 'class="event"'; ok $((! $?)) "the portal shows the conversation only"
+fi
 page ca POST "/desk/tickets/$TICKET/escalate" --data-urlencode "csrf=$TOKEN_CA" --data-urlencode "reason=x"
 is "$STATUS" 403 "a customer may not use the desk's form"
 

@@ -207,10 +207,6 @@ const char *severity_meaning(int sev)
     return sev >= 0 && sev < SEV_COUNT ? severities[sev].meaning : "";
 }
 
-static const char *const status_labels[TS_COUNT + 1] = {
-    "New", "In progress", "Waiting for customer", "Resolved", "Closed", NULL};
-
-const char *const *ticket_status_labels(void) { return status_labels; }
 
 static const char *sla_label(enum sla_state s)
 {
@@ -299,7 +295,7 @@ json_t *page_ticket_json(const struct ticket *t, int64_t now)
     json_t *o = json_pack(
         "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:b, s:b, s:o}", "id",
         (json_int_t)t->id, "subject", t->subject, "body", t->body, "status",
-        ticket_status_name(t->status), "status_label", status_labels[t->status], "severity",
+        ticket_status_name(t->status), "status_label", ticket_status_labels[t->status], "severity",
         severity_name(t->severity), "severity_label", severity_label(t->severity), "type",
         ticket_type_name(t->type), "channel", channel_name(t->channel), "received",
         page_time(t->received_at, t->cal), "updated", page_time(t->updated_at, t->cal),
@@ -348,9 +344,18 @@ static json_t *file_json(struct req *req, const struct attachment *at, const cha
     return o;
 }
 
-int page_ticket_extras(struct req *req, const struct ticket *t, const char *link_prefix,
-                       json_t *data)
+/* An event of the request's history as the timeline shows it. */
+static json_t *event_json(const struct page_event *e, const struct calendar *cal)
 {
+    return json_pack("{s:{s:s, s:s, s:o}}", "event", "who", e->who, "text", e->text, "at",
+                     page_time(e->at, cal));
+}
+
+int page_ticket_extras(struct req *req, const struct ticket *t, const char *link_prefix,
+                       const struct page_event *events, size_t nevents, json_t *data)
+{
+    json_t *timeline = json_array();
+    size_t ev = 0;
     struct message *m;
     struct attachment *at;
     json_t *list, *files;
@@ -362,18 +367,25 @@ int page_ticket_extras(struct req *req, const struct ticket *t, const char *link
         return rc;
     list = json_array();
     for (size_t i = 0; i < n; i++) {
+        json_t *msg;
+        while (ev < nevents && events[ev].at <= m[i].created_at)
+            json_array_append_new(timeline, event_json(&events[ev++], t->cal));
         files = json_array();
         for (size_t k = 0; k < nat; k++)
             if (at[k].message_id == m[i].id)
                 json_array_append_new(files, file_json(req, &at[k], link_prefix, t->cal));
-        json_array_append_new(
-            list, json_pack("{s:s, s:b, s:b, s:s, s:o, s:o}", "author",
-                            *m[i].author_name ? m[i].author_name : "(system)", "staff",
-                            m[i].staff, "internal", m[i].internal, "body_html",
-                            markdown_message_html(m[i].body, req->arena), "at",
-                            page_time(m[i].created_at, t->cal), "files", files));
+        msg = json_pack("{s:s, s:b, s:b, s:s, s:o, s:o}", "author",
+                        *m[i].author_name ? m[i].author_name : "(system)", "staff", m[i].staff,
+                        "internal", m[i].internal, "body_html",
+                        markdown_message_html(m[i].body, req->arena), "at",
+                        page_time(m[i].created_at, t->cal), "files", files);
+        json_array_append(list, msg);
+        json_array_append_new(timeline, json_pack("{s:o}", "message", msg));
     }
+    while (ev < nevents)
+        json_array_append_new(timeline, event_json(&events[ev++], t->cal));
     json_object_set_new(data, "messages", list);
+    json_object_set_new(data, "timeline", timeline);
     json_object_set_new(data, "ticket_body_html",
                         json_string(markdown_message_html(t->body, req->arena)));
     /* the request's own files, and those of messages not in the list (a merged request's) */

@@ -7,6 +7,7 @@
  */
 #include "core/compat.h"
 #include "http/pages/pages.h"
+#include "domain/timeline.h"
 #include "core/err.h"
 #include "core/time.h"
 #include "domain/account.h"
@@ -336,8 +337,59 @@ static int canned_choice(struct req *req, const struct ticket *t, json_t *data)
     return 0;
 }
 
+#define HISTORY_MAX 500 /* audit rows of a request its history shows, the newest */
+
+static const char *named_lookup(const struct named *list, size_t n, int64_t id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i].id == id)
+            return list[i].name;
+    return NULL;
+}
+static const char *staff_name(void *ctx, int64_t id)
+{
+    const struct names *nm = ctx;
+    return named_lookup(nm->staff, nm->nstaff, id);
+}
+static const char *org_name(void *ctx, int64_t id)
+{
+    const struct names *nm = ctx;
+    return named_lookup(nm->orgs, nm->norgs, id);
+}
+
+/* The request's history from the audit trail, oldest first, in words (domain/timeline.h). */
+static int ticket_events(struct req *req, const struct ticket *t, const struct names *nm,
+                         struct page_event **out, size_t *n)
+{
+    struct audit_filter f = {"ticket", t->id, 0, 0, INT64_MAX, 0, HISTORY_MAX};
+    struct timeline_names tn = {staff_name, org_name, (void *)nm};
+    struct audit_entry *items;
+    int64_t next;
+    size_t count;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if ((rc = store_audit_list(req->store, &f, &items, &count, &next, req->arena)) < 0)
+        return rc;
+    *out = ARENA_NEWN(req->arena, struct page_event, count + 1);
+    for (size_t i = count; i-- > 0;) { /* newest first in the trail */
+        struct strbuf sb = STRBUF_INIT;
+        if (timeline_words(items[i].action, items[i].before, items[i].after, &tn, &sb))
+            (*out)[(*n)++] = (struct page_event){
+                items[i].at,
+                items[i].actor_id ? (*items[i].actor_name ? items[i].actor_name : "a user gone")
+                                  : "The system",
+                arena_strdup(req->arena, sb.buf)};
+        strbuf_release(&sb);
+    }
+    return 0;
+}
+
 static int show_ticket(struct req *req, struct res *res, int64_t id, int status, const char *error)
 {
+    struct page_event *events;
+    size_t nevents;
     struct ticket t;
     struct names nm;
     json_t *data, *tj;
@@ -361,7 +413,7 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
     data =
         json_pack("{s:s, s:o, s:s?, s:o, s:o, s:o}", "title", t.subject, "ticket", tj, "error",
                   error, "statuses",
-                  name_options(ticket_status_names, ticket_status_labels(),
+                  name_options(ticket_status_names, ticket_status_labels,
                                ticket_status_name(t.status), NULL),
                   "severities", name_options(severity_names, NULL, severity_name(t.severity), NULL),
                   "assignees", page_options(nm.staff, nm.nstaff, t.assignee_id, "nobody"));
@@ -385,7 +437,8 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
         json_decref(data);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
     }
-    if ((rc = page_ticket_extras(req, &t, "/desk/attachments/", data)) < 0 ||
+    if ((rc = ticket_events(req, &t, &nm, &events, &nevents)) < 0 ||
+        (rc = page_ticket_extras(req, &t, "/desk/attachments/", events, nevents, data)) < 0 ||
         (rc = page_ticket_work(req, &t, data)) < 0 || (rc = page_draft_json(req, data)) < 0) {
         json_decref(data);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);

@@ -84,12 +84,17 @@ const char *page_size_text(int64_t bytes, struct arena *a);
  * "attachments" (the request's own; links under link_prefix, e.g.
  * "/portal/attachments/"), each file with its size in words, whether it is
  * an image or a PDF, and a text file's beginning as "preview". Returns 0 or
- * a store error.
+ * a store error. With events[0..nevents) (oldest first) also "timeline": the
+ * messages and those events in time order, each {"message": ...} or {"event":
+ * {"who", "text", "at"}}.
  */
+struct page_event {
+    int64_t at;       /* UTC seconds */
+    const char *who;  /* who did it ("the system") */
+    const char *text; /* what: "changed the status from New to In progress" */
+};
 int page_ticket_extras(struct req *req, const struct ticket *t, const char *link_prefix,
-                       json_t *data);
-/* "New", "In progress", ...: people's names of the statuses, beside ticket_status_names. */
-const char *const *ticket_status_labels(void);
+                       const struct page_event *events, size_t nevents, json_t *data);
 /* The label and meaning of a severity (SPEC 2.1). */
 const char *severity_label(int sev);
 const char *severity_meaning(int sev);

@@ -287,7 +287,7 @@ static int show_request(struct req *req, struct res *res, int64_t id, int status
     data = json_pack("{s:s, s:o, s:s?, s:s?}", "title", t.subject, "ticket",
                      portal_ticket_json(&t, now), "error", error, "draft",
                      strcmp(req->method, "POST") ? NULL : req_form(req, "body"));
-    if ((rc = page_ticket_extras(req, &t, "/portal/attachments/", data)) < 0 ||
+    if ((rc = page_ticket_extras(req, &t, "/portal/attachments/", NULL, 0, data)) < 0 ||
         (rc = page_draft_json(req, data)) < 0) {
         json_decref(data);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);

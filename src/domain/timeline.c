@@ -1,0 +1,114 @@
+/*
+ * timeline.c - a request's audit rows in words (see timeline.h).
+ */
+#include "core/compat.h"
+#include "domain/timeline.h"
+#include "domain/ticket.h"
+#include <jansson.h>
+
+static const char *name_of(const char *(*fn)(void *, int64_t), void *ctx, int64_t id,
+                           const char *unknown)
+{
+    const char *n = fn && id ? fn(ctx, id) : NULL;
+    return n && *n ? n : unknown;
+}
+
+static const char *status_label(const char *name)
+{
+    enum ticket_status s;
+    return name && ticket_status_parse(name, &s) == 0 ? ticket_status_labels[s] : "?";
+}
+
+/* "; " between the parts of one line */
+static void part(struct strbuf *out, size_t start)
+{
+    if (out->len > start)
+        strbuf_addstr(out, "; ");
+}
+
+/* An update: each field the audited view names that changed, in the order people read. */
+static void changes(json_t *b, json_t *a, const struct timeline_names *nm, struct strbuf *out)
+{
+    size_t start = out->len;
+    const char *bs = json_string_value(json_object_get(b, "status"));
+    const char *as = json_string_value(json_object_get(a, "status"));
+    const char *bv = json_string_value(json_object_get(b, "severity"));
+    const char *av = json_string_value(json_object_get(a, "severity"));
+    const char *bt = json_string_value(json_object_get(b, "type"));
+    const char *at = json_string_value(json_object_get(a, "type"));
+    json_int_t bw = json_integer_value(json_object_get(b, "assignee_id"));
+    json_int_t aw = json_integer_value(json_object_get(a, "assignee_id"));
+    json_t *bb = json_object_get(b, "billable"), *ab = json_object_get(a, "billable");
+
+    if (bs && as && strcmp(bs, as))
+        strbuf_addf(out, "changed the status from %s to %s", status_label(bs),
+                    status_label(as));
+    if (bv && av && strcmp(bv, av)) {
+        part(out, start);
+        strbuf_addf(out, "changed the severity from %s to %s", bv, av);
+    }
+    if (bt && at && strcmp(bt, at)) {
+        part(out, start);
+        strbuf_addf(out, "changed the type from %s to %s", bt, at);
+    }
+    if (bw != aw) {
+        part(out, start);
+        if (!aw)
+            strbuf_addstr(out, "unassigned it");
+        else
+            strbuf_addf(out, "%s it to %s", bw ? "reassigned" : "assigned",
+                        name_of(nm->user, nm->ctx, aw, "a user gone"));
+    }
+    if (json_is_boolean(bb) && json_is_boolean(ab) && json_is_true(bb) != json_is_true(ab)) {
+        part(out, start);
+        strbuf_addstr(out, json_is_true(ab) ? "marked it billable" : "marked it not billable");
+    }
+}
+
+/* An SLA notice's name ("response_warning", "update_breach@1767000000") in words. */
+static void sla_words(const char *notice, bool breach, struct strbuf *out)
+{
+    size_t clock = notice ? strcspn(notice, "_") : 0;
+
+    strbuf_addf(out, "the %.*s target %s", (int)(clock ? clock : 3), clock ? notice : "SLA",
+                breach ? "was breached" : "neared its due time (warning)");
+}
+
+bool timeline_words(const char *action, const char *before, const char *after,
+                    const struct timeline_names *nm, struct strbuf *out)
+{
+    json_t *b = before ? json_loads(before, JSON_DECODE_ANY, NULL) : NULL;
+    json_t *a = after ? json_loads(after, JSON_DECODE_ANY, NULL) : NULL;
+    size_t start = out->len;
+
+    if (!strcmp(action, "create")) {
+        strbuf_addstr(out, "opened the request");
+    } else if (!strcmp(action, "update") || !strcmp(action, "close")) {
+        changes(b, a, nm, out);
+    } else if (!strcmp(action, "escalate")) {
+        strbuf_addf(out, "escalated it (level %" JSON_INTEGER_FORMAT ")",
+                    json_integer_value(json_object_get(a, "escalation_level")));
+    } else if (!strcmp(action, "triage")) {
+        strbuf_addf(out, "moved it to %s",
+                    name_of(nm->organization, nm->ctx,
+                            json_integer_value(json_object_get(a, "organization_id")),
+                            "an organisation"));
+    } else if (!strcmp(action, "merge")) {
+        strbuf_addf(out, "merged it into #%" JSON_INTEGER_FORMAT,
+                    json_integer_value(json_object_get(a, "into_id")));
+    } else if (!strcmp(action, "link")) {
+        const char *kind = json_string_value(json_object_get(a, "kind"));
+        json_int_t other = json_integer_value(json_object_get(a, "ticket_id"));
+        if (kind && !strcmp(kind, "parent"))
+            strbuf_addf(out, "made #%" JSON_INTEGER_FORMAT " its parent", other);
+        else if (kind && !strcmp(kind, "child"))
+            strbuf_addf(out, "made #%" JSON_INTEGER_FORMAT " its child", other);
+        else
+            strbuf_addf(out, "linked it to #%" JSON_INTEGER_FORMAT, other);
+    } else if (!strcmp(action, "sla_warning") || !strcmp(action, "sla_breach")) {
+        sla_words(after, !strcmp(action, "sla_breach"), out);
+    }
+    json_decref(b);
+    json_decref(a);
+    return out->len > start;
+}
