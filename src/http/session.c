@@ -131,6 +131,31 @@ static void set_cookie(struct req *req, struct res *res, const char *name, const
                              age, is_tls(req) ? "; Secure" : ""));
 }
 
+/* ---- a notice for the next page ("saved"), across the redirect after a form ------------ */
+
+#define FLASH_COOKIE "svcdesk_flash"
+#define FLASH_SECS 60 /* the redirect follows at once; a stale notice must not linger */
+
+static const char *flash_cookie_name(const struct req *req)
+{
+    return conf_https(req->conf) ? "__Host-" FLASH_COOKIE : FLASH_COOKIE;
+}
+
+void session_flash_set(struct req *req, struct res *res, const char *code)
+{
+    set_cookie(req, res, flash_cookie_name(req), code, FLASH_SECS);
+}
+
+const char *session_flash_take(struct req *req, struct res *res)
+{
+    const char *code = req_cookie(req, flash_cookie_name(req));
+
+    if (!code || !*code)
+        return NULL;
+    set_cookie(req, res, flash_cookie_name(req), "", 0);
+    return code;
+}
+
 /* ---- the sign-in form's token: bound to the installation's secret ---------------- */
 
 /* The installation's secret (meta 'login_csrf_secret', made by 0009); NULL when unreadable. */

@@ -36,6 +36,13 @@
 const char *session_cookie_name(const struct req *req);
 /* The value of cookie `name` of the request (arena), or NULL. */
 const char *req_cookie(const struct req *req, const char *name);
+/*
+ * A one-time notice for the next page a form redirects to: code (a word of the caller's own,
+ * e.g. "saved", never user text) in a short cookie (60 s, HttpOnly, SameSite=Lax); the page
+ * takes it (NULL: none) and clears it.
+ */
+void session_flash_set(struct req *req, struct res *res, const char *code);
+const char *session_flash_take(struct req *req, struct res *res);
 
 /*
  * Authenticate req by its session cookie: on a live session fills

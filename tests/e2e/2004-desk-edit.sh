@@ -218,6 +218,16 @@ fi
 page ca POST "/desk/tickets/$TICKET/escalate" --data-urlencode "csrf=$TOKEN_CA" --data-urlencode "reason=x"
 is "$STATUS" 403 "a customer may not use the desk's form"
 
+# ---- "Saved." once after a form (issue 15) ----
+page agent GET "/desk/tickets/$TICKET"; TOKEN=$(csrf)
+page agent POST "/desk/tickets/$TICKET/time" --data-urlencode "csrf=$TOKEN" -d minutes=5 -d kind=internal
+is "$STATUS" 303 "a form is done"
+like "$(header Set-Cookie)" '^svcdesk_flash=saved; Path=/; HttpOnly; SameSite=Lax; Max-Age=60' "a notice for the next page"
+page agent GET "/desk/tickets/$TICKET"
+has '<p class="notice saved" role="status">Saved.</p>'; ok $? "the page it goes to says Saved."
+page agent GET "/desk/tickets/$TICKET"
+has 'Saved.</p>'; ok $((! $?)) "once"
+
 # ---- triage from the desk (issue 15) ----
 printf 'From: Nils Nobody <nils@nowhere.test>\nTo: support@vendor.test\nSubject: Help\nMessage-ID: <t1@nowhere.test>\n\nWho reads this?\n' |
     "$SVCDESK" mail-in --db "$DB" > "$T/out" 2>> "$T/server.log"

@@ -99,7 +99,7 @@ int page_admin_calendar_create(struct req *req, struct res *res)
         return list_show(req, res, 422, why);
     if ((rc = store_calendar_create(req->store, &req->caller, &e, &f)) < 0)
         return list_show(req, res, http_status_from_err(rc), page_fault_message(rc, &f));
-    return page_redirect(res, arena_sprintf(req->arena, "/desk/admin/calendars/%" PRId64, e.id));
+    return page_saved(req, res, arena_sprintf(req->arena, "/desk/admin/calendars/%" PRId64, e.id));
 }
 
 /* ---- one calendar --------------------------------------------------------------- */
@@ -241,6 +241,6 @@ int page_admin_calendar_holidays(struct req *req, struct res *res)
         return page_error(req, res, rc, "%s", why);
     if (rc < 0)
         return calendar_show(req, res, http_status_from_err(rc), why);
-    return page_redirect(res, arena_sprintf(req->arena, "/desk/admin/calendars/%" PRId64
+    return page_saved(req, res, arena_sprintf(req->arena, "/desk/admin/calendars/%" PRId64
                                                         "?added=%zu", req->params[0], added));
 }

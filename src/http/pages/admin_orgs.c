@@ -113,5 +113,5 @@ int page_admin_org_create(struct req *req, struct res *res)
         return show(req, res, 422, why);
     if ((rc = store_org_create(req->store, &req->caller, &o, &f)) < 0)
         return show(req, res, http_status_from_err(rc), page_fault_message(rc, &f));
-    return page_redirect(res, "/desk/admin/organizations");
+    return page_saved(req, res, "/desk/admin/organizations");
 }

@@ -142,7 +142,7 @@ int page_admin_policy_create(struct req *req, struct res *res)
         return policies_show(req, res, 422, why);
     if ((rc = store_policy_create(req->store, &req->caller, &p, &f)) < 0)
         return policies_show(req, res, http_status_from_err(rc), page_fault_message(rc, &f));
-    return page_redirect(res, "/desk/admin/policies");
+    return page_saved(req, res, "/desk/admin/policies");
 }
 
 /* ---- RASCI matrices ----------------------------------------------------------------- */
@@ -271,7 +271,7 @@ int page_admin_rasci_create(struct req *req, struct res *res)
     strbuf_release(&err);
     if ((rc = store_rasci_create(req->store, &req->caller, &m, time_now(), &f)) < 0)
         return rasci_show(req, res, http_status_from_err(rc), page_fault_message(rc, &f));
-    return page_redirect(res, "/desk/admin/rasci");
+    return page_saved(req, res, "/desk/admin/rasci");
 }
 
 /* ---- the service catalogue ---------------------------------------------------------- */
@@ -341,5 +341,5 @@ int page_admin_catalogue_save(struct req *req, struct res *res)
         return page_error(req, res, rc, "there is no such service");
     if (rc < 0)
         return catalogue_show(req, res, http_status_from_err(rc), page_fault_message(rc, &f));
-    return page_redirect(res, "/desk/admin/catalogue");
+    return page_saved(req, res, "/desk/admin/catalogue");
 }

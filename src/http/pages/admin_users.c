@@ -139,7 +139,7 @@ int page_admin_user_create(struct req *req, struct res *res)
         return users_show(req, res, 422, "there is no such organisation");
     if (rc < 0)
         return page_error(req, res, rc, "the account was not created");
-    return page_redirect(res, "/desk/admin/users");
+    return page_saved(req, res, "/desk/admin/users");
 }
 
 int page_admin_user_password(struct req *req, struct res *res)
@@ -159,7 +159,7 @@ int page_admin_user_password(struct req *req, struct res *res)
         return page_error(req, res, rc, "the password was not set");
     log_info("msg=\"password set by an admin\" user=%" PRId64 " admin=%" PRId64, req->params[0],
              req->caller.user_id);
-    return page_redirect(res, "/desk/admin/users");
+    return page_saved(req, res, "/desk/admin/users");
 }
 
 /* ---- one account: its sessions, disable, sign out everywhere ------------------------- */
@@ -203,7 +203,7 @@ int page_admin_user_sessions(struct req *req, struct res *res)
 
 static int back_to_account(struct req *req, struct res *res)
 {
-    return page_redirect(res,
+    return page_saved(req, res,
                          arena_sprintf(req->arena, "/desk/admin/users/%" PRId64, req->params[0]));
 }
 

@@ -32,6 +32,7 @@ static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'sel
 
 int page_render(struct req *req, struct res *res, int status, const char *name, json_t *data)
 {
+    const char *flash;
     int rc;
 
     if (req->caller.role != ROLE_NONE)
@@ -41,6 +42,9 @@ int page_render(struct req *req, struct res *res, int status, const char *name, 
     json_object_set_new(data, "staff", json_boolean(req->caller.role >= ROLE_AGENT));
     json_object_set_new(data, "admin", json_boolean(req->caller.role == ROLE_ADMIN));
     json_object_set_new(data, "csrf", json_string(session_csrf(req, res)));
+    if (req->caller.role != ROLE_NONE && (flash = session_flash_take(req, res)) &&
+        !strcmp(flash, "saved")) /* after a form's redirect (page_saved) */
+        json_object_set_new(data, "flash", json_string("Saved."));
     json_object_set_new(data, "asset", json_string(page_asset_version()));
     /* the most a form's file may be: svcdesk.js refuses a larger one before it is sent */
     json_object_set_new(data, "upload_max", json_integer(MAX_UPLOAD));
@@ -75,6 +79,12 @@ int page_error(struct req *req, struct res *res, int err, const char *fmt, ...)
                           "status", status, "message", msg.buf, msg.len));
     strbuf_release(&msg);
     return err;
+}
+
+int page_saved(struct req *req, struct res *res, const char *location)
+{
+    session_flash_set(req, res, "saved");
+    return page_redirect(res, location);
 }
 
 int page_redirect(struct res *res, const char *location)

@@ -466,7 +466,7 @@ static int refused(struct req *req, struct res *res, int rc, const char *why)
 
 static int back_to_ticket(struct req *req, struct res *res)
 {
-    return page_redirect(res, arena_sprintf(req->arena, "/desk/tickets/%" PRId64, req->params[0]));
+    return page_saved(req, res, arena_sprintf(req->arena, "/desk/tickets/%" PRId64, req->params[0]));
 }
 
 int page_desk_reply(struct req *req, struct res *res)
@@ -698,5 +698,5 @@ int page_desk_create(struct req *req, struct res *res)
         return page_error(req, res, DESK_EINVAL,
                           "request %" PRId64 " was recorded, but its file was not stored: %s", t.id,
                           why);
-    return page_redirect(res, arena_sprintf(req->arena, "/desk/tickets/%" PRId64, t.id));
+    return page_saved(req, res, arena_sprintf(req->arena, "/desk/tickets/%" PRId64, t.id));
 }

@@ -150,7 +150,7 @@ static int done(struct req *req, struct res *res, int rc, const struct store_fau
         return page_error(req, res, rc, "there is no agreement %" PRId64, req->params[0]);
     if (rc < 0)
         return show(req, res, http_status_from_err(rc), page_fault_message(rc, f));
-    return page_redirect(res,
+    return page_saved(req, res,
                          arena_sprintf(req->arena, "/desk/agreements/%" PRId64, req->params[0]));
 }
 

@@ -141,7 +141,7 @@ static int done(struct req *req, struct res *res, int rc, const struct store_fau
     if (rc < 0)
         return page_desk_agreement_again(req, res, http_status_from_err(rc),
                                          page_fault_message(rc, f));
-    return page_redirect(res,
+    return page_saved(req, res,
                          arena_sprintf(req->arena, "/desk/agreements/%" PRId64, req->params[0]));
 }
 
@@ -309,7 +309,7 @@ static int org_done(struct req *req, struct res *res, int rc, const struct store
 {
     if (rc < 0)
         return page_error(req, res, rc, "%s", page_fault_message(rc, f));
-    return page_redirect(res, arena_sprintf(req->arena,
+    return page_saved(req, res, arena_sprintf(req->arena,
                                             "/desk/agreements?organization_id=%" PRId64
                                             "&saved=%s",
                                             req->params[0], saved));

@@ -147,7 +147,7 @@ int page_desk_kb_create(struct req *req, struct res *res)
     art.author_id = req->user.id;
     if ((rc = store_article_create(req->store, &req->caller, &art, time_now())) < 0)
         return show_list(req, res, http_status_from_err(rc), desk_err_code(rc), &f);
-    return page_redirect(res, arena_sprintf(req->arena, "/desk/kb/%" PRId64, art.id));
+    return page_saved(req, res, arena_sprintf(req->arena, "/desk/kb/%" PRId64, art.id));
 }
 
 /* ---- one article ------------------------------------------------------------------------------ */
@@ -197,5 +197,5 @@ int page_desk_kb_update(struct req *req, struct res *res)
         return page_error(req, res, rc, "there is no article %" PRId64, req->params[0]);
     if (rc < 0)
         return show_article(req, res, http_status_from_err(rc), desk_err_code(rc), &f);
-    return page_redirect(res, arena_sprintf(req->arena, "/desk/kb/%" PRId64, req->params[0]));
+    return page_saved(req, res, arena_sprintf(req->arena, "/desk/kb/%" PRId64, req->params[0]));
 }

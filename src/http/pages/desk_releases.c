@@ -60,7 +60,7 @@ int page_desk_release_create(struct req *req, struct res *res)
     r.notes = notes ? notes : "";
     if ((rc = store_release_create(req->store, &req->caller, &r, time_now(), &fault)) < 0)
         return refused(req, res, rc, &fault);
-    return page_redirect(res, "/desk/releases");
+    return page_saved(req, res, "/desk/releases");
 }
 
 int page_desk_release_publish(struct req *req, struct res *res)
@@ -75,5 +75,5 @@ int page_desk_release_publish(struct req *req, struct res *res)
                                &fault, req->arena);
     if (rc < 0)
         return refused(req, res, rc, &fault);
-    return page_redirect(res, "/desk/releases");
+    return page_saved(req, res, "/desk/releases");
 }

@@ -50,7 +50,7 @@ int page_desk_requirements_record(struct req *req, struct res *res)
     if (rc < 0)
         return page_desk_agreement_again(req, res, http_status_from_err(rc),
                                          page_fault_message(rc, &fault));
-    return page_redirect(res,
+    return page_saved(req, res,
                          arena_sprintf(req->arena, "/desk/agreements/%" PRId64 "#requirements",
                                        req->params[0]));
 }

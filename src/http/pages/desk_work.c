@@ -131,7 +131,7 @@ int page_desk_time(struct req *req, struct res *res)
     if ((rc = store_time_entry_create(req->store, &req->caller, &t, time_now(), &fault)) < 0)
         return page_desk_ticket_again(req, res, http_status_from_err(rc),
                                       page_fault_message(rc, &fault));
-    return page_redirect(res, arena_sprintf(req->arena, "/desk/tickets/%" PRId64, t.ticket_id));
+    return page_saved(req, res, arena_sprintf(req->arena, "/desk/tickets/%" PRId64, t.ticket_id));
 }
 
 int page_desk_known_error(struct req *req, struct res *res)
@@ -148,7 +148,7 @@ int page_desk_known_error(struct req *req, struct res *res)
     if (rc < 0)
         return page_desk_ticket_again(req, res, http_status_from_err(rc),
                                       page_fault_message(rc, &fault));
-    return page_redirect(res,
+    return page_saved(req, res,
                          arena_sprintf(req->arena, "/desk/tickets/%" PRId64, req->params[0]));
 }
 
@@ -171,6 +171,6 @@ int page_desk_root_cause(struct req *req, struct res *res)
     if (rc < 0)
         return page_desk_ticket_again(req, res, http_status_from_err(rc),
                                       page_fault_message(rc, &fault));
-    return page_redirect(res,
+    return page_saved(req, res,
                          arena_sprintf(req->arena, "/desk/tickets/%" PRId64, req->params[0]));
 }

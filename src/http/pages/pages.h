@@ -35,6 +35,8 @@ int page_render(struct req *req, struct res *res, int status, const char *name, 
 int page_error(struct req *req, struct res *res, int err, const char *fmt, ...) PRINTF_LIKE(4, 5);
 /* 303 See Other to location (a local path, kept as given). Returns 0. */
 int page_redirect(struct res *res, const char *location);
+/* page_redirect after a form did what it asked: the page there says "Saved." once. */
+int page_saved(struct req *req, struct res *res, const char *location);
 /* "/login?next=<this path, URL-encoded>" (arena). */
 const char *page_login_url(struct req *req);
 /* Is path under /portal/ or /desk/ (so a missing page answers with HTML)? */

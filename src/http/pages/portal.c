@@ -268,7 +268,7 @@ int page_portal_create(struct req *req, struct res *res)
         return page_error(req, res, DESK_EINVAL,
                           "request %" PRId64 " was opened, but its file was not stored: %s", t.id,
                           why);
-    return page_redirect(res, arena_sprintf(req->arena, "/portal/requests/%" PRId64, t.id));
+    return page_saved(req, res, arena_sprintf(req->arena, "/portal/requests/%" PRId64, t.id));
 }
 
 /* ---- a request ------------------------------------------------------------------------------ */
@@ -311,7 +311,7 @@ static int refused(struct req *req, struct res *res, int rc, const struct store_
 
 static int back_to_request(struct req *req, struct res *res)
 {
-    return page_redirect(res,
+    return page_saved(req, res,
                          arena_sprintf(req->arena, "/portal/requests/%" PRId64, req->params[0]));
 }
 

@@ -65,7 +65,7 @@ static int decide(struct req *req, struct res *res, enum change_action act)
     if (rc < 0)
         return show_changes(req, res, http_status_from_err(rc),
                             fault.message[0] ? fault.message : desk_err_code(rc));
-    return page_redirect(res, "/portal/changes");
+    return page_saved(req, res, "/portal/changes");
 }
 
 int page_portal_change_approve(struct req *req, struct res *res)

@@ -266,7 +266,7 @@ int page_portal_quote_request(struct req *req, struct res *res)
                               &fault);
     if (rc < 0)
         return page_error(req, res, rc, "%s", page_fault_message(rc, &fault));
-    return page_redirect(res, arena_sprintf(req->arena, "/portal/requests/%" PRId64, t.id));
+    return page_saved(req, res, arena_sprintf(req->arena, "/portal/requests/%" PRId64, t.id));
 }
 
 /* ---- releases and known errors ----------------------------------------------------------- */
