@@ -213,7 +213,7 @@ ok $? "the customer's page shows the answer and that it closed"
 page ag GET /desk/chats/999999
 is "$STATUS" 404 "no such desk page: 404"
 page ca GET /desk/chats
-is "$STATUS" 303 "customers are sent away from the desk"
+is "$STATUS" 403 "the desk refuses customers (403)"
 stop_server
 
 # ---- an idle chat is closed by the scheduler ----
