@@ -269,6 +269,7 @@ const struct route routes[] = {
     {"POST", "/reset/*", page_reset, ROLE_NONE, PAGE | ROUTE_SLOW, "set the new password"},
     {"GET", "/static/svcdesk.css", page_static, ROLE_NONE, PAGE, "the stylesheet"},
     {"GET", "/static/svcdesk.js", page_static, ROLE_NONE, PAGE, "the pages' optional script"},
+    {"GET", "/static/chat.js", page_static, ROLE_NONE, PAGE, "the live-chat pages' optional script"},
     {"GET", "/portal/", page_portal_list, ROLE_CUSTOMER, PORTAL, "my organisation's requests"},
     {"GET", "/portal/requests/new", page_portal_new, ROLE_CUSTOMER, PORTAL, "open a request"},
     {"POST", "/portal/requests", page_portal_create, ROLE_CUSTOMER, PORTAL | ROUTE_UPLOAD,

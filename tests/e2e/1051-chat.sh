@@ -206,7 +206,7 @@ is "$STATUS" 422 "an empty reply by the form: 422"
 page ag GET /desk/chats
 page ag POST "/desk/chats/$C3/close" --data-urlencode "csrf=$(csrf)"
 is "$STATUS" 303 "close by the form: 303"
-like "$(header Location)" '^/desk/tickets/[0-9]+$' "to its request"
+is "$(header Location)" "/desk/tickets/$(get /api/v1/chats/$C3 .ticket_id)" "to its request"
 page ca GET "/portal/chat?chat=$C3"
 has "answered on the desk" && has "closed"
 ok $? "the customer's page shows the answer and that it closed"

@@ -32,14 +32,18 @@
 
   var desk = document.querySelector('[data-desk-chats]');
   if (desk) {
+    var timer = null; /* several events of one change reload once */
     events(function (d) {
       if (d.channel !== 'chat') return;
-      var typing = Array.prototype.some.call(desk.querySelectorAll('textarea'), function (t) {
-        return t.value.trim() !== '';
-      });
-      var note = document.querySelector('[data-chat-live]');
-      if (!typing) window.location.reload();
-      else if (note) note.hidden = false;
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var typing = Array.prototype.some.call(desk.querySelectorAll('textarea'), function (t) {
+          return t.value.trim() !== '';
+        });
+        var note = document.querySelector('[data-chat-live]');
+        if (!typing) window.location.reload();
+        else if (note) note.hidden = false;
+      }, 300);
     });
     return;
   }

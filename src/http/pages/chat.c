@@ -147,7 +147,8 @@ static int post_act(struct req *req, struct res *res, enum chat_act act, const c
     if (rc < 0)
         return again(req, res, http_status_from_err(rc), page_fault_message(rc, &fault));
     if (act == CHAT_ACT_CLOSE && req->caller.role >= ROLE_AGENT)
-        next = arena_sprintf(req->arena, "/desk/tickets/%" PRId64, ch.ticket_id);
+        return page_redirect(res, arena_sprintf(req->arena, "/desk/tickets/%" PRId64,
+                                                ch.ticket_id));
     return page_redirect(res, arena_sprintf(req->arena, "%s%" PRId64, next, ch.id));
 }
 
@@ -222,5 +223,5 @@ int page_desk_chat_line(struct req *req, struct res *res)
 
 int page_desk_chat_close(struct req *req, struct res *res)
 {
-    return post_act(req, res, CHAT_ACT_CLOSE, "/desk/chats#chat-", show_desk);
+    return post_act(req, res, CHAT_ACT_CLOSE, "/desk/tickets/", show_desk);
 }
