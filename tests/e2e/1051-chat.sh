@@ -175,6 +175,11 @@ C3=$(header Location | sed 's/.*=//')
 page ca GET "/portal/chat?chat=$C3"
 has "typed in the portal"
 ok $? "the chat page shows its first line"
+page ca GET /portal/chat
+has "href=\"/portal/chat?chat=$C3\""
+ok $? "the chat page links the organisation's open chats"
+page ca GET "/portal/chat?chat=abc"
+is "$STATUS" 404 "a chat id that is not a number: 404"
 page ca POST "/portal/chat/$C3/messages" --data-urlencode "csrf=$(csrf)" --data-urlencode "body=   "
 is "$STATUS" 422 "a blank line by the form: 422"
 page ca GET "/portal/chat?chat=$C3"

@@ -415,8 +415,7 @@ int api_chat_close(struct req *req, struct res *res);
 struct chat;
 /* A chat as the API shows it (also for the pages' scripts). */
 json_t *api_chat_json(const struct chat *ch);
-/* 0 when the caller's organisation has live chat today, else 403 (or the store's error). */
-int api_chat_entitled(struct req *req, struct res *res);
+
 
 /* JSON value of an instant: "YYYY-MM-DDTHH:MM:SSZ", or null for 0. */
 json_t *json_time(int64_t t);

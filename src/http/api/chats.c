@@ -58,7 +58,7 @@ static int check_line(struct res *res, const char *field, const char *text)
 }
 
 /* 403 unless c's organisation has live chat today; 0 when it has. */
-int api_chat_entitled(struct req *req, struct res *res)
+static int chat_entitled(struct req *req, struct res *res)
 {
     int64_t org = req->caller.organization_id;
     int rc = store_feature_runs(req->store, org, "live_chat", time_now());
@@ -95,7 +95,7 @@ int api_chat_open(struct req *req, struct res *res)
     if ((rc = req_json(req, res, &in)) < 0 ||
         (rc = input_check(in, open_fields, ARRAY_SIZE(open_fields), res)) < 0 ||
         (rc = check_line(res, "body", input_str(in, "body"))) < 0 ||
-        (rc = api_chat_entitled(req, res)) < 0)
+        (rc = chat_entitled(req, res)) < 0)
         return rc;
     rc = store_chat_open(req->store, &req->caller, input_str(in, "subject"),
                          input_str(in, "body"), time_now(), &ch, &fault, req->arena);

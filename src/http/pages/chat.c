@@ -35,33 +35,63 @@ static json_t *lines_json(const struct message *m, size_t n)
     return list;
 }
 
-/* A chat for the templates: its API form, its lines, and its status in words. */
-static int chat_page_json(struct req *req, const struct chat *ch, json_t **out)
+/* A chat's API form with its status in words and when it opened, for the templates. */
+static json_t *chat_brief_json(const struct chat *ch)
 {
     static const char *const words[] = {"waiting for an agent", "with an agent", "closed"};
+    json_t *o = api_chat_json(ch);
+
+    json_object_set_new(o, "status_words", json_string(words[ch->status]));
+    json_object_set_new(o, "opened", page_time(ch->created_at, NULL));
+    return o;
+}
+
+/* A chat for the templates: chat_brief_json and its lines. */
+static int chat_page_json(struct req *req, const struct chat *ch, json_t **out)
+{
     struct message *m;
     size_t n;
     int rc;
 
     if ((rc = store_chat_messages(req->store, &req->caller, ch->id, &m, &n, req->arena)) < 0)
         return rc;
-    *out = api_chat_json(ch);
+    *out = chat_brief_json(ch);
     json_object_set_new(*out, "lines", lines_json(m, n));
-    json_object_set_new(*out, "status_words", json_string(words[ch->status]));
     json_object_set_new(*out, "open", json_boolean(ch->status != CHAT_CLOSED));
-    json_object_set_new(*out, "waiting", json_boolean(ch->status == CHAT_WAITING));
-    json_object_set_new(*out, "opened", page_time(ch->created_at, NULL));
     return 0;
 }
 
 /* ---- the portal ---------------------------------------------------------------------------- */
 
-/* The page; one chat when the query names it; error (with status) for a refused form. */
+/* The organisation's chats still open (waiting, then active), for links back to them. */
+static int open_chats(struct req *req, json_t **out)
+{
+    static const enum chat_status open[] = {CHAT_WAITING, CHAT_ACTIVE};
+    struct store_page pg = {0, 20, false};
+    struct chat *items;
+    size_t n;
+    int rc;
+
+    *out = json_array();
+    for (size_t k = 0; k < ARRAY_SIZE(open); k++) {
+        if ((rc = store_chat_list(req->store, &req->caller, (int)open[k], &pg, &items, &n,
+                                  req->arena)) < 0)
+            return rc;
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(*out, chat_brief_json(&items[i]));
+    }
+    return 0;
+}
+
+/*
+ * The page: one chat when the query (or the path of a refused line) names it, else the
+ * form that opens one; error (with status) for a refused form.
+ */
 static int show_portal(struct req *req, struct res *res, int status, const char *error)
 {
     const char *which = req_query(req, "chat");
-    int64_t id = page_form_id(req, "chat");
-    json_t *data, *chat = NULL;
+    int64_t id = which ? strtoll(which, NULL, 10) : req->params[0];
+    json_t *data, *chat = NULL, *others = NULL;
     struct chat ch;
     int entitled = store_feature_runs(req->store, req->caller.organization_id, "live_chat",
                                       time_now()),
@@ -69,27 +99,28 @@ static int show_portal(struct req *req, struct res *res, int status, const char 
 
     if (entitled < 0)
         return page_error(req, res, entitled, "live chat cannot be shown");
-    if (!id && which)
-        id = strtoll(which, NULL, 10);
-    if (!id && req->params[0])
-        id = req->params[0];
     if (id) {
         if ((rc = store_chat_get(req->store, &req->caller, id, &ch, req->arena)) < 0 ||
             (rc = chat_page_json(req, &ch, &chat)) < 0)
             return page_error(req, res, rc, "there is no chat %" PRId64, id);
+    } else if ((rc = open_chats(req, &others)) < 0) {
+        json_decref(others);
+        return page_error(req, res, rc, "live chat cannot be shown");
     }
-    data = json_pack("{s:s, s:b, s:o, s:s?, s:s, s:s}", "title", "Live chat", "entitled",
-                     entitled == 1, "chat", chat ? chat : json_null(), "error",
-                     error, "subject", page_form_str(req, "subject"), "body",
+    data = json_pack("{s:s, s:b, s:o, s:o, s:s?, s:s, s:s}", "title", "Live chat", "entitled",
+                     entitled == 1, "chat", chat ? chat : json_null(), "open_chats",
+                     others ? others : json_array(), "error", error, "subject",
+                     page_form_str(req, "subject"), "body",
                      chat ? "" : page_form_str(req, "body"));
     return page_render(req, res, status, "portal_chat", data);
 }
 
 int page_portal_chat(struct req *req, struct res *res)
 {
-    if (req_query(req, "chat") && strtoll(req_query(req, "chat"), NULL, 10) <= 0)
-        return page_error(req, res, DESK_ENOTFOUND, "there is no chat '%s'",
-                          req_query(req, "chat"));
+    const char *which = req_query(req, "chat");
+
+    if (which && (*which < '1' || *which > '9' || strtoll(which, NULL, 10) <= 0))
+        return page_error(req, res, DESK_ENOTFOUND, "there is no chat '%s'", which);
     return show_portal(req, res, 200, NULL);
 }
 
@@ -182,8 +213,7 @@ static int desk_list(struct req *req, enum chat_status status, bool lines, json_
             if ((rc = chat_page_json(req, &items[i], &one)) < 0)
                 return rc;
         } else {
-            one = api_chat_json(&items[i]);
-            json_object_set_new(one, "opened", page_time(items[i].created_at, NULL));
+            one = chat_brief_json(&items[i]);
         }
         json_array_append_new(*out, one);
     }
