@@ -291,28 +291,36 @@ int store_chat_messages(struct store *st, const struct caller *c, int64_t id,
 
 /* ---- the idle job ----------------------------------------------------------------------- */
 
+/* Idle chats closed by one sweep at most; the next sweep closes the rest. */
+#define CHAT_SWEEP_MAX 500
+
 struct sweep_job {
     int64_t now, idle_secs; /* when, and how long a chat may stay silent */
     int *closed;            /* out: chats closed */
 };
 
+/* The open chats silent since ?1 (chat_idle decides; the index narrows). */
 static const char SQL_CHATS_IDLE[] =
-    "SELECT id FROM chats WHERE status <> 'closed' AND last_message_at <= ?1 ORDER BY id "
-    "LIMIT 500";
+    "SELECT id, status, last_message_at FROM chats WHERE status <> 'closed' "
+    "AND last_message_at <= ?1 ORDER BY id LIMIT ?2";
 
 static int write_idle_sweep(struct db_conn *c, void *arg)
 {
     struct sweep_job *j = arg;
     struct caller sys = CALLER_SYSTEM;
     struct db_stmt *s = db_stmt(c, SQL_CHATS_IDLE);
-    int64_t ids[500];
+    int64_t ids[CHAT_SWEEP_MAX];
+    enum chat_status status;
     size_t n = 0;
     int rc;
 
     *j->closed = 0;
     db_bind_int(s, 1, j->now - j->idle_secs);
+    db_bind_int(s, 2, CHAT_SWEEP_MAX);
     while ((rc = db_step(s)) == DB_ROW && n < ARRAY_SIZE(ids))
-        ids[n++] = db_col_int(s, 0);
+        if (chat_status_parse(db_col_raw(s, 1), &status) == 0 &&
+            chat_idle(status, db_col_int(s, 2), j->now, j->idle_secs))
+            ids[n++] = db_col_int(s, 0);
     if ((rc = db_done(s, db_err(rc))) < 0)
         return rc;
     for (size_t i = 0; i < n; i++) {
