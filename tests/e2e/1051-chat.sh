@@ -215,6 +215,15 @@ is "$(header Location)" "/desk/tickets/$(get /api/v1/chats/$C3 .ticket_id)" "to 
 page ca GET "/portal/chat?chat=$C3"
 has "answered on the desk" && has "closed"
 ok $? "the customer's page shows the answer and that it closed"
+api POST /api/v1/chats '{"subject":"Short one","body":"never mind"}' "$CA"
+C5=$(json .id)
+page ca GET "/portal/chat?chat=$C5"
+page ca POST "/portal/chat/$C5/close" --data-urlencode "csrf=$(csrf)"
+is "$STATUS|$(header Location)" "303|/portal/chat?chat=$C5" "the customer ends a chat by the form: 303"
+is "$(get "/api/v1/chats/$C5" .status "$CA")" closed "it is closed"
+page ca GET "/portal/chat?chat=$C5"
+page ca POST "/portal/chat/$C5/close" --data-urlencode "csrf=$(csrf)"
+is "$STATUS" 409 "ending it again: the page with 409"
 page ag GET /desk/chats/999999
 is "$STATUS" 404 "no such desk page: 404"
 page ca GET /desk/chats
