@@ -547,6 +547,57 @@ static int yearly_requirements(struct demo *d)
     return 0;
 }
 
+/* ---- live chat ------------------------------------------------------------------------ */
+
+/*
+ * Nordvand's enhanced agreement includes live chat; this morning Mette chatted with Agnes
+ * about a meter import, and the transcript became the request's conversation (resolved).
+ */
+static int live_chat(struct demo *d)
+{
+    static const struct {
+        bool agent;       /* Agnes, else Mette */
+        int minute;       /* after the chat opened */
+        const char *text; /* the line */
+    } lines[] = {
+        {true, 2, "Hello Mette, Agnes here. Which import do you mean: the hourly one from the "
+                  "head-end?"},
+        {false, 3, "Yes, the 06:00 run. District 4 shows no readings since then."},
+        {true, 6, "The head-end rejected a file with a duplicate meter id. I have re-run the "
+                  "import without it; the readings should appear within a few minutes."},
+        {false, 9, "They are there now. Thank you!"},
+        {true, 10, "Good. I keep this request open until the duplicate id is fixed at your end."},
+    };
+    const struct caller agnes = {d->agnes, ROLE_AGENT, 0};
+    const struct caller mette = {d->contact[0], ROLE_CUSTOMER, d->org[0]};
+    struct agreement_patch ap = {.fields = AF_EXTRAS};
+    int64_t at = d->now - 3 * HOUR;
+    struct store_fault f = {0};
+    struct agreement a;
+    struct chat ch;
+    int rc;
+
+    ap.to.extras = EXTRA_PRIORITY_LINE | EXTRA_LIVE_CHAT;
+    if ((rc = store_agreement_update(d->st, &d->sys, d->enhanced, &ap, d->now, &a, &f,
+                                     &d->a)) < 0)
+        return fail("live chat on the enhanced agreement", rc, &f);
+    if ((rc = store_chat_open(d->st, &mette, "Meter import of 06:00 missing",
+                              "Hi, the readings of district 4 did not arrive this morning.", at,
+                              &ch, &f, &d->a)) < 0 ||
+        (rc = store_chat_act(d->st, &agnes, ch.id, CHAT_ACT_ACCEPT, NULL, at + 60, &ch, NULL,
+                             &f, &d->a)) < 0)
+        return fail("the live chat", rc, &f);
+    for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+        if ((rc = store_chat_act(d->st, lines[i].agent ? &agnes : &mette, ch.id,
+                                 CHAT_ACT_MESSAGE, lines[i].text, at + lines[i].minute * 60, &ch,
+                                 NULL, &f, &d->a)) < 0)
+            return fail("a line of the live chat", rc, &f);
+    if ((rc = store_chat_act(d->st, &mette, ch.id, CHAT_ACT_CLOSE, NULL, at + 11 * 60, &ch, NULL,
+                             &f, &d->a)) < 0)
+        return fail("closing the live chat", rc, &f);
+    return 0;
+}
+
 static int load(struct demo *d)
 {
     int rc;
@@ -560,6 +611,8 @@ static int load(struct demo *d)
     if ((rc = monitoring_alert(d)) || (rc = account_people(d)) || (rc = maintenance(d)))
         return rc;
     if ((rc = yearly_requirements(d)) || (rc = proposed_change(d)))
+        return rc;
+    if ((rc = live_chat(d)))
         return rc;
     return store_meta_set(d->st, "demo_loaded_at", "1");
 }

@@ -77,6 +77,9 @@ const struct conf_entry conf_table[] = {
       "days before each year of an enhanced agreement that its requirements task opens"),
     S("lapse-notice-days", lapse_notice_days, "60,14",
       "days before an enhanced agreement's year ends that unused hours are announced (a list)"),
+    /* live chat */
+    I("chat-idle-seconds", chat_idle_seconds, "1800", 5, 86400,
+      "a live chat without a line this long is closed (its request goes on)"),
 };
 const size_t conf_table_nr = ARRAY_SIZE(conf_table);
 

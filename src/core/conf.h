@@ -55,6 +55,7 @@ struct conf {
     /* agreements */
     int64_t requirements_lead_days; /* a year's requirements task opens this long ahead */
     char *lapse_notice_days;        /* "60,14": unused hours announced so long before a year ends */
+    int64_t chat_idle_seconds;      /* a live chat silent this long is closed by the scheduler */
 };
 
 enum conf_type { CONF_STRING, CONF_INT };

@@ -168,6 +168,18 @@ static int changes_run(struct store *st, const struct conf *c, int64_t now)
     return rc;
 }
 
+/* Live chats silent for chat-idle-seconds are closed at each sweep (store/chats.c). */
+static int chat_idle_run(struct store *st, const struct conf *c, int64_t now)
+{
+    int closed = 0, rc = store_chat_idle_sweep(st, now, c->chat_idle_seconds, &closed);
+
+    if (rc < 0)
+        log_error("msg=\"idle chats failed\" rc=%d", rc);
+    else if (closed)
+        log_info("msg=\"idle chats closed\" count=%d", closed);
+    return rc;
+}
+
 /* The outbox is sent every second (outbox.h), by a server started with --smtp. */
 static int64_t outbox_due(const struct conf *c, int64_t now)
 {
@@ -199,6 +211,7 @@ static const struct job jobs[] = {
     {"requirements-tasks", sweep_due, requirements_run, LANE_MAIN, NULL},
     {"lapse-notices", sweep_due, lapse_run, LANE_MAIN, NULL},
     {"installation-changes", sweep_due, changes_run, LANE_MAIN, NULL},
+    {"chat-idle", sweep_due, chat_idle_run, LANE_MAIN, NULL},
     /* mail */
     {"outbox", outbox_due, outbox_run, LANE_MAIL, outbox_enabled},
     {"imap-poll", imap_due, inbox_run, LANE_MAIL, imap_enabled},

@@ -39,6 +39,11 @@ static void read_alert(struct db_stmt *s, struct alert *al, struct arena *a)
     severity_parse(db_col_raw(s, 12), &al->ticket_severity);
 }
 
+static void read_alert_row(struct db_stmt *s, void *item, struct arena *a)
+{
+    read_alert(s, item, a);
+}
+
 static json_t *alert_audit(const struct alert *al)
 {
     return json_pack("{s:I, s:s, s:I, s:s, s:s, s:I}", "id", (json_int_t)al->id, "fingerprint",
@@ -276,20 +281,11 @@ int store_alert_list(struct store *st, const struct caller *c, int64_t organizat
     struct alert *out = ARENA_NEWN(a, struct alert, pg->limit);
     int rc;
 
-    *n = 0;
-    pg->more = false;
     db_bind_int(s, 1, STORE_ORG_FILTER(c));
     db_bind_int(s, 2, organization_id);
     db_bind_int(s, 3, pg->after);
     db_bind_int(s, 4, (int64_t)pg->limit + 1);
-    while ((rc = db_step(s)) == DB_ROW) {
-        if (*n == pg->limit) { /* the row past the page: more follow */
-            pg->more = true;
-            break;
-        }
-        read_alert(s, &out[(*n)++], a);
-    }
-    rc = db_done(s, db_err(rc));
+    rc = store__page_rows(s, pg, out, sizeof(*out), n, read_alert_row, a);
     *items = out;
     db_put(st, conn);
     return rc;

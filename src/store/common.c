@@ -221,3 +221,21 @@ int store__check_staff(struct db_conn *c, int64_t id, const char *field, struct 
                             id);
     return 0;
 }
+
+int store__page_rows(struct db_stmt *s, struct store_page *pg, void *out, size_t size,
+                     size_t *n, void (*read)(struct db_stmt *s, void *item, struct arena *a),
+                     struct arena *a)
+{
+    int rc;
+
+    *n = 0;
+    pg->more = false;
+    while ((rc = db_step(s)) == DB_ROW) {
+        if (*n == pg->limit) { /* the row past the page: more follow */
+            pg->more = true;
+            break;
+        }
+        read(s, (char *)out + (*n)++ * size, a);
+    }
+    return db_done(s, db_err(rc));
+}

@@ -1,7 +1,8 @@
 /*
  * events.c - the changes a caller may see, read from the audit trail (GET /api/v1/events).
  * Every write audits its change in its own transaction, so the trail is the one source
- * that every server on the database sees; its ids are the events' ids.
+ * that every server on the database sees; its ids are the events' ids. A live chat's
+ * accept and close (entity chat, chats.c) are events of its request.
  */
 #include "core/compat.h"
 #include "store/internal.h"
@@ -28,9 +29,10 @@ static const char SQL_EVENTS[] =
     "SELECT a.id, a.entity, a.action, t.id, t.channel, coalesce(m.id, 0), "
     "coalesce(m.staff, 0), coalesce(m.internal, 0) FROM audit_log a "
     "LEFT JOIN messages m ON a.entity = 'message' AND m.id = a.entity_id "
+    "LEFT JOIN chats ch ON a.entity = 'chat' AND ch.id = a.entity_id "
     "JOIN tickets t ON t.id = (CASE WHEN a.entity = 'ticket' THEN a.entity_id "
-    "ELSE m.ticket_id END) "
-    "WHERE a.id > ?1 AND a.id <= ?2 AND a.entity IN ('ticket', 'message') "
+    "WHEN a.entity = 'chat' THEN ch.ticket_id ELSE m.ticket_id END) "
+    "WHERE a.id > ?1 AND a.id <= ?2 AND a.entity IN ('ticket', 'message', 'chat') "
     "AND (CAST(?3 AS BIGINT) = 0 OR (t.organization_id = ?3 AND coalesce(m.internal, 0) = 0)) "
     "ORDER BY a.id LIMIT ?4";
 

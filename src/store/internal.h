@@ -67,6 +67,15 @@ const char *store__cursor_make(char tag, int64_t id, struct arena *a);
 const char *store__fts_match(const struct db_conn *c, const char *const *terms, size_t n,
                              const char *column, struct arena *a);
 
+/*
+ * Step s (bound, LIMIT pg->limit + 1) into out, an array of pg->limit items of size bytes,
+ * each read by read(s, item, a); *n counts them and pg->more says whether the extra row
+ * came (more pages follow). Returns db_done's result.
+ */
+int store__page_rows(struct db_stmt *s, struct store_page *pg, void *out, size_t size,
+                     size_t *n, void (*read)(struct db_stmt *s, void *item, struct arena *a),
+                     struct arena *a);
+
 /* A meta value read on c (arena), or NULL when the key is absent. */
 const char *store__meta_value(struct db_conn *c, const char *key, struct arena *ar);
 /* Insert or replace a meta value on c, in the caller's transaction. */

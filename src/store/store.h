@@ -23,6 +23,7 @@
 #include "core/arena.h"
 #include "core/strbuf.h"
 #include "domain/alert.h"
+#include "domain/chat.h"
 #include "domain/kb.h"
 #include "domain/maintenance.h"
 #include "domain/release.h"
@@ -1275,6 +1276,38 @@ int store_alert_list(struct store *st, const struct caller *c, int64_t organizat
 int store_alert_of_ticket(struct store *st, const struct caller *c, int64_t ticket_id,
                           struct alert *out, struct arena *a);
 
+/* ---- live chat (chats.c; domain/chat.h) ---------------------------------- */
+
+/*
+ * Open a chat for customer c: a request of channel chat (subject, body: its opening line, by
+ * the path of every request) and a waiting chat on it, with its audit row. Only a customer
+ * opens one (DESK_EDENIED); whether the organisation has live chat is the caller's check
+ * (store_feature_runs). *out is the chat as stored.
+ */
+int store_chat_open(struct store *st, const struct caller *c, const char *subject,
+                    const char *body, int64_t now, struct chat *out, struct store_fault *fault,
+                    struct arena *a);
+/* Chat id as c may see it (a customer: its organisation's; else DESK_ENOTFOUND). */
+int store_chat_get(struct store *st, const struct caller *c, int64_t id, struct chat *out,
+                   struct arena *a);
+/* A page of the chats c may see in status (-1: any), oldest first. */
+int store_chat_list(struct store *st, const struct caller *c, int status, struct store_page *pg,
+                    struct chat **items, size_t *n, struct arena *a);
+/*
+ * Do act on chat id as c (chat_decide): a line (body; *msg is the message as stored, may be
+ * NULL for other acts) on its request, an agent's accept (the request is assigned to them
+ * when it has no assignee) or a close. *out is the chat after. DESK_ENOTFOUND for a chat c
+ * may not see, DESK_ECONFLICT (fault "id") for an act its status refuses.
+ */
+int store_chat_act(struct store *st, const struct caller *c, int64_t id, enum chat_act act,
+                   const char *body, int64_t now, struct chat *out, struct message *msg,
+                   struct store_fault *fault, struct arena *a);
+/* The public messages of chat id's request, oldest first (its transcript after the opening). */
+int store_chat_messages(struct store *st, const struct caller *c, int64_t id,
+                        struct message **items, size_t *n, struct arena *a);
+/* Close every open chat whose last line is idle_secs old at now, as the system; *closed counts. */
+int store_chat_idle_sweep(struct store *st, int64_t now, int64_t idle_secs, int *closed);
+
 /* ---- remote access and maintenance windows (maintenance.c) ---------------- */
 
 /*
@@ -1417,7 +1450,7 @@ int store_meta_set(struct store *st, const char *key, const char *value);
 /* One change a caller may see: an audit row of a request or of a message on one. */
 struct store_event {
     int64_t id;          /* the audit row: monotonic, the stream's event id */
-    const char *entity;  /* "ticket" or "message" */
+    const char *entity;  /* "ticket", "message" or "chat" (a live chat accepted, closed) */
     const char *action;  /* create, update, escalate, close, sla_warning, sla_breach */
     int64_t ticket_id;   /* the request */
     const char *channel; /* the request's channel ("chat": a live chat) */

@@ -266,6 +266,77 @@ async function serviceBusiness(customer, agent) {
   await shot(agent, 'desk-addons');
 }
 
+// Live chat (issue 16): the customer opens a chat in the portal, an agent accepts and answers
+// it on the desk, and the answer appears in the customer's page without a reload (the events
+// stream); the customer's next line reaches the desk the same way; closing it leaves the
+// transcript as the request's conversation. Without JavaScript the portal offers the form.
+async function liveChat(browser, customer, agent) {
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await noJs.newPage();
+  await plain.goto(`${base}/login`);
+  await plain.fill('input[name=email]', 'ca@acme.test');
+  await plain.fill('input[name=password]', password);
+  await Promise.all([plain.waitForNavigation(), plain.click('button[type=submit].primary')]);
+  await plain.goto(`${base}/portal/chat`);
+  check(await plain.locator('[data-chat-fallback] form[action="/portal/requests"]').isVisible() &&
+    !(await plain.locator('[data-chat-start]').isVisible()),
+    'without JavaScript the chat page offers the request form');
+  await noJs.close();
+
+  await customer.goto(`${base}/portal/chat`);
+  check(await customer.locator('[data-chat-start]').isVisible() &&
+    !(await customer.locator('[data-chat-fallback]').isVisible()),
+    'with JavaScript it offers a chat instead');
+  await customer.fill('[data-chat-start] input[name=subject]', 'Chat: readings late');
+  await customer.fill('[data-chat-start] textarea[name=body]', `Are the readings late? ${XSS_SCRIPT}`);
+  await Promise.all([customer.waitForNavigation(),
+    customer.click('[data-chat-start] button[type=submit]')]);
+  const chatId = new URL(customer.url()).searchParams.get('chat');
+  check(/^\d+$/.test(chatId || ''), 'the customer opened a chat', customer.url());
+  await customer.evaluate(() => { window.notReloaded = true; });
+
+  await agent.goto(`${base}/desk/chats`);
+  const row = agent.locator(`#chat-${chatId}`);
+  check((await row.innerText()).includes('Chat: readings late'), 'the desk lists the waiting chat');
+  await shot(agent, 'desk-chats-waiting');
+  await Promise.all([agent.waitForNavigation(), row.locator('button[type=submit]').click()]);
+  const card = agent.locator(`article#chat-${chatId}`);
+  await card.locator('textarea[name=body]').fill('Yes, the head-end restarted; give it 10 minutes');
+  await Promise.all([agent.waitForNavigation(),
+    card.locator('form[action$="/messages"] button').click()]);
+
+  const reply = customer.locator('[data-chat-lines] li', { hasText: 'give it 10 minutes' });
+  await reply.waitFor({ timeout: 15000 }).catch(() => {});
+  check(await reply.count() === 1 && await customer.evaluate(() => window.notReloaded === true),
+    "the agent's answer appears in the customer's page without a reload");
+  check((await customer.locator('[data-chat-status]').innerText()).includes('Agnes Agent'),
+    'with the agent who joined');
+  await customer.fill('[data-chat-form] textarea[name=body]', 'Thanks, they are back');
+  await customer.click('[data-chat-form] button[type=submit]');
+  await customer.locator('[data-chat-lines] li', { hasText: 'they are back' })
+    .waitFor({ timeout: 10000 }).catch(() => {});
+  check(await customer.evaluate(() => window.notReloaded === true) &&
+    await customer.locator('[data-chat-lines] li', { hasText: 'they are back' }).count() === 1,
+    "the customer's line is posted in place");
+  await noInjection(customer, 'portal chat');
+  await shot(customer, 'portal-chat');
+  const line = agent.locator(`article#chat-${chatId} [data-chat-lines] li`, { hasText: 'they are back' });
+  await line.waitFor({ timeout: 15000 }).catch(() => {});
+  check(await line.count() === 1, "the desk shows the customer's line by itself");
+  await shot(agent, 'desk-chats-active');
+  await agent.waitForLoadState('load');
+  await agent.locator(`article#chat-${chatId} form[action$="/close"] button`).click();
+  await agent.waitForURL(/\/desk\/tickets\/\d+$/, { timeout: 15000 }).catch(() => {});
+  const conversation = await agent.locator('.conversation').first().innerText();
+  check(/^\/desk\/tickets\/\d+$/.test(new URL(agent.url()).pathname) &&
+    conversation.includes('give it 10 minutes') && conversation.includes('they are back'),
+    "closing leads to its request, whose conversation is the transcript", agent.url());
+  await noInjection(agent, 'chat request');
+  await customer.locator('[data-chat-closed]').waitFor({ timeout: 15000 }).catch(() => {});
+  check(await customer.locator('[data-chat-closed]').count() === 1,
+    'the customer sees that the chat closed');
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath,
@@ -288,6 +359,7 @@ async function main() {
     await agentReads(agent);
     await customerSeesReply(customer, id);
     await serviceBusiness(customer, agent);
+    await liveChat(browser, customer, agent);
     await otherCustomer(browser, id);
     const portal = await agent.goto(`${base}/portal/`);
     check(new URL(agent.url()).pathname === '/desk/', 'an agent opening the portal goes to the desk',

@@ -53,6 +53,8 @@ api PATCH /api/v1/organizations/1 '{"account_executive_id":2}' "$ADMIN" && [ "$S
     api POST /api/v1/installations/1/changes '{"what":"Install the billing module","proposed":true}' "$AGENT" &&
     [ "$STATUS" = 201 ]
 ok $? "an account executive, a maintenance window, a hot-fix file, a proposed module (issue 16)"
+api POST /api/v1/organizations/1/add-ons '{"service_id":10,"starts_on":"2020-01-01","currency":"EUR","annual_price":0}' "$ADMIN"
+is "$STATUS" 201 "Acme has the live-chat add-on (catalogue service 10)"
 
 mkdir -p "$B/artifacts"
 node "$B/pages.mjs" "$BASE" "$PASSWORD" "$B/artifacts" "$CHROMIUM" > "$T/node.out" 2>&1

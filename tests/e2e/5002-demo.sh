@@ -44,5 +44,10 @@ like "$(json .used_hours)" "^[1-9]" "with time booked"
 api GET "/api/v1/organizations/$PRIO_ORG/add-ons" "" "$TOK_mette"
 is "$STATUS/$(json '[.items[]|.service+":"+.feature]|@csv')" '200/"API access:api_access"' \
     "Nordvand has bought the API-access add-on"
+api GET '/api/v1/chats?status=closed' "" "$TOK_agnes"
+CHAT_T=$(json '.items[0].ticket_id')
+api GET "/api/v1/tickets/$CHAT_T/messages" "" "$TOK_mette"
+is "$(json '[.items[].staff] | map(if . then "A" else "M" end) | join("")')" AMAMA \
+    "a live chat's transcript is its request's conversation (Agnes and Mette in turn)"
 stop_server
 done_testing

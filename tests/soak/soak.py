@@ -788,6 +788,21 @@ MAKERS = {
 }
 
 
+def mk_chat(r):
+    """A live chat Mette opened (Nordvand's enhanced agreement includes live chat): waiting."""
+    return r.make("customer", "POST", "/api/v1/chats",
+                  {"subject": "Chat " + uniq(), "body": "are the readings late? " + uniq()})["id"]
+
+
+def mk_active_chat(r):
+    c = mk_chat(r)
+    r.make("agent", "POST", "/api/v1/chats/%d/accept" % c, None)
+    return c
+
+
+MAKERS.update({"chat": mk_chat, "active_chat": mk_active_chat})
+
+
 # ---------------------------------------------------------------------------------------------
 # OPS: every operation of docs/openapi.json. Each entry: (role, builder, replay).
 # builder(round) -> (path, body) or (path, body, content type); replay: the same request is
@@ -1102,6 +1117,19 @@ OPS = {
         "severity": random.choice(["critical", "minor", "warning", "C"]),
         "organization_id": WORLD.ids["customer_org"],
         "status": random.choice(["firing", "firing", "resolved"])}), True),
+    "POST /api/v1/chats": ("customer", lambda r: J("/api/v1/chats", {
+        "subject": "Chat " + uniq(), "body": "<b>hello</b> " + uniq()}), True),
+    "GET /api/v1/chats": ("agent", lambda r: J("/api/v1/chats?" + random.choice(
+        ["status=waiting&limit=5", "status=active", "status=closed&limit=3", "limit=2"])), True),
+    "GET /api/v1/chats/{id}": ("customer", lambda r: J("/api/v1/chats/%d" % r.get("chat")), True),
+    "POST /api/v1/chats/{id}/messages": ("customer", lambda r: J(
+        "/api/v1/chats/%d/messages" % r.get("chat"), {"body": "line " + uniq()}), True),
+    "GET /api/v1/chats/{id}/messages": ("customer", lambda r: J(
+        "/api/v1/chats/%d/messages" % r.get("chat")), True),
+    "POST /api/v1/chats/{id}/accept": ("agent", lambda r: J(
+        "/api/v1/chats/%d/accept" % mk_chat(r)), True),
+    "POST /api/v1/chats/{id}/close": ("customer", lambda r: J(
+        "/api/v1/chats/%d/close" % mk_chat(r)), True),
     "POST /api/v1/tickets/{id}/merge": ("agent", lambda r: J(
         "/api/v1/tickets/%d/merge" % mk_ticket(r), {"into_id": r.get("ticket")}), True),
     "POST /api/v1/tickets/{id}/links": ("agent", lambda r: J(
@@ -1222,6 +1250,10 @@ PAGE_GETS = {
                                      % r.get("release_file")),
     "GET /portal/maintenance": ("customer", lambda r: "/portal/maintenance"),
     "GET /portal/changes": ("customer", lambda r: "/portal/changes"),
+    "GET /portal/chat": ("customer", lambda r: random.choice(
+        ["/portal/chat", "/portal/chat?chat=%d" % r.get("chat")])),
+    "GET /desk/chats": ("agent", lambda r: "/desk/chats"),
+    "GET /static/chat.js": ("anonymous", lambda r: "/static/chat.js"),
     "GET /desk/admin/audit": ("admin", lambda r: "/desk/admin/audit?entity=ticket"),
     "GET /desk/admin/outbox": ("admin", lambda r: "/desk/admin/outbox?state=" + random.choice(
         ["", "pending", "sent"])),
@@ -1376,6 +1408,21 @@ PAGE_POSTS = {
     "POST /portal/changes/{id}/decline": lambda r: (lambda c: P(
         "customer", "/portal/changes", "/portal/changes/%d/decline" % c,
         {"reason": "later " + uniq()}))(mk_proposed_change(r)),
+    "POST /portal/chat": lambda r: P(
+        "customer", "/portal/chat", "/portal/chat",
+        {"subject": "Form chat " + uniq(), "body": "<i>typed</i> " + uniq()}),
+    "POST /portal/chat/{id}/messages": lambda r: P(
+        "customer", "/portal/chat?chat=%d" % r.get("chat"),
+        "/portal/chat/%d/messages" % r.get("chat"), {"body": "form line " + uniq()}),
+    "POST /portal/chat/{id}/close": lambda r: (lambda c: P(
+        "customer", "/portal/chat?chat=%d" % c, "/portal/chat/%d/close" % c, {}))(mk_chat(r)),
+    "POST /desk/chats/{id}/accept": lambda r: (lambda c: P(
+        "agent", "/desk/chats", "/desk/chats/%d/accept" % c, {}))(mk_chat(r)),
+    "POST /desk/chats/{id}/messages": lambda r: P(
+        "agent", "/desk/chats", "/desk/chats/%d/messages" % r.get("active_chat"),
+        {"body": "desk line " + uniq()}),
+    "POST /desk/chats/{id}/close": lambda r: (lambda c: P(
+        "agent", "/desk/chats", "/desk/chats/%d/close" % c, {}))(mk_active_chat(r)),
     "POST /portal/quote-requests": lambda r: P(
         "customer", "/portal/catalogue", "/portal/quote-requests",
         {"service": "database_migrations", "note": "<b>two</b> " + uniq()}),

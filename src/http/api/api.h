@@ -412,6 +412,18 @@ bool report_compliance(const struct sla_report_row *r, double *out);
 /* alerts.c: POST/GET /api/v1/alerts (solution monitoring) */
 int api_alert_post(struct req *req, struct res *res);
 int api_alert_list(struct req *req, struct res *res);
+/* chats.c: live chat (issue 16) */
+int api_chat_open(struct req *req, struct res *res);
+int api_chat_list(struct req *req, struct res *res);
+int api_chat_get(struct req *req, struct res *res);
+int api_chat_message_post(struct req *req, struct res *res);
+int api_chat_message_list(struct req *req, struct res *res);
+int api_chat_accept(struct req *req, struct res *res);
+int api_chat_close(struct req *req, struct res *res);
+struct chat;
+/* A chat as the API shows it (also for the pages' scripts). */
+json_t *api_chat_json(const struct chat *ch);
+
 
 /* JSON value of an instant: "YYYY-MM-DDTHH:MM:SSZ", or null for 0. */
 json_t *json_time(int64_t t);

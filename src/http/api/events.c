@@ -16,6 +16,8 @@
 
 static const char *event_name(const struct store_event *e)
 {
+    if (!strcmp(e->entity, "chat")) /* a live chat accepted or closed */
+        return "chat";
     if (strcmp(e->entity, "message"))
         return "ticket";
     return strcmp(e->channel, "chat") ? "message" : "chat";

@@ -212,6 +212,15 @@ json_t *page_matrices_json(const struct rasci_matrix *m, size_t n);
 /* Add "releases" and "known_errors" as the caller may see them to data. 0 or a store error. */
 int page_releases_json(struct req *req, json_t *data);
 
+/* ---- chat.c: live chat, /portal/chat and /desk/chats ----------------------------------- */
+int page_portal_chat(struct req *req, struct res *res);
+int page_portal_chat_open(struct req *req, struct res *res);
+int page_portal_chat_line(struct req *req, struct res *res);
+int page_portal_chat_close(struct req *req, struct res *res);
+int page_desk_chats(struct req *req, struct res *res);
+int page_desk_chat_accept(struct req *req, struct res *res);
+int page_desk_chat_line(struct req *req, struct res *res);
+int page_desk_chat_close(struct req *req, struct res *res);
 /* ---- portal_kb.c ------------------------------------------------------------------------ */
 int page_portal_kb(struct req *req, struct res *res);
 
