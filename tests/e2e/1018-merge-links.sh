@@ -58,5 +58,29 @@ api POST "/api/v1/tickets/$A/links" "{\"ticket_id\":$A,\"kind\":\"related\"}" "$
 is "$STATUS/$(json .error.field)" 422/ticket_id "not to itself"
 api POST "/api/v1/tickets/$A/links" "{\"ticket_id\":$D,\"kind\":\"related\"}" "$CA"
 is "$STATUS" 403 "customers do not link"
+
+# ---- the desk's forms ----
+passwords "2" > /dev/null
+sign_in agent agent@vendor.test
+E=$(ticket "Readings late"); F=$(ticket "Readings late, again")
+page agent GET "/desk/tickets/$E"; TOKEN=$(csrf)
+page agent POST "/desk/tickets/$E/links" --data-urlencode "csrf=$TOKEN" -d "ticket_id=$A" -d kind=parent
+is "$STATUS" 303 "the desk links a parent"
+page agent GET "/desk/tickets/$E"
+has "parent: <a href=\"/desk/tickets/$A\">#$A Meter reads stop</a>"; ok $? "shown on the request"
+page agent POST "/desk/tickets/$E/links" --data-urlencode "csrf=$TOKEN" -d "ticket_id=$E" -d kind=related
+is "$STATUS" 422 "not to itself, on the page"
+page agent POST "/desk/tickets/$E/links" --data-urlencode "csrf=$TOKEN" -d "ticket_id=$A" -d kind=cousin
+is "$STATUS" 422 "an unknown kind, on the page"
+page agent POST "/desk/tickets/$F/merge" --data-urlencode "csrf=$TOKEN" -d "into_id=$E"
+is "$STATUS|$(header Location)" "303|/desk/tickets/$E" "the desk merges a duplicate, and shows where it went"
+is "$(get "/api/v1/tickets/$F" .merged_into_id)" "$E" "merged"
+page agent GET "/desk/tickets/$F"
+has "This request was merged into <a href=\"/desk/tickets/$E\">#$E</a>"; ok $? "the merged one points there"
+has "action=\"/desk/tickets/$F/merge\""; ok $((! $?)) "and offers no second merge"
+page agent POST "/desk/tickets/$E/merge" --data-urlencode "csrf=$TOKEN" -d "into_id=$C"
+is "$STATUS" 422 "not into another organisation's request"
+page agent POST "/desk/tickets/$E/merge" -d "into_id=$A"
+is "$STATUS" 403 "without its token: 403"
 stop_server
 done_testing

@@ -1333,6 +1333,13 @@ PAGE_POSTS = {
         "agent", "/desk/tickets/%d" % t, "/desk/tickets/%d/triage" % t,
         {"organization_id": WORLD.ids["customer_org"], "add_contact": "1",
          "contact_name": "Stranger " + uniq()}))(mk_triage_ticket(r)),
+    "POST /desk/tickets/{id}/links": lambda r: (lambda a, b: P(
+        "agent", "/desk/tickets/%d" % a, "/desk/tickets/%d/links" % a,
+        {"ticket_id": b, "kind": random.choice(["related", "parent", "child"])}))(
+            mk_ticket(r), mk_ticket(r)),
+    "POST /desk/tickets/{id}/merge": lambda r: (lambda a, b: P(
+        "agent", "/desk/tickets/%d" % a, "/desk/tickets/%d/merge" % a, {"into_id": b}))(
+            mk_ticket(r), mk_ticket(r)),
     "POST /desk/tickets/{id}/escalate": lambda r: P(
         "agent", "/desk/tickets/%d" % r.get("ticket"),
         "/desk/tickets/%d/escalate" % r.get("ticket"), {"reason": "staff escalate " + uniq()}),

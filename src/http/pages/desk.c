@@ -386,6 +386,33 @@ static int ticket_events(struct req *req, const struct ticket *t, const struct n
     return 0;
 }
 
+/* The requests linked to t (its parent, children, related ones) and where it was merged. */
+static int links_json(struct req *req, const struct ticket *t, json_t *data)
+{
+    struct ticket_link *items;
+    json_t *list = json_array();
+    size_t n;
+    int rc;
+
+    if ((rc = store_ticket_links(req->store, &req->caller, t->id, &items, &n, req->arena)) < 0) {
+        json_decref(list);
+        return rc;
+    }
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s}", "id",
+                                              (json_int_t)items[i].ticket_id, "kind",
+                                              items[i].kind, "subject", items[i].subject,
+                                              "status", items[i].status));
+    json_object_set_new(data, "links", list);
+    if (t->merged_into_id)
+        json_object_set_new(data, "merged_into", json_integer(t->merged_into_id));
+    list = json_array();
+    for (const char *const *k = link_kinds(); *k; k++)
+        json_array_append_new(list, json_string(*k));
+    json_object_set_new(data, "link_kinds", list);
+    return 0;
+}
+
 static int show_ticket(struct req *req, struct res *res, int64_t id, int status, const char *error)
 {
     struct page_event *events;
@@ -433,7 +460,7 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
         json_object_set_new(data, "draft", json_string(req_form(req, "body")));
         json_object_set_new(data, "draft_internal", json_boolean(req_form(req, "internal")));
     }
-    if ((rc = canned_choice(req, &t, data)) < 0) {
+    if ((rc = links_json(req, &t, data)) < 0 || (rc = canned_choice(req, &t, data)) < 0) {
         json_decref(data);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
     }
@@ -506,6 +533,39 @@ int page_desk_escalate(struct req *req, struct res *res)
         return show_ticket(req, res, req->params[0], 422, why);
     rc = store_ticket_escalate(req->store, &req->caller, req->params[0], reason, time_now(), &t,
                                &fault, req->arena);
+    return rc < 0 ? refused(req, res, rc, fault.message) : back_to_ticket(req, res);
+}
+
+/* Merge this request into the one named (#N): its messages, files and time go there. */
+int page_desk_merge(struct req *req, struct res *res)
+{
+    int64_t into = page_form_id(req, "into_id");
+    struct store_fault fault = {0};
+    struct ticket t;
+    int rc;
+
+    if (!into)
+        return show_ticket(req, res, req->params[0], 422, "give the number of the request to merge into");
+    rc = store_ticket_merge(req->store, &req->caller, req->params[0], into, time_now(), &t, &fault,
+                            req->arena);
+    if (rc < 0)
+        return refused(req, res, rc, fault.message);
+    return page_saved(req, res, arena_sprintf(req->arena, "/desk/tickets/%" PRId64, into));
+}
+
+/* Link this request to the one named, as its parent, child or a related one. */
+int page_desk_link(struct req *req, struct res *res)
+{
+    int64_t other = page_form_id(req, "ticket_id");
+    struct store_fault fault = {0};
+    int kind, rc;
+
+    if (!other)
+        return show_ticket(req, res, req->params[0], 422, "give the number of the request to link");
+    if (link_kind_parse(page_form_str(req, "kind"), &kind) < 0)
+        return show_ticket(req, res, req->params[0], 422, "choose related, parent or child");
+    rc = store_ticket_link(req->store, &req->caller, req->params[0], other, kind, time_now(),
+                           &fault);
     return rc < 0 ? refused(req, res, rc, fault.message) : back_to_ticket(req, res);
 }
 

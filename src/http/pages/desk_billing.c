@@ -309,7 +309,8 @@ static int org_done(struct req *req, struct res *res, int rc, const struct store
 {
     if (rc < 0)
         return page_error(req, res, rc, "%s", page_fault_message(rc, f));
-    return page_saved(req, res, arena_sprintf(req->arena,
+    /* the page says what was done itself (?saved=), not only "Saved." */
+    return page_redirect(res, arena_sprintf(req->arena,
                                             "/desk/agreements?organization_id=%" PRId64
                                             "&saved=%s",
                                             req->params[0], saved));
