@@ -195,14 +195,18 @@ static int add_agreement(struct demo *d, struct agreement *a, bool sign, const c
 {
     struct agreement out;
     struct store_fault f = {0};
-    struct agreement_move mv = {MOVE_SIGN, 0, 0, 0};
+    struct agreement_move mv = {.kind = MOVE_SIGN};
+    struct agreement_move acc = {.kind = MOVE_ACCEPT, .name = "Signed on paper", .client_addr = ""};
     int rc;
 
     snprintf(a->currency, sizeof(a->currency), "EUR");
     if ((rc = store_agreement_create(d->st, &d->sys, a, d->now, &f)) < 0)
         return fail(what, rc, &f);
-    if (sign && (rc = store_agreement_move(d->st, &d->sys, a->id, &mv, d->now, &out, &f,
-                                           &d->a)) < 0)
+    /* both parties: the customer's signature on paper, recorded by the vendor */
+    if (sign && ((rc = store_agreement_move(d->st, &d->sys, a->id, &acc, d->now, &out, &f,
+                                            &d->a)) < 0 ||
+                 (rc = store_agreement_move(d->st, &d->sys, a->id, &mv, d->now, &out, &f,
+                                            &d->a)) < 0))
         return fail(what, rc, &f);
     return 0;
 }

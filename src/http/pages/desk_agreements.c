@@ -178,7 +178,7 @@ static int move(struct req *req, struct res *res, const struct agreement_move *m
 
 int page_desk_agreement_quote(struct req *req, struct res *res)
 {
-    struct agreement_move m = {MOVE_QUOTE, 0, 0, 0};
+    struct agreement_move m = {.kind = MOVE_QUOTE};
     const struct currency *cur;
     struct agreement g;
     int rc;
@@ -200,14 +200,14 @@ int page_desk_agreement_quote(struct req *req, struct res *res)
 
 int page_desk_agreement_sign(struct req *req, struct res *res)
 {
-    struct agreement_move m = {MOVE_SIGN, 0, 0, 0};
+    struct agreement_move m = {.kind = MOVE_SIGN};
 
     return move(req, res, &m);
 }
 
 int page_desk_agreement_cancel(struct req *req, struct res *res)
 {
-    struct agreement_move m = {MOVE_CANCEL, 0, 0, 0};
+    struct agreement_move m = {.kind = MOVE_CANCEL};
 
     if (form_date(req, "notice_given_on", floor_div(time_now(), 86400), &m.notice) < 0)
         return show(req, res, 422, "the notice date must be a date, YYYY-MM-DD");
@@ -247,7 +247,9 @@ int page_desk_change_order_sign(struct req *req, struct res *res)
     struct change_order out;
     int rc;
 
-    rc = store_change_order_sign(req->store, &req->caller, req->params[0], req->params[1],
+    struct signing by = {PARTY_VENDOR, NULL, req->client_addr};
+
+    rc = store_change_order_sign(req->store, &req->caller, req->params[0], req->params[1], &by,
                                  time_now(), &out, &fault, req->arena);
     if (rc == DESK_ENOTFOUND && !*fault.message)
         return page_error(req, res, rc, "there is no change order %" PRId64, req->params[1]);
