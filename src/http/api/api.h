@@ -205,6 +205,15 @@ int api_agreement_quote(struct req *req, struct res *res);
 int api_agreement_sign(struct req *req, struct res *res);
 int api_agreement_accept(struct req *req, struct res *res);
 int api_agreement_quotes(struct req *req, struct res *res);
+/* sow.c */
+int api_agreement_sow_html(struct req *req, struct res *res);
+int api_agreement_sow_pdf(struct req *req, struct res *res);
+/*
+ * Answer 200 with the body already in res as a printable document of type:
+ * not cached; with filename, a download of that name; without, a page whose
+ * Content-Security-Policy allows its own style and nothing else.
+ */
+void api_printable(struct req *req, struct res *res, const char *type, const char *filename);
 int api_agreement_cancel(struct req *req, struct res *res);
 int api_agreement_balance(struct req *req, struct res *res);
 /* change_orders.c, bookings.c */

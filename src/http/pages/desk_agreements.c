@@ -68,7 +68,9 @@ static void mark_proposed(json_t *agreement)
     json_array_foreach(list, i, co)
     {
         const char *st = json_string_value(json_object_get(co, "status"));
-        json_object_set_new(co, "proposed", json_boolean(st && !strcmp(st, "proposed")));
+        json_t *vendor = json_object_get(json_object_get(co, "signatures"), "vendor");
+        json_object_set_new(co, "proposed", json_boolean(st && !strcmp(st, "proposed") &&
+                                                         json_is_null(vendor)));
     }
 }
 
@@ -91,7 +93,7 @@ static void add_terms(json_t *o, const struct agreement *g, const char *org)
     if (g->notice_given_on != DATE_NONE)
         json_object_set_new(o, "notice_given_on", day_json(g->notice_given_on));
     json_object_set_new(o, "can_quote", json_boolean(open));
-    json_object_set_new(o, "can_sign", json_boolean(open));
+    json_object_set_new(o, "can_sign", json_boolean(open && !g->sig[PARTY_VENDOR].signed_at));
     json_object_set_new(o, "can_cancel", json_boolean(g->status != AS_CANCELLED &&
                                                       g->notice_given_on == DATE_NONE));
     json_object_set_new(o, "can_change", json_boolean(g->kind != AK_MAINTENANCE));
