@@ -44,5 +44,8 @@ like "$(json .used_hours)" "^[1-9]" "with time booked"
 api GET "/api/v1/organizations/$PRIO_ORG/add-ons" "" "$TOK_mette"
 is "$STATUS/$(json '[.items[]|.service+":"+.feature]|@csv')" '200/"API access:api_access"' \
     "Nordvand has bought the API-access add-on"
+api GET "/api/v1/agreements?kind=advanced" "" "$TOK_admin"
+is "$(json '.items[0]|[.status,.signatures.customer.name,.signatures.vendor.name,(.quote != null)]|@csv')" \
+    '"signed","Lars Holm","Agnes Andersen",true' "a statement of work quoted and signed by both sides"
 stop_server
 done_testing
