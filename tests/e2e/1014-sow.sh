@@ -260,5 +260,18 @@ page agent GET "/desk/agreements/$A"
 has "bookings #$BK"; ok $? "a change order shows the bookings it reschedules"
 page agent GET "/api/v1/agreements/$A/sow.html"
 is "$STATUS" 200 "the SOW with the session cookie"
+page agent GET "/desk/agreements/$A"
+TOKEN=$(csrf)
+page agent POST "/desk/agreements/$A/change-orders" --data-urlencode "csrf=$TOKEN" -d hours=2 \
+    -d reason=moved -d applies_to=current_year --data-urlencode "booking_ids=x"
+is "$STATUS" 422 "the desk's booking numbers must be numbers"
+page agent POST "/desk/agreements/$A/change-orders" --data-urlencode "csrf=$TOKEN" -d hours=2 \
+    -d reason=moved -d applies_to=current_year --data-urlencode "booking_ids=$BKB"
+is "$STATUS" 422 "another agreement's booking: 422 on the page"
+has "is not a booking of agreement $A"; ok $? "saying so"
+page agent POST "/desk/agreements/$A/change-orders" --data-urlencode "csrf=$TOKEN" -d hours=2 \
+    -d reason=moved -d applies_to=current_year --data-urlencode "booking_ids=$BK"
+is "$STATUS" 303 "a change order naming its booking on the desk"
+is "$(get "/api/v1/agreements/$A/change-orders" '[.items[]|select(.reason == "moved")|.booking_ids[]]|@csv')" "$BK" "stored"
 
 done_testing

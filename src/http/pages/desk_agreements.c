@@ -9,7 +9,8 @@
  *   POST …/cancel                       notice_given_on (empty: today); the
  *                                       page then shows the resulting ends_on
  *   POST …/change-orders                hours (decimal, negative removes),
- *                                       reason, applies_to
+ *                                       reason, applies_to, booking_ids ("3, 4":
+ *                                       the bookings it reschedules)
  *   POST …/change-orders/{cid}/sign     apply one
  *   POST …/bookings                     user_id (staff), starts_on, ends_on,
  *                                       overlap_reason (non-empty: forces a
@@ -216,6 +217,31 @@ int page_desk_agreement_cancel(struct req *req, struct res *res)
     return move(req, res, &m);
 }
 
+/* The form's booking_ids, "3, 4" (commas or spaces between ids), into co; 0 or DESK_EINVAL. */
+static int form_booking_ids(struct req *req, struct change_order *co)
+{
+    const char *p = page_form_str(req, "booking_ids");
+    int64_t *ids = ARENA_NEWN(req->arena, int64_t, CHANGE_ORDER_BOOKINGS_MAX);
+    char *end;
+
+    co->nbookings = 0;
+    co->booking_ids = ids;
+    while (*p) {
+        long long v;
+        if (*p == ',' || *p == ' ') {
+            p++;
+            continue;
+        }
+        errno = 0;
+        v = strtoll(p, &end, 10);
+        if (end == p || errno || v < 1 || co->nbookings == CHANGE_ORDER_BOOKINGS_MAX)
+            return DESK_EINVAL;
+        ids[co->nbookings++] = v;
+        p = end;
+    }
+    return 0;
+}
+
 int page_desk_change_order_create(struct req *req, struct res *res)
 {
     const char *hours = page_form_str(req, "hours"), *reason = page_form_str(req, "reason");
@@ -236,6 +262,8 @@ int page_desk_change_order_create(struct req *req, struct res *res)
     if ((why = page_text_problem("the reason", reason, REASON_MAX, req->arena)))
         return show(req, res, 422, why);
     co.reason = reason;
+    if (form_booking_ids(req, &co) < 0)
+        return show(req, res, 422, "the bookings must be booking numbers, such as 3, 4");
     co.applies_to = !strcmp(page_form_str(req, "applies_to"), "following_years")
                         ? CO_FOLLOWING_YEARS
                         : CO_CURRENT_YEAR;
