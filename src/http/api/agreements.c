@@ -486,7 +486,7 @@ int api_agreement_sign(struct req *req, struct res *res)
 }
 
 static const struct field_spec api_accept_fields[] = {
-    {"name", F_STRING, true, 1, SIGNER_NAME_MAX, NULL},
+    {"name", F_LINE, true, 1, SIGNER_NAME_MAX, NULL},
 };
 
 /* The typed name of an acceptance into *name: a customer's (403 for staff), not blank. */
