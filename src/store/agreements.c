@@ -572,6 +572,99 @@ int store_agreement_update(struct store *st, const struct caller *c, int64_t id,
     return db_write(st, write_agreement_update, &j);
 }
 
+/* ---- notices where someone must act ------------------------------------------------------ */
+
+static const char SQL_CONTACTS[] = "SELECT email FROM users WHERE organization_id = ? AND "
+                                   "role = 'customer' ORDER BY id";
+static const char SQL_STAFF_EMAIL[] = "SELECT email FROM users WHERE id = ? AND role <> 'customer'";
+static const char SQL_OUTBOX_MAIL[] =
+    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
+    "created_at, next_attempt_at) VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?6, ?6)";
+
+/* The addresses the SQL constant (one id bound) reads, as a JSON list (arena). */
+static const char *emails_json(struct db_conn *c, const char *sql, int64_t id, struct arena *ar)
+{
+    struct db_stmt *s = db_stmt(c, sql);
+    json_t *list = json_array();
+
+    db_bind_int(s, 1, id);
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(list, json_string(db_col_raw(s, 0)));
+    db_done(s, 0);
+    return store__json_text(list, ar);
+}
+
+/* The organisation's customer contacts as a JSON list (arena). */
+static const char *contacts_json(struct db_conn *c, int64_t org, struct arena *ar)
+{
+    return emails_json(c, SQL_CONTACTS, org, ar);
+}
+
+/*
+ * Queue a notice of `kind` about id to the JSON list `to`; nobody to tell
+ * (an empty list) queues nothing. Its Message-ID is RANDOM.tag.ID.
+ */
+static int queue_mail(struct db_conn *c, const char *kind, const char *tag, const char *to,
+                      const char *subject, const char *body, int64_t id, int64_t now,
+                      struct arena *ar)
+{
+    struct db_stmt *s;
+    char mid[33];
+
+    if (!strcmp(to, "[]"))
+        return 0;
+    random_hex(mid, 16);
+    s = db_stmt(c, SQL_OUTBOX_MAIL);
+    db_bind_text(s, 1, kind);
+    db_bind_text(s, 2, to);
+    db_bind_text(s, 3, subject);
+    db_bind_text(s, 4, body);
+    db_bind_text(s, 5, arena_sprintf(ar, "%s.%s.%" PRId64, mid, tag, id));
+    db_bind_int(s, 6, now);
+    return db_exec(s);
+}
+
+/* A quote was issued: the customer's contacts are asked to accept it in the portal. */
+static int notice_quote(struct db_conn *c, const struct agreement *a, int64_t now,
+                        struct arena *ar)
+{
+    const struct currency *cur = currency_find(a->currency);
+    char amount[MONEY_TEXT_LEN] = "", until[DATE_LEN];
+
+    if (cur)
+        money_format(a->quote_amount, cur, MONEY_GROUP, amount);
+    date_format(a->quote_valid_until, until);
+    return queue_mail(
+        c, "quote", "quote", contacts_json(c, a->organization_id, ar),
+        arena_sprintf(ar, "Quote for agreement #%" PRId64 ": %s %s", a->id, amount, a->currency),
+        arena_sprintf(ar,
+                      "Agreement #%" PRId64 " is quoted at %s %s, valid until %s.\n"
+                      "Read the statement of work and accept it in the portal under "
+                      "Agreements; it is in effect once both sides have signed.\n",
+                      a->id, amount, a->currency, until),
+        a->id, now, ar);
+}
+
+/*
+ * The customer (name) accepted `what` ("agreement #3", "change order #5 of
+ * agreement #3"; id is its id) and the vendor has yet to sign: the
+ * agreement's representative is told.
+ */
+static int notice_accepted(struct db_conn *c, const struct agreement *a, const char *name,
+                           const char *what, int64_t id, int64_t now, struct arena *ar)
+{
+    if (!a->representative_id)
+        return 0;
+    return queue_mail(c, "signature_wanted", "accepted",
+                      emails_json(c, SQL_STAFF_EMAIL, a->representative_id, ar),
+                      arena_sprintf(ar, "Accepted by the customer, to sign: %s", what),
+                      arena_sprintf(ar,
+                                    "%s accepted %s for the customer. It is in effect once the "
+                                    "vendor has signed it on the desk.\n",
+                                    name, what),
+                      id, now, ar);
+}
+
 /* ---- quote, sign, cancel ----------------------------------------------------------------- */
 
 static const char SQL_BOOKINGS_CONFIRM[] =
@@ -587,6 +680,7 @@ static int move_quote(struct db_conn *c, struct agreement_job *j, enum agreement
 {
     struct agreement *a = j->a;
     struct db_stmt *s;
+    int rc;
 
     if (now != AS_REQUESTED && now != AS_QUOTED)
         return store__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", a->id,
@@ -604,7 +698,9 @@ static int move_quote(struct db_conn *c, struct agreement_job *j, enum agreement
     store__bind_date(s, 4, a->quote_valid_until);
     db_bind_id(s, 5, j->c->user_id);
     db_bind_int(s, 6, j->now);
-    return db_exec(s);
+    if ((rc = db_exec(s)) < 0)
+        return rc;
+    return notice_quote(c, a, j->now, j->ar);
 }
 
 static const char SQL_SIGNATURE_INSERT[] =
@@ -669,9 +765,14 @@ static int move_sign(struct db_conn *c, struct agreement_job *j, enum party p)
         (rc = check_maintenance(c, a->organization_id, store__today(j->now), true, j->fault)) < 0)
         return rc;
     if ((rc = add_signature(c, "agreement", a->id, p, j->c, j->m->name, j->m->client_addr,
-                            j->now, &a->sig[p], j->ar)) < 0 ||
-        !completes)
+                            j->now, &a->sig[p], j->ar)) < 0)
         return rc;
+    if (!completes)
+        return p == PARTY_CUSTOMER
+                   ? notice_accepted(c, a, a->sig[p].name,
+                                     arena_sprintf(j->ar, "agreement #%" PRId64, a->id), a->id,
+                                     j->now, j->ar)
+                   : 0;
     a->status = AS_SIGNED;
     a->signed_at = j->now;
     s = db_stmt(c, SQL_BOOKINGS_CONFIRM);
@@ -1093,9 +1194,16 @@ static int write_change_order_sign(struct db_conn *c, void *arg)
     if (rc < 0 || (rc = check_change_order(c, &a, j->co, j->now, j->fault, j->ar)) < 0)
         return rc;
     if ((rc = add_signature(c, "change_order", j->co->id, j->party, j->c, j->name, j->client_addr,
-                            j->now, &j->co->sig[j->party], j->ar)) < 0 ||
-        !completes)
+                            j->now, &j->co->sig[j->party], j->ar)) < 0)
         return rc;
+    if (!completes)
+        return j->party == PARTY_CUSTOMER
+                   ? notice_accepted(c, &a, j->name,
+                                     arena_sprintf(j->ar,
+                                                   "change order #%" PRId64 " of agreement #%" PRId64,
+                                                   j->co->id, a.id),
+                                     j->co->id, j->now, j->ar)
+                   : 0;
     j->co->status = CO_SIGNED;
     j->co->signed_on = today;
     j->co->signed_at = j->now;
@@ -1160,53 +1268,23 @@ int store_agreement_balance(struct store *st, const struct caller *c, int64_t id
 static const char SQL_NOTICE_ONCE[] =
     "INSERT INTO hour_bank_notices (agreement_id, period_start, threshold, created_at) "
     "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
-static const char SQL_CONTACTS[] = "SELECT email FROM users WHERE organization_id = ? AND "
-                                   "role = 'customer' ORDER BY id";
-static const char SQL_OUTBOX_HOURS[] =
-    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
-    "created_at, next_attempt_at) VALUES ('hours_warning', NULL, ?1, ?2, ?3, ?4, ?5, ?5, ?5)";
-
-/* The organisation's contacts as a JSON list (arena). */
-static const char *contacts_json(struct db_conn *c, int64_t org, struct arena *ar)
-{
-    struct db_stmt *s = db_stmt(c, SQL_CONTACTS);
-    json_t *list = json_array();
-
-    db_bind_int(s, 1, org);
-    while (db_step(s) == DB_ROW)
-        json_array_append_new(list, json_string(db_col_raw(s, 0)));
-    db_done(s, 0);
-    return store__json_text(list, ar);
-}
 
 static int queue_bank_warning(struct db_conn *c, const struct agreement *a,
                               const struct hour_bank *b, int threshold, int64_t now,
                               struct arena *ar)
 {
-    const char *to = contacts_json(c, a->organization_id, ar);
-    char used[MONEY_TEXT_LEN], total[MONEY_TEXT_LEN], from[DATE_LEN], until[DATE_LEN], mid[33];
-    struct db_stmt *s;
+    char used[MONEY_TEXT_LEN], total[MONEY_TEXT_LEN], from[DATE_LEN], until[DATE_LEN];
 
-    if (!strcmp(to, "[]"))
-        return 0; /* nobody to tell: the notice is still recorded once */
     hours_format(b->used, used);
     hours_format(b->purchased + b->change_orders, total);
     date_format(b->from, from);
     date_format(b->to, until);
-    random_hex(mid, 16);
-    s = db_stmt(c, SQL_OUTBOX_HOURS);
-    db_bind_text(s, 1, to);
-    db_bind_text(
-        s, 2,
-        arena_sprintf(ar, "Hours bank of agreement #%" PRId64 ": %d %% used", a->id, threshold));
-    db_bind_text(s, 3,
-                     arena_sprintf(ar,
-                                   "Agreement #%" PRId64 ": %s h of %s h used from "
-                                   "%s to %s.\n",
-                                   a->id, used, total, from, until));
-    db_bind_text(s, 4, arena_sprintf(ar, "%s.hours.%" PRId64, mid, a->id));
-    db_bind_int(s, 5, now);
-    return db_exec(s);
+    return queue_mail(
+        c, "hours_warning", "hours", contacts_json(c, a->organization_id, ar),
+        arena_sprintf(ar, "Hours bank of agreement #%" PRId64 ": %d %% used", a->id, threshold),
+        arena_sprintf(ar, "Agreement #%" PRId64 ": %s h of %s h used from %s to %s.\n", a->id,
+                      used, total, from, until),
+        a->id, now, ar);
 }
 
 int store__bank_warn(struct db_conn *c, const struct agreement *a, int64_t day, int64_t now)
