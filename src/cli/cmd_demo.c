@@ -195,14 +195,18 @@ static int add_agreement(struct demo *d, struct agreement *a, bool sign, const c
 {
     struct agreement out;
     struct store_fault f = {0};
-    struct agreement_move mv = {MOVE_SIGN, 0, 0, 0};
+    struct agreement_move mv = {.kind = MOVE_SIGN};
+    struct agreement_move acc = {.kind = MOVE_ACCEPT, .name = "Signed on paper", .client_addr = ""};
     int rc;
 
     snprintf(a->currency, sizeof(a->currency), "EUR");
     if ((rc = store_agreement_create(d->st, &d->sys, a, d->now, &f)) < 0)
         return fail(what, rc, &f);
-    if (sign && (rc = store_agreement_move(d->st, &d->sys, a->id, &mv, d->now, &out, &f,
-                                           &d->a)) < 0)
+    /* both parties: the customer's signature on paper, recorded by the vendor */
+    if (sign && ((rc = store_agreement_move(d->st, &d->sys, a->id, &acc, d->now, &out, &f,
+                                            &d->a)) < 0 ||
+                 (rc = store_agreement_move(d->st, &d->sys, a->id, &mv, d->now, &out, &f,
+                                            &d->a)) < 0))
         return fail(what, rc, &f);
     return 0;
 }
@@ -264,7 +268,7 @@ static int agreements(struct demo *d)
     if ((rc = add_agreement(d, &nv_main, true, "Nordvand's maintenance agreement")) ||
         (rc = add_agreement(d, &nv_enh, true, "Nordvand's enhanced agreement")) ||
         (rc = add_agreement(d, &fj_main, true, "Fjordby's maintenance agreement")) ||
-        (rc = add_agreement(d, &fj_adv, true, "Fjordby's statement of work")) ||
+        (rc = add_agreement(d, &fj_adv, false, "Fjordby's statement of work")) ||
         (rc = add_agreement(d, &li_main, false, "Lilleaa's requested maintenance agreement")) ||
         (rc = add_agreement(d, &li_req, false, "Lilleaa's requested agreement")))
         return rc;
@@ -598,6 +602,34 @@ static int live_chat(struct demo *d)
     return 0;
 }
 
+/*
+ * Fjordby's statement of work, quoted and signed by both sides: Lars Holm accepts it in the
+ * portal (his typed name and address recorded), then Agnes signs for the vendor, which puts
+ * it in effect.
+ */
+static int signed_sow(struct demo *d)
+{
+    struct caller lars = {d->contact[1], ROLE_CUSTOMER, d->org[1]};
+    struct caller agnes = {d->agnes, ROLE_AGENT, 0};
+    struct agreement_move quote = {.kind = MOVE_QUOTE, .amount = 10500000,
+                                   .valid_until = d->today + 30};
+    struct agreement_move accept = {.kind = MOVE_ACCEPT, .name = "Lars Holm",
+                                    .client_addr = "192.0.2.44"};
+    struct agreement_move sign = {.kind = MOVE_SIGN, .client_addr = "198.51.100.7"};
+    struct store_fault f = {0};
+    struct agreement out;
+    int rc;
+
+    if ((rc = store_agreement_move(d->st, &agnes, d->advanced, &quote, d->now - 3 * 86400, &out,
+                                   &f, &d->a)) < 0 ||
+        (rc = store_agreement_move(d->st, &lars, d->advanced, &accept, d->now - 2 * 86400, &out,
+                                   &f, &d->a)) < 0 ||
+        (rc = store_agreement_move(d->st, &agnes, d->advanced, &sign, d->now - 86400, &out, &f,
+                                   &d->a)) < 0)
+        return fail("Fjordby's signed statement of work", rc, &f);
+    return 0;
+}
+
 static int load(struct demo *d)
 {
     int rc;
@@ -612,7 +644,7 @@ static int load(struct demo *d)
         return rc;
     if ((rc = yearly_requirements(d)) || (rc = proposed_change(d)))
         return rc;
-    if ((rc = live_chat(d)))
+    if ((rc = live_chat(d)) || (rc = signed_sow(d)))
         return rc;
     return store_meta_set(d->st, "demo_loaded_at", "1");
 }

@@ -21,6 +21,7 @@ const char *const agreement_service_labels[] = {
     "Database migrations",         "Annual health checks",      NULL};
 const char *const change_order_scope_names[] = {"current_year", "following_years", NULL};
 const char *const change_order_status_names[] = {"proposed", "signed", NULL};
+const char *const party_names[] = {"vendor", "customer", NULL};
 const char *const booking_status_names[] = {"tentative", "confirmed", NULL};
 const char *const time_kind_names[] = {"included", "billable", "internal", NULL};
 const char *const expense_kind_names[] = {"actual", "per_diem", NULL};
@@ -112,9 +113,55 @@ bool agreement_active_on(const struct agreement *a, int64_t today)
     return a->status == AS_SIGNED && agreement_term_holds(a, today);
 }
 
+int64_t agreement_quote_due_at(const struct agreement *a)
+{
+    int64_t from = a->requirements_completed_at ? a->requirements_completed_at : a->created_at;
+
+    return from + QUOTE_OVERDUE_SECS;
+}
+
 bool agreement_quote_overdue(const struct agreement *a, int64_t now)
 {
-    return a->status == AS_REQUESTED && !a->quoted_at && now - a->created_at > QUOTE_OVERDUE_SECS;
+    return a->status == AS_REQUESTED && !a->quoted_at && now > agreement_quote_due_at(a);
+}
+
+/* ---- signatures ----------------------------------------------------------------- */
+
+bool signatures_complete(const struct signature sig[2])
+{
+    return sig[PARTY_VENDOR].signed_at && sig[PARTY_CUSTOMER].signed_at;
+}
+
+int signature_add_check(const struct signature sig[2], enum party p, bool *completes,
+                        struct strbuf *err)
+{
+    *completes = false;
+    if (sig[p].signed_at) {
+        strbuf_addf(err, "the %s has signed already", party_names[p]);
+        return DESK_ECONFLICT;
+    }
+    *completes = sig[!p].signed_at != 0;
+    return 0;
+}
+
+int agreement_sign_check(const struct agreement *a, int64_t today, enum party p, bool *completes,
+                         struct strbuf *err)
+{
+    enum agreement_status st = agreement_status_on(a, today);
+    char day[DATE_LEN];
+
+    *completes = false;
+    if (st != AS_REQUESTED && st != AS_QUOTED) {
+        strbuf_addf(err, "agreement %" PRId64 " is %s", a->id, agreement_status_name(st));
+        return DESK_ECONFLICT;
+    }
+    if (p == PARTY_CUSTOMER && a->quoted_at && a->quote_valid_until != DATE_NONE &&
+        a->quote_valid_until < today) {
+        date_format(a->quote_valid_until, day);
+        strbuf_addf(err, "the quote of agreement %" PRId64 " expired on %s", a->id, day);
+        return DESK_ECONFLICT;
+    }
+    return signature_add_check(a->sig, p, completes, err);
 }
 
 /* ---- checking the terms ------------------------------------------------------------- */

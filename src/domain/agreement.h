@@ -50,6 +50,31 @@ enum agreement_extra {
     EXTRA_SOLUTION_MONITORING = 1 << 2,
 };
 
+/* ---- signatures of both parties --------------------------------------------------- */
+
+#define SIGNER_NAME_MAX 200 /* characters of a typed full name */
+
+enum party { PARTY_VENDOR, PARTY_CUSTOMER };
+extern const char *const party_names[]; /* vendor, customer */
+
+/* One party's signature on an agreement (a quote, a SOW) or a change order. */
+struct signature {
+    int64_t user_id;         /* who signed; 0: unknown (signed before signatures were kept) */
+    const char *name;        /* the typed full name (vendor: the staff user's name) */
+    const char *client_addr; /* the signer's address as text; "" unknown */
+    int64_t signed_at;       /* UTC seconds; 0: this party has not signed */
+};
+
+/* Have both parties signed? (sig is indexed by enum party.) */
+bool signatures_complete(const struct signature sig[2]);
+/*
+ * May party p sign now, with sig[] as signed so far? DESK_ECONFLICT (a
+ * message in err) when p has signed already; 0 otherwise, with *completes
+ * telling whether this signature is the second (the thing is then in effect).
+ */
+int signature_add_check(const struct signature sig[2], enum party p, bool *completes,
+                        struct strbuf *err);
+
 struct phase {
     const char *name;   /* 1..200 characters */
     int64_t amount;     /* minor units, >= 0 */
@@ -81,10 +106,24 @@ struct agreement {
     int64_t quote_amount;      /* of the last quote; 0 before one */
     int64_t quote_valid_until; /* DATE_NONE before a quote */
     int64_t quoted_at;         /* UTC seconds; 0: never quoted */
-    int64_t signed_at;         /* UTC seconds; 0: not signed */
+    int64_t signed_at;         /* UTC seconds: when both parties had signed; 0: not in effect */
+    struct signature sig[2];   /* by enum party; signed_at 0: that party has not signed */
+    int64_t requirements_completed_at; /* UTC seconds: the latest year's requirements; 0: none */
     int64_t notice_given_on;   /* DATE_NONE: no cancellation notice */
     int64_t created_at;        /* UTC seconds */
     int64_t updated_at;        /* UTC seconds */
+};
+
+/* One quote of an agreement's history (the agreement keeps the latest). */
+struct quote {
+    int64_t id;                  /* the row */
+    int64_t agreement_id;        /* quoted */
+    int64_t amount;              /* minor units of currency */
+    char currency[CURRENCY_LEN]; /* ISO 4217 */
+    int64_t valid_until;         /* date */
+    int64_t quoted_by;           /* the staff user; 0: unknown */
+    const char *quoted_by_name;  /* their name; "" unknown */
+    int64_t quoted_at;           /* UTC seconds */
 };
 
 /* NULL-terminated name lists (index = enum value, or bit number for the flag lists). */
@@ -111,8 +150,22 @@ unsigned agreement_flag(const char *const *names, const char *s);
 enum agreement_status agreement_status_on(const struct agreement *a, int64_t today);
 /* Signed and today inside the term (ends_on included). */
 bool agreement_active_on(const struct agreement *a, int64_t today);
-/* A request without a quote for more than QUOTE_OVERDUE_SECS at now. */
+/*
+ * When a quote is due (UTC seconds): QUOTE_OVERDUE_SECS after the
+ * requirements were completed when they have been, else after the request.
+ */
+int64_t agreement_quote_due_at(const struct agreement *a);
+/* A request without a quote after its quote_due_at at now. */
 bool agreement_quote_overdue(const struct agreement *a, int64_t now);
+/*
+ * May party p sign agreement a (shown as status on today)? Only a request
+ * or a quote is signed (DESK_ECONFLICT: "agreement 3 is signed"); the
+ * customer may not accept a quote whose valid_until is before today
+ * (DESK_ECONFLICT); a party signs once (signature_add_check). 0 with
+ * *completes, or DESK_ECONFLICT with a message in err.
+ */
+int agreement_sign_check(const struct agreement *a, int64_t today, enum party p, bool *completes,
+                         struct strbuf *err);
 /* Is day inside the term? */
 bool agreement_term_holds(const struct agreement *a, int64_t day);
 /*
@@ -205,7 +258,12 @@ struct change_order {
     int64_t signed_on;                  /* date of signing; DATE_NONE while proposed */
     int64_t signed_at;                  /* UTC seconds; 0 while proposed */
     int64_t created_at;                 /* UTC seconds */
+    struct signature sig[2];            /* by enum party; signed when both are there */
+    const int64_t *booking_ids;         /* the bookings it reschedules */
+    size_t nbookings;
 };
+
+#define CHANGE_ORDER_BOOKINGS_MAX 100 /* bookings one change order names */
 
 /*
  * May co be made (or signed) on a? Rules: none on maintenance; following

@@ -78,6 +78,27 @@ static void phases_parse(const char *text, struct agreement *a, struct arena *ar
     json_decref(list);
 }
 
+/* One party's signature of an entity as four columns: user id, name, address, time (0s and ""). */
+#define SIGNATURE_ONE(col, dflt, entity, id, party)                                                \
+    "coalesce((SELECT " col " FROM signatures WHERE entity = '" entity "' AND entity_id = " id    \
+    " AND party = '" party "'), " dflt ")"
+#define SIGNATURE_COLS(entity, id, party)                                                          \
+    SIGNATURE_ONE("user_id", "0", entity, id, party)                                              \
+    ", " SIGNATURE_ONE("name", "''", entity, id, party) ", " SIGNATURE_ONE("client_addr", "''",   \
+                                                                       entity, id, party)         \
+    ", " SIGNATURE_ONE("signed_at", "0", entity, id, party)
+
+/* Read the two signatures of SIGNATURE_COLS from column `col` on into sig[2]. */
+static void read_signatures(struct db_stmt *s, int col, struct signature sig[2], struct arena *ar)
+{
+    for (int p = 0; p < 2; p++, col += 4) {
+        sig[p].user_id = db_col_int(s, col);
+        sig[p].name = db_col_text(s, col + 1, ar);
+        sig[p].client_addr = db_col_text(s, col + 2, ar);
+        sig[p].signed_at = db_col_int(s, col + 3);
+    }
+}
+
 #define AGREEMENT_COLS                                                                             \
     "a.id, a.organization_id, a.kind, a.status, a.starts_on, a.ends_on, a.hosting, "               \
     "coalesce(a.sla_policy_id, 0), coalesce(a.calendar_id, 0), coalesce(a.rasci_matrix_id, 0), "   \
@@ -85,7 +106,11 @@ static void phases_parse(const char *text, struct agreement *a, struct arena *ar
     "coalesce(a.per_diem_rate, 0), coalesce(a.hours_minutes, 0), a.extras, a.services, "           \
     "a.invoicing, a.phases, coalesce(a.quote_amount, 0), a.quote_valid_until, "                    \
     "coalesce(a.quoted_at, 0), coalesce(a.signed_at, 0), a.notice_given_on, a.created_at, "        \
-    "a.updated_at, coalesce(a.representative_id, 0) "
+    "a.updated_at, coalesce(a.representative_id, 0), "                                           \
+    SIGNATURE_COLS("agreement", "a.id", "vendor") ", "                                            \
+    SIGNATURE_COLS("agreement", "a.id", "customer") ", "                                          \
+    "coalesce((SELECT max(r.requirements_completed_at) FROM requirement_tasks r "                 \
+    "WHERE r.agreement_id = a.id), 0) "
 
 static void read_agreement(struct db_stmt *s, struct agreement *a, struct arena *ar)
 {
@@ -121,6 +146,8 @@ static void read_agreement(struct db_stmt *s, struct agreement *a, struct arena 
     a->created_at = db_col_int(s, 24);
     a->updated_at = db_col_int(s, 25);
     a->representative_id = db_col_int(s, 26);
+    read_signatures(s, 27, a->sig, ar);
+    a->requirements_completed_at = db_col_int(s, 35);
 }
 
 static const char SQL_AGREEMENT_GET[] = "SELECT " AGREEMENT_COLS "FROM agreements a "
@@ -545,15 +572,115 @@ int store_agreement_update(struct store *st, const struct caller *c, int64_t id,
     return db_write(st, write_agreement_update, &j);
 }
 
+/* ---- notices where someone must act ------------------------------------------------------ */
+
+static const char SQL_CONTACTS[] = "SELECT email FROM users WHERE organization_id = ? AND "
+                                   "role = 'customer' ORDER BY id";
+static const char SQL_STAFF_EMAIL[] = "SELECT email FROM users WHERE id = ? AND role <> 'customer'";
+static const char SQL_OUTBOX_MAIL[] =
+    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
+    "created_at, next_attempt_at) VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?6, ?6)";
+
+/* The addresses the SQL constant (one id bound) reads, as a JSON list (arena). */
+static const char *emails_json(struct db_conn *c, const char *sql, int64_t id, struct arena *ar)
+{
+    struct db_stmt *s = db_stmt(c, sql);
+    json_t *list = json_array();
+
+    db_bind_int(s, 1, id);
+    while (db_step(s) == DB_ROW)
+        json_array_append_new(list, json_string(db_col_raw(s, 0)));
+    db_done(s, 0);
+    return store__json_text(list, ar);
+}
+
+/* The organisation's customer contacts as a JSON list (arena). */
+static const char *contacts_json(struct db_conn *c, int64_t org, struct arena *ar)
+{
+    return emails_json(c, SQL_CONTACTS, org, ar);
+}
+
+/*
+ * Queue a notice of `kind` about id to the JSON list `to`; nobody to tell
+ * (an empty list) queues nothing. Its Message-ID is RANDOM.tag.ID.
+ */
+static int queue_mail(struct db_conn *c, const char *kind, const char *tag, const char *to,
+                      const char *subject, const char *body, int64_t id, int64_t now,
+                      struct arena *ar)
+{
+    struct db_stmt *s;
+    char mid[33];
+
+    if (!strcmp(to, "[]"))
+        return 0;
+    random_hex(mid, 16);
+    s = db_stmt(c, SQL_OUTBOX_MAIL);
+    db_bind_text(s, 1, kind);
+    db_bind_text(s, 2, to);
+    db_bind_text(s, 3, subject);
+    db_bind_text(s, 4, body);
+    db_bind_text(s, 5, arena_sprintf(ar, "%s.%s.%" PRId64, mid, tag, id));
+    db_bind_int(s, 6, now);
+    return db_exec(s);
+}
+
+/* A quote was issued: the customer's contacts are asked to accept it in the portal. */
+static int notice_quote(struct db_conn *c, const struct agreement *a, int64_t now,
+                        struct arena *ar)
+{
+    const struct currency *cur = currency_find(a->currency);
+    char amount[MONEY_TEXT_LEN] = "", until[DATE_LEN];
+
+    if (cur)
+        money_format(a->quote_amount, cur, MONEY_GROUP, amount);
+    date_format(a->quote_valid_until, until);
+    return queue_mail(
+        c, "quote", "quote", contacts_json(c, a->organization_id, ar),
+        arena_sprintf(ar, "Quote for agreement #%" PRId64 ": %s %s", a->id, amount, a->currency),
+        arena_sprintf(ar,
+                      "Agreement #%" PRId64 " is quoted at %s %s, valid until %s.\n"
+                      "Read the statement of work and accept it in the portal under "
+                      "Agreements; it is in effect once both sides have signed.\n",
+                      a->id, amount, a->currency, until),
+        a->id, now, ar);
+}
+
+/*
+ * The customer (name) accepted `what` ("agreement #3", "change order #5 of
+ * agreement #3"; id is its id) and the vendor has yet to sign: the
+ * agreement's representative is told.
+ */
+static int notice_accepted(struct db_conn *c, const struct agreement *a, const char *name,
+                           const char *what, int64_t id, int64_t now, struct arena *ar)
+{
+    if (!a->representative_id)
+        return 0;
+    return queue_mail(c, "signature_wanted", "accepted",
+                      emails_json(c, SQL_STAFF_EMAIL, a->representative_id, ar),
+                      arena_sprintf(ar, "Accepted by the customer, to sign: %s", what),
+                      arena_sprintf(ar,
+                                    "%s accepted %s for the customer. It is in effect once the "
+                                    "vendor has signed it on the desk.\n",
+                                    name, what),
+                      id, now, ar);
+}
+
 /* ---- quote, sign, cancel ----------------------------------------------------------------- */
 
 static const char SQL_BOOKINGS_CONFIRM[] =
     "UPDATE bookings SET status = 'confirmed', updated_at = ?2 WHERE agreement_id = ?1 AND "
     "status = 'tentative'";
 
-static int move_quote(struct agreement_job *j, enum agreement_status now)
+static const char SQL_QUOTE_INSERT[] =
+    "INSERT INTO agreement_quotes (agreement_id, amount, currency, valid_until, quoted_by, "
+    "quoted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+/* A new quote: the agreement's latest, and a row of its history. */
+static int move_quote(struct db_conn *c, struct agreement_job *j, enum agreement_status now)
 {
     struct agreement *a = j->a;
+    struct db_stmt *s;
+    int rc;
 
     if (now != AS_REQUESTED && now != AS_QUOTED)
         return store__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", a->id,
@@ -564,28 +691,134 @@ static int move_quote(struct agreement_job *j, enum agreement_status now)
     a->quote_amount = j->m->amount;
     a->quote_valid_until = j->m->valid_until;
     a->quoted_at = j->now;
-    return 0;
+    s = db_stmt(c, SQL_QUOTE_INSERT);
+    db_bind_int(s, 1, a->id);
+    db_bind_int(s, 2, a->quote_amount);
+    db_bind_text(s, 3, a->currency);
+    store__bind_date(s, 4, a->quote_valid_until);
+    db_bind_id(s, 5, j->c->user_id);
+    db_bind_int(s, 6, j->now);
+    if ((rc = db_exec(s)) < 0)
+        return rc;
+    return notice_quote(c, a, j->now, j->ar);
 }
 
-static int move_sign(struct db_conn *c, struct agreement_job *j, enum agreement_status now)
-{
-    struct agreement *a = j->a;
-    struct db_stmt *s;
+static const char SQL_SIGNATURE_INSERT[] =
+    "INSERT INTO signatures (entity, entity_id, party, user_id, name, client_addr, signed_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_USER_NAME[] = "SELECT name FROM users WHERE id = ?";
 
+/*
+ * Record party p's signature of entity id by who (name: typed, or NULL for
+ * the user's own name; addr: the client's address) into *sig, with its row in
+ * the audit trail.
+ */
+static int add_signature(struct db_conn *c, const char *entity, int64_t id, enum party p,
+                         const struct caller *who, const char *name, const char *addr,
+                         int64_t now, struct signature *sig, struct arena *ar)
+{
+    struct db_stmt *s;
     int rc;
 
-    if (now != AS_REQUESTED && now != AS_QUOTED)
-        return store__fault(j->fault, DESK_ECONFLICT, NULL, "agreement %" PRId64 " is %s", a->id,
-                             agreement_status_name(now));
+    if (!name) {
+        s = db_stmt(c, SQL_USER_NAME);
+        db_bind_int(s, 1, who->user_id);
+        name = db_step(s) == DB_ROW ? db_col_text(s, 0, ar) : "svcdesk";
+        db_done(s, 0);
+    }
+    *sig = (struct signature){who->user_id, name, addr ? addr : "", now};
+    s = db_stmt(c, SQL_SIGNATURE_INSERT);
+    db_bind_text(s, 1, entity);
+    db_bind_int(s, 2, id);
+    db_bind_text(s, 3, party_names[p]);
+    db_bind_id(s, 4, who->user_id);
+    db_bind_text(s, 5, sig->name);
+    db_bind_text(s, 6, sig->client_addr);
+    db_bind_int(s, 7, now);
+    if ((rc = db_exec(s)) < 0)
+        return rc;
+    return store__audit_json(c, who->user_id, p == PARTY_CUSTOMER ? "accept" : "sign", entity, id,
+                             NULL,
+                             json_pack("{s:s, s:s, s:s, s:I}", "party", party_names[p], "name",
+                                       sig->name, "client_addr", sig->client_addr, "signed_at",
+                                       (json_int_t)now));
+}
+
+/*
+ * Party p signs: the vendor (…/sign, staff) or the customer (…/accept). The
+ * second signature puts the agreement in effect: signed, bookings confirmed.
+ */
+static int move_sign(struct db_conn *c, struct agreement_job *j, enum party p)
+{
+    struct agreement *a = j->a;
+    struct strbuf err = STRBUF_INIT;
+    struct db_stmt *s;
+    bool completes;
+    int rc = agreement_sign_check(a, store__today(j->now), p, &completes, &err);
+
+    if (rc < 0)
+        store__fault(j->fault, rc, NULL, "%s", err.buf);
+    strbuf_release(&err);
+    if (rc < 0)
+        return rc;
     if (a->kind == AK_ENHANCED &&
         (rc = check_maintenance(c, a->organization_id, store__today(j->now), true, j->fault)) < 0)
         return rc;
+    if ((rc = add_signature(c, "agreement", a->id, p, j->c, j->m->name, j->m->client_addr,
+                            j->now, &a->sig[p], j->ar)) < 0)
+        return rc;
+    if (!completes)
+        return p == PARTY_CUSTOMER
+                   ? notice_accepted(c, a, a->sig[p].name,
+                                     arena_sprintf(j->ar, "agreement #%" PRId64, a->id), a->id,
+                                     j->now, j->ar)
+                   : 0;
     a->status = AS_SIGNED;
     a->signed_at = j->now;
     s = db_stmt(c, SQL_BOOKINGS_CONFIRM);
     db_bind_int(s, 1, a->id);
     db_bind_int(s, 2, j->now);
     return db_exec(s);
+}
+
+static const char SQL_QUOTES[] =
+    "SELECT q.id, q.agreement_id, q.amount, q.currency, q.valid_until, coalesce(q.quoted_by, 0), "
+    "coalesce(u.name, ''), q.quoted_at FROM agreement_quotes q LEFT JOIN users u ON "
+    "u.id = q.quoted_by WHERE q.agreement_id = ? ORDER BY q.id";
+
+int store_agreement_quotes(struct store *st, const struct caller *c, int64_t id,
+                           struct quote **items, size_t *n, struct arena *ar)
+{
+    struct db_conn *conn = db_get(st);
+    struct quote *out = NULL;
+    struct agreement a;
+    struct db_stmt *s;
+    size_t alloc = 0;
+    int rc = store__agreement_read(conn, c, id, &a, ar);
+
+    *n = 0;
+    if (rc < 0)
+        goto out;
+    s = db_stmt(conn, SQL_QUOTES);
+    db_bind_int(s, 1, id);
+    while ((rc = db_step(s)) == DB_ROW) {
+        struct quote *q;
+        out = store__grow(ar, out, *n, &alloc, sizeof(*out));
+        q = &out[(*n)++];
+        q->id = db_col_int(s, 0);
+        q->agreement_id = db_col_int(s, 1);
+        q->amount = db_col_int(s, 2);
+        snprintf(q->currency, sizeof(q->currency), "%s", db_col_raw(s, 3));
+        q->valid_until = store__col_date(s, 4);
+        q->quoted_by = db_col_int(s, 5);
+        q->quoted_by_name = db_col_text(s, 6, ar);
+        q->quoted_at = db_col_int(s, 7);
+    }
+    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+out:
+    *items = out;
+    db_put(st, conn);
+    return rc;
 }
 
 static int remove_remaining_hours(struct db_conn *c, struct agreement_job *j, int64_t notice);
@@ -614,7 +847,7 @@ static int move_cancel(struct db_conn *c, struct agreement_job *j)
 
 static int write_agreement_move(struct db_conn *c, void *arg)
 {
-    static const char *const actions[] = {"quote", "sign", "cancel"};
+    static const char *const actions[] = {"quote", "sign", "cancel", "accept"};
     struct agreement_job *j = arg;
     struct agreement before;
     enum agreement_status now;
@@ -626,10 +859,13 @@ static int write_agreement_move(struct db_conn *c, void *arg)
     now = agreement_status_on(j->a, store__today(j->now));
     switch (j->m->kind) {
     case MOVE_QUOTE:
-        rc = move_quote(j, now);
+        rc = move_quote(c, j, now);
         break;
     case MOVE_SIGN:
-        rc = move_sign(c, j, now);
+        rc = move_sign(c, j, PARTY_VENDOR);
+        break;
+    case MOVE_ACCEPT:
+        rc = move_sign(c, j, PARTY_CUSTOMER);
         break;
     case MOVE_CANCEL:
         rc = move_cancel(c, j);
@@ -650,7 +886,8 @@ int store_agreement_move(struct store *st, const struct caller *c, int64_t id,
 
 #define CHANGE_ORDER_COLS                                                                          \
     "id, agreement_id, minutes, reason, applies_to, status, signed_on, coalesce(signed_at, 0), "   \
-    "created_at "
+    "created_at, " SIGNATURE_COLS("change_order", "change_orders.id", "vendor") ", "             \
+    SIGNATURE_COLS("change_order", "change_orders.id", "customer") " "
 
 static const char SQL_CHANGE_ORDERS[] =
     "SELECT " CHANGE_ORDER_COLS "FROM change_orders WHERE agreement_id = ? ORDER BY id";
@@ -675,6 +912,40 @@ static void read_change_order(struct db_stmt *s, struct change_order *co, struct
     co->signed_on = store__col_date(s, 6);
     co->signed_at = db_col_int(s, 7);
     co->created_at = db_col_int(s, 8);
+    read_signatures(s, 9, co->sig, ar);
+    co->booking_ids = NULL;
+    co->nbookings = 0;
+}
+
+static const char SQL_CHANGE_ORDER_BOOKINGS[] =
+    "SELECT l.change_order_id, l.booking_id FROM change_order_bookings l JOIN change_orders o "
+    "ON o.id = l.change_order_id WHERE o.agreement_id = ? ORDER BY l.change_order_id, "
+    "l.booking_id";
+
+/* Attach to cos[0..n) (of agreement_id) the bookings each reschedules. */
+static int read_change_order_bookings(struct db_conn *c, int64_t agreement_id,
+                                      struct change_order *cos, size_t n, struct arena *ar)
+{
+    struct db_stmt *s = db_stmt(c, SQL_CHANGE_ORDER_BOOKINGS);
+    int64_t *ids = NULL;
+    size_t i = 0, alloc = 0;
+    int rc;
+
+    db_bind_int(s, 1, agreement_id);
+    while ((rc = db_step(s)) == DB_ROW) {
+        int64_t co = db_col_int(s, 0);
+        while (i < n && cos[i].id != co) {
+            i++;
+            ids = NULL;
+            alloc = 0;
+        }
+        if (i == n)
+            break;
+        ids = store__grow(ar, ids, cos[i].nbookings, &alloc, sizeof(*ids));
+        ids[cos[i].nbookings++] = db_col_int(s, 1);
+        cos[i].booking_ids = ids;
+    }
+    return db_done(s, rc == DB_DONE || rc == DB_ROW ? 0 : db_err(rc));
 }
 
 int store__change_orders_read(struct db_conn *c, int64_t agreement_id,
@@ -692,7 +963,9 @@ int store__change_orders_read(struct db_conn *c, int64_t agreement_id,
         read_change_order(s, &out[(*n)++], ar);
     }
     *items = out;
-    return db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    if ((rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc))) < 0 || !*n)
+        return rc;
+    return read_change_order_bookings(c, agreement_id, out, *n, ar);
 }
 
 static const char SQL_USED[] =
@@ -736,6 +1009,36 @@ int store__bank_of(struct db_conn *c, const struct agreement *a, int64_t day,
     return rc;
 }
 
+static const char SQL_CHANGE_ORDER_BOOKING_INSERT[] =
+    "INSERT INTO change_order_bookings (change_order_id, booking_id) VALUES (?, ?)";
+
+static int booking_read(struct db_conn *c, int64_t id, int64_t agreement_id, struct booking *b,
+                        struct arena *ar);
+
+/* Each booking co names is one of its agreement's (DESK_EINVAL naming booking_ids), and once. */
+static int check_change_order_bookings(struct db_conn *c, const struct change_order *co,
+                                       struct store_fault *fault)
+{
+    struct arena ar = ARENA_INIT;
+    struct booking b;
+    int rc = 0;
+
+    for (size_t i = 0; i < co->nbookings && rc == 0; i++) {
+        for (size_t k = 0; k < i; k++)
+            if (co->booking_ids[k] == co->booking_ids[i])
+                rc = store__fault(fault, DESK_EINVAL, "booking_ids",
+                                  "booking_ids lists booking %" PRId64 " twice",
+                                  co->booking_ids[i]);
+        if (rc == 0 && (rc = booking_read(c, co->booking_ids[i], co->agreement_id, &b, &ar)) ==
+                           DESK_ENOTFOUND)
+            rc = store__fault(fault, DESK_EINVAL, "booking_ids",
+                              "booking %" PRId64 " is not a booking of agreement %" PRId64,
+                              co->booking_ids[i], co->agreement_id);
+    }
+    arena_release(&ar);
+    return rc;
+}
+
 static int insert_change_order(struct db_conn *c, const struct caller *who,
                                struct change_order *co, int64_t now)
 {
@@ -754,6 +1057,14 @@ static int insert_change_order(struct db_conn *c, const struct caller *who,
     db_bind_int(s, 9, now);
     if ((rc = db_insert(s, &co->id)) < 0)
         return rc;
+    for (size_t i = 0; i < co->nbookings && rc == 0; i++) {
+        s = db_stmt(c, SQL_CHANGE_ORDER_BOOKING_INSERT);
+        db_bind_int(s, 1, co->id);
+        db_bind_int(s, 2, co->booking_ids[i]);
+        rc = db_exec(s);
+    }
+    if (rc < 0)
+        return rc;
     return store__audit(c, who->user_id, "create", "change_order", co->id, NULL,
                         co->status == CO_SIGNED ? "{\"status\":\"signed\"}"
                                                 : "{\"status\":\"proposed\"}");
@@ -771,8 +1082,12 @@ static int remove_remaining_hours(struct db_conn *c, struct agreement_job *j, in
     if ((rc = bank_read(c, j->a, notice, &bank, &cos, &n, j->ar)) < 0 || bank.balance <= 0)
         return rc;
     date_format(notice, day);
-    co = (struct change_order){0,         j->a->id, -bank.balance, NULL, CO_CURRENT_YEAR,
-                               CO_SIGNED, notice,   j->now,        0};
+    co = (struct change_order){.agreement_id = j->a->id,
+                               .minutes = -bank.balance,
+                               .applies_to = CO_CURRENT_YEAR,
+                               .status = CO_SIGNED,
+                               .signed_on = notice,
+                               .signed_at = j->now};
     co.reason = arena_sprintf(j->ar, "cancellation: notice given on %s", day);
     return insert_change_order(c, j->c, &co, j->now);
 }
@@ -803,6 +1118,9 @@ struct change_order_job {
     struct change_order *co;   /* create: in/out; sign: out */
     int64_t agreement_id;      /* sign */
     int64_t co_id;             /* sign */
+    enum party party;          /* sign: who signs */
+    const char *name;          /* sign: the customer's typed name; NULL: the user's name */
+    const char *client_addr;   /* sign: the signer's address */
     int64_t now;               /* when */
     struct store_fault *fault; /* why it was refused */
     struct arena *ar;          /* for the result */
@@ -816,7 +1134,8 @@ static int write_change_order_create(struct db_conn *c, void *arg)
     int rc;
 
     if ((rc = store__agreement_read(c, j->c, j->co->agreement_id, &a, &ar)) == 0 &&
-        (rc = check_change_order(c, &a, j->co, j->now, j->fault, &ar)) == 0) {
+        (rc = check_change_order(c, &a, j->co, j->now, j->fault, &ar)) == 0 &&
+        (rc = check_change_order_bookings(c, j->co, j->fault)) == 0) {
         j->co->status = CO_PROPOSED;
         j->co->signed_on = DATE_NONE;
         j->co->signed_at = 0;
@@ -829,7 +1148,7 @@ static int write_change_order_create(struct db_conn *c, void *arg)
 int store_change_order_create(struct store *st, const struct caller *c, struct change_order *co,
                                 int64_t now, struct store_fault *fault)
 {
-    struct change_order_job j = {c, co, 0, 0, now, fault, NULL};
+    struct change_order_job j = {c, co, 0, 0, PARTY_VENDOR, NULL, NULL, now, fault, NULL};
     return db_write(st, write_change_order_create, &j);
 }
 
@@ -852,9 +1171,11 @@ static int find_change_order(struct db_conn *c, const struct agreement *a, int64
 static int write_change_order_sign(struct db_conn *c, void *arg)
 {
     struct change_order_job *j = arg;
+    struct strbuf err = STRBUF_INIT;
     struct agreement a;
     struct db_stmt *s;
     int64_t today = store__today(j->now);
+    bool completes;
     int rc;
 
     if ((rc = store__agreement_read(c, j->c, j->agreement_id, &a, j->ar)) < 0 ||
@@ -865,10 +1186,24 @@ static int write_change_order_sign(struct db_conn *c, void *arg)
                              "change order %" PRId64 " is signed already", j->co_id);
     if (agreement_status_on(&a, today) != AS_SIGNED)
         return store__fault(j->fault, DESK_ECONFLICT, NULL,
-                             "agreement %" PRId64 " is %s: sign it first", a.id,
+                             "agreement %" PRId64 " is %s: it must be in effect first", a.id,
                              agreement_status_name(agreement_status_on(&a, today)));
-    if ((rc = check_change_order(c, &a, j->co, j->now, j->fault, j->ar)) < 0)
+    if ((rc = signature_add_check(j->co->sig, j->party, &completes, &err)) < 0)
+        store__fault(j->fault, rc, NULL, "change order %" PRId64 ": %s", j->co_id, err.buf);
+    strbuf_release(&err);
+    if (rc < 0 || (rc = check_change_order(c, &a, j->co, j->now, j->fault, j->ar)) < 0)
         return rc;
+    if ((rc = add_signature(c, "change_order", j->co->id, j->party, j->c, j->name, j->client_addr,
+                            j->now, &j->co->sig[j->party], j->ar)) < 0)
+        return rc;
+    if (!completes)
+        return j->party == PARTY_CUSTOMER
+                   ? notice_accepted(c, &a, j->name,
+                                     arena_sprintf(j->ar,
+                                                   "change order #%" PRId64 " of agreement #%" PRId64,
+                                                   j->co->id, a.id),
+                                     j->co->id, j->now, j->ar)
+                   : 0;
     j->co->status = CO_SIGNED;
     j->co->signed_on = today;
     j->co->signed_at = j->now;
@@ -877,17 +1212,18 @@ static int write_change_order_sign(struct db_conn *c, void *arg)
     store__bind_date(s, 2, today);
     db_bind_int(s, 3, j->now);
     if ((rc = db_exec(s)) < 0 ||
-        (rc = store__audit(c, j->c->user_id, "sign", "change_order", j->co->id,
+        (rc = store__audit(c, j->c->user_id, "apply", "change_order", j->co->id,
                            "{\"status\":\"proposed\"}", "{\"status\":\"signed\"}")) < 0)
         return rc;
     return store__bank_warn(c, &a, today, j->now);
 }
 
 int store_change_order_sign(struct store *st, const struct caller *c, int64_t agreement_id,
-                              int64_t co_id, int64_t now, struct change_order *out,
-                              struct store_fault *fault, struct arena *ar)
+                            int64_t co_id, const struct signing *by, int64_t now,
+                            struct change_order *out, struct store_fault *fault, struct arena *ar)
 {
-    struct change_order_job j = {c, out, agreement_id, co_id, now, fault, ar};
+    struct change_order_job j = {c,        out,      agreement_id,    co_id, by->party,
+                                 by->name, by->client_addr, now,     fault, ar};
     return db_write(st, write_change_order_sign, &j);
 }
 
@@ -932,53 +1268,23 @@ int store_agreement_balance(struct store *st, const struct caller *c, int64_t id
 static const char SQL_NOTICE_ONCE[] =
     "INSERT INTO hour_bank_notices (agreement_id, period_start, threshold, created_at) "
     "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
-static const char SQL_CONTACTS[] = "SELECT email FROM users WHERE organization_id = ? AND "
-                                   "role = 'customer' ORDER BY id";
-static const char SQL_OUTBOX_HOURS[] =
-    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
-    "created_at, next_attempt_at) VALUES ('hours_warning', NULL, ?1, ?2, ?3, ?4, ?5, ?5, ?5)";
-
-/* The organisation's contacts as a JSON list (arena). */
-static const char *contacts_json(struct db_conn *c, int64_t org, struct arena *ar)
-{
-    struct db_stmt *s = db_stmt(c, SQL_CONTACTS);
-    json_t *list = json_array();
-
-    db_bind_int(s, 1, org);
-    while (db_step(s) == DB_ROW)
-        json_array_append_new(list, json_string(db_col_raw(s, 0)));
-    db_done(s, 0);
-    return store__json_text(list, ar);
-}
 
 static int queue_bank_warning(struct db_conn *c, const struct agreement *a,
                               const struct hour_bank *b, int threshold, int64_t now,
                               struct arena *ar)
 {
-    const char *to = contacts_json(c, a->organization_id, ar);
-    char used[MONEY_TEXT_LEN], total[MONEY_TEXT_LEN], from[DATE_LEN], until[DATE_LEN], mid[33];
-    struct db_stmt *s;
+    char used[MONEY_TEXT_LEN], total[MONEY_TEXT_LEN], from[DATE_LEN], until[DATE_LEN];
 
-    if (!strcmp(to, "[]"))
-        return 0; /* nobody to tell: the notice is still recorded once */
     hours_format(b->used, used);
     hours_format(b->purchased + b->change_orders, total);
     date_format(b->from, from);
     date_format(b->to, until);
-    random_hex(mid, 16);
-    s = db_stmt(c, SQL_OUTBOX_HOURS);
-    db_bind_text(s, 1, to);
-    db_bind_text(
-        s, 2,
-        arena_sprintf(ar, "Hours bank of agreement #%" PRId64 ": %d %% used", a->id, threshold));
-    db_bind_text(s, 3,
-                     arena_sprintf(ar,
-                                   "Agreement #%" PRId64 ": %s h of %s h used from "
-                                   "%s to %s.\n",
-                                   a->id, used, total, from, until));
-    db_bind_text(s, 4, arena_sprintf(ar, "%s.hours.%" PRId64, mid, a->id));
-    db_bind_int(s, 5, now);
-    return db_exec(s);
+    return queue_mail(
+        c, "hours_warning", "hours", contacts_json(c, a->organization_id, ar),
+        arena_sprintf(ar, "Hours bank of agreement #%" PRId64 ": %d %% used", a->id, threshold),
+        arena_sprintf(ar, "Agreement #%" PRId64 ": %s h of %s h used from %s to %s.\n", a->id,
+                      used, total, from, until),
+        a->id, now, ar);
 }
 
 int store__bank_warn(struct db_conn *c, const struct agreement *a, int64_t day, int64_t now)

@@ -195,13 +195,16 @@ int store_your_contacts(struct store *st, const struct caller *c, struct your_co
 
 #define QUOTE_OVERDUE_SECS (7 * 86400) /* SPEC 2.3: a request without a quote after 7 days */
 
-/* ?1 caller's organisation, ?2 organisation filter, ?3 today, ?4 now - 7 days. */
+/* ?1 caller's organisation, ?2 organisation filter, ?3 today, ?4 now - 7 days (the quote is due
+   a week after the requirements were completed, else after the request: agreement_quote_due_at). */
 static const char SQL_AGREEMENTS[] =
     "SELECT g.id, g.organization_id, o.name, g.kind, g.status, g.starts_on, "
     "coalesce(g.ends_on, ''), coalesce(g.hosting, ''), coalesce(p.name, ''), "
     "coalesce(g.hours_minutes, 0), g.extras, g.services, "
     "g.status = 'signed' AND g.starts_on <= ?3 AND (g.ends_on IS NULL OR g.ends_on >= ?3), "
-    "g.status = 'requested' AND g.quoted_at IS NULL AND g.created_at < ?4 "
+    "g.status = 'requested' AND g.quoted_at IS NULL AND coalesce((SELECT "
+    "max(r.requirements_completed_at) FROM requirement_tasks r WHERE r.agreement_id = g.id), "
+    "g.created_at) < ?4 "
     "FROM agreements g JOIN organizations o ON o.id = g.organization_id "
     "LEFT JOIN sla_policies p ON p.id = g.sla_policy_id "
     "WHERE (CAST(?1 AS BIGINT) = 0 OR g.organization_id = ?1) AND (CAST(?2 AS BIGINT) = 0 OR "

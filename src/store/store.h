@@ -680,19 +680,26 @@ int store_agreement_update(struct store *st, const struct caller *c, int64_t id,
 
 enum agreement_move_kind {
     MOVE_QUOTE,  /* requested or quoted -> quoted, with amount and valid_until */
-    MOVE_SIGN,   /* requested or quoted -> signed; confirms the bookings */
+    MOVE_SIGN,   /* the vendor signs; with the customer's signature: signed, bookings confirmed */
     MOVE_CANCEL, /* notice on `notice` (agreement_cancel) */
+    MOVE_ACCEPT, /* the customer signs (name, client_addr); see MOVE_SIGN */
 };
 struct agreement_move {
     enum agreement_move_kind kind; /* what happens */
     int64_t amount;                /* MOVE_QUOTE: minor units */
     int64_t valid_until;           /* MOVE_QUOTE: date */
     int64_t notice;                /* MOVE_CANCEL: date the notice was given */
+    const char *name;              /* MOVE_ACCEPT: the typed full name (MOVE_SIGN: NULL) */
+    const char *client_addr;       /* MOVE_SIGN, MOVE_ACCEPT: the signer's address */
 };
 /* Quote, sign or cancel agreement id; *out is the agreement after. */
 int store_agreement_move(struct store *st, const struct caller *c, int64_t id,
                          const struct agreement_move *m, int64_t now, struct agreement *out,
                          struct store_fault *fault, struct arena *ar);
+/* Every quote of agreement id, oldest first (*items in ar); customers: their organisation's. */
+struct quote;
+int store_agreement_quotes(struct store *st, const struct caller *c, int64_t id,
+                           struct quote **items, size_t *n, struct arena *ar);
 /* The hours bank of agreement id for the period holding day; DESK_EINVAL (fault) for maintenance. */
 int store_agreement_balance(struct store *st, const struct caller *c, int64_t id, int64_t day,
                             struct hour_bank *bank, struct store_fault *fault);
@@ -700,10 +707,21 @@ int store_agreement_balance(struct store *st, const struct caller *c, int64_t id
 /* Propose a change order (co->agreement_id, minutes, reason, applies_to); co->id is set. */
 int store_change_order_create(struct store *st, const struct caller *c, struct change_order *co,
                               int64_t now, struct store_fault *fault);
-/* Sign (apply) change order co_id of agreement_id; needs the agreement signed. */
+/* Who signs a change order: the vendor (staff) or the customer, with the name typed. */
+struct signing {
+    int party;               /* enum party (domain/agreement.h) */
+    const char *name;        /* the customer's typed full name; NULL: the user's own name */
+    const char *client_addr; /* the signer's address as text */
+};
+/*
+ * Party by->party signs change order co_id of agreement_id (in effect); the
+ * second signature applies it. DESK_ECONFLICT (fault) when it is signed or
+ * that party signed it already.
+ */
 int store_change_order_sign(struct store *st, const struct caller *c, int64_t agreement_id,
-                            int64_t co_id, int64_t now, struct change_order *out,
-                            struct store_fault *fault, struct arena *ar);
+                            int64_t co_id, const struct signing *by, int64_t now,
+                            struct change_order *out, struct store_fault *fault,
+                            struct arena *ar);
 int store_change_order_list(struct store *st, const struct caller *c, int64_t agreement_id,
                             struct change_order **items, size_t *n, struct arena *ar);
 

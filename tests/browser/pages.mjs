@@ -335,6 +335,41 @@ async function liveChat(browser, customer, agent) {
   await customer.locator('[data-chat-closed]').waitFor({ timeout: 15000 }).catch(() => {});
   check(await customer.locator('[data-chat-closed]').count() === 1,
     'the customer sees that the chat closed');
+// Statements of work (issue 16): the customer finds the quote in the portal (the amount and
+// its validity, never the hours bought before signing), accepts it with a typed name, and
+// once the vendor has signed on the desk the agreement is in effect with its hours.
+async function customerAcceptsQuote(customer, agent) {
+  await customer.goto(`${base}/portal/agreements`);
+  const row = customer.locator('tr', { hasText: 'quoted' });
+  check(await row.count() === 1, 'the portal lists the quoted statement of work');
+  await Promise.all([customer.waitForNavigation(), row.locator('a').first().click()]);
+  const path = new URL(customer.url()).pathname;
+  let text = await customer.locator('main').innerText();
+  check(text.includes('12,345.00 EUR') && /valid until \d{4}-\d\d-\d\d/.test(text),
+    'its page shows the quoted amount and validity', text.slice(0, 400));
+  check(!text.includes('hours bought'), 'and not the hours bought before signing');
+  check(await customer.locator('a.sow').count() === 1, 'it links the statement of work');
+  await customer.fill('form.accept input[name=name]', CUSTOMER_NAME);
+  await shot(customer, 'portal-accept-quote');
+  await Promise.all([customer.waitForNavigation(),
+    customer.click('form.accept button[type=submit]')]);
+  text = await customer.locator('main').innerText();
+  check(text.includes(`accepted by ${CUSTOMER_NAME}`) && text.includes('Vendor: not signed yet'),
+    'the customer accepts it: the page shows the typed name and the vendor missing',
+    text.slice(0, 400));
+  check(await customer.locator('form.accept').count() === 0, 'and no accept form any more');
+  await noInjection(customer, 'the accepted quote');
+  await agent.goto(base + path.replace('/portal/', '/desk/'));
+  await Promise.all([agent.waitForNavigation(), agent.click('form[action$="/sign"] button')]);
+  check((await agent.locator('.status').first().innerText()).includes('signed'),
+    'the vendor signs on the desk: signed');
+  await customer.goto(base + path);
+  text = await customer.locator('main').innerText();
+  check(text.includes('33.00 hours bought'), 'in effect, the portal shows the hours bought', text.slice(0, 400));
+  const sow = await customer.request.get(`${base}/api/v1/agreements/${path.split('/').pop()}/sow.pdf`);
+  check(sow.status() === 200 && (await sow.body()).subarray(0, 5).toString() === '%PDF-',
+    'the statement of work downloads as a PDF', sow.status());
+  await shot(customer, 'portal-agreement-signed');
 }
 
 async function main() {
@@ -360,6 +395,7 @@ async function main() {
     await customerSeesReply(customer, id);
     await serviceBusiness(customer, agent);
     await liveChat(browser, customer, agent);
+    await customerAcceptsQuote(customer, agent);
     await otherCustomer(browser, id);
     const portal = await agent.goto(`${base}/portal/`);
     check(new URL(agent.url()).pathname === '/desk/', 'an agent opening the portal goes to the desk',

@@ -56,6 +56,13 @@ ok $? "an account executive, a maintenance window, a hot-fix file, a proposed mo
 api POST /api/v1/organizations/1/add-ons '{"service_id":10,"starts_on":"2020-01-01","currency":"EUR","annual_price":0}' "$ADMIN"
 is "$STATUS" 201 "Acme has the live-chat add-on (catalogue service 10)"
 
+# A statement of work quoted to Acme, for the customer to accept in the portal (issue 16)
+api POST /api/v1/agreements '{"organization_id":1,"kind":"advanced","starts_on":"2019-01-01","ends_on":"2030-12-31","currency":"EUR","hours":33,"rate":10000,"invoicing":"end","rasci_matrix_id":1}' "$AGENT" &&
+    SOW=$(json .id) &&
+    api POST "/api/v1/agreements/$SOW/quote" "{\"amount\":1234500,\"valid_until\":\"$(date -u -d '+30 days' +%Y-%m-%d)\"}" "$AGENT" &&
+    [ "$STATUS" = 200 ]
+ok $? "a statement of work quoted to Acme"
+
 mkdir -p "$B/artifacts"
 node "$B/pages.mjs" "$BASE" "$PASSWORD" "$B/artifacts" "$CHROMIUM" > "$T/node.out" 2>&1
 rc=$?

@@ -206,6 +206,7 @@ is "$STATUS" 422 "a broken iCalendar is 422"
 api POST /api/v1/agreements "{\"organization_id\":$ACME,\"kind\":\"maintenance\",\"starts_on\":\"2020-01-01\",
     \"currency\":\"EUR\",\"hosting\":\"vendor_hosted\",\"sla_policy_id\":$POLICY}" "$ADMIN"
 is "$STATUS" 201 "a maintenance agreement for Acme under the policy"
+accept "$(json .id)" "$CUST"
 api POST "/api/v1/agreements/$(json .id)/sign" "" "$ADMIN"
 is "$STATUS" 200 "signed, it puts Acme under the policy"
 # Fri 7 Mar 2025 14:00 CET: 30 min on Friday (08:00-14:30), 1 h on Monday from 08:00

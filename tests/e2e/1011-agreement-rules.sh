@@ -93,13 +93,16 @@ M2=$(json .id)
 api POST /api/v1/agreements "$ENH2" "$ADMIN"
 is "$STATUS/$(json .status)" 201/requested "now the enhanced agreement may be requested with it"
 E2=$(json .id)
+accept "$E2" "$CB"
 api POST "/api/v1/agreements/$E2/sign" "" "$ADMIN"
 is "$STATUS/$(json .error.field)/$(json .error.message)" \
     "409/organization_id/organization 2 has no signed maintenance agreement" \
     "signing it before the maintenance agreement is 409"
 is "$(get "/api/v1/agreements/$E2" .status "$ADMIN")" requested "and leaves it unsigned"
+accept "$M2" "$CB"
 api POST "/api/v1/agreements/$M2/sign" "" "$ADMIN"
 is "$STATUS" 200 "the maintenance agreement is signed"
+accept "$E2" "$CB"
 api POST "/api/v1/agreements/$E2/sign" "" "$ADMIN"
 is "$STATUS/$(json .status)" 200/signed "then the enhanced one may be"
 api POST /api/v1/agreements '{"organization_id":1,"kind":"enhanced","starts_on":"2026-01-01","currency":"EUR","hours":10}' "$ADMIN"

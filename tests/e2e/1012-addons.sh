@@ -92,6 +92,7 @@ is "$STATUS/$(json .ends_on)" 200/null "(ends_on null: it runs on)"
 # ---- the yearly invoice ------------------------------------------------------------------------
 api POST /api/v1/agreements '{"organization_id":1,"kind":"enhanced","starts_on":"2026-04-01","currency":"EUR","hours":100,"rate":10000,"annual_fee":2400000}' "$ADMIN"
 E=$(json .id)
+accept "$E" "$CA"
 api POST "/api/v1/agreements/$E/sign" "" "$ADMIN"
 is "$STATUS" 200 "an enhanced agreement from 1 April, 24,000.00 a year, signed"
 addon 1 '{"service_id":9,"starts_on":"2026-03-01","currency":"EUR","annual_price":150000}'
@@ -125,6 +126,7 @@ api POST /api/v1/organizations/2/invoices/yearly '{"period_start":"2026-01-01","
 is "$STATUS" 409 "(no year of it starts in 2026: nothing to bill)"
 api POST /api/v1/agreements '{"organization_id":2,"kind":"maintenance","starts_on":"2027-01-01","currency":"DKK","hosting":"customer_hosted","sla_policy_id":1,"annual_fee":1200000}' "$ADMIN"
 BM=$(json .id)
+accept "$BM" "$CB"
 api POST "/api/v1/agreements/$BM/sign" "" "$ADMIN"
 is "$STATUS" 200 "Beta signs a customer-hosted maintenance agreement from 2027, 12,000.00 DKK a year"
 addon 2 '{"service_id":7,"starts_on":"2027-01-01","currency":"DKK","annual_price":1}'

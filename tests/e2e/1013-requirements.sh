@@ -25,9 +25,11 @@ serve; ok $? "a server starts on $SVCDESK_FAKE_NOW"
 # from 2026-01-01 without one (the year from 2027-01-01 has begun; its next is far off)
 api POST /api/v1/agreements '{"organization_id":1,"kind":"enhanced","starts_on":"2026-04-01","currency":"EUR","hours":40,"representative_id":2}' "$AGENT"
 E1=$(json .id); is "$STATUS" 201 "an enhanced agreement from 2026-04-01"
+accept "$E1" "$CA"
 api POST "/api/v1/agreements/$E1/sign" "" "$AGENT"; is "$STATUS" 200 "signed"
 api POST /api/v1/agreements '{"organization_id":1,"kind":"enhanced","starts_on":"2026-01-01","currency":"EUR","hours":10}' "$AGENT"
 E2=$(json .id)
+accept "$E2" "$CA"
 api POST "/api/v1/agreements/$E2/sign" "" "$AGENT"; is "$STATUS" 200 "a second one from 2026-01-01, no representative"
 api POST /api/v1/agreements '{"organization_id":1,"kind":"enhanced","starts_on":"2026-02-01","currency":"EUR","hours":10}' "$AGENT"
 E3=$(json .id); is "$STATUS" 201 "a third, never signed"

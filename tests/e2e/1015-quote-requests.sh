@@ -15,6 +15,7 @@ is "$STATUS/$(json '.items|length')/$(json '[.items[]|select(.covered)]|length')
 is "$(json '.items[3]|[.name,.label]|@csv')" '"system_migrations","System migrations"' "named in words"
 api POST /api/v1/agreements '{"organization_id":1,"kind":"enhanced","starts_on":"2020-01-01","currency":"EUR","hours":10,"services":["annual_health_checks"]}' "$ADMIN"
 E=$(json .id)
+accept "$E" "$CA"
 api POST "/api/v1/agreements/$E/sign" "" "$ADMIN"
 api GET /api/v1/supplemental-services "" "$CA"
 is "$(json '[.items[]|select(.covered)|.name]|@csv')" '"annual_health_checks"' "what an active enhanced agreement includes is covered"

@@ -153,6 +153,7 @@ api POST /api/v1/agreements '{"organization_id":2,"kind":"maintenance","starts_o
 AG=$(json .id)
 api POST /api/v1/chats '{"subject":"Q","body":"hi"}' "$CB"
 is "$STATUS" 403 "Beta with an unsigned agreement: 403"
+accept "$AG" "$CB" "Carl Beta" # the customer's signature, then the vendor's: in effect
 api POST "/api/v1/agreements/$AG/sign" "" "$ADMIN"
 api POST /api/v1/chats '{"subject":"Export question","body":"hi there"}' "$CB"
 is "$STATUS" 201 "Beta's signed agreement with the live_chat extra: 201"

@@ -75,6 +75,7 @@ YEAR=$(date -u +%Y)
 api POST /api/v1/agreements "{\"organization_id\":1,\"kind\":\"enhanced\",\"starts_on\":\"$YEAR-01-01\",
     \"hours\":100,\"currency\":\"EUR\",\"rate\":10000,\"annual_fee\":1250000}" "$ADMIN"
 is "$STATUS $(json .id)" "201 2" "an enhanced agreement of 100 hours this year"
+accept 2 "$CA"
 api POST /api/v1/agreements/2/sign "" "$ADMIN"
 is "$STATUS" 200 "signed"
 api POST /api/v1/tickets/$MET/time-entries '{"minutes":90,"kind":"included","agreement_id":2}' "$AGENT"

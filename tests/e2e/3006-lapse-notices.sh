@@ -16,6 +16,7 @@ serve() { start_server --smtp "smtp://127.0.0.1:$SMTP_PORT" --mail-from support@
 enhanced() { # enhanced JSON: create and sign; sets E
     api POST /api/v1/agreements "$1" "$AGENT"
     E=$(json .id)
+    accept "$E" "$CA"
     api POST "/api/v1/agreements/$E/sign" "" "$AGENT"
     [ "$STATUS" = 200 ]
 }

@@ -49,5 +49,8 @@ CHAT_T=$(json '.items[0].ticket_id')
 api GET "/api/v1/tickets/$CHAT_T/messages" "" "$TOK_mette"
 is "$(json '[.items[].staff] | map(if . then "A" else "M" end) | join("")')" AMAMA \
     "a live chat's transcript is its request's conversation (Agnes and Mette in turn)"
+api GET "/api/v1/agreements?kind=advanced" "" "$TOK_admin"
+is "$(json '.items[0]|[.status,.signatures.customer.name,.signatures.vendor.name,(.quote != null)]|@csv')" \
+    '"signed","Lars Holm","Agnes Andersen",true' "a statement of work quoted and signed by both sides"
 stop_server
 done_testing

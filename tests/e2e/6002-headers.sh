@@ -17,6 +17,7 @@ fetch() { curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' "$@"; }
 # ---- the invoice as HTML ----
 api POST /api/v1/agreements '{"organization_id":1,"kind":"advanced","starts_on":"2026-10-01","ends_on":"2027-03-31","currency":"EUR","hours":100,"rate":12345,"invoicing":"monthly","services":["system_migrations"]}'
 ADV=$(json .id)
+accept "$ADV" "$CA"
 api POST "/api/v1/agreements/$ADV/sign"
 api POST "/api/v1/agreements/$ADV/time-entries" '{"minutes":90,"kind":"included","on":"2026-11-05","note":"<script>x</script>"}'
 api POST "/api/v1/agreements/$ADV/invoices" '{"period_start":"2026-11-01","period_end":"2026-11-30"}'

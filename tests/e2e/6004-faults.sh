@@ -102,6 +102,7 @@ start_server; ok $? "server starts"
 fixtures; ok $? "fixtures"
 api POST /api/v1/agreements '{"organization_id":1,"kind":"advanced","starts_on":"2025-01-01","ends_on":"2027-12-31","currency":"EUR","hours":100,"rate":12000,"invoicing":"monthly","services":["system_migrations"]}' "$ADMIN"
 ADV=$(json .id)
+accept "$ADV" "$CA"
 api POST "/api/v1/agreements/$ADV/sign" "" "$ADMIN"
 is "$STATUS" 200 "an advanced agreement, signed"
 

@@ -235,6 +235,17 @@ messages_with() {
     echo "$n"
 }
 
+# accept ID [TOKEN] [NAME]: the customer's signature on agreement ID (as TOKEN, default CA, the
+# customer of Acme): an agreement is in effect once both parties have signed (…/sign by staff).
+accept() {
+    api POST "/api/v1/agreements/$1/accept" "{\"name\":\"${3:-Carl Acme}\"}" "${2:-$CA}"
+}
+
+# co_accept AGREEMENT CO [TOKEN]: the customer's signature on a change order (see accept).
+co_accept() {
+    api POST "/api/v1/agreements/$1/change-orders/$2/accept" '{"name":"Carl Acme"}' "${3:-$CA}"
+}
+
 # fixtures: with the server running on a fresh database, add through the API two
 # organisations (1 Acme, entitled by a signed maintenance agreement under the Copenhagen
 # support calendar and an A-D policy; 2 Beta, no agreement), an agent and a customer of each,
@@ -279,6 +290,10 @@ make_fixtures() {
         fixture_post /api/v1/agreements '{"organization_id":1,"kind":"maintenance",
             "starts_on":"2020-01-01","currency":"EUR","hosting":"vendor_hosted",
             "sla_policy_id":1}' 1 || return 1
+    # in effect once both parties have signed: the customer accepts, the vendor signs
+    CA=$("$SVCDESK" token create --db "$DB" --email ca@acme.test) || return 1
+    accept 1 "$CA"
+    [ "$STATUS" = 200 ] || { echo "# fixtures: accept answered $STATUS: $BODY" >&2; return 1; }
     api POST /api/v1/agreements/1/sign "" "$ADMIN"
     [ "$STATUS" = 200 ] || { echo "# fixtures: sign answered $STATUS: $BODY" >&2; return 1; }
     # both have bought API access (catalogue service 9), so their customers may take API

@@ -583,8 +583,15 @@ def mk_advanced_quoted(r):
     return a
 
 
+def accept(r, a):
+    """The customer's signature: with the vendor's (…/sign) the agreement is in effect."""
+    r.make("customer", "POST", "/api/v1/agreements/%d/accept" % a, {"name": "Soak Customer"},
+           key="POST /api/v1/agreements/{id}/accept")
+
+
 def mk_advanced_signed(r):
     a = mk_advanced_quoted(r)
+    accept(r, a)
     r.make("agent", "POST", "/api/v1/agreements/%d/sign" % a, None)
     return a
 
@@ -594,6 +601,7 @@ def mk_enhanced_signed(r):
                {"organization_id": WORLD.ids["customer_org"], "kind": "enhanced",
                 "starts_on": day(-40), "currency": "EUR", "hours": 100,
                 "annual_fee": 2400000, "rate": 12000, "extras": ["live_chat"]})["id"]
+    accept(r, a)
     r.make("agent", "POST", "/api/v1/agreements/%d/sign" % a, None)
     return a
 
@@ -924,6 +932,15 @@ OPS = {
         {"amount": 990000 + r.n, "valid_until": day(20)}), True),
     "POST /api/v1/agreements/{id}/sign": ("agent", lambda r: J(
         "/api/v1/agreements/%d/sign" % r.get("advanced_quoted")), True),
+    "POST /api/v1/agreements/{id}/accept": ("customer", lambda r: J(
+        "/api/v1/agreements/%d/accept" % mk_advanced_quoted(r), {"name": "Soak " + uniq()}),
+        True),
+    "GET /api/v1/agreements/{id}/quotes": ("customer", lambda r: J(
+        "/api/v1/agreements/%d/quotes" % r.get("advanced")), True),
+    "GET /api/v1/agreements/{id}/sow.html": ("customer", lambda r: J(
+        "/api/v1/agreements/%d/sow.html" % r.get("advanced")), True),
+    "GET /api/v1/agreements/{id}/sow.pdf": ("customer", lambda r: J(
+        "/api/v1/agreements/%d/sow.pdf" % r.get("advanced")), True),
     "POST /api/v1/agreements/{id}/cancel": ("agent", lambda r: J(
         "/api/v1/agreements/%d/cancel" % r.get("enhanced"), {"notice_given_on": day(0)}), True),
     "GET /api/v1/agreements/{id}/balance": ("customer", lambda r: J(
@@ -936,6 +953,10 @@ OPS = {
     "POST /api/v1/agreements/{id}/change-orders/{cid}/sign": ("agent", lambda r: J(
         "/api/v1/agreements/%d/change-orders/%d/sign" % (r.get("enhanced"),
                                                          r.get("change_order"))), True),
+    "POST /api/v1/agreements/{id}/change-orders/{cid}/accept": ("customer", lambda r: J(
+        "/api/v1/agreements/%d/change-orders/%d/accept" % (r.get("enhanced"),
+                                                           mk_change_order(r)),
+        {"name": "Soak " + uniq()}), True),
     "POST /api/v1/agreements/{id}/bookings": ("agent", lambda r: J(
         "/api/v1/agreements/%d/bookings" % r.get("advanced"),
         {"user_id": WORLD.ids["agent2"], "starts_on": day(40), "ends_on": day(41),
@@ -1289,6 +1310,13 @@ PAGE_POSTS = {
         "customer", "/portal/requests/%d" % r.get("resolved_ticket"),
         "/portal/requests/%d/status" % r.get("resolved_ticket"),
         {"status": random.choice(["in_progress", "closed"])}),
+    "POST /portal/agreements/{id}/accept": lambda r: (lambda a: P(
+        "customer", "/portal/agreements/%d" % a, "/portal/agreements/%d/accept" % a,
+        {"name": "Soak " + uniq()}))(mk_advanced_quoted(r)),
+    "POST /portal/agreements/{id}/change-orders/{cid}/accept": lambda r: P(
+        "customer", "/portal/agreements/%d" % r.get("enhanced"),
+        "/portal/agreements/%d/change-orders/%d/accept" % (r.get("enhanced"), mk_change_order(r)),
+        {"name": "Soak " + uniq()}),
     "POST /desk/agreements/{id}/quote": lambda r: P(
         "agent", desk_agr(r, "advanced_draft"), desk_agr(r, "advanced_draft") + "/quote",
         {"amount": "24000.50", "valid_until": day(25)}),

@@ -36,12 +36,12 @@ static void make(const char *path_, const char *body, int64_t want)
     exchange_release(&x);
 }
 
-/* POST path (no body) as admin, which must answer 200. */
-static void sign_fixture(const char *path_)
+/* POST path (body may be NULL) as token, which must answer 200. */
+static void sign_fixture_as(const char *path_, const char *body, const char *token)
 {
     struct exchange x;
 
-    exchange_run(&x, st, "POST", path_, NULL, admin);
+    exchange_run(&x, st, "POST", path_, body, token);
     if (x.res.status != 200)
         fail_msg("POST %s: %d", path_, x.res.status);
     exchange_release(&x);
@@ -75,9 +75,11 @@ static int setup(void **state)
          "{\"organization_id\":1,\"kind\":\"maintenance\",\"starts_on\":\"2020-01-01\","
          "\"currency\":\"EUR\",\"hosting\":\"vendor_hosted\",\"sla_policy_id\":1}",
          1);
-    sign_fixture("/api/v1/agreements/1/sign");
     token_for(2, ann);
     token_for(3, bob);
+    /* in effect: signed by both parties */
+    sign_fixture_as("/api/v1/agreements/1/accept", "{\"name\":\"Ann Acme\"}", ann);
+    sign_fixture_as("/api/v1/agreements/1/sign", NULL, admin);
     return 0;
 }
 
@@ -165,6 +167,9 @@ static void test_life_cycle(void **state)
     snprintf(p, sizeof(p), "/api/v1/agreements/%" PRId64 "/sign", id);
     run(&x, "POST", p, NULL, ann, 403, false);
     run(&x, "POST", p, "{\"when\":1}", admin, 422, false);
+    snprintf(p, sizeof(p), "/api/v1/agreements/%" PRId64 "/accept", id);
+    run(&x, "POST", p, "{\"name\":\"Ann Acme\"}", ann, 200, false);
+    snprintf(p, sizeof(p), "/api/v1/agreements/%" PRId64 "/sign", id);
     run(&x, "POST", p, NULL, admin, 200, false);
     run(&x, "POST", p, NULL, admin, 409, false);
     snprintf(p, sizeof(p), "/api/v1/agreements/%" PRId64 "/balance?on=2026-02-01", id);
@@ -254,6 +259,8 @@ static void test_priority_sync(void **state)
              "{\"organization_id\":1,\"kind\":\"enhanced\",\"starts_on\":\"2027-01-01\","
              "\"ends_on\":\"2027-12-31\",\"currency\":\"EUR\",\"extras\":[\"priority_line\"]}",
              admin, 201, false);
+    snprintf(p, sizeof(p), "/api/v1/agreements/%" PRId64 "/accept", id);
+    run(&x, "POST", p, "{\"name\":\"Ann Acme\"}", ann, 200, false);
     snprintf(p, sizeof(p), "/api/v1/agreements/%" PRId64 "/sign", id);
     run(&x, "POST", p, NULL, admin, 200, false);
     assert_int_equal(store_priority_sync(st, start - 1, &changed), 0);

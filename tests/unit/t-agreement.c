@@ -125,6 +125,74 @@ static void test_quote_overdue(void **state)
     assert_false(agreement_quote_overdue(&a, created + 30 * 86400));
 }
 
+/* The quote is due a week after the requirements were completed, when they have been. */
+static void test_quote_due_after_requirements(void **state)
+{
+    struct agreement a = fixture(AK_ENHANCED, "2026-03-01", NULL);
+    int64_t created = fx_time("2026-02-01T10:00:00Z"), done = created + 20 * 86400;
+
+    (void)state;
+    a.status = AS_REQUESTED;
+    a.signed_at = 0;
+    a.created_at = created;
+    assert_int_equal(agreement_quote_due_at(&a), created + 7 * 86400);
+    a.requirements_completed_at = done;
+    assert_int_equal(agreement_quote_due_at(&a), done + 7 * 86400);
+    assert_false(agreement_quote_overdue(&a, created + 8 * 86400)); /* counts from `done` */
+    assert_false(agreement_quote_overdue(&a, done + 7 * 86400));
+    assert_true(agreement_quote_overdue(&a, done + 7 * 86400 + 1));
+}
+
+/* Both parties sign once; the second signature completes it; a signed or expired thing is 409. */
+static void test_signatures(void **state)
+{
+    struct agreement a = fixture(AK_ADVANCED, "2026-03-01", "2026-09-30");
+    struct strbuf err = STRBUF_INIT;
+    bool completes = true;
+
+    (void)state;
+    a.status = AS_QUOTED;
+    a.signed_at = 0;
+    a.quoted_at = fx_time("2026-02-01T10:00:00Z");
+    a.quote_valid_until = day("2026-02-28");
+    memset(a.sig, 0, sizeof(a.sig));
+    assert_false(signatures_complete(a.sig));
+    assert_int_equal(agreement_sign_check(&a, day("2026-02-10"), PARTY_VENDOR, &completes, &err),
+                     0);
+    assert_false(completes);
+    a.sig[PARTY_VENDOR].signed_at = 1;
+    assert_int_equal(agreement_sign_check(&a, day("2026-02-10"), PARTY_VENDOR, &completes, &err),
+                     DESK_ECONFLICT);
+    assert_string_equal(err.buf, "the vendor has signed already");
+    strbuf_reset(&err);
+    /* the customer may not accept a quote past its validity */
+    assert_int_equal(
+        agreement_sign_check(&a, day("2026-03-01"), PARTY_CUSTOMER, &completes, &err),
+        DESK_ECONFLICT);
+    assert_non_null(strstr(err.buf, "expired on 2026-02-28"));
+    strbuf_reset(&err);
+    assert_int_equal(
+        agreement_sign_check(&a, day("2026-02-28"), PARTY_CUSTOMER, &completes, &err), 0);
+    assert_true(completes);
+    a.sig[PARTY_CUSTOMER].signed_at = 2;
+    assert_true(signatures_complete(a.sig));
+    a.status = AS_SIGNED;
+    assert_int_equal(
+        agreement_sign_check(&a, day("2026-02-28"), PARTY_CUSTOMER, &completes, &err),
+        DESK_ECONFLICT);
+    assert_non_null(strstr(err.buf, "is signed"));
+    strbuf_reset(&err);
+    /* a request whose term ended before both signed is expired */
+    a.status = AS_REQUESTED;
+    a.quoted_at = 0;
+    memset(a.sig, 0, sizeof(a.sig));
+    assert_int_equal(
+        agreement_sign_check(&a, day("2026-10-01"), PARTY_CUSTOMER, &completes, &err),
+        DESK_ECONFLICT);
+    assert_non_null(strstr(err.buf, "is expired"));
+    strbuf_release(&err);
+}
+
 static void expect_invalid(const struct agreement *a, const char *field)
 {
     struct strbuf err = STRBUF_INIT;
@@ -178,10 +246,10 @@ static void test_bank_enhanced(void **state)
 {
     struct agreement a = fixture(AK_ENHANCED, "2026-01-01", NULL);
     struct change_order cos[] = {
-        {1, 1, 600, "more", CO_CURRENT_YEAR, CO_SIGNED, day("2026-05-01"), 1, 0},
-        {2, 1, 1200, "proposed only", CO_CURRENT_YEAR, CO_PROPOSED, DATE_NONE, 0, 0},
+        {1, 1, 600, "more", CO_CURRENT_YEAR, CO_SIGNED, day("2026-05-01"), 1, 0, {{0}}, NULL, 0},
+        {2, 1, 1200, "proposed only", CO_CURRENT_YEAR, CO_PROPOSED, DATE_NONE, 0, 0, {{0}}, NULL, 0},
         {3, 1, -1800, "fewer from next year", CO_FOLLOWING_YEARS, CO_SIGNED, day("2026-11-01"), 1,
-         0},
+         0, {{0}}, NULL, 0},
     };
     struct hour_bank b;
     int64_t from, to;
@@ -221,8 +289,8 @@ static void test_bank_advanced(void **state)
 {
     struct agreement a = fixture(AK_ADVANCED, "2026-03-01", "2026-08-31");
     struct change_order cos[] = {
-        {1, 1, 1200, "more", CO_CURRENT_YEAR, CO_SIGNED, day("2026-05-01"), 1, 0},
-        {2, 1, -600, "fewer", CO_CURRENT_YEAR, CO_SIGNED, day("2026-06-01"), 1, 0},
+        {1, 1, 1200, "more", CO_CURRENT_YEAR, CO_SIGNED, day("2026-05-01"), 1, 0, {{0}}, NULL, 0},
+        {2, 1, -600, "fewer", CO_CURRENT_YEAR, CO_SIGNED, day("2026-06-01"), 1, 0, {{0}}, NULL, 0},
     };
     struct hour_bank b;
     int64_t from, to;
@@ -240,7 +308,7 @@ static void test_bank_advanced(void **state)
 static void test_change_order_rules(void **state)
 {
     struct agreement a = fixture(AK_ENHANCED, "2026-01-01", NULL);
-    struct change_order co = {0, 1, -60, "fewer", CO_CURRENT_YEAR, CO_PROPOSED, DATE_NONE, 0, 0};
+    struct change_order co = {0, 1, -60, "fewer", CO_CURRENT_YEAR, CO_PROPOSED, DATE_NONE, 0, 0, {{0}}, NULL, 0};
     struct strbuf err = STRBUF_INIT;
     const char *f;
 
@@ -451,7 +519,8 @@ static void test_supports_enhanced(void **state)
 SUITE(agreement, cmocka_unit_test(test_years), cmocka_unit_test(test_booking_overlap),
       cmocka_unit_test(test_supports_enhanced),
       cmocka_unit_test(test_leap_day), cmocka_unit_test(test_status),
-      cmocka_unit_test(test_quote_overdue), cmocka_unit_test(test_check),
+      cmocka_unit_test(test_quote_overdue), cmocka_unit_test(test_quote_due_after_requirements),
+      cmocka_unit_test(test_signatures), cmocka_unit_test(test_check),
       cmocka_unit_test(test_bank_enhanced), cmocka_unit_test(test_bank_advanced),
       cmocka_unit_test(test_change_order_rules), cmocka_unit_test(test_cancel_90_days),
       cmocka_unit_test(test_cancel_other), cmocka_unit_test(test_patch),

@@ -122,8 +122,8 @@ static void test_phases(void **state)
                          {"Build", 1200000, day("2026-06-30")},
                          {"Go-live", 300000, DATE_NONE}};
     struct change_order co[] = {
-        {4, 1, 1200, "extra interface", CO_CURRENT_YEAR, CO_SIGNED, day("2026-04-10"), 1, 0},
-        {5, 1, -600, "fewer trainings", CO_CURRENT_YEAR, CO_SIGNED, day("2026-05-10"), 1, 0},
+        {4, 1, 1200, "extra interface", CO_CURRENT_YEAR, CO_SIGNED, day("2026-04-10"), 1, 0, {{0}}, NULL, 0},
+        {5, 1, -600, "fewer trainings", CO_CURRENT_YEAR, CO_SIGNED, day("2026-05-10"), 1, 0, {{0}}, NULL, 0},
     };
     struct time_entry t[] = {
         {1, 1, 0, 1, 5, 600, TIME_INCLUDED, day("2026-04-05"), "build", 0, 0},
@@ -167,9 +167,9 @@ static void test_end(void **state)
 {
     struct agreement ag = advanced(INVOICING_END, "2026-01-01", "2026-06-30", 9000);
     struct change_order co[] = {
-        {1, 1, 600, "more", CO_CURRENT_YEAR, CO_SIGNED, day("2026-02-01"), 1, 0},
-        {2, 1, -300, "less", CO_CURRENT_YEAR, CO_SIGNED, day("2026-03-01"), 1, 0},
-        {3, 1, 6000, "proposed", CO_CURRENT_YEAR, CO_PROPOSED, DATE_NONE, 0, 0},
+        {1, 1, 600, "more", CO_CURRENT_YEAR, CO_SIGNED, day("2026-02-01"), 1, 0, {{0}}, NULL, 0},
+        {2, 1, -300, "less", CO_CURRENT_YEAR, CO_SIGNED, day("2026-03-01"), 1, 0, {{0}}, NULL, 0},
+        {3, 1, 6000, "proposed", CO_CURRENT_YEAR, CO_PROPOSED, DATE_NONE, 0, 0, {{0}}, NULL, 0},
     };
     struct invoice_input in = {
         &ag, "EUR", ag.rate, day("2026-05-01"), day("2026-05-31"), co, ARRAY_SIZE(co), NULL,
@@ -201,8 +201,8 @@ static void test_enhanced_fees(void **state)
 {
     struct agreement ag = {0};
     struct change_order co[] = {
-        {1, 1, 1200, "more from next year", CO_FOLLOWING_YEARS, CO_SIGNED, day("2025-11-01"), 1, 0},
-        {2, 1, 600, "more now", CO_CURRENT_YEAR, CO_SIGNED, day("2026-02-01"), 1, 0},
+        {1, 1, 1200, "more from next year", CO_FOLLOWING_YEARS, CO_SIGNED, day("2025-11-01"), 1, 0, {{0}}, NULL, 0},
+        {2, 1, 600, "more now", CO_CURRENT_YEAR, CO_SIGNED, day("2026-02-01"), 1, 0, {{0}}, NULL, 0},
     };
     struct invoice_input in = {
         &ag, "EUR", 10000, day("2026-01-01"), day("2026-03-31"), co, ARRAY_SIZE(co), NULL,

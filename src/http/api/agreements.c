@@ -131,8 +131,24 @@ static json_t *nullable_string(const char *s)
     return s ? json_string(s) : json_null();
 }
 
+json_t *signatures_json(const struct signature *sig)
+{
+    json_t *o = json_object();
+
+    for (int p = 0; p < 2; p++)
+        json_object_set_new(
+            o, party_names[p],
+            sig[p].signed_at
+                ? json_pack("{s:o, s:s, s:s, s:o}", "user_id", json_id(sig[p].user_id), "name",
+                            sig[p].name, "client_addr", sig[p].client_addr, "signed_at",
+                            json_time(sig[p].signed_at))
+                : json_null());
+    return o;
+}
+
 json_t *agreement_to_json(const struct agreement *a, int64_t now)
 {
+    json_t *o;
     int64_t today = floor_div(now, 86400);
     json_t *quote =
         a->quoted_at
@@ -140,7 +156,7 @@ json_t *agreement_to_json(const struct agreement *a, int64_t now)
                         json_date(a->quote_valid_until), "quoted_at", json_time(a->quoted_at))
             : json_null();
 
-    return json_pack(
+    o = json_pack(
         "{s:I, s:I, s:s, s:s, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:I, s:I, s:I, s:o, "
         "s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
         "id", (json_int_t)a->id, "organization_id", (json_int_t)a->organization_id, "kind",
@@ -159,6 +175,13 @@ json_t *agreement_to_json(const struct agreement *a, int64_t now)
         "signed_at", json_time(a->signed_at), "notice_given_on", json_date(a->notice_given_on),
         "created_at", json_time(a->created_at), "updated_at", json_time(a->updated_at),
         "representative_id", json_id(a->representative_id));
+    json_object_set_new(o, "signatures", signatures_json(a->sig));
+    json_object_set_new(o, "quote_due_at",
+                        a->status == AS_REQUESTED && !a->quoted_at
+                            ? json_time(agreement_quote_due_at(a))
+                            : json_null());
+    json_object_set_new(o, "requirements_completed_at", json_time(a->requirements_completed_at));
+    return o;
 }
 
 /* ---- reading the terms --------------------------------------------------------------------- */
@@ -439,7 +462,7 @@ static const struct field_spec quote_fields[] = {
 
 int api_agreement_quote(struct req *req, struct res *res)
 {
-    struct agreement_move m = {MOVE_QUOTE, 0, 0, 0};
+    struct agreement_move m = {.kind = MOVE_QUOTE};
     json_t *in;
     int rc;
 
@@ -453,7 +476,7 @@ int api_agreement_quote(struct req *req, struct res *res)
 
 int api_agreement_sign(struct req *req, struct res *res)
 {
-    struct agreement_move m = {MOVE_SIGN, 0, 0, 0};
+    struct agreement_move m = {.kind = MOVE_SIGN, .client_addr = req->client_addr};
     json_t *in;
     int rc;
 
@@ -462,13 +485,69 @@ int api_agreement_sign(struct req *req, struct res *res)
     return run_move(req, res, &m);
 }
 
+static const struct field_spec api_accept_fields[] = {
+    {"name", F_LINE, true, 1, SIGNER_NAME_MAX, NULL},
+};
+
+/* The typed name of an acceptance into *name: a customer's (403 for staff), not blank. */
+int api_accept_name(struct req *req, struct res *res, const char **name)
+{
+    json_t *in;
+    int rc;
+
+    if (req->caller.role != ROLE_CUSTOMER)
+        return res_error(res, DESK_EDENIED, NULL,
+                         "only a customer of the organisation accepts; staff sign with …/sign");
+    if ((rc = req_json(req, res, &in)) < 0 ||
+        (rc = input_check(in, api_accept_fields, ARRAY_SIZE(api_accept_fields), res)) < 0)
+        return rc;
+    *name = input_str(in, "name");
+    for (const char *p = *name; *p; p++)
+        if (*p != ' ' && *p != '\t')
+            return 0;
+    return res_error(res, DESK_EINVAL, "name", "name must be the signer's full name, not blank");
+}
+
+/* POST …/accept {"name"}: the customer signs the quote or SOW. */
+int api_agreement_accept(struct req *req, struct res *res)
+{
+    struct agreement_move m = {.kind = MOVE_ACCEPT, .client_addr = req->client_addr};
+    int rc;
+
+    if ((rc = api_accept_name(req, res, &m.name)) < 0)
+        return rc;
+    return run_move(req, res, &m);
+}
+
+/* GET …/quotes: every quote issued, oldest first. */
+int api_agreement_quotes(struct req *req, struct res *res)
+{
+    struct quote *q;
+    json_t *list;
+    size_t n;
+    int rc = store_agreement_quotes(req->store, &req->caller, req->params[0], &q, &n, req->arena);
+
+    if (rc < 0)
+        return res_error(res, rc, NULL, "no agreement %" PRId64, req->params[0]);
+    list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            list, json_pack("{s:I, s:I, s:I, s:s, s:o, s:o, s:s, s:o}", "id", (json_int_t)q[i].id,
+                            "agreement_id", (json_int_t)q[i].agreement_id, "amount",
+                            (json_int_t)q[i].amount, "currency", q[i].currency, "valid_until",
+                            json_date(q[i].valid_until), "quoted_by", json_id(q[i].quoted_by),
+                            "quoted_by_name", q[i].quoted_by_name, "quoted_at",
+                            json_time(q[i].quoted_at)));
+    return res_json(res, 200, api_list_json(list, 0));
+}
+
 static const struct field_spec cancel_fields[] = {
     {"notice_given_on", F_DATE, false, 0, 0, NULL},
 };
 
 int api_agreement_cancel(struct req *req, struct res *res)
 {
-    struct agreement_move m = {MOVE_CANCEL, 0, 0, 0};
+    struct agreement_move m = {.kind = MOVE_CANCEL};
     json_t *in;
     int rc;
 

@@ -204,12 +204,24 @@ int api_agreement_get(struct req *req, struct res *res);
 int api_agreement_patch(struct req *req, struct res *res);
 int api_agreement_quote(struct req *req, struct res *res);
 int api_agreement_sign(struct req *req, struct res *res);
+int api_agreement_accept(struct req *req, struct res *res);
+int api_agreement_quotes(struct req *req, struct res *res);
+/* sow.c */
+int api_agreement_sow_html(struct req *req, struct res *res);
+int api_agreement_sow_pdf(struct req *req, struct res *res);
+/*
+ * Answer 200 with the body already in res as a printable document of type:
+ * not cached; with filename, a download of that name; without, a page whose
+ * Content-Security-Policy allows its own style and nothing else.
+ */
+void api_printable(struct req *req, struct res *res, const char *type, const char *filename);
 int api_agreement_cancel(struct req *req, struct res *res);
 int api_agreement_balance(struct req *req, struct res *res);
 /* change_orders.c, bookings.c */
 int api_change_order_create(struct req *req, struct res *res);
 int api_change_order_list(struct req *req, struct res *res);
 int api_change_order_sign(struct req *req, struct res *res);
+int api_change_order_accept(struct req *req, struct res *res);
 /* requirements.c: the yearly requirements of enhanced agreements */
 int api_agreement_years(struct req *req, struct res *res);
 int api_requirements_record(struct req *req, struct res *res);
@@ -313,6 +325,14 @@ int api_rasci_get(struct req *req, struct res *res);
 struct agreement;
 /* The API form of an agreement, its status and flags as of now. */
 json_t *agreement_to_json(const struct agreement *a, int64_t now);
+struct signature;
+/* {"vendor": {user_id, name, client_addr, signed_at} | null, "customer": …} of sig[0..2). */
+json_t *signatures_json(const struct signature *sig);
+/*
+ * The {"name"} of POST …/accept into *name (borrowed from the body): the
+ * caller must be a customer (403), the name 1..200 characters, not blank (422).
+ */
+int api_accept_name(struct req *req, struct res *res, const char **name);
 /* JSON of a date ("YYYY-MM-DD"), or null for DATE_NONE. */
 json_t *json_date(int64_t day);
 /* JSON hours of minutes, rounded half up to 2 decimals (90 -> 1.5). */

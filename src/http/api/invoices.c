@@ -139,6 +139,23 @@ int api_invoice_get(struct req *req, struct res *res)
     return res_json(res, 200, invoice_json(&inv, true));
 }
 
+void api_printable(struct req *req, struct res *res, const char *type, const char *filename)
+{
+    res->status = 200;
+    res->content_type = type;
+    res_header(res, "Cache-Control", "private, no-store");
+    if (filename) {
+        res_header(res, "Content-Disposition",
+                   arena_sprintf(req->arena, "attachment; filename=\"%s\"", filename));
+        return;
+    }
+    /* the page holds its own <style> and nothing else: no script, no frame, no form */
+    res_header(res, "Content-Security-Policy",
+               "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    res_header(res, "Referrer-Policy", "same-origin");
+}
+
 int api_invoice_html(struct req *req, struct res *res)
 {
     struct invoice inv;
@@ -146,26 +163,18 @@ int api_invoice_html(struct req *req, struct res *res)
 
     if ((rc = load(req, res, &inv)) < 0)
         return rc;
-    res->status = 200;
-    res->content_type = "text/html; charset=utf-8";
     strbuf_reset(&res->body);
     invoice_render_html(&inv, &res->body);
-    res_header(res, "Cache-Control", "private, no-store");
-    /* the page holds its own <style> and nothing else: no script, no frame, no form */
-    res_header(res, "Content-Security-Policy",
-               "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
-    res_header(res, "Referrer-Policy", "same-origin");
+    api_printable(req, res, "text/html; charset=utf-8", NULL);
     return 0;
 }
 
-/* Content-Disposition for a download named invoice-NUMBER.EXT (numbers are digits and '-'). */
-static void download(struct req *req, struct res *res, const struct invoice *inv, const char *ext)
+/* A download named invoice-NUMBER.EXT (numbers are digits and '-'). */
+static void download(struct req *req, struct res *res, const struct invoice *inv, const char *type,
+                     const char *ext)
 {
-    res_header(
-        res, "Content-Disposition",
-        arena_sprintf(req->arena, "attachment; filename=\"invoice-%s.%s\"", inv->number, ext));
-    res_header(res, "Cache-Control", "private, no-store");
+    api_printable(req, res, type,
+                  arena_sprintf(req->arena, "invoice-%s.%s", inv->number, ext));
 }
 
 int api_invoice_pdf(struct req *req, struct res *res)
@@ -178,9 +187,7 @@ int api_invoice_pdf(struct req *req, struct res *res)
     strbuf_reset(&res->body);
     if ((rc = invoice_render_pdf(&inv, &res->body)) < 0)
         return rc;
-    res->status = 200;
-    res->content_type = "application/pdf";
-    download(req, res, &inv, "pdf");
+    download(req, res, &inv, "application/pdf", "pdf");
     return 0;
 }
 
@@ -191,11 +198,9 @@ int api_invoice_csv(struct req *req, struct res *res)
 
     if ((rc = load(req, res, &inv)) < 0)
         return rc;
-    res->status = 200;
-    res->content_type = "text/csv; charset=utf-8";
     strbuf_reset(&res->body);
     invoice_render_csv(&inv, &res->body);
-    download(req, res, &inv, "csv");
+    download(req, res, &inv, "text/csv; charset=utf-8", "csv");
     return 0;
 }
 

@@ -59,7 +59,8 @@ static json_t *list_text(const char *stored)
     return out;
 }
 
-static json_t *row_json(const struct agreement_row *g, struct arena *a)
+/* Customers see the hours bought only once the agreement is signed (before, the quote counts). */
+static json_t *row_json(const struct agreement_row *g, bool staff, struct arena *a)
 {
     json_t *o = json_pack(
         "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id", (json_int_t)g->id,
@@ -70,7 +71,7 @@ static json_t *row_json(const struct agreement_row *g, struct arena *a)
                                                  : "",
         "policy", g->policy, "active", g->active, "quote_overdue", g->quote_overdue);
 
-    if (g->hours_minutes)
+    if (g->hours_minutes && (staff || !strcmp(g->status, "signed")))
         json_object_set_new(o, "hours",
                             json_string(g->hours_minutes % 60
                                             ? arena_sprintf(a, "%.2f", g->hours_minutes / 60.0)
@@ -178,7 +179,7 @@ int page_agreements(struct req *req, struct res *res)
     }
     list = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, row_json(&rows[i], req->arena));
+        json_array_append_new(list, row_json(&rows[i], staff, req->arena));
     data = json_pack("{s:s, s:o, s:o, s:b}", "title", "Agreements", "agreements", list, "addons",
                      addons, "one_org", staff && org);
     if (services)

@@ -9,7 +9,8 @@
  *   POST …/cancel                       notice_given_on (empty: today); the
  *                                       page then shows the resulting ends_on
  *   POST …/change-orders                hours (decimal, negative removes),
- *                                       reason, applies_to
+ *                                       reason, applies_to, booking_ids ("3, 4":
+ *                                       the bookings it reschedules)
  *   POST …/change-orders/{cid}/sign     apply one
  *   POST …/bookings                     user_id (staff), starts_on, ends_on,
  *                                       overlap_reason (non-empty: forces a
@@ -68,7 +69,9 @@ static void mark_proposed(json_t *agreement)
     json_array_foreach(list, i, co)
     {
         const char *st = json_string_value(json_object_get(co, "status"));
-        json_object_set_new(co, "proposed", json_boolean(st && !strcmp(st, "proposed")));
+        json_t *vendor = json_object_get(json_object_get(co, "signatures"), "vendor");
+        json_object_set_new(co, "proposed", json_boolean(st && !strcmp(st, "proposed") &&
+                                                         json_is_null(vendor)));
     }
 }
 
@@ -91,7 +94,7 @@ static void add_terms(json_t *o, const struct agreement *g, const char *org)
     if (g->notice_given_on != DATE_NONE)
         json_object_set_new(o, "notice_given_on", day_json(g->notice_given_on));
     json_object_set_new(o, "can_quote", json_boolean(open));
-    json_object_set_new(o, "can_sign", json_boolean(open));
+    json_object_set_new(o, "can_sign", json_boolean(open && !g->sig[PARTY_VENDOR].signed_at));
     json_object_set_new(o, "can_cancel", json_boolean(g->status != AS_CANCELLED &&
                                                       g->notice_given_on == DATE_NONE));
     json_object_set_new(o, "can_change", json_boolean(g->kind != AK_MAINTENANCE));
@@ -178,7 +181,7 @@ static int move(struct req *req, struct res *res, const struct agreement_move *m
 
 int page_desk_agreement_quote(struct req *req, struct res *res)
 {
-    struct agreement_move m = {MOVE_QUOTE, 0, 0, 0};
+    struct agreement_move m = {.kind = MOVE_QUOTE};
     const struct currency *cur;
     struct agreement g;
     int rc;
@@ -200,18 +203,43 @@ int page_desk_agreement_quote(struct req *req, struct res *res)
 
 int page_desk_agreement_sign(struct req *req, struct res *res)
 {
-    struct agreement_move m = {MOVE_SIGN, 0, 0, 0};
+    struct agreement_move m = {.kind = MOVE_SIGN};
 
     return move(req, res, &m);
 }
 
 int page_desk_agreement_cancel(struct req *req, struct res *res)
 {
-    struct agreement_move m = {MOVE_CANCEL, 0, 0, 0};
+    struct agreement_move m = {.kind = MOVE_CANCEL};
 
     if (form_date(req, "notice_given_on", floor_div(time_now(), 86400), &m.notice) < 0)
         return show(req, res, 422, "the notice date must be a date, YYYY-MM-DD");
     return move(req, res, &m);
+}
+
+/* The form's booking_ids, "3, 4" (commas or spaces between ids), into co; 0 or DESK_EINVAL. */
+static int form_booking_ids(struct req *req, struct change_order *co)
+{
+    const char *p = page_form_str(req, "booking_ids");
+    int64_t *ids = ARENA_NEWN(req->arena, int64_t, CHANGE_ORDER_BOOKINGS_MAX);
+    char *end;
+
+    co->nbookings = 0;
+    co->booking_ids = ids;
+    while (*p) {
+        long long v;
+        if (*p == ',' || *p == ' ') {
+            p++;
+            continue;
+        }
+        errno = 0;
+        v = strtoll(p, &end, 10);
+        if (end == p || errno || v < 1 || co->nbookings == CHANGE_ORDER_BOOKINGS_MAX)
+            return DESK_EINVAL;
+        ids[co->nbookings++] = v;
+        p = end;
+    }
+    return 0;
 }
 
 int page_desk_change_order_create(struct req *req, struct res *res)
@@ -234,6 +262,8 @@ int page_desk_change_order_create(struct req *req, struct res *res)
     if ((why = page_text_problem("the reason", reason, REASON_MAX, req->arena)))
         return show(req, res, 422, why);
     co.reason = reason;
+    if (form_booking_ids(req, &co) < 0)
+        return show(req, res, 422, "the bookings must be booking numbers, such as 3, 4");
     co.applies_to = !strcmp(page_form_str(req, "applies_to"), "following_years")
                         ? CO_FOLLOWING_YEARS
                         : CO_CURRENT_YEAR;
@@ -247,7 +277,9 @@ int page_desk_change_order_sign(struct req *req, struct res *res)
     struct change_order out;
     int rc;
 
-    rc = store_change_order_sign(req->store, &req->caller, req->params[0], req->params[1],
+    struct signing by = {PARTY_VENDOR, NULL, req->client_addr};
+
+    rc = store_change_order_sign(req->store, &req->caller, req->params[0], req->params[1], &by,
                                  time_now(), &out, &fault, req->arena);
     if (rc == DESK_ENOTFOUND && !*fault.message)
         return page_error(req, res, rc, "there is no change order %" PRId64, req->params[1]);

@@ -191,6 +191,8 @@ int page_portal_levels(struct req *req, struct res *res);
 
 /* ---- portal_info.c: agreements, responsibilities, catalogue, releases, invoices ------------ */
 int page_portal_agreement(struct req *req, struct res *res);
+int page_portal_agreement_accept(struct req *req, struct res *res);
+int page_portal_change_order_accept(struct req *req, struct res *res);
 int page_portal_rasci(struct req *req, struct res *res);
 int page_portal_catalogue(struct req *req, struct res *res);
 int page_portal_releases(struct req *req, struct res *res);

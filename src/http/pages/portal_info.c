@@ -60,18 +60,56 @@ static json_t *bank_json(const struct hour_bank *b, struct arena *a)
                      page_bar_width(b->balance, full, CHART_WIDTH), "over", b->balance < 0);
 }
 
-static json_t *change_orders_json(const struct change_order *co, size_t n, struct arena *a)
+/* The signatures as the pages show them: "signed by NAME on TIME" or who is missing. */
+static json_t *signatures_page_json(const struct signature sig[2])
+{
+    json_t *o = json_object();
+
+    for (int p = 0; p < 2; p++)
+        json_object_set_new(o, party_names[p],
+                            sig[p].signed_at
+                                ? json_pack("{s:s, s:o}", "name",
+                                            *sig[p].name ? sig[p].name : "(on paper)", "at",
+                                            page_time(sig[p].signed_at, NULL))
+                                : json_null());
+    return o;
+}
+
+static json_t *change_orders_json(const struct change_order *co, size_t n, bool customer,
+                                  struct arena *a)
 {
     json_t *list = json_array();
 
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(
-            list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)co[i].id,
-                            "hours", page_hours(co[i].minutes, a), "reason", co[i].reason,
-                            "applies_to", change_order_scope_names[co[i].applies_to], "status",
-                            change_order_status_names[co[i].status], "signed_on",
-                            date_json(co[i].signed_on)));
+    for (size_t i = 0; i < n; i++) {
+        struct strbuf sb = STRBUF_INIT;
+        json_t *o;
+        for (size_t k = 0; k < co[i].nbookings; k++)
+            strbuf_addf(&sb, "%s#%" PRId64, k ? ", " : "", co[i].booking_ids[k]);
+        o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:b}", "id", (json_int_t)co[i].id,
+                      "hours", page_hours(co[i].minutes, a), "reason", co[i].reason, "applies_to",
+                      change_order_scope_names[co[i].applies_to], "status",
+                      change_order_status_names[co[i].status], "signed_on",
+                      date_json(co[i].signed_on), "signatures", signatures_page_json(co[i].sig),
+                      "bookings", sb.buf,
+                      "can_accept", customer && co[i].status == CO_PROPOSED &&
+                                        !co[i].sig[PARTY_CUSTOMER].signed_at);
+        strbuf_release(&sb);
+        json_array_append_new(list, o);
+    }
     return list;
+}
+
+/* The quote as the pages show it: amount in the currency, valid until; NULL before a quote. */
+static json_t *quote_page_json(const struct agreement *g)
+{
+    const struct currency *cur = currency_find(g->currency);
+    char amount[MONEY_TEXT_LEN];
+
+    if (!g->quoted_at || !cur)
+        return NULL;
+    money_format(g->quote_amount, cur, MONEY_GROUP, amount);
+    return json_pack("{s:s, s:s, s:o}", "amount", amount, "currency", g->currency,
+                     "valid_until", date_json(g->quote_valid_until));
 }
 
 /*
@@ -114,9 +152,12 @@ static int years_json(struct req *req, int64_t id, json_t **out)
 int page_agreement_json(struct req *req, int64_t id, json_t **out)
 {
     int64_t today = floor_div(time_now(), 86400);
+    bool customer = req->caller.role == ROLE_CUSTOMER;
     struct store_fault fault = {0};
+    enum agreement_status shown;
     struct change_order *co;
     struct agreement g;
+    json_t *q;
     struct hour_bank b;
     size_t n;
     int rc;
@@ -125,14 +166,23 @@ int page_agreement_json(struct req *req, int64_t id, json_t **out)
         return rc;
     if ((rc = store_change_order_list(req->store, &req->caller, id, &co, &n, req->arena)) < 0)
         return rc;
+    shown = agreement_status_on(&g, today);
     *out = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:o, s:b}", "id", (json_int_t)g.id, "kind",
                      agreement_kind_name(g.kind), "status", agreement_status_name(g.status),
                      "starts_on", date_json(g.starts_on), "ends_on", date_json(g.ends_on),
                      "hours", page_hours(g.hours_minutes, req->arena), "change_orders",
-                     change_orders_json(co, n, req->arena), "maintenance",
+                     change_orders_json(co, n, customer, req->arena), "maintenance",
                      g.kind == AK_MAINTENANCE);
     json_object_set_new(*out, "organization_id", json_integer(g.organization_id));
-    if (g.kind != AK_MAINTENANCE &&
+    /* hours bought and the bank only once in effect: before, the quote is what counts */
+    json_object_set_new(*out, "signed", json_boolean(g.status == AS_SIGNED));
+    json_object_set_new(*out, "signatures", signatures_page_json(g.sig));
+    if ((q = quote_page_json(&g)))
+        json_object_set_new(*out, "quote", q);
+    json_object_set_new(*out, "can_accept",
+                        json_boolean(customer && (shown == AS_REQUESTED || shown == AS_QUOTED) &&
+                                     !g.sig[PARTY_CUSTOMER].signed_at));
+    if (g.kind != AK_MAINTENANCE && (g.status == AS_SIGNED || !customer) &&
         store_agreement_balance(req->store, &req->caller, id, today, &b, &fault) == 0)
         json_object_set_new(*out, "bank", bank_json(&b, req->arena));
     if (g.kind == AK_ENHANCED) {
@@ -145,15 +195,83 @@ int page_agreement_json(struct req *req, int64_t id, json_t **out)
     return 0;
 }
 
-int page_portal_agreement(struct req *req, struct res *res)
+static int show_agreement(struct req *req, struct res *res, int status, const char *error)
 {
     json_t *g;
     int rc;
 
     if ((rc = page_agreement_json(req, req->params[0], &g)) < 0)
         return page_error(req, res, rc, "no agreement %" PRId64, req->params[0]);
-    return page_render(req, res, 200, "agreement",
-                       json_pack("{s:s, s:o}", "title", "Agreement", "agreement", g));
+    return page_render(req, res, status, "agreement",
+                       json_pack("{s:s, s:o, s:s?}", "title", "Agreement", "agreement", g,
+                                 "error", error));
+}
+
+int page_portal_agreement(struct req *req, struct res *res)
+{
+    return show_agreement(req, res, 200, NULL);
+}
+
+/* The typed full name of a portal acceptance, or NULL with *why set. */
+static const char *typed_name(struct req *req, const char **why)
+{
+    const char *name = page_form_str(req, "name");
+
+    *why = NULL;
+    for (const char *p = name; *p; p++)
+        if (*p != ' ')
+            return (*why = page_line_problem("your name", name, SIGNER_NAME_MAX, req->arena))
+                       ? NULL
+                       : name;
+    *why = "type your full name to sign";
+    return NULL;
+}
+
+/* The store's answer to an acceptance: 303 back to the agreement, its page with the refusal. */
+static int accepted(struct req *req, struct res *res, int rc, const struct store_fault *f)
+{
+    if (rc == DESK_ENOTFOUND && !*f->message)
+        return page_error(req, res, rc, "no agreement %" PRId64, req->params[0]);
+    if (rc < 0)
+        return show_agreement(req, res, http_status_from_err(rc), page_fault_message(rc, f));
+    return page_redirect(res, arena_sprintf(req->arena, "/portal/agreements/%" PRId64 "?accepted=1",
+                                            req->params[0]));
+}
+
+/* POST /portal/agreements/{id}/accept (name): the customer signs the quote or SOW. */
+int page_portal_agreement_accept(struct req *req, struct res *res)
+{
+    struct agreement_move m = {.kind = MOVE_ACCEPT, .client_addr = req->client_addr};
+    struct store_fault fault = {0};
+    struct agreement out;
+    const char *why;
+    int rc;
+
+    if (req->caller.role != ROLE_CUSTOMER)
+        return page_error(req, res, DESK_EDENIED, "only a customer of the organisation accepts");
+    if (!(m.name = typed_name(req, &why)))
+        return show_agreement(req, res, 422, why);
+    rc = store_agreement_move(req->store, &req->caller, req->params[0], &m, time_now(), &out,
+                              &fault, req->arena);
+    return accepted(req, res, rc, &fault);
+}
+
+/* POST /portal/agreements/{id}/change-orders/{cid}/accept (name): the customer signs one. */
+int page_portal_change_order_accept(struct req *req, struct res *res)
+{
+    struct signing by = {PARTY_CUSTOMER, NULL, req->client_addr};
+    struct store_fault fault = {0};
+    struct change_order out;
+    const char *why;
+    int rc;
+
+    if (req->caller.role != ROLE_CUSTOMER)
+        return page_error(req, res, DESK_EDENIED, "only a customer of the organisation accepts");
+    if (!(by.name = typed_name(req, &why)))
+        return show_agreement(req, res, 422, why);
+    rc = store_change_order_sign(req->store, &req->caller, req->params[0], req->params[1], &by,
+                                 time_now(), &out, &fault, req->arena);
+    return accepted(req, res, rc, &fault);
 }
 
 /* ---- RASCI -------------------------------------------------------------------------------- */
