@@ -335,6 +335,8 @@ async function liveChat(browser, customer, agent) {
   await customer.locator('[data-chat-closed]').waitFor({ timeout: 15000 }).catch(() => {});
   check(await customer.locator('[data-chat-closed]').count() === 1,
     'the customer sees that the chat closed');
+}
+
 // Statements of work (issue 16): the customer finds the quote in the portal (the amount and
 // its validity, never the hours bought before signing), accepts it with a typed name, and
 // once the vendor has signed on the desk the agreement is in effect with its hours.
@@ -372,6 +374,50 @@ async function customerAcceptsQuote(customer, agent) {
   await shot(customer, 'portal-agreement-signed');
 }
 
+// The desk a team lives in (issue 15): the queue shows a new request without a reload (the
+// events stream); keyboard shortcuts, listed on "?", move through the queue and open a request;
+// a canned reply goes in at the cursor without leaving the page.
+async function deskLive(customer, agent) {
+  await agent.goto(`${base}/desk/`);
+  await agent.evaluate(() => { window.notReloaded = true; });
+  await customer.goto(`${base}/portal/requests/new`);
+  await customer.fill('input[name=subject]', 'Live: readings late');
+  await customer.fill('textarea[name=body]', 'District 7');
+  await Promise.all([customer.waitForNavigation(), customer.click('form button[type=submit].primary')]);
+  const row = agent.locator('table.queue tbody tr', { hasText: 'Live: readings late' });
+  await row.waitFor({ timeout: 20000 }).catch(() => {});
+  check(await row.count() === 1 && await agent.evaluate(() => window.notReloaded === true),
+    'the queue shows a new request without a reload');
+  await shot(agent, 'desk-queue-live');
+
+  await agent.keyboard.press('?');
+  check(await agent.locator('#shortcuts').isVisible(), '"?" lists the keyboard shortcuts');
+  await shot(agent, 'desk-shortcuts');
+  await agent.keyboard.press('Escape');
+  check(!(await agent.locator('#shortcuts').isVisible()), 'Escape closes the list');
+  await agent.keyboard.press('j');
+  check(await agent.locator('table.queue tbody tr.chosen').count() === 1, '"j" chooses a request');
+  const chosen = await agent.locator('table.queue tbody tr.chosen a').first().getAttribute('href');
+  await Promise.all([agent.waitForNavigation(), agent.keyboard.press('o')]);
+  check(new URL(agent.url()).pathname === chosen, '"o" opens it', agent.url());
+  await agent.keyboard.press('r');
+  check(await agent.evaluate(() => document.activeElement && document.activeElement.id === 'reply-body'),
+    '"r" goes to the reply box');
+
+  await agent.evaluate(() => { window.notReloaded = true; });
+  await agent.fill('#reply-body', 'Hi. ');
+  await agent.focus('#reply-body');
+  await agent.evaluate(() => { const t = document.getElementById('reply-body'); t.selectionStart = t.selectionEnd = 4; });
+  await agent.selectOption('form.canned select[name=canned]', { label: 'Greeting' });
+  await agent.click('form.canned button[type=submit]');
+  await agent.waitForFunction(() => document.getElementById('reply-body').value.length > 4,
+    null, { timeout: 10000 }).catch(() => {});
+  const text = await agent.inputValue('#reply-body');
+  check(/^Hi\. Hello [^,]*, thank you for request #\d+\.$/.test(text) &&
+    await agent.evaluate(() => window.notReloaded === true),
+    'a canned reply goes in at the cursor, filled in for the request, without leaving the page', text);
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath,
@@ -396,6 +442,7 @@ async function main() {
     await serviceBusiness(customer, agent);
     await liveChat(browser, customer, agent);
     await customerAcceptsQuote(customer, agent);
+    await deskLive(customer, agent);
     await otherCustomer(browser, id);
     const portal = await agent.goto(`${base}/portal/`);
     check(new URL(agent.url()).pathname === '/desk/', 'an agent opening the portal goes to the desk',

@@ -63,6 +63,9 @@ api POST /api/v1/agreements '{"organization_id":1,"kind":"advanced","starts_on":
     [ "$STATUS" = 200 ]
 ok $? "a statement of work quoted to Acme"
 
+api POST /api/v1/canned-replies '{"title":"Greeting","body":"Hello {{requester_name}}, thank you for request #{{ticket_id}}."}' "$AGENT"
+is "$STATUS" 201 "a canned reply to insert (issue 15)"
+
 mkdir -p "$B/artifacts"
 node "$B/pages.mjs" "$BASE" "$PASSWORD" "$B/artifacts" "$CHROMIUM" > "$T/node.out" 2>&1
 rc=$?

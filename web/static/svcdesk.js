@@ -1,6 +1,7 @@
 /* svcdesk.js - optional: the pages work without it.
-   1. The queue reloads every minute so that its SLA states and working time left stay
-      current, unless someone is using a form.
+   1. The queue follows every minute so that its SLA states and working time left stay
+      current, unless someone is using a form; and, live, at once when a request changes
+      (6: GET /api/v1/events), as an open request page does for its own changes.
    2. A field with data-kb-suggest="ID" (the subject of a new request) lists knowledge-base
       articles matching what is typed in the element ID, read from GET /api/v1/kb/articles?q=
       with the session cookie. Titles are set as text, never as HTML.
@@ -10,12 +11,74 @@
       script the server answers the form again, 413, with what was typed kept). */
 (function () {
   'use strict';
-  if (document.querySelector('table.queue')) {
+  var queue = document.querySelector('table.queue');
+  var ticket = document.querySelector('[data-live-ticket]');
+  var live = !!(window.EventSource && window.fetch && window.DOMParser) &&
+    !document.querySelector('[data-chat-start], [data-desk-chats]'); /* chat.js has its own */
+  function typing() {
+    var el = document.activeElement;
+    return !!(el && /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName) && el.type !== 'search');
+  }
+
+  /* 6. Live: this page again from the server, its changing parts swapped in place (the
+     queue's rows; a request's facts, history and files), never a form being filled in. */
+  var refreshTimer = null;
+  function swap(doc, selector) {
+    var now = document.querySelector(selector), fresh = doc.querySelector(selector);
+    if (now && fresh) now.replaceWith(fresh);
+  }
+  function refresh() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(function () { /* the events of one change: one fetch */
+      fetch(window.location.href, {credentials: 'same-origin'})
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (!html) return;
+          var doc = new DOMParser().parseFromString(html, 'text/html');
+          ['table.queue tbody', 'dl.facts', 'section.conversation', 'section.files',
+           'section.links'].forEach(function (s) { swap(doc, s); });
+          document.documentElement.setAttribute('data-live-updated', String(Date.now()));
+        })
+        .catch(function () {});
+    }, 300);
+  }
+  if (queue) { /* SLA states and working time left move with the clock */
     setInterval(function () {
-      var el = document.activeElement;
-      if (document.hidden || (el && /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName))) return;
-      window.location.reload();
+      if (document.hidden || typing()) return;
+      if (live) refresh(); else window.location.reload();
     }, 60000);
+  }
+
+  /* GET /api/v1/events once per browser: the tab holding the Web Lock "svcdesk-events" opens
+     the EventSource and hands every event to the other tabs over a BroadcastChannel; the next
+     tab takes the lock when that one closes. Without those APIs each tab opens its own. */
+  function onEvents(fn) {
+    var bc = window.BroadcastChannel ? new BroadcastChannel('svcdesk-events') : null;
+    function open() {
+      var es = new EventSource('/api/v1/events');
+      ['ticket', 'message', 'chat'].forEach(function (type) {
+        es.addEventListener(type, function (e) {
+          var d;
+          try { d = JSON.parse(e.data); } catch (x) { return; }
+          fn(type, d);
+          if (bc) bc.postMessage({type: type, d: d});
+        });
+      });
+    }
+    if (bc) bc.onmessage = function (m) { if (m.data) fn(m.data.type, m.data.d); };
+    if (bc && navigator.locks && navigator.locks.request)
+      navigator.locks.request('svcdesk-events', function () {
+        open();
+        return new Promise(function () {}); /* held while this tab lives */
+      });
+    else
+      open();
+  }
+  if (live && (queue || ticket)) {
+    var mine = ticket ? Number(ticket.getAttribute('data-live-ticket')) : 0;
+    onEvents(function (type, d) {
+      if (queue || (d && d.ticket_id === mine)) refresh();
+    });
   }
 
   function suggest(input) {
@@ -114,5 +177,56 @@
         .then(function (j) { insertAt(ta, j.text || ''); })
         .catch(function () { form.submit(); });
     });
+  });
+
+  /* 7. Keyboard shortcuts, listed by "?" (the panel #shortcuts of every page): "/" the search
+     box; in the queue "j" and "k" move between requests, "o" or Enter opens the one chosen;
+     on a request "r" goes to the reply box and "t" takes it; Escape leaves a field or the
+     panel. None while typing in a field. */
+  var help = document.getElementById('shortcuts');
+  var row = -1;
+  function rows() { return queue ? document.querySelectorAll('table.queue tbody tr') : []; }
+  function choose(i) {
+    var list = rows();
+    if (!list.length) return;
+    row = Math.max(0, Math.min(list.length - 1, i));
+    Array.prototype.forEach.call(list, function (r, k) {
+      r.classList.toggle('chosen', k === row);
+      if (k === row) r.setAttribute('aria-current', 'true'); else r.removeAttribute('aria-current');
+    });
+    list[row].scrollIntoView({block: 'nearest'});
+  }
+  if (queue) /* the rows were swapped in by a live refresh: keep the one chosen */
+    new MutationObserver(function () { if (row >= 0) choose(row); })
+      .observe(document.documentElement, {attributes: true, attributeFilter: ['data-live-updated']});
+  function click(selector) {
+    var el = document.querySelector(selector);
+    if (el) el.click();
+    return !!el;
+  }
+  document.addEventListener('keydown', function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === 'Escape') {
+      if (help && !help.hidden) { help.hidden = true; return; }
+      if (typing()) document.activeElement.blur();
+      return;
+    }
+    if (typing()) return;
+    var handled = true;
+    switch (e.key) {
+    case '?': if (help) help.hidden = !help.hidden; break;
+    case '/': { var q = document.querySelector('form.search input[name=q]'); if (q) q.focus(); else handled = false; break; }
+    case 'j': if (queue) choose(row + 1); else handled = false; break;
+    case 'k': if (queue) choose(row - 1); else handled = false; break;
+    case 'o': case 'Enter': {
+      var link = row >= 0 && rows()[row] ? rows()[row].querySelector('a[href^="/desk/tickets/"]') : null;
+      if (link) window.location.href = link.href; else handled = false;
+      break;
+    }
+    case 'r': { var ta = document.getElementById('reply-body'); if (ta) ta.focus(); else handled = false; break; }
+    case 't': handled = click('form.take button[type=submit]'); break;
+    default: handled = false;
+    }
+    if (handled) e.preventDefault();
   });
 })();
