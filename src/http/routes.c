@@ -384,6 +384,8 @@ const struct route routes[] = {
      "move a request held for triage to an organisation, its sender to the contacts"},
     {"POST", "/desk/tickets/:id/merge", page_desk_merge, ROLE_AGENT, PAGE,
      "merge a duplicate into another request"},
+    {"POST", "/desk/tickets/:id/replying", page_desk_replying, ROLE_AGENT, PAGE,
+     "svcdesk.js: the agent is writing a reply (state=typing), or no longer (done); 204"},
     {"POST", "/desk/tickets/:id/links", page_desk_link, ROLE_AGENT, PAGE,
      "link a related, parent or child request"},
     {"GET", "/desk/reports", page_desk_reports, ROLE_AGENT, PAGE | ROUTE_SLOW,

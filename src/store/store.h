@@ -276,6 +276,26 @@ int store_canned_get(struct store *st, int64_t id, struct canned_reply *out, str
 /* Every reply by title (at most STORE_PAGE_MAX). */
 int store_canned_list(struct store *st, struct canned_reply **items, size_t *n, struct arena *a);
 
+/* ---- who is writing a reply now (replying.c; staff: the caller checks the role) ---- */
+
+#define REPLYING_SECS 45 /* a mark lives this long unless renewed */
+struct replying {
+    int64_t user_id;  /* the agent */
+    const char *name; /* its name */
+    int64_t until;    /* the mark ends */
+};
+/*
+ * The caller writes a reply to request id (done: no longer: sent, or the page left): the
+ * mark is set until now + REPLYING_SECS, or dropped. Beginning to reply (no live mark of its
+ * own) writes the audit row "replying", which GET /api/v1/events carries to the others.
+ * DESK_ENOTFOUND for no such request.
+ */
+int store_replying_mark(struct store *st, const struct caller *c, int64_t id, int64_t now,
+                        bool done);
+/* The others writing a reply to request id at now (at most 10, the caller left out). */
+int store_replying_list(struct store *st, const struct caller *c, int64_t id, int64_t now,
+                        struct replying **items, size_t *n, struct arena *a);
+
 /* ---- the audit trail (audit.c) ---- */
 
 struct audit_entry {

@@ -416,6 +416,20 @@ async function deskLive(customer, agent) {
   check(/^Hi\. Hello [^,]*, thank you for request #\d+\.$/.test(text) &&
     await agent.evaluate(() => window.notReloaded === true),
     'a canned reply goes in at the cursor, filled in for the request, without leaving the page', text);
+
+  // a second agent with the same request open is told, without a reload, who is replying
+  const bo = await newPage(agent.context().browser());
+  await signIn(bo, '/desk/', 'bo@vendor.test');
+  await bo.goto(agent.url());
+  await bo.evaluate(() => { window.notReloaded = true; });
+  await agent.fill('#reply-body', '');
+  await agent.type('#reply-body', 'Looking at it');
+  const warning = bo.locator('.others-replying .alert', { hasText: 'Agnes Agent' });
+  await warning.waitFor({ timeout: 20000 }).catch(() => {});
+  check(await warning.count() === 1 && await bo.evaluate(() => window.notReloaded === true),
+    'another agent with the request open sees who is writing a reply, without a reload');
+  await shot(bo, 'desk-ticket-replying');
+  await bo.context().close();
 }
 
 async function main() {

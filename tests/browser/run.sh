@@ -66,6 +66,9 @@ ok $? "a statement of work quoted to Acme"
 api POST /api/v1/canned-replies '{"title":"Greeting","body":"Hello {{requester_name}}, thank you for request #{{ticket_id}}."}' "$AGENT"
 is "$STATUS" 201 "a canned reply to insert (issue 15)"
 
+api POST /api/v1/users "{\"email\":\"bo@vendor.test\",\"name\":\"Bo Agent\",\"role\":\"agent\",\"password\":\"$PASSWORD\"}" "$ADMIN"
+is "$STATUS" 201 "a second agent, to be warned of the first one's reply"
+
 mkdir -p "$B/artifacts"
 node "$B/pages.mjs" "$BASE" "$PASSWORD" "$B/artifacts" "$CHROMIUM" > "$T/node.out" 2>&1
 rc=$?

@@ -232,6 +232,31 @@ has '<p class="notice saved" role="status">Saved.</p>'; ok $? "the page it goes 
 page agent GET "/desk/tickets/$TICKET"
 has 'Saved.</p>'; ok $((! $?)) "once"
 
+# ---- another agent writing a reply: a warning (issue 15) ----
+page admin GET "/desk/tickets/$TICKET"; TOKEN_ADMIN=$(csrf)
+page admin POST "/desk/tickets/$TICKET/replying" --data-urlencode "csrf=$TOKEN_ADMIN" -d state=typing
+is "$STATUS" 204 "the admin's page says it is writing a reply"
+page admin POST "/desk/tickets/$TICKET/replying" --data-urlencode "csrf=$TOKEN_ADMIN" -d state=typing
+is "$STATUS" 204 "and again, a while later"
+page agent GET "/desk/tickets/$TICKET"
+like "$BODY" '<strong>[^<]+</strong> is writing a reply to this request now' "the agent opening it is warned"
+page admin GET "/desk/tickets/$TICKET"
+has 'is writing a reply to this request now'; ok $((! $?)) "not the one writing"
+api GET "/api/v1/audit-log?entity=ticket&entity_id=$TICKET" "" "$ADMIN"
+is "$(json '[.items[]|select(.action == "replying")]|length')" 1 "beginning to reply is one event"
+page admin POST "/desk/tickets/$TICKET/replying" --data-urlencode "csrf=$TOKEN_ADMIN" -d state=done
+is "$STATUS" 204 "it stops"
+page agent GET "/desk/tickets/$TICKET"
+has 'is writing a reply to this request now'; ok $((! $?)) "and the warning is gone"
+page admin POST "/desk/tickets/$TICKET/replying" --data-urlencode "csrf=$TOKEN_ADMIN" -d state=dreaming
+is "$STATUS" 422 "an unknown state is 422"
+page admin POST "/desk/tickets/999999/replying" --data-urlencode "csrf=$TOKEN_ADMIN" -d state=typing
+is "$STATUS" 404 "a missing request is 404"
+page admin POST "/desk/tickets/$TICKET/replying" -d state=typing
+is "$STATUS" 403 "without the page's token: 403"
+page ca POST "/desk/tickets/$TICKET/replying" --data-urlencode "csrf=$TOKEN_CA" -d state=typing
+is "$STATUS" 403 "customers: 403"
+
 # ---- triage from the desk (issue 15) ----
 printf 'From: Nils Nobody <nils@nowhere.test>\nTo: support@vendor.test\nSubject: Help\nMessage-ID: <t1@nowhere.test>\n\nWho reads this?\n' |
     "$SVCDESK" mail-in --db "$DB" > "$T/out" 2>> "$T/server.log"

@@ -1368,6 +1368,10 @@ PAGE_POSTS = {
     "POST /desk/tickets/{id}/merge": lambda r: (lambda a, b: P(
         "agent", "/desk/tickets/%d" % a, "/desk/tickets/%d/merge" % a, {"into_id": b}))(
             mk_ticket(r), mk_ticket(r)),
+    "POST /desk/tickets/{id}/replying": lambda r: P(
+        "agent", "/desk/tickets/%d" % r.get("ticket"),
+        "/desk/tickets/%d/replying" % r.get("ticket"),
+        {"state": random.choice(["typing", "typing", "done"])}),
     "POST /desk/tickets/{id}/escalate": lambda r: P(
         "agent", "/desk/tickets/%d" % r.get("ticket"),
         "/desk/tickets/%d/escalate" % r.get("ticket"), {"reason": "staff escalate " + uniq()}),

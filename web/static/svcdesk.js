@@ -36,7 +36,7 @@
           if (!html) return;
           var doc = new DOMParser().parseFromString(html, 'text/html');
           ['table.queue tbody', 'dl.facts', 'section.conversation', 'section.files',
-           'section.links'].forEach(function (s) { swap(doc, s); });
+           'section.links', 'div.others-replying'].forEach(function (s) { swap(doc, s); });
           document.documentElement.setAttribute('data-live-updated', String(Date.now()));
         })
         .catch(function () {});
@@ -229,4 +229,29 @@
     }
     if (handled) e.preventDefault();
   });
+
+  /* 8. Another agent replying: while the reply box is in use the page says so to the server
+     (POST data-replying, state=typing, at most every 20 s; the mark lives 45 s), and that it
+     stopped when the page is left without sending (the reply itself ends it too). The other
+     agents' pages hear of it through the events stream and show who. */
+  var replyForm = document.querySelector('form[data-replying]');
+  if (replyForm && window.fetch && window.FormData) {
+    var marked = 0;
+    var mark = function (state) {
+      var body = new FormData();
+      body.append('csrf', replyForm.elements.csrf.value);
+      body.append('state', state);
+      if (state === 'done' && navigator.sendBeacon)
+        return navigator.sendBeacon(replyForm.getAttribute('data-replying'), body);
+      fetch(replyForm.getAttribute('data-replying'), {method: 'POST', body: body,
+        credentials: 'same-origin'}).catch(function () {});
+    };
+    replyForm.elements.body.addEventListener('input', function () {
+      if (Date.now() - marked < 20000) return;
+      marked = Date.now();
+      mark('typing');
+    });
+    replyForm.addEventListener('submit', function () { marked = 0; });
+    window.addEventListener('pagehide', function () { if (marked) mark('done'); });
+  }
 })();

@@ -386,6 +386,40 @@ static int ticket_events(struct req *req, const struct ticket *t, const struct n
     return 0;
 }
 
+/* The other agents writing a reply to t now: the page warns (store_replying_list). */
+static int replying_json(struct req *req, const struct ticket *t, json_t *data)
+{
+    struct replying *items;
+    json_t *list;
+    size_t n;
+    int rc;
+
+    if ((rc = store_replying_list(req->store, &req->caller, t->id, time_now(), &items, &n,
+                                  req->arena)) < 0)
+        return rc;
+    list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, json_pack("{s:s}", "name", items[i].name));
+    json_object_set_new(data, "replying", list);
+    return 0;
+}
+
+/* POST /desk/tickets/{id}/replying, state=typing|done (svcdesk.js): 204. */
+int page_desk_replying(struct req *req, struct res *res)
+{
+    const char *state = page_form_str(req, "state");
+    int rc;
+
+    if (strcmp(state, "typing") && strcmp(state, "done"))
+        return res_error(res, DESK_EINVAL, "state", "state must be typing or done");
+    rc = store_replying_mark(req->store, &req->caller, req->params[0], time_now(),
+                             !strcmp(state, "done"));
+    if (rc < 0)
+        return res_error(res, rc, NULL, "no request %" PRId64, req->params[0]);
+    res->status = 204;
+    return 0;
+}
+
 /* The requests linked to t (its parent, children, related ones) and where it was merged. */
 static int links_json(struct req *req, const struct ticket *t, json_t *data)
 {
@@ -460,7 +494,8 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
         json_object_set_new(data, "draft", json_string(req_form(req, "body")));
         json_object_set_new(data, "draft_internal", json_boolean(req_form(req, "internal")));
     }
-    if ((rc = links_json(req, &t, data)) < 0 || (rc = canned_choice(req, &t, data)) < 0) {
+    if ((rc = links_json(req, &t, data)) < 0 || (rc = canned_choice(req, &t, data)) < 0 ||
+        (rc = replying_json(req, &t, data)) < 0) {
         json_decref(data);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
     }
@@ -518,6 +553,7 @@ int page_desk_reply(struct req *req, struct res *res)
     }
     if ((rc = page_save_file(req, req->params[0], m.id, "file", &why)) < 0)
         return refused(req, res, rc, why);
+    store_replying_mark(req->store, &req->caller, req->params[0], time_now(), true); /* sent */
     return back_to_ticket(req, res);
 }
 

@@ -323,6 +323,7 @@ int page_desk_update(struct req *req, struct res *res);
 int page_desk_escalate(struct req *req, struct res *res);
 int page_desk_triage(struct req *req, struct res *res);
 int page_desk_merge(struct req *req, struct res *res);
+int page_desk_replying(struct req *req, struct res *res);
 int page_desk_link(struct req *req, struct res *res);
 #define PAGE_REASON_MAX 2000 /* characters of an escalation's reason (desk and portal) */
 /* The posted escalation reason into *reason; NULL when fine, else why not (arena). */
