@@ -577,9 +577,6 @@ int store_agreement_update(struct store *st, const struct caller *c, int64_t id,
 static const char SQL_CONTACTS[] = "SELECT email FROM users WHERE organization_id = ? AND "
                                    "role = 'customer' ORDER BY id";
 static const char SQL_STAFF_EMAIL[] = "SELECT email FROM users WHERE id = ? AND role <> 'customer'";
-static const char SQL_OUTBOX_MAIL[] =
-    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
-    "created_at, next_attempt_at) VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?6, ?6)";
 
 /* The addresses the SQL constant (one id bound) reads, as a JSON list (arena). */
 static const char *emails_json(struct db_conn *c, const char *sql, int64_t id, struct arena *ar)
@@ -608,20 +605,13 @@ static int queue_mail(struct db_conn *c, const char *kind, const char *tag, cons
                       const char *subject, const char *body, int64_t id, int64_t now,
                       struct arena *ar)
 {
-    struct db_stmt *s;
     char mid[33];
 
     if (!strcmp(to, "[]"))
         return 0;
     random_hex(mid, 16);
-    s = db_stmt(c, SQL_OUTBOX_MAIL);
-    db_bind_text(s, 1, kind);
-    db_bind_text(s, 2, to);
-    db_bind_text(s, 3, subject);
-    db_bind_text(s, 4, body);
-    db_bind_text(s, 5, arena_sprintf(ar, "%s.%s.%" PRId64, mid, tag, id));
-    db_bind_int(s, 6, now);
-    return db_exec(s);
+    return store__outbox_mail(c, kind, to, subject, body,
+                              arena_sprintf(ar, "%s.%s.%" PRId64, mid, tag, id), now);
 }
 
 /* A quote was issued: the customer's contacts are asked to accept it in the portal. */
@@ -1126,6 +1116,28 @@ struct change_order_job {
     struct arena *ar;          /* for the result */
 };
 
+/* A change order was proposed: the customer's contacts are asked to accept it in the portal. */
+static int notice_change_order(struct db_conn *c, const struct agreement *a,
+                               const struct change_order *co, int64_t now, struct arena *ar)
+{
+    char hours[MONEY_TEXT_LEN];
+    int64_t m = co->minutes < 0 ? -co->minutes : co->minutes;
+
+    hours_format(m, hours);
+    return queue_mail(
+        c, "change_order", "change_order", contacts_json(c, a->organization_id, ar),
+        arena_sprintf(ar, "Change order #%" PRId64 " of agreement #%" PRId64 ": %s %s h",
+                      co->id, a->id, co->minutes < 0 ? "minus" : "plus", hours),
+        arena_sprintf(ar,
+                      "We propose change order #%" PRId64 " of agreement #%" PRId64
+                      ": %s %s hours (%s).\n%s\n\nRead it and accept it in the portal under "
+                      "Agreements; it applies once both sides have signed.\n",
+                      co->id, a->id, co->minutes < 0 ? "removing" : "adding", hours,
+                      co->applies_to == CO_CURRENT_YEAR ? "this year" : "the following years",
+                      co->reason ? co->reason : ""),
+        co->id, now, ar);
+}
+
 static int write_change_order_create(struct db_conn *c, void *arg)
 {
     struct change_order_job *j = arg;
@@ -1139,7 +1151,8 @@ static int write_change_order_create(struct db_conn *c, void *arg)
         j->co->status = CO_PROPOSED;
         j->co->signed_on = DATE_NONE;
         j->co->signed_at = 0;
-        rc = insert_change_order(c, j->c, j->co, j->now);
+        if ((rc = insert_change_order(c, j->c, j->co, j->now)) == 0)
+            rc = notice_change_order(c, &a, j->co, j->now, &ar);
     }
     arena_release(&ar);
     return rc;

@@ -239,3 +239,21 @@ int store__page_rows(struct db_stmt *s, struct store_page *pg, void *out, size_t
     }
     return db_done(s, db_err(rc));
 }
+
+static const char SQL_OUTBOX_MAIL[] =
+    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
+    "created_at, next_attempt_at) VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?6, ?6)";
+
+int store__outbox_mail(struct db_conn *c, const char *kind, const char *to, const char *subject,
+                       const char *body, const char *message_id, int64_t now)
+{
+    struct db_stmt *s = db_stmt(c, SQL_OUTBOX_MAIL);
+
+    db_bind_text(s, 1, kind);
+    db_bind_text(s, 2, to);
+    db_bind_text(s, 3, subject);
+    db_bind_text(s, 4, body);
+    db_bind_text(s, 5, message_id);
+    db_bind_int(s, 6, now);
+    return db_exec(s);
+}

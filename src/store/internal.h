@@ -93,6 +93,12 @@ int store__check_staff(struct db_conn *c, int64_t id, const char *field, struct 
 int store__audit(struct db_conn *c, int64_t actor_id, const char *action, const char *entity,
                  int64_t entity_id, const char *before, const char *after);
 /* store__audit with JSON values (consumed; either may be NULL). */
+/*
+ * Queue a mail about no request in the outbox: kind, the JSON list of recipients `to`,
+ * subject, body and its Message-ID's local part (unique: RANDOM.what.ID), due at now.
+ */
+int store__outbox_mail(struct db_conn *c, const char *kind, const char *to, const char *subject,
+                       const char *body, const char *message_id, int64_t now);
 /* store_user_create inside the caller's write transaction (audited the same way). */
 int store__user_create_in(struct db_conn *c, const struct caller *actor, struct user *u,
                           const char *password_hash);

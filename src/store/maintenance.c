@@ -416,9 +416,6 @@ int store_maintenance_list(struct store *st, const struct caller *c, int64_t org
 
 /* ---- maintenance windows: notices ------------------------------------------------------ */
 
-static const char SQL_MW_OUTBOX[] =
-    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
-    "created_at, next_attempt_at) VALUES (?1, NULL, ?2, ?3, ?4, ?5, ?6, ?6, ?6)";
 
 /* Queue notice n of window w to its organisation's contacts (none: nothing queued). */
 static int queue_notice(struct db_conn *c, const struct maintenance_window *w,
@@ -432,7 +429,6 @@ static int queue_notice(struct db_conn *c, const struct maintenance_window *w,
             ? arena_sprintf(a, "installation '%s'", w->installation_name)
             : "the installations we host for you",
         w->t.starts_at, w->t.ends_at};
-    struct db_stmt *s;
     char rnd[33];
     int rc;
 
@@ -440,16 +436,11 @@ static int queue_notice(struct db_conn *c, const struct maintenance_window *w,
         return 0;
     maintenance_notice_render(n, &t, &subject, &body);
     random_hex(rnd, 16);
-    s = db_stmt(c, SQL_MW_OUTBOX);
-    db_bind_text(s, 1, arena_sprintf(a, "maintenance_%s", maintenance_notice_name(n)));
-    db_bind_text(s, 2, to);
-    db_bind_text(s, 3, subject.buf);
-    db_bind_text(s, 4, body.buf);
-    db_bind_text(s, 5,
-                 arena_sprintf(a, "%s.maintenance.%" PRId64 ".%s", rnd, w->id,
-                               maintenance_notice_name(n)));
-    db_bind_int(s, 6, now);
-    rc = db_exec(s);
+    rc = store__outbox_mail(c, arena_sprintf(a, "maintenance_%s", maintenance_notice_name(n)), to,
+                            subject.buf, body.buf,
+                            arena_sprintf(a, "%s.maintenance.%" PRId64 ".%s", rnd, w->id,
+                                          maintenance_notice_name(n)),
+                            now);
     strbuf_release(&subject);
     strbuf_release(&body);
     if (rc == 0 && queued)

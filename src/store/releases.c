@@ -498,9 +498,6 @@ static int update_vendor_hosted(struct db_conn *c, struct release_job *j, const 
 
 static const char SQL_ORG_CONTACTS[] =
     "SELECT email FROM users WHERE organization_id = ?1 AND role = 'customer' ORDER BY id";
-static const char SQL_RELEASE_OUTBOX[] =
-    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
-    "created_at, next_attempt_at) VALUES ('release', NULL, ?1, ?2, ?3, ?4, ?5, ?5, ?5)";
 
 const char *store__org_contacts(struct db_conn *c, int64_t org, struct arena *a)
 {
@@ -590,22 +587,16 @@ static int notify_org(struct db_conn *c, struct release_job *j, const struct org
     const char *to = store__org_contacts(c, p->organization_id, j->a), *subject;
     struct strbuf body = STRBUF_INIT;
     char rnd[33];
-    struct db_stmt *s;
     int rc;
 
     if (!to)
         return 0; /* no contact to tell */
     release_notice(j->r, p, j->update_at > j->now ? j->update_at : 0, &subject, &body, j->a);
     random_hex(rnd, 16);
-    s = db_stmt(c, SQL_RELEASE_OUTBOX);
-    db_bind_text(s, 1, to);
-    db_bind_text(s, 2, subject);
-    db_bind_text(s, 3, body.buf);
-    db_bind_text(s, 4,
-                 arena_sprintf(j->a, "%s.release.%" PRId64 ".%" PRId64, rnd, j->r->id,
-                               p->organization_id));
-    db_bind_int(s, 5, j->now);
-    rc = db_exec(s);
+    rc = store__outbox_mail(c, "release", to, subject, body.buf,
+                            arena_sprintf(j->a, "%s.release.%" PRId64 ".%" PRId64, rnd,
+                                          j->r->id, p->organization_id),
+                            j->now);
     strbuf_release(&body);
     if (rc == 0) {
         j->res->notices++;
@@ -941,9 +932,6 @@ static int apply_change(struct db_conn *c, struct installation_change *ch, const
     return set_version(c, ch->installation_id, ch->to_version, key, now);
 }
 
-static const char SQL_PROPOSAL_OUTBOX[] =
-    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
-    "created_at, next_attempt_at) VALUES ('change_proposed', NULL, ?1, ?2, ?3, ?4, ?5, ?5, ?5)";
 
 /* Tell the customer contacts of the installation's organisation of proposed change ch. */
 static int notify_proposal(struct db_conn *c, const struct installation *in,
@@ -951,7 +939,6 @@ static int notify_proposal(struct db_conn *c, const struct installation *in,
 {
     const char *to = store__org_contacts(c, in->organization_id, a);
     struct strbuf body = STRBUF_INIT;
-    struct db_stmt *s;
     char rnd[33];
     int rc;
 
@@ -967,13 +954,10 @@ static int notify_proposal(struct db_conn *c, const struct installation *in,
     strbuf_addstr(&body, "\nNothing is changed until you approve it. Approve or decline it in "
                          "the portal, under Changes (/portal/changes).\n");
     random_hex(rnd, 16);
-    s = db_stmt(c, SQL_PROPOSAL_OUTBOX);
-    db_bind_text(s, 1, to);
-    db_bind_text(s, 2, arena_sprintf(a, "Your approval: a change to %s", in->name));
-    db_bind_text(s, 3, body.buf);
-    db_bind_text(s, 4, arena_sprintf(a, "%s.change.%" PRId64 ".proposed", rnd, ch->id));
-    db_bind_int(s, 5, now);
-    rc = db_exec(s);
+    rc = store__outbox_mail(c, "change_proposed", to,
+                            arena_sprintf(a, "Your approval: a change to %s", in->name), body.buf,
+                            arena_sprintf(a, "%s.change.%" PRId64 ".proposed", rnd, ch->id),
+                            now);
     strbuf_release(&body);
     return rc;
 }

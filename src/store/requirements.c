@@ -93,6 +93,40 @@ static int requirements_read(struct db_conn *c, int64_t agreement_id, int64_t ye
 
 /* ---- opening a year's task ---------------------------------------------------------------- */
 
+static const char SQL_REPRESENTATIVE_EMAIL[] =
+    "SELECT email FROM users WHERE id = ?1 AND role <> 'customer'";
+
+/* The task was opened: its assignee, the agreement's representative, is told by mail. */
+static int notice_task(struct db_conn *c, const struct agreement *a, const char *title,
+                       int64_t year_start, int64_t now)
+{
+    struct db_stmt *s = db_stmt(c, SQL_REPRESENTATIVE_EMAIL);
+    struct arena ar = ARENA_INIT;
+    const char *email = NULL;
+    char mid[33], day[DATE_LEN];
+    int rc = 0;
+
+    db_bind_int(s, 1, a->representative_id);
+    if (db_step(s) == DB_ROW)
+        email = db_col_text(s, 0, &ar);
+    db_done(s, 0);
+    if (email) {
+        random_hex(mid, 16);
+        date_format(year_start, day);
+        rc = store__outbox_mail(
+            c, "requirements_task", store__json_strings(&email, 1, &ar),
+            arena_sprintf(&ar, "%s (agreement #%" PRId64 ")", title, a->id),
+            arena_sprintf(&ar,
+                          "%s: the year of agreement #%" PRId64 " from %s needs its scope, "
+                          "assumptions, schedule and roles gathered with the customer, then "
+                          "its quote. Record them on the agreement's page in the desk.\n",
+                          title, a->id, day),
+            arena_sprintf(&ar, "%s.requirements.%" PRId64 ".%s", mid, a->id, day), now);
+    }
+    arena_release(&ar);
+    return rc;
+}
+
 static const char SQL_REQ_OPEN[] =
     "INSERT INTO requirement_tasks (agreement_id, year_start, year_end, title, assignee_id, "
     "opened_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
@@ -123,6 +157,8 @@ static int requirements_open(struct db_conn *c, const struct agreement *a, int64
     *opened = db_changes(c) > 0;
     if (!*opened)
         return 0;
+    if (a->representative_id && (rc = notice_task(c, a, title, year_start, now)) < 0)
+        return rc;
     return store__audit_json(c, 0, "open", "requirement_task", a->id, NULL,
                              json_pack("{s:s, s:I}", "title", title, "assignee_id",
                                        (json_int_t)a->representative_id));
@@ -354,9 +390,6 @@ static const char SQL_LAPSE_ONCE[] =
 static const char SQL_LAPSE_TO[] =
     "SELECT email FROM users WHERE (organization_id = ?1 AND role = 'customer') OR "
     "(id = ?2 AND role <> 'customer') ORDER BY id";
-static const char SQL_LAPSE_OUTBOX[] =
-    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
-    "created_at, next_attempt_at) VALUES ('hours_lapse', NULL, ?1, ?2, ?3, ?4, ?5, ?5, ?5)";
 
 /* The thresholds of l due at today for a and not yet recorded (bits of l->days). */
 static unsigned lapse_pending(struct db_conn *c, const struct agreement *a,
@@ -410,7 +443,6 @@ static int queue_lapse_notice(struct db_conn *c, const struct agreement *a,
     struct lapse_text t = {a->id, b->balance, b->from, last, a->services};
     struct strbuf subject = STRBUF_INIT, body = STRBUF_INIT;
     const char *to = lapse_recipients(c, a, ar);
-    struct db_stmt *s;
     char mid[33];
     int rc;
 
@@ -418,13 +450,8 @@ static int queue_lapse_notice(struct db_conn *c, const struct agreement *a,
         return 0; /* nobody to tell: the notice is still recorded once */
     lapse_notice_render(&t, &subject, &body);
     random_hex(mid, 16);
-    s = db_stmt(c, SQL_LAPSE_OUTBOX);
-    db_bind_text(s, 1, to);
-    db_bind_text(s, 2, subject.buf);
-    db_bind_text(s, 3, body.buf);
-    db_bind_text(s, 4, arena_sprintf(ar, "%s.lapse.%" PRId64, mid, a->id));
-    db_bind_int(s, 5, now);
-    rc = db_exec(s);
+    rc = store__outbox_mail(c, "hours_lapse", to, subject.buf, body.buf,
+                            arena_sprintf(ar, "%s.lapse.%" PRId64, mid, a->id), now);
     strbuf_release(&subject);
     strbuf_release(&body);
     if (rc == 0)

@@ -25,9 +25,6 @@ static const char SQL_RESETS_FROM[] =
 static const char SQL_RESET_INSERT[] =
     "INSERT INTO password_resets (user_id, hash, created_at, expires_at, address) "
     "VALUES (?1, ?2, ?3, ?4, ?5)";
-static const char SQL_RESET_OUTBOX[] =
-    "INSERT INTO outbox (kind, ticket_id, recipients, subject, body, message_id, not_before, "
-    "created_at, next_attempt_at) VALUES ('password_reset', NULL, ?1, ?2, ?3, ?4, ?5, ?5, ?5)";
 static const char SQL_RESET_LIVE[] =
     "SELECT r.id, r.user_id FROM password_resets r JOIN users u ON u.id = r.user_id WHERE "
     "r.hash = ?1 AND r.used_at IS NULL AND r.expires_at > ?2 AND u.disabled_at IS NULL";
@@ -88,19 +85,16 @@ static int write_reset_ask(struct db_conn *c, void *arg)
         goto out;
     to = store__json_strings(&email, 1, &a);
     random_hex(rnd, 16);
-    s = db_stmt(c, SQL_RESET_OUTBOX);
-    db_bind_text(s, 1, to);
-    db_bind_text(s, 2, "Reset your password");
-    db_bind_text(s, 3,
-                 arena_sprintf(&a,
-                               "Hello %s,\n\nsomeone (we hope you) asked to reset the password of "
-                               "your account %s. To choose a new one, open this link within "
-                               "the hour:\n\n%s\n\nThe link works once. If you did not ask, "
-                               "ignore this mail: your password stays as it is.\n",
-                               name, email, w->link));
-    db_bind_text(s, 4, arena_sprintf(&a, "%s.reset.%" PRId64, rnd, user));
-    db_bind_int(s, 5, w->now);
-    if ((rc = db_exec(s)) == 0)
+    rc = store__outbox_mail(
+        c, "password_reset", to, "Reset your password",
+        arena_sprintf(&a,
+                      "Hello %s,\n\nsomeone (we hope you) asked to reset the password of your "
+                      "account %s. To choose a new one, open this link within the hour:\n\n%s\n\n"
+                      "The link works once. If you did not ask, ignore this mail: your password "
+                      "stays as it is.\n",
+                      name, email, w->link),
+        arena_sprintf(&a, "%s.reset.%" PRId64, rnd, user), w->now);
+    if (rc == 0)
         rc = store__audit(c, user, "password_reset_requested", "user", user, NULL, NULL);
 out:
     arena_release(&a);

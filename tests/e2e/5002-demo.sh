@@ -52,5 +52,15 @@ is "$(json '[.items[].staff] | map(if . then "A" else "M" end) | join("")')" AMA
 api GET "/api/v1/agreements?kind=advanced" "" "$TOK_admin"
 is "$(json '.items[0]|[.status,.signatures.customer.name,.signatures.vendor.name,(.quote != null)]|@csv')" \
     '"signed","Lars Holm","Agnes Andersen",true' "a statement of work quoted and signed by both sides"
+api GET "/api/v1/organizations/$PRIO_ORG" "" "$TOK_admin"
+AE=$(json .account_executive_id)
+api GET "/api/v1/users/$AE" "" "$TOK_admin"
+is "$(json .role)" agent "Nordvand has an account executive, one of the staff"
+api GET /api/v1/maintenance-windows "" "$TOK_mette"
+is "$(json '[.items[]|select((.starts_at|fromdate) > now)]|length > 0')" true \
+    "a maintenance window is scheduled ahead, and Nordvand's customers see it"
+api GET /api/v1/alerts "" "$TOK_agnes"
+is "$(json '[.items[]|select(.count > 1)]|length')/$(json '.items[0].ticket.id != null')" "1/true" \
+    "a monitoring alert posted several times folded into one request"
 stop_server
 done_testing
