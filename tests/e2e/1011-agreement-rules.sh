@@ -205,6 +205,9 @@ ok $? "the account executive with name and e-mail"
 has "$ADMIN_NAME</span> &lt;<a href=\"mailto:$ADMIN_EMAIL\">$ADMIN_EMAIL</a>&gt; — representative, Software Maintenance Agreement #1"
 ok $? "the representative of its agreement"
 has "representative, Advanced Services #$BETA_AGR"; is $? 1 "not Beta's representative"
+page ca GET /portal/agreements/1
+like "$(tr -d '\n' <<< "$BODY")" '<h2>Bookings</h2>.*<td data-label="From">2026-12-01</td><td data-label="To">2026-12-03</td><td data-label="Technical resource">Agnes Agent</td><td data-label="Status">confirmed</td>' \
+    "the customer sees the booking's technical resource and dates"
 sign_in cb cb@beta.test
 page cb GET /portal/agreements
 has "agent@vendor.test</a>&gt; — representative, Advanced Services #$BETA_AGR"; ok $? "Beta sees its own representative"

@@ -149,6 +149,30 @@ static int years_json(struct req *req, int64_t id, json_t **out)
     return 0;
 }
 
+/* The agreement's bookings: when, who (the technical resource, by name), tentative or not. */
+static int bookings_json(struct req *req, int64_t id, json_t *out)
+{
+    const struct caller sys = CALLER_SYSTEM; /* staff names: a customer is told its own */
+    struct booking *items;
+    struct named *staff;
+    size_t n, nstaff;
+    json_t *list;
+    int rc;
+
+    if ((rc = store_booking_list(req->store, &req->caller, id, &items, &n, req->arena)) < 0 ||
+        (rc = store_staff_names(req->store, &sys, &staff, &nstaff, req->arena)) < 0)
+        return rc;
+    list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            list, json_pack("{s:o, s:o, s:s, s:s}", "from", date_json(items[i].starts_on), "to",
+                            date_json(items[i].ends_on), "who",
+                            page_name_of(staff, nstaff, items[i].user_id), "status",
+                            booking_status_names[items[i].status]));
+    json_object_set_new(out, "bookings", list);
+    return 0;
+}
+
 int page_agreement_json(struct req *req, int64_t id, json_t **out)
 {
     int64_t today = floor_div(time_now(), 86400);
@@ -185,6 +209,8 @@ int page_agreement_json(struct req *req, int64_t id, json_t **out)
     if (g.kind != AK_MAINTENANCE && (g.status == AS_SIGNED || !customer) &&
         store_agreement_balance(req->store, &req->caller, id, today, &b, &fault) == 0)
         json_object_set_new(*out, "bank", bank_json(&b, req->arena));
+    if ((rc = bookings_json(req, id, *out)) < 0)
+        return rc;
     if (g.kind == AK_ENHANCED) {
         json_t *years;
         if ((rc = years_json(req, id, &years)) < 0)
