@@ -230,6 +230,14 @@ async function serviceBusiness(customer, agent) {
   check((await customer.locator('.addons').innerText()).includes('API access'),
     "the portal lists the organisation's add-ons");
   await shot(customer, 'portal-agreements-contacts');
+  await agent.goto(`${base}/desk/?q=acme-db-1`);
+  const alertRow = agent.locator('table.queue tbody tr', { hasText: 'acme-db-1' });
+  check(await alertRow.count() === 1, 'the folded monitoring alert is one request in the queue');
+  await Promise.all([agent.waitForNavigation(), alertRow.locator('a').first().click()]);
+  const facts = await agent.locator('dl.facts').innerText();
+  check(facts.includes('acme-db-1/disk') && facts.includes('3 alerts'),
+    'its request page shows the alert: fingerprint and count', facts);
+  await shot(agent, 'desk-monitoring-alert');
   await customer.goto(`${base}/portal/maintenance`);
   check((await customer.content()).includes('Database upgrade'),
     'the portal shows the planned maintenance window');

@@ -69,6 +69,11 @@ is "$STATUS" 201 "a canned reply to insert (issue 15)"
 api POST /api/v1/users "{\"email\":\"bo@vendor.test\",\"name\":\"Bo Agent\",\"role\":\"agent\",\"password\":\"$PASSWORD\"}" "$ADMIN"
 is "$STATUS" 201 "a second agent, to be warned of the first one's reply"
 
+for _ in 1 2 3; do
+    api POST /api/v1/alerts '{"fingerprint":"acme-db-1/disk","summary":"Disk of acme-db-1 91 % full","severity":"C","organization_id":1}' "$AGENT"
+done
+is "$(json .count)" 3 "a monitoring alert, posted three times, folded into one request (issue 16)"
+
 mkdir -p "$B/artifacts"
 node "$B/pages.mjs" "$BASE" "$PASSWORD" "$B/artifacts" "$CHROMIUM" > "$T/node.out" 2>&1
 rc=$?
