@@ -39,10 +39,8 @@ like "$(json '.items[0].quoted_by_name')/$(json '.items[1].quoted_at')" \
     "^Agnes Agent/2026-11-20T12:00:0.Z$" "by whom and when"
 api GET "/api/v1/agreements/$A/quotes" "" "$CA"
 is "$STATUS/$(json '.items|length')" 200/2 "the organisation's customer sees them"
-if on_sqlite "queued notices (the outbox) have no read interface on this branch"; then
-    is "$(sqlite_only_q "SELECT count(*) || ' ' || min(recipients) || ' ' || max(subject) FROM outbox WHERE kind = 'quote'")" \
-        "2 [\"ca@acme.test\"] Quote for agreement #$A: 9,000.00 EUR" "each quote tells the customer's contacts"
-fi
+is "$(outbox_q kind=quote '"\(length) \(map(.recipients|tojson)|min) \(map(.subject)|max)"')" \
+    "2 [\"ca@acme.test\"] Quote for agreement #$A: 9,000.00 EUR" "each quote tells the customer's contacts"
 api GET "/api/v1/agreements/$A/quotes" "" "$CB"
 is "$STATUS" 404 "another organisation's customer: 404"
 api GET "/api/v1/agreements/99999/quotes" "" "$AGENT"
@@ -72,10 +70,9 @@ is "$STATUS/$(json .status)/$(json .active)/$(json .signed_at)" 200/quoted/false
     "accepted by the customer: not in effect before the vendor signs"
 like "$(json '.signatures.customer|[.name,.client_addr,.user_id,.signed_at]|@csv')/$(json .signatures.vendor)" \
     '^"Carl Acme","127.0.0.1",3,"2026-11-20T12:00:0.Z"/null$' "name, address and time recorded; the vendor missing"
-on_sqlite "the outbox" &&
-    is "$(sqlite_only_q "SELECT recipients || ' ' || subject FROM outbox WHERE kind = 'signature_wanted'")" \
-        "[\"agent@vendor.test\"] Accepted by the customer, to sign: agreement #$A" \
-        "the representative is told to sign"
+is "$(outbox_q kind=signature_wanted 'map((.recipients|tojson) + " " + .subject)|join("\n")')" \
+    "[\"agent@vendor.test\"] Accepted by the customer, to sign: agreement #$A" \
+    "the representative is told to sign"
 api POST "/api/v1/agreements/$A/accept" '{"name":"Carl Acme"}' "$CA"
 is "$STATUS" 409 "a second acceptance: 409"
 is "$(get "/api/v1/agreements/$A/bookings" '.items[0].status')" tentative "still tentative"
@@ -172,10 +169,9 @@ CO2=$(json .id)
 co_accept "$A" "$CO2" "$CA"
 is "$STATUS/$(json .status)/$(json '.booking_ids|length')" "200/proposed/0" \
     "the customer first: proposed"
-on_sqlite "the outbox" &&
-    is "$(sqlite_only_q "SELECT count(*) || ' ' || max(subject) FROM outbox WHERE kind = 'signature_wanted'")" \
-        "2 Accepted by the customer, to sign: change order #$CO2 of agreement #$A" \
-        "a change order the customer accepted first: the representative is told"
+is "$(outbox_q kind=signature_wanted '"\(length) \(map(.subject)|max)"')" \
+    "2 Accepted by the customer, to sign: change order #$CO2 of agreement #$A" \
+    "a change order the customer accepted first: the representative is told"
 api POST "/api/v1/agreements/$A/change-orders/$CO2/sign" "" "$AGENT"
 is "$STATUS/$(json .status)" 200/signed "the vendor second: signed"
 api POST /api/v1/agreements "$ADV" "$AGENT"
