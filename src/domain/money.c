@@ -115,6 +115,56 @@ int money_parse(const char *s, const struct currency *cur, int64_t *out)
     return 0;
 }
 
+int number_text_normalize(const char *in, char *out, size_t cap)
+{
+    const char *last_dot = NULL, *last_comma = NULL, *mark = NULL;
+    size_t n = 0, commas = 0, dots = 0, after = 0;
+    char group = 0;
+
+    for (const char *p = in; *p; p++) {
+        if (*p == '.')
+            dots++, last_dot = p;
+        else if (*p == ',')
+            commas++, last_comma = p;
+    }
+    if (dots && commas) { /* the last one marks the decimals, the other groups */
+        mark = last_dot > last_comma ? last_dot : last_comma;
+        group = *mark == '.' ? ',' : '.';
+        if ((*mark == '.' ? dots : commas) > 1)
+            return DESK_EINVAL;
+    } else if (commas == 1) {
+        for (const char *p = last_comma + 1; *p >= '0' && *p <= '9'; p++)
+            after++;
+        if (after == 3 && !last_comma[4])
+            return DESK_EINVAL; /* "1,500": fifteen hundred or one and a half? */
+        mark = last_comma;
+    } else if (commas > 1) {
+        return DESK_EINVAL;
+    } else if (dots == 1) {
+        mark = last_dot;
+    } else if (dots > 1) {
+        return DESK_EINVAL;
+    }
+    for (const char *p = in; *p; p++) {
+        const unsigned char c = (unsigned char)*p;
+        if (c == ' ' || (char)c == group)
+            continue;
+        if (c == 0xC2 && (unsigned char)p[1] == 0xA0) { /* no-break space */
+            p++;
+            continue;
+        }
+        if (c == 0xE2 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0xAF) {
+            p += 2; /* narrow no-break space */
+            continue;
+        }
+        if (n + 2 > cap)
+            return DESK_EINVAL;
+        out[n++] = p == mark ? '.' : *p;
+    }
+    out[n] = '\0';
+    return 0;
+}
+
 int money_muldiv(int64_t a, int64_t b, int64_t d, int64_t *out)
 {
     int64_t p, q, r;

@@ -44,6 +44,15 @@ char *money_format(int64_t amount, const struct currency *cur, unsigned flags,
  * DESK_EINVAL.
  */
 int money_parse(const char *s, const struct currency *cur, int64_t *out);
+/*
+ * A number as people type it in a form, into the plain form money_parse and strtod read
+ * ("1234.5"), in out (cap bytes): spaces (also no-break and thin) between digits go; with
+ * both '.' and ',' the last is the decimal mark and the other groups thousands ("1.500,25",
+ * "1,500.25"); a single ',' is the decimal mark ("12,5") unless exactly three digits follow
+ * it, which also reads as thousands in English ("1,500"): refused as ambiguous, as are
+ * several decimal marks. Returns 0, or DESK_EINVAL (out then undefined).
+ */
+int number_text_normalize(const char *in, char *out, size_t cap);
 
 /*
  * *out = a * b / d rounded half away from zero (d > 0): the one place where

@@ -58,6 +58,9 @@ page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" 
 is "$STATUS" 422 "three decimals of EUR: 422"
 has 'at most 2 decimals'; ok $? "saying why"
 page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=actual \
+    -d amount=1,500 -d note=train
+is "$STATUS" 422 "1,500 (fifteen hundred, or one and a half?): 422"
+page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=actual \
     -d amount=12 -d note=
 is "$STATUS" 422 "an expense without a note: 422"
 page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=per_diem \
@@ -65,14 +68,14 @@ page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" 
 is "$STATUS" 422 "per diem without days: 422"
 is "$(api_count "/api/v1/agreements/$AGR/expenses")" 0 "none recorded by the refusals"
 page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=actual \
-    -d amount=123.45 --data-urlencode "note=<b>train</b> ticket" -d on=2026-11-11
+    --data-urlencode "amount=1.123,45" --data-urlencode "note=<b>train</b> ticket" -d on=2026-11-11
 is "$STATUS $(header Location)" "303 /desk/agreements/$AGR" "an actual expense: 303"
 page agent POST "/desk/agreements/$AGR/expenses" --data-urlencode "csrf=$TOKEN" -d kind=per_diem \
     -d days=2 -d note=on-site -d on=2026-11-12
 is "$STATUS" 303 "a per diem: 303"
 is "$(get "/api/v1/agreements/$AGR/expenses" '[.items|sort_by(.id)[]|"\(.kind) \(.amount) \(.days // "-") \(.on) \(.note)"]|join("|")')" \
-    "actual 12345 - 2026-11-11 <b>train</b> ticket|per_diem 50100 2 2026-11-12 on-site" \
-    "stored in minor units; per diem as days x the rate"
+    "actual 112345 - 2026-11-11 <b>train</b> ticket|per_diem 50100 2 2026-11-12 on-site" \
+    "stored in minor units (typed with a decimal comma: 1.123,45); per diem as days x the rate"
 page agent GET "/desk/agreements/$AGR"
 has '123.45 EUR'; ok $? "the page lists the amount"
 has '&lt;b&gt;train&lt;/b&gt; ticket'; ok $? "and the note escaped"
@@ -128,15 +131,15 @@ page agent POST "/desk/agreements/$AGR/invoices" --data-urlencode "csrf=$TOKEN" 
     -d period_start=2026-11-01 -d period_end=2026-12-31
 is "$STATUS $(header Location)" "303 /desk/agreements/$AGR" "invoiced: 303"
 INV=$(get /api/v1/invoices '.items[].id')
-# 1.5 h x 100.00 + 123.45 + 2 x 250.50 + 40.00
+# 1.5 h x 100.00 + 1,123.45 + 2 x 250.50 + 40.00
 is "$(get "/api/v1/invoices/$INV" '"\(.agreement_id) \(.period_start) \(.period_end) \(.total)"')" \
-    "$AGR 2026-11-01 2026-12-31 81445" "stored: time, expenses and the rescheduling cost"
+    "$AGR 2026-11-01 2026-12-31 181445" "stored: time, expenses and the rescheduling cost"
 is "$(get "/api/v1/agreements/$AGR/time-entries" "[.items[]|select(.invoice_id == $INV)]|length") $(get "/api/v1/agreements/$AGR/expenses" "[.items[]|select(.invoice_id == $INV)]|length")" \
     "1 3" "what it bills marked invoiced"
 page agent GET "/desk/agreements/$AGR"
 has "href=\"/api/v1/invoices/$INV.html\""; ok $? "the page links the invoice's HTML"
 has "href=\"/api/v1/invoices/$INV.pdf\""; ok $? "and its PDF"
-has '814.45 EUR'; ok $? "with its total"
+has '1,814.45 EUR'; ok $? "with its total"
 page agent GET "/api/v1/invoices/$INV.html"; is "$STATUS" 200 "which the agent opens with the cookie"
 page agent POST "/desk/agreements/$AGR/invoices" --data-urlencode "csrf=$TOKEN" \
     -d period_start=2026-12-01 -d period_end=2026-12-31

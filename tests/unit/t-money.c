@@ -111,5 +111,33 @@ static void test_half_up(void **state)
     assert_int_equal(v, INT64_MAX);
 }
 
-SUITE(money, cmocka_unit_test(test_exponents), cmocka_unit_test(test_format),
+/* Numbers as people type them: decimal commas, grouping, and "1,500" refused as ambiguous. */
+static void test_number_text(void **state)
+{
+    static const struct {
+        const char *in, *out; /* out NULL: refused */
+    } cases[] = {
+        {"1234.5", "1234.5"},  {"12,5", "12.5"},      {"12,50", "12.50"},
+        {"1.500,25", "1500.25"}, {"1,500.25", "1500.25"}, {"1 500,25", "1500.25"},
+        {"1\xc2\xa0" "500,25", "1500.25"}, {"1\xe2\x80\xaf" "500", "1500"}, {"-3,5", "-3.5"},
+        {"1,500", NULL},       {"1,5,0", NULL},      {"1.5.0", NULL},
+        {"1.500.000,5", "1500000.5"}, {"1,500,000.5", "1500000.5"}, {"1.2,3.4", NULL},
+        {"7", "7"},            {"", ""},
+    };
+    char out[32];
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        int rc = number_text_normalize(cases[i].in, out, sizeof(out));
+        if (!cases[i].out) {
+            assert_int_equal(rc, DESK_EINVAL);
+            continue;
+        }
+        assert_int_equal(rc, 0);
+        assert_string_equal(out, cases[i].out);
+    }
+    assert_int_equal(number_text_normalize("123456789", out, 5), DESK_EINVAL); /* too long */
+}
+
+SUITE(money, cmocka_unit_test(test_number_text), cmocka_unit_test(test_exponents), cmocka_unit_test(test_format),
       cmocka_unit_test(test_parse), cmocka_unit_test(test_half_up))

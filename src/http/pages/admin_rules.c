@@ -93,7 +93,7 @@ int page_admin_policies(struct req *req, struct res *res) { return policies_show
 /* A decimal number of form field name into *out; false when it is not one. */
 static bool form_number(struct req *req, const char *name, double *out)
 {
-    const char *s = page_form_str(req, name);
+    const char *s = page_number_text(req, page_form_str(req, name));
     char *end;
 
     errno = 0;

@@ -18,6 +18,7 @@
 #include "domain/tz.h"
 #include "http/api/api.h"
 #include "core/markdown.h"
+#include "domain/money.h"
 #include "http/input.h"
 #include "http/session.h"
 #include "http/tmpl.h"
@@ -561,6 +562,14 @@ int64_t page_form_id(const struct req *req, const char *name)
 const char *page_fault_message(int rc, const struct store_fault *f)
 {
     return f && *f->message ? f->message : desk_err_code(rc);
+}
+
+const char *page_number_text(struct req *req, const char *s)
+{
+    size_t cap = strlen(s) + 1;
+    char *out = arena_alloc(req->arena, cap);
+
+    return number_text_normalize(s, out, cap) == 0 ? out : s;
 }
 
 const char *page_form_str(const struct req *req, const char *name)

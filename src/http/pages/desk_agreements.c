@@ -190,7 +190,8 @@ int page_desk_agreement_quote(struct req *req, struct res *res)
         return page_error(req, res, rc, "there is no agreement %" PRId64, req->params[0]);
     if (!(cur = currency_find(g.currency)))
         return show(req, res, 422, "the agreement has no known currency");
-    if (money_parse(page_form_str(req, "amount"), cur, &m.amount) < 0 || m.amount < 0 ||
+    if (money_parse(page_number_text(req, page_form_str(req, "amount")), cur, &m.amount) < 0 ||
+        m.amount < 0 ||
         m.amount > MONEY_INPUT_MAX) /* the API's bound (http/input.h) */
         return show(req, res, 422,
                     arena_sprintf(req->arena,
@@ -244,7 +245,8 @@ static int form_booking_ids(struct req *req, struct change_order *co)
 
 int page_desk_change_order_create(struct req *req, struct res *res)
 {
-    const char *hours = page_form_str(req, "hours"), *reason = page_form_str(req, "reason");
+    const char *hours = page_number_text(req, page_form_str(req, "hours"));
+    const char *reason = page_form_str(req, "reason");
     struct change_order co = {.agreement_id = req->params[0]};
     struct store_fault fault = {0};
     const char *why;

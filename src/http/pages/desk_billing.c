@@ -182,7 +182,7 @@ static int agreement_currency(struct req *req, struct res *res, const struct cur
 static const char *amount_problem(struct req *req, const char *s, const struct currency *cur,
                                   int64_t *out)
 {
-    if (money_parse(s, cur, out) < 0 || *out < 0 || *out > MONEY_INPUT_MAX)
+    if (money_parse(page_number_text(req, s), cur, out) < 0 || *out < 0 || *out > MONEY_INPUT_MAX)
         return arena_sprintf(req->arena,
                              "the amount must be a number of %s with at most %d decimals",
                              cur->code, cur->exponent);

@@ -126,6 +126,12 @@ int page_save_file(struct req *req, int64_t ticket_id, int64_t message_id, const
                    const char **why);
 /* Form field `name` as a positive integer (an id, minutes): 0 when absent or not one. */
 int64_t page_form_id(const struct req *req, const char *name);
+/*
+ * A number as typed in a form ("1.500,25", "12,5") in the form the parsers read ("1500.25";
+ * domain/money.h number_text_normalize), or s itself when it is not one (the parser then
+ * refuses it). In the arena.
+ */
+const char *page_number_text(struct req *req, const char *s);
 /* Form field `name`, "" when absent (never NULL). */
 const char *page_form_str(const struct req *req, const char *name);
 struct store_fault;
