@@ -281,6 +281,16 @@ int page_desk_releases(struct req *req, struct res *res);
 int page_desk_release_create(struct req *req, struct res *res);
 int page_desk_release_publish(struct req *req, struct res *res);
 
+/* ---- desk_installations.c: installations, maintenance windows, remote access -------------- */
+int page_desk_installations(struct req *req, struct res *res);
+int page_desk_installation(struct req *req, struct res *res);
+int page_desk_maintenance_create(struct req *req, struct res *res);
+int page_desk_maintenance_update(struct req *req, struct res *res);
+int page_desk_maintenance_complete(struct req *req, struct res *res);
+int page_desk_remote_create(struct req *req, struct res *res);
+int page_desk_remote_update(struct req *req, struct res *res);
+int page_desk_remote_secret(struct req *req, struct res *res);
+
 /* ---- reports.c (/desk/reports and its CSV files) ------------------------------------- */
 int page_desk_reports(struct req *req, struct res *res);
 int page_desk_reports_sla_csv(struct req *req, struct res *res);
