@@ -194,4 +194,64 @@ page agent POST "/desk/installations/$I1/remote-access/$R1" --data-urlencode "cs
 is "$STATUS" 303 "the secret removed: 303"
 is "$(get "/api/v1/installations/$I1/remote-access" '.items[0].has_secret')" false "no secret stored"
 
+# ---- an organisation's account executive (admins) ------------------------------------------------
+page admin GET /desk/admin/organizations; ATOKEN=$(csrf)
+is "$STATUS" 200 "the organisations page"
+has 'action="/desk/admin/organizations/1/account-executive"'; ok $? "a form for the account executive"
+has '<option value="2">Agnes Agent</option>'; ok $? "choosing among the staff"
+page admin POST /desk/admin/organizations/1/account-executive -d account_executive_id=2
+is "$STATUS" 403 "without the token: 403"
+page admin POST /desk/admin/organizations/1/account-executive --data-urlencode "csrf=$ATOKEN" \
+    -d account_executive_id=3
+is "$STATUS" 422 "a customer as account executive: 422"
+has 'class="alert"'; ok $? "said on the page"
+page admin POST /desk/admin/organizations/1/account-executive --data-urlencode "csrf=$ATOKEN" \
+    -d account_executive_id=abc
+is "$STATUS" 422 "not an id: 422"
+page admin POST /desk/admin/organizations/9999/account-executive --data-urlencode "csrf=$ATOKEN" \
+    -d account_executive_id=2
+is "$STATUS" 404 "a missing organisation: 404"
+is "$(get /api/v1/organizations/1 '.account_executive_id // "none"')" none "nothing set by the refusals"
+page agent POST /desk/admin/organizations/1/account-executive --data-urlencode "csrf=$TOKEN" \
+    -d account_executive_id=2
+is "$STATUS" 403 "an agent: 403 (admins only)"
+page ca POST /desk/admin/organizations/1/account-executive -d account_executive_id=2
+is "$STATUS" 403 "a customer: 403"
+page admin POST /desk/admin/organizations/1/account-executive --data-urlencode "csrf=$ATOKEN" \
+    -d account_executive_id=2
+is "$STATUS $(header Location)" "303 /desk/admin/organizations" "set: 303"
+is "$(get /api/v1/organizations/1 .account_executive_id)" 2 "stored"
+page admin GET /desk/admin/organizations
+has '<option value="2" selected>Agnes Agent</option>'; ok $? "shown chosen"
+page admin POST /desk/admin/organizations/1/account-executive --data-urlencode "csrf=$ATOKEN" \
+    -d account_executive_id=
+is "$STATUS" 303 "none: 303"
+is "$(get /api/v1/organizations/1 '.account_executive_id // "none"')" none "cleared"
+
+# ---- an agreement's representative (agents) --------------------------------------------------------
+page agent GET /desk/agreements/1
+is "$STATUS" 200 "the agreement's page"
+has 'action="/desk/agreements/1/representative"'; ok $? "a form for the representative"
+page agent POST /desk/agreements/1/representative -d representative_id=2
+is "$STATUS" 403 "without the token: 403"
+page agent POST /desk/agreements/1/representative --data-urlencode "csrf=$TOKEN" -d representative_id=4
+is "$STATUS" 422 "a customer as representative: 422"
+has 'class="alert"'; ok $? "said on the page"
+page agent POST /desk/agreements/1/representative --data-urlencode "csrf=$TOKEN" -d representative_id=x
+is "$STATUS" 422 "not an id: 422"
+page agent POST /desk/agreements/9999/representative --data-urlencode "csrf=$TOKEN" -d representative_id=2
+is "$STATUS" 404 "a missing agreement: 404"
+is "$(get /api/v1/agreements/1 '.representative_id // "none"')" none "nothing set by the refusals"
+page ca POST /desk/agreements/1/representative -d representative_id=2
+is "$STATUS" 403 "a customer: 403"
+page agent POST /desk/agreements/1/representative --data-urlencode "csrf=$TOKEN" -d representative_id=2
+is "$STATUS $(header Location)" "303 /desk/agreements/1" "set: 303"
+is "$(get /api/v1/agreements/1 .representative_id)" 2 "stored"
+page agent GET /desk/agreements/1
+has '<option value="2" selected>Agnes Agent</option>'; ok $? "shown chosen"
+has 'representative <span class="representative">Agnes Agent</span>'; ok $? "and in the terms"
+page agent POST /desk/agreements/1/representative --data-urlencode "csrf=$TOKEN" -d representative_id=
+is "$STATUS" 303 "none: 303"
+is "$(get /api/v1/agreements/1 '.representative_id // "none"')" none "cleared"
+
 done_testing

@@ -248,6 +248,7 @@ int page_desk_agreement(struct req *req, struct res *res);
 int page_desk_agreement_quote(struct req *req, struct res *res);
 int page_desk_agreement_sign(struct req *req, struct res *res);
 int page_desk_agreement_cancel(struct req *req, struct res *res);
+int page_desk_agreement_representative(struct req *req, struct res *res);
 int page_desk_change_order_create(struct req *req, struct res *res);
 int page_desk_change_order_sign(struct req *req, struct res *res);
 int page_desk_booking_create(struct req *req, struct res *res);
@@ -324,6 +325,7 @@ int page_admin_catalogue_save(struct req *req, struct res *res);
 /* ---- admin_orgs.c: the customers' organisations ---------------------------------------- */
 int page_admin_orgs(struct req *req, struct res *res);
 int page_admin_org_create(struct req *req, struct res *res);
+int page_admin_org_executive(struct req *req, struct res *res);
 
 /* ---- desk.c ------------------------------------------------------------------------ */
 int page_desk_queue(struct req *req, struct res *res);
