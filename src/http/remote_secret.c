@@ -79,7 +79,8 @@ int remote_secret_open(struct req *req, const struct remote_access *ra, const ch
                   ra->id);
         *why = arena_sprintf(req->arena,
                              "the secret of remote access %" PRId64 " does not open with the key "
-                             "file (replaced or lost?)", ra->id);
+                             "file (replaced or lost?)",
+                             ra->id);
         return DESK_EIO;
     }
     *plain = out;

@@ -44,11 +44,10 @@ int page_desk_installations(struct req *req, struct res *res)
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
-            list, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)in[i].id,
-                            "organization", page_name_of(orgs, norgs, in[i].organization_id),
-                            "name", in[i].name, "hosting",
-                            in[i].vendor_hosted ? "vendor-hosted" : "customer-hosted", "version",
-                            in[i].version));
+            list, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)in[i].id, "organization",
+                            page_name_of(orgs, norgs, in[i].organization_id), "name", in[i].name,
+                            "hosting", in[i].vendor_hosted ? "vendor-hosted" : "customer-hosted",
+                            "version", in[i].version));
     return page_render(req, res, 200, "desk_installations",
                        json_pack("{s:s, s:o}", "title", "Installations", "installations", list));
 }
@@ -96,9 +95,9 @@ static json_t *method_options(const char *chosen)
     json_t *o = json_array();
 
     for (size_t i = 0; remote_method_names[i]; i++)
-        json_array_append_new(o, json_pack("{s:s, s:b}", "value", remote_method_names[i],
-                                           "selected", chosen && !strcmp(chosen,
-                                                                         remote_method_names[i])));
+        json_array_append_new(o,
+                              json_pack("{s:s, s:b}", "value", remote_method_names[i], "selected",
+                                        chosen && !strcmp(chosen, remote_method_names[i])));
     return o;
 }
 
@@ -111,8 +110,8 @@ static json_t *remote_json(const struct remote_access *ra, size_t n, int64_t sho
     for (size_t i = 0; i < n; i++) {
         json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:o}", "id", (json_int_t)ra[i].id,
                               "method", ra[i].method, "host", ra[i].host, "username",
-                              ra[i].username, "notes", ra[i].notes, "has_secret",
-                              ra[i].has_secret, "methods", method_options(ra[i].method));
+                              ra[i].username, "notes", ra[i].notes, "has_secret", ra[i].has_secret,
+                              "methods", method_options(ra[i].method));
 
         if (ra[i].id == shown_id)
             json_object_set_new(j, "secret", json_string(secret ? secret : ""));
@@ -144,15 +143,15 @@ static int show(struct req *req, struct res *res, int status, const char *error,
         (rc = store_remote_access_list(req->store, &req->caller, id, &ra, &nra, req->arena)) < 0)
         return page_error(req, res, rc, "installation %" PRId64 " cannot be shown", id);
     data = json_pack(
-        "{s:s, s:s?, s:{s:I, s:s, s:s, s:b, s:s, s:I}, s:o, s:o, s:o, s:s, s:s, s:s, s:s}",
-        "title", arena_sprintf(req->arena, "Installation %s", in.name), "error", error,
-        "installation", "id", (json_int_t)in.id, "name", in.name, "organization",
-        page_name_of(orgs, norgs, in.organization_id), "vendor_hosted", in.vendor_hosted,
-        "version", in.version, "organization_id", (json_int_t)in.organization_id, "windows",
-        windows_json(req, &in, w, nw), "remote", remote_json(ra, nra, shown_id, secret),
-        "methods", method_options(NULL), "starts_at", page_form_str(req, "starts_at"),
-        "ends_at", page_form_str(req, "ends_at"), "summary", page_form_str(req, "summary"),
-        "details", page_form_str(req, "details"));
+        "{s:s, s:s?, s:{s:I, s:s, s:s, s:b, s:s, s:I}, s:o, s:o, s:o, s:s, s:s, s:s, s:s}", "title",
+        arena_sprintf(req->arena, "Installation %s", in.name), "error", error, "installation", "id",
+        (json_int_t)in.id, "name", in.name, "organization",
+        page_name_of(orgs, norgs, in.organization_id), "vendor_hosted", in.vendor_hosted, "version",
+        in.version, "organization_id", (json_int_t)in.organization_id, "windows",
+        windows_json(req, &in, w, nw), "remote", remote_json(ra, nra, shown_id, secret), "methods",
+        method_options(NULL), "starts_at", page_form_str(req, "starts_at"), "ends_at",
+        page_form_str(req, "ends_at"), "summary", page_form_str(req, "summary"), "details",
+        page_form_str(req, "details"));
     return page_render(req, res, status, "desk_installation", data);
 }
 
@@ -205,8 +204,7 @@ static const char *read_window(struct req *req, struct maintenance_window *w, in
         return "ends_at is in the past";
     if (!*w->summary)
         return "give the window a summary";
-    if ((why = page_line_problem("the summary", w->summary, MAINTENANCE_SUMMARY_MAX,
-                                 req->arena)) ||
+    if ((why = page_line_problem("the summary", w->summary, MAINTENANCE_SUMMARY_MAX, req->arena)) ||
         (why = page_text_problem("the details", w->details, MAINTENANCE_DETAILS_MAX, req->arena)))
         return why;
     return NULL;
@@ -222,8 +220,8 @@ int page_desk_maintenance_create(struct req *req, struct res *res)
     const char *why;
     int rc;
 
-    if ((rc = store_installation_get(req->store, &req->caller, req->params[0], &in,
-                                     req->arena)) < 0)
+    if ((rc = store_installation_get(req->store, &req->caller, req->params[0], &in, req->arena)) <
+        0)
         return page_error(req, res, rc, "there is no installation %" PRId64, req->params[0]);
     if ((why = read_window(req, &w, now)))
         return show(req, res, 422, why, 0, NULL);
@@ -239,8 +237,8 @@ static int window_get(struct req *req, struct maintenance_window *w)
     struct installation in;
     int rc;
 
-    if ((rc = store_installation_get(req->store, &req->caller, req->params[0], &in,
-                                     req->arena)) < 0 ||
+    if ((rc = store_installation_get(req->store, &req->caller, req->params[0], &in, req->arena)) <
+            0 ||
         (rc = store_maintenance_get(req->store, &req->caller, req->params[1], w, req->arena)) < 0)
         return rc;
     return window_of(w, &in) ? 0 : DESK_ENOTFOUND;
@@ -251,8 +249,8 @@ int page_desk_maintenance_update(struct req *req, struct res *res)
     struct maintenance_leads l = maintenance_leads_of(req->conf);
     struct maintenance_window w = {0}, out;
     struct store_fault fault = {0};
-    struct maintenance_patch p = {.has_starts_at = true, .has_ends_at = true,
-                                  .has_summary = true, .has_details = true};
+    struct maintenance_patch p = {
+        .has_starts_at = true, .has_ends_at = true, .has_summary = true, .has_details = true};
     int64_t now = time_now();
     const char *why;
     int rc;
@@ -335,8 +333,8 @@ static int remote_of(struct req *req)
 {
     struct remote_access *ra;
     size_t n;
-    int rc = store_remote_access_list(req->store, &req->caller, req->params[0], &ra, &n,
-                                      req->arena);
+    int rc =
+        store_remote_access_list(req->store, &req->caller, req->params[0], &ra, &n, req->arena);
 
     for (size_t i = 0; rc == 0 && i < n; i++)
         if (ra[i].id == req->params[1])
@@ -346,8 +344,8 @@ static int remote_of(struct req *req)
 
 int page_desk_remote_update(struct req *req, struct res *res)
 {
-    struct remote_access_patch p = {.has_method = true, .has_host = true, .has_username = true,
-                                    .has_notes = true};
+    struct remote_access_patch p = {
+        .has_method = true, .has_host = true, .has_username = true, .has_notes = true};
     struct store_fault fault = {0};
     struct remote_access ra = {0};
     const char *why, *secret;
