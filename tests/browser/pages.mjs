@@ -440,6 +440,32 @@ async function deskLive(customer, agent) {
   await bo.context().close();
 }
 
+// Maintenance on the desk (issue 16): an agent finds the installation in the desk's
+// Installations, schedules a window in the page's form (UTC), and the customer sees it in
+// the portal's maintenance list.
+async function deskMaintenance(customer, agent) {
+  await agent.goto(`${base}/desk/`);
+  await Promise.all([agent.waitForNavigation(), agent.click('header nav a[href="/desk/installations"]')]);
+  const link = agent.locator('a', { hasText: 'Acme production' });
+  check(await link.count() === 1, 'the desk lists the installation');
+  await Promise.all([agent.waitForNavigation(), link.first().click()]);
+  const day = new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10);
+  const form = agent.locator('form[action$="/maintenance"]');
+  await form.locator('input[name=starts_at]').fill(`${day} 21:00`);
+  await form.locator('input[name=ends_at]').fill(`${day} 22:30`);
+  await form.locator('input[name=summary]').fill('Meter service restart');
+  await form.locator('textarea[name=details]').fill('About ten minutes without readings.');
+  await Promise.all([agent.waitForNavigation(), form.locator('button[type=submit]').click()]);
+  const text = await agent.locator('main').innerText();
+  check(text.includes('Saved.') && text.includes(`${day} 21:00 UTC`) &&
+    text.includes('Meter service restart'), 'the agent schedules a maintenance window on the desk',
+  text.slice(0, 400));
+  await shot(agent, 'desk-installation');
+  await customer.goto(`${base}/portal/maintenance`);
+  check((await customer.locator('main').innerText()).includes('Meter service restart'),
+    'the customer sees the window in the portal');
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath,
@@ -465,6 +491,7 @@ async function main() {
     await liveChat(browser, customer, agent);
     await customerAcceptsQuote(customer, agent);
     await deskLive(customer, agent);
+    await deskMaintenance(customer, agent);
     await otherCustomer(browser, id);
     const portal = await agent.goto(`${base}/portal/`);
     check(new URL(agent.url()).pathname === '/desk/', 'an agent opening the portal goes to the desk',

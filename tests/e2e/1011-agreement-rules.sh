@@ -221,7 +221,7 @@ has "account executive"; is $? 1 "a cleared account executive leaves the portal"
 api PATCH /api/v1/organizations/1 '{"account_executive_id":2}' "$ADMIN"
 sign_in admin "$ADMIN_EMAIL" "$ADMIN_PASSWORD"
 page admin GET /desk/admin/organizations
-has '<td data-label="Account executive">Agnes Agent</td>'; ok $? "the desk's organisations list the account executive"
+has '<option value="2" selected>Agnes Agent</option>'; ok $? "the desk's organisations list the account executive (chosen in its select)"
 page agent GET /desk/agreements/1
 has "representative <span class=\"representative\">$ADMIN_NAME</span>"; ok $? "the desk's agreement names its representative"
 

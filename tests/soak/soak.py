@@ -1251,6 +1251,8 @@ PAGE_GETS = {
     "GET /desk/kb": ("agent", lambda r: "/desk/kb"),
     "GET /desk/kb/{id}": ("agent", lambda r: "/desk/kb/%d" % r.get("article")),
     "GET /desk/releases": ("agent", lambda r: "/desk/releases"),
+    "GET /desk/installations": ("agent", lambda r: "/desk/installations"),
+    "GET /desk/installations/{id}": ("agent", lambda r: desk_inst(r)),
     "GET /desk/attachments/{id}": ("agent", lambda r: "/desk/attachments/%d"
                                    % r.get("attachment")),
     "GET /desk/admin/": ("admin", lambda r: "/desk/admin/"),
@@ -1285,6 +1287,18 @@ PAGE_GETS = {
 
 def P(role, source, action, values, files=None):
     return (role, source, action, values, files)
+
+
+def desk_inst(r):
+    return "/desk/installations/%d" % r.get("installation")
+
+
+def window_form(r, days):
+    """A maintenance window's form, times typed as the desk's "YYYY-MM-DD HH:MM" (UTC)."""
+    start = datetime.now(timezone.utc) + timedelta(days=days, minutes=r.n % 600)
+    return {"starts_at": start.strftime("%Y-%m-%d %H:%M"),
+            "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+            "summary": "Page <i>window</i> " + uniq(), "details": "soak"}
 
 
 def desk_agr(r, name="advanced"):
@@ -1402,6 +1416,31 @@ PAGE_POSTS = {
          "notes": "<script>z</script> " + uniq()}),
     "POST /desk/releases/{id}/publish": lambda r: P(
         "agent", "/desk/releases", "/desk/releases/%d/publish" % mk_release(r), {}),
+    # issue 16: installations, maintenance windows and remote access on the desk
+    "POST /desk/installations/{id}/maintenance": lambda r: P(
+        "agent", desk_inst(r), desk_inst(r) + "/maintenance", window_form(r, 12)),
+    "POST /desk/installations/{id}/maintenance/{wid}": lambda r: P(
+        "agent", desk_inst(r), desk_inst(r) + "/maintenance/%d" % r.get("window"),
+        window_form(r, 14)),
+    "POST /desk/installations/{id}/maintenance/{wid}/complete": lambda r: P(
+        "agent", desk_inst(r), desk_inst(r) + "/maintenance/%d/complete" % mk_window(r), {}),
+    "POST /desk/installations/{id}/remote-access": lambda r: P(
+        "agent", desk_inst(r), desk_inst(r) + "/remote-access",
+        {"method": "vpn", "host": "vpn-%s.example" % uniq(), "username": "<b>ops</b>",
+         "notes": "<script>n</script>", "secret": "page-s3cret-" + uniq()}),
+    "POST /desk/installations/{id}/remote-access/{rid}": lambda r: P(
+        "agent", desk_inst(r), desk_inst(r) + "/remote-access/%d" % r.get("remote_access"),
+        {"method": "ssh", "host": "ssh-%s.example" % uniq(), "username": "ops", "notes": ""}),
+    "POST /desk/installations/{id}/remote-access/{rid}/secret": lambda r: P(
+        "agent", desk_inst(r), desk_inst(r) + "/remote-access/%d/secret" % r.get("remote_access"),
+        {}),
+    "POST /desk/agreements/{id}/representative": lambda r: P(
+        "agent", desk_agr(r, "enhanced"), desk_agr(r, "enhanced") + "/representative",
+        {"representative_id": random.choice([str(WORLD.ids["agent"]), ""])}),
+    "POST /desk/admin/organizations/{id}/account-executive": lambda r: P(
+        "admin", "/desk/admin/organizations",
+        "/desk/admin/organizations/%d/account-executive" % r.get("org"),
+        {"account_executive_id": random.choice([str(WORLD.ids["agent"]), ""])}),
     "POST /desk/admin/users": lambda r: P(
         "admin", "/desk/admin/users", "/desk/admin/users",
         {"email": uniq() + "@lillea.demo", "name": "Nina <script>" + uniq(), "role": "customer",

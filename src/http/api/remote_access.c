@@ -7,20 +7,17 @@
  * customer 404, as for a missing record (the store refuses, so the routes
  * admit customers only to give that answer). Lists carry `has_secret`, never
  * the secret; GET of one record returns it and the store audits the read.
- * Secrets are sealed here (core/crypto.h) with the key in the file
+ * Secrets are sealed here (http/remote_secret.h) with the key in the file
  * remote-access-key-file names, so the database never holds them in the
- * clear. A missing key file is made (0600) only while no secret is stored;
- * otherwise a lost or wrong key is a 500 that says so, never a crash.
+ * clear; a lost or wrong key is a 500 that says so, never a crash.
  */
-#define LOG_MODULE "http"
 #include "core/compat.h"
 #include "http/api/api.h"
-#include "core/crypto.h"
 #include "core/err.h"
-#include "core/log.h"
 #include "core/time.h"
 #include "domain/maintenance.h"
 #include "http/input.h"
+#include "http/remote_secret.h"
 #include "store/store.h"
 #include <sodium.h>
 
@@ -34,50 +31,14 @@ static json_t *ra_json(const struct remote_access *ra)
                      "updated_at", json_time(ra->updated_at));
 }
 
-/*
- * The sealing key into key. A write (create) may make a missing key file,
- * but only while no secret is stored (a new key would not open the old
- * ones). Returns 0, or fills res with 500 naming the trouble.
- */
-static int load_key(struct req *req, struct res *res, bool create, uint8_t key[SECRET_KEY_LEN])
-{
-    struct strbuf err = STRBUF_INIT;
-    const char *path = req->conf ? req->conf->remote_access_key_file : NULL;
-    int64_t sealed = 0;
-    char q[512];
-    int rc;
-
-    if (create && (rc = store_remote_access_sealed_count(req->store, &sealed)) < 0)
-        return res_error(res, rc, NULL, "cannot count stored secrets");
-    if ((rc = secret_key_load(path, create && sealed == 0, key, &err)) < 0) {
-        log_error("msg=\"remote-access key unusable\" error=\"%s\"",
-                  log_quote(err.buf, q, sizeof(q)));
-        rc = res_error(res, DESK_EIO, NULL, "remote-access secrets are unavailable: %s", err.buf);
-    }
-    strbuf_release(&err);
-    return rc;
-}
-
 /* Seal the string field "secret" of in (when present and not "") into *sealed (arena). */
 static int seal_input(struct req *req, struct res *res, json_t *in, const uint8_t **sealed,
                       size_t *len)
 {
-    const char *secret = input_str(in, "secret");
-    uint8_t key[SECRET_KEY_LEN], *out;
-    int rc;
+    const char *why = "";
+    int rc = remote_secret_seal(req, input_str(in, "secret"), sealed, len, &why);
 
-    *sealed = NULL;
-    *len = 0;
-    if (!secret || !*secret)
-        return 0;
-    if ((rc = load_key(req, res, true, key)) < 0)
-        return rc;
-    *len = strlen(secret) + SECRET_SEAL_OVERHEAD;
-    out = arena_alloc(req->arena, *len);
-    secret_seal(key, secret, strlen(secret), out);
-    sodium_memzero(key, sizeof(key));
-    *sealed = out;
-    return 0;
+    return rc < 0 ? res_error(res, rc, NULL, "%s", why) : 0;
 }
 
 /* ---- POST/GET /api/v1/installations/{id}/remote-access ----------------------------------- */
@@ -142,33 +103,17 @@ int api_remote_access_list(struct req *req, struct res *res)
 /* The record's JSON with "secret": its plain text, or null when it has none. */
 static int ra_with_secret(struct req *req, struct res *res, const struct remote_access *ra)
 {
-    uint8_t key[SECRET_KEY_LEN];
-    json_t *j = ra_json(ra);
-    char *plain;
+    const char *plain, *why = "";
+    json_t *j;
     int rc;
 
     res_header(res, "Cache-Control", "no-store"); /* a secret is kept by no cache */
-    if (!ra->sealed) {
-        json_object_set_new(j, "secret", json_null());
-        return res_json(res, 200, j);
-    }
-    if ((rc = load_key(req, res, false, key)) < 0) {
-        json_decref(j);
-        return rc;
-    }
-    plain = arena_alloc(req->arena, ra->sealed_len + 1);
-    rc = secret_open(key, ra->sealed, ra->sealed_len, plain);
-    sodium_memzero(key, sizeof(key));
-    if (rc < 0) {
-        json_decref(j);
-        log_error("msg=\"remote-access secret does not open: wrong key file?\" id=%" PRId64,
-                  ra->id);
-        return res_error(res, DESK_EIO, NULL,
-                         "the secret of remote access %" PRId64 " does not open with the key "
-                         "file (replaced or lost?)", ra->id);
-    }
-    json_object_set_new(j, "secret", json_string(plain));
-    sodium_memzero(plain, ra->sealed_len - SECRET_SEAL_OVERHEAD);
+    if ((rc = remote_secret_open(req, ra, &plain, &why)) < 0)
+        return res_error(res, rc, NULL, "%s", why);
+    j = ra_json(ra);
+    json_object_set_new(j, "secret", plain ? json_string(plain) : json_null());
+    if (plain)
+        sodium_memzero((char *)plain, strlen(plain));
     return res_json(res, 200, j);
 }
 

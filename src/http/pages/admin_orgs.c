@@ -6,7 +6,9 @@
  * mail_domain_normalize; blanks around them and empty ones skipped).
  * POST /desk/admin/organizations answers 303 to the list, or shows it again
  * with what was typed and 422 (a bad name or domain) or the store's 409 (a
- * taken name, a domain of another organisation).
+ * taken name, a domain of another organisation). Each row has a select of
+ * the staff: POST .../organizations/{id}/account-executive sets or clears
+ * its account executive.
  */
 #include "core/compat.h"
 #include "core/err.h"
@@ -29,9 +31,12 @@ static json_t *orgs_json(const struct organization *o, size_t n, const struct na
         for (size_t d = 0; d < o[i].domains_nr; d++)
             json_array_append_new(domains, json_string(o[i].domains[d]));
         json_array_append_new(list,
-                              json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)o[i].id, "name",
-                                        o[i].name, "domains", domains, "account_executive",
-                                        page_name_of(staff, nstaff, o[i].account_executive_id)));
+                              json_pack("{s:I, s:s, s:o, s:s, s:o}", "id", (json_int_t)o[i].id,
+                                        "name", o[i].name, "domains", domains, "account_executive",
+                                        page_name_of(staff, nstaff, o[i].account_executive_id),
+                                        "executives",
+                                        page_options(staff, nstaff, o[i].account_executive_id,
+                                                     "none")));
     }
     return list;
 }
@@ -112,6 +117,26 @@ int page_admin_org_create(struct req *req, struct res *res)
         (why = parse_domains(req, page_form_str(req, "domains"), &o)))
         return show(req, res, 422, why);
     if ((rc = store_org_create(req->store, &req->caller, &o, &f)) < 0)
+        return show(req, res, http_status_from_err(rc), page_fault_message(rc, &f));
+    return page_saved(req, res, "/desk/admin/organizations");
+}
+
+/* POST /desk/admin/organizations/{id}/account-executive: one of the staff, or none (""). */
+int page_admin_org_executive(struct req *req, struct res *res)
+{
+    struct organization patch = {.id = req->params[0]}, o;
+    struct store_fault f = {0};
+    int rc;
+
+    patch.account_executive_id = page_form_id(req, "account_executive_id");
+    if (!patch.account_executive_id && *page_form_str(req, "account_executive_id"))
+        return show(req, res, 422, "choose the account executive from the staff");
+    if (!patch.account_executive_id)
+        patch.account_executive_id = ORG_CLEAR;
+    rc = store_org_update(req->store, &req->caller, &patch, &o, &f, req->arena);
+    if (rc == DESK_ENOTFOUND && !f.field)
+        return page_error(req, res, rc, "there is no organisation %" PRId64, patch.id);
+    if (rc < 0)
         return show(req, res, http_status_from_err(rc), page_fault_message(rc, &f));
     return page_saved(req, res, "/desk/admin/organizations");
 }

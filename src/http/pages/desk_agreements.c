@@ -133,10 +133,11 @@ static int show(struct req *req, struct res *res, int status, const char *error)
     for (size_t i = 0; change_order_scope_names[i]; i++)
         json_array_append_new(scopes, json_string(change_order_scope_names[i]));
     return page_render(req, res, status, "desk_agreement",
-                       json_pack("{s:s, s:o, s:s?, s:o, s:o}", "title",
+                       json_pack("{s:s, s:o, s:s?, s:o, s:o, s:o}", "title",
                                  arena_sprintf(req->arena, "Agreement #%" PRId64, id),
                                  "agreement", o, "error", error, "scopes", scopes, "staff_options",
-                                 page_options(staff, nstaff, 0, "choose")));
+                                 page_options(staff, nstaff, 0, "choose"), "representative_options",
+                                 page_options(staff, nstaff, g.representative_id, "none")));
 }
 
 int page_desk_agreement(struct req *req, struct res *res) { return show(req, res, 200, NULL); }
@@ -216,6 +217,22 @@ int page_desk_agreement_cancel(struct req *req, struct res *res)
     if (form_date(req, "notice_given_on", floor_div(time_now(), 86400), &m.notice) < 0)
         return show(req, res, 422, "the notice date must be a date, YYYY-MM-DD");
     return move(req, res, &m);
+}
+
+/* POST /desk/agreements/{id}/representative: one of the staff, or none ("" clears it). */
+int page_desk_agreement_representative(struct req *req, struct res *res)
+{
+    struct agreement_patch p = {.fields = AF_REPRESENTATIVE};
+    struct store_fault fault = {0};
+    struct agreement out;
+    int rc;
+
+    p.to.representative_id = page_form_id(req, "representative_id");
+    if (!p.to.representative_id && *page_form_str(req, "representative_id"))
+        return show(req, res, 422, "choose the representative from the staff");
+    rc = store_agreement_update(req->store, &req->caller, req->params[0], &p, time_now(), &out,
+                                &fault, req->arena);
+    return done(req, res, rc, &fault);
 }
 
 /* The form's booking_ids, "3, 4" (commas or spaces between ids), into co; 0 or DESK_EINVAL. */

@@ -254,6 +254,7 @@ int page_desk_agreement(struct req *req, struct res *res);
 int page_desk_agreement_quote(struct req *req, struct res *res);
 int page_desk_agreement_sign(struct req *req, struct res *res);
 int page_desk_agreement_cancel(struct req *req, struct res *res);
+int page_desk_agreement_representative(struct req *req, struct res *res);
 int page_desk_change_order_create(struct req *req, struct res *res);
 int page_desk_change_order_sign(struct req *req, struct res *res);
 int page_desk_booking_create(struct req *req, struct res *res);
@@ -286,6 +287,16 @@ int page_desk_kb_update(struct req *req, struct res *res);
 int page_desk_releases(struct req *req, struct res *res);
 int page_desk_release_create(struct req *req, struct res *res);
 int page_desk_release_publish(struct req *req, struct res *res);
+
+/* ---- desk_installations.c: installations, maintenance windows, remote access -------------- */
+int page_desk_installations(struct req *req, struct res *res);
+int page_desk_installation(struct req *req, struct res *res);
+int page_desk_maintenance_create(struct req *req, struct res *res);
+int page_desk_maintenance_update(struct req *req, struct res *res);
+int page_desk_maintenance_complete(struct req *req, struct res *res);
+int page_desk_remote_create(struct req *req, struct res *res);
+int page_desk_remote_update(struct req *req, struct res *res);
+int page_desk_remote_secret(struct req *req, struct res *res);
 
 /* ---- reports.c (/desk/reports and its CSV files) ------------------------------------- */
 int page_desk_reports(struct req *req, struct res *res);
@@ -320,6 +331,7 @@ int page_admin_catalogue_save(struct req *req, struct res *res);
 /* ---- admin_orgs.c: the customers' organisations ---------------------------------------- */
 int page_admin_orgs(struct req *req, struct res *res);
 int page_admin_org_create(struct req *req, struct res *res);
+int page_admin_org_executive(struct req *req, struct res *res);
 
 /* ---- desk.c ------------------------------------------------------------------------ */
 int page_desk_queue(struct req *req, struct res *res);
