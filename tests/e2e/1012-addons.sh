@@ -97,6 +97,13 @@ api POST "/api/v1/agreements/$E/sign" "" "$ADMIN"
 is "$STATUS" 200 "an enhanced agreement from 1 April, 24,000.00 a year, signed"
 addon 1 '{"service_id":9,"starts_on":"2026-03-01","currency":"EUR","annual_price":150000}'
 is "$STATUS" 201 "API access from 1 March, 1,500.00 a year"
+# an advanced-services SOW of the same organisation bills on its own, never on the yearly one
+api POST /api/v1/agreements '{"organization_id":1,"kind":"advanced","starts_on":"2027-01-01","ends_on":"2027-12-31","currency":"EUR","hours":50,"rate":12000,"invoicing":"monthly","services":["system_migrations"]}' "$ADMIN"
+ADV=$(json .id)
+accept "$ADV" "$CA"
+api POST "/api/v1/agreements/$ADV/sign" "" "$ADMIN"
+api POST "/api/v1/agreements/$ADV/time-entries" '{"minutes":120,"kind":"billable","on":"2027-02-10"}' "$AGENT"
+is "$STATUS" 201 "an advanced-services SOW with two billable hours in February 2027"
 api POST /api/v1/organizations/1/invoices/yearly '{"period_start":"2027-01-01","period_end":"2027-12-31"}' "$CA"
 is "$STATUS" 403 "customers do not issue invoices"
 api POST /api/v1/organizations/1/invoices/yearly '{"period_start":"2027-01-01","period_end":"2027-12-31"}' "$AGENT"
@@ -106,6 +113,11 @@ is "$(json '[.lines[]|[.kind,.on,.amount]|join(":")]|join(" ")')" \
     "fee:2027-04-01:2400000 add_on:2027-03-01:150000" \
     "the enhanced fee and the add-on's year together (no fee on the maintenance agreement; the ended add-on bills nothing)"
 is "$(json .total)/$(json .total_text)" "2550000/25500.00" "one total"
+is "$(json "[.lines[]|select(.agreement_id == $ADV)]|length")" 0 "nothing of the advanced-services SOW"
+api POST "/api/v1/agreements/$ADV/invoices" '{"period_start":"2027-02-01","period_end":"2027-02-28"}' "$AGENT"
+is "$STATUS/$(json .kind)/$(json .agreement_id)/$(json .total)" "201/agreement/$ADV/24000" \
+    "which invoices its month itself: 2 h x 120.00"
+api GET "/api/v1/invoices/$Y" "" "$AGENT"
 like "$(curl -s -H "Authorization: Bearer $CA" "$BASE/api/v1/invoices/$Y.html")" \
     "Add-on: API access, year 2027-03-01 to 2028-02-29" "the customer's printable invoice shows the add-on"
 api POST /api/v1/organizations/1/invoices/yearly '{"period_start":"2027-06-01","period_end":"2028-05-31"}' "$AGENT"
@@ -144,7 +156,7 @@ like "$(json .error.message)" "add-on $DKK is in DKK, the invoice in EUR" "namin
 api POST /api/v1/organizations/1/invoices/yearly '{"period_start":"2027-12-31","period_end":"2027-01-01"}' "$AGENT"
 is "$STATUS/$(json .error.field)" 422/period_end "a reversed period is 422"
 api GET "/api/v1/invoices?organization_id=1" "" "$CA"
-is "$(json '[.items[].kind]|@csv')" '"agreement","yearly"' "the customer lists both kinds"
+is "$(json '[.items[].kind]|unique|@csv')" '"agreement","yearly"' "the customer lists both kinds"
 
 # ---- the pages ------------------------------------------------------------------------------------
 passwords "2, 3"; ok $? "passwords"
