@@ -213,6 +213,21 @@ async function otherCustomer(browser, id) {
   const page = await newPage(browser, { width: 390, height: 844 });
   await signIn(page, '/portal/', 'cb@beta.test');
   await shot(page, 'portal-list-phone');
+  // 390 px (issue 15): the menu folds behind a button, nothing is wider than the screen
+  check(await page.locator('.menu-button').isVisible() &&
+    !(await page.locator('.top nav').isVisible()), 'at 390 px the menu folds behind "Menu"');
+  check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    'and no part of the page is wider than the screen',
+    await page.evaluate(() => document.documentElement.scrollWidth));
+  await page.click('.menu-button');
+  check(await page.locator('.top nav').isVisible() &&
+    await page.locator('.top nav a[aria-current="page"]').count() === 1,
+    '"Menu" opens it, the current page marked');
+  await shot(page, 'portal-menu-phone');
+  await page.goto(`${base}/portal/requests/new`);
+  check(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    'the request form fits the screen too');
+  await shot(page, 'portal-new-phone');
   const other = await page.goto(`${base}/portal/requests/${id}`);
   check(other.status() === 404, "another organisation's request is 404", other.status());
   check(!(await page.content()).includes('meter reads'), 'and shows nothing of it');
@@ -466,6 +481,53 @@ async function deskMaintenance(customer, agent) {
     'the customer sees the window in the portal');
 }
 
+// WCAG 2.2 A and AA with axe-core (issue 15) on the pages people use most, as customers and
+// as agents: the findings are printed per page and rule, and their count may not grow. axe is
+// injected into a context that bypasses the pages' Content-Security-Policy (no other change).
+const AXE = new URL('./node_modules/axe-core/axe.min.js', import.meta.url).pathname;
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const AXE_MAX = Number(process.env.AXE_MAX || 0);
+async function accessibility(browser) {
+  let total = 0;
+  const pages = [];
+  { // axe itself: a page with an image without text and a field without a label is found out
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.setContent('<!doctype html><html lang="en"><head><title>t</title></head><body>' +
+      '<main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text"></main></body></html>');
+    await page.addScriptTag({ path: AXE });
+    const ids = await page.evaluate(async (tags) =>
+      (await window.axe.run(document, { runOnly: { type: 'tag', values: tags } })).violations
+        .map((v) => v.id), AXE_TAGS);
+    check(ids.includes('image-alt') && ids.includes('label'), 'axe-core finds what it should', ids);
+    await context.close();
+  }
+  for (const [email, paths] of [
+    ['ca@acme.test', ['/portal/', '/portal/requests/new', '/portal/agreements', '/portal/service-levels',
+      '/portal/catalogue', '/portal/kb', '/portal/chat']],
+    ['agent@vendor.test', ['/desk/', '/desk/tickets/1', '/desk/tickets/new', '/desk/agreements',
+      '/desk/reports', '/desk/installations', '/desk/chats']],
+  ]) {
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, paths[0], email);
+    for (const path of paths) {
+      await page.goto(`${base}${path}`);
+      await page.addScriptTag({ path: AXE });
+      const found = await page.evaluate(async (tags) =>
+        (await window.axe.run(document, { runOnly: { type: 'tag', values: tags } })).violations
+          .map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length })), AXE_TAGS);
+      const n = found.reduce((a, v) => a + v.n, 0);
+      total += n;
+      pages.push(path);
+      console.log(`axe ${path}: ${n}${found.length ? ' (' + found.map((v) => `${v.id} ${v.impact} x${v.n}`).join(', ') + ')' : ''}`);
+    }
+    await context.close();
+  }
+  console.log(`figure: axe-core WCAG 2.2 A/AA findings: ${total} on ${pages.length} pages`);
+  check(total <= AXE_MAX, `axe-core finds at most ${AXE_MAX} WCAG 2.2 A/AA issues on ${pages.length} pages`, total);
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath,
@@ -491,6 +553,7 @@ async function main() {
     await liveChat(browser, customer, agent);
     await customerAcceptsQuote(customer, agent);
     await deskLive(customer, agent);
+    await accessibility(browser);
     await deskMaintenance(customer, agent);
     await otherCustomer(browser, id);
     const portal = await agent.goto(`${base}/portal/`);

@@ -17,9 +17,9 @@ if [ ! -x "$CHROMIUM" ]; then
     done_testing
     exit 1
 fi
-if [ ! -d "$B/node_modules/playwright-core" ]; then
+if [ ! -d "$B/node_modules/playwright-core" ] || [ ! -d "$B/node_modules/axe-core" ]; then
     (cd "$B" && npm ci --silent --no-audit --no-fund > /dev/null 2>&1)
-    ok $? "npm ci (playwright-core, pinned in package-lock.json)"
+    ok $? "npm ci (playwright-core and axe-core, pinned in package-lock.json)"
 fi
 
 start_server --backup-dir "$T/backups"; ok $? "server starts"

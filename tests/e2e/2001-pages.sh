@@ -138,6 +138,15 @@ page ca POST "/portal/requests/$ID/reply" --data-urlencode "csrf=$TOKEN_CA" -d b
 is "$STATUS" 409 "a reply to a closed request is 409"
 like "$BODY" 'role="alert"' "shown on the request page"
 
+# reach (issue 15): a skip link to the content, the current page marked in the menu
+page ca GET /portal/agreements
+has '<a class="skip" href="#main">Skip to the content</a>'; ok $? "a skip link"
+has '<main id="main" tabindex="-1">'; ok $? "to the content"
+has '<a href="/portal/agreements" aria-current="page">Agreements</a>'; ok $? "the current page marked"
+is "$(grep -o 'aria-current="page"' <<< "$BODY" | wc -l)" 1 "once"
+page agent GET /desk/
+has '<a href="/desk/" aria-current="page">Queue</a>'; ok $? "the desk's queue too"
+
 page agent GET /api/v1/me
 is "$STATUS" 200 "the API reads with the session cookie"
 page agent POST /api/v1/tickets -H 'Content-Type: application/json' -d '{"subject":"x"}'

@@ -31,6 +31,30 @@ static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'sel
                           "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; "
                           "base-uri 'none'";
 
+/*
+ * The link of the menu to the page shown gets aria-current="page" (WCAG 2.4.8): the first
+ * `<a href="PATH">` of the page, which is the menu's, for the request's path exactly.
+ */
+static void mark_current(const struct req *req, struct strbuf *html)
+{
+    struct strbuf link = STRBUF_INIT;
+    const char *at, *nav;
+
+    strbuf_addf(&link, "<a href=\"%s\">", req->path);
+    nav = strstr(html->buf, "<nav aria-label=\"Main\">");
+    if (nav && !strchr(req->path, '"') && (at = strstr(nav, link.buf)) &&
+        at < strstr(nav, "</nav>")) {
+        size_t pos = (size_t)(at - html->buf) + link.len - 1; /* at the '>' */
+        struct strbuf out = STRBUF_INIT;
+        strbuf_add(&out, html->buf, pos);
+        strbuf_addstr(&out, " aria-current=\"page\"");
+        strbuf_add(&out, html->buf + pos, html->len - pos);
+        strbuf_release(html);
+        *html = out;
+    }
+    strbuf_release(&link);
+}
+
 int page_render(struct req *req, struct res *res, int status, const char *name, json_t *data)
 {
     const char *flash;
@@ -53,6 +77,8 @@ int page_render(struct req *req, struct res *res, int status, const char *name, 
     strbuf_reset(&res->body);
     rc = tmpl_render(name, data, &res->body);
     json_decref(data);
+    if (rc == 0)
+        mark_current(req, &res->body);
     if (rc < 0) {
         strbuf_reset(&res->body);
         strbuf_addstr(&res->body, "<!doctype html><title>error</title><p>internal error (logged)");
