@@ -99,6 +99,8 @@ int store__audit(struct db_conn *c, int64_t actor_id, const char *action, const 
  */
 int store__outbox_mail(struct db_conn *c, const char *kind, const char *to, const char *subject,
                        const char *body, const char *message_id, int64_t now);
+/* 0 when request id exists and who may see it, else DESK_ENOTFOUND (as missing). */
+int store__ticket_visible(struct db_conn *c, const struct caller *who, int64_t id);
 /* store_user_create inside the caller's write transaction (audited the same way). */
 int store__user_create_in(struct db_conn *c, const struct caller *actor, struct user *u,
                           const char *password_hash);

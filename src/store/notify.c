@@ -40,6 +40,11 @@ static const char SQL_CUSTOMER_SIDE[] =
     "SELECT email FROM users WHERE organization_id = ?2 AND role = 'customer' AND notify = 1 "
     "UNION SELECT address FROM mail_requesters WHERE ticket_id = ?3";
 static const char SQL_ASSIGNEE[] = "SELECT email FROM users WHERE id = ?1";
+/* ?2: 1 for the customer side (customers who watch, and the CC addresses), 0 for staff */
+static const char SQL_FOLLOWERS[] =
+    "SELECT u.email FROM ticket_watchers w JOIN users u ON u.id = w.user_id WHERE "
+    "w.ticket_id = ?1 AND u.disabled_at IS NULL AND ((u.role = 'customer') = (?2 = 1)) "
+    "UNION SELECT address FROM ticket_cc WHERE ticket_id = ?1 AND ?2 = 1 AND ?3 = 0";
 static const char SQL_ESCALATION_CONTACTS[] =
     "SELECT coalesce(p.escalation_emails, '[]') FROM agreements a JOIN sla_policies p "
     "ON p.id = a.sla_policy_id WHERE a.id = ?1";
@@ -80,11 +85,14 @@ static char *recipients(struct db_conn *c, unsigned audience, const struct ticke
 
     if (audience & NOTICE_TO_CUSTOMER) {
         add_emails(c, SQL_CUSTOMER_SIDE, t->requester_id, t->organization_id, t->id, list);
+        add_emails(c, SQL_FOLLOWERS, t->id, 1, 0, list);
         if (ctx.extra_to)
             json_array_append_new(list, json_string(ctx.extra_to));
     }
-    if (audience & NOTICE_TO_ASSIGNEE)
+    if (audience & NOTICE_TO_ASSIGNEE) {
         add_emails(c, SQL_ASSIGNEE, t->assignee_id, 0, 0, list);
+        add_emails(c, SQL_FOLLOWERS, t->id, 0, 0, list);
+    }
     if (audience & NOTICE_TO_ESCALATION)
         add_escalation_contacts(c, t->agreement_id, list);
     return notice_recipients(list, ctx.mute);

@@ -276,6 +276,29 @@ int store_canned_get(struct store *st, int64_t id, struct canned_reply *out, str
 /* Every reply by title (at most STORE_PAGE_MAX). */
 int store_canned_list(struct store *st, struct canned_reply **items, size_t *n, struct arena *a);
 
+/* ---- watchers and CC of a request (watchers.c) ---- */
+
+#define TICKET_CC_MAX 20 /* CC addresses of one request */
+struct follower {
+    int64_t user_id;
+    const char *name, *email;
+    bool staff;
+};
+/*
+ * Add (on) or remove user_id as a watcher of request ticket_id: staff, or a customer of its
+ * organisation (DESK_EINVAL, fault "user_id", for anyone else). Audited "follow"/"unfollow"
+ * when it changes something. DESK_ENOTFOUND for a request the caller may not see.
+ */
+int store_watcher_set(struct store *st, const struct caller *c, int64_t ticket_id,
+                      int64_t user_id, bool on, int64_t now, struct store_fault *fault);
+/* The same for a CC address (lower case, checked by the caller). */
+int store_cc_set(struct store *st, const struct caller *c, int64_t ticket_id,
+                 const char *address, bool on, int64_t now, struct store_fault *fault);
+/* The watchers (by name) and CC addresses of request ticket_id, as the caller may see it. */
+int store_followers(struct store *st, const struct caller *c, int64_t ticket_id,
+                    struct follower **watchers, size_t *nw, const char ***cc, size_t *ncc,
+                    struct arena *a);
+
 /* ---- who is writing a reply now (replying.c; staff: the caller checks the role) ---- */
 
 #define REPLYING_SECS 45 /* a mark lives this long unless renewed */

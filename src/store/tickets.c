@@ -830,7 +830,7 @@ int store__message_add_in(struct db_conn *conn, const struct caller *c, struct m
 static const char SQL_TICKET_VISIBLE[] =
     "SELECT 1 FROM tickets WHERE id = ?1 AND (CAST(?2 AS BIGINT) = 0 OR organization_id = ?2)";
 
-static int ticket_visible(struct db_conn *c, const struct caller *who, int64_t id)
+int store__ticket_visible(struct db_conn *c, const struct caller *who, int64_t id)
 {
     struct db_stmt *s = db_stmt(c, SQL_TICKET_VISIBLE);
     int rc;
@@ -858,7 +858,7 @@ int store_message_list(struct store *st, const struct caller *c, int64_t ticket_
     int rc;
 
     *n = 0;
-    if ((rc = ticket_visible(conn, c, ticket_id)) < 0)
+    if ((rc = store__ticket_visible(conn, c, ticket_id)) < 0)
         goto out;
     s = db_stmt(conn, SQL_MESSAGES);
     db_bind_int(s, 1, ticket_id);
@@ -999,7 +999,7 @@ int store_attachment_list(struct store *st, const struct caller *c, int64_t tick
     int rc;
 
     *n = 0;
-    if ((rc = ticket_visible(conn, c, ticket_id)) < 0)
+    if ((rc = store__ticket_visible(conn, c, ticket_id)) < 0)
         goto out;
     s = db_stmt(conn, SQL_ATTACHMENTS);
     db_bind_int(s, 1, ticket_id);

@@ -1193,6 +1193,18 @@ OPS = {
         "/api/v1/tickets/%d/triage" % mk_triage_ticket(r),
         {"organization_id": WORLD.ids["customer_org"], "add_contact": random.random() < 0.5}),
         True),
+    "GET /api/v1/tickets/{id}/followers": ("customer", lambda r: J(
+        "/api/v1/tickets/%d/followers" % r.get("ticket")), True),
+    "POST /api/v1/tickets/{id}/watchers": ("agent", lambda r: J(
+        "/api/v1/tickets/%d/watchers" % r.get("ticket"),
+        {"user_id": random.choice([WORLD.ids["agent"], WORLD.ids["agent2"]])}), True),
+    "DELETE /api/v1/tickets/{id}/watchers/{user_id}": ("agent", lambda r: J(
+        "/api/v1/tickets/%d/watchers/%d" % (r.get("ticket"), WORLD.ids["agent2"])), True),
+    "POST /api/v1/tickets/{id}/cc": ("customer", lambda r: J(
+        "/api/v1/tickets/%d/cc" % r.get("ticket"), {"email": "cc-%s@nordvand.demo" % uniq()}),
+        True),
+    "DELETE /api/v1/tickets/{id}/cc": ("customer", lambda r: J(
+        "/api/v1/tickets/%d/cc?email=%s" % (r.get("ticket"), "gone@nordvand.demo")), True),
     "POST /api/v1/password-resets": ("anonymous", lambda r: J("/api/v1/password-resets", {
         "email": random.choice([r.get("user")["email"], "nobody-%s@example.test" % uniq()])}),
         True),
@@ -1382,6 +1394,12 @@ PAGE_POSTS = {
     "POST /desk/tickets/{id}/merge": lambda r: (lambda a, b: P(
         "agent", "/desk/tickets/%d" % a, "/desk/tickets/%d/merge" % a, {"into_id": b}))(
             mk_ticket(r), mk_ticket(r)),
+    "POST /desk/tickets/{id}/watch": lambda r: P(
+        "agent", "/desk/tickets/%d" % r.get("ticket"), "/desk/tickets/%d/watch" % r.get("ticket"),
+        {"on": random.choice(["0", "1"])}),
+    "POST /desk/tickets/{id}/cc": lambda r: P(
+        "agent", "/desk/tickets/%d" % r.get("ticket"), "/desk/tickets/%d/cc" % r.get("ticket"),
+        {"email": "desk-cc-%s@nordvand.demo" % uniq()}),
     "POST /desk/tickets/{id}/replying": lambda r: P(
         "agent", "/desk/tickets/%d" % r.get("ticket"),
         "/desk/tickets/%d/replying" % r.get("ticket"),

@@ -143,6 +143,14 @@ int api_ticket_get(struct req *req, struct res *res);
 int api_ticket_patch(struct req *req, struct res *res);
 int api_ticket_escalate(struct req *req, struct res *res);
 int api_ticket_triage(struct req *req, struct res *res);
+/* watchers.c: the watchers and CC of a request; followers_json also serves the desk */
+struct follower;
+json_t *followers_json(const struct follower *w, size_t nw, const char *const *cc, size_t ncc);
+int api_followers_get(struct req *req, struct res *res);
+int api_watcher_add(struct req *req, struct res *res);
+int api_watcher_remove(struct req *req, struct res *res);
+int api_cc_add(struct req *req, struct res *res);
+int api_cc_remove(struct req *req, struct res *res);
 int api_ticket_sla(struct req *req, struct res *res);
 int api_message_create(struct req *req, struct res *res);
 int api_message_list(struct req *req, struct res *res);

@@ -386,6 +386,25 @@ static int ticket_events(struct req *req, const struct ticket *t, const struct n
     return 0;
 }
 
+/* The watchers and CC of t, and whether the agent watches it (the "Watch" button's state). */
+static int followers_page(struct req *req, const struct ticket *t, json_t *data)
+{
+    struct follower *w;
+    const char **cc;
+    size_t nw, ncc;
+    bool mine = false;
+    int rc;
+
+    if ((rc = store_followers(req->store, &req->caller, t->id, &w, &nw, &cc, &ncc,
+                              req->arena)) < 0)
+        return rc;
+    for (size_t i = 0; i < nw; i++)
+        mine = mine || w[i].user_id == req->caller.user_id;
+    json_object_set_new(data, "followers", followers_json(w, nw, cc, ncc));
+    json_object_set_new(data, "watching", json_boolean(mine));
+    return 0;
+}
+
 /* The other agents writing a reply to t now: the page warns (store_replying_list). */
 static int replying_json(struct req *req, const struct ticket *t, json_t *data)
 {
@@ -495,7 +514,7 @@ static int show_ticket(struct req *req, struct res *res, int64_t id, int status,
         json_object_set_new(data, "draft_internal", json_boolean(req_form(req, "internal")));
     }
     if ((rc = links_json(req, &t, data)) < 0 || (rc = canned_choice(req, &t, data)) < 0 ||
-        (rc = replying_json(req, &t, data)) < 0) {
+        (rc = replying_json(req, &t, data)) < 0 || (rc = followers_page(req, &t, data)) < 0) {
         json_decref(data);
         return page_error(req, res, rc, "request %" PRId64 " cannot be shown", id);
     }
@@ -569,6 +588,35 @@ int page_desk_escalate(struct req *req, struct res *res)
         return show_ticket(req, res, req->params[0], 422, why);
     rc = store_ticket_escalate(req->store, &req->caller, req->params[0], reason, time_now(), &t,
                                &fault, req->arena);
+    return rc < 0 ? refused(req, res, rc, fault.message) : back_to_ticket(req, res);
+}
+
+/* POST /desk/tickets/{id}/watch, on=1|0: the agent watches the request, or stops. */
+int page_desk_watch(struct req *req, struct res *res)
+{
+    struct store_fault fault = {0};
+    int rc = store_watcher_set(req->store, &req->caller, req->params[0], req->caller.user_id,
+                               !strcmp(page_form_str(req, "on"), "1"), time_now(), &fault);
+
+    return rc < 0 ? refused(req, res, rc, fault.message) : back_to_ticket(req, res);
+}
+
+/* POST /desk/tickets/{id}/cc, email (and remove=1 to take it off). */
+int page_desk_cc(struct req *req, struct res *res)
+{
+    const char *email = page_form_str(req, "email"), *address;
+    struct store_fault fault = {0};
+    char *low;
+    int rc;
+
+    if (api_check_email(email, &address, req->arena))
+        return show_ticket(req, res, req->params[0], 422,
+                           arena_sprintf(req->arena, "'%s' is not an e-mail address", email));
+    low = arena_strdup(req->arena, address);
+    for (char *p = low; *p; p++)
+        *p = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+    rc = store_cc_set(req->store, &req->caller, req->params[0], low,
+                      strcmp(page_form_str(req, "remove"), "1") != 0, time_now(), &fault);
     return rc < 0 ? refused(req, res, rc, fault.message) : back_to_ticket(req, res);
 }
 

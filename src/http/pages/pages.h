@@ -342,6 +342,8 @@ int page_desk_escalate(struct req *req, struct res *res);
 int page_desk_triage(struct req *req, struct res *res);
 int page_desk_merge(struct req *req, struct res *res);
 int page_desk_replying(struct req *req, struct res *res);
+int page_desk_watch(struct req *req, struct res *res);
+int page_desk_cc(struct req *req, struct res *res);
 int page_desk_link(struct req *req, struct res *res);
 #define PAGE_REASON_MAX 2000 /* characters of an escalation's reason (desk and portal) */
 /* The posted escalation reason into *reason; NULL when fine, else why not (arena). */
