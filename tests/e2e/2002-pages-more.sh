@@ -92,6 +92,16 @@ is "$(sed -n 2p "$T/body" | tr -d '\r')" \
 api POST /api/v1/agreements/2/change-orders '{"hours":10,"reason":"<script>more</script> hours"}' "$AGENT"
 is "$STATUS" 201 "a change order proposed"
 sign_in ca ca@acme.test
+# the portal list's "Service level" says what the API says (issue 16): a request answered after
+# its response target is "response missed", never "on track"
+api POST /api/v1/tickets '{"subject":"answered late","severity":"B","organization_id":1,"requester_id":3,"received_at":"2026-03-05T09:00:00Z"}' "$AGENT"
+LATE=$(json .id)
+api PATCH "/api/v1/tickets/$LATE" '{"status":"in_progress"}' "$AGENT"
+api GET "/api/v1/tickets/$LATE" "" "$CA"
+is "$(json .sla.state)" missed "the API: the response target missed"
+page ca GET /portal/
+like "$(tr -d '\n' <<< "$BODY" | grep -o "<tr[^>]*>[^<]*<td[^>]*>$LATE</td>.*" | sed 's|</tr>.*||')" \
+    '<span class="sla sla-missed">response missed</span>' "the portal list says response missed"
 page ca GET /portal/agreements/2
 is "$STATUS" 200 "a customer's agreement page"
 like "$BODY" '<svg class="chart"' "the hours bank as an SVG chart"
