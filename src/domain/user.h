@@ -25,6 +25,7 @@ struct user {
     int64_t organization_id; /* customers: their organisation; staff: 0 */
     int64_t created_at;      /* UTC seconds */
     bool disabled;           /* an admin ended its access: no sign-in, no session, no token */
+    const char *time_zone;   /* IANA zone it reads times in; NULL: each request's calendar */
 };
 
 /* Who is asking: every store query that reads tenant data takes one. */

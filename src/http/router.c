@@ -226,6 +226,7 @@ void route_run(const struct route *r, struct req *req, struct res *res)
 {
     int rc;
 
+    page_viewer_begin(req); /* the times of a page in the user's own zone (page_time) */
     if (req->draft_pending)
         rc = page_draft_keep(req, res);
     else if ((r->flags & ROUTE_PAGE) && !strcmp(req->method, "POST") && !session_csrf_ok(req))
@@ -242,6 +243,7 @@ void route_run(const struct route *r, struct req *req, struct res *res)
                   r->pattern, rc);
         route_error(r, req, res, DESK_EIO, "internal error (logged)");
     }
+    page_viewer_end();
 }
 
 bool route_reads_oversized_form(const struct route *r, const struct req *req)

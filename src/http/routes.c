@@ -501,6 +501,8 @@ const struct route routes[] = {
      "change my password"},
     {"POST", "/account/password", page_account_password, ROLE_CUSTOMER, PAGE,
      "change my password (knowing the old one)"},
+    {"POST", "/account/time-zone", page_account_time_zone, ROLE_CUSTOMER, PAGE,
+     "the time zone the user reads times in (empty: each request's calendar)"},
 
     {"POST", "/api/v1/tokens", api_token_create, ROLE_NONE, 0, "sign in: e-mail and password"},
     {"POST", "/api/v1/password-resets", api_password_reset_ask, ROLE_NONE, 0,

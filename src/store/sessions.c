@@ -135,7 +135,7 @@ static int lookup(struct store *st, const char *sql, enum credential_kind kind,
     rc = db_step(s);
     if (rc == DB_ROW) {
         store__read_user(s, 0, out, a);
-        read_credential(s, 7, kind, cred, a);
+        read_credential(s, STORE_USER_NCOLS, kind, cred, a);
         cred->user_id = out->id;
         rc = 0;
     } else {

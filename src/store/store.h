@@ -148,6 +148,8 @@ int store_user_create(struct store *st, const struct caller *actor, struct user 
  */
 int store_admin_ensure(struct store *st, const char *email, const char *password_hash,
                        bool *created);
+/* Set the caller's own time zone (an IANA name the caller checked; NULL: none). Audited. */
+int store_user_time_zone(struct store *st, const struct caller *c, const char *zone);
 /* The user with this e-mail (any case) and its password hash, or DESK_ENOTFOUND. */
 int store_user_by_email(struct store *st, const char *email, struct user *out,
                         const char **password_hash, struct arena *a);

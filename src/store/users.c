@@ -23,6 +23,7 @@ void store__read_user(struct db_stmt *s, int col, struct user *u, struct arena *
     u->organization_id = db_col_int(s, col + 4);
     u->created_at = db_col_int(s, col + 5);
     u->disabled = (int)db_col_int(s, col + 6) != 0;
+    u->time_zone = db_col_text_or_null(s, col + 7, a);
 }
 
 static char *user_json(const struct user *u)
@@ -97,7 +98,7 @@ static int write_admin_ensure(struct db_conn *c, void *arg)
     struct admin_ensure *w = arg;
     struct db_stmt *s = db_stmt(c, SQL_USER_ROLE_BY_EMAIL);
     struct caller sys = CALLER_SYSTEM;
-    struct user u = {0, w->email, "Administrator", ROLE_ADMIN, 0, 0, false};
+    struct user u = {0, w->email, "Administrator", ROLE_ADMIN, 0, 0, false, NULL};
     struct user_create uc = {&sys, &u, w->hash};
     int rc;
 
@@ -136,7 +137,7 @@ int store_user_by_email(struct store *st, const char *email, struct user *out,
     if (rc == DB_ROW) {
         store__read_user(s, 0, out, a);
         if (password_hash)
-            *password_hash = db_col_text_or_null(s, 7, a);
+            *password_hash = db_col_text_or_null(s, STORE_USER_NCOLS, a);
         rc = 0;
     } else {
         rc = rc == DB_DONE ? DESK_ENOTFOUND : db_err(rc);
@@ -329,4 +330,33 @@ int store_meta_set(struct store *st, const char *key, const char *value)
 {
     struct meta_write w = {key, value};
     return db_write(st, write_meta, &w);
+}
+
+/* ---- the time zone a user reads times in ------------------------------------------------ */
+
+static const char SQL_USER_TZ[] = "UPDATE users SET time_zone = ?2 WHERE id = ?1";
+
+struct tz_job {
+    const struct caller *c; /* the user itself */
+    const char *zone;       /* NULL: clear */
+};
+
+static int write_time_zone(struct db_conn *c, void *arg)
+{
+    struct tz_job *j = arg;
+    struct db_stmt *s = db_stmt(c, SQL_USER_TZ);
+    int rc;
+
+    db_bind_int(s, 1, j->c->user_id);
+    db_bind_text(s, 2, j->zone);
+    if ((rc = db_exec(s)) < 0)
+        return rc;
+    return store__audit_json(c, j->c->user_id, "update", "user", j->c->user_id, NULL,
+                             json_pack("{s:s?}", "time_zone", j->zone));
+}
+
+int store_user_time_zone(struct store *st, const struct caller *c, const char *zone)
+{
+    struct tz_job j = {c, zone};
+    return db_write(st, write_time_zone, &j);
 }

@@ -147,6 +147,19 @@ is "$(grep -o 'aria-current="page"' <<< "$BODY" | wc -l)" 1 "once"
 page agent GET /desk/
 has '<a href="/desk/" aria-current="page">Queue</a>'; ok $? "the desk's queue too"
 
+# times in the agent's own zone (issue 15): chosen on the account page, used by every page
+page agent GET /account/password; TOKEN_TZ=$(csrf)
+page agent POST /account/time-zone --data-urlencode "csrf=$TOKEN_TZ" -d time_zone=Mars/Olympus
+is "$STATUS" 422 "a zone that is none: 422"
+has '&#39;Mars/Olympus&#39; is not a time zone'; ok $? "saying so, with what was typed"
+page agent POST /account/time-zone --data-urlencode "csrf=$TOKEN_TZ" -d time_zone=America/New_York
+is "$STATUS" 303 "the agent chooses New York"
+page agent GET "/desk/tickets/$ID"
+like "$BODY" '<time datetime="[0-9T:-]+Z">[0-9-]+ [0-9:]+ -0[45]:00</time>' "the request's times in New York's offset"
+page agent POST /account/time-zone --data-urlencode "csrf=$TOKEN_TZ" -d time_zone=
+page agent GET "/desk/tickets/$ID"
+like "$BODY" '<time datetime="[0-9T:-]+Z">[0-9-]+ [0-9:]+ \+0[12]:00</time>' "cleared: in the support hours' zone (Copenhagen)"
+
 page agent GET /api/v1/me
 is "$STATUS" 200 "the API reads with the session cookie"
 page agent POST /api/v1/tickets -H 'Content-Type: application/json' -d '{"subject":"x"}'

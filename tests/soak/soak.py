@@ -1494,6 +1494,9 @@ PAGE_POSTS = {
         {"vendor_inclusion": "included", "customer_inclusion": "add_on",
          "customer_comment": "<script>alert(2)</script> " + uniq()}),
     "POST /account/password": lambda r: ("password", None),
+    "POST /account/time-zone": lambda r: P(
+        random.choice(["agent", "customer"]), "/account/password", "/account/time-zone",
+        {"time_zone": random.choice(["Europe/Copenhagen", "America/New_York", "UTC", ""])}),
     "POST /desk/agreements/{id}/requirements": lambda r: P(
         "agent", desk_agr(r, "enhanced"), desk_agr(r, "enhanced") + "/requirements",
         {"year_start": day(-40), "scope": "form " + uniq(), "assumptions": "", "schedule": "",

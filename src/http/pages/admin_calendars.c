@@ -115,8 +115,8 @@ static json_t *preview_json(const struct calendar *cal)
         n = 0;
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, json_pack("{s:o, s:o, s:o, s:o}", "start_utc",
-                                              page_time(sp[i].start, NULL), "end_utc",
-                                              page_time(sp[i].end, NULL), "start_local",
+                                              page_time_utc(sp[i].start), "end_utc",
+                                              page_time_utc(sp[i].end), "start_local",
                                               page_time(sp[i].start, cal), "end_local",
                                               page_time(sp[i].end, cal)));
     return list;

@@ -13,6 +13,7 @@
 #define LOG_MODULE "pages"
 #include "core/compat.h"
 #include "http/pages/pages.h"
+#include "domain/tz.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/time.h"
@@ -243,14 +244,37 @@ int page_admin_user_sign_out(struct req *req, struct res *res)
 static int password_show(struct req *req, struct res *res, int status, const char *error,
                          bool done)
 {
+    const char *zone = !strcmp(req->method, "POST") && req_form(req, "time_zone")
+                           ? page_form_str(req, "time_zone")
+                           : req->user.time_zone;
+
     return page_render(req, res, status, "account_password",
-                       json_pack("{s:s, s:s?, s:b}", "title", "Change your password", "error",
-                                 error, "done", done));
+                       json_pack("{s:s, s:s?, s:b, s:s}", "title", "Your account", "error",
+                                 error, "done", done, "time_zone", zone ? zone : ""));
 }
 
 int page_account_password_form(struct req *req, struct res *res)
 {
     return password_show(req, res, 200, NULL, req_query(req, "done") != NULL);
+}
+
+/* POST /account/time-zone: the zone the user reads times in; empty: each request's calendar. */
+int page_account_time_zone(struct req *req, struct res *res)
+{
+    const char *zone = page_form_str(req, "time_zone");
+    const struct tz *tz;
+    int rc;
+
+    if (*zone && (strlen(zone) > TZ_NAME_MAX || tz_get(zone, &tz, NULL) < 0))
+        return password_show(req, res, 422,
+                             arena_sprintf(req->arena,
+                                           "'%s' is not a time zone of the IANA database, "
+                                           "such as Europe/Copenhagen",
+                                           zone),
+                             false);
+    if ((rc = store_user_time_zone(req->store, &req->caller, *zone ? zone : NULL)) < 0)
+        return page_error(req, res, rc, "the time zone was not saved");
+    return page_saved(req, res, "/account/password");
 }
 
 int page_account_password(struct req *req, struct res *res)

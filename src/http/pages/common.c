@@ -175,10 +175,24 @@ json_t *page_options(const struct named *list, size_t n, int64_t selected, const
 
 /* ---- times and durations ------------------------------------------------------------ */
 
-json_t *page_time(int64_t t, const struct calendar *cal)
+/* The zone of the signed-in user who asked for the page being made (this thread's), or NULL. */
+static _Thread_local const struct tz *viewer_tz;
+
+void page_viewer_begin(const struct req *req)
+{
+    viewer_tz = NULL;
+    if (req->user.id && req->user.time_zone && tz_get(req->user.time_zone, &viewer_tz, NULL) < 0)
+        viewer_tz = NULL;
+}
+
+void page_viewer_end(void)
+{
+    viewer_tz = NULL;
+}
+
+static json_t *time_json(int64_t t, const struct tz *tz)
 {
     char iso[TIME_RFC3339_LEN], local[TIME_LOCAL_LEN], text[48];
-    const struct tz *tz = cal ? calendar_tz(cal) : NULL;
 
     if (!t)
         return json_null();
@@ -188,6 +202,16 @@ json_t *page_time(int64_t t, const struct calendar *cal)
     snprintf(text, sizeof(text), "%.10s %.5s %s", local, local + 11,
              local[19] == 'Z' ? "UTC" : local + 19);
     return json_pack("{s:s, s:s}", "text", text, "iso", iso);
+}
+
+json_t *page_time(int64_t t, const struct calendar *cal)
+{
+    return time_json(t, viewer_tz ? viewer_tz : cal ? calendar_tz(cal) : NULL);
+}
+
+json_t *page_time_utc(int64_t t)
+{
+    return time_json(t, NULL);
 }
 
 const char *page_hmm(int64_t secs, struct arena *a)

@@ -52,8 +52,19 @@ struct named;
 json_t *page_options(const struct named *list, size_t n, int64_t selected, const char *any);
 /* The name of id in list[0..n) (borrowed), "" when it is not there or id is 0. */
 const char *page_name_of(const struct named *list, size_t n, int64_t id);
-/* {"text": local time in cal's zone (UTC without one), "iso": RFC 3339 UTC}, or null for 0. */
+/*
+ * {"text": the local time, "iso": RFC 3339 UTC}, or null for 0: local in the zone the
+ * signed-in user chose (its account page), else cal's zone, else UTC. page_time_utc: in UTC
+ * whatever the user chose (where the page says UTC).
+ */
 json_t *page_time(int64_t t, const struct calendar *cal);
+json_t *page_time_utc(int64_t t);
+/*
+ * The signed-in user's time zone for the page the router runs on this thread (page_time),
+ * from page_viewer_begin(req) to page_viewer_end().
+ */
+void page_viewer_begin(const struct req *req);
+void page_viewer_end(void);
 /* Minutes as decimal hours with two decimals ("12.50", "-3.00"), into the arena. */
 const char *page_hours(int64_t minutes, struct arena *a);
 /* The length of value's bar in a chart width wide whose full bar is max (0..width). */
@@ -313,6 +324,7 @@ int page_admin_user_disabled(struct req *req, struct res *res);
 int page_admin_user_sign_out(struct req *req, struct res *res);
 int page_account_password_form(struct req *req, struct res *res);
 int page_account_password(struct req *req, struct res *res);
+int page_account_time_zone(struct req *req, struct res *res);
 
 /* ---- admin_calendars.c: calendars, their preview and .ics import ------------------- */
 int page_admin_calendars(struct req *req, struct res *res);
