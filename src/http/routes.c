@@ -473,6 +473,8 @@ const struct route routes[] = {
      "create an organisation"},
     {"POST", "/desk/admin/organizations/:id/account-executive", page_admin_org_executive,
      ROLE_ADMIN, PAGE, "choose an organisation's account executive among the staff, or none"},
+    {"POST", "/desk/admin/organizations/:id", page_admin_org_update, ROLE_ADMIN, PAGE,
+     "rename an organisation and replace its mail domains"},
     {"GET", "/desk/admin/calendars", page_admin_calendars, ROLE_ADMIN, PAGE,
      "calendars, and a form"},
     {"POST", "/desk/admin/calendars", page_admin_calendar_create, ROLE_ADMIN, PAGE,

@@ -1475,6 +1475,9 @@ PAGE_POSTS = {
     "POST /desk/admin/organizations": lambda r: P(
         "admin", "/desk/admin/organizations", "/desk/admin/organizations",
         {"name": "Page org " + uniq(), "domains": uniq() + ".soak, " + uniq() + ".soak"}),
+    "POST /desk/admin/organizations/{id}": lambda r: P(
+        "admin", "/desk/admin/organizations", "/desk/admin/organizations/%d" % r.get("org"),
+        {"name": "Renamed <i>org</i> " + uniq(), "domains": uniq() + ".soak"}),
     "POST /desk/admin/calendars": lambda r: P(
         "admin", "/desk/admin/calendars", "/desk/admin/calendars",
         {"name": "Page cal " + uniq(), "definition": json.dumps(

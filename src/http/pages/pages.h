@@ -332,6 +332,7 @@ int page_admin_catalogue_save(struct req *req, struct res *res);
 int page_admin_orgs(struct req *req, struct res *res);
 int page_admin_org_create(struct req *req, struct res *res);
 int page_admin_org_executive(struct req *req, struct res *res);
+int page_admin_org_update(struct req *req, struct res *res);
 
 /* ---- desk.c ------------------------------------------------------------------------ */
 int page_desk_queue(struct req *req, struct res *res);

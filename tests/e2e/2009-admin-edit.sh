@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# 2009 the admin's edit forms over real HTTP with curl: an organisation renamed and its mail
+# domains replaced in place (409 for a taken name or another organisation's domain, 422 naming a
+# bad domain, what was typed kept in its row), each change read back through the API; 403
+# without the CSRF token and for an agent; hostile text escaped.
+. "$(dirname "$0")/lib.sh"
+
+start_server && fixtures && passwords "1, 2"; ok $? "a server with fixtures and passwords"
+for who in "admin $ADMIN_EMAIL" "agent agent@vendor.test"; do
+    sign_in $who; is "$STATUS" 303 "${who%% *} signs in"
+done
+
+# ---- organisations --------------------------------------------------------------------------------
+api PATCH /api/v1/organizations/2 '{"domains":["beta.test"]}' "$ADMIN"
+is "$STATUS" 200 "Beta has the mail domain beta.test"
+page admin GET /desk/admin/organizations; TOKEN=$(csrf)
+has 'action="/desk/admin/organizations/1"'; ok $? "each row has an edit form"
+page admin POST /desk/admin/organizations/1 --data-urlencode 'name=Acme Corp' \
+    --data-urlencode 'domains=acme.test'
+is "$STATUS" 403 "a rename without the CSRF token is 403"
+is "$(get /api/v1/organizations/1 .name)" Acme "and changes nothing"
+page agent GET /desk/; ATOKEN=$(csrf)
+page agent POST /desk/admin/organizations/1 --data-urlencode "csrf=$ATOKEN" \
+    --data-urlencode 'name=Agent Corp' --data-urlencode 'domains=acme.test'
+is "$STATUS" 403 "an agent's rename is 403"
+is "$(get /api/v1/organizations/1 .name)" Acme "and changes nothing"
+page admin POST /desk/admin/organizations/1 --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Acme <b>Corp</b>' --data-urlencode 'domains= ACME.test , acme-group.test,'
+is "$STATUS $(header Location)" "303 /desk/admin/organizations" "an organisation is renamed (303)"
+is "$(get /api/v1/organizations/1 '"\(.name)|\(.domains|join(","))"')" \
+    "Acme <b>Corp</b>|acme.test,acme-group.test" "the API reads the new name and domains"
+page admin GET /desk/admin/organizations
+has 'value="Acme &lt;b&gt;Corp&lt;/b&gt;"'; ok $? "the hostile name shows escaped in the form"
+has '<b>Corp'; ok $((! $?)) "and never as markup"
+has 'value="acme.test, acme-group.test"'; ok $? "the row's form holds its domains"
+page admin POST /desk/admin/organizations/1 --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Beta' --data-urlencode 'domains=acme.test'
+is "$STATUS" 409 "a taken name is 409"
+has 'value="Beta"'; ok $? "the page keeps the typed name in the row"
+is "$(get /api/v1/organizations/1 .name)" "Acme <b>Corp</b>" "and the name is unchanged"
+page admin POST /desk/admin/organizations/1 --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Acme Again' --data-urlencode 'domains=acme.test, beta.test'
+is "$STATUS" 409 "another organisation's domain is 409"
+has 'value="acme.test, beta.test"'; ok $? "the typed domains are kept"
+is "$(get /api/v1/organizations/1 '.domains|join(",")')" "acme.test,acme-group.test" \
+    "and the domains are unchanged"
+page admin POST /desk/admin/organizations/1 --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Acme <i>Again</i>' --data-urlencode 'domains=acme.test, not a domain'
+is "$STATUS" 422 "a bad domain is 422"
+has "&#39;not a domain&#39;" || has "&#x27;not a domain&#x27;"; ok $? "the error names the bad domain"
+has 'value="Acme &lt;i&gt;Again&lt;/i&gt;"'; ok $? "the typed hostile name is kept, escaped"
+has '<i>Again'; ok $((! $?)) "and never as markup"
+page admin POST /desk/admin/organizations/1 --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=' --data-urlencode 'domains=acme.test'
+is "$STATUS" 422 "an empty name is 422"
+page admin POST /desk/admin/organizations/9999 --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Nobody' --data-urlencode 'domains='
+is "$STATUS" 404 "an unknown organisation is 404"
+page admin POST /desk/admin/organizations/1 --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Acme' --data-urlencode 'domains='
+is "$STATUS" 303 "the domains can all be removed"
+is "$(get /api/v1/organizations/1 '"\(.name)|\(.domains|length)"')" "Acme|0" "and the API agrees"
+
+stop_server
+done_testing
