@@ -61,5 +61,53 @@ page admin POST /desk/admin/organizations/1 --data-urlencode "csrf=$TOKEN" \
 is "$STATUS" 303 "the domains can all be removed"
 is "$(get /api/v1/organizations/1 '"\(.name)|\(.domains|length)"')" "Acme|0" "and the API agrees"
 
+# ---- SLA policies ---------------------------------------------------------------------------------
+POL=$(get "/api/v1/sla-policies?limit=1" '.items[0].id')
+CAL=$(get "/api/v1/sla-policies/$POL" .calendar_id)
+api POST /api/v1/sla-policies "{\"name\":\"Silver\",\"calendar_id\":$CAL}" "$ADMIN"
+is "$STATUS" 201 "a second policy, Silver"
+page admin GET /desk/admin/policies; has "href=\"/desk/admin/policies/$POL\""; ok $? "the list links each policy"
+page admin GET "/desk/admin/policies/$POL"; TOKEN=$(csrf)
+is "$STATUS" 200 "a policy's page"
+has 'name="B_response" value="8"'; ok $? "its form holds the stored targets"
+page agent GET "/desk/admin/policies/$POL"; is "$STATUS" 403 "an agent cannot see it"
+form=(--data-urlencode "calendar_id=$CAL" --data-urlencode warn_at=0.5 --data-urlencode A_response=2
+      --data-urlencode A_resolution=24 --data-urlencode B_response=6 --data-urlencode B_update=12
+      --data-urlencode enhancement_response=80
+      --data-urlencode $'escalation_emails=boss@vendor.test\nops@vendor.test')
+page admin POST "/desk/admin/policies/$POL" --data-urlencode 'name=Gold <b>plus</b>' "${form[@]}"
+is "$STATUS" 403 "a change without the CSRF token is 403"
+page agent POST "/desk/admin/policies/$POL" --data-urlencode "csrf=$ATOKEN" \
+    --data-urlencode 'name=Agent policy' "${form[@]}"
+is "$STATUS" 403 "an agent's change is 403"
+is "$(get "/api/v1/sla-policies/$POL" .warn_at)" 0.75 "and neither changes anything"
+page admin POST "/desk/admin/policies/$POL" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Gold <b>plus</b>' "${form[@]}"
+is "$STATUS $(header Location)" "303 /desk/admin/policies" "a policy is changed in place (303)"
+is "$(get "/api/v1/sla-policies/$POL" '"\(.name)|\(.warn_at)|\(.targets.A.response_hours) \(.targets.A.resolution_hours) \(.targets.B.response_hours) \(.targets.B.update_hours) \(.targets.C.response_hours) \(.targets.enhancement.response_hours)|\(.escalation_emails|join(","))"')" \
+    "Gold <b>plus</b>|0.5|2 24 6 12 16 80|boss@vendor.test,ops@vendor.test" \
+    "the API reads the new name, threshold, targets and e-mails"
+page admin GET "/desk/admin/policies/$POL"
+has 'value="Gold &lt;b&gt;plus&lt;/b&gt;"'; ok $? "the hostile name shows escaped"
+has '<b>plus'; ok $((! $?)) "and never as markup"
+page admin POST "/desk/admin/policies/$POL" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=silver' "${form[@]}"
+is "$STATUS" 409 "a taken name (any case) is 409"
+has 'value="silver"'; ok $? "the page keeps the typed name"
+page admin POST "/desk/admin/policies/$POL" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Gold' "${form[@]}" --data-urlencode 'C_update=<i>soon</i>'
+is "$STATUS" 422 "a target that is not a number is 422"
+has "update hours of C"; ok $? "the error names the level and target"
+has 'value="&lt;i&gt;soon&lt;/i&gt;"'; ok $? "the typed value is kept, escaped"
+page admin POST "/desk/admin/policies/$POL" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Gold' --data-urlencode "calendar_id=$CAL" \
+    --data-urlencode $'escalation_emails=boss@vendor.test\nnot-mail'
+is "$STATUS" 422 "a bad escalation e-mail is 422"
+has "not-mail"; ok $? "the error names it"
+is "$(get "/api/v1/sla-policies/$POL" .name)" "Gold <b>plus</b>" "refusals change nothing"
+page admin POST /desk/admin/policies/9999 --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Nobody' --data-urlencode "calendar_id=$CAL"
+is "$STATUS" 404 "an unknown policy is 404"
+
 stop_server
 done_testing

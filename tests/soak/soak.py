@@ -1276,6 +1276,8 @@ PAGE_GETS = {
     "GET /desk/admin/calendars/{id}": ("admin", lambda r: "/desk/admin/calendars/%d"
                                        % r.get("calendar")),
     "GET /desk/admin/policies": ("admin", lambda r: "/desk/admin/policies"),
+    "GET /desk/admin/policies/{id}": ("admin", lambda r: "/desk/admin/policies/%d"
+                                      % r.get("policy")),
     "GET /desk/admin/rasci": ("admin", lambda r: "/desk/admin/rasci"),
     "GET /desk/admin/catalogue": ("admin", lambda r: "/desk/admin/catalogue"),
     "GET /account/password": ("customer", lambda r: "/account/password"),
@@ -1489,6 +1491,11 @@ PAGE_POSTS = {
         "admin", "/desk/admin/policies", "/desk/admin/policies",
         {"name": "Page pol " + uniq(), "calendar_id": WORLD.ids["calendar"], "warn_at": "0.5",
          "response_A": "2", "response_B": "4.5"}),
+    "POST /desk/admin/policies/{id}": lambda r: (lambda p: P(
+        "admin", "/desk/admin/policies/%d" % p, "/desk/admin/policies/%d" % p,
+        {"name": "Edited <b>pol</b> " + uniq(), "calendar_id": WORLD.ids["calendar"],
+         "warn_at": "0.8", "A_response": "3", "B_update": "10", "enhancement_resolution": "200",
+         "escalation_emails": "boss@lillea.demo\nops@lillea.demo"}))(r.get("policy")),
     "POST /desk/admin/rasci": lambda r: P(
         "admin", "/desk/admin/rasci", "/desk/admin/rasci",
         {"name": "Page RASCI " + uniq(), "rows": "Backups | I | A/R\nPatching <b>now</b> | A | R"}),

@@ -323,6 +323,8 @@ int page_admin_calendar_holidays(struct req *req, struct res *res);
 /* ---- admin_rules.c: SLA policies, RASCI matrices, the service catalogue ------------- */
 int page_admin_policies(struct req *req, struct res *res);
 int page_admin_policy_create(struct req *req, struct res *res);
+int page_admin_policy(struct req *req, struct res *res);
+int page_admin_policy_update(struct req *req, struct res *res);
 int page_admin_rasci(struct req *req, struct res *res);
 int page_admin_rasci_create(struct req *req, struct res *res);
 int page_admin_catalogue(struct req *req, struct res *res);
