@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # 2009 the admin's edit forms over real HTTP with curl: an organisation renamed and its mail
 # domains replaced in place (409 for a taken name or another organisation's domain, 422 naming a
-# bad domain, what was typed kept in its row), each change read back through the API; 403
-# without the CSRF token and for an agent; hostile text escaped.
+# bad domain, what was typed kept in its row), SLA policies changed in place on their own page
+# (every target, warn_at, escalation e-mails), catalogue services added, renamed and moved;
+# each change read back through the API; 403 without the CSRF token and for an agent; refusals
+# shown with what was typed; hostile text escaped.
 . "$(dirname "$0")/lib.sh"
 
 start_server && fixtures && passwords "1, 2"; ok $? "a server with fixtures and passwords"
@@ -108,6 +110,57 @@ is "$(get "/api/v1/sla-policies/$POL" .name)" "Gold <b>plus</b>" "refusals chang
 page admin POST /desk/admin/policies/9999 --data-urlencode "csrf=$TOKEN" \
     --data-urlencode 'name=Nobody' --data-urlencode "calendar_id=$CAL"
 is "$STATUS" 404 "an unknown policy is 404"
+
+# ---- the service catalogue ------------------------------------------------------------------------
+SVCS=$(api_count "/api/v1/catalog?limit=1000")
+SVC=$(get "/api/v1/catalog?limit=1000" '[.items[].id]|min')
+TAKEN=$(get "/api/v1/catalog?limit=1000" '[.items[]|select(.id != '"$SVC"')][0].name')
+page admin GET /desk/admin/catalogue; TOKEN=$(csrf)
+has 'action="/desk/admin/catalogue"'; ok $? "the catalogue has an add form"
+offers=(--data-urlencode vendor_inclusion=included --data-urlencode customer_inclusion=add_on
+        --data-urlencode 'customer_comment=<i>by</i> request')
+page admin POST /desk/admin/catalogue --data-urlencode 'name=Backups <b>plus</b>' "${offers[@]}"
+is "$STATUS" 403 "an add without the CSRF token is 403"
+page agent POST /desk/admin/catalogue --data-urlencode "csrf=$ATOKEN" \
+    --data-urlencode 'name=Agent service' "${offers[@]}"
+is "$STATUS" 403 "an agent's add is 403"
+is "$(api_count "/api/v1/catalog?limit=1000")" "$SVCS" "and neither adds a service"
+page admin POST /desk/admin/catalogue --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Backups <b>plus</b>' "${offers[@]}"
+is "$STATUS $(header Location)" "303 /desk/admin/catalogue" "a service is added (303)"
+NEW=$(get "/api/v1/catalog?limit=1000" '.items[]|select(.name == "Backups <b>plus</b>")|.id')
+is "$(get "/api/v1/catalog?limit=1000" ".items[]|select(.id == ${NEW:-0})|\"\\(.vendor_hosted.inclusion) \\(.customer_hosted.inclusion) \\(.customer_hosted.comment)\"")" \
+    "included add_on <i>by</i> request" "the API reads it with its offers"
+page admin GET /desk/admin/catalogue
+has 'value="Backups &lt;b&gt;plus&lt;/b&gt;"'; ok $? "the hostile name shows escaped"
+has '<b>plus'; ok $((! $?)) "and never as markup"
+page admin POST /desk/admin/catalogue --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode "name=${TAKEN^^}" "${offers[@]}"
+is "$STATUS" 409 "adding a taken name (any case) is 409"
+has "value=\"${TAKEN^^}\""; ok $? "the add form keeps the typed name"
+page admin POST /desk/admin/catalogue --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Odd <i>one</i>' --data-urlencode vendor_inclusion=sometimes \
+    --data-urlencode customer_inclusion=add_on
+is "$STATUS" 422 "an unknown inclusion is 422"
+has 'value="Odd &lt;i&gt;one&lt;/i&gt;"'; ok $? "the typed name is kept, escaped"
+page admin POST "/desk/admin/catalogue/$NEW" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Backups renamed' --data-urlencode position=2 "${offers[@]}"
+is "$STATUS $(header Location)" "303 /desk/admin/catalogue" "a service is renamed and moved (303)"
+is "$(get "/api/v1/catalog?limit=1000" ".items[]|select(.id == ${NEW:-0})|\"\\(.name) \\(.position)\"")" \
+    "Backups renamed 2" "the API reads its new name and position"
+page admin POST "/desk/admin/catalogue/$NEW" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode "name=$TAKEN" "${offers[@]}"
+is "$STATUS" 409 "renaming to a taken name is 409"
+has "value=\"$TAKEN\""; ok $? "its form keeps the typed name"
+page admin POST "/desk/admin/catalogue/$NEW" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=Backups again' --data-urlencode 'position=<b>first</b>' "${offers[@]}"
+is "$STATUS" 422 "a position that is not a number is 422"
+has 'value="&lt;b&gt;first&lt;/b&gt;"'; ok $? "the typed position is kept, escaped"
+page admin POST "/desk/admin/catalogue/$NEW" --data-urlencode "csrf=$TOKEN" \
+    --data-urlencode 'name=' "${offers[@]}"
+is "$STATUS" 422 "an empty name is 422"
+is "$(get "/api/v1/catalog?limit=1000" ".items[]|select(.id == ${NEW:-0})|.name")" \
+    "Backups renamed" "refusals change nothing"
 
 stop_server
 done_testing

@@ -1499,10 +1499,17 @@ PAGE_POSTS = {
     "POST /desk/admin/rasci": lambda r: P(
         "admin", "/desk/admin/rasci", "/desk/admin/rasci",
         {"name": "Page RASCI " + uniq(), "rows": "Backups | I | A/R\nPatching <b>now</b> | A | R"}),
+    "POST /desk/admin/catalogue": lambda r: P(
+        "admin", "/desk/admin/catalogue", "/desk/admin/catalogue",
+        {"name": "Page <b>service</b> " + uniq(), "vendor_inclusion": "included",
+         "customer_inclusion": random.choice(["add_on", "not_offered"]),
+         "customer_comment": "on <i>request</i>"}),
     "POST /desk/admin/catalogue/{id}": lambda r: P(
         "admin", "/desk/admin/catalogue", "/desk/admin/catalogue/%d" % r.get("service"),
-        {"vendor_inclusion": "included", "customer_inclusion": "add_on",
-         "customer_comment": "<script>alert(2)</script> " + uniq()}),
+        dict({"vendor_inclusion": "included", "customer_inclusion": "add_on",
+              "customer_comment": "<script>alert(2)</script> " + uniq()},
+             **random.choice([{}, {"name": "Renamed <i>svc</i> " + uniq(),
+                                   "position": str(1 + r.n % 50)}]))),
     "POST /account/password": lambda r: ("password", None),
     "POST /desk/agreements/{id}/requirements": lambda r: P(
         "agent", desk_agr(r, "enhanced"), desk_agr(r, "enhanced") + "/requirements",

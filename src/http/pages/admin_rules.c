@@ -4,12 +4,14 @@
  * the response hours of levels A-D, the other targets keeping their
  * defaults; each policy's page /desk/admin/policies/{id} changes it in
  * place: name, calendar, warn_at, the response, update and resolution
- * hours of every level and the escalation e-mails) and RASCI matrices at /desk/admin/rasci (list; create from a
- * textarea, one activity a line: `Activity | Customer cell | Vendor cell`,
- * checked by rasci_matrix_check, whose message names the activity at fault)
- * and the service catalogue at /desk/admin/catalogue (each service's
- * inclusion and comment per hosting model, one form a service).
- * Forms answer 303 to their list, or show it again with 422/409.
+ * hours of every level and the escalation e-mails), RASCI matrices at
+ * /desk/admin/rasci (list; create from a textarea, one activity a line:
+ * `Activity | Customer cell | Vendor cell`, checked by rasci_matrix_check,
+ * whose message names the activity at fault) and the service catalogue at
+ * /desk/admin/catalogue (a form adds a service; one form a service changes
+ * its name, position, and inclusion and comment per hosting model).
+ * Forms answer 303 to their list, or show their page again with 422/409
+ * and what was typed.
  */
 #include "core/compat.h"
 #include "http/pages/pages.h"
@@ -459,13 +461,38 @@ static json_t *inclusion_options(enum inclusion selected)
     return list;
 }
 
-static json_t *offer_json(const struct service_offer *o)
+/* The offer of one hosting model: stored (o), or as typed in `<prefix>_...` (o NULL). */
+static json_t *offer_json(struct req *req, const struct service_offer *o, const char *prefix)
 {
-    return json_pack("{s:o, s:s}", "inclusions", inclusion_options(o->inclusion), "comment",
-                     o->comment ? o->comment : "");
+    enum inclusion inc = INCL_INCLUDED;
+
+    if (o)
+        return json_pack("{s:o, s:s}", "inclusions", inclusion_options(o->inclusion), "comment",
+                         o->comment ? o->comment : "");
+    if (inclusion_parse(page_form_str(req, arena_sprintf(req->arena, "%s_inclusion", prefix)),
+                        &inc) < 0)
+        inc = INCL_INCLUDED;
+    return json_pack("{s:o, s:s}", "inclusions", inclusion_options(inc), "comment",
+                     page_form_str(req, arena_sprintf(req->arena, "%s_comment", prefix)));
 }
 
-static int catalogue_show(struct req *req, struct res *res, int status, const char *error)
+/* A service's form fields: stored (s), or as typed (s NULL). */
+static json_t *service_form_json(struct req *req, const struct catalogue_service *s)
+{
+    return json_pack("{s:s, s:s, s:o, s:o}", "edit_name", s ? s->name : page_form_str(req, "name"),
+                     "position",
+                     s ? arena_sprintf(req->arena, "%" PRId64, s->position)
+                       : page_form_str(req, "position"),
+                     "vendor", offer_json(req, s ? &s->vendor : NULL, "vendor"), "customer",
+                     offer_json(req, s ? &s->customer : NULL, "customer"));
+}
+
+/*
+ * The catalogue; the form of service `edited` shows what was typed, and
+ * the add form does when edited is 0 (empty on a GET).
+ */
+static int catalogue_show_edited(struct req *req, struct res *res, int status, const char *error,
+                                 int64_t edited)
 {
     struct catalogue_service *s;
     json_t *list;
@@ -475,13 +502,25 @@ static int catalogue_show(struct req *req, struct res *res, int status, const ch
     if ((rc = store_catalogue_list(req->store, &s, &n, req->arena)) < 0)
         return page_error(req, res, rc, "the catalogue cannot be shown");
     list = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)s[i].id,
-                                              "name", s[i].name, "vendor", offer_json(&s[i].vendor),
-                                              "customer", offer_json(&s[i].customer)));
+    for (size_t i = 0; i < n; i++) {
+        json_t *one = service_form_json(req, s[i].id == edited ? NULL : &s[i]);
+
+        json_object_set_new(one, "id", json_integer(s[i].id));
+        json_object_set_new(one, "name", json_string(s[i].name));
+        json_array_append_new(list, one);
+    }
     return page_render(req, res, status, "admin_catalogue",
-                       json_pack("{s:s, s:s?, s:o}", "title", "Service catalogue", "error", error,
-                                 "services", list));
+                       json_pack("{s:s, s:s?, s:o, s:o}", "title", "Service catalogue", "error",
+                                 error, "services", list, "add",
+                                 edited ? json_pack("{s:o, s:o}", "vendor",
+                                                    offer_json(req, NULL, "none"), "customer",
+                                                    offer_json(req, NULL, "none"))
+                                        : service_form_json(req, NULL)));
+}
+
+static int catalogue_show(struct req *req, struct res *res, int status, const char *error)
+{
+    return catalogue_show_edited(req, res, status, error, 0);
 }
 
 int page_admin_catalogue(struct req *req, struct res *res) { return catalogue_show(req, res, 200, NULL); }
@@ -497,21 +536,71 @@ static const char *read_offer(struct req *req, const char *prefix, struct servic
     return page_text_problem("the comment", o->comment, SERVICE_COMMENT_MAX, req->arena);
 }
 
+/*
+ * The form into s and *fields: both offers always; the name when the form
+ * has the field (then required), the position when it is filled. NULL or why.
+ */
+static const char *read_service(struct req *req, struct catalogue_service *s, unsigned *fields)
+{
+    const char *pos = page_form_str(req, "position"), *why;
+    char *end;
+
+    *fields = CF_VENDOR | CF_CUSTOMER;
+    if ((s->name = req_form(req, "name"))) {
+        if (!*s->name)
+            return "give the service a name";
+        if ((why = page_line_problem("the name", s->name, SERVICE_NAME_MAX, req->arena)))
+            return why;
+        *fields |= CF_NAME;
+    }
+    if (*pos) {
+        errno = 0;
+        s->position = strtoll(pos, &end, 10);
+        if (*end || errno || s->position < 1 || s->position > 1000000)
+            return "the position must be a whole number from 1 to 1000000";
+        *fields |= CF_POSITION;
+    }
+    if ((why = read_offer(req, "vendor", &s->vendor)) ||
+        (why = read_offer(req, "customer", &s->customer)))
+        return why;
+    return NULL;
+}
+
+/* POST /desk/admin/catalogue: a new service (name and both offers; the position optional). */
+int page_admin_catalogue_add(struct req *req, struct res *res)
+{
+    struct catalogue_service s = {0};
+    struct store_fault f = {0};
+    unsigned fields;
+    const char *why;
+    int rc;
+
+    if (!req_form(req, "name"))
+        return catalogue_show(req, res, 422, "give the service a name");
+    if ((why = read_service(req, &s, &fields)))
+        return catalogue_show(req, res, 422, why);
+    if ((rc = store_catalogue_save(req->store, &req->caller, &s, fields, time_now(), &f,
+                                   req->arena)) < 0)
+        return catalogue_show(req, res, http_status_from_err(rc), page_fault_message(rc, &f));
+    return page_saved(req, res, "/desk/admin/catalogue");
+}
+
+/* POST /desk/admin/catalogue/{id}: a service's offers, and its name and position when given. */
 int page_admin_catalogue_save(struct req *req, struct res *res)
 {
     struct catalogue_service s = {.id = req->params[0]};
     struct store_fault f = {0};
+    unsigned fields;
     const char *why;
     int rc;
 
-    if ((why = read_offer(req, "vendor", &s.vendor)) ||
-        (why = read_offer(req, "customer", &s.customer)))
-        return catalogue_show(req, res, 422, why);
-    rc = store_catalogue_save(req->store, &req->caller, &s, CF_VENDOR | CF_CUSTOMER, time_now(), &f,
-                              req->arena);
+    if ((why = read_service(req, &s, &fields)))
+        return catalogue_show_edited(req, res, 422, why, s.id);
+    rc = store_catalogue_save(req->store, &req->caller, &s, fields, time_now(), &f, req->arena);
     if (rc == DESK_ENOTFOUND)
         return page_error(req, res, rc, "there is no such service");
     if (rc < 0)
-        return catalogue_show(req, res, http_status_from_err(rc), page_fault_message(rc, &f));
+        return catalogue_show_edited(req, res, http_status_from_err(rc),
+                                     page_fault_message(rc, &f), s.id);
     return page_saved(req, res, "/desk/admin/catalogue");
 }

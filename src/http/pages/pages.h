@@ -329,6 +329,7 @@ int page_admin_rasci(struct req *req, struct res *res);
 int page_admin_rasci_create(struct req *req, struct res *res);
 int page_admin_catalogue(struct req *req, struct res *res);
 int page_admin_catalogue_save(struct req *req, struct res *res);
+int page_admin_catalogue_add(struct req *req, struct res *res);
 
 /* ---- admin_orgs.c: the customers' organisations ---------------------------------------- */
 int page_admin_orgs(struct req *req, struct res *res);
