@@ -32,7 +32,7 @@ has '<b>MDM'; ok $((! $?)) "never as markup"
 has 'Beta on-prem'; ok $? "every organisation's"
 has '>customer-hosted<'; ok $? "with the hosting"
 has '>5.1<'; ok $? "and the version"
-has 'href="/desk/installations">Installations</a>'; ok $? "Installations in the desk's navigation"
+has 'href="/desk/installations" aria-current="page">Installations</a>'; ok $? "Installations in the desk's navigation (the current page)"
 page admin GET /desk/installations
 is "$STATUS" 200 "the admin's too"
 page ca GET /desk/installations

@@ -1276,6 +1276,8 @@ PAGE_GETS = {
     "GET /desk/admin/calendars/{id}": ("admin", lambda r: "/desk/admin/calendars/%d"
                                        % r.get("calendar")),
     "GET /desk/admin/policies": ("admin", lambda r: "/desk/admin/policies"),
+    "GET /desk/admin/policies/{id}": ("admin", lambda r: "/desk/admin/policies/%d"
+                                      % r.get("policy")),
     "GET /desk/admin/rasci": ("admin", lambda r: "/desk/admin/rasci"),
     "GET /desk/admin/catalogue": ("admin", lambda r: "/desk/admin/catalogue"),
     "GET /account/password": ("customer", lambda r: "/account/password"),
@@ -1475,6 +1477,9 @@ PAGE_POSTS = {
     "POST /desk/admin/organizations": lambda r: P(
         "admin", "/desk/admin/organizations", "/desk/admin/organizations",
         {"name": "Page org " + uniq(), "domains": uniq() + ".soak, " + uniq() + ".soak"}),
+    "POST /desk/admin/organizations/{id}": lambda r: P(
+        "admin", "/desk/admin/organizations", "/desk/admin/organizations/%d" % r.get("org"),
+        {"name": "Renamed <i>org</i> " + uniq(), "domains": uniq() + ".soak"}),
     "POST /desk/admin/calendars": lambda r: P(
         "admin", "/desk/admin/calendars", "/desk/admin/calendars",
         {"name": "Page cal " + uniq(), "definition": json.dumps(
@@ -1486,13 +1491,25 @@ PAGE_POSTS = {
         "admin", "/desk/admin/policies", "/desk/admin/policies",
         {"name": "Page pol " + uniq(), "calendar_id": WORLD.ids["calendar"], "warn_at": "0.5",
          "response_A": "2", "response_B": "4.5"}),
+    "POST /desk/admin/policies/{id}": lambda r: (lambda p: P(
+        "admin", "/desk/admin/policies/%d" % p, "/desk/admin/policies/%d" % p,
+        {"name": "Edited <b>pol</b> " + uniq(), "calendar_id": WORLD.ids["calendar"],
+         "warn_at": "0.8", "A_response": "3", "B_update": "10", "enhancement_resolution": "200",
+         "escalation_emails": "boss@lillea.demo\nops@lillea.demo"}))(r.get("policy")),
     "POST /desk/admin/rasci": lambda r: P(
         "admin", "/desk/admin/rasci", "/desk/admin/rasci",
         {"name": "Page RASCI " + uniq(), "rows": "Backups | I | A/R\nPatching <b>now</b> | A | R"}),
+    "POST /desk/admin/catalogue": lambda r: P(
+        "admin", "/desk/admin/catalogue", "/desk/admin/catalogue",
+        {"name": "Page <b>service</b> " + uniq(), "vendor_inclusion": "included",
+         "customer_inclusion": random.choice(["add_on", "not_offered"]),
+         "customer_comment": "on <i>request</i>"}),
     "POST /desk/admin/catalogue/{id}": lambda r: P(
         "admin", "/desk/admin/catalogue", "/desk/admin/catalogue/%d" % r.get("service"),
-        {"vendor_inclusion": "included", "customer_inclusion": "add_on",
-         "customer_comment": "<script>alert(2)</script> " + uniq()}),
+        dict({"vendor_inclusion": "included", "customer_inclusion": "add_on",
+              "customer_comment": "<script>alert(2)</script> " + uniq()},
+             **random.choice([{}, {"name": "Renamed <i>svc</i> " + uniq(),
+                                   "position": str(1 + r.n % 50)}]))),
     "POST /account/password": lambda r: ("password", None),
     "POST /account/time-zone": lambda r: P(
         random.choice(["agent", "customer"]), "/account/password", "/account/time-zone",

@@ -335,15 +335,19 @@ int page_admin_calendar_holidays(struct req *req, struct res *res);
 /* ---- admin_rules.c: SLA policies, RASCI matrices, the service catalogue ------------- */
 int page_admin_policies(struct req *req, struct res *res);
 int page_admin_policy_create(struct req *req, struct res *res);
+int page_admin_policy(struct req *req, struct res *res);
+int page_admin_policy_update(struct req *req, struct res *res);
 int page_admin_rasci(struct req *req, struct res *res);
 int page_admin_rasci_create(struct req *req, struct res *res);
 int page_admin_catalogue(struct req *req, struct res *res);
 int page_admin_catalogue_save(struct req *req, struct res *res);
+int page_admin_catalogue_add(struct req *req, struct res *res);
 
 /* ---- admin_orgs.c: the customers' organisations ---------------------------------------- */
 int page_admin_orgs(struct req *req, struct res *res);
 int page_admin_org_create(struct req *req, struct res *res);
 int page_admin_org_executive(struct req *req, struct res *res);
+int page_admin_org_update(struct req *req, struct res *res);
 
 /* ---- desk.c ------------------------------------------------------------------------ */
 int page_desk_queue(struct req *req, struct res *res);
