@@ -48,9 +48,25 @@ static const char SQL_AUDIT_LIST[] =
     "a.actor_id = ?3) AND a.at >= ?4 AND a.at <= ?5 AND (CAST(?6 AS BIGINT) = 0 OR a.id < ?6) "
     "ORDER BY a.id DESC LIMIT ?7";
 
+static void read_audit_entry(struct db_stmt *s, void *item, struct arena *ar)
+{
+    struct audit_entry *e = item;
+
+    e->id = db_col_int(s, 0);
+    e->at = db_col_int(s, 1);
+    e->actor_id = db_col_int(s, 2);
+    e->actor_name = db_col_text(s, 3, ar);
+    e->action = db_col_text(s, 4, ar);
+    e->entity = db_col_text(s, 5, ar);
+    e->entity_id = db_col_int(s, 6);
+    e->before = db_col_text_or_null(s, 7, ar);
+    e->after = db_col_text_or_null(s, 8, ar);
+}
+
 int store_audit_list(struct store *st, const struct audit_filter *f, struct audit_entry **items,
                      size_t *n, int64_t *next, struct arena *ar)
 {
+    struct store_page pg = {0, (size_t)f->limit, false};
     struct db_conn *c;
     struct db_stmt *s;
     int rc;
@@ -60,7 +76,7 @@ int store_audit_list(struct store *st, const struct audit_filter *f, struct audi
     *next = 0;
     if (f->limit < 1 || f->limit > STORE_PAGE_MAX)
         return DESK_EBADREQ;
-    *items = ARENA_NEWN(ar, struct audit_entry, (size_t)f->limit + 1);
+    *items = ARENA_NEWN(ar, struct audit_entry, (size_t)f->limit);
     c = db_get(st);
     s = db_stmt(c, SQL_AUDIT_LIST);
     db_bind_text(s, 1, f->entity);
@@ -70,23 +86,9 @@ int store_audit_list(struct store *st, const struct audit_filter *f, struct audi
     db_bind_int(s, 5, f->to);
     db_bind_int(s, 6, f->before_id);
     db_bind_int(s, 7, f->limit + 1);
-    while ((rc = db_step(s)) == DB_ROW) {
-        struct audit_entry *e = &(*items)[(*n)++];
-        e->id = db_col_int(s, 0);
-        e->at = db_col_int(s, 1);
-        e->actor_id = db_col_int(s, 2);
-        e->actor_name = db_col_text(s, 3, ar);
-        e->action = db_col_text(s, 4, ar);
-        e->entity = db_col_text(s, 5, ar);
-        e->entity_id = db_col_int(s, 6);
-        e->before = db_col_text_or_null(s, 7, ar);
-        e->after = db_col_text_or_null(s, 8, ar);
-    }
-    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    rc = store__page_rows(s, &pg, *items, sizeof(**items), n, read_audit_entry, ar);
     db_put(st, c);
-    if (*n > (size_t)f->limit) {
-        (*n)--;
+    if (pg.more)
         *next = (*items)[*n - 1].id;
-    }
     return rc;
 }

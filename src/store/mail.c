@@ -189,9 +189,22 @@ static const char SQL_OUTBOX_LIST[] =
     "sent_at IS NULL) OR (?3 = 2 AND sent_at IS NOT NULL)) AND (CAST(?4 AS BIGINT) = 0 OR "
     "id < ?4) ORDER BY id DESC LIMIT ?5";
 
+static void read_outbox_entry(struct db_stmt *s, void *item, struct arena *a)
+{
+    struct outbox_entry *e = item;
+
+    read_outbox_row(s, &e->msg, a);
+    e->created_at = db_col_int(s, 10);
+    e->not_before = db_col_int(s, 11);
+    e->next_attempt_at = db_col_int(s, 12);
+    e->sent_at = db_col_int(s, 13);
+    e->last_error = db_col_text_or_null(s, 14, a);
+}
+
 int store_outbox_list(struct store *st, const struct outbox_filter *f, struct outbox_entry **items,
                       size_t *n, int64_t *next, struct arena *a)
 {
+    struct store_page pg = {0, (size_t)f->limit, false};
     struct db_conn *c;
     struct db_stmt *s;
     int rc;
@@ -201,7 +214,7 @@ int store_outbox_list(struct store *st, const struct outbox_filter *f, struct ou
     *next = 0;
     if (f->limit < 1 || f->limit > STORE_PAGE_MAX)
         return DESK_EBADREQ;
-    *items = ARENA_NEWN(a, struct outbox_entry, (size_t)f->limit + 1);
+    *items = ARENA_NEWN(a, struct outbox_entry, (size_t)f->limit);
     c = db_get(st);
     s = db_stmt(c, SQL_OUTBOX_LIST);
     db_bind_int(s, 1, f->ticket_id);
@@ -209,21 +222,10 @@ int store_outbox_list(struct store *st, const struct outbox_filter *f, struct ou
     db_bind_int(s, 3, f->state);
     db_bind_int(s, 4, f->before_id);
     db_bind_int(s, 5, f->limit + 1);
-    while ((rc = db_step(s)) == DB_ROW) {
-        struct outbox_entry *e = &(*items)[(*n)++];
-        read_outbox_row(s, &e->msg, a);
-        e->created_at = db_col_int(s, 10);
-        e->not_before = db_col_int(s, 11);
-        e->next_attempt_at = db_col_int(s, 12);
-        e->sent_at = db_col_int(s, 13);
-        e->last_error = db_col_text_or_null(s, 14, a);
-    }
-    rc = db_done(s, rc == DB_DONE ? 0 : db_err(rc));
+    rc = store__page_rows(s, &pg, *items, sizeof(**items), n, read_outbox_entry, a);
     db_put(st, c);
-    if (*n > (size_t)f->limit) {
-        (*n)--;
+    if (pg.more)
         *next = (*items)[*n - 1].msg.id;
-    }
     return rc;
 }
 
