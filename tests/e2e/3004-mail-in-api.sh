@@ -93,7 +93,7 @@ is "$STATUS/$(json .error.field)" 422/organization_id "a missing organisation is
 api POST "/api/v1/tickets/$TR/triage" '{"organization_id":1,"colour":"red"}' "$AGENT"
 is "$STATUS/$(json .error.field)" 422/colour "an unknown field is 422 naming it"
 api POST "/api/v1/tickets/$TR/triage" '{"organization_id":1,"add_contact":true}' "$AGENT"
-is "$STATUS/$(json .organization_id)/$(json .entitled)/$(json .sla.state|test("none")|not)" "200/1/true/true" \
+is "$STATUS/$(json .organization_id)/$(json .entitled)/$(json '.sla.state|test("none")|not')" "200/1/true/true" \
     "an agent moves it to Acme: entitled by Acme's agreement, with its service level"
 NB=$(json .requester_id)
 api GET "/api/v1/users/$NB" "" "$ADMIN"
