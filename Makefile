@@ -39,7 +39,16 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(EMBEDS:%=$(BUILD)/obj/gen/embedde
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 
-.PHONY: all deps run test check bench clean fmt check-deep soak fuzzers
+# The catalogues of po/ (core/i18n.h): LANG.po compiled for the server, which reads them
+# from the locale folder beside it; `make po` refreshes po/svcdesk.pot from the sources and
+# merges it into each LANG.po (then translate what msgfmt --statistics counts untranslated).
+PO_LANGS := $(basename $(notdir $(wildcard po/*.po)))
+MO_FILES := $(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/svcdesk.mo)
+XGETTEXT := xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file \
+	--package-name=svcdesk --keyword= --keyword=tr --keyword=tr_in:2 --keyword=TR_NOOP \
+	--keyword=page_error:4 --flag=page_error:4:c-format --keyword=page_options:4 --keyword=name_options:4
+
+.PHONY: all deps run test check bench clean fmt check-deep soak fuzzers po po-check
 all: $(BUILD)/svcdesk
 
 $(BUILD)/obj/%.o: %.c
@@ -58,8 +67,35 @@ $(BUILD)/gen/embedded_%.c: $$(EMBED_$$*) scripts/embed.sh
 $(BUILD)/libsvcdesk.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/svcdesk: $(BUILD)/obj/$(MAIN_SRC:.c=.o) $(BUILD)/libsvcdesk.a
+$(BUILD)/svcdesk: $(BUILD)/obj/$(MAIN_SRC:.c=.o) $(BUILD)/libsvcdesk.a | $(MO_FILES)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/locale/%/LC_MESSAGES/svcdesk.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+$(BUILD)/tmpl-pot: scripts/tmpl-pot.c $(BUILD)/libsvcdesk.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libsvcdesk.a $(LDLIBS)
+
+# Every text of the sources and templates, as po/svcdesk.pot is made.
+$(BUILD)/svcdesk.pot: $(SRCS) $(EMBED_templates) $(BUILD)/tmpl-pot
+	$(XGETTEXT) --force-po -o - $(SRCS) | sed 's/charset=CHARSET/charset=UTF-8/' > $@.c
+	$(BUILD)/tmpl-pot $(EMBED_templates) > $@.t
+	msgcat --no-wrap --use-first -o $@ $@.c $@.t
+	rm -f $@.c $@.t
+
+po: $(BUILD)/svcdesk.pot
+	cp $< po/svcdesk.pot
+	for f in po/*.po; do msgmerge --quiet --no-wrap --update --backup=none $$f po/svcdesk.pot; done
+	@for f in po/*.po; do printf '%s: ' $$f; msgfmt --check --statistics -o /dev/null $$f; done
+
+# Each catalogue translates every text (TAP, for tests/run.sh).
+po-check: $(BUILD)/svcdesk.pot
+	@for f in po/*.po; do \
+		if out=$$(msgcmp $$f $< 2>&1) && msgfmt --check -o /dev/null $$f; then \
+			echo "ok - $$f translates every text"; \
+		else echo "not ok - $$f: $$(echo "$$out" | grep -c 'this message is untranslated\|this message is used but not defined') texts untranslated"; \
+			echo "$$out" | grep -v 'is not used' | head -20 | sed 's/^/# /'; fi; done
 
 # Unit tests: one binary, suites listed in tests/unit/list.h; statics reachable (TESTABLE).
 $(BUILD)/t-unit: $(UNIT_SRCS) $(BUILD)/libsvcdesk.a tests/unit/list.h

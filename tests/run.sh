@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/run.sh - everything `make test` runs; ends with "N passed, N failed".
 #
-#   build (-Werror)  unit suites (TAP)  e2e scripts (TAP)  browser (chromium, TAP)
+#   build (-Werror)  catalogues (po/: every text translated)  unit suites (TAP)  e2e scripts (TAP)  browser (chromium, TAP)
 #   the unit and e2e suites again with every write replayed (SVCDESK_TEST_REPLAY_WRITES)
 #   the unit and e2e suites and the browser again on PostgreSQL (SVCDESK_TEST_DB=postgres,
 #   tests/pg.sh)
@@ -85,6 +85,8 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
 if build default build/svcdesk build/t-unit; then
+    # each catalogue of po/ translates every text of the sources and templates (core/i18n.h)
+    step "catalogues" make -s po-check
     suites "" build
     # every write run twice in its transaction, the first run rolled back: the writes are
     # re-runnable, as PostgreSQL's driver needs after a serialization failure (db.h)

@@ -73,7 +73,7 @@ static int fail(const char *what, int rc, const struct store_fault *f)
 static int add_user(struct demo *d, const char *email, const char *name, enum role role,
                     int64_t org, int64_t *id)
 {
-    struct user u = {0, email, name, role, org, 0, false, NULL};
+    struct user u = {0, email, name, role, org, 0, false, NULL, NULL};
     int rc = store_user_create(d->st, &d->sys, &u, d->hash);
 
     *id = u.id;

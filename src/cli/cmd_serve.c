@@ -4,6 +4,7 @@
  */
 #define LOG_MODULE "serve"
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "cli/cli.h"
 #include "cli/cmds.h"
 #include "core/crypto.h"
@@ -81,6 +82,7 @@ int cmd_serve(int argc, char **argv)
     log_set_level((enum log_level)log_level_parse(c.log_level));
     block_signals(&set);
     mail_setup(); /* GMime and libcurl, before the mail thread starts */
+    i18n_init(c.locale_dir); /* the catalogues and their locales, before the HTTP threads */
     /* a hundred threads would each get a malloc arena that keeps its peak; four serve them
        (with the scheduler's malloc_trim, memory at rest stays flat over months) */
     mallopt(M_ARENA_MAX, SERVE_MALLOC_ARENAS);

@@ -31,6 +31,9 @@ const struct conf_entry conf_table[] = {
       "GET /api/v1/events requests held open at once for one user (tabs, devices)"),
     I("disk-reserve-mib", disk_reserve_mib, "64", 0, 1048576,
       "MiB kept free on the disk of a SQLite database: writes answer 503 below it; 0: none"),
+    S("locale-dir", locale_dir, NULL,
+      "folder of the compiled catalogues (LANG/LC_MESSAGES/svcdesk.mo); default: locale/ beside "
+      "the executable"),
     I("sweep-seconds", sweep_seconds, "30", 1, 60, "seconds between escalation sweeps"),
     I("lease-seconds", lease_seconds, "300", 2, 86400,
       "how long a server holds a background job it runs; when a server dies, another takes "

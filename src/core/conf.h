@@ -29,6 +29,7 @@ struct conf {
     int64_t events_max_waiters; /* held GET /api/v1/events in all */
     int64_t events_per_user;    /* held GET /api/v1/events of one user */
     int64_t disk_reserve_mib; /* MiB kept free under a SQLite database (writes 503 below) */
+    char *locale_dir;      /* the compiled catalogues (core/i18n.h); NULL: beside the binary */
     int64_t sweep_seconds; /* between escalation sweeps */
     int64_t lease_seconds; /* a job's lease in the database (scheduler.h, outbox.h) */
     /* accounts and sign-in */

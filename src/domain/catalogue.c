@@ -1,4 +1,5 @@
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "domain/catalogue.h"
 #include "core/err.h"
 #include "core/xalloc.h"
@@ -55,11 +56,14 @@ const struct service_offer *catalogue_offer(const struct catalogue_service *s, e
 
 const char *inclusion_words(enum inclusion i)
 {
-    static const char *const words[] = {"included", "an add-on to purchase", "not offered"};
+    static const char *const words[] = {TR_NOOP("included"), TR_NOOP("an add-on to purchase"),
+                                        TR_NOOP("not offered")};
     return (size_t)i < ARRAY_SIZE(words) ? words[i] : "";
 }
 
 const char *hosting_words(enum hosting h)
 {
-    return h == HOSTING_VENDOR ? "hosted by us" : h == HOSTING_CUSTOMER ? "on your own servers" : "";
+    return h == HOSTING_VENDOR     ? TR_NOOP("hosted by us")
+           : h == HOSTING_CUSTOMER ? TR_NOOP("on your own servers")
+                                   : "";
 }

@@ -1,4 +1,5 @@
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "domain/ticket.h"
 #include "core/err.h"
 
@@ -20,12 +21,14 @@ static int parse(const char *const *names, const char *s, int *out)
 }
 
 const char *const ticket_status_labels[TS_COUNT + 1] = {
-    "New", "In progress", "Waiting for customer", "Resolved", "Closed", NULL};
+    TR_NOOP("New"),      TR_NOOP("In progress"), TR_NOOP("Waiting for customer"),
+    TR_NOOP("Resolved"), TR_NOOP("Closed"),      NULL};
 
 const char *ticket_status_words(enum ticket_status s)
 {
-    static const char *const words[] = {"New", "In progress", "Waiting for your reply",
-                                        "Resolved", "Closed"};
+    static const char *const words[] = {TR_NOOP("New"), TR_NOOP("In progress"),
+                                        TR_NOOP("Waiting for your reply"), TR_NOOP("Resolved"),
+                                        TR_NOOP("Closed")};
     return (size_t)s < ARRAY_SIZE(words) ? words[s] : "";
 }
 

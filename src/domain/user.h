@@ -26,6 +26,7 @@ struct user {
     int64_t created_at;      /* UTC seconds */
     bool disabled;           /* an admin ended its access: no sign-in, no session, no token */
     const char *time_zone;   /* IANA zone it reads times in; NULL: each request's calendar */
+    const char *language;    /* code of the language of its pages (core/i18n.h); NULL: browser's */
 };
 
 /* Who is asking: every store query that reads tenant data takes one. */

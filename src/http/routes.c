@@ -511,6 +511,8 @@ const struct route routes[] = {
      "change my password (knowing the old one)"},
     {"POST", "/account/time-zone", page_account_time_zone, ROLE_CUSTOMER, PAGE,
      "the time zone the user reads times in (empty: each request's calendar)"},
+    {"POST", "/account/language", page_account_language, ROLE_CUSTOMER, PAGE,
+     "the language of the user's pages (empty: as the browser asks)"},
 
     {"POST", "/api/v1/tokens", api_token_create, ROLE_NONE, 0, "sign in: e-mail and password"},
     {"POST", "/api/v1/password-resets", api_password_reset_ask, ROLE_NONE, 0,

@@ -8,10 +8,12 @@
 #include "http/tmpl.h"
 #include "core/embed.h"
 #include "core/err.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include <pthread.h>
 #include <stdatomic.h>
+#include <strings.h>
 
 /* ---- the parse ----------------------------------------------------------------- */
 
@@ -34,6 +36,7 @@ struct node {
 struct tmpl {
     struct node *nodes; /* in source order; a section's children follow it */
     size_t nr, alloc;   /* nodes used, allocated */
+    char *source;       /* a translated set's source, which the nodes point into; or NULL */
 };
 
 static struct node *add_node(struct tmpl *t, enum node_kind kind, const char *text, size_t len)
@@ -45,8 +48,10 @@ static struct node *add_node(struct tmpl *t, enum node_kind kind, const char *te
 
 static void tmpl_free(struct tmpl *t)
 {
-    if (t)
+    if (t) {
         free(t->nodes);
+        free(t->source);
+    }
     free(t);
 }
 
@@ -171,6 +176,226 @@ static int parse(const char *src, size_t len, struct tmpl **out, struct strbuf *
     return 0;
 }
 
+/* ---- the texts a reader sees (translation) ---------------------------------------------- */
+
+/*
+ * A walk over a template's source in pieces: markup, which stays as it is, and runs of text
+ * (between markup and tags, or in a translated attribute's value). The HTML is that of our
+ * own templates: tags, quoted attributes, comments; <script> and <style> hold no text.
+ */
+enum scan_state { S_TEXT, S_TAG, S_VALUE, S_COMMENT, S_RAW };
+
+typedef void (*scan_piece)(void *ctx, const char *p, size_t n, bool run);
+
+static bool name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_';
+}
+
+static bool translated_attribute(const char *name, size_t len)
+{
+    static const char *const names[] = {"title", "placeholder", "aria-label", "alt",
+                                        "data-label"};
+
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+        if (strlen(names[i]) == len && !strncasecmp(names[i], name, len))
+            return true;
+    return false;
+}
+
+static void scan(const char *src, size_t len, scan_piece piece, void *ctx)
+{
+    enum scan_state st = S_TEXT;
+    const char *s = src, *end = src + len, *mark = src; /* mark: where the pending piece starts */
+    const char *attr = NULL;                             /* the last attribute name in a tag */
+    size_t attr_len = 0;
+    char quote = 0;
+    bool raw_after = false, run = false; /* the tag opens <script>/<style>; the piece is a run */
+
+#define FLUSH()                                                                                   \
+    do {                                                                                          \
+        if (s > mark)                                                                             \
+            piece(ctx, mark, (size_t)(s - mark), run);                                            \
+        mark = s;                                                                                 \
+    } while (0)
+
+    while (s < end) {
+        if (s + 1 < end && s[0] == '{' && s[1] == '{') { /* a tag: markup, and a run ends */
+            bool triple = s + 2 < end && s[2] == '{';
+            const char *close = memmem(s, (size_t)(end - s), triple ? "}}}" : "}}", triple ? 3 : 2);
+            FLUSH();
+            s = close ? close + 2 + triple : end;
+            run = false;
+            FLUSH();
+            run = st == S_TEXT || (st == S_VALUE && attr);
+            continue;
+        }
+        switch (st) {
+        case S_TEXT:
+            if (*s == '<') {
+                FLUSH();
+                run = false;
+                st = s + 3 < end && !memcmp(s, "<!--", 4) ? S_COMMENT : S_TAG;
+                raw_after = st == S_TAG && end - s > 6 &&
+                            (!strncasecmp(s + 1, "script", 6) || !strncasecmp(s + 1, "style", 5));
+                attr = NULL;
+                break;
+            }
+            if (!run) {
+                FLUSH();
+                run = true;
+            }
+            break;
+        case S_TAG:
+            if (*s == '>') {
+                st = raw_after ? S_RAW : S_TEXT;
+                s++;
+                FLUSH();
+                run = st == S_TEXT;
+                continue;
+            }
+            if (name_char(*s) && (s == src || !name_char(s[-1])))
+                attr = s, attr_len = 0;
+            if (name_char(*s) && attr)
+                attr_len++;
+            if (*s == '"' || *s == '\'') {
+                quote = *s++;
+                st = S_VALUE;
+                if (attr && !translated_attribute(attr, attr_len))
+                    attr = NULL;
+                FLUSH();
+                run = attr != NULL;
+                continue;
+            }
+            break;
+        case S_VALUE:
+            if (*s == quote) {
+                FLUSH();
+                run = false;
+                st = S_TAG;
+                attr = NULL;
+            }
+            break;
+        case S_COMMENT:
+            if (s + 2 < end && !memcmp(s, "-->", 3)) {
+                s += 3;
+                st = S_TEXT;
+                FLUSH();
+                run = true;
+                continue;
+            }
+            break;
+        case S_RAW:
+            if (s + 1 < end && s[0] == '<' && s[1] == '/') {
+                st = S_TAG;
+                raw_after = false;
+            }
+            break;
+        }
+        s++;
+    }
+    FLUSH();
+#undef FLUSH
+}
+
+static bool has_letter(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+            (unsigned char)p[i] >= 0x80)
+            return true;
+    return false;
+}
+
+static bool space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * The msgid of a run into id (its spaces folded, none at either end), and the lengths of the
+ * spaces before and after it; false when the run has no words to translate.
+ */
+static bool run_msgid(const char *p, size_t n, struct strbuf *id, size_t *lead, size_t *trail)
+{
+    size_t a = 0, b = n;
+
+    while (a < n && space(p[a]))
+        a++;
+    while (b > a && space(p[b - 1]))
+        b--;
+    if (!has_letter(p + a, b - a))
+        return false;
+    strbuf_reset(id);
+    for (size_t i = a; i < b; i++) {
+        if (space(p[i]) && space(p[i - 1]))
+            continue;
+        strbuf_addch(id, space(p[i]) ? ' ' : p[i]);
+    }
+    *lead = a;
+    *trail = n - b;
+    return true;
+}
+
+struct translation {
+    struct strbuf out, id;  /* the translated source; a run's msgid */
+    tmpl_translate_fn fn;   /* the language */
+    void *ctx;
+};
+
+static void translate_piece(void *ctx, const char *p, size_t n, bool run)
+{
+    struct translation *t = ctx;
+    size_t lead, trail;
+    const char *s;
+
+    if (!run || !run_msgid(p, n, &t->id, &lead, &trail) ||
+        (s = t->fn(t->id.buf, t->ctx)) == t->id.buf || !strcmp(s, t->id.buf)) {
+        strbuf_add(&t->out, p, n);
+        return;
+    }
+    strbuf_add(&t->out, p, lead);
+    strbuf_addstr(&t->out, s);
+    strbuf_add(&t->out, p + n - trail, trail);
+}
+
+/* The source translated (malloc'd, *out_len bytes). */
+static char *translate_source(const char *src, size_t len, tmpl_translate_fn fn, void *fn_ctx,
+                              size_t *out_len)
+{
+    struct translation t = {STRBUF_INIT, STRBUF_INIT, fn, fn_ctx};
+
+    scan(src, len, translate_piece, &t);
+    strbuf_release(&t.id);
+    return strbuf_detach(&t.out, out_len);
+}
+
+struct listing {
+    const char *src;                                  /* for line numbers */
+    struct strbuf id;                                 /* a run's msgid */
+    void (*fn)(void *ctx, const char *msgid, size_t line);
+    void *ctx;
+};
+
+static void list_piece(void *ctx, const char *p, size_t n, bool run)
+{
+    struct listing *l = ctx;
+    size_t lead, trail;
+
+    if (run && run_msgid(p, n, &l->id, &lead, &trail))
+        l->fn(l->ctx, l->id.buf, line_of(l->src, p + lead));
+}
+
+void tmpl_texts(const char *src, size_t len,
+                void (*fn)(void *ctx, const char *msgid, size_t line), void *ctx)
+{
+    struct listing l = {src, STRBUF_INIT, fn, ctx};
+
+    scan(src, len, list_piece, &l);
+    strbuf_release(&l.id);
+}
+
 /* ---- the set ---------------------------------------------------------------------- */
 
 struct slot {
@@ -180,10 +405,22 @@ struct slot {
 };
 
 struct tmpl_set {
-    struct slot *slots; /* one per file */
-    size_t nr;          /* how many */
-    pthread_mutex_t mu; /* serialises parsing */
+    struct slot *slots;        /* one per file */
+    size_t nr;                 /* how many */
+    pthread_mutex_t mu;        /* serialises parsing */
+    tmpl_translate_fn translate; /* NULL: the sources as they are */
+    void *translate_ctx;
 };
+
+struct tmpl_set *tmpl_set_new_translated(const struct embedded_file *files, tmpl_translate_fn fn,
+                                         void *ctx)
+{
+    struct tmpl_set *set = tmpl_set_new(files);
+
+    set->translate = fn;
+    set->translate_ctx = ctx;
+    return set;
+}
 
 struct tmpl_set *tmpl_set_new(const struct embedded_file *files)
 {
@@ -238,10 +475,18 @@ static int slot_get(struct tmpl_set *set, struct slot *sl, const struct tmpl **o
     }
     pthread_mutex_lock(&set->mu);
     if (!(t = atomic_load_explicit(&sl->parsed, memory_order_relaxed)) && !sl->error) {
-        if (parse(sl->file->data, sl->file->len, &t, &why) == 0)
+        const char *src = (const char *)sl->file->data;
+        size_t len = sl->file->len;
+        char *own = NULL;
+        if (set->translate)
+            src = own = translate_source(src, len, set->translate, set->translate_ctx, &len);
+        if (parse(src, len, &t, &why) == 0) {
+            t->source = own;
             atomic_store_explicit(&sl->parsed, t, memory_order_release);
-        else
+        } else {
+            free(own);
             sl->error = strbuf_detach(&why, NULL);
+        }
     }
     if (!t)
         rc = err_addf(err, DESK_EINVAL, "%s: %s", sl->file->name, sl->error);
@@ -448,18 +693,45 @@ int tmpl_set_render(struct tmpl_set *set, const char *name, json_t *data, struct
 
 /* ---- the compiled-in set ------------------------------------------------------------------ */
 
-static struct tmpl_set *builtin;
-static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
+#define BUILTIN_LANGUAGES 8 /* sets, one per offered language (i18n.h), in its order */
 
-static void builtin_init(void) { builtin = tmpl_set_new(embedded_templates); }
+static _Atomic(struct tmpl_set *) builtin[BUILTIN_LANGUAGES];
+static pthread_mutex_t builtin_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *translate_builtin(const char *msgid, void *ctx)
+{
+    return tr_in(ctx, msgid);
+}
+
+/* The compiled-in set in language code (English when it is not offered), made on first use. */
+static struct tmpl_set *builtin_set(const char *code)
+{
+    const char *const *codes, *const *names;
+    size_t n = i18n_languages(&codes, &names), i = 0;
+    struct tmpl_set *set;
+
+    while (i < n && i < BUILTIN_LANGUAGES && strcmp(codes[i], code))
+        i++;
+    if (i == n || i == BUILTIN_LANGUAGES)
+        i = 0;
+    if ((set = atomic_load_explicit(&builtin[i], memory_order_acquire)))
+        return set;
+    pthread_mutex_lock(&builtin_mu);
+    if (!(set = atomic_load_explicit(&builtin[i], memory_order_relaxed))) {
+        set = i ? tmpl_set_new_translated(embedded_templates, translate_builtin, (void *)codes[i])
+                : tmpl_set_new(embedded_templates);
+        atomic_store_explicit(&builtin[i], set, memory_order_release);
+    }
+    pthread_mutex_unlock(&builtin_mu);
+    return set;
+}
 
 int tmpl_render(const char *name, json_t *data, struct strbuf *out)
 {
     struct strbuf err = STRBUF_INIT;
     int rc;
 
-    pthread_once(&builtin_once, builtin_init);
-    if ((rc = tmpl_set_render(builtin, name, data, out, &err)) < 0) {
+    if ((rc = tmpl_set_render(builtin_set(i18n_current()), name, data, out, &err)) < 0) {
         char q[256];
         log_error("msg=\"template failed\" template=%s error=\"%s\"", name,
                   log_quote(err.buf, q, sizeof(q)));

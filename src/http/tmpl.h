@@ -24,6 +24,13 @@
  *
  * Each template is parsed once, at first use, and the parse is shared by
  * every thread (a set is safe to render from any number of threads).
+ *
+ * A translated set (tmpl_set_new_translated) first replaces each text of a
+ * template a reader sees: the words between markup and tags, and the values
+ * of the attributes title, placeholder, aria-label, alt and data-label. A
+ * text is looked up with its spaces folded ("Open   one\n" as "Open one");
+ * markup, comments, scripts and {{tags}} are never translated. tmpl_texts
+ * lists the same texts, for the catalogue (scripts/tmpl-pot.c).
  */
 #ifndef HTTP_TMPL_H
 #define HTTP_TMPL_H
@@ -46,6 +53,17 @@ struct tmpl_set;
 struct tmpl_set *tmpl_set_new(const struct embedded_file *files);
 void tmpl_set_free(struct tmpl_set *set);
 
+/* A text in the set's language; msgid itself when it has no translation. */
+typedef const char *(*tmpl_translate_fn)(const char *msgid, void *ctx);
+
+/* As tmpl_set_new, each template's texts translated by fn(msgid, ctx) when it is parsed. */
+struct tmpl_set *tmpl_set_new_translated(const struct embedded_file *files, tmpl_translate_fn fn,
+                                         void *ctx);
+
+/* Call fn(ctx, msgid, line) for each text of the template source src a translation replaces. */
+void tmpl_texts(const char *src, size_t len,
+                void (*fn)(void *ctx, const char *msgid, size_t line), void *ctx);
+
 /*
  * Append template `name` rendered with data to out. Returns 0, or
  * DESK_ENOTFOUND (no such template, also for a partial), DESK_EINVAL (it
@@ -57,7 +75,10 @@ void tmpl_set_free(struct tmpl_set *set);
 int tmpl_set_render(struct tmpl_set *set, const char *name, json_t *data, struct strbuf *out,
                     struct strbuf *err);
 
-/* The templates of web/templates compiled into the binary: as tmpl_set_render, errors logged. */
+/*
+ * The templates of web/templates compiled into the binary, in this thread's language
+ * (core/i18n.h): as tmpl_set_render, errors logged.
+ */
 int tmpl_render(const char *name, json_t *data, struct strbuf *out);
 
 #endif

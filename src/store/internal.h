@@ -112,8 +112,8 @@ int store__audit_json(struct db_conn *c, int64_t actor_id, const char *action,
 /* The columns of a user, read from a statement at col by store__read_user. */
 #define STORE_USER_COLS                                                                           \
     "u.id, u.email, u.name, u.role, coalesce(u.organization_id, 0), u.created_at, "               \
-    "u.disabled_at IS NOT NULL, u.time_zone"
-#define STORE_USER_NCOLS 8 /* the columns of STORE_USER_COLS */
+    "u.disabled_at IS NOT NULL, u.time_zone, u.language"
+#define STORE_USER_NCOLS 9 /* the columns of STORE_USER_COLS */
 void store__read_user(struct db_stmt *s, int col, struct user *u, struct arena *a);
 /*
  * End a credential by its hash in a write: sql is an UPDATE binding ?1 now and

@@ -148,8 +148,13 @@ int store_user_create(struct store *st, const struct caller *actor, struct user 
  */
 int store_admin_ensure(struct store *st, const char *email, const char *password_hash,
                        bool *created);
-/* Set the caller's own time zone (an IANA name the caller checked; NULL: none). Audited. */
-int store_user_time_zone(struct store *st, const struct caller *c, const char *zone);
+/* Set one of the caller's own settings (NULL: none, the default). Audited. */
+enum user_setting {
+    USER_SETTING_TIME_ZONE, /* users.time_zone: an IANA name the caller checked */
+    USER_SETTING_LANGUAGE,  /* users.language: a code of core/i18n.h the caller checked */
+};
+int store_user_setting(struct store *st, const struct caller *c, enum user_setting setting,
+                       const char *value);
 /* The user with this e-mail (any case) and its password hash, or DESK_ENOTFOUND. */
 int store_user_by_email(struct store *st, const char *email, struct user *out,
                         const char **password_hash, struct arena *a);

@@ -24,6 +24,7 @@ void store__read_user(struct db_stmt *s, int col, struct user *u, struct arena *
     u->created_at = db_col_int(s, col + 5);
     u->disabled = (int)db_col_int(s, col + 6) != 0;
     u->time_zone = db_col_text_or_null(s, col + 7, a);
+    u->language = db_col_text_or_null(s, col + 8, a);
 }
 
 static char *user_json(const struct user *u)
@@ -98,7 +99,7 @@ static int write_admin_ensure(struct db_conn *c, void *arg)
     struct admin_ensure *w = arg;
     struct db_stmt *s = db_stmt(c, SQL_USER_ROLE_BY_EMAIL);
     struct caller sys = CALLER_SYSTEM;
-    struct user u = {0, w->email, "Administrator", ROLE_ADMIN, 0, 0, false, NULL};
+    struct user u = {0, w->email, "Administrator", ROLE_ADMIN, 0, 0, false, NULL, NULL};
     struct user_create uc = {&sys, &u, w->hash};
     int rc;
 
@@ -332,31 +333,41 @@ int store_meta_set(struct store *st, const char *key, const char *value)
     return db_write(st, write_meta, &w);
 }
 
-/* ---- the time zone a user reads times in ------------------------------------------------ */
+/* ---- a user's own settings: the time zone and the language of its pages ------------------ */
 
-static const char SQL_USER_TZ[] = "UPDATE users SET time_zone = ?2 WHERE id = ?1";
-
-struct tz_job {
-    const struct caller *c; /* the user itself */
-    const char *zone;       /* NULL: clear */
+static const struct {
+    const char *column, *sql;
+} settings[] = {
+    [USER_SETTING_TIME_ZONE] = {"time_zone", "UPDATE users SET time_zone = ?2 WHERE id = ?1"},
+    [USER_SETTING_LANGUAGE] = {"language", "UPDATE users SET language = ?2 WHERE id = ?1"},
 };
 
-static int write_time_zone(struct db_conn *c, void *arg)
+struct setting_job {
+    const struct caller *c;    /* the user itself */
+    enum user_setting setting; /* which */
+    const char *value;         /* NULL: clear */
+};
+
+static int write_setting(struct db_conn *c, void *arg)
 {
-    struct tz_job *j = arg;
-    struct db_stmt *s = db_stmt(c, SQL_USER_TZ);
+    struct setting_job *j = arg;
+    struct db_stmt *s = db_stmt(c, settings[j->setting].sql);
     int rc;
 
     db_bind_int(s, 1, j->c->user_id);
-    db_bind_text(s, 2, j->zone);
+    db_bind_text(s, 2, j->value);
     if ((rc = db_exec(s)) < 0)
         return rc;
     return store__audit_json(c, j->c->user_id, "update", "user", j->c->user_id, NULL,
-                             json_pack("{s:s?}", "time_zone", j->zone));
+                             json_pack("{s:s?}", settings[j->setting].column, j->value));
 }
 
-int store_user_time_zone(struct store *st, const struct caller *c, const char *zone)
+int store_user_setting(struct store *st, const struct caller *c, enum user_setting setting,
+                       const char *value)
 {
-    struct tz_job j = {c, zone};
-    return db_write(st, write_time_zone, &j);
+    struct setting_job j = {c, setting, value};
+
+    if ((size_t)setting >= ARRAY_SIZE(settings))
+        return DESK_EINVAL;
+    return db_write(st, write_setting, &j);
 }

@@ -444,11 +444,11 @@ describe_pg "$SCRATCH" > "$T/altered.txt"
 compare "$T/sqlite.txt" "$T/altered.txt" > "$T/altered.diff"
 is "$(cat "$T/altered.diff")" "sqlite only: column mail_requesters address citext not-null
 sqlite only: column users password_hash text null
-sqlite only: columns users id,email,name,role,organization_id,password_hash,created_at,notify,disabled_at,time_zone
+sqlite only: columns users id,email,name,role,organization_id,password_hash,created_at,notify,disabled_at,time_zone,language
 sqlite only: fk expenses.invoice_id -> invoices.id on delete NO ACTION
 sqlite only: index tickets_due on tickets (sort_due_at, id) partial
 postgres only: column mail_requesters address text not-null
-postgres only: columns users id,email,name,role,organization_id,created_at,notify,disabled_at,time_zone" \
+postgres only: columns users id,email,name,role,organization_id,created_at,notify,disabled_at,time_zone,language" \
     "the comparator reports exactly those differences"
 
 done_testing

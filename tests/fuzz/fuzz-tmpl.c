@@ -6,6 +6,8 @@
  * data whose strings hold markup and with the same data with the markup
  * replaced by letters. Unless the template asks for raw output, both give
  * the same number of '<' (the values add none, only the template's text).
+ * The input is also translated (every text in brackets) and its texts listed
+ * as for the catalogue, without a crash.
  */
 #include "core/compat.h"
 #include "core/embed.h"
@@ -49,6 +51,22 @@ static long render(struct tmpl_set *set, const char *json)
     return n;
 }
 
+static const char *bracketed(const char *msgid, void *ctx)
+{
+    static char out[256];
+
+    (void)ctx;
+    snprintf(out, sizeof(out), "[%s]", msgid);
+    return out;
+}
+
+static void listed(void *ctx, const char *msgid, size_t line)
+{
+    if (!*msgid || !line)
+        BUG("a listed text is empty or has no line");
+    (*(size_t *)ctx)++;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = xstrndup((const char *)data, size);
@@ -69,6 +87,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (a != b && !strstr(text, "{{{") && !strstr(text, "{{&"))
         BUG("a value came out unescaped (%ld '<' with markup, %ld without)", a, b);
     tmpl_set_free(set);
+    set = tmpl_set_new_translated(files, bracketed, NULL);
+    render(set, markup);
+    tmpl_set_free(set);
+    {
+        size_t n = 0;
+        tmpl_texts(text, strlen(text), listed, &n);
+    }
     free(letters);
     free(text);
     return 0;

@@ -39,7 +39,7 @@ static void make_token(int64_t user_id, char out[TOKEN_TEXT_LEN + 1])
 static int64_t make_user(const char *email, enum role role, int64_t org, const char *hash)
 {
     struct caller sys = CALLER_SYSTEM;
-    struct user u = {0, email, "Someone", role, org, 0, false, NULL};
+    struct user u = {0, email, "Someone", role, org, 0, false, NULL, NULL};
 
     assert_int_equal(store_user_create(st, &sys, &u, hash), 0);
     return u.id;

@@ -157,7 +157,7 @@ static char agent[TOKEN_TEXT_LEN + 1], customer[TOKEN_TEXT_LEN + 1];
 
 static void token_for(const char *email, enum role role, char out[TOKEN_TEXT_LEN + 1])
 {
-    struct user u = {0, email, "T", role, role == ROLE_CUSTOMER ? 1 : 0, 0, false, NULL};
+    struct user u = {0, email, "T", role, role == ROLE_CUSTOMER ? 1 : 0, 0, false, NULL, NULL};
     struct caller sys = CALLER_SYSTEM;
     uint8_t hash[TOKEN_HASH_LEN];
 

@@ -22,9 +22,9 @@ static int setup(void **state)
     char hash[PASSWORD_HASH_MAX];
     struct caller sys = CALLER_SYSTEM;
     struct organization acme = {0, "Acme", NULL, 0, 0, 0}, beta = {0, "Beta", NULL, 0, 0, 0};
-    struct user agent = {0, "agent@vendor.test", "Agnes", ROLE_AGENT, 0, 0, false, NULL};
-    struct user ca = {0, "ca@acme.test", "Carl", ROLE_CUSTOMER, 1, 0, false, NULL};
-    struct user cb = {0, "cb@beta.test", "Berit", ROLE_CUSTOMER, 2, 0, false, NULL};
+    struct user agent = {0, "agent@vendor.test", "Agnes", ROLE_AGENT, 0, 0, false, NULL, NULL};
+    struct user ca = {0, "ca@acme.test", "Carl", ROLE_CUSTOMER, 1, 0, false, NULL, NULL};
+    struct user cb = {0, "cb@beta.test", "Berit", ROLE_CUSTOMER, 2, 0, false, NULL, NULL};
     bool created;
 
     (void)state;

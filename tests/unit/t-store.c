@@ -34,9 +34,9 @@ static void test_users_and_audit(void **state)
     char path[256];
     struct store *st = tmp_store(path, sizeof(path));
     struct caller sys = CALLER_SYSTEM;
-    struct user u = {0, "Agent@Example.test", "Agent Smith", ROLE_AGENT, 0, 0, false, NULL}, got;
-    struct user dup = {0, "agent@example.TEST", "Other", ROLE_AGENT, 0, 0, false, NULL};
-    struct user orphan = {0, "c@example.test", "Customer", ROLE_CUSTOMER, 4242, 0, false, NULL};
+    struct user u = {0, "Agent@Example.test", "Agent Smith", ROLE_AGENT, 0, 0, false, NULL, NULL}, got;
+    struct user dup = {0, "agent@example.TEST", "Other", ROLE_AGENT, 0, 0, false, NULL, NULL};
+    struct user orphan = {0, "c@example.test", "Customer", ROLE_CUSTOMER, 4242, 0, false, NULL, NULL};
     struct arena a = ARENA_INIT;
     const char *hash;
     bool created;
@@ -123,7 +123,7 @@ static void *writer(void *p)
     char email[64];
 
     for (int i = 0; i < WRITES_EACH; i++) {
-        struct user u = {0, email, "Agent", ROLE_AGENT, 0, 0, false, NULL};
+        struct user u = {0, email, "Agent", ROLE_AGENT, 0, 0, false, NULL, NULL};
         snprintf(email, sizeof(email), "a%d-%d@example.test", w->n, i);
         if (store_user_create(w->st, &sys, &u, NULL) < 0)
             w->failures++;

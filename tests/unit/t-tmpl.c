@@ -5,6 +5,7 @@
 #include "test.h"
 #include "core/embed.h"
 #include "core/err.h"
+#include "core/i18n.h"
 #include "http/tmpl.h"
 
 #define FILE_(n, s)                                                                                \
@@ -182,6 +183,98 @@ static void test_builtin_templates_parse(void **state)
     strbuf_release(&out);
 }
 
+/* A language of two words, the rest left as it is: "Open one" -> "Åbn en", titles too. */
+static const char *pretend_danish(const char *msgid, void *ctx)
+{
+    (void)ctx;
+    if (!strcmp(msgid, "Open one"))
+        return "Åbn en";
+    if (!strcmp(msgid, "Search requests"))
+        return "Søg i henvendelser";
+    if (!strcmp(msgid, "Due"))
+        return "Frist";
+    return msgid;
+}
+
+static void test_translated_set(void **state)
+{
+    static const char text[] =
+        "<!-- Open one --><p class=\"Open one\" title=\"Search requests\">  Open\n   one  "
+        "<a href=\"/x/{{id}}\">Open one</a>{{#y}}Open one{{/y}}</p>"
+        "<input placeholder=\"Search requests\" value=\"Open one\">"
+        "<td data-label=\"Due\">Due {{when}}</td><script>Open one</script>";
+    struct embedded_file files[] = {{"t.html", text, sizeof(text) - 1}, {NULL, NULL, 0}};
+    struct tmpl_set *set = tmpl_set_new_translated(files, pretend_danish, NULL);
+    struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+    json_t *j = json_pack("{s:i, s:b, s:s}", "id", 7, "y", 1, "when", "Open one");
+
+    (void)state;
+    assert_int_equal(tmpl_set_render(set, "t", j, &out, &err), 0);
+    /* text, titles, placeholders and data-labels change; comments, classes, values, scripts
+       and the values of tags do not; spaces around a text stay */
+    assert_string_equal(out.buf,
+                        "<!-- Open one --><p class=\"Open one\" title=\"Søg i henvendelser\">  "
+                        "Åbn en  <a href=\"/x/7\">Åbn en</a>Åbn en</p>"
+                        "<input placeholder=\"Søg i henvendelser\" value=\"Open one\">"
+                        "<td data-label=\"Frist\">Frist Open one</td><script>Open one</script>");
+    json_decref(j);
+    strbuf_release(&out);
+    strbuf_release(&err);
+    tmpl_set_free(set);
+}
+
+static void add_msgid(void *ctx, const char *msgid, size_t line)
+{
+    strbuf_addf(ctx, "%zu:%s|", line, msgid);
+}
+
+static void test_texts_listed(void **state)
+{
+    static const char text[] = "<h1>Your  requests</h1>\n<p title=\"A tip\">{{n}} open, "
+                               "<b>none</b> late · 3</p>\n<label>Subject <input name=\"s\"></label>";
+    struct strbuf got = STRBUF_INIT;
+
+    (void)state;
+    tmpl_texts(text, sizeof(text) - 1, add_msgid, &got);
+    /* a run is what lies between markup and tags, its spaces folded; "·" alone would be none */
+    assert_string_equal(got.buf, "1:Your requests|2:A tip|2:open,|2:none|2:late · 3|3:Subject|");
+    strbuf_release(&got);
+}
+
+static void test_language_picked(void **state)
+{
+    static const char *const codes[] = {"en", "da"};
+
+    (void)state;
+    assert_string_equal(i18n_pick_among(NULL, NULL, codes, 2), "en");
+    assert_string_equal(i18n_pick_among(NULL, "da", codes, 2), "da");
+    assert_string_equal(i18n_pick_among(NULL, "da-DK,da;q=0.9,en-US;q=0.8", codes, 2), "da");
+    assert_string_equal(i18n_pick_among(NULL, "en-GB, da;q=0.5", codes, 2), "en");
+    assert_string_equal(i18n_pick_among(NULL, "fr, de;q=0.9, DA;q=0.2", codes, 2), "da");
+    assert_string_equal(i18n_pick_among(NULL, "fr, de", codes, 2), "en");
+    assert_string_equal(i18n_pick_among(NULL, "da;q=0, en;q=0.1", codes, 2), "en");
+    assert_string_equal(i18n_pick_among(NULL, ";;,,;q=,da;q=x", codes, 2), "en");
+    assert_string_equal(i18n_pick_among("da", "en", codes, 2), "da"); /* the profile first */
+    assert_string_equal(i18n_pick_among("xx", "da", codes, 2), "da"); /* unknown: browser's */
+    /* without a catalogue's locale, only English is offered */
+    assert_true(i18n_offered("en"));
+    assert_false(i18n_offered("xx"));
+}
+
+static void test_numbers_and_dates(void **state)
+{
+    char s[32] = "-1,234.50";
+
+    (void)state;
+    i18n_use("en");
+    i18n_number(s, s);
+    assert_string_equal(s, "-1,234.50");
+    assert_string_equal(i18n_date_format(), "%Y-%m-%d");
+    assert_string_equal(tr("Saved."), "Saved.");
+}
+
 SUITE(tmpl, cmocka_unit_test(test_escapes_by_default), cmocka_unit_test(test_values),
       cmocka_unit_test(test_sections), cmocka_unit_test(test_partials), cmocka_unit_test(test_budget),
-      cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_builtin_templates_parse))
+      cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_builtin_templates_parse),
+      cmocka_unit_test(test_translated_set), cmocka_unit_test(test_texts_listed),
+      cmocka_unit_test(test_language_picked), cmocka_unit_test(test_numbers_and_dates))

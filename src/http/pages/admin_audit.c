@@ -46,7 +46,7 @@ int page_admin_audit(struct req *req, struct res *res)
                             items[i].after ? items[i].after : ""));
     }
     filters = json_object();
-    data = json_pack("{s:s, s:o, s:o, s:s?}", "title", "Audit log", "rows", rows, "filters",
+    data = json_pack("{s:s, s:o, s:o, s:s?}", "title", tr("Audit log"), "rows", rows, "filters",
                      filters, "older",
                      page_list_filters(req, "/desk/admin/audit", keep, ARRAY_SIZE(keep), next,
                                        filters));
@@ -116,7 +116,7 @@ int page_admin_outbox(struct req *req, struct res *res)
         json_decref(to);
     }
     filters = json_object();
-    data = json_pack("{s:s, s:o, s:o, s:s?}", "title", "Mail queue", "rows", rows, "filters",
+    data = json_pack("{s:s, s:o, s:o, s:s?}", "title", tr("Mail queue"), "rows", rows, "filters",
                      filters, "older",
                      page_list_filters(req, "/desk/admin/outbox", keep, ARRAY_SIZE(keep), next,
                                        filters));

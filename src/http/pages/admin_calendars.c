@@ -44,7 +44,7 @@ static int list_show(struct req *req, struct res *res, int status, const char *e
         json_array_append_new(list, json_pack("{s:I, s:s, s:I}", "id", (json_int_t)c[i].id, "name",
                                               c[i].name, "version", (json_int_t)c[i].version));
     return page_render(req, res, status, "admin_calendars",
-                       json_pack("{s:s, s:s?, s:o, s:s, s:s}", "title", "Calendars", "error",
+                       json_pack("{s:s, s:s?, s:o, s:s, s:s}", "title", tr("Calendars"), "error",
                                  error, "calendars", list, "name", page_form_str(req, "name"),
                                  "definition",
                                  req_form(req, "definition") ? req_form(req, "definition")

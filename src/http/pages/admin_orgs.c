@@ -75,7 +75,7 @@ static int show_edited(struct req *req, struct res *res, int status, const char 
         (rc = store_staff_names(req->store, &req->caller, &staff, &nstaff, req->arena)) < 0)
         return page_error(req, res, rc, "the organisations cannot be shown");
     return page_render(req, res, status, "admin_orgs",
-                       json_pack("{s:s, s:s?, s:o, s:o, s:s, s:s}", "title", "Organisations",
+                       json_pack("{s:s, s:s?, s:o, s:o, s:s, s:s}", "title", tr("Organisations"),
                                  "error", error, "organizations",
                                  orgs_json(req, o, n, staff, nstaff, edited), "next",
                                  pg.more && n ? json_integer(o[n - 1].id) : json_null(), "name",

@@ -91,7 +91,7 @@ static int policies_show(struct req *req, struct res *res, int status, const cha
     for (int l = 0; l < LEVELS_SHOWN; l++)
         json_object_set_new(typed, level_fields[l], json_string(page_form_str(req, level_fields[l])));
     return page_render(req, res, status, "admin_policies",
-                       json_pack("{s:s, s:s?, s:o, s:o, s:o}", "title", "SLA policies", "error",
+                       json_pack("{s:s, s:s?, s:o, s:o, s:o}", "title", tr("SLA policies"), "error",
                                  error, "policies", list, "calendars", cals, "typed", typed));
 }
 
@@ -201,7 +201,7 @@ static int policy_show(struct req *req, struct res *res, int status, const char 
         strbuf_addf(&emails, "%s%s", i ? "\n" : "", p->escalation_emails[i]);
     rc = page_render(
         req, res, status, "admin_policy",
-        json_pack("{s:s, s:s?, s:I, s:s, s:s, s:o, s:s, s:o, s:s}", "title", "SLA policy",
+        json_pack("{s:s, s:s?, s:I, s:s, s:s, s:o, s:s, s:o, s:s}", "title", tr("SLA policy"),
                   "error", error, "id", (json_int_t)p->id, "warn_empty", "unchanged", "name",
                   typed ? page_form_str(req, "name") : p->name, "calendars", cals, "warn_at",
                   typed ? page_form_str(req, "warn_at")
@@ -333,7 +333,7 @@ static int rasci_show(struct req *req, struct res *res, int status, const char *
     if ((rc = store_rasci_list(req->store, &req->caller, &m, &n, req->arena)) < 0)
         return page_error(req, res, rc, "the matrices cannot be shown");
     return page_render(req, res, status, "admin_rasci",
-                       json_pack("{s:s, s:s?, s:o, s:s, s:s}", "title", "Responsibility matrices",
+                       json_pack("{s:s, s:s?, s:o, s:s, s:s}", "title", tr("Responsibility matrices"),
                                  "error", error, "matrices", page_matrices_json(m, n), "name",
                                  page_form_str(req, "name"), "rows", page_form_str(req, "rows")));
 }
@@ -510,7 +510,7 @@ static int catalogue_show_edited(struct req *req, struct res *res, int status, c
         json_array_append_new(list, one);
     }
     return page_render(req, res, status, "admin_catalogue",
-                       json_pack("{s:s, s:s?, s:o, s:o}", "title", "Service catalogue", "error",
+                       json_pack("{s:s, s:s?, s:o, s:o}", "title", tr("Service catalogue"), "error",
                                  error, "services", list, "add",
                                  edited ? json_pack("{s:o, s:o}", "vendor",
                                                     offer_json(req, NULL, "none"), "customer",

@@ -13,6 +13,7 @@
 #define LOG_MODULE "pages"
 #include "core/compat.h"
 #include "http/pages/pages.h"
+#include "core/i18n.h"
 #include "domain/tz.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -27,7 +28,7 @@
 
 int page_admin_home(struct req *req, struct res *res)
 {
-    return page_render(req, res, 200, "admin", json_pack("{s:s}", "title", "Administration"));
+    return page_render(req, res, 200, "admin", json_pack("{s:s}", "title", tr("Administration")));
 }
 
 /* The organisations as options [{"value","label","selected"}], and *orgs for their names. */
@@ -89,7 +90,7 @@ static int users_show(struct req *req, struct res *res, int status, const char *
         return page_error(req, res, rc, "the accounts cannot be shown");
     }
     return page_render(req, res, status, "admin_users",
-                       json_pack("{s:s, s:s?, s:o, s:o, s:{s:s, s:s, s:s}}", "title", "Accounts",
+                       json_pack("{s:s, s:s?, s:o, s:o, s:{s:s, s:s, s:s}}", "title", tr("Accounts"),
                                  "error", error, "users", accounts_json(accounts, n, orgs, norg),
                                  "organizations", options, "typed", "email",
                                  page_form_str(req, "email"), "name", page_form_str(req, "name"),
@@ -247,10 +248,23 @@ static int password_show(struct req *req, struct res *res, int status, const cha
     const char *zone = !strcmp(req->method, "POST") && req_form(req, "time_zone")
                            ? page_form_str(req, "time_zone")
                            : req->user.time_zone;
+    const char *const *codes, *const *names;
+    size_t n = i18n_languages(&codes, &names);
+    json_t *languages = json_array();
 
+    /* each language in its own words; "" is the browser's choice */
+    json_array_append_new(languages, json_pack("{s:s, s:s, s:b}", "value", "", "label",
+                                               tr("As the browser asks"), "selected",
+                                               !req->user.language));
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(
+            languages, json_pack("{s:s, s:s, s:b}", "value", codes[i], "label", names[i],
+                                 "selected",
+                                 req->user.language && !strcmp(req->user.language, codes[i])));
     return page_render(req, res, status, "account_password",
-                       json_pack("{s:s, s:s?, s:b, s:s}", "title", "Your account", "error",
-                                 error, "done", done, "time_zone", zone ? zone : ""));
+                       json_pack("{s:s, s:s?, s:b, s:s, s:o}", "title", tr("Your account"),
+                                 "error", error, "done", done, "time_zone", zone ? zone : "",
+                                 "languages", languages));
 }
 
 int page_account_password_form(struct req *req, struct res *res)
@@ -272,8 +286,26 @@ int page_account_time_zone(struct req *req, struct res *res)
                                            "such as Europe/Copenhagen",
                                            zone),
                              false);
-    if ((rc = store_user_time_zone(req->store, &req->caller, *zone ? zone : NULL)) < 0)
+    if ((rc = store_user_setting(req->store, &req->caller, USER_SETTING_TIME_ZONE,
+                                 *zone ? zone : NULL)) < 0)
         return page_error(req, res, rc, "the time zone was not saved");
+    return page_saved(req, res, "/account/password");
+}
+
+/* POST /account/language: the language of the user's pages; empty: the browser's choice. */
+int page_account_language(struct req *req, struct res *res)
+{
+    const char *code = page_form_str(req, "language");
+    int rc;
+
+    if (*code && !i18n_offered(code))
+        return password_show(req, res, 422,
+                             arena_sprintf(req->arena, tr("'%s' is not a language offered here"),
+                                           code),
+                             false);
+    if ((rc = store_user_setting(req->store, &req->caller, USER_SETTING_LANGUAGE,
+                                 *code ? code : NULL)) < 0)
+        return page_error(req, res, rc, "the language was not saved");
     return page_saved(req, res, "/account/password");
 }
 
@@ -284,7 +316,7 @@ int page_account_password(struct req *req, struct res *res)
     int rc;
 
     if (strcmp(pc.new_password, page_form_str(req, "new_password_again")))
-        return password_show(req, res, 422, "the new password and its repetition differ", false);
+        return password_show(req, res, 422, tr("the new password and its repetition differ"), false);
     rc = api_password_change_own(req, &pc);
     if (rc == DESK_ELIMIT)
         res_header(res, "Retry-After", arena_sprintf(req->arena, "%" PRId64, pc.retry_after));

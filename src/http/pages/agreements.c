@@ -180,7 +180,7 @@ int page_agreements(struct req *req, struct res *res)
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, row_json(&rows[i], staff, req->arena));
-    data = json_pack("{s:s, s:o, s:o, s:b}", "title", "Agreements", "agreements", list, "addons",
+    data = json_pack("{s:s, s:o, s:o, s:b}", "title", tr("Agreements"), "agreements", list, "addons",
                      addons, "one_org", staff && org);
     if (services)
         json_object_set_new(data, "addon_services", services);

@@ -107,7 +107,7 @@ static int show_portal(struct req *req, struct res *res, int status, const char 
         json_decref(others);
         return page_error(req, res, rc, "live chat cannot be shown");
     }
-    data = json_pack("{s:s, s:b, s:o, s:o, s:s?, s:s, s:s}", "title", "Live chat", "entitled",
+    data = json_pack("{s:s, s:b, s:o, s:o, s:s?, s:s, s:s}", "title", tr("Live chat"), "entitled",
                      entitled == 1, "chat", chat ? chat : json_null(), "open_chats",
                      others ? others : json_array(), "error", error, "subject",
                      page_form_str(req, "subject"), "body",
@@ -232,7 +232,7 @@ static int show_desk(struct req *req, struct res *res, int status, const char *e
         return page_error(req, res, rc, "the chats cannot be shown");
     }
     return page_render(req, res, status, "desk_chats",
-                       json_pack("{s:s, s:o, s:o, s:s?}", "title", "Live chats", "waiting",
+                       json_pack("{s:s, s:o, s:o, s:s?}", "title", tr("Live chats"), "waiting",
                                  waiting, "active", active, "error", error));
 }
 

@@ -7,6 +7,7 @@
 #include "core/compat.h"
 #include "http/pages/pages.h"
 #include "core/err.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/time.h"
 #include "core/utf8.h"
@@ -64,12 +65,13 @@ int page_render(struct req *req, struct res *res, int status, const char *name, 
         json_object_set_new(data, "me",
                             json_pack("{s:s, s:s, s:s}", "name", req->user.name, "email",
                                       req->user.email, "role", role_name(req->user.role)));
+    json_object_set_new(data, "lang", json_string(i18n_current()));
     json_object_set_new(data, "staff", json_boolean(req->caller.role >= ROLE_AGENT));
     json_object_set_new(data, "admin", json_boolean(req->caller.role == ROLE_ADMIN));
     json_object_set_new(data, "csrf", json_string(session_csrf(req, res)));
     if (req->caller.role != ROLE_NONE && (flash = session_flash_take(req, res)) &&
         !strcmp(flash, "saved")) /* after a form's redirect (page_saved) */
-        json_object_set_new(data, "flash", json_string("Saved."));
+        json_object_set_new(data, "flash", json_string(tr("Saved.")));
     json_object_set_new(data, "asset", json_string(page_asset_version()));
     /* the most a form's file may be: svcdesk.js refuses a larger one before it is sent */
     json_object_set_new(data, "upload_max", json_integer(MAX_UPLOAD));
@@ -99,10 +101,10 @@ int page_error(struct req *req, struct res *res, int err, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    strbuf_vaddf(&msg, fmt, ap);
+    strbuf_vaddf(&msg, tr(fmt), ap); /* msgfmt --check keeps a translation's formats */
     va_end(ap);
     page_render(req, res, status, "error",
-                json_pack("{s:s, s:i, s:s%}", "title", status == 404 ? "Not found" : "Sorry",
+                json_pack("{s:s, s:i, s:s%}", "title", status == 404 ? tr("Not found") : tr("Sorry"),
                           "status", status, "message", msg.buf, msg.len));
     strbuf_release(&msg);
     return err;
@@ -165,7 +167,7 @@ json_t *page_options(const struct named *list, size_t n, int64_t selected, const
     json_t *o = json_array();
 
     json_array_append_new(
-        o, json_pack("{s:s, s:s, s:b}", "value", "", "label", any, "selected", selected == 0));
+        o, json_pack("{s:s, s:s, s:b}", "value", "", "label", tr(any), "selected", selected == 0));
     for (size_t i = 0; i < n; i++)
         json_array_append_new(o,
                               json_pack("{s:I, s:s, s:b}", "value", (json_int_t)list[i].id, "label",
@@ -183,23 +185,27 @@ void page_viewer_begin(const struct req *req)
     viewer_tz = NULL;
     if (req->user.id && req->user.time_zone && tz_get(req->user.time_zone, &viewer_tz, NULL) < 0)
         viewer_tz = NULL;
+    i18n_use(i18n_pick(req->user.id ? req->user.language : NULL,
+                       req_header(req, "Accept-Language")));
 }
 
 void page_viewer_end(void)
 {
     viewer_tz = NULL;
+    i18n_use(NULL);
 }
 
 static json_t *time_json(int64_t t, const struct tz *tz)
 {
-    char iso[TIME_RFC3339_LEN], local[TIME_LOCAL_LEN], text[48];
+    char iso[TIME_RFC3339_LEN], local[TIME_LOCAL_LEN], text[64], date[24];
 
     if (!t)
         return json_null();
     time_format_rfc3339(t, iso);
     time_format_rfc3339_offset(t, tz ? tz_offset_at(tz, t) : 0, local);
-    /* "2026-11-23T08:00:00+01:00" -> "2026-11-23 08:00 +01:00"; "...Z" -> "... UTC" */
-    snprintf(text, sizeof(text), "%.10s %.5s %s", local, local + 11,
+    /* "2026-11-23T08:00:00+01:00" -> "2026-11-23 08:00 +01:00"; "...Z" -> "... UTC"; the
+       date as the page's language writes it ("23-11-2026" in Danish) */
+    snprintf(text, sizeof(text), "%s %.5s %s", page_date_text(local, date), local + 11,
              local[19] == 'Z' ? "UTC" : local + 19);
     return json_pack("{s:s, s:s}", "text", text, "iso", iso);
 }
@@ -225,7 +231,30 @@ const char *page_hours(int64_t minutes, struct arena *a)
 {
     int64_t c = minutes_to_centihours(minutes), m = c < 0 ? -c : c;
 
-    return arena_sprintf(a, "%s%" PRId64 ".%02d", c < 0 ? "-" : "", m / 100, (int)(m % 100));
+    return page_number(arena_sprintf(a, "%s%" PRId64 ".%02d", c < 0 ? "-" : "", m / 100,
+                                     (int)(m % 100)));
+}
+
+char *page_number(char *s)
+{
+    i18n_number(s, s);
+    return s;
+}
+
+const char *page_date_text(const char *ymd, char out[24])
+{
+    struct tm tm = {0};
+
+    if (!strcmp(i18n_date_format(), "%Y-%m-%d") || strlen(ymd) < 10 ||
+        sscanf(ymd, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) {
+        snprintf(out, 24, "%.10s", ymd);
+        return out;
+    }
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    if (!strftime(out, 24, i18n_date_format(), &tm)) /* numeric fields: no zone, no names */
+        snprintf(out, 24, "%.10s", ymd);
+    return out;
 }
 
 int page_bar_width(int64_t value, int64_t max, int width)
@@ -252,35 +281,47 @@ int page_csv(struct res *res, const char *disposition, struct strbuf *csv)
 static const struct {
     const char *label, *meaning;
 } severities[SEV_COUNT] = {
-    {"Critical error", "the system stops, with a risk of data loss"},
-    {"Serious error", "important functions stop, and bypassing them is time-consuming"},
-    {"Non-serious error", "non-critical functions fail and the user can bypass them"},
-    {"Request for assistance", "guidance, unrelated to errors"},
+    {TR_NOOP("Critical error"), TR_NOOP("the system stops, with a risk of data loss")},
+    {TR_NOOP("Serious error"),
+     TR_NOOP("important functions stop, and bypassing them is time-consuming")},
+    {TR_NOOP("Non-serious error"),
+     TR_NOOP("non-critical functions fail and the user can bypass them")},
+    {TR_NOOP("Request for assistance"), TR_NOOP("guidance, unrelated to errors")},
 };
 
 const char *severity_label(int sev)
 {
-    return sev >= 0 && sev < SEV_COUNT ? severities[sev].label : "";
+    return sev >= 0 && sev < SEV_COUNT ? tr(severities[sev].label) : "";
 }
 
 const char *severity_meaning(int sev)
 {
-    return sev >= 0 && sev < SEV_COUNT ? severities[sev].meaning : "";
+    return sev >= 0 && sev < SEV_COUNT ? tr(severities[sev].meaning) : "";
 }
 
 
 static const char *sla_label(enum sla_state s)
 {
-    static const char *const labels[] = {"no SLA", "on track", "at risk", "breached",
-                                         "paused", "met",      "missed"};
-    return (size_t)s < ARRAY_SIZE(labels) ? labels[s] : "";
+    static const char *const labels[] = {
+        TR_NOOP("no SLA"), TR_NOOP("on track"), TR_NOOP("at risk"), TR_NOOP("breached"),
+        TR_NOOP("paused"), TR_NOOP("met"),      TR_NOOP("missed")};
+    return (size_t)s < ARRAY_SIZE(labels) ? tr(labels[s]) : "";
 }
 
 /* A headline's words: "response missed", "resolution breached"; the others say no clock. */
-static const char *sla_headline_label(enum clock_kind k, enum sla_state s, struct arena *a)
+static const char *sla_headline_label(enum clock_kind k, enum sla_state s)
 {
-    if (s == SLA_BREACHED || s == SLA_MISSED || s == SLA_MET)
-        return arena_sprintf(a, "%s %s", clock_kind_name(k), sla_label(s));
+    static const char *const words[][3] = {
+        /* breached, missed, met */
+        {TR_NOOP("response breached"), TR_NOOP("response missed"), TR_NOOP("response met")},
+        {TR_NOOP("update breached"), TR_NOOP("update missed"), TR_NOOP("update met")},
+        {TR_NOOP("resolution breached"), TR_NOOP("resolution missed"),
+         TR_NOOP("resolution met")},
+    };
+    int col = s == SLA_BREACHED ? 0 : s == SLA_MISSED ? 1 : s == SLA_MET ? 2 : -1;
+
+    if (col >= 0 && (size_t)k < ARRAY_SIZE(words))
+        return tr(words[k][col]);
     return sla_label(s);
 }
 
@@ -313,7 +354,7 @@ static json_t *sla_page_json(const struct ticket *t, int64_t now)
     c = &k.clock[headline];
     o = json_pack(
         "{s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:o}", "state", sla_state_name(c->state),
-        "clock", clock_kind_name(headline), "label", sla_headline_label(headline, c->state, &a),
+        "clock", clock_kind_name(headline), "label", sla_headline_label(headline, c->state),
         "response_due", page_time(k.clock[CLOCK_RESPONSE].due_at, t->cal),
         "resolution_due", page_time(k.clock[CLOCK_RESOLUTION].due_at, t->cal), "response_state",
         sla_label(k.clock[CLOCK_RESPONSE].state), "resolution_state",
@@ -356,7 +397,7 @@ json_t *page_ticket_json(const struct ticket *t, int64_t now)
     json_t *o = json_pack(
         "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:i, s:b, s:b, s:o}", "id",
         (json_int_t)t->id, "subject", t->subject, "body", t->body, "status",
-        ticket_status_name(t->status), "status_label", ticket_status_labels[t->status], "severity",
+        ticket_status_name(t->status), "status_label", tr(ticket_status_labels[t->status]), "severity",
         severity_name(t->severity), "severity_label", severity_label(t->severity), "type",
         ticket_type_name(t->type), "channel", channel_name(t->channel), "received",
         page_time(t->received_at, t->cal), "updated", page_time(t->updated_at, t->cal),
@@ -372,10 +413,10 @@ json_t *page_ticket_json(const struct ticket *t, int64_t now)
 const char *page_size_text(int64_t bytes, struct arena *a)
 {
     if (bytes < 1024)
-        return arena_sprintf(a, "%" PRId64 " byte%s", bytes, bytes == 1 ? "" : "s");
+        return bytes == 1 ? tr("1 byte") : arena_sprintf(a, tr("%" PRId64 " bytes"), bytes);
     if (bytes < 1024 * 1024)
-        return arena_sprintf(a, "%.1f KiB", (double)bytes / 1024);
-    return arena_sprintf(a, "%.1f MiB", (double)bytes / (1024 * 1024));
+        return page_number(arena_sprintf(a, "%.1f KiB", (double)bytes / 1024));
+    return page_number(arena_sprintf(a, "%.1f MiB", (double)bytes / (1024 * 1024)));
 }
 
 /* A file as the conversation shows it: its link, size in words, and what can be previewed. */

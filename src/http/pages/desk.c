@@ -40,11 +40,11 @@ static json_t *name_options(const char *const *names, const char *const *labels,
     json_t *o = json_array();
 
     if (any)
-        json_array_append_new(o, json_pack("{s:s, s:s, s:b}", "value", "", "label", any, "selected",
+        json_array_append_new(o, json_pack("{s:s, s:s, s:b}", "value", "", "label", tr(any), "selected",
                                            !selected || !*selected));
     for (size_t i = 0; names[i]; i++)
         json_array_append_new(o, json_pack("{s:s, s:s, s:b}", "value", names[i], "label",
-                                           labels ? labels[i] : names[i], "selected",
+                                           labels ? tr(labels[i]) : names[i], "selected",
                                            selected && !strcmp(selected, names[i])));
     return o;
 }
@@ -213,7 +213,8 @@ static json_t *filter_json(struct req *req, const struct ticket_filter *f, const
     static const char *const status_choices[] = {
         OPEN_STATUSES, "new", "in_progress", "waiting_customer", "resolved", "closed", NULL};
     static const char *const status_labels[] = {
-        "open", "new", "in progress", "waiting for customer", "resolved", "closed"};
+        TR_NOOP("open"),     TR_NOOP("new"),      TR_NOOP("in progress"), TR_NOOP("waiting for customer"),
+        TR_NOOP("resolved"), TR_NOOP("closed")};
     const char *status = req_query(req, "status");
 
     const char *q = req_query(req, "q"), *view = req_query(req, "view");
@@ -258,7 +259,7 @@ int page_desk_queue(struct req *req, struct res *res)
         strbuf_release(&base);
         return page_error(req, res, rc, "the queue cannot be shown (%s)", desk_err_code(rc));
     }
-    data = json_pack("{s:s, s:o, s:o}", "title", f.nwords ? "Search" : "Queue", "tickets",
+    data = json_pack("{s:s, s:o, s:o}", "title", f.nwords ? tr("Search") : tr("Queue"), "tickets",
                      queue_rows(items, n, &nm, &f), "filter", filter_json(req, &f, &nm));
     if (next) {
         strbuf_addstr(&base, "&cursor=");
@@ -761,7 +762,7 @@ static int show_new(struct req *req, struct res *res, int status, const char *er
     return page_render(
         req, res, status, "desk_new",
         json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:s?}", "title",
-                  "Record a request", "organizations",
+                  tr("Record a request"), "organizations",
                   page_options(orgs, norgs, form_id(req, "organization_id"), "choose one"),
                   "requesters",
                   page_options(contacts, ncontacts, form_id(req, "requester_id"), "nobody named"),

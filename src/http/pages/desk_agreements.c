@@ -134,7 +134,7 @@ static int show(struct req *req, struct res *res, int status, const char *error)
         json_array_append_new(scopes, json_string(change_order_scope_names[i]));
     return page_render(req, res, status, "desk_agreement",
                        json_pack("{s:s, s:o, s:s?, s:o, s:o, s:o}", "title",
-                                 arena_sprintf(req->arena, "Agreement #%" PRId64, id),
+                                 arena_sprintf(req->arena, tr("Agreement #%" PRId64), id),
                                  "agreement", o, "error", error, "scopes", scopes, "staff_options",
                                  page_options(staff, nstaff, 0, "choose"), "representative_options",
                                  page_options(staff, nstaff, g.representative_id, "none")));

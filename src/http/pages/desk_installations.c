@@ -49,7 +49,7 @@ int page_desk_installations(struct req *req, struct res *res)
                             "hosting", in[i].vendor_hosted ? "vendor-hosted" : "customer-hosted",
                             "version", in[i].version));
     return page_render(req, res, 200, "desk_installations",
-                       json_pack("{s:s, s:o}", "title", "Installations", "installations", list));
+                       json_pack("{s:s, s:o}", "title", tr("Installations"), "installations", list));
 }
 
 /* ---- GET /desk/installations/{id} ------------------------------------------------------ */
@@ -144,7 +144,7 @@ static int show(struct req *req, struct res *res, int status, const char *error,
         return page_error(req, res, rc, "installation %" PRId64 " cannot be shown", id);
     data = json_pack(
         "{s:s, s:s?, s:{s:I, s:s, s:s, s:b, s:s, s:I}, s:o, s:o, s:o, s:s, s:s, s:s, s:s}", "title",
-        arena_sprintf(req->arena, "Installation %s", in.name), "error", error, "installation", "id",
+        arena_sprintf(req->arena, tr("Installation %s"), in.name), "error", error, "installation", "id",
         (json_int_t)in.id, "name", in.name, "organization",
         page_name_of(orgs, norgs, in.organization_id), "vendor_hosted", in.vendor_hosted, "version",
         in.version, "organization_id", (json_int_t)in.organization_id, "windows",

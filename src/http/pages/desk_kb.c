@@ -125,7 +125,7 @@ static int show_list(struct req *req, struct res *res, int status, const char *e
                             page_time(art->updated_at, NULL)));
     }
     return page_render(req, res, status, "desk_kb",
-                       json_pack("{s:s, s:o, s:s?, s:s?, s:o}", "title", "Knowledge base",
+                       json_pack("{s:s, s:o, s:s?, s:s?, s:o}", "title", tr("Knowledge base"),
                                  "articles", list, "next", next, "error", error, "form",
                                  form_json(typed ? typed : &blank)));
 }

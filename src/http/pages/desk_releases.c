@@ -16,7 +16,7 @@
 static int show(struct req *req, struct res *res, int status, const char *error)
 {
     json_t *kinds = json_array();
-    json_t *data = json_pack("{s:s, s:s?, s:o}", "title", "Releases and known errors", "error",
+    json_t *data = json_pack("{s:s, s:s?, s:o}", "title", tr("Releases and known errors"), "error",
                              error, "kinds", kinds);
     int rc;
 

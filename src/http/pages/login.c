@@ -54,7 +54,7 @@ static int show_form(struct req *req, struct res *res, int status, const char *e
     const char *next = req_form(req, "next") ? req_form(req, "next") : req_query(req, "next");
 
     return page_render(req, res, status, "login",
-                       json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:b}", "title", "Sign in", "email",
+                       json_pack("{s:s, s:s, s:s?, s:s?, s:b, s:b}", "title", tr("Sign in"), "email",
                                  email ? email : "", "next", page_next_ok(next) ? next : NULL,
                                  "error", error, "kept", req_query(req, "kept") != NULL, "reset",
                                  req_query(req, "reset") != NULL));

@@ -18,6 +18,7 @@
 #define HTTP_PAGES_H
 
 #include "http/http.h"
+#include "core/i18n.h"
 
 struct ticket;
 struct calendar;
@@ -67,6 +68,10 @@ void page_viewer_begin(const struct req *req);
 void page_viewer_end(void);
 /* Minutes as decimal hours with two decimals ("12.50", "-3.00"), into the arena. */
 const char *page_hours(int64_t minutes, struct arena *a);
+/* A number written the English way ("1,234.50") rewritten in place for the page's language. */
+char *page_number(char *s);
+/* The date of "YYYY-MM-DD..." as the page's language writes it, in out. */
+const char *page_date_text(const char *ymd, char out[24]);
 /* The length of value's bar in a chart width wide whose full bar is max (0..width). */
 int page_bar_width(int64_t value, int64_t max, int width);
 /*
@@ -325,6 +330,7 @@ int page_admin_user_sign_out(struct req *req, struct res *res);
 int page_account_password_form(struct req *req, struct res *res);
 int page_account_password(struct req *req, struct res *res);
 int page_account_time_zone(struct req *req, struct res *res);
+int page_account_language(struct req *req, struct res *res);
 
 /* ---- admin_calendars.c: calendars, their preview and .ics import ------------------- */
 int page_admin_calendars(struct req *req, struct res *res);

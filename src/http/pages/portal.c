@@ -28,7 +28,7 @@ static json_t *portal_ticket_json(const struct ticket *t, int64_t now)
     json_t *o = page_ticket_json(t, now);
 
     if (t->status == TS_WAITING_CUSTOMER)
-        json_object_set_new(o, "status_label", json_string("Waiting for your answer"));
+        json_object_set_new(o, "status_label", json_string(tr("Waiting for your answer")));
     return o;
 }
 
@@ -78,7 +78,7 @@ int page_portal_list(struct req *req, struct res *res)
         strbuf_addstr(&base, "?q=");
         page_url_encode(&base, q);
     }
-    data = json_pack("{s:s, s:o, s:o, s:s}", "title", f.nwords ? "Search" : "Your requests",
+    data = json_pack("{s:s, s:o, s:o, s:s}", "title", f.nwords ? tr("Search") : tr("Your requests"),
                      "tickets", list, "next", next_link(base.buf, next), "q",
                      f.nwords ? q : "");
     strbuf_release(&base);
@@ -108,7 +108,7 @@ static json_t *targets_json(const struct service_level *l, struct arena *a)
         json_array_append_new(
             rows, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "level",
                             i < SEV_COUNT ? severity_name((enum severity)i) : "", "label",
-                            i < SEV_COUNT ? severity_label(i) : "Enhancement request", "meaning",
+                            i < SEV_COUNT ? severity_label(i) : tr("Enhancement request"), "meaning",
                             i < SEV_COUNT ? severity_meaning(i) : "", "response",
                             hours_text(g->response, a), "update", hours_text(g->update, a),
                             "resolution", hours_text(g->resolution, a)));
@@ -183,7 +183,7 @@ int page_portal_levels(struct req *req, struct res *res)
         json_array_append_new(list, level_json(&l[i], today, req->arena));
     return page_render(
         req, res, 200, "portal_levels",
-        json_pack("{s:s, s:o}", "title", "Support hours and service levels", "levels", list));
+        json_pack("{s:s, s:o}", "title", tr("Support hours and service levels"), "levels", list));
 }
 
 /* ---- a new request ------------------------------------------------------------------------ */
@@ -215,7 +215,7 @@ static int show_new(struct req *req, struct res *res, int status, const char *er
                                                "label", type_labels[i], "selected",
                                                type && !strcmp(type, ticket_type_names[i])));
     return page_render(req, res, status, "portal_new",
-                       json_pack("{s:s, s:o, s:o, s:s, s:s, s:s?}", "title", "New request",
+                       json_pack("{s:s, s:o, s:o, s:s, s:s, s:s?}", "title", tr("New request"),
                                  "severities", sevs, "types", types, "subject",
                                  req_form(req, "subject") ? req_form(req, "subject") : "", "body",
                                  req_form(req, "body") ? req_form(req, "body") : "", "error",

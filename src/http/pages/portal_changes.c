@@ -40,7 +40,7 @@ static int show_changes(struct req *req, struct res *res, int status, const char
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, proposal_json(&items[i], names[i], now, req->arena));
     return page_render(req, res, status, "portal_changes",
-                       json_pack("{s:s, s:o, s:s?}", "title", "Proposed changes", "changes", list,
+                       json_pack("{s:s, s:o, s:s?}", "title", tr("Proposed changes"), "changes", list,
                                  "error", error));
 }
 

@@ -229,7 +229,7 @@ static int show_agreement(struct req *req, struct res *res, int status, const ch
     if ((rc = page_agreement_json(req, req->params[0], &g)) < 0)
         return page_error(req, res, rc, "no agreement %" PRId64, req->params[0]);
     return page_render(req, res, status, "agreement",
-                       json_pack("{s:s, s:o, s:s?}", "title", "Agreement", "agreement", g,
+                       json_pack("{s:s, s:o, s:s?}", "title", tr("Agreement"), "agreement", g,
                                  "error", error));
 }
 
@@ -340,7 +340,7 @@ int page_portal_rasci(struct req *req, struct res *res)
     if ((rc = store_rasci_list(req->store, &req->caller, &m, &n, req->arena)) < 0)
         return page_error(req, res, rc, "the responsibilities cannot be shown");
     return page_render(req, res, 200, "rasci",
-                       json_pack("{s:s, s:o}", "title", "Responsibilities", "matrices",
+                       json_pack("{s:s, s:o}", "title", tr("Responsibilities"), "matrices",
                                  page_matrices_json(m, n)));
 }
 
@@ -383,7 +383,7 @@ int page_portal_catalogue(struct req *req, struct res *res)
         const struct service_offer *o = h == HOSTING_VENDOR ? &s[i].vendor : &s[i].customer;
 
         json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "name", s[i].name, "inclusion",
-                                              inclusion_words(o->inclusion), "comment",
+                                              tr(inclusion_words(o->inclusion)), "comment",
                                               o->comment));
     }
     if ((rc = supplemental_covered(req, req->caller.organization_id, &covered)) < 0) {
@@ -391,8 +391,8 @@ int page_portal_catalogue(struct req *req, struct res *res)
         return page_error(req, res, rc, "the catalogue cannot be shown");
     }
     return page_render(req, res, 200, "catalogue",
-                       json_pack("{s:s, s:s, s:o, s:o}", "title", "Service catalogue", "hosting",
-                                 h == HOSTING_NONE ? "" : hosting_words(h), "services", list,
+                       json_pack("{s:s, s:s, s:o, s:o}", "title", tr("Service catalogue"), "hosting",
+                                 h == HOSTING_NONE ? "" : tr(hosting_words(h)), "services", list,
                                  "supplemental", supplemental_services_json(covered)));
 }
 
@@ -491,7 +491,7 @@ int page_releases_json(struct req *req, json_t *data)
 
 int page_portal_releases(struct req *req, struct res *res)
 {
-    json_t *data = json_pack("{s:s}", "title", "Releases and known errors");
+    json_t *data = json_pack("{s:s}", "title", tr("Releases and known errors"));
     int rc;
 
     if ((rc = page_releases_json(req, data)) < 0) {
@@ -528,7 +528,7 @@ int page_portal_invoices(struct req *req, struct res *res)
                             "currency", inv[i].currency));
     }
     return page_render(req, res, 200, "invoices",
-                       json_pack("{s:s, s:o}", "title", "Invoices", "invoices", list));
+                       json_pack("{s:s, s:o}", "title", tr("Invoices"), "invoices", list));
 }
 
 int page_send_release_file(struct req *req, struct res *res)
@@ -570,5 +570,5 @@ int page_portal_maintenance(struct req *req, struct res *res)
                                                    : "all hosted installations",
                             "status", maintenance_status_name(w[i].status)));
     return page_render(req, res, 200, "maintenance",
-                       json_pack("{s:s, s:o}", "title", "Maintenance", "windows", list));
+                       json_pack("{s:s, s:o}", "title", tr("Maintenance"), "windows", list));
 }

@@ -47,6 +47,6 @@ int page_portal_kb(struct req *req, struct res *res)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, hit_json(&hits[i]));
     return page_render(req, res, 200, "portal_kb",
-                       json_pack("{s:s, s:s, s:b, s:o}", "title", "Knowledge base", "q",
+                       json_pack("{s:s, s:s, s:b, s:o}", "title", tr("Knowledge base"), "q",
                                  q ? q : "", "searched", kq.search, "articles", list));
 }

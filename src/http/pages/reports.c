@@ -159,7 +159,7 @@ int page_desk_reports(struct req *req, struct res *res)
         json_array_append_new(rows, compliance_json(&r, &r.rows[i], i, req->arena));
     for (size_t i = 0; i < r.nbanks; i++)
         json_array_append_new(banks, bank_json(&r.banks[i], &r.bank[i], i, req->arena));
-    data = json_pack("{s:s, s:o, s:o, s:i, s:i, s:i}", "title", "Reports", "rows", rows,
+    data = json_pack("{s:s, s:o, s:o, s:i, s:i, s:i}", "title", tr("Reports"), "rows", rows,
                      "banks", banks, "width", CHART_WIDTH, "rows_height",
                      (int)(r.nrows * CHART_ROW), "banks_height", (int)(r.nbanks * CHART_ROW));
     query_json(&r, data);

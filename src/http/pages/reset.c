@@ -16,7 +16,7 @@
 int page_forgot_form(struct req *req, struct res *res)
 {
     return page_render(req, res, 200, "forgot", json_pack("{s:s, s:b}", "title",
-                                                          "Forgot your password?", "sent", 0));
+                                                          tr("Forgot your password?"), "sent", 0));
 }
 
 int page_forgot(struct req *req, struct res *res)
@@ -26,18 +26,18 @@ int page_forgot(struct req *req, struct res *res)
 
     if (!*email || strlen(email) > EMAIL_MAX)
         return page_render(req, res, 422, "forgot",
-                           json_pack("{s:s, s:b, s:s}", "title", "Forgot your password?", "sent",
+                           json_pack("{s:s, s:b, s:s}", "title", tr("Forgot your password?"), "sent",
                                      0, "error", "enter your e-mail address"));
     if ((rc = password_reset_ask(req, email)) < 0)
         return rc;
     return page_render(req, res, 200, "forgot",
-                       json_pack("{s:s, s:b}", "title", "Forgot your password?", "sent", 1));
+                       json_pack("{s:s, s:b}", "title", tr("Forgot your password?"), "sent", 1));
 }
 
 static int show_reset(struct req *req, struct res *res, int status, const char *error)
 {
     return page_render(req, res, status, "reset",
-                       json_pack("{s:s, s:s, s:s?}", "title", "Choose a new password", "action",
+                       json_pack("{s:s, s:s, s:s?}", "title", tr("Choose a new password"), "action",
                                  req->path, "error", error));
 }
 
