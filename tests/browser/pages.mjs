@@ -528,6 +528,35 @@ async function accessibility(browser) {
   check(total <= AXE_MAX, `axe-core finds at most ${AXE_MAX} WCAG 2.2 A/AA issues on ${pages.length} pages`, total);
 }
 
+// Danish (issue 15): a browser that asks for Danish gets the portal and the desk in Danish, as
+// axe finds them; the account page's choice of English wins over the browser, and is undone.
+async function danish(browser) {
+  const context = await browser.newContext({ locale: 'da-DK', bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await signIn(page, '/portal/', 'ca@acme.test');
+  check(await page.evaluate(() => document.documentElement.lang) === 'da', 'Danish: the portal says lang="da"');
+  const h1 = (await page.locator('main h1').first().textContent()).trim();
+  check(h1 === 'Dine henvendelser', 'Danish: the portal\'s list is headed in Danish', h1);
+  const date = await page.locator('main table time').first().textContent().catch(() => '');
+  check(/^\d\d-\d\d-\d{4} \d\d:\d\d/.test(date), 'Danish: dates as day-month-year', date);
+  await shot(page, 'portal-list-da');
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async (tags) =>
+    (await window.axe.run(document, { runOnly: { type: 'tag', values: tags } })).violations
+      .map((v) => v.id), AXE_TAGS);
+  check(found.length === 0, 'Danish: axe-core finds nothing on the Danish portal', found);
+  await page.goto(`${base}/account/password`);
+  await page.selectOption('select[name=language]', 'en');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/account/language"] button')]);
+  check(await page.evaluate(() => document.documentElement.lang) === 'en',
+    'Danish: choosing English on the account page wins over the browser');
+  await page.selectOption('select[name=language]', '');
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/account/language"] button')]);
+  check(await page.evaluate(() => document.documentElement.lang) === 'da', 'Danish: and undone, Danish again');
+  await context.close();
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath,
@@ -554,6 +583,7 @@ async function main() {
     await customerAcceptsQuote(customer, agent);
     await deskLive(customer, agent);
     await accessibility(browser);
+    await danish(browser);
     await deskMaintenance(customer, agent);
     await otherCustomer(browser, id);
     const portal = await agent.goto(`${base}/portal/`);

@@ -1514,6 +1514,9 @@ PAGE_POSTS = {
     "POST /account/time-zone": lambda r: P(
         random.choice(["agent", "customer"]), "/account/password", "/account/time-zone",
         {"time_zone": random.choice(["Europe/Copenhagen", "America/New_York", "UTC", ""])}),
+    "POST /account/language": lambda r: P(
+        random.choice(["agent", "customer"]), "/account/password", "/account/language",
+        {"language": random.choice(["da", "en", ""])}),
     "POST /desk/agreements/{id}/requirements": lambda r: P(
         "agent", desk_agr(r, "enhanced"), desk_agr(r, "enhanced") + "/requirements",
         {"year_start": day(-40), "scope": "form " + uniq(), "assumptions": "", "schedule": "",
