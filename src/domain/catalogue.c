@@ -67,3 +67,16 @@ const char *hosting_words(enum hosting h)
            : h == HOSTING_CUSTOMER ? TR_NOOP("on your own servers")
                                    : "";
 }
+
+bool catalogue_offered(const struct catalogue_service *s)
+{
+    return s->retired_at == 0;
+}
+
+bool catalogue_set_retired(struct catalogue_service *s, bool retire, int64_t now)
+{
+    if (retire == !catalogue_offered(s))
+        return false;
+    s->retired_at = retire ? (now > 0 ? now : 1) : 0; /* 0 means offered: never store it */
+    return true;
+}

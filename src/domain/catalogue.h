@@ -5,6 +5,10 @@
  *
  * A customer's hosting model is that of its active maintenance agreement;
  * the catalogue it reads is the one of that model.
+ *
+ * A retired service is no longer offered: the portal's catalogue leaves it
+ * out and no new add-on may be bought of it, while the agreements, add-ons
+ * and history that name it keep it. An admin may offer it again.
  */
 #ifndef DOMAIN_CATALOGUE_H
 #define DOMAIN_CATALOGUE_H
@@ -36,6 +40,7 @@ struct catalogue_service {
     struct service_offer vendor;   /* vendor_hosted */
     struct service_offer customer; /* customer_hosted */
     int64_t updated_at;            /* UTC seconds; 0 for the seeded rows */
+    int64_t retired_at;            /* UTC seconds an admin retired it; 0: offered */
 };
 
 /* NULL-terminated names, for validation and the OpenAPI document. */
@@ -56,5 +61,14 @@ const char *hosting_words(enum hosting h);
 
 /* The offer of service s for hosting model h (not HOSTING_NONE). */
 const struct service_offer *catalogue_offer(const struct catalogue_service *s, enum hosting h);
+
+/* Is s offered (not retired): listed for customers, and may a new add-on be bought of it? */
+bool catalogue_offered(const struct catalogue_service *s);
+/*
+ * Retire service s at now (retire true) or offer it again (false). Retiring a
+ * retired service keeps the time it was first retired. Returns true when s
+ * changed (then it is to be stored and audited), false when it was so already.
+ */
+bool catalogue_set_retired(struct catalogue_service *s, bool retire, int64_t now);
 
 #endif

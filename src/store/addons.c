@@ -30,8 +30,8 @@ static const char SQL_ORG_VISIBLE[] = "SELECT 1 FROM organizations WHERE id = ?1
 static const char SQL_ADDON_SERVICE[] =
     "SELECT s.vendor_inclusion, s.customer_inclusion, coalesce((SELECT a.hosting FROM "
     "agreements a WHERE a.organization_id = ?2 AND a.kind = 'maintenance' AND a.status = "
-    "'signed' ORDER BY a.starts_on DESC, a.id DESC LIMIT 1), '') FROM catalogue_services s "
-    "WHERE s.id = ?1";
+    "'signed' ORDER BY a.starts_on DESC, a.id DESC LIMIT 1), ''), s.retired_at "
+    "FROM catalogue_services s WHERE s.id = ?1";
 static const char SQL_ADDON_INSERT[] =
     "INSERT INTO addons (organization_id, service_id, starts_on, ends_on, currency, "
     "annual_price, note, created_by, created_at, updated_at) "
@@ -120,13 +120,15 @@ static json_t *addon_audit(const struct addon *d)
 }
 
 /*
- * The service must be an add-on for the organisation's hosting model (that of its latest
- * signed maintenance agreement), or for either model when it has none.
+ * The service must be offered (not retired) and an add-on for the organisation's hosting
+ * model (that of its latest signed maintenance agreement), or for either model when it has
+ * none.
  */
 static int check_service(struct db_conn *c, const struct addon *d, struct store_fault *fault)
 {
     struct db_stmt *s = db_stmt(c, SQL_ADDON_SERVICE);
     enum inclusion vendor = INCL_NOT_OFFERED, customer = INCL_NOT_OFFERED;
+    struct catalogue_service svc = {.id = d->service_id};
     enum hosting h = HOSTING_NONE;
     bool add_on;
     int rc;
@@ -142,7 +144,11 @@ static int check_service(struct db_conn *c, const struct addon *d, struct store_
     inclusion_parse(db_col_raw(s, 0), &vendor);
     inclusion_parse(db_col_raw(s, 1), &customer);
     hosting_parse(db_col_raw(s, 2), &h);
+    svc.retired_at = db_col_int(s, 3);
     db_done(s, 0);
+    if (!catalogue_offered(&svc))
+        return store__fault(fault, DESK_EINVAL, "service_id",
+                            "catalogue service %" PRId64 " is retired", d->service_id);
     add_on = h == HOSTING_VENDOR     ? vendor == INCL_ADD_ON
              : h == HOSTING_CUSTOMER ? customer == INCL_ADD_ON
                                      : vendor == INCL_ADD_ON || customer == INCL_ADD_ON;

@@ -18,7 +18,7 @@
 
 #define SERVICE_COLS                                                                               \
     "id, name, position, vendor_inclusion, vendor_comment, customer_inclusion, "                   \
-    "customer_comment, updated_at "
+    "customer_comment, updated_at, retired_at "
 
 static const char SQL_SERVICES[] = "SELECT " SERVICE_COLS "FROM catalogue_services "
                                    "ORDER BY position, id";
@@ -33,6 +33,8 @@ static const char SQL_SERVICE_UPDATE[] =
     "UPDATE catalogue_services SET name = ?2, position = ?3, vendor_inclusion = ?4, "
     "vendor_comment = ?5, customer_inclusion = ?6, customer_comment = ?7, updated_at = ?8 "
     "WHERE id = ?1";
+static const char SQL_SERVICE_RETIRE[] =
+    "UPDATE catalogue_services SET retired_at = ?2, updated_at = ?3 WHERE id = ?1";
 
 static void read_offer(struct db_stmt *s, int col, struct service_offer *o, struct arena *ar)
 {
@@ -49,6 +51,7 @@ static void read_service(struct db_stmt *s, struct catalogue_service *v, struct 
     read_offer(s, 3, &v->vendor, ar);
     read_offer(s, 5, &v->customer, ar);
     v->updated_at = db_col_int(s, 7);
+    v->retired_at = db_col_int(s, 8); /* NULL: offered (0) */
 }
 
 int store_catalogue_list(struct store *st, struct catalogue_service **items, size_t *n,
@@ -157,6 +160,57 @@ int store_catalogue_save(struct store *st, const struct caller *c, struct catalo
 {
     struct service_job j = {c, s, fields, now, fault, ar, *s};
     return db_write(st, write_service, &j);
+}
+
+struct retire_job {
+    const struct caller *c;      /* who */
+    int64_t id;                  /* which service */
+    bool retire;                 /* retire it, or offer it again */
+    int64_t now;                 /* when */
+    struct catalogue_service *v; /* out: the row after */
+    struct arena *ar;            /* for the result */
+};
+
+/* {"retired_at": seconds or null}, for the audit trail. */
+static json_t *retired_json(const struct catalogue_service *v)
+{
+    return json_pack("{s:o}", "retired_at",
+                     v->retired_at ? json_integer(v->retired_at) : json_null());
+}
+
+static int write_retire(struct db_conn *c, void *arg)
+{
+    struct retire_job *j = arg;
+    json_t *before;
+    struct db_stmt *s;
+    int rc;
+
+    if ((rc = service_read(c, j->id, j->v, j->ar)) < 0)
+        return rc;
+    before = retired_json(j->v);
+    if (!catalogue_set_retired(j->v, j->retire, j->now)) { /* so already: nothing to write */
+        json_decref(before);
+        return 0;
+    }
+    s = db_stmt(c, SQL_SERVICE_RETIRE);
+    db_bind_int(s, 1, j->id);
+    db_bind_id(s, 2, j->v->retired_at);
+    db_bind_int(s, 3, j->now);
+    if ((rc = db_exec(s)) < 0) {
+        json_decref(before);
+        return rc;
+    }
+    j->v->updated_at = j->now;
+    return store__audit_json(c, j->c->user_id, j->retire ? "retire" : "restore",
+                             "catalogue_service", j->id, before,
+                             retired_json(j->v));
+}
+
+int store_catalogue_retire(struct store *st, const struct caller *c, int64_t id, bool retire,
+                           int64_t now, struct catalogue_service *out, struct arena *ar)
+{
+    struct retire_job j = {c, id, retire, now, out, ar};
+    return db_write(st, write_retire, &j);
 }
 
 /* ---- RASCI matrices ------------------------------------------------------------------------ */

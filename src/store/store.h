@@ -910,6 +910,14 @@ int store_catalogue_save(struct store *st, const struct caller *c, struct catalo
                          unsigned fields, int64_t now, struct store_fault *fault,
                          struct arena *ar);
 
+/*
+ * Retire service id at now (retire true: no longer offered, domain/catalogue.h) or offer it
+ * again; audited as "retire" or "restore" when it changes (a service so already is left
+ * alone). *out is the row after. DESK_ENOTFOUND for a missing service.
+ */
+int store_catalogue_retire(struct store *st, const struct caller *c, int64_t id, bool retire,
+                           int64_t now, struct catalogue_service *out, struct arena *ar);
+
 /* Store a checked matrix (m->id is set); a taken name is DESK_ECONFLICT. */
 int store_rasci_create(struct store *st, const struct caller *c, struct rasci_matrix *m,
                        int64_t now, struct store_fault *fault);

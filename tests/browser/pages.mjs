@@ -481,6 +481,72 @@ async function deskMaintenance(customer, agent) {
     'the customer sees the window in the portal');
 }
 
+// Administration pages of issue 15: an agent records a known error from the desk's menu, edits
+// it and links request `id` to it; records an installation and logs an installed change on its
+// page; an admin retires a catalogue service and the customer's catalogue no longer lists it.
+async function deskRecords(browser, customer, agent, id) {
+  await agent.goto(`${base}/desk/`);
+  await Promise.all([agent.waitForNavigation(), agent.click('header nav a[href="/desk/known-errors"]')]);
+  check(await agent.locator('header nav a[aria-current="page"]').innerText() === 'Known errors',
+    'Known errors is in the desk menu, marked current');
+  const rec = agent.locator('form[action="/desk/known-errors"]');
+  await rec.locator('input[name=title]').fill(`Import stalls ${XSS_SCRIPT}`);
+  await rec.locator('textarea[name=description]').fill('Readings stop after midnight.');
+  await rec.locator('select[name=status]').selectOption('workaround');
+  await rec.locator('input[name=versions]').fill('5.9.3');
+  await rec.locator('textarea[name=workaround]').fill('Restart the collector.');
+  await Promise.all([agent.waitForNavigation(), rec.locator('button[type=submit]').click()]);
+  check(/\/desk\/known-errors\/\d+$/.test(agent.url()) &&
+    (await agent.locator('h1').innerText()).includes(XSS_SCRIPT),
+  'the agent records a known error and lands on its page', agent.url());
+  const edit = agent.locator('form[action$="/known-errors/' + agent.url().split('/').pop() + '"]');
+  await edit.locator('input[name=title]').fill('Import stalls at midnight');
+  await Promise.all([agent.waitForNavigation(), edit.locator('button[type=submit]').click()]);
+  check((await agent.locator('h1').innerText()).includes('Import stalls at midnight'),
+    'the agent edits it');
+  const link = agent.locator('form[action$="/tickets"]');
+  await link.locator('input[name=ticket_id]').fill(String(id));
+  await Promise.all([agent.waitForNavigation(), link.locator('button[type=submit]').click()]);
+  check(await agent.locator(`#requests a[href="/desk/tickets/${id}"]`).count() === 1,
+    'and links the request to it');
+  await shot(agent, 'desk-known-error');
+  await noInjection(agent, 'the known error');
+
+  await agent.goto(`${base}/desk/installations`);
+  const inst = agent.locator('form[action="/desk/installations"]');
+  await inst.locator('select[name=organization_id]').selectOption({ label: 'Acme' });
+  await inst.locator('input[name=name]').fill('Acme staging');
+  await inst.locator('select[name=hosting]').selectOption('customer_hosted');
+  await inst.locator('input[name=version]').fill('5.9.3');
+  await Promise.all([agent.waitForNavigation(), inst.locator('button[type=submit]').click()]);
+  check((await agent.locator('h1').innerText()) === 'Acme staging',
+    'the agent records an installation and lands on its page');
+  const ch = agent.locator('form[action$="/changes"]');
+  await ch.locator('input[name=what]').fill('Collector restarted');
+  await ch.locator('input[name=version]').fill('5.9.4');
+  await Promise.all([agent.waitForNavigation(), ch.locator('button[type=submit]').click()]);
+  const log = await agent.locator('#changes').innerText();
+  check(log.includes('Collector restarted') && log.includes('5.9.3 → 5.9.4'),
+    'and logs an installed change on it', log.slice(0, 300));
+
+  await customer.goto(`${base}/portal/catalogue`);
+  check((await customer.locator('main').innerText()).includes('Storage management'),
+    'the customer\'s catalogue lists Storage management');
+  const admin = await newPage(browser);
+  await signIn(admin, '/desk/admin/catalogue', 'admin@example.test');
+  const card = admin.locator('section.card', { hasText: 'Storage management' });
+  await Promise.all([admin.waitForNavigation(),
+    card.locator('form[action$="/retired"] button[type=submit]').click()]);
+  check((await card.innerText()).includes('retired'), 'an admin retires a catalogue service');
+  await customer.goto(`${base}/portal/catalogue`);
+  check(!(await customer.locator('main').innerText()).includes('Storage management'),
+    'the customer\'s catalogue no longer lists it');
+  await Promise.all([admin.waitForNavigation(),
+    card.locator('form[action$="/retired"] button[type=submit]').click()]);
+  check(!(await card.innerText()).includes('retired'), 'and offers it again');
+  await admin.context().close();
+}
+
 // WCAG 2.2 A and AA with axe-core (issue 15) on the pages people use most, as customers and
 // as agents: the findings are printed per page and rule, and their count may not grow. axe is
 // injected into a context that bypasses the pages' Content-Security-Policy (no other change).
@@ -506,7 +572,7 @@ async function accessibility(browser) {
     ['ca@acme.test', ['/portal/', '/portal/requests/new', '/portal/agreements', '/portal/service-levels',
       '/portal/catalogue', '/portal/kb', '/portal/chat']],
     ['agent@vendor.test', ['/desk/', '/desk/tickets/1', '/desk/tickets/new', '/desk/agreements',
-      '/desk/reports', '/desk/installations', '/desk/chats']],
+      '/desk/reports', '/desk/installations', '/desk/known-errors', '/desk/chats']],
   ]) {
     const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -585,6 +651,7 @@ async function main() {
     await accessibility(browser);
     await danish(browser);
     await deskMaintenance(customer, agent);
+    await deskRecords(browser, customer, agent, id);
     await otherCustomer(browser, id);
     const portal = await agent.goto(`${base}/portal/`);
     check(new URL(agent.url()).pathname === '/desk/', 'an agent opening the portal goes to the desk',

@@ -202,7 +202,7 @@ KE=$(get /api/v1/known-errors '[.items[].id]|.[0]')
 page agent POST "/desk/tickets/$MET/known-error" --data-urlencode "csrf=$TOKEN_AG" -d known_error_id=$KE
 is "$STATUS" 303 "a known error linked"
 page agent GET "/desk/tickets/$MET"
-like "$BODY" "Known error #$KE: Export &lt;script&gt;x&lt;/script&gt; fails" "shown on the request"
+like "$BODY" "Known error #$KE: <a href=\"/desk/known-errors/$KE\">Export &lt;script&gt;x&lt;/script&gt; fails</a>" "shown on the request, linked to its page"
 page agent POST "/desk/tickets/999999/time" --data-urlencode "csrf=$TOKEN_AG" -d minutes=5 -d kind=billable
 is "$STATUS" 404 "time on a missing request is 404"
 page ca POST "/desk/tickets/$MET/time" --data-urlencode "csrf=$TOKEN_AG" -d minutes=5 -d kind=billable

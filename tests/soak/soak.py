@@ -1016,6 +1016,11 @@ OPS = {
     "PATCH /api/v1/catalog/{id}": ("admin", lambda r: J(
         "/api/v1/catalog/%d" % r.get("service"),
         {"position": 7, "customer_hosted": {"inclusion": "included"}}), True),
+    # a service of its own: the shared one stays offered for the add-ons bought of it
+    "POST /api/v1/catalog/{id}/retire": ("admin", lambda r: J(
+        "/api/v1/catalog/%d/retire" % mk_service(r)), True),
+    "POST /api/v1/catalog/{id}/restore": ("admin", lambda r: J(
+        "/api/v1/catalog/%d/restore" % r.get("service")), True),
     "POST /api/v1/rasci-matrices": ("agent", lambda r: J("/api/v1/rasci-matrices", {
         "name": "RASCI " + uniq(), "parties": ["Customer", "Vendor", "Telecom"],
         "rows": [{"activity": "Meters", "cells": {"Customer": "a,r", "Vendor": ["s"],
@@ -1265,6 +1270,10 @@ PAGE_GETS = {
     "GET /desk/releases": ("agent", lambda r: "/desk/releases"),
     "GET /desk/installations": ("agent", lambda r: "/desk/installations"),
     "GET /desk/installations/{id}": ("agent", lambda r: desk_inst(r)),
+    "GET /desk/known-errors": ("agent", lambda r: random.choice(
+        ["/desk/known-errors", "/desk/known-errors?cursor="])),
+    "GET /desk/known-errors/{id}": ("agent", lambda r: "/desk/known-errors/%d" % r.get(
+        "known_error")),
     "GET /desk/attachments/{id}": ("agent", lambda r: "/desk/attachments/%d"
                                    % r.get("attachment")),
     "GET /desk/admin/": ("admin", lambda r: "/desk/admin/"),
@@ -1454,6 +1463,34 @@ PAGE_POSTS = {
     "POST /desk/installations/{id}/remote-access/{rid}/secret": lambda r: P(
         "agent", desk_inst(r), desk_inst(r) + "/remote-access/%d/secret" % r.get("remote_access"),
         {}),
+    "POST /desk/installations": lambda r: P(
+        "agent", "/desk/installations", "/desk/installations",
+        {"organization_id": WORLD.ids["customer_org"], "name": "Page <b>inst</b> " + uniq(),
+         "hosting": random.choice(["vendor_hosted", "customer_hosted"]), "version": "5.2"}),
+    "POST /desk/installations/{id}/changes": lambda r: P(
+        "agent", desk_inst(r), desk_inst(r) + "/changes",
+        dict({"what": "Page <i>change</i> " + uniq(), "documentation": "<script>d</script>"},
+             **random.choice([{}, {"proposed": "1"}, {"version": "5.%d" % (2 + r.n % 5)}]))),
+    "POST /desk/installations/{id}/remote-access/{rid}/delete": lambda r: P(
+        "agent", desk_inst(r), desk_inst(r) + "/remote-access/%d/delete" % mk_remote_access(r),
+        {}),
+    "POST /desk/known-errors": lambda r: P(
+        "agent", "/desk/known-errors", "/desk/known-errors",
+        {"title": "Page <b>KE</b> " + uniq(), "description": "stops <i>at</i> night",
+         "status": "workaround", "versions": "5.2, 5.3", "workaround": "restart " + uniq(),
+         "fixed_in_release_id": ""}),
+    "POST /desk/known-errors/{id}": lambda r: P(
+        "agent", "/desk/known-errors/%d" % r.get("known_error"),
+        "/desk/known-errors/%d" % r.get("known_error"),
+        {"title": "Edited KE " + uniq(), "description": "<script>s</script>",
+         "status": random.choice(["investigating", "fixed", "closed"]), "versions": "5.2",
+         "workaround": "", "fixed_in_release_id": str(r.get("release"))}),
+    "POST /desk/known-errors/{id}/tickets": lambda r: P(
+        "agent", "/desk/known-errors/%d" % r.get("known_error"),
+        "/desk/known-errors/%d/tickets" % r.get("known_error"), {"ticket_id": r.get("ticket")}),
+    "POST /desk/admin/catalogue/{id}/retired": lambda r: P(
+        "admin", "/desk/admin/catalogue", "/desk/admin/catalogue/%d/retired" % mk_service(r),
+        {"retired": random.choice(["1", "0"])}),
     "POST /desk/agreements/{id}/representative": lambda r: P(
         "agent", desk_agr(r, "enhanced"), desk_agr(r, "enhanced") + "/representative",
         {"representative_id": random.choice([str(WORLD.ids["agent"]), ""])}),

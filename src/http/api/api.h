@@ -325,6 +325,8 @@ int api_catalogue_list(struct req *req, struct res *res);
 int api_catalogue_create(struct req *req, struct res *res);
 int api_catalogue_put(struct req *req, struct res *res);
 int api_catalogue_patch(struct req *req, struct res *res);
+int api_catalogue_retire(struct req *req, struct res *res);
+int api_catalogue_restore(struct req *req, struct res *res);
 /* rasci.c */
 int api_rasci_create(struct req *req, struct res *res);
 int api_rasci_list(struct req *req, struct res *res);

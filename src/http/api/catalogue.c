@@ -1,11 +1,13 @@
 /*
  * catalogue.c - the service catalogue: GET /api/v1/catalog (?hosting=),
- * POST /api/v1/catalog, PUT/PATCH /api/v1/catalog/{id} (admins).
+ * POST /api/v1/catalog, PUT/PATCH /api/v1/catalog/{id}, POST
+ * /api/v1/catalog/{id}/retire and .../restore (admins).
  *
  * Customers read the catalogue of their hosting model, that of their
  * organisation's active maintenance agreement (none: an empty list), and
  * what their active enhanced and advanced agreements add (extras and
- * supplemental services); a ?hosting= from them is ignored.
+ * supplemental services); a ?hosting= from them is ignored. A retired
+ * service is left out of a customer's list; staff see it with retired_at.
  */
 #include "core/compat.h"
 #include "http/api/api.h"
@@ -29,8 +31,9 @@ static json_t *offer_json(const struct service_offer *o)
 /* A service for one hosting model, or (HOSTING_NONE) with both models' offers. */
 static json_t *service_json(const struct catalogue_service *s, enum hosting h)
 {
-    json_t *o = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)s->id, "name", s->name, "position",
-                          (json_int_t)s->position);
+    json_t *o = json_pack("{s:I, s:s, s:I, s:o}", "id", (json_int_t)s->id, "name", s->name,
+                          "position", (json_int_t)s->position, "retired_at",
+                          s->retired_at ? json_time(s->retired_at) : json_null());
 
     if (h == HOSTING_NONE) {
         json_object_set_new(o, "vendor_hosted", offer_json(&s->vendor));
@@ -108,7 +111,8 @@ int api_catalogue_list(struct req *req, struct res *res)
     }
     list = json_array();
     for (size_t i = 0; i < n && !(added && h == HOSTING_NONE); i++)
-        json_array_append_new(list, service_json(&items[i], h));
+        if (!added || catalogue_offered(&items[i])) /* customers: what is offered */
+            json_array_append_new(list, service_json(&items[i], h));
     out = api_list_json(list, 0);
     json_object_set_new(out, "hosting",
                         h == HOSTING_NONE ? json_null() : json_string(hosting_name(h)));
@@ -210,4 +214,27 @@ int api_catalogue_put(struct req *req, struct res *res)
 int api_catalogue_patch(struct req *req, struct res *res)
 {
     return save(req, res, req->params[0], true);
+}
+
+/* ---- POST /api/v1/catalog/{id}/retire, .../restore (admins) ---------------------------------- */
+
+static int retire(struct req *req, struct res *res, bool retired)
+{
+    struct catalogue_service s;
+    int rc;
+
+    if ((rc = store_catalogue_retire(req->store, &req->caller, req->params[0], retired, time_now(),
+                                     &s, req->arena)) < 0)
+        return res_error(res, rc, NULL, "no service %" PRId64, req->params[0]);
+    return res_json(res, 200, service_json(&s, HOSTING_NONE));
+}
+
+int api_catalogue_retire(struct req *req, struct res *res)
+{
+    return retire(req, res, true);
+}
+
+int api_catalogue_restore(struct req *req, struct res *res)
+{
+    return retire(req, res, false);
 }

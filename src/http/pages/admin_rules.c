@@ -507,6 +507,8 @@ static int catalogue_show_edited(struct req *req, struct res *res, int status, c
 
         json_object_set_new(one, "id", json_integer(s[i].id));
         json_object_set_new(one, "name", json_string(s[i].name));
+        json_object_set_new(one, "retired", s[i].retired_at ? page_time(s[i].retired_at, NULL)
+                                                            : json_false());
         json_array_append_new(list, one);
     }
     return page_render(req, res, status, "admin_catalogue",
@@ -602,5 +604,21 @@ int page_admin_catalogue_save(struct req *req, struct res *res)
     if (rc < 0)
         return catalogue_show_edited(req, res, http_status_from_err(rc),
                                      page_fault_message(rc, &f), s.id);
+    return page_saved(req, res, "/desk/admin/catalogue");
+}
+
+/* POST /desk/admin/catalogue/{id}/retired: retire a service (retired=1) or offer it again. */
+int page_admin_catalogue_retired(struct req *req, struct res *res)
+{
+    struct catalogue_service s;
+    int rc;
+
+    rc = store_catalogue_retire(req->store, &req->caller, req->params[0],
+                                !strcmp(page_form_str(req, "retired"), "1"), time_now(), &s,
+                                req->arena);
+    if (rc == DESK_ENOTFOUND)
+        return page_error(req, res, rc, "there is no such service");
+    if (rc < 0)
+        return catalogue_show(req, res, http_status_from_err(rc), page_fault_message(rc, NULL));
     return page_saved(req, res, "/desk/admin/catalogue");
 }

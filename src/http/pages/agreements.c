@@ -134,7 +134,7 @@ static int addons_json(struct req *req, int64_t org, json_t **out)
     return rc;
 }
 
-/* The catalogue services that are add-ons (in either hosting model), for the form. */
+/* The catalogue services offered as add-ons (in either hosting model), for the form. */
 static int addon_services_json(struct req *req, json_t **out)
 {
     struct catalogue_service *s;
@@ -143,7 +143,8 @@ static int addon_services_json(struct req *req, json_t **out)
 
     *out = json_array();
     for (size_t i = 0; i < n && rc == 0; i++)
-        if (s[i].vendor.inclusion == INCL_ADD_ON || s[i].customer.inclusion == INCL_ADD_ON)
+        if (catalogue_offered(&s[i]) &&
+            (s[i].vendor.inclusion == INCL_ADD_ON || s[i].customer.inclusion == INCL_ADD_ON))
             json_array_append_new(*out, json_pack("{s:I, s:s}", "id", (json_int_t)s[i].id,
                                                   "name", s[i].name));
     return rc;

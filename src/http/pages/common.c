@@ -650,6 +650,18 @@ int64_t page_form_id(const struct req *req, const char *name)
     return errno || *end || v < 1 ? 0 : v;
 }
 
+const char *page_join(const char *const *items, size_t n, struct arena *a)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *out;
+
+    for (size_t i = 0; i < n; i++)
+        strbuf_addf(&sb, "%s%s", i ? ", " : "", items[i]);
+    out = arena_strdup(a, sb.buf);
+    strbuf_release(&sb);
+    return out;
+}
+
 const char *page_fault_message(int rc, const struct store_fault *f)
 {
     return f && *f->message ? f->message : desk_err_code(rc);

@@ -4,7 +4,10 @@
  * /desk/installations/{id} shows its facts, its maintenance windows (its
  * own and its organisation's "all hosted installations" ones) with forms to
  * schedule, reschedule and complete one, and its remote-access records
- * without their secrets, with forms to add and change one.
+ * without their secrets, with forms to add, change and delete one; its log
+ * of installed changes, newest first, with a form to log one (POST
+ * .../changes: installed at once, dated later or proposed to the customer).
+ * POST /desk/installations records an installation.
  *
  * A secret is shown only in the answer to POST
  * .../remote-access/{rid}/secret, read through store_remote_access_get
@@ -18,6 +21,7 @@
 #include "core/time.h"
 #include "domain/maintenance.h"
 #include "domain/release.h"
+#include "domain/version.h"
 #include "http/remote_secret.h"
 #include "store/store.h"
 
@@ -27,20 +31,23 @@
 
 /* ---- GET /desk/installations ----------------------------------------------------------- */
 
-int page_desk_installations(struct req *req, struct res *res)
+/* The list of installations with the form to record one (typed values kept), with status. */
+static int show_list(struct req *req, struct res *res, int status, const char *error)
 {
     struct kb_page pg = {NULL, LIST_MAX};
     struct installation *in;
     struct named *orgs;
-    const char *next;
+    const char *next, *hosting = page_form_str(req, "hosting");
     size_t n, norgs;
-    json_t *list;
+    json_t *list, *hostings = json_array();
     int rc;
 
     if ((rc = store_installation_list(req->store, &req->caller, 0, &pg, &in, &n, &next,
                                       req->arena)) < 0 ||
-        (rc = store_organization_names(req->store, &req->caller, &orgs, &norgs, req->arena)) < 0)
+        (rc = store_organization_names(req->store, &req->caller, &orgs, &norgs, req->arena)) < 0) {
+        json_decref(hostings);
         return page_error(req, res, rc, "the installations cannot be shown");
+    }
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
@@ -48,8 +55,53 @@ int page_desk_installations(struct req *req, struct res *res)
                             page_name_of(orgs, norgs, in[i].organization_id), "name", in[i].name,
                             "hosting", in[i].vendor_hosted ? "vendor-hosted" : "customer-hosted",
                             "version", in[i].version));
-    return page_render(req, res, 200, "desk_installations",
-                       json_pack("{s:s, s:o}", "title", tr("Installations"), "installations", list));
+    for (size_t i = 0; hosting_model_names[i]; i++)
+        json_array_append_new(hostings,
+                              json_pack("{s:s, s:s, s:b}", "value", hosting_model_names[i],
+                                        "label", i == 0 ? "vendor-hosted" : "customer-hosted",
+                                        "selected", !strcmp(hosting, hosting_model_names[i])));
+    return page_render(
+        req, res, status, "desk_installations",
+        json_pack("{s:s, s:s?, s:o, s:o, s:o, s:s, s:s}", "title", tr("Installations"), "error", error,
+                  "installations", list, "organizations",
+                  page_options(orgs, norgs, page_form_id(req, "organization_id"), "choose"),
+                  "hostings", hostings, "name", page_form_str(req, "name"), "version",
+                  page_form_str(req, "version")));
+}
+
+int page_desk_installations(struct req *req, struct res *res)
+{
+    return show_list(req, res, 200, NULL);
+}
+
+/* ---- POST /desk/installations ---------------------------------------------------------- */
+
+int page_desk_installation_create(struct req *req, struct res *res)
+{
+    struct store_fault fault = {0};
+    struct installation in = {0};
+    const char *why;
+    int rc;
+
+    in.organization_id = page_form_id(req, "organization_id");
+    in.name = page_form_str(req, "name");
+    in.version = page_form_str(req, "version");
+    if (!in.organization_id)
+        return show_list(req, res, 422, "choose the organisation");
+    if (!*in.name)
+        return show_list(req, res, 422, "give the installation a name");
+    if ((why = page_line_problem("the name", in.name, INSTALLATION_NAME_MAX, req->arena)))
+        return show_list(req, res, 422, why);
+    if (hosting_model_parse(page_form_str(req, "hosting"), &in.vendor_hosted) < 0)
+        return show_list(req, res, 422, "choose the hosting");
+    if (!*in.version)
+        return show_list(req, res, 422, "give the version");
+    if ((why = page_line_problem("the version", in.version, VERSION_MAX_LEN, req->arena)))
+        return show_list(req, res, 422, why);
+    if ((rc = store_installation_create(req->store, &req->caller, &in, time_now(), &fault)) < 0)
+        return show_list(req, res, http_status_from_err(rc), page_fault_message(rc, &fault));
+    return page_saved(req, res,
+                      arena_sprintf(req->arena, "/desk/installations/%" PRId64, in.id));
 }
 
 /* ---- GET /desk/installations/{id} ------------------------------------------------------ */
@@ -120,6 +172,22 @@ static json_t *remote_json(const struct remote_access *ra, size_t n, int64_t sho
     return list;
 }
 
+/* The log of installed changes, newest first (the store reads it oldest first). */
+static json_t *changes_json(struct req *req, const struct installation_change *ch, size_t n)
+{
+    json_t *list = json_array();
+
+    for (size_t i = n; i-- > 0;)
+        json_array_append_new(
+            list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:s}", "id",
+                            (json_int_t)ch[i].id, "at", page_utc_text(ch[i].at, req->arena),
+                            "what", ch[i].what, "by", *ch[i].by_name ? ch[i].by_name : "the system",
+                            "documentation", ch[i].documentation ? ch[i].documentation : "",
+                            "from_version", ch[i].from_version, "to_version", ch[i].to_version,
+                            "status", change_status_name(ch[i].status)));
+    return list;
+}
+
 /* The page of installation req->params[0], with status, error, and one record's secret. */
 static int show(struct req *req, struct res *res, int status, const char *error, int64_t shown_id,
                 const char *secret)
@@ -127,10 +195,11 @@ static int show(struct req *req, struct res *res, int status, const char *error,
     struct kb_page pg = {NULL, LIST_MAX};
     int64_t id = req->params[0];
     struct maintenance_window *w;
+    struct installation_change *ch;
     struct remote_access *ra;
     struct installation in;
     struct named *orgs;
-    size_t nw, nra, norgs;
+    size_t nw, nra, norgs, nch;
     const char *next;
     json_t *data;
     int rc;
@@ -140,7 +209,9 @@ static int show(struct req *req, struct res *res, int status, const char *error,
     if ((rc = store_organization_names(req->store, &req->caller, &orgs, &norgs, req->arena)) < 0 ||
         (rc = store_maintenance_list(req->store, &req->caller, in.organization_id, &pg, &w, &nw,
                                      &next, req->arena)) < 0 ||
-        (rc = store_remote_access_list(req->store, &req->caller, id, &ra, &nra, req->arena)) < 0)
+        (rc = store_remote_access_list(req->store, &req->caller, id, &ra, &nra, req->arena)) < 0 ||
+        (rc = store_installation_changes(req->store, &req->caller, id, &pg, &ch, &nch, &next,
+                                         req->arena)) < 0)
         return page_error(req, res, rc, "installation %" PRId64 " cannot be shown", id);
     data = json_pack(
         "{s:s, s:s?, s:{s:I, s:s, s:s, s:b, s:s, s:I}, s:o, s:o, s:o, s:s, s:s, s:s, s:s}", "title",
@@ -152,6 +223,13 @@ static int show(struct req *req, struct res *res, int status, const char *error,
         method_options(NULL), "starts_at", page_form_str(req, "starts_at"), "ends_at",
         page_form_str(req, "ends_at"), "summary", page_form_str(req, "summary"), "details",
         page_form_str(req, "details"));
+    json_object_set_new(data, "changes", changes_json(req, ch, nch));
+    json_object_set_new(data, "change",
+                        json_pack("{s:s, s:s, s:s, s:s, s:b}", "what", page_form_str(req, "what"),
+                                  "at", page_form_str(req, "at"), "documentation",
+                                  page_form_str(req, "documentation"), "version",
+                                  page_form_str(req, "version"), "proposed",
+                                  *page_form_str(req, "proposed") != 0));
     return page_render(req, res, status, "desk_installation", data);
 }
 
@@ -384,4 +462,47 @@ int page_desk_remote_secret(struct req *req, struct res *res)
     if (plain)
         sodium_memzero((char *)plain, strlen(plain));
     return rc;
+}
+
+int page_desk_remote_delete(struct req *req, struct res *res)
+{
+    struct store_fault fault = {0};
+    int rc;
+
+    if ((rc = remote_of(req)) < 0)
+        return page_error(req, res, rc, "there is no such remote access");
+    rc = store_remote_access_delete(req->store, &req->caller, req->params[1], time_now());
+    return done(req, res, rc, &fault);
+}
+
+/* ---- the log of installed changes ------------------------------------------------------ */
+
+int page_desk_change_create(struct req *req, struct res *res)
+{
+    const char *version = page_form_str(req, "version"), *why;
+    struct installation_change ch = {0};
+    struct store_fault fault = {0};
+    struct installation in;
+    int64_t now = time_now();
+    int rc;
+
+    if ((rc = store_installation_get(req->store, &req->caller, req->params[0], &in, req->arena)) <
+        0)
+        return page_error(req, res, rc, "there is no installation %" PRId64, req->params[0]);
+    ch.installation_id = in.id;
+    ch.what = page_form_str(req, "what");
+    ch.documentation = page_form_str(req, "documentation");
+    ch.at = now;
+    if (!*ch.what)
+        return show(req, res, 422, "say what was changed", 0, NULL);
+    if ((why = page_text_problem("what was changed", ch.what, CHANGE_WHAT_MAX, req->arena)) ||
+        (why = page_text_problem("the documentation", ch.documentation, CHANGE_DOC_MAX,
+                                 req->arena)) ||
+        (*version && (why = page_line_problem("the version", version, VERSION_MAX_LEN, req->arena))) ||
+        (*page_form_str(req, "at") && (why = form_time(req, "at", &ch.at))))
+        return show(req, res, 422, why, 0, NULL);
+    rc = store_installation_change_add(req->store, &req->caller, &ch, *version ? version : NULL,
+                                       *page_form_str(req, "proposed") != 0, now, &fault,
+                                       req->arena);
+    return done(req, res, rc, &fault);
 }

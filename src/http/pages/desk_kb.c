@@ -42,14 +42,7 @@ static json_t *form_json(const struct article_form *f)
 
 static const char *tags_text(const struct kb_article *art, struct arena *a)
 {
-    struct strbuf sb = STRBUF_INIT;
-    const char *out;
-
-    for (size_t i = 0; i < art->ntags; i++)
-        strbuf_addf(&sb, "%s%s", i ? ", " : "", art->tags[i]);
-    out = arena_strdup(a, sb.buf);
-    strbuf_release(&sb);
-    return out;
+    return page_join(art->tags, art->ntags, a);
 }
 
 /*

@@ -54,11 +54,7 @@ static json_t *known_error_options(const struct known_error *k, size_t n, int64_
     return list;
 }
 
-/*
- * The releases as a select's options (version and kind, highest first), the
- * request's own selected, and "release" set to the request's release in data.
- */
-static int release_options(struct req *req, const struct ticket *t, json_t *data)
+int page_release_options(struct req *req, int64_t selected, json_t *data)
 {
     struct kb_page pg = {NULL, RELEASES_MAX};
     struct release *r;
@@ -75,10 +71,10 @@ static int release_options(struct req *req, const struct ticket *t, json_t *data
         nm[i].name = arena_sprintf(req->arena, "%s (%s%s)", r[i].version,
                                    release_kind_names[r[i].kind],
                                    r[i].published_at ? "" : ", not published");
-        if (r[i].id == t->release_id)
+        if (r[i].id == selected)
             json_object_set_new(data, "release", json_string(r[i].version));
     }
-    json_object_set_new(data, "releases", page_options(nm, n, t->release_id, "none"));
+    json_object_set_new(data, "releases", page_options(nm, n, selected, "none"));
     return 0;
 }
 
@@ -96,7 +92,7 @@ int page_ticket_work(struct req *req, const struct ticket *t, json_t *data)
                                     req->arena)) < 0 ||
         (rc = store_known_error_list(req->store, &req->caller, &pg, &k, &nk, &next,
                                      req->arena)) < 0 ||
-        (rc = release_options(req, t, data)) < 0)
+        (rc = page_release_options(req, t->release_id, data)) < 0)
         return rc;
     kinds = json_array();
     for (size_t i = 0; time_kind_names[i]; i++)

@@ -150,6 +150,8 @@ int64_t page_form_id(const struct req *req, const char *name);
 const char *page_number_text(struct req *req, const char *s);
 /* Form field `name`, "" when absent (never NULL). */
 const char *page_form_str(const struct req *req, const char *name);
+/* items[0..n) joined by ", " (arena): tags, versions as a form shows them. */
+const char *page_join(const char *const *items, size_t n, struct arena *a);
 struct store_fault;
 /* A refused store write for people: the fault's message, else the error's code. */
 const char *page_fault_message(int rc, const struct store_fault *f);
@@ -313,6 +315,23 @@ int page_desk_maintenance_complete(struct req *req, struct res *res);
 int page_desk_remote_create(struct req *req, struct res *res);
 int page_desk_remote_update(struct req *req, struct res *res);
 int page_desk_remote_secret(struct req *req, struct res *res);
+int page_desk_installation_create(struct req *req, struct res *res);
+int page_desk_change_create(struct req *req, struct res *res);
+int page_desk_remote_delete(struct req *req, struct res *res);
+
+/*
+ * The releases as a select's options in data "releases" (version and kind, highest first,
+ * after "none"), selected chosen, and data "release" set to its version. 0 or a store error.
+ * (desk_work.c)
+ */
+int page_release_options(struct req *req, int64_t selected, json_t *data);
+
+/* ---- desk_known_errors.c: the known-error log ---------------------------------------------- */
+int page_desk_known_errors(struct req *req, struct res *res);
+int page_desk_known_error_create(struct req *req, struct res *res);
+int page_desk_known_error_page(struct req *req, struct res *res);
+int page_desk_known_error_save(struct req *req, struct res *res);
+int page_desk_known_error_link(struct req *req, struct res *res);
 
 /* ---- reports.c (/desk/reports and its CSV files) ------------------------------------- */
 int page_desk_reports(struct req *req, struct res *res);
@@ -347,6 +366,7 @@ int page_admin_rasci(struct req *req, struct res *res);
 int page_admin_rasci_create(struct req *req, struct res *res);
 int page_admin_catalogue(struct req *req, struct res *res);
 int page_admin_catalogue_save(struct req *req, struct res *res);
+int page_admin_catalogue_retired(struct req *req, struct res *res);
 int page_admin_catalogue_add(struct req *req, struct res *res);
 
 /* ---- admin_orgs.c: the customers' organisations ---------------------------------------- */

@@ -382,6 +382,8 @@ int page_portal_catalogue(struct req *req, struct res *res)
     for (size_t i = 0; i < n; i++) {
         const struct service_offer *o = h == HOSTING_VENDOR ? &s[i].vendor : &s[i].customer;
 
+        if (!catalogue_offered(&s[i])) /* retired: no longer offered */
+            continue;
         json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "name", s[i].name, "inclusion",
                                               tr(inclusion_words(o->inclusion)), "comment",
                                               o->comment));
