@@ -87,7 +87,7 @@ static int policies_show(struct req *req, struct res *res, int status, const cha
                                               c[i].id == page_form_id(req, "calendar_id")));
     json_object_set_new(typed, "name", json_string(page_form_str(req, "name")));
     json_object_set_new(typed, "warn_at", json_string(page_form_str(req, "warn_at")));
-    json_object_set_new(typed, "warn_empty", json_string("the default"));
+    json_object_set_new(typed, "warn_empty", json_string(tr("the default")));
     for (int l = 0; l < LEVELS_SHOWN; l++)
         json_object_set_new(typed, level_fields[l], json_string(page_form_str(req, level_fields[l])));
     return page_render(req, res, status, "admin_policies",

@@ -104,7 +104,7 @@ static json_t *saved_json(const char *saved)
     if (!saved || !*saved || strlen(saved) >= INVOICE_NUMBER_LEN)
         return json_null();
     if (!strcmp(saved, "add-on"))
-        return json_string("The add-on is recorded.");
+        return json_string(tr("The add-on is recorded."));
     for (const char *p = saved; *p; p++)
         if (!strchr("0123456789-", *p))
             return json_null();

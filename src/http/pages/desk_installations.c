@@ -53,12 +53,12 @@ static int show_list(struct req *req, struct res *res, int status, const char *e
         json_array_append_new(
             list, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)in[i].id, "organization",
                             page_name_of(orgs, norgs, in[i].organization_id), "name", in[i].name,
-                            "hosting", in[i].vendor_hosted ? "vendor-hosted" : "customer-hosted",
+                            "hosting", in[i].vendor_hosted ? tr("vendor-hosted") : tr("customer-hosted"),
                             "version", in[i].version));
     for (size_t i = 0; hosting_model_names[i]; i++)
         json_array_append_new(hostings,
                               json_pack("{s:s, s:s, s:b}", "value", hosting_model_names[i],
-                                        "label", i == 0 ? "vendor-hosted" : "customer-hosted",
+                                        "label", i == 0 ? tr("vendor-hosted") : tr("customer-hosted"),
                                         "selected", !strcmp(hosting, hosting_model_names[i])));
     return page_render(
         req, res, status, "desk_installations",
