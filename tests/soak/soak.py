@@ -1487,6 +1487,17 @@ PAGE_POSTS = {
     "POST /desk/admin/calendars/{id}/holidays": lambda r: P(
         "admin", "/desk/admin/calendars/%d" % r.get("calendar"),
         "/desk/admin/calendars/%d/holidays" % r.get("calendar"), {}, ics_file()),
+    "POST /desk/admin/calendars/{id}": lambda r: (lambda c: P(
+        "admin", "/desk/admin/calendars/%d" % c, "/desk/admin/calendars/%d" % c,
+        {"name": "Edited <b>cal</b> " + uniq(), "timezone": "Europe/Copenhagen",
+         "mon_open": "1", "mon_slots": "3", "mon_from_0": "08:00", "mon_to_0": "12:00",
+         "mon_from_1": "13:00", "mon_to_1": "16:30", "fri_open": "1", "fri_slots": "3",
+         "fri_from_0": "08:00", "fri_to_0": "14:30"}))(mk_calendar(r)),
+    "POST /desk/admin/calendars/{id}/holiday": lambda r: (lambda c: P(
+        "admin", "/desk/admin/calendars/%d" % c, "/desk/admin/calendars/%d/holiday" % c,
+        random.choice([{"new_day": day(200 + r.n % 300)},
+                       {"day": day(100), "new_day": day(101)},
+                       {"day": day(100), "remove": "1"}])))(mk_calendar(r)),
     "POST /desk/admin/policies": lambda r: P(
         "admin", "/desk/admin/policies", "/desk/admin/policies",
         {"name": "Page pol " + uniq(), "calendar_id": WORLD.ids["calendar"], "warn_at": "0.5",

@@ -146,6 +146,12 @@ const char *page_number_text(struct req *req, const char *s);
 /* Form field `name`, "" when absent (never NULL). */
 const char *page_form_str(const struct req *req, const char *name);
 struct store_fault;
+/*
+ * The message of the API's refusal in r (an API handler's piece run by a page, so that the
+ * page checks its input where the API does), and in *field (when non-NULL) the field it
+ * names or NULL; both in the arena. Releases r.
+ */
+const char *page_api_refusal(struct req *req, struct res *r, const char **field);
 /* A refused store write for people: the fault's message, else the error's code. */
 const char *page_fault_message(int rc, const struct store_fault *f);
 /* GET .../attachments/:id: the file as a download, or a 404 page. */
@@ -331,6 +337,8 @@ int page_admin_calendars(struct req *req, struct res *res);
 int page_admin_calendar_create(struct req *req, struct res *res);
 int page_admin_calendar(struct req *req, struct res *res);
 int page_admin_calendar_holidays(struct req *req, struct res *res);
+int page_admin_calendar_update(struct req *req, struct res *res);
+int page_admin_calendar_holiday(struct req *req, struct res *res);
 
 /* ---- admin_rules.c: SLA policies, RASCI matrices, the service catalogue ------------- */
 int page_admin_policies(struct req *req, struct res *res);
