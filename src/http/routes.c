@@ -347,6 +347,12 @@ const struct route routes[] = {
      "close a live chat"},
     {"GET", "/portal/invoices", page_portal_invoices, ROLE_CUSTOMER, PORTAL, "my invoices"},
     {"GET", "/desk/agreements", page_agreements, ROLE_AGENT, PAGE, "agreements, by organisation"},
+    {"GET", "/desk/agreements/new", page_desk_agreement_new, ROLE_AGENT, PAGE,
+     "the form of a new agreement"},
+    {"POST", "/desk/agreements", page_desk_agreement_create, ROLE_AGENT, PAGE,
+     "create an agreement (the API's checks)"},
+    {"POST", "/desk/agreements/:id", page_desk_agreement_update, ROLE_AGENT, PAGE,
+     "change an agreement's terms (the API's PATCH)"},
     {"GET", "/desk/agreements/:id", page_desk_agreement, ROLE_AGENT, PAGE,
      "an agreement: terms, quote, notice, hours bank, change orders, bookings, time, expenses,"
      " invoices, and their forms"},

@@ -7,8 +7,8 @@
 # an agent where admins only; each change read back through the API.
 . "$(dirname "$0")/lib.sh"
 
-start_server && fixtures && passwords "1, 2"; ok $? "a server with fixtures and passwords"
-for who in "admin $ADMIN_EMAIL" "agent agent@vendor.test"; do
+start_server && fixtures && passwords "1, 2, 3"; ok $? "a server with fixtures and passwords"
+for who in "admin $ADMIN_EMAIL" "agent agent@vendor.test" "ca ca@acme.test"; do
     sign_in $who; is "$STATUS" 303 "${who%% *} signs in"
 done
 
@@ -91,6 +91,67 @@ is "$STATUS" 403 "an agent: 403"
 page admin POST /desk/admin/calendars/99/holiday --data-urlencode "csrf=$TOKEN" -d new_day=2028-01-03
 is "$STATUS" 404 "a missing calendar: 404"
 is "$(get /api/v1/calendars/1 '.holidays|length')" 28 "refusals change nothing"
+
+# ---- agreements created and changed on the desk ------------------------------------------------
+page agent GET /desk/agreements; TOKEN=$(csrf)
+has 'href="/desk/agreements/new"'; ok $? "the agreements link the new agreement form"
+page agent GET /desk/agreements/new
+is "$STATUS" 200 "the form of a new agreement"
+has '<option value="enhanced">enhanced</option>'; ok $? "with every kind"
+has 'name="services" value="annual_health_checks"'; ok $? "and the supplemental services"
+NAGR=$(api_count /api/v1/agreements)
+page agent POST /desk/agreements -d organization_id=2 -d kind=enhanced -d starts_on=2027-01-01 \
+    -d currency=EUR -d hours=40
+is "$STATUS" 403 "without the CSRF token: 403"
+page ca GET /portal/; CTOKEN=$(csrf)
+page agent POST /desk/agreements --data-urlencode "csrf=$TOKEN" -d organization_id=2 -d kind=enhanced \
+    -d starts_on=2027-01-01 -d currency=EURO -d hours=40 --data-urlencode 'annual_fee=1.500,25'
+is "$STATUS" 422 "a currency that is not one: 422"
+has "currency must have at most 3 characters"; ok $? "the API's message, naming the field"
+has 'name="hours" value="40"'; ok $? "what was typed is kept"
+page agent POST /desk/agreements --data-urlencode "csrf=$TOKEN" -d organization_id=2 -d kind=enhanced \
+    -d currency=EUR -d hours=40
+is "$STATUS" 422 "no start date: 422"
+has 'starts_on'; ok $? "naming starts_on"
+page agent POST /desk/agreements --data-urlencode "csrf=$TOKEN" -d organization_id=2 -d kind=enhanced \
+    -d starts_on=2027-01-01 -d currency=EUR -d hours=40 -d annual_fee=12.345
+is "$STATUS" 422 "an amount with too many decimals: 422"
+has 'annual_fee must be an amount of EUR'; ok $? "naming annual_fee"
+page agent POST /desk/agreements --data-urlencode "csrf=$TOKEN" -d organization_id=2 -d kind=enhanced \
+    -d starts_on=2027-01-01 -d currency=EUR -d hours=-4
+is "$STATUS" 422 "negative hours: 422"
+has 'hours'; ok $? "naming hours"
+is "$(api_count /api/v1/agreements)" "$NAGR" "refusals make nothing"
+page agent POST /desk/agreements --data-urlencode "csrf=$TOKEN" -d organization_id=1 -d kind=enhanced \
+    -d starts_on=2027-01-01 -d ends_on=2029-12-31 -d currency=EUR --data-urlencode 'hours=40,5' \
+    --data-urlencode 'annual_fee=1.500,25' -d rate=120 -d hosting=customer_hosted -d sla_policy_id=1 \
+    -d extras=live_chat -d services=annual_health_checks -d services=operator_training
+NEW=$(header Location); NEW=${NEW##*/}
+is "$STATUS" 303 "an agreement is created"
+is "$(get "/api/v1/agreements/$NEW" '"\(.organization_id)|\(.kind)|\(.status)|\(.starts_on)|\(.ends_on)|\(.hours)|\(.annual_fee)|\(.rate)|\(.hosting)|\(.sla_policy_id)|\(.extras|join(","))|\(.services|join(","))"')" \
+    "1|enhanced|requested|2027-01-01|2029-12-31|40.5|150025|12000|customer_hosted|1|live_chat|operator_training,annual_health_checks" \
+    "the API reads every term (amounts in cents)"
+page agent GET "/desk/agreements/$NEW"; TOKEN=$(csrf)
+has "action=\"/desk/agreements/$NEW\""; ok $? "its page has the terms form"
+has 'name="annual_fee" value="1500.25"'; ok $? "holding its terms"
+has 'name="extras" value="live_chat" checked'; ok $? "and its extras"
+page agent POST "/desk/agreements/$NEW" --data-urlencode "csrf=$TOKEN" -d terms_form=1 \
+    -d ends_on=2028-12-31 -d hours=60 -d annual_fee=2000 -d services=end_to_end_upgrades
+is "$STATUS" 303 "its terms are changed"
+is "$(get "/api/v1/agreements/$NEW" '"\(.starts_on)|\(.ends_on)|\(.hours)|\(.annual_fee)|\(.rate)|\(.extras|join(","))|\(.services|join(","))"')" \
+    "2027-01-01|2028-12-31|60|200000|12000||end_to_end_upgrades" \
+    "the API reads the change; empty fields unchanged, unticked boxes cleared"
+page agent POST "/desk/agreements/$NEW" --data-urlencode "csrf=$TOKEN" -d terms_form=1 \
+    -d ends_on=2026-01-01 -d hours=77
+is "$STATUS" 422 "an end before the start: 422"
+has 'name="hours" value="77"'; ok $? "what was typed is kept"
+is "$(get "/api/v1/agreements/$NEW" .hours)" 60 "and nothing changed"
+page agent POST "/desk/agreements/$NEW" -d hours=1
+is "$STATUS" 403 "without the CSRF token: 403"
+page ca POST "/desk/agreements/$NEW" --data-urlencode "csrf=$CTOKEN" -d hours=1
+is "$STATUS" 403 "a customer: 403"
+page agent POST /desk/agreements/999 --data-urlencode "csrf=$TOKEN" -d hours=1
+is "$STATUS" 404 "a missing agreement: 404"
 
 stop_server
 done_testing

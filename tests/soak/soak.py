@@ -1252,6 +1252,7 @@ PAGE_GETS = {
     "GET /portal/invoices": ("customer", lambda r: "/portal/invoices"),
     "GET /desk/agreements": ("agent", lambda r: "/desk/agreements?organization_id=%d"
                              % WORLD.ids["customer_org"]),
+    "GET /desk/agreements/new": ("agent", lambda r: "/desk/agreements/new"),
     "GET /desk/agreements/{id}": ("agent", lambda r: "/desk/agreements/%d" % r.get("advanced")),
     "GET /desk/": ("agent", lambda r: "/desk/?" + urllib.parse.urlencode(random.choice(
         [{}, {"status": "new"}, {"severity": "A"}, {"q": "Meter"}, {"assignee": "me"}]))),
@@ -1345,6 +1346,15 @@ PAGE_POSTS = {
         "customer", "/portal/agreements/%d" % r.get("enhanced"),
         "/portal/agreements/%d/change-orders/%d/accept" % (r.get("enhanced"), mk_change_order(r)),
         {"name": "Soak " + uniq()}),
+    "POST /desk/agreements": lambda r: P(
+        "agent", "/desk/agreements/new", "/desk/agreements",
+        {"organization_id": str(WORLD.ids["customer2_org"]), "kind": "advanced",
+         "starts_on": day(1), "currency": "EUR", "rate": "1.250,50", "per_diem_rate": "800",
+         "services": "operator_training"}),
+    "POST /desk/agreements/{id}": lambda r: (lambda a: P(
+        "agent", "/desk/agreements/%d" % a, "/desk/agreements/%d" % a,
+        {"terms_form": "1", "rate": str(100 + r.n % 50), "ends_on": day(400),
+         "services": "annual_health_checks"}))(mk_advanced_quoted(r)),
     "POST /desk/agreements/{id}/quote": lambda r: P(
         "agent", desk_agr(r, "advanced_draft"), desk_agr(r, "advanced_draft") + "/quote",
         {"amount": "24000.50", "valid_until": day(25)}),

@@ -226,6 +226,15 @@ int api_agreement_create(struct req *req, struct res *res);
 int api_agreement_list(struct req *req, struct res *res);
 int api_agreement_get(struct req *req, struct res *res);
 int api_agreement_patch(struct req *req, struct res *res);
+struct agreement;
+/*
+ * POST /api/v1/agreements and PATCH /api/v1/agreements/{id} with body in (a JSON object):
+ * its fields checked and the agreement written into *a (arena strings). Returns 0, or an
+ * error with res filled (the desk's forms read it: the same checks and messages).
+ */
+int api_agreement_create_body(struct req *req, struct res *res, json_t *in, struct agreement *a);
+int api_agreement_patch_body(struct req *req, struct res *res, int64_t id, json_t *in,
+                             struct agreement *a);
 int api_agreement_quote(struct req *req, struct res *res);
 int api_agreement_sign(struct req *req, struct res *res);
 int api_agreement_accept(struct req *req, struct res *res);

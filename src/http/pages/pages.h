@@ -266,6 +266,16 @@ int page_desk_time(struct req *req, struct res *res);
 int page_desk_known_error(struct req *req, struct res *res);
 int page_desk_root_cause(struct req *req, struct res *res);
 
+/* ---- desk_agreement_form.c: agreements created and their terms changed ------------------ */
+struct agreement;
+/*
+ * The fields of the terms form (template partial agreement_terms): g's terms (NULL: a new
+ * agreement's defaults), or with typed what was posted; with the options of the selects.
+ */
+json_t *page_agreement_terms_json(struct req *req, const struct agreement *g, bool typed);
+int page_desk_agreement_new(struct req *req, struct res *res);
+int page_desk_agreement_create(struct req *req, struct res *res);
+int page_desk_agreement_update(struct req *req, struct res *res);
 /* ---- desk_agreements.c: one agreement on the desk and the forms that change it ------- */
 int page_desk_agreement(struct req *req, struct res *res);
 int page_desk_agreement_quote(struct req *req, struct res *res);
