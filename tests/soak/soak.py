@@ -1349,7 +1349,8 @@ PAGE_POSTS = {
     "POST /desk/agreements": lambda r: P(
         "agent", "/desk/agreements/new", "/desk/agreements",
         {"organization_id": str(WORLD.ids["customer2_org"]), "kind": "advanced",
-         "starts_on": day(1), "currency": "EUR", "rate": "1.250,50", "per_diem_rate": "800",
+         "starts_on": day(1), "ends_on": day(300), "currency": "EUR", "rate": "1.250,50", "invoicing": "end",
+         "per_diem_rate": "800",
          "services": "operator_training"}),
     "POST /desk/agreements/{id}": lambda r: (lambda a: P(
         "agent", "/desk/agreements/%d" % a, "/desk/agreements/%d" % a,
