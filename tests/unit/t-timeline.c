@@ -108,4 +108,5 @@ static void test_time_entries(void **state)
     strbuf_release(&out);
 }
 
-SUITE(timeline, cmocka_unit_test(test_time_entries), cmocka_unit_test(test_updates), cmocka_unit_test(test_other_rows))
+SUITE(timeline, cmocka_unit_test(test_time_entries), cmocka_unit_test(test_updates),
+      cmocka_unit_test(test_other_rows))

@@ -379,7 +379,8 @@ int api_agreement_create(struct req *req, struct res *res)
     json_t *in;
     int rc;
 
-    if ((rc = req_json(req, res, &in)) < 0 || (rc = api_agreement_create_body(req, res, in, &a)) < 0)
+    if ((rc = req_json(req, res, &in)) < 0 ||
+        (rc = api_agreement_create_body(req, res, in, &a)) < 0)
         return rc;
     res_header(res, "Location", arena_sprintf(req->arena, "/api/v1/agreements/%" PRId64, a.id));
     return res_json(res, 201, agreement_to_json(&a, time_now()));

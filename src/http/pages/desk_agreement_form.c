@@ -124,6 +124,11 @@ static json_t *boxes(const struct req *req, const char *name, const char *const 
     return list;
 }
 
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
 static json_t *day_value(int64_t day)
 {
     char d[DATE_LEN];
@@ -174,6 +179,7 @@ json_t *page_agreement_terms_json(struct req *req, const struct agreement *g, bo
         json_array_append_new(cals, json_pack("{s:I, s:s, s:b}", "value", (json_int_t)cal[i].id,
                                               "label", cal[i].name, "selected",
                                               cal[i].id == cal_id));
+    json_object_set_new(o, "typed", json_boolean(typed)); /* a refused form: shown open */
     json_object_set_new(o, "policy_options", pols);
     json_object_set_new(o, "calendar_options", cals);
     if (typed) {
@@ -188,9 +194,8 @@ json_t *page_agreement_terms_json(struct req *req, const struct agreement *g, bo
         json_object_set_new(o, "starts_on", day_value(g->starts_on));
         json_object_set_new(o, "ends_on", day_value(g->ends_on));
         json_object_set_new(o, "currency", json_string(g->currency));
-        json_object_set_new(o, "hosting", json_string(hosting_name(g->hosting) ? hosting_name(g->hosting) : ""));
-        json_object_set_new(o, "invoicing",
-                            json_string(invoicing_name(g->invoicing) ? invoicing_name(g->invoicing) : ""));
+        json_object_set_new(o, "hosting", json_string(or_empty(hosting_name(g->hosting))));
+        json_object_set_new(o, "invoicing", json_string(or_empty(invoicing_name(g->invoicing))));
         json_object_set_new(o, "annual_fee", money_value(g->annual_fee, g->currency, req->arena));
         json_object_set_new(o, "rate", money_value(g->rate, g->currency, req->arena));
         json_object_set_new(o, "per_diem_rate",
