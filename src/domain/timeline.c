@@ -74,14 +74,44 @@ static void sla_words(const char *notice, bool breach, struct strbuf *out)
                 breach ? "was breached" : "neared its due time (warning)");
 }
 
-bool timeline_words(const char *action, const char *before, const char *after,
-                    const struct timeline_names *nm, struct strbuf *out)
+/*
+ * Time logged on the request: "logged 1:30 h of billable time on 2026-12-07: the note".
+ * A row written before the trail named what was logged (after NULL) says "logged time".
+ */
+static void time_words(const char *action, json_t *a, struct strbuf *out)
+{
+    json_int_t minutes = json_integer_value(json_object_get(a, "minutes"));
+    const char *kind = json_string_value(json_object_get(a, "kind"));
+    const char *on = json_string_value(json_object_get(a, "on"));
+    const char *note = json_string_value(json_object_get(a, "note"));
+
+    if (strcmp(action, "create"))
+        return;
+    if (!json_is_object(a) || minutes <= 0) {
+        strbuf_addstr(out, "logged time");
+        return;
+    }
+    strbuf_addf(out, "logged %" JSON_INTEGER_FORMAT ":%02d h", minutes / 60, (int)(minutes % 60));
+    if (kind && *kind)
+        strbuf_addf(out, " of %s time", kind);
+    if (on && *on)
+        strbuf_addf(out, " on %s", on);
+    if (note && *note)
+        strbuf_addf(out, ": %s", note);
+}
+
+bool timeline_words(const char *entity, const char *action, const char *before,
+                    const char *after, const struct timeline_names *nm, struct strbuf *out)
 {
     json_t *b = before ? json_loads(before, JSON_DECODE_ANY, NULL) : NULL;
     json_t *a = after ? json_loads(after, JSON_DECODE_ANY, NULL) : NULL;
     size_t start = out->len;
 
-    if (!strcmp(action, "create")) {
+    if (entity && !strcmp(entity, "time_entry")) {
+        time_words(action, a, out);
+    } else if (entity && strcmp(entity, "ticket")) {
+        /* a row of another entity: not the request's */
+    } else if (!strcmp(action, "create")) {
         strbuf_addstr(out, "opened the request");
     } else if (!strcmp(action, "update") || !strcmp(action, "close")) {
         changes(b, a, nm, out);

@@ -5,7 +5,7 @@
  * Pure: no I/O; the names of users and organisations come from the caller.
  *
  *     struct timeline_names nm = {staff_name, org_name, ctx};
- *     if (timeline_words("update", before, after, &nm, &line)) ...
+ *     if (timeline_words("ticket", "update", before, after, &nm, &line)) ...
  */
 #ifndef DOMAIN_TIMELINE_H
 #define DOMAIN_TIMELINE_H
@@ -20,13 +20,15 @@ struct timeline_names {
 };
 
 /*
- * Append what the audit row of a request did (action; before and after as stored: JSON
+ * Append what the audit row of a request did (entity "ticket", or "time_entry" for time
+ * logged on it: who logged is the row's actor, how long, which kind, on which day and the
+ * note come from after; NULL entity: "ticket"; action; before and after as stored: JSON
  * text, or for SLA notices the notice's name; NULL: none) to out, and return true; false,
  * out unchanged, for a row the history does not show (an update that changed nothing it
- * names, an unknown action). Messages are not rows of the request: the conversation shows
- * them.
+ * names, an unknown action or entity). Messages are not rows of the request: the
+ * conversation shows them.
  */
-bool timeline_words(const char *action, const char *before, const char *after,
-                    const struct timeline_names *names, struct strbuf *out);
+bool timeline_words(const char *entity, const char *action, const char *before,
+                    const char *after, const struct timeline_names *names, struct strbuf *out);
 
 #endif

@@ -23,7 +23,7 @@ struct store;
 #define REQ_MAX_HEADERS 64 /* request headers kept */
 #define REQ_MAX_QUERY 32   /* query arguments kept */
 #define RES_MAX_HEADERS 8
-#define REQ_MAX_FORM 32    /* fields of a posted form kept */
+#define REQ_MAX_FORM 64    /* fields of a posted form kept (a calendar's hours: 7 days x 7) */
 
 struct kv {
     const char *key;   /* header names compare case-insensitively */

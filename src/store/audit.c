@@ -92,3 +92,34 @@ int store_audit_list(struct store *st, const struct audit_filter *f, struct audi
         *next = (*items)[*n - 1].id;
     return rc;
 }
+
+/* ---- a request's history (the desk's timeline) ------------------------------------------- */
+
+static const char SQL_TICKET_HISTORY[] =
+    "SELECT a.id, a.at, coalesce(a.actor_id, 0), coalesce(u.name, ''), a.action, a.entity, "
+    "coalesce(a.entity_id, 0), a.before, a.after FROM audit_log a LEFT JOIN users u ON "
+    "u.id = a.actor_id WHERE (a.entity = 'ticket' AND a.entity_id = ?1) OR "
+    "(a.entity = 'time_entry' AND a.entity_id IN (SELECT id FROM time_entries WHERE "
+    "ticket_id = ?1)) ORDER BY a.id DESC LIMIT ?2";
+
+int store_ticket_history(struct store *st, int64_t ticket_id, int limit,
+                         struct audit_entry **items, size_t *n, struct arena *ar)
+{
+    struct store_page pg = {0, (size_t)limit, false};
+    struct db_conn *c;
+    struct db_stmt *s;
+    int rc;
+
+    *items = NULL;
+    *n = 0;
+    if (limit < 1 || limit > STORE_PAGE_MAX)
+        return DESK_EBADREQ;
+    *items = ARENA_NEWN(ar, struct audit_entry, (size_t)limit + 1);
+    c = db_get(st);
+    s = db_stmt(c, SQL_TICKET_HISTORY);
+    db_bind_int(s, 1, ticket_id);
+    db_bind_int(s, 2, limit);
+    rc = store__page_rows(s, &pg, *items, sizeof(**items), n, read_audit_entry, ar);
+    db_put(st, c);
+    return rc;
+}

@@ -178,8 +178,10 @@ static int insert_time(struct db_conn *c, const struct caller *who, struct time_
                        int64_t now)
 {
     struct db_stmt *s = db_stmt(c, SQL_TIME_INSERT);
+    char day[DATE_LEN];
     int rc;
 
+    date_format(t->on, day);
     t->user_id = who->user_id;
     t->created_at = now;
     db_bind_int(s, 1, t->organization_id);
@@ -193,7 +195,13 @@ static int insert_time(struct db_conn *c, const struct caller *who, struct time_
     db_bind_int(s, 9, now);
     if ((rc = db_insert(s, &t->id)) < 0)
         return rc;
-    return store__audit(c, who->user_id, "create", "time_entry", t->id, NULL, NULL);
+    /* what was logged, for the request's history (domain/timeline.c) */
+    return store__audit_json(c, who->user_id, "create", "time_entry", t->id, NULL,
+                             json_pack("{s:I, s:I, s:I, s:s, s:s, s:s}", "ticket_id",
+                                       (json_int_t)t->ticket_id, "agreement_id",
+                                       (json_int_t)t->agreement_id, "minutes",
+                                       (json_int_t)t->minutes, "kind", time_kind_names[t->kind],
+                                       "on", day, "note", t->note ? t->note : ""));
 }
 
 static int write_time_create(struct db_conn *c, void *arg)

@@ -346,6 +346,12 @@ struct audit_filter {
 /* A page of the audit trail, newest first (staff only: the caller checks the role). */
 int store_audit_list(struct store *st, const struct audit_filter *f, struct audit_entry **items,
                      size_t *n, int64_t *next, struct arena *ar);
+/*
+ * The newest `limit` (1..1000) audit rows of request ticket_id's history, newest first: the
+ * request's own rows and those of the time logged on it (entity "time_entry"). Staff only.
+ */
+int store_ticket_history(struct store *st, int64_t ticket_id, int limit,
+                         struct audit_entry **items, size_t *n, struct arena *ar);
 
 /* ---- password resets by e-mail (resets.c) ---- */
 

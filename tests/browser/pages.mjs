@@ -547,6 +547,73 @@ async function deskRecords(browser, customer, agent, id) {
   await admin.context().close();
 }
 
+// What only the API did, on the desk (issue 15): an agent creates an agreement and changes
+// its terms; an admin changes a calendar's weekly hours and its holidays in place.
+async function deskAdminForms(browser, agent) {
+  await agent.goto(`${base}/desk/agreements`);
+  await Promise.all([agent.waitForNavigation(), agent.click('a[href="/desk/agreements/new"]')]);
+  const form = agent.locator('form[action="/desk/agreements"]');
+  await form.locator('select[name=organization_id]').selectOption({ label: 'Acme' });
+  await form.locator('select[name=kind]').selectOption('advanced');
+  await form.locator('input[name=starts_on]').fill('2027-02-01');
+  await form.locator('input[name=currency]').fill('EUR');
+  await Promise.all([agent.waitForNavigation(), form.locator('button[type=submit]').click()]);
+  check((await agent.locator('main').innerText()).includes('needs ends_on'),
+    'a refused agreement (a statement of work without its end) names the field',
+    await agent.locator('main').innerText());
+  check(await agent.locator('input[name=starts_on]').inputValue() === '2027-02-01',
+    'and keeps what was typed');
+  await agent.locator('input[name=ends_on]').fill('2027-12-31');
+  await agent.locator('select[name=invoicing]').selectOption('end');
+  await agent.locator('input[name=rate]').fill('1.250,50');
+  await agent.locator('input[name=services][value=operator_training]').check();
+  await Promise.all([agent.waitForNavigation(),
+    agent.locator('form[action="/desk/agreements"] button[type=submit]').click()]);
+  const id = new URL(agent.url()).pathname.split('/').pop();
+  check(/^\d+$/.test(id) && (await agent.locator('main').innerText()).includes('Saved.'),
+    'the agent creates an agreement on the desk', await agent.locator('main').innerText());
+  await agent.click('details.terms-edit summary');
+  const terms = agent.locator(`form[action="/desk/agreements/${id}"]`);
+  check(await terms.locator('input[name=rate]').inputValue() === '1250.50',
+    'its terms form holds the rate typed');
+  await terms.locator('input[name=hours]').fill('12,5');
+  await Promise.all([agent.waitForNavigation(), terms.locator('button[type=submit]').click()]);
+  await agent.click('details.terms-edit summary');
+  check(await agent.locator(`form[action="/desk/agreements/${id}"] input[name=hours]`).inputValue() === '12.50',
+    'the agent changes its terms in place');
+  await shot(agent, 'desk-agreement-terms');
+
+  const admin = await newPage(browser);
+  await signIn(admin, '/desk/admin/calendars/1', 'admin@example.test');
+  const cal = admin.locator('form[action="/desk/admin/calendars/1"]');
+  await cal.locator('input[name=mon_to_0]').fill('15:00');
+  await cal.locator('input[name=mon_from_1]').fill('15:30');
+  await cal.locator('input[name=mon_to_1]').fill('17:00');
+  await cal.locator('input[name=sat_open]').check();
+  await Promise.all([admin.waitForNavigation(), cal.locator('button[type=submit]').click()]);
+  check((await admin.locator('main').innerText()).includes('hours.sat: Saturday is open') &&
+    await admin.locator('input[name=mon_from_1]').inputValue() === '15:30',
+  'Saturday open without hours is refused, naming it, with what was typed kept');
+  await admin.locator('input[name=sat_open]').uncheck();
+  await Promise.all([admin.waitForNavigation(),
+    admin.locator('form[action="/desk/admin/calendars/1"] button[type=submit]').click()]);
+  check((await admin.locator('main').innerText()).includes('Saved.') &&
+    await admin.locator('input[name=mon_from_1]').inputValue() === '15:30' &&
+    await admin.locator('input[name=mon_to_0]').inputValue() === '15:00',
+  'the admin changes Monday to two intervals in place');
+  const add = admin.locator('form[action="/desk/admin/calendars/1/holiday"]').last();
+  await add.locator('input[name=new_day]').fill('2028-06-05');
+  await Promise.all([admin.waitForNavigation(), add.locator('button[type=submit]').click()]);
+  const row = admin.locator('form:has(input[name=day][value="2028-06-05"])');
+  check(await row.count() === 1, 'the admin adds a holiday');
+  await shot(admin, 'desk-admin-calendar');
+  await Promise.all([admin.waitForNavigation(), row.locator('button[name=remove]').click()]);
+  check(await admin.locator('form:has(input[name=day][value="2028-06-05"])').count() === 0,
+    'and removes it');
+  await noInjection(admin, 'the calendar page');
+  await admin.context().close();
+}
+
 // WCAG 2.2 A and AA with axe-core (issue 15) on the pages people use most, as customers and
 // as agents: the findings are printed per page and rule, and their count may not grow. axe is
 // injected into a context that bypasses the pages' Content-Security-Policy (no other change).
@@ -652,6 +719,7 @@ async function main() {
     await danish(browser);
     await deskMaintenance(customer, agent);
     await deskRecords(browser, customer, agent, id);
+    await deskAdminForms(browser, agent);
     await otherCustomer(browser, id);
     const portal = await agent.goto(`${base}/portal/`);
     check(new URL(agent.url()).pathname === '/desk/', 'an agent opening the portal goes to the desk',

@@ -28,7 +28,7 @@ fixtures; ok $? "fixtures"
 passwords "1, 2, 3, 4" "$PASSWORD" &&
     api PATCH /api/v1/users/3 '{"name":"Carl \"><img src=x onerror=alert(1)>"}' "$ADMIN" &&
     [ "$STATUS" = 200 ]
-ok $? "passwords for the agent and the customers; a hostile customer name"
+ok $? "passwords for the admin, the agent and the customers; a hostile customer name"
 
 # Requests already in the queue: Acme's D (due later than a B opened now) and Beta's
 # (not entitled: no due time, so at the end).

@@ -229,6 +229,15 @@ is "$STATUS" 303 "a form is done"
 like "$(header Set-Cookie)" '^svcdesk_flash=saved; Path=/; HttpOnly; SameSite=Lax; Max-Age=60' "a notice for the next page"
 page agent GET "/desk/tickets/$TICKET"
 has '<p class="notice saved" role="status">Saved.</p>'; ok $? "the page it goes to says Saved."
+# the time logged is in the request's history: who, how long, which kind, the note (escaped)
+page agent GET "/desk/tickets/$TICKET"; TOKEN=$(csrf)
+page agent POST "/desk/tickets/$TICKET/time" --data-urlencode "csrf=$TOKEN" -d minutes=95 \
+    -d kind=internal --data-urlencode "note=read the <logs>"
+is "$STATUS" 303 "time with a note"
+page agent GET "/desk/tickets/$TICKET"
+like "$(tr -d '\n' <<< "$BODY")" '<p class="event"><time[^>]*>[^<]*</time> <strong>Agnes Agent</strong> logged 0:05 h of internal time on [0-9-]+</p>' \
+    "the time logged in the request's history"
+like "$BODY" 'logged 1:35 h of internal time on [0-9-]+: read the &lt;logs&gt;' "with its note, escaped"
 page agent GET "/desk/tickets/$TICKET"
 has 'Saved.</p>'; ok $((! $?)) "once"
 

@@ -1257,6 +1257,7 @@ PAGE_GETS = {
     "GET /portal/invoices": ("customer", lambda r: "/portal/invoices"),
     "GET /desk/agreements": ("agent", lambda r: "/desk/agreements?organization_id=%d"
                              % WORLD.ids["customer_org"]),
+    "GET /desk/agreements/new": ("agent", lambda r: "/desk/agreements/new"),
     "GET /desk/agreements/{id}": ("agent", lambda r: "/desk/agreements/%d" % r.get("advanced")),
     "GET /desk/": ("agent", lambda r: "/desk/?" + urllib.parse.urlencode(random.choice(
         [{}, {"status": "new"}, {"severity": "A"}, {"q": "Meter"}, {"assignee": "me"}]))),
@@ -1354,6 +1355,16 @@ PAGE_POSTS = {
         "customer", "/portal/agreements/%d" % r.get("enhanced"),
         "/portal/agreements/%d/change-orders/%d/accept" % (r.get("enhanced"), mk_change_order(r)),
         {"name": "Soak " + uniq()}),
+    "POST /desk/agreements": lambda r: P(
+        "agent", "/desk/agreements/new", "/desk/agreements",
+        {"organization_id": str(WORLD.ids["customer2_org"]), "kind": "advanced",
+         "starts_on": day(1), "ends_on": day(300), "currency": "EUR", "rate": "1.250,50", "invoicing": "end",
+         "per_diem_rate": "800",
+         "services": "operator_training"}),
+    "POST /desk/agreements/{id}": lambda r: (lambda a: P(
+        "agent", "/desk/agreements/%d" % a, "/desk/agreements/%d" % a,
+        {"terms_form": "1", "rate": str(100 + r.n % 50), "ends_on": day(400),
+         "services": "annual_health_checks"}))(mk_advanced_quoted(r)),
     "POST /desk/agreements/{id}/quote": lambda r: P(
         "agent", desk_agr(r, "advanced_draft"), desk_agr(r, "advanced_draft") + "/quote",
         {"amount": "24000.50", "valid_until": day(25)}),
@@ -1524,6 +1535,17 @@ PAGE_POSTS = {
     "POST /desk/admin/calendars/{id}/holidays": lambda r: P(
         "admin", "/desk/admin/calendars/%d" % r.get("calendar"),
         "/desk/admin/calendars/%d/holidays" % r.get("calendar"), {}, ics_file()),
+    "POST /desk/admin/calendars/{id}": lambda r: (lambda c: P(
+        "admin", "/desk/admin/calendars/%d" % c, "/desk/admin/calendars/%d" % c,
+        {"name": "Edited <b>cal</b> " + uniq(), "timezone": "Europe/Copenhagen",
+         "mon_open": "1", "mon_slots": "3", "mon_from_0": "08:00", "mon_to_0": "12:00",
+         "mon_from_1": "13:00", "mon_to_1": "16:30", "fri_open": "1", "fri_slots": "3",
+         "fri_from_0": "08:00", "fri_to_0": "14:30"}))(mk_calendar(r)),
+    "POST /desk/admin/calendars/{id}/holiday": lambda r: (lambda c: P(
+        "admin", "/desk/admin/calendars/%d" % c, "/desk/admin/calendars/%d/holiday" % c,
+        random.choice([{"new_day": day(200 + r.n % 300)},
+                       {"day": day(100), "new_day": day(101)},
+                       {"day": day(100), "remove": "1"}])))(mk_calendar(r)),
     "POST /desk/admin/policies": lambda r: P(
         "admin", "/desk/admin/policies", "/desk/admin/policies",
         {"name": "Page pol " + uniq(), "calendar_id": WORLD.ids["calendar"], "warn_at": "0.5",

@@ -15,14 +15,20 @@ static const char *org(void *ctx, int64_t id)
     return id == 1 ? "Acme" : NULL;
 }
 
-/* The words of one row, or "-" when the history shows nothing of it. */
-static const char *words(const char *action, const char *before, const char *after,
-                         struct strbuf *out)
+/* The words of one row of entity, or "-" when the history shows nothing of it. */
+static const char *entity_words(const char *entity, const char *action, const char *before,
+                                const char *after, struct strbuf *out)
 {
     static const struct timeline_names nm = {user, org, NULL};
 
     strbuf_reset(out);
-    return timeline_words(action, before, after, &nm, out) ? out->buf : "-";
+    return timeline_words(entity, action, before, after, &nm, out) ? out->buf : "-";
+}
+
+static const char *words(const char *action, const char *before, const char *after,
+                         struct strbuf *out)
+{
+    return entity_words("ticket", action, before, after, out);
 }
 
 static void test_updates(void **state)
@@ -77,4 +83,30 @@ static void test_other_rows(void **state)
     strbuf_release(&out);
 }
 
-SUITE(timeline, cmocka_unit_test(test_updates), cmocka_unit_test(test_other_rows))
+static void test_time_entries(void **state)
+{
+    struct strbuf out = STRBUF_INIT;
+
+    (void)state;
+    assert_string_equal(entity_words("time_entry", "create", NULL,
+                                     "{\"agreement_id\":3,\"kind\":\"billable\",\"minutes\":90,"
+                                     "\"note\":\"fixed the export\",\"on\":\"2026-12-07\","
+                                     "\"ticket_id\":7}",
+                                     &out),
+                        "logged 1:30 h of billable time on 2026-12-07: fixed the export");
+    assert_string_equal(entity_words("time_entry", "create", NULL,
+                                     "{\"kind\":\"internal\",\"minutes\":5,\"note\":\"\","
+                                     "\"on\":\"2026-12-08\"}",
+                                     &out),
+                        "logged 0:05 h of internal time on 2026-12-08");
+    /* a row written before the trail named what was logged */
+    assert_string_equal(entity_words("time_entry", "create", NULL, NULL, &out), "logged time");
+    assert_string_equal(entity_words("time_entry", "update", NULL, NULL, &out), "-");
+    /* another entity's row is not the request's, even with an action the request knows */
+    assert_string_equal(entity_words("message", "create", NULL, NULL, &out), "-");
+    assert_string_equal(entity_words(NULL, "create", NULL, NULL, &out), "opened the request");
+    strbuf_release(&out);
+}
+
+SUITE(timeline, cmocka_unit_test(test_time_entries), cmocka_unit_test(test_updates),
+      cmocka_unit_test(test_other_rows))

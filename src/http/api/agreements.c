@@ -356,25 +356,34 @@ static int read_terms(struct req *req, json_t *in, struct agreement_patch *p, st
 
 /* ---- POST /api/v1/agreements, GET list, GET one, PATCH ---------------------------------- */
 
-int api_agreement_create(struct req *req, struct res *res)
+int api_agreement_create_body(struct req *req, struct res *res, json_t *in, struct agreement *a)
 {
     struct store_fault fault = {0};
     struct agreement_patch p;
-    struct agreement *a = &p.to;
-    int64_t now = time_now();
+    int rc;
+
+    if ((rc = input_check(in, term_fields, ARRAY_SIZE(term_fields), res)) < 0 ||
+        (rc = read_terms(req, in, &p, res)) < 0)
+        return rc;
+    *a = p.to;
+    a->organization_id = input_int(in, "organization_id", 0);
+    agreement_kind_parse(input_str(in, "kind"), &a->kind);
+    if ((rc = store_agreement_create(req->store, &req->caller, a, time_now(), &fault)) < 0)
+        return api_fault(res, rc, &fault, "no agreement");
+    return 0;
+}
+
+int api_agreement_create(struct req *req, struct res *res)
+{
+    struct agreement a;
     json_t *in;
     int rc;
 
     if ((rc = req_json(req, res, &in)) < 0 ||
-        (rc = input_check(in, term_fields, ARRAY_SIZE(term_fields), res)) < 0 ||
-        (rc = read_terms(req, in, &p, res)) < 0)
+        (rc = api_agreement_create_body(req, res, in, &a)) < 0)
         return rc;
-    a->organization_id = input_int(in, "organization_id", 0);
-    agreement_kind_parse(input_str(in, "kind"), &a->kind);
-    if ((rc = store_agreement_create(req->store, &req->caller, a, now, &fault)) < 0)
-        return api_fault(res, rc, &fault, "no agreement");
-    res_header(res, "Location", arena_sprintf(req->arena, "/api/v1/agreements/%" PRId64, a->id));
-    return res_json(res, 201, agreement_to_json(a, now));
+    res_header(res, "Location", arena_sprintf(req->arena, "/api/v1/agreements/%" PRId64, a.id));
+    return res_json(res, 201, agreement_to_json(&a, time_now()));
 }
 
 int api_agreement_get(struct req *req, struct res *res)
@@ -415,28 +424,35 @@ int api_agreement_list(struct req *req, struct res *res)
     return res_json(res, 200, api_list_json(list, next));
 }
 
-int api_agreement_patch(struct req *req, struct res *res)
+int api_agreement_patch_body(struct req *req, struct res *res, int64_t id, json_t *in,
+                             struct agreement *a)
 {
     struct field_spec specs[ARRAY_SIZE(term_fields) - PATCH_SKIP];
     struct store_fault fault = {0};
     struct agreement_patch p;
-    struct agreement a;
-    int64_t now = time_now();
-    json_t *in;
     int rc;
 
     memcpy(specs, term_fields + PATCH_SKIP, sizeof(specs));
     for (size_t i = 0; i < ARRAY_SIZE(specs); i++)
         specs[i].required = false;
-    if ((rc = req_json(req, res, &in)) < 0 ||
-        (rc = input_check(in, specs, ARRAY_SIZE(specs), res)) < 0 ||
+    if ((rc = input_check(in, specs, ARRAY_SIZE(specs), res)) < 0 ||
         (rc = read_terms(req, in, &p, res)) < 0)
         return rc;
-    rc = store_agreement_update(req->store, &req->caller, req->params[0], &p, now, &a, &fault,
+    rc = store_agreement_update(req->store, &req->caller, id, &p, time_now(), a, &fault,
                                 req->arena);
-    if (rc < 0)
-        return api_fault(res, rc, &fault, "no agreement");
-    return res_json(res, 200, agreement_to_json(&a, now));
+    return rc < 0 ? api_fault(res, rc, &fault, "no agreement") : 0;
+}
+
+int api_agreement_patch(struct req *req, struct res *res)
+{
+    struct agreement a;
+    json_t *in;
+    int rc;
+
+    if ((rc = req_json(req, res, &in)) < 0 ||
+        (rc = api_agreement_patch_body(req, res, req->params[0], in, &a)) < 0)
+        return rc;
+    return res_json(res, 200, agreement_to_json(&a, time_now()));
 }
 
 /* ---- POST …/quote, …/sign, …/cancel ------------------------------------------------------- */

@@ -38,6 +38,22 @@ int api_calendar_list(struct req *req, struct res *res);
 int api_calendar_get(struct req *req, struct res *res);
 int api_calendar_update(struct req *req, struct res *res);
 int api_calendar_holidays(struct req *req, struct res *res);
+struct calendar_entry;
+/* Change the name or definition of e (arena strings); 0, or an error with res filled. */
+typedef int (*api_calendar_change_fn)(struct req *req, struct res *res, struct calendar_entry *e,
+                                      void *arg);
+/*
+ * Read calendar id into *e, change it with fn and write it back when fn changed something
+ * (the store recomputes the requests that use it); again when another change came first.
+ * Returns 0 with *e as stored, or an error with res filled (the desk's forms read it).
+ */
+int api_calendar_change(struct req *req, struct res *res, int64_t id, api_calendar_change_fn fn,
+                        void *arg, struct calendar_entry *e);
+/* An api_calendar_change_fn: the members of PATCH body arg (json_t *, checked) laid over e. */
+int api_calendar_patch(struct req *req, struct res *res, struct calendar_entry *e, void *arg);
+/* PATCH /api/v1/calendars/{id} with body in: its fields checked, then the change made. */
+int api_calendar_patch_body(struct req *req, struct res *res, int64_t id, json_t *in,
+                            struct calendar_entry *e);
 int api_policy_create(struct req *req, struct res *res);
 int api_policy_list(struct req *req, struct res *res);
 int api_policy_get(struct req *req, struct res *res);
@@ -210,6 +226,15 @@ int api_agreement_create(struct req *req, struct res *res);
 int api_agreement_list(struct req *req, struct res *res);
 int api_agreement_get(struct req *req, struct res *res);
 int api_agreement_patch(struct req *req, struct res *res);
+struct agreement;
+/*
+ * POST /api/v1/agreements and PATCH /api/v1/agreements/{id} with body in (a JSON object):
+ * its fields checked and the agreement written into *a (arena strings). Returns 0, or an
+ * error with res filled (the desk's forms read it: the same checks and messages).
+ */
+int api_agreement_create_body(struct req *req, struct res *res, json_t *in, struct agreement *a);
+int api_agreement_patch_body(struct req *req, struct res *res, int64_t id, json_t *in,
+                             struct agreement *a);
 int api_agreement_quote(struct req *req, struct res *res);
 int api_agreement_sign(struct req *req, struct res *res);
 int api_agreement_accept(struct req *req, struct res *res);

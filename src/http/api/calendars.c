@@ -136,17 +136,8 @@ int api_calendar_get(struct req *req, struct res *res)
 
 /* ---- changes ---- */
 
-/* Change the name or definition of e (arena strings); 0, or an error with res filled. */
-typedef int (*calendar_change_fn)(struct req *req, struct res *res, struct calendar_entry *e,
-                                  void *arg);
-
-/*
- * Read calendar id into *e, change it with fn and write it back when fn
- * changed something; again when another change came first. Returns 0 with
- * *e as stored, or an error with res filled.
- */
-static int change_calendar(struct req *req, struct res *res, int64_t id, calendar_change_fn fn,
-                           void *arg, struct calendar_entry *e)
+int api_calendar_change(struct req *req, struct res *res, int64_t id, api_calendar_change_fn fn,
+                        void *arg, struct calendar_entry *e)
 {
     struct store_fault f;
     int rc = 0;
@@ -170,13 +161,23 @@ static int change_calendar(struct req *req, struct res *res, int64_t id, calenda
     return rc < 0 ? api_fault(res, rc, &f, "no calendar %" PRId64, id) : 0;
 }
 
-static int patch_calendar(struct req *req, struct res *res, struct calendar_entry *e, void *arg)
+int api_calendar_patch(struct req *req, struct res *res, struct calendar_entry *e, void *arg)
 {
     json_t *in = arg;
 
     if (input_str(in, "name"))
         e->name = input_str(in, "name");
     return canonical(req, res, definition_of(in, e->definition), &e->definition);
+}
+
+int api_calendar_patch_body(struct req *req, struct res *res, int64_t id, json_t *in,
+                            struct calendar_entry *e)
+{
+    int rc;
+
+    if ((rc = input_check(in, update_fields, ARRAY_SIZE(update_fields), res)) < 0)
+        return rc;
+    return api_calendar_change(req, res, id, api_calendar_patch, in, e);
 }
 
 int api_calendar_update(struct req *req, struct res *res)
@@ -186,8 +187,7 @@ int api_calendar_update(struct req *req, struct res *res)
     int rc;
 
     if ((rc = req_json(req, res, &in)) < 0 ||
-        (rc = input_check(in, update_fields, ARRAY_SIZE(update_fields), res)) < 0 ||
-        (rc = change_calendar(req, res, req->params[0], patch_calendar, in, &e)) < 0)
+        (rc = api_calendar_patch_body(req, res, req->params[0], in, &e)) < 0)
         return rc;
     return res_json(res, 200, entry_json(&e));
 }
@@ -269,7 +269,7 @@ int api_calendar_holidays(struct req *req, struct res *res)
         goto out;
     }
     im.days = days;
-    if ((rc = change_calendar(req, res, req->params[0], add_holidays, &im, &e)) == 0)
+    if ((rc = api_calendar_change(req, res, req->params[0], add_holidays, &im, &e)) == 0)
         rc = res_json(res, 200, json_pack("{s:O}", "added", im.added));
 out:
     json_decref(im.added);

@@ -667,6 +667,21 @@ const char *page_fault_message(int rc, const struct store_fault *f)
     return f && *f->message ? f->message : desk_err_code(rc);
 }
 
+const char *page_api_refusal(struct req *req, struct res *r, const char **field)
+{
+    json_t *body = json_loadb(r->body.buf, r->body.len, 0, NULL);
+    json_t *e = json_object_get(body, "error");
+    const char *msg = json_string_value(json_object_get(e, "message"));
+    const char *f = json_string_value(json_object_get(e, "field"));
+
+    msg = arena_strdup(req->arena, msg ? msg : "the change was refused");
+    if (field)
+        *field = f ? arena_strdup(req->arena, f) : NULL;
+    json_decref(body);
+    res_release(r);
+    return msg;
+}
+
 const char *page_number_text(struct req *req, const char *s)
 {
     size_t cap = strlen(s) + 1;

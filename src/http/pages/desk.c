@@ -362,21 +362,21 @@ static const char *org_name(void *ctx, int64_t id)
 static int ticket_events(struct req *req, const struct ticket *t, const struct names *nm,
                          struct page_event **out, size_t *n)
 {
-    struct audit_filter f = {"ticket", t->id, 0, 0, INT64_MAX, 0, HISTORY_MAX};
     struct timeline_names tn = {staff_name, org_name, (void *)nm};
     struct audit_entry *items;
-    int64_t next;
     size_t count;
     int rc;
 
     *out = NULL;
     *n = 0;
-    if ((rc = store_audit_list(req->store, &f, &items, &count, &next, req->arena)) < 0)
+    if ((rc = store_ticket_history(req->store, t->id, HISTORY_MAX, &items, &count,
+                                   req->arena)) < 0)
         return rc;
     *out = ARENA_NEWN(req->arena, struct page_event, count + 1);
     for (size_t i = count; i-- > 0;) { /* newest first in the trail */
         struct strbuf sb = STRBUF_INIT;
-        if (timeline_words(items[i].action, items[i].before, items[i].after, &tn, &sb))
+        if (timeline_words(items[i].entity, items[i].action, items[i].before, items[i].after,
+                           &tn, &sb))
             (*out)[(*n)++] = (struct page_event){
                 items[i].at,
                 items[i].actor_id ? (*items[i].actor_name ? items[i].actor_name : "a user gone")

@@ -129,6 +129,9 @@ static int show(struct req *req, struct res *res, int status, const char *error)
                         json_string(page_name_of(staff, nstaff, g.representative_id)));
     mark_proposed(o);
     json_object_set_new(o, "bookings", bookings_json(b, nb, staff, nstaff));
+    /* the terms form: what was typed when it was the form refused */
+    json_object_set_new(o, "terms",
+                        page_agreement_terms_json(req, &g, req_form(req, "terms_form") != NULL));
     scopes = json_array();
     for (size_t i = 0; change_order_scope_names[i]; i++)
         json_array_append_new(scopes, json_string(change_order_scope_names[i]));

@@ -153,6 +153,12 @@ const char *page_form_str(const struct req *req, const char *name);
 /* items[0..n) joined by ", " (arena): tags, versions as a form shows them. */
 const char *page_join(const char *const *items, size_t n, struct arena *a);
 struct store_fault;
+/*
+ * The message of the API's refusal in r (an API handler's piece run by a page, so that the
+ * page checks its input where the API does), and in *field (when non-NULL) the field it
+ * names or NULL; both in the arena. Releases r.
+ */
+const char *page_api_refusal(struct req *req, struct res *r, const char **field);
 /* A refused store write for people: the fault's message, else the error's code. */
 const char *page_fault_message(int rc, const struct store_fault *f);
 /* GET .../attachments/:id: the file as a download, or a 404 page. */
@@ -267,6 +273,16 @@ int page_desk_time(struct req *req, struct res *res);
 int page_desk_known_error(struct req *req, struct res *res);
 int page_desk_root_cause(struct req *req, struct res *res);
 
+/* ---- desk_agreement_form.c: agreements created and their terms changed ------------------ */
+struct agreement;
+/*
+ * The fields of the terms form (template partial agreement_terms): g's terms (NULL: a new
+ * agreement's defaults), or with typed what was posted; with the options of the selects.
+ */
+json_t *page_agreement_terms_json(struct req *req, const struct agreement *g, bool typed);
+int page_desk_agreement_new(struct req *req, struct res *res);
+int page_desk_agreement_create(struct req *req, struct res *res);
+int page_desk_agreement_update(struct req *req, struct res *res);
 /* ---- desk_agreements.c: one agreement on the desk and the forms that change it ------- */
 int page_desk_agreement(struct req *req, struct res *res);
 int page_desk_agreement_quote(struct req *req, struct res *res);
@@ -356,6 +372,8 @@ int page_admin_calendars(struct req *req, struct res *res);
 int page_admin_calendar_create(struct req *req, struct res *res);
 int page_admin_calendar(struct req *req, struct res *res);
 int page_admin_calendar_holidays(struct req *req, struct res *res);
+int page_admin_calendar_update(struct req *req, struct res *res);
+int page_admin_calendar_holiday(struct req *req, struct res *res);
 
 /* ---- admin_rules.c: SLA policies, RASCI matrices, the service catalogue ------------- */
 int page_admin_policies(struct req *req, struct res *res);
