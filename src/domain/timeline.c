@@ -2,6 +2,7 @@
  * timeline.c - a request's audit rows in words (see timeline.h).
  */
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "domain/timeline.h"
 #include "domain/ticket.h"
 #include <jansson.h>
@@ -16,7 +17,7 @@ static const char *name_of(const char *(*fn)(void *, int64_t), void *ctx, int64_
 static const char *status_label(const char *name)
 {
     enum ticket_status s;
-    return name && ticket_status_parse(name, &s) == 0 ? ticket_status_labels[s] : "?";
+    return name && ticket_status_parse(name, &s) == 0 ? tr(ticket_status_labels[s]) : "?";
 }
 
 /* "; " between the parts of one line */
@@ -41,37 +42,52 @@ static void changes(json_t *b, json_t *a, const struct timeline_names *nm, struc
     json_t *bb = json_object_get(b, "billable"), *ab = json_object_get(a, "billable");
 
     if (bs && as && strcmp(bs, as))
-        strbuf_addf(out, "changed the status from %s to %s", status_label(bs),
+        strbuf_addf(out, tr("changed the status from %s to %s"), status_label(bs),
                     status_label(as));
     if (bv && av && strcmp(bv, av)) {
         part(out, start);
-        strbuf_addf(out, "changed the severity from %s to %s", bv, av);
+        strbuf_addf(out, tr("changed the severity from %s to %s"), bv, av);
     }
     if (bt && at && strcmp(bt, at)) {
         part(out, start);
-        strbuf_addf(out, "changed the type from %s to %s", bt, at);
+        strbuf_addf(out, tr("changed the type from %s to %s"), bt, at);
     }
     if (bw != aw) {
         part(out, start);
         if (!aw)
-            strbuf_addstr(out, "unassigned it");
+            strbuf_addstr(out, tr("unassigned it"));
         else
-            strbuf_addf(out, "%s it to %s", bw ? "reassigned" : "assigned",
-                        name_of(nm->user, nm->ctx, aw, "a user gone"));
+            strbuf_addf(out, bw ? tr("reassigned it to %s") : tr("assigned it to %s"),
+                        name_of(nm->user, nm->ctx, aw, tr("a user gone")));
     }
     if (json_is_boolean(bb) && json_is_boolean(ab) && json_is_true(bb) != json_is_true(ab)) {
         part(out, start);
-        strbuf_addstr(out, json_is_true(ab) ? "marked it billable" : "marked it not billable");
+        strbuf_addstr(out, json_is_true(ab) ? tr("marked it billable") : tr("marked it not billable"));
     }
 }
 
 /* An SLA notice's name ("response_warning", "update_breach@1767000000") in words. */
 static void sla_words(const char *notice, bool breach, struct strbuf *out)
 {
+    static const struct {
+        const char *clock, *warning, *breach;
+    } words[] = {
+        {"response", TR_NOOP("the response target neared its due time (warning)"),
+         TR_NOOP("the response target was breached")},
+        {"update", TR_NOOP("the update target neared its due time (warning)"),
+         TR_NOOP("the update target was breached")},
+        {"resolution", TR_NOOP("the resolution target neared its due time (warning)"),
+         TR_NOOP("the resolution target was breached")},
+    };
     size_t clock = notice ? strcspn(notice, "_") : 0;
 
-    strbuf_addf(out, "the %.*s target %s", (int)(clock ? clock : 3), clock ? notice : "SLA",
-                breach ? "was breached" : "neared its due time (warning)");
+    for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+        if (clock == strlen(words[i].clock) && !strncmp(notice, words[i].clock, clock)) {
+            strbuf_addstr(out, tr(breach ? words[i].breach : words[i].warning));
+            return;
+        }
+    strbuf_addstr(out, breach ? tr("the SLA target was breached")
+                              : tr("the SLA target neared its due time (warning)"));
 }
 
 /*
@@ -88,14 +104,15 @@ static void time_words(const char *action, json_t *a, struct strbuf *out)
     if (strcmp(action, "create"))
         return;
     if (!json_is_object(a) || minutes <= 0) {
-        strbuf_addstr(out, "logged time");
+        strbuf_addstr(out, tr("logged time"));
         return;
     }
-    strbuf_addf(out, "logged %" JSON_INTEGER_FORMAT ":%02d h", minutes / 60, (int)(minutes % 60));
+    strbuf_addf(out, tr("logged %" PRId64 ":%02d h"), (int64_t)(minutes / 60),
+                (int)(minutes % 60));
     if (kind && *kind)
-        strbuf_addf(out, " of %s time", kind);
+        strbuf_addf(out, tr(" of %s time"), kind);
     if (on && *on)
-        strbuf_addf(out, " on %s", on);
+        strbuf_addf(out, tr(" on %s"), on);
     if (note && *note)
         strbuf_addf(out, ": %s", note);
 }
@@ -112,29 +129,29 @@ bool timeline_words(const char *entity, const char *action, const char *before,
     } else if (entity && strcmp(entity, "ticket")) {
         /* a row of another entity: not the request's */
     } else if (!strcmp(action, "create")) {
-        strbuf_addstr(out, "opened the request");
+        strbuf_addstr(out, tr("opened the request"));
     } else if (!strcmp(action, "update") || !strcmp(action, "close")) {
         changes(b, a, nm, out);
     } else if (!strcmp(action, "escalate")) {
-        strbuf_addf(out, "escalated it (level %" JSON_INTEGER_FORMAT ")",
-                    json_integer_value(json_object_get(a, "escalation_level")));
+        strbuf_addf(out, tr("escalated it (level %" PRId64 ")"),
+                    (int64_t)json_integer_value(json_object_get(a, "escalation_level")));
     } else if (!strcmp(action, "triage")) {
-        strbuf_addf(out, "moved it to %s",
+        strbuf_addf(out, tr("moved it to %s"),
                     name_of(nm->organization, nm->ctx,
                             json_integer_value(json_object_get(a, "organization_id")),
-                            "an organisation"));
+                            tr("an organisation")));
     } else if (!strcmp(action, "merge")) {
-        strbuf_addf(out, "merged it into #%" JSON_INTEGER_FORMAT,
-                    json_integer_value(json_object_get(a, "into_id")));
+        strbuf_addf(out, tr("merged it into #%" PRId64),
+                    (int64_t)json_integer_value(json_object_get(a, "into_id")));
     } else if (!strcmp(action, "link")) {
         const char *kind = json_string_value(json_object_get(a, "kind"));
-        json_int_t other = json_integer_value(json_object_get(a, "ticket_id"));
+        int64_t other = (int64_t)json_integer_value(json_object_get(a, "ticket_id"));
         if (kind && !strcmp(kind, "parent"))
-            strbuf_addf(out, "made #%" JSON_INTEGER_FORMAT " its parent", other);
+            strbuf_addf(out, tr("made #%" PRId64 " its parent"), other);
         else if (kind && !strcmp(kind, "child"))
-            strbuf_addf(out, "made #%" JSON_INTEGER_FORMAT " its child", other);
+            strbuf_addf(out, tr("made #%" PRId64 " its child"), other);
         else
-            strbuf_addf(out, "linked it to #%" JSON_INTEGER_FORMAT, other);
+            strbuf_addf(out, tr("linked it to #%" PRId64), other);
     } else if (!strcmp(action, "sla_warning") || !strcmp(action, "sla_breach")) {
         sla_words(after, !strcmp(action, "sla_breach"), out);
     }

@@ -2,7 +2,8 @@
  * timeline.h - the history of a request in words, for the desk (issue 15): each row of the
  * audit trail about a request ("update", "escalate", "triage", an SLA warning ...) as one
  * line of what happened: "changed the status from New to In progress; assigned it to Bo".
- * Pure: no I/O; the names of users and organisations come from the caller.
+ * Pure: no I/O; the names of users and organisations come from the caller. The words are in
+ * the thread's language (core/i18n.h: tr()).
  *
  *     struct timeline_names nm = {staff_name, org_name, ctx};
  *     if (timeline_words("ticket", "update", before, after, &nm, &line)) ...
