@@ -254,7 +254,7 @@ bool route_reads_oversized_form(const struct route *r, const struct req *req)
            !(expect && !strcasecmp(expect, "100-continue"));
 }
 
-int route_prepare(struct req *req, struct res *res, const struct route **out, size_t body_len)
+static int prepare(struct req *req, struct res *res, const struct route **out, size_t body_len)
 {
     const char *allow = NULL;
     int rc;
@@ -278,6 +278,16 @@ int route_prepare(struct req *req, struct res *res, const struct route **out, si
                            arena_sprintf(req->arena, "body larger than %zu bytes",
                                          route_body_limit(*out)));
     return 0;
+}
+
+int route_prepare(struct req *req, struct res *res, const struct route **out, size_t body_len)
+{
+    int rc;
+
+    page_viewer_begin(req); /* a refusal's page in the browser's language */
+    rc = prepare(req, res, out, body_len);
+    page_viewer_end();
+    return rc;
 }
 
 void route_dispatch(struct req *req, struct res *res)
