@@ -1,4 +1,5 @@
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "domain/agreement.h"
 #include "core/err.h"
 #include "core/time.h"
@@ -23,7 +24,8 @@ const char *const change_order_scope_names[] = {"current_year", "following_years
 const char *const change_order_status_names[] = {"proposed", "signed", NULL};
 const char *const party_names[] = {"vendor", "customer", NULL};
 const char *const booking_status_names[] = {"tentative", "confirmed", NULL};
-const char *const time_kind_names[] = {"included", "billable", "internal", NULL};
+const char *const time_kind_names[] = {TR_NOOP("included"), TR_NOOP("billable"),
+                                       TR_NOOP("internal"), NULL};
 const char *const expense_kind_names[] = {"actual", "per_diem", NULL};
 
 /* ---- names ------------------------------------------------------------------------ */

@@ -6,8 +6,11 @@
 const char *const ticket_status_names[] = {"new", "in_progress", "waiting_customer", "resolved",
                                            "closed", NULL};
 const char *const severity_names[] = {"A", "B", "C", "D", NULL};
-const char *const ticket_type_names[] = {"error", "assistance", "enhancement", "service", NULL};
-const char *const channel_names[] = {"portal", "email", "phone", "chat", "api", "monitoring",
+/* names of the API and the database; TR_NOOP: the pages show them in words (tr) */
+const char *const ticket_type_names[] = {TR_NOOP("error"), TR_NOOP("assistance"),
+                                         TR_NOOP("enhancement"), TR_NOOP("service"), NULL};
+const char *const channel_names[] = {TR_NOOP("portal"), TR_NOOP("email"), TR_NOOP("phone"),
+                                     TR_NOOP("chat"),   TR_NOOP("api"),   TR_NOOP("monitoring"),
                                      NULL};
 
 static int parse(const char *const *names, const char *s, int *out)

@@ -9,11 +9,13 @@
  * says what happened; `from` points at `into` and is closed. One write.
  */
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "store/internal.h"
 #include "core/err.h"
 #include "core/time.h"
 
-static const char *const link_kind_names[] = {"related", "parent", "child", NULL};
+static const char *const link_kind_names[] = {TR_NOOP("related"), TR_NOOP("parent"),
+                                             TR_NOOP("child"), NULL};
 
 static const char SQL_MESSAGES_OF[] =
     "SELECT m.internal, m.body, m.created_at, coalesce(u.name, '') FROM messages m LEFT JOIN "

@@ -70,7 +70,7 @@ like "$BODY" '<html lang="da">' "cleared: the browser's language again"
 sign_in agent agent@vendor.test
 page agent GET "/desk/tickets/$ID" "${DA[@]}"
 like "$BODY" '<html lang="da">' "the desk in Danish"
-has 'Intern note'; ok $? "the reply actions in Danish"
+has 'Tilføj en intern note'; ok $? "the reply actions in Danish"
 has 'Kritisk fejl'; ok $? "the severity's words in Danish"
 
 # the API is for programs: English whatever the browser asks

@@ -162,6 +162,15 @@ const char *page_name_of(const struct named *list, size_t n, int64_t id)
     return "";
 }
 
+json_t *page_word_options(const char *const *names)
+{
+    json_t *o = json_array();
+
+    for (size_t i = 0; names[i]; i++)
+        json_array_append_new(o, json_pack("{s:s, s:s}", "value", names[i], "label", tr(names[i])));
+    return o;
+}
+
 json_t *page_options(const struct named *list, size_t n, int64_t selected, const char *any)
 {
     json_t *o = json_array();
@@ -404,6 +413,8 @@ json_t *page_ticket_json(const struct ticket *t, int64_t now)
         "escalation_level", t->escalation_level, "entitled", t->agreement_id != 0, "priority",
         t->priority, "sla", sla_page_json(t, now));
 
+    json_object_set_new(o, "type_label", json_string(tr(ticket_type_name(t->type))));
+    json_object_set_new(o, "channel_label", json_string(tr(channel_name(t->channel))));
     json_object_set_new(o, "resolved", json_boolean(t->status == TS_RESOLVED));
     json_object_set_new(o, "closed", json_boolean(t->status == TS_CLOSED));
     json_object_set_new(o, "open", json_boolean(t->status < TS_RESOLVED));

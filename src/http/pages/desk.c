@@ -103,9 +103,12 @@ static int64_t query_id(const struct req *req, const char *name)
 
 /* The queue's views (?view=): name, label. */
 static const char *const views[][2] = {
-    {"", "All open"},          {"mine", "Mine"},
-    {"unassigned", "Unassigned"}, {"escalated", "Escalated"},
-    {"waiting", "Waiting on customer"}, {"breaching_today", "Breaching today"},
+    {"", TR_NOOP("All open")},
+    {"mine", TR_NOOP("Mine")},
+    {"unassigned", TR_NOOP("Unassigned")},
+    {"escalated", TR_NOOP("Escalated")},
+    {"waiting", TR_NOOP("Waiting on customer")},
+    {"breaching_today", TR_NOOP("Breaching today")},
 };
 
 /* View v (an index of views) into f: who, what, when. */
@@ -225,7 +228,7 @@ static json_t *filter_json(struct req *req, const struct ticket_filter *f, const
             tabs, json_pack("{s:s, s:s, s:b}", "href",
                             *views[i][0] ? arena_sprintf(req->arena, "/desk/?view=%s", views[i][0])
                                          : "/desk/",
-                            "label", views[i][1], "current",
+                            "label", tr(views[i][1]), "current",
                             !strcmp(views[i][0], view ? view : "")));
     out = json_pack(
         "{s:s, s:o, s:o, s:o, s:o}", "q", f->nwords && q ? q : "", "statuses",
@@ -460,10 +463,7 @@ static int links_json(struct req *req, const struct ticket *t, json_t *data)
     json_object_set_new(data, "links", list);
     if (t->merged_into_id)
         json_object_set_new(data, "merged_into", json_integer(t->merged_into_id));
-    list = json_array();
-    for (const char *const *k = link_kinds(); *k; k++)
-        json_array_append_new(list, json_string(*k));
-    json_object_set_new(data, "link_kinds", list);
+    json_object_set_new(data, "link_kinds", page_word_options(link_kinds()));
     return 0;
 }
 

@@ -112,7 +112,6 @@ int page_agreement_billing(struct req *req, const struct agreement *g, json_t *d
     struct expense *ex;
     struct invoice *inv;
     size_t nte, nex, ninv;
-    json_t *kinds;
     int64_t next;
     int rc;
 
@@ -121,11 +120,8 @@ int page_agreement_billing(struct req *req, const struct agreement *g, json_t *d
         (rc = store_expense_list(req->store, &req->caller, g->id, &ex, &nex, req->arena)) < 0 ||
         (rc = store_invoice_list(req->store, &req->caller, &f, &inv, &ninv, &next, req->arena)) < 0)
         return rc;
-    kinds = json_array();
-    for (size_t i = 0; time_kind_names[i]; i++)
-        json_array_append_new(kinds, json_string(time_kind_names[i]));
     json_object_set_new(data, "time_entries", time_json(te, nte, req->arena));
-    json_object_set_new(data, "time_kinds", kinds);
+    json_object_set_new(data, "time_kinds", page_word_options(time_kind_names));
     json_object_set_new(data, "expenses", expenses_json(ex, nex, cur, req->arena));
     json_object_set_new(data, "per_diem_rate",
                         json_string(money_text(g->per_diem_rate, cur, req->arena)));

@@ -83,7 +83,6 @@ int page_ticket_work(struct req *req, const struct ticket *t, json_t *data)
     struct kb_page pg = {NULL, KNOWN_ERRORS_MAX};
     struct time_entry *te;
     struct known_error *k;
-    json_t *kinds;
     const char *next;
     size_t nte, nk;
     int rc;
@@ -94,11 +93,8 @@ int page_ticket_work(struct req *req, const struct ticket *t, json_t *data)
                                      req->arena)) < 0 ||
         (rc = page_release_options(req, t->release_id, data)) < 0)
         return rc;
-    kinds = json_array();
-    for (size_t i = 0; time_kind_names[i]; i++)
-        json_array_append_new(kinds, json_string(time_kind_names[i]));
     json_object_set_new(data, "time_entries", time_entries_json(te, nte, req->arena));
-    json_object_set_new(data, "time_kinds", kinds);
+    json_object_set_new(data, "time_kinds", page_word_options(time_kind_names));
     json_object_set_new(data, "known_errors", known_error_options(k, nk, t->id));
     json_object_set_new(data, "root_cause", t->root_cause ? json_string(t->root_cause)
                                                           : json_null());
