@@ -6,8 +6,9 @@
 #include "core/xalloc.h"
 
 const char *const agreement_kind_names[] = {"maintenance", "enhanced", "advanced", NULL};
-const char *const agreement_status_names[] = {"requested", "quoted",  "signed", "completed",
-                                              "cancelled", "expired", NULL};
+const char *const agreement_status_names[] = {TR_NOOP("requested"), TR_NOOP("quoted"),
+                                              TR_NOOP("signed"),    TR_NOOP("completed"),
+                                              TR_NOOP("cancelled"), TR_NOOP("expired"), NULL};
 const char *const invoicing_names[] = {"monthly", "phases", "end", NULL};
 const char *const agreement_extra_names[] = {"live_chat", "priority_line", "solution_monitoring",
                                              NULL};

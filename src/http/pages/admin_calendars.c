@@ -132,8 +132,6 @@ static json_t *preview_json(const struct calendar *cal)
 }
 
 static const char *const day_keys[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-static const char *const day_labels[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
-                                          "Friday", "Saturday", "Sunday"};
 
 /* Seconds since local midnight as "HH:MM" (24:00 for 86400), into the arena. */
 static const char *clock_text(int32_t secs, struct arena *a)
@@ -177,7 +175,7 @@ static json_t *hours_json(struct req *req, const struct calendar *cal, bool type
                                                   from, "to", to));
         }
         json_array_append_new(days, json_pack("{s:s, s:s, s:b, s:I, s:o}", "key", day_keys[d],
-                                              "label", day_labels[d], "open", open, "slots",
+                                              "label", page_weekday(d), "open", open, "slots",
                                               (json_int_t)slots, "intervals", list));
     }
     return days;
@@ -368,7 +366,7 @@ static const char *posted_hours(struct req *req, json_t **out, const char **fiel
             json_decref(hours);
             *field = arena_sprintf(req->arena, "hours.%s", day_keys[d]);
             return arena_sprintf(req->arena, "%s: %s is open: give its hours (from and to)",
-                                 *field, day_labels[d]);
+                                 *field, page_weekday(d));
         }
         json_object_set_new(hours, day_keys[d], list);
     }

@@ -64,10 +64,11 @@ static json_t *row_json(const struct agreement_row *g, bool staff, struct arena 
 {
     json_t *o = json_pack(
         "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id", (json_int_t)g->id,
-        "organization", g->organization, "kind", kind_label(g->kind), "status", g->status,
-        "starts_on", g->starts_on, "ends_on", *g->ends_on ? g->ends_on : "open-ended", "hosting",
-        !strcmp(g->hosting, "vendor_hosted")     ? "hosted by us"
-        : !strcmp(g->hosting, "customer_hosted") ? "on your servers"
+        "organization", g->organization, "kind", kind_label(g->kind), "status", tr(g->status),
+        "starts_on", g->starts_on, "ends_on", *g->ends_on ? g->ends_on : tr("open-ended"),
+        "hosting",
+        !strcmp(g->hosting, "vendor_hosted")     ? tr("hosted by us")
+        : !strcmp(g->hosting, "customer_hosted") ? tr("on your servers")
                                                  : "",
         "policy", g->policy, "active", g->active, "quote_overdue", g->quote_overdue);
 
@@ -127,8 +128,10 @@ static int addons_json(struct req *req, int64_t org, json_t **out)
             date_format(d[i].ends_on, to);
         json_array_append_new(
             *out, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "service", d[i].service_name,
-                            "starts_on", from, "ends_on", *to ? to : "open-ended", "price",
-                            cur ? money_format(d[i].annual_price, cur, MONEY_GROUP, price) : "",
+                            "starts_on", from, "ends_on", *to ? to : tr("open-ended"), "price",
+                            cur ? page_number(money_format(d[i].annual_price, cur, MONEY_GROUP,
+                                                           price))
+                                : "",
                             "currency", d[i].currency, "note", d[i].note));
     }
     return rc;

@@ -162,6 +162,14 @@ const char *page_name_of(const struct named *list, size_t n, int64_t id)
     return "";
 }
 
+const char *page_weekday(int d)
+{
+    static const char *const days[7] = {
+        TR_NOOP("Monday"), TR_NOOP("Tuesday"),  TR_NOOP("Wednesday"), TR_NOOP("Thursday"),
+        TR_NOOP("Friday"), TR_NOOP("Saturday"), TR_NOOP("Sunday")};
+    return d >= 0 && d < 7 ? tr(days[d]) : "";
+}
+
 json_t *page_word_options(const char *const *names)
 {
     json_t *o = json_array();

@@ -86,7 +86,7 @@ static void add_terms(json_t *o, const struct agreement *g, const char *org)
     json_object_set_new(o, "currency", json_string(g->currency));
     json_object_set_new(o, "exponent", json_integer(cur ? cur->exponent : 0));
     if (g->quoted_at && cur) {
-        money_format(g->quote_amount, cur, MONEY_GROUP, amount);
+        page_number(money_format(g->quote_amount, cur, MONEY_GROUP, amount));
         json_object_set_new(o, "quote",
                             json_pack("{s:s, s:o}", "amount", amount, "valid_until",
                                       day_json(g->quote_valid_until)));

@@ -59,7 +59,7 @@ static const char *money_text(int64_t amount, const struct currency *cur, struct
     if (!cur)
         return arena_sprintf(a, "%" PRId64, amount);
     buf = arena_alloc(a, MONEY_TEXT_LEN);
-    return money_format(amount, cur, MONEY_GROUP, buf);
+    return page_number(money_format(amount, cur, MONEY_GROUP, buf));
 }
 
 static json_t *time_json(const struct time_entry *t, size_t n, struct arena *a)

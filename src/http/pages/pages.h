@@ -51,6 +51,8 @@ struct named;
  * a first option "" labelled any (selected when selected is 0).
  */
 json_t *page_options(const struct named *list, size_t n, int64_t selected, const char *any);
+/* The name of weekday d (0 Monday .. 6 Sunday) in the page's language. */
+const char *page_weekday(int d);
 /* Options over a NULL-ended list of names: value the name, label its words (tr(name)). */
 json_t *page_word_options(const char *const *names);
 /* The name of id in list[0..n) (borrowed), "" when it is not there or id is 0. */

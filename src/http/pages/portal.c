@@ -92,8 +92,8 @@ static const char *hours_text(int64_t secs, struct arena *a)
     if (!secs)
         return "";
     if (secs % 3600 == 0)
-        return arena_sprintf(a, "%" PRId64 " h", secs / 3600);
-    return arena_sprintf(a, "%.2f h", (double)secs / 3600);
+        return arena_sprintf(a, tr("%" PRId64 " h"), secs / 3600);
+    return page_number(arena_sprintf(a, tr("%.2f h"), (double)secs / 3600));
 }
 
 /* The targets of a policy, one row a level (A..D, then enhancement when it has one). */
@@ -118,8 +118,6 @@ static json_t *targets_json(const struct service_level *l, struct arena *a)
 
 static json_t *week_json(const struct calendar *cal)
 {
-    static const char *const days[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
-                                       "Friday", "Saturday", "Sunday"};
     json_t *rows = json_array();
 
     for (int d = 0; d < 7; d++) {
@@ -129,8 +127,8 @@ static json_t *week_json(const struct calendar *cal)
         for (size_t i = 0; i < n; i++)
             strbuf_addf(&sb, "%s%02d:%02d–%02d:%02d", i ? ", " : "", iv[i].start / 3600,
                         iv[i].start / 60 % 60, iv[i].end / 3600, iv[i].end / 60 % 60);
-        json_array_append_new(rows, json_pack("{s:s, s:s, s:b}", "day", days[d], "hours",
-                                              n ? sb.buf : "closed", "closed", n == 0));
+        json_array_append_new(rows, json_pack("{s:s, s:s, s:b}", "day", page_weekday(d), "hours",
+                                              n ? sb.buf : tr("closed"), "closed", n == 0));
         strbuf_release(&sb);
     }
     return rows;
@@ -188,8 +186,9 @@ int page_portal_levels(struct req *req, struct res *res)
 
 /* ---- a new request ------------------------------------------------------------------------ */
 
-static const char *const type_labels[] = {"An error", "A question (assistance)",
-                                          "An enhancement request", "A service request", NULL};
+static const char *const type_labels[] = {TR_NOOP("An error"), TR_NOOP("A question (assistance)"),
+                                          TR_NOOP("An enhancement request"),
+                                          TR_NOOP("A service request"), NULL};
 
 /* The form, filled with what was posted (or the defaults). */
 static int show_new(struct req *req, struct res *res, int status, const char *error)
@@ -212,7 +211,7 @@ static int show_new(struct req *req, struct res *res, int status, const char *er
     }
     for (int i = 0; type_labels[i]; i++)
         json_array_append_new(types, json_pack("{s:s, s:s, s:b}", "value", ticket_type_names[i],
-                                               "label", type_labels[i], "selected",
+                                               "label", tr(type_labels[i]), "selected",
                                                type && !strcmp(type, ticket_type_names[i])));
     return page_render(req, res, status, "portal_new",
                        json_pack("{s:s, s:o, s:o, s:s, s:s, s:s?}", "title", tr("New request"),

@@ -107,7 +107,7 @@ static json_t *quote_page_json(const struct agreement *g)
 
     if (!g->quoted_at || !cur)
         return NULL;
-    money_format(g->quote_amount, cur, MONEY_GROUP, amount);
+    page_number(money_format(g->quote_amount, cur, MONEY_GROUP, amount));
     return json_pack("{s:s, s:s, s:o}", "amount", amount, "currency", g->currency,
                      "valid_until", date_json(g->quote_valid_until));
 }
@@ -526,7 +526,8 @@ int page_portal_invoices(struct req *req, struct res *res)
                             "number", inv[i].number, "issued_on", date_json(inv[i].issued_on),
                             "period_start", date_json(inv[i].period_start), "period_end",
                             date_json(inv[i].period_end), "total",
-                            cur ? money_format(inv[i].total, cur, MONEY_GROUP, money) : "",
+                            cur ? page_number(money_format(inv[i].total, cur, MONEY_GROUP, money))
+                                : "",
                             "currency", inv[i].currency));
     }
     return page_render(req, res, 200, "invoices",
