@@ -22,9 +22,9 @@ const char *const agreement_service_labels[] = {
     "System migrations",           "Consulting on best practice", "Database administration",
     "Database migrations",         "Annual health checks",      NULL};
 const char *const change_order_scope_names[] = {"current_year", "following_years", NULL};
-const char *const change_order_status_names[] = {"proposed", "signed", NULL};
+const char *const change_order_status_names[] = {TR_NOOP("proposed"), TR_NOOP("signed"), NULL};
 const char *const party_names[] = {"vendor", "customer", NULL};
-const char *const booking_status_names[] = {"tentative", "confirmed", NULL};
+const char *const booking_status_names[] = {TR_NOOP("tentative"), TR_NOOP("confirmed"), NULL};
 const char *const time_kind_names[] = {TR_NOOP("included"), TR_NOOP("billable"),
                                        TR_NOOP("internal"), NULL};
 const char *const expense_kind_names[] = {"actual", "per_diem", NULL};

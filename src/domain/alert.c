@@ -2,10 +2,11 @@
  * alert.c - the pure rules of monitoring alerts (alert.h).
  */
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "domain/alert.h"
 #include "core/err.h"
 
-const char *const alert_status_names[] = {"firing", "resolved", NULL};
+const char *const alert_status_names[] = {TR_NOOP("firing"), TR_NOOP("resolved"), NULL};
 const char *const alert_severity_names[] = {"critical", "major", "minor", "warning", "info",
                                             "A",        "B",     "C",     "D",       NULL};
 /* The desk severity of alert_severity_names[i]. */

@@ -3,11 +3,12 @@
  * texts (see maintenance.h).
  */
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "domain/maintenance.h"
 #include "core/conf.h"
 #include "core/time.h"
 
-const char *const maintenance_status_names[] = {"scheduled", "completed", NULL};
+const char *const maintenance_status_names[] = {TR_NOOP("scheduled"), TR_NOOP("completed"), NULL};
 const char *const remote_method_names[] = {"vpn", "ssh", "rdp", "teamviewer", "other", NULL};
 
 const char *maintenance_status_name(enum maintenance_status s)

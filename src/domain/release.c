@@ -2,12 +2,13 @@
  * release.c - names and rules of releases, installations and known errors (see release.h).
  */
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "domain/release.h"
 #include "core/err.h"
 
 const char *const release_kind_names[] = {"hotfix", "patch", "minor", "major", NULL};
-const char *const known_error_status_names[] = {"investigating", "workaround", "fixed", "closed",
-                                                NULL};
+const char *const known_error_status_names[] = {
+    TR_NOOP("investigating"), TR_NOOP("workaround"), TR_NOOP("fixed"), TR_NOOP("closed"), NULL};
 const char *const hosting_model_names[] = {"vendor_hosted", "customer_hosted", NULL};
 
 /* Index of s in a NULL-terminated list, or -1. */
@@ -68,8 +69,9 @@ const char *known_error_problem(enum known_error_status status, const char *work
     return NULL;
 }
 
-const char *const change_status_names[] = {"proposed", "approved", "declined", "scheduled",
-                                           "installed", NULL};
+const char *const change_status_names[] = {
+    TR_NOOP("proposed"), TR_NOOP("approved"), TR_NOOP("declined"), TR_NOOP("scheduled"),
+    TR_NOOP("installed"), NULL};
 
 const char *change_status_name(enum change_status s)
 {

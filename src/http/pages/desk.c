@@ -290,7 +290,7 @@ static int alert_facts(struct req *req, const struct ticket *t, json_t *tj)
         return rc;
     json_object_set_new(tj, "alert",
                         json_pack("{s:s, s:s, s:I, s:o}", "fingerprint", al.fingerprint,
-                                  "status", alert_status_name(al.status), "count",
+                                  "status", tr(alert_status_name(al.status)), "count",
                                   (json_int_t)al.count, "last_seen",
                                   page_time(al.last_seen_at, t->cal)));
     return 0;
@@ -455,11 +455,16 @@ static int links_json(struct req *req, const struct ticket *t, json_t *data)
         json_decref(list);
         return rc;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        enum ticket_status st;
+        const char *status = ticket_status_parse(items[i].status, &st) == 0
+                                 ? tr(ticket_status_labels[st])
+                                 : items[i].status;
         json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s}", "id",
                                               (json_int_t)items[i].ticket_id, "kind",
-                                              items[i].kind, "subject", items[i].subject,
-                                              "status", items[i].status));
+                                              tr(items[i].kind), "subject", items[i].subject,
+                                              "status", status));
+    }
     json_object_set_new(data, "links", list);
     if (t->merged_into_id)
         json_object_set_new(data, "merged_into", json_integer(t->merged_into_id));

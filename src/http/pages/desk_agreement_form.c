@@ -174,7 +174,7 @@ json_t *page_agreement_terms_json(struct req *req, const struct agreement *g, bo
                                               pol[i].id == pol_id));
     cals = json_array();
     json_array_append_new(cals, json_pack("{s:s, s:s, s:b}", "value", "", "label",
-                                          "the policy's", "selected", !cal_id));
+                                          tr("the policy's"), "selected", !cal_id));
     for (size_t i = 0; i < ncal; i++)
         json_array_append_new(cals, json_pack("{s:I, s:s, s:b}", "value", (json_int_t)cal[i].id,
                                               "label", cal[i].name, "selected",

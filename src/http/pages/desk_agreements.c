@@ -56,7 +56,8 @@ static json_t *bookings_json(const struct booking *b, size_t n, const struct nam
             json_pack("{s:I, s:s, s:o, s:o, s:s, s:s?}", "id", (json_int_t)b[i].id, "user",
                       page_name_of(staff, nstaff, b[i].user_id), "starts_on",
                       day_json(b[i].starts_on), "ends_on", day_json(b[i].ends_on), "status",
-                      booking_status_names[b[i].status], "overlap_reason", b[i].overlap_reason));
+                      tr(booking_status_names[b[i].status]), "overlap_reason",
+                      b[i].overlap_reason));
     return list;
 }
 

@@ -69,7 +69,7 @@ static json_t *time_json(const struct time_entry *t, size_t n, struct arena *a)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:s, s:b}", "on", day_json(t[i].on),
                                               "time", page_hmm(t[i].minutes * 60, a), "kind",
-                                              time_kind_names[t[i].kind], "note", t[i].note,
+                                              tr(time_kind_names[t[i].kind]), "note", t[i].note,
                                               "invoiced", t[i].invoice_id != 0));
     return list;
 }

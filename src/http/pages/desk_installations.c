@@ -135,7 +135,8 @@ static json_t *windows_json(struct req *req, const struct installation *in,
                       input_time(w[i].t.starts_at, req->arena), "ends_input",
                       input_time(w[i].t.ends_at, req->arena), "summary", w[i].summary, "details",
                       w[i].details, "where",
-                      w[i].installation_id ? "this installation" : "all hosted installations",
+                      w[i].installation_id ? tr("this installation")
+                                           : tr("all hosted installations"),
                       "scheduled", w[i].status == MAINTENANCE_SCHEDULED));
     }
     return list;
@@ -184,7 +185,7 @@ static json_t *changes_json(struct req *req, const struct installation_change *c
                             "what", ch[i].what, "by", *ch[i].by_name ? ch[i].by_name : "the system",
                             "documentation", ch[i].documentation ? ch[i].documentation : "",
                             "from_version", ch[i].from_version, "to_version", ch[i].to_version,
-                            "status", change_status_name(ch[i].status)));
+                            "status", tr(change_status_name(ch[i].status))));
     return list;
 }
 

@@ -107,7 +107,7 @@ static int show_list(struct req *req, struct res *res, int status, const char *e
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
             list, json_pack("{s:I, s:s, s:s, s:s?, s:s, s:I, s:b}", "id", (json_int_t)k[i].id,
-                            "title", k[i].title, "status", known_error_status_name(k[i].status),
+                            "title", k[i].title, "status", tr(known_error_status_name(k[i].status)),
                             "workaround", k[i].workaround, "versions",
                             versions_text(&k[i], req->arena), "requests",
                             (json_int_t)k[i].ntickets, "fixed", k[i].fixed_in_release_id != 0));
@@ -156,7 +156,7 @@ static json_t *tickets_json(struct req *req, const struct known_error *k)
         json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "id",
                                               (json_int_t)k->ticket_ids[i], "subject",
                                               named ? t.subject : "", "status",
-                                              named ? ticket_status_name(t.status) : ""));
+                                              named ? tr(ticket_status_labels[t.status]) : ""));
     }
     return list;
 }
@@ -175,7 +175,7 @@ static int show(struct req *req, struct res *res, int status, const char *error,
     data = json_pack("{s:s, s:s?, s:{s:I, s:s, s:s, s:o, s:o}, s:o, s:o, s:s}", "title",
                      arena_sprintf(req->arena, tr("Known error %" PRId64), id), "error", error,
                      "known_error", "id", (json_int_t)k.id, "title", k.title, "status",
-                     known_error_status_name(k.status), "created",
+                     tr(known_error_status_name(k.status)), "created",
                      page_time(k.created_at, NULL), "updated", page_time(k.updated_at, NULL),
                      "form", form_json(typed ? typed : &k, req->arena), "tickets",
                      tickets_json(req, &k), "ticket_id", page_form_str(req, "ticket_id"));

@@ -30,7 +30,7 @@ static json_t *time_entries_json(const struct time_entry *t, size_t n, struct ar
         date_format(t[i].on, on);
         json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "on", on, "time",
                                               page_hmm(t[i].minutes * 60, a), "kind",
-                                              time_kind_names[t[i].kind], "note", t[i].note));
+                                              tr(time_kind_names[t[i].kind]), "note", t[i].note));
     }
     return list;
 }
@@ -49,7 +49,7 @@ static json_t *known_error_options(const struct known_error *k, size_t n, int64_
             list, json_pack("{s:I, s:s, s:b, s:I, s:s}", "value", (json_int_t)k[i].id, "label",
                             k[i].title, "selected", linked, "release",
                             (json_int_t)k[i].fixed_in_release_id, "status",
-                            known_error_status_name(k[i].status)));
+                            tr(known_error_status_name(k[i].status))));
     }
     return list;
 }

@@ -88,7 +88,7 @@ static json_t *change_orders_json(const struct change_order *co, size_t n, bool 
         o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:b}", "id", (json_int_t)co[i].id,
                       "hours", page_hours(co[i].minutes, a), "reason", co[i].reason, "applies_to",
                       change_order_scope_names[co[i].applies_to], "status",
-                      change_order_status_names[co[i].status], "signed_on",
+                      tr(change_order_status_names[co[i].status]), "signed_on",
                       date_json(co[i].signed_on), "signatures", signatures_page_json(co[i].sig),
                       "bookings", sb.buf,
                       "can_accept", customer && co[i].status == CO_PROPOSED &&
@@ -168,7 +168,7 @@ static int bookings_json(struct req *req, int64_t id, json_t *out)
             list, json_pack("{s:o, s:o, s:s, s:s}", "from", date_json(items[i].starts_on), "to",
                             date_json(items[i].ends_on), "who",
                             page_name_of(staff, nstaff, items[i].user_id), "status",
-                            booking_status_names[items[i].status]));
+                            tr(booking_status_names[items[i].status])));
     json_object_set_new(out, "bookings", list);
     return 0;
 }
@@ -192,7 +192,7 @@ int page_agreement_json(struct req *req, int64_t id, json_t **out)
         return rc;
     shown = agreement_status_on(&g, today);
     *out = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:o, s:b}", "id", (json_int_t)g.id, "kind",
-                     agreement_kind_name(g.kind), "status", agreement_status_name(g.status),
+                     agreement_kind_name(g.kind), "status", tr(agreement_status_name(g.status)),
                      "starts_on", date_json(g.starts_on), "ends_on", date_json(g.ends_on),
                      "hours", page_hours(g.hours_minutes, req->arena), "change_orders",
                      change_orders_json(co, n, customer, req->arena), "maintenance",
@@ -466,7 +466,7 @@ static json_t *known_errors_json(const struct known_error *k, size_t n)
         json_array_append_new(
             list, json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)k[i].id, "title",
                             k[i].title, "description", k[i].description, "status",
-                            known_error_status_name(k[i].status), "workaround",
+                            tr(known_error_status_name(k[i].status)), "workaround",
                             k[i].workaround ? k[i].workaround : "", "versions", versions));
     }
     return list;
@@ -571,7 +571,7 @@ int page_portal_maintenance(struct req *req, struct res *res)
                             "details", w[i].details, "where",
                             w[i].installation_name ? w[i].installation_name
                                                    : "all hosted installations",
-                            "status", maintenance_status_name(w[i].status)));
+                            "status", tr(maintenance_status_name(w[i].status))));
     return page_render(req, res, 200, "maintenance",
                        json_pack("{s:s, s:o}", "title", tr("Maintenance"), "windows", list));
 }

@@ -101,7 +101,8 @@ static json_t *compliance_json(const struct reports *r, const struct sla_report_
                      report_month(row, a), "severity", severity_name(row->severity), "total",
                      (json_int_t)row->total, "met", (json_int_t)row->met, "missed",
                      (json_int_t)row->missed, "breached", (json_int_t)row->breached,
-                     "compliance", decided ? arena_sprintf(a, "%.1f %%", c * 100) : "–", "y",
+                     "compliance",
+                     decided ? page_number(arena_sprintf(a, "%.1f %%", c * 100)) : "–", "y",
                      (int)(i * CHART_ROW), "ty", (int)(i * CHART_ROW + 14), "w",
                      decided ? (int)(c * CHART_WIDTH + 0.5) : 0, "decided", decided);
 }
