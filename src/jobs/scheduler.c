@@ -9,6 +9,7 @@
 #include "jobs/inbox.h"
 #include "jobs/outbox.h"
 #include "store/store.h"
+#include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <unistd.h>
@@ -48,6 +49,9 @@ struct scheduler {
     pthread_mutex_t mu;       /* guards stopping */
     pthread_cond_t cv;        /* wakes the threads to stop */
     bool stopping;            /* scheduler_stop was called */
+    bool imap_news;           /* the IDLE watch saw new mail: poll now (guarded by mu) */
+    bool watching;            /* the watcher thread exists */
+    pthread_t watcher;        /* the IDLE watch of the mailbox (inbox_watch) */
     int fails[16];            /* per job: failed runs in a row (only its lane's thread) */
     int64_t retry_at[16];     /* per job: not tried again before (UTC seconds) */
 };
@@ -239,19 +243,41 @@ static void job_failed(struct scheduler *s, size_t i, int64_t now, int rc)
              jobs[i].name, rc, s->fails[i], delay);
 }
 
+/*
+ * Whether the IDLE watch announced new mail since the last poll this server ran: the
+ * poll is then due at once, still under its lease (so with several servers one polls;
+ * the news stays until this server gets the lease, as another may have searched the
+ * mailbox just before the mail came).
+ */
+static bool imap_news(struct scheduler *s, bool take)
+{
+    bool news;
+
+    pthread_mutex_lock(&s->mu);
+    news = s->imap_news;
+    if (take)
+        s->imap_news = false;
+    pthread_mutex_unlock(&s->mu);
+    return news;
+}
+
 static void run_due_jobs(struct scheduler *s, enum lane lane)
 {
     for (size_t i = 0; i < ARRAY_SIZE(jobs); i++) {
-        int64_t now = time_now();
-        bool got = false;
+        int64_t now = time_now(), since;
+        bool got = false, news;
         int rc;
 
         if (jobs[i].lane != lane || !job_enabled(&jobs[i], s->conf) || now < s->retry_at[i])
             continue;
+        news = jobs[i].run == inbox_run && imap_news(s, false);
+        since = news ? now + 1 : jobs[i].due_since(s->conf, now);
         if (store_job_lease(s->store, jobs[i].name, s->holder, now, s->conf->lease_seconds,
-                            jobs[i].due_since(s->conf, now), &got) < 0 ||
+                            since, &got) < 0 ||
             !got)
             continue;
+        if (news)
+            imap_news(s, true); /* news after this point makes another poll */
         if ((rc = jobs[i].run(s->store, s->conf, now)) < 0) {
             job_failed(s, i, now, rc);
             continue;
@@ -308,6 +334,43 @@ static void *scheduler_main(void *arg)
     return NULL;
 }
 
+/* inbox_watch's pause: wait up to secs (0: just look); true when stopping. */
+static bool watch_pause(void *arg, int secs)
+{
+    struct scheduler *s = arg;
+    struct timespec until;
+    bool stopping;
+
+    pthread_mutex_lock(&s->mu);
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += secs;
+    while (!s->stopping && secs > 0 &&
+           pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT)
+        ;
+    stopping = s->stopping;
+    pthread_mutex_unlock(&s->mu);
+    return stopping;
+}
+
+/* inbox_watch's wake: the mail lane polls at its next look, which comes now. */
+static void watch_wake(void *arg)
+{
+    struct scheduler *s = arg;
+
+    pthread_mutex_lock(&s->mu);
+    s->imap_news = true;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void *watcher_main(void *arg)
+{
+    struct scheduler *s = arg;
+
+    inbox_watch(s->conf, watch_pause, watch_wake, s);
+    return NULL;
+}
+
 _Static_assert(ARRAY_SIZE(jobs) <= 16, "scheduler: fails[] and retry_at[] hold 16 jobs");
 
 struct scheduler *scheduler_start(struct store *st, const struct conf *conf, int tick_ms)
@@ -332,6 +395,11 @@ struct scheduler *scheduler_start(struct store *st, const struct conf *conf, int
         if (pthread_create(&lt->thread, NULL, scheduler_main, lt))
             die("cannot start a jobs thread");
     }
+    if (imap_enabled(conf)) {
+        if (pthread_create(&s->watcher, NULL, watcher_main, s))
+            die("cannot start the mailbox watch thread");
+        s->watching = true;
+    }
     return s;
 }
 
@@ -346,6 +414,8 @@ void scheduler_stop(struct scheduler *s)
     for (size_t i = 0; i < LANE_COUNT; i++)
         if (s->lanes[i].started)
             pthread_join(s->lanes[i].thread, NULL);
+    if (s->watching)
+        pthread_join(s->watcher, NULL);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     free(s);

@@ -1,7 +1,7 @@
 /*
  * scheduler.h - background jobs of `serve`: the daily backup, the SLA sweep,
  * the hourly priority-line sync, the maintenance-window notices (each sweep), and the mail jobs (sending the outbox,
- * polling IMAP).
+ * polling IMAP, woken at once by the IMAP IDLE watch on a thread of its own).
  *
  * A thread per lane wakes every tick and runs each of its jobs that is due
  * and enabled: the main lane (backup, sweep, priority line), and the mail

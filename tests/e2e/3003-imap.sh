@@ -16,60 +16,9 @@ if [ "$(id -u)" != 0 ] || ! command -v dovecot > /dev/null; then
 fi
 
 # ---- Dovecot on a free port, one user, its Maildir ----
-D=$T/dovecot
-IMAP_PORT=$(free_port)
-MBOX=$D/mail/desk@example.test
-mkdir -p "$D/run" "$MBOX/new" "$MBOX/cur" "$MBOX/tmp"
-chmod 755 "$T" "$D"
-chown -R dovecot:dovecot "$D/mail"
-echo 'desk@example.test:{PLAIN}imap-secret-1' > "$D/users"
-chmod 644 "$D/users"
-cat > "$D/dovecot.conf" <<EOF
-protocols = imap
-listen = 127.0.0.1
-base_dir = $D/run
-state_dir = $D/run
-log_path = $D/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:$D/mail/%u
-first_valid_uid = 1
-default_internal_user = dovecot
-default_login_user = dovenull
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = $IMAP_PORT
-  }
-}
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u $D/users
-}
-userdb {
-  driver = static
-  args = uid=dovecot gid=dovecot home=$D/mail/%u
-}
-EOF
-dovecot -c "$D/dovecot.conf"; ok $? "dovecot starts"
-wait_until 10 '[ -s "$D/run/master.pid" ]'
-EXTRA_PIDS+=("$(cat "$D/run/master.pid")")
-stop_dovecot() {
-    local pid
-    pid=$(cat "$D/run/master.pid" 2>/dev/null)
-    kill "$pid" 2>/dev/null
-    wait_until 10 '! kill -0 "$pid" 2>/dev/null'
-}
+dovecot_start "$T/dovecot"; ok $? "dovecot starts"
 
-# deliver NAME FILE: put a message into the Maildir's new/ as an MTA would
-deliver() {
-    cp "$2" "$MBOX/tmp/$1"
-    chown dovecot:dovecot "$MBOX/tmp/$1"
-    mv "$MBOX/tmp/$1" "$MBOX/new/$1"
-}
-seen_in() { ls "$1" 2>/dev/null | grep -c ':2,.*S'; }
-# deliver_verified NAME FILE: the same, with our MTA's Authentication-Results on top
+# deliver_verified NAME FILE: deliver (mail-lib.sh), with our MTA's Authentication-Results on top
 deliver_verified() {
     authres "$2" "$T/verified.eml"
     deliver "$1" "$T/verified.eml"
@@ -156,9 +105,7 @@ is "$STATUS" 200 "the server answers while the mailbox is away"
 api GET /api/v1/tickets/1 "" "$AGENT"
 is "$STATUS" 200 "and serves requests"
 processed=$(seen_in "$MBOX/.Processed/cur")
-dovecot -c "$D/dovecot.conf"; ok $? "dovecot comes back on its port"
-wait_until 10 '[ -s "$D/run/master.pid" ]'
-EXTRA_PIDS+=("$(cat "$D/run/master.pid")")
+dovecot_again; ok $? "dovecot comes back on its port"
 wait_until 20 '[ "$(outages)" = 3 ]'
 ok $? "the mail delivered meanwhile becomes requests once it is back"
 wait_until 10 '[ "$(seen_in "$MBOX/.Processed/cur")" = $((processed + 3)) ]'

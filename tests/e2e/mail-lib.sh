@@ -122,3 +122,70 @@ mail() {
     } > "$T/m.eml"
 }
 ticket_of() { sed -n 's/^ticket \([0-9]*\) .*/\1/p' <<< "$OUT"; }
+
+# dovecot_start DIR [LINES]: a real Dovecot (Debian's, as root, recipe of
+# notes/real-servers.md) in DIR on a free port (IMAP_PORT), one user
+# desk@example.test (password imap-secret-1) and its Maildir (MBOX); LINES
+# are added to its configuration. Sets D=DIR. Needs root and dovecot.
+dovecot_start() {
+    D=$1
+    IMAP_PORT=$(free_port)
+    MBOX=$D/mail/desk@example.test
+    mkdir -p "$D/run" "$MBOX/new" "$MBOX/cur" "$MBOX/tmp"
+    chmod 755 "$T" "$D"
+    chown -R dovecot:dovecot "$D/mail"
+    echo 'desk@example.test:{PLAIN}imap-secret-1' > "$D/users"
+    chmod 644 "$D/users"
+    cat > "$D/dovecot.conf" <<EOF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $D/run
+state_dir = $D/run
+log_path = $D/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:$D/mail/%u
+first_valid_uid = 1
+default_internal_user = dovecot
+default_login_user = dovenull
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $IMAP_PORT
+  }
+}
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $D/users
+}
+userdb {
+  driver = static
+  args = uid=dovecot gid=dovecot home=$D/mail/%u
+}
+${2:-}
+EOF
+    dovecot_again
+}
+
+# dovecot_again: start the Dovecot of $D again (after stop_dovecot), on its port
+dovecot_again() {
+    dovecot -c "$D/dovecot.conf" || return 1
+    wait_until 10 '[ -s "$D/run/master.pid" ]' || return 1
+    EXTRA_PIDS+=("$(cat "$D/run/master.pid")")
+}
+
+stop_dovecot() {
+    local pid
+    pid=$(cat "$D/run/master.pid" 2>/dev/null)
+    kill "$pid" 2>/dev/null
+    wait_until 10 '! kill -0 "$pid" 2>/dev/null'
+}
+
+# deliver NAME FILE: put a message into the Maildir's new/ as an MTA would
+deliver() {
+    cp "$2" "$MBOX/tmp/$1"
+    chown dovecot:dovecot "$MBOX/tmp/$1"
+    mv "$MBOX/tmp/$1" "$MBOX/new/$1"
+}
+seen_in() { ls "$1" 2>/dev/null | grep -c ':2,.*S'; }
