@@ -46,7 +46,11 @@ PO_LANGS := $(basename $(notdir $(wildcard po/*.po)))
 MO_FILES := $(PO_LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/svcdesk.mo)
 XGETTEXT := xgettext --from-code=UTF-8 --language=C --no-wrap --sort-by-file \
 	--package-name=svcdesk --keyword= --keyword=tr --keyword=tr_in:2 --keyword=TR_NOOP \
-	--keyword=page_error:4 --flag=page_error:4:c-format --keyword=page_options:4 --keyword=name_options:4
+	--keyword=page_error:4 --flag=page_error:4:c-format --keyword=page_options:4 --keyword=name_options:4 \
+	--keyword=res_error:4 --flag=res_error:4:c-format --keyword=api_fault:4 \
+	--flag=api_fault:4:c-format --keyword=store__fault:4 --flag=store__fault:4:c-format \
+	--keyword=err_addf:3 --flag=err_addf:3:c-format \
+	--keyword=page_text_problem:1 --keyword=page_line_problem:1
 
 .PHONY: all deps run test check bench clean fmt check-deep soak fuzzers po po-check
 all: $(BUILD)/svcdesk

@@ -1,4 +1,5 @@
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "core/err.h"
 #include "core/strbuf.h"
 
@@ -43,7 +44,7 @@ int err_addf(struct strbuf *err, int rc, const char *fmt, ...)
 
     if (err) {
         va_start(ap, fmt);
-        strbuf_vaddf(err, fmt, ap);
+        strbuf_vaddf(err, tr(fmt), ap); /* in this thread's language (core/i18n.h) */
         va_end(ap);
     }
     return rc;

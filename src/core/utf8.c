@@ -1,4 +1,5 @@
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
 
@@ -69,11 +70,11 @@ const char *utf8_line_problem(const char *str, size_t n)
 
     while (i < n) {
         if (!next_cp((const unsigned char *)str, n, &i, &cp))
-            return "is not valid UTF-8";
+            return TR_NOOP("is not valid UTF-8");
         if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
-            return "must be one line without control characters";
+            return TR_NOOP("must be one line without control characters");
         if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
-            return "must not contain bidirectional overrides";
+            return TR_NOOP("must not contain bidirectional overrides");
         seen |= !blank(cp);
     }
     return seen ? NULL : "must not be blank";

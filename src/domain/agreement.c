@@ -5,18 +5,20 @@
 #include "core/time.h"
 #include "core/xalloc.h"
 
-const char *const agreement_kind_names[] = {"maintenance", "enhanced", "advanced", NULL};
+const char *const agreement_kind_names[] = {
+    TR_NOOP("maintenance"), TR_NOOP("enhanced"), TR_NOOP("advanced"), NULL};
 const char *const agreement_status_names[] = {TR_NOOP("requested"), TR_NOOP("quoted"),
                                               TR_NOOP("signed"),    TR_NOOP("completed"),
                                               TR_NOOP("cancelled"), TR_NOOP("expired"), NULL};
-const char *const invoicing_names[] = {"monthly", "phases", "end", NULL};
-const char *const agreement_extra_names[] = {"live_chat", "priority_line", "solution_monitoring",
-                                             NULL};
+const char *const invoicing_names[] = {TR_NOOP("monthly"), TR_NOOP("phases"), TR_NOOP("end"), NULL};
+const char *const agreement_extra_names[] = {
+    TR_NOOP("live_chat"), TR_NOOP("priority_line"), TR_NOOP("solution_monitoring"), NULL};
 /* The supplemental services of SPEC 2.3, in its order. */
 const char *const agreement_service_names[] = {
-    "operator_training",   "it_administrator_training", "end_to_end_upgrades",
-    "system_migrations",   "best_practice_consulting",  "database_administration",
-    "database_migrations", "annual_health_checks",      NULL};
+    TR_NOOP("operator_training"), TR_NOOP("it_administrator_training"),
+    TR_NOOP("end_to_end_upgrades"), TR_NOOP("system_migrations"),
+    TR_NOOP("best_practice_consulting"), TR_NOOP("database_administration"),
+    TR_NOOP("database_migrations"), TR_NOOP("annual_health_checks"), NULL};
 const char *const agreement_service_labels[] = {
     "Operator training",           "IT/administrator training", "End-to-end upgrades",
     "System migrations",           "Consulting on best practice", "Database administration",

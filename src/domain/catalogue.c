@@ -4,7 +4,7 @@
 #include "core/err.h"
 #include "core/xalloc.h"
 
-const char *const hosting_names[] = {"vendor_hosted", "customer_hosted", NULL};
+const char *const hosting_names[] = {TR_NOOP("vendor_hosted"), TR_NOOP("customer_hosted"), NULL};
 const char *const inclusion_names[] = {"included", "add_on", "not_offered", NULL};
 
 static int name_index(const char *const *names, const char *s)

@@ -2,6 +2,7 @@
  * http.c - request accessors and response builders (see http.h).
  */
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "http/http.h"
 #include "core/err.h"
 #include "core/utf8.h"
@@ -119,7 +120,7 @@ int res_error(struct res *res, int err, const char *field, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    strbuf_vaddf(&msg, fmt, ap);
+    strbuf_vaddf(&msg, tr(fmt), ap); /* a page's language (API routes: English, i18n.h) */
     va_end(ap);
     if (!utf8_valid(msg.buf, msg.len)) {
         /* a message may quote what the client sent (a path, a query value): JSON strings

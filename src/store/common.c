@@ -3,6 +3,7 @@
  * dates, arrays, JSON lists, cursors and full-text queries.
  */
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "store/internal.h"
 #include "core/arena.h"
 #include "core/err.h"
@@ -17,7 +18,7 @@ int store__fault(struct store_fault *f, int rc, const char *field, const char *f
     if (f) {
         f->field = field;
         va_start(ap, fmt);
-        vsnprintf(f->message, sizeof(f->message), fmt, ap);
+        vsnprintf(f->message, sizeof(f->message), tr(fmt), ap);
         va_end(ap);
     }
     return rc;

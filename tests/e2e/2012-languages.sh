@@ -73,7 +73,19 @@ like "$BODY" '<html lang="da">' "the desk in Danish"
 has 'Tilføj en intern note'; ok $? "the reply actions in Danish"
 has 'Kritisk fejl'; ok $? "the severity's words in Danish"
 
+# a refusal that the API's own checks make reads in the page's language too
+page ca GET /portal/requests/new "${DA[@]}"
+page ca POST /portal/requests "${DA[@]}" -F "csrf=$(csrf)" --form-string "subject=$(head -c 400 /dev/zero | tr '\0' 'x')" \
+    --form-string 'body=x' -F severity=A -F type=error
+is "$STATUS" 422 "a subject too long: 422"
+has 'tegn'; ok $? "says so in Danish (\"... tegn\")"
+
 # the API is for programs: English whatever the browser asks
+api POST /api/v1/tickets "{\"subject\":\"$(head -c 400 /dev/zero | tr '\0' 'x')\"}" "$CA"
+EN=$(json .error.message)
+DA_MSG=$(curl -s -H "Authorization: Bearer $CA" -H 'Accept-Language: da' -H 'Content-Type: application/json' \
+    -d "{\"subject\":\"$(head -c 400 /dev/zero | tr '\0' 'x')\"}" "$BASE/api/v1/tickets" | jq -r .error.message)
+is "$DA_MSG" "$EN" "the API's messages stay English with Accept-Language: da ($EN)"
 is "$(curl -s -H "Authorization: Bearer $AGENT" -H 'Accept-Language: da' "$BASE/api/v1/tickets/$ID" |
     jq -r .status)" new "the API's values are not translated"
 

@@ -4,6 +4,7 @@
  * domain messages, and lists of strings in request bodies.
  */
 #include "core/compat.h"
+#include "core/i18n.h"
 #include "http/api/api.h"
 #include "core/err.h"
 #include "domain/account.h"
@@ -84,7 +85,7 @@ int api_fault(struct res *res, int rc, const struct store_fault *f, const char *
         return res_error(res, rc, NULL, "%s", rc == DESK_EIO ? "internal error (logged)"
                                                              : "the database is busy; try again");
     va_start(ap, fallback);
-    strbuf_vaddf(&msg, fallback, ap);
+    strbuf_vaddf(&msg, tr(fallback), ap);
     va_end(ap);
     res_error(res, rc, f->field, "%s", msg.buf);
     strbuf_release(&msg);

@@ -202,8 +202,11 @@ void page_viewer_begin(const struct req *req)
     viewer_tz = NULL;
     if (req->user.id && req->user.time_zone && tz_get(req->user.time_zone, &viewer_tz, NULL) < 0)
         viewer_tz = NULL;
-    i18n_use(i18n_pick(req->user.id ? req->user.language : NULL,
-                       req_header(req, "Accept-Language")));
+    /* the API answers programs: its messages stay English whatever Accept-Language says */
+    i18n_use(strncmp(req->path, "/api/", 5)
+                 ? i18n_pick(req->user.id ? req->user.language : NULL,
+                             req_header(req, "Accept-Language"))
+                 : NULL);
 }
 
 void page_viewer_end(void)
@@ -526,8 +529,8 @@ const char *page_reason_problem(struct req *req, const char **reason)
 {
     *reason = req_form(req, "reason");
     if (!*reason || !**reason)
-        return "say why the request is urgent";
-    return page_text_problem("the reason", *reason, PAGE_REASON_MAX, req->arena);
+        return tr("say why the request is urgent");
+    return page_text_problem(TR_NOOP("the reason"), *reason, PAGE_REASON_MAX, req->arena);
 }
 
 /* ---- posted text and files ---------------------------------------------------------------- */
@@ -545,9 +548,9 @@ const char *page_text_problem(const char *label, const char *s, size_t max_chars
     size_t len = s ? strlen(s) : 0;
 
     if (s && !utf8_valid(s, len))
-        return arena_sprintf(a, "%s is not valid UTF-8", label);
+        return arena_sprintf(a, tr("%s is not valid UTF-8"), tr(label));
     if (utf8_chars(s ? s : "", len) > max_chars)
-        return arena_sprintf(a, "%s is longer than %zu characters", label, max_chars);
+        return arena_sprintf(a, tr("%s is longer than %zu characters"), tr(label), max_chars);
     return NULL;
 }
 
@@ -556,7 +559,7 @@ const char *page_line_problem(const char *label, const char *s, size_t max_chars
     const char *why = page_text_problem(label, s, max_chars, a);
 
     if (!why && (why = utf8_line_problem(s ? s : "", s ? strlen(s) : 0)))
-        why = arena_sprintf(a, "%s %s", label, why);
+        why = arena_sprintf(a, "%s %s", tr(label), tr(why));
     return why;
 }
 
@@ -580,13 +583,13 @@ static const char *one_file_problem(struct req *req, const struct form_field *f)
 
     if (f->too_large)
         return arena_sprintf(req->arena,
-                             "the file '%s' is larger than %u MiB, the most a request takes; "
-                             "choose a smaller file (what you typed is kept)",
+                             tr("the file '%s' is larger than %u MiB, the most a request takes; "
+                                "choose a smaller file (what you typed is kept)"),
                              f->filename, MAX_UPLOAD >> 20);
     if ((why = attachment_filename_problem(f->filename)))
         return why;
     if (!f->len)
-        return arena_sprintf(req->arena, "the file '%s' is empty", f->filename);
+        return arena_sprintf(req->arena, tr("the file '%s' is empty"), f->filename);
     return NULL;
 }
 
@@ -599,7 +602,8 @@ const char *page_file_problem(struct req *req, const char *field)
         if (!file_chosen(&req->form[i], field))
             continue;
         if (++n > PAGE_FILES_MAX)
-            return arena_sprintf(req->arena, "choose at most %d files at once", PAGE_FILES_MAX);
+            return arena_sprintf(req->arena, tr("choose at most %d files at once"),
+                                     PAGE_FILES_MAX);
         if ((why = one_file_problem(req, &req->form[i])))
             return why;
     }

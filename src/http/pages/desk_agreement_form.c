@@ -102,11 +102,11 @@ static json_t *name_options(const char *const *names, const char *selected, cons
     json_t *list = json_array();
 
     if (none)
-        json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "value", "", "label", none,
+        json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "value", "", "label", tr(none),
                                               "selected", !selected || !*selected));
     for (size_t i = 0; names[i]; i++)
         json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "value", names[i], "label",
-                                              names[i], "selected",
+                                              tr(names[i]), "selected",
                                               selected && !strcmp(selected, names[i])));
     return list;
 }
@@ -117,8 +117,8 @@ static json_t *boxes(const struct req *req, const char *name, const char *const 
     json_t *list = json_array();
 
     for (size_t i = 0; names[i]; i++)
-        json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "name", name, "value", names[i],
-                                              "checked",
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "name", name, "value",
+                                              names[i], "label", tr(names[i]), "checked",
                                               typed ? ticked(req, name, names[i])
                                                     : (bits & (1u << i)) != 0));
     return list;
@@ -211,10 +211,11 @@ json_t *page_agreement_terms_json(struct req *req, const struct agreement *g, bo
                                      json_string_value(json_object_get(o, "kind")), NULL));
     json_object_set_new(o, "hosting_options",
                         name_options(hosting_names,
-                                     json_string_value(json_object_get(o, "hosting")), "none"));
+                                     json_string_value(json_object_get(o, "hosting")), TR_NOOP("none")));
     json_object_set_new(o, "invoicing_options",
                         name_options(invoicing_names,
-                                     json_string_value(json_object_get(o, "invoicing")), "none"));
+                                     json_string_value(json_object_get(o, "invoicing")),
+                                     TR_NOOP("none")));
     json_object_set_new(o, "extras_boxes", boxes(req, "extras", agreement_extra_names,
                                                  g ? g->extras : 0, typed));
     json_object_set_new(o, "services_boxes", boxes(req, "services", agreement_service_names,
