@@ -240,6 +240,16 @@ json_t *page_time_utc(int64_t t)
     return time_json(t, NULL);
 }
 
+json_t *page_day_json(int64_t day)
+{
+    char buf[DATE_LEN];
+
+    if (day == DATE_NONE)
+        return json_string("");
+    date_format(day, buf);
+    return json_string(buf);
+}
+
 const char *page_hmm(int64_t secs, struct arena *a)
 {
     int64_t m = (secs < 0 ? -secs : secs) / 60;

@@ -129,15 +129,6 @@ static const char *or_empty(const char *s)
     return s ? s : "";
 }
 
-static json_t *day_value(int64_t day)
-{
-    char d[DATE_LEN];
-
-    if (day == DATE_NONE)
-        return json_string("");
-    date_format(day, d);
-    return json_string(d);
-}
 
 static json_t *money_value(int64_t amount, const char *code, struct arena *a)
 {
@@ -191,8 +182,8 @@ json_t *page_agreement_terms_json(struct req *req, const struct agreement *g, bo
                                 json_string(page_form_str(req, money_fields[i])));
         json_object_set_new(o, "hours", json_string(page_form_str(req, "hours")));
     } else if (g) {
-        json_object_set_new(o, "starts_on", day_value(g->starts_on));
-        json_object_set_new(o, "ends_on", day_value(g->ends_on));
+        json_object_set_new(o, "starts_on", page_day_json(g->starts_on));
+        json_object_set_new(o, "ends_on", page_day_json(g->ends_on));
         json_object_set_new(o, "currency", json_string(g->currency));
         json_object_set_new(o, "hosting", json_string(or_empty(hosting_name(g->hosting))));
         json_object_set_new(o, "invoicing", json_string(or_empty(invoicing_name(g->invoicing))));

@@ -34,15 +34,6 @@
 #define REASON_MAX 2000          /* characters of a change order's reason (as the API) */
 #define CHANGE_HOURS_MAX 1000000 /* hours of one change order, either way (as the API) */
 
-static json_t *day_json(int64_t day)
-{
-    char buf[DATE_LEN];
-
-    if (day == DATE_NONE)
-        return json_string("");
-    date_format(day, buf);
-    return json_string(buf);
-}
 
 /* The bookings with the booked person's name. */
 static json_t *bookings_json(const struct booking *b, size_t n, const struct named *staff,
@@ -55,7 +46,7 @@ static json_t *bookings_json(const struct booking *b, size_t n, const struct nam
             list,
             json_pack("{s:I, s:s, s:o, s:o, s:s, s:s?}", "id", (json_int_t)b[i].id, "user",
                       page_name_of(staff, nstaff, b[i].user_id), "starts_on",
-                      day_json(b[i].starts_on), "ends_on", day_json(b[i].ends_on), "status",
+                      page_day_json(b[i].starts_on), "ends_on", page_day_json(b[i].ends_on), "status",
                       tr(booking_status_names[b[i].status]), "overlap_reason",
                       b[i].overlap_reason));
     return list;
@@ -90,10 +81,10 @@ static void add_terms(json_t *o, const struct agreement *g, const char *org)
         page_number(money_format(g->quote_amount, cur, MONEY_GROUP, amount));
         json_object_set_new(o, "quote",
                             json_pack("{s:s, s:o}", "amount", amount, "valid_until",
-                                      day_json(g->quote_valid_until)));
+                                      page_day_json(g->quote_valid_until)));
     }
     if (g->notice_given_on != DATE_NONE)
-        json_object_set_new(o, "notice_given_on", day_json(g->notice_given_on));
+        json_object_set_new(o, "notice_given_on", page_day_json(g->notice_given_on));
     json_object_set_new(o, "can_quote", json_boolean(open));
     json_object_set_new(o, "can_sign", json_boolean(open && !g->sig[PARTY_VENDOR].signed_at));
     json_object_set_new(o, "can_cancel", json_boolean(g->status != AS_CANCELLED &&
@@ -103,7 +94,7 @@ static void add_terms(json_t *o, const struct agreement *g, const char *org)
         int64_t from, to;
         agreement_year(g->starts_on, floor_div(time_now(), 86400), &from, &to);
         json_object_set_new(o, "can_record", json_true());
-        json_object_set_new(o, "next_year_start", day_json(to + 1));
+        json_object_set_new(o, "next_year_start", page_day_json(to + 1));
     }
 }
 

@@ -42,15 +42,6 @@
 #define PER_DIEM_DAYS_MAX 366 /* days of one per-diem expense (as the API) */
 #define INVOICES_MAX 100      /* invoices listed on the page, newest first */
 
-static json_t *day_json(int64_t day)
-{
-    char buf[DATE_LEN];
-
-    if (day == DATE_NONE)
-        return json_string("");
-    date_format(day, buf);
-    return json_string(buf);
-}
 
 static const char *money_text(int64_t amount, const struct currency *cur, struct arena *a)
 {
@@ -67,7 +58,7 @@ static json_t *time_json(const struct time_entry *t, size_t n, struct arena *a)
     json_t *list = json_array();
 
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:s, s:b}", "on", day_json(t[i].on),
+        json_array_append_new(list, json_pack("{s:o, s:s, s:s, s:s, s:b}", "on", page_day_json(t[i].on),
                                               "time", page_hmm(t[i].minutes * 60, a), "kind",
                                               tr(time_kind_names[t[i].kind]), "note", t[i].note,
                                               "invoiced", t[i].invoice_id != 0));
@@ -81,7 +72,7 @@ static json_t *expenses_json(const struct expense *e, size_t n, const struct cur
 
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
-            list, json_pack("{s:o, s:s, s:o, s:s, s:s, s:b}", "on", day_json(e[i].on), "kind",
+            list, json_pack("{s:o, s:s, s:o, s:s, s:s, s:b}", "on", page_day_json(e[i].on), "kind",
                             expense_kind_names[e[i].kind], "days",
                             e[i].kind == EXPENSE_PER_DIEM ? json_integer(e[i].days) : json_null(),
                             "amount", money_text(e[i].amount, cur, a), "note", e[i].note,
@@ -97,8 +88,8 @@ static json_t *invoices_json(const struct invoice *inv, size_t n, struct arena *
         json_array_append_new(
             list,
             json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:s}", "id", (json_int_t)inv[i].id, "number",
-                      inv[i].number, "issued_on", day_json(inv[i].issued_on), "period_start",
-                      day_json(inv[i].period_start), "period_end", day_json(inv[i].period_end),
+                      inv[i].number, "issued_on", page_day_json(inv[i].issued_on), "period_start",
+                      page_day_json(inv[i].period_start), "period_end", page_day_json(inv[i].period_end),
                       "total", money_text(inv[i].total, currency_find(inv[i].currency), a),
                       "currency", inv[i].currency));
     return list;

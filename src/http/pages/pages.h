@@ -64,6 +64,8 @@ const char *page_name_of(const struct named *list, size_t n, int64_t id);
  */
 json_t *page_time(int64_t t, const struct calendar *cal);
 json_t *page_time_utc(int64_t t);
+/* A day (days since 1970-01-01) as "YYYY-MM-DD"; "" for DATE_NONE. */
+json_t *page_day_json(int64_t day);
 /*
  * The signed-in user's time zone for the page the router runs on this thread (page_time),
  * from page_viewer_begin(req) to page_viewer_end().

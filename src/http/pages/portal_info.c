@@ -32,15 +32,6 @@
 #define LIST_MAX 200     /* releases, known errors and invoices shown */
 #define CHART_WIDTH 400  /* pixels of the hours chart */
 
-static json_t *date_json(int64_t day)
-{
-    char buf[DATE_LEN];
-
-    if (day == DATE_NONE)
-        return json_string("");
-    date_format(day, buf);
-    return json_string(buf);
-}
 
 /* ---- one agreement ---------------------------------------------------------------------------- */
 
@@ -52,7 +43,7 @@ static json_t *bank_json(const struct hour_bank *b, struct arena *a)
     int uw = page_bar_width(b->used, full, CHART_WIDTH);
 
     return json_pack("{s:o, s:o, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:b}", "from",
-                     date_json(b->from), "to", date_json(b->to), "purchased",
+                     page_day_json(b->from), "to", page_day_json(b->to), "purchased",
                      page_hours(b->purchased, a), "change_orders",
                      page_hours(b->change_orders, a), "bought", page_hours(bought, a), "used",
                      page_hours(b->used, a), "balance", page_hours(b->balance, a), "width",
@@ -89,7 +80,7 @@ static json_t *change_orders_json(const struct change_order *co, size_t n, bool 
                       "hours", page_hours(co[i].minutes, a), "reason", co[i].reason, "applies_to",
                       change_order_scope_names[co[i].applies_to], "status",
                       tr(change_order_status_names[co[i].status]), "signed_on",
-                      date_json(co[i].signed_on), "signatures", signatures_page_json(co[i].sig),
+                      page_day_json(co[i].signed_on), "signatures", signatures_page_json(co[i].sig),
                       "bookings", sb.buf,
                       "can_accept", customer && co[i].status == CO_PROPOSED &&
                                         !co[i].sig[PARTY_CUSTOMER].signed_at);
@@ -109,7 +100,7 @@ static json_t *quote_page_json(const struct agreement *g)
         return NULL;
     page_number(money_format(g->quote_amount, cur, MONEY_GROUP, amount));
     return json_pack("{s:s, s:s, s:o}", "amount", amount, "currency", g->currency,
-                     "valid_until", date_json(g->quote_valid_until));
+                     "valid_until", page_day_json(g->quote_valid_until));
 }
 
 /*
@@ -131,8 +122,8 @@ static int years_json(struct req *req, int64_t id, json_t **out)
     *out = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *y = json_pack(
-            "{s:o, s:o, s:b, s:s, s:s, s:s, s:s, s:o}", "year_start", date_json(r[i].year_start),
-            "year_end", date_json(r[i].year_end), "complete", r[i].completed_at != 0, "scope",
+            "{s:o, s:o, s:b, s:s, s:s, s:s, s:s, s:o}", "year_start", page_day_json(r[i].year_start),
+            "year_end", page_day_json(r[i].year_end), "complete", r[i].completed_at != 0, "scope",
             r[i].scope ? r[i].scope : "", "assumptions", r[i].assumptions ? r[i].assumptions : "",
             "schedule", r[i].schedule ? r[i].schedule : "", "roles", r[i].roles ? r[i].roles : "",
             "completed_at", page_time(r[i].completed_at, NULL));
@@ -165,8 +156,8 @@ static int bookings_json(struct req *req, int64_t id, json_t *out)
     list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
-            list, json_pack("{s:o, s:o, s:s, s:s}", "from", date_json(items[i].starts_on), "to",
-                            date_json(items[i].ends_on), "who",
+            list, json_pack("{s:o, s:o, s:s, s:s}", "from", page_day_json(items[i].starts_on), "to",
+                            page_day_json(items[i].ends_on), "who",
                             page_name_of(staff, nstaff, items[i].user_id), "status",
                             tr(booking_status_names[items[i].status])));
     json_object_set_new(out, "bookings", list);
@@ -193,7 +184,7 @@ int page_agreement_json(struct req *req, int64_t id, json_t **out)
     shown = agreement_status_on(&g, today);
     *out = json_pack("{s:I, s:s, s:s, s:o, s:o, s:s, s:o, s:b}", "id", (json_int_t)g.id, "kind",
                      agreement_kind_name(g.kind), "status", tr(agreement_status_name(g.status)),
-                     "starts_on", date_json(g.starts_on), "ends_on", date_json(g.ends_on),
+                     "starts_on", page_day_json(g.starts_on), "ends_on", page_day_json(g.ends_on),
                      "hours", page_hours(g.hours_minutes, req->arena), "change_orders",
                      change_orders_json(co, n, customer, req->arena), "maintenance",
                      g.kind == AK_MAINTENANCE);
@@ -447,7 +438,7 @@ static json_t *releases_json(struct req *req, const struct release *r, size_t n)
         json_array_append_new(
             list, json_pack("{s:I, s:s, s:s, s:o, s:s, s:b, s:o, s:b}", "id", (json_int_t)r[i].id,
                             "version", r[i].version, "kind", release_kind_name(r[i].kind),
-                            "released_on", date_json(r[i].released_on), "notes", r[i].notes,
+                            "released_on", page_day_json(r[i].released_on), "notes", r[i].notes,
                             "published", r[i].published_at != 0, "files", files,
                             "downloadable", downloadable));
     }
@@ -523,9 +514,9 @@ int page_portal_invoices(struct req *req, struct res *res)
 
         json_array_append_new(
             list, json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:s}", "id", (json_int_t)inv[i].id,
-                            "number", inv[i].number, "issued_on", date_json(inv[i].issued_on),
-                            "period_start", date_json(inv[i].period_start), "period_end",
-                            date_json(inv[i].period_end), "total",
+                            "number", inv[i].number, "issued_on", page_day_json(inv[i].issued_on),
+                            "period_start", page_day_json(inv[i].period_start), "period_end",
+                            page_day_json(inv[i].period_end), "total",
                             cur ? page_number(money_format(inv[i].total, cur, MONEY_GROUP, money))
                                 : "",
                             "currency", inv[i].currency));
